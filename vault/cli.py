@@ -1,0 +1,320 @@
+"""The `vault` command line: the same core services the desktop app uses.
+
+Exit codes: 0 success, 1 the operation failed (message on stderr), 2 usage error.
+With --json, results go to stdout as JSON; messages never do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import __version__, paths
+from .did import resolver
+from .errors import VaultError
+from .identity import Identity
+from .keys import recovery_phrase
+from .store import VaultStore
+from .store.kdf import DEFAULT_TARGET_SECONDS
+from .store.passphrase_strength import strength
+
+ENV_PASSPHRASE = "BLOCKTRACK_VAULT_PASSPHRASE"
+
+
+class UsageError(Exception):
+    pass
+
+
+# ---- output ---------------------------------------------------------------------------
+
+def emit(args, data, text: str | None = None) -> None:
+    if args.json:
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    elif text is not None:
+        print(text)
+
+
+def say(message: str) -> None:
+    """Guidance for a person, on stderr so stdout stays clean for pipes."""
+    print(message, file=sys.stderr)
+
+
+# ---- passphrases ----------------------------------------------------------------------
+
+def _read_secret_file(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+    return text[:-1] if text.endswith("\n") else text  # one trailing newline from editors/echo
+
+
+def _prompt(label: str, confirm: bool = False) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(f"no passphrase given: use --passphrase-file or set {ENV_PASSPHRASE}")
+    value = getpass.getpass(f"{label}: ")
+    if confirm and getpass.getpass(f"{label} (again): ") != value:
+        raise UsageError("the two passphrases differ")
+    return value
+
+
+def passphrase(args, *, new: bool = False) -> str:
+    if args.passphrase_file:
+        return _read_secret_file(args.passphrase_file)
+    if os.environ.get(ENV_PASSPHRASE):
+        return os.environ[ENV_PASSPHRASE]
+    return _prompt("New passphrase" if new else "Passphrase", confirm=new)
+
+
+def has_noninteractive_passphrase(args) -> bool:
+    return bool(args.passphrase_file or os.environ.get(ENV_PASSPHRASE))
+
+
+def warn_if_weak(args, value: str) -> None:
+    score = strength(value)
+    if score.score < 3 and not args.json:
+        say(f"warning: this passphrase is {score.label.lower()}. {score.advice}")
+
+
+def open_identity(args) -> Identity:
+    store = VaultStore(args.data_dir)
+    if not store.exists:
+        raise VaultError(f"There is no vault in {store.data_dir}. Create one with `vault init`.")
+    store.unlock(passphrase(args))
+    return Identity(store)
+
+
+# ---- commands -------------------------------------------------------------------------
+
+def cmd_init(args) -> None:
+    if VaultStore.exists_in(args.data_dir):
+        raise VaultError(f"A vault already exists in {args.data_dir}.")
+    secret = passphrase(args, new=True)
+    warn_if_weak(args, secret)
+    identity, phrase = Identity.create(args.data_dir, secret, words=args.words, kdf_target=args.kdf_seconds)
+    did, address = identity.default_did().did, identity.accounts()[0].address
+    identity.store.lock()
+    words = phrase.split()
+    numbered = "\n".join(f"  {i:2d}. {w}" for i, w in enumerate(words, 1))
+    emit(args, {"recovery_phrase": phrase, "did": did, "address": address, "data_dir": str(args.data_dir)},
+         f"Vault created in {args.data_dir}\n\nRecovery phrase — write it down and keep it offline. "
+         f"It restores every key; it is shown only now:\n\n{numbered}\n\nDID:     {did}\nAccount: {address}")
+
+
+def cmd_restore(args) -> None:
+    if VaultStore.exists_in(args.data_dir):
+        raise VaultError(f"A vault already exists in {args.data_dir}; restore into an empty folder.")
+    phrase = recovery_phrase.validate(_read_secret_file(args.recovery_phrase_file))
+    secret = passphrase(args, new=True)
+    warn_if_weak(args, secret)
+    identity = Identity.restore(args.data_dir, secret, phrase, kdf_target=args.kdf_seconds)
+    did, address = identity.default_did().did, identity.accounts()[0].address
+    identity.store.lock()
+    emit(args, {"did": did, "address": address, "data_dir": str(args.data_dir)},
+         f"Vault restored in {args.data_dir}\nDID:     {did}\nAccount: {address}")
+
+
+def cmd_status(args) -> None:
+    store = VaultStore(args.data_dir)
+    data = {"data_dir": str(store.data_dir), "exists": store.exists, "locked": True}
+    if store.exists:
+        header = store.header
+        data["kdf"] = {k: v for k, v in header.kdf.to_json().items() if k != "salt"}
+        data["created"] = header.created
+        if has_noninteractive_passphrase(args) or args.unlock:
+            store.unlock(passphrase(args))
+            identity = Identity(store)
+            data.update(locked=False, integrity="ok", schema_version=store.schema_version,
+                        default_did=identity.default_did().did,
+                        accounts=[a.address for a in identity.accounts()], dids=len(identity.dids()))
+            store.lock()
+    lines = [f"Data folder: {data['data_dir']}"]
+    if not data["exists"]:
+        lines.append("No vault here yet. Create one with `vault init`.")
+    else:
+        kdf = data["kdf"]
+        lines.append(f"Created: {data['created']}")
+        lines.append(f"Key derivation: Argon2id, {kdf['memory_kib'] // 1024} MiB, "
+                     f"{kdf['iterations']} iterations, {kdf['lanes']} lanes")
+        if data["locked"]:
+            lines.append("Locked (pass --unlock to check integrity and list identities)")
+        else:
+            lines += [f"Integrity: ok (schema version {data['schema_version']})",
+                      f"Default DID: {data['default_did']}", f"Accounts: {', '.join(data['accounts'])}",
+                      f"DIDs: {data['dids']}"]
+    emit(args, data, "\n".join(lines))
+
+
+def cmd_passphrase_change(args) -> None:
+    store = VaultStore(args.data_dir)
+    current = passphrase(args)
+    new = _read_secret_file(args.new_passphrase_file) if args.new_passphrase_file else _prompt("New passphrase", True)
+    warn_if_weak(args, new)
+    store.unlock(current)
+    try:
+        store.change_passphrase(current, new, kdf_target=args.kdf_seconds)
+    finally:
+        store.lock()
+    emit(args, {"changed": True}, "Passphrase changed. Backups made before now still open with the old one.")
+
+
+def cmd_backup(args) -> None:
+    target = args.target
+    if target and target[0] == "restore":
+        if len(target) != 2:
+            raise UsageError("usage: vault backup restore IN")
+        source = Path(target[1])
+        store = VaultStore.restore_backup(source, args.data_dir, passphrase(args))
+        did = Identity(store).default_did().did
+        store.lock()
+        emit(args, {"restored": str(source), "data_dir": str(args.data_dir), "did": did},
+             f"Backup {source} restored into {args.data_dir}\nDefault DID: {did}")
+        return
+    if len(target) != 1:
+        raise UsageError("usage: vault backup OUT  |  vault backup restore IN")
+    identity = open_identity(args)
+    try:
+        out = identity.store.backup(Path(target[0]))
+    finally:
+        identity.store.lock()
+    emit(args, {"backup": str(out)}, f"Encrypted backup written to {out} (it opens with the current passphrase).")
+
+
+def _did_line(record) -> str:
+    mark = "*" if record.is_default else " "
+    name = f"  ({record.name})" if record.name else ""
+    return f"{mark} {record.did}{name}"
+
+
+def cmd_did_list(args) -> None:
+    identity = open_identity(args)
+    records = identity.dids()
+    identity.store.lock()
+    emit(args, [r.to_json() for r in records],
+         "\n".join(_did_line(r) for r in records) + "\n(* = default)")
+
+
+def cmd_did_create(args) -> None:
+    identity = open_identity(args)
+    record = identity.create_did(args.method, args.name or "")
+    identity.store.lock()
+    emit(args, record.to_json(), f"Created {record.did}")
+
+
+def cmd_did_rename(args) -> None:
+    identity = open_identity(args)
+    record = identity.rename_did(args.did, args.name)
+    identity.store.lock()
+    emit(args, record.to_json(), f"Renamed {record.did} to {record.name!r}")
+
+
+def cmd_did_default(args) -> None:
+    identity = open_identity(args)
+    record = identity.set_default(args.did)
+    identity.store.lock()
+    emit(args, record.to_json(), f"Default DID is now {record.did}")
+
+
+def cmd_did_resolve(args) -> None:
+    document = resolver.resolve(args.did)
+    emit(args, document, json.dumps(document, indent=2))
+
+
+def cmd_phrase_show(args) -> None:
+    identity = open_identity(args)
+    phrase = identity.recovery_phrase()
+    identity.store.lock()
+    emit(args, {"recovery_phrase": phrase},
+         "\n".join(f"  {i:2d}. {w}" for i, w in enumerate(phrase.split(), 1)))
+
+
+# ---- parser ---------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command is not reset by the subparser's default.
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="vault data folder "
+                        f"(default: ${paths.ENV_HOME} or the platform's user data folder)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="machine-readable output on stdout")
+    common.add_argument("--passphrase-file", default=argparse.SUPPRESS,
+                        help=f"read the passphrase from this file (or set ${ENV_PASSPHRASE})")
+
+    parser = argparse.ArgumentParser(prog="vault", parents=[common],
+                                     description="Blocktrack Vault: credentials, DIDs and keys, encrypted on this machine.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(parent, name, func, help_text):
+        p = parent.add_parser(name, parents=[common], help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    def kdf_option(p):
+        p.add_argument("--kdf-seconds", type=float, default=DEFAULT_TARGET_SECONDS,
+                       help="tune the key derivation to take about this long here "
+                            "(default %(default)s; 0 = the floor, 64 MiB and 3 passes)")
+
+    p = command(sub, "init", cmd_init, "create a new vault and print its recovery phrase once")
+    p.add_argument("--words", type=int, choices=(12, 24), default=12)
+    kdf_option(p)
+    p = command(sub, "restore", cmd_restore, "create a vault from a recovery phrase")
+    p.add_argument("--recovery-phrase-file", required=True)
+    kdf_option(p)
+    p = command(sub, "status", cmd_status, "where the vault is, its state and its identities")
+    p.add_argument("--unlock", action="store_true", help="ask for the passphrase and check integrity")
+
+    pp = sub.add_parser("passphrase", help="change the passphrase").add_subparsers(dest="sub", required=True)
+    p = command(pp, "change", cmd_passphrase_change, "re-encrypt the vault under a new passphrase")
+    p.add_argument("--new-passphrase-file")
+    p.add_argument("--kdf-seconds", type=float, default=None, help="also re-tune the key derivation")
+
+    p = command(sub, "backup", cmd_backup, "write an encrypted backup (backup OUT) or restore one "
+                                          "into an empty data folder (backup restore IN)")
+    p.add_argument("target", nargs="+", metavar="OUT | restore IN")
+
+    dp = sub.add_parser("did", help="list, create and resolve DIDs").add_subparsers(dest="sub", required=True)
+    command(dp, "list", cmd_did_list, "list this vault's DIDs")
+    p = command(dp, "create", cmd_did_create, "derive a new DID from the recovery phrase")
+    p.add_argument("--method", choices=("key", "jwk", "pkh"), required=True)
+    p.add_argument("--name")
+    p = command(dp, "rename", cmd_did_rename, "name a DID")
+    p.add_argument("did")
+    p.add_argument("name")
+    p = command(dp, "default", cmd_did_default, "make a DID the default")
+    p.add_argument("did")
+    p = command(dp, "resolve", cmd_did_resolve, "resolve any did:key, did:jwk or did:pkh offline")
+    p.add_argument("did")
+
+    rp = sub.add_parser("recovery-phrase", help="show the recovery phrase").add_subparsers(dest="sub", required=True)
+    command(rp, "show", cmd_phrase_show, "print the recovery phrase (asks for the passphrase)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.json = getattr(args, "json", False)
+    args.passphrase_file = getattr(args, "passphrase_file", None)
+    args.data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    try:
+        args.func(args)
+    except UsageError as exc:
+        print(f"vault: error: {exc}", file=sys.stderr)
+        return 2
+    except VaultError as exc:
+        print(f"vault: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("vault: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

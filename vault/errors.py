@@ -1,0 +1,46 @@
+"""One small hierarchy of errors, each with a message a person can act on."""
+
+
+class VaultError(Exception):
+    """Base of every error the core raises on purpose."""
+
+
+class VaultNotFound(VaultError):
+    pass
+
+
+class VaultExists(VaultError):
+    pass
+
+
+class VaultLocked(VaultError):
+    pass
+
+
+class WrongPassphrase(VaultError):
+    def __init__(self, message: str = "Wrong passphrase: the vault could not be unlocked with it."):
+        super().__init__(message)
+
+
+class CorruptVault(VaultError):
+    pass
+
+
+class WeakPassphrase(VaultError):
+    pass
+
+
+class InvalidRecoveryPhrase(VaultError):
+    pass
+
+
+class UnsupportedDidMethod(VaultError):
+    pass
+
+
+class InvalidDid(VaultError):
+    pass
+
+
+class NotFound(VaultError):
+    pass

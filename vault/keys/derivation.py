@@ -1,0 +1,40 @@
+"""Every key from one seed.
+
+* Ethereum accounts: BIP-44 m/44'/60'/0'/0/i (secp256k1, via eth-account), as MetaMask
+  and hardware wallets derive them, so the same phrase shows the same addresses there.
+* Ed25519 DID keys: SLIP-10 (only hardened steps exist for Ed25519). No standard path for
+  DID keys exists; ours is m/1031'/<branch>'/i' with one branch per DID method, so a
+  did:key and a did:jwk never share a key. Written down in docs/keys.md.
+"""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from eth_account import Account
+from eth_account.hdaccount import key_from_seed
+from slip10 import SLIP10
+
+ETH_PATH = "m/44'/60'/0'/0/{index}"
+DID_PURPOSE = 1031
+DID_BRANCHES = {"key": 0, "jwk": 1}
+
+
+def eth_path(index: int) -> str:
+    return ETH_PATH.format(index=int(index))
+
+
+def eth_private_key(seed: bytes, index: int) -> bytes:
+    return key_from_seed(seed, eth_path(index))
+
+
+def eth_address(seed: bytes, index: int) -> str:
+    return Account.from_key(eth_private_key(seed, index)).address
+
+
+def did_key_path(method: str, index: int) -> str:
+    return f"m/{DID_PURPOSE}'/{DID_BRANCHES[method]}'/{int(index)}'"
+
+
+def ed25519_private_key(seed: bytes, path: str) -> Ed25519PrivateKey:
+    raw = SLIP10.from_seed(seed, curve_name="ed25519").get_privkey_from_path(path)
+    return Ed25519PrivateKey.from_private_bytes(raw)
