@@ -71,10 +71,14 @@ class Identity:
         phrase = recovery_phrase.validate(phrase)
         store = VaultStore.create(data_dir, passphrase, kdf_target=kdf_target)
         identity = cls(store)
-        with store.transaction() as conn:
-            conn.execute("INSERT INTO secrets(name, value) VALUES (?, ?)", (_PHRASE, phrase.encode()))
-        identity.create_did("key", name="My DID")  # first, so it is the default signer
-        identity.add_account(name="Main account")
+        try:
+            with store.transaction() as conn:
+                conn.execute("INSERT INTO secrets(name, value) VALUES (?, ?)", (_PHRASE, phrase.encode()))
+            identity.create_did("key", name="My DID")  # first, so it is the default signer
+            identity.add_account(name="Main account")
+        except BaseException:
+            store.destroy()  # a half-made vault would hold no usable identity
+            raise
         return identity
 
     # ---- secrets -----------------------------------------------------------------------

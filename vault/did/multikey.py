@@ -18,8 +18,10 @@ CODECS = {
     "secp256k1-pub": (b"\xe7\x01", 33),
     "p256-pub": (b"\x80\x24", 33),
     "p384-pub": (b"\x81\x24", 49),
+    "p521-pub": (b"\x82\x24", 67),
 }
-_CURVES = {"secp256k1-pub": ec.SECP256K1(), "p256-pub": ec.SECP256R1(), "p384-pub": ec.SECP384R1()}
+_CURVES = {"secp256k1-pub": ec.SECP256K1(), "p256-pub": ec.SECP256R1(), "p384-pub": ec.SECP384R1(),
+           "p521-pub": ec.SECP521R1()}
 
 
 def encode(codec: str, key: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 from mnemonic import Mnemonic
@@ -33,7 +34,7 @@ def validate(phrase: str) -> str:
             f"A recovery phrase has 12 or 24 words; this one has {len(words)}.")
     for position, word in enumerate(words, start=1):
         if word not in _wordset:
-            close = [w for w in _english.wordlist if w.startswith(word[:4])][:3] if len(word) >= 3 else []
+            close = difflib.get_close_matches(word, _english.wordlist, n=3, cutoff=0.7)
             hint = f" Did you mean {' or '.join(close)}?" if close else ""
             raise InvalidRecoveryPhrase(
                 f"Word {position} ('{word}') is not a BIP-39 English word.{hint}")

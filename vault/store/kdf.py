@@ -80,7 +80,14 @@ def tune(target_seconds: float = DEFAULT_TARGET_SECONDS) -> KdfParams:
     base = KdfParams(salt=os.urandom(SALT_LENGTH))
     if target_seconds <= 0:
         return base
-    elapsed = time_params(base)
-    per_iteration = elapsed / base.iterations
-    iterations = max(MIN_ITERATIONS, min(MAX_ITERATIONS, math.floor(target_seconds / per_iteration)))
-    return KdfParams(base.memory_kib, iterations, base.lanes, base.salt)
+    params, elapsed = base, time_params(base)
+    # Each derivation pays a fixed cost (allocating and filling the memory) besides its
+    # passes, so scale twice: the second estimate is made near the target.
+    for _ in range(2):
+        iterations = math.floor(params.iterations * target_seconds / elapsed)
+        iterations = max(MIN_ITERATIONS, min(MAX_ITERATIONS, iterations))
+        if iterations == params.iterations:
+            break
+        params = KdfParams(base.memory_kib, iterations, base.lanes, base.salt)
+        elapsed = time_params(params)
+    return params

@@ -160,6 +160,14 @@ class VaultStore:
 
     close = lock
 
+    def destroy(self) -> None:
+        """Lock and delete this vault's files (only ours), e.g. after a failed set-up."""
+        self.lock()
+        for pattern in (HEADER_NAME, "vault-*.db*", f".{HEADER_NAME}.tmp-*"):
+            for path in self.data_dir.glob(pattern):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+
     def _remove_stale_generations(self) -> None:
         keep = self.header.database_name
         for path in self.data_dir.glob("vault-*.db*"):
@@ -248,7 +256,7 @@ class VaultStore:
             _checkpoint("exported")
             check = database.connect(target, new_key)
             try:
-                errors = database.integrity_errors(check)
+                errors = database.integrity_errors(check, structure=True)
                 check.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 check.close()

@@ -1,0 +1,32 @@
+"""The calls the onboarding pages run off the GUI thread (each runs Argon2id once).
+
+``vault.identity`` pulls in eth-account (~0.6 s to import), so it is imported here, on
+the worker thread, and not before the first window is up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vault.store import VaultStore
+
+
+def create_vault(data_dir: Path, passphrase: str, words: int, kdf_target: float):
+    from vault.identity import Identity
+    return Identity.create(data_dir, passphrase, words=words, kdf_target=kdf_target)
+
+
+def restore_from_phrase(data_dir: Path, passphrase: str, phrase: str, kdf_target: float):
+    from vault.identity import Identity
+    return Identity.restore(data_dir, passphrase, phrase, kdf_target=kdf_target)
+
+
+def restore_from_backup(backup: Path, data_dir: Path, passphrase: str):
+    from vault.identity import Identity
+    return Identity(VaultStore.restore_backup(backup, data_dir, passphrase))
+
+
+def open_vault(store: VaultStore, passphrase: str):
+    from vault.identity import Identity
+    store.unlock(passphrase)
+    return Identity(store)

@@ -1,0 +1,12 @@
+"""Small widgets shared by the pages."""
+
+from .busy import BusyIndicator
+from .elided_label import ElidedLabel
+from .layout import CenteredPage, button_row, page_subtitle, page_title, section_title
+from .messages import InlineMessage
+from .passphrase import NewPassphraseForm, PassphraseField
+from .phrase_grid import PhraseGrid
+
+__all__ = ["BusyIndicator", "CenteredPage", "ElidedLabel", "InlineMessage", "NewPassphraseForm",
+           "PassphraseField", "PhraseGrid", "button_row", "page_subtitle", "page_title",
+           "section_title"]
