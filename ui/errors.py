@@ -12,6 +12,9 @@ log = logging.getLogger("blocktrack_vault.ui")
 def describe(exc: BaseException) -> str:
     if isinstance(exc, VaultError):
         return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"The vault's files could not be written or read{where}: {exc.strerror}."
     # Not one the core raises on purpose: keep the details for a bug report, tell the
     # person plainly. Never the exception's arguments, which could hold a secret.
     log.error("unexpected error", exc_info=exc)

@@ -64,9 +64,13 @@ class TaskRunner(QObject):
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Job:
         job = Job(fn, args, kwargs)
         self._jobs.add(job)
-        job.done.connect(lambda: self._jobs.discard(job))
+        job.done.connect(self._on_job_done)
         self._pool.start(_Runnable(job))
         return job
+
+    @Slot()
+    def _on_job_done(self) -> None:
+        self._jobs.discard(self.sender())
 
     @property
     def active(self) -> int:

@@ -248,6 +248,7 @@ class ConfirmStep(CenteredPage):
 class CreateVaultFlow(QStackedWidget):
     """The three steps; ``completed(identity)`` once the phrase is confirmed."""
 
+    vault_created = Signal(object)  # identity: the vault exists (and is open) from here on
     completed = Signal(object)
     cancelled = Signal()
 
@@ -271,10 +272,12 @@ class CreateVaultFlow(QStackedWidget):
         # The vault exists now: there is no going back to the passphrase step.
         self.removeWidget(self.passphrase_step)
         self.passphrase_step.deleteLater()
+        self.passphrase_step = None
         self.setCurrentWidget(self.phrase_step)
         self.phrase_step.continue_requested.connect(self._to_confirm)
         self.confirm_step.back_requested.connect(lambda: self.setCurrentWidget(self.phrase_step))
         self.confirm_step.confirmed.connect(lambda: self.completed.emit(self.identity))
+        self.vault_created.emit(identity)
 
     def _to_confirm(self) -> None:
         self.confirm_step.reset()

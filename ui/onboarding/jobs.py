@@ -26,6 +26,11 @@ def restore_from_backup(backup: Path, data_dir: Path, passphrase: str):
     return Identity(VaultStore.restore_backup(backup, data_dir, passphrase))
 
 
+def warm_up() -> None:
+    """Import the identity service in the background while the person types."""
+    import vault.identity  # noqa: F401
+
+
 def open_vault(store: VaultStore, passphrase: str):
     from vault.identity import Identity
     store.unlock(passphrase)

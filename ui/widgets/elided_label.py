@@ -38,7 +38,7 @@ class ElidedLabel(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         fm = QFontMetrics(self.font())
-        return QSize(fm.horizontalAdvance("did:…xx"), fm.height())
+        return QSize(fm.horizontalAdvance("xxxx…xxxx"), fm.height())
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

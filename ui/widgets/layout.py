@@ -31,6 +31,10 @@ def button_row(*buttons: QPushButton, leading: list[QPushButton] | None = None) 
     """``leading`` buttons on the left (Back), the rest on the right (the action)."""
     row = QHBoxLayout()
     row.setSpacing(8)
+    for button in [*(leading or []), *buttons]:
+        if not button.property("primary"):
+            # In a dialog, Enter must never fall through to Cancel or Back.
+            button.setAutoDefault(False)
     for button in leading or []:
         row.addWidget(button)
     row.addStretch(1)

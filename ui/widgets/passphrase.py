@@ -79,7 +79,7 @@ class NewPassphraseForm(QWidget):
     changed = Signal()
     submitted = Signal()  # Enter in the second field
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, label: str = "Passphrase"):
         super().__init__(parent)
         self.passphrase = PassphraseField("At least %d characters" % MIN_PASSPHRASE_LENGTH)
         self.passphrase.setObjectName("newPassphrase")
@@ -93,13 +93,14 @@ class NewPassphraseForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.WrapLongRows)
         form.setVerticalSpacing(8)
-        form.addRow("Passphrase", self.passphrase)
+        form.addRow(label, self.passphrase)
         form.addRow("", self.meter)
         form.addRow("Repeat it", self.confirm)
         reveal_row = QHBoxLayout()
         reveal_row.addWidget(self.reveal)
         reveal_row.addStretch(1)
         form.addRow("", reveal_row)
+        self.form_layout = form
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
@@ -111,6 +112,10 @@ class NewPassphraseForm(QWidget):
         self.passphrase.returnPressed.connect(self.confirm.setFocus)
         self.reveal.toggled.connect(self.passphrase.set_revealed)
         self.reveal.toggled.connect(self.confirm.set_revealed)
+
+    def insert_row(self, label: str, field: QWidget) -> None:
+        """Another field above the new passphrase, aligned with it (e.g. the current one)."""
+        self.form_layout.insertRow(0, label, field)
 
     def value(self) -> str:
         return self.passphrase.text()
@@ -145,8 +150,10 @@ class NewPassphraseForm(QWidget):
         self.changed.emit()
 
     def set_enabled(self, enabled: bool) -> None:
-        for widget in (self.passphrase, self.confirm, self.reveal):
-            widget.setEnabled(enabled)
+        # Read-only rather than disabled: the focus stays where it was.
+        self.passphrase.setReadOnly(not enabled)
+        self.confirm.setReadOnly(not enabled)
+        self.reveal.setEnabled(enabled)
 
     def clear(self) -> None:
         self.passphrase.clear()

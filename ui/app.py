@@ -1,0 +1,77 @@
+"""`blocktrack-vault [--data-dir DIR]`: the desktop app's entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import resources
+from vault import __version__, paths
+from vault.store.kdf import DEFAULT_TARGET_SECONDS
+
+from .config import AppConfig
+
+STYLESHEET = resources.path("styles", "app.qss")
+log = logging.getLogger("blocktrack_vault.ui")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="blocktrack-vault",
+        description="Blocktrack Vault: credentials, DIDs and keys, encrypted on this computer.")
+    parser.add_argument("--data-dir", help="vault data folder (default: "
+                        f"${paths.ENV_HOME} or the platform's user data folder)")
+    parser.add_argument("--kdf-seconds", type=float, default=DEFAULT_TARGET_SECONDS,
+                        help="when creating or restoring a vault, tune the key derivation to take "
+                             "about this long here (default %(default)s; 0 = the floor)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def parse_args(argv: list[str]) -> tuple[AppConfig, list[str]]:
+    """Our options, and whatever is left for Qt (-platform, -style …)."""
+    args, rest = build_parser().parse_known_args(argv)
+    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds), rest
+
+
+def load_stylesheet(path: Path = STYLESHEET) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        log.warning("stylesheet %s not found; using the plain Qt look", path)
+        return ""
+
+
+def create_application(qt_argv: list[str] | None = None):
+    """The QApplication, styled. Reuses an existing one (tests, screenshots)."""
+    from PySide6.QtGui import QFontDatabase
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0]] + list(qt_argv or []))
+    app.setApplicationName("Blocktrack Vault")
+    app.setOrganizationName("Blocktrack")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    font = QFontDatabase.systemFont(QFontDatabase.GeneralFont)
+    font.setPointSizeF(max(font.pointSizeF(), 10.0))
+    app.setFont(font)
+    app.setStyleSheet(load_stylesheet())
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    config, qt_argv = parse_args(sys.argv[1:] if argv is None else argv)
+    app = create_application(qt_argv)
+
+    from .main_window import MainWindow
+
+    window = MainWindow(config)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
