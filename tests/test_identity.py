@@ -69,3 +69,24 @@ def test_errors_are_clear(tmp_path, identity):
     assert not (tmp_path / "x").exists() or not any((tmp_path / "x").iterdir())
     with pytest.raises(VaultExists):
         Identity.restore(identity.store.data_dir, PASSPHRASE, HARDHAT_PHRASE, kdf_target=0)
+
+
+def test_phrase_confirmation_is_remembered(tmp_path, identity):
+    assert identity.phrase_confirmed  # restored by typing the phrase: proven written down
+    created, _ = Identity.create(tmp_path / "new", PASSPHRASE, kdf_target=0)
+    assert not created.phrase_confirmed
+    created.confirm_phrase()
+    created.store.lock()
+    store = VaultStore(tmp_path / "new")
+    store.unlock(PASSPHRASE)
+    assert Identity(store).phrase_confirmed
+    store.lock()
+
+
+def test_failed_setup_leaves_no_half_vault(tmp_path, monkeypatch):
+    def broken(self, method, name=""):
+        raise OSError("disk full")
+    monkeypatch.setattr(Identity, "create_did", broken)
+    with pytest.raises(OSError):
+        Identity.create(tmp_path / "v", PASSPHRASE, kdf_target=0)
+    assert not VaultStore.exists_in(tmp_path / "v")

@@ -19,6 +19,7 @@ from .store.kdf import DEFAULT_TARGET_SECONDS
 
 CREATABLE_METHODS = ("key", "jwk")
 _PHRASE = "recovery_phrase"
+_PHRASE_CONFIRMED = "recovery_phrase_confirmed"
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,18 @@ class Identity:
                kdf_target: float = DEFAULT_TARGET_SECONDS) -> tuple["Identity", str]:
         """A new vault with a fresh recovery phrase; returns it so it can be shown once."""
         phrase = recovery_phrase.generate(words)
-        return cls.restore(data_dir, passphrase, phrase, kdf_target=kdf_target), phrase
+        identity = cls._make(data_dir, passphrase, phrase, kdf_target=kdf_target)
+        return identity, phrase
 
     @classmethod
     def restore(cls, data_dir: Path, passphrase: str, phrase: str, *,
                 kdf_target: float = DEFAULT_TARGET_SECONDS) -> "Identity":
-        phrase = recovery_phrase.validate(phrase)
+        identity = cls._make(data_dir, passphrase, recovery_phrase.validate(phrase), kdf_target=kdf_target)
+        identity.confirm_phrase()  # typing it in is proof enough that it is written down
+        return identity
+
+    @classmethod
+    def _make(cls, data_dir: Path, passphrase: str, phrase: str, *, kdf_target: float) -> "Identity":
         store = VaultStore.create(data_dir, passphrase, kdf_target=kdf_target)
         identity = cls(store)
         try:
@@ -88,6 +95,14 @@ class Identity:
         if row is None:
             raise VaultError("This vault holds no recovery phrase.")
         return bytes(row[0]).decode()
+
+    @property
+    def phrase_confirmed(self) -> bool:
+        """Whether the holder proved they wrote the phrase down (or typed it to restore)."""
+        return self.store.get_setting(_PHRASE_CONFIRMED) == "1"
+
+    def confirm_phrase(self) -> None:
+        self.store.set_setting(_PHRASE_CONFIRMED, "1")
 
     def _seed(self) -> bytes:
         return recovery_phrase.to_seed(self.recovery_phrase())

@@ -82,7 +82,9 @@ def test_create_vault_end_to_end(qtbot, window, config, ui_helpers):
     assert not confirm.done_button.isEnabled()
     h.confirm_phrase(qtbot, confirm, words[-1:])
     assert confirm.complete and confirm.done_button.isEnabled()
+    assert not flow.identity.phrase_confirmed
     h.click(qtbot, confirm.done_button)
+    assert flow.identity.phrase_confirmed
 
     assert isinstance(window.page, Workspace)
     page = window.page.identity_page

@@ -108,9 +108,15 @@ class IdentityPage(QWidget):
 
         layout.addSpacing(8)
         layout.addWidget(section_title("Recovery phrase"))
-        note = QLabel("The words that restore everything above. Shown only after you enter "
-                      "your passphrase again.")
-        note.setObjectName("hintLabel")
+        if self.identity.phrase_confirmed:
+            note = QLabel("The words that restore everything above. Shown only after you enter "
+                          "your passphrase again.")
+            note.setObjectName("hintLabel")
+        else:
+            note = QLabel("You have not confirmed that your recovery phrase is written down. "
+                          "Without it, a lost passphrase or computer means lost keys: show it "
+                          "and write it down now.")
+            note.setObjectName("warningLabel")
         note.setWordWrap(True)
         self.phrase_button = QPushButton("Show recovery phrase…")
         phrase_row = QHBoxLayout()

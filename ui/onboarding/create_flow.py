@@ -276,8 +276,12 @@ class CreateVaultFlow(QStackedWidget):
         self.setCurrentWidget(self.phrase_step)
         self.phrase_step.continue_requested.connect(self._to_confirm)
         self.confirm_step.back_requested.connect(lambda: self.setCurrentWidget(self.phrase_step))
-        self.confirm_step.confirmed.connect(lambda: self.completed.emit(self.identity))
+        self.confirm_step.confirmed.connect(self._on_confirmed)
         self.vault_created.emit(identity)
+
+    def _on_confirmed(self) -> None:
+        self.identity.confirm_phrase()
+        self.completed.emit(self.identity)
 
     def _to_confirm(self) -> None:
         self.confirm_step.reset()
