@@ -44,3 +44,11 @@ class InvalidDid(VaultError):
 
 class NotFound(VaultError):
     pass
+
+
+class InvalidCredential(VaultError):
+    """A credential that cannot be parsed or used; ``reason`` is a verdict.Reason value."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason

@@ -36,6 +36,51 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 2: credentials — original bytes, verdict, display fields, tags, note; full-text index;
+    #    trust list and cached DID documents / status lists for offline verification.
+    """
+    CREATE TABLE credentials (
+        id          TEXT PRIMARY KEY,
+        format      TEXT NOT NULL,
+        original    BLOB NOT NULL,
+        issuer      TEXT NOT NULL DEFAULT '',
+        issuer_name TEXT NOT NULL DEFAULT '',
+        subject     TEXT NOT NULL DEFAULT '',
+        types       TEXT NOT NULL DEFAULT '',
+        title       TEXT NOT NULL DEFAULT '',
+        valid_from  TEXT,
+        valid_until TEXT,
+        status      TEXT NOT NULL,
+        verdict     TEXT NOT NULL,
+        checked_at  TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        tags        TEXT NOT NULL DEFAULT '[]',
+        note        TEXT NOT NULL DEFAULT '',
+        search_text TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX credentials_issuer ON credentials(issuer);
+    CREATE INDEX credentials_status ON credentials(status);
+    CREATE INDEX credentials_imported ON credentials(imported_at);
+    CREATE VIRTUAL TABLE credentials_fts USING fts5(
+        title, issuer, types, claims, tags, note,
+        content = '', contentless_delete = 1, prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE trusted_issuers (
+        did      TEXT PRIMARY KEY,
+        name     TEXT NOT NULL DEFAULT '',
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE did_documents (
+        did        TEXT PRIMARY KEY,
+        document   TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE status_lists (
+        url        TEXT PRIMARY KEY,
+        content    BLOB NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

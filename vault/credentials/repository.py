@@ -1,0 +1,266 @@
+"""Credentials in the encrypted vault: original bytes, verdict, tags, note; full-text search.
+
+The original bytes are stored as received and never re-serialised: signatures (and the
+soulbound credential hash) are over exactly those bytes. Everything else in a row is
+derived from them and can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import rfc8785
+
+from ..errors import NotFound, VaultError
+from ..store import VaultStore
+
+SORTS = {
+    "imported": "c.imported_at {dir}, c.rowid {dir}",
+    "title": "c.title COLLATE NOCASE {dir}, c.rowid",
+    "issuer": "c.issuer_name COLLATE NOCASE {dir}, c.issuer {dir}, c.rowid",
+    "valid_from": "c.valid_from {dir}, c.rowid",
+    "valid_until": "c.valid_until {dir}, c.rowid",
+}
+STATUSES = ("valid", "invalid", "expired", "not-yet-valid", "revoked", "suspended")
+_COLUMNS = ("id, format, issuer, issuer_name, subject, types, title, valid_from, valid_until, "
+            "status, checked_at, imported_at, tags, note")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def fingerprint(original: bytes) -> str:
+    """The identity of a credential: the same credential imported twice is one record.
+
+    JSON is compared in its JCS form, so whitespace and member order do not make a copy;
+    JWT-based formats are compared as their token text.
+    """
+    text = original.strip()
+    try:
+        canonical = rfc8785.dumps(json.loads(text))
+    except (ValueError, UnicodeDecodeError, rfc8785.CanonicalizationError, RecursionError):
+        canonical = text
+    return hashlib.sha256(canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewCredential:
+    """What an importer hands the repository: the bytes plus what it learned from them."""
+    format: str
+    original: bytes
+    verdict: dict
+    status: str
+    issuer: str = ""
+    issuer_name: str = ""
+    subject: str = ""
+    types: tuple[str, ...] = ()
+    title: str = ""
+    valid_from: str | None = None
+    valid_until: str | None = None
+    search_text: str = ""  # claims, achievement name, description… for full-text search
+
+
+@dataclass(frozen=True)
+class CredentialSummary:
+    id: str
+    format: str
+    issuer: str
+    issuer_name: str
+    subject: str
+    types: list[str]
+    title: str
+    valid_from: str | None
+    valid_until: str | None
+    status: str
+    checked_at: str
+    imported_at: str
+    tags: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "format": self.format, "issuer": self.issuer,
+                "issuer_name": self.issuer_name, "subject": self.subject, "types": self.types,
+                "title": self.title, "valid_from": self.valid_from, "valid_until": self.valid_until,
+                "status": self.status, "checked_at": self.checked_at, "imported_at": self.imported_at,
+                "tags": self.tags, "note": self.note}
+
+
+def _summary(row) -> CredentialSummary:
+    return CredentialSummary(row[0], row[1], row[2], row[3], row[4], row[5].split() if row[5] else [],
+                             row[6], row[7], row[8], row[9], row[10], row[11], json.loads(row[12]), row[13])
+
+
+def fts_query(text: str) -> str:
+    """User text -> an FTS5 query: every word must match, as a prefix (search as you type)."""
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+class CredentialRepository:
+    def __init__(self, store: VaultStore):
+        self.store = store
+
+    # ---- write -----------------------------------------------------------------------
+
+    def add(self, new: NewCredential) -> tuple[CredentialSummary, bool]:
+        """Store a credential; (summary, True) if new, (existing summary, False) if a copy."""
+        cid = fingerprint(new.original)
+        now = _now()
+        with self.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM credentials WHERE id = ?", (cid,)).fetchone():
+                created = False
+            else:
+                cur = conn.execute(
+                    "INSERT INTO credentials (id, format, original, issuer, issuer_name, subject, types, "
+                    "title, valid_from, valid_until, status, verdict, checked_at, imported_at, search_text) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (cid, new.format, bytes(new.original), new.issuer, new.issuer_name, new.subject,
+                     " ".join(new.types), new.title, new.valid_from, new.valid_until, new.status,
+                     json.dumps(new.verdict), now, now, new.search_text))
+                self._index(conn, cur.lastrowid)
+                created = True
+        return self.get(cid), created
+
+    def update_verdict(self, cid: str, verdict: dict, status: str) -> CredentialSummary:
+        cid = self.resolve_id(cid)
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE credentials SET verdict = ?, status = ?, checked_at = ? WHERE id = ?",
+                         (json.dumps(verdict), status, _now(), cid))
+        return self.get(cid)
+
+    def set_tags(self, cid: str, tags: list[str]) -> CredentialSummary:
+        clean = sorted({t.strip() for t in tags if t.strip()})
+        return self._update_user_field(self.resolve_id(cid), "tags", json.dumps(clean))
+
+    def set_note(self, cid: str, note: str) -> CredentialSummary:
+        return self._update_user_field(self.resolve_id(cid), "note", note)
+
+    def _update_user_field(self, cid: str, column: str, value: str) -> CredentialSummary:
+        with self.store.transaction() as conn:
+            rowid = conn.execute("SELECT rowid FROM credentials WHERE id = ?", (cid,)).fetchone()[0]
+            conn.execute(f"UPDATE credentials SET {column} = ? WHERE id = ?", (value, cid))
+            # A contentless FTS row cannot be updated column by column: index it afresh.
+            conn.execute("DELETE FROM credentials_fts WHERE rowid = ?", (rowid,))
+            self._index(conn, rowid)
+        return self.get(cid)
+
+    @classmethod
+    def _index(cls, conn, rowid: int) -> None:
+        row = cls._fts_row(conn, rowid)
+        conn.execute("INSERT INTO credentials_fts(rowid, title, issuer, types, claims, tags, note) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (rowid, row["title"], row["issuer"], row["types"],
+                                                      row["claims"], row["tags"], row["note"]))
+
+    @staticmethod
+    def _fts_row(conn, rowid: int) -> dict:
+        """The indexed text of one row, rebuilt from the table (the index stores none)."""
+        title, issuer_name, issuer, types, search_text, tags, note = conn.execute(
+            "SELECT title, issuer_name, issuer, types, search_text, tags, note FROM credentials "
+            "WHERE rowid = ?", (rowid,)).fetchone()
+        return {"title": title, "issuer": f"{issuer_name} {issuer}", "types": _words_of_types(types.split()),
+                "claims": search_text, "tags": " ".join(json.loads(tags)), "note": note}
+
+    def delete(self, cid: str) -> None:
+        """Final: the bytes are gone (secure_delete overwrites the freed pages)."""
+        cid = self.resolve_id(cid)
+        with self.store.transaction() as conn:
+            rowid = conn.execute("SELECT rowid FROM credentials WHERE id = ?", (cid,)).fetchone()[0]
+            conn.execute("DELETE FROM credentials_fts WHERE rowid = ?", (rowid,))
+            conn.execute("DELETE FROM credentials WHERE id = ?", (cid,))
+
+    # ---- read ------------------------------------------------------------------------
+
+    def resolve_id(self, cid: str) -> str:
+        """A full id from a full id or a unique prefix of at least 4 characters."""
+        cid = (cid or "").strip().lower()
+        if len(cid) < 4 or not re.fullmatch(r"[0-9a-f]+", cid):
+            raise NotFound(f"{cid!r} is not a credential id (give at least 4 of its hex characters).")
+        rows = self.store.query("SELECT id FROM credentials WHERE id >= ? AND id < ? LIMIT 2",
+                                (cid, cid + "g"))
+        if not rows:
+            raise NotFound(f"No credential in this vault has the id {cid}.")
+        if len(rows) > 1:
+            raise VaultError(f"More than one credential starts with {cid}; give more characters.")
+        return rows[0][0]
+
+    def get(self, cid: str) -> CredentialSummary:
+        cid = self.resolve_id(cid)
+        return _summary(self.store.query_one(f"SELECT {_COLUMNS} FROM credentials WHERE id = ?", (cid,)))
+
+    def original(self, cid: str) -> bytes:
+        row = self.store.query_one("SELECT original FROM credentials WHERE id = ?", (self.resolve_id(cid),))
+        return bytes(row[0])
+
+    def verdict(self, cid: str) -> dict:
+        row = self.store.query_one("SELECT verdict FROM credentials WHERE id = ?", (self.resolve_id(cid),))
+        return json.loads(row[0])
+
+    def search(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
+               status: str | None = None, sort: str = "imported", descending: bool = True,
+               limit: int | None = None, offset: int = 0) -> list[CredentialSummary]:
+        sql, params = self._filtered(f"SELECT {', '.join('c.' + c.strip() for c in _COLUMNS.split(','))}",
+                                     text, issuer, type_, status)
+        if sort not in SORTS:
+            raise VaultError(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
+        sql += " ORDER BY " + SORTS[sort].format(dir="DESC" if descending else "ASC")
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [int(limit), int(offset)]
+        return [_summary(r) for r in self.store.query(sql, params)]
+
+    def count(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
+              status: str | None = None) -> int:
+        sql, params = self._filtered("SELECT count(*)", text, issuer, type_, status)
+        return self.store.query_one(sql, params)[0]
+
+    @staticmethod
+    def _filtered(select: str, text, issuer, type_, status) -> tuple[str, list]:
+        sql, where, params = f"{select} FROM credentials c", [], []
+        query = fts_query(text or "")
+        if query:
+            where.append("c.rowid IN (SELECT rowid FROM credentials_fts WHERE credentials_fts MATCH ?)")
+            params.append(query)
+        if issuer:
+            where.append("c.issuer = ?")
+            params.append(issuer)
+        if type_:
+            where.append("(' ' || c.types || ' ') LIKE ?")
+            params.append(f"% {type_} %")
+        if status:
+            if status not in STATUSES:
+                raise VaultError(f"Unknown status {status!r}; choose one of {', '.join(STATUSES)}.")
+            where.append("c.status = ?")
+            params.append(status)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return sql, params
+
+    def issuers(self) -> list[tuple[str, str, int]]:
+        """(issuer DID, name, how many credentials) for the issuer filter."""
+        return [tuple(r) for r in self.store.query(
+            "SELECT issuer, MAX(issuer_name), count(*) FROM credentials GROUP BY issuer ORDER BY 2, 1")]
+
+    def types(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for (types,) in self.store.query("SELECT types FROM credentials"):
+            for t in types.split():
+                counts[t] = counts.get(t, 0) + 1
+        return sorted(counts.items())
+
+
+def _words_of_types(types) -> str:
+    """'OpenBadgeCredential' also matches 'open badge': split camel case for the index."""
+    words = []
+    for t in types:
+        words.append(t)
+        words.extend(re.findall(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])", t))
+    return " ".join(words)

@@ -1,0 +1,34 @@
+"""The holder's trust list: issuers they know. Not being on it is a warning, never a failure."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..did import method_of
+from ..errors import NotFound
+from ..store import VaultStore
+
+
+class TrustList:
+    def __init__(self, store: VaultStore):
+        self.store = store
+
+    def add(self, did: str, name: str = "") -> None:
+        method_of(did)  # raises InvalidDid for something that is not a DID
+        with self.store.transaction() as conn:
+            conn.execute("INSERT INTO trusted_issuers(did, name, added_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT(did) DO UPDATE SET name = CASE WHEN excluded.name != '' "
+                         "THEN excluded.name ELSE name END",
+                         (did, name.strip(), datetime.now(timezone.utc).replace(microsecond=0).isoformat()))
+
+    def remove(self, did: str) -> None:
+        with self.store.transaction() as conn:
+            if conn.execute("DELETE FROM trusted_issuers WHERE did = ?", (did,)).rowcount == 0:
+                raise NotFound(f"{did} is not in the trust list.")
+
+    def contains(self, did: str) -> bool:
+        return self.store.query_one("SELECT 1 FROM trusted_issuers WHERE did = ?", (did,)) is not None
+
+    def entries(self) -> list[dict]:
+        return [{"did": d, "name": n, "added_at": a} for d, n, a in
+                self.store.query("SELECT did, name, added_at FROM trusted_issuers ORDER BY name, did")]

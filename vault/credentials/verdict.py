@@ -1,0 +1,68 @@
+"""What verification says: valid or not, a machine-readable reason, and a sentence.
+
+Every verifier in this package returns (or raises into) these types, so the CLI, the
+GUI and presentations report the same reasons in the same words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Reason(str, Enum):
+    VALID = "valid"
+    MALFORMED = "malformed"                    # not parseable as the format it claims
+    UNSUPPORTED_FORMAT = "unsupported-format"  # parseable, but not a format we verify
+    UNSUPPORTED_CRYPTOSUITE = "unsupported-cryptosuite"  # proof type / cryptosuite / alg
+    UNKNOWN_CONTEXT = "unknown-context"        # a JSON-LD context we have no local copy of
+    NO_PROOF = "no-proof"                      # nothing signs it
+    UNKNOWN_KEY = "unknown-key"                # the verification method cannot be resolved
+    WRONG_KEY = "wrong-key"                    # the key is not the issuer's (or not for this purpose)
+    BAD_SIGNATURE = "bad-signature"            # signature does not verify over the content
+    TAMPERED = "tampered-content"              # content provably changed (e.g. SD-JWT digest mismatch)
+    EXPIRED = "expired"
+    NOT_YET_VALID = "not-yet-valid"
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    STATUS_INVALID = "status-invalid"          # the status list itself is bad (signature, expired, type)
+
+
+class WarningCode(str, Enum):
+    UNKNOWN_ISSUER = "unknown-issuer"          # valid, but the issuer is not in the trust list
+    STATUS_UNCHECKED = "status-unchecked"      # has a status entry we could not check (offline, no cache)
+    OUTDATED_CONTEXT = "outdated-context"
+    LEGACY_CRYPTOSUITE = "legacy-cryptosuite"
+
+
+@dataclass(frozen=True)
+class Warning_:
+    code: WarningCode
+    message: str
+
+    def to_json(self) -> dict:
+        return {"code": self.code.value, "message": self.message}
+
+
+@dataclass
+class Verdict:
+    valid: bool
+    reason: Reason
+    message: str
+    format: str = ""
+    issuer: str = ""
+    warnings: list[Warning_] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"valid": self.valid, "reason": self.reason.value, "message": self.message,
+                "warnings": [w.to_json() for w in self.warnings], "format": self.format,
+                "issuer": self.issuer}
+
+
+class CredentialFailure(Exception):
+    """Raised inside verifiers; the top-level ``verify`` turns it into a Verdict."""
+
+    def __init__(self, reason: Reason, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
