@@ -79,11 +79,21 @@ class Header:
             if body.get("version") != FORMAT_VERSION:
                 raise CorruptVault(f"The vault header has format version {body.get('version')}, "
                                    "which this version of Blocktrack Vault cannot read.")
-            return cls(KdfParams.from_json(body["kdf"]), str(body["key_check"]),
+            key_check = body["key_check"]
+            # 64 lower-case hex digits, as key_check_value() writes them. Anything else is
+            # damage, not a wrong passphrase (and non-ASCII text would make key_matches'
+            # compare_digest raise TypeError).
+            if not (isinstance(key_check, str) and len(key_check) == 64
+                    and set(key_check) <= set("0123456789abcdef")):
+                raise damaged
+            return cls(KdfParams.from_json(body["kdf"]), key_check,
                        int(body["generation"]), str(body["created"]))
         except CorruptVault:
             raise
-        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError,
+                # json.loads raises RecursionError on deeply nested input ("[[[[..."),
+                # which random damage can produce: still a damaged header.
+                RecursionError) as exc:
             raise damaged from exc
 
     @classmethod

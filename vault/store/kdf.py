@@ -19,6 +19,10 @@ SALT_LENGTH = 16
 # The floor is RFC 9106's second recommended option (64 MiB, t=3, p=4); tuning only goes up.
 MIN_MEMORY_KIB = 64 * 1024
 MIN_ITERATIONS = 3
+# tune() never raises memory above the floor; this bound only stops a crafted header (e.g.
+# inside a backup file from elsewhere; its checksum is not a MAC) from making us allocate
+# terabytes or overflow Argon2's 32-bit field (OverflowError instead of CorruptVault).
+MAX_MEMORY_KIB = 1024 * 1024
 LANES = 4
 MAX_ITERATIONS = 200
 DEFAULT_TARGET_SECONDS = 0.75
@@ -45,7 +49,8 @@ class KdfParams:
         if d.get("algorithm") != "argon2id":
             raise ValueError("unknown KDF algorithm")
         params = cls(int(d["memory_kib"]), int(d["iterations"]), int(d["lanes"]), bytes.fromhex(d["salt"]))
-        if (params.memory_kib < MIN_MEMORY_KIB or not 1 <= params.iterations <= MAX_ITERATIONS
+        if (not MIN_MEMORY_KIB <= params.memory_kib <= MAX_MEMORY_KIB
+                or not 1 <= params.iterations <= MAX_ITERATIONS
                 or not 1 <= params.lanes <= 64 or len(params.salt) != SALT_LENGTH):
             raise ValueError("KDF parameters out of range")
         return params

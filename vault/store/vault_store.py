@@ -16,8 +16,8 @@ import contextlib
 import os
 import tempfile
 import threading
-import time
 import zipfile
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -104,8 +104,8 @@ class VaultStore:
         key = derive_key(passphrase, params)
         header = Header(params, key_check_value(key, params), 1, _now())
         store = cls(data_dir)
+        _create_private_file(data_dir / header.database_name)
         conn = database.connect(data_dir / header.database_name, key)
-        os.chmod(data_dir / header.database_name, FILE_MODE)
         store._conn, store._key, store._header = conn, bytearray(key), header
         store._migrate()
         # The header comes last: without it the folder holds no vault, only a stray file
@@ -128,6 +128,13 @@ class VaultStore:
         path = self.database_path
         if not path.exists():
             raise CorruptVault(f"The vault database {path.name} is missing. Restore it from a backup.")
+        # SQLite takes an empty (or 1-byte) file for a new, empty database: a database
+        # truncated that far would "open" holding nothing and be migrated afresh. A real
+        # one is never shorter than one page (SQLite's smallest is 512 bytes), because
+        # create() writes page 1 before the header exists.
+        if path.stat().st_size < 512:
+            raise CorruptVault(f"The vault database {path.name} is empty or truncated. "
+                               "Restore it from a backup.")
         conn = database.connect(path, key)
         errors = database.integrity_errors(conn)
         if errors:
@@ -174,6 +181,12 @@ class VaultStore:
             if not path.name.startswith(keep):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
+        # A header temp file is left when the process died inside write_atomic (e.g. a
+        # passphrase change killed just before the header's rename). The header in place
+        # has just opened the vault, so the temp one is stale: remove it too.
+        for path in self.data_dir.glob(f".{HEADER_NAME}.tmp-*"):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
 
     # ---- database access -----------------------------------------------------------
 
@@ -227,6 +240,10 @@ class VaultStore:
                 for statement in _split_sql(schema.MIGRATIONS[target - 1]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {target}")
+            except database.DatabaseError as exc:
+                conn.execute("ROLLBACK")
+                raise VaultError(f"Upgrading the vault to schema version {target} failed ({exc}); "
+                                 "nothing was changed. Please report this.") from exc
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -251,8 +268,8 @@ class VaultStore:
             for leftover in self.data_dir.glob(new_header.database_name + "*"):
                 leftover.unlink()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
+            _create_private_file(target)
             database.export(conn, target, new_key, version)
-            os.chmod(target, FILE_MODE)
             _checkpoint("exported")
             check = database.connect(target, new_key)
             try:
@@ -329,6 +346,12 @@ class VaultStore:
         return store
 
 
+def _create_private_file(path: Path) -> None:
+    """An empty 0600 file for SQLite to fill: it is never readable by others, not even
+    for a moment, and SQLite gives its -wal and -shm files the same mode."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+
+
 def read_backup(path: Path) -> tuple[Header, bytes]:
     damaged = f"The backup file {path.name} is damaged or is not a Blocktrack Vault backup."
     try:
@@ -341,7 +364,12 @@ def read_backup(path: Path) -> tuple[Header, bytes]:
         raise VaultNotFound(f"There is no backup file at {path}.") from None
     except CorruptVault as exc:
         raise CorruptVault(damaged) from exc
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError,
+            # One flipped bit in a zip's flags, version or compression-method field makes
+            # zipfile raise these instead (an "encrypted" entry -> RuntimeError, unknown
+            # method or version -> NotImplementedError, stored bytes read as deflated ->
+            # zlib.error): damage all the same, and it must say CorruptVault.
+            RuntimeError, NotImplementedError, zlib.error) as exc:
         raise CorruptVault(damaged) from exc
 
 
