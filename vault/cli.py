@@ -233,6 +233,194 @@ def cmd_phrase_show(args) -> None:
          "\n".join(f"  {i:2d}. {w}" for i, w in enumerate(phrase.split(), 1)))
 
 
+# ---- credentials ----------------------------------------------------------------------
+
+def _read_input(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def open_credentials(args):
+    from .credentials.service import CredentialService
+    identity = open_identity(args)
+    return CredentialService(identity.store, online_status=not getattr(args, "offline", False))
+
+
+def cmd_credential_verify(args) -> int:
+    from .credentials.service import verification_context
+    from .credentials.verify import check
+    data = _read_input(args.file)
+    verdict = check(data, verification_context(online_status=not args.offline)).verdict
+    lines = [("VALID: " if verdict.valid else "INVALID: ") + verdict.message]
+    if verdict.issuer:
+        lines.append(f"Issuer: {verdict.issuer}")
+    lines += [f"Warning: {w.message}" for w in verdict.warnings]
+    emit(args, verdict.to_json(), "\n".join(lines))
+    return 0 if verdict.valid else 1
+
+
+def _summary_line(s) -> str:
+    return f"{s.short_id}  {s.status:<13} {s.title[:48]:<48}  {s.issuer_name or s.issuer}"
+
+
+def cmd_credential_import(args) -> int:
+    from .errors import InvalidCredential
+    service = open_credentials(args)
+    results, failed = [], 0
+    try:
+        for path in args.files:
+            try:
+                result = service.import_file(Path(path))
+            except InvalidCredential as exc:
+                failed += 1
+                results.append({"file": path, "imported": False, "reason": exc.reason, "error": str(exc)})
+                say(f"{path}: not imported: {exc}")
+                continue
+            except VaultError as exc:
+                failed += 1
+                results.append({"file": path, "imported": False, "reason": "unreadable", "error": str(exc)})
+                say(f"{path}: not imported: {exc}")
+                continue
+            s = result.summary
+            results.append({"file": path, "imported": True, "created": result.created, "id": s.id,
+                            "status": s.status, "verdict": result.verdict.to_json()})
+            if not args.json:
+                what = "imported" if result.created else "already in the vault"
+                print(f"{path}: {what} as {s.short_id} — {s.title} ({s.status})")
+                for w in result.verdict.warnings:
+                    print(f"  warning: {w.message}")
+    finally:
+        service.store.lock()
+    emit(args, results)
+    return 1 if failed else 0
+
+
+def cmd_credential_list(args) -> None:
+    service = open_credentials(args)
+    try:
+        found = service.repository.search(args.search or "", issuer=args.issuer, type_=args.type,
+                                          status=args.status, sort=args.sort,
+                                          descending=not args.ascending, limit=args.limit)
+    finally:
+        service.store.lock()
+    emit(args, [c.to_json() for c in found],
+         "\n".join(_summary_line(c) for c in found) if found else "No credentials match.")
+
+
+def cmd_credential_show(args) -> None:
+    service = open_credentials(args)
+    try:
+        summary, checked = service.details(args.id)
+        stored = service.repository.verdict(summary.id)
+    finally:
+        service.store.lock()
+    d = checked.display
+    data = summary.to_json() | {"verdict": stored, "claims": [[p, v] for p, v in (d.claims if d else ())]}
+    if d:
+        data["display"] = {"title": d.title, "description": d.description, "criteria": d.criteria_narrative,
+                           "criteria_url": d.criteria_url, "image": d.image, "issuer_name": d.issuer_name,
+                           "issuer_logo": d.issuer_logo, "subject_name": d.subject_name,
+                           "achievement_type": d.achievement_type,
+                           "alignments": [list(a) for a in d.alignments]}
+    lines = [summary.title, f"  id:       {summary.id}", f"  format:   {summary.format}",
+             f"  issuer:   {summary.issuer_name + ' ' if summary.issuer_name else ''}{summary.issuer}",
+             f"  status:   {summary.status} — {stored.get('message', '')}"]
+    if d and d.description:
+        lines.append(f"  about:    {d.description}")
+    if d and d.criteria_narrative:
+        lines.append(f"  criteria: {d.criteria_narrative}")
+    for w in stored.get("warnings", []):
+        lines.append(f"  warning:  {w['message']}")
+    lines.append("  claims:")
+    lines += [f"    {p} = {str(v)[:100]}" for p, v in (d.claims if d else ())]
+    emit(args, data, "\n".join(lines))
+
+
+def cmd_credential_reverify(args) -> int:
+    service = open_credentials(args)
+    try:
+        ids = [c.id for c in service.repository.search()] if args.id == "all" else [args.id]
+        results = [service.reverify(cid) for cid in ids]
+    finally:
+        service.store.lock()
+    emit(args, [s.to_json() | {"verdict": v.to_json()} for s, v in results],
+         "\n".join(f"{_summary_line(s)}\n  {v.message}" for s, v in results))
+    return 0 if all(v.valid for _, v in results) else 1
+
+
+def cmd_credential_delete(args) -> None:
+    service = open_credentials(args)
+    try:
+        summary = service.repository.get(args.id)
+        service.delete(summary.id)
+    finally:
+        service.store.lock()
+    emit(args, {"deleted": summary.id}, f"Deleted {summary.short_id} — {summary.title}")
+
+
+def cmd_credential_export(args) -> None:
+    service = open_credentials(args)
+    try:
+        out = service.export(args.id, Path(args.out))
+    finally:
+        service.store.lock()
+    emit(args, {"exported": str(out)}, f"Written to {out} (the original bytes, as received).")
+
+
+def cmd_credential_tag(args) -> None:
+    service = open_credentials(args)
+    try:
+        summary = service.repository.set_tags(args.id, args.tags)
+    finally:
+        service.store.lock()
+    emit(args, summary.to_json(), f"Tags of {summary.short_id}: {', '.join(summary.tags) or '(none)'}")
+
+
+def cmd_credential_note(args) -> None:
+    service = open_credentials(args)
+    try:
+        summary = service.repository.set_note(args.id, args.text)
+    finally:
+        service.store.lock()
+    emit(args, summary.to_json(), f"Note of {summary.short_id} saved.")
+
+
+def cmd_trust(args) -> None:
+    service = open_credentials(args)
+    try:
+        if args.action == "add":
+            if not args.did:
+                raise UsageError("usage: vault trust add ISSUER_DID [--name NAME]")
+            service.trust.add(args.did, args.name or "")
+        elif args.action == "remove":
+            if not args.did:
+                raise UsageError("usage: vault trust remove ISSUER_DID")
+            service.trust.remove(args.did)
+        entries = service.trust.entries()
+    finally:
+        service.store.lock()
+    emit(args, entries, "\n".join(f"{e['did']}  {e['name']}" for e in entries) or "The trust list is empty.")
+
+
+def cmd_did_cache(args) -> None:
+    from .credentials.cache import VerificationCache
+    try:
+        document = json.loads(_read_input(args.file))
+    except ValueError as exc:
+        raise UsageError(f"{args.file} is not JSON: {exc}") from exc
+    did = document.get("id") if isinstance(document, dict) else None
+    if not isinstance(did, str) or not did.startswith("did:"):
+        raise UsageError(f"{args.file} is not a DID document (it has no 'id' that is a DID)")
+    identity = open_identity(args)
+    try:
+        VerificationCache(identity.store).put_did_document(did, document)
+    finally:
+        identity.store.lock()
+    emit(args, {"cached": did}, f"Cached the DID document of {did}: its credentials now verify offline.")
+
+
 # ---- parser ---------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -291,6 +479,51 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(dp, "resolve", cmd_did_resolve, "resolve any did:key, did:jwk or did:pkh offline")
     p.add_argument("did")
 
+    p = command(dp, "cache", cmd_did_cache, "keep an issuer's DID document (e.g. a did:web) so its "
+                                            "credentials verify offline")
+    p.add_argument("file")
+
+    cp = sub.add_parser("credential", help="import, verify, list and show credentials").add_subparsers(
+        dest="sub", required=True)
+    p = command(cp, "verify", cmd_credential_verify, "verify a credential file without storing it "
+                                                     "(needs no vault); exit 0 valid, 1 invalid")
+    p.add_argument("file")
+    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    p = command(cp, "import", cmd_credential_import, "import credentials (JSON, JWT, SD-JWT, baked PNG/SVG)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    p = command(cp, "list", cmd_credential_list, "list or search stored credentials")
+    p.add_argument("--search", metavar="Q", help="full-text search (issuer, type, achievement, claims)")
+    p.add_argument("--issuer", metavar="DID")
+    p.add_argument("--type", metavar="TYPE")
+    p.add_argument("--status", choices=("valid", "expired", "not-yet-valid", "revoked", "suspended",
+                                        "unverified", "invalid"))
+    p.add_argument("--sort", choices=("imported", "title", "issuer", "valid_from", "valid_until"),
+                   default="imported")
+    p.add_argument("--ascending", action="store_true")
+    p.add_argument("--limit", type=int)
+    p = command(cp, "show", cmd_credential_show, "show a credential with all its claims")
+    p.add_argument("id")
+    p = command(cp, "reverify", cmd_credential_reverify, "verify a stored credential again (ID or 'all')")
+    p.add_argument("id")
+    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    p = command(cp, "delete", cmd_credential_delete, "delete a credential (final)")
+    p.add_argument("id")
+    p = command(cp, "export", cmd_credential_export, "write a credential's original bytes to a file")
+    p.add_argument("id")
+    p.add_argument("out")
+    p = command(cp, "tag", cmd_credential_tag, "set a credential's tags")
+    p.add_argument("id")
+    p.add_argument("tags", nargs="*")
+    p = command(cp, "note", cmd_credential_note, "set a credential's note")
+    p.add_argument("id")
+    p.add_argument("text")
+
+    p = command(sub, "trust", cmd_trust, "the issuers you trust: add, list, remove")
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("did", nargs="?")
+    p.add_argument("--name")
+
     rp = sub.add_parser("recovery-phrase", help="show the recovery phrase").add_subparsers(dest="sub", required=True)
     command(rp, "show", cmd_phrase_show, "print the recovery phrase (asks for the passphrase)")
     return parser
@@ -303,7 +536,7 @@ def main(argv: list[str] | None = None) -> int:
     args.passphrase_file = getattr(args, "passphrase_file", None)
     args.data_dir = paths.data_dir(getattr(args, "data_dir", None))
     try:
-        args.func(args)
+        code = args.func(args)
     except UsageError as exc:
         print(f"vault: error: {exc}", file=sys.stderr)
         return 2
@@ -313,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vault: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

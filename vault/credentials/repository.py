@@ -17,6 +17,7 @@ import rfc8785
 
 from ..errors import NotFound, VaultError
 from ..store import VaultStore
+from .. import safejson
 
 SORTS = {
     "imported": "c.imported_at {dir}, c.rowid {dir}",
@@ -25,7 +26,7 @@ SORTS = {
     "valid_from": "c.valid_from {dir}, c.rowid",
     "valid_until": "c.valid_until {dir}, c.rowid",
 }
-STATUSES = ("valid", "invalid", "expired", "not-yet-valid", "revoked", "suspended")
+STATUSES = ("valid", "expired", "not-yet-valid", "revoked", "suspended", "unverified", "invalid")
 _COLUMNS = ("id, format, issuer, issuer_name, subject, types, title, valid_from, valid_until, "
             "status, checked_at, imported_at, tags, note")
 
@@ -42,7 +43,7 @@ def fingerprint(original: bytes) -> str:
     """
     text = original.strip()
     try:
-        canonical = rfc8785.dumps(json.loads(text))
+        canonical = rfc8785.dumps(safejson.loads(text))
     except (ValueError, UnicodeDecodeError, rfc8785.CanonicalizationError, RecursionError):
         canonical = text
     return hashlib.sha256(canonical).hexdigest()

@@ -26,6 +26,8 @@ class Reason(str, Enum):
     REVOKED = "revoked"
     SUSPENDED = "suspended"
     STATUS_INVALID = "status-invalid"          # the status list itself is bad (signature, expired, type)
+    WRONG_CHALLENGE = "wrong-challenge"        # a presentation made for another verifier's challenge
+    WRONG_DOMAIN = "wrong-domain"              # a presentation made for another verifier (domain / aud)
 
 
 class WarningCode(str, Enum):

@@ -10,6 +10,7 @@ import rfc8785
 
 from ..errors import InvalidDid
 from .documents import SIGNING_RELATIONSHIPS, document
+from .. import safejson
 
 PREFIX = "did:jwk:"
 JWS_2020_CONTEXT = "https://w3id.org/security/suites/jws-2020/v1"
@@ -34,7 +35,7 @@ def decode(did: str) -> dict:
         raise InvalidDid(f"{did!r} is not a did:jwk.")
     value = did[len(PREFIX):].split("#", 1)[0]
     try:
-        jwk = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+        jwk = safejson.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
     except (binascii.Error, ValueError) as exc:
         raise InvalidDid(f"{did[:40]}… does not hold a base64url-encoded JSON key.") from exc
     if not isinstance(jwk, dict) or not isinstance(jwk.get("kty"), str):

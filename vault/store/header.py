@@ -19,6 +19,7 @@ import rfc8785
 from ..errors import CorruptVault
 from .atomic import write_atomic
 from .kdf import KdfParams
+from .. import safejson
 
 HEADER_NAME = "vault.header"
 FORMAT = "blocktrack-vault-header"
@@ -68,7 +69,7 @@ class Header:
         damaged = CorruptVault("The vault header file is damaged, so the vault cannot be opened. "
                                "Restore it from a backup.")
         try:
-            body = json.loads(data.decode("utf-8"))
+            body = safejson.loads(data.decode("utf-8"))
             if not isinstance(body, dict):
                 raise damaged
             checksum = body.pop("checksum")

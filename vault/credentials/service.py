@@ -1,0 +1,128 @@
+"""The holder's credentials service: import, re-verify, show, export and delete, over the
+vault's repository, trust list and offline caches. The CLI and the GUI both use this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InvalidCredential, VaultError
+from ..store import VaultStore
+from ..store.atomic import write_atomic
+from . import online
+from .cache import VerificationCache
+from .repository import CredentialRepository, CredentialSummary, NewCredential
+from .trust import TrustList
+from .verdict import Reason, Verdict
+from .verify import CheckedCredential, VerificationContext, check
+
+# What a stored credential's verdict means for the list's status column.
+_STATUS = {Reason.VALID: "valid", Reason.EXPIRED: "expired", Reason.NOT_YET_VALID: "not-yet-valid",
+           Reason.REVOKED: "revoked", Reason.SUSPENDED: "suspended"}
+# Kept, but marked: the vault could not decide (issuer key or context unknown here, a bad
+# status list). Re-verifying after adding the issuer's DID document can settle it.
+_UNDECIDED = {Reason.UNKNOWN_KEY, Reason.UNKNOWN_CONTEXT, Reason.UNSUPPORTED_CRYPTOSUITE,
+              Reason.STATUS_INVALID}
+
+
+def status_of(verdict: Verdict) -> str:
+    if verdict.reason in _STATUS:
+        return _STATUS[verdict.reason]
+    return "unverified" if verdict.reason in _UNDECIDED else "invalid"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    summary: CredentialSummary
+    created: bool
+    verdict: Verdict
+
+
+def verification_context(*, store: VaultStore | None = None, online_status: bool = False,
+                         fetcher: Callable[[str], bytes | None] = online.fetch) -> VerificationContext:
+    """Cached status lists first when offline; when online, fresh lists (cached once verified)."""
+    cache = VerificationCache(store) if store else None
+    trust = TrustList(store) if store else None
+    fresh: dict[str, bytes] = {}
+
+    def fetch(url: str) -> bytes | None:
+        if online_status:
+            data = fetcher(url)
+            if data is not None:
+                fresh[url] = data
+                return data
+        return cache.status_list(url) if cache else None
+
+    def verified(data: bytes) -> None:
+        for url, fetched in fresh.items():
+            if cache and fetched == data:
+                cache.put_status_list(url, data)
+
+    return VerificationContext(documents=cache.did_document if cache else None,
+                               is_trusted=trust.contains if trust else None,
+                               fetch_status_list=fetch, status_list_verified=verified)
+
+
+class CredentialService:
+    def __init__(self, store: VaultStore, *, online_status: bool = False):
+        self.store = store
+        self.repository = CredentialRepository(store)
+        self.trust = TrustList(store)
+        self.cache = VerificationCache(store)
+        self.online_status = online_status
+
+    def context(self) -> VerificationContext:
+        return verification_context(store=self.store, online_status=self.online_status)
+
+    def check(self, data: bytes) -> CheckedCredential:
+        return check(data, self.context())
+
+    def import_bytes(self, data: bytes) -> ImportResult:
+        """Verify and store. A credential that is forged, tampered or not a credential at
+        all is refused with the reason; an expired or revoked one is kept, marked."""
+        checked = self.check(data)
+        verdict = checked.verdict
+        state = status_of(verdict)
+        if state == "invalid":
+            raise InvalidCredential(verdict.reason.value, verdict.message)
+        display = checked.display
+        new = NewCredential(
+            format=checked.format, original=checked.original, verdict=verdict.to_json(), status=state,
+            issuer=checked.issuer, issuer_name=(display.issuer_name or "") if display else "",
+            subject=checked.subject or "", types=tuple(checked.types),
+            title=(display.title if display else "") or "Credential",
+            valid_from=checked.valid_from.isoformat() if checked.valid_from else None,
+            valid_until=checked.valid_until.isoformat() if checked.valid_until else None,
+            search_text=display.search_text() if display else "")
+        summary, created = self.repository.add(new)
+        return ImportResult(summary, created, verdict)
+
+    def import_file(self, path: Path) -> ImportResult:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise VaultError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+        return self.import_bytes(data)
+
+    def reverify(self, cid: str) -> tuple[CredentialSummary, Verdict]:
+        checked = self.check(self.repository.original(cid))
+        summary = self.repository.update_verdict(cid, checked.verdict.to_json(), status_of(checked.verdict))
+        return summary, checked.verdict
+
+    def details(self, cid: str) -> tuple[CredentialSummary, CheckedCredential]:
+        """The stored summary and the credential read again from its bytes (for display);
+        the stored verdict is what ``checked.verdict`` holds until ``reverify``."""
+        summary = self.repository.get(cid)
+        checked = check(self.repository.original(summary.id), self.context())
+        return summary, checked
+
+    def export(self, cid: str, out: Path) -> Path:
+        """Write the original bytes, exactly as received."""
+        write_atomic(Path(out), self.repository.original(cid))
+        return Path(out)
+
+    def delete(self, cid: str) -> None:
+        self.repository.delete(cid)
+
+

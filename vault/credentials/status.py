@@ -1,0 +1,624 @@
+"""Credential status: W3C Bitstring Status List v1.0 (and the older StatusList2021).
+
+A credential names a bit in a status list credential published by its issuer; a set bit
+means the status (revoked, suspended, ...) applies. To check it we
+
+1. read the credential's ``credentialStatus`` (one entry or a list),
+2. get the list credential's bytes from ``fetch`` (the caller's cache or the network;
+   ``None`` means "not available offline"),
+3. have ``verify_list`` check the list credential's proof (injected: the Data Integrity
+   and JOSE verifiers live elsewhere),
+4. check the list credential itself: its type, its ``statusPurpose``, its validity window
+   and its issuer,
+5. decode ``encodedList`` (multibase base64url of a GZIP stream) and read the bit.
+
+A bad list (wrong type, expired, undecodable, bad signature) fails closed with
+``Reason.STATUS_INVALID``: a list we cannot read must never read as "not revoked".
+A list we cannot *get* (offline, nothing cached), or whose proof cannot be checked here
+(its key or JSON-LD context is not available offline), is not a failure: the result says
+``checked=False`` with a ``STATUS_UNCHECKED`` warning, so the user sees "not checked"
+instead of a red X for something that is only unreachable.
+
+Spec: https://www.w3.org/TR/vc-bitstring-status-list/ (W3C Recommendation, May 2025);
+StatusList2021: https://www.w3.org/TR/2023/WD-vc-status-list-20230427/.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Callable, Iterable
+
+from .verdict import CredentialFailure, Reason, Warning_, WarningCode
+from .. import safejson
+
+__all__ = [
+    "MIN_LIST_BITS", "MAX_LIST_BYTES", "StatusWarning", "StatusEntry", "EntryResult",
+    "StatusResult", "status_entries", "check_status", "decode_status_list",
+    "encode_status_list", "read_status", "status_list_credential", "parse_datetime",
+]
+
+# The spec's minimum: 131,072 entries (16 KiB uncompressed), a herd-privacy floor.
+MIN_LIST_BITS = 131_072
+# Zip-bomb guard on the *decompressed* list: 16 MiB is 134 million one-bit entries, far
+# beyond any real list (the spec's example is 16 KiB), yet a few hundred bytes of GZIP
+# could otherwise expand to gigabytes in the verifier.
+MAX_LIST_BYTES = 16 * 1024 * 1024
+# A larger statusSize than this is not a status, it is a payload; the spec's examples use
+# 1 and 2 bits. Capping it bounds the work of reading one entry.
+_MAX_STATUS_SIZE = 64
+
+Fetch = Callable[[str], "bytes | None"]
+VerifyList = Callable[[bytes], None]
+
+# The entry, list credential and list (subject) types we read. We
+# accept either family's list for either family's entry: the bits mean the same thing,
+# and the list's signature and issuer are checked whatever its name.
+_ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry"}
+_LIST_CREDENTIAL_TYPES = {"BitstringStatusListCredential", "StatusList2021Credential"}
+_LIST_SUBJECT_TYPES = {"BitstringStatusList", "StatusList2021"}
+# Purposes whose set bit is a verdict; any other purpose (message, refresh, ...) is
+# reported to the user, never a failure.
+_VERDICT_PURPOSES = {"revocation", "suspension"}
+
+
+class StatusWarning(str, Enum):
+    """Status findings that are worth telling the user but do not fail the credential.
+
+    ``verdict.WarningCode`` has no member for these yet; these are str enums with the same
+    ``.value`` contract, so ``Warning_(StatusWarning.X, ...).to_json()`` works as-is. They
+    can move into ``WarningCode`` unchanged.
+    """
+    ISSUER_MISMATCH = "status-issuer-mismatch"      # list issuer != credential issuer
+    SHORT_LIST = "status-list-short"                # fewer than 131,072 entries
+    STATUS_MESSAGE = "status-message"               # a 'message' (or other) purpose entry is set
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One ``credentialStatus`` entry of a supported type, parsed and validated."""
+    type: str
+    purpose: str
+    index: int
+    list_url: str
+    size: int = 1                         # statusSize: bits per entry
+    messages: tuple[tuple[int, str], ...] = ()   # statusMessage: (status value, message)
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class EntryResult:
+    entry: StatusEntry
+    checked: bool
+    value: int | None = None              # the entry's bits read as an unsigned integer
+    message: str | None = None            # statusMessage text for `value`, if the list has one
+    list_id: str | None = None
+    list_issuer: str | None = None
+    list_valid_until: datetime | None = None
+    ttl_ms: int | None = None             # the list's `ttl` hint (milliseconds) for caches
+
+    @property
+    def set(self) -> bool | None:
+        return None if self.value is None else self.value != 0
+
+    def to_json(self) -> dict:
+        return {"type": self.entry.type, "purpose": self.entry.purpose,
+                "index": self.entry.index, "statusListCredential": self.entry.list_url,
+                "checked": self.checked, "value": self.value, "message": self.message}
+
+
+@dataclass
+class StatusResult:
+    revoked: bool = False
+    suspended: bool = False
+    checked: bool = True        # every status entry was checked (True when there is none)
+    entries: list[EntryResult] = field(default_factory=list)
+    warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[str]:
+        """Human-readable status messages from set non-verdict entries (purpose message...)."""
+        return [r.message or f"{r.entry.purpose} status {r.value:#x}"
+                for r in self.entries
+                if r.set and r.entry.purpose not in _VERDICT_PURPOSES]
+
+    def to_json(self) -> dict:
+        return {"revoked": self.revoked, "suspended": self.suspended, "checked": self.checked,
+                "entries": [e.to_json() for e in self.entries],
+                "warnings": [w.to_json() for w in self.warnings]}
+
+
+# ---------------------------------------------------------------------------- entries
+
+def _invalid(message: str) -> CredentialFailure:
+    return CredentialFailure(Reason.STATUS_INVALID, message)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(value) -> list[str]:
+    return [t for t in _as_list(value) if isinstance(t, str)]
+
+
+def _non_negative_int(value, what: str) -> int:
+    # The spec wants a string ("94567"); integers are common in the wild (the 1EdTech
+    # validator's own fixture uses 23). Booleans and floats are not indexes.
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,20}", value.strip()):
+        number = int(value.strip())
+    else:
+        raise _invalid(f"The credential's status entry has an invalid {what}: {value!r}.")
+    if number < 0:
+        raise _invalid(f"The credential's status entry has a negative {what}: {number}.")
+    return number
+
+
+def _parse_messages(value) -> tuple[tuple[int, str], ...]:
+    out = []
+    for item in _as_list(value):
+        if not isinstance(item, dict):
+            continue
+        status, message = item.get("status"), item.get("message")
+        if not isinstance(message, str):
+            continue
+        try:
+            number = int(status, 16) if isinstance(status, str) else int(status)
+        except (TypeError, ValueError):
+            continue
+        out.append((number, message))
+    return tuple(out)
+
+
+def _parse_entry(raw: dict) -> StatusEntry:
+    entry_type = next(t for t in _types(raw.get("type")) if t in _ENTRY_TYPES)
+    purpose = raw.get("statusPurpose")
+    if not isinstance(purpose, str) or not purpose:
+        raise _invalid("The credential's status entry has no statusPurpose.")
+    url = raw.get("statusListCredential")
+    if not isinstance(url, str) or not url.strip():
+        raise _invalid("The credential's status entry does not say where its status list "
+                       "is (no statusListCredential).")
+    if "statusListIndex" not in raw:
+        raise _invalid("The credential's status entry has no statusListIndex.")
+    index = _non_negative_int(raw.get("statusListIndex"), "statusListIndex")
+    size = 1
+    if raw.get("statusSize") is not None:
+        size = _non_negative_int(raw.get("statusSize"), "statusSize")
+        if not 1 <= size <= _MAX_STATUS_SIZE:
+            raise _invalid(f"The credential's status entry has an unusable statusSize {size}.")
+    entry_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    return StatusEntry(type=entry_type, purpose=purpose, index=index, list_url=url.strip(),
+                       size=size, messages=_parse_messages(raw.get("statusMessage")),
+                       id=entry_id)
+
+
+def _split_entries(credential: dict) -> tuple[list[StatusEntry], list[dict]]:
+    supported, unsupported = [], []
+    for raw in _as_list(credential.get("credentialStatus") if isinstance(credential, dict)
+                        else None):
+        if not isinstance(raw, dict):
+            raise _invalid("The credential's credentialStatus is not an object.")
+        if any(t in _ENTRY_TYPES for t in _types(raw.get("type"))):
+            supported.append(_parse_entry(raw))
+        else:
+            unsupported.append(raw)
+    return supported, unsupported
+
+
+def status_entries(credential: dict) -> list[StatusEntry]:
+    """The supported status entries of ``credential`` (e.g. to know which lists to cache).
+
+    Raises CredentialFailure(STATUS_INVALID) for an entry of a supported type that is
+    malformed (no list URL, a negative or non-numeric index...).
+    """
+    return _split_entries(credential)[0]
+
+
+# --------------------------------------------------------------------- the bitstring
+
+def _b64decode(text: str) -> bytes:
+    """Base64url or base64, with or without padding; strict about the alphabet."""
+    if not re.fullmatch(r"[A-Za-z0-9_\-+/]*={0,2}", text):
+        raise ValueError("not base64")
+    body = text.rstrip("=")
+    if len(body) % 4 == 1:
+        raise ValueError("impossible base64 length")
+    body = body.replace("+", "-").replace("/", "_")
+    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    out = bytearray()
+    while True:
+        engine = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP framing only
+        out += engine.decompress(data, limit + 1 - len(out))
+        if len(out) > limit:
+            raise ValueError(f"it expands beyond {limit} bytes")
+        if engine.unconsumed_tail:
+            raise ValueError(f"it expands beyond {limit} bytes")
+        if not engine.eof:
+            raise ValueError("the GZIP stream is truncated")
+        data = engine.unused_data
+        if not data.strip(b"\0"):       # trailing zero padding is allowed after a member
+            return bytes(out)
+
+
+def decode_status_list(encoded: str, *, limit: int = MAX_LIST_BYTES) -> bytes:
+    """``encodedList`` -> the raw bitstring (bit 0 is the left-most bit of byte 0).
+
+    Bitstring Status List uses a multibase base64url string ('u' prefix, no padding);
+    StatusList2021 used plain base64(url). Both hold a GZIP stream, which always starts
+    with bytes 1f 8b, i.e. "H4sI" in base64: that tells a 'u' prefix from data.
+    Raises ValueError with a reason when the string is not such a list.
+    """
+    if not isinstance(encoded, str):
+        raise ValueError("encodedList is not a string")
+    text = encoded.strip()
+    candidates = [text[1:], text] if text.startswith("u") else [text]
+    compressed = None
+    for candidate in candidates:
+        try:
+            data = _b64decode(candidate)
+        except (ValueError, binascii.Error):
+            continue
+        if data[:2] == b"\x1f\x8b":
+            compressed = data
+            break
+    if compressed is None:
+        raise ValueError("encodedList is not base64url-encoded GZIP data")
+    try:
+        return _gunzip(compressed, limit)
+    except zlib.error as exc:
+        raise ValueError(f"encodedList is not valid GZIP data ({exc})") from None
+
+
+def read_status(bitstring: bytes, index: int, size: int = 1) -> int:
+    """The ``size`` bits at entry ``index`` (bits index*size...), most significant first.
+
+    Raises IndexError when the entry lies beyond the end of the list.
+    """
+    if index < 0 or size < 1:
+        raise IndexError("negative index or size")
+    start = index * size
+    if start + size > len(bitstring) * 8:
+        raise IndexError(f"entry {index} is beyond the end of a {len(bitstring) * 8}-bit list")
+    value = 0
+    for position in range(start, start + size):
+        bit = (bitstring[position >> 3] >> (7 - (position & 7))) & 1
+        value = (value << 1) | bit
+    return value
+
+
+def encode_status_list(bits: "set[int] | Iterable[int] | bytes | bytearray",
+                       length: int = MIN_LIST_BITS) -> str:
+    """Set bit positions (or a raw bitstring) -> a multibase ``encodedList`` string.
+
+    ``length`` (bits, a positive multiple of 8) applies to a set of positions; a raw
+    bitstring keeps its own length. Lists shorter than MIN_LIST_BITS are allowed (tests
+    need them) but a conforming issuer must not publish one. The GZIP header carries no
+    timestamp, so the output is deterministic.
+    """
+    if isinstance(bits, (bytes, bytearray, memoryview)):
+        raw = bytes(bits)
+    else:
+        if length <= 0 or length % 8:
+            raise ValueError("length must be a positive multiple of 8")
+        buffer = bytearray(length // 8)
+        for position in bits:
+            if isinstance(position, bool) or not isinstance(position, int):
+                raise TypeError(f"bit positions must be integers, not {position!r}")
+            if not 0 <= position < length:
+                raise ValueError(f"bit {position} is outside a {length}-bit list")
+            buffer[position >> 3] |= 0x80 >> (position & 7)
+        raw = bytes(buffer)
+    compressed = gzip.compress(raw, compresslevel=9, mtime=0)
+    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+
+
+def status_list_credential(*, id: str, issuer: "str | dict", encoded_list: str,
+                           purpose: str = "revocation", valid_from: "datetime | str | None" = None,
+                           valid_until: "datetime | str | None" = None,
+                           ttl_ms: int | None = None, legacy: bool = False) -> dict:
+    """An unsigned BitstringStatusListCredential (VC 2.0), ready for a proof.
+
+    ``legacy=True`` builds a StatusList2021Credential (VC 1.1 names) instead.
+    """
+    def stamp(value):
+        if isinstance(value, datetime):
+            value = value.astimezone(timezone.utc) if value.tzinfo else value
+            return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return value
+
+    subject = {"id": f"{id}#list",
+               "type": "StatusList2021" if legacy else "BitstringStatusList",
+               "statusPurpose": purpose, "encodedList": encoded_list}
+    if ttl_ms is not None:
+        subject["ttl"] = ttl_ms
+    if legacy:
+        credential = {
+            "@context": ["https://www.w3.org/2018/credentials/v1",
+                         "https://w3id.org/vc/status-list/2021/v1"],
+            "id": id, "type": ["VerifiableCredential", "StatusList2021Credential"],
+            "issuer": issuer,
+            "issuanceDate": stamp(valid_from or datetime.now(timezone.utc)),
+        }
+        if valid_until is not None:
+            credential["expirationDate"] = stamp(valid_until)
+    else:
+        credential = {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": id, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": issuer,
+        }
+        if valid_from is not None:
+            credential["validFrom"] = stamp(valid_from)
+        if valid_until is not None:
+            credential["validUntil"] = stamp(valid_until)
+    credential["credentialSubject"] = subject
+    return credential
+
+
+# ------------------------------------------------------------------ the list credential
+
+def parse_datetime(value) -> datetime | None:
+    """An XSD dateTime (VC validFrom etc.) -> an aware datetime; None if it is not one.
+
+    A value without a zone is read as UTC (VC 1.1 examples often omit it).
+    """
+    if not isinstance(value, str) or not 8 <= len(value.strip()) <= 64:
+        return None
+    text = value.strip()
+    if text[-1] in "zZ":
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _issuer_id(issuer) -> str | None:
+    if isinstance(issuer, str):
+        return issuer
+    if isinstance(issuer, dict) and isinstance(issuer.get("id"), str):
+        return issuer["id"]
+    return None
+
+
+def _jwt_payload(text: str) -> dict | None:
+    """The payload of a compact JWS (the list credential secured as VC-JWT / VC-JOSE).
+
+    The signature was checked by ``verify_list``; here we only need the content. A VC 1.1
+    JWT carries the credential in ``vc`` with iss/nbf/exp standing for its properties.
+    """
+    parts = text.split(".")
+    if len(parts) != 3:
+        return None
+    try:
+        payload = safejson.loads(_b64decode(parts[1]))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    if isinstance(payload.get("vc"), dict):
+        credential = dict(payload["vc"])
+        if "issuer" not in credential and isinstance(payload.get("iss"), str):
+            credential["issuer"] = payload["iss"]
+        if "id" not in credential and isinstance(payload.get("jti"), str):
+            credential["id"] = payload["jti"]
+        for claim, key in (("nbf", "issuanceDate"), ("exp", "expirationDate")):
+            if key not in credential and isinstance(payload.get(claim), (int, float)):
+                try:
+                    moment = datetime.fromtimestamp(payload[claim], timezone.utc)
+                except (OverflowError, OSError, ValueError):
+                    continue
+                credential[key] = moment.isoformat()
+        return credential
+    return payload
+
+
+def _load_list(raw: bytes, url: str) -> dict:
+    try:
+        text = raw.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise _invalid(f"The status list at {url} is not text.") from None
+    if text.startswith("{"):
+        try:
+            document = safejson.loads(text)
+        except (ValueError, RecursionError):    # RecursionError: absurdly deep nesting
+            document = None
+    else:
+        document = _jwt_payload(text)
+    if not isinstance(document, dict):
+        raise _invalid(f"The status list at {url} is not a credential (neither JSON nor a JWT).")
+    return document
+
+
+@dataclass
+class _List:
+    id: str | None
+    issuer: str | None
+    purposes: list[str]
+    bitstring: bytes
+    valid_until: datetime | None
+    ttl_ms: int | None
+
+
+def _check_list(document: dict, url: str, now: datetime) -> _List:
+    types = _types(document.get("type"))
+    if not _LIST_CREDENTIAL_TYPES.intersection(types):
+        raise _invalid(f"The status list at {url} is not a status list credential "
+                       f"(its type is {', '.join(types) or 'missing'}).")
+
+    # Validity window: VC 2.0 validFrom/validUntil, VC 1.1 issuanceDate/expirationDate.
+    window = {}
+    for key in ("validFrom", "validUntil", "issuanceDate", "expirationDate"):
+        if document.get(key) is None:
+            continue
+        moment = parse_datetime(document[key])
+        if moment is None:
+            raise _invalid(f"The status list at {url} has an unreadable {key}: "
+                           f"{document[key]!r}.")
+        window[key] = moment
+    starts = [window[k] for k in ("validFrom", "issuanceDate") if k in window]
+    ends = [window[k] for k in ("validUntil", "expirationDate") if k in window]
+    if starts and now < max(starts):
+        raise _invalid(f"The status list at {url} is not valid until "
+                       f"{max(starts).isoformat()}.")
+    if ends and now > min(ends):
+        raise _invalid(f"The status list at {url} expired on {min(ends).isoformat()}.")
+
+    subjects = [s for s in _as_list(document.get("credentialSubject")) if isinstance(s, dict)]
+    subjects = [s for s in subjects if "encodedList" in s] or subjects
+    if len(subjects) != 1:
+        raise _invalid(f"The status list at {url} has no single list in its credentialSubject.")
+    subject = subjects[0]
+    subject_types = _types(subject.get("type"))
+    if subject_types and not _LIST_SUBJECT_TYPES.intersection(subject_types):
+        raise _invalid(f"The status list at {url} holds a {', '.join(subject_types)}, "
+                       "not a BitstringStatusList.")
+    purposes = _types(subject.get("statusPurpose"))
+    if not purposes:
+        raise _invalid(f"The status list at {url} does not say what it is for "
+                       "(no statusPurpose).")
+    try:
+        bitstring = decode_status_list(subject.get("encodedList"))
+    except ValueError as exc:
+        raise _invalid(f"The status list at {url} cannot be decoded: {exc}.") from None
+    ttl = subject.get("ttl")
+    ttl = ttl if isinstance(ttl, int) and not isinstance(ttl, bool) and ttl >= 0 else None
+    list_id = document.get("id") if isinstance(document.get("id"), str) else None
+    return _List(id=list_id, issuer=_issuer_id(document.get("issuer")), purposes=purposes,
+                 bitstring=bitstring, valid_until=min(ends) if ends else None, ttl_ms=ttl)
+
+
+# ----------------------------------------------------------------------------- check
+
+# verify_list failures that mean "cannot be checked here" rather than "this list is bad":
+# its key or context is not available offline, or it is secured in a way we do not verify.
+# The list is then not used at all, so this never reads as "not revoked"; the credential
+# gets the same STATUS_UNCHECKED warning as when the list is offline. A bad signature, a
+# wrong key, tampering or no proof at all make the list invalid.
+_UNCHECKABLE = {Reason.UNKNOWN_KEY, Reason.UNKNOWN_CONTEXT, Reason.UNSUPPORTED_CRYPTOSUITE,
+                Reason.UNSUPPORTED_FORMAT}
+
+
+def _get_list(url: str, fetch: Fetch, verify_list: VerifyList, now: datetime) -> _List | str:
+    try:
+        raw = fetch(url)
+    except OSError:
+        raw = None
+    if raw is None:
+        return f"the status list at {url} is not cached and could not be fetched (offline?)."
+    raw = bytes(raw)
+    try:
+        verify_list(raw)
+    except CredentialFailure as exc:
+        if exc.reason in _UNCHECKABLE:
+            return f"the status list at {url} cannot be verified here: {exc.message}"
+        raise _invalid(f"The status list at {url} failed verification: {exc.message}") from None
+    return _check_list(_load_list(raw, url), url, now)
+
+
+def check_status(credential: dict, *, fetch: Fetch, verify_list: VerifyList,
+                 now: datetime) -> StatusResult:
+    """Check every status entry of ``credential``.
+
+    ``fetch(url)`` returns the list credential's bytes (from the vault's cache, or the
+    network when online) or None when it cannot be had; an OSError from it counts as
+    None. ``verify_list(raw_bytes)`` checks the list credential's proof and raises
+    CredentialFailure when it does not verify: UNKNOWN_KEY / UNKNOWN_CONTEXT /
+    UNSUPPORTED_* leave the entry unchecked (with a warning), any other reason makes
+    the list invalid. ``now`` is an aware datetime.
+
+    Returns a StatusResult (revoked / suspended flags, one EntryResult per supported
+    entry, warnings). Raises CredentialFailure(STATUS_INVALID) when a status entry or a
+    list is bad. Revocation is reported, not raised: the caller turns it into a verdict.
+    """
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    result = StatusResult()
+    entries, unsupported = _split_entries(credential)
+    credential_issuer = _issuer_id(credential.get("issuer"))
+
+    for raw in unsupported:
+        kind = ", ".join(_types(raw.get("type"))) or "untyped"
+        result.checked = False
+        result.warnings.append(Warning_(
+            WarningCode.STATUS_UNCHECKED,
+            f"This credential uses a status method the vault cannot check ({kind}), so "
+            "whether it was revoked is unknown."))
+
+    # url -> the checked list, or the sentence saying why it could not be checked.
+    lists: dict[str, _List | str] = {}
+    warned: set[tuple[str, str]] = set()
+
+    def warn(code, url: str, message: str) -> None:
+        if (code.value, url) not in warned:
+            warned.add((code.value, url))
+            result.warnings.append(Warning_(code, message))
+
+    for entry in entries:
+        url = entry.list_url
+        if url not in lists:
+            lists[url] = _get_list(url, fetch, verify_list, now)
+        status_list = lists[url]
+
+        if isinstance(status_list, str):
+            result.checked = False
+            result.entries.append(EntryResult(entry=entry, checked=False))
+            warn(WarningCode.STATUS_UNCHECKED, url,
+                 f"Could not check the {entry.purpose} status: {status_list}")
+            continue
+
+        if entry.purpose not in status_list.purposes:
+            raise _invalid(f"The status list at {url} is a {'/'.join(status_list.purposes)} "
+                           f"list, but the credential uses it for {entry.purpose}.")
+        if (credential_issuer is not None and status_list.issuer is not None
+                and status_list.issuer != credential_issuer):
+            # The spec says the issuers SHOULD match, not MUST: a separate status service
+            # is legitimate, so this is reported, not failed. The list's own proof was
+            # checked by verify_list.
+            warn(StatusWarning.ISSUER_MISMATCH, url,
+                 f"The status list at {url} was issued by {status_list.issuer}, not by the "
+                 f"credential's issuer {credential_issuer}.")
+        bits = len(status_list.bitstring) * 8
+        if bits < MIN_LIST_BITS:
+            # The 131,072-entry minimum is a herd-privacy requirement on issuers; it does
+            # not change what a bit means. Deployed lists smaller than that exist (the
+            # Digital Credentials Consortium's test lists have 100,000 entries), and
+            # rejecting them would mark genuine, unrevoked credentials invalid — the "red X
+            # for nothing" we avoid. So we read the bit and say the list is weak.
+            warn(StatusWarning.SHORT_LIST, url,
+                 f"The status list at {url} has only {bits:,} entries (the minimum is "
+                 f"{MIN_LIST_BITS:,}), so it protects its holders' privacy less than it should.")
+        try:
+            value = read_status(status_list.bitstring, entry.index, entry.size)
+        except IndexError:
+            raise _invalid(f"The credential's status index {entry.index} is outside the "
+                           f"{bits:,}-bit status list at {url}.") from None
+        message = dict(entry.messages).get(value)
+        result.entries.append(EntryResult(
+            entry=entry, checked=True, value=value, message=message, list_id=status_list.id,
+            list_issuer=status_list.issuer, list_valid_until=status_list.valid_until,
+            ttl_ms=status_list.ttl_ms))
+        if value and entry.purpose == "revocation":
+            result.revoked = True
+        elif value and entry.purpose == "suspension":
+            result.suspended = True
+        elif value:
+            warn(StatusWarning.STATUS_MESSAGE, f"{url}#{entry.index}",
+                 f"Status ({entry.purpose}): {message or f'value {value:#x}'}.")
+    return result

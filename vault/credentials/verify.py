@@ -1,0 +1,202 @@
+"""Verify any credential we accept, from its bytes, into one Verdict.
+
+Order of checks, each a reason of its own: the input is a credential of a format we
+know (malformed / unsupported-format) → its proof verifies with the issuer's key
+(no-proof, unsupported-cryptosuite, unknown-context, unknown-key, wrong-key,
+bad-signature, tampered-content) → its status (revoked / suspended, status-invalid) →
+its validity window (not-yet-valid / expired). Revocation is reported before expiry: it
+is the stronger statement. An issuer missing from the trust list, or a status that
+could not be checked offline, is a warning on a valid verdict, never a failure.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from . import baked, data_integrity, jwt_vc, sd_jwt_vc, status
+from .keys import DocumentLookup
+from .openbadges import CredentialDisplay, display_for
+from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode
+from .. import safejson
+
+FORMAT_DI = "di-vc"
+FORMAT_JWT = "jwt-vc"
+FORMAT_SD_JWT = "sd-jwt-vc"
+MAX_INPUT_BYTES = 8 * 1024 * 1024
+
+_MESSAGES_OK = "The credential is genuine and current."
+
+
+@dataclass
+class VerificationContext:
+    """What verification may consult. Every part is optional: with none, verification
+    still works fully offline for did:key / did:jwk issuers."""
+    documents: DocumentLookup | None = None            # cached DID documents
+    is_trusted: Callable[[str], bool] | None = None    # the trust list (None: no vault, no list)
+    fetch_status_list: Callable[[str], bytes | None] | None = None
+    status_list_verified: Callable[[bytes], None] | None = None  # a fetched list verified: cache it
+    now: datetime | None = None
+
+    def moment(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+
+@dataclass
+class CheckedCredential:
+    """A credential read from its bytes, with what verification found."""
+    original: bytes
+    format: str = ""
+    credential: dict = field(default_factory=dict)   # the data model (JWT decoded, SD-JWT claims)
+    issuer: str = ""
+    subject: str | None = None
+    types: tuple[str, ...] = ()
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+    display: CredentialDisplay | None = None
+    status: status.StatusResult | None = None
+    sd_jwt: sd_jwt_vc.SdJwtCredential | None = None
+    verdict: Verdict | None = None
+
+
+# ------------------------------------------------------------------------------ parsing
+
+def unwrap(data: bytes) -> bytes:
+    """The credential's own bytes: a baked PNG/SVG badge gives up the credential inside."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise CredentialFailure(Reason.MALFORMED, "The file is too large to be a credential.")
+    if baked.is_baked_image(data):
+        return baked.extract(data)
+    return data
+
+
+def detect(data: bytes) -> tuple[str, Any]:
+    """(format, parsed form): a JSON credential dict, or the token text."""
+    try:
+        text = data.decode("utf-8").strip().lstrip("\ufeff")
+    except UnicodeDecodeError:
+        raise CredentialFailure(Reason.MALFORMED, "The file is neither text nor a badge image "
+                                "(PNG/SVG), so it holds no credential.") from None
+    if not text:
+        raise CredentialFailure(Reason.MALFORMED, "The file is empty.")
+    if text.startswith("{"):
+        try:
+            document = safejson.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise CredentialFailure(Reason.MALFORMED, f"The file is not valid JSON ({exc}).".replace(
+                "maximum recursion depth exceeded", "nested too deeply")) from None
+        return _json_format(document)
+    if "~" in text:
+        return FORMAT_SD_JWT, text
+    if text.count(".") == 2 and " " not in text:
+        return FORMAT_JWT, text
+    raise CredentialFailure(Reason.MALFORMED, "This is not a credential: expected JSON, a JWT or an SD-JWT.")
+
+
+def _json_format(document: Any) -> tuple[str, Any]:
+    if not isinstance(document, dict):
+        raise CredentialFailure(Reason.MALFORMED, "The JSON is not an object, so it is not a credential.")
+    types = document.get("type")
+    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if "VerifiablePresentation" in types:
+        raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a presentation, not a credential: "
+                                "check it with `vault verify`.")
+    if "EnvelopedVerifiableCredential" in types and isinstance(document.get("id"), str):
+        token = document["id"].split(",", 1)[-1]
+        return (FORMAT_SD_JWT if "~" in token else FORMAT_JWT), token
+    if "VerifiableCredential" not in types:
+        if "@context" not in document and "type" not in document:
+            raise CredentialFailure(Reason.MALFORMED, "The JSON has no @context or type: it is not a "
+                                    "verifiable credential.")
+        raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "The JSON is not a VerifiableCredential "
+                                f"(its type is {', '.join(map(str, types)) or 'missing'}).")
+    return FORMAT_DI, document
+
+
+# ---------------------------------------------------------------------------- verifying
+
+def check(data: bytes, context: VerificationContext | None = None) -> CheckedCredential:
+    """Read and verify. Never raises for a bad credential: the verdict says what is wrong."""
+    context = context or VerificationContext()
+    checked = CheckedCredential(original=bytes(data))
+    try:
+        _check(checked, context)
+    except CredentialFailure as failure:
+        checked.verdict = Verdict(False, failure.reason, failure.message, checked.format, checked.issuer)
+    return checked
+
+
+def _check(checked: CheckedCredential, context: VerificationContext) -> None:
+    now = context.moment()
+    checked.original = unwrap(checked.original)
+    checked.format, parsed = detect(checked.original)
+    if checked.format == FORMAT_DI:  # readable before its proof is checked: show even the undecided
+        checked.credential, checked.display = parsed, display_for(parsed)
+        checked.issuer = checked.display.issuer_id or ""
+    _verify_proof(checked, parsed, context, now)
+    checked.display = display_for(checked.credential)
+    warnings: list[Warning_] = []
+
+    if checked.format != FORMAT_SD_JWT:
+        checked.status = status.check_status(
+            checked.credential, fetch=context.fetch_status_list or (lambda url: None),
+            verify_list=lambda raw: _verify_status_list(raw, context, now), now=now)
+        warnings += checked.status.warnings
+        if checked.status.revoked:
+            raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential.")
+        if checked.status.suspended:
+            raise CredentialFailure(Reason.SUSPENDED, "The issuer has suspended this credential for now.")
+    elif "status" in checked.credential:
+        warnings.append(Warning_(WarningCode.STATUS_UNCHECKED, "This SD-JWT credential has a token "
+                                 "status list entry, which the vault cannot check yet."))
+
+    if checked.valid_from and now < checked.valid_from:
+        raise CredentialFailure(Reason.NOT_YET_VALID,
+                                f"The credential is not valid before {_day(checked.valid_from)}.")
+    if checked.valid_until and now > checked.valid_until:
+        raise CredentialFailure(Reason.EXPIRED, f"The credential expired on {_day(checked.valid_until)}.")
+
+    if context.is_trusted is None or not context.is_trusted(checked.issuer):
+        name = checked.display.issuer_name if checked.display else None
+        who = f"{name} ({checked.issuer})" if name else checked.issuer
+        warnings.append(Warning_(WarningCode.UNKNOWN_ISSUER, f"The issuer {who} is not in your trust "
+                                 "list. The signature is theirs; decide whether you know them."))
+    checked.verdict = Verdict(True, Reason.VALID, _MESSAGES_OK, checked.format, checked.issuer, warnings)
+
+
+def _verify_proof(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> None:
+    if checked.format == FORMAT_DI:
+        key = data_integrity.verify_proof(parsed, documents=context.documents, now=now)
+        checked.credential = parsed
+        checked.issuer = key.controller
+        display = display_for(parsed)
+        checked.subject, checked.types = display.subject_id, display.types
+        checked.valid_from, checked.valid_until = display.valid_from, display.valid_until
+    elif checked.format == FORMAT_JWT:
+        jwt = jwt_vc.verify_jwt_vc(parsed, documents=context.documents)
+        checked.credential, checked.issuer, checked.subject = jwt.credential, jwt.issuer, jwt.subject
+        checked.types, checked.valid_from, checked.valid_until = jwt.types, jwt.valid_from, jwt.valid_until
+    else:
+        sd = sd_jwt_vc.verify_sd_jwt_vc(parsed, documents=context.documents)
+        checked.sd_jwt, checked.credential, checked.issuer = sd, sd.claims, sd.issuer
+        checked.subject, checked.types = sd.subject, (("SdJwtVc", sd.vct) if sd.vct else ("SdJwtVc",))
+        checked.valid_from, checked.valid_until = sd.valid_from, sd.valid_until
+
+
+def _verify_status_list(raw: bytes, context: VerificationContext, now: datetime) -> None:
+    """A status list credential must itself verify (its status and trust do not matter)."""
+    fmt, parsed = detect(raw)
+    if fmt == FORMAT_DI:
+        data_integrity.verify_proof(parsed, documents=context.documents, now=now)
+    elif fmt == FORMAT_JWT:
+        jwt_vc.verify_jwt_vc(parsed, documents=context.documents)
+    else:
+        raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "Status lists as SD-JWT are not supported.")
+    if context.status_list_verified:
+        context.status_list_verified(raw)
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
