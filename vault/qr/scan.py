@@ -1,0 +1,281 @@
+"""Read presentations back: from QR images (zxing-cpp), folders of part images, or text.
+
+``read_presentation`` is the one entry point for "the verifier was handed something": an
+image file (a screenshot, a camera photo, a printed sheet of parts), a folder of part
+images, or a text file holding a BTV code (or its parts, one per line), plain presentation
+JSON, a JWT / SD-JWT, or a Learner Credential Wallet ``VP1-`` code.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from vault import safejson
+
+from .codec import PREFIX, Decoded
+from .errors import InvalidQr
+from .parts import collect
+
+__all__ = [
+    "IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "read_folder", "read_image", "read_presentation",
+    "read_text", "classify_text",
+]
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"})
+MAX_IMAGE_PIXELS = 60_000_000       # a 60 MP photo; larger is refused, not decoded
+MAX_TEXT_FILE = 4 << 20
+MAX_FOLDER_IMAGES = 200
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM",
+                b"II*\x00", b"MM\x00*")
+_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_SD_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+~(?:[A-Za-z0-9_.-]*~?)*")
+
+
+# ---------------------------------------------------------------------------- images
+
+def _is_image_bytes(data: bytes) -> bool:
+    return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def _open_image(source: Any):
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(source, Image.Image):
+        image = source
+    else:
+        try:
+            if isinstance(source, (bytes, bytearray, memoryview)):
+                image = Image.open(io.BytesIO(bytes(source)))
+            else:
+                image = Image.open(Path(source))
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+            raise InvalidQr("That file is not an image this app can read "
+                            f"({exc.__class__.__name__}).") from None
+    if image.width * image.height > MAX_IMAGE_PIXELS:
+        raise InvalidQr(f"The image is {image.width}×{image.height} pixels, larger than any "
+                        "photo of a QR code needs; scale it down.")
+    try:
+        frames = []
+        for index in range(min(getattr(image, "n_frames", 1), MAX_FOLDER_IMAGES)):
+            if index:
+                image.seek(index)
+            frames.append(image.convert("L"))
+        return frames
+    except (OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
+        raise InvalidQr(f"The image could not be read: it is damaged ({exc.__class__.__name__})."
+                        ) from None
+
+
+def _zxing_read(image, **options) -> list[str]:
+    import zxingcpp
+
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode,
+                                     try_rotate=True, try_downscale=True, try_invert=True,
+                                     text_mode=zxingcpp.TextMode.Plain, **options)
+    return [r.text for r in results if r.valid and r.text]
+
+
+def read_image(source: Any) -> list[str]:
+    """The texts of every QR code in an image (path, bytes, or PIL image); [] if none.
+    Every frame of an animation (e.g. our animated GIF of parts) is read.
+
+    zxing-cpp looks in every orientation, at lower resolutions and inverted. When it finds
+    nothing, two more passes help blurred, noisy or tiny images: the global-histogram
+    binarizer, then a 2× enlargement (or a 2× reduction of a very large photo).
+    """
+    texts: list[str] = []
+    for frame in _open_image(source):
+        texts.extend(_read_frame(frame))
+    return texts
+
+
+def _read_frame(image) -> list[str]:
+    import zxingcpp
+    from PIL import Image, ImageFilter
+
+    texts = _zxing_read(image)
+    if texts:
+        return texts
+    texts = _zxing_read(image, binarizer=zxingcpp.Binarizer.GlobalHistogram)
+    if texts:
+        return texts
+    if max(image.size) <= 1600:
+        larger = image.resize((image.width * 2, image.height * 2), Image.Resampling.BICUBIC)
+        texts = _zxing_read(larger)
+        if not texts:
+            texts = _zxing_read(larger.filter(ImageFilter.MedianFilter(3)))
+    else:
+        texts = _zxing_read(image.reduce(2))
+    return texts
+
+
+def read_folder(folder: str | os.PathLike) -> list[str]:
+    """The texts of the QR codes in every image of a folder (e.g. one file per part)."""
+    folder = Path(folder)
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise InvalidQr(f"The folder {folder.name} holds no images (PNG, JPEG, GIF, BMP, "
+                        "WebP, TIFF).")
+    if len(files) > MAX_FOLDER_IMAGES:
+        raise InvalidQr(f"The folder holds {len(files)} images; at most {MAX_FOLDER_IMAGES} "
+                        "are read.")
+    texts: list[str] = []
+    for path in files:
+        texts.extend(read_image(path))
+    return texts
+
+
+def _from_images(texts: list[str], where: str) -> Decoded:
+    if not texts:
+        raise InvalidQr(f"No QR code could be read in {where}. Try a sharper, closer, "
+                        "evenly lit picture with the whole code inside it.")
+    ours = [t for t in texts if t.lstrip().startswith(PREFIX)]
+    if ours:
+        return collect(ours)
+    if len(texts) == 1 or len(set(texts)) == 1:
+        return read_text(texts[0])
+    raise InvalidQr(f"{where} holds {len(set(texts))} QR codes, none of them a Blocktrack "
+                    "Vault code.")
+
+
+# ---------------------------------------------------------------------------- text
+
+def _b64url_json(segment: str) -> Any:
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        return safejson.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def classify_text(text: str) -> str | None:
+    """The kind of a non-BTV presentation text: vp-json, vc-json, vp-jwt, vc-jwt, jwt,
+    sd-jwt; None if it is none of them."""
+    if text.startswith(("{", "[")):
+        try:
+            value = safejson.loads(text)
+        except ValueError:
+            return None
+        if not isinstance(value, dict):
+            return None
+        types = value.get("type", [])
+        types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+        if "VerifiablePresentation" in types:
+            return "vp-json"
+        if "VerifiableCredential" in types:
+            return "vc-json"
+        return None
+    if _SD_JWT.fullmatch(text):
+        return "sd-jwt"
+    if _JWS.fullmatch(text):
+        header, payload = (_b64url_json(s) for s in text.split(".")[:2])
+        if not isinstance(header, dict) or not isinstance(payload, dict):
+            return None
+        if "vp" in payload:
+            return "vp-jwt"
+        if "vc" in payload:
+            return "vc-jwt"
+        return "jwt"
+    return None
+
+
+def read_text(text: str) -> Decoded:
+    """A presentation given as text: a BTV code (or its parts, one per line), a VP1- code,
+    plain JSON, a JWT or an SD-JWT."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidQr("The text is not UTF-8: it is not a presentation.") from None
+    text = text.lstrip("\ufeff").strip()
+    if not text:
+        raise InvalidQr("The text is empty.")
+    if text.startswith(PREFIX):
+        lines = [line for line in text.splitlines() if line.strip()]
+        return collect(lines)
+    if text.startswith("VP1-"):
+        return _decode_vp1(text)
+    kind = classify_text(text)
+    if kind is None:
+        raise InvalidQr("This text is neither a Blocktrack Vault code nor a presentation "
+                        "(JSON, JWT or SD-JWT).")
+    return Decoded(kind=kind, payload=text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------- VP1 (LCW)
+
+def _decode_vp1(text: str) -> Decoded:
+    """A Learner Credential Wallet / vpqr code: ``VP1-`` + multibase base32 of CBOR-LD.
+
+    Decoding CBOR-LD needs the ``cborld`` package (it requires Python ≥ 3.12) and the
+    JSON-LD contexts the presentation names, served offline from resources/contexts.
+    """
+    body = text[4:].strip()
+    if not body.startswith("B"):
+        raise InvalidQr("This VP1- code does not use the base32 encoding its format defines.")
+    try:
+        raw = base64.b32decode(body[1:] + "=" * (-len(body[1:]) % 8))
+    except (binascii.Error, ValueError):
+        raise InvalidQr("This VP1- code is damaged (invalid base32): scan it again.") from None
+    try:
+        import cborld
+    except ImportError:
+        raise InvalidQr("This is a Learner Credential Wallet code (VP1-, CBOR-LD). Reading it "
+                        "needs the 'cborld' package, which requires Python 3.12 or newer and "
+                        "is not installed here. Ask the holder to share the presentation as "
+                        "a file or a Blocktrack Vault code.") from None
+    from vault.credentials import jsonld
+
+    def loader(url, *args, **kwargs):
+        return {"contextUrl": None, "documentUrl": url, "document": jsonld.load_context(url)}
+
+    try:
+        document = cborld.decode(cborld_bytes=raw, document_loader=loader)
+    except Exception as exc:  # cborld raises CborldError, KeyError, ValueError…; all mean "unreadable"
+        detail = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
+        raise InvalidQr(f"This VP1- code could not be decoded: {detail}") from None
+    if not isinstance(document, dict):
+        raise InvalidQr("This VP1- code does not hold a presentation.")
+    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Decoded(kind=classify_text(payload.decode("utf-8")) or "vp-json", payload=payload)
+
+
+# ---------------------------------------------------------------------------- entry point
+
+def read_presentation(source: Any) -> Decoded:
+    """Read a presentation from an image file, a folder of images, a text file, image or
+    text bytes, a PIL image, or (a ``str`` that is not an existing path) the text itself."""
+    from PIL import Image
+
+    if isinstance(source, Image.Image):
+        return _from_images(read_image(source), "the image")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if _is_image_bytes(data):
+            return _from_images(read_image(data), "the image")
+        return read_text(data)
+    if isinstance(source, str) and not os.path.exists(source):
+        return read_text(source)
+    path = Path(source)
+    if path.is_dir():
+        return _from_images(read_folder(path), f"the folder {path.name}")
+    if not path.is_file():
+        raise InvalidQr(f"{path} does not exist.")
+    if path.stat().st_size > MAX_TEXT_FILE and path.suffix.lower() not in IMAGE_SUFFIXES:
+        raise InvalidQr(f"{path.name} is too large to be a presentation.")
+    with path.open("rb") as f:
+        head = f.read(16)
+    if path.suffix.lower() in IMAGE_SUFFIXES or _is_image_bytes(head):
+        return _from_images(read_image(path), path.name)
+    if path.suffix.lower() == ".svg" or head.lstrip().startswith(b"<"):
+        raise InvalidQr(f"{path.name} is a vector drawing; scan a PNG or JPEG of the code "
+                        "(or the screen) instead.")
+    return read_text(path.read_bytes())
