@@ -421,6 +421,105 @@ def cmd_did_cache(args) -> None:
     emit(args, {"cached": did}, f"Cached the DID document of {did}: its credentials now verify offline.")
 
 
+# ---- presentations --------------------------------------------------------------------
+
+def _reveal_choices(values: list[str] | None, repository, ids: list[str]) -> dict | None:
+    """--reveal CLAIM (every selective credential) or --reveal ID:CLAIM (one of them)."""
+    if not values:
+        return None
+    reveal: dict[str, list[str]] = {}
+    for value in values:
+        prefix, _, claim = value.partition(":")
+        if claim and len(prefix) >= 4 and all(c in "0123456789abcdef" for c in prefix.lower()):
+            reveal.setdefault(repository.resolve_id(prefix), []).append(claim)
+        else:
+            selective = [cid for cid in ids if repository.get(cid).format == "sd-jwt-vc"]
+            if not selective:
+                raise UsageError("--reveal applies to SD-JWT credentials, and none was chosen")
+            for cid in selective:
+                reveal.setdefault(cid, []).append(value)
+    return reveal
+
+
+def cmd_present(args) -> None:
+    from .presentations.service import PresentationService
+    from .qr import output
+    from .qr.parts import encode_parts
+    credentials = open_credentials(args)
+    try:
+        ids = [credentials.repository.resolve_id(c) for c in args.credential]
+        reveal = _reveal_choices(args.reveal, credentials.repository, ids)
+        service = PresentationService(Identity(credentials.store), credentials)
+        presentation = service.present(ids, reveal, args.challenge, args.domain,
+                                       fmt="jwt" if args.format == "jwt" else "di",
+                                       cryptosuite=args.cryptosuite, expires_in=args.expires_in * 60)
+    finally:
+        credentials.store.lock()
+    out = Path(args.out)
+    if args.format == "qr":
+        codes = encode_parts(presentation.data, kind=presentation.kind)
+        written = output.write_codes(codes, out)
+    else:
+        from .store.atomic import write_atomic
+        write_atomic(out, presentation.data)
+        codes, written = [], [out]
+    summary = presentation.to_json() | {"files": [str(p) for p in written], "qr_parts": len(codes)}
+    lines = [f"Presentation for {presentation.domain}, signed by {presentation.holder}, valid until "
+             f"{presentation.expires}."]
+    for c in presentation.credentials:
+        shown = ", ".join(c.revealed) if c.selective else "every claim"
+        lines.append(f"  {c.title} ({c.issuer_name or c.issuer}): discloses {shown}")
+        if c.withheld:
+            lines.append(f"    withheld: {', '.join(c.withheld)}")
+    lines.append(f"Written: {', '.join(str(p) for p in written[:4])}" + (" …" if len(written) > 4 else ""))
+    emit(args, summary, "\n".join(lines))
+
+
+def cmd_verify(args) -> int:
+    from .credentials.service import verification_context
+    from .presentations import verify_presentation
+    from .qr.scan import read_presentation
+    source = Path(args.input)
+    if not source.exists():
+        raise UsageError(f"{args.input} does not exist")
+    try:
+        decoded = read_presentation(source)
+    except VaultError as exc:
+        data = {"valid": False, "reason": "malformed", "message": str(exc), "holder": "", "credentials": [],
+                "warnings": []}
+        emit(args, data, f"INVALID: {exc}")
+        return 1
+    verdict = verify_presentation(decoded.payload, challenge=args.challenge, domain=args.domain,
+                                  context=verification_context(online_status=not args.offline))
+    lines = [("VALID: " if verdict.valid else "INVALID: ") + verdict.message]
+    if verdict.holder:
+        lines.append(f"Holder: {verdict.holder}")
+    for c in verdict.credentials:
+        mark = "ok " if c.valid else "BAD"
+        lines.append(f"  [{mark}] {c.title} — {c.issuer_name or c.issuer}: {c.message}")
+        for name, value in (c.disclosed.items() if isinstance(c.disclosed, dict) else []):
+            if name not in ("@context", "proof", "type"):
+                lines.append(f"        {name}: {str(value)[:90]}")
+        lines += [f"        warning: {w.message}" for w in c.warnings]
+    lines += [f"Warning: {w.message}" for w in verdict.warnings]
+    emit(args, verdict.to_json(), "\n".join(lines))
+    return 0 if verdict.valid else 1
+
+
+def cmd_presentation_log(args) -> None:
+    from .presentations.log import PresentationLog
+    identity = open_identity(args)
+    try:
+        entries = PresentationLog(identity.store).entries(domain=args.domain, limit=args.limit)
+    finally:
+        identity.store.lock()
+    lines = []
+    for e in entries:
+        titles = "; ".join(c.get("title", "?") for c in e.credentials)
+        lines.append(f"{e.created_at}  to {e.domain}  ({e.kind})  {titles}")
+    emit(args, [e.to_json() for e in entries], "\n".join(lines) or "No presentations made yet.")
+
+
 # ---- parser ---------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -519,6 +618,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("text")
 
+    p = command(sub, "present", cmd_present, "sign a presentation of stored credentials for a verifier")
+    p.add_argument("--credential", action="append", required=True, metavar="ID")
+    p.add_argument("--reveal", action="append", metavar="CLAIM",
+                   help="SD-JWT claim to disclose (CLAIM or ID:CLAIM; repeat); default: every claim")
+    p.add_argument("--challenge", required=True, help="the verifier's challenge (nonce)")
+    p.add_argument("--domain", required=True, help="the verifier's domain (audience)")
+    p.add_argument("--format", choices=("qr", "json", "jwt"), default="qr")
+    p.add_argument("--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022")
+    p.add_argument("--expires-in", type=float, default=10, metavar="MINUTES")
+    p.add_argument("--out", required=True, help="file (one QR code, JSON or JWT) or folder (QR parts)")
+    p = command(sub, "verify", cmd_verify, "verify a presentation (image, folder of QR parts, JSON or "
+                                           "JWT file); needs no vault; exit 0 valid, 1 invalid")
+    p.add_argument("input")
+    p.add_argument("--challenge", required=True)
+    p.add_argument("--domain", required=True)
+    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    pl = sub.add_parser("presentation", help="the presentations you made").add_subparsers(dest="sub", required=True)
+    p = command(pl, "log", cmd_presentation_log, "list presentations made: what, to whom, when")
+    p.add_argument("--domain")
+    p.add_argument("--limit", type=int)
+
     p = command(sub, "trust", cmd_trust, "the issuers you trust: add, list, remove")
     p.add_argument("action", choices=("add", "list", "remove"))
     p.add_argument("did", nargs="?")
@@ -546,6 +666,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vault: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `vault credential list | head`: the reader left, not an error
+        sys.stderr.close()
+        return 0
     return code or 0
 
 

@@ -28,6 +28,7 @@ class Reason(str, Enum):
     STATUS_INVALID = "status-invalid"          # the status list itself is bad (signature, expired, type)
     WRONG_CHALLENGE = "wrong-challenge"        # a presentation made for another verifier's challenge
     WRONG_DOMAIN = "wrong-domain"              # a presentation made for another verifier (domain / aud)
+    NOT_HOLDERS = "not-holders-credential"     # a credential issued to someone else than the presenter
 
 
 class WarningCode(str, Enum):
@@ -35,6 +36,7 @@ class WarningCode(str, Enum):
     STATUS_UNCHECKED = "status-unchecked"      # has a status entry we could not check (offline, no cache)
     OUTDATED_CONTEXT = "outdated-context"
     LEGACY_CRYPTOSUITE = "legacy-cryptosuite"
+    NOT_HOLDER_BOUND = "not-holder-bound"      # names no subject or holder key: any copy could be shown
 
 
 @dataclass(frozen=True)

@@ -81,6 +81,22 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL
     );
     """,
+    # 3: presentations log — every presentation made: to which domain, when, by which
+    #    holder DID, which credentials and which of their claims (no payload, no signature).
+    """
+    CREATE TABLE presentations (
+        id                TEXT PRIMARY KEY,
+        created_at        TEXT NOT NULL,
+        holder            TEXT NOT NULL,
+        domain            TEXT NOT NULL,
+        challenge         TEXT NOT NULL,
+        kind              TEXT NOT NULL,
+        credentials_json  TEXT NOT NULL,
+        expires_at        TEXT NOT NULL
+    );
+    CREATE INDEX presentations_created ON presentations(created_at);
+    CREATE INDEX presentations_domain ON presentations(domain);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,519 @@
+"""Verify a presentation: the verifier's side (an employer scanning the holder's QR).
+
+Needs no vault and no passphrase: everything is checked from the presentation itself,
+did:key / did:jwk resolution and the bundled JSON-LD contexts; a ``VerificationContext``
+may add cached DID documents, a trust list and status lists.
+
+Three inputs are recognised:
+
+* a VC 2.0 ``VerifiablePresentation`` with Data Integrity proof(s) (JSON): every proof
+  must verify for ``proofPurpose: authentication`` with this verifier's ``challenge``
+  and ``domain``, not be past its ``expires``, and be by a key of the ``holder``;
+* a presentation JWT (``vp`` claim, or ``typ: vp+jwt``; also as an
+  ``EnvelopedVerifiablePresentation``): signed by the holder (``iss``), ``nonce`` =
+  challenge, ``aud`` includes domain, ``exp`` / ``nbf``;
+* a bare SD-JWT VC with a key-binding JWT (``nonce`` = challenge, ``aud`` = domain); an
+  SD-JWT without one proves nothing about who presents it, or to whom: NO_PROOF.
+
+Then every embedded credential is verified as ``vault.credentials.verify.check`` verifies
+a credential on its own (signature, status, validity window, trust), and must be bound
+to the holder: its subject id equals the holder (else WRONG_KEY, "issued to X, presented
+by Y"); without a subject id, an SD-JWT's ``cnf`` key must be the holder's; a credential
+with neither is accepted with a ``not-holder-bound`` warning. An SD-JWT inside a
+presentation must carry a key-binding JWT for the same challenge and domain when it has
+``cnf``. The first failure, in that order (presentation, then credentials in order), is
+the presentation's reason; every credential is still listed.
+
+A replayed presentation carries the challenge it was made for, not this verifier's new
+one: WRONG_CHALLENGE.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import json
+import urllib.parse
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .. import safejson
+from ..credentials import data_integrity, jose, jwt_vc
+from ..credentials.keys import public_key_from_method, resolve_method
+from ..credentials.verdict import CredentialFailure, Reason, Warning_, WarningCode
+from ..credentials.verify import (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
+                                  VerificationContext, check)
+from ..did import did_jwk, resolver
+
+__all__ = ["CredentialResult", "PresentationVerdict", "verify_presentation",
+           "FORMAT_DI_VP", "FORMAT_JWT_VP", "FORMAT_SD_JWT_KB"]
+
+FORMAT_DI_VP = "di-vp"
+FORMAT_JWT_VP = "jwt-vp"
+FORMAT_SD_JWT_KB = "sd-jwt-vc"
+NBF_LEEWAY = timedelta(seconds=60)         # a verifier's clock a little behind the holder's
+_ENVELOPED_VC = {"application/vc+jwt": FORMAT_JWT, "application/vc+ld+jwt": FORMAT_JWT,
+                 "application/dc+sd-jwt": FORMAT_SD_JWT, "application/vc+sd-jwt": FORMAT_SD_JWT,
+                 "application/vc": FORMAT_DI, "application/vc+ld+json": FORMAT_DI}
+_ENVELOPED_VP = ("application/vp+jwt", "application/vp+ld+jwt")
+# Credential verdicts whose signature did verify: their claims may be shown, marked.
+_SIGNED_BUT = {Reason.VALID, Reason.EXPIRED, Reason.NOT_YET_VALID, Reason.REVOKED, Reason.SUSPENDED}
+_SD_JWT_METADATA = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "vct", "vct#integrity",
+                              "status", "_sd", "_sd_alg", "issuer_name"})
+
+
+@dataclass
+class CredentialResult:
+    index: int                       # 1-based position in the presentation
+    format: str                      # di-vc / jwt-vc / sd-jwt-vc ("" if unreadable)
+    issuer: str
+    issuer_name: str
+    title: str
+    subject: str | None
+    valid: bool
+    reason: Reason
+    message: str
+    warnings: list = field(default_factory=list)    # Warning_
+    disclosed: Any = field(default_factory=dict)    # the subject's claims shown (dict, or list of dicts)
+    revealed: list[str] = field(default_factory=list)  # SD-JWT: the selectively disclosed claims
+    key_bound: bool = False          # SD-JWT: a key-binding JWT for this verifier came with it
+
+    def to_json(self) -> dict:
+        return {"format": self.format, "issuer": self.issuer, "issuer_name": self.issuer_name,
+                "title": self.title, "subject": self.subject, "valid": self.valid,
+                "reason": self.reason.value, "message": self.message,
+                "warnings": [w.to_json() for w in self.warnings], "disclosed": self.disclosed,
+                "revealed": list(self.revealed), "key_bound": self.key_bound}
+
+
+@dataclass
+class PresentationVerdict:
+    valid: bool
+    reason: Reason
+    message: str
+    holder: str | None = None        # the holder DID; when invalid, whom it claims to be from (if known)
+    credentials: list[CredentialResult] = field(default_factory=list)
+    warnings: list = field(default_factory=list)    # presentation-level Warning_
+    format: str = ""                                # di-vp / jwt-vp / sd-jwt-vc ("" if unreadable)
+    expires: datetime | None = None
+
+    def to_json(self) -> dict:
+        return {"valid": self.valid, "reason": self.reason.value, "message": self.message,
+                "holder": self.holder, "credentials": [c.to_json() for c in self.credentials],
+                "warnings": [w.to_json() for w in self.warnings]}
+
+
+# ------------------------------------------------------------------------------ helpers
+
+def _types(value: Any) -> list:
+    types = value.get("type") if isinstance(value, dict) else None
+    return [types] if isinstance(types, str) else types if isinstance(types, list) else []
+
+
+def _id_of(value: Any, what: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = value.get("id")
+    if not isinstance(value, str) or not value:
+        raise CredentialFailure(Reason.MALFORMED, f"The presentation's {what} is not a DID.")
+    return value
+
+
+def _dotted(path) -> str:
+    text = ""
+    for segment in path:
+        text += f"[{segment}]" if isinstance(segment, int) else (f".{segment}" if text else str(segment))
+    return text
+
+
+def _xsd(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _data_url(value: Any, what: str) -> tuple[str, str]:
+    """(media type, content) of a ``data:`` URL."""
+    if not isinstance(value, str) or not value.startswith("data:") or "," not in value:
+        raise CredentialFailure(Reason.MALFORMED, f"The {what}'s id is not a data: URL.")
+    header, body = value[5:].split(",", 1)
+    media, *params = header.split(";")
+    if "base64" in params:
+        try:
+            body = base64.b64decode(body, validate=True).decode("utf-8")
+        except (binascii.Error, ValueError):
+            raise CredentialFailure(Reason.MALFORMED, f"The {what}'s data: URL is not valid base64.") from None
+    elif "%" in body:
+        body = urllib.parse.unquote(body)
+    return media.strip().lower(), body.strip()
+
+
+class _State:
+    def __init__(self):
+        self.format = ""
+        self.holder: str | None = None
+        self.expires: datetime | None = None
+        self.credentials: list[CredentialResult] = []
+        self.warnings: list = []
+
+    def verdict(self, valid: bool, reason: Reason, message: str) -> PresentationVerdict:
+        return PresentationVerdict(valid, reason, message, self.holder, self.credentials, self.warnings,
+                                   self.format, self.expires)
+
+
+# ------------------------------------------------------------------------------ credentials
+
+def _disclosed(checked: CheckedCredential) -> Any:
+    credential = checked.credential if isinstance(checked.credential, dict) else {}
+    if checked.format == FORMAT_SD_JWT:
+        return {k: v for k, v in credential.items() if k not in _SD_JWT_METADATA}
+    subject = credential.get("credentialSubject")
+    return subject if isinstance(subject, (dict, list)) else {}
+
+
+def _result(index: int, checked: CheckedCredential) -> CredentialResult:
+    verdict = checked.verdict
+    display = checked.display
+    shown = verdict.reason in _SIGNED_BUT
+    revealed = [_dotted(d.path) for d in checked.sd_jwt.disclosures] if shown and checked.sd_jwt else []
+    return CredentialResult(
+        index=index, format=checked.format, issuer=checked.issuer or verdict.issuer,
+        issuer_name=(display.issuer_name or "") if display else "",
+        title=(display.title if display else "") or "Credential", subject=checked.subject,
+        valid=verdict.valid, reason=verdict.reason, message=verdict.message, warnings=list(verdict.warnings),
+        disclosed=_disclosed(checked) if shown else {}, revealed=revealed)
+
+
+def _entry_bytes(entry: Any, index: int) -> bytes:
+    if isinstance(entry, dict):
+        if "EnvelopedVerifiableCredential" in _types(entry):
+            media, token = _data_url(entry.get("id"), f"enveloped credential {index}")
+            if media not in _ENVELOPED_VC:
+                raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, f"Credential {index} is enveloped as "
+                                        f"{media[:60]!r}, a media type this verifier does not read.")
+            return token.encode("utf-8")
+        return json.dumps(entry, ensure_ascii=False).encode("utf-8")
+    if isinstance(entry, str):          # a VC-JWT as did-jwt-vc embeds it
+        return entry.encode("utf-8")
+    raise CredentialFailure(Reason.MALFORMED, f"Credential {index} of the presentation is neither a JSON "
+                            "object nor a token.")
+
+
+def _check_kb(kb, challenge: str, domain: str, title: str) -> None:
+    if kb.nonce != challenge:
+        raise CredentialFailure(Reason.WRONG_CHALLENGE, f"The key-binding JWT of {title!r} answers the "
+                                f"challenge {kb.nonce[:80]!r}, not this verifier's ({challenge[:80]!r}): "
+                                "it may be a replay of an older presentation.")
+    audiences = (kb.audience,) if isinstance(kb.audience, str) else tuple(kb.audience)
+    if domain not in audiences:
+        raise CredentialFailure(Reason.WRONG_DOMAIN, f"The key-binding JWT of {title!r} was made for "
+                                f"{', '.join(audiences)[:120]!r}, not for {domain[:80]!r}.")
+
+
+def _holder_keys(holder: str, documents) -> list[dict]:
+    """Public JWKs of the holder DID's verification methods (empty if unresolvable)."""
+    document = documents(holder) if documents else None
+    if document is None:
+        try:
+            document = resolver.resolve(holder)
+        except Exception:
+            return []
+    out = []
+    methods = [m for m in document.get("verificationMethod", []) if isinstance(m, dict)]
+    methods += [m for m in document.get("authentication", []) if isinstance(m, dict)]
+    for method in methods:
+        try:
+            out.append(jose.public_jwk(public_key_from_method(method)))
+        except Exception:
+            continue
+    return out
+
+
+def _cnf_is_holders(cnf: dict, holder: str, documents) -> bool:
+    kid = cnf.get("kid")
+    if isinstance(kid, str):
+        return kid.split("#", 1)[0] == holder
+    jwk = cnf.get("jwk")
+    if not isinstance(jwk, dict):
+        return False
+    wanted = {k: jwk.get(k) for k in ("kty", "crv", "x", "y") if k in jwk}
+    return wanted in _holder_keys(holder, documents)
+
+
+def _bind(checked: CheckedCredential, result: CredentialResult, holder: str | None, challenge: str,
+          domain: str, context: VerificationContext) -> None:
+    """The credential is the holder's, and its key binding (SD-JWT) is for this verifier."""
+    title = result.title
+    if checked.format == FORMAT_SD_JWT and checked.sd_jwt is not None:
+        sd = checked.sd_jwt
+        if sd.key_binding is not None:
+            _check_kb(sd.key_binding, challenge, domain, title)
+            result.key_bound = True
+        elif holder is None:
+            raise CredentialFailure(Reason.NO_PROOF, "The SD-JWT carries no key-binding JWT, so nothing "
+                                    "shows that its holder presented it to this verifier (challenge "
+                                    f"{challenge[:80]!r}); ask for a presentation with key binding.")
+        elif sd.cnf is not None:
+            raise CredentialFailure(Reason.NO_PROOF, f"{title!r} is bound to its holder's key (cnf) but "
+                                    "comes without a key-binding JWT: nothing shows the holder presented it.")
+    if holder is None:
+        return
+    if checked.subject is not None:
+        if checked.subject != holder:
+            raise CredentialFailure(Reason.NOT_HOLDERS, f"{title!r} was issued to {checked.subject[:120]}, "
+                                    f"but presented by {holder[:120]}: it is not the holder's credential.")
+    elif checked.format == FORMAT_SD_JWT and checked.sd_jwt is not None and checked.sd_jwt.cnf is not None:
+        if not _cnf_is_holders(checked.sd_jwt.cnf, holder, context.documents):
+            raise CredentialFailure(Reason.NOT_HOLDERS, f"{title!r} is bound to another key (cnf) than the "
+                                    f"key of {holder[:120]}, who presents it.")
+    else:
+        result.warnings.append(Warning_(WarningCode.NOT_HOLDER_BOUND, f"{title!r} names no subject and no "
+                                                   "holder key: it is not bound to the holder, anyone who "
+                                                   "has a copy could present it."))
+
+
+def _check_entry(entry: Any, index: int, holder: str | None, challenge: str, domain: str,
+                 context: VerificationContext) -> tuple[CredentialResult, CheckedCredential | None]:
+    try:
+        data = _entry_bytes(entry, index)
+    except CredentialFailure as failure:
+        return CredentialResult(index, "", "", "", "Credential", None, False, failure.reason,
+                                failure.message), None
+    checked = check(data, context)
+    result = _result(index, checked)
+    if result.valid:
+        try:
+            _bind(checked, result, holder, challenge, domain, context)
+        except CredentialFailure as failure:
+            result.valid, result.reason, result.message = False, failure.reason, failure.message
+    return result, checked
+
+
+def _check_entries(entries: Any, state: _State, challenge: str, domain: str,
+                   context: VerificationContext) -> None:
+    if entries is None:
+        entries = []
+    entries = entries if isinstance(entries, list) else [entries]
+    for index, entry in enumerate(entries, 1):
+        state.credentials.append(_check_entry(entry, index, state.holder, challenge, domain, context)[0])
+
+
+def _conclude(state: _State, domain: str) -> PresentationVerdict:
+    for result in state.credentials:
+        if not result.valid:
+            return state.verdict(False, result.reason, f"Credential {result.index} ({result.title}): "
+                                 f"{result.message}")
+    count = len(state.credentials)
+    what = f"{count} credential{'s' if count != 1 else ''}" if count else "no credentials (only control of the DID)"
+    return state.verdict(True, Reason.VALID, f"The presentation is genuine: {state.holder} presented {what} "
+                         f"to {domain}, in answer to this verifier's challenge.")
+
+
+# ------------------------------------------------------------------------------ formats
+
+def _proof_expiry(document: dict, now: datetime) -> str:
+    for proof in data_integrity.proofs_of(document):
+        value = proof.get("expires")
+        if isinstance(value, str):
+            try:
+                moment = jwt_vc.parse_datetime(value, "expires")
+            except CredentialFailure:
+                continue
+            if moment is not None and moment < now:
+                return _xsd(moment)
+    return "its expiry"
+
+
+def _verify_di(document: dict, challenge: str, domain: str, context: VerificationContext, now: datetime,
+               state: _State) -> PresentationVerdict:
+    state.format = FORMAT_DI_VP
+    if "VerifiablePresentation" not in _types(document):
+        raise CredentialFailure(Reason.MALFORMED, "The JSON is not a VerifiablePresentation.")
+    state.holder = _id_of(document.get("holder"), "holder")
+    try:
+        key = data_integrity.verify_proof(document, expected_purpose="authentication", challenge=challenge,
+                                          domain=domain, documents=context.documents, bind_issuer=False, now=now)
+    except CredentialFailure as failure:
+        if failure.reason is Reason.EXPIRED:
+            raise CredentialFailure(Reason.EXPIRED, f"The presentation expired at {_proof_expiry(document, now)}: "
+                                    "it answered a request that has timed out. Ask the holder for a new "
+                                    "one.") from None
+        raise
+    signers = {key.controller}
+    for proof in data_integrity.proofs_of(document)[1:]:
+        signers.add(resolve_method(proof.get("verificationMethod"), context.documents).controller)
+    if state.holder is None:
+        state.holder = key.controller
+    elif state.holder not in signers:
+        raise CredentialFailure(Reason.WRONG_KEY, f"The presentation says it is from {state.holder[:120]}, "
+                                f"but it is signed with a key of {', '.join(sorted(signers))[:200]}.")
+    expiries = []
+    for proof in data_integrity.proofs_of(document):
+        if isinstance(proof.get("expires"), str):
+            expiries.append(jwt_vc.parse_datetime(proof["expires"], "expires"))
+    state.expires = min(expiries) if expiries else None
+    valid_from = jwt_vc.parse_datetime(document.get("validFrom"), "validFrom")
+    valid_until = jwt_vc.parse_datetime(document.get("validUntil"), "validUntil")
+    if valid_until is not None and now > valid_until:
+        raise CredentialFailure(Reason.EXPIRED, f"The presentation expired at {_xsd(valid_until)}. Ask the "
+                                "holder for a new one.")
+    if valid_from is not None and now + NBF_LEEWAY < valid_from:
+        raise CredentialFailure(Reason.NOT_YET_VALID, f"The presentation is not valid before {_xsd(valid_from)}.")
+    _check_entries(document.get("verifiableCredential"), state, challenge, domain, context)
+    return _conclude(state, domain)
+
+
+def _verify_jwt(token: str, challenge: str, domain: str, context: VerificationContext, now: datetime,
+                state: _State) -> PresentationVerdict:
+    state.format = FORMAT_JWT_VP
+    jws = jose.parse(token, "presentation JWT")
+    jose.check_algorithm(jws, "presentation JWT")
+    payload = jws.payload
+    if isinstance(payload.get("vp"), dict):
+        presentation = payload["vp"]
+    elif jws.typ in jwt_vc.JOSE_VP_TYPES:
+        presentation = payload
+    elif "vc" in payload or jws.typ in jwt_vc.JOSE_VC_TYPES or "credentialSubject" in payload:
+        raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a credential (VC-JWT), not a "
+                                "presentation: the holder must present it, signed for this verifier.")
+    else:
+        raise CredentialFailure(Reason.MALFORMED, "This JWT holds no presentation ('vp' claim).")
+    if "VerifiablePresentation" not in _types(presentation):
+        raise CredentialFailure(Reason.MALFORMED, "The presentation's type does not include VerifiablePresentation.")
+    stated = _id_of(presentation.get("holder"), "holder")
+    holder = payload.get("iss", stated)
+    if not isinstance(holder, str) or not holder:
+        raise CredentialFailure(Reason.MALFORMED, "The presentation JWT names no holder ('iss').")
+    state.holder = holder
+    if stated is not None and stated != holder:
+        raise CredentialFailure(Reason.WRONG_KEY, f"The presentation names {stated[:120]} as holder but was "
+                                f"signed for {holder[:120]}.")
+    key = jwt_vc.resolve_jwt_key(jws.kid, holder, documents=context.documents, relationship="authentication",
+                                 what="presentation")
+    jose.verify_signature(jws, key.public_key, "presentation JWT")
+    nonce = payload.get("nonce")
+    if nonce != challenge:
+        raise CredentialFailure(Reason.WRONG_CHALLENGE, (
+            f"The presentation answers the challenge {str(nonce)[:80]!r}, not this verifier's "
+            f"({challenge[:80]!r}): it may be a replay of an older presentation.") if nonce is not None else
+            f"The presentation carries no challenge (nonce), but this verifier asked for {challenge[:80]!r}.")
+    aud = payload.get("aud")
+    audiences = (aud,) if isinstance(aud, str) else tuple(a for a in aud if isinstance(a, str)) \
+        if isinstance(aud, list) else ()
+    if domain not in audiences:
+        raise CredentialFailure(Reason.WRONG_DOMAIN, f"The presentation was made for "
+                                f"{', '.join(audiences)[:120] or 'no audience'}, not for {domain[:80]}.")
+    exp, nbf = (jose.numeric_date(payload, c, "presentation JWT") for c in ("exp", "nbf"))
+    state.expires = exp
+    if exp is not None and now > exp:
+        raise CredentialFailure(Reason.EXPIRED, f"The presentation expired at {_xsd(exp)}: it answered a "
+                                "request that has timed out. Ask the holder for a new one.")
+    if nbf is not None and now + NBF_LEEWAY < nbf:
+        raise CredentialFailure(Reason.NOT_YET_VALID, f"The presentation is not valid before {_xsd(nbf)}.")
+    _check_entries(presentation.get("verifiableCredential"), state, challenge, domain, context)
+    return _conclude(state, domain)
+
+
+def _sd_holder(checked: CheckedCredential) -> str | None:
+    sd = checked.sd_jwt
+    if sd is None:
+        return checked.subject
+    if sd.subject:
+        return sd.subject
+    cnf = sd.cnf or {}
+    if isinstance(cnf.get("kid"), str) and cnf["kid"].startswith("did:"):
+        return cnf["kid"].split("#", 1)[0]
+    if isinstance(cnf.get("jwk"), dict):
+        try:
+            return did_jwk.from_jwk({k: v for k, v in cnf["jwk"].items() if k in ("kty", "crv", "x", "y")})
+        except Exception:
+            return None
+    return None
+
+
+def _verify_sd_jwt(token: str, challenge: str, domain: str, context: VerificationContext,
+                   state: _State) -> PresentationVerdict:
+    state.format = FORMAT_SD_JWT_KB
+    result, checked = _check_entry(token, 1, None, challenge, domain, context)
+    state.credentials.append(result)
+    if checked is not None and checked.sd_jwt is not None:
+        state.holder = _sd_holder(checked)
+    return _conclude(state, domain)
+
+
+def _text(data: Any) -> str:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        data = bytes(data)
+        if len(data) > MAX_INPUT_BYTES:
+            raise CredentialFailure(Reason.MALFORMED, "The input is too large to be a presentation.")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise CredentialFailure(Reason.MALFORMED, "The input is not text, so it is not a presentation.") from None
+    if not isinstance(data, str):
+        raise CredentialFailure(Reason.MALFORMED, "The input is not text, so it is not a presentation.")
+    if len(data) > MAX_INPUT_BYTES:
+        raise CredentialFailure(Reason.MALFORMED, "The input is too large to be a presentation.")
+    text = data.strip().lstrip("\ufeff").strip()
+    if not text:
+        raise CredentialFailure(Reason.MALFORMED, "The input is empty.")
+    return text
+
+
+def _verify(data: Any, challenge: str, domain: str, context: VerificationContext, now: datetime,
+            state: _State) -> PresentationVerdict:
+    text = _text(data)
+    if text.startswith("{"):
+        try:
+            document = safejson.loads(text)
+        except (ValueError, RecursionError):
+            raise CredentialFailure(Reason.MALFORMED, "The presentation is not valid JSON.") from None
+        if not isinstance(document, dict):
+            raise CredentialFailure(Reason.MALFORMED, "The JSON is not an object, so it is not a presentation.")
+        types = _types(document)
+        if "EnvelopedVerifiablePresentation" in types:
+            media, token = _data_url(document.get("id"), "enveloped presentation")
+            if media not in _ENVELOPED_VP:
+                raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, f"The presentation is enveloped as "
+                                        f"{media[:60]!r}, a media type this verifier does not read.")
+            return _verify_jwt(token, challenge, domain, context, now, state)
+        if "VerifiablePresentation" not in types:
+            if "VerifiableCredential" in types or "EnvelopedVerifiableCredential" in types:
+                raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a credential, not a presentation: "
+                                        "the holder must present it, signed for this verifier.")
+            raise CredentialFailure(Reason.MALFORMED, "The JSON is not a VerifiablePresentation.")
+        return _verify_di(document, challenge, domain, context, now, state)
+    if "~" in text:
+        return _verify_sd_jwt(text, challenge, domain, context, state)
+    if text.count(".") == 2 and not any(c.isspace() for c in text):
+        return _verify_jwt(text, challenge, domain, context, now, state)
+    raise CredentialFailure(Reason.MALFORMED, "This is not a presentation: expected a JSON presentation, a "
+                            "presentation JWT or an SD-JWT with key binding.")
+
+
+def verify_presentation(data: bytes | str, *, challenge: str, domain: str,
+                        context: VerificationContext | None = None,
+                        now: datetime | None = None) -> PresentationVerdict:
+    """Verify ``data`` as a presentation made for this verifier's ``challenge`` and ``domain``.
+
+    ``now`` (default: ``context.now``, else the current time) judges the presentation's and
+    the credentials' validity. Never raises for bad input: the verdict says what is wrong.
+    """
+    if not isinstance(challenge, str) or not isinstance(domain, str):
+        raise TypeError("challenge and domain are strings")
+    context = context or VerificationContext()
+    moment = now or context.now or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    context = dataclasses.replace(context, now=moment)
+    state = _State()
+    try:
+        return _verify(data, challenge, domain, context, moment, state)
+    except CredentialFailure as failure:
+        return state.verdict(False, failure.reason, failure.message)
+    except RecursionError:
+        return state.verdict(False, Reason.MALFORMED, "The presentation is nested too deeply to verify.")
+    except Exception as exc:  # hostile input must end in a verdict, never a crash
+        return state.verdict(False, Reason.MALFORMED, f"The presentation could not be verified (internal "
+                             f"error: {type(exc).__name__}).")
