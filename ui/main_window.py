@@ -26,6 +26,13 @@ from .workers import TaskRunner
 APP_NAME = "Blocktrack Vault"
 
 
+def _warm_up_imports() -> None:
+    """One after the other, on one thread: two threads importing shared modules can meet
+    a half-initialised module."""
+    onboarding_jobs.warm_up()
+    import vault.credentials.service  # noqa: F401  (the Credentials page's core)
+
+
 class Workspace(QWidget):
     """Sidebar of the pages that work today, and the page shown."""
 
@@ -56,9 +63,14 @@ class Workspace(QWidget):
         side.addWidget(self.lock_button)
 
         self.pages = QStackedWidget()
+        from vault.credentials.service import CredentialService
+
+        from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
+        self.credentials_page = CredentialsPage(CredentialService(identity.store), tasks)
         self.identity_page = IdentityPage(identity, tasks)
         self.vault_page = VaultPage(identity.store, tasks)
-        for title, page in (("Identity", self.identity_page), ("Vault", self.vault_page)):
+        for title, page in (("Identity", self.identity_page), ("Credentials", self.credentials_page),
+                            ("Vault", self.vault_page)):
             self.pages.addWidget(page)
             QListWidgetItem(title, self.nav)
             page.message.connect(self.message)
@@ -71,6 +83,10 @@ class Workspace(QWidget):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self.lock_button.clicked.connect(self.lock_requested)
+
+    def drop_vault_data(self) -> None:
+        """Before the store closes: pages forget what they decrypted."""
+        self.credentials_page.drop_vault_data()
 
     def show_page(self, title: str) -> None:
         for row in range(self.nav.count()):
@@ -119,7 +135,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(300, self._warm_up)
 
     def _warm_up(self) -> None:
-        self.tasks.run(onboarding_jobs.warm_up)
+        self.tasks.run(_warm_up_imports)
 
     # ---- pages ------------------------------------------------------------------------
 
@@ -205,6 +221,8 @@ class MainWindow(QMainWindow):
     def lock(self) -> None:
         """Close the database and forget every page that showed vault data."""
         was_open = self.identity is not None
+        if self.workspace is not None:
+            self.workspace.drop_vault_data()
         self.store.lock()
         self.identity = None
         self.workspace = None

@@ -93,6 +93,7 @@ def run(out: Path) -> list[Path]:
         written.append(shoot(window, out / "identity.png"))
         window.workspace.show_page("Vault")
         written.append(shoot(window, out / "vault.png"))
+        written += shoot_credentials(window, Path(tmp) / "samples", out)
         window.close()
 
         # ---- a returning user: the unlock screen, after a wrong try -------------------
@@ -118,6 +119,125 @@ def run(out: Path) -> list[Path]:
         restore.restore_button.setFocus()
         written.append(shoot(window, out / "restore.png"))
         window.close()
+    return written
+
+
+# ---- credentials: signed here, so the pictures need no fixture files and no network ----
+
+def _svg_badge(color: str, text: str) -> str:
+    import base64
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 200 200">'
+           f'<path d="M70 130 L50 195 L80 178 L100 200 L105 140 Z" fill="#b93a32"/>'
+           f'<path d="M130 130 L150 195 L120 178 L100 200 L95 140 Z" fill="#d9534f"/>'
+           f'<circle cx="100" cy="85" r="80" fill="{color}"/>'
+           f'<circle cx="100" cy="85" r="66" fill="none" stroke="#ffffff" stroke-width="5" stroke-dasharray="8 6"/>'
+           f'<text x="100" y="103" font-family="DejaVu Sans, sans-serif" font-size="52" font-weight="bold" '
+           f'fill="#ffffff" text-anchor="middle">{text}</text></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+class _SampleIssuer:
+    def __init__(self, seed: int, name: str, did: str | None = None):
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+        from vault.did import did_key
+        self.key = Ed25519PrivateKey.from_private_bytes(bytes([seed]) * 32)
+        self.did = did or did_key.from_ed25519(self.key.public_key().public_bytes_raw())
+        self.method = f"{self.did}#{self.did.split(':')[-1]}" if did is None else f"{did}#key-1"
+        self.name = name
+
+    def sign(self, document: dict) -> bytes:
+        import json
+        from vault.credentials import data_integrity
+        return json.dumps(data_integrity.sign(document, self.key, self.method, cryptosuite="eddsa-jcs-2022"),
+                          indent=2).encode()
+
+    def badge(self, title: str, description: str, *, image: str | None = None, valid_from: str,
+              status_url: str | None = None, status_index: int = 0, **extra) -> bytes:
+        import zlib
+        uid = zlib.crc32(title.encode())
+        achievement = {"id": f"urn:uuid:{uid:08x}-0000-4000-8000-000000000001", "type": ["Achievement"],
+                       "name": title, "description": description, "achievementType": "Certificate",
+                       "criteria": {"narrative": f"Completed the {title} course and passed its assessment."}}
+        if image:
+            achievement["image"] = {"id": image, "type": "Image"}
+        credential = {
+            "@context": ["https://www.w3.org/ns/credentials/v2",
+                         "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+            "id": f"urn:uuid:{uid:08x}-0000-4000-8000-000000000002",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "issuer": {"id": self.did, "type": ["Profile"], "name": self.name},
+            "validFrom": valid_from, "name": title,
+            "credentialSubject": {"type": ["AchievementSubject"], "id": "did:example:jordan-rivera",
+                                  "name": "Jordan Rivera", "achievement": achievement}}
+        if status_url:
+            credential["credentialStatus"] = {
+                "id": f"{status_url}#{status_index}", "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation", "statusListIndex": str(status_index),
+                "statusListCredential": status_url}
+        credential.update(extra)
+        return self.sign(credential)
+
+    def status_list(self, url: str, revoked: set[int]) -> bytes:
+        from vault.credentials import status
+        return self.sign(status.status_list_credential(id=url, issuer=self.did,
+                                                       encoded_list=status.encode_status_list(revoked)))
+
+
+def shoot_credentials(window, folder: Path, out: Path) -> list[Path]:
+    """The Credentials page with six credentials of every verdict, and one opened."""
+    page = window.workspace.credentials_page
+    service = page.service
+    riverside = _SampleIssuer(7, "Riverside Community College")
+    northside = _SampleIssuer(9, "Northside Trade School")
+    lakeside = _SampleIssuer(11, "Lakeside Code Academy")
+    unknown_key = _SampleIssuer(13, "Harbor University", did="did:web:harbor.example")
+    status_url = "https://northside.example/status/1"
+    service.trust.add(riverside.did, riverside.name)
+    service.cache.put_status_list(status_url, northside.status_list(status_url, {3}))
+    samples = {   # imported in this order: the last is on top ("Newest first")
+        "leadership.json": riverside.badge("Team Leadership", "Leading small project teams.",
+                                           image=_svg_badge("#1a7f37", "TL"), valid_from="2025-06-02T00:00:00Z"),
+        "forklift.json": northside.badge("Forklift Operator", "Safe operation of counterbalance forklifts.",
+                                         image=_svg_badge("#c0561b", "FO"), valid_from="2025-02-03T00:00:00Z",
+                                         status_url=status_url, status_index=3),
+        "welding.json": northside.badge("Welding Safety Level 1", "Workshop safety for MIG and TIG welding.",
+                                        valid_from="2023-01-10T00:00:00Z", validUntil="2024-06-30T00:00:00Z"),
+        "degree.json": unknown_key.badge("Bachelor of Marine Biology", "Four-year degree.",
+                                         valid_from="2024-06-14T00:00:00Z"),
+        "web.json": lakeside.badge("Web Accessibility Basics", "WCAG 2.2 principles in practice.",
+                                   image=_svg_badge("#6f42c1", "WA"), valid_from="2025-05-20T00:00:00Z"),
+        "python.json": riverside.badge("Data Analysis with Python",
+                                       "Cleaning, exploring and visualising data with pandas and matplotlib.",
+                                       image=_svg_badge("#2f5bd3", "PY"), valid_from="2025-09-20T00:00:00Z",
+                                       validUntil="2029-09-20T00:00:00Z"),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in samples.items():
+        (folder / name).write_bytes(data)
+        paths.append(str(folder / name))
+    window.workspace.show_page("Credentials")
+    page.import_paths(paths)
+    wait_until(lambda: not page.working and not page.model.busy and page.model.rowCount() == len(samples))
+
+    def images_known() -> bool:
+        rows = range(min(page.model.rowCount(), 5))
+        cards = [page.proxy.card(page.proxy.index(r, 0)) for r in rows]
+        return all(card is not None and card.image_state for card in cards)
+    wait_until(images_known)
+    page.notice.clear()
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    written = [shoot(window, out / "credentials.png")]
+
+    page.open_index(page.proxy.index(0, 0))
+    wait_until(lambda: page.detail.detail is not None)
+    page.detail.tags.setText("data, job applications")
+    page.detail.note.setPlainText("Shown to Acme for the analyst role.")
+    page.detail.save_button.click()
+    wait_until(lambda: page.detail.message.kind == "success")
+    page.detail.message.clear()
+    written.append(shoot(window, out / "credential-detail.png"))
+    page.show_list()
     return written
 
 

@@ -13,11 +13,13 @@ from vault.store.vault_store import _split_sql
 
 
 def tables(store: VaultStore) -> set[str]:
-    return {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # sqlite_stat* are the planner's statistics (PRAGMA optimize on lock), not schema
+    return {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not r[0].startswith("sqlite_stat")}
 
 
 def schema_objects(rows) -> set[tuple[str, str]]:
-    return {(kind, name) for kind, name in rows if not name.startswith("sqlite_autoindex")}
+    return {(kind, name) for kind, name in rows if not name.startswith(("sqlite_autoindex", "sqlite_stat"))}
 
 
 @pytest.fixture(scope="module")

@@ -224,11 +224,15 @@ class CredentialRepository:
         return self.store.query_one(sql, params)[0]
 
     @staticmethod
-    def _filtered(select: str, text, issuer, type_, status) -> tuple[str, list]:
+    def _filtered(select: str, text, issuer, type_, status, *, walk_index: bool = False) -> tuple[str, list]:
         sql, where, params = f"{select} FROM credentials c", [], []
         query = fts_query(text or "")
         if query:
-            where.append("c.rowid IN (SELECT rowid FROM credentials_fts WHERE credentials_fts MATCH ?)")
+            # walk_index: "+" keeps SQLite from driving the query by the full-text hits (a row
+            # read each, then a sort); it walks an index in order and tests each rowid against
+            # the hits instead. 4-6x faster for a common word over 100,000 credentials.
+            where.append(("+" if walk_index else "") +
+                         "c.rowid IN (SELECT rowid FROM credentials_fts WHERE credentials_fts MATCH ?)")
             params.append(query)
         if issuer:
             where.append("c.issuer = ?")
@@ -244,6 +248,35 @@ class CredentialRepository:
         if where:
             sql += " WHERE " + " AND ".join(where)
         return sql, params
+
+    def keys(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
+             status: str | None = None, sort: str = "imported", descending: bool = True) -> list[int]:
+        """The row keys of every match, in ``search``'s order, and nothing else.
+
+        For a list of many credentials: it holds the keys (100,000 are ~30 ms to read) and
+        reads the rows a screenful at a time with ``by_keys``. A key is the row's SQLite
+        rowid; it stays the credential's as long as the row exists (the full-text index is
+        keyed by it too). In the default order no row is read, only indexes.
+        """
+        if sort not in SORTS:
+            raise VaultError(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
+        sql, params = self._filtered("SELECT c.rowid", text, issuer, type_, status,
+                                     walk_index=sort == "imported")
+        sql += " ORDER BY " + SORTS[sort].format(dir="DESC" if descending else "ASC")
+        return [row[0] for row in self.store.query(sql, params)]
+
+    def by_keys(self, keys) -> dict[int, tuple[CredentialSummary, dict]]:
+        """Summary and stored verdict of each credential whose key is given (see ``keys``).
+        Keys of credentials no longer in the vault are left out."""
+        keys = [int(k) for k in keys]
+        out: dict[int, tuple[CredentialSummary, dict]] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            rows = self.store.query(f"SELECT rowid, {_COLUMNS}, verdict FROM credentials "
+                                    f"WHERE rowid IN ({', '.join('?' * len(chunk))})", chunk)
+            for row in rows:
+                out[row[0]] = (_summary(row[1:-1]), json.loads(row[-1]))
+        return out
 
     def issuers(self) -> list[tuple[str, str, int]]:
         """(issuer DID, name, how many credentials) for the issuer filter."""

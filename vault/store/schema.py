@@ -42,7 +42,6 @@ MIGRATIONS: list[str] = [
     CREATE TABLE credentials (
         id          TEXT PRIMARY KEY,
         format      TEXT NOT NULL,
-        original    BLOB NOT NULL,
         issuer      TEXT NOT NULL DEFAULT '',
         issuer_name TEXT NOT NULL DEFAULT '',
         subject     TEXT NOT NULL DEFAULT '',
@@ -56,11 +55,13 @@ MIGRATIONS: list[str] = [
         imported_at TEXT NOT NULL,
         tags        TEXT NOT NULL DEFAULT '[]',
         note        TEXT NOT NULL DEFAULT '',
-        search_text TEXT NOT NULL DEFAULT ''
+        search_text TEXT NOT NULL DEFAULT '',
+        original    BLOB NOT NULL
     );
-    CREATE INDEX credentials_issuer ON credentials(issuer);
-    CREATE INDEX credentials_status ON credentials(status);
+    CREATE INDEX credentials_issuer ON credentials(issuer, issuer_name);
+    CREATE INDEX credentials_status ON credentials(status, imported_at);
     CREATE INDEX credentials_imported ON credentials(imported_at);
+    CREATE INDEX credentials_title ON credentials(title COLLATE NOCASE);
     CREATE VIRTUAL TABLE credentials_fts USING fts5(
         title, issuer, types, claims, tags, note,
         content = '', contentless_delete = 1, prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2'
@@ -96,6 +97,39 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX presentations_created ON presentations(created_at);
     CREATE INDEX presentations_domain ON presentations(domain);
+    """,
+    # 4: chain transaction history — every transaction the vault signed: on which chain,
+    #    from which account with which nonce, what it does (kind, words, parameters), the
+    #    signed bytes (public once sent; kept to re-send one a node dropped), and what
+    #    became of it: pending | success | reverted | rejected | dropped | replaced.
+    """
+    CREATE TABLE chain_transactions (
+        hash         TEXT PRIMARY KEY,
+        chain_id     INTEGER NOT NULL,
+        network      TEXT NOT NULL,
+        sender       TEXT NOT NULL,
+        nonce        INTEGER NOT NULL,
+        kind         TEXT NOT NULL,
+        description  TEXT NOT NULL DEFAULT '',
+        params_json  TEXT NOT NULL DEFAULT '{}',
+        to_address   TEXT,
+        value        TEXT NOT NULL DEFAULT '0',
+        gas_limit    INTEGER NOT NULL,
+        max_fee      TEXT NOT NULL,
+        raw          BLOB NOT NULL,
+        status       TEXT NOT NULL,
+        block        INTEGER,
+        gas_used     INTEGER,
+        fee          TEXT,
+        error        TEXT,
+        reason       TEXT,
+        events_json  TEXT NOT NULL DEFAULT '[]',
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+    );
+    CREATE INDEX chain_transactions_created ON chain_transactions(created_at);
+    CREATE INDEX chain_transactions_status ON chain_transactions(status, chain_id);
+    CREATE INDEX chain_transactions_nonce ON chain_transactions(chain_id, sender, nonce);
     """,
 ]
 

@@ -157,6 +157,7 @@ class VaultStore:
         with self._lock:
             if self._conn is not None:
                 with contextlib.suppress(Exception):
+                    self._conn.execute("PRAGMA optimize")  # keeps the planner's statistics current
                     self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self._conn.close()
             self._conn = None

@@ -1,0 +1,166 @@
+"""Paints one credential as a card: badge, title, issuer and DID, dates, verdict chips and
+the reason. Every card has the same height, so the view never measures 100,000 rows."""
+
+from __future__ import annotations
+
+import zlib
+
+from PySide6.QtCore import QModelIndex, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from . import images
+from .model import CredentialCardProxy
+from .presentation import Look
+
+TEXT, MUTED, FAINT = QColor("#1f2328"), QColor("#57606a"), QColor("#8c959f")
+BORDER, HOVER, SELECTED = QColor("#dde1e6"), QColor("#9aa5b1"), QColor("#2f5bd3")
+IMAGE = 56
+MARGIN_X, MARGIN_Y, PAD = 10, 5, 12
+
+
+def placeholder_color(title: str) -> QColor:
+    hue = zlib.crc32(title.encode("utf-8")) % 360
+    return QColor.fromHsl(hue, 90, 225)
+
+
+def paint_badge(painter: QPainter, rect: QRect, image, state: str, title: str, initials: str,
+                font: QFont) -> None:
+    """The badge image, or a placeholder (initials) when there is none, it is on the web,
+    or it is still being decoded."""
+    painter.save()
+    painter.setRenderHint(QPainter.Antialiasing)
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(rect), 10, 10)
+    if image is not None and not image.isNull():
+        painter.setClipPath(path)
+        painter.fillRect(rect, QColor("#ffffff"))
+        size = image.size().scaled(rect.size(), Qt.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(rect.center())
+        painter.setRenderHint(QPainter.SmoothPixmapTransform)
+        painter.drawImage(target, image)
+        painter.setClipping(False)
+        painter.setPen(QPen(BORDER, 1))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(path)
+    else:
+        base = placeholder_color(title)
+        painter.fillPath(path, base)
+        if state == images.REMOTE:   # an image exists, on the web: not fetched
+            pen = QPen(base.darker(150), 1.2, Qt.DashLine)
+            painter.setPen(pen)
+            painter.drawPath(path)
+        big = QFont(font)
+        big.setBold(True)
+        big.setPixelSize(max(12, rect.height() * 3 // 8))
+        painter.setFont(big)
+        painter.setPen(base.darker(260))
+        painter.drawText(rect, Qt.AlignCenter, initials)
+    painter.restore()
+
+
+def chip_width(look: Look, metrics: QFontMetrics) -> int:
+    return metrics.horizontalAdvance(look.text) + 18
+
+
+def paint_chip(painter: QPainter, rect: QRect, look: Look, font: QFont) -> None:
+    background, text, border = look.colors
+    painter.save()
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setPen(QPen(QColor(border), 1))
+    painter.setBrush(QColor(background))
+    painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), rect.height() / 2, rect.height() / 2)
+    painter.setFont(font)
+    painter.setPen(QColor(text))
+    painter.drawText(rect, Qt.AlignCenter, look.text)
+    painter.restore()
+
+
+class CredentialCardDelegate(QStyledItemDelegate):
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        title = QFont(base)
+        title.setBold(True)
+        title.setPointSizeF(base.pointSizeF() + 1)
+        small = QFont(base)
+        small.setPointSizeF(max(8.0, base.pointSizeF() - 0.5))
+        chip = QFont(small)
+        chip.setBold(True)
+        return title, small, chip
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        title, small, _ = self._fonts(option)
+        height = QFontMetrics(title).height() + 3 * QFontMetrics(small).height() + 3 * 3 + 2 * PAD
+        return QSize(320, max(height, IMAGE + 2 * PAD) + 2 * MARGIN_Y)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.Antialiasing)
+        frame = option.rect.adjusted(MARGIN_X, MARGIN_Y, -MARGIN_X, -MARGIN_Y)
+        selected = bool(option.state & QStyle.State_Selected)
+        hovered = bool(option.state & QStyle.State_MouseOver)
+        painter.setPen(QPen(SELECTED if selected else HOVER if hovered else BORDER, 2 if selected else 1))
+        painter.setBrush(QColor("#f5f8ff") if selected else QColor("#ffffff"))
+        painter.drawRoundedRect(QRectF(frame).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+
+        title_font, small, chip_font = self._fonts(option)
+        image_rect = QRect(frame.left() + PAD, frame.top() + PAD, IMAGE, IMAGE)
+        text_left = image_rect.right() + 1 + PAD
+        text_width = frame.right() - PAD - text_left
+
+        model = index.model()
+        card = model.card(index) if isinstance(model, CredentialCardProxy) else None
+        if card is None:
+            self._paint_loading(painter, image_rect, text_left, text_width, frame)
+            painter.restore()
+            return
+
+        paint_badge(painter, image_rect, card.image, card.image_state, card.title, card.initials, option.font)
+
+        # Chips, right-aligned on the title line.
+        chip_metrics = QFontMetrics(chip_font)
+        chip_height = chip_metrics.height() + 6
+        title_metrics = QFontMetrics(title_font)
+        y = frame.top() + PAD
+        chips_left = frame.right() - PAD
+        for look in (card.chip, card.warning):
+            if look is None:
+                continue
+            width = chip_width(look, chip_metrics)
+            rect = QRect(chips_left - width, y + (title_metrics.height() - chip_height) // 2, width, chip_height)
+            paint_chip(painter, rect, look, chip_font)
+            chips_left = rect.left() - 6
+
+        painter.setFont(title_font)
+        painter.setPen(TEXT)
+        title_rect = QRect(text_left, y, max(10, chips_left - text_left - 8), title_metrics.height())
+        painter.drawText(title_rect, Qt.AlignLeft | Qt.AlignVCenter,
+                         title_metrics.elidedText(card.title, Qt.ElideRight, title_rect.width()))
+        y += title_metrics.height() + 3
+
+        small_metrics = QFontMetrics(small)
+        line = small_metrics.height()
+        painter.setFont(small)
+        painter.setPen(MUTED)
+        painter.drawText(QRect(text_left, y, text_width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         small_metrics.elidedText(card.issuer, Qt.ElideMiddle, text_width))
+        y += line + 3
+        dates = card.dates + (f"   {card.tags}" if card.tags else "")
+        painter.drawText(QRect(text_left, y, text_width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         small_metrics.elidedText(dates, Qt.ElideRight, text_width))
+        y += line + 3
+        painter.setPen(QColor((card.warning or card.chip).colors[1]))
+        painter.drawText(QRect(text_left, y, text_width, line), Qt.AlignLeft | Qt.AlignVCenter,
+                         small_metrics.elidedText(card.reason, Qt.ElideRight, text_width))
+        painter.restore()
+
+    @staticmethod
+    def _paint_loading(painter: QPainter, image_rect: QRect, left: int, width: int, frame: QRect) -> None:
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor("#eef0f3"))
+        painter.drawRoundedRect(QRectF(image_rect), 10, 10)
+        y = frame.top() + PAD + 2
+        for fraction, height in ((0.45, 12), (0.7, 9), (0.35, 9)):
+            painter.drawRoundedRect(QRectF(QPointF(left, y), QPointF(left + width * fraction, y + height)), 4, 4)
+            y += height + 12

@@ -1,0 +1,312 @@
+"""What the Credentials page runs on the TaskRunner's threads: queries, rows, images,
+import and re-verification of many credentials (with progress and cancel), details.
+
+Every function here takes the core objects it needs and returns plain data; none touches
+a widget. Long loops report through a ``Progress`` and stop when it is cancelled.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from vault.credentials.service import CredentialService
+from vault.errors import InvalidCredential, VaultError
+
+from ..errors import describe
+from . import images
+
+# What a folder dropped or chosen may hold; a file named one by one is always tried.
+CREDENTIAL_SUFFIXES = {".json", ".jsonld", ".jwt", ".sd-jwt", ".sdjwt", ".vc", ".txt", ".png", ".svg"}
+MAX_FOLDER_FILES = 100_000
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    issuer: str | None = None
+    type_: str | None = None
+    status: str | None = None
+    sort: str = "imported"
+    descending: bool = True
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.text.strip() or self.issuer or self.type_ or self.status)
+
+    def kwargs(self) -> dict:
+        return dict(text=self.text, issuer=self.issuer, type_=self.type_, status=self.status,
+                    sort=self.sort, descending=self.descending)
+
+
+@dataclass
+class QueryResult:
+    query: Query
+    keys: list[int]
+    total: int                      # credentials in the vault, whatever the filter
+    rows: dict                      # key -> (CredentialSummary, verdict dict), the first screenful
+    seconds: float = 0.0
+
+
+def run_query(service: CredentialService, query: Query, first: int) -> QueryResult:
+    start = time.perf_counter()
+    repository = service.repository
+    keys = repository.keys(**query.kwargs())
+    total = repository.count() if query.filtered else len(keys)
+    rows = repository.by_keys(keys[:first])
+    return QueryResult(query, keys, total, rows, time.perf_counter() - start)
+
+
+def fetch_rows(service: CredentialService, keys: list[int]) -> dict:
+    return service.repository.by_keys(keys)
+
+
+def load_filters(service: CredentialService) -> tuple[list[tuple[str, str, int]], list[tuple[str, int]]]:
+    repository = service.repository
+    return repository.issuers(), repository.types()
+
+
+def load_images(service: CredentialService, items: list[tuple[int, str]], size: int) -> dict:
+    """key -> (state, QImage | None) for the badge image of each (key, credential id)."""
+    out = {}
+    for key, cid in items:
+        try:
+            _, checked = service.details(cid)
+            uri = checked.display.image if checked.display else None
+        except Exception:  # a credential that cannot be read again shows no image, no error
+            uri = None
+        out[key] = images.thumbnail(uri, size)
+    return out
+
+
+# ---- progress ---------------------------------------------------------------------------
+
+class Progress(QObject):
+    """Progress of one long job: ``changed(done, total, what)`` arrives in the GUI thread.
+
+    Created in the GUI thread; ``report`` is called from the worker (a queued signal),
+    at most every 50 ms so that 10,000 small files do not flood the event loop.
+    """
+
+    changed = Signal(int, int, str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self._last = 0.0
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def report(self, done: int, total: int, what: str = "") -> None:
+        now = time.monotonic()
+        if done in (0, total) or now - self._last >= 0.05:
+            self._last = now
+            self.changed.emit(done, total, what)
+
+
+# ---- import -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportItem:
+    label: str                      # what the person calls it: a file name, "Pasted text"
+    path: Path | None = None
+    data: bytes | None = None
+
+
+@dataclass
+class ImportReport:
+    total: int = 0
+    imported: list = field(default_factory=list)   # (label, CredentialSummary)
+    present: list = field(default_factory=list)    # (label, CredentialSummary): already in the vault
+    refused: list = field(default_factory=list)    # (label, reason sentence)
+    cancelled: bool = False
+
+    @property
+    def done(self) -> int:
+        return len(self.imported) + len(self.present) + len(self.refused)
+
+
+def items_from_paths(paths) -> tuple[list[ImportItem], list[tuple[str, str]]]:
+    """Files as given, folders expanded (credential-looking files only). Also returns
+    (label, reason) for what cannot be imported at all (missing paths)."""
+    items, problems, seen = [], [], set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and
+                           (p.suffix.lower() in CREDENTIAL_SUFFIXES or p.name.lower().endswith(".sd-jwt")))
+            if not found:
+                problems.append((path.name or str(path), "The folder holds no credential files."))
+            for p in found[:MAX_FOLDER_FILES]:
+                if p not in seen:
+                    seen.add(p)
+                    items.append(ImportItem(str(p.relative_to(path.parent)), path=p))
+        elif path.is_file():
+            if path not in seen:
+                seen.add(path)
+                items.append(ImportItem(path.name, path=path))
+        else:
+            problems.append((path.name or str(path), "No such file."))
+    return items, problems
+
+
+def run_import(service: CredentialService, paths: list, texts: list[str], progress: Progress) -> ImportReport:
+    """Import files (folders expanded here, off the GUI thread) and pasted or dropped text."""
+    items, problems = items_from_paths(paths)
+    items += [ImportItem("Pasted text", data=text.strip().encode("utf-8")) for text in texts]
+    report = import_items(service, items, progress)
+    report.refused[:0] = problems
+    report.total += len(problems)
+    return report
+
+
+def import_items(service: CredentialService, items: list[ImportItem], progress: Progress) -> ImportReport:
+    report = ImportReport(total=len(items))
+    progress.report(0, len(items))
+    for item in items:
+        if progress.cancelled:
+            report.cancelled = True
+            break
+        try:
+            if item.path is not None:
+                result = service.import_file(item.path)
+            else:
+                result = service.import_bytes(item.data or b"")
+        except InvalidCredential as exc:
+            report.refused.append((item.label, str(exc)))
+        except VaultError as exc:
+            report.refused.append((item.label, str(exc)))
+        except Exception as exc:  # one bad file never ends the import, nor the app
+            report.refused.append((item.label, describe(exc)))
+        else:
+            (report.imported if result.created else report.present).append((item.label, result.summary))
+        progress.report(report.done, len(items), item.label)
+    return report
+
+
+# ---- re-verify many ---------------------------------------------------------------------
+
+@dataclass
+class ReverifyReport:
+    total: int = 0
+    checked: int = 0
+    changed: list = field(default_factory=list)    # (title, old status, new status)
+    failed: list = field(default_factory=list)     # (title, reason)
+    cancelled: bool = False
+
+
+def reverify_keys(service: CredentialService, keys: list[int], progress: Progress,
+                  chunk: int = 200) -> ReverifyReport:
+    report = ReverifyReport(total=len(keys))
+    progress.report(0, len(keys))
+    for start in range(0, len(keys), chunk):
+        rows = service.repository.by_keys(keys[start:start + chunk])
+        for key in keys[start:start + chunk]:
+            if progress.cancelled:
+                report.cancelled = True
+                return report
+            if key in rows:
+                before = rows[key][0]
+                try:
+                    after, _ = service.reverify(before.id)
+                except Exception as exc:
+                    report.failed.append((before.title, describe(exc)))
+                else:
+                    if after.status != before.status:
+                        report.changed.append((before.title, before.status, after.status))
+            report.checked += 1
+            progress.report(report.checked, len(keys), "")
+    return report
+
+
+# ---- one credential ---------------------------------------------------------------------
+
+@dataclass
+class Detail:
+    key: int | None
+    summary: object                 # CredentialSummary
+    verdict: dict                   # the stored verdict: what the list shows
+    display: object | None          # CredentialDisplay, or None if the vault could not read it
+    credential: dict                # the data model (JWT decoded, SD-JWT disclosed claims)
+    original: bytes
+    image_state: str = images.NONE
+    image: object | None = None     # QImage
+
+    @property
+    def raw_text(self) -> str:
+        """The original as a person can read it: JSON indented; a token, then what it says."""
+        text = self.original.decode("utf-8", errors="replace").strip()
+        if text.startswith("{"):
+            try:
+                return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+            except ValueError:
+                return text
+        decoded = json.dumps(self.credential, indent=2, ensure_ascii=False) if self.credential else ""
+        return text + ("\n\n// Decoded payload (what the token says):\n" + decoded if decoded else "")
+
+
+def load_detail(service: CredentialService, cid: str, key: int | None, image_size: int) -> Detail:
+    summary, checked = service.details(cid)
+    verdict = service.repository.verdict(summary.id)
+    state, image = images.thumbnail(checked.display.image if checked.display else None, image_size)
+    return Detail(key, summary, verdict, checked.display, checked.credential or {}, checked.original,
+                  state, image)
+
+
+def reverify_one(service: CredentialService, cid: str):
+    summary, verdict = service.reverify(cid)
+    return summary, verdict.to_json()
+
+
+def trust_issuer(service: CredentialService, did: str, name: str, cid: str):
+    service.trust.add(did, name)
+    return reverify_one(service, cid)
+
+
+def save_annotations(service: CredentialService, cid: str, tags: list[str], note: str):
+    repository = service.repository
+    repository.set_tags(cid, tags)
+    return repository.set_note(cid, note)
+
+
+def export_credential(service: CredentialService, cid: str, out: Path) -> Path:
+    return service.export(cid, out)
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """What undo needs: the credential's own bytes, and what the person added to it."""
+    id: str
+    title: str
+    original: bytes
+    tags: tuple[str, ...]
+    note: str
+
+
+def delete_credential(service: CredentialService, cid: str) -> Deleted:
+    repository = service.repository
+    summary = repository.get(cid)
+    deleted = Deleted(summary.id, summary.title, repository.original(summary.id), tuple(summary.tags),
+                      summary.note)
+    service.delete(summary.id)
+    return deleted
+
+
+def restore_credential(service: CredentialService, deleted: Deleted):
+    result = service.import_bytes(deleted.original)
+    summary = result.summary
+    if deleted.tags:
+        summary = service.repository.set_tags(summary.id, list(deleted.tags))
+    if deleted.note:
+        summary = service.repository.set_note(summary.id, deleted.note)
+    return summary

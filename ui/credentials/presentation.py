@@ -1,0 +1,117 @@
+"""How a stored verdict reads and looks: chip words and colours, the reason in one line,
+dates. Wording only; what a verdict *is* comes from vault.credentials.verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+# status (repository.STATUSES) -> chip text, look
+STATUS_WORDS = {
+    "valid": "Valid",
+    "expired": "Expired",
+    "not-yet-valid": "Not yet valid",
+    "revoked": "Revoked",
+    "suspended": "Suspended",
+    "unverified": "Not verified",
+    "invalid": "Invalid",
+}
+STATUS_LOOK = {
+    "valid": "good", "expired": "expired", "not-yet-valid": "info", "revoked": "bad",
+    "suspended": "warn", "unverified": "neutral", "invalid": "bad",
+}
+# look -> (background, text, border)
+LOOKS = {
+    "good":    ("#e6f4ea", "#1a7f37", "#b7dfc0"),
+    "expired": ("#fff4e0", "#8a4b00", "#f0c36d"),
+    "warn":    ("#fff1e6", "#9a3f00", "#f5b98a"),
+    "info":    ("#e8f0fe", "#1b3d99", "#b6c9f5"),
+    "bad":     ("#fdecea", "#a11c12", "#f5b5ae"),
+    "neutral": ("#eef0f3", "#424a53", "#d0d7de"),
+}
+# For the status filter, in the order a person thinks of them.
+STATUS_FILTERS = ("valid", "expired", "revoked", "suspended", "not-yet-valid", "unverified", "invalid")
+
+WARNING_SHORT = {
+    "unknown-issuer": "Issuer not in your trust list",
+    "status-unchecked": "Revocation status not checked (no copy of the status list)",
+    "outdated-context": "Uses an outdated context",
+    "legacy-cryptosuite": "Uses a legacy signature suite",
+}
+
+FORMAT_WORDS = {"di-vc": "W3C VC (Data Integrity)", "jwt-vc": "VC-JWT", "sd-jwt-vc": "SD-JWT VC"}
+FORMAT_SUFFIX = {"di-vc": ".json", "jwt-vc": ".jwt", "sd-jwt-vc": ".sd-jwt"}
+
+
+@dataclass(frozen=True)
+class Look:
+    text: str
+    look: str
+
+    @property
+    def colors(self) -> tuple[str, str, str]:
+        return LOOKS[self.look]
+
+
+def status_chip(status: str) -> Look:
+    return Look(STATUS_WORDS.get(status, status.capitalize() or "Unknown"), STATUS_LOOK.get(status, "neutral"))
+
+
+def warning_codes(verdict: dict | None) -> list[str]:
+    if not isinstance(verdict, dict):
+        return []
+    return [w.get("code", "") for w in verdict.get("warnings") or [] if isinstance(w, dict)]
+
+
+def warning_chip(status: str, verdict: dict | None) -> Look | None:
+    """The second chip: a valid credential from an issuer the vault does not know."""
+    if status == "valid" and "unknown-issuer" in warning_codes(verdict):
+        return Look("Unknown issuer", "warn")
+    return None
+
+
+def reason_line(status: str, verdict: dict | None) -> str:
+    """Why the chip says what it says, in one sentence."""
+    verdict = verdict if isinstance(verdict, dict) else {}
+    if status == "valid":
+        notes = [WARNING_SHORT.get(code, "") for code in warning_codes(verdict)]
+        notes = [n for n in notes if n]
+        return ("Signature verified · " + "; ".join(notes)) if notes else \
+            "Signature verified, current, from an issuer you trust"
+    return verdict.get("message") or STATUS_WORDS.get(status, "")
+
+
+def parse_when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def day(value: str | datetime | None) -> str:
+    moment = value if isinstance(value, datetime) else parse_when(value)
+    return f"{moment.day} {moment:%b %Y}" if moment else ""
+
+
+def dates_line(valid_from: str | None, valid_until: str | None, status: str = "") -> str:
+    parts = []
+    if valid_from:
+        parts.append(f"Issued {day(valid_from)}")
+    if valid_until:
+        parts.append(f"{'Expired' if status == 'expired' else 'Expires'} {day(valid_until)}")
+    else:
+        parts.append("No expiry date")
+    return " · ".join(parts)
+
+
+def issuer_line(issuer_name: str, issuer: str) -> str:
+    if issuer_name and issuer:
+        return f"{issuer_name} · {issuer}"
+    return issuer_name or issuer or "Unknown issuer"
+
+
+def initials(title: str) -> str:
+    words = [w for w in title.replace("(", " ").split() if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
