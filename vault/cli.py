@@ -268,31 +268,33 @@ def _summary_line(s) -> str:
 def cmd_credential_import(args) -> int:
     from .errors import InvalidCredential
     service = open_credentials(args)
-    results, failed = [], 0
+    results, failed, readable = [], 0, []
     try:
         for path in args.files:
             try:
-                result = service.import_file(Path(path))
-            except InvalidCredential as exc:
+                readable.append((path, Path(path).read_bytes()))
+            except OSError as exc:
                 failed += 1
-                results.append({"file": path, "imported": False, "reason": exc.reason, "error": str(exc)})
-                say(f"{path}: not imported: {exc}")
-                continue
-            except VaultError as exc:
-                failed += 1
-                results.append({"file": path, "imported": False, "reason": "unreadable", "error": str(exc)})
-                say(f"{path}: not imported: {exc}")
-                continue
-            s = result.summary
-            results.append({"file": path, "imported": True, "created": result.created, "id": s.id,
-                            "status": s.status, "verdict": result.verdict.to_json()})
-            if not args.json:
-                what = "imported" if result.created else "already in the vault"
-                print(f"{path}: {what} as {s.short_id} — {s.title} ({s.status})")
-                for w in result.verdict.warnings:
-                    print(f"  warning: {w.message}")
+                results.append({"file": path, "imported": False, "reason": "unreadable",
+                                "error": f"cannot read {path}: {exc.strerror or exc}"})
+                say(f"{path}: not imported: cannot read it ({exc.strerror or exc})")
+        outcomes = service.import_many([data for _, data in readable])
     finally:
         service.store.lock()
+    for (path, _), outcome in zip(readable, outcomes):
+        if isinstance(outcome, InvalidCredential):
+            failed += 1
+            results.append({"file": path, "imported": False, "reason": outcome.reason, "error": str(outcome)})
+            say(f"{path}: not imported: {outcome}")
+            continue
+        s = outcome.summary
+        results.append({"file": path, "imported": True, "created": outcome.created, "id": s.id,
+                        "status": s.status, "verdict": outcome.verdict.to_json()})
+        if not args.json:
+            what = "imported" if outcome.created else "already in the vault"
+            print(f"{path}: {what} as {s.short_id} — {s.title} ({s.status})")
+            for w in outcome.verdict.warnings:
+                print(f"  warning: {w.message}")
     emit(args, results)
     return 1 if failed else 0
 
@@ -646,6 +648,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("recovery-phrase", help="show the recovery phrase").add_subparsers(dest="sub", required=True)
     command(rp, "show", cmd_phrase_show, "print the recovery phrase (asks for the passphrase)")
+    from .cli_chain import register as register_chain  # `vault chain ...`, `vault tx ...`
+    register_chain(sub, command, common)
     return parser
 
 

@@ -101,3 +101,17 @@ def test_fingerprint_and_query_helpers():
     assert fingerprint(b"eyJ.a.b\n") == fingerprint(b"eyJ.a.b")
     assert fts_query('intro "python') == '"intro"* AND "python"*'
     assert fts_query("  ") == ""
+
+
+def test_add_many_is_one_transaction_and_dedupes_within_it(repo):
+    results = repo.add_many([make(1), make(2), make(1)])
+    assert [created for _, created in results] == [True, True, False]
+    assert results[0][0].id == results[2][0].id and repo.count() == 2
+
+
+def test_count_by_text_alone_uses_the_index(repo):
+    for n in range(5):
+        repo.add(make(n))
+    repo.add(make(9, title="Welding", search_text="torch"))
+    assert repo.count("p") == 5 and repo.count("torch") == 1 and repo.count("nothing") == 0
+    assert repo.count("p", status="valid") == 5  # with a filter: through the table

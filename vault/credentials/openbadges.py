@@ -106,7 +106,9 @@ class CredentialDisplay:
         # Images as data: URIs and other long blobs would bloat the index and match nothing.
         parts += [str(v)[:300] for _, v in self.claims if isinstance(v, (str, int, float))
                   and not isinstance(v, bool) and not str(v).startswith("data:")]
-        return " ".join(p for p in parts if p).casefold()
+        # Title, description and criteria also appear among the claims: index each word once.
+        words = " ".join(p for p in parts if p).casefold().split()
+        return " ".join(dict.fromkeys(words))
 
 
 # ------------------------------------------------------------------------ small readers

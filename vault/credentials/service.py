@@ -81,13 +81,41 @@ class CredentialService:
     def import_bytes(self, data: bytes) -> ImportResult:
         """Verify and store. A credential that is forged, tampered or not a credential at
         all is refused with the reason; an expired or revoked one is kept, marked."""
-        checked = self.check(data)
-        verdict = checked.verdict
-        state = status_of(verdict)
-        if state == "invalid":
-            raise InvalidCredential(verdict.reason.value, verdict.message)
-        display = checked.display
-        new = NewCredential(
+        result = self.import_many([data])[0]
+        if isinstance(result, InvalidCredential):
+            raise result
+        return result
+
+    def import_many(self, items: list[bytes], *, batch: int = 500) -> list["ImportResult | InvalidCredential"]:
+        """Verify each and store the acceptable ones, many per transaction (one disk sync per
+        batch). Returns, in order, an ImportResult or the InvalidCredential saying why not."""
+        results: list = []
+        pending: list[tuple[int, NewCredential, Verdict]] = []
+
+        def flush():
+            stored = self.repository.add_many([new for _, new, _ in pending])
+            for (index, _, verdict), (summary, created) in zip(pending, stored):
+                results[index] = ImportResult(summary, created, verdict)
+            pending.clear()
+
+        for data in items:
+            results.append(None)
+            checked = self.check(data)
+            state = status_of(checked.verdict)
+            if state == "invalid":
+                results[-1] = InvalidCredential(checked.verdict.reason.value, checked.verdict.message)
+                continue
+            pending.append((len(results) - 1, self._new_credential(checked, state), checked.verdict))
+            if len(pending) >= batch:
+                flush()
+        if pending:
+            flush()
+        return results
+
+    @staticmethod
+    def _new_credential(checked: CheckedCredential, state: str) -> NewCredential:
+        verdict, display = checked.verdict, checked.display
+        return NewCredential(
             format=checked.format, original=checked.original, verdict=verdict.to_json(), status=state,
             issuer=checked.issuer, issuer_name=(display.issuer_name or "") if display else "",
             subject=checked.subject or "", types=tuple(checked.types),
@@ -95,8 +123,6 @@ class CredentialService:
             valid_from=checked.valid_from.isoformat() if checked.valid_from else None,
             valid_until=checked.valid_until.isoformat() if checked.valid_until else None,
             search_text=display.search_text() if display else "")
-        summary, created = self.repository.add(new)
-        return ImportResult(summary, created, verdict)
 
     def import_file(self, path: Path) -> ImportResult:
         try:

@@ -50,11 +50,12 @@ MIGRATIONS: list[str] = [
         valid_from  TEXT,
         valid_until TEXT,
         status      TEXT NOT NULL,
-        verdict     TEXT NOT NULL,
         checked_at  TEXT NOT NULL,
         imported_at TEXT NOT NULL,
         tags        TEXT NOT NULL DEFAULT '[]',
         note        TEXT NOT NULL DEFAULT '',
+        -- the bulky columns last: listing summaries never reads through them
+        verdict     TEXT NOT NULL,
         search_text TEXT NOT NULL DEFAULT '',
         original    BLOB NOT NULL
     );
@@ -64,7 +65,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX credentials_title ON credentials(title COLLATE NOCASE);
     CREATE VIRTUAL TABLE credentials_fts USING fts5(
         title, issuer, types, claims, tags, note,
-        content = '', contentless_delete = 1, prefix = '2 3', tokenize = 'unicode61 remove_diacritics 2'
+        content = '', contentless_delete = 1, prefix = '1 2 3', tokenize = 'unicode61 remove_diacritics 2'
     );
     CREATE TABLE trusted_issuers (
         did      TEXT PRIMARY KEY,
