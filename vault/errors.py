@@ -52,3 +52,15 @@ class InvalidCredential(VaultError):
     def __init__(self, reason: str, message: str):
         super().__init__(message)
         self.reason = reason
+
+
+class ChainError(VaultError):
+    """A blockchain operation that could not be done; ``reason`` is a short stable code
+    (e.g. ``node-unreachable``, ``chain-id-mismatch``, ``insufficient-eth``,
+    ``insufficient-btk``, ``reverted``, ``replaced``, ``dropped``) and the message says
+    what happened and what to do."""
+
+    def __init__(self, reason: str, message: str, **details):
+        super().__init__(message)
+        self.reason = reason
+        self.details = details

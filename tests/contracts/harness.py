@@ -19,20 +19,20 @@ afterwards, so tests are independent and the whole directory stays fast.
 
 from __future__ import annotations
 
-import ast
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from eth_abi import decode as abi_decode
 from eth_account import Account
 from eth_tester.exceptions import TransactionFailed
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 from web3.exceptions import ContractLogicError
 from web3.logs import DISCARD
+
+from vault.chain import contracts, revert
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "resources" / "contracts"
@@ -63,74 +63,25 @@ SEEN_ERRORS: set[str] = set()
 GAS: dict[str, int] = {}
 
 
-def load_artifact(name: str) -> dict:
-    path = ARTIFACTS / f"{name}.json"
-    if not path.exists():
-        path = ARTIFACTS / "test" / f"{name}.json"
-    return json.loads(path.read_text())
-
-
-def all_artifacts() -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted(ARTIFACTS.rglob("*.json"))]
-
-
-def _error_table() -> dict[bytes, tuple[str, list[str]]]:
-    table = {}
-    for artifact in all_artifacts():
-        for item in artifact["abi"]:
-            if item["type"] != "error":
-                continue
-            types = [_abi_type(i) for i in item["inputs"]]
-            selector = keccak(text=f"{item['name']}({','.join(types)})")[:4]
-            table[selector] = (item["name"], types)
-    return table
-
-
-def _abi_type(item: dict) -> str:
-    if item["type"].startswith("tuple"):
-        return "(" + ",".join(_abi_type(c) for c in item["components"]) + ")" + item["type"][5:]
-    return item["type"]
-
-
-ERRORS = _error_table()
+# Artifacts and revert decoding are the app's own (vault/chain), shared with these tests.
+load_artifact = contracts.load_artifact
+all_artifacts = contracts.all_artifacts
 
 
 def decode_error(raw: bytes) -> tuple[str, tuple]:
     """(name, args) of ABI-encoded revert data from any artifact's errors."""
-    if len(raw) < 4 or raw[:4] not in ERRORS:
-        raise AssertionError(f"revert data matches no known error: 0x{raw.hex()}")
-    name, types = ERRORS[raw[:4]]
-    return name, tuple(abi_decode(types, raw[4:]))
+    try:
+        return revert.decode_error(raw)
+    except ValueError as exc:
+        raise AssertionError(str(exc)) from None
 
 
 def revert_data(exc: BaseException) -> bytes:
-    """The raw revert data behind a failed call or transaction.
-
-    web3 raises ContractLogicError with the data on a JSON-RPC node; its
-    EthereumTesterProvider instead re-raises eth-tester's TransactionFailed with only a
-    text rendering: the bytes survive in the exception it was raised from (transactions)
-    or only as their repr (calls)."""
-    pending = [exc]
-    while pending:
-        current = pending.pop(0)
-        if current is None:
-            continue
-        data = getattr(current, "data", None)
-        if isinstance(data, dict):
-            data = data.get("data")
-        if isinstance(data, str) and data.startswith("0x"):
-            return bytes.fromhex(data[2:])
-        for arg in current.args:
-            if isinstance(arg, (bytes, bytearray)):
-                return bytes(arg)
-            if isinstance(arg, str):  # eth_call: the bytes' repr, sometimes prefixed
-                text = arg.removeprefix("execution reverted: ")
-                if text[:2] in ("b'", 'b"'):
-                    return ast.literal_eval(text)
-            if isinstance(arg, BaseException):
-                pending.append(arg)
-        pending += [current.__cause__, current.__context__]
-    raise AssertionError(f"no revert data in {exc!r}")
+    """The raw revert data behind a failed call or transaction (see vault.chain.revert)."""
+    data = revert.revert_data(exc)
+    if data is None:
+        raise AssertionError(f"no revert data in {exc!r}")
+    return data
 
 
 @contextmanager

@@ -1,0 +1,108 @@
+"""The Blocktrack contract suite as Python sees it: built artifacts and typed handles.
+
+The artifacts (ABI + bytecode) are committed in ``resources/contracts/artifacts`` so that
+neither the app nor its tests ever need Node; ``resources/contracts/README.md`` describes
+every contract. Test-only contracts (``artifacts/test/``) are found when present (a source
+checkout) and are not shipped in the package.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "contracts"
+ARTIFACTS = CONTRACTS_DIR / "artifacts"
+PARAMETERS_FILE = CONTRACTS_DIR / "deploy-parameters.json"
+
+BTK = 10**18  # BTK has 18 decimals, like ETH
+ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
+
+# Manifest key -> artifact name, in deployment order.
+SUITE: dict[str, str] = {
+    "timelock": "BlocktrackTimelock",
+    "token": "BTKToken",
+    "governor": "BlocktrackGovernor",
+    "staking": "StakingPool",
+    "marketplace": "Marketplace",
+    "soulbound": "SoulboundCredential",
+}
+
+
+@lru_cache(maxsize=None)
+def _artifact(name: str) -> dict:
+    path = ARTIFACTS / f"{name}.json"
+    if not path.exists():
+        path = ARTIFACTS / "test" / f"{name}.json"
+    return json.loads(path.read_text())
+
+
+def load_artifact(name: str) -> dict:
+    """{contractName, abi, bytecode, deployedBytecode, ...} of one contract."""
+    return _artifact(name)
+
+
+@lru_cache(maxsize=1)
+def _all_artifacts() -> tuple[dict, ...]:
+    return tuple(json.loads(p.read_text()) for p in sorted(ARTIFACTS.rglob("*.json")))
+
+
+def all_artifacts() -> list[dict]:
+    """Every built artifact, test-only ones included when present."""
+    return list(_all_artifacts())
+
+
+@lru_cache(maxsize=1)
+def _parameters() -> dict:
+    return json.loads(PARAMETERS_FILE.read_text())
+
+
+def deploy_parameters() -> dict:
+    """The demo deployment parameters (``resources/contracts/deploy-parameters.json``)."""
+    return json.loads(json.dumps(_parameters()))  # a copy the caller may change
+
+
+@dataclass(frozen=True)
+class Contracts:
+    """web3 contract handles on one deployed suite."""
+
+    timelock: object
+    token: object
+    governor: object
+    staking: object
+    marketplace: object
+    soulbound: object
+
+    @classmethod
+    def at(cls, w3, addresses: dict[str, str]) -> "Contracts":
+        return cls(**{key: w3.eth.contract(address=w3.to_checksum_address(addresses[key]),
+                                           abi=load_artifact(name)["abi"])
+                      for key, name in SUITE.items()})
+
+    def addresses(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name).address for f in fields(self)}
+
+    def all(self) -> list[tuple[str, object]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+
+    def by_address(self, address: str):
+        """(key, contract) of the suite contract at ``address``, or None."""
+        for key, contract in self.all():
+            if contract.address.lower() == str(address).lower():
+                return key, contract
+        return None
+
+
+def constructor_data(name: str, *args) -> bytes:
+    """Creation code of ``name`` with its ABI-encoded constructor arguments."""
+    from eth_abi import encode
+
+    from .revert import _abi_type
+
+    artifact = load_artifact(name)
+    ctor = next((i for i in artifact["abi"] if i["type"] == "constructor"), {"inputs": []})
+    types = [_abi_type(i) for i in ctor["inputs"]]
+    code = bytes.fromhex(artifact["bytecode"].removeprefix("0x"))
+    return code + encode(types, list(args))

@@ -1,0 +1,361 @@
+"""Revert data -> a sentence a person can act on.
+
+Revert data is ABI-encoded: ``Error(string)`` (a ``require`` message), ``Panic(uint256)``
+(an assertion, overflow, division by zero ...) or a custom error declared by one of the
+contracts. Every artifact's ABI is read, so any custom error of the suite (and of the
+OpenZeppelin code it inherits) is decoded by name and arguments; our own and the common
+OpenZeppelin ones have a sentence written for them, the others are rendered from their
+name and arguments.
+
+``revert_data`` digs the raw bytes out of whatever web3 raised: a JSON-RPC node (anvil,
+geth ...) returns them as the error's ``data``; web3's ``EthereumTesterProvider`` only
+keeps a text rendering, with the bytes surviving in the chained eth-tester exception
+(transactions) or as their ``repr`` (calls).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from eth_abi import decode as abi_decode
+from eth_utils import keccak, to_checksum_address
+
+from .contracts import BTK, all_artifacts
+
+ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
+PANIC = bytes.fromhex("4e487b71")  # Panic(uint256)
+
+PANIC_CODES = {
+    0x00: "a generic compiler panic",
+    0x01: "an assertion failed",
+    0x11: "an arithmetic overflow or underflow",
+    0x12: "a division or modulo by zero",
+    0x21: "a conversion to an invalid enum value",
+    0x22: "an incorrectly encoded storage byte array",
+    0x31: "a pop() on an empty array",
+    0x32: "an array index out of bounds",
+    0x41: "too much memory allocated",
+    0x51: "a call to an uninitialised internal function",
+}
+
+GIG_STATES = ["Open", "Accepted", "Funded", "Released", "Refunded", "Cancelled"]
+PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"]
+TIMELOCK_STATES = ["Unset", "Waiting", "Ready", "Done"]
+
+# Sentences for custom errors, by name. Placeholders are the error's argument names,
+# formatted by _format_arg (amounts in BTK, timestamps as dates, ...).
+SENTENCES: dict[str, str] = {
+    # BTKToken and OpenZeppelin ERC-20 / permit / votes
+    "ERC20InsufficientBalance": "Not enough BTK: {sender} holds {balance} but {needed} are needed.",
+    "ERC20InsufficientAllowance": "The spender {spender} may move only {allowance} of your BTK, but "
+                                  "{needed} are needed: approve a larger amount first.",
+    "ERC20InvalidReceiver": "BTK cannot be sent to {receiver}.",
+    "ERC20InvalidSender": "BTK cannot be sent from {sender}.",
+    "ERC20InvalidSpender": "{spender} cannot be approved as a spender.",
+    "ERC20InvalidApprover": "{approver} cannot approve spending.",
+    "ERC2612ExpiredSignature": "The permit signature expired at {deadline}; sign a new one.",
+    "ERC2612InvalidSigner": "The permit was signed by {signer}, not by the owner {owner}.",
+    "InvalidAccountNonce": "The signature uses a stale nonce for {account} (current nonce {currentNonce}); "
+                           "sign again.",
+    "VotesExpiredSignature": "The delegation signature expired at {expiry}; sign a new one.",
+    "ERC5805FutureLookup": "Votes at block {timepoint} are not known yet (the chain is at block {clock}).",
+    "AllocationLengthMismatch": "The token allocation lists differ in length ({holders} holders, "
+                                "{amounts} amounts).",
+    "EmptyAllocation": "The token needs at least one initial holder.",
+    # Governor
+    "GovernorInsufficientProposerVotes": "{proposer} has {votes} of voting power; making a proposal needs "
+                                         "{threshold}. Delegate your BTK to yourself first (holding BTK "
+                                         "gives no votes until you delegate).",
+    "GovernorAlreadyCastVote": "{voter} has already voted on this proposal.",
+    "GovernorNonexistentProposal": "There is no proposal {proposalId}.",
+    "GovernorUnexpectedProposalState": "Proposal {proposalId} is {current}; this needs it to be "
+                                       "{expectedStates}.",
+    "GovernorAlreadyQueuedProposal": "Proposal {proposalId} is already queued.",
+    "GovernorInvalidProposalLength": "The proposal's lists differ in length ({targets} targets, "
+                                     "{calldatas} calls, {values} values).",
+    "GovernorInvalidVoteType": "A vote must be 0 (against), 1 (for) or 2 (abstain).",
+    "GovernorOnlyExecutor": "Only the timelock may do this ({account} tried); make a proposal.",
+    "GovernorUnableToCancel": "{account} cannot cancel proposal {proposalId}: only its proposer can, and "
+                              "only while it is pending.",
+    "GovernorRestrictedProposer": "{proposer} is not allowed to make this proposal.",
+    "GovernorInvalidSignature": "The vote signature of {voter} is not valid.",
+    "GovernorDisabledDeposit": "The governor does not accept ETH.",
+    "GovernorProposalQueueingFailed": "Proposal {proposalId} could not be queued.",
+    "GovernorProposalQueueingNotRequired": "Proposal {proposalId} needs no queueing.",
+    "GovernorInvalidQuorumFraction": "A quorum of {quorumNumerator}/{quorumDenominator} is not possible.",
+    "GovernorInvalidVotingPeriod": "A voting period of {votingPeriod} blocks is not allowed.",
+    # Timelock and access control
+    "TimelockInsufficientDelay": "A delay of {delay} s is shorter than the timelock minimum of {minDelay} s.",
+    "TimelockUnexpectedOperationState": "The timelock operation is not {expectedStates} yet (for a queued "
+                                        "proposal: wait for the timelock delay to pass, then execute).",
+    "TimelockUnexecutedPredecessor": "The timelock operation must wait for operation {predecessorId}.",
+    "TimelockUnauthorizedCaller": "{caller} may not call the timelock directly.",
+    "TimelockInvalidOperationLength": "The operation's lists differ in length.",
+    "AccessControlUnauthorizedAccount": "{account} lacks the role this needs ({neededRole}).",
+    "AccessControlBadConfirmation": "Only the account itself can renounce its role.",
+    "OwnableUnauthorizedAccount": "Only governance may do this ({account} tried); make a proposal.",
+    "OwnershipCannotBeRenounced": "Governance cannot give up ownership of this contract.",
+    "FailedCall": "A call made by the contract failed.",
+    # StakingPool
+    "ZeroAmount": "The amount must be more than zero.",
+    "ZeroAddress": "The zero address cannot be used here.",
+    "UnknownValidator": "There is no validator {validatorId}.",
+    "OperatorAlreadyRegistered": "{operator} already operates a validator.",
+    "CommissionTooHigh": "A commission of {bps} is above the maximum of {maxBps}.",
+    "InvalidSlashBps": "A slash of {bps} is not allowed (1 bp to {maxBps}).",
+    "CooldownTooLong": "A cooldown of {blocks} blocks is above the maximum of {maxBlocks}.",
+    "AlreadyDelegated": "You already stake with validator {currentValidatorId}: unstake and withdraw "
+                        "everything before staking with another validator.",
+    "ValidatorWasSlashed": "Validator {validatorId} was slashed and takes no new stake; choose another "
+                           "validator.",
+    "InsufficientStake": "You asked to unstake {requested} but only {available} is staked.",
+    "NoUnstakeRequest": "There is nothing to withdraw: request to unstake first.",
+    "CooldownNotOver": "The unstake cooldown is not over: withdraw from block {readyAtBlock} on.",
+    "NothingToClaim": "There are no rewards to claim yet.",
+    # Marketplace
+    "ZeroPrice": "The price must be more than zero.",
+    "FeeTooHigh": "A fee of {bps} is above the maximum of {maxBps}.",
+    "ReferralTooHigh": "A referral cut of {bps} is above the maximum of {maxBps}.",
+    "ReferralWithoutConnector": "A referral cut needs a connector to receive it.",
+    "ConnectorIsClient": "The client cannot be the gig's connector.",
+    "DeliveryWindowTooLong": "A delivery window of {secondsGiven} s is longer than the maximum "
+                             "({maxSeconds} s).",
+    "GigNotFound": "There is no gig {gigId}.",
+    "NotClient": "Only the client of gig {gigId} can do this.",
+    "NotGigParty": "Only the client or the talent of gig {gigId} can do this.",
+    "ClientCannotAccept": "The client of gig {gigId} cannot accept their own gig.",
+    "GigNotOpen": "Gig {gigId} is no longer open.",
+    "GigNotAccepted": "Gig {gigId} has not been accepted (or is already funded).",
+    "GigNotFunded": "Gig {gigId} is not funded.",
+    "GigNotCancellable": "Gig {gigId} can no longer be cancelled (it is funded or closed).",
+    "RefundNotYetAllowed": "The client can get a refund of gig {gigId} only from {refundableAt} on.",
+    "ReentrancyGuardReentrantCall": "The contract refused a re-entrant call.",
+    "SafeERC20FailedOperation": "A token transfer of {token} failed.",
+    "OwnableInvalidOwner": "{owner} cannot be the owner.",
+    # SoulboundCredential and ERC-721
+    "Soulbound": "Soulbound credentials cannot be transferred or approved.",
+    "EmptyCredentialHash": "The credential hash is empty.",
+    "CredentialAlreadyAnchored": "This credential is already anchored as token {tokenId}.",
+    "NotCredentialIssuer": "{account} did not issue credential token {tokenId} and cannot revoke it.",
+    "AlreadyRevoked": "Credential token {tokenId} is already revoked.",
+    "ERC721NonexistentToken": "There is no credential token {tokenId}.",
+    "ERC721InvalidReceiver": "{receiver} cannot receive credential tokens.",
+}
+
+# Argument names that carry BTK amounts (wei), block-timestamps, basis points, states.
+_BTK_ARGS = {"balance", "needed", "allowance", "requested", "available", "amount", "votes", "threshold",
+             "price"}
+_TIME_ARGS = {"deadline", "expiry", "refundableAt"}
+_BPS_ARGS = {"bps", "maxBps"}
+
+
+@dataclass(frozen=True)
+class DecodedRevert:
+    name: str  # custom error name, "Error" or "Panic"; "" when there is no data, "?" unknown
+    args: tuple
+    arg_names: tuple[str, ...]
+    message: str
+    data: bytes
+
+    def to_json(self) -> dict:
+        return {"error": self.name, "args": {n: _jsonable(a) for n, a in zip(self.arg_names, self.args)},
+                "message": self.message, "data": "0x" + self.data.hex()}
+
+
+def _jsonable(value):
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _abi_type(item: dict) -> str:
+    if item["type"].startswith("tuple"):
+        return "(" + ",".join(_abi_type(c) for c in item["components"]) + ")" + item["type"][5:]
+    return item["type"]
+
+
+@lru_cache(maxsize=1)
+def error_table() -> dict[bytes, tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """selector -> (name, types, argument names), from every artifact's ABI."""
+    table = {}
+    for artifact in all_artifacts():
+        for item in artifact["abi"]:
+            if item["type"] != "error":
+                continue
+            types = tuple(_abi_type(i) for i in item["inputs"])
+            names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
+            table[keccak(text=f"{item['name']}({','.join(types)})")[:4]] = (item["name"], types, names)
+    return table
+
+
+def decode_error(raw: bytes) -> tuple[str, tuple]:
+    """(name, args) of a custom error from any artifact; ValueError when unknown."""
+    entry = error_table().get(bytes(raw[:4])) if len(raw) >= 4 else None
+    if entry is None:
+        raise ValueError(f"revert data matches no known error: 0x{bytes(raw).hex()}")
+    name, types, _ = entry
+    return name, tuple(abi_decode(list(types), bytes(raw[4:])))
+
+
+def decode_revert(raw: bytes | None) -> DecodedRevert:
+    """Any revert data (or none) as a DecodedRevert with a sentence."""
+    raw = bytes(raw or b"")
+    if not raw:
+        return DecodedRevert("", (), (), "The contract refused the transaction without giving a reason.", raw)
+    selector = raw[:4]
+    try:
+        if selector == ERROR_STRING:
+            (text,) = abi_decode(["string"], raw[4:])
+            return DecodedRevert("Error", (text,), ("reason",), f"The contract refused: {text}", raw)
+        if selector == PANIC:
+            (code,) = abi_decode(["uint256"], raw[4:])
+            what = PANIC_CODES.get(code, f"panic code 0x{code:02x}")
+            return DecodedRevert("Panic", (code,), ("code",), f"The contract stopped on {what}.", raw)
+        entry = error_table().get(selector)
+        if entry is not None:
+            name, types, names = entry
+            args = tuple(abi_decode(list(types), raw[4:]))
+            return DecodedRevert(name, args, names, _sentence(name, names, args), raw)
+    except Exception:  # malformed data: fall through to the unknown case
+        pass
+    return DecodedRevert("?", (), (), f"The contract refused with an error this app does not know "
+                                      f"(0x{raw[:4].hex()}).", raw)
+
+
+def _sentence(name: str, names: tuple[str, ...], args: tuple) -> str:
+    values = {n: _format_arg(name, n, a) for n, a in zip(names, args)}
+    template = SENTENCES.get(name)
+    if template is not None:
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError):
+            pass
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).lower()
+    words = words[0].upper() + words[1:] if words else name
+    detail = ", ".join(f"{n} {v}" for n, v in values.items())
+    return f"The contract refused: {words}" + (f" ({detail})." if detail else ".")
+
+
+def format_units(wei: int, unit: str = "BTK") -> str:
+    """An 18-decimal amount, exact, with thousands separators: 1,234.5 BTK."""
+    sign = "-" if wei < 0 else ""
+    whole, frac = divmod(abs(int(wei)), BTK)
+    text = f"{sign}{whole:,}"
+    if frac:
+        text += "." + f"{frac:018d}".rstrip("0")
+    return f"{text} {unit}"
+
+
+def format_btk(wei: int) -> str:
+    return format_units(wei, "BTK")
+
+
+def _format_arg(error: str, name: str, value):
+    if isinstance(value, bytes):
+        if error == "GovernorUnexpectedProposalState" and name == "expectedStates":
+            return _bitmap(value, PROPOSAL_STATES)
+        if error == "TimelockUnexpectedOperationState" and name == "expectedStates":
+            return _bitmap(value, TIMELOCK_STATES)
+        return "0x" + value.hex()
+    if isinstance(value, str) and _ADDRESS.fullmatch(value):
+        return to_checksum_address(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    if error == "GovernorUnexpectedProposalState" and name == "current":
+        return PROPOSAL_STATES[value] if value < len(PROPOSAL_STATES) else str(value)
+    if name in _BTK_ARGS:
+        return format_btk(value)
+    if name in _TIME_ARGS:
+        return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if name in _BPS_ARGS:
+        return f"{value / 100:g} %"
+    return f"{value}"
+
+
+def _bitmap(value: bytes, states: list[str]) -> str:
+    bits = int.from_bytes(value, "big")
+    chosen = [s for i, s in enumerate(states) if bits >> i & 1]
+    return " or ".join(chosen) or "in another state"
+
+
+# ---- digging the bytes out of web3's exceptions -----------------------------------------
+
+_HEX = re.compile(r"0x[0-9a-fA-F]*")
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
+def revert_data(exc: BaseException) -> bytes | None:
+    """The raw revert data behind a failed call, estimate or transaction; None if none.
+
+    Handles a JSON-RPC node's ``data`` (ContractLogicError.data, or the RPC error dict),
+    and EthereumTesterProvider's eth-tester TransactionFailed: the bytes themselves in
+    the chained exception, or their ``repr`` in the message of an ``eth_call``."""
+    seen: set[int] = set()
+    pending: list = [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        found = _data_of(current)
+        if found is not None:
+            return found
+        if isinstance(current, BaseException):
+            pending += [a for a in current.args if isinstance(a, BaseException)]
+            pending += [current.__cause__, current.__context__]
+    return None
+
+
+def _data_of(current) -> bytes | None:
+    data = getattr(current, "data", None)
+    if isinstance(data, dict):
+        data = data.get("data")
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    if isinstance(data, str) and _HEX.fullmatch(data):
+        return bytes.fromhex(data[2:])
+    rpc = getattr(current, "rpc_response", None)
+    if isinstance(rpc, dict):
+        error = rpc.get("error")
+        if isinstance(error, dict):
+            value = error.get("data")
+            if isinstance(value, dict):
+                value = value.get("data")
+            if isinstance(value, str) and _HEX.fullmatch(value):
+                return bytes.fromhex(value[2:])
+    if not isinstance(current, BaseException):
+        return None
+    for arg in current.args:
+        if isinstance(arg, (bytes, bytearray)):
+            return bytes(arg)
+        if isinstance(arg, str):
+            text = arg.removeprefix("execution reverted: ").strip()
+            if text[:2] in ("b'", 'b"'):
+                try:
+                    value = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    continue
+                if isinstance(value, bytes):
+                    return value
+    return None
+
+
+def is_revert(exc: BaseException) -> bool:
+    """Whether web3 raised this because the EVM reverted (not e.g. a transport error)."""
+    from web3.exceptions import ContractCustomError, ContractLogicError, ContractPanicError
+
+    if isinstance(exc, (ContractLogicError, ContractCustomError, ContractPanicError)):
+        return True
+    try:
+        from eth_tester.exceptions import TransactionFailed
+    except ImportError:  # pragma: no cover - eth-tester is a dependency
+        return False
+    return isinstance(exc, TransactionFailed)

@@ -1,0 +1,580 @@
+"""The one service for every write to the chain.
+
+    request = service.btk_transfer(sender, to, amount)      # or contract_call(...)
+    preview = service.preview(request)    # what it does, amounts, gas, fee; checks funds
+    record = service.send(preview)        # sign locally, send, wait, decode: a TxRecord
+
+Every transaction the vault signs is in the history table of the vault (schema 4):
+inserted as ``pending`` before it is broadcast, then updated to what became of it:
+
+  success    mined, status 1 (events decoded)
+  reverted   mined, status 0 (the reason decoded by replaying it on the parent block)
+  rejected   the node refused it (never on chain)
+  dropped    the node forgot it and its nonce is still free: it will not be mined as is
+  replaced   another transaction with the same nonce was mined instead
+
+A transaction still pending when the app stops is picked up by ``recover()`` on the next
+start. Nonces come from one queue per account (``NonceManager``): two quick sends from
+the same account, even from two threads, get consecutive nonces.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from ..errors import ChainError, NotFound
+from .client import Chain, revert_error
+from .revert import format_units
+
+ETH = 10**18
+DEFAULT_WAIT = 120.0  # seconds before wait() gives up (the transaction stays pending)
+DROPPED_AFTER = 1.0  # seconds a sent transaction may be unknown to the node before "dropped"
+STATUSES = ("pending", "success", "reverted", "rejected", "dropped", "replaced")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _jsonable(value):
+    if isinstance(value, bytes):
+        return "0x" + value.hex()
+    if isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**53 else str(value)
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "hex") and callable(value.hex):  # HexBytes and the like
+        return "0x" + bytes(value).hex()
+    return str(value)
+
+
+@dataclass
+class TxRequest:
+    """A write before it is signed."""
+
+    kind: str  # "eth-transfer", "btk-transfer", "btk-approve", ... (free text, for history and UI)
+    sender: str
+    to: str | None
+    data: bytes = b""
+    value: int = 0  # wei of ETH sent along
+    description: str = ""  # what it does, in words
+    params: dict = field(default_factory=dict)  # for the history
+    btk_amount: int = 0  # BTK (wei) the sender must hold for it
+    gas: int | None = None  # a fixed gas limit: skips the estimate (and its revert check)
+
+
+@dataclass
+class Preview:
+    request: TxRequest
+    network: str
+    chain_id: int
+    block: int  # the chain's block when previewed
+    gas_estimate: int
+    gas_limit: int
+    max_fee_per_gas: int
+    max_priority_fee_per_gas: int
+    base_fee: int
+    eth_balance: int
+    btk_balance: int | None
+
+    @property
+    def fee_estimate(self) -> int:
+        """Wei the network fee is expected to be (gas used x (base fee + tip))."""
+        return self.gas_estimate * min(self.base_fee + self.max_priority_fee_per_gas, self.max_fee_per_gas)
+
+    @property
+    def max_fee(self) -> int:
+        """Wei the network fee can be at most (gas limit x max fee per gas)."""
+        return self.gas_limit * self.max_fee_per_gas
+
+    def lines(self) -> list[str]:
+        r = self.request
+        out = [f"What:     {r.description or r.kind}",
+               f"From:     {r.sender}",
+               f"Network:  {self.network} (chain {self.chain_id})"]
+        if r.to:
+            out.append(f"Contract: {r.to}" if r.data else f"To:       {r.to}")
+        if r.btk_amount:
+            out.append(f"Amount:   {format_units(r.btk_amount, 'BTK')}")
+        if r.value:
+            out.append(f"Sends:    {format_units(r.value, 'ETH')}")
+        out.append(f"Gas:      about {self.gas_estimate:,} (limit {self.gas_limit:,})")
+        out.append(f"Fee:      about {format_units(self.fee_estimate, 'ETH')} (at most "
+                   f"{format_units(self.max_fee, 'ETH')})")
+        return out
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+    def to_json(self) -> dict:
+        r = self.request
+        return {"kind": r.kind, "description": r.description, "sender": r.sender, "to": r.to,
+                "value": str(r.value), "btk_amount": str(r.btk_amount), "params": _jsonable(r.params),
+                "network": self.network, "chain_id": self.chain_id, "gas_estimate": self.gas_estimate,
+                "gas_limit": self.gas_limit, "max_fee_per_gas": str(self.max_fee_per_gas),
+                "max_priority_fee_per_gas": str(self.max_priority_fee_per_gas),
+                "fee_estimate": str(self.fee_estimate), "max_fee": str(self.max_fee),
+                "eth_balance": str(self.eth_balance),
+                "btk_balance": None if self.btk_balance is None else str(self.btk_balance)}
+
+
+@dataclass
+class TxRecord:
+    """One row of the transaction history."""
+
+    hash: str
+    chain_id: int
+    network: str
+    sender: str
+    nonce: int
+    kind: str
+    description: str
+    params: dict
+    to: str | None
+    value: int
+    gas_limit: int
+    max_fee: int
+    status: str
+    block: int | None
+    gas_used: int | None
+    fee: int | None
+    error: str | None
+    reason: str | None
+    events: list
+    created_at: str
+    updated_at: str
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        for key in ("value", "max_fee", "fee"):
+            d[key] = None if d[key] is None else str(d[key])
+        return d
+
+    def line(self) -> str:
+        where = f"block {self.block}" if self.block is not None else "not mined"
+        text = f"{self.created_at}  {self.hash[:12]}…  {self.status:<9} {self.network:<12} {where:<13} " \
+               f"{self.description}"
+        return text + (f"\n    {self.error}" if self.error else "")
+
+
+_COLUMNS = ("hash, chain_id, network, sender, nonce, kind, description, params_json, to_address, value, "
+            "gas_limit, max_fee, status, block, gas_used, fee, error, reason, events_json, created_at, updated_at")
+
+
+def _record(row) -> TxRecord:
+    (h, chain_id, network, sender, nonce, kind, description, params, to, value, gas_limit, max_fee, status,
+     block, gas_used, fee, error, reason, events, created, updated) = row
+    return TxRecord(h, chain_id, network, sender, nonce, kind, description, json.loads(params), to, int(value),
+                    gas_limit, int(max_fee), status, block, gas_used, None if fee is None else int(fee), error,
+                    reason, json.loads(events), created, updated)
+
+
+# ---- nonces ----------------------------------------------------------------------------
+
+class NonceManager:
+    """One nonce queue per (chain, account), shared by every TxService of the process.
+
+    ``reserve`` holds the account's lock while the caller signs and broadcasts, and reads
+    the node's pending transaction count inside it: the previous transaction of the
+    account is then in the node's pool (or mined), so the next one takes the next nonce,
+    even when two threads send at once. The node's count is trusted over any number
+    remembered here: after a node restart or a dropped transaction a remembered nonce
+    would leave a gap that blocks every later transaction, while a stale count at worst
+    gets a clear "nonce-used" refusal."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._locks: dict[tuple, threading.Lock] = {}
+        self.last: dict[tuple, int] = {}  # last nonce handed out, for diagnostics and tests
+
+    def _lock(self, key: tuple) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    @contextlib.contextmanager
+    def reserve(self, chain: Chain, address: str) -> Iterator["_NonceSlot"]:
+        key = (chain.chain_id, chain.url or str(getattr(chain.embedded, "path", "")), address.lower())
+        with self._lock(key):
+            slot = _NonceSlot(chain.nonce(address, "pending"))
+            yield slot
+            if slot.sent:
+                self.last[key] = slot.nonce
+
+
+@dataclass
+class _NonceSlot:
+    nonce: int
+    sent: bool = False
+
+
+NONCES = NonceManager()
+
+
+# ---- the service ------------------------------------------------------------------------
+
+class TxService:
+    """Preview, sign, send, wait for and remember transactions of the vault's accounts."""
+
+    def __init__(self, chain: Chain, store, keys: Callable[[str], bytes], *,
+                 nonces: NonceManager | None = None):
+        """``store``: the unlocked VaultStore (history); ``keys``: address -> private key
+        (``Identity.eth_private_key``)."""
+        self.chain = chain
+        self.store = store
+        self._keys = keys
+        self._accounts: dict[str, object] = {}
+        self.nonces = nonces or NONCES
+        self._event_index = None
+
+    @classmethod
+    def for_identity(cls, chain: Chain, identity, *, recover: bool = True) -> "TxService":
+        service = cls(chain, identity.store, identity.eth_private_key)
+        if recover:
+            service.recover()
+        return service
+
+    def _account(self, address: str):
+        from eth_account import Account
+
+        key = address.lower()
+        if key not in self._accounts:
+            self._accounts[key] = Account.from_key(self._keys(self.chain.w3.to_checksum_address(address)))
+        return self._accounts[key]
+
+    # ---- building requests
+
+    def eth_transfer(self, sender: str, to: str, amount: int) -> TxRequest:
+        to = self.chain.w3.to_checksum_address(to)
+        return TxRequest("eth-transfer", self._checksum(sender), to, value=amount,
+                         description=f"Send {format_units(amount, 'ETH')} to {to}",
+                         params={"to": to, "amount": str(amount)})
+
+    def btk_transfer(self, sender: str, to: str, amount: int) -> TxRequest:
+        token = self.chain.contracts.token
+        to = self.chain.w3.to_checksum_address(to)
+        return TxRequest("btk-transfer", self._checksum(sender), token.address,
+                         data=bytes.fromhex(token.encode_abi("transfer", [to, amount])[2:]),
+                         description=f"Send {format_units(amount, 'BTK')} to {to}",
+                         params={"to": to, "amount": str(amount)}, btk_amount=amount)
+
+    def contract_call(self, kind: str, contract, fn_name: str, args: list, sender: str, *,
+                      description: str = "", params: dict | None = None, value: int = 0,
+                      btk_amount: int = 0) -> TxRequest:
+        """A call of ``contract.fn_name(*args)`` (a web3 contract of the suite)."""
+        data = contract.encode_abi(fn_name, list(args))
+        return TxRequest(kind, self._checksum(sender), contract.address, data=bytes.fromhex(data[2:]),
+                         value=value, description=description or f"{fn_name} on {contract.address}",
+                         params=params if params is not None else {"function": fn_name, "args": _jsonable(args)},
+                         btk_amount=btk_amount)
+
+    def _checksum(self, address: str) -> str:
+        return self.chain.w3.to_checksum_address(address)
+
+    # ---- preview
+
+    def preview(self, request: TxRequest) -> Preview:
+        """Gas, fee and funds for ``request``; raises ChainError when it cannot succeed
+        (revert with its decoded reason, insufficient ETH or BTK)."""
+        chain = self.chain
+        sender = request.sender
+        base_fee, max_fee, tip = chain.fee_quote()
+        eth = chain.eth_balance(sender)
+        btk = None
+        # With an estimate, a BTK shortfall shows as the token's ERC20InsufficientBalance
+        # revert (reason insufficient-btk), with the same figures and one call fewer.
+        if request.btk_amount and request.gas:
+            btk = chain.btk_balance(sender)
+            if btk < request.btk_amount:
+                raise ChainError("insufficient-btk", f"Not enough BTK: {sender} holds {format_units(btk, 'BTK')}, "
+                                                     f"this needs {format_units(request.btk_amount, 'BTK')}.",
+                                 balance=str(btk), needed=str(request.btk_amount))
+        if eth < request.value:
+            raise ChainError("insufficient-eth", f"Not enough ETH: {sender} holds {format_units(eth, 'ETH')}, "
+                                                 f"this sends {format_units(request.value, 'ETH')}.",
+                             balance=str(eth), needed=str(request.value))
+        if request.gas:
+            estimate_used, limit = request.gas, request.gas
+        else:
+            estimate = chain.estimate({"from": sender, "to": request.to, "data": request.data,
+                                       "value": request.value})
+            estimate_used, limit = estimate.gas_used, estimate.gas_limit
+        worst = request.value + limit * max_fee
+        if eth < worst:
+            sent = f", plus {format_units(request.value, 'ETH')} sent" if request.value else ""
+            raise ChainError("insufficient-eth", f"Not enough ETH for the network fee: {sender} holds "
+                                                 f"{format_units(eth, 'ETH')}, this needs up to "
+                                                 f"{format_units(worst, 'ETH')} ({limit:,} gas at up to "
+                                                 f"{max_fee / 1e9:.9g} gwei{sent}).",
+                             balance=str(eth), needed=str(worst))
+        return Preview(request, chain.name, chain.chain_id, chain.block_number, estimate_used, limit, max_fee, tip,
+                       base_fee, eth, btk)
+
+    # ---- send
+
+    def send(self, request: TxRequest | Preview, *, wait: bool = True, timeout: float = DEFAULT_WAIT) -> TxRecord:
+        """Sign with the vault's key and broadcast; with ``wait``, return once mined.
+
+        A revert on chain raises ChainError("reverted") after the history is updated."""
+        preview = request if isinstance(request, Preview) else self.preview(request)
+        if preview.chain_id != self.chain.chain_id:
+            raise ChainError("chain-id-mismatch", "This preview was made on another network; preview again.")
+        if preview.block != self.chain.block_number:  # the chain moved on: check again
+            preview = self.preview(preview.request)
+        req = preview.request
+        account = self._account(req.sender)
+        with self.nonces.reserve(self.chain, req.sender) as slot:
+            fields = {"type": 2, "chainId": self.chain.chain_id, "nonce": slot.nonce, "value": req.value,
+                      "data": req.data, "gas": preview.gas_limit, "maxFeePerGas": preview.max_fee_per_gas,
+                      "maxPriorityFeePerGas": preview.max_priority_fee_per_gas}
+            if req.to:
+                fields["to"] = req.to
+            signed = account.sign_transaction(fields)
+            tx_hash = "0x" + bytes(signed.hash).hex()
+            # Recorded before it leaves: a crash after the broadcast cannot lose it.
+            record = self._insert(tx_hash, req, slot.nonce, preview, bytes(signed.raw_transaction))
+            try:
+                self.chain.send_raw(bytes(signed.raw_transaction))
+            except ChainError as exc:
+                if exc.reason in ("node-unreachable", "timeout"):
+                    # The node may have got it before the connection failed: it stays
+                    # pending, and wait()/recover() find out what became of it.
+                    self._update(record, error=f"Not confirmed as sent: {exc}", reason=exc.reason)
+                else:
+                    self._update(record, status="rejected", error=str(exc), reason=exc.reason)
+                raise
+            slot.sent = True
+        if not wait:
+            return record
+        return self.wait(record, timeout=timeout)
+
+    def resend(self, tx_hash: str) -> TxRecord:
+        """Broadcast a dropped transaction's signed bytes again (same nonce: it can never
+        run twice)."""
+        record = self.get(tx_hash)
+        if record.status not in ("dropped", "pending"):
+            raise ChainError("not-pending", f"Transaction {tx_hash} is {record.status}; only a dropped or "
+                                            "pending transaction can be sent again.")
+        raw = self.store.query_one("SELECT raw FROM chain_transactions WHERE hash = ?", (record.hash,))[0]
+        self.chain.send_raw(bytes(raw))
+        return self._update(record, status="pending", error=None, reason=None)
+
+    # ---- wait and recover
+
+    def wait(self, tx_hash: str | TxRecord, *, timeout: float = DEFAULT_WAIT) -> TxRecord:
+        """Until the transaction is mined, replaced or dropped; returns its record, or
+        raises ChainError (reverted, replaced, dropped, timeout) with the history updated."""
+        record = tx_hash if isinstance(tx_hash, TxRecord) else self.get(tx_hash)
+        deadline = time.monotonic() + timeout
+        missing_since = None
+        delay = 0.0
+        while True:
+            record, missing = self._check(record, final_check=False)
+            if record.status != "pending":
+                return self._raise_if_failed(record)
+            now = time.monotonic()
+            if missing:
+                missing_since = missing_since or now
+                if now - missing_since >= DROPPED_AFTER:
+                    record, _ = self._check(record, final_check=True)
+                    return self._raise_if_failed(record)
+            else:
+                missing_since = None
+            if now >= deadline:
+                raise ChainError("timeout", f"Transaction {record.hash} is not mined after {timeout:g} s; it "
+                                            "stays in the history as pending and is checked again later.",
+                                 tx_hash=record.hash)
+            time.sleep(delay)
+            delay = min(max(delay * 2, 0.01), 1.0)
+
+    def recover(self) -> list[TxRecord]:
+        """Settle this chain's pending transactions (after a restart); returns the ones
+        whose status changed."""
+        changed = []
+        for record in self.history(status="pending", chain_id=self.chain.chain_id):
+            updated, _ = self._check(record, final_check=True)
+            if updated.status != "pending":
+                changed.append(updated)
+        return changed
+
+    def _check(self, record: TxRecord, *, final_check: bool) -> tuple[TxRecord, bool]:
+        """Look the transaction up once. Returns (record, missing): ``missing`` when the
+        node does not know it and its nonce is free. With ``final_check`` a missing one is
+        marked dropped."""
+        chain = self.chain
+        receipt = chain.receipt(record.hash)
+        if receipt is not None:
+            return self._settle(record, receipt), False
+        if chain.nonce(record.sender, "latest") > record.nonce:
+            receipt = chain.receipt(record.hash)  # mined between the two questions?
+            if receipt is not None:
+                return self._settle(record, receipt), False
+            return self._update(record, status="replaced", reason="replaced",
+                                error=f"Another transaction from {record.sender} with the same nonce "
+                                      f"({record.nonce}) was mined instead (sped up or cancelled elsewhere?): "
+                                      "this one will never be mined and cost nothing."), False
+        if chain.find_transaction(record.hash) is not None:
+            return record, False  # still waiting in the node's pool
+        if final_check:
+            return self._update(record, status="dropped", reason="dropped",
+                                error=f"The node no longer knows this transaction and its nonce ({record.nonce}) "
+                                      "is still free: it was not mined and cost nothing. Send it again, or do "
+                                      "the action again."), True
+        return record, True
+
+    def _settle(self, record: TxRecord, receipt) -> TxRecord:
+        fee = receipt.gasUsed * receipt.get("effectiveGasPrice", 0)
+        if receipt.status == 1:
+            return self._update(record, status="success", block=receipt.blockNumber, gas_used=receipt.gasUsed,
+                                fee=fee, error=None, reason=None, events=self.decode_events(receipt))
+        message, reason = self._mined_revert_reason(record, receipt)
+        return self._update(record, status="reverted", block=receipt.blockNumber, gas_used=receipt.gasUsed,
+                            fee=fee, error=message, reason=reason)
+
+    def _mined_revert_reason(self, record: TxRecord, receipt) -> tuple[str, str]:
+        """Why a mined transaction reverted: replayed as a call on its parent block."""
+        from .revert import is_revert, revert_data
+
+        tx = self.chain.find_transaction(record.hash)
+        if tx is None:
+            return "The transaction reverted on chain.", "reverted"
+        call = {"from": tx["from"], "to": tx["to"], "data": tx["input"], "value": tx["value"], "gas": tx["gas"]}
+        try:
+            self.chain.w3.eth.call(call, receipt.blockNumber - 1)
+        except ChainError:
+            raise
+        except Exception as exc:
+            if is_revert(exc):
+                error = revert_error(revert_data(exc))
+                return str(error), error.reason
+            return f"The transaction reverted on chain ({exc}).", "reverted"
+        if receipt.gasUsed >= tx["gas"]:
+            return "The transaction ran out of gas.", "out-of-gas"
+        return "The transaction reverted on chain (replaying it did not; the state had changed).", "reverted"
+
+    @staticmethod
+    def _raise_if_failed(record: TxRecord) -> TxRecord:
+        if record.status in ("success", "pending"):
+            return record
+        raise ChainError(record.reason or record.status, record.error or f"Transaction {record.status}.",
+                         tx_hash=record.hash, status=record.status)
+
+    # ---- events
+
+    def decode_events(self, receipt) -> list[dict]:
+        """The receipt's logs from suite contracts as {contract, event, args}."""
+        if self.chain.manifest is None:
+            return []
+        if self._event_index is None:
+            from eth_utils import event_abi_to_log_topic
+
+            index = {}
+            for key, contract in self.chain.contracts.all():
+                for item in contract.abi:
+                    if item["type"] == "event":
+                        index[(contract.address.lower(), event_abi_to_log_topic(item))] = (key, contract, item["name"])
+            self._event_index = index
+        events = []
+        for log in receipt.logs:
+            if not log["topics"]:
+                continue
+            found = self._event_index.get((log["address"].lower(), bytes(log["topics"][0])))
+            if found is None:
+                continue
+            key, contract, name = found
+            try:
+                decoded = getattr(contract.events, name)().process_log(log)
+            except Exception:  # an anonymous or mismatched log: skip it, keep the others
+                continue
+            events.append({"contract": key, "event": name, "args": _jsonable(dict(decoded["args"]))})
+        return events
+
+    # ---- history
+
+    def _insert(self, tx_hash: str, req: TxRequest, nonce: int, preview: Preview, raw: bytes) -> TxRecord:
+        now = _now()
+        params = _jsonable(req.params)
+        with self.store.transaction() as conn:
+            conn.execute(f"INSERT INTO chain_transactions ({_COLUMNS}, raw) VALUES "
+                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (tx_hash, self.chain.chain_id, self.chain.name, req.sender, nonce, req.kind,
+                          req.description, json.dumps(params), req.to, str(req.value),
+                          preview.gas_limit, str(preview.max_fee), "pending", None, None, None, None, None,
+                          "[]", now, now, raw))
+        return TxRecord(tx_hash, self.chain.chain_id, self.chain.name, req.sender, nonce, req.kind, req.description,
+                        params, req.to, req.value, preview.gas_limit, preview.max_fee, "pending", None, None, None,
+                        None, None, [], now, now)
+
+    _UPDATABLE = {"status", "block", "gas_used", "fee", "error", "reason", "events"}
+
+    def _update(self, record: TxRecord | str, **values) -> TxRecord:
+        """Write ``values`` to the row; returns the updated record (built in memory when
+        the caller passes the record it has)."""
+        assert set(values) <= self._UPDATABLE, values
+        tx_hash = record if isinstance(record, str) else record.hash
+        columns, params = [], []
+        for name, value in values.items():
+            if name == "events":
+                name, value = "events_json", json.dumps(value)
+            elif name == "fee" and value is not None:
+                value = str(value)
+            columns.append(f"{name} = ?")
+            params.append(value)
+        now = _now()
+        with self.store.transaction() as conn:
+            conn.execute(f"UPDATE chain_transactions SET {', '.join(columns)}, updated_at = ? WHERE hash = ?",
+                         (*params, now, tx_hash))
+        if isinstance(record, str):
+            return self.get(tx_hash)
+        return replace(record, **values, updated_at=now)
+
+    def get(self, tx_hash: str) -> TxRecord:
+        return get_record(self.store, tx_hash)
+
+    def history(self, *, limit: int | None = None, status: str | None = None,
+                chain_id: int | None = None) -> list[TxRecord]:
+        return history(self.store, limit=limit, status=status, chain_id=chain_id)
+
+
+def get_record(store, tx_hash: str) -> TxRecord:
+    """One history row by hash (or a unique prefix of at least 6 hex digits)."""
+    tx_hash = tx_hash.lower()
+    if not tx_hash.startswith("0x"):
+        tx_hash = "0x" + tx_hash
+    rows = store.query(f"SELECT {_COLUMNS} FROM chain_transactions WHERE hash = ?", (tx_hash,))
+    if not rows and len(tx_hash) >= 8:
+        rows = store.query(f"SELECT {_COLUMNS} FROM chain_transactions WHERE hash LIKE ? LIMIT 2",
+                           (tx_hash.replace("%", "").replace("_", "") + "%",))
+        if len(rows) > 1:
+            raise NotFound(f"{tx_hash} matches several transactions; give more of the hash.")
+    if not rows:
+        raise NotFound(f"No transaction {tx_hash} in this vault's history.")
+    return _record(rows[0])
+
+
+def history(store, *, limit: int | None = None, status: str | None = None,
+            chain_id: int | None = None) -> list[TxRecord]:
+    """History rows, newest first."""
+    where, params = [], []
+    if status:
+        where.append("status = ?")
+        params.append(status)
+    if chain_id is not None:
+        where.append("chain_id = ?")
+        params.append(chain_id)
+    sql = f"SELECT {_COLUMNS} FROM chain_transactions"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY created_at DESC, rowid DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [_record(r) for r in store.query(sql, params)]
