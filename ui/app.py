@@ -9,6 +9,7 @@ from pathlib import Path
 
 import resources
 from vault import __version__, paths
+from vault.settings import load_preferences
 from vault.store.kdf import DEFAULT_TARGET_SECONDS
 
 from .config import AppConfig
@@ -44,8 +45,9 @@ def load_stylesheet(path: Path = STYLESHEET) -> str:
         return ""
 
 
-def create_application(qt_argv: list[str] | None = None):
-    """The QApplication, styled. Reuses an existing one (tests, screenshots)."""
+def create_application(qt_argv: list[str] | None = None, theme: str | None = None):
+    """The QApplication, styled (light, or ``theme``: system / light / dark). Reuses an
+    existing one (tests, screenshots)."""
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
@@ -58,13 +60,17 @@ def create_application(qt_argv: list[str] | None = None):
     font.setPointSizeF(max(font.pointSizeF(), 10.0))
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
+    if theme is not None:
+        from .shell.theme import theme_controller
+        theme_controller().set_choice(theme)
     return app
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     config, qt_argv = parse_args(sys.argv[1:] if argv is None else argv)
-    app = create_application(qt_argv)
+    # The theme is known before the first window: a dark user never sees a light flash.
+    app = create_application(qt_argv, theme=load_preferences(config.data_dir).theme)
 
     from .main_window import MainWindow
 

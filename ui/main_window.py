@@ -1,16 +1,22 @@
 """The one top-level window: onboarding or unlock while locked, the workspace when open.
 
-Locking (button or Ctrl+L) closes the database, drops every page that showed vault data,
-and returns to the unlock screen.
+Locking closes the database, drops the key and every page that showed vault data, clears
+a secret we put on the clipboard, and returns to the unlock screen. It happens on the
+Lock button or Ctrl+L, after the auto-lock time without input (Settings, default 5
+minutes), and when the platform reports that the screen locked or the computer sleeps.
+
+The status bar shows the data folder, the network and its latest block, and whether the
+vault is locked.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from vault.settings import DEFAULT_AUTO_LOCK_MINUTES, VaultSettings, load_preferences
 from vault.store import VaultStore
 
 from .config import AppConfig
@@ -19,7 +25,13 @@ from .identity import IdentityPage
 from .onboarding import jobs as onboarding_jobs
 from .onboarding import (CreateVaultFlow, RestoreBackupPage, RestorePhrasePage, StartPage,
                          UnlockPage)
-from .vault_page import VaultPage
+from .settings import SettingsPage
+from .shell.clipboard import secret_clipboard
+from .shell.coming import ComingPage
+from .shell.idle import IdleWatcher
+from .shell.network_status import NetworkSource, NetworkStatus, chosen_network
+from .shell.screen_lock import ScreenLockMonitor
+from .shell.theme import theme_controller
 from .widgets import ElidedLabel
 from .workers import TaskRunner
 
@@ -31,10 +43,17 @@ def _warm_up_imports() -> None:
     a half-initialised module."""
     onboarding_jobs.warm_up()
     import vault.credentials.service  # noqa: F401  (the Credentials page's core)
+    import vault.presentations.service  # noqa: F401  (Present and Verify: signing, QR, scanning)
+    import vault.qr.render  # noqa: F401
+    import vault.qr.scan  # noqa: F401
+    from . import present, verify  # noqa: F401  (~0.2 s: not on the GUI thread at unlock)
 
 
 class Workspace(QWidget):
-    """Sidebar of the pages that work today, and the page shown."""
+    """The sidebar of every page, in the order of the issue, and the page shown.
+
+    Pages that hold vault data have ``drop_vault_data()``, called before the store
+    closes; pages with a ``message`` signal send passing notes to the status bar."""
 
     lock_requested = Signal()
     message = Signal(str)
@@ -56,6 +75,7 @@ class Workspace(QWidget):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFrameShape(QFrame.NoFrame)
+        self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         side.addWidget(self.nav, 1)
         self.lock_button = QPushButton("Lock")
         self.lock_button.setObjectName("lockButton")
@@ -66,14 +86,35 @@ class Workspace(QWidget):
         from vault.credentials.service import CredentialService
 
         from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
+        from .present import PresentPage
+        from .verify import VerifyPage
         self.credentials_page = CredentialsPage(CredentialService(identity.store), tasks)
         self.identity_page = IdentityPage(identity, tasks)
-        self.vault_page = VaultPage(identity.store, tasks)
-        for title, page in (("Identity", self.identity_page), ("Credentials", self.credentials_page),
-                            ("Vault", self.vault_page)):
+        self.settings_page = SettingsPage(identity.store, tasks)
+        self.wallet_page = ComingPage("Wallet")
+        self.staking_page = ComingPage("Staking")
+        self.governance_page = ComingPage("Governance")
+        self.marketplace_page = ComingPage("Marketplace")
+        for title, page in (
+                ("Credentials", self.credentials_page),
+                ("Present", PresentPage(identity, self.credentials_page.service, tasks)),
+                ("Verify", VerifyPage(identity, self.credentials_page.service, tasks)),
+                ("Wallet", self.wallet_page),
+                ("Staking", self.staking_page),
+                ("Governance", self.governance_page),
+                ("Marketplace", self.marketplace_page),
+                ("Identity", self.identity_page),
+                ("Settings", self.settings_page),
+        ):
             self.pages.addWidget(page)
-            QListWidgetItem(title, self.nav)
-            page.message.connect(self.message)
+            item = QListWidgetItem(title, self.nav)
+            if isinstance(page, ComingPage):
+                item.setToolTip(f"{title}: not available yet, coming in a later release")
+                item.setData(Qt.UserRole, "coming")
+                item.setForeground(QColor("#8b95a3"))
+            message = getattr(page, "message", None)
+            if message is not None:
+                message.connect(self.message)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -81,12 +122,22 @@ class Workspace(QWidget):
         layout.addWidget(sidebar)
         layout.addWidget(self.pages, 1)
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+        self.nav.setCurrentRow(0)   # Credentials: the landing page
         self.lock_button.clicked.connect(self.lock_requested)
 
     def drop_vault_data(self) -> None:
         """Before the store closes: pages forget what they decrypted."""
-        self.credentials_page.drop_vault_data()
+        for index in range(self.pages.count()):
+            drop = getattr(self.pages.widget(index), "drop_vault_data", None)
+            if drop is not None:
+                drop()
+
+    @property
+    def titles(self) -> list[str]:
+        return [self.nav.item(row).text() for row in range(self.nav.count())]
+
+    def page_for(self, title: str) -> QWidget:
+        return self.pages.widget(self.titles.index(title))
 
     def show_page(self, title: str) -> None:
         for row in range(self.nav.count()):
@@ -101,30 +152,47 @@ class MainWindow(QMainWindow):
     unlocked = Signal()
 
     def __init__(self, config: AppConfig, tasks: TaskRunner | None = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, *, clock=None):
+        """``clock`` (seconds, monotonic) drives the idle lock; tests pass a fake one."""
         super().__init__(parent)
         self.config = config
         self.tasks = tasks or TaskRunner(self)
         self.store = VaultStore(config.data_dir)
         self.identity = None
         self.workspace: Workspace | None = None
+        self.auto_lock_minutes = DEFAULT_AUTO_LOCK_MINUTES
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(860, 580)
         self.resize(1000, 680)
+
+        self.theme = theme_controller()
+        self.theme.set_choice(load_preferences(config.data_dir).theme)
+        self.idle = IdleWatcher(self, **({"clock": clock} if clock is not None else {}))
+        self.idle.idle.connect(self._on_idle)
+        self.screen_lock = ScreenLockMonitor(self)
+        self.screen_lock.screen_locked.connect(self._on_screen_locked)
 
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.folder_label = ElidedLabel(f"Data folder: {config.data_dir}")
         self.folder_label.setObjectName("statusFolder")
+        self.network_label = QLabel()
+        self.network_label.setObjectName("statusNetwork")
+        self.block_label = QLabel()
+        self.block_label.setObjectName("statusBlock")
         self.state_label = QLabel()
         self.state_label.setObjectName("statusState")
         self.statusBar().addWidget(self.folder_label, 1)
+        self.statusBar().addPermanentWidget(self.network_label)
+        self.statusBar().addPermanentWidget(self.block_label)
         self.statusBar().addPermanentWidget(self.state_label)
+        self.network_status = NetworkStatus(self.tasks, chosen_network(config.data_dir), self)
+        self.network_status.changed.connect(self._show_network)
 
         self.lock_action = QAction("Lock", self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.setShortcutContext(Qt.WindowShortcut)
-        self.lock_action.triggered.connect(self.lock)
+        self.lock_action.triggered.connect(lambda: self.lock())
         self.addAction(self.lock_action)
 
         if VaultStore.exists_in(config.data_dir):
@@ -136,6 +204,24 @@ class MainWindow(QMainWindow):
 
     def _warm_up(self) -> None:
         self.tasks.run(_warm_up_imports)
+        self.network_status.start()
+
+    @property
+    def clipboard(self):
+        """The application's secret clipboard (cleared of our secret on lock)."""
+        return secret_clipboard()
+
+    # ---- status bar ---------------------------------------------------------------------
+
+    def set_network_source(self, source: NetworkSource) -> None:
+        """Where the status bar gets (network name, block number or None): see
+        ui.shell.network_status. The chain layer calls this once it can connect."""
+        self.network_status.set_source(source)
+
+    def _show_network(self, network: str, block: str, tip: str) -> None:
+        self.network_label.setText(network)
+        self.block_label.setText(block)
+        self.network_label.setToolTip(tip or "The network is chosen in Settings.")
 
     # ---- pages ------------------------------------------------------------------------
 
@@ -158,6 +244,16 @@ class MainWindow(QMainWindow):
         self.state_label.style().unpolish(self.state_label)
         self.state_label.style().polish(self.state_label)
         self.lock_action.setEnabled(unlocked)
+        self._describe_lock()
+
+    def _describe_lock(self) -> None:
+        if not self.lock_action.isEnabled():
+            self.state_label.setToolTip("")
+            return
+        when = (f"after {self.auto_lock_minutes} minute{'s' if self.auto_lock_minutes != 1 else ''} "
+                "without use" if self.auto_lock_minutes else "only when you lock it")
+        screen = ", and when the screen locks" if self.screen_lock.available else ""
+        self.state_label.setToolTip(f"Locks {when}{screen}. Ctrl+L locks now.")
 
     def show_start(self) -> None:
         page = StartPage(self.config.data_dir)
@@ -176,8 +272,10 @@ class MainWindow(QMainWindow):
         flow.passphrase_step.form.passphrase.setFocus()
 
     def _on_vault_created(self, identity) -> None:
-        # Open while the phrase is shown and confirmed: closing the window must lock it.
+        # Open while the phrase is shown and confirmed: closing the window must lock it,
+        # and so must walking away from it.
         self.store = identity.store
+        self._start_lock_watch(DEFAULT_AUTO_LOCK_MINUTES)
         self._set_state(False, "Vault created: confirm your recovery phrase")
 
     def show_restore_phrase(self) -> None:
@@ -193,46 +291,86 @@ class MainWindow(QMainWindow):
         page.back_requested.connect(self.show_start)
         self._set_page(page)
 
-    def show_unlock(self) -> None:
+    def show_unlock(self, reason: str | None = None) -> None:
         page = UnlockPage(self.store, self.tasks)
         page.unlocked.connect(self.open_workspace)
         self._set_state(False)
         self._set_page(page)
+        if reason:
+            page.error.hint(f"Locked because {reason}.")
         page.passphrase.setFocus()
 
     def open_workspace(self, identity) -> None:
         # Create and restore open a store of their own: from now on it is the window's.
         self.identity, self.store = identity, identity.store
         try:
+            minutes = VaultSettings(self.store).auto_lock_minutes
             self.workspace = Workspace(identity, self.tasks)
         except Exception as exc:  # a vault that opens but cannot be read: say so, stay locked
             self.lock()
             if isinstance(self.page, UnlockPage):
                 self.page.error.error(describe(exc))
             return
-        self.workspace.lock_requested.connect(self.lock)
+        self.workspace.lock_requested.connect(lambda: self.lock())
         self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        settings = self.workspace.settings_page
+        settings.auto_lock_changed.connect(self._start_lock_watch)
+        settings.theme_changed.connect(self.theme.set_choice)
+        settings.network_changed.connect(lambda: self.network_status.refresh(force=True))
+        self._start_lock_watch(minutes)
+        settings.set_screen_lock_note(
+            "It also locks when the screen locks or the computer goes to sleep."
+            if self.screen_lock.available else
+            "This system does not tell the app when the screen locks, so the vault does not lock "
+            "with it: lock it yourself (Ctrl+L) before you step away.")
         self._set_state(True)
         self._set_page(self.workspace)
         self.unlocked.emit()
 
     # ---- lock -------------------------------------------------------------------------
 
-    def lock(self) -> None:
+    def _start_lock_watch(self, minutes: int) -> None:
+        """Idle lock after ``minutes`` (0 = never) and the screen-lock listener (D-Bus)."""
+        self.auto_lock_minutes = minutes
+        self.idle.start(minutes * 60)
+        self.screen_lock.start()
+        self._describe_lock()
+
+    @property
+    def is_open(self) -> bool:
+        return self.store.is_unlocked
+
+    def _on_idle(self) -> None:
+        if self.is_open:
+            minutes = self.auto_lock_minutes
+            self.lock(reason=f"it was not used for {minutes} minute{'s' if minutes != 1 else ''}")
+
+    def _on_screen_locked(self, reason: str) -> None:
+        if self.is_open:
+            self.lock(reason=reason)
+
+    def lock(self, *, reason: str | None = None) -> None:
         """Close the database and forget every page that showed vault data."""
-        was_open = self.identity is not None
+        was_open = self.identity is not None or self.store.is_unlocked
+        self.idle.stop()
+        self.clipboard.clear_if_ours()
         if self.workspace is not None:
             self.workspace.drop_vault_data()
         self.store.lock()
         self.identity = None
         self.workspace = None
         self.statusBar().clearMessage()
-        self.show_unlock()
+        if self.store.exists:
+            self.show_unlock(reason)
+        else:
+            self.show_start()
         if was_open:
             self.locked.emit()
 
     def closeEvent(self, event) -> None:
         # A running job (an unlock, a backup) finishes before the store is closed under it.
+        self.idle.stop()
+        self.clipboard.clear_if_ours()
         self.tasks.wait()
         self.store.lock()
         super().closeEvent(event)

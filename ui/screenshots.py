@@ -90,10 +90,11 @@ def run(out: Path) -> list[Path]:
         page = window.workspace.identity_page
         page.refresh()
         page.select_did(identity.dids()[0].did)
+        window.workspace.show_page("Identity")
         written.append(shoot(window, out / "identity.png"))
-        window.workspace.show_page("Vault")
-        written.append(shoot(window, out / "vault.png"))
         written += shoot_credentials(window, Path(tmp) / "samples", out)
+        written += shoot_present_verify(window, Path(tmp) / "present", out)
+        written.append(shoot_settings(window, out))
         window.close()
 
         # ---- a returning user: the unlock screen, after a wrong try -------------------
@@ -239,6 +240,92 @@ def shoot_credentials(window, folder: Path, out: Path) -> list[Path]:
     written.append(shoot(window, out / "credential-detail.png"))
     page.show_list()
     return written
+
+
+def shoot_present_verify(window, folder: Path, out: Path) -> list[Path]:
+    """Present: an SD-JWT credential revealing three of its claims, its QR on screen beside
+    what it discloses. Verify: a presentation of two credentials, checked: valid."""
+    import json
+
+    from PySide6.QtCore import Qt
+
+    from vault.credentials import sd_jwt_vc
+    from vault.presentations.request import PresentationRequest
+    from vault.qr import render
+    from vault.qr.parts import encode_parts
+
+    from .present import PresentPage
+    from .verify import VerifyPage
+
+    workspace = window.workspace
+    pages = [workspace.pages.widget(i) for i in range(workspace.pages.count())]
+    present = next(p for p in pages if isinstance(p, PresentPage))
+    verify = next(p for p in pages if isinstance(p, VerifyPage))
+    service = present.credentials
+    identity = window.identity
+    holder = identity.default_did().did
+    riverside = _SampleIssuer(7, "Riverside Community College")    # trusted by shoot_credentials
+    badge = riverside.badge("Data Analysis with Python", "Cleaning, exploring and visualising data.",
+                            image=_svg_badge("#2f5bd3", "PY"), valid_from="2025-09-20T00:00:00Z")
+    document = json.loads(badge)
+    document.pop("proof")
+    document["credentialSubject"]["id"] = holder
+    badge_id = service.import_bytes(riverside.sign(document)).summary.id
+    claims = {"vct": "urn:example:vct:course-completion:1", "issuer_name": riverside.name,
+              "given_name": "Jordan", "family_name": "Rivera", "email": "jordan.rivera@example.com",
+              "birthdate": "1999-04-12", "sub": holder, "grade": "A",
+              "achievement": {"name": "SQL for Analysts", "description": "40 hours: joins, window functions, "
+                                                                        "query plans."}}
+    token = sd_jwt_vc.issue_sd_jwt_vc(claims, riverside.key, kid=riverside.method,
+                                      disclosable=("given_name", "family_name", "email", "birthdate", "grade"),
+                                      holder_public_key=identity.signing_key(holder).public_key())
+    sd_id = service.import_bytes(token.encode()).summary.id
+
+    # The employer's request, handed to the job seeker as a QR image.
+    verify.domain.setText("hr.acme.example")
+    request = PresentationRequest(verify.challenge.text(), verify.domain.text())
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "request.png").write_bytes(render.png(request.qr_texts()[0]))
+
+    workspace.show_page("Present")
+    wait_until(lambda: not present.model.busy and present.model.key_of_id(sd_id) is not None)
+    wait_until(lambda: present.choose(sd_id))
+    wait_until(lambda: present.claims.isVisible())
+    for label in ("given_name", "family_name", "grade"):
+        present.claims.claim_item(sd_id, label).setCheckState(0, Qt.Checked)
+    present.load_request_file(str(folder / "request.png"))
+    wait_until(lambda: present.request_message.kind == "success")
+    wait_until(lambda: present.show_button.isEnabled())
+    present.show_qr()
+    wait_until(lambda: present.qr.complete and present.show_seconds is not None)
+    written = [shoot(window, out / "present.png")]
+    present.back_to_choose()
+
+    # The employer checks a presentation of both credentials, from a screenshot of the code.
+    presentation = present.service.present([badge_id, sd_id], {sd_id: ["given_name", "family_name"]},
+                                           request.challenge, request.domain)
+    texts = encode_parts(presentation.data, kind=presentation.kind)
+    paths = []
+    for n, text in enumerate(texts, 1):
+        paths.append(folder / f"part-{n}.png")
+        paths[-1].write_bytes(render.png(text))
+    workspace.show_page("Verify")
+    verify.verify_paths([str(p) for p in paths])
+    wait_until(lambda: verify.verdict is not None and not verify.working)
+    verify.verdict_view.details.setFocus()
+    written.append(shoot(window, out / "verify.png"))
+    return written
+
+
+def shoot_settings(window, out: Path) -> Path:
+    """Settings, with the issuer trusted while the credentials were shot."""
+    page = window.workspace.settings_page
+    page.loaded = False
+    page.reload()
+    wait_until(lambda: page.loaded)
+    window.workspace.show_page("Settings")
+    window.statusBar().clearMessage()
+    return shoot(window, out / "settings.png")
 
 
 def main(argv: list[str] | None = None) -> int:

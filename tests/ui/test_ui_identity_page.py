@@ -16,7 +16,9 @@ from ui.identity.models import DidTableModel
 def page(qtbot, existing_vault, make_window, config, ui_helpers):
     window = make_window(config)
     workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    workspace.show_page("Identity")
     page = workspace.identity_page
+    assert workspace.pages.currentWidget() is page
     page.window_ = window
     return page
 

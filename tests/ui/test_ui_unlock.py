@@ -53,7 +53,7 @@ def test_ctrl_l_locks_and_returns_to_unlock(qtbot, existing_vault, make_window, 
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     with qtbot.waitSignal(window.locked):
-        QTest.keyClick(workspace.identity_page.did_table, Qt.Key_L, Qt.ControlModifier)
+        QTest.keyClick(workspace.credentials_page.search, Qt.Key_L, Qt.ControlModifier)
     assert isinstance(window.page, UnlockPage)
     assert not window.store.is_unlocked
     assert window.identity is None and window.workspace is None

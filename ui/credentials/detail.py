@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayo
                                QSizePolicy, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from ..shell.clipboard import SecretPlainTextEdit
 from ..widgets import BusyIndicator, ElidedLabel, InlineMessage, button_row, section_title
 from ..widgets.layout import primary
 from . import images, presentation
@@ -182,8 +183,8 @@ class CredentialDetailView(QWidget):
         self.claims.horizontalHeader().setStretchLastSection(True)
         self.tabs.addTab(self.claims, "Claims")
 
-        # -- raw
-        self.raw = QPlainTextEdit()
+        # -- raw: a copy of it is a secret (marked for clipboard managers, cleared after 30 s)
+        self.raw = SecretPlainTextEdit()
         self.raw.setObjectName("jsonView")
         self.raw.setReadOnly(True)
         self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))

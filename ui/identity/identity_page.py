@@ -277,3 +277,11 @@ class IdentityPage(QWidget):
         self.dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "dialog", None))
         dialog.open()
+
+    def drop_vault_data(self) -> None:
+        """The vault is being locked: empty the tables and close any dialog (a recovery
+        phrase on screen included)."""
+        self.did_model.set_records([])
+        self.account_model.set_accounts([])
+        if self.dialog is not None:
+            self.dialog.close()

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from vault.errors import InvalidRecoveryPhrase
 from vault.keys import recovery_phrase
 
 from ..config import AppConfig
 from ..errors import describe
+from ..shell.clipboard import SecretPlainTextEdit
 from ..widgets import (BusyIndicator, CenteredPage, InlineMessage, NewPassphraseForm, button_row,
                        page_subtitle, page_title, section_title)
 from ..widgets.layout import primary
@@ -30,7 +31,7 @@ class RestorePhrasePage(CenteredPage):
             "Type your 12 or 24 words in order, separated by spaces. Your first DID and "
             "account come back at once; DIDs you made later come back, identical, when you "
             "create them again."))
-        self.phrase = QPlainTextEdit()
+        self.phrase = SecretPlainTextEdit()   # a copy of the words is a secret
         self.phrase.setObjectName("phraseInput")
         self.phrase.setPlaceholderText("word1 word2 word3 …")
         self.phrase.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))

@@ -25,7 +25,7 @@ from .parts import collect
 
 __all__ = [
     "IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "read_folder", "read_image", "read_presentation",
-    "read_text", "classify_text",
+    "read_presentation_files", "read_text", "classify_text",
 ]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"})
@@ -279,3 +279,31 @@ def read_presentation(source: Any) -> Decoded:
         raise InvalidQr(f"{path.name} is a vector drawing; scan a PNG or JPEG of the code "
                         "(or the screen) instead.")
     return read_text(path.read_bytes())
+
+
+def read_presentation_files(sources) -> Decoded:
+    """Several paths handed over together (dropped, or chosen at once in a dialog): one
+    presentation file or folder as ``read_presentation`` reads it, or images (and folders
+    of images) that together hold one code or the parts of one code."""
+    paths = [Path(s) for s in sources]
+    if not paths:
+        raise InvalidQr("Nothing was given to read.")
+    if len(paths) == 1:
+        return read_presentation(paths[0])
+    if len(paths) > MAX_FOLDER_IMAGES:
+        raise InvalidQr(f"{len(paths)} files were given; at most {MAX_FOLDER_IMAGES} are read.")
+    texts: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            texts.extend(read_folder(path))
+        elif not path.is_file():
+            raise InvalidQr(f"{path.name} does not exist.")
+        else:
+            with path.open("rb") as f:
+                head = f.read(16)
+            if path.suffix.lower() not in IMAGE_SUFFIXES and not _is_image_bytes(head):
+                raise InvalidQr(f"{path.name} is not an image: give one presentation file at a time. "
+                                "Several files are read together only when they are images of one "
+                                "code or of its parts.")
+            texts.extend(read_image(path))
+    return _from_images(texts, "these images")

@@ -1,3 +1,5 @@
+"""Change the passphrase: current one, new one twice; the re-encryption runs off the GUI thread."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Signal

@@ -1,0 +1,157 @@
+"""What the Present page runs on the TaskRunner: the claims a credential lets its holder
+choose, the preview of what will be disclosed, signing, QR drawing, saving and printing
+sheets, reading a verifier's request. Plain functions over core objects; no widgets."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImage
+
+from vault.credentials.service import CredentialService
+from vault.presentations.build import Presentation
+from vault.presentations.request import PresentationRequest, read_request
+from vault.presentations.service import PresentationService
+from vault.qr import render
+from vault.qr.parts import encode_parts
+from vault.store.atomic import write_atomic
+
+from .qr import qr_image
+
+
+# ---- the claims an SD-JWT credential lets its holder choose --------------------------------
+
+@dataclass(frozen=True)
+class Claim:
+    path: tuple                     # as sd_jwt_vc gives it: ("achievement", "description")
+    label: str                      # "achievement.description"
+    value: str                      # a short preview of the value
+    parent: tuple | None            # the path of the disclosure this one is nested in
+
+
+@dataclass(frozen=True)
+class ClaimChoices:
+    id: str
+    title: str
+    claims: tuple[Claim, ...]
+
+
+def dotted(path) -> str:
+    text = ""
+    for segment in path:
+        text += f"[{segment}]" if isinstance(segment, int) else (f".{segment}" if text else str(segment))
+    return text
+
+
+def short(value: Any, limit: int = 80) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (dict, list)):
+        return "{…}" if isinstance(value, dict) else f"[{len(value)} items]"
+    text = " ".join(str(value).split())
+    if text.startswith("data:image/") and len(text) > limit:
+        return f"an embedded image ({len(text):,} characters)"
+    if text.startswith("data:") and len(text) > limit:
+        return f"{text[:30]}… ({len(text):,} characters)"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def claim_choices(credentials: CredentialService, cid: str) -> ClaimChoices:
+    """The selectively disclosable claims of a stored SD-JWT VC, in the token's order."""
+    summary, checked = credentials.details(cid)
+    sd = checked.sd_jwt
+    claims: list[Claim] = []
+    if sd is not None:
+        by_digest = {d.digest: d for d in sd.disclosures}
+        for d in sd.disclosures:
+            parent = by_digest.get(d.parent) if d.parent else None
+            claims.append(Claim(tuple(d.path), dotted(d.path), short(d.value), tuple(parent.path) if parent else None))
+    return ClaimChoices(summary.id, summary.title, tuple(claims))
+
+
+# ---- preview, sign, draw -------------------------------------------------------------------
+
+def preview(service: PresentationService, ids: list[str], reveal: dict, fmt: str):
+    return service.preview(ids, reveal or None, fmt)
+
+
+@dataclass
+class Shown:
+    """A signed presentation and its codes: the first drawn, the others drawn next."""
+    presentation: Presentation
+    texts: list[str]
+    frames: list[QImage | None] = field(default_factory=list)
+    seconds: float = 0.0            # signing + encoding + drawing the first code
+
+
+def present(service: PresentationService, ids: list[str], reveal: dict, challenge: str, domain: str,
+            fmt: str, cryptosuite: str, minutes: int) -> Shown:
+    start = time.perf_counter()
+    presentation = service.present(ids, reveal or None, challenge, domain, fmt=fmt, cryptosuite=cryptosuite,
+                                   expires_in=minutes * 60)
+    texts = encode_parts(presentation.data, kind=presentation.kind)
+    frames: list[QImage | None] = [qr_image(texts[0])] + [None] * (len(texts) - 1)
+    return Shown(presentation, texts, frames, time.perf_counter() - start)
+
+
+def draw(texts: list[str], start: int = 0) -> list[QImage]:
+    """The codes of ``texts[start:]``."""
+    return [qr_image(t) for t in texts[start:]]
+
+
+# ---- files, print ----------------------------------------------------------------------------
+
+def sheet_title(presentation: Presentation) -> str:
+    until = presentation.expires.astimezone().strftime("%d %b %Y %H:%M")
+    return f"Presentation for {presentation.domain}, valid until {until}"
+
+
+def save_codes(texts: list[str], path: Path, title: str) -> Path:
+    """One code as PNG or SVG (by the suffix); the parts of a sequence as one printable sheet."""
+    path = Path(path)
+    svg = path.suffix.lower() == ".svg"
+    if len(texts) == 1:
+        data = render.svg(texts[0], title=title).encode() if svg else render.png(texts[0])
+    else:
+        sheet = render.sheet(texts, fmt="svg" if svg else "png", title=title)
+        data = sheet.encode() if svg else sheet
+    write_atomic(path, data)
+    return path
+
+
+def sheet_image(texts: list[str], title: str) -> QImage:
+    """Every code on one page, for the printer."""
+    data = render.png(texts[0], scale=8) if len(texts) == 1 else render.sheet_png(texts, title=title, scale=5)
+    image = QImage()
+    if not image.loadFromData(data, "PNG"):
+        raise ValueError("the sheet could not be drawn")
+    return image
+
+
+# ---- the verifier's request, the log -----------------------------------------------------------
+
+def request_from(source: Any) -> PresentationRequest:
+    """A request from a path, text (as bytes: never taken for a path) or a QImage."""
+    if isinstance(source, QImage):
+        source = pil_image(source)
+    elif isinstance(source, str):
+        source = source.encode("utf-8")
+    return read_request(source)
+
+
+def pil_image(image: QImage):
+    """A QImage as an 8-bit grey PIL image (for zxing-cpp)."""
+    from PIL import Image
+
+    grey = image.convertToFormat(QImage.Format_Grayscale8)
+    data = bytes(grey.constBits())
+    return Image.frombuffer("L", (grey.width(), grey.height()), data, "raw", "L", grey.bytesPerLine(), 1).copy()
+
+
+def history(service: PresentationService, limit: int = 500):
+    return service.history(limit=limit)

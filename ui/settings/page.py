@@ -1,0 +1,594 @@
+"""The Settings page: auto-lock, passphrase and key derivation, backup, trusted issuers,
+network, theme, and where the vault lives.
+
+Every change is applied at once (no Save for the whole page) and persisted on the
+TaskRunner: a write waits for the store's lock, which a backup or a re-encryption can
+hold for seconds, and the window must not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFileDialog, QFormLayout,
+                               QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QScrollArea, QTableView, QVBoxLayout, QWidget)
+
+from vault import settings as vault_settings
+from vault.settings import VaultSettings
+from vault.store import VaultStore
+
+from ..errors import describe
+from ..shell.clipboard import CLEAR_AFTER_MS
+from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, button_row, page_subtitle,
+                       page_title, section_title)
+from ..workers import TaskRunner
+from . import trust
+from .change_passphrase import ChangePassphraseDialog
+from .kdf_dialog import RetuneKdfDialog
+
+BACKUP_SUFFIX = ".btvbackup"
+AUTO_LOCK_CHOICES = (1, 2, 5, 10, 15, 30, 60, vault_settings.NEVER)
+THEME_CHOICES = ((vault_settings.THEME_SYSTEM, "Follow the system"),
+                 (vault_settings.THEME_LIGHT, "Light"),
+                 (vault_settings.THEME_DARK, "Dark"))
+
+
+def _hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hintLabel")
+    label.setWordWrap(True)
+    return label
+
+
+def _minutes(minutes: int) -> str:
+    if minutes == vault_settings.NEVER:
+        return "Never"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def describe_kdf(header) -> str:
+    kdf = header.kdf
+    return (f"SQLCipher 4 database (AES-256), key derived from your passphrase with Argon2id: "
+            f"{kdf.memory_kib // 1024} MiB of memory, {kdf.iterations} passes, {kdf.lanes} lanes. "
+            f"Created {header.created[:10]}.")
+
+
+def load_vault_settings(store: VaultStore) -> tuple[int, list[dict]]:
+    """Worker: what the page shows from inside the vault."""
+    return VaultSettings(store).auto_lock_minutes, trust.load_entries(store)
+
+
+def save_network(data_dir: Path, kind: str, url: str, manifest: str):
+    if kind == "rpc":
+        return vault_settings.use_rpc_network(data_dir, url, manifest)
+    return vault_settings.use_embedded_network(data_dir)
+
+
+class Section(QFrame):
+    """A titled card of the page."""
+
+    def __init__(self, title: str, intro: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("settingsSection")
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(18, 14, 18, 16)
+        self.body.setSpacing(8)
+        self.body.addWidget(section_title(title))
+        if intro:
+            self.body.addWidget(_hint(intro))
+
+
+class SettingsPage(QWidget):
+    message = Signal(str)              # a passing note for the status bar
+    auto_lock_changed = Signal(int)    # minutes, 0 = never
+    theme_changed = Signal(str)        # system / light / dark
+    network_changed = Signal()
+
+    def __init__(self, store: VaultStore, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.tasks = store, tasks
+        self.data_dir = store.data_dir
+        self.dialog = None
+        self.loaded = False
+        self._closed = False
+        self._saved_auto_lock = vault_settings.DEFAULT_AUTO_LOCK_MINUTES
+        self._saved_network: tuple[str, str, str] | None = None
+        self._saved_theme = vault_settings.THEME_SYSTEM
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        content = QWidget()
+        content.setObjectName("pageBackground")
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(page_title("Settings"))
+        layout.addWidget(page_subtitle("How this vault locks, is protected and backed up, whom it "
+                                       "trusts, and how it looks. Changes apply at once."))
+        self.error = InlineMessage()
+        layout.addWidget(self.error)
+
+        layout.addWidget(self._security_section())
+        layout.addWidget(self._encryption_section())
+        layout.addWidget(self._backup_section())
+        layout.addWidget(self._trust_section())
+        layout.addWidget(self._network_section())
+        layout.addWidget(self._appearance_section())
+        layout.addWidget(self._folder_section())
+        layout.addStretch(1)
+
+        self._describe_encryption()
+        self._show_network()
+        self._show_theme()
+        self.reload()
+
+    # ---- sections ------------------------------------------------------------------------
+
+    def _security_section(self) -> Section:
+        section = Section("Locking")
+        row = QHBoxLayout()
+        row.setSpacing(10)
+        label = QLabel("Lock after")
+        self.auto_lock = QComboBox()
+        self.auto_lock.setObjectName("autoLockCombo")
+        for minutes in AUTO_LOCK_CHOICES:
+            self.auto_lock.addItem(_minutes(minutes) + ("" if minutes == vault_settings.NEVER
+                                                        else " without use"), minutes)
+        self.auto_lock.setEnabled(False)   # until the vault's value is read
+        label.setBuddy(self.auto_lock)
+        row.addWidget(label)
+        row.addWidget(self.auto_lock)
+        row.addStretch(1)
+        section.body.addLayout(row)
+        section.body.addWidget(_hint(
+            "Without keyboard or mouse input for this long, the vault locks: the database "
+            "closes, its key and everything decrypted are dropped, and the unlock screen "
+            "returns. Lock it yourself any time with the Lock button or Ctrl+L."))
+        self.screen_lock_note = _hint()
+        section.body.addWidget(self.screen_lock_note)
+        section.body.addWidget(_hint(
+            f"Secrets you copy (a credential's raw text, recovery phrase words) are marked as "
+            f"secret for clipboard managers and removed from the clipboard after "
+            f"{CLEAR_AFTER_MS // 1000} seconds, or when the vault locks."))
+        self.auto_lock.currentIndexChanged.connect(self._on_auto_lock_chosen)
+        return section
+
+    def _encryption_section(self) -> Section:
+        section = Section("Passphrase and encryption")
+        self.encryption = _hint()
+        self.encryption.setObjectName("encryptionLabel")
+        section.body.addWidget(self.encryption)
+        self.change_button = QPushButton("Change passphrase…")
+        self.retune_button = QPushButton("Re-tune key derivation…")
+        self.retune_button.setToolTip("Measure this computer and set how long unlocking takes "
+                                      "(and so how costly each guess at your passphrase is)")
+        section.body.addLayout(button_row(leading=[self.change_button, self.retune_button]))
+        self.change_button.clicked.connect(self.change_passphrase)
+        self.retune_button.clicked.connect(self.retune_kdf)
+        return section
+
+    def _backup_section(self) -> Section:
+        section = Section("Backup", "One encrypted file with everything in the vault. It opens with "
+                                    "the passphrase the vault has when you make it. Keep it on another "
+                                    "disk; restore it from the start screen of a new installation.")
+        self.backup_button = QPushButton("Back up now…")
+        self.backup_busy = BusyIndicator()
+        section.body.addLayout(button_row(leading=[self.backup_button]))
+        section.body.addWidget(self.backup_busy)
+        self.backup_button.clicked.connect(self.choose_backup_file)
+        return section
+
+    def _trust_section(self) -> Section:
+        section = Section("Trusted issuers", "Credentials from these issuers verify without the "
+                                             "“unknown issuer” warning. Changes show the next time a "
+                                             "credential is verified.")
+        self.trust_model = trust.TrustListModel(self)
+        self.trust_table = QTableView()
+        self.trust_table.setObjectName("trustTable")
+        self.trust_table.setModel(self.trust_model)
+        self.trust_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.trust_table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.trust_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.trust_table.setTextElideMode(Qt.ElideMiddle)
+        self.trust_table.setWordWrap(False)
+        self.trust_table.setShowGrid(False)
+        self.trust_table.setAlternatingRowColors(True)
+        self.trust_table.verticalHeader().hide()
+        self.trust_table.verticalHeader().setDefaultSectionSize(self.trust_table.fontMetrics().height() + 14)
+        header = self.trust_table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(trust.TrustListModel.NAME, QHeaderView.Interactive)
+        header.resizeSection(trust.TrustListModel.NAME, 220)
+        header.setSectionResizeMode(trust.TrustListModel.DID, QHeaderView.Stretch)
+        header.setSectionResizeMode(trust.TrustListModel.ADDED, QHeaderView.ResizeToContents)
+        rows = 4
+        self.trust_table.setFixedHeight(header.sizeHint().height()
+                                        + rows * self.trust_table.verticalHeader().defaultSectionSize() + 4)
+        section.body.addWidget(self.trust_table)
+        self.trust_empty = _hint("No issuer yet. Add one here, or with “Trust this issuer” on a "
+                                 "credential.")
+        section.body.addWidget(self.trust_empty)
+        self.add_issuer_button = QPushButton("Add issuer…")
+        self.remove_issuer_button = QPushButton("Remove")
+        self.remove_issuer_button.setObjectName("dangerButton")
+        section.body.addLayout(button_row(self.remove_issuer_button, leading=[self.add_issuer_button]))
+        self.add_issuer_button.clicked.connect(self.add_issuer)
+        self.remove_issuer_button.clicked.connect(self.remove_selected_issuer)
+        self.trust_table.selectionModel().selectionChanged.connect(self._update_trust_buttons)
+        self._update_trust_buttons()
+        return section
+
+    def _network_section(self) -> Section:
+        section = Section("Network", "The blockchain the vault will use for BTK, staking, governance, "
+                                     "the marketplace and soulbound credentials. These arrive in a "
+                                     "later release; the choice is kept for them (and for the "
+                                     "“vault chain” commands).")
+        self.network_group = QButtonGroup(self)
+        self.embedded_radio = QRadioButton("Embedded chain, on this computer (default)")
+        self.embedded_radio.setObjectName("networkEmbedded")
+        self.rpc_radio = QRadioButton("A JSON-RPC node, with its deployment manifest")
+        self.rpc_radio.setObjectName("networkRpc")
+        self.network_group.addButton(self.embedded_radio)
+        self.network_group.addButton(self.rpc_radio)
+        section.body.addWidget(self.embedded_radio)
+        section.body.addWidget(self.rpc_radio)
+        self.rpc_url = QLineEdit()
+        self.rpc_url.setObjectName("rpcUrl")
+        self.rpc_url.setPlaceholderText("http://127.0.0.1:8545")
+        self.manifest_path = QLineEdit()
+        self.manifest_path.setObjectName("manifestPath")
+        self.manifest_path.setPlaceholderText("deployment manifest (.json)")
+        self.manifest_button = QPushButton("Choose…")
+        manifest_row = QHBoxLayout()
+        manifest_row.setSpacing(8)
+        manifest_row.addWidget(self.manifest_path, 1)
+        manifest_row.addWidget(self.manifest_button)
+        self.rpc_form = QWidget()
+        form = QFormLayout(self.rpc_form)
+        form.setContentsMargins(26, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
+        form.addRow("Node URL", self.rpc_url)
+        form.addRow("Manifest", manifest_row)
+        section.body.addWidget(self.rpc_form)
+        self.network_message = InlineMessage()
+        section.body.addWidget(self.network_message)
+        self.network_busy = BusyIndicator()
+        section.body.addWidget(self.network_busy)
+        self.save_network_button = QPushButton("Use this network")
+        section.body.addLayout(button_row(leading=[self.save_network_button]))
+        self.embedded_radio.toggled.connect(self._update_network_form)
+        self.rpc_url.textEdited.connect(self._update_network_form)
+        self.manifest_path.textEdited.connect(self._update_network_form)
+        self.manifest_button.clicked.connect(self.choose_manifest)
+        self.save_network_button.clicked.connect(self.save_network)
+        return section
+
+    def _appearance_section(self) -> Section:
+        section = Section("Appearance")
+        row = QHBoxLayout()
+        row.setSpacing(18)
+        row.addWidget(QLabel("Theme"))
+        self.theme_group = QButtonGroup(self)
+        self.theme_buttons: dict[str, QRadioButton] = {}
+        for theme, label in THEME_CHOICES:
+            button = QRadioButton(label)
+            button.setObjectName(f"theme_{theme}")
+            self.theme_group.addButton(button)
+            self.theme_buttons[theme] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        section.body.addLayout(row)
+        self.theme_group.buttonToggled.connect(self._on_theme_toggled)
+        return section
+
+    def _folder_section(self) -> Section:
+        section = Section("Data folder", "Where this vault's files are. Start the app with "
+                                         "--data-dir (or BLOCKTRACK_VAULT_HOME) to use another.")
+        folder = ElidedLabel(str(self.data_dir))
+        folder.setObjectName("folderLabel")
+        section.body.addWidget(folder)
+        return section
+
+    # ---- loading ---------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        job = self.tasks.run(load_vault_settings, self.store)
+        job.finished.connect(self._on_loaded)
+        job.failed.connect(self._on_load_failed)
+
+    def _on_loaded(self, result) -> None:
+        if self._closed:
+            return
+        minutes, entries = result
+        self._select_auto_lock(minutes)
+        self.auto_lock.setEnabled(True)
+        self._set_trust_entries(entries)
+        self.loaded = True
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        if not self._closed:
+            self.error.error(describe(exc))
+
+    def set_screen_lock_note(self, text: str) -> None:
+        self.screen_lock_note.setText(text)
+        self.screen_lock_note.setVisible(bool(text))
+
+    # ---- auto-lock -------------------------------------------------------------------------
+
+    @property
+    def auto_lock_minutes(self) -> int:
+        return self.auto_lock.currentData()
+
+    def _select_auto_lock(self, minutes: int) -> None:
+        index = self.auto_lock.findData(minutes)
+        if index < 0:   # set elsewhere (the CLI, a future version) to a value not listed here
+            self.auto_lock.addItem(_minutes(minutes) + " without use", minutes)
+            index = self.auto_lock.count() - 1
+        self.auto_lock.blockSignals(True)
+        self.auto_lock.setCurrentIndex(index)
+        self.auto_lock.blockSignals(False)
+        self._saved_auto_lock = minutes
+
+    def _on_auto_lock_chosen(self, _index: int) -> None:
+        minutes = self.auto_lock.currentData()
+        self.error.clear()
+        job = self.tasks.run(lambda: VaultSettings(self.store).set_auto_lock_minutes(minutes))
+        job.finished.connect(self._on_auto_lock_saved)
+        job.failed.connect(self._on_auto_lock_failed)
+
+    def _on_auto_lock_saved(self, minutes: int) -> None:
+        if self._closed:
+            return
+        self._saved_auto_lock = minutes
+        self.auto_lock_changed.emit(minutes)
+        self.message.emit("The vault now locks after " + _minutes(minutes) + " without use."
+                          if minutes else "The vault no longer locks by itself; lock it with Ctrl+L.")
+
+    def _on_auto_lock_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.error.error(describe(exc))
+        self._select_auto_lock(self._saved_auto_lock)
+
+    # ---- passphrase and key derivation --------------------------------------------------------
+
+    def _describe_encryption(self) -> None:
+        try:
+            self.encryption.setText(describe_kdf(self.store.header))
+        except Exception as exc:
+            self.encryption.setText(describe(exc))
+
+    def change_passphrase(self) -> None:
+        dialog = ChangePassphraseDialog(self.store, self.tasks, self)
+        dialog.changed.connect(self._on_passphrase_changed)
+        self._open(dialog)
+
+    def _on_passphrase_changed(self) -> None:
+        self._describe_encryption()
+        self.message.emit("Passphrase changed. Backups made before now still open with the old one.")
+
+    def retune_kdf(self) -> None:
+        dialog = RetuneKdfDialog(self.store, self.tasks, self)
+        dialog.retuned.connect(self._on_retuned)
+        self._open(dialog)
+
+    def _on_retuned(self, params) -> None:
+        self._describe_encryption()
+        self.message.emit(f"Key derivation re-tuned: Argon2id with {params.memory_kib // 1024} MiB and "
+                          f"{params.iterations} passes.")
+
+    # ---- backup ------------------------------------------------------------------------------
+
+    def choose_backup_file(self) -> None:
+        suggested = Path.home() / f"blocktrack-vault-{date.today().isoformat()}{BACKUP_SUFFIX}"
+        path, _ = QFileDialog.getSaveFileName(self, "Back up the vault", str(suggested),
+                                              f"Blocktrack Vault backup (*{BACKUP_SUFFIX});;All files (*)")
+        if path and not self._closed:   # the vault may have locked while the dialog was open
+            self.backup_to(Path(path))
+
+    def backup_to(self, path: Path) -> None:
+        if self.backup_busy.running:
+            return
+        self.error.clear()
+        self.backup_busy.start("Writing the encrypted backup…")
+        self.backup_button.setEnabled(False)
+        job = self.tasks.run(self.store.backup, path)
+        job.finished.connect(self._on_backed_up)
+        job.failed.connect(self._on_backup_failed)
+
+    def _on_backed_up(self, path) -> None:
+        if self._closed:
+            return
+        self.backup_busy.stop()
+        self.backup_button.setEnabled(True)
+        self.message.emit(f"Backup written to {path}.")
+
+    def _on_backup_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.backup_busy.stop()
+        self.backup_button.setEnabled(True)
+        self.error.error(describe(exc))
+
+    # ---- trust list ----------------------------------------------------------------------------
+
+    def _set_trust_entries(self, entries: list[dict], select: str | None = None) -> None:
+        self.trust_model.set_entries(entries)
+        self.trust_empty.setVisible(not entries)
+        row = self.trust_model.row_of(select) if select else -1
+        if row >= 0:
+            self.trust_table.selectionModel().select(
+                self.trust_model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            self.trust_table.scrollTo(self.trust_model.index(row, 0))
+        self._update_trust_buttons()
+
+    def selected_issuer(self) -> str | None:
+        rows = self.trust_table.selectionModel().selectedRows()
+        return self.trust_model.entries[rows[0].row()]["did"] if rows else None
+
+    def _update_trust_buttons(self) -> None:
+        self.remove_issuer_button.setEnabled(self.selected_issuer() is not None)
+
+    def add_issuer(self) -> None:
+        dialog = trust.AddIssuerDialog(self)
+        dialog.submitted.connect(lambda did, name: self._add_issuer(dialog, did, name))
+        self._open(dialog)
+
+    def _add_issuer(self, dialog, did: str, name: str) -> None:
+        job = self.tasks.run(trust.add_issuer, self.store, did, name)
+        job.finished.connect(lambda entries: self._on_issuer_added(dialog, did, entries))
+        job.failed.connect(lambda exc: self._on_add_failed(dialog, exc))
+
+    def _on_issuer_added(self, dialog, did: str, entries: list[dict]) -> None:
+        if self._closed:
+            return
+        self._set_trust_entries(entries, select=did)
+        dialog.accept()
+        self.message.emit("Issuer added to your trust list.")
+
+    def _on_add_failed(self, dialog, exc: BaseException) -> None:
+        if not self._closed:
+            dialog.failed(describe(exc))
+
+    def remove_selected_issuer(self) -> None:
+        did = self.selected_issuer()
+        if not did:
+            return
+        self.error.clear()
+        self.remove_issuer_button.setEnabled(False)
+        job = self.tasks.run(trust.remove_issuer, self.store, did)
+        job.finished.connect(self._on_issuer_removed)
+        job.failed.connect(self._on_trust_failed)
+
+    def _on_issuer_removed(self, entries: list[dict]) -> None:
+        if self._closed:
+            return
+        self._set_trust_entries(entries)
+        self.message.emit("Issuer removed from your trust list.")
+
+    def _on_trust_failed(self, exc: BaseException) -> None:
+        if not self._closed:
+            self.error.error(describe(exc))
+            self._update_trust_buttons()
+
+    # ---- network -------------------------------------------------------------------------------
+
+    def _show_network(self) -> None:
+        try:
+            profile = vault_settings.network_choice(self.data_dir)
+        except Exception as exc:   # a damaged network.json: say so, offer to choose again
+            self.network_message.error(describe(exc))
+            profile = None
+        rpc = profile is not None and profile.kind == "rpc"
+        (self.rpc_radio if rpc else self.embedded_radio).setChecked(True)
+        if rpc:
+            self.rpc_url.setText(profile.url)
+            self.manifest_path.setText(profile.manifest)
+        self._saved_network = self._network_fields()
+        self._update_network_form()
+
+    def _network_fields(self) -> tuple[str, str, str]:
+        kind = "rpc" if self.rpc_radio.isChecked() else "embedded"
+        if kind == "embedded":
+            return kind, "", ""
+        return kind, self.rpc_url.text().strip(), self.manifest_path.text().strip()
+
+    def _update_network_form(self, *_args) -> None:
+        rpc = self.rpc_radio.isChecked()
+        self.rpc_form.setEnabled(rpc)
+        fields = self._network_fields()
+        ready = not rpc or all(fields[1:])
+        self.save_network_button.setEnabled(ready and fields != self._saved_network
+                                            and not self.network_busy.running)
+
+    def choose_manifest(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Deployment manifest", self.manifest_path.text()
+                                              or str(Path.home()), "Manifests (*.json);;All files (*)")
+        if path and not self._closed:
+            self.manifest_path.setText(path)
+            self._update_network_form()
+
+    def save_network(self) -> None:
+        kind, url, manifest = self._network_fields()
+        self.network_message.clear()
+        self.network_busy.start("Checking the manifest…" if kind == "rpc" else "Saving…")
+        self.save_network_button.setEnabled(False)
+        job = self.tasks.run(save_network, self.data_dir, kind, url, manifest)
+        job.finished.connect(self._on_network_saved)
+        job.failed.connect(self._on_network_failed)
+
+    def _on_network_saved(self, profile) -> None:
+        if self._closed:
+            return
+        self.network_busy.stop()
+        self._saved_network = self._network_fields()
+        self._update_network_form()
+        where = "the embedded chain" if profile.kind == "embedded" else profile.display_url
+        self.network_message.success(f"The vault will use {where}.")
+        self.network_changed.emit()
+
+    def _on_network_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.network_busy.stop()
+        self.network_message.error(describe(exc))
+        self._update_network_form()
+
+    # ---- theme ---------------------------------------------------------------------------------
+
+    def _show_theme(self) -> None:
+        theme = vault_settings.load_preferences(self.data_dir).theme
+        self.theme_group.blockSignals(True)
+        self.theme_buttons[theme].setChecked(True)
+        self.theme_group.blockSignals(False)
+        self._saved_theme = theme
+
+    @property
+    def theme(self) -> str:
+        return next(t for t, b in self.theme_buttons.items() if b.isChecked())
+
+    def _on_theme_toggled(self, button, checked: bool) -> None:
+        if not checked:
+            return
+        theme = self.theme
+        job = self.tasks.run(vault_settings.set_theme, self.data_dir, theme)
+        job.finished.connect(lambda prefs: self._on_theme_saved(prefs.theme))
+        job.failed.connect(self._on_theme_failed)
+
+    def _on_theme_saved(self, theme: str) -> None:
+        if self._closed:
+            return
+        self._saved_theme = theme
+        self.theme_changed.emit(theme)
+
+    def _on_theme_failed(self, exc: BaseException) -> None:
+        if self._closed:
+            return
+        self.error.error(describe(exc))
+        self._show_theme()
+
+    # ---- dialogs and lock ----------------------------------------------------------------------
+
+    def _open(self, dialog) -> None:
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
+        dialog.open()
+
+    def drop_vault_data(self) -> None:
+        """The vault is being locked: forget the trust list and close any dialog."""
+        self._closed = True
+        self.trust_model.set_entries([])
+        if self.dialog is not None:
+            self.dialog.close()

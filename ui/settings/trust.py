@@ -1,0 +1,132 @@
+"""The trust list: issuers the holder knows. A credential from an issuer not on it still
+verifies, with an "unknown issuer" warning; one from an issuer on it, without."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from vault.credentials.trust import TrustList
+
+from ..widgets import InlineMessage, button_row, page_subtitle, page_title
+from ..widgets.layout import primary
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+# ---- worker calls (each returns the list as it is afterwards) ------------------------------
+
+def load_entries(store) -> list[dict]:
+    return TrustList(store).entries()
+
+
+def add_issuer(store, did: str, name: str) -> list[dict]:
+    trust = TrustList(store)
+    trust.add(did, name)
+    return trust.entries()
+
+
+def remove_issuer(store, did: str) -> list[dict]:
+    trust = TrustList(store)
+    trust.remove(did)
+    return trust.entries()
+
+
+class TrustListModel(QAbstractTableModel):
+    NAME, DID, ADDED = range(3)
+    HEADERS = ("Name", "DID", "Added")
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.entries: list[dict] = []
+
+    def set_entries(self, entries: list[dict]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def row_of(self, did: str) -> int:
+        return next((i for i, e in enumerate(self.entries) if e["did"] == did), -1)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        entry, column = self.entries[index.row()], index.column()
+        if role == Qt.DisplayRole:
+            if column == self.NAME:
+                return entry["name"] or "(no name)"
+            if column == self.DID:
+                return entry["did"]
+            return (entry["added_at"] or "")[:10]
+        if role == Qt.ToolTipRole and column == self.DID:
+            return entry["did"]
+        if role == Qt.FontRole and column == self.DID:
+            return QFontDatabase.systemFont(QFontDatabase.FixedFont)
+        return None
+
+
+class AddIssuerDialog(QDialog):
+    """A DID and a name for it. ``submitted(did, name)``; the page adds it and answers
+    with ``done()`` or ``failed(message)``."""
+
+    submitted = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Trust an issuer")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(10)
+        layout.addWidget(page_title("Trust an issuer"))
+        layout.addWidget(page_subtitle(
+            "Add the DID of a school, employer or other issuer you know. Take it from a source "
+            "you trust (their website, a letter), not from a credential you were just sent."))
+        self.did = QLineEdit()
+        self.did.setObjectName("issuerDid")
+        self.did.setPlaceholderText("did:web:school.example or did:key:z6Mk…")
+        self.name = QLineEdit()
+        self.name.setObjectName("issuerName")
+        self.name.setPlaceholderText("e.g. Riverside Community College")
+        self.name.setMaxLength(120)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.addRow("DID", self.did)
+        form.addRow("Name", self.name)
+        layout.addLayout(form)
+        self.error = InlineMessage()
+        layout.addWidget(self.error)
+        self.cancel_button = QPushButton("Cancel")
+        self.add_button = primary(QPushButton("Add to trust list"))
+        layout.addLayout(button_row(self.cancel_button, self.add_button))
+        self.did.textChanged.connect(self._update)
+        self.did.textEdited.connect(lambda _: self.error.clear())
+        self.add_button.clicked.connect(self.submit)
+        self.name.returnPressed.connect(self.submit)
+        self.cancel_button.clicked.connect(self.reject)
+        self._update()
+
+    def _update(self) -> None:
+        self.add_button.setEnabled(self.did.text().strip().startswith("did:"))
+
+    def submit(self) -> None:
+        if self.add_button.isEnabled():
+            self.add_button.setEnabled(False)
+            self.submitted.emit(self.did.text().strip(), self.name.text().strip())
+
+    def failed(self, message: str) -> None:
+        self.error.error(message)
+        self._update()
+        self.did.setFocus()

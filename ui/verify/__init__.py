@@ -1,0 +1,5 @@
+"""The Verify page: an employer checks a presentation: images, parts, files, text, camera."""
+
+from .page import VerifyPage
+
+__all__ = ["VerifyPage"]

@@ -1,0 +1,61 @@
+"""What the Verify page runs on the TaskRunner: read a presentation from what the employer
+was handed (images, a folder of parts, a file, text, a camera frame), verify it, draw the
+request code. Plain functions over core objects; no widgets."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QImage
+
+from vault.presentations.request import KIND as REQUEST_KIND
+from vault.presentations.request import PresentationRequest, RequestError
+from vault.presentations.verify import PresentationVerdict
+from vault.qr import Decoded, scan
+
+from ..present.jobs import pil_image
+from ..present.qr import qr_image
+
+
+@dataclass
+class Outcome:
+    verdict: PresentationVerdict
+    kind: str                 # what was read: vp-json, vp-jwt, sd-jwt…
+    seconds: float            # reading + verifying
+    domain: str = ""          # the verifier's domain it was checked for
+
+
+def read(source: Any) -> Decoded:
+    """A list of paths (files, folders), a QImage, or bytes (an image's or the text's)."""
+    if isinstance(source, QImage):
+        return scan.read_presentation(pil_image(source))
+    if isinstance(source, (bytes, bytearray)):
+        return scan.read_presentation(bytes(source))
+    return scan.read_presentation_files([Path(p) for p in source])
+
+
+def verify_decoded(service, decoded: Decoded, challenge: str, domain: str, started: float | None = None) -> Outcome:
+    started = time.perf_counter() if started is None else started
+    if decoded.kind == REQUEST_KIND:
+        raise RequestError("This is a verifier's request code (a challenge and a domain), not a presentation: "
+                           "the job seeker scans it, then shows you their presentation.")
+    verdict = service.verify(decoded.payload, challenge=challenge, domain=domain)
+    return Outcome(verdict, decoded.kind, time.perf_counter() - started, domain)
+
+
+def read_and_verify(service, source: Any, challenge: str, domain: str) -> Outcome:
+    started = time.perf_counter()
+    return verify_decoded(service, read(source), challenge, domain, started)
+
+
+def decode_frame(image: QImage) -> list[str]:
+    """The texts of the QR codes in one camera (or screen) frame; [] if none."""
+    return scan.read_image(pil_image(image))
+
+
+def request_code(request: PresentationRequest) -> tuple[list[str], list[QImage]]:
+    texts = request.qr_texts()
+    return texts, [qr_image(t) for t in texts]

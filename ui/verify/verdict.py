@@ -1,0 +1,181 @@
+"""A presentation's verdict, large and plain: valid or not and why, who presented it, and
+for each credential whether it holds and what it proves (the claims disclosed).
+
+Everything in a presentation comes from whoever made it: shown as escaped text only.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from vault.credentials.openbadges import flatten_claims
+
+from ..credentials.presentation import FORMAT_WORDS, WARNING_SHORT
+from ..present.jobs import short
+from ..present.summary import BAD, GOOD, MUTED, WARN, RichView
+from ..widgets import ElidedLabel
+
+FORMAT_WORDS_VP = {"di-vp": "W3C presentation (Data Integrity)", "jwt-vp": "presentation JWT",
+                   "sd-jwt-vc": "SD-JWT with key binding"}
+SKIP_CLAIMS = ("type", "@type")
+MAX_CLAIMS = 30
+
+
+def _proves(disclosed, subject: str | None) -> list[tuple[str, str]]:
+    """The claims, less their JSON-LD types and the subject's id (the holder, said above)."""
+    rows = []
+    for path, value in flatten_claims(disclosed):
+        head = path.split(".")[-1].split("[")[0]
+        if head in SKIP_CLAIMS or (path == "id" and value == subject):
+            continue
+        rows.append((path, short(value, 90)))
+    return rows
+
+
+def credential_html(c) -> str:
+    mark, color = ("✓", GOOD) if c.valid else ("✗", BAD)
+    issuer = c.issuer_name or c.issuer or "unknown issuer"
+    out = [f"<p style='margin:12px 0 2px 0; font-size:12pt'><b style='color:{color}'>{mark}</b> "
+           f"<b>{escape(c.title or 'Credential')}</b></p>",
+           f"<p style='color:{MUTED}; margin:0'>Issued by {escape(issuer)}"
+           + (f" · {escape(FORMAT_WORDS.get(c.format, c.format))}" if c.format else "") + "</p>"]
+    if c.valid:
+        out.append(f"<p style='color:{GOOD}; margin:3px 0 0 0'>Genuine: signed by its issuer, current, and "
+                   "the holder's own.</p>")
+    else:
+        out.append(f"<p style='color:{BAD}; margin:3px 0 0 0'>{escape(c.message)}</p>")
+    for warning in c.warnings:
+        code = getattr(warning.code, "value", str(warning.code))
+        text = WARNING_SHORT.get(code) or warning.message
+        out.append(f"<p style='color:{WARN}; margin:2px 0 0 0'>⚠ {escape(text)}</p>")
+    rows = _proves(c.disclosed, c.subject)
+    if rows:
+        out.append("<p style='margin:6px 0 2px 0'>What it proves:</p><table cellspacing=0 cellpadding=1>")
+        for path, value in rows[:MAX_CLAIMS]:
+            out.append(f"<tr><td style='color:{MUTED}; padding-right:10px'>{escape(path)}</td>"
+                       f"<td>{escape(value)}</td></tr>")
+        if len(rows) > MAX_CLAIMS:
+            out.append(f"<tr><td colspan=2 style='color:{MUTED}'>… and {len(rows) - MAX_CLAIMS} more</td></tr>")
+        out.append("</table>")
+    if c.revealed:
+        out.append(f"<p style='color:{MUTED}; margin:3px 0 0 0'>The holder chose to reveal: "
+                   f"{escape(', '.join(c.revealed))}</p>")
+    if c.key_bound:
+        out.append(f"<p style='color:{MUTED}; margin:2px 0 0 0'>Bound to the holder's key, for this request.</p>")
+    return "".join(out)
+
+
+def details_html(verdict) -> str:
+    out = []
+    for warning in verdict.warnings:
+        out.append(f"<p style='color:{WARN}; margin:0 0 4px 0'>⚠ {escape(warning.message)}</p>")
+    if verdict.credentials:
+        count = len(verdict.credentials)
+        out.append(f"<p style='color:{MUTED}; margin:0'>{count} credential{'s' if count != 1 else ''}:</p>")
+    for c in verdict.credentials:
+        out.append(credential_html(c))
+    return "".join(out)
+
+
+class VerdictView(QWidget):
+    """The banner (look good / bad / neutral) above the details."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.verdict = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.banner = QFrame()
+        self.banner.setObjectName("verdictHero")
+        banner = QVBoxLayout(self.banner)
+        banner.setContentsMargins(16, 12, 16, 12)
+        banner.setSpacing(4)
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        self.mark = QLabel()
+        self.mark.setObjectName("verdictMark")
+        top.addWidget(self.mark, 0, Qt.AlignTop)
+        titles = QVBoxLayout()
+        titles.setSpacing(3)
+        self.title = QLabel()
+        self.title.setObjectName("verdictHeadline")
+        self.title.setTextFormat(Qt.PlainText)
+        self.title.setWordWrap(True)
+        titles.addWidget(self.title)
+        self.text = QLabel()
+        self.text.setObjectName("verdictText")
+        self.text.setTextFormat(Qt.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        titles.addWidget(self.text)
+        self.holder = ElidedLabel()
+        self.holder.setObjectName("verdictHolder")
+        titles.addWidget(self.holder)
+        top.addLayout(titles, 1)
+        banner.addLayout(top)
+        self.banner.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        layout.addWidget(self.banner)
+        self.details = RichView()
+        self.details.setObjectName("verdictDetails")
+        layout.addWidget(self.details, 1)
+        layout.addStretch(0)     # takes the room when there are no details
+        self.clear()
+
+    def _look(self, look: str) -> None:
+        self.banner.setProperty("look", look)
+        for widget in (self.banner, self.mark, self.title):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def clear(self) -> None:
+        self.verdict = None
+        self.hide()
+
+    def show_verdict(self, verdict, domain: str = "") -> None:
+        self.verdict = verdict
+        if verdict.valid:
+            self.mark.setText("✓")
+            self.title.setText("Valid presentation")
+            self._look("good")
+            count = len(verdict.credentials)
+            what = f"{count} credential{'s' if count != 1 else ''}" if count else "no credentials"
+            self.text.setText(f"Genuine and made for your request: {what}, presented to {domain or 'you'} in "
+                              "answer to your challenge, every signature checked.")
+        else:
+            self.mark.setText("✗")
+            self.title.setText("Not valid")
+            self._look("bad")
+            self.text.setText(verdict.message)
+        if verdict.holder:
+            self.holder.setText(f"Presented by {verdict.holder}")
+            self.holder.show()
+        else:
+            self.holder.hide()
+        self.details.setHtml(details_html(verdict))
+        self.details.setVisible(bool(verdict.credentials or verdict.warnings))
+        self.show()
+
+    def show_unreadable(self, message: str) -> None:
+        """Nothing could be read: no verdict, but a clear reason and what to try."""
+        self.verdict = None
+        self.mark.setText("?")
+        self.title.setText("No presentation found")
+        self._look("neutral")
+        self.text.setText(message)
+        self.holder.hide()
+        self.details.clear()
+        self.details.hide()
+        self.show()
+
+    def plain_text(self) -> str:
+        """Everything shown, as text (for tests and accessibility)."""
+        parts = [self.title.text(), self.text.text()]
+        if not self.holder.isHidden():
+            parts.append(self.holder.text())
+        if not self.details.isHidden():
+            parts.append(self.details.toPlainText())
+        return "\n".join(parts)
