@@ -650,6 +650,10 @@ def build_parser() -> argparse.ArgumentParser:
     command(rp, "show", cmd_phrase_show, "print the recovery phrase (asks for the passphrase)")
     from .cli_chain import register as register_chain  # `vault chain ...`, `vault tx ...`
     register_chain(sub, command, common)
+    from .cli_wallet import register as register_wallet  # `vault wallet|stake|soulbound ...`
+    register_wallet(sub, command, common)
+    from .cli_gov import register as register_gov  # `vault gov ...`, `vault market ...`
+    register_gov(sub, command, common)
     return parser
 
 

@@ -184,14 +184,18 @@ class Chain:
 
         call = {k: v for k, v in tx.items() if k in ("from", "to", "data", "value") and v is not None}
         try:
-            estimated = self.w3.eth.estimate_gas(call)
+            # On the pending block: a transaction that moves votes is mined after the
+            # latest block and may have to write a new checkpoint slot there.
+            estimated = self.w3.eth.estimate_gas(call, "pending")
         except ChainError:
             raise
         except Exception as exc:
             if is_revert(exc):
                 raise revert_error(revert_data(exc)) from exc
             raise node_error(exc) from exc
-        return Estimate(estimated, int(estimated * 1.2) + 5_000)
+        # The margin covers what can change before mining: a fresh vote checkpoint costs
+        # ~22k gas (a new storage slot) per account whose votes move.
+        return Estimate(estimated, int(estimated * 1.2) + 50_000)
 
     # ---- sending
 

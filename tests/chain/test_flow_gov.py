@@ -1,0 +1,172 @@
+"""Governance end to end on the embedded chain and anvil: two holders delegate, one
+proposes a treasury grant, both vote (one by an offline signature the other relays), the
+proposal is queued and executed and the grant arrives. Every error path names its cause."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.chain.conftest import USER_ADDRESS
+from vault.chain.contracts import BTK
+from vault.chain.governance import (Governance, export_vote_qr, load_vote, read_vote_source, recover_vote_signer,
+                                    sign_vote, with_gas_margin)
+from vault.errors import ChainError
+
+RECIPIENT = "0x00000000000000000000000000000000000A11cE"
+GRANT = 1_234 * BTK
+
+
+def send(service, request):
+    return service.send(service.preview(with_gas_margin(service.chain, request)))
+
+
+@pytest.fixture
+def holders(chain, service, user):
+    """(first, second): the user's first account keeps 2.5M BTK, a second vault account
+    gets 2.5M BTK and 10 ETH; together 5 % of the supply (quorum: 4 %)."""
+    second = user.add_account("second").address
+    send(service, service.btk_transfer(USER_ADDRESS, second, 2_500_000 * BTK))
+    send(service, service.eth_transfer(USER_ADDRESS, second, 10 * BTK))
+    return USER_ADDRESS, second
+
+
+def test_power_warns_until_delegated(chain, service, holders):
+    gov = Governance(chain)
+    first, second = holders
+    power = gov.power(first)
+    assert power["balance"] == "2500000" and power["votes"] == "0" and power["delegate"] is None
+    assert "no voting power" in power["warning"] and "vault gov delegate --to self" in power["warning"]
+    assert power["can_self_delegate"]
+    send(service, gov.delegate_request(service, first, first))
+    power = gov.power(first)
+    assert power["votes"] == "2500000" and power["self_delegated"] and power["warning"] is None
+    # delegating to another address moves the power there
+    send(service, gov.delegate_request(service, second, first))
+    assert gov.power(first)["votes"] == "5000000"
+    assert gov.power(second)["delegate"] == first and gov.power(second)["warning"] is None
+
+
+def test_treasury_grant_with_a_relayed_offline_vote(chain, service, holders, tmp_path):
+    gov = Governance(chain)
+    first, second = holders
+    token = chain.contracts.token
+    for holder in holders:
+        send(service, gov.delegate_request(service, holder, holder))
+    chain.advance(1)
+
+    call = gov.call_grant(RECIPIENT, GRANT)
+    record = send(service, gov.propose_request(service, first, [call], "Grant 1,234 BTK to Alice\n\nFor the course."))
+    created = next(e for e in record.events if e["event"] == "ProposalCreated")
+    pid = int(created["args"]["proposalId"])
+
+    listed = gov.proposals(first)
+    assert [p["proposal_id"] for p in listed] == [str(pid)]
+    p = listed[0]
+    assert p["state"] == "pending" and p["title"] == "Grant 1,234 BTK to Alice"
+    assert p["quorum_counts"] == ["for", "abstain"] and p["my_vote"]["voted"] is False
+    assert p["time_left"]["until"] == "voting starts" and p["time_left"]["blocks"] >= 1
+
+    with pytest.raises(ChainError) as err:  # voting before the period
+        gov.vote_request(service, first, pid, "for")
+    assert err.value.reason == "voting-not-open" and "has not started" in str(err.value)
+
+    # the second holder signs offline (no connection needed: domain and nonce are given)
+    domain = gov.domain()
+    vote = sign_vote(user_key(service, second), chain_id=domain["chain_id"], governor=domain["governor"],
+                     proposal_id=pid, support="for", nonce=gov.vote_nonce(second), reason="good use of funds")
+    assert recover_vote_signer(vote) == second
+    path = tmp_path / "vote.json"
+    path.write_text(json.dumps(vote))
+    qr = export_vote_qr(vote, tmp_path / "vote.png")
+    assert read_vote_source(qr[0]) == vote  # the QR transport carries it exactly
+
+    chain.advance(2)
+    assert gov.state(pid) == "active"
+    send(service, gov.vote_request(service, first, pid, "for", "ship it"))
+    with pytest.raises(ChainError) as err:  # voting twice
+        gov.vote_request(service, first, pid, "against")
+    assert err.value.reason == "already-voted"
+
+    # relayed by the first holder, who pays the gas
+    record = send(service, gov.relay_request(service, first, read_vote_source(path)))
+    cast = [e for e in record.events if e["event"] == "VoteCastWithParams" or e["event"] == "VoteCast"]
+    assert cast and cast[0]["args"]["voter"] == second
+    with pytest.raises(ChainError) as err:  # the same signature again
+        gov.relay_request(service, first, load_vote(path.read_bytes()))
+    assert err.value.reason == "already-voted"
+
+    p = gov.proposal(pid, second)
+    assert p["votes"]["for"] == "5000000" and p["quorum_reached"] and p["my_vote"]["voted"]
+    assert p["my_vote"]["support"] == "for"
+    assert gov.power(second)["proposals"][0]["votes"] == "2500000"
+
+    with pytest.raises(ChainError) as err:  # queueing while voting is open
+        gov.queue_request(service, first, pid)
+    assert err.value.reason == "not-queueable"
+    with pytest.raises(ChainError) as err:  # executing early
+        gov.execute_request(service, first, pid)
+    assert err.value.reason == "not-queued"
+
+    chain.advance(p["deadline"] - chain.block_number + 1)
+    assert gov.state(pid) == "succeeded"
+    with pytest.raises(ChainError) as err:  # voting after the period
+        gov.vote_request(service, second, pid, "against")
+    assert err.value.reason == "voting-closed"
+
+    send(service, gov.queue_request(service, second, pid))
+    p = gov.proposal(pid)
+    assert p["state"] == "queued" and p["eta"] and p["time_left"]["until"] == "executable"
+    with pytest.raises(ChainError) as err:  # the timelock delay is not over
+        gov.execute_request(service, first, pid)
+    assert err.value.reason == "too-early" and "in " in str(err.value)
+
+    chain.advance(1, 61)
+    before = token.functions.balanceOf(chain.contracts.timelock.address).call()
+    send(service, gov.execute_request(service, second, pid))  # anyone may execute
+    assert gov.state(pid) == "executed"
+    assert token.functions.balanceOf(RECIPIENT).call() == GRANT
+    assert token.functions.balanceOf(chain.contracts.timelock.address).call() == before - GRANT
+    with pytest.raises(ChainError) as err:
+        gov.execute_request(service, first, pid)
+    assert err.value.reason == "already-executed"
+
+
+def test_templates_and_signed_vote_checks(chain, service, holders):
+    gov = Governance(chain)
+    first, second = holders
+    fee = gov.call_market_fee(300)
+    assert fee.target == chain.contracts.marketplace.address and "300 bps" in fee.summary
+    assert gov.call_reward_rate(2 * BTK).target == chain.contracts.staking.address
+    assert "validator 1" in gov.call_slash(1, 500).summary
+    assert gov.call_raw(RECIPIENT, b"\x01\x02").calldata == b"\x01\x02"
+    with pytest.raises(ChainError) as err:  # no delegated votes: below the proposal threshold
+        gov.propose_request(service, first, [fee], "Raise the fee")
+    assert err.value.reason == "below-threshold"
+
+    send(service, gov.delegate_request(service, first, first))
+    chain.advance(1)
+    record = send(service, gov.propose_request(service, first, [fee], "Raise the fee"))
+    pid = int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
+    chain.advance(2)
+    domain = gov.domain()
+    vote = sign_vote(user_key(service, second), chain_id=domain["chain_id"], governor=domain["governor"],
+                     proposal_id=pid, support="against", nonce=5)
+    with pytest.raises(ChainError) as err:
+        gov.relay_request(service, first, vote)
+    assert err.value.reason == "stale-signature"
+    tampered = dict(vote, support=1, nonce=0)
+    with pytest.raises(ChainError) as err:
+        gov.relay_request(service, first, tampered)
+    assert err.value.reason == "invalid-signature"
+    with pytest.raises(ChainError) as err:
+        gov.relay_request(service, first, dict(vote, chain_id=1))
+    assert err.value.reason == "wrong-network"
+    with pytest.raises(ChainError) as err:
+        gov.proposal(12345)
+    assert err.value.reason == "unknown-proposal"
+
+
+def user_key(service, address):
+    return service._keys(address)

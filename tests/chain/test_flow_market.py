@@ -1,0 +1,188 @@
+"""The marketplace end to end (embedded chain and anvil): a client posts, the talent
+accepts, the client funds (approve + fund, or one permit transaction) and releases; the
+fee reaches the treasury. Plus refund, cancel, history, and the CLI (embedded)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.chain.conftest import USER_ADDRESS
+from vault.chain.contracts import BTK
+from vault.chain.governance import with_gas_margin
+from vault.chain.marketplace import Market
+from vault.errors import ChainError
+
+CONNECTOR = "0x000000000000000000000000000000000000c0DE"
+
+
+def send(service, request):
+    return service.send(service.preview(with_gas_margin(service.chain, request)))
+
+
+@pytest.fixture
+def talent(chain, service, user):
+    address = user.add_account("talent").address
+    send(service, service.eth_transfer(USER_ADDRESS, address, 5 * BTK))
+    return address
+
+
+def post(market, service, **kw):
+    record = send(service, market.post_request(service, USER_ADDRESS, **kw))
+    return int(next(e for e in record.events if e["event"] == "GigPosted")["args"]["gigId"])
+
+
+def test_post_fund_release_pays_fee_and_referral(chain, service, talent):
+    market = Market(chain)
+    token = chain.contracts.token
+    treasury = chain.contracts.timelock.address
+    gid = post(market, service, kind="gig", price=1_000 * BTK, details="Grade 30 essays",
+               connector=CONNECTOR, referral_bps=500)
+    gig = market.gig(gid)
+    assert gig["status"] == "open" and gig["price"] == "1000" and gig["client"] == USER_ADDRESS
+    assert any(g["id"] == gid for g in market.gigs(status="open"))
+
+    with pytest.raises(ChainError) as err:
+        market.accept_request(service, USER_ADDRESS, gid)
+    assert err.value.reason == "client-cannot-accept"
+    with pytest.raises(ChainError) as err:  # funding before anyone accepted
+        market.fund_requests(service, USER_ADDRESS, gid)
+    assert err.value.reason == "gig-open"
+    send(service, market.accept_request(service, talent, gid))
+    assert market.gig(gid)["status"] == "accepted" and market.gig(gid)["fee_bps"] == 250
+
+    requests = market.fund_requests(service, USER_ADDRESS, gid)
+    assert [r.kind for r in requests] == ["btk-approve", "market-fund"]
+    for request in requests:
+        send(service, request)
+    assert market.gig(gid)["status"] == "funded"
+
+    b = market.release_breakdown(gid)
+    assert (b["fee"], b["referral"], b["talent_amount"]) == ("25", "50", "925") and b["treasury"] == treasury
+    before = {a: token.functions.balanceOf(a).call() for a in (treasury, CONNECTOR, talent)}
+    with pytest.raises(ChainError) as err:
+        market.release_request(service, talent, gid)
+    assert err.value.reason == "not-client"
+    send(service, market.release_request(service, USER_ADDRESS, gid))
+    after = {a: token.functions.balanceOf(a).call() for a in (treasury, CONNECTOR, talent)}
+    assert after[treasury] - before[treasury] == 25 * BTK
+    assert after[CONNECTOR] - before[CONNECTOR] == 50 * BTK
+    assert after[talent] - before[talent] == 925 * BTK
+    with pytest.raises(ChainError) as err:  # releasing twice
+        market.release_request(service, USER_ADDRESS, gid)
+    assert err.value.reason == "already-released" and "already released" in str(err.value)
+
+    mine = market.mine(talent)
+    assert [(g["id"], g["roles"]) for g in mine] == [(gid, ["talent"])]
+    assert (gid, ["client"]) in [(g["id"], g["roles"]) for g in market.mine(USER_ADDRESS)]
+
+
+def test_permit_refund_and_cancel(chain, service, talent, user):
+    market = Market(chain)
+    token = chain.contracts.token
+    gid = post(market, service, kind="mentoring", price=40 * BTK, details="One hour of Solidity",
+               delivery_window=3600)
+    send(service, market.accept_request(service, talent, gid))
+    send(service, market.fund_with_permit_request(service, USER_ADDRESS, gid, user.eth_private_key(USER_ADDRESS)))
+    assert market.gig(gid)["status"] == "funded"
+    with pytest.raises(ChainError) as err:  # the client before the delivery window is over
+        market.refund_request(service, USER_ADDRESS, gid)
+    assert err.value.reason == "refund-not-yet"
+    balance = token.functions.balanceOf(USER_ADDRESS).call()
+    send(service, market.refund_request(service, talent, gid))  # the talent at any time
+    assert market.gig(gid)["status"] == "refunded"
+    assert token.functions.balanceOf(USER_ADDRESS).call() == balance + 40 * BTK
+    with pytest.raises(ChainError) as err:
+        market.refund_request(service, talent, gid)
+    assert err.value.reason == "already-refunded"
+
+    other = post(market, service, kind="gig", price=5 * BTK, details="Proofread")
+    send(service, market.cancel_request(service, USER_ADDRESS, other))
+    assert market.gig(other)["status"] == "cancelled"
+    with pytest.raises(ChainError) as err:
+        market.accept_request(service, talent, other)
+    assert err.value.reason == "gig-cancelled"
+    with pytest.raises(ChainError) as err:
+        market.gig(999)
+    assert err.value.reason == "unknown-gig"
+
+
+# ---- the command line (embedded) -------------------------------------------------------
+
+@pytest.fixture
+def vault(tmp_path, capsys, monkeypatch, embedded_template):
+    import json
+
+    from tests.chain.conftest import PASSPHRASE, USER_PHRASE, copy_embedded
+    from vault.cli import main
+
+    monkeypatch.delenv("BLOCKTRACK_VAULT_PASSPHRASE", raising=False)
+    monkeypatch.delenv("BLOCKTRACK_VAULT_HOME", raising=False)
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n")
+    data = tmp_path / "data"
+    copy_embedded(embedded_template, data)
+    phrase = tmp_path / "phrase"
+    phrase.write_text(USER_PHRASE)
+
+    def run(*args, json_out=True):
+        argv = ["--data-dir", str(data), "--passphrase-file", str(pw)] + list(args) + (["--json"] if json_out else [])
+        code = main(argv)
+        out, err = capsys.readouterr()
+        return code, (json.loads(out) if json_out and out.strip() else out), err
+
+    assert run("restore", "--recovery-phrase-file", str(phrase), "--kdf-seconds", "0")[0] == 0
+    run.tmp = tmp_path
+    return run
+
+
+def test_cli_market_and_gov(vault, monkeypatch):
+    code, gigs, _ = vault("market", "list")
+    assert code == 0 and isinstance(gigs, list) and len(gigs) == 3 and gigs[0]["status"] == "open"
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, out, err = vault("market", "post", "--price", "12.5", "--details", "Logo")
+    assert code == 2 and "--yes" in err and "What:" not in str(out)
+    code, out, err = vault("market", "post", "--price", "12.5", "--details", "Logo", "--yes")
+    assert code == 0, err
+    assert out["transactions"][0]["status"] == "success"
+    code, mine, _ = vault("market", "mine")
+    assert [(g["price"], g["roles"]) for g in mine] == [("12.5", ["client"])]
+    code, out, err = vault("market", "release", str(mine[0]["id"]), "--yes")
+    assert code == 1 and "cannot be released" in err
+
+    code, power, err = vault("gov", "power")
+    assert code == 0 and power[0]["votes"] == "0" and "no voting power" in err
+    code, out, err = vault("gov", "delegate", "--yes")
+    assert code == 0, err
+    code, power, err = vault("gov", "power")
+    assert power[0]["votes"] == "5000000" and not err
+    code, out, err = vault("gov", "propose", "--template", "market-fee", "--bps", "300",
+                           "--description", "Fee 3 %", "--yes")
+    assert code == 1 and "Delegate first (and wait one block)" in err
+    assert vault("chain", "advance", "--blocks", "1")[0] == 0
+    code, out, err = vault("gov", "propose", "--template", "market-fee", "--bps", "300",
+                           "--description", "Fee 3 %", "--yes")
+    assert code == 0, err
+    code, rows, _ = vault("gov", "proposals")
+    assert isinstance(rows, list) and rows[0]["state"] == "pending" and rows[0]["title"] == "Fee 3 %"
+    pid = rows[0]["proposal_id"]
+    code, out, err = vault("gov", "vote", pid, "for", "--yes")
+    assert code == 1 and "has not started" in err
+    assert vault("chain", "advance", "--blocks", "2")[0] == 0
+    vote_file = vault.tmp / "vote.json"
+    code, signed, err = vault("gov", "sign-vote", pid, "for", "--out", str(vote_file))
+    assert code == 0, err
+    assert signed["voter"] == USER_ADDRESS and vote_file.exists()
+    code, out, err = vault("gov", "relay", str(vote_file), "--yes")
+    assert code == 0, err
+    code, shown, _ = vault("gov", "show", pid)
+    assert shown["my_vote"]["voted"] and shown["votes"]["for"] == "5000000" and shown["quorum_reached"]
+    code, out, err = vault("gov", "vote", pid, "against", "--yes")
+    assert code == 1 and "already voted" in err
+    code, out, err = vault("gov", "execute", pid, "--yes")
+    assert code == 1 and "queue it first" in err
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)  # a person: the preview, then a question
+    monkeypatch.setattr("builtins.input", lambda prompt: "n")
+    code, out, err = vault("gov", "delegate", "--to", CONNECTOR, json_out=False)
+    assert code == 1 and "What:     Delegate your BTK voting power to " + CONNECTOR in err and "Not sent." in out
+    code, text, _ = vault("gov", "proposals", json_out=False)
+    assert "active" in text and "quorum" in text

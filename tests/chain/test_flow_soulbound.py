@@ -1,0 +1,147 @@
+"""Soulbound credentials: an issuer anchors a credential to a holder, the holder's vault
+finds and imports it, a verifier sees it anchored, the issuer revokes it, the verifier
+sees it revoked; a non-issuer is refused with the cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
+from vault.chain import soulbound
+from vault.chain.transactions import TxService
+from vault.credentials.repository import CredentialRepository
+from vault.did import did_pkh
+from vault.errors import ChainError
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interop"
+CREDENTIAL = FIXTURES / "jwt-vc" / "valid-01-eddsa.jwt"
+OTHER = FIXTURES / "di-eddsa-rdfc-2022" / "valid-01-open-badge.json"
+
+
+@pytest.fixture
+def issuer(backend, chain, user):
+    """(address, TxService signing as the issuer) for the backend's issuer account."""
+    from eth_account import Account
+
+    from vault.chain.embedded import dev_key
+
+    key = dev_key("issuer") if backend == "embedded" else ANVIL_KEY_0
+    address = Account.from_key(key).address
+    return address, TxService(chain, user.store, lambda _address: key)
+
+
+def test_hash_and_data_uri():
+    original = CREDENTIAL.read_bytes()
+    assert soulbound.credential_hash(original) == __import__("eth_utils").keccak(original)
+    uri = soulbound.data_uri(original)
+    assert uri.startswith("data:application/vc+jwt;base64,")
+    assert soulbound.decode_data_uri(uri) == original
+    assert soulbound.decode_data_uri("data:text/plain,a%20b") == b"a b"
+    assert soulbound.decode_data_uri("https://example.org/c") is None
+
+
+def test_anchor_verify_revoke(chain, user, service, issuer):
+    address, issuer_service = issuer
+    original = CREDENTIAL.read_bytes()
+    assert soulbound.anchor_status(chain, original) == "not-anchored"
+
+    requests = soulbound.issue_requests(issuer_service, address, did_pkh.from_address(USER_ADDRESS), original)
+    kinds = [r.kind for r in requests]
+    assert kinds[-1] == "soulbound-issue" and set(kinds[:-1]) <= {"btk-approve"}
+    from vault.chain.staking import send_all
+
+    records = send_all(issuer_service, requests)
+    issued = [e for e in records[-1].events if e["event"] == "CredentialIssued"]
+    assert issued and issued[0]["args"]["holder"] == USER_ADDRESS
+    token_id = int(issued[0]["args"]["tokenId"])
+
+    # The verifier.
+    assert soulbound.anchor_status(chain, original) == "anchored"
+    assert soulbound.anchor_sentence("anchored") == "anchored on chain, not revoked"
+    assert soulbound.anchor_status(chain, original + b" ") == "not-anchored"  # exact bytes only
+    with pytest.raises(ChainError) as info:
+        soulbound.issue_requests(issuer_service, address, USER_ADDRESS, original)
+    assert info.value.reason == "already-anchored"
+
+    # The holder's vault finds the token and imports the credential it carries.
+    view = soulbound.sync(chain, user)
+    assert [t["token_id"] for t in view["tokens"]] == [token_id]
+    token = view["tokens"][0]
+    assert token["imported"] and token["import_error"] is None and token["issuer"] == address
+    repo = CredentialRepository(user.store)
+    assert repo.original(token["credential_id"]) == original
+    assert view["credentials"] == [{"id": token["credential_id"], "title": repo.get(token["credential_id"]).title,
+                                    "status": "anchored", "token_id": token_id}]
+    # A second scan imports nothing new.
+    assert not soulbound.sync(chain, user)["tokens"][0]["imported"]
+
+    # Only its issuer may revoke it.
+    with pytest.raises(ChainError) as info:
+        soulbound.revoke_request(service, USER_ADDRESS, original=original)
+    assert info.value.reason == "not-credential-issuer"
+    issuer_service.send(issuer_service.preview(soulbound.revoke_request(issuer_service, address, original=original)))
+    assert soulbound.anchor_status(chain, original) == "revoked"
+    assert soulbound.anchor_sentence("revoked") == "revoked on chain"
+    view = soulbound.sync(chain, user)
+    assert view["tokens"][0]["revoked"] and view["credentials"][0]["status"] == "revoked"
+    with pytest.raises(ChainError) as info:
+        soulbound.revoke_request(issuer_service, address, token_id=token_id)
+    assert info.value.reason == "already-revoked"
+
+
+def test_non_issuer_is_refused_with_the_cause(chain, service):
+    original = OTHER.read_bytes()
+    with pytest.raises(ChainError) as info:
+        soulbound.issue_requests(service, USER_ADDRESS, USER_ADDRESS, original)
+    assert info.value.reason == "not-issuer" and "issuer role" in str(info.value)
+    # Past the vault's own check, the contract refuses too, and the reason is decoded.
+    sbt = chain.contracts.soulbound
+    request = service.contract_call("soulbound-issue", sbt, "issue",
+                                    [USER_ADDRESS, soulbound.credential_hash(original), ""], USER_ADDRESS)
+    with pytest.raises(ChainError) as info:
+        service.preview(request)
+    assert info.value.reason == "reverted" and "lacks the role" in str(info.value)
+
+
+def test_could_not_check_is_said_plainly():
+    def unreachable():
+        raise ChainError("node-unreachable", "Cannot reach the node at http://127.0.0.1:9.")
+
+    status, sentence = soulbound.try_anchor_status(unreachable, b"x")
+    assert status is None and sentence.startswith("could not check the chain") and "Cannot reach" in sentence
+
+
+# ---- command line (embedded chain) ------------------------------------------------------
+
+from tests.chain.test_chain_cli import run, vault  # noqa: E402,F401 - the CLI fixtures
+
+
+def test_cli_issue_refused_status_and_scan(vault):
+    code, out, err = vault("soulbound", "issue", "--holder", USER_ADDRESS, "--file", str(CREDENTIAL), "--yes")
+    assert code == 1 and "does not hold the issuer role" in err
+    code, out, _ = vault("soulbound", "status", "--file", str(CREDENTIAL), passphrase=False)
+    assert code == 0 and out["status"] == "not-anchored" and out["message"] == "not anchored on chain"
+    code, view, _ = vault("soulbound", "status")
+    assert code == 0 and view == {"tokens": [], "credentials": []}
+
+    # The demo issuer anchors the credential, carried in its token URI, to the vault's account.
+    from vault.chain import client
+    from vault.chain.embedded import dev_key
+
+    original = CREDENTIAL.read_bytes()
+    with client.connect(None, vault.data) as chain:
+        sbt, token = chain.contracts.soulbound, chain.contracts.token
+        chain.transact(dev_key("issuer"), {"to": token.address, "data": token.encode_abi(
+            "approve", [sbt.address, sbt.functions.issuanceFee().call()])})
+        chain.transact(dev_key("issuer"), {"to": sbt.address, "data": sbt.encode_abi(
+            "issue", [USER_ADDRESS, soulbound.credential_hash(original), soulbound.data_uri(original)])})
+    code, view, _ = vault("soulbound", "status")
+    assert view["tokens"][0]["imported"] and view["credentials"][0]["status"] == "anchored"
+    code, text, _ = vault("soulbound", "status", json_out=False)
+    assert "anchored on chain, not revoked" in text and "anchored: 1, revoked: 0" in text
+    code, out, _ = vault("soulbound", "status", "--credential", view["credentials"][0]["id"][:12])
+    assert out["status"] == "anchored" and out["message"] == "anchored on chain, not revoked"
+    code, out, err = vault("soulbound", "revoke", "--credential", view["credentials"][0]["id"], "--yes")
+    assert code == 1 and "did not issue credential token 1" in err

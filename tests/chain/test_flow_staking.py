@@ -1,0 +1,127 @@
+"""Staking: a learner receives BTK, stakes with a validator, earns and claims rewards,
+and unstakes through the cooldown; each error names its cause."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.chain.conftest import USER_ADDRESS
+from vault.chain import staking, wallet
+from vault.chain.contracts import BTK
+from vault.errors import ChainError
+
+
+def _send(service, request):
+    return service.send(service.preview(request))
+
+
+def test_validators(chain):
+    rows = staking.validators(chain)
+    assert len(rows) == 2
+    first = rows[0]
+    assert set(first) == {"id", "operator", "name", "commission_bps", "commission", "slashed", "total_delegated",
+                          "total_unbonding"}
+    assert first["id"] == 0 and first["commission_bps"] == 500 and first["commission"] == "5 %"
+    assert first["slashed"] is False and first["total_delegated"] == "0"
+
+
+def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
+    learner = user.add_account("learner").address
+    _send(service, wallet.send_request(service, USER_ADDRESS, learner, 2000 * BTK))
+    _send(service, wallet.send_request(service, USER_ADDRESS, learner, BTK, "ETH"))
+    assert wallet.balance(chain, learner)["tier"] == "premium"
+
+    with pytest.raises(ChainError) as info:
+        staking.stake_requests(service, learner, 0, 3000 * BTK)
+    assert info.value.reason == "insufficient-btk" and "holds 2,000 BTK" in str(info.value)
+    with pytest.raises(ChainError) as info:
+        staking.stake_requests(service, learner, 7, BTK)
+    assert info.value.reason == "unknown-validator"
+
+    requests = staking.stake_requests(service, learner, 0, 1500 * BTK)
+    assert [r.kind for r in requests] == ["btk-approve", "stake"]
+    records = staking.send_all(service, requests)
+    assert [r.status for r in records] == ["success", "success"]
+    state = staking.status(chain, learner)
+    assert state["staked"] == "1500" and state["validator"] == 0 and state["cooldown"] is None
+    assert staking.validators(chain)[0]["total_delegated"] == "1500"
+    bal = wallet.balance(chain, learner)
+    assert bal["BTK"] == "500" and bal["staked"] == "1500" and bal["tier"] == "premium"
+    with pytest.raises(ChainError) as info:
+        staking.stake_requests(service, learner, 1, BTK)
+    assert info.value.reason == "already-delegated"
+
+    chain.advance(blocks=5)
+    pending = int(wallet.parse_amount(staking.status(chain, learner)["pending_rewards"]))
+    assert pending > 0
+    before = chain.btk_balance(learner)
+    record = _send(service, staking.claim_request(service, learner))
+    assert any(e["event"] == "RewardsClaimed" for e in record.events)
+    assert chain.btk_balance(learner) >= before + pending
+    with pytest.raises(ChainError) as info:
+        staking.withdraw_request(service, learner)
+    assert info.value.reason == "no-unstake-request"
+
+    with pytest.raises(ChainError) as info:
+        staking.unstake_request(service, learner, 2000 * BTK)
+    assert info.value.reason == "insufficient-stake"
+    record = _send(service, staking.unstake_request(service, learner, 1500 * BTK))
+    state = staking.status(chain, learner)
+    cooldown = state["cooldown"]
+    assert state["staked"] == "0" and cooldown["amount"] == "1500" and not cooldown["ready"]
+    assert cooldown["ready_at_block"] == record.block + state["cooldown_blocks"]
+    assert wallet.balance(chain, learner)["staked"] == "1500"  # still the learner's while cooling down
+    lines = "\n".join(staking.status_lines(state))
+    assert f"ready at block {cooldown['ready_at_block']}" in lines
+
+    with pytest.raises(ChainError) as info:
+        staking.withdraw_request(service, learner)
+    assert info.value.reason == "cooldown-not-over"
+    assert f"from block {cooldown['ready_at_block']} on" in str(info.value)
+    # The contract says the same when asked directly.
+    pool = chain.contracts.staking
+    with pytest.raises(ChainError, match="cooldown is not over"):
+        service.preview(service.contract_call("withdraw", pool, "withdraw", [], learner))
+
+    chain.advance(blocks=cooldown["blocks_left"])
+    assert staking.status(chain, learner)["cooldown"]["ready"]
+    held = chain.btk_balance(learner)
+    _send(service, staking.withdraw_request(service, learner))
+    assert chain.btk_balance(learner) == held + 1500 * BTK
+    assert staking.status(chain, learner)["cooldown"] is None
+
+
+# ---- command line (embedded chain) ------------------------------------------------------
+
+from tests.chain.test_chain_cli import run, vault  # noqa: E402,F401 - the CLI fixtures
+
+
+def test_cli_stake_through_the_cooldown(vault, monkeypatch):
+    code, rows, _ = vault("stake", "validators", passphrase=False)
+    assert code == 0 and [v["id"] for v in rows] == [0, 1] and rows[1]["commission"] == "10 %"
+    code, out, err = vault("stake", "stake", "--validator", "1", "--amount", "2500", "--yes")
+    assert code == 0, err
+    assert [t["kind"] for t in out["transactions"]] == ["btk-approve", "stake"]
+    code, state, _ = vault("stake", "status")
+    assert state["staked"] == "2500" and state["validator"] == 1
+    code, bal, _ = vault("wallet", "balance")
+    assert bal["staked"] == "2500" and bal["BTK"] == "4997500"
+    vault("chain", "advance", "--blocks", "3")
+    code, out, err = vault("stake", "claim", "--yes")
+    assert code == 0, err
+    code, out, err = vault("stake", "unstake", "--amount", "2500", "--yes")
+    assert code == 0, err
+    code, state, _ = vault("stake", "status")
+    assert state["cooldown"]["amount"] == "2500" and state["cooldown"]["blocks_left"] > 0
+    code, text, _ = vault("stake", "status", json_out=False)
+    assert f"ready at block {state['cooldown']['ready_at_block']}" in text
+    code, out, err = vault("stake", "withdraw", "--yes")
+    assert code == 1 and "cooldown is not over" in err
+    vault("chain", "advance", "--blocks", str(state["cooldown"]["blocks_left"]))
+    code, out, err = vault("stake", "withdraw", "--yes")
+    assert code == 0, err
+    code, out, err = vault("stake", "stake", "--validator", "9", "--amount", "1", "--yes")
+    assert code == 1 and "no validator 9" in err
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, out, err = vault("stake", "stake", "--validator", "0", "--amount", "1", json_out=False)
+    assert code == 2 and "add --yes" in err and "Step 1 of 2" in err

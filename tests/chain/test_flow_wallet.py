@@ -1,0 +1,120 @@
+"""Wallet: balances, sends to addresses and did:pkh, tips, readable history, tiers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.chain.conftest import USER_ADDRESS
+from vault.chain import wallet
+from vault.chain.contracts import BTK
+from vault.did import did_pkh
+from vault.errors import ChainError
+
+DEAD = "0x000000000000000000000000000000000000dEaD"
+
+
+def test_amounts_are_exact_decimals():
+    assert wallet.parse_amount("12.5") == 12_500_000_000_000_000_000
+    assert wallet.parse_amount("0.000000000000000001") == 1
+    assert wallet.parse_amount("1,000") == 1000 * BTK
+    assert wallet.format_amount(wallet.parse_amount("123456789.123456789123456789")) == "123456789.123456789123456789"
+    assert wallet.format_amount(0) == "0" and wallet.format_amount(5 * BTK) == "5"
+    for bad, why in (("0.0000000000000000001", "more than 18 decimals"), ("abc", "not an amount"),
+                     ("-1", "more than zero"), ("0", "more than zero"), ("NaN", "not an amount")):
+        with pytest.raises(ChainError, match=why):
+            wallet.parse_amount(bad)
+    assert Decimal(wallet.format_amount(10**18 + 1)) == Decimal("1.000000000000000001")
+
+
+def test_tiers():
+    assert wallet.tier(0) == "basic"
+    assert wallet.tier(1000 * BTK - 1) == "basic"
+    assert wallet.tier(1000 * BTK) == "premium"
+    assert wallet.tier(10_000 * BTK - 1) == "premium"
+    assert wallet.tier(10_000 * BTK) == "patron"
+
+
+def test_recipients():
+    assert wallet.resolve_recipient(DEAD.lower()) == DEAD
+    assert wallet.resolve_recipient(did_pkh.from_address(DEAD)) == DEAD
+    assert wallet.resolve_recipient(did_pkh.from_address(DEAD, 4346955), 4346955) == DEAD
+    with pytest.raises(ChainError, match="chain 5"):
+        wallet.resolve_recipient(did_pkh.from_address(DEAD, 5), 4346955)
+    with pytest.raises(ChainError, match="not an Ethereum address"):
+        wallet.resolve_recipient("0x1234")
+
+
+def test_balance_send_tip_and_history(chain, service, user):
+    data = wallet.balance(chain, USER_ADDRESS)
+    assert data == {"address": USER_ADDRESS, "ETH": "100", "BTK": "5000000", "staked": "0", "tier": "patron"}
+    other = user.add_account("second").address
+    assert wallet.balance(chain, other)["tier"] == "basic" and not wallet.is_premium(chain, other)
+
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, did_pkh.from_address(other),
+                                                     wallet.parse_amount("1500.25"))))
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, wallet.parse_amount("0.5"),
+                                                     "ETH")))
+    tip = wallet.tip_request(service, USER_ADDRESS, other, wallet.parse_amount("1"), "thanks for the review")
+    record = service.send(service.preview(tip))
+    assert record.status == "success" and record.kind == "tip"
+    got = wallet.balance(chain, other)
+    assert got["BTK"] == "1501.25" and got["ETH"] == "0.5" and got["tier"] == "premium"
+    assert wallet.is_premium(chain, other)
+
+    entries = wallet.history(user.store)
+    assert [e["kind"] for e in entries] == ["tip", "eth-transfer", "btk-transfer"]
+    assert entries[0]["note"] == "thanks for the review"
+    assert "thanks for the review" in entries[0]["summary"]
+    assert entries[0]["events_text"] == [f"1 BTK from {USER_ADDRESS} to {other}"]
+    assert entries[2]["summary"] == f"Send 1,500.25 BTK to {other}"
+    text = "\n".join(wallet.history_lines(entries))
+    assert "1500.25 BTK from" in text
+
+
+def test_insufficient_balance_names_its_cause(chain, service, user):
+    other = user.add_account("poor").address
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, wallet.parse_amount("1"),
+                                                     "ETH")))
+    with pytest.raises(ChainError) as info:
+        service.preview(wallet.send_request(service, other, DEAD, wallet.parse_amount("10")))
+    assert info.value.reason == "insufficient-btk"
+    with pytest.raises(ChainError) as info:
+        service.preview(wallet.send_request(service, other, DEAD, wallet.parse_amount("5"), "ETH"))
+    assert info.value.reason == "insufficient-eth" and "Not enough ETH" in str(info.value)
+    with pytest.raises(ChainError, match="needs a note"):
+        wallet.tip_request(service, USER_ADDRESS, other, 1, "  ")
+
+
+# ---- command line (embedded chain) ------------------------------------------------------
+
+from tests.chain.test_chain_cli import run, vault  # noqa: E402,F401 - the CLI fixtures
+
+
+def test_cli_balance_send_tip_history(vault, monkeypatch):
+    code, data, _ = vault("wallet", "balance")
+    assert code == 0
+    assert data == {"address": USER_ADDRESS, "ETH": "100", "BTK": "5000000", "staked": "0", "tier": "patron"}
+    code, data, _ = vault("wallet", "balance", "--address", did_pkh.from_address(DEAD), passphrase=False)
+    assert code == 0 and data["address"] == DEAD and data["tier"] == "basic"
+
+    code, sent, err = vault("wallet", "send", "--to", did_pkh.from_address(DEAD), "--amount", "12.5", "--yes")
+    assert code == 0, err
+    assert sent["sent"] and sent["transactions"][0]["status"] == "success"
+    code, sent, err = vault("wallet", "tip", "--to", DEAD, "--amount", "1", "--note", "great talk", "--yes")
+    assert code == 0, err
+    code, rows, _ = vault("wallet", "history")
+    assert [r["kind"] for r in rows] == ["tip", "btk-transfer"] and rows[0]["note"] == "great talk"
+    code, text, _ = vault("wallet", "history", json_out=False)
+    assert "great talk" in text and f"1 BTK from {USER_ADDRESS} to {DEAD}" in text
+    code, data, _ = vault("wallet", "balance", "--address", DEAD, passphrase=False)
+    assert data["BTK"] == "13.5"
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    code, out, err = vault("wallet", "send", "--to", DEAD, "--amount", "1", json_out=False)
+    assert code == 2 and "add --yes" in err and "Send 1 BTK" in err
+    code, out, err = vault("wallet", "send", "--to", DEAD, "--amount", "99999999", "--yes")
+    assert code == 1 and "ERC20InsufficientBalance" not in err and "BTK" in err
+    code, out, err = vault("wallet", "send", "--to", DEAD, "--amount", "1.0000000000000000001", "--yes")
+    assert code == 2 and "18 decimals" in err

@@ -1,0 +1,213 @@
+"""The gig and mentoring marketplace from a client's and a talent's side.
+
+    market = Market(chain)
+    market.gigs()                       # every gig: price, client, talent, status
+    req = market.post_request(service, sender, kind="gig", price=..., details="...")
+    reqs = market.fund_requests(service, client, gig_id)               # approve + fund
+    req = market.fund_with_permit_request(service, client, gig_id, key)  # one transaction
+    market.release_breakdown(gig_id)    # fee, referral cut, talent's share: shown before signing
+
+Every write checks the gig's status first and names the cause (releasing twice, funding
+an open gig, ...) before anything is signed; the contract's own revert reasons back it up.
+"""
+
+from __future__ import annotations
+
+from ..errors import ChainError
+from .contracts import ZERO_ADDRESS
+from .governance import to_decimal, with_gas_margin
+from .revert import format_units
+
+STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")
+KINDS = ("gig", "mentoring")
+BPS = 10_000
+
+
+class Market:
+    def __init__(self, chain):
+        self.chain = chain
+        self.w3 = chain.w3
+        self.m = chain.contracts.marketplace
+        self.token = chain.contracts.token
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def count(self) -> int:
+        return self.m.functions.gigCount().call()
+
+    def _ids(self) -> range:
+        return range(self.count())  # ids from 0
+
+    def gig(self, gig_id: int) -> dict:
+        if not 0 <= int(gig_id) < self.count():
+            raise ChainError("unknown-gig", f"There is no gig {gig_id} on this network.")
+        (client, kind, status, fee_bps, referral_bps, talent, window, connector, refundable_at, price,
+         details) = self.m.functions.gigs(int(gig_id)).call()
+        return {"id": int(gig_id), "kind": KINDS[kind], "status": STATUSES[status], "client": client,
+                "talent": None if talent == ZERO_ADDRESS else talent,
+                "connector": None if connector == ZERO_ADDRESS else connector,
+                "price": to_decimal(price), "price_wei": str(price), "fee_bps": fee_bps,
+                "referral_bps": referral_bps, "delivery_window": window,
+                "refundable_at": refundable_at or None, "details": details}
+
+    def gigs(self, *, status: str | None = None, kind: str | None = None) -> list[dict]:
+        out = [self.gig(i) for i in self._ids()]
+        return [g for g in out if (status is None or g["status"] == status) and (kind is None or g["kind"] == kind)]
+
+    def mine(self, address: str) -> list[dict]:
+        address = address.lower()
+        out = []
+        for g in self.gigs():
+            roles = [r for r, who in (("client", g["client"]), ("talent", g["talent"]),
+                                      ("connector", g["connector"])) if who and who.lower() == address]
+            if roles:
+                out.append(g | {"roles": roles})
+        return out
+
+    def fee_bps(self) -> int:
+        return self.m.functions.feeBps().call()
+
+    def release_breakdown(self, gig_id: int) -> dict:
+        g = self.gig(gig_id)
+        price = int(g["price_wei"])
+        fee = price * g["fee_bps"] // BPS
+        referral = price * g["referral_bps"] // BPS if g["connector"] else 0
+        talent = price - fee - referral
+        return {"gig_id": g["id"], "price": to_decimal(price), "fee": to_decimal(fee), "fee_bps": g["fee_bps"],
+                "referral": to_decimal(referral), "referral_bps": g["referral_bps"], "connector": g["connector"],
+                "talent": g["talent"], "talent_amount": to_decimal(talent),
+                "treasury": self.m.functions.treasury().call(),
+                "fee_wei": str(fee), "referral_wei": str(referral), "talent_amount_wei": str(talent)}
+
+    @staticmethod
+    def breakdown_lines(b: dict) -> list[str]:
+        lines = [f"Price:    {b['price']} BTK",
+                 f"Fee:      {b['fee']} BTK ({b['fee_bps']} bps) to the treasury {b['treasury']}"]
+        if b["connector"]:
+            lines.append(f"Referral: {b['referral']} BTK ({b['referral_bps']} bps) to {b['connector']}")
+        lines.append(f"Talent:   {b['talent_amount']} BTK to {b['talent']}")
+        return lines
+
+    # ---- checks ------------------------------------------------------------------------
+
+    def _require(self, g: dict, allowed: tuple, action: str) -> None:
+        if g["status"] in allowed:
+            return
+        why = {"released": "it was already released", "refunded": "it was already refunded",
+               "cancelled": "it was cancelled", "open": "nobody has accepted it yet",
+               "accepted": "it is not funded yet", "funded": "it is already funded"}[g["status"]]
+        reason = {"released": "already-released", "refunded": "already-refunded",
+                  "cancelled": "gig-cancelled"}.get(g["status"], f"gig-{g['status']}")
+        raise ChainError(reason, f"Gig {g['id']} cannot be {action}: {why} (status {g['status']}).")
+
+    def _require_client(self, g: dict, sender: str, action: str) -> None:
+        if g["client"].lower() != sender.lower():
+            raise ChainError("not-client", f"Only the client {g['client']} can {action} gig {g['id']}.")
+
+    # ---- writes ------------------------------------------------------------------------
+
+    def post_request(self, service, sender: str, *, kind: str, price: int, details: str,
+                     connector: str | None = None, referral_bps: int = 0, delivery_window: int = 7 * 86400):
+        if kind not in KINDS:
+            raise ChainError("invalid-argument", f"{kind!r} is not a kind of offer: use gig or mentoring.")
+        if price <= 0:
+            raise ChainError("invalid-argument", "The price must be more than zero.")
+        connector = self.w3.to_checksum_address(connector) if connector else ZERO_ADDRESS
+        return service.contract_call(
+            "market-post", self.m, "post",
+            [KINDS.index(kind), price, connector, int(referral_bps), int(delivery_window), details], sender,
+            description=f"Post a {kind} for {format_units(price, 'BTK')}: {details[:60]}",
+            params={"kind": kind, "price": str(price), "details": details})
+
+    def accept_request(self, service, sender: str, gig_id: int):
+        g = self.gig(gig_id)
+        self._require(g, ("open",), "accepted")
+        if g["client"].lower() == sender.lower():
+            raise ChainError("client-cannot-accept", f"You posted gig {gig_id}; its client cannot accept it.")
+        return service.contract_call("market-accept", self.m, "accept", [int(gig_id)], sender,
+                                     description=f"Accept gig {gig_id} ({g['price']} BTK) at the current fee of "
+                                                 f"{self.fee_bps()} bps",
+                                     params={"gig_id": int(gig_id)})
+
+    def _fund_check(self, sender: str, gig_id: int) -> dict:
+        g = self.gig(gig_id)
+        self._require_client(g, sender, "fund")
+        self._require(g, ("accepted",), "funded")
+        return g
+
+    def fund_requests(self, service, sender: str, gig_id: int) -> list:
+        """[approve (when the allowance is short), fund]: send them in order."""
+        g = self._fund_check(sender, gig_id)
+        price = int(g["price_wei"])
+        out = []
+        allowance = self.token.functions.allowance(self.w3.to_checksum_address(sender), self.m.address).call()
+        if allowance < price:
+            out.append(service.contract_call("btk-approve", self.token, "approve", [self.m.address, price], sender,
+                                             description=f"Allow the marketplace to take {g['price']} BTK "
+                                                         f"for gig {gig_id}",
+                                             params={"spender": self.m.address, "amount": str(price)}))
+        out.append(self._fund_request(service, sender, g, "fund", [int(gig_id)]))
+        return out
+
+    def _fund_request(self, service, sender, g, fn, args):
+        # not estimated here: after an approve in the same flow, estimate it once that is mined
+        return service.contract_call("market-fund", self.m, fn, args, sender,
+                                     description=f"Fund gig {g['id']}: {g['price']} BTK into escrow",
+                                     params={"gig_id": g["id"], "amount": g["price_wei"]},
+                                     btk_amount=int(g["price_wei"]))
+
+    def fund_with_permit_request(self, service, sender: str, gig_id: int, key: bytes, *, deadline: int | None = None):
+        """One transaction: an EIP-2612 permit for exactly the price, signed here."""
+        from eth_account import Account
+        from eth_account.messages import encode_typed_data
+
+        g = self._fund_check(sender, gig_id)
+        owner = self.w3.to_checksum_address(sender)
+        price = int(g["price_wei"])
+        deadline = deadline or self.chain.latest_timestamp() + 3600
+        _fields, name, version, chain_id, verifying, _salt, _ext = self.token.functions.eip712Domain().call()
+        signable = encode_typed_data(
+            domain_data={"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying},
+            message_types={"Permit": [{"name": "owner", "type": "address"}, {"name": "spender", "type": "address"},
+                                      {"name": "value", "type": "uint256"}, {"name": "nonce", "type": "uint256"},
+                                      {"name": "deadline", "type": "uint256"}]},
+            message_data={"owner": owner, "spender": self.m.address, "value": price,
+                          "nonce": self.token.functions.nonces(owner).call(), "deadline": deadline})
+        s = Account.sign_message(signable, key)
+        return with_gas_margin(self.chain, self._fund_request(
+            service, sender, g, "fundWithPermit",
+            [int(gig_id), deadline, s.v, s.r.to_bytes(32, "big"), s.s.to_bytes(32, "big")]))
+
+    def release_request(self, service, sender: str, gig_id: int):
+        g = self.gig(gig_id)
+        self._require_client(g, sender, "release")
+        self._require(g, ("funded",), "released")
+        b = self.release_breakdown(gig_id)
+        return with_gas_margin(self.chain, service.contract_call(
+            "market-release", self.m, "release", [int(gig_id)], sender,
+            description=f"Release gig {gig_id}: {b['talent_amount']} BTK to the talent, "
+                        f"{b['fee']} BTK fee, {b['referral']} BTK referral",
+            params={"gig_id": int(gig_id), "breakdown": b}))
+
+    def refund_request(self, service, sender: str, gig_id: int):
+        g = self.gig(gig_id)
+        self._require(g, ("funded",), "refunded")
+        is_client = g["client"].lower() == sender.lower()
+        if not is_client and (g["talent"] or "").lower() != sender.lower():
+            raise ChainError("not-gig-party", f"Only the client or the talent of gig {gig_id} can refund it.")
+        if is_client:
+            now = self.chain.latest_timestamp()
+            if g["refundable_at"] and now < g["refundable_at"]:
+                raise ChainError("refund-not-yet", f"The client can refund gig {gig_id} only after its delivery "
+                                                   f"window, in {g['refundable_at'] - now} s (the talent can "
+                                                   "refund at any time).")
+        return with_gas_margin(self.chain, service.contract_call(
+            "market-refund", self.m, "refund", [int(gig_id)], sender,
+            description=f"Refund gig {gig_id}: {g['price']} BTK back to the client", params={"gig_id": int(gig_id)}))
+
+    def cancel_request(self, service, sender: str, gig_id: int):
+        g = self.gig(gig_id)
+        self._require_client(g, sender, "cancel")
+        self._require(g, ("open", "accepted"), "cancelled")
+        return service.contract_call("market-cancel", self.m, "cancel", [int(gig_id)], sender,
+                                     description=f"Cancel gig {gig_id}", params={"gig_id": int(gig_id)})

@@ -1,0 +1,228 @@
+"""Staking: validators, stake (= delegate to a validator), unstake through the cooldown,
+withdraw, claim rewards, and an account's staking state.
+
+Every write is a TxRequest for ``TxService`` (preview, then send). Staking BTK needs an
+allowance first: ``stake_requests`` returns the approval (when the allowance is short)
+and the stake; send them in order (``stake`` does). Checks that the contract would make
+are made here first, so that the error names its cause before anything is signed:
+
+  unknown-validator   no such validator
+  validator-slashed   the validator was slashed and takes no new stake
+  already-delegated   the account stakes with another validator
+  insufficient-btk    the account holds less BTK than it wants to stake
+  insufficient-stake  unstaking more than is staked
+  no-unstake-request  withdrawing with nothing requested
+  cooldown-not-over   withdrawing before the cooldown ends (says from which block)
+  nothing-to-claim    no rewards yet
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..errors import ChainError
+from .revert import format_units
+from .wallet import format_amount
+
+STAKE_GAS = 400_000  # the stake's preview limit while its approval is not mined yet
+# Every pool action first brings the reward accrual up to the current block. A node that
+# estimates on the latest block (anvil does) sees nothing to accrue there, while the
+# transaction, mined one block later, writes the accrual: gas the estimate missed.
+POOL_UPDATE_GAS = 60_000
+_BLOCK_TIME_WINDOW = 50  # blocks looked at to estimate when a future block comes
+
+
+def _pool(chain):
+    return chain.contracts.staking
+
+
+def validators(chain) -> list[dict]:
+    """Every validator: {id, operator, name, commission_bps, commission, slashed,
+    total_delegated, total_unbonding} (amounts as decimal strings in whole BTK)."""
+    pool = _pool(chain)
+    out = []
+    for vid in range(pool.functions.validatorCount().call()):
+        _, operator, name, bps, slashed, delegated, unbonding = pool.functions.validatorAt(vid).call()
+        out.append({"id": vid, "operator": operator, "name": name, "commission_bps": bps,
+                    "commission": f"{bps / 100:g} %", "slashed": bool(slashed),
+                    "total_delegated": format_amount(delegated), "total_unbonding": format_amount(unbonding)})
+    return out
+
+
+def _validator(chain, validator_id: int) -> dict:
+    count = _pool(chain).functions.validatorCount().call()
+    if not 0 <= validator_id < count:
+        raise ChainError("unknown-validator", f"There is no validator {validator_id} (there are {count}: "
+                                              f"0 to {count - 1}; see `vault stake validators`).")
+    return validators(chain)[validator_id]
+
+
+def _block_eta(chain, blocks_left: int) -> str | None:
+    """When the chain will reach a block ``blocks_left`` ahead (UTC ISO), from the average
+    block time of the last blocks; None when it cannot tell (e.g. blocks only mined on
+    demand, as on the embedded chain)."""
+    if blocks_left <= 0:
+        return None
+    try:
+        latest = chain.block_number
+        first = max(0, latest - _BLOCK_TIME_WINDOW)
+        if latest == first:
+            return None
+        t_latest = chain.latest_timestamp()
+        t_first = chain.w3.eth.get_block(first)["timestamp"]
+    except Exception:
+        return None
+    per_block = (t_latest - t_first) / (latest - first)
+    if per_block < 1 or chain.embedded is not None:
+        return None
+    moment = datetime.fromtimestamp(t_latest + per_block * blocks_left, timezone.utc)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def status(chain, address: str) -> dict:
+    """{address, staked, validator, pending_rewards, cooldown, block} for ``address``;
+    ``cooldown`` is None or {amount, ready_at_block, blocks_left, ready, eta}."""
+    pool = _pool(chain)
+    address = chain.w3.to_checksum_address(address)
+    staked = pool.functions.stakeOf(address).call()
+    delegated, vid = pool.functions.delegationOf(address).call()
+    pending = pool.functions.pendingRewards(address).call()
+    amount, ready_at = pool.functions.unstakeRequest(address).call()
+    block = chain.block_number
+    cooldown = None
+    if amount:
+        left = max(0, ready_at - block)
+        cooldown = {"amount": format_amount(amount), "ready_at_block": ready_at, "blocks_left": left,
+                    "ready": left == 0, "eta": _block_eta(chain, left)}
+    return {"address": address, "block": block, "staked": format_amount(staked),
+            "validator": vid if delegated else None, "pending_rewards": format_amount(pending),
+            "cooldown": cooldown, "cooldown_blocks": pool.functions.cooldownBlocks().call()}
+
+
+def status_lines(data: dict) -> list[str]:
+    lines = [f"Account:          {data['address']} (block {data['block']})",
+             f"Staked:           {data['staked']} BTK"
+             + (f" with validator {data['validator']}" if data["validator"] is not None else ""),
+             f"Pending rewards:  {data['pending_rewards']} BTK"]
+    c = data["cooldown"]
+    if c is None:
+        lines.append(f"Cooldown:         none (unstaking takes {data['cooldown_blocks']} blocks)")
+    elif c["ready"]:
+        lines.append(f"Cooldown:         over: {c['amount']} BTK can be withdrawn now")
+    else:
+        eta = f", about {c['eta']}" if c["eta"] else ""
+        lines.append(f"Cooldown:         {c['amount']} BTK ready at block {c['ready_at_block']} "
+                     f"({c['blocks_left']} blocks left{eta})")
+    return lines
+
+
+# ---- writes -----------------------------------------------------------------------------
+
+def stake_requests(service, sender: str, validator_id: int, amount: int) -> list:
+    """[approve?, stake]: the approval only when the pool's allowance is short. The stake
+    is previewed with a fixed gas limit while its approval is not mined."""
+    chain = service.chain
+    pool, token = _pool(chain), chain.contracts.token
+    sender = chain.w3.to_checksum_address(sender)
+    v = _validator(chain, validator_id)
+    if v["slashed"]:
+        raise ChainError("validator-slashed", f"Validator {validator_id} ({v['name']}) was slashed and takes no "
+                                              "new stake; choose another validator.")
+    delegated, current = pool.functions.delegationOf(sender).call()
+    if delegated and current != validator_id:
+        raise ChainError("already-delegated", f"{sender} already stakes with validator {current}: unstake and "
+                                              f"withdraw everything before staking with validator {validator_id}.")
+    held = chain.btk_balance(sender)
+    if held < amount:
+        raise ChainError("insufficient-btk", f"Not enough BTK: {sender} holds {format_units(held)}, staking "
+                                             f"needs {format_units(amount)}.", balance=str(held), needed=str(amount))
+    requests = []
+    approved = token.functions.allowance(sender, pool.address).call()
+    if approved < amount:
+        requests.append(service.contract_call("btk-approve", token, "approve", [pool.address, amount], sender,
+                                              description=f"Allow the staking pool to take {format_units(amount)}",
+                                              params={"spender": pool.address, "amount": str(amount)}))
+    stake = service.contract_call("stake", pool, "stake", [validator_id, amount], sender,
+                                  description=f"Stake {format_units(amount)} with validator {validator_id} "
+                                              f"({v['name']})",
+                                  params={"validator": validator_id, "amount": str(amount)}, btk_amount=amount)
+    if requests:
+        stake.gas = STAKE_GAS
+    else:
+        with_margin(service, stake)
+    requests.append(stake)
+    return requests
+
+
+def with_margin(service, request):
+    """Estimate ``request`` now (a revert raises its decoded reason) and give it a fixed
+    gas limit with room for the pool's reward accrual (POOL_UPDATE_GAS)."""
+    estimate = service.chain.estimate({"from": request.sender, "to": request.to, "data": request.data,
+                                       "value": request.value})
+    request.gas = estimate.gas_limit + POOL_UPDATE_GAS
+    return request
+
+
+def send_all(service, requests: list) -> list:
+    """Send requests in order; a request previewed with a fixed gas limit while its
+    approval was pending is estimated again once the approval is mined, so it is checked
+    (and refused with its reason) before it is sent."""
+    records = []
+    for request in requests:
+        if records and request.gas is not None:
+            request.gas = None
+            with_margin(service, request)
+        records.append(service.send(service.preview(request)))
+    return records
+
+
+def stake(service, sender: str, validator_id: int, amount: int) -> list:
+    return send_all(service, stake_requests(service, sender, validator_id, amount))
+
+
+def unstake_request(service, sender: str, amount: int):
+    chain = service.chain
+    pool = _pool(chain)
+    sender = chain.w3.to_checksum_address(sender)
+    staked = pool.functions.stakeOf(sender).call()
+    if amount > staked:
+        raise ChainError("insufficient-stake", f"{sender} has {format_units(staked)} staked; it cannot unstake "
+                                               f"{format_units(amount)}.", staked=str(staked), needed=str(amount))
+    cooldown = pool.functions.cooldownBlocks().call()
+    return with_margin(service, service.contract_call("unstake", pool, "requestUnstake", [amount], sender,
+                                 description=f"Start unstaking {format_units(amount)} (cooldown {cooldown} blocks; "
+                                             "earlier requests restart with it)",
+                                 params={"amount": str(amount), "cooldown_blocks": cooldown}))
+
+
+def withdraw_request(service, sender: str):
+    chain = service.chain
+    pool = _pool(chain)
+    sender = chain.w3.to_checksum_address(sender)
+    amount, ready_at = pool.functions.unstakeRequest(sender).call()
+    if not amount:
+        raise ChainError("no-unstake-request", "There is nothing to withdraw: start unstaking first "
+                                               "(`vault stake unstake`).")
+    # The next transaction goes into the next block.
+    block = chain.block_number + 1
+    if block < ready_at:
+        eta = _block_eta(chain, ready_at - chain.block_number)
+        raise ChainError("cooldown-not-over", f"The unstake cooldown is not over: {format_units(amount)} can be "
+                                              f"withdrawn from block {ready_at} on ({ready_at - block} more "
+                                              f"blocks{', about ' + eta if eta else ''}).",
+                         ready_at_block=ready_at, block=chain.block_number)
+    return with_margin(service, service.contract_call("withdraw", pool, "withdraw", [], sender,
+                                 description=f"Withdraw {format_units(amount)} of unstaked BTK",
+                                 params={"amount": str(amount)}))
+
+
+def claim_request(service, sender: str):
+    chain = service.chain
+    pool = _pool(chain)
+    sender = chain.w3.to_checksum_address(sender)
+    pending = pool.functions.pendingRewards(sender).call()
+    if not pending:
+        raise ChainError("nothing-to-claim", "There are no rewards to claim yet.")
+    return with_margin(service, service.contract_call("claim-rewards", pool, "claimRewards", [], sender,
+                                 description=f"Claim about {format_units(pending)} of staking rewards",
+                                 params={"pending": str(pending)}))

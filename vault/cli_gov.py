@@ -1,0 +1,498 @@
+"""`vault gov ...` and `vault market ...`: the DAO and the gig marketplace.
+
+    vault gov power [--account A]            balance, voting power, delegate (+ per proposal)
+    vault gov delegate [--to self|ADDR]      delegate voting power
+    vault gov proposals | show ID            state, tallies, quorum, your vote, time left
+    vault gov propose --template grant --to A --amount X --description T   (or market-fee,
+                      reward-rate, slash, raw --target A --calldata 0x..)
+    vault gov vote ID for|against|abstain [--reason R]
+    vault gov sign-vote ID SUPPORT --out F.json [--qr OUT] [--nonce N]   sign offline (EIP-712)
+    vault gov relay FILE                     send someone's signed vote (JSON or QR image/folder)
+    vault gov queue ID | execute ID          anyone, when due
+    vault market list | post | accept | fund | release | refund | cancel | mine
+
+Every write prints its preview and asks; --yes sends without asking (scripts). Without
+--yes and without a terminal it refuses (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .cli import UsageError, emit, open_identity, say
+from .cli_chain import _address, _connect, _parse_amount
+from .errors import ChainError
+
+
+def _write_opts(p) -> None:
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
+    p.add_argument("--yes", action="store_true", help="send without asking after the preview")
+
+
+def register(sub, command, common) -> None:
+    gp = sub.add_parser("gov", help="governance: voting power, delegation, proposals, votes").add_subparsers(
+        dest="sub", required=True)
+    p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
+    p.add_argument("--account", metavar="ADDRESS", help="any address (default: your vault's accounts)")
+    p = command(gp, "delegate", cmd_delegate, "delegate your voting power (to yourself by default)")
+    p.add_argument("--to", default="self", metavar="self|ADDRESS")
+    _write_opts(p)
+    p = command(gp, "proposals", cmd_proposals, "every proposal: state, tallies, quorum, your vote, time left")
+    p.add_argument("--state", choices=("pending", "active", "canceled", "defeated", "succeeded", "queued",
+                                       "expired", "executed"))
+    p = command(gp, "show", cmd_show, "one proposal in full")
+    p.add_argument("proposal_id")
+    p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
+    p.add_argument("--template", required=True, choices=("grant", "market-fee", "reward-rate", "slash", "raw"))
+    p.add_argument("--to", metavar="ADDRESS", help="grant: the recipient")
+    p.add_argument("--amount", help="grant: BTK; reward-rate: BTK per block")
+    p.add_argument("--bps", type=int, help="market-fee: the new fee; slash: how much")
+    p.add_argument("--validator", type=int, help="slash: the validator id")
+    p.add_argument("--target", metavar="ADDRESS", help="raw: the contract called by the timelock")
+    p.add_argument("--calldata", help="raw: 0x-hex calldata")
+    p.add_argument("--value", default="0", help="raw: ETH (wei) sent along")
+    p.add_argument("--description", required=True, help="the proposal's text (its first line is its title)")
+    _write_opts(p)
+    p = command(gp, "vote", cmd_vote, "vote on an active proposal")
+    p.add_argument("proposal_id")
+    p.add_argument("support", choices=("for", "against", "abstain"))
+    p.add_argument("--reason", default="")
+    _write_opts(p)
+    p = command(gp, "sign-vote", cmd_sign_vote, "sign a vote (EIP-712) for someone to relay later; no "
+                                                "transaction, no ETH needed")
+    p.add_argument("proposal_id")
+    p.add_argument("support", choices=("for", "against", "abstain"))
+    p.add_argument("--reason", default="")
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
+    p.add_argument("--out", metavar="FILE", help="write the signed vote as JSON here")
+    p.add_argument("--qr", metavar="OUT", help="also as a QR code (a .png/.svg file, or a folder for parts)")
+    p.add_argument("--nonce", type=int, help="the voter's signature nonce; given with --offline")
+    p.add_argument("--offline", action="store_true", help="do not connect: needs --nonce (and the network's "
+                                                          "manifest for chain id and governor)")
+    p = command(gp, "relay", cmd_relay, "send a signed vote (JSON file, QR image or folder of QR parts)")
+    p.add_argument("file")
+    _write_opts(p)
+    for name, func, text in (("queue", cmd_queue, "queue a succeeded proposal in the timelock (anyone)"),
+                             ("execute", cmd_execute, "execute a queued proposal once its delay is over "
+                                                      "(anyone)")):
+        p = command(gp, name, func, text)
+        p.add_argument("proposal_id")
+        _write_opts(p)
+
+    mp = sub.add_parser("market", help="gigs and mentoring offers with BTK escrow").add_subparsers(
+        dest="sub", required=True)
+    p = command(mp, "list", cmd_market_list, "gigs and mentoring offers: price, poster, status")
+    p.add_argument("--status", choices=("open", "accepted", "funded", "released", "refunded", "cancelled"))
+    p.add_argument("--kind", choices=("gig", "mentoring"))
+    p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer (you are the client)")
+    p.add_argument("--kind", choices=("gig", "mentoring"), default="gig")
+    p.add_argument("--price", required=True, help="BTK")
+    p.add_argument("--details", required=True)
+    p.add_argument("--connector", metavar="ADDRESS", help="who referred the talent (gets --referral-bps)")
+    p.add_argument("--referral-bps", type=int, default=0)
+    p.add_argument("--window-days", type=float, default=7.0, help="delivery window after funding")
+    _write_opts(p)
+    for name, func, text in (("accept", cmd_market_accept, "accept a gig as talent"),
+                             ("release", cmd_market_release, "release the escrow to the talent (client); "
+                                                             "shows fee and referral first"),
+                             ("refund", cmd_market_refund, "refund the escrow to the client (talent any time, "
+                                                           "client after the delivery window)"),
+                             ("cancel", cmd_market_cancel, "cancel a gig before it is funded (client)")):
+        p = command(mp, name, func, text)
+        p.add_argument("gig_id", type=int)
+        _write_opts(p)
+    p = command(mp, "fund", cmd_market_fund, "fund the escrow as client (permit, or approve + fund)")
+    p.add_argument("gig_id", type=int)
+    p.add_argument("--approve", action="store_true", help="approve + fund (two transactions) instead of one "
+                                                          "with an ERC-2612 permit")
+    _write_opts(p)
+    p = command(mp, "mine", cmd_market_mine, "your gigs, as client, talent or connector")
+    p.add_argument("--account", metavar="ADDRESS")
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+class _Session:
+    """identity + chain + service, closed and locked on exit."""
+
+    def __init__(self, args, *, sign: bool = True):
+        from .chain.transactions import TxService
+
+        self.identity = open_identity(args)
+        try:
+            self.chain = _connect(args, self.identity)
+        except BaseException:
+            self.identity.store.lock()
+            raise
+        try:
+            self.service = TxService.for_identity(self.chain, self.identity) if sign else None
+            accounts = [a.address for a in self.identity.accounts()]
+            self.accounts = accounts
+            sender = getattr(args, "sender", None)
+            self.sender = _address(sender) if sender else accounts[0]
+            if self.sender not in accounts:
+                raise UsageError(f"{self.sender} is not an account of this vault")
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        self.chain.close()
+        self.identity.store.lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _proposal_id(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a proposal id") from None
+
+
+def _confirm(args, lines: list[str], question: str = "Send it?") -> bool:
+    """Print the preview; True to go on. Refuses (UsageError) without --yes and a TTY."""
+    if not args.json:
+        say("\n".join(lines))
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("add --yes to send it (the preview is above)")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _send(args, s: _Session, requests: list, extra_lines: list[str] | None = None, data: dict | None = None):
+    """Preview the first request (later ones depend on it), confirm, send each in order."""
+    from .chain.governance import with_gas_margin
+
+    first = s.service.preview(with_gas_margin(s.chain, requests[0]))
+    lines = list(extra_lines or []) + first.lines()
+    for later in requests[1:]:
+        lines.append(f"Then:     {later.description}")
+    if not _confirm(args, lines):
+        emit(args, {"sent": False, "preview": first.to_json()}, "Not sent.")
+        return 1
+    records = [s.service.send(first)]
+    for later in requests[1:]:
+        records.append(s.service.send(s.service.preview(with_gas_margin(s.chain, later))))
+    out = {"sent": True, "transactions": [r.to_json() for r in records], "preview": first.to_json()}
+    out |= data or {}
+    emit(args, out, "\n".join(f"{r.status.capitalize()}: {r.description} ({r.hash}, block {r.block})"
+                              for r in records))
+    return 0
+
+
+def _when(seconds) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _proposal_line(p: dict) -> str:
+    v = p["votes"]
+    text = (f"{p['proposal_id'][:12]}…  {p['state']:<9} {p['title'][:50]}\n"
+            f"    for {v['for']} / against {v['against']} / abstain {v['abstain']} BTK; quorum "
+            f"{p['quorum_progress']} of {p['quorum']} ({p['quorum_percent']:g} %)")
+    t = p.get("time_left")
+    if t:
+        blocks = f"{t['blocks']} blocks, " if t.get("blocks") is not None else ""
+        text += f"; {t['until']} in {blocks}about {_when(t['seconds_estimate'])}"
+    if p["state"] == "queued" and p.get("eta"):
+        text += f" (ETA timestamp {p['eta']})"
+    mine = p.get("my_vote")
+    if mine and mine["voted"]:
+        text += f"; you voted {mine['support'] or 'yes'}"
+    return text
+
+
+# ---- gov --------------------------------------------------------------------------------
+
+def cmd_power(args) -> None:
+    from .chain.governance import Governance
+
+    if args.account:
+        chain = _connect(args)
+        try:
+            rows = [Governance(chain).power(_address(args.account))]
+        finally:
+            chain.close()
+    else:
+        with _Session(args) as s:
+            gov = Governance(s.chain)
+            rows = [gov.power(a) for a in s.accounts]
+            for r in rows:  # offer self-delegation to a holder without voting power
+                if r["warning"] and not args.json and sys.stdin.isatty():
+                    say(f"warning: {r['warning']}")
+                    if input("Delegate to yourself now? [y/N] ").strip().lower() in ("y", "yes"):
+                        args.yes = False
+                        _send(args, s, [gov.delegate_request(s.service, r["address"], r["address"])])
+                        r.update(gov.power(r["address"]))
+                    r["warning_shown"] = True
+    lines = []
+    for r in rows:
+        lines.append(f"{r['address']}: {r['balance']} BTK, voting power {r['votes']} "
+                     f"(delegate: {'yourself' if r['self_delegated'] else r['delegate'] or 'none'})")
+        for p in r["proposals"]:
+            lines.append(f"    proposal {p['proposal_id'][:12]}… at snapshot block {p['snapshot']}: {p['votes']}")
+        if r["warning"] and not r.pop("warning_shown", False):
+            say(f"warning: {r['warning']}")
+    emit(args, rows if not args.account else rows[0], "\n".join(lines))
+
+
+def cmd_delegate(args) -> int:
+    from .chain.governance import Governance
+
+    with _Session(args) as s:
+        to = s.sender if args.to == "self" else _address(args.to)
+        return _send(args, s, [Governance(s.chain).delegate_request(s.service, s.sender, to)])
+
+
+def cmd_proposals(args) -> None:
+    from .chain.governance import Governance
+
+    with _Session(args, sign=False) as s:
+        rows = Governance(s.chain).proposals(s.accounts[0])
+    if args.state:
+        rows = [r for r in rows if r["state"] == args.state]
+    emit(args, rows, "\n".join(_proposal_line(r) for r in rows) or "No proposals yet.")
+
+
+def cmd_show(args) -> None:
+    from .chain.governance import Governance
+
+    with _Session(args, sign=False) as s:
+        p = Governance(s.chain).proposal(_proposal_id(args.proposal_id), s.accounts[0])
+    lines = [_proposal_line(p), f"    id: {p['proposal_id']}", f"    proposer: {p['proposer']}",
+             f"    snapshot block {p['snapshot']}, deadline block {p['deadline']}", "    description:"]
+    lines += [f"      {line}" for line in p["description"].splitlines()]
+    lines += [f"    call {c['target']} value {c['value']} data {c['calldata'][:74]}" for c in p["calls"]]
+    emit(args, p, "\n".join(lines))
+
+
+def _template_call(args, gov):
+    t = args.template
+    if t == "grant":
+        if not args.to or not args.amount:
+            raise UsageError("--template grant needs --to ADDRESS and --amount BTK")
+        return gov.call_grant(_address(args.to), _parse_amount(args.amount))
+    if t == "market-fee":
+        if args.bps is None:
+            raise UsageError("--template market-fee needs --bps N")
+        return gov.call_market_fee(args.bps)
+    if t == "reward-rate":
+        if not args.amount:
+            raise UsageError("--template reward-rate needs --amount BTK (per block)")
+        return gov.call_reward_rate(_parse_amount(args.amount))
+    if t == "slash":
+        if args.validator is None or args.bps is None:
+            raise UsageError("--template slash needs --validator ID and --bps N")
+        return gov.call_slash(args.validator, args.bps)
+    if not args.target or not args.calldata:
+        raise UsageError("--template raw needs --target ADDRESS and --calldata 0x…")
+    try:
+        data = bytes.fromhex(args.calldata.removeprefix("0x"))
+        value = int(args.value)
+    except ValueError:
+        raise UsageError("--calldata must be hex and --value an integer (wei)") from None
+    return gov.call_raw(_address(args.target), data, value)
+
+
+def cmd_propose(args) -> int:
+    from .chain.governance import Governance
+
+    with _Session(args) as s:
+        gov = Governance(s.chain)
+        call = _template_call(args, gov)
+        request = gov.propose_request(s.service, s.sender, [call], args.description)
+        return _send(args, s, [request], [f"Proposal: {call.summary}"])
+
+
+def cmd_vote(args) -> int:
+    from .chain.governance import Governance
+
+    with _Session(args) as s:
+        request = Governance(s.chain).vote_request(s.service, s.sender, _proposal_id(args.proposal_id),
+                                                   args.support, args.reason)
+        return _send(args, s, [request])
+
+
+def cmd_sign_vote(args) -> None:
+    from .chain import networks
+    from .chain.governance import GOVERNOR_NAME, Governance, export_vote_qr, sign_vote
+
+    if not args.out and not args.qr:
+        raise UsageError("give --out FILE and/or --qr OUT")
+    pid = _proposal_id(args.proposal_id)
+    identity = open_identity(args)
+    try:
+        accounts = [a.address for a in identity.accounts()]
+        voter = _address(args.sender) if args.sender else accounts[0]
+        if voter not in accounts:
+            raise UsageError(f"{voter} is not an account of this vault")
+        key = identity.eth_private_key(voter)
+        if args.offline:
+            if args.nonce is None:
+                raise UsageError("--offline needs --nonce N (the voter's signature nonce: 0 before the first "
+                                 "signed vote)")
+            profile = networks.load_profile(args.data_dir)
+            if profile.kind != networks.RPC:
+                raise UsageError("--offline needs an RPC network with a manifest (`vault chain use rpc`); the "
+                                 "embedded chain is always at hand")
+            manifest = networks.Manifest.load(profile.manifest)
+            domain = {"chain_id": manifest.chain_id, "governor": manifest.contracts["governor"],
+                      "name": GOVERNOR_NAME}
+            nonce = args.nonce
+        else:
+            chain = _connect(args)
+            try:
+                gov = Governance(chain)
+                gov._find(pid)
+                domain = gov.domain()
+                nonce = gov.vote_nonce(voter) if args.nonce is None else args.nonce
+            finally:
+                chain.close()
+    finally:
+        identity.store.lock()
+    vote = sign_vote(key, chain_id=domain["chain_id"], governor=domain["governor"], proposal_id=pid,
+                     support=args.support, nonce=nonce, reason=args.reason, name=domain["name"])
+    written = []
+    if args.out:
+        from .store.atomic import write_atomic
+
+        write_atomic(Path(args.out), json.dumps(vote, indent=2).encode() + b"\n")
+        written.append(args.out)
+    if args.qr:
+        written += [str(p) for p in export_vote_qr(vote, args.qr)]
+    emit(args, vote | {"files": written},
+         f"Signed {vote['voter']}'s vote {args.support.upper()} on proposal {pid} (nonce {nonce}); "
+         f"anyone can relay it with `vault gov relay FILE`:\n" + "\n".join(f"  {w}" for w in written))
+
+
+def cmd_relay(args) -> int:
+    from .chain.governance import Governance, read_vote_source
+
+    vote = read_vote_source(args.file)
+    with _Session(args) as s:
+        request = Governance(s.chain).relay_request(s.service, s.sender, vote)
+        return _send(args, s, [request], data={"vote": vote})
+
+
+def cmd_queue(args) -> int:
+    from .chain.governance import Governance
+
+    with _Session(args) as s:
+        return _send(args, s, [Governance(s.chain).queue_request(s.service, s.sender,
+                                                                 _proposal_id(args.proposal_id))])
+
+
+def cmd_execute(args) -> int:
+    from .chain.governance import Governance
+
+    with _Session(args) as s:
+        return _send(args, s, [Governance(s.chain).execute_request(s.service, s.sender,
+                                                                   _proposal_id(args.proposal_id))])
+
+
+# ---- market -----------------------------------------------------------------------------
+
+def _gig_line(g: dict) -> str:
+    who = f", talent {g['talent']}" if g["talent"] else ""
+    roles = f" [{', '.join(g['roles'])}]" if g.get("roles") else ""
+    return (f"#{g['id']:<4} {g['kind']:<9} {g['price']:>12} BTK  {g['status']:<9} by {g['client']}{who}{roles}\n"
+            f"      {g['details']}")
+
+
+def cmd_market_list(args) -> None:
+    from .chain.marketplace import Market
+
+    chain = _connect(args)
+    try:
+        rows = Market(chain).gigs(status=args.status, kind=args.kind)
+    finally:
+        chain.close()
+    emit(args, rows, "\n".join(_gig_line(g) for g in rows) or "No gigs.")
+
+
+def cmd_market_mine(args) -> None:
+    from .chain.marketplace import Market
+
+    if args.account:
+        chain = _connect(args)
+        try:
+            rows = Market(chain).mine(_address(args.account))
+        finally:
+            chain.close()
+    else:
+        with _Session(args, sign=False) as s:
+            market = Market(s.chain)
+            rows = [g for a in s.accounts for g in market.mine(a)]
+    emit(args, rows, "\n".join(_gig_line(g) for g in rows) or "You have no gigs.")
+
+
+def cmd_market_post(args) -> int:
+    from .chain.marketplace import Market
+
+    if args.window_days < 0:
+        raise UsageError("--window-days must be zero or more")
+    with _Session(args) as s:
+        request = Market(s.chain).post_request(
+            s.service, s.sender, kind=args.kind, price=_parse_amount(args.price), details=args.details,
+            connector=_address(args.connector) if args.connector else None, referral_bps=args.referral_bps,
+            delivery_window=int(args.window_days * 86400))
+        return _send(args, s, [request])
+
+
+def _market_write(args, method: str, extra=None) -> int:
+    from .chain.marketplace import Market
+
+    with _Session(args) as s:
+        market = Market(s.chain)
+        request = getattr(market, method)(s.service, s.sender, args.gig_id)
+        lines = extra(market) if extra else None
+        return _send(args, s, [request], lines)
+
+
+def cmd_market_accept(args) -> int:
+    return _market_write(args, "accept_request")
+
+
+def cmd_market_release(args) -> int:
+    from .chain.marketplace import Market
+
+    return _market_write(args, "release_request",
+                         lambda m: Market.breakdown_lines(m.release_breakdown(args.gig_id)))
+
+
+def cmd_market_refund(args) -> int:
+    return _market_write(args, "refund_request")
+
+
+def cmd_market_cancel(args) -> int:
+    return _market_write(args, "cancel_request")
+
+
+def cmd_market_fund(args) -> int:
+    from .chain.marketplace import Market
+
+    with _Session(args) as s:
+        market = Market(s.chain)
+        if args.approve:
+            requests = market.fund_requests(s.service, s.sender, args.gig_id)
+        else:
+            requests = [market.fund_with_permit_request(s.service, s.sender, args.gig_id,
+                                                        s.identity.eth_private_key(s.sender))]
+        return _send(args, s, requests)
+
+
+__all__ = ["register", "ChainError"]

@@ -1,0 +1,369 @@
+"""`vault wallet ...`, `vault stake ...`, `vault soulbound ...`.
+
+    vault wallet balance [--address A]                     ETH, BTK, staked, tier
+    vault wallet send --to ADDR|did:pkh --amount X [--asset btk|eth]
+    vault wallet tip --to ADDR|did:pkh --amount X --note TEXT
+    vault wallet history [--limit N]                        readable, with decoded events
+    vault stake validators                                  id, operator, name, commission, slashed
+    vault stake stake --validator ID --amount X             (approves the pool first when needed)
+    vault stake unstake --amount X | withdraw | claim | status [--address A]
+    vault soulbound issue --holder ADDR|did:pkh (--credential ID | --file F) [--uri U | --no-embed]
+    vault soulbound revoke (--token N | --credential ID | --file F)
+    vault soulbound status [--credential ID | --file F]     holder's view, or one credential's anchor
+
+Every write prints its preview and asks; --yes skips the question (scripts). Without
+--yes and without a terminal to ask on, a write is refused (exit 2) instead of waiting.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .cli import UsageError, emit, open_identity, say
+from .errors import ChainError, VaultError
+
+
+def register(sub, command, common) -> None:
+    """Add the `wallet`, `stake` and `soulbound` command groups to the `vault` parser."""
+
+    def write_options(p):
+        p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
+        p.add_argument("--yes", action="store_true", help="do it without asking after the preview")
+
+    wp = sub.add_parser("wallet", help="balances, send, tip, history").add_subparsers(dest="sub", required=True)
+    p = command(wp, "balance", cmd_wallet_balance, "ETH, BTK, staked BTK and premium tier of an account")
+    p.add_argument("--address", help="any address or did:pkh (needs no passphrase); default: your first account")
+    for name, func, text in (("send", cmd_wallet_send, "send BTK (or ETH) to an address or did:pkh"),
+                             ("tip", cmd_wallet_tip, "send BTK (or ETH) with a note")):
+        p = command(wp, name, func, text)
+        p.add_argument("--to", required=True, metavar="ADDRESS|DID")
+        p.add_argument("--amount", required=True, help="in whole tokens, e.g. 12.5")
+        p.add_argument("--asset", choices=("btk", "eth"), default="btk")
+        if name == "tip":
+            p.add_argument("--note", required=True)
+        write_options(p)
+    p = command(wp, "history", cmd_wallet_history, "your transactions, newest first, in words")
+    p.add_argument("--limit", type=int)
+
+    sp = sub.add_parser("stake", help="validators, stake, unstake, withdraw, claim, status").add_subparsers(
+        dest="sub", required=True)
+    command(sp, "validators", cmd_stake_validators, "the validators: operator, name, stake, commission, slashed")
+    p = command(sp, "stake", cmd_stake_stake, "stake BTK with (delegate to) a validator")
+    p.add_argument("--validator", type=int, required=True, metavar="ID")
+    p.add_argument("--amount", required=True)
+    write_options(p)
+    p = command(sp, "unstake", cmd_stake_unstake, "start unstaking (the cooldown starts)")
+    p.add_argument("--amount", required=True)
+    write_options(p)
+    p = command(sp, "withdraw", cmd_stake_withdraw, "withdraw unstaked BTK after the cooldown")
+    write_options(p)
+    p = command(sp, "claim", cmd_stake_claim, "claim staking rewards")
+    write_options(p)
+    p = command(sp, "status", cmd_stake_status, "staked, pending rewards and cooldown of an account")
+    p.add_argument("--address", help="any address or did:pkh (needs no passphrase); default: your first account")
+
+    bp = sub.add_parser("soulbound", help="anchor, revoke and check soulbound credentials").add_subparsers(
+        dest="sub", required=True)
+    p = command(bp, "issue", cmd_soulbound_issue, "anchor a credential to its holder's address (issuer role)")
+    p.add_argument("--holder", required=True, metavar="ADDRESS|DID")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--credential", metavar="ID", help="a credential stored in this vault")
+    what.add_argument("--file", metavar="F", help="a credential file (its exact bytes are hashed)")
+    uri = p.add_mutually_exclusive_group()
+    uri.add_argument("--uri", help="token URI (default: the credential itself, as a data: URI)")
+    uri.add_argument("--no-embed", action="store_true", help="an empty token URI")
+    write_options(p)
+    p = command(bp, "revoke", cmd_soulbound_revoke, "revoke a credential you anchored")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--token", type=int, metavar="N")
+    what.add_argument("--credential", metavar="ID")
+    what.add_argument("--file", metavar="F")
+    write_options(p)
+    p = command(bp, "status", cmd_soulbound_status, "tokens issued to your accounts and which of your "
+                                                    "credentials are anchored or revoked; or one credential")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--credential", metavar="ID")
+    what.add_argument("--file", metavar="F", help="check a credential file (needs no vault)")
+    p.add_argument("--no-import", action="store_true", help="do not import credentials carried by tokens")
+
+
+# ---- helpers ----------------------------------------------------------------------------
+
+def _amount(text: str) -> int:
+    from .chain.wallet import parse_amount
+
+    try:
+        return parse_amount(text)
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _sender(args, identity) -> str:
+    from .chain.wallet import resolve_recipient
+
+    accounts = [a.address for a in identity.accounts()]
+    if not getattr(args, "sender", None):
+        return accounts[0]
+    sender = resolve_recipient(args.sender)
+    if sender not in accounts:
+        raise UsageError(f"{sender} is not an account of this vault")
+    return sender
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _confirm(args, previews: list, *, later: str = "") -> bool:
+    """Show the previews; True to go on. Refuses (UsageError, exit 2) without --yes when
+    there is no terminal to ask on."""
+    if not args.json:
+        for n, preview in enumerate(previews):
+            if len(previews) > 1:
+                say(f"Step {n + 1} of {len(previews)}:")
+            say(preview.text())
+        if later:
+            say(later)
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise UsageError("add --yes to do it without asking (the preview is above); there is no terminal "
+                         "to ask on")
+    return input("Go ahead? [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _run_writes(args, service, requests: list) -> int:
+    """Preview, confirm, send in order; emit the records."""
+    from .chain.staking import send_all
+
+    previews = [service.preview(requests[0])] + [service.preview(r) for r in requests[1:]]
+    later = ""
+    if len(requests) > 1:
+        later = "(the last step is estimated again once the first is mined, and refused with its reason if it " \
+                "would fail)"
+    if not _confirm(args, previews, later=later):
+        emit(args, {"sent": False, "previews": [p.to_json() for p in previews]}, "Not sent.")
+        return 1
+    try:
+        records = send_all(service, requests)
+    except ChainError as exc:
+        if exc.details.get("tx_hash"):
+            say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")
+        raise
+    emit(args, {"sent": True, "transactions": [r.to_json() for r in records]},
+         "\n".join(f"{r.status.capitalize()}: {r.description} — {r.hash}"
+                   + (f" in block {r.block}" if r.block is not None else "") for r in records))
+    return 0
+
+
+def _with_service(args, build) -> int:
+    """Open the vault and the chain, build the requests with ``build(service, sender)``,
+    then preview, confirm and send them."""
+    from .cli_chain import _open_service
+
+    identity, chain, service = _open_service(args)
+    try:
+        requests = build(service, _sender(args, identity))
+        return _run_writes(args, service, requests if isinstance(requests, list) else [requests])
+    finally:
+        chain.close()
+        identity.store.lock()
+
+
+def _read_target(args, fn):
+    """Run ``fn(chain, address)`` for --address (no passphrase) or the first account."""
+    from .chain.wallet import resolve_recipient
+    from .cli_chain import _connect
+
+    if getattr(args, "address", None):
+        address = resolve_recipient(args.address)
+        chain = _connect(args)
+        try:
+            return fn(chain, address)
+        finally:
+            chain.close()
+    identity = open_identity(args)
+    try:
+        chain = _connect(args, identity)
+        try:
+            return fn(chain, identity.accounts()[0].address)
+        finally:
+            chain.close()
+    finally:
+        identity.store.lock()
+
+
+# ---- wallet -----------------------------------------------------------------------------
+
+def cmd_wallet_balance(args) -> None:
+    from .chain.wallet import balance
+
+    data = _read_target(args, balance)
+    emit(args, data, "\n".join([f"Account: {data['address']}", f"ETH:     {data['ETH']}",
+                                f"BTK:     {data['BTK']}", f"Staked:  {data['staked']} BTK",
+                                f"Tier:    {data['tier']}"]))
+
+
+def cmd_wallet_send(args) -> int:
+    from .chain.wallet import send_request
+
+    amount = _amount(args.amount)
+    return _with_service(args, lambda service, sender: send_request(service, sender, args.to, amount, args.asset))
+
+
+def cmd_wallet_tip(args) -> int:
+    from .chain.wallet import tip_request
+
+    amount = _amount(args.amount)
+    return _with_service(args, lambda service, sender: tip_request(service, sender, args.to, amount, args.note,
+                                                                    args.asset))
+
+
+def cmd_wallet_history(args) -> None:
+    from .chain.wallet import history, history_lines
+
+    identity = open_identity(args)
+    try:
+        entries = history(identity.store, limit=args.limit)
+    finally:
+        identity.store.lock()
+    emit(args, entries, "\n".join(history_lines(entries)) or "No transactions yet.")
+
+
+# ---- stake ------------------------------------------------------------------------------
+
+def cmd_stake_validators(args) -> None:
+    from .chain.staking import validators
+    from .cli_chain import _connect
+
+    chain = _connect(args)
+    try:
+        rows = validators(chain)
+    finally:
+        chain.close()
+    lines = [f"{'id':>3}  {'name':<20} {'operator':<42} {'delegated BTK':>16} {'commission':>10}  slashed"]
+    lines += [f"{v['id']:>3}  {v['name'][:20]:<20} {v['operator']:<42} {v['total_delegated']:>16} "
+              f"{v['commission']:>10}  {'yes' if v['slashed'] else 'no'}" for v in rows]
+    emit(args, rows, "\n".join(lines))
+
+
+def cmd_stake_stake(args) -> int:
+    from .chain.staking import stake_requests
+
+    amount = _amount(args.amount)
+    return _with_service(args, lambda service, sender: stake_requests(service, sender, args.validator, amount))
+
+
+def cmd_stake_unstake(args) -> int:
+    from .chain.staking import unstake_request
+
+    amount = _amount(args.amount)
+    return _with_service(args, lambda service, sender: unstake_request(service, sender, amount))
+
+
+def cmd_stake_withdraw(args) -> int:
+    from .chain.staking import withdraw_request
+
+    return _with_service(args, withdraw_request)
+
+
+def cmd_stake_claim(args) -> int:
+    from .chain.staking import claim_request
+
+    return _with_service(args, claim_request)
+
+
+def cmd_stake_status(args) -> None:
+    from .chain.staking import status, status_lines
+
+    data = _read_target(args, status)
+    emit(args, data, "\n".join(status_lines(data)))
+
+
+# ---- soulbound --------------------------------------------------------------------------
+
+def _original(args, identity) -> bytes:
+    if args.file:
+        return _read_file(args.file)
+    from .credentials.repository import CredentialRepository
+
+    return CredentialRepository(identity.store).original(args.credential)
+
+
+def cmd_soulbound_issue(args) -> int:
+    from .chain.soulbound import issue_requests
+    from .cli_chain import _open_service
+
+    identity, chain, service = _open_service(args)
+    try:
+        original = _original(args, identity)
+        requests = issue_requests(service, _sender(args, identity), args.holder, original, uri=args.uri,
+                                  embed=not args.no_embed)
+        return _run_writes(args, service, requests)
+    finally:
+        chain.close()
+        identity.store.lock()
+
+
+def cmd_soulbound_revoke(args) -> int:
+    from .chain.soulbound import revoke_request
+    from .cli_chain import _open_service
+
+    identity, chain, service = _open_service(args)
+    try:
+        if args.token is not None:
+            request = revoke_request(service, _sender(args, identity), token_id=args.token)
+        else:
+            request = revoke_request(service, _sender(args, identity), original=_original(args, identity))
+        return _run_writes(args, service, [request])
+    finally:
+        chain.close()
+        identity.store.lock()
+
+
+def cmd_soulbound_status(args) -> int:
+    from .chain import soulbound
+    from .cli_chain import _connect
+
+    if args.file:  # a verifier's question: needs no vault
+        original = _read_file(args.file)
+        status, sentence = soulbound.try_anchor_status(lambda: _connect(args), original)
+        emit(args, {"status": status, "message": sentence,
+                     "credential_hash": "0x" + soulbound.credential_hash(original).hex()}, sentence)
+        return 0 if status is not None else 1
+    identity = open_identity(args)
+    try:
+        if args.credential:
+            original = _original(args, identity)
+            status, sentence = soulbound.try_anchor_status(lambda: _connect(args), original)
+            emit(args, {"status": status, "message": sentence,
+                        "credential_hash": "0x" + soulbound.credential_hash(original).hex()}, sentence)
+            return 0 if status is not None else 1
+        chain = _connect(args, identity)
+        try:
+            view = soulbound.sync(chain, identity, import_embedded=not args.no_import)
+        finally:
+            chain.close()
+    finally:
+        identity.store.lock()
+    lines = [f"Soulbound tokens issued to your accounts: {len(view['tokens'])}"]
+    for t in view["tokens"]:
+        state = "revoked on chain" if t["revoked"] else "anchored on chain, not revoked"
+        extra = " (imported now)" if t["imported"] else ""
+        if t["import_error"]:
+            extra = f" (not imported: {t['import_error']})"
+        lines.append(f"  token {t['token_id']} to {t['holder']} from {t['issuer']}: {state}"
+                     + (f"; credential {t['credential_id'][:12]}" if t["credential_id"] else "") + extra)
+    anchored = [c for c in view["credentials"] if c["status"] != "not-anchored"]
+    lines.append(f"Your credentials: {len(view['credentials'])}, anchored: {len(anchored)}, revoked: "
+                 f"{sum(c['status'] == 'revoked' for c in anchored)}")
+    lines += [f"  {c['id'][:12]}  {c['status']:<12} {c['title']}" for c in view["credentials"]]
+    emit(args, view, "\n".join(lines))
+    return 0
+
+
+__all__ = ["register", "VaultError"]
