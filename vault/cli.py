@@ -248,14 +248,39 @@ def open_credentials(args):
     return CredentialService(identity.store, online_status=not getattr(args, "offline", False))
 
 
-def cmd_credential_verify(args) -> int:
+def _anchor_check(args):
+    """Ask the chain about soulbound anchors: with --chain always (an unreachable network is
+    said plainly), by default only when this data folder already uses a chain (never
+    creating one: a verification changes nothing)."""
+    if args.chain is False:
+        return None
+    from .chain.networks import CONFIG_NAME, chain_dir
+    from .credentials.service import chain_anchor_check
+    folder = chain_dir(args.data_dir)
+    has_chain = (folder / CONFIG_NAME).exists() or (folder / "embedded.sqlite").exists()
+    if args.chain is None and not has_chain:
+        return None
+    if not has_chain:
+        return lambda original: (None, "could not check the chain: this data folder uses no network yet")
+    return chain_anchor_check(args.data_dir)
+
+
+def _verification_context(args):
     from .credentials.service import verification_context
+    context = verification_context(online_status=not args.offline)
+    context.anchor_status = _anchor_check(args)
+    return context
+
+
+def cmd_credential_verify(args) -> int:
     from .credentials.verify import check
     data = _read_input(args.file)
-    verdict = check(data, verification_context(online_status=not args.offline)).verdict
+    verdict = check(data, _verification_context(args)).verdict
     lines = [("VALID: " if verdict.valid else "INVALID: ") + verdict.message]
     if verdict.issuer:
         lines.append(f"Issuer: {verdict.issuer}")
+    if verdict.anchor:
+        lines.append(f"Soulbound: {verdict.anchor}")
     lines += [f"Warning: {w.message}" for w in verdict.warnings]
     emit(args, verdict.to_json(), "\n".join(lines))
     return 0 if verdict.valid else 1
@@ -492,13 +517,14 @@ def cmd_verify(args) -> int:
         emit(args, data, f"INVALID: {exc}")
         return 1
     verdict = verify_presentation(decoded.payload, challenge=args.challenge, domain=args.domain,
-                                  context=verification_context(online_status=not args.offline))
+                                  context=_verification_context(args))
     lines = [("VALID: " if verdict.valid else "INVALID: ") + verdict.message]
     if verdict.holder:
         lines.append(f"Holder: {verdict.holder}")
     for c in verdict.credentials:
         mark = "ok " if c.valid else "BAD"
-        lines.append(f"  [{mark}] {c.title} — {c.issuer_name or c.issuer}: {c.message}")
+        lines.append(f"  [{mark}] {c.title} — {c.issuer_name or c.issuer}: {c.message}"
+                     + (f" ({c.anchor})" if c.anchor else ""))
         for name, value in (c.disclosed.items() if isinstance(c.disclosed, dict) else []):
             if name not in ("@context", "proof", "type"):
                 lines.append(f"        {name}: {str(value)[:90]}")
@@ -523,6 +549,14 @@ def cmd_presentation_log(args) -> None:
 
 
 # ---- parser ---------------------------------------------------------------------------
+
+def _chain_option(p) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--chain", dest="chain", action="store_true", default=None,
+                       help="check soulbound anchors on the network this data folder uses "
+                            "(default: when it uses one)")
+    group.add_argument("--no-chain", dest="chain", action="store_false", help="do not ask the chain")
+
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -590,6 +624,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "(needs no vault); exit 0 valid, 1 invalid")
     p.add_argument("file")
     p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    _chain_option(p)
     p = command(cp, "import", cmd_credential_import, "import credentials (JSON, JWT, SD-JWT, baked PNG/SVG)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--offline", action="store_true", help="do not fetch status lists")
@@ -636,6 +671,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--challenge", required=True)
     p.add_argument("--domain", required=True)
     p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    _chain_option(p)
     pl = sub.add_parser("presentation", help="the presentations you made").add_subparsers(dest="sub", required=True)
     p = command(pl, "log", cmd_presentation_log, "list presentations made: what, to whom, when")
     p.add_argument("--domain")

@@ -57,7 +57,12 @@ def test_anchor_verify_revoke(chain, user, service, issuer):
     assert issued and issued[0]["args"]["holder"] == USER_ADDRESS
     token_id = int(issued[0]["args"]["tokenId"])
 
-    # The verifier.
+    # The verifier: the credential check itself reports the anchor.
+    from vault.credentials.service import _Borrowed
+    from vault.credentials.verify import VerificationContext, check
+    asking = VerificationContext(anchor_status=lambda b: soulbound.try_anchor_status(lambda: _Borrowed(chain), b))
+    verdict = check(original, asking).verdict
+    assert verdict.valid and verdict.anchor == "anchored on chain, not revoked"
     assert soulbound.anchor_status(chain, original) == "anchored"
     assert soulbound.anchor_sentence("anchored") == "anchored on chain, not revoked"
     assert soulbound.anchor_status(chain, original + b" ") == "not-anchored"  # exact bytes only
@@ -84,6 +89,8 @@ def test_anchor_verify_revoke(chain, user, service, issuer):
     issuer_service.send(issuer_service.preview(soulbound.revoke_request(issuer_service, address, original=original)))
     assert soulbound.anchor_status(chain, original) == "revoked"
     assert soulbound.anchor_sentence("revoked") == "revoked on chain"
+    verdict = check(original, asking).verdict
+    assert (verdict.valid, verdict.reason.value, verdict.anchor) == (False, "revoked", "revoked on chain")
     view = soulbound.sync(chain, user)
     assert view["tokens"][0]["revoked"] and view["credentials"][0]["status"] == "revoked"
     with pytest.raises(ChainError) as info:
@@ -145,3 +152,14 @@ def test_cli_issue_refused_status_and_scan(vault):
     assert out["status"] == "anchored" and out["message"] == "anchored on chain, not revoked"
     code, out, err = vault("soulbound", "revoke", "--credential", view["credentials"][0]["id"], "--yes")
     assert code == 1 and "did not issue credential token 1" in err
+
+
+def test_an_unreachable_chain_is_said_plainly_not_failed():
+    from vault.credentials.verify import VerificationContext, check
+
+    def unreachable():
+        raise ChainError("node-unreachable", "The node at http://127.0.0.1:9 does not answer.")
+    context = VerificationContext(anchor_status=lambda b: soulbound.try_anchor_status(unreachable, b))
+    verdict = check(CREDENTIAL.read_bytes(), context).verdict
+    assert verdict.valid and verdict.anchor.startswith("could not check the chain")
+    assert "anchor-unchecked" in [w.code.value for w in verdict.warnings]

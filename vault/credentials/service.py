@@ -39,6 +39,35 @@ class ImportResult:
     verdict: Verdict
 
 
+def chain_anchor_check(data_dir) -> Callable[[bytes], tuple[str | None, str]]:
+    """The soulbound anchor check against the network this data folder uses (connected
+    once, on first use; an unreachable network is a sentence, never an exception)."""
+    from ..chain import soulbound
+    from ..chain.client import connect
+    from ..chain.networks import load_profile
+
+    chain = []
+
+    def factory():
+        if not chain:
+            chain.append(connect(load_profile(data_dir), data_dir))
+        return _Borrowed(chain[0])
+
+    return lambda original: soulbound.try_anchor_status(factory, original)
+
+
+class _Borrowed:
+    """The shared chain connection without its close(): it serves every check of a run."""
+
+    def __init__(self, chain):
+        self._chain = chain
+
+    def __getattr__(self, name):
+        if name == "close":
+            raise AttributeError(name)
+        return getattr(self._chain, name)
+
+
 def verification_context(*, store: VaultStore | None = None, online_status: bool = False,
                          fetcher: Callable[[str], bytes | None] = online.fetch) -> VerificationContext:
     """Cached status lists first when offline; when online, fresh lists (cached once verified)."""

@@ -37,6 +37,7 @@ class WarningCode(str, Enum):
     OUTDATED_CONTEXT = "outdated-context"
     LEGACY_CRYPTOSUITE = "legacy-cryptosuite"
     NOT_HOLDER_BOUND = "not-holder-bound"      # names no subject or holder key: any copy could be shown
+    ANCHOR_UNCHECKED = "anchor-unchecked"      # the chain that anchors soulbound credentials could not be asked
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,15 @@ class Verdict:
     format: str = ""
     issuer: str = ""
     warnings: list[Warning_] = field(default_factory=list)
+    anchor: str | None = None   # on-chain soulbound anchor: a sentence, when the chain was asked
 
     def to_json(self) -> dict:
-        return {"valid": self.valid, "reason": self.reason.value, "message": self.message,
+        data = {"valid": self.valid, "reason": self.reason.value, "message": self.message,
                 "warnings": [w.to_json() for w in self.warnings], "format": self.format,
                 "issuer": self.issuer}
+        if self.anchor is not None:
+            data["anchor"] = self.anchor
+        return data
 
 
 class CredentialFailure(Exception):

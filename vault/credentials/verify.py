@@ -38,6 +38,9 @@ class VerificationContext:
     is_trusted: Callable[[str], bool] | None = None    # the trust list (None: no vault, no list)
     fetch_status_list: Callable[[str], bytes | None] | None = None
     status_list_verified: Callable[[bytes], None] | None = None  # a fetched list verified: cache it
+    # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
+    # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
+    anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
     now: datetime | None = None
 
     def moment(self) -> datetime:
@@ -58,6 +61,7 @@ class CheckedCredential:
     display: CredentialDisplay | None = None
     status: status.StatusResult | None = None
     sd_jwt: sd_jwt_vc.SdJwtCredential | None = None
+    anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
     verdict: Verdict | None = None
 
 
@@ -124,7 +128,8 @@ def check(data: bytes, context: VerificationContext | None = None) -> CheckedCre
     try:
         _check(checked, context)
     except CredentialFailure as failure:
-        checked.verdict = Verdict(False, failure.reason, failure.message, checked.format, checked.issuer)
+        checked.verdict = Verdict(False, failure.reason, failure.message, checked.format, checked.issuer,
+                                  anchor=checked.anchor)
     return checked
 
 
@@ -152,6 +157,15 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         warnings.append(Warning_(WarningCode.STATUS_UNCHECKED, "This SD-JWT credential has a token "
                                  "status list entry, which the vault cannot check yet."))
 
+    if context.anchor_status is not None:
+        state, checked.anchor = context.anchor_status(checked.original)
+        if state == "revoked":
+            raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential on chain "
+                                    "(its soulbound token is marked revoked).")
+        if state is None:
+            warnings.append(Warning_(WarningCode.ANCHOR_UNCHECKED,
+                                     checked.anchor[:1].upper() + checked.anchor[1:] + "."))
+
     if checked.valid_from and now < checked.valid_from:
         raise CredentialFailure(Reason.NOT_YET_VALID,
                                 f"The credential is not valid before {_day(checked.valid_from)}.")
@@ -163,7 +177,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         who = f"{name} ({checked.issuer})" if name else checked.issuer
         warnings.append(Warning_(WarningCode.UNKNOWN_ISSUER, f"The issuer {who} is not in your trust "
                                  "list. The signature is theirs; decide whether you know them."))
-    checked.verdict = Verdict(True, Reason.VALID, _MESSAGES_OK, checked.format, checked.issuer, warnings)
+    checked.verdict = Verdict(True, Reason.VALID, _MESSAGES_OK, checked.format, checked.issuer, warnings,
+                              anchor=checked.anchor)
 
 
 def _verify_proof(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> None:

@@ -79,13 +79,15 @@ class CredentialResult:
     disclosed: Any = field(default_factory=dict)    # the subject's claims shown (dict, or list of dicts)
     revealed: list[str] = field(default_factory=list)  # SD-JWT: the selectively disclosed claims
     key_bound: bool = False          # SD-JWT: a key-binding JWT for this verifier came with it
+    anchor: str | None = None        # soulbound anchor on chain, when the chain was asked
 
     def to_json(self) -> dict:
         return {"format": self.format, "issuer": self.issuer, "issuer_name": self.issuer_name,
                 "title": self.title, "subject": self.subject, "valid": self.valid,
                 "reason": self.reason.value, "message": self.message,
                 "warnings": [w.to_json() for w in self.warnings], "disclosed": self.disclosed,
-                "revealed": list(self.revealed), "key_bound": self.key_bound}
+                "revealed": list(self.revealed), "key_bound": self.key_bound,
+                **({"anchor": self.anchor} if self.anchor is not None else {})}
 
 
 @dataclass
@@ -182,7 +184,7 @@ def _result(index: int, checked: CheckedCredential) -> CredentialResult:
         issuer_name=(display.issuer_name or "") if display else "",
         title=(display.title if display else "") or "Credential", subject=checked.subject,
         valid=verdict.valid, reason=verdict.reason, message=verdict.message, warnings=list(verdict.warnings),
-        disclosed=_disclosed(checked) if shown else {}, revealed=revealed)
+        disclosed=_disclosed(checked) if shown else {}, revealed=revealed, anchor=checked.anchor)
 
 
 def _entry_bytes(entry: Any, index: int) -> bytes:
