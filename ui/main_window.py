@@ -74,6 +74,7 @@ class Workspace(QWidget):
         side.addSpacing(6)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
+        self.nav.setAccessibleName("Pages")
         self.nav.setFrameShape(QFrame.NoFrame)
         self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         side.addWidget(self.nav, 1)

@@ -140,3 +140,60 @@ def test_core_errors_are_shown_not_raised(qtbot, page, ui_helpers):
     page.select_did(page.did_model.records[1].did)
     ui_helpers.click(qtbot, page.default_button)
     assert page.error.kind == "error" and "locked" in page.error.text()
+
+
+def _grabbed_png(widget) -> bytes:
+    from PySide6.QtCore import QBuffer, QIODevice
+    buffer = QBuffer()
+    buffer.open(QIODevice.WriteOnly)
+    assert widget.grab().save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+def _shown_qr_dialog(qtbot, page, button):
+    from ui.identity.dialogs import QrTextDialog
+    assert button.isEnabled()
+    qtbot.mouseClick(button, Qt.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, QrTextDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def test_did_qr_dialog_decodes_to_the_did_and_copies(qtbot, page):
+    from vault.qr.scan import read_image
+    did = page.selected_did()
+    dialog = _shown_qr_dialog(qtbot, page, page.did_qr_button)
+    assert dialog.text_label.text() == did
+    # What is on screen, the whole dialog as a camera would see it: exactly the plain DID.
+    assert read_image(_grabbed_png(dialog)) == [did]
+    assert read_image(_grabbed_png(dialog.qr_label)) == [did]
+    with qtbot.waitSignal(page.message) as sent:
+        qtbot.mouseClick(dialog.copy_button, Qt.LeftButton)
+    assert QGuiApplication.clipboard().text() == did
+    assert sent.args == ["DID copied to the clipboard."]
+    qtbot.keyClick(dialog, Qt.Key_Return)   # Enter: Close, the default button
+    qtbot.waitUntil(lambda: page.dialog is None)
+
+
+def test_address_qr_dialog_decodes_to_the_address(qtbot, page, ui_helpers):
+    from vault.qr.scan import read_image
+    address = page.selected_account().address
+    assert address == ui_helpers.TEST_ACCOUNT or address.startswith("0x")
+    dialog = _shown_qr_dialog(qtbot, page, page.address_qr_button)
+    assert dialog.text_label.text() == address
+    assert read_image(_grabbed_png(dialog)) == [address]   # plain, checksummed: what wallets scan
+    qtbot.mouseClick(dialog.copy_button, Qt.LeftButton)
+    assert QGuiApplication.clipboard().text() == address
+    dialog.close()
+    qtbot.waitUntil(lambda: page.dialog is None)
+
+
+def test_qr_buttons_follow_the_selection(qtbot, page):
+    page.did_table.clearSelection()
+    page.account_table.clearSelection()
+    assert not page.did_qr_button.isEnabled()
+    assert not page.address_qr_button.isEnabled()
+    page.show_did_qr()
+    page.show_address_qr()
+    assert page.dialog is None

@@ -64,6 +64,7 @@ class CredentialListModel(QAbstractListModel):
         self._rows: OrderedDict[int, tuple] = OrderedDict()
         self._images: OrderedDict[int, tuple] = OrderedDict()
         self._asked = 0                          # +1 at every set_query / refresh
+        self._vault_total: int | None = None     # the vault's count, until refresh() / forget()
         self._running = False
         self._wanted: set[int] = set()           # rows painted but not loaded
         self._pending: set[int] = set()          # keys being fetched
@@ -95,6 +96,7 @@ class CredentialListModel(QAbstractListModel):
 
     def refresh(self) -> None:
         """Run the current query again (after an import, a delete, a re-verify)."""
+        self._vault_total = None
         self.set_query(self.query)
 
     @property
@@ -105,7 +107,7 @@ class CredentialListModel(QAbstractListModel):
         self._running = True
         self.busy_changed.emit(True)
         asked = self._asked
-        job = self.tasks.run(jobs.run_query, self.service, self.query, FIRST_PAGE)
+        job = self.tasks.run(jobs.run_query, self.service, self.query, FIRST_PAGE, self._vault_total)
         job.finished.connect(lambda result: self._on_query_result(asked, result))
         job.failed.connect(lambda exc: self._on_query_failed(asked, exc))
 
@@ -135,6 +137,7 @@ class CredentialListModel(QAbstractListModel):
         self._epoch += 1
         self._row_index = None
         self.total = result.total
+        self._vault_total = result.total
         self._wanted.clear()
         for key, row in result.rows.items():
             self._remember(key, row)
@@ -345,6 +348,7 @@ class CredentialListModel(QAbstractListModel):
         self._announce([key])
 
     def forget(self, key: int) -> None:
+        self._vault_total = None
         self._rows.pop(key, None)
         self._images.pop(key, None)
 

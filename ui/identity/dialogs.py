@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextOption
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QPixmap, QTextOption
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QLabel, QLineEdit,
                                QPlainTextEdit, QPushButton, QRadioButton, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -90,6 +90,7 @@ class DidDocumentDialog(QDialog):
         layout.addWidget(page_subtitle("Resolved offline, from the identifier alone."))
         self.did_view = QPlainTextEdit(did)
         self.did_view.setObjectName("didView")
+        self.did_view.setAccessibleName("DID")
         self.did_view.setReadOnly(True)
         self.did_view.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.did_view.setLineWrapMode(QPlainTextEdit.WidgetWidth)
@@ -99,6 +100,7 @@ class DidDocumentDialog(QDialog):
         layout.addWidget(self.did_view)
         self.json_view = QPlainTextEdit(self.document_text)
         self.json_view.setObjectName("jsonView")
+        self.json_view.setAccessibleName("DID document JSON")
         self.json_view.setReadOnly(True)
         self.json_view.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.json_view.setLineWrapMode(QPlainTextEdit.NoWrap)
@@ -112,6 +114,55 @@ class DidDocumentDialog(QDialog):
     def _copy(self) -> None:
         QGuiApplication.clipboard().setText(self.document_text)
         self.copied.emit("DID document copied to the clipboard.")
+
+
+class QrTextDialog(QDialog):
+    """A plain QR code of a DID or an address (not our BTV1 format: any wallet or phone
+    camera reads it), the text below it, and Copy. Neither is a secret: a plain copy."""
+
+    copied = Signal(str)
+
+    def __init__(self, title: str, text: str, what: str, parent: QWidget | None = None):
+        """``what`` names the text in messages: "DID", "Address"."""
+        super().__init__(parent)
+        from vault.qr import render
+
+        self.text, self.what = text, what
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(10)
+        layout.addWidget(page_title(title))
+        # segno's PNG at whole pixels per module, shown 1:1 (never smoothed), on white with
+        # its quiet zone: what a camera, or a screenshot, reads.
+        self.pixmap = QPixmap()
+        self.pixmap.loadFromData(render.png(text))
+        self.qr_label = QLabel()
+        self.qr_label.setObjectName("qrImage")
+        self.qr_label.setPixmap(self.pixmap)
+        self.qr_label.setAlignment(Qt.AlignCenter)
+        self.qr_label.setAccessibleName(f"QR code of the {what.lower()}")
+        self.qr_label.setAccessibleDescription(text)
+        layout.addWidget(self.qr_label, 0, Qt.AlignHCenter)
+        self.text_label = QLabel(text)
+        self.text_label.setObjectName("qrText")
+        self.text_label.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.text_label.setTextFormat(Qt.PlainText)
+        self.text_label.setWordWrap(True)
+        self.text_label.setAlignment(Qt.AlignCenter)
+        self.text_label.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.text_label.setMaximumWidth(max(self.pixmap.width(), 420))
+        layout.addWidget(self.text_label, 0, Qt.AlignHCenter)
+        self.copy_button = QPushButton(f"Copy {what.lower()}")
+        self.close_button = primary(QPushButton("Close"))
+        self.close_button.setDefault(True)
+        layout.addLayout(button_row(self.close_button, leading=[self.copy_button]))
+        self.copy_button.clicked.connect(self.copy)
+        self.close_button.clicked.connect(self.accept)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text)
+        self.copied.emit(f"{self.what} copied to the clipboard.")
 
 
 class RecoveryPhraseDialog(QDialog):

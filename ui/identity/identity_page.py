@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderVi
 from ..errors import describe
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title, section_title
 from ..workers import TaskRunner
-from .dialogs import DidDocumentDialog, NewDidDialog, RecoveryPhraseDialog
+from .dialogs import DidDocumentDialog, NewDidDialog, QrTextDialog, RecoveryPhraseDialog
 from .models import AccountTableModel, DidTableModel
 
 if TYPE_CHECKING:
@@ -24,6 +24,7 @@ def _table(model) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SingleSelection)
     table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
     table.setTextElideMode(Qt.ElideMiddle)
+    table.setTabKeyNavigation(False)   # Tab leaves the table (keyboard users); arrows move in it
     table.setWordWrap(False)
     table.setAlternatingRowColors(True)
     table.setShowGrid(False)
@@ -71,6 +72,7 @@ class IdentityPage(QWidget):
         self.did_model.rename_failed.connect(self.error.error)
         self.did_table = _table(self.did_model)
         self.did_table.setObjectName("didTable")
+        self.did_table.setAccessibleName("DIDs")
         header = self.did_table.horizontalHeader()
         header.setSectionResizeMode(DidTableModel.DEFAULT, QHeaderView.Fixed)
         header.resizeSection(DidTableModel.DEFAULT, 32)
@@ -87,17 +89,28 @@ class IdentityPage(QWidget):
         self.default_button = QPushButton("Make default")
         self.document_button = QPushButton("Show document")
         self.copy_did_button = QPushButton("Copy DID")
+        self.did_qr_button = QPushButton("Show QR")
+        self.did_qr_button.setObjectName("didQrButton")
+        self.did_qr_button.setAccessibleName("Show QR code of the DID")
+        self.did_qr_button.setToolTip("Show the selected DID as a QR code, to scan with a phone")
         layout.addLayout(button_row(self.rename_button, self.default_button, self.document_button,
-                                    self.copy_did_button, leading=[self.new_did_button]))
+                                    self.did_qr_button, self.copy_did_button,
+                                    leading=[self.new_did_button]))
 
         layout.addSpacing(8)
         self.copy_address_button = QPushButton("Copy address")
-        accounts_title = button_row(self.copy_address_button)
+        self.address_qr_button = QPushButton("Show QR")
+        self.address_qr_button.setObjectName("addressQrButton")
+        self.address_qr_button.setAccessibleName("Show QR code of the address")
+        self.address_qr_button.setToolTip("Show the selected account's address as a QR code, "
+                                          "to scan with a wallet")
+        accounts_title = button_row(self.address_qr_button, self.copy_address_button)
         accounts_title.insertWidget(0, section_title("Ethereum accounts"))
         layout.addLayout(accounts_title)
         self.account_model = AccountTableModel()
         self.account_table = _table(self.account_model)
         self.account_table.setObjectName("accountTable")
+        self.account_table.setAccessibleName("Ethereum accounts")
         self.account_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         header = self.account_table.horizontalHeader()
         header.setSectionResizeMode(AccountTableModel.NAME, QHeaderView.Interactive)
@@ -131,6 +144,8 @@ class IdentityPage(QWidget):
         self.document_button.clicked.connect(self.show_document)
         self.copy_did_button.clicked.connect(self.copy_did)
         self.copy_address_button.clicked.connect(self.copy_address)
+        self.did_qr_button.clicked.connect(self.show_did_qr)
+        self.address_qr_button.clicked.connect(self.show_address_qr)
         self.phrase_button.clicked.connect(self.show_recovery_phrase)
         self.did_table.doubleClicked.connect(self._on_double_click)
         copy = QShortcut(QKeySequence.Copy, self.did_table, context=Qt.WidgetShortcut)
@@ -192,10 +207,13 @@ class IdentityPage(QWidget):
 
     def _update_buttons(self) -> None:
         record = self.selected_record()
-        for button in (self.rename_button, self.document_button, self.copy_did_button):
+        for button in (self.rename_button, self.document_button, self.copy_did_button,
+                       self.did_qr_button):
             button.setEnabled(record is not None)
         self.default_button.setEnabled(record is not None and not record.is_default)
-        self.copy_address_button.setEnabled(self.selected_account() is not None)
+        has_account = self.selected_account() is not None
+        self.copy_address_button.setEnabled(has_account)
+        self.address_qr_button.setEnabled(has_account)
 
     # ---- actions ---------------------------------------------------------------------
 
@@ -266,6 +284,26 @@ class IdentityPage(QWidget):
         if account:
             QGuiApplication.clipboard().setText(account.address)
             self.message.emit("Address copied to the clipboard.")
+
+    def show_did_qr(self) -> None:
+        did = self.selected_did()
+        if did:
+            self._show_qr("DID", did, "DID")
+
+    def show_address_qr(self) -> None:
+        account = self.selected_account()
+        if account:
+            self._show_qr("Account address", account.address, "Address")
+
+    def _show_qr(self, title: str, text: str, what: str) -> None:
+        try:
+            dialog = QrTextDialog(title, text, what, self)
+        except Exception as exc:    # e.g. a text too long for any QR version
+            self.error.error(describe(exc))
+            return
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.copied.connect(self.message)
+        self._open(dialog)
 
     def show_recovery_phrase(self) -> None:
         dialog = RecoveryPhraseDialog(self.identity.store, self.identity.recovery_phrase,

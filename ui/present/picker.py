@@ -160,6 +160,7 @@ class ClaimTree(QTreeWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("claimTree")
+        self.setAccessibleName("Claims to disclose")
         self.setColumnCount(2)
         self.setHeaderLabels(["Claim", "Value"])
         self.header().setStretchLastSection(True)

@@ -194,6 +194,8 @@ class SettingsPage(QWidget):
         self.trust_model = trust.TrustListModel(self)
         self.trust_table = QTableView()
         self.trust_table.setObjectName("trustTable")
+        self.trust_table.setAccessibleName("Trusted issuers")
+        self.trust_table.setTabKeyNavigation(False)   # Tab leaves the table; arrows move in it
         self.trust_table.setModel(self.trust_model)
         self.trust_table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.trust_table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -247,6 +249,7 @@ class SettingsPage(QWidget):
         self.rpc_url.setPlaceholderText("http://127.0.0.1:8545")
         self.manifest_path = QLineEdit()
         self.manifest_path.setObjectName("manifestPath")
+        self.manifest_path.setAccessibleName("Deployment manifest")
         self.manifest_path.setPlaceholderText("deployment manifest (.json)")
         self.manifest_button = QPushButton("Choose…")
         manifest_row = QHBoxLayout()

@@ -121,6 +121,7 @@ class VerdictView(QWidget):
         layout.addWidget(self.banner)
         self.details = RichView()
         self.details.setObjectName("verdictDetails")
+        self.details.setAccessibleName("Verdict details")
         layout.addWidget(self.details, 1)
         layout.addStretch(0)     # takes the room when there are no details
         self.clear()

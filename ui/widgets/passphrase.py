@@ -17,6 +17,7 @@ class PassphraseField(QLineEdit):
         super().__init__(parent)
         self.setEchoMode(QLineEdit.Password)
         self.setPlaceholderText(placeholder)
+        self.setAccessibleName(placeholder)   # a placeholder is not read out once typed into
         self.setAttribute(Qt.WA_InputMethodEnabled, False)  # no IME history of secrets
         self.setMinimumWidth(260)
 
