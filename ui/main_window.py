@@ -49,18 +49,44 @@ def _warm_up_imports() -> None:
     from . import present, verify  # noqa: F401  (~0.2 s: not on the GUI thread at unlock)
 
 
+class _PageStack(QStackedWidget):
+    """The workspace's pages, each built the first time it is needed: a placeholder holds
+    its place until then. ``widget(i)`` (and so ``currentWidget()`` once shown) returns the
+    real page, building it if need be."""
+
+    def __init__(self, build, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._build = build
+
+    def widget(self, index: int) -> QWidget | None:
+        if 0 <= index < self.count():
+            return self._build(index)
+        return super().widget(index)
+
+
 class Workspace(QWidget):
     """The sidebar of every page, in the order of the issue, and the page shown.
+
+    Only the landing page (Credentials) is built at unlock; every other page is built on
+    its first visit, or when code asks for it (``page_for``, ``pages.widget(i)``, the
+    ``*_page`` attributes). ``page_built(title, page)`` announces each one.
 
     Pages that hold vault data have ``drop_vault_data()``, called before the store
     closes; pages with a ``message`` signal send passing notes to the status bar."""
 
     lock_requested = Signal()
     message = Signal(str)
+    page_built = Signal(str, QWidget)
+
+    TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
+              "Marketplace", "Identity", "Settings")
+    COMING = ("Wallet", "Staking", "Governance", "Marketplace")
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.identity = identity
+        self._tasks = tasks
+        self._built: dict[str, QWidget] = {}
         sidebar = QFrame()
         sidebar.setObjectName("sidebar")
         sidebar.setFixedWidth(192)
@@ -83,53 +109,120 @@ class Workspace(QWidget):
         self.lock_button.setToolTip("Lock the vault (Ctrl+L)")
         side.addWidget(self.lock_button)
 
-        self.pages = QStackedWidget()
-        from vault.credentials.service import CredentialService
-
-        from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
-        from .present import PresentPage
-        from .verify import VerifyPage
-        self.credentials_page = CredentialsPage(CredentialService(identity.store), tasks)
-        self.identity_page = IdentityPage(identity, tasks)
-        self.settings_page = SettingsPage(identity.store, tasks)
-        self.wallet_page = ComingPage("Wallet")
-        self.staking_page = ComingPage("Staking")
-        self.governance_page = ComingPage("Governance")
-        self.marketplace_page = ComingPage("Marketplace")
-        for title, page in (
-                ("Credentials", self.credentials_page),
-                ("Present", PresentPage(identity, self.credentials_page.service, tasks)),
-                ("Verify", VerifyPage(identity, self.credentials_page.service, tasks)),
-                ("Wallet", self.wallet_page),
-                ("Staking", self.staking_page),
-                ("Governance", self.governance_page),
-                ("Marketplace", self.marketplace_page),
-                ("Identity", self.identity_page),
-                ("Settings", self.settings_page),
-        ):
-            self.pages.addWidget(page)
+        self.pages = _PageStack(self._page_at)
+        for title in self.TITLES:
+            QStackedWidget.addWidget(self.pages, QWidget())   # placeholder until first needed
             item = QListWidgetItem(title, self.nav)
-            if isinstance(page, ComingPage):
+            if title in self.COMING:
                 item.setToolTip(f"{title}: not available yet, coming in a later release")
                 item.setData(Qt.UserRole, "coming")
                 item.setForeground(QColor("#8b95a3"))
-            message = getattr(page, "message", None)
-            if message is not None:
-                message.connect(self.message)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(sidebar)
         layout.addWidget(self.pages, 1)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)   # Credentials: the landing page
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.nav.setCurrentRow(0)   # Credentials: the landing page, built now
         self.lock_button.clicked.connect(self.lock_requested)
 
+    # ---- building pages on demand ------------------------------------------------------
+
+    def _make(self, title: str) -> QWidget:
+        identity, tasks = self.identity, self._tasks
+        if title == "Credentials":
+            from vault.credentials.service import CredentialService
+
+            from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
+            return CredentialsPage(CredentialService(identity.store), tasks)
+        if title == "Present":
+            from .present import PresentPage
+            return PresentPage(identity, self.credentials_page.service, tasks)
+        if title == "Verify":
+            from .verify import VerifyPage
+            return VerifyPage(identity, self.credentials_page.service, tasks)
+        if title == "Identity":
+            return IdentityPage(identity, tasks)
+        if title == "Settings":
+            return SettingsPage(identity.store, tasks)
+        if title in self.COMING:
+            return ComingPage(title)
+        raise KeyError(title)
+
+    def _page_at(self, index: int) -> QWidget:
+        title = self.TITLES[index]
+        page = self._built.get(title)
+        if page is not None:
+            return page
+        page = self._make(title)
+        self._built[title] = page
+        placeholder = QStackedWidget.widget(self.pages, index)
+        current = self.pages.currentIndex()
+        self.pages.removeWidget(placeholder)
+        self.pages.insertWidget(index, page)
+        if current == index:
+            self.pages.setCurrentIndex(index)
+        placeholder.deleteLater()
+        message = getattr(page, "message", None)
+        if message is not None:
+            message.connect(self.message)
+        self.page_built.emit(title, page)
+        return page
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        self._page_at(row)
+        self.pages.setCurrentIndex(row)
+
+    def built_pages(self) -> list[QWidget]:
+        """The pages built so far, in sidebar order (none is built by asking)."""
+        return [self._built[t] for t in self.TITLES if t in self._built]
+
+    @property
+    def credentials_page(self):
+        return self.page_for("Credentials")
+
+    @property
+    def present_page(self):
+        return self.page_for("Present")
+
+    @property
+    def verify_page(self):
+        return self.page_for("Verify")
+
+    @property
+    def identity_page(self):
+        return self.page_for("Identity")
+
+    @property
+    def settings_page(self):
+        return self.page_for("Settings")
+
+    @property
+    def wallet_page(self):
+        return self.page_for("Wallet")
+
+    @property
+    def staking_page(self):
+        return self.page_for("Staking")
+
+    @property
+    def governance_page(self):
+        return self.page_for("Governance")
+
+    @property
+    def marketplace_page(self):
+        return self.page_for("Marketplace")
+
+    # ---- lock and navigation -----------------------------------------------------------
+
     def drop_vault_data(self) -> None:
-        """Before the store closes: pages forget what they decrypted."""
-        for index in range(self.pages.count()):
-            drop = getattr(self.pages.widget(index), "drop_vault_data", None)
+        """Before the store closes: pages forget what they decrypted (pages never built
+        hold nothing)."""
+        for page in self.built_pages():
+            drop = getattr(page, "drop_vault_data", None)
             if drop is not None:
                 drop()
 
@@ -138,7 +231,7 @@ class Workspace(QWidget):
         return [self.nav.item(row).text() for row in range(self.nav.count())]
 
     def page_for(self, title: str) -> QWidget:
-        return self.pages.widget(self.titles.index(title))
+        return self._page_at(self.TITLES.index(title))
 
     def show_page(self, title: str) -> None:
         for row in range(self.nav.count()):
@@ -314,19 +407,23 @@ class MainWindow(QMainWindow):
             return
         self.workspace.lock_requested.connect(lambda: self.lock())
         self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        settings = self.workspace.settings_page
-        settings.auto_lock_changed.connect(self._start_lock_watch)
-        settings.theme_changed.connect(self.theme.set_choice)
-        settings.network_changed.connect(lambda: self.network_status.refresh(force=True))
+        self.workspace.page_built.connect(self._on_page_built)   # Settings: on its first visit
         self._start_lock_watch(minutes)
-        settings.set_screen_lock_note(
+        self._set_state(True)
+        self._set_page(self.workspace)
+        self.unlocked.emit()
+
+    def _on_page_built(self, title: str, page: QWidget) -> None:
+        if title != "Settings":
+            return
+        page.auto_lock_changed.connect(self._start_lock_watch)
+        page.theme_changed.connect(self.theme.set_choice)
+        page.network_changed.connect(lambda: self.network_status.refresh(force=True))
+        page.set_screen_lock_note(
             "It also locks when the screen locks or the computer goes to sleep."
             if self.screen_lock.available else
             "This system does not tell the app when the screen locks, so the vault does not lock "
             "with it: lock it yourself (Ctrl+L) before you step away.")
-        self._set_state(True)
-        self._set_page(self.workspace)
-        self.unlocked.emit()
 
     # ---- lock -------------------------------------------------------------------------
 
