@@ -4,11 +4,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QScrollArea, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QTableView, QWidget)
 
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, page_subtitle, page_title, section_title
+from ..widgets import InlineMessage, button_row, scrolling_page, section_title
 from ..workers import TaskRunner
 from .dialogs import DidDocumentDialog, NewDidDialog, QrTextDialog, RecoveryPhraseDialog
 from .models import AccountTableModel, DidTableModel
@@ -46,24 +46,9 @@ class IdentityPage(QWidget):
         self.identity, self.tasks = identity, tasks
         self.dialog = None  # the open dialog, if any
 
-        # The page scrolls rather than squeezing the tables on a short window.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        content = QWidget()
-        content.setObjectName("pageBackground")
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 20)
-        layout.setSpacing(10)
-        layout.addWidget(page_title("Identity"))
-        layout.addWidget(page_subtitle(
-            "Your DIDs and Ethereum accounts. All are derived from your recovery phrase, so "
-            "restoring the phrase restores them."))
+        layout = scrolling_page(self, "Identity", "Your DIDs and Ethereum accounts. All are derived from "
+                                "your recovery phrase, so restoring the phrase restores them.",
+                                spacing=10, margins=(28, 24, 28, 20))
         self.error = InlineMessage()
         layout.addWidget(self.error)
 

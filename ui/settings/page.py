@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFileDialog, QFormLayout,
                                QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QScrollArea, QTableView, QVBoxLayout, QWidget)
+                               QRadioButton, QTableView, QVBoxLayout, QWidget)
 
 from vault import settings as vault_settings
 from vault.settings import VaultSettings
@@ -22,8 +22,8 @@ from vault.store import VaultStore
 
 from ..errors import describe
 from ..shell.clipboard import CLEAR_AFTER_MS
-from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, button_row, page_subtitle,
-                       page_title, section_title)
+from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, button_row, scrolling_page,
+                       section_title)
 from ..workers import TaskRunner
 from . import trust
 from .change_passphrase import ChangePassphraseDialog
@@ -98,22 +98,8 @@ class SettingsPage(QWidget):
         self._saved_network: tuple[str, str, str] | None = None
         self._saved_theme = vault_settings.THEME_SYSTEM
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        content = QWidget()
-        content.setObjectName("pageBackground")
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addWidget(page_title("Settings"))
-        layout.addWidget(page_subtitle("How this vault locks, is protected and backed up, whom it "
-                                       "trusts, and how it looks. Changes apply at once."))
+        layout = scrolling_page(self, "Settings", "How this vault locks, is protected and backed up, whom it "
+                                "trusts, and how it looks. Changes apply at once.", spacing=14)
         self.error = InlineMessage()
         layout.addWidget(self.error)
 

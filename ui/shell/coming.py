@@ -3,10 +3,9 @@ available. Nothing on them can be clicked."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
-from ..widgets import page_subtitle, page_title, section_title
+from ..widgets import scrolling_page, section_title
 
 COMING = {
     "Wallet": (
@@ -41,21 +40,7 @@ class ComingPage(QWidget):
         summary, items = COMING[title]
         self.title = title
         self.setObjectName("comingPage")
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        content = QWidget()
-        content.setObjectName("pageBackground")
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(page_title(title))
-        layout.addWidget(page_subtitle(summary))
+        layout = scrolling_page(self, title, summary)
         self.notice = QLabel(f"Not available yet. {title} arrives in a later release of "
                              "Blocktrack Vault; nothing here works today.")
         self.notice.setObjectName("comingNotice")

@@ -21,6 +21,28 @@ def page_subtitle(text: str) -> QLabel:
     return label
 
 
+def scrolling_page(page: QWidget, title: str, subtitle: str, *, spacing: int = 12,
+                   margins: tuple[int, int, int, int] = (28, 24, 28, 24)) -> QVBoxLayout:
+    """Give ``page`` a title, a subtitle and a body that scrolls vertically rather than
+    squeezing its content on a short window; returns the body's layout to fill."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    content = QWidget()
+    content.setObjectName("pageBackground")
+    scroll.setWidget(content)
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(scroll)
+    layout = QVBoxLayout(content)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(spacing)
+    layout.addWidget(page_title(title))
+    layout.addWidget(page_subtitle(subtitle))
+    return layout
+
+
 def section_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("sectionTitle")
