@@ -72,13 +72,16 @@ def start_anvil(binary: Path, port: int, *extra: str) -> AnvilNode:
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"anvil exited at start: {process.stderr.read().decode(errors='replace')[:500]}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return AnvilNode(url, process.pid, process)
         except OSError:
-            time.sleep(0.05)
+            pass
+        try:  # the pause between tries is a wait on anvil itself: it ends early if anvil dies
+            process.wait(timeout=0.05)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"anvil exited at start: {process.stderr.read().decode(errors='replace')[:500]}")
     stop_anvil(AnvilNode(url, process.pid, process))
     raise RuntimeError("anvil did not start listening within 20 s")
 
