@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from ..errors import describe
-from ..widgets import InlineMessage, page_title
+from ..widgets import InlineMessage, open_dialog, page_title
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from . import jobs, presentation
@@ -392,7 +392,7 @@ class CredentialsPage(QWidget):
         dialog.setNameFilters(list(FILE_FILTERS))
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.filesSelected.connect(self.import_paths)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def import_paths(self, paths) -> None:
         """Import these files (and the credential files in these folders) in the background."""
@@ -689,7 +689,7 @@ class CredentialsPage(QWidget):
         dialog.setFileMode(QFileDialog.AnyFile)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.export_to)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def export_to(self, path) -> None:
         """Write the current credential's original bytes to ``path``."""
@@ -820,7 +820,3 @@ class CredentialsPage(QWidget):
         if self.dialog is not None:
             self.dialog.close()
 
-    def _open(self, dialog) -> None:
-        self.dialog = dialog
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.open()

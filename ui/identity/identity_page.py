@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QTableView, QWidget)
 
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, scrolling_page, section_title
+from ..widgets import InlineMessage, button_row, open_dialog, scrolling_page, section_title
 from ..workers import TaskRunner
 from .dialogs import DidDocumentDialog, NewDidDialog, QrTextDialog, RecoveryPhraseDialog
 from .models import AccountTableModel, DidTableModel
@@ -221,7 +221,7 @@ class IdentityPage(QWidget):
         dialog = NewDidDialog(self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._create_did(dialog.method(), dialog.did_name()))
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def _create_did(self, method: str, name: str) -> None:
         record = self._run(self.identity.create_did, method, name)
@@ -256,7 +256,7 @@ class IdentityPage(QWidget):
         dialog = DidDocumentDialog(did, document, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.copied.connect(self.message)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def copy_did(self) -> None:
         did = self.selected_did()
@@ -288,18 +288,14 @@ class IdentityPage(QWidget):
             return
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.copied.connect(self.message)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def show_recovery_phrase(self) -> None:
         dialog = RecoveryPhraseDialog(self.identity.store, self.identity.recovery_phrase,
                                       self.tasks, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
-    def _open(self, dialog) -> None:
-        self.dialog = dialog
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.open()
 
     def drop_vault_data(self) -> None:
         """The vault is being locked: empty the tables and close any dialog (a recovery

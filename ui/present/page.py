@@ -29,7 +29,8 @@ from ..credentials.jobs import Query
 from ..credentials.model import CredentialListModel
 from ..credentials.page import CardListView
 from ..errors import describe
-from ..widgets import BusyIndicator, ElidedLabel, InlineMessage, page_subtitle, page_title, section_title
+from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, open_dialog, page_subtitle, page_title,
+                       section_title)
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from ..shell.clipboard import copy_secret
@@ -530,7 +531,7 @@ class PresentPage(QWidget):
         dialog.setNameFilters(REQUEST_FILTERS)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.load_request_file)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def load_request_file(self, path) -> None:
         if path:
@@ -710,7 +711,7 @@ class PresentPage(QWidget):
         dialog.setDefaultSuffix(suffix)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.save_to)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def save_to(self, path) -> None:
         if self.shown is None or not path:
@@ -745,7 +746,7 @@ class PresentPage(QWidget):
         dialog = QPrintDialog(self._printer, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.print_to(self._printer))
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def print_to(self, printer) -> None:
         """Print every code on one page (the sheet of parts), drawn off the GUI thread."""
@@ -783,15 +784,8 @@ class PresentPage(QWidget):
     def open_log(self) -> None:
         dialog = PresentationLogDialog(self.service, self.tasks, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
-    def _open(self, dialog) -> None:
-        self.dialog = dialog
-        dialog.finished.connect(self._dialog_closed)
-        dialog.open()
-
-    def _dialog_closed(self, *_) -> None:
-        self.dialog = None
 
     # ---- lock ------------------------------------------------------------------------------------------
 

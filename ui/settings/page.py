@@ -22,7 +22,7 @@ from vault.store import VaultStore
 
 from ..errors import describe
 from ..shell.clipboard import CLEAR_AFTER_MS
-from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, button_row, scrolling_page,
+from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, button_row, open_dialog, scrolling_page,
                        section_title)
 from ..workers import TaskRunner
 from . import trust
@@ -361,7 +361,7 @@ class SettingsPage(QWidget):
     def change_passphrase(self) -> None:
         dialog = ChangePassphraseDialog(self.store, self.tasks, self)
         dialog.changed.connect(self._on_passphrase_changed)
-        self._open(dialog)
+        open_dialog(self, dialog, delete_on_close=True)
 
     def _on_passphrase_changed(self) -> None:
         self._describe_encryption()
@@ -370,7 +370,7 @@ class SettingsPage(QWidget):
     def retune_kdf(self) -> None:
         dialog = RetuneKdfDialog(self.store, self.tasks, self)
         dialog.retuned.connect(self._on_retuned)
-        self._open(dialog)
+        open_dialog(self, dialog, delete_on_close=True)
 
     def _on_retuned(self, params) -> None:
         self._describe_encryption()
@@ -432,7 +432,7 @@ class SettingsPage(QWidget):
     def add_issuer(self) -> None:
         dialog = trust.AddIssuerDialog(self)
         dialog.submitted.connect(lambda did, name: self._add_issuer(dialog, did, name))
-        self._open(dialog)
+        open_dialog(self, dialog, delete_on_close=True)
 
     def _add_issuer(self, dialog, did: str, name: str) -> None:
         job = self.tasks.run(trust.add_issuer, self.store, did, name)
@@ -569,11 +569,6 @@ class SettingsPage(QWidget):
 
     # ---- dialogs and lock ----------------------------------------------------------------------
 
-    def _open(self, dialog) -> None:
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        self.dialog = dialog
-        dialog.finished.connect(lambda _: setattr(self, "dialog", None))
-        dialog.open()
 
     def drop_vault_data(self) -> None:
         """The vault is being locked: forget the trust list and close any dialog."""

@@ -24,7 +24,7 @@ from vault.presentations.request import PresentationRequest, RequestError, new_c
 from vault.presentations.service import PresentationService
 
 from ..errors import describe
-from ..widgets import BusyIndicator, InlineMessage, page_subtitle, page_title, section_title
+from ..widgets import BusyIndicator, InlineMessage, open_dialog, page_subtitle, page_title, section_title
 from ..workers import TaskRunner
 from . import camera, jobs
 from .request_dialog import RequestDialog
@@ -190,7 +190,7 @@ class VerifyPage(QWidget):
         self.request_message.clear()
         dialog = RequestDialog(request, self.tasks, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     # ---- inputs ------------------------------------------------------------------------------
 
@@ -200,7 +200,7 @@ class VerifyPage(QWidget):
         dialog.setNameFilters(FILE_FILTERS)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.filesSelected.connect(self.verify_paths)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def choose_folder(self) -> None:
         dialog = QFileDialog(self, "Open a folder of part images")
@@ -208,7 +208,7 @@ class VerifyPage(QWidget):
         dialog.setOption(QFileDialog.ShowDirsOnly, True)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.verify_paths([path]))
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     def paste(self) -> None:
         clipboard = QGuiApplication.clipboard()
@@ -314,7 +314,7 @@ class VerifyPage(QWidget):
         dialog = camera.CameraDialog(self.tasks, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.decoded.connect(self.verify_decoded)
-        self._open(dialog)
+        open_dialog(self, dialog)
 
     # ---- drag and drop ----------------------------------------------------------------------------
 
@@ -361,13 +361,6 @@ class VerifyPage(QWidget):
 
     # ---- dialogs, lock ----------------------------------------------------------------------------
 
-    def _open(self, dialog) -> None:
-        self.dialog = dialog
-        dialog.finished.connect(self._dialog_closed)
-        dialog.open()
-
-    def _dialog_closed(self, *_) -> None:
-        self.dialog = None
 
     def drop_vault_data(self) -> None:
         """The vault is being locked: forget the last verdict and ignore work on its way."""

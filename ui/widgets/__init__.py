@@ -2,7 +2,8 @@
 
 from .busy import BusyIndicator
 from .elided_label import ElidedLabel
-from .layout import CenteredPage, button_row, page_subtitle, page_title, scrolling_page, section_title
+from .layout import (CenteredPage, button_row, open_dialog, page_subtitle, page_title, scrolling_page,
+                     section_title)
 from .messages import InlineMessage
 from .passphrase import NewPassphraseForm, PassphraseField
 from .phrase_grid import PhraseGrid

@@ -101,3 +101,18 @@ class CenteredPage(QScrollArea):
         rows.addLayout(columns)
         rows.addStretch(2)
         self.setWidget(outer)
+
+
+def open_dialog(host: QWidget, dialog, *, delete_on_close: bool = False) -> None:
+    """Open ``dialog`` (window-modal, not blocking) and keep it in ``host.dialog`` while it
+    is open, so that locking can close it and tests can reach it."""
+    if delete_on_close:
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+    host.dialog = dialog
+
+    def closed(*_):
+        if getattr(host, "dialog", None) is dialog:  # a newer dialog may have replaced it
+            host.dialog = None
+
+    dialog.finished.connect(closed)
+    dialog.open()
