@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 
 from vault.errors import VaultError
+
+from ..widgets.table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -16,7 +18,7 @@ def _mono() -> QFont:
     return QFontDatabase.systemFont(QFontDatabase.FixedFont)
 
 
-class DidTableModel(QAbstractTableModel):
+class DidTableModel(ListTableModel):
     DEFAULT, NAME, METHOD, DID = range(4)
     HEADERS = ("", "Name", "Method", "DID")
     DidRole = Qt.UserRole + 1
@@ -27,28 +29,20 @@ class DidTableModel(QAbstractTableModel):
         """``rename(did, name)`` is the core call behind editing the Name column."""
         super().__init__(parent)
         self._rename = rename
-        self.records: list = []
 
-    def set_records(self, records: list) -> None:
-        self.beginResetModel()
-        self.records = list(records)
-        self.endResetModel()
+    @property
+    def records(self) -> list:
+        return self.rows
+
+    set_records = ListTableModel.set_rows
 
     def row_of(self, did: str) -> int:
         return next((i for i, r in enumerate(self.records) if r.did == did), -1)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.records)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
         if orientation == Qt.Horizontal and role == Qt.ToolTipRole and section == self.DEFAULT:
             return "★ marks the default DID"
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = Qt.DisplayRole):
         if not index.isValid():
@@ -109,29 +103,15 @@ class DidTableModel(QAbstractTableModel):
         return True
 
 
-class AccountTableModel(QAbstractTableModel):
+class AccountTableModel(ListTableModel):
     NAME, ADDRESS, PATH = range(3)
     HEADERS = ("Name", "Address", "Derivation path")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.accounts: list = []
+    @property
+    def accounts(self) -> list:
+        return self.rows
 
-    def set_accounts(self, accounts: list) -> None:
-        self.beginResetModel()
-        self.accounts = list(accounts)
-        self.endResetModel()
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.accounts)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    set_accounts = ListTableModel.set_rows
 
     def data(self, index: _Index, role: int = Qt.DisplayRole):
         if not index.isValid():

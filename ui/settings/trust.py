@@ -3,7 +3,7 @@ verifies, with an "unknown issuer" warning; one from an issuer on it, without.""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -11,6 +11,7 @@ from vault.credentials.trust import TrustList
 
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.layout import primary
+from ..widgets.table_model import ListTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -33,32 +34,18 @@ def remove_issuer(store, did: str) -> list[dict]:
     return trust.entries()
 
 
-class TrustListModel(QAbstractTableModel):
+class TrustListModel(ListTableModel):
     NAME, DID, ADDED = range(3)
     HEADERS = ("Name", "DID", "Added")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[dict] = []
+    @property
+    def entries(self) -> list[dict]:
+        return self.rows
 
-    def set_entries(self, entries: list[dict]) -> None:
-        self.beginResetModel()
-        self.entries = list(entries)
-        self.endResetModel()
+    set_entries = ListTableModel.set_rows
 
     def row_of(self, did: str) -> int:
         return next((i for i, e in enumerate(self.entries) if e["did"] == did), -1)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation, role: int = Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.DisplayRole):
         if not index.isValid():
