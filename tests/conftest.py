@@ -21,3 +21,30 @@ def identity(tmp_path):
     ident = Identity.restore(tmp_path / "vault", PASSPHRASE, HARDHAT_PHRASE, kdf_target=0)
     yield ident
     ident.store.lock()
+
+
+@pytest.fixture
+def run(tmp_path, capsys, monkeypatch):
+    """The `vault` command line in-process on a fresh data folder: run(*args) ->
+    (exit code, parsed JSON or text, stderr); the passphrase comes from a file."""
+    from vault.cli import main
+
+    monkeypatch.delenv("BLOCKTRACK_VAULT_PASSPHRASE", raising=False)
+    monkeypatch.delenv("BLOCKTRACK_VAULT_HOME", raising=False)
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n")
+    data = tmp_path / "data"
+
+    def _run(*args, passphrase=True, json_out=True):
+        argv = ["--data-dir", str(data)] + list(args)
+        if passphrase:
+            argv += ["--passphrase-file", str(pw)]
+        if json_out:
+            argv.append("--json")
+        code = main(argv)
+        out, err = capsys.readouterr()
+        return code, (json.loads(out) if json_out and out.strip() else out), err
+
+    _run.data = data
+    _run.tmp = tmp_path
+    return _run

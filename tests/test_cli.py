@@ -12,29 +12,6 @@ from tests.conftest import HARDHAT_ADDRESS_0, HARDHAT_PHRASE, PASSPHRASE
 from vault.cli import main
 
 
-@pytest.fixture
-def run(tmp_path, capsys, monkeypatch):
-    monkeypatch.delenv("BLOCKTRACK_VAULT_PASSPHRASE", raising=False)
-    monkeypatch.delenv("BLOCKTRACK_VAULT_HOME", raising=False)
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n")
-    data = tmp_path / "data"
-
-    def _run(*args, passphrase=True, json_out=True):
-        argv = ["--data-dir", str(data)] + list(args)
-        if passphrase:
-            argv += ["--passphrase-file", str(pw)]
-        if json_out:
-            argv.append("--json")
-        code = main(argv)
-        out, err = capsys.readouterr()
-        return code, (json.loads(out) if json_out and out.strip() else out), err
-
-    _run.data = data
-    _run.tmp = tmp_path
-    return _run
-
-
 def test_init_then_list_status_and_resolve(run):
     code, out, _ = run("init", "--kdf-seconds", "0")
     assert code == 0

@@ -6,35 +6,17 @@ import json
 
 import pytest
 
-from tests.chain.conftest import (ANVIL_KEY_0, PASSPHRASE, USER_ADDRESS, USER_PHRASE, closed_port, copy_embedded,
+from tests.chain.conftest import (ANVIL_KEY_0, USER_ADDRESS, USER_PHRASE, closed_port, copy_embedded,
                                   restore_anvil)
-from vault.cli import main
 
 DEAD = "0x000000000000000000000000000000000000dEaD"
 
 
 @pytest.fixture
-def run(tmp_path, capsys, monkeypatch, embedded_template):
-    monkeypatch.delenv("BLOCKTRACK_VAULT_PASSPHRASE", raising=False)
-    monkeypatch.delenv("BLOCKTRACK_VAULT_HOME", raising=False)
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n")
-    data = tmp_path / "data"
-    copy_embedded(embedded_template, data)
-
-    def _run(*args, passphrase=True, json_out=True):
-        argv = ["--data-dir", str(data)] + list(args)
-        if passphrase:
-            argv += ["--passphrase-file", str(pw)]
-        if json_out:
-            argv.append("--json")
-        code = main(argv)
-        out, err = capsys.readouterr()
-        return code, (json.loads(out) if json_out and out.strip() else out), err
-
-    _run.data = data
-    _run.tmp = tmp_path
-    return _run
+def run(run, embedded_template):
+    """tests/conftest.py's `vault` runner on a data folder holding a deployed embedded chain."""
+    copy_embedded(embedded_template, run.data)
+    return run
 
 
 @pytest.fixture
