@@ -13,6 +13,18 @@ def vector(name: str):
     return json.loads((FIXTURES / "vectors" / name).read_text())
 
 
+@pytest.fixture(scope="session")
+def embedded_template(tmp_path_factory) -> Path:
+    """An embedded chain database with the suite deployed and the chain tests' user
+    (tests/chain/conftest.py USER_ADDRESS) funded; tests copy it (copy_embedded)."""
+    from tests.chain.conftest import USER_ADDRESS
+    from vault.chain import client
+
+    folder = tmp_path_factory.mktemp("embedded-template")
+    client.connect(None, folder, accounts=[USER_ADDRESS]).close()
+    return folder / "chain" / "embedded.sqlite"
+
+
 @pytest.fixture
 def identity(tmp_path):
     """A fresh unlocked vault restored from the Hardhat test phrase (fast KDF floor)."""

@@ -14,3 +14,6 @@ class AppConfig:
     # Seconds one Argon2id derivation should take on this machine when a vault is created
     # or restored. Tests pass 0 (the floor parameters, ~0.15 s).
     kdf_target: float = DEFAULT_TARGET_SECONDS
+    # Connect to the network shortly after unlock (status bar block, pending
+    # transactions settled). Off in tests of other things: a chain page still connects.
+    connect_chain: bool = True

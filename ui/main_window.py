@@ -25,6 +25,7 @@ from .identity import IdentityPage
 from .onboarding import jobs as onboarding_jobs
 from .onboarding import (CreateVaultFlow, RestoreBackupPage, RestorePhrasePage, StartPage,
                          UnlockPage)
+from .chain import ChainSession
 from .settings import SettingsPage
 from .shell.clipboard import secret_clipboard
 from .shell.coming import ComingPage
@@ -36,6 +37,20 @@ from .widgets import ElidedLabel
 from .workers import TaskRunner
 
 APP_NAME = "Blocktrack Vault"
+CHAIN_CONNECT_DELAY_MS = 1500   # after unlock: the credential list paints first
+
+# The chain pages: title -> (module in ui.chain, class), each built over the ChainSession.
+CHAIN_PAGES = {
+    "Wallet": ("wallet_page", "WalletPage"),
+    "Staking": ("staking_page", "StakingPage"),
+    "Governance": ("governance_page", "GovernancePage"),
+    "Marketplace": ("market_page", "MarketplacePage"),
+}
+
+
+def _chain_page_ready(module: str) -> bool:
+    from importlib.util import find_spec
+    return find_spec(f"ui.chain.{module}") is not None
 
 
 def _warm_up_imports() -> None:
@@ -80,13 +95,15 @@ class Workspace(QWidget):
 
     TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
               "Marketplace", "Identity", "Settings")
-    COMING = ("Wallet", "Staking", "Governance", "Marketplace")
+    COMING = tuple(t for t, (m, _c) in CHAIN_PAGES.items() if not _chain_page_ready(m))
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
         self.identity = identity
         self._tasks = tasks
         self._built: dict[str, QWidget] = {}
+        # The network connection of every chain page (connects on start_chain()).
+        self.chain_session = ChainSession(identity, identity.store.data_dir, self)
         sidebar = QFrame()
         sidebar.setObjectName("sidebar")
         sidebar.setFixedWidth(192)
@@ -148,7 +165,18 @@ class Workspace(QWidget):
             return SettingsPage(identity.store, tasks)
         if title in self.COMING:
             return ComingPage(title)
+        if title in CHAIN_PAGES:
+            from importlib import import_module
+            module, name = CHAIN_PAGES[title]
+            page_class = getattr(import_module(f".chain.{module}", __package__), name)
+            self.start_chain()
+            return page_class(self.chain_session)
         raise KeyError(title)
+
+    def start_chain(self) -> None:
+        """Connect to the chosen network (once; again after a failure via Retry)."""
+        if self.chain_session.state == "idle":
+            self.chain_session.start()
 
     def _page_at(self, index: int) -> QWidget:
         title = self.TITLES[index]
@@ -225,6 +253,7 @@ class Workspace(QWidget):
             drop = getattr(page, "drop_vault_data", None)
             if drop is not None:
                 drop()
+        self.chain_session.close()
 
     @property
     def titles(self) -> list[str]:
@@ -276,7 +305,11 @@ class MainWindow(QMainWindow):
         self.block_label.setObjectName("statusBlock")
         self.state_label = QLabel()
         self.state_label.setObjectName("statusState")
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("statusPending")
+        self.pending_label.hide()
         self.statusBar().addWidget(self.folder_label, 1)
+        self.statusBar().addPermanentWidget(self.pending_label)
         self.statusBar().addPermanentWidget(self.network_label)
         self.statusBar().addPermanentWidget(self.block_label)
         self.statusBar().addPermanentWidget(self.state_label)
@@ -408,22 +441,58 @@ class MainWindow(QMainWindow):
         self.workspace.lock_requested.connect(lambda: self.lock())
         self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.workspace.page_built.connect(self._on_page_built)   # Settings: on its first visit
+        session = self.workspace.chain_session
+        session.pending_changed.connect(self._show_pending)
+        session.connected.connect(lambda: self.set_network_source(session.network_source))
+        session.connection_failed.connect(lambda _exc: self.set_network_source(session.network_source))
+        if self.config.connect_chain:
+            QTimer.singleShot(CHAIN_CONNECT_DELAY_MS, self.workspace.start_chain)
         self._start_lock_watch(minutes)
         self._set_state(True)
         self._set_page(self.workspace)
+        self._check_integrity_once_shown()
         self.unlocked.emit()
+
+    def _check_integrity_once_shown(self) -> None:
+        """An unlock leaves the vault's full-file check until the list is painted (see
+        ui.onboarding.integrity); if it finds damage, lock and say so on the unlock screen."""
+        if not self.store.is_unlocked or not self.store.integrity_pending:
+            return
+        from .onboarding.integrity import PostponedIntegrityCheck
+        workspace = self.workspace
+        check = PostponedIntegrityCheck(self.store, self.tasks, workspace.credentials_page.list_shown, workspace)
+
+        def damaged(message: str) -> None:
+            if self.workspace is workspace:
+                self.lock()
+            if isinstance(self.page, UnlockPage):
+                self.page.error.error(message)
+
+        check.damaged.connect(damaged)
 
     def _on_page_built(self, title: str, page: QWidget) -> None:
         if title != "Settings":
             return
         page.auto_lock_changed.connect(self._start_lock_watch)
         page.theme_changed.connect(self.theme.set_choice)
-        page.network_changed.connect(lambda: self.network_status.refresh(force=True))
+        page.network_changed.connect(self._on_network_changed)
         page.set_screen_lock_note(
             "It also locks when the screen locks or the computer goes to sleep."
             if self.screen_lock.available else
             "This system does not tell the app when the screen locks, so the vault does not lock "
             "with it: lock it yourself (Ctrl+L) before you step away.")
+
+    def _on_network_changed(self) -> None:
+        """Settings chose another network: the chain pages reconnect to it."""
+        if self.workspace is not None and self.workspace.chain_session.state != "idle":
+            self.workspace.chain_session.reconnect()
+        self.network_status.refresh(force=True)
+
+    def _show_pending(self, count: int) -> None:
+        self.pending_label.setText(f"{count} transaction{'s' if count != 1 else ''} pending")
+        self.pending_label.setToolTip("Sent and not mined yet; checked again until they are (also after "
+                                      "a restart). Wallet → History shows them.")
+        self.pending_label.setVisible(count > 0)
 
     # ---- lock -------------------------------------------------------------------------
 
@@ -457,6 +526,8 @@ class MainWindow(QMainWindow):
         self.store.lock()
         self.identity = None
         self.workspace = None
+        self.pending_label.hide()
+        self.set_network_source(chosen_network(self.config.data_dir))
         self.statusBar().clearMessage()
         if self.store.exists:
             self.show_unlock(reason)
@@ -470,5 +541,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.clipboard.clear_if_ours()
         self.tasks.wait()
+        if self.workspace is not None:
+            self.workspace.chain_session.close()
         self.store.lock()
         super().closeEvent(event)

@@ -146,15 +146,6 @@ def _address(key: bytes) -> str:
     return Account.from_key(key).address
 
 
-@pytest.fixture(scope="session")
-def embedded_template(tmp_path_factory) -> Path:
-    """A data folder whose embedded chain has the suite deployed and the user funded."""
-    from vault.chain import client
-
-    folder = tmp_path_factory.mktemp("embedded-template")
-    client.connect(None, folder, accounts=[USER_ADDRESS]).close()
-    return folder / "chain" / "embedded.sqlite"
-
 
 def copy_embedded(template: Path, data_dir: Path) -> None:
     target = data_dir / "chain"

@@ -24,7 +24,8 @@ def styled_app(qapp):
 @pytest.fixture
 def config(tmp_path):
     # kdf_target=0: Argon2id floor parameters (~0.15 s) instead of tuning to ~0.75 s.
-    return AppConfig(tmp_path / "vault", kdf_target=0)
+    # connect_chain=False: only tests of chain pages start the embedded chain.
+    return AppConfig(tmp_path / "vault", kdf_target=0, connect_chain=False)
 
 
 @pytest.fixture
@@ -52,6 +53,8 @@ def make_window(qtbot):
     yield make
     for window in windows:
         window.tasks.wait()
+        if window.workspace is not None:
+            window.workspace.chain_session.close()
         window.store.lock()
 
 
@@ -114,6 +117,22 @@ def create_through_ui(qtbot, window, passphrase=PASSPHRASE, words=12):
     click(qtbot, flow.confirm_step.done_button)
     qtbot.waitUntil(lambda: isinstance(window.page, Workspace))
     return shown
+
+
+@pytest.fixture
+def chain_window(make_window, config, embedded_template, qtbot):
+    """The window unlocked on a vault of the chain tests' user (5M BTK, 100 ETH on a copy
+    of the deployed embedded chain), connected. Returns the Workspace."""
+    from tests.chain.conftest import USER_PHRASE, copy_embedded
+    from vault.identity import Identity
+
+    Identity.restore(config.data_dir, PASSPHRASE, USER_PHRASE, kdf_target=0).store.lock()
+    copy_embedded(embedded_template, config.data_dir)
+    window = make_window(config)
+    workspace = unlock_through_ui(qtbot, window)
+    workspace.start_chain()
+    qtbot.waitUntil(lambda: workspace.chain_session.state == "connected", timeout=30_000)
+    return workspace
 
 
 @pytest.fixture

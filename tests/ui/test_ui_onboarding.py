@@ -175,7 +175,7 @@ def test_restore_from_backup_file(qtbot, make_window, tmp_path, ui_helpers):
     backup = identity.store.backup(tmp_path / "vault.btvbackup")
     identity.store.lock()
 
-    window = make_window(AppConfig(tmp_path / "restored", kdf_target=0))
+    window = make_window(AppConfig(tmp_path / "restored", kdf_target=0, connect_chain=False))
     h.click(qtbot, window.page.restore_backup_button)
     page = window.page
     assert isinstance(page, RestoreBackupPage)

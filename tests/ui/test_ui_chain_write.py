@@ -1,0 +1,102 @@
+"""The chain session and the one write dialog, through real widgets on the embedded chain."""
+
+from PySide6.QtCore import Qt
+
+from tests.chain.conftest import USER_ADDRESS
+from ui.chain.advance import AdvanceControl
+from ui.chain.write import start_write
+from vault.chain import wallet
+from vault.chain.revert import format_units
+
+BTK = 10**18
+FRIEND = "0x00000000000000000000000000000000000Fe11D"
+
+
+def test_status_bar_shows_the_network_and_its_block(chain_window, qtbot):
+    window = chain_window.window()
+    qtbot.waitUntil(lambda: window.block_label.text().startswith("Block: ") and "–" not in window.block_label.text())
+    assert window.network_label.text() == "Network: embedded"
+    block = chain_window.chain_session.chain.block_number
+    assert window.block_label.text() == f"Block: {block:,}"
+
+
+def test_a_transfer_is_confirmed_then_sent_then_mined(chain_window, qtbot, ui_helpers):
+    session = chain_window.chain_session
+    changes = []
+    session.changed.connect(lambda: changes.append(1))
+    flow = start_write(session, chain_window, "Send BTK",
+                       lambda s: wallet.send_request(s, USER_ADDRESS, FRIEND, 12 * BTK, "BTK"))
+    dialog = flow.dialog
+    qtbot.waitUntil(lambda: dialog.stage == "confirm")
+    texts = [w.text() for w in dialog.confirm_page.findChildren(type(dialog.heading))]
+    assert any("12 BTK" in t for t in texts), texts
+    assert any(t.startswith("about ") and "ETH" in t for t in texts)   # the network fee
+    assert any("embedded" in t for t in texts)                          # the network
+    assert session.chain.btk_balance(FRIEND) == 0                       # nothing sent yet
+    with qtbot.waitSignal(flow.succeeded, timeout=20_000) as done:
+        ui_helpers.click(qtbot, dialog.confirm_button)
+    record, = done.args[0]
+    assert record.status == "success" and record.block is not None
+    assert dialog.stage == "result" and record.hash in dialog.result_details.text()
+    assert "mined in block" in dialog.step_labels[0].text()
+    assert session.chain.btk_balance(FRIEND) == 12 * BTK
+    assert changes
+    qtbot.waitUntil(lambda: session.pending == 0)
+    assert not chain_window.window().pending_label.isVisible()
+
+
+def test_a_write_that_cannot_succeed_stops_before_signing(chain_window, qtbot):
+    session = chain_window.chain_session
+    held = session.chain.btk_balance(USER_ADDRESS)
+    flow = start_write(session, chain_window, "Send BTK",
+                       lambda s: wallet.send_request(s, USER_ADDRESS, FRIEND, held + BTK, "BTK"))
+    with qtbot.waitSignal(flow.failed, timeout=20_000) as failed:
+        pass
+    assert failed.args[0].reason == "insufficient-btk"
+    dialog = flow.dialog
+    assert dialog.stage == "result" and dialog.result.kind == "error"
+    assert format_units(held, "BTK") in dialog.result.text()
+    assert "Nothing was signed or sent." in dialog.result_details.text()
+    assert dialog.advice.text().startswith("What to do: ")
+    assert not dialog.confirm_button.isVisible()
+    assert session.service.history(limit=1) == []
+
+
+def test_cancel_on_the_confirm_step_sends_nothing(chain_window, qtbot):
+    session = chain_window.chain_session
+    flow = start_write(session, chain_window, "Send BTK",
+                       lambda s: wallet.send_request(s, USER_ADDRESS, FRIEND, BTK, "BTK"))
+    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm")
+    with qtbot.waitSignal(flow.finished):
+        qtbot.mouseClick(flow.dialog.cancel_button, Qt.LeftButton)
+    session.runner.wait()
+    assert session.service.history() == [] and session.chain.btk_balance(FRIEND) == 0
+
+
+def test_the_advance_control_mines_blocks_on_the_embedded_chain(chain_window, qtbot, ui_helpers):
+    session = chain_window.chain_session
+    control = AdvanceControl(session)
+    qtbot.addWidget(control)
+    control.show()
+    assert control.isVisible()
+    before = session.chain.block_number
+    control.blocks.setValue(25)
+    with qtbot.waitSignal(session.changed, timeout=10_000):
+        ui_helpers.click(qtbot, control.mine_button)
+    assert session.chain.block_number == before + 25
+    assert control.result.text() == f"Now at block {before + 25:,}."
+    stamp = session.chain.latest_timestamp()
+    with qtbot.waitSignal(session.changed, timeout=10_000):
+        ui_helpers.click(qtbot, control.day_button)
+    assert session.chain.latest_timestamp() >= stamp + 86_400
+
+
+def test_locking_closes_the_chain_and_unlocking_reconnects(chain_window, qtbot, ui_helpers):
+    window = chain_window.window()
+    session = chain_window.chain_session
+    window.lock()
+    assert session.state == "closed" and session.chain is None
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    workspace.start_chain()
+    qtbot.waitUntil(lambda: workspace.chain_session.state == "connected", timeout=30_000)
+    assert workspace.chain_session.chain.btk_balance(USER_ADDRESS) > 0

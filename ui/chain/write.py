@@ -1,0 +1,390 @@
+"""Every write to the chain goes through one dialog: check → confirm → progress → result.
+
+    flow = WriteFlow(session, host, "Send BTK",
+                     lambda service: wallet.send_request(service, sender, to, amount, "BTK"))
+    flow.succeeded.connect(...)   # list of TxRecords, once everything is mined
+    flow.start()
+
+1. *Checking*: the requests are built and previewed on the chain thread. A write that
+   cannot succeed (too little BTK or ETH, a revert the node predicts, a bad argument)
+   stops here with its reason, before anything is signed.
+2. *Confirm*: what will happen in words, from which account, on which network, the
+   amounts in BTK and ETH and the network fee (about / at most). Nothing is signed
+   until the person clicks the confirm button.
+3. *Progress*: for each transaction, signing, sent (with its hash), mined. The window
+   stays responsive; closing the dialog does not stop a transaction that was sent (it
+   stays in the status bar as pending until mined, also across a restart).
+4. *Result*: the transaction hashes, blocks and fees, or the decoded reason it failed and
+   what to do about it.
+
+A flow with several transactions (an approval, then the action) previews the later ones
+again once the earlier ones are mined: they cannot be estimated before.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QLabel, QPushButton, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from vault.chain.revert import format_units
+from vault.errors import ChainError
+
+from ..errors import describe
+from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
+from ..widgets.layout import open_dialog, primary
+
+# What a person can do about a failure, by ChainError reason (the message says what).
+ADVICE = {
+    "insufficient-eth": "Add ETH to this account for the network fee (on the embedded chain every "
+                        "account gets test ETH when it is first used), or lower the amount.",
+    "insufficient-btk": "Lower the amount, or receive more BTK first (Wallet → Receive shows your address).",
+    "insufficient-allowance": "Approve the amount first; the app normally does this for you, so try again.",
+    "node-unreachable": "Check your connection, or the node in Settings → Network. A transaction that was "
+                        "sent stays pending and is checked again automatically.",
+    "timeout": "The network is slow. The transaction stays pending (see the status bar) and is checked "
+               "again; do not send it twice.",
+    "chain-id-mismatch": "The network changed while you were confirming: start again.",
+    "not-deployed": "Choose a network with the Blocktrack contracts in Settings → Network.",
+    "not-connected": "Wait for the network to connect, or check Settings → Network.",
+    "dropped": "Nothing was spent. Do the action again.",
+    "replaced": "Another transaction with the same number was mined instead; nothing was spent on this one.",
+    "out-of-gas": "Try again: the app estimates the gas again each time.",
+    "nonce-too-low": "Another app used this account at the same time: try again.",
+}
+
+Build = Callable[[object], "object | list"]          # service -> TxRequest | [TxRequest]
+Finish = Callable[[object, object], object]          # service, later request -> request with gas
+
+
+def default_finish(service, request):
+    """A later request of a flow (previewed with a fixed gas placeholder, or not at all,
+    while the earlier ones were unmined): estimate it now, with a margin for checkpoints."""
+    from vault.chain.governance import with_gas_margin
+    request.gas = None
+    return with_gas_margin(service.chain, request)
+
+
+def advice_for(exc: BaseException) -> str:
+    return ADVICE.get(getattr(exc, "reason", ""), "")
+
+
+def _short(tx_hash: str) -> str:
+    return f"{tx_hash[:10]}…{tx_hash[-6:]}"
+
+
+class _Progress(QObject):
+    """Carries progress from the chain thread to the dialog (queued across threads)."""
+    step = Signal(int, str, str)   # index, stage (signing / sent / mined), detail
+
+
+def _prepare(service, build: Build, finish: Finish):  # chain thread
+    requests = build(service)
+    requests = list(requests) if isinstance(requests, (list, tuple)) else [requests]
+    if not requests:
+        raise ChainError("nothing-to-do", "There is nothing to send.")
+    previews = [service.preview(requests[0])]
+    # Later steps depend on the earlier ones (an approval): preview them only when they
+    # carry a fixed gas placeholder; either way they are estimated again before sending.
+    for later in requests[1:]:
+        previews.append(service.preview(later) if later.gas is not None else None)
+    return requests, previews
+
+
+def _send_all(service, requests: list, previews: list, finish: Finish, progress: _Progress):  # chain thread
+    records = []
+    for i, request in enumerate(requests):
+        preview = previews[i] if i == 0 else service.preview(finish(service, request))
+        progress.step.emit(i, "signing", "")
+        record = service.send(preview, wait=False)
+        progress.step.emit(i, "sent", record.hash)
+        record = service.wait(record)
+        progress.step.emit(i, "mined", str(record.block))
+        records.append(record)
+    return records
+
+
+class TransactionDialog(QDialog):
+    """The four steps of one write, in one window (see the module's doc)."""
+
+    confirmed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("transactionDialog")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(10)
+        self.heading = page_title(title)
+        layout.addWidget(self.heading)
+        self.stages = QStackedWidget()
+        layout.addWidget(self.stages, 1)
+
+        # 1. checking
+        self.checking = QWidget()
+        c = QVBoxLayout(self.checking)
+        c.setContentsMargins(0, 0, 0, 0)
+        self.busy = BusyIndicator()
+        self.busy.start("Checking with the network what this will do and cost…")
+        c.addWidget(self.busy)
+        c.addStretch(1)
+        self.stages.addWidget(self.checking)
+
+        # 2. confirm
+        self.confirm_page = QWidget()
+        self.confirm_layout = QVBoxLayout(self.confirm_page)
+        self.confirm_layout.setContentsMargins(0, 0, 0, 0)
+        self.confirm_layout.setSpacing(8)
+        self.stages.addWidget(self.confirm_page)
+
+        # 3. progress
+        self.progress_page = QWidget()
+        self.progress_layout = QVBoxLayout(self.progress_page)
+        self.progress_layout.setContentsMargins(0, 0, 0, 0)
+        self.progress_layout.addWidget(page_subtitle(
+            "Do not worry if you close this window: a sent transaction goes on, and the status "
+            "bar shows it until it is mined."))
+        self.step_labels: list[QLabel] = []
+        self.stages.addWidget(self.progress_page)
+
+        # 4. result
+        self.result_page = QWidget()
+        r = QVBoxLayout(self.result_page)
+        r.setContentsMargins(0, 0, 0, 0)
+        self.result = InlineMessage()
+        self.result_details = QLabel()
+        self.result_details.setObjectName("txResultDetails")
+        self.result_details.setWordWrap(True)
+        self.result_details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.advice = QLabel()
+        self.advice.setObjectName("txAdvice")
+        self.advice.setWordWrap(True)
+        r.addWidget(self.result)
+        r.addWidget(self.result_details)
+        r.addWidget(self.advice)
+        r.addStretch(1)
+        self.stages.addWidget(self.result_page)
+
+        self.cancel_button = QPushButton("Cancel")
+        self.confirm_button = primary(QPushButton("Confirm and send"))
+        self.close_button = QPushButton("Close")
+        layout.addLayout(button_row(self.cancel_button, self.close_button, self.confirm_button))
+        self.cancel_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self.accept)
+        self.confirm_button.clicked.connect(self._on_confirm)
+        self._buttons("checking")
+
+    @property
+    def stage(self) -> str:
+        return {self.checking: "checking", self.confirm_page: "confirm", self.progress_page: "progress",
+                self.result_page: "result"}[self.stages.currentWidget()]
+
+    def _buttons(self, stage: str) -> None:
+        self.cancel_button.setVisible(stage in ("checking", "confirm"))
+        self.confirm_button.setVisible(stage == "confirm")
+        self.close_button.setVisible(stage in ("progress", "result"))
+        if stage == "result":
+            self.close_button.setDefault(True)
+            self.close_button.setFocus()
+
+    def _on_confirm(self) -> None:
+        self.confirm_button.setEnabled(False)
+        self.confirmed.emit()
+
+    # ---- stage 2 -----------------------------------------------------------------------
+
+    def show_confirm(self, requests: list, previews: list, intro: list[str]) -> None:
+        lay = self.confirm_layout
+        for line in intro:
+            label = QLabel(line)
+            label.setWordWrap(True)
+            label.setObjectName("txIntro")
+            lay.addWidget(label)
+        total_fee = total_max = 0
+        for i, (request, preview) in enumerate(zip(requests, previews)):
+            box = QFrame()
+            box.setObjectName("txStep")
+            form = QFormLayout(box)
+            form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+            what = request.description or request.kind
+            if len(requests) > 1:
+                what = f"Step {i + 1} of {len(requests)}: {what}"
+            form.addRow(self._value(what, bold=True))
+            if i == 0:
+                form.addRow("From", self._value(request.sender, mono=True))
+                form.addRow("Network", self._value(f"{preview.network} (chain id {preview.chain_id})"))
+            if request.to:
+                form.addRow("Contract" if request.data else "To", self._value(request.to, mono=True))
+            if request.btk_amount:
+                form.addRow("Amount", self._value(format_units(request.btk_amount, "BTK")))
+            if request.value:
+                form.addRow("Sends", self._value(format_units(request.value, "ETH")))
+            if preview is not None:
+                form.addRow("Network fee", self._value(
+                    f"about {format_units(preview.fee_estimate, 'ETH')} (at most "
+                    f"{format_units(preview.max_fee, 'ETH')}; {preview.gas_estimate:,} gas)"))
+                total_fee += preview.fee_estimate
+                total_max += preview.max_fee
+            else:
+                form.addRow("Network fee", self._value("estimated once the step before is mined"))
+            lay.addWidget(box)
+        first = previews[0]
+        balances = f"You hold {format_units(first.eth_balance, 'ETH')}"
+        if first.btk_balance is not None:
+            balances += f" and {format_units(first.btk_balance, 'BTK')}"
+        note = QLabel(balances + ". Nothing is signed until you confirm.")
+        note.setObjectName("txNote")
+        note.setWordWrap(True)
+        lay.addWidget(note)
+        lay.addStretch(1)
+        self.step_descriptions = [r.description or r.kind for r in requests]
+        self.stages.setCurrentWidget(self.confirm_page)
+        self._buttons("confirm")
+        self.confirm_button.setText("Confirm and send" if len(requests) == 1
+                                    else f"Confirm and send {len(requests)} transactions")
+        self.confirm_button.setFocus()
+
+    @staticmethod
+    def _value(text: str, *, bold: bool = False, mono: bool = False) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        if bold:
+            label.setObjectName("txWhat")
+        if mono:
+            label.setObjectName("mono")
+        return label
+
+    # ---- stage 3 -----------------------------------------------------------------------
+
+    def show_progress(self) -> None:
+        for text in self.step_descriptions:
+            label = QLabel(f"○  {text}: waiting")
+            label.setWordWrap(True)
+            label.setObjectName("txProgressStep")
+            self.step_labels.append(label)
+            self.progress_layout.addWidget(label)
+        self.progress_layout.addStretch(1)
+        self.stages.setCurrentWidget(self.progress_page)
+        self._buttons("progress")
+
+    def show_step(self, index: int, stage: str, detail: str) -> None:
+        text = self.step_descriptions[index]
+        line = {"signing": f"◔  {text}: signing with your key…",
+                "sent": f"◑  {text}: sent ({_short(detail)}), waiting to be mined…",
+                "mined": f"●  {text}: mined in block {detail}"}[stage]
+        self.step_labels[index].setText(line)
+
+    # ---- stage 4 -----------------------------------------------------------------------
+
+    def show_success(self, records: list, message: str) -> None:
+        self.result.success(message)
+        lines = []
+        for record in records:
+            fee = f", fee {format_units(record.fee, 'ETH')}" if record.fee is not None else ""
+            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{fee}")
+        self.result_details.setText("\n\n".join(lines))
+        self.advice.hide()
+        self.stages.setCurrentWidget(self.result_page)
+        self._buttons("result")
+
+    def show_failure(self, exc: BaseException, *, before_signing: bool) -> None:
+        self.heading.setText(self.windowTitle() + (": not possible" if before_signing else ": failed"))
+        self.result.error(describe(exc))
+        tx_hash = getattr(exc, "details", {}).get("tx_hash") if isinstance(exc, ChainError) else None
+        details = []
+        if tx_hash:
+            details.append(f"Transaction {tx_hash}")
+        if before_signing:
+            details.append("Nothing was signed or sent.")
+        self.result_details.setText("\n".join(details))
+        self.result_details.setVisible(bool(details))
+        advice = advice_for(exc)
+        self.advice.setText(f"What to do: {advice}" if advice else "")
+        self.advice.setVisible(bool(advice))
+        self.stages.setCurrentWidget(self.result_page)
+        self._buttons("result")
+
+
+class WriteFlow(QObject):
+    """One write action from check to result (see the module's doc). ``intro`` lines go
+    above the transactions on the confirm step (e.g. a fee breakdown)."""
+
+    succeeded = Signal(list)   # TxRecords
+    failed = Signal(object)    # the exception (also shown in the dialog)
+    finished = Signal()        # after either, or a cancel
+
+    def __init__(self, session, host: QWidget, title: str, build: Build, *,
+                 intro: list[str] | Callable[[], list[str]] | None = None,
+                 finish: Finish = default_finish, success: str = "Done."):
+        super().__init__(host)
+        self.session, self.host, self.title = session, host, title
+        self.build, self.finish, self.intro, self.success = build, finish, intro, success
+        self.dialog = TransactionDialog(title, host)
+        self.dialog.confirmed.connect(self._send)
+        self.dialog.rejected.connect(self._cancelled)
+        self._progress = _Progress()
+        self._progress.step.connect(self._on_step)
+        self.requests: list = []
+        self.previews: list = []
+        self.records: list = []
+        self.sending = False
+
+    def start(self) -> "WriteFlow":
+        open_dialog(self.host, self.dialog)
+        job = self.session.run_service(_prepare, self.build, self.finish)
+        job.finished.connect(self._on_prepared)
+        job.failed.connect(self._on_prepare_failed)
+        return self
+
+    def _on_prepared(self, result) -> None:
+        self.requests, self.previews = result
+        intro = self.intro() if callable(self.intro) else (self.intro or [])
+        self.dialog.show_confirm(self.requests, self.previews, intro)
+
+    def _on_prepare_failed(self, exc: BaseException) -> None:
+        self.dialog.show_failure(exc, before_signing=True)
+        self.failed.emit(exc)
+        self.finished.emit()
+
+    def _send(self) -> None:
+        self.sending = True
+        self.dialog.show_progress()
+        job = self.session.run_service(_send_all, self.requests, self.previews, self.finish, self._progress)
+        job.finished.connect(self._on_sent)
+        job.failed.connect(self._on_send_failed)
+
+    def _on_step(self, index: int, stage: str, detail: str) -> None:
+        self.dialog.show_step(index, stage, detail)
+        if stage == "sent":
+            self.session.note_sent()
+
+    def _on_sent(self, records: list) -> None:
+        self.records = records
+        self.sending = False
+        self.dialog.show_success(records, self.success)
+        self.session.note_settled()
+        self.succeeded.emit(records)
+        self.finished.emit()
+
+    def _on_send_failed(self, exc: BaseException) -> None:
+        self.sending = False
+        self.dialog.show_failure(exc, before_signing=False)
+        self.session.note_settled()
+        self.failed.emit(exc)
+        self.finished.emit()
+
+    def _cancelled(self) -> None:
+        if not self.sending and self.dialog.stage in ("checking", "confirm"):
+            self.finished.emit()
+
+
+def start_write(session, host: QWidget, title: str, build: Build, **kwargs) -> WriteFlow:
+    """Start a WriteFlow and keep it on ``host.write_flow`` (tests and locking reach it)."""
+    flow = WriteFlow(session, host, title, build, **kwargs)
+    host.write_flow = flow
+    return flow.start()
