@@ -30,6 +30,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.common import stats
+
 ROOT = Path(__file__).resolve().parents[1]
 PHRASE = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 PASSPHRASE = "benchmark passphrase"
@@ -89,8 +91,7 @@ def transfer_latency(chain, identity, repeat: int) -> dict:
         total.append((time.perf_counter() - start) * 1000)
         preview_ms.append((mid - start) * 1000)
         assert record.status == "success"
-    return {"median_ms": statistics.median(total), "p90_ms": sorted(total)[int(len(total) * 0.9)],
-            "preview_median_ms": statistics.median(preview_ms), "n": repeat}
+    return {**stats(total), "preview_median_ms": statistics.median(preview_ms)}
 
 
 def eth_tester_estimate(chain, me: str) -> float:
