@@ -163,3 +163,33 @@ def test_an_unreachable_chain_is_said_plainly_not_failed():
     verdict = check(CREDENTIAL.read_bytes(), context).verdict
     assert verdict.valid and verdict.anchor.startswith("could not check the chain")
     assert "anchor-unchecked" in [w.code.value for w in verdict.warnings]
+
+
+def test_anchor_states_are_kept_for_the_cards(chain, user, issuer):
+    """The holder's vault learns its credentials' anchors from its own accounts' tokens,
+    keeps them per chain (cards read them offline) and follows a revocation."""
+    from vault.chain import anchors
+    from vault.chain.staking import send_all
+    from vault.credentials.service import CredentialService
+
+    address, issuer_service = issuer
+    original = CREDENTIAL.read_bytes()
+    stored = CredentialService(user.store).import_bytes(original).summary
+    other = CredentialService(user.store).import_bytes(OTHER.read_bytes()).summary
+    assert anchors.refresh(chain, user.store, [USER_ADDRESS]) == {}
+    assert anchors.check(chain, user.store, stored.id) is None
+
+    send_all(issuer_service, soulbound.issue_requests(issuer_service, address, USER_ADDRESS, original))
+    known = anchors.refresh(chain, user.store, [USER_ADDRESS])
+    assert set(known) == {stored.id}                      # the other credential is not anchored
+    state = known[stored.id]
+    assert state.status == "anchored" and state.holder == USER_ADDRESS and state.issuer == address
+    assert state.sentence == "anchored on chain, not revoked"
+    assert anchors.states(user.store, chain.chain_id + 1) == {}   # another network knows nothing
+    assert anchors.state_of(user.store, chain.chain_id, other.id) is None
+
+    issuer_service.send(soulbound.revoke_request(issuer_service, address, original=original))
+    assert anchors.states(user.store, chain.chain_id)[stored.id].status == "anchored"  # until asked
+    revoked = anchors.check(chain, user.store, stored.id)
+    assert revoked.status == "revoked" and revoked.revoked_at is not None
+    assert anchors.states(user.store, chain.chain_id)[stored.id].sentence == "revoked on chain"

@@ -141,7 +141,10 @@ def sync(chain, identity, *, import_embedded: bool = True) -> dict:
 
     credentials = CredentialService(identity.store)
     repo = credentials.repository
+    from . import anchors
+
     tokens = scan(chain, [a.address for a in identity.accounts()])
+    anchors.record_tokens(identity.store, chain.chain_id, tokens)  # for the cards, offline
     for t in tokens:
         t["credential_id"], t["imported"], t["import_error"] = None, False, None
         carried = decode_data_uri(t["uri"]) if import_embedded else None

@@ -132,6 +132,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX chain_transactions_status ON chain_transactions(status, chain_id);
     CREATE INDEX chain_transactions_nonce ON chain_transactions(chain_id, sender, nonce);
     """,
+    # 5: soulbound anchors — what the vault last learned from each chain about the tokens
+    #    anchoring credentials (so cards say "anchored on chain" offline), and each stored
+    #    credential's on-chain hash (keccak-256 of its bytes, filled when first needed).
+    """
+    ALTER TABLE credentials ADD COLUMN chain_hash TEXT;
+    CREATE INDEX credentials_chain_hash ON credentials(chain_hash);
+    CREATE TABLE credential_anchors (
+        chain_id        INTEGER NOT NULL,
+        credential_hash TEXT NOT NULL,
+        token_id        INTEGER NOT NULL,
+        holder          TEXT NOT NULL,
+        issuer          TEXT NOT NULL,
+        revoked         INTEGER NOT NULL,
+        issued_at       TEXT,
+        revoked_at      TEXT,
+        checked_at      TEXT NOT NULL,
+        PRIMARY KEY (chain_id, credential_hash)
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
