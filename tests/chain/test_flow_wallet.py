@@ -118,3 +118,77 @@ def test_cli_balance_send_tip_history(vault, monkeypatch):
     assert code == 1 and "ERC20InsufficientBalance" not in err and "BTK" in err
     code, out, err = vault("wallet", "send", "--to", DEAD, "--amount", "1.0000000000000000001", "--yes")
     assert code == 2 and "18 decimals" in err
+
+
+# ---- what the desktop wallet asks of the core -------------------------------------------
+
+def test_a_mistyped_checksum_is_told_apart_from_a_non_address():
+    typo = USER_ADDRESS.replace("EfFD", "efFD")          # one capital letter made small
+    for text in (typo, did_pkh.PREFIX + "1:" + typo):
+        with pytest.raises(ChainError) as info:
+            wallet.resolve_recipient(text)
+        assert info.value.reason == "bad-checksum" and "typo" in str(info.value)
+    # all lower or all upper case carries no checksum: accepted, and checksummed
+    assert wallet.resolve_recipient(USER_ADDRESS.lower()) == USER_ADDRESS
+    assert wallet.resolve_recipient("0x" + USER_ADDRESS[2:].upper()) == USER_ADDRESS
+    for bad, why in (("0x1234", "this has 4"), ("hello", "not an Ethereum address"), ("", "Enter an")):
+        with pytest.raises(ChainError, match=why) as info:
+            wallet.resolve_recipient(bad)
+        assert info.value.reason == "invalid-recipient"
+
+
+def test_send_amounts_are_checked_against_what_is_held():
+    assert wallet.parse_send_amount("2.5", 3 * BTK) == 2_500_000_000_000_000_000
+    assert wallet.parse_send_amount("3", 3 * BTK, "ETH") == 3 * BTK
+    with pytest.raises(ChainError, match=r"more than the 3 BTK you hold") as info:
+        wallet.parse_send_amount("3.000000000000000001", 3 * BTK)
+    assert info.value.reason == "insufficient-btk"
+    with pytest.raises(ChainError) as info:
+        wallet.parse_send_amount("4", 3 * BTK, "eth")
+    assert info.value.reason == "insufficient-eth"
+    with pytest.raises(ChainError, match="more than zero"):
+        wallet.parse_send_amount("0", 3 * BTK)
+
+
+def test_next_tier_tells_how_much_is_missing():
+    assert wallet.next_tier(0) == ("premium", 1000 * BTK)
+    assert wallet.next_tier(999 * BTK) == ("premium", BTK)
+    assert wallet.next_tier(1000 * BTK) == ("patron", 9000 * BTK)
+    assert wallet.next_tier(10_000 * BTK) is None
+
+
+def test_history_groups_amounts_counterparties_and_filters(chain, service, user):
+    other = user.add_account("friend").address
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, wallet.parse_amount("7"))))
+    service.send(service.preview(wallet.tip_request(service, USER_ADDRESS, other, wallet.parse_amount("0.25"),
+                                                    "for the slides", "ETH")))
+    from vault.chain import staking
+    for request in staking.stake_requests(service, USER_ADDRESS, 1, wallet.parse_amount("20")):
+        service.send(service.preview(request))
+    h = wallet.holdings(chain, USER_ADDRESS)
+    assert h["staked"] == 20 * BTK and h["tier"] == "patron" and h["next_tier"] is None
+    assert h["btk"] == 5_000_000 * BTK - 27 * BTK and h["chain_id"] == chain.chain_id
+    poor = wallet.holdings(chain, other)
+    assert poor["tier"] == "basic" and poor["next_tier"] == "premium" and poor["to_next_tier"] == 993 * BTK
+
+    entries = wallet.history(user.store)
+    assert [(e["kind"], e["group"]) for e in entries] == [
+        ("stake", "staking"), ("btk-approve", "approval"), ("tip", "send"), ("btk-transfer", "send")]
+    stake, approve, tip, send = entries
+    assert (stake["amount"], stake["asset"], stake["counterparty"]) == (str(20 * BTK), "BTK", "validator 1")
+    assert (tip["amount"], tip["asset"], tip["counterparty"]) == (str(BTK // 4), "ETH", other)
+    assert (send["amount"], send["asset"], send["counterparty"]) == (str(7 * BTK), "BTK", other)
+
+    def pick(**filters):
+        return [e["kind"] for e in entries if wallet.entry_matches(e, **filters)]
+
+    assert pick(group="send") == ["tip", "btk-transfer"]
+    assert pick(group="staking") == ["stake"]
+    assert pick(status="success") == ["stake", "btk-approve", "tip", "btk-transfer"]
+    assert pick(status="failed") == [] and pick(status="pending") == []
+    assert pick(text="SLIDES") == ["tip"]
+    assert pick(text=send["hash"][:10]) == ["btk-transfer"]
+    assert pick(text="send 7", group="send") == ["btk-transfer"]
+    assert wallet.entry_matches({**send, "status": "reverted"}, status="failed")
+    assert wallet.kind_group("gov-vote") == "governance" and wallet.kind_group("market-fund") == "market"
+    assert wallet.kind_group("soulbound-issue") == "credential" and wallet.kind_group("odd") == "other"

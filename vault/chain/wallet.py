@@ -16,10 +16,12 @@ StakingPool, cooling down or not, is still its own):
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import ChainError
 from .contracts import BTK
+from .revert import format_units
 
 DECIMALS = 18
 
@@ -58,6 +60,9 @@ def format_amount(wei: int) -> str:
 
 # ---- tiers ------------------------------------------------------------------------------
 
+TIER_NAMES = {"basic": "Basic", "premium": "Premium", "patron": "Patron"}
+
+
 def tier(total_wei: int) -> str:
     """The tier of a holder with ``total_wei`` BTK (held + staked)."""
     name = TIERS[0][0]
@@ -65,6 +70,15 @@ def tier(total_wei: int) -> str:
         if total_wei >= minimum * BTK:
             name = candidate
     return name
+
+
+def next_tier(total_wei: int) -> tuple[str, int] | None:
+    """(the next tier up, the BTK in wei still missing to reach it) for a holder with
+    ``total_wei`` (held + staked); None at the top tier."""
+    for candidate, minimum in TIERS:
+        if total_wei < minimum * BTK:
+            return candidate, minimum * BTK - int(total_wei)
+    return None
 
 
 def staked_of(chain, address: str) -> int:
@@ -85,27 +99,59 @@ def is_premium(chain, address: str) -> bool:
     return holder_tier(chain, address) != TIERS[0][0]
 
 
-def balance(chain, address: str) -> dict:
-    """{address, ETH, BTK, staked, tier}: amounts as decimal strings in whole tokens."""
+def holdings(chain, address: str) -> dict:
+    """What ``address`` holds, in wei: {address, chain_id, eth, btk, staked, tier,
+    next_tier, to_next_tier} (the last two None at the top tier)."""
     address = chain.w3.to_checksum_address(address)
     btk = chain.btk_balance(address)
     staked = staked_of(chain, address)
-    return {"address": address, "ETH": format_amount(chain.eth_balance(address)), "BTK": format_amount(btk),
-            "staked": format_amount(staked), "tier": tier(btk + staked)}
+    up = next_tier(btk + staked)
+    return {"address": address, "chain_id": chain.chain_id, "eth": chain.eth_balance(address), "btk": btk,
+            "staked": staked, "tier": tier(btk + staked), "next_tier": up[0] if up else None,
+            "to_next_tier": up[1] if up else None}
+
+
+def balance(chain, address: str) -> dict:
+    """{address, ETH, BTK, staked, tier}: amounts as decimal strings in whole tokens."""
+    h = holdings(chain, address)
+    return {"address": h["address"], "ETH": format_amount(h["eth"]), "BTK": format_amount(h["btk"]),
+            "staked": format_amount(h["staked"]), "tier": h["tier"]}
 
 
 # ---- sending ----------------------------------------------------------------------------
 
+_HEX_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+
+
+def _check_checksum(address: str, where: str) -> None:
+    """A mixed-case address carries an EIP-55 checksum in its capital letters: a wrong one
+    means a mistyped character (all lower or all upper case carries none)."""
+    from eth_utils import is_checksum_address
+
+    digits = address[2:]
+    if digits != digits.lower() and digits != digits.upper() and not is_checksum_address(address):
+        raise ChainError("bad-checksum", f"{where} has a typo: its capital letters do not match its "
+                                         "checksum (EIP-55), so a character was probably mistyped. Copy "
+                                         "it again from its source.")
+
+
 def resolve_recipient(text: str, chain_id: int | None = None) -> str:
     """A checksummed address from an address or a did:pkh:eip155:<chain>:<address>. A
     did:pkh of another chain is refused when ``chain_id`` is given (its chain id 1, the
-    vault's own default for account DIDs, is accepted on any network)."""
-    from eth_utils import is_address, to_checksum_address
+    vault's own default for account DIDs, is accepted on any network). A mixed-case
+    address whose EIP-55 checksum is wrong is refused (reason ``bad-checksum``): one of
+    its characters is mistyped."""
+    from eth_utils import to_checksum_address
 
     text = text.strip()
+    if not text:
+        raise ChainError("invalid-recipient", "Enter an Ethereum address (0x…) or a did:pkh.")
     if text.startswith("did:"):
         from ..did import did_pkh
 
+        address = text.split("#", 1)[0].rsplit(":", 1)[-1]
+        if text.startswith(did_pkh.PREFIX) and _HEX_ADDRESS.fullmatch(address):
+            _check_checksum(address, "The address in this did:pkh")
         try:
             did_chain, address = did_pkh.parse(text)
         except Exception as exc:
@@ -115,9 +161,26 @@ def resolve_recipient(text: str, chain_id: int | None = None) -> str:
             raise ChainError("invalid-recipient", f"{text} names an account on chain {did_chain}, not on this "
                                                   f"network (chain {chain_id}).")
         return to_checksum_address(address)
-    if not is_address(text):
-        raise ChainError("invalid-recipient", f"{text!r} is not an Ethereum address or a did:pkh.")
+    if not _HEX_ADDRESS.fullmatch(text):
+        hint = ""
+        if re.fullmatch(r"(0x)?[0-9a-fA-F]*", text):
+            digits = len(text) - (2 if text.startswith("0x") else 0)
+            hint = (f" An address is 0x and 40 hexadecimal characters; this has {digits}."
+                    if text.startswith("0x") else " An address starts with 0x.")
+        raise ChainError("invalid-recipient", f"{text!r} is not an Ethereum address or a did:pkh.{hint}")
+    _check_checksum(text, "This address")
     return to_checksum_address(text)
+
+
+def parse_send_amount(text: str, held: int, asset: str = "BTK") -> int:
+    """``parse_amount`` for a send of ``asset`` by a holder of ``held`` wei of it: more
+    than that is a ChainError (insufficient-btk / insufficient-eth) before any preview.
+    (An ETH send must also leave the network fee: the preview checks that.)"""
+    amount = parse_amount(text)
+    if amount > held:
+        unit = asset.upper()
+        raise ChainError(f"insufficient-{unit.lower()}", f"That is more than the {format_units(held, unit)} you hold.")
+    return amount
 
 
 def send_request(service, sender: str, to: str, amount: int, asset: str = "BTK"):
@@ -178,9 +241,60 @@ def describe_event(event: dict) -> str:
     return f"{event.get('contract')}.{name}({args})"
 
 
+# What a transaction is about, by its kind (kinds are set by the core's request builders).
+GROUPS: tuple[tuple[str, str], ...] = (("send", "Sends and tips"), ("staking", "Staking"),
+                                       ("governance", "Governance"), ("market", "Marketplace"),
+                                       ("credential", "Credentials"), ("approval", "Approvals"))
+_GROUP_OF = {"btk-transfer": "send", "eth-transfer": "send", "tip": "send", "btk-approve": "approval",
+             "stake": "staking", "unstake": "staking", "withdraw": "staking", "claim-rewards": "staking"}
+_GROUP_PREFIX = (("gov-", "governance"), ("market-", "market"), ("soulbound-", "credential"))
+
+# Status filters: a history row's status is one of transactions.STATUSES.
+FAILED_STATUSES = ("reverted", "rejected", "dropped", "replaced")
+
+
+def kind_group(kind: str) -> str:
+    """The group of GROUPS a transaction kind belongs to ("other" for none)."""
+    if kind in _GROUP_OF:
+        return _GROUP_OF[kind]
+    return next((group for prefix, group in _GROUP_PREFIX if kind.startswith(prefix)), "other")
+
+
+def _amount_of(record) -> tuple[int | None, str]:
+    """(wei, asset) the transaction moves or concerns, from its params; (None, "") if none."""
+    params = record.params or {}
+    asset = "ETH" if record.kind == "eth-transfer" or params.get("asset") == "ETH" else "BTK"
+    for key in ("amount", "price", "pending"):
+        value = params.get(key)
+        if value is not None:
+            try:
+                return int(value), asset
+            except (TypeError, ValueError):
+                return None, ""
+    if record.value:
+        return int(record.value), "ETH"
+    return None, ""
+
+
+def _counterparty(record) -> str | None:
+    params = record.params or {}
+    for key in ("to", "holder", "delegatee", "spender"):
+        if params.get(key):
+            return str(params[key])
+    if "validator" in params:
+        return f"validator {params['validator']}"
+    if "gig_id" in params:
+        return f"gig {params['gig_id']}"
+    if "proposal_id" in params:
+        return f"proposal {params['proposal_id']}"
+    return record.to
+
+
 def history(store, *, limit: int | None = None) -> list[dict]:
-    """The vault's transactions, newest first, each with a readable ``summary`` and its
-    decoded events as sentences."""
+    """The vault's transactions, newest first, each with a readable ``summary``, its
+    decoded events as sentences, its ``group`` (GROUPS), the ``amount`` (wei, as a string)
+    and ``asset`` it moves or concerns (None when it moves none), and its ``counterparty``
+    (the recipient, validator, gig, proposal… else the contract called)."""
     from .transactions import history as rows
 
     out = []
@@ -190,8 +304,36 @@ def history(store, *, limit: int | None = None) -> list[dict]:
         entry["events_text"] = [describe_event(e) for e in record.events]
         if record.params.get("note"):
             entry["note"] = record.params["note"]
+        amount, asset = _amount_of(record)
+        entry["group"] = kind_group(record.kind)
+        entry["amount"] = None if amount is None else str(amount)
+        entry["asset"] = asset or None
+        entry["counterparty"] = _counterparty(record)
         out.append(entry)
     return out
+
+
+def entry_matches(entry: dict, *, status: str | None = None, group: str | None = None, text: str = "") -> bool:
+    """Whether a ``history`` entry passes the filters: ``status`` a status of
+    transactions.STATUSES or "failed" (any of FAILED_STATUSES); ``group`` one of GROUPS;
+    ``text`` words that must all appear (any case) in what it did, its hash, counterparty,
+    note, events or error."""
+    if status:
+        if status == "failed":
+            if entry["status"] not in FAILED_STATUSES:
+                return False
+        elif entry["status"] != status:
+            return False
+    if group and entry.get("group", kind_group(entry["kind"])) != group:
+        return False
+    words = text.lower().split()
+    if words:
+        haystack = " ".join(str(v) for v in (entry.get("summary"), entry.get("hash"), entry.get("counterparty"),
+                                            entry.get("note"), entry.get("error"), entry.get("kind"),
+                                            *entry.get("events_text", ())) if v).lower()
+        if not all(w in haystack for w in words):
+            return False
+    return True
 
 
 def history_lines(entries: list[dict]) -> list[str]:
