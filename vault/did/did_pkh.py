@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from eth_utils import is_checksum_address, to_checksum_address
-
 from ..errors import InvalidDid
 from .documents import document
 
@@ -21,11 +19,15 @@ _CONTEXT = {
 
 
 def from_address(address: str, chain_id: int = DEFAULT_CHAIN_ID) -> str:
+    from eth_utils import to_checksum_address  # here, not at the top: eth_utils takes ~0.15 s to import
+
     return f"{PREFIX}{int(chain_id)}:{to_checksum_address(address)}"
 
 
 def parse(did: str) -> tuple[int, str]:
     """(chain id, checksummed address); a mixed-case address must carry a valid checksum."""
+    from eth_utils import is_checksum_address, to_checksum_address
+
     match = _PATTERN.match(did.split("#", 1)[0])
     if not match:
         raise InvalidDid(f"{did!r} is not a did:pkh for an eip155 (Ethereum) account.")

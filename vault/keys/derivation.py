@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from eth_account import Account
-from eth_account.hdaccount import key_from_seed
 from slip10 import SLIP10
+
+# eth-account is imported where an Ethereum key is derived, not here: importing it takes
+# ~0.5 s (eth-keyfile pulls py_ecc's BLS pairing tables), which every `vault` command and
+# the app's start paid before anything touched an Ethereum account.
 
 ETH_PATH = "m/44'/60'/0'/0/{index}"
 DID_PURPOSE = 1031
@@ -24,10 +26,14 @@ def eth_path(index: int) -> str:
 
 
 def eth_private_key(seed: bytes, index: int) -> bytes:
+    from eth_account.hdaccount import key_from_seed
+
     return key_from_seed(seed, eth_path(index))
 
 
 def eth_address(seed: bytes, index: int) -> str:
+    from eth_account import Account
+
     return Account.from_key(eth_private_key(seed, index)).address
 
 
