@@ -3,6 +3,8 @@ and unstakes through the cooldown; each error names its cause."""
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
@@ -44,6 +46,7 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     assert [r.status for r in records] == ["success", "success"]
     state = staking.status(chain, learner)
     assert state["staked"] == "1500" and state["validator"] == 0 and state["cooldown"] is None
+    assert state["available"] == "500"
     assert staking.validators(chain)[0]["total_delegated"] == "1500"
     bal = wallet.balance(chain, learner)
     assert bal["BTK"] == "500" and bal["staked"] == "1500" and bal["tier"] == "premium"
@@ -70,6 +73,15 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     cooldown = state["cooldown"]
     assert state["staked"] == "0" and cooldown["amount"] == "1500" and not cooldown["ready"]
     assert cooldown["ready_at_block"] == record.block + state["cooldown_blocks"]
+    # How long the cooldown takes: at the chain's measured pace, or else 12 s a block (the
+    # embedded chain mines only on demand: no pace, no date).
+    if chain.embedded is not None:
+        assert cooldown["block_time_measured"] is False
+    if not cooldown["block_time_measured"]:
+        assert cooldown["eta"] is None
+        assert cooldown["seconds_estimate"] == cooldown["blocks_left"] * staking.SECONDS_PER_BLOCK
+    else:
+        assert cooldown["eta"] is not None and cooldown["seconds_estimate"] >= cooldown["blocks_left"]
     assert wallet.balance(chain, learner)["staked"] == "1500"  # still the learner's while cooling down
     lines = "\n".join(staking.status_lines(state))
     assert f"ready at block {cooldown['ready_at_block']}" in lines
@@ -89,6 +101,37 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     _send(service, staking.withdraw_request(service, learner))
     assert chain.btk_balance(learner) == held + 1500 * BTK
     assert staking.status(chain, learner)["cooldown"] is None
+
+
+class _PacedChain:
+    """A node whose blocks come every ``pace`` seconds (what _block_eta measures)."""
+
+    embedded = None
+
+    def __init__(self, latest: int, pace: float, start: int = 1_700_000_000):
+        self.block_number, self.pace, self.start = latest, pace, start
+        outer = self
+
+        class _Eth:
+            @staticmethod
+            def get_block(number):
+                return {"timestamp": int(outer.start + number * outer.pace)}
+
+        self.w3 = type("W3", (), {"eth": _Eth})()
+
+    def latest_timestamp(self) -> int:
+        return int(self.start + self.block_number * self.pace)
+
+
+def test_the_cooldown_end_is_dated_at_the_chains_measured_pace():
+    chain = _PacedChain(latest=1_000, pace=12)
+    assert staking._measured_block_time(chain) == 12
+    eta = staking._block_eta(chain, 10)
+    assert eta == datetime.fromtimestamp(chain.latest_timestamp() + 120, timezone.utc).isoformat()
+    assert staking._block_eta(chain, 0) is None
+    # Many blocks in one second (a dev node mining on demand) tell nothing of the pace.
+    assert staking._measured_block_time(_PacedChain(latest=1_000, pace=0.01)) is None
+    assert staking._block_eta(_PacedChain(latest=0, pace=12), 5) is None
 
 
 # ---- command line (embedded chain) ------------------------------------------------------

@@ -30,6 +30,9 @@ STAKE_GAS = 400_000  # the stake's preview limit while its approval is not mined
 # transaction, mined one block later, writes the accrual: gas the estimate missed.
 POOL_UPDATE_GAS = 60_000
 _BLOCK_TIME_WINDOW = 50  # blocks looked at to estimate when a future block comes
+# The pace assumed where the chain's own cannot be measured (Ethereum's slot time, as
+# governance assumes): the embedded chain mines only on demand.
+SECONDS_PER_BLOCK = 12
 
 
 def _pool(chain):
@@ -57,11 +60,10 @@ def _validator(chain, validator_id: int) -> dict:
     return validators(chain)[validator_id]
 
 
-def _block_eta(chain, blocks_left: int) -> str | None:
-    """When the chain will reach a block ``blocks_left`` ahead (UTC ISO), from the average
-    block time of the last blocks; None when it cannot tell (e.g. blocks only mined on
-    demand, as on the embedded chain)."""
-    if blocks_left <= 0:
+def _measured_block_time(chain) -> float | None:
+    """The chain's average seconds per block over its last blocks; None when it cannot
+    tell (blocks mined only on demand, as on the embedded chain, say nothing of time)."""
+    if chain.embedded is not None:
         return None
     try:
         latest = chain.block_number
@@ -73,15 +75,33 @@ def _block_eta(chain, blocks_left: int) -> str | None:
     except Exception:
         return None
     per_block = (t_latest - t_first) / (latest - first)
-    if per_block < 1 or chain.embedded is not None:
+    return per_block if per_block >= 1 else None
+
+
+def _block_eta(chain, blocks_left: int, per_block: float | None = None) -> str | None:
+    """When the chain will reach a block ``blocks_left`` ahead (UTC ISO), from the average
+    block time of the last blocks; None when it cannot tell (e.g. blocks only mined on
+    demand, as on the embedded chain)."""
+    if blocks_left <= 0:
+        return None
+    per_block = per_block if per_block is not None else _measured_block_time(chain)
+    if per_block is None:
+        return None
+    try:
+        t_latest = chain.latest_timestamp()
+    except Exception:
         return None
     moment = datetime.fromtimestamp(t_latest + per_block * blocks_left, timezone.utc)
     return moment.replace(microsecond=0).isoformat()
 
 
 def status(chain, address: str) -> dict:
-    """{address, staked, validator, pending_rewards, cooldown, block} for ``address``;
-    ``cooldown`` is None or {amount, ready_at_block, blocks_left, ready, eta}."""
+    """{address, staked, validator, pending_rewards, available, cooldown, cooldown_blocks,
+    block} for ``address`` (``available``: the BTK it holds, which it can stake);
+    ``cooldown`` is None or {amount, ready_at_block, blocks_left, ready, eta,
+    seconds_estimate, block_time_measured}: ``eta`` (UTC ISO) only where the chain's pace
+    can be measured; ``seconds_estimate`` always, at that pace or else at SECONDS_PER_BLOCK
+    (``block_time_measured`` says which)."""
     pool = _pool(chain)
     address = chain.w3.to_checksum_address(address)
     staked = pool.functions.stakeOf(address).call()
@@ -92,10 +112,14 @@ def status(chain, address: str) -> dict:
     cooldown = None
     if amount:
         left = max(0, ready_at - block)
+        per_block = _measured_block_time(chain) if left else None
         cooldown = {"amount": format_amount(amount), "ready_at_block": ready_at, "blocks_left": left,
-                    "ready": left == 0, "eta": _block_eta(chain, left)}
+                    "ready": left == 0, "eta": _block_eta(chain, left, per_block),
+                    "seconds_estimate": round(left * (per_block or SECONDS_PER_BLOCK)),
+                    "block_time_measured": per_block is not None}
     return {"address": address, "block": block, "staked": format_amount(staked),
             "validator": vid if delegated else None, "pending_rewards": format_amount(pending),
+            "available": format_amount(chain.btk_balance(address)),
             "cooldown": cooldown, "cooldown_blocks": pool.functions.cooldownBlocks().call()}
 
 
@@ -103,7 +127,8 @@ def status_lines(data: dict) -> list[str]:
     lines = [f"Account:          {data['address']} (block {data['block']})",
              f"Staked:           {data['staked']} BTK"
              + (f" with validator {data['validator']}" if data["validator"] is not None else ""),
-             f"Pending rewards:  {data['pending_rewards']} BTK"]
+             f"Pending rewards:  {data['pending_rewards']} BTK",
+             f"Available:        {data['available']} BTK in the wallet, to stake"]
     c = data["cooldown"]
     if c is None:
         lines.append(f"Cooldown:         none (unstaking takes {data['cooldown_blocks']} blocks)")
