@@ -9,7 +9,7 @@ import pytest
 from tests.chain.conftest import USER_ADDRESS
 from vault.chain.contracts import BTK
 from vault.chain.governance import with_gas_margin
-from vault.chain.marketplace import Market
+from vault.chain.marketplace import Market, actions, check_post, roles_of
 from vault.errors import ChainError
 
 CONNECTOR = "0x000000000000000000000000000000000000c0DE"
@@ -104,6 +104,66 @@ def test_permit_refund_and_cancel(chain, service, talent, user):
     with pytest.raises(ChainError) as err:
         market.gig(999)
     assert err.value.reason == "unknown-gig"
+
+
+def test_post_checks_name_the_problem_before_signing():
+    ok = dict(kind="gig", price=BTK)
+    assert check_post(USER_ADDRESS, **ok) is None
+    assert check_post(USER_ADDRESS, connector=CONNECTOR.lower(), referral_bps=500, **ok) == CONNECTOR
+    assert check_post(USER_ADDRESS, connector=f"did:pkh:eip155:1:{CONNECTOR}", **ok) == CONNECTOR
+    for kw, words in ((dict(referral_bps=300), "needs a referrer"),
+                      (dict(connector=CONNECTOR, referral_bps=2_501), "at most 25 %"),
+                      (dict(connector=USER_ADDRESS), "your own offer"),
+                      (dict(delivery_window=366 * 86400), "at most 365 days"),
+                      (dict(connector="0x1234"), "0x1234")):
+        with pytest.raises(ChainError) as err:
+            check_post(USER_ADDRESS, **ok, **kw)
+        assert words in str(err.value), (kw, str(err.value))
+
+    mistyped = USER_ADDRESS.replace("EfFD", "efFD")    # one letter of another case: checksum broken
+    with pytest.raises(ChainError):
+        check_post(CONNECTOR, connector=mistyped, **ok)
+    with pytest.raises(ChainError) as err:
+        check_post(USER_ADDRESS, kind="gig", price=0)
+    assert "more than zero" in str(err.value)
+
+
+def test_actions_say_who_can_do_what_and_why_not():
+    talent = "0x000000000000000000000000000000000000BEEF"
+    g = {"id": 3, "client": USER_ADDRESS, "talent": None, "connector": CONNECTOR, "status": "open",
+         "refundable_at": None}
+    assert roles_of(g, USER_ADDRESS.lower()) == ["client"] and roles_of(g, CONNECTOR) == ["connector"]
+    mine = actions(g, USER_ADDRESS)
+    assert mine["cancel"] is None and "someone else" in mine["accept"]
+    assert "nobody has accepted it yet" in mine["fund"] and "nobody has accepted" in mine["release"]
+    assert actions(g, talent)["accept"] is None and "Only the client" in actions(g, talent)["fund"]
+
+    g |= {"status": "accepted", "talent": talent}
+    assert actions(g, USER_ADDRESS)["fund"] is None
+    assert "not funded yet" in actions(g, USER_ADDRESS)["release"]
+    assert "never funded" in actions(g, talent)["refund"]
+
+    g |= {"status": "funded", "refundable_at": 1_000}
+    mine = actions(g, USER_ADDRESS, now=999)
+    assert mine["release"] is None and "already funded" in mine["cancel"] and "delivery window" in mine["refund"]
+    assert actions(g, USER_ADDRESS, now=1_000)["refund"] is None
+    assert actions(g, talent, now=0)["refund"] is None                 # the talent at any time
+    assert "Only the client or the talent" in actions(g, CONNECTOR)["refund"]
+
+    g |= {"status": "released"}
+    assert all(why for why in actions(g, USER_ADDRESS, now=5_000).values())
+    assert "already released" in actions(g, USER_ADDRESS)["release"]
+
+
+def test_funding_with_too_little_btk_stops_before_the_approval(chain, service, talent):
+    market = Market(chain)
+    held = chain.btk_balance(USER_ADDRESS)
+    gid = post(market, service, kind="gig", price=held + BTK, details="Too dear")
+    send(service, market.accept_request(service, talent, gid))
+    with pytest.raises(ChainError) as err:
+        market.fund_requests(service, USER_ADDRESS, gid)
+    assert err.value.reason == "insufficient-btk" and "its price is" in str(err.value)
+    assert chain.contracts.token.functions.allowance(USER_ADDRESS, market.m.address).call() == 0
 
 
 # ---- the command line (embedded) -------------------------------------------------------

@@ -21,6 +21,82 @@ from .revert import format_units
 STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")
 KINDS = ("gig", "mentoring")
 BPS = 10_000
+# The contract's limits (Marketplace.sol), checked before anything is signed.
+MAX_REFERRAL_BPS = 2_500
+MAX_DELIVERY_WINDOW = 365 * 86_400
+ACTIONS = ("accept", "fund", "release", "refund", "cancel")
+
+# Why a gig in this status cannot move on (the sentence after "... because").
+_WHY = {"released": "it was already released", "refunded": "it was already refunded",
+        "cancelled": "it was cancelled", "open": "nobody has accepted it yet",
+        "accepted": "it is not funded yet", "funded": "it is already funded"}
+
+
+def roles_of(g: dict, address: str) -> list[str]:
+    """The parts ``address`` plays in gig ``g``: client, talent, connector (the referrer)."""
+    address = (address or "").lower()
+    return [r for r, who in (("client", g["client"]), ("talent", g["talent"]), ("connector", g["connector"]))
+            if who and who.lower() == address]
+
+
+def check_post(sender: str, *, kind: str, price: int, connector: str | None = None, referral_bps: int = 0,
+               delivery_window: int = 7 * 86400, chain_id: int | None = None) -> str | None:
+    """The checks the contract makes on a new offer, with sentences a person can act on;
+    returns the referrer's checksummed address (``connector`` may be a did:pkh) or None."""
+    from .wallet import resolve_recipient
+
+    if kind not in KINDS:
+        raise ChainError("invalid-argument", f"{kind!r} is not a kind of offer: use gig or mentoring.")
+    if price <= 0:
+        raise ChainError("invalid-argument", "The price must be more than zero.")
+    if not 0 <= int(referral_bps) <= MAX_REFERRAL_BPS:
+        raise ChainError("invalid-argument", f"The referral cut can be at most {MAX_REFERRAL_BPS // 100} % "
+                                             f"({MAX_REFERRAL_BPS} bps) of the price.")
+    if not 0 <= int(delivery_window) <= MAX_DELIVERY_WINDOW:
+        raise ChainError("invalid-argument", "The delivery window can be at most 365 days.")
+    if not connector or not str(connector).strip():
+        if referral_bps:
+            raise ChainError("invalid-argument", "A referral cut needs a referrer: enter who referred the "
+                                                 "talent, or set the cut to 0.")
+        return None
+    address = resolve_recipient(str(connector), chain_id)
+    if address.lower() == sender.lower():
+        raise ChainError("invalid-argument", "You cannot be the referrer of your own offer.")
+    return address
+
+
+def actions(g: dict, account: str, now: int | None = None) -> dict[str, str | None]:
+    """For each write on gig ``g`` (ACTIONS): None when ``account`` can do it now, else why
+    not, as a sentence. ``now`` is the chain's time (for the client's refund)."""
+    roles = roles_of(g, account)
+    client, talent = "client" in roles, "talent" in roles
+    status = g["status"]
+
+    def needs(allowed: tuple, action: str) -> str | None:
+        return None if status in allowed else f"It cannot be {action}: {_WHY[status]}."
+
+    out: dict[str, str | None] = {}
+    out["accept"] = ("You posted this offer: someone else takes it, as talent." if client
+                     else needs(("open",), "accepted"))
+    out["fund"] = (needs(("accepted",), "funded") if client
+                   else "Only the client who posted it pays into escrow.")
+    out["release"] = (needs(("funded",), "released") if client
+                      else "Only the client releases the payment, once the work is delivered.")
+    if status != "funded":
+        out["refund"] = ("Nothing is in escrow: it was never funded." if status in ("open", "accepted", "cancelled")
+                         else needs(("funded",), "refunded"))
+    elif talent:
+        out["refund"] = None
+    elif client:
+        due = g["refundable_at"]
+        out["refund"] = (None if not due or (now is not None and now >= due)
+                         else "The client can take the money back only after the delivery window "
+                              "(the talent can refund at any time).")
+    else:
+        out["refund"] = "Only the client or the talent of this gig can refund it."
+    out["cancel"] = (needs(("open", "accepted"), "cancelled") if client
+                     else "Only the client who posted it can cancel it.")
+    return out
 
 
 class Market:
@@ -55,11 +131,9 @@ class Market:
         return [g for g in out if (status is None or g["status"] == status) and (kind is None or g["kind"] == kind)]
 
     def mine(self, address: str) -> list[dict]:
-        address = address.lower()
         out = []
         for g in self.gigs():
-            roles = [r for r, who in (("client", g["client"]), ("talent", g["talent"]),
-                                      ("connector", g["connector"])) if who and who.lower() == address]
+            roles = roles_of(g, address)
             if roles:
                 out.append(g | {"roles": roles})
         return out
@@ -93,9 +167,7 @@ class Market:
     def _require(self, g: dict, allowed: tuple, action: str) -> None:
         if g["status"] in allowed:
             return
-        why = {"released": "it was already released", "refunded": "it was already refunded",
-               "cancelled": "it was cancelled", "open": "nobody has accepted it yet",
-               "accepted": "it is not funded yet", "funded": "it is already funded"}[g["status"]]
+        why = _WHY[g["status"]]
         reason = {"released": "already-released", "refunded": "already-refunded",
                   "cancelled": "gig-cancelled"}.get(g["status"], f"gig-{g['status']}")
         raise ChainError(reason, f"Gig {g['id']} cannot be {action}: {why} (status {g['status']}).")
@@ -108,11 +180,8 @@ class Market:
 
     def post_request(self, service, sender: str, *, kind: str, price: int, details: str,
                      connector: str | None = None, referral_bps: int = 0, delivery_window: int = 7 * 86400):
-        if kind not in KINDS:
-            raise ChainError("invalid-argument", f"{kind!r} is not a kind of offer: use gig or mentoring.")
-        if price <= 0:
-            raise ChainError("invalid-argument", "The price must be more than zero.")
-        connector = self.w3.to_checksum_address(connector) if connector else ZERO_ADDRESS
+        connector = check_post(sender, kind=kind, price=price, connector=connector, referral_bps=referral_bps,
+                               delivery_window=delivery_window, chain_id=self.chain.chain_id) or ZERO_ADDRESS
         return service.contract_call(
             "market-post", self.m, "post",
             [KINDS.index(kind), price, connector, int(referral_bps), int(delivery_window), details], sender,
@@ -133,6 +202,13 @@ class Market:
         g = self.gig(gig_id)
         self._require_client(g, sender, "fund")
         self._require(g, ("accepted",), "funded")
+        # Before the approval, not after it: the fund step is estimated only once that is mined.
+        held = self.chain.btk_balance(sender)
+        if held < int(g["price_wei"]):
+            raise ChainError("insufficient-btk", f"Not enough BTK to fund gig {g['id']}: you hold "
+                                                 f"{format_units(held, 'BTK')}, its price is "
+                                                 f"{format_units(int(g['price_wei']), 'BTK')}.",
+                             balance=str(held), needed=g["price_wei"])
         return g
 
     def fund_requests(self, service, sender: str, gig_id: int) -> list:
