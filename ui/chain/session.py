@@ -103,6 +103,7 @@ class ChainSession(QObject):
         self.error = exc
         self.state = "failed"
         self.connection_failed.emit(exc)
+        self.refresh_pending()   # from the vault's history: they are still pending, unconfirmed
 
     def _not_connected(self) -> ChainError:
         if self.error is not None:
@@ -145,9 +146,10 @@ class ChainSession(QObject):
     # ---- pending transactions ----------------------------------------------------------
 
     def _count_pending(self) -> int:  # chain thread
-        if self.service is None:
-            return 0
-        return len(self.service.history(status="pending", chain_id=self.chain.chain_id))
+        from vault.chain.transactions import history
+
+        chain_id = self.chain.chain_id if self.chain is not None else None
+        return len(history(self.identity.store, status="pending", chain_id=chain_id))
 
     def refresh_pending(self) -> None:
         job = self.runner.run(self._count_pending)
