@@ -9,7 +9,7 @@ from vault.chain import wallet
 from vault.chain.revert import format_units
 
 BTK = 10**18
-FRIEND = "0x00000000000000000000000000000000000Fe11D"
+FRIEND = "0x00000000000000000000000000000000000fE11D"
 
 
 def test_status_bar_shows_the_network_and_its_block(chain_window, qtbot):
