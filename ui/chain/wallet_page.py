@@ -1,0 +1,584 @@
+"""The Wallet page: balances and tier, send and tip, receive (a QR of one's address),
+and the vault's transaction history with filters.
+
+Everything it knows comes from vault.chain.wallet (holdings, resolve_recipient,
+parse_send_amount, send_request / tip_request, history, entry_matches); every write goes
+through the one confirm → progress → result dialog (ChainPage.write).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QFrame, QGridLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
+                               QVBoxLayout, QWidget)
+
+from vault.chain import wallet
+from vault.chain.revert import format_units
+from vault.errors import ChainError
+
+from ..errors import describe
+from ..identity.dialogs import QrTextDialog
+from ..widgets import InlineMessage, open_dialog, page_subtitle, section_title
+from ..widgets.layout import primary
+from ..widgets.table_model import ListTableModel
+from .page import ChainPage
+
+_Index = QModelIndex | QPersistentModelIndex
+ASSETS = ("BTK", "ETH")
+
+# What a history row's status means, in words (transactions.STATUSES).
+STATUS_TEXT = {
+    "pending": "⏳ Pending",
+    "success": "✓ Succeeded",
+    "reverted": "✗ Failed (reverted)",
+    "rejected": "✗ Refused by the node",
+    "dropped": "✗ Dropped",
+    "replaced": "✗ Replaced",
+}
+STATUS_FILTERS = (("All statuses", None), ("Pending", "pending"), ("Succeeded", "success"),
+                  ("Failed", "failed"))
+
+
+def _mono() -> QFont:
+    return QFontDatabase.systemFont(QFontDatabase.FixedFont)
+
+
+def local_time(iso: str) -> str:
+    """A history timestamp (UTC, ISO 8601) as a local date and time."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return iso or ""
+
+
+def entry_amount(entry: dict) -> str:
+    if entry.get("amount") is None:
+        return ""
+    return format_units(int(entry["amount"]), entry.get("asset") or "BTK")
+
+
+def tier_explanation(tier: str, next_tier: str | None, to_next: int | None) -> str:
+    """One line on what the tier is, and what is missing to the next one."""
+    steps = ", ".join(f"{wallet.TIER_NAMES[name]} from {minimum:,} BTK" for name, minimum in wallet.TIERS[1:])
+    line = f"Your tier counts the BTK you hold plus the BTK you have staked ({steps}); premium features check it."
+    if next_tier is not None and to_next is not None:
+        line += f" {format_units(to_next, 'BTK')} more to reach {wallet.TIER_NAMES[next_tier]}."
+    else:
+        line += " This is the top tier."
+    return line
+
+
+# ---- history ----------------------------------------------------------------------------
+
+class HistoryModel(ListTableModel):
+    WHEN, WHAT, AMOUNT, COUNTERPARTY, STATUS = range(5)
+    HEADERS = ("When", "What", "Amount", "To / about", "Status")
+    EntryRole = Qt.UserRole + 1
+
+    def data(self, index: _Index, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        entry, column = self.rows[index.row()], index.column()
+        if role == self.EntryRole:
+            return entry
+        if role == Qt.DisplayRole:
+            if column == self.WHEN:
+                return local_time(entry["created_at"])
+            if column == self.WHAT:
+                return entry["summary"]
+            if column == self.AMOUNT:
+                return entry_amount(entry)
+            if column == self.COUNTERPARTY:
+                return entry.get("counterparty") or ""
+            if column == self.STATUS:
+                return STATUS_TEXT.get(entry["status"], entry["status"])
+        if role == Qt.ToolTipRole:
+            if column == self.STATUS and entry.get("error"):
+                return entry["error"]
+            if column in (self.WHAT, self.COUNTERPARTY):
+                return self.data(index, Qt.DisplayRole)
+        if role == Qt.FontRole:
+            if column == self.COUNTERPARTY:
+                return _mono()
+            if column == self.STATUS and entry["status"] == "pending":
+                font = QFont()
+                font.setBold(True)
+                return font
+        if role == Qt.TextAlignmentRole and column == self.AMOUNT:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        return None
+
+
+class HistoryFilter(QSortFilterProxyModel):
+    """Rows that pass wallet.entry_matches for the chosen status, group and words."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.status: str | None = None
+        self.group: str | None = None
+        self.text = ""
+
+    def set_filters(self, *, status: str | None, group: str | None, text: str) -> None:
+        self.beginFilterChange()
+        self.status, self.group, self.text = status, group, text
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, row: int, parent: _Index) -> bool:
+        entry = self.sourceModel().rows[row]
+        return wallet.entry_matches(entry, status=self.status, group=self.group, text=self.text)
+
+
+def _history_table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setObjectName("walletHistory")
+    table.setAccessibleName("Transaction history")
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setTextElideMode(Qt.ElideMiddle)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+    header.setSectionResizeMode(HistoryModel.WHEN, QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(HistoryModel.WHAT, QHeaderView.Stretch)
+    header.setSectionResizeMode(HistoryModel.AMOUNT, QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(HistoryModel.COUNTERPARTY, QHeaderView.Interactive)
+    header.resizeSection(HistoryModel.COUNTERPARTY, 150)
+    header.setSectionResizeMode(HistoryModel.STATUS, QHeaderView.ResizeToContents)
+    table.setMinimumHeight(header.sizeHint().height() + 6 * table.verticalHeader().defaultSectionSize() + 4)
+    return table
+
+
+# ---- receive ------------------------------------------------------------------------------
+
+class ReceiveDialog(QrTextDialog):
+    """The account's address as text (Copy) and as a QR code.
+
+    The QR holds the plain checksummed address, as the Identity page's does: every wallet
+    and phone camera reads it, it is the same account on every network (an EIP-681
+    ``ethereum:…@chain`` URI would name the embedded chain's private chain id, which other
+    wallets do not know), and it pastes as is into a Send form, this app's included."""
+
+    def __init__(self, address: str, network: str, parent: QWidget | None = None):
+        super().__init__("Receive BTK or ETH", address, "Address", parent)
+        self.setObjectName("receiveDialog")
+        self.address = address
+        note = page_subtitle(
+            f"Give this address to whoever pays you, or let them scan the code. It is your account "
+            f"on every network; make sure they send on {network or 'this network'}.")
+        note.setMaximumWidth(max(self.pixmap.width(), 420))
+        self.layout().insertWidget(1, note)
+
+
+# ---- the page ---------------------------------------------------------------------------
+
+class WalletPage(ChainPage):
+    def __init__(self, session, parent: QWidget | None = None):
+        super().__init__(session, "Wallet",
+                         "Your BTK and ETH: see what you hold, send or tip someone, receive, and every "
+                         "transaction this vault has signed.", parent)
+        self.setObjectName("walletPage")
+        self.holdings: dict | None = None       # wallet.holdings of the chosen account
+        self.history_loaded = False
+        self.chain_id: int | None = None
+        self._recipient: str | None = None      # checksummed, when the To field is valid
+        self._amount: int | None = None         # wei, when the Amount field is valid
+        self._build_balances()
+        self._build_send()
+        self._build_history()
+        session.pending_changed.connect(lambda _n: self._on_chain_changed())
+        self._validate()
+
+    # ---- layout ------------------------------------------------------------------------
+
+    def _stat(self, caption: str, name: str) -> tuple[QFrame, QLabel, QLabel]:
+        box = QFrame()
+        box.setObjectName("walletStat")
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(14, 10, 14, 10)
+        lay.setSpacing(2)
+        title = QLabel(caption)
+        title.setObjectName("walletStatCaption")
+        value = QLabel("…")
+        value.setObjectName("walletStatValue")
+        value.setAccessibleName(caption)
+        value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        detail = QLabel("")
+        detail.setObjectName("walletStatDetail")
+        detail.setWordWrap(True)
+        lay.addWidget(title)
+        lay.addWidget(value)
+        lay.addWidget(detail)
+        lay.addStretch(1)
+        box.setProperty("stat", name)
+        return box, value, detail
+
+    def _build_balances(self) -> None:
+        head = QHBoxLayout()
+        head.addWidget(section_title("Balances"))
+        head.addStretch(1)
+        self.receive_button = QPushButton("Receive…")
+        self.receive_button.setAccessibleName("Receive: show my address and its QR code")
+        self.receive_button.setToolTip("Show your address as text and as a QR code, to get paid")
+        head.addWidget(self.receive_button)
+        self.body.addLayout(head)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        btk_box, self.btk_value, self.btk_detail = self._stat("BTK", "btk")
+        eth_box, self.eth_value, self.eth_detail = self._stat("ETH", "eth")
+        tier_box, self.tier_value, self.tier_detail = self._stat("Tier", "tier")
+        self.eth_detail.setText("Pays the network fee of every transaction.")
+        grid.addWidget(btk_box, 0, 0)
+        grid.addWidget(eth_box, 0, 1)
+        grid.addWidget(tier_box, 0, 2)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 4)
+        self.body.addLayout(grid)
+        self.receive_button.clicked.connect(self.show_receive)
+
+    def _build_send(self) -> None:
+        self.body.addSpacing(6)
+        self.body.addWidget(section_title("Send or tip"))
+        box = QFrame()
+        box.setObjectName("walletSend")
+        form = QFormLayout(box)
+        form.setContentsMargins(14, 12, 14, 12)
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
+
+        self.to_field = QLineEdit()
+        self.to_field.setObjectName("sendTo")
+        self.to_field.setAccessibleName("Recipient")
+        self.to_field.setPlaceholderText("0x… address, or did:pkh:eip155:1:0x…")
+        self.to_field.setFont(_mono())
+        self.to_message = InlineMessage()
+        to_col = QVBoxLayout()
+        to_col.setSpacing(4)
+        to_col.addWidget(self.to_field)
+        to_col.addWidget(self.to_message)
+        form.addRow("To", to_col)
+
+        self.amount_field = QLineEdit()
+        self.amount_field.setObjectName("sendAmount")
+        self.amount_field.setAccessibleName("Amount")
+        self.amount_field.setPlaceholderText("e.g. 12.5")
+        self.asset_box = QComboBox()
+        self.asset_box.setAccessibleName("Asset")
+        self.asset_box.addItems(ASSETS)
+        self.held_label = QLabel("")
+        self.held_label.setObjectName("hintLabel")
+        amount_row = QHBoxLayout()
+        amount_row.addWidget(self.amount_field, 2)
+        amount_row.addWidget(self.asset_box)
+        amount_row.addWidget(self.held_label, 3)
+        self.amount_message = InlineMessage()
+        amount_col = QVBoxLayout()
+        amount_col.setSpacing(4)
+        amount_col.addLayout(amount_row)
+        amount_col.addWidget(self.amount_message)
+        form.addRow("Amount", amount_col)
+
+        self.note_field = QLineEdit()
+        self.note_field.setObjectName("sendNote")
+        self.note_field.setAccessibleName("Note (makes it a tip)")
+        self.note_field.setPlaceholderText("Optional: a thank-you note makes this a tip")
+        self.note_field.setMaxLength(400)   # the core allows 280: more gets an inline error
+        self.note_message = InlineMessage()
+        note_col = QVBoxLayout()
+        note_col.setSpacing(4)
+        note_col.addWidget(self.note_field)
+        note_col.addWidget(self.note_message)
+        form.addRow("Note", note_col)
+
+        self.send_message = InlineMessage()
+        self.send_button = primary(QPushButton("Send…"))
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setDefault(False)
+        row = QHBoxLayout()
+        hint = QLabel("You confirm the amount and the network fee in the next step.")
+        hint.setObjectName("hintLabel")
+        hint.setWordWrap(True)
+        row.addWidget(hint, 1)
+        row.addWidget(self.send_button)
+        form.addRow(row)
+        form.addRow(self.send_message)
+        self.body.addWidget(box)
+
+        self.to_field.textChanged.connect(self._validate)
+        self.amount_field.textChanged.connect(self._validate)
+        self.note_field.textChanged.connect(self._validate)
+        self.asset_box.currentIndexChanged.connect(self._validate)
+        for field in (self.to_field, self.amount_field, self.note_field):
+            field.returnPressed.connect(self.send)
+        self.send_button.clicked.connect(self.send)
+
+    def _build_history(self) -> None:
+        self.body.addSpacing(6)
+        head = QHBoxLayout()
+        head.addWidget(section_title("History"))
+        head.addStretch(1)
+        self.history_count = QLabel("")
+        self.history_count.setObjectName("hintLabel")
+        head.addWidget(self.history_count)
+        self.body.addLayout(head)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        self.status_filter = QComboBox()
+        self.status_filter.setAccessibleName("Filter by status")
+        for text, value in STATUS_FILTERS:
+            self.status_filter.addItem(text, value)
+        self.kind_filter = QComboBox()
+        self.kind_filter.setAccessibleName("Filter by kind")
+        self.kind_filter.addItem("All kinds", None)
+        for value, text in wallet.GROUPS:
+            self.kind_filter.addItem(text, value)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("historySearch")
+        self.search_field.setAccessibleName("Search the history")
+        self.search_field.setPlaceholderText("Search: words, an address, a hash…")
+        self.search_field.setClearButtonEnabled(True)
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.kind_filter)
+        filters.addWidget(self.search_field, 1)
+        self.body.addLayout(filters)
+
+        self.history_model = HistoryModel(self)
+        self.history_proxy = HistoryFilter(self)
+        self.history_proxy.setSourceModel(self.history_model)
+        self.history_table = _history_table(self.history_proxy)
+        self.body.addWidget(self.history_table)
+        self.history_empty = QLabel("")
+        self.history_empty.setObjectName("hintLabel")
+        self.history_empty.setWordWrap(True)
+        self.history_empty.hide()
+        self.body.addWidget(self.history_empty)
+
+        self.detail = QFrame()
+        self.detail.setObjectName("walletDetail")
+        d = QVBoxLayout(self.detail)
+        d.setContentsMargins(12, 10, 12, 10)
+        d.setSpacing(4)
+        self.detail_text = QLabel("")
+        self.detail_text.setObjectName("walletDetailText")
+        self.detail_text.setWordWrap(True)
+        self.detail_text.setTextFormat(Qt.PlainText)
+        self.detail_text.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        hash_row = QHBoxLayout()
+        self.detail_hash = QLabel("")
+        self.detail_hash.setObjectName("walletDetailHash")
+        self.detail_hash.setFont(_mono())
+        self.detail_hash.setAccessibleName("Transaction hash")
+        self.detail_hash.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.copy_hash_button = QPushButton("Copy hash")
+        self.copy_hash_button.setToolTip("Copy the transaction hash, to look it up in a block explorer")
+        hash_row.addWidget(self.detail_hash, 1)
+        hash_row.addWidget(self.copy_hash_button)
+        d.addWidget(self.detail_text)
+        d.addLayout(hash_row)
+        self.detail.hide()
+        self.body.addWidget(self.detail)
+        self.body.addStretch(1)
+
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
+        self.kind_filter.currentIndexChanged.connect(self._apply_filters)
+        self.search_field.textChanged.connect(self._apply_filters)
+        self.history_table.selectionModel().selectionChanged.connect(lambda *_: self._show_detail())
+        self.copy_hash_button.clicked.connect(self.copy_hash)
+
+    # ---- reading -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.read(wallet.holdings, self.account, done=self._on_holdings)
+        job = self.session.run_service(lambda service: wallet.history(service.store))
+        job.finished.connect(self._on_history)
+        job.failed.connect(self._on_read_failed)
+
+    def _on_holdings(self, h: dict) -> None:
+        if h["address"] != self.account:   # the account was changed meanwhile
+            return
+        self.holdings, self.chain_id = h, h["chain_id"]
+        self.btk_value.setText(format_units(h["btk"], "BTK"))
+        self.btk_detail.setText(f"plus {format_units(h['staked'], 'BTK')} staked (see Staking)"
+                                if h["staked"] else "None staked (see Staking).")
+        self.eth_value.setText(format_units(h["eth"], "ETH"))
+        self.tier_value.setText(wallet.TIER_NAMES.get(h["tier"], h["tier"]))
+        self.tier_value.setProperty("tier", h["tier"])
+        self.tier_value.style().unpolish(self.tier_value)
+        self.tier_value.style().polish(self.tier_value)
+        self.tier_detail.setText(tier_explanation(h["tier"], h["next_tier"], h["to_next_tier"]))
+        self._validate()
+
+    def _on_history(self, entries: list[dict]) -> None:
+        selected = self.selected_entry()
+        self.history_loaded = True
+        self.history_model.set_rows(entries)
+        if selected is not None:
+            row = next((i for i, e in enumerate(entries) if e["hash"] == selected["hash"]), -1)
+            if row >= 0:
+                index = self.history_proxy.mapFromSource(self.history_model.index(row, 0))
+                if index.isValid():
+                    self.history_table.selectRow(index.row())
+        self._apply_filters()
+
+    # ---- send --------------------------------------------------------------------------
+
+    @property
+    def asset(self) -> str:
+        return self.asset_box.currentText()
+
+    def _validate(self, *_args) -> None:
+        """Check the form as it is typed: each field's problem under it; Send only when
+        everything is right."""
+        self._recipient = self._amount = None
+        text = self.to_field.text().strip()
+        if not text:
+            self.to_message.clear()
+        else:
+            try:
+                self._recipient = wallet.resolve_recipient(text, self.chain_id)
+            except ChainError as exc:
+                self.to_message.error(str(exc))
+            else:
+                if self._recipient == self.account:
+                    self.to_message.warning("This is your own account: sending to it only costs the fee.")
+                elif text.startswith("did:"):
+                    self.to_message.hint(f"Sends to the account {self._recipient}.")
+                else:
+                    self.to_message.clear()
+
+        held = None
+        if self.holdings is not None:
+            held = self.holdings["btk" if self.asset == "BTK" else "eth"]
+            self.held_label.setText(f"You hold {format_units(held, self.asset)}")
+        amount = self.amount_field.text().strip()
+        if not amount:
+            self.amount_message.clear()
+        else:
+            try:
+                self._amount = (wallet.parse_amount(amount) if held is None
+                                else wallet.parse_send_amount(amount, held, self.asset))
+            except ChainError as exc:
+                self.amount_message.error(str(exc))
+            else:
+                self.amount_message.clear()
+
+        note = self.note_field.text().strip()
+        note_ok = len(note) <= 280
+        if note_ok:
+            self.note_message.clear()
+        else:
+            self.note_message.error(f"A tip's note is at most 280 characters; this one has {len(note)}.")
+
+        ready = (self._recipient is not None and self._amount is not None and note_ok
+                 and self.holdings is not None)
+        self.send_button.setEnabled(ready)
+        self.send_button.setText(f"Tip {self.asset}…" if note else f"Send {self.asset}…")
+
+    def send(self) -> None:
+        """Open the confirmation dialog for what the form says (when it is valid)."""
+        self._validate()
+        if not self.send_button.isEnabled():
+            return
+        sender, to, amount, asset = self.account, self._recipient, self._amount, self.asset
+        note = self.note_field.text().strip()
+        self.send_message.clear()
+        if note:
+            flow = self.write(f"Tip in {asset}",
+                              lambda service: wallet.tip_request(service, sender, to, amount, note, asset),
+                              intro=["A tip is a send with a note. The note stays in your vault's history; "
+                                     "it is not written on the chain."],
+                              success=f"Tipped {format_units(amount, asset)}.")
+        else:
+            flow = self.write(f"Send {asset}",
+                              lambda service: wallet.send_request(service, sender, to, amount, asset),
+                              success=f"Sent {format_units(amount, asset)}.")
+        if flow is not None:
+            flow.succeeded.connect(lambda _records: self._on_sent(amount, asset, to))
+
+    def _on_sent(self, amount: int, asset: str, to: str) -> None:
+        self.amount_field.clear()
+        self.note_field.clear()
+        self.send_message.success(f"Sent {format_units(amount, asset)} to {to}.")
+
+    # ---- receive -----------------------------------------------------------------------
+
+    def show_receive(self) -> None:
+        dialog = ReceiveDialog(self.account, self.session.network_name, self)
+        dialog.copied.connect(self.message)
+        open_dialog(self, dialog, delete_on_close=True)
+
+    # ---- history -----------------------------------------------------------------------
+
+    def _apply_filters(self, *_args) -> None:
+        self.history_proxy.set_filters(status=self.status_filter.currentData(),
+                                       group=self.kind_filter.currentData(),
+                                       text=self.search_field.text())
+        if not self.history_loaded:
+            return
+        shown, total = self.history_proxy.rowCount(), self.history_model.rowCount()
+        self.history_count.setText(f"{shown} of {total} transactions" if shown != total
+                                   else f"{total} transaction{'s' if total != 1 else ''}")
+        if total == 0:
+            self.history_empty.setText("No transactions yet. What you send, stake, vote or pay from this "
+                                       "vault shows here.")
+        elif shown == 0:
+            self.history_empty.setText("No transaction matches these filters.")
+        else:
+            self.history_empty.setText("")
+        self.history_empty.setVisible(shown == 0)
+        self._show_detail()
+
+    def selected_entry(self) -> dict | None:
+        index = self.history_table.currentIndex()
+        if not index.isValid() or not self.history_table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return index.data(HistoryModel.EntryRole)
+
+    def _show_detail(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            self.detail.hide()
+            return
+        lines = [entry["summary"]]
+        status = STATUS_TEXT.get(entry["status"], entry["status"])
+        where = f"in block {entry['block']:,}" if entry.get("block") is not None else "not mined yet"
+        lines.append(f"{status}, {where}, on {entry['network']} — sent {local_time(entry['created_at'])}")
+        if entry.get("fee") is not None:
+            lines.append(f"Network fee: {format_units(int(entry['fee']), 'ETH')}")
+        if entry.get("note"):
+            lines.append(f"Note: {entry['note']}")
+        lines += [f"• {t}" for t in entry.get("events_text", [])]
+        if entry.get("error"):
+            lines.append(f"Why it failed: {entry['error']}")
+        if entry["status"] == "pending":
+            lines.append("Not mined yet: it is checked again automatically, also after a restart. "
+                         "Do not send it twice.")
+        self.detail_text.setText("\n".join(lines))
+        self.detail_hash.setText(entry["hash"])
+        self.detail.show()
+
+    def copy_hash(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            QGuiApplication.clipboard().setText(entry["hash"])   # a hash is no secret
+            self.message.emit("Transaction hash copied to the clipboard.")
+
+    def drop_vault_data(self) -> None:
+        super().drop_vault_data()
+        self.history_model.set_rows([])
+        self.holdings = None
