@@ -50,6 +50,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from bench.common import pct
 from vault.credentials import data_integrity
 from vault.credentials.openbadges import display_for
 from vault.credentials.repository import CredentialRepository, NewCredential
@@ -81,11 +82,6 @@ ROWS_PER_TRANSACTION = 5_000
 
 
 # ----------------------------------------------------------------------------- helpers
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
 
 def summary_ms(times: list[float]) -> dict:
     return {"median": statistics.median(times), "min": min(times), "p95": pct(times, 0.95),
