@@ -10,8 +10,8 @@ import pytest
 
 from tests.chain.conftest import USER_ADDRESS
 from vault.chain.contracts import BTK
-from vault.chain.governance import (Governance, export_vote_qr, load_vote, read_vote_source, recover_vote_signer,
-                                    sign_vote, with_gas_margin)
+from vault.chain.governance import (Governance, export_vote_qr, load_vote, read_vote_source, read_vote_text,
+                                    recover_vote_signer, sign_vote, vote_qr_texts, with_gas_margin)
 from vault.errors import ChainError
 
 RECIPIENT = "0x00000000000000000000000000000000000A11cE"
@@ -170,3 +170,97 @@ def test_templates_and_signed_vote_checks(chain, service, holders):
 
 def user_key(service, address):
     return service._keys(address)
+
+
+def test_overview_decodes_actions_and_proposing_needs_no_wait_after_delegating(chain, service, holders):
+    gov = Governance(chain)
+    first, second = holders
+    overview = gov.overview(first)
+    assert overview["can_propose"] is False and overview["threshold"] == "1000"
+    assert overview["power"]["warning"] and overview["proposals"] == []
+    assert overview["treasury"]["btk"] == "50000000" and overview["timelock_delay"] == 60
+
+    # the delegation mined in the latest block already counts for the proposal threshold
+    send(service, gov.delegate_request(service, first, first))
+    calls = [gov.call_grant(RECIPIENT, GRANT), gov.call_slash(1, 500), gov.call_market_fee(300),
+             gov.call_reward_rate(2 * BTK)]
+    record = send(service, gov.propose_request(service, first, calls, "Four changes\n\nDetails."))
+    assert record.status == "success" and record.description.startswith("Propose: Grant 1,234 BTK")
+
+    overview = gov.overview(first)
+    p, = overview["proposals"]
+    assert overview["can_propose"] and p["my_power"] == "2500000"
+    assert [c["summary"] for c in p["calls"]] == [
+        f"Grant 1,234 BTK from the treasury to {RECIPIENT}",
+        "Slash validator 1 (Campus Node) by 500 bps (5 %) of its stake",
+        "Set the marketplace fee to 300 bps (3 %)",
+        "Set the staking reward rate to 2 BTK per block"]
+    assert gov.describe_call(RECIPIENT, 10**18, b"\x01") == f"Call {RECIPIENT} with 1 bytes of calldata, sending 1 ETH"
+    pid = int(p["proposal_id"])
+    assert gov.label(pid).startswith("proposal “Four changes” (")
+    chain.advance(2)
+    vote = gov.vote_request(service, second, pid, "abstain")
+    assert vote.description.startswith("Vote ABSTAIN on proposal “Four changes”")
+    send(service, gov.vote_request(service, first, pid, "for", "worth it"))
+    mine = gov.proposal(pid, first)["my_vote"]
+    assert mine == {"account": first, "voted": True, "support": "for", "reason": "worth it", "weight": "2500000"}
+
+
+def test_templates_refuse_what_would_fail_when_executed(chain, service, holders):
+    gov = Governance(chain)
+    for bad, reason in ((lambda: gov.call_grant(RECIPIENT, 0), "invalid-amount"),
+                        (lambda: gov.call_grant(RECIPIENT, 60_000_000 * BTK), "insufficient-treasury"),
+                        (lambda: gov.call_market_fee(1_001), "invalid-argument"),
+                        (lambda: gov.call_slash(7, 100), "unknown-validator"),
+                        (lambda: gov.call_slash(0, 5_001), "invalid-argument"),
+                        (lambda: gov.call_reward_rate(-1), "invalid-amount")):
+        with pytest.raises(ChainError) as err:
+            bad()
+        assert err.value.reason == reason
+    limits = gov.template_limits()
+    assert limits["max_fee_bps"] == 1000 and limits["max_slash_bps"] == 5000
+    assert [v["name"] for v in limits["validators"]] == ["Blocktrack Foundation", "Campus Node"]
+
+
+def test_offline_vote_as_qr_text_or_json_and_its_refusals(chain, service, holders):
+    gov = Governance(chain)
+    first, second = holders
+    send(service, gov.delegate_request(service, first, first))
+    record = send(service, gov.propose_request(service, first, [gov.call_market_fee(100)], "Lower the fee"))
+    pid = int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
+    vote = gov.sign_vote_offline(user_key(service, second), pid, "against", "too low")
+    assert vote["voter"] == second and vote["nonce"] == 0 and vote["support_name"] == "against"
+    text, = vote_qr_texts(vote)
+    assert text.startswith("BTV1") and read_vote_text(text) == vote
+    assert read_vote_text(json.dumps(vote)) == vote
+    for junk in ("", "hello", '{"type": "x"}'):
+        with pytest.raises(ChainError) as err:
+            read_vote_text(junk)
+        assert err.value.reason == "invalid-vote"
+    chain.advance(2)
+    send(service, gov.relay_request(service, first, vote))
+    with pytest.raises(ChainError) as err:  # the voter has voted (by the relay): a new signature is useless
+        gov.sign_vote_offline(user_key(service, second), pid, "for")
+    assert err.value.reason == "already-voted"
+
+
+def test_events_are_read_once_then_only_for_new_blocks(chain, service, holders, monkeypatch):
+    gov = Governance(chain)
+    first, _ = holders
+    send(service, gov.delegate_request(service, first, first))
+    send(service, gov.propose_request(service, first, [gov.call_market_fee(100)], "One"))
+    assert len(gov.proposals()) == 1   # reads every block once
+    ranges = []
+    real = chain.w3.eth.get_logs
+
+    def counting(params):
+        ranges.append((params["fromBlock"], params["toBlock"]))
+        return real(params)
+
+    monkeypatch.setattr(chain.w3.eth, "get_logs", counting)
+    assert [p["title"] for p in Governance(chain).proposals()] == ["One"]   # a new Governance: same cache
+    head = chain.block_number
+    assert all(start > head for start, _ in ranges)                        # nothing read again
+    send(service, gov.propose_request(service, first, [gov.call_market_fee(200)], "Two"))
+    assert [p["title"] for p in gov.proposals()] == ["Two", "One"]
+    assert ranges == [(head + 1, chain.block_number)]                       # only the new block

@@ -9,8 +9,10 @@
     vote = sign_vote(key, chain_id=..., governor=..., proposal_id=..., support=1, nonce=0)
     req = gov.relay_request(service, sender, vote)             # castVoteBySig
 
-Proposals are found without an indexer: the governor's ProposalCreated events from the
-deployment block of the manifest on. Every check that can name a cause better than the
+Proposals are found without an indexer: the governor's ProposalCreated and VoteCast events
+from the deployment block of the manifest on, read once per connection and then only for
+the blocks mined since (``_GovernorLog``: a full scan of the embedded chain takes seconds
+once it has a few thousand blocks). Every check that can name a cause better than the
 revert does (voting twice, outside the period, queueing or executing too early) raises a
 ChainError with its own reason before anything is signed.
 """
@@ -18,7 +20,10 @@ ChainError with its own reason before anything is signed.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import ChainError
@@ -57,6 +62,23 @@ def to_decimal(wei: int) -> str:
     return text or "0"
 
 
+def short_id(proposal_id) -> str:
+    """A proposal id (a 256-bit hash as a decimal number) shortened for reading."""
+    text = str(int(proposal_id))
+    return text if len(text) <= 12 else f"{text[:6]}…{text[-4:]}"
+
+
+def _arg(args: dict, index: int) -> str:
+    """The name of a decoded function's ``index``-th argument (ABIs name them freely)."""
+    return list(args)[index]
+
+
+def _show_arg(value) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    return str(value)
+
+
 def parse_support(value) -> int:
     if isinstance(value, int) and value in SUPPORT_NAMES:
         return value
@@ -74,6 +96,39 @@ class Call:
     value: int
     calldata: bytes
     summary: str = ""
+
+
+@dataclass
+class _GovernorLog:
+    """The governor's events read so far on one connection: proposals by id (in order of
+    creation) and votes by (proposal id, voter). ``scanned`` is the last block read and
+    ``scanned_hash`` its hash: when that block is gone (a dev node reverted to a snapshot,
+    a reorganisation) everything is read again."""
+
+    scanned: int | None = None
+    scanned_hash: bytes | None = None
+    created: dict = field(default_factory=dict)
+    votes: dict = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# One per Chain object (a connection) and governor: forgotten with the connection.
+_LOGS: "weakref.WeakKeyDictionary[object, dict[str, _GovernorLog]]" = weakref.WeakKeyDictionary()
+
+
+def _log_for(chain, governor: str) -> _GovernorLog:
+    per_chain = _LOGS.setdefault(chain, {})
+    return per_chain.setdefault(governor.lower(), _GovernorLog())
+
+
+def next_block_time(chain) -> int:
+    """The timestamp the next block will have, as far as it can be known: exact on the
+    embedded chain (the wall clock plus its offset, after the latest block); elsewhere the
+    latest block's (a node mines on its own clock; a later block is never earlier)."""
+    latest = chain.latest_timestamp()
+    if chain.embedded is not None:
+        return max(latest + 1, int(time.time()) + int(chain.embedded.chain.time_offset))
+    return latest
 
 
 class Governance:
@@ -119,18 +174,61 @@ class Governance:
 
     # ---- proposals ---------------------------------------------------------------------
 
+    def _sync(self) -> _GovernorLog:
+        """Read the governor's events of the blocks mined since the last read."""
+        log = _log_for(self.chain, self.governor.address)
+        with log.lock:
+            head = self.chain.block_number
+            if log.scanned is not None and (log.scanned > head or
+                                            bytes(self.w3.eth.get_block(log.scanned)["hash"]) != log.scanned_hash):
+                log.scanned, log.scanned_hash = None, None
+                log.created.clear()
+                log.votes.clear()
+            start = (self.chain.manifest.deployment_block if self.chain.manifest else 0) \
+                if log.scanned is None else log.scanned + 1
+            if start <= head:
+                self._read_events(log, start, head)
+                log.scanned, log.scanned_hash = head, bytes(self.w3.eth.get_block(head)["hash"])
+            return log
+
+    def _read_events(self, log: _GovernorLog, start: int, end: int) -> None:
+        from eth_utils import event_abi_to_log_topic
+
+        events = self.governor.events
+        kinds = {}
+        for name in ("ProposalCreated", "VoteCast", "VoteCastWithParams"):
+            event = getattr(events, name)
+            kinds[bytes(event_abi_to_log_topic(event.abi))] = event
+        raw = self.w3.eth.get_logs({"address": self.governor.address, "fromBlock": start, "toBlock": end})
+        for entry in raw:
+            topics = entry.get("topics") or []
+            event = kinds.get(bytes(topics[0])) if topics else None
+            if event is None:
+                continue
+            decoded = event().process_log(entry)
+            a = decoded["args"]
+            if decoded["event"] == "ProposalCreated":
+                pid = int(a["proposalId"])
+                log.created[pid] = {
+                    "proposal_id": pid, "proposer": a["proposer"], "targets": list(a["targets"]),
+                    "values": [int(v) for v in a["values"]], "calldatas": [bytes(c) for c in a["calldatas"]],
+                    "description": a["description"], "snapshot": int(a["voteStart"]),
+                    "deadline": int(a["voteEnd"]), "created_block": int(decoded["blockNumber"])}
+            else:
+                log.votes[(int(a["proposalId"]), a["voter"].lower())] = {
+                    "support": SUPPORT_NAMES.get(int(a["support"])), "weight": int(a["weight"]),
+                    "reason": a["reason"], "block": int(decoded["blockNumber"])}
+
     def _created(self) -> list[dict]:
-        start = self.chain.manifest.deployment_block if self.chain.manifest else 0
-        logs = self.governor.events.ProposalCreated.get_logs(from_block=start, to_block="latest")
-        out = []
-        for log in logs:
-            a = log["args"]
-            out.append({"proposal_id": int(a["proposalId"]), "proposer": a["proposer"],
-                        "targets": list(a["targets"]), "values": [int(v) for v in a["values"]],
-                        "calldatas": [bytes(c) for c in a["calldatas"]], "description": a["description"],
-                        "snapshot": int(a["voteStart"]), "deadline": int(a["voteEnd"]),
-                        "created_block": int(log["blockNumber"])})
-        return out
+        return list(self._sync().created.values())
+
+    def label(self, proposal_id: int) -> str:
+        """A proposal as a person recognises it: its title and the start of its id."""
+        p = self._find(proposal_id)
+        title = p["description"].splitlines()[0].strip() if p["description"].strip() else "(untitled)"
+        if len(title) > 60:
+            title = title[:59] + "…"
+        return f"proposal “{title}” ({short_id(p['proposal_id'])})"
 
     def _find(self, proposal_id: int) -> dict:
         for p in self._created():
@@ -164,7 +262,8 @@ class Governance:
                 "quorum_percent": round(100 * toward / quorum, 2) if quorum else 100.0,
                 "quorum_reached": toward >= quorum,
                 "eta": eta or None, "eta_in_seconds": max(0, eta - now) if eta else None,
-                "calls": [{"target": t, "value": str(v), "calldata": "0x" + c.hex()}
+                "calls": [{"target": t, "value": str(v), "calldata": "0x" + c.hex(),
+                           "summary": self.describe_call(t, v, c)}
                           for t, v, c in zip(p["targets"], p["values"], p["calldatas"])]}
         if state == "pending":
             blocks = p["snapshot"] + 1 - block
@@ -182,57 +281,160 @@ class Governance:
         if account:
             account = self.w3.to_checksum_address(account)
             voted = g.hasVoted(pid, account).call()
+            cast = self._my_vote(pid, account) if voted else None
             data["my_vote"] = {"account": account, "voted": voted,
-                               "support": self._my_support(pid, account) if voted else None}
+                               "support": cast["support"] if cast else None,
+                               "reason": cast["reason"] if cast else "",
+                               "weight": to_decimal(cast["weight"]) if cast else None}
         return data
 
+    def _my_vote(self, pid: int, account: str) -> dict | None:
+        return self._sync().votes.get((int(pid), account.lower()))
+
     def _my_support(self, pid: int, account: str) -> str | None:
-        start = self.chain.manifest.deployment_block if self.chain.manifest else 0
-        for log in self.governor.events.VoteCast.get_logs(from_block=start, to_block="latest",
-                                                            argument_filters={"voter": account}):
-            if int(log["args"]["proposalId"]) == pid:
-                return SUPPORT_NAMES.get(int(log["args"]["support"]))
-        return None
+        vote = self._my_vote(pid, account)
+        return vote["support"] if vote else None
 
     def proposals(self, account: str | None = None) -> list[dict]:
+        """Every proposal, newest first. ``eta_in_seconds`` (queued) counts from the time
+        the next block will have (``next_block_time``): 0 means it can be executed now."""
         mode = self.counting_mode()
-        block, now = self.chain.block_number, self.chain.latest_timestamp()
+        block, now = self.chain.block_number, next_block_time(self.chain)
         return [self._describe(p, account, mode, block, now) for p in reversed(self._created())]
 
     def proposal(self, proposal_id: int, account: str | None = None) -> dict:
         p = self._find(proposal_id)
         return self._describe(p, account, self.counting_mode(), self.chain.block_number,
-                              self.chain.latest_timestamp())
+                              next_block_time(self.chain))
+
+    def overview(self, account: str) -> dict:
+        """What a governance screen shows for ``account``, in one read: its power (now and
+        at each proposal's snapshot, also as ``my_power`` on each proposal), every
+        proposal, the treasury and the rules (threshold, voting delay and period in
+        blocks, timelock delay in seconds)."""
+        g = self.governor.functions
+        power = self.power(account)
+        proposals = self.proposals(account)
+        at_snapshot = {p["proposal_id"]: p for p in power["proposals"]}
+        for p in proposals:
+            mine = at_snapshot.get(p["proposal_id"])
+            p["my_power"] = mine["votes"] if mine else "0"
+            p["my_power_wei"] = mine["votes_wei"] if mine else "0"
+        threshold = g.proposalThreshold().call()
+        treasury = self.chain.contracts.timelock.address
+        held = self.token.functions.balanceOf(treasury).call()
+        return {"account": power["address"], "power": power, "proposals": proposals,
+                "block": self.chain.block_number, "timestamp": self.chain.latest_timestamp(),
+                "threshold": to_decimal(threshold), "threshold_wei": str(threshold),
+                "can_propose": int(power["votes_wei"]) >= threshold,
+                "voting_delay": int(g.votingDelay().call()), "voting_period": int(g.votingPeriod().call()),
+                "timelock_delay": int(self.chain.contracts.timelock.functions.getMinDelay().call()),
+                "treasury": {"address": treasury, "btk": to_decimal(held), "btk_wei": str(held)},
+                "embedded": self.chain.embedded is not None}
 
     def state(self, proposal_id: int) -> str:
         return STATES[self.governor.functions.state(int(proposal_id)).call()]
 
     # ---- templates ---------------------------------------------------------------------
 
+    def treasury_balance(self) -> int:
+        """BTK (wei) the treasury (the timelock) holds: what grants can give."""
+        return self.token.functions.balanceOf(self.chain.contracts.timelock.address).call()
+
+    def template_limits(self) -> dict:
+        """What the templates accept, for a form: the treasury's BTK, the marketplace fee's
+        ceiling, the slash ceiling and the validators (id, name, slashed)."""
+        from .staking import validators
+
+        held = self.treasury_balance()
+        return {"treasury": to_decimal(held), "treasury_wei": str(held),
+                "max_fee_bps": int(self.chain.contracts.marketplace.functions.MAX_FEE_BPS().call()),
+                "fee_bps": int(self.chain.contracts.marketplace.functions.feeBps().call()),
+                "max_slash_bps": int(self.chain.contracts.staking.functions.MAX_SLASH_BPS().call()),
+                "reward_rate": to_decimal(self.chain.contracts.staking.functions.rewardRate().call()),
+                "validators": [{"id": v["id"], "name": v["name"], "slashed": v["slashed"]}
+                               for v in validators(self.chain)]}
+
+    def _call(self, contract, fn: str, args: list) -> Call:
+        calldata = bytes.fromhex(contract.encode_abi(fn, args)[2:])
+        return Call(contract.address, 0, calldata, self.describe_call(contract.address, 0, calldata))
+
     def call_grant(self, to: str, amount: int) -> Call:
+        """Checked now: a grant the treasury cannot pay would pass the vote and fail when
+        executed."""
         to = self.w3.to_checksum_address(to)
-        data = self.token.encode_abi("transfer", [to, amount])
-        return Call(self.token.address, 0, bytes.fromhex(data[2:]),
-                    f"Grant {format_units(amount, 'BTK')} from the treasury to {to}")
+        if int(amount) <= 0:
+            raise ChainError("invalid-amount", "A grant must be more than 0 BTK.")
+        held = self.treasury_balance()
+        if int(amount) > held:
+            raise ChainError("insufficient-treasury", f"The treasury holds {format_units(held, 'BTK')}: a grant "
+                                                      f"of {format_units(int(amount), 'BTK')} could not be paid.")
+        return self._call(self.token, "transfer", [to, int(amount)])
 
     def call_market_fee(self, bps: int) -> Call:
         m = self.chain.contracts.marketplace
-        return Call(m.address, 0, bytes.fromhex(m.encode_abi("setFeeBps", [int(bps)])[2:]),
-                    f"Set the marketplace fee to {int(bps)} bps ({int(bps) / 100:g} %)")
+        ceiling = m.functions.MAX_FEE_BPS().call()
+        if not 0 <= int(bps) <= ceiling:
+            raise ChainError("invalid-argument", f"The marketplace fee must be between 0 and {ceiling} bps "
+                                                 f"({ceiling / 100:g} %); {bps} is not.")
+        return self._call(m, "setFeeBps", [int(bps)])
 
     def call_reward_rate(self, per_block: int) -> Call:
-        s = self.chain.contracts.staking
-        return Call(s.address, 0, bytes.fromhex(s.encode_abi("setRewardRate", [per_block])[2:]),
-                    f"Set the staking reward rate to {format_units(per_block, 'BTK')} per block")
+        if int(per_block) < 0:
+            raise ChainError("invalid-amount", "The reward rate cannot be negative.")
+        return self._call(self.chain.contracts.staking, "setRewardRate", [int(per_block)])
 
     def call_slash(self, validator_id: int, bps: int) -> Call:
+        from .staking import _validator
+
         s = self.chain.contracts.staking
-        return Call(s.address, 0, bytes.fromhex(s.encode_abi("slash", [int(validator_id), int(bps)])[2:]),
-                    f"Slash validator {int(validator_id)} by {int(bps)} bps")
+        _validator(self.chain, int(validator_id))  # unknown-validator, with the valid ids
+        ceiling = s.functions.MAX_SLASH_BPS().call()
+        if not 1 <= int(bps) <= ceiling:
+            raise ChainError("invalid-argument", f"A slash must be between 1 and {ceiling} bps "
+                                                 f"({ceiling / 100:g} %) of the validator's stake; {bps} is not.")
+        return self._call(s, "slash", [int(validator_id), int(bps)])
 
     def call_raw(self, target: str, calldata: bytes, value: int = 0) -> Call:
-        return Call(self.w3.to_checksum_address(target), int(value), bytes(calldata),
-                    f"Call {target} with {len(calldata)} bytes of calldata" + (f", sending {value} wei" if value else ""))
+        target = self.w3.to_checksum_address(target)
+        return Call(target, int(value), bytes(calldata), self.describe_call(target, int(value), bytes(calldata)))
+
+    def describe_call(self, target: str, value: int, calldata: bytes) -> str:
+        """A proposal's call in words: the templates' calls as they read ("Grant 1,000 BTK
+        from the treasury to 0x…"), another call of the suite by its function, anything
+        else by its size."""
+        calldata, value = bytes(calldata), int(value)
+        sending = f", sending {format_units(value, 'ETH')}" if value else ""
+        found = self.chain.contracts.by_address(target)
+        if found is None or len(calldata) < 4:
+            return f"Call {target} with {len(calldata)} bytes of calldata{sending}"
+        key, contract = found
+        try:
+            fn, args = contract.decode_function_input(calldata)
+        except (ValueError, KeyError, TypeError):
+            return f"Call the {key} contract ({target}) with {len(calldata)} bytes of calldata{sending}"
+        name = fn.fn_name
+        if key == "token" and name == "transfer":
+            text = f"Grant {format_units(args[_arg(args, 1)], 'BTK')} from the treasury to {args[_arg(args, 0)]}"
+        elif key == "marketplace" and name == "setFeeBps":
+            bps = int(args[_arg(args, 0)])
+            text = f"Set the marketplace fee to {bps} bps ({bps / 100:g} %)"
+        elif key == "staking" and name == "setRewardRate":
+            text = f"Set the staking reward rate to {format_units(args[_arg(args, 0)], 'BTK')} per block"
+        elif key == "staking" and name == "slash":
+            vid, bps = int(args[_arg(args, 0)]), int(args[_arg(args, 1)])
+            text = f"Slash validator {vid}{self._validator_name(vid)} by {bps} bps ({bps / 100:g} %) of its stake"
+        else:
+            shown = ", ".join(f"{k}={_show_arg(v)}" for k, v in args.items())
+            text = f"Call {name}({shown}) on the {key} contract"
+        return text + sending
+
+    def _validator_name(self, vid: int) -> str:
+        try:
+            _, _, name, *_ = self.chain.contracts.staking.functions.validatorAt(int(vid)).call()
+        except Exception:  # noqa: BLE001 - an unknown validator: the id alone says it
+            return ""
+        return f" ({name})" if name else ""
 
     # ---- writes ------------------------------------------------------------------------
 
@@ -245,12 +447,14 @@ class Governance:
         sender = self.w3.to_checksum_address(sender)
         threshold = g.proposalThreshold().call()
         if threshold:
-            votes = g.getVotes(sender, self.chain.block_number - 1).call()
+            # The governor counts the proposer's votes at the block before the one the
+            # proposal is mined in: this block's, i.e. the votes now (a delegation mined
+            # in the latest block already counts).
+            votes = self.token.functions.getVotes(sender).call()
             if votes < threshold:
-                raise ChainError("below-threshold", f"{sender} has {format_units(votes, 'BTK')} of voting power at "
-                                                    f"the last block; proposing needs "
-                                                    f"{format_units(threshold, 'BTK')}. Delegate first (and wait "
-                                                    "one block).")
+                raise ChainError("below-threshold", f"{sender} has {format_units(votes, 'BTK')} of voting power; "
+                                                    f"proposing needs {format_units(threshold, 'BTK')}. Delegate "
+                                                    "your BTK first (to yourself, to vote and propose yourself).")
         args = [[c.target for c in calls], [c.value for c in calls], [c.calldata for c in calls], description]
         summary = "; ".join(c.summary for c in calls)
         return service.contract_call("gov-propose", self.governor, "propose", args, sender,
@@ -281,10 +485,10 @@ class Governance:
         if reason:
             return service.contract_call("gov-vote", self.governor, "castVoteWithReason",
                                          [int(proposal_id), support, reason], sender,
-                                         description=f"Vote {name.upper()} on proposal {proposal_id}",
+                                         description=f"Vote {name.upper()} on {self.label(proposal_id)}",
                                          params={"proposal_id": str(proposal_id), "support": name, "reason": reason})
         return service.contract_call("gov-vote", self.governor, "castVote", [int(proposal_id), support], sender,
-                                     description=f"Vote {name.upper()} on proposal {proposal_id}",
+                                     description=f"Vote {name.upper()} on {self.label(proposal_id)}",
                                      params={"proposal_id": str(proposal_id), "support": name})
 
     def _operation(self, proposal_id: int) -> list:
@@ -302,14 +506,14 @@ class Governance:
             raise ChainError("not-queueable", f"Proposal {proposal_id} cannot be queued: {hint} (only a "
                                               "succeeded proposal can).")
         return service.contract_call("gov-queue", self.governor, "queue", self._operation(proposal_id), sender,
-                                     description=f"Queue proposal {proposal_id} in the timelock",
+                                     description=f"Queue {self.label(proposal_id)} in the timelock",
                                      params={"proposal_id": str(proposal_id)})
 
     def execute_request(self, service, sender: str, proposal_id: int):
         state = self.state(proposal_id)
         if state == "queued":
             eta = self.governor.functions.proposalEta(int(proposal_id)).call()
-            now = self.chain.latest_timestamp()
+            now = next_block_time(self.chain)
             if now < eta:
                 raise ChainError("too-early", f"Proposal {proposal_id} is queued but the timelock delay is not "
                                               f"over: it can be executed in {eta - now} s (at timestamp {eta}).",
@@ -321,7 +525,7 @@ class Governance:
                                            "timelock delay is over can be executed (queue it first).")
         return with_gas_margin(self.chain, service.contract_call(
             "gov-execute", self.governor, "execute", self._operation(proposal_id), sender,
-            description=f"Execute proposal {proposal_id}", params={"proposal_id": str(proposal_id)}))
+            description=f"Execute {self.label(proposal_id)}", params={"proposal_id": str(proposal_id)}))
 
     # ---- signed votes ------------------------------------------------------------------
 
@@ -331,6 +535,24 @@ class Governance:
 
     def vote_nonce(self, voter: str) -> int:
         return self.governor.functions.nonces(self.w3.to_checksum_address(voter)).call()
+
+    def sign_vote_offline(self, key: bytes, proposal_id: int, support, reason: str = "") -> dict:
+        """Sign ``key``'s vote on a proposal of this network without sending anything (the
+        domain and the voter's nonce are read here): for someone else to relay. Refused
+        when the vote could never count (voting over, already voted)."""
+        from eth_account import Account
+
+        pid = int(proposal_id)
+        self._find(pid)
+        state = self.state(pid)
+        if state not in ("pending", "active"):
+            raise ChainError("voting-closed", f"Voting on {self.label(pid)} is over (it is {state}): a signed vote "
+                                              "could not be counted any more.")
+        voter = Account.from_key(key).address
+        self._require_not_voted(pid, voter)
+        domain = self.domain()
+        return sign_vote(key, chain_id=domain["chain_id"], governor=domain["governor"], proposal_id=pid,
+                         support=support, nonce=self.vote_nonce(voter), reason=reason, name=domain["name"])
 
     def check_signed_vote(self, vote: dict) -> dict:
         """Checks before relaying; returns the vote with its recovered voter."""
@@ -360,7 +582,7 @@ class Governance:
         pid, support = int(vote["proposal_id"]), int(vote["support"])
         sig = bytes.fromhex(vote["signature"].removeprefix("0x"))
         voter = self.w3.to_checksum_address(vote["voter"])
-        what = f"Relay {voter}'s signed vote {SUPPORT_NAMES[support].upper()} on proposal {pid}"
+        what = f"Relay {voter}'s signed vote {SUPPORT_NAMES[support].upper()} on {self.label(pid)}"
         if vote.get("reason"):
             return service.contract_call("gov-relay", self.governor, "castVoteWithReasonAndParamsBySig",
                                          [pid, support, voter, vote["reason"], b"", sig], sender,
@@ -454,11 +676,36 @@ def read_vote_source(path) -> dict:
     return load_vote(decoded.payload)
 
 
+def vote_qr_texts(vote: dict) -> list[str]:
+    """The vote as BTV1 code text(s) of kind "vote" (one code: a vote is small)."""
+    from ..qr import parts
+
+    return parts.encode_parts(vote_to_bytes(vote), kind="vote")
+
+
+def read_vote_text(text: str) -> dict:
+    """A signed vote pasted as text: its JSON, or the text of its QR code(s) (BTV1…)."""
+    text = (text or "").lstrip("\ufeff").strip()
+    if not text:
+        raise ChainError("invalid-vote", "Paste a signed vote: its JSON or the text of its QR code.")
+    if text.startswith("{"):
+        return load_vote(text)
+    from ..qr import scan
+    from ..qr.errors import InvalidQr
+
+    try:
+        decoded = scan.read_text(text)
+    except InvalidQr as exc:
+        raise ChainError("invalid-vote", f"This text holds no signed vote: {exc}") from exc
+    if decoded.kind != "vote":
+        raise ChainError("invalid-vote", f"This is a {decoded.kind} code, not a signed vote.")
+    return load_vote(decoded.payload)
+
+
 def export_vote_qr(vote: dict, out) -> list:
     """Write the vote as QR code(s) (BTV1 kind "vote"); returns the files written."""
     from pathlib import Path
 
-    from ..qr import parts
     from ..qr.output import write_codes
 
-    return write_codes(parts.encode_parts(vote_to_bytes(vote), kind="vote"), Path(out))
+    return write_codes(vote_qr_texts(vote), Path(out))
