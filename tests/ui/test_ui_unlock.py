@@ -84,3 +84,64 @@ def test_corrupt_vault_says_restore_from_backup(qtbot, existing_vault, make_wind
     assert page.error.kind == "error"
     assert "Restore it from a backup" in page.error.text()
     assert isinstance(window.page, UnlockPage)
+
+
+def test_damaged_page_unlocks_then_the_postponed_check_locks_with_the_reason(
+        qtbot, existing_vault, make_window, config, ui_helpers):
+    """The unlock shows the list before the full-file check (SQLCipher authenticates each
+    page it reads); the check runs once the list is painted, finds the damaged page, and
+    the window locks itself and says so, with nothing written to the file meanwhile."""
+    from vault.store import VaultStore
+
+    store = VaultStore(config.data_dir)
+    store.unlock(ui_helpers.PASSPHRASE)
+    with store.transaction() as conn:       # pages at the end of the file that nothing reads
+        conn.execute("CREATE TABLE filler (x BLOB)")
+        conn.executemany("INSERT INTO filler VALUES (?)", [(b"f" * 3000,) for _ in range(20)])
+    store.lock()
+    database = next(config.data_dir.glob("vault-*.db"))
+    damaged = bytearray(database.read_bytes())
+    damaged[len(damaged) - 4096 + 500] ^= 0x10       # one bit of the last page's content
+    database.write_bytes(bytes(damaged))
+
+    window = make_window(config)
+    shown = []
+
+    def opened():
+        shown.append(window.page)
+        window.page.credentials_page.list_shown.connect(lambda: shown.append("list painted"))
+
+    window.unlocked.connect(opened)
+    with qtbot.waitSignal(window.locked, timeout=10_000):
+        ui_helpers.unlock_through_ui(qtbot, window)
+    assert isinstance(shown[0], Workspace) and shown[1:] == ["list painted"]   # it opened, showed the list
+    page = window.page
+    assert isinstance(page, UnlockPage)
+    assert not window.store.is_unlocked
+    assert page.error.kind == "error"
+    assert "damaged" in page.error.text() and "Restore it from a backup" in page.error.text()
+    assert window.state_label.text() == "Locked"
+    assert database.read_bytes() == bytes(damaged)
+    assert sorted(p.name for p in config.data_dir.iterdir() if p.name.startswith("vault-")) == [database.name]
+
+
+def test_intact_vault_is_checked_after_the_list_is_painted(qtbot, existing_vault, make_window, config,
+                                                          ui_helpers, monkeypatch):
+    from ui.onboarding import integrity
+    from vault.store import database
+    monkeypatch.setattr(integrity, "FALLBACK_MS", 600_000)   # only the paint starts it here
+    events = []
+    real = database.integrity_errors
+
+    def integrity_errors(*args, **kwargs):
+        events.append("check")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(database, "integrity_errors", integrity_errors)
+    window = make_window(config)
+    window.unlocked.connect(
+        lambda: window.workspace.credentials_page.list_shown.connect(lambda: events.append("shown")))
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    qtbot.waitUntil(lambda: not window.store.integrity_pending, timeout=10_000)
+    assert events == ["shown", "check"]          # not in the unlock: after the first paint
+    assert window.store.is_unlocked and window.workspace is workspace

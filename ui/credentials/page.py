@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
@@ -100,6 +100,7 @@ class CardListView(QTableView):
 
 class CredentialsPage(QWidget):
     message = Signal(str)   # a passing note for the status bar
+    list_shown = Signal()   # once: the first query's list has been painted
 
     def __init__(self, service, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -270,7 +271,21 @@ class CredentialsPage(QWidget):
         self.issuer_filter.about_to_open.connect(self.load_filters)
         self.type_filter.about_to_open.connect(self.load_filters)
         self._filters_stale, self._filters_loading = True, False
+        # After the paint of the first list, once: what waits for the list to be on screen
+        # (the vault's full-file check) starts then.
+        self._shown_timer = QTimer(self)
+        self._shown_timer.setSingleShot(True)
+        self._shown_timer.setInterval(0)
+        self._shown_timer.timeout.connect(self.list_shown)
+        self.view.viewport().installEventFilter(self)
         self.model.set_query(self.current_query())
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.Paint and self.model.last_result is not None
+                and watched is self.view.viewport()):
+            watched.removeEventFilter(self)
+            self._shown_timer.start()      # after this paint has finished
+        return False
 
     def _shortcut(self, keys, slot, widget) -> QShortcut:
         shortcut = QShortcut(QKeySequence(keys), widget, context=Qt.WidgetWithChildrenShortcut)

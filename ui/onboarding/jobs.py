@@ -32,6 +32,8 @@ def warm_up() -> None:
 
 
 def open_vault(store: VaultStore, passphrase: str):
+    """Unlock without the full-file check: it runs once the list is shown (see
+    ui.onboarding.integrity); the store writes nothing until it has passed."""
     from vault.identity import Identity
-    store.unlock(passphrase)
+    store.unlock(passphrase, check_integrity=False)
     return Identity(store)
