@@ -450,8 +450,8 @@ class MainWindow(QMainWindow):
         self._start_lock_watch(minutes)
         self._set_state(True)
         self._set_page(self.workspace)
-        self._check_integrity_once_shown()
         self.unlocked.emit()
+        self._check_integrity_once_shown()
 
     def _check_integrity_once_shown(self) -> None:
         """An unlock leaves the vault's full-file check until the list is painted (see
