@@ -157,7 +157,7 @@ def test_history_filters_by_status_kind_and_text(chain_window, qtbot, ui_helpers
         pass
     page.session.changed.emit()
     qtbot.waitUntil(lambda: page.history_model.rowCount() == 4, timeout=10_000)
-    assert page.btk_detail.text() == f"plus {format_units(50 * BTK, 'BTK')} staked (see Staking)"
+    assert page.btk_detail.text() == f"plus {format_units(50 * BTK, 'BTK')} staked"
     proxy = page.history_proxy
 
     def whats():

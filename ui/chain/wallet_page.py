@@ -13,8 +13,8 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QFrame, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from vault.chain import wallet
 from vault.chain.revert import format_units
@@ -29,6 +29,7 @@ from .page import ChainPage
 
 _Index = QModelIndex | QPersistentModelIndex
 ASSETS = ("BTK", "ETH")
+SHOWN_DECIMALS = 6   # of a balance on the cards (the exact figure is in the tooltip)
 
 # What a history row's status means, in words (transactions.STATUSES).
 STATUS_TEXT = {
@@ -62,14 +63,18 @@ def entry_amount(entry: dict) -> str:
 
 
 def tier_explanation(tier: str, next_tier: str | None, to_next: int | None) -> str:
-    """One line on what the tier is, and what is missing to the next one."""
-    steps = ", ".join(f"{wallet.TIER_NAMES[name]} from {minimum:,} BTK" for name, minimum in wallet.TIERS[1:])
-    line = f"Your tier counts the BTK you hold plus the BTK you have staked ({steps}); premium features check it."
+    """One line on what the tier counts, and what is missing to the next one."""
+    line = "Counts the BTK you hold and stake."
     if next_tier is not None and to_next is not None:
-        line += f" {format_units(to_next, 'BTK')} more to reach {wallet.TIER_NAMES[next_tier]}."
-    else:
-        line += " This is the top tier."
-    return line
+        return f"{line} {format_units(to_next, 'BTK')} more to reach {wallet.TIER_NAMES[next_tier]}."
+    return f"{line} You are in the top tier."
+
+
+def tier_thresholds() -> str:
+    """The tiers and where each starts, from the core's table."""
+    steps = [f"{wallet.TIER_NAMES[name]} from {minimum:,} BTK" for name, minimum in wallet.TIERS[1:]]
+    return (f"{wallet.TIER_NAMES[wallet.TIERS[0][0]]} below {wallet.TIERS[1][1]:,} BTK, " + ", ".join(steps)
+            + ", counting the BTK you hold plus the BTK you have staked. Premium features check it.")
 
 
 # ---- history ----------------------------------------------------------------------------
@@ -132,6 +137,14 @@ class HistoryFilter(QSortFilterProxyModel):
         return wallet.entry_matches(entry, status=self.status, group=self.group, text=self.text)
 
 
+class _ElideMiddle(QStyledItemDelegate):
+    """Addresses keep both ends visible (0x4B20…22C02db): people compare those."""
+
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.ElideMiddle
+
+
 def _history_table(model) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -140,7 +153,8 @@ def _history_table(model) -> QTableView:
     table.setSelectionBehavior(QAbstractItemView.SelectRows)
     table.setSelectionMode(QAbstractItemView.SingleSelection)
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setTextElideMode(Qt.ElideMiddle)
+    table.setTextElideMode(Qt.ElideRight)
+    table.setItemDelegateForColumn(HistoryModel.COUNTERPARTY, _ElideMiddle(table))
     table.setTabKeyNavigation(False)
     table.setWordWrap(False)
     table.setAlternatingRowColors(True)
@@ -177,7 +191,7 @@ class ReceiveDialog(QrTextDialog):
         self.address = address
         note = page_subtitle(
             f"Give this address to whoever pays you, or let them scan the code. It is your account "
-            f"on every network; make sure they send on {network or 'this network'}.")
+            f"on every network: make sure they send on the same network as you ({network or 'this one'}).")
         note.setMaximumWidth(max(self.pixmap.width(), 420))
         self.layout().insertWidget(1, note)
 
@@ -187,8 +201,8 @@ class ReceiveDialog(QrTextDialog):
 class WalletPage(ChainPage):
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, "Wallet",
-                         "Your BTK and ETH: see what you hold, send or tip someone, receive, and every "
-                         "transaction this vault has signed.", parent)
+                         "What you hold, sending and receiving BTK and ETH, and every transaction this "
+                         "vault has signed.", parent)
         self.setObjectName("walletPage")
         self.holdings: dict | None = None       # wallet.holdings of the chosen account
         self.history_loaded = False
@@ -240,19 +254,27 @@ class WalletPage(ChainPage):
         btk_box, self.btk_value, self.btk_detail = self._stat("BTK", "btk")
         eth_box, self.eth_value, self.eth_detail = self._stat("ETH", "eth")
         tier_box, self.tier_value, self.tier_detail = self._stat("Tier", "tier")
-        self.eth_detail.setText("Pays the network fee of every transaction.")
+        self.eth_detail.setText("Pays the network fees.")
+        btk_box.setToolTip("BTK is the Blocktrack token: you pay, tip, stake and vote with it.")
+        eth_box.setToolTip("ETH pays the network fee of every transaction you send.")
+        tier_box.setToolTip(tier_thresholds())
         grid.addWidget(btk_box, 0, 0)
         grid.addWidget(eth_box, 0, 1)
         grid.addWidget(tier_box, 0, 2)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(2, 4)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
         self.body.addLayout(grid)
         self.receive_button.clicked.connect(self.show_receive)
 
     def _build_send(self) -> None:
         self.body.addSpacing(6)
-        self.body.addWidget(section_title("Send or tip"))
+        head = QHBoxLayout()
+        head.addWidget(section_title("Send or tip"))
+        head.addStretch(1)
+        hint = QLabel("You see the amount and the network fee before anything is sent.")
+        hint.setObjectName("hintLabel")
+        head.addWidget(hint)
+        self.body.addLayout(head)
         box = QFrame()
         box.setObjectName("walletSend")
         form = QFormLayout(box)
@@ -298,23 +320,21 @@ class WalletPage(ChainPage):
         self.note_field.setPlaceholderText("Optional: a thank-you note makes this a tip")
         self.note_field.setMaxLength(400)   # the core allows 280: more gets an inline error
         self.note_message = InlineMessage()
-        note_col = QVBoxLayout()
-        note_col.setSpacing(4)
-        note_col.addWidget(self.note_field)
-        note_col.addWidget(self.note_message)
-        form.addRow("Note", note_col)
-
-        self.send_message = InlineMessage()
         self.send_button = primary(QPushButton("Send…"))
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(False)
-        row = QHBoxLayout()
-        hint = QLabel("You confirm the amount and the network fee in the next step.")
-        hint.setObjectName("hintLabel")
-        hint.setWordWrap(True)
-        row.addWidget(hint, 1)
-        row.addWidget(self.send_button)
-        form.addRow(row)
+        self.send_button.setToolTip("Shows what will happen and the network fee; nothing is sent until "
+                                    "you confirm there")
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note_field, 1)
+        note_row.addSpacing(8)
+        note_row.addWidget(self.send_button)
+        note_col = QVBoxLayout()
+        note_col.setSpacing(4)
+        note_col.addLayout(note_row)
+        note_col.addWidget(self.note_message)
+        form.addRow("Note", note_col)
+        self.send_message = InlineMessage()
         form.addRow(self.send_message)
         self.body.addWidget(box)
 
@@ -373,6 +393,11 @@ class WalletPage(ChainPage):
         d = QVBoxLayout(self.detail)
         d.setContentsMargins(12, 10, 12, 10)
         d.setSpacing(4)
+        self.detail_title = QLabel("")
+        self.detail_title.setObjectName("walletDetailTitle")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setTextFormat(Qt.PlainText)
+        self.detail_title.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.detail_text = QLabel("")
         self.detail_text.setObjectName("walletDetailText")
         self.detail_text.setWordWrap(True)
@@ -388,6 +413,7 @@ class WalletPage(ChainPage):
         self.copy_hash_button.setToolTip("Copy the transaction hash, to look it up in a block explorer")
         hash_row.addWidget(self.detail_hash, 1)
         hash_row.addWidget(self.copy_hash_button)
+        d.addWidget(self.detail_title)
         d.addWidget(self.detail_text)
         d.addLayout(hash_row)
         self.detail.hide()
@@ -412,16 +438,25 @@ class WalletPage(ChainPage):
         if h["address"] != self.account:   # the account was changed meanwhile
             return
         self.holdings, self.chain_id = h, h["chain_id"]
-        self.btk_value.setText(format_units(h["btk"], "BTK"))
-        self.btk_detail.setText(f"plus {format_units(h['staked'], 'BTK')} staked (see Staking)"
-                                if h["staked"] else "None staked (see Staking).")
-        self.eth_value.setText(format_units(h["eth"], "ETH"))
+        self._set_amount(self.btk_value, h["btk"], "BTK")
+        self.btk_detail.setText(f"plus {format_units(h['staked'], 'BTK')} staked"
+                                if h["staked"] else "None staked.")
+        self._set_amount(self.eth_value, h["eth"], "ETH")
         self.tier_value.setText(wallet.TIER_NAMES.get(h["tier"], h["tier"]))
         self.tier_value.setProperty("tier", h["tier"])
         self.tier_value.style().unpolish(self.tier_value)
         self.tier_value.style().polish(self.tier_value)
         self.tier_detail.setText(tier_explanation(h["tier"], h["next_tier"], h["to_next_tier"]))
         self._validate()
+
+    @staticmethod
+    def _set_amount(label: QLabel, wei: int, unit: str) -> None:
+        """A balance in a few digits (≈ when rounded down), the exact figure on hover."""
+        exact = format_units(wei, unit)
+        rounded = wei - wei % 10**(18 - SHOWN_DECIMALS)
+        label.setText(exact if rounded == wei else "≈ " + format_units(rounded, unit))
+        label.setToolTip(f"Exactly {exact}")
+        label.setAccessibleDescription(exact)
 
     def _on_history(self, entries: list[dict]) -> None:
         selected = self.selected_entry()
@@ -554,7 +589,8 @@ class WalletPage(ChainPage):
         if entry is None:
             self.detail.hide()
             return
-        lines = [entry["summary"]]
+        self.detail_title.setText(entry["summary"])
+        lines = []
         status = STATUS_TEXT.get(entry["status"], entry["status"])
         where = f"in block {entry['block']:,}" if entry.get("block") is not None else "not mined yet"
         lines.append(f"{status}, {where}, on {entry['network']} — sent {local_time(entry['created_at'])}")
