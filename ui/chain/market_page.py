@@ -67,7 +67,7 @@ def countdown(seconds: int) -> str:
     hours, rest = divmod(rest, 3_600)
     minutes = rest // 60
     if days:
-        return f"{days} day{'s' if days != 1 else ''} {hours} h"
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min" if minutes else "less than a minute"
@@ -155,12 +155,13 @@ class GigFilter(QSortFilterProxyModel):
 
     def set_filter(self, *, text: str | None = None, kind: str | None = None, status: str | None = None,
                    whose: str | None = None) -> None:
+        self.beginFilterChange()
         if text is not None:
             self.words = text.lower().split()
         self.kind = self.kind if kind is None else kind
         self.status = self.status if status is None else status
         self.whose = self.whose if whose is None else whose
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         model: GigTableModel = self.sourceModel()
@@ -485,7 +486,7 @@ class MarketplacePage(ChainPage):
         else:
             f["cut"].setText("none")
             f["referrer"].setText("nobody")
-        days = countdown(g["delivery_window"]).replace(" 0 h", "")
+        days = countdown(g["delivery_window"])
         if g["status"] == "funded" and g["refundable_at"]:
             due = g["refundable_at"]
             left = f"in {countdown(due - now)}" if now is not None and now < due else "passed"
