@@ -247,6 +247,7 @@ class TransactionDialog(QDialog):
         self.confirm_button.setText("Confirm and send" if len(requests) == 1
                                     else f"Confirm and send {len(requests)} transactions")
         self.confirm_button.setFocus()
+        self.adjustSize()   # opened at the size of the checking step: grow to show every line
 
     @staticmethod
     def _value(text: str, *, bold: bool = False, mono: bool = False) -> QLabel:
