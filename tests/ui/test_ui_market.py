@@ -126,9 +126,9 @@ def test_post_accept_fund_release_pays_the_talent_less_fee_and_referral(market, 
     ui_helpers.click(qtbot, page.release_button)
     intro, _ = confirm(qtbot, page, ui_helpers)
     text = "\n".join(intro)
-    assert "Fee:      25 BTK (250 bps) to the treasury" in text
+    assert "Fee: 25 BTK (250 bps) to the treasury" in text
     assert f"Referral: 50 BTK (500 bps) to {CONNECTOR}" in text
-    assert f"Talent:   925 BTK to {talent}" in text
+    assert f"Talent: 925 BTK to {talent}" in text
     after = on_chain(qtbot, session, lambda s: {a: s.chain.btk_balance(a) for a in (talent, CONNECTOR)})
     assert after[talent] - before[talent] == 925 * BTK
     assert after[CONNECTOR] - before[CONNECTOR] == 50 * BTK

@@ -340,8 +340,8 @@ class MarketplacePage(ChainPage):
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)
         self.accept_button = QPushButton("Accept as talent…")
-        self.fund_button = primary(QPushButton("Pay into escrow…"))
-        self.release_button = primary(QPushButton("Release payment…"))
+        self.fund_button = QPushButton("Pay into escrow…")
+        self.release_button = QPushButton("Release payment…")
         self.refund_button = QPushButton("Refund…")
         self.cancel_button = QPushButton("Cancel offer…")
         self.cancel_button.setObjectName("dangerButton")
@@ -456,6 +456,10 @@ class MarketplacePage(ChainPage):
             why = allowed[name]
             button.setEnabled(why is None)
             button.setToolTip(ACTION_TIPS[name] if why is None else f"Not possible: {why}")
+            if name in ("fund", "release") and button.property("primary") != (why is None):
+                button.setProperty("primary", why is None)    # the client's next step stands out
+                button.style().unpolish(button)
+                button.style().polish(button)
         self._show_next_step(g, now)
         if g["status"] == "funded" and not self.ticker.isActive():
             self.ticker.start()
@@ -624,7 +628,8 @@ class MarketplacePage(ChainPage):
         def build(service):
             market = Market(service.chain)
             request = market.release_request(service, account, g["id"])
-            lines[:] = Market.breakdown_lines(market.release_breakdown(g["id"]))
+            # the core's lines are aligned for a terminal: single spaces read better in a window
+            lines[:] = [" ".join(line.split()) for line in Market.breakdown_lines(market.release_breakdown(g["id"]))]
             return request
 
         self._gig_write(f"Release payment for offer #{g['id']}", build,
