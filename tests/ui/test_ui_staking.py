@@ -217,6 +217,23 @@ def test_bad_amounts_and_a_slashed_validator_are_refused_and_nothing_is_sent(cha
     assert not [r for r in session.service.history() if r.kind in ("btk-approve", "stake", "unstake")]
 
 
+def test_on_a_live_network_the_page_reads_again_by_itself(chain_window, qtbot, monkeypatch):
+    """Where blocks come without the app (an RPC node), the countdown must move on its own:
+    the page re-reads while it is shown, and stops when it is not."""
+    from ui.chain import staking_page
+    from ui.chain.session import ChainSession
+    monkeypatch.setattr(ChainSession, "is_embedded", property(lambda self: False))
+    monkeypatch.setattr(staking_page, "REREAD_SECONDS", 1)
+    session = chain_window.chain_session
+    page = open_page(chain_window, qtbot)
+    qtbot.waitUntil(page.ticker.isActive)
+    block = page.status["block"]
+    session.run(lambda chain: chain.advance(3))   # blocks the page is not told of
+    qtbot.waitUntil(lambda: page.status["block"] == block + 3, timeout=10_000)
+    chain_window.show_page("Identity")
+    assert not page.ticker.isActive()
+
+
 # ---- words (no chain) ----------------------------------------------------------------------
 
 def test_the_cooldown_in_words_counts_down_to_a_local_date():

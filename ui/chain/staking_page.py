@@ -94,7 +94,7 @@ def cooldown_words(cooldown: dict, *, read_at: datetime, now: datetime, embedded
     at_block = f"block {cooldown['ready_at_block']:,}"
     if cooldown["ready"]:
         return (f"{amount} unstaked: the cooldown is over, withdraw it to your wallet.",
-                f"It could be withdrawn from {at_block} on.")
+                f"The cooldown ended at {at_block}.")
     left = blocks_words(cooldown["blocks_left"])
     end = cooldown_end(cooldown, read_at)
     if cooldown["block_time_measured"]:
@@ -557,9 +557,11 @@ class StakingPage(ChainPage):
                                           embedded=self.session.is_embedded)
         self.cooldown_label.setText(headline)
         self.cooldown_detail.setText(detail)
-        self.cooldown_box.setProperty("ready", cooldown["ready"])
-        self.cooldown_box.style().unpolish(self.cooldown_box)
-        self.cooldown_box.style().polish(self.cooldown_box)
+        if self.cooldown_box.property("ready") != cooldown["ready"]:
+            self.cooldown_box.setProperty("ready", cooldown["ready"])
+            for widget in (self.cooldown_box, self.cooldown_label, self.cooldown_detail):
+                widget.style().unpolish(widget)   # the colours follow the property
+                widget.style().polish(widget)
         self.cooldown_box.show()
         if cooldown["ready"]:
             reason = "Ready: the cooldown is over."
