@@ -213,6 +213,16 @@ class WalletPage(ChainPage):
         self._build_send()
         self._build_history()
         session.pending_changed.connect(lambda _n: self._on_chain_changed())
+        self.account_box.currentIndexChanged.connect(self._on_account_changed)
+        self._validate()
+
+    def _on_account_changed(self, _index: int) -> None:
+        """Another account: its balances are read again (the page re-reads on the
+        change); until then the form cannot check amounts against the old ones."""
+        self.holdings = None
+        self.held_label.setText("")
+        for label in (self.btk_value, self.eth_value, self.tier_value):
+            label.setText("…")
         self._validate()
 
     # ---- layout ------------------------------------------------------------------------
