@@ -89,7 +89,8 @@ def summary_table(figures: list[dict]) -> str:
     for f in figures:
         theirs = _ms(f["theirs"]) if f["theirs"] else (f"peer not available ({f['peer_missing']})"
                                                         if f["peer_missing"] else "–")
-        ratio = f"**{f['ratio']:.2f}×**" if f["ratio"] is not None else "–"
+        ratio = ("–" if f["ratio"] is None else f"**{f['ratio']:.0f}×**" if f["ratio"] >= 10
+                 else f"**{f['ratio']:.2f}×**")
         if f["budget"] is None:
             budget = "–"
         else:
