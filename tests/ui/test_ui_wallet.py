@@ -189,3 +189,12 @@ def test_history_filters_by_status_kind_and_text(chain_window, qtbot, ui_helpers
     qtbot.waitUntil(lambda: whats() == [record.description], timeout=10_000)
     assert proxy.index(0, 4).data() == "⏳ Pending"
     assert proxy.index(0, 4).data(Qt.FontRole).bold()
+
+
+def test_the_tier_line_says_what_is_missing_to_the_next():
+    from ui.chain.wallet_page import tier_explanation, tier_thresholds
+
+    assert tier_explanation("basic", "premium", 250 * BTK) == \
+        "Counts the BTK you hold and stake. 250 BTK more to reach Premium."
+    assert tier_explanation("patron", None, None).endswith("You are in the top tier.")
+    assert "Premium from 1,000 BTK, Patron from 10,000 BTK" in tier_thresholds()

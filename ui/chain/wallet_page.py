@@ -20,7 +20,6 @@ from vault.chain import wallet
 from vault.chain.revert import format_units
 from vault.errors import ChainError
 
-from ..errors import describe
 from ..identity.dialogs import QrTextDialog
 from ..widgets import InlineMessage, open_dialog, page_subtitle, section_title
 from ..widgets.layout import primary
