@@ -73,7 +73,8 @@ def test_post_accept_fund_release_pays_the_talent_less_fee_and_referral(market, 
     page, talent = market
     session = page.session
 
-    # ---- the client posts an offer with a referrer who gets 5 %
+    # ---- the client posts an offer with a referrer who gets 5 % (while only mentoring is listed)
+    page.kind_filter.setCurrentIndex(page.kind_filter.findData("mentoring"))
     ui_helpers.click(qtbot, page.post_button)
     dialog = page.dialog
     ui_helpers.type_text(qtbot, dialog.title, "Grade 30 essays")
@@ -84,6 +85,7 @@ def test_post_accept_fund_release_pays_the_talent_less_fee_and_referral(market, 
     intro, _records = confirm(qtbot, page, ui_helpers)
     assert "You offer 1,000 BTK for this gig" in intro[0] and "5 %" in intro[1]
     qtbot.waitUntil(lambda: page.selected_id() == 3 and page.model.rowCount() == 4)
+    assert page.kind_filter.currentIndex() == 0 and page.proxy.rowCount() == 4   # the new gig is shown
     assert page.proxy.index(0, 1).data() == "Grade 30 essays"      # newest first
     assert page.proxy.index(0, 5).data() == "You"                  # client
     assert not page.accept_button.isEnabled()
@@ -184,6 +186,7 @@ def test_bad_input_unfunded_release_and_too_little_btk_each_say_why(market, qtbo
     assert page.proxy.rowCount() == 0 and "None of the 4 offers match" in page.count_label.text()
     page.search.clear()
     page.status_filter.setCurrentIndex(0)
+    page.kind_filter.setCurrentIndex(0)
 
     # ---- releasing before anything is in escrow: not offered, and why
     assert page.select_gig(3)
@@ -209,3 +212,25 @@ def test_bad_input_unfunded_release_and_too_little_btk_each_say_why(market, qtbo
     confirm(qtbot, page, ui_helpers)
     qtbot.waitUntil(lambda: status_of(page, 3) == "cancelled")
     assert not page.fund_button.isEnabled() and "cancelled" in page.fund_button.toolTip()
+
+    # ---- a funded offer: the client may refund only after the delivery window, the talent at once
+    def funded(service):
+        m = Market(service.chain)
+        steps = [lambda: m.post_request(service, USER_ADDRESS, kind="gig", price=40 * BTK, details="Proofread"),
+                 lambda: m.accept_request(service, talent, 4)]
+        for make in steps:
+            service.send(service.preview(with_gas_margin(service.chain, make())))
+        for request in m.fund_requests(service, USER_ADDRESS, 4):
+            service.send(service.preview(with_gas_margin(service.chain, request)))
+    on_chain(qtbot, session, funded)
+    session.note_settled()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5 and status_of(page, 4) == "funded")
+    assert page.select_gig(4)
+    assert not page.refund_button.isEnabled() and "after the delivery window" in page.refund_button.toolTip()
+    use_account(qtbot, page, talent)
+    page.select_gig(4)
+    assert page.refund_button.isEnabled() and not page.release_button.isEnabled()
+    ui_helpers.click(qtbot, page.refund_button)
+    intro, _ = confirm(qtbot, page, ui_helpers)
+    assert "you will not be paid" in intro[0]
+    qtbot.waitUntil(lambda: status_of(page, 4) == "refunded")

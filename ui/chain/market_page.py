@@ -199,7 +199,8 @@ class MarketplacePage(ChainPage):
                          "until the client releases it to the talent.", parent)
         self.data: dict | None = None
         self._read_at = 0.0
-        self._select_after: int | None = None
+        self._select_after: int | None = None     # select this offer after the next read
+        self._reveal_after = False                  # ... even if the filters hide it (a new offer)
         body = self.body
 
         how_row = QHBoxLayout()
@@ -371,8 +372,10 @@ class MarketplacePage(ChainPage):
         self.data, self._read_at = data, time.monotonic()
         self.model.set_gigs(data["gigs"], data["account"])
         self._show_how(data["fee_bps"])
-        if keep is not None:
+        if keep is not None and not self.select_gig(keep) and self._reveal_after:
+            self._show_everything()      # a new offer hidden by the filters: show it anyway
             self.select_gig(keep)
+        self._reveal_after = False
         self._update_count()
         self._show_selected()
 
@@ -569,12 +572,14 @@ class MarketplacePage(ChainPage):
     def _on_posted(self, records: list) -> None:
         for event in records[-1].events or []:
             if event.get("event") == "GigPosted":
-                gig_id = int(event["args"]["gigId"])
-                self._select_after = gig_id
-                if not self.select_gig(gig_id):
-                    self.whose_filter.setCurrentIndex(0)
-                    self.search.clear()
+                self._select_after = int(event["args"]["gigId"])
+                self._reveal_after = True
         self.message.emit("Offer posted.")
+
+    def _show_everything(self) -> None:
+        self.search.clear()
+        for combo in (self.kind_filter, self.status_filter, self.whose_filter):
+            combo.setCurrentIndex(0)
 
     def _gig_write(self, title: str, build, intro, success: str) -> None:
         g = self.selected_gig()
