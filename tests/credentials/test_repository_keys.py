@@ -86,3 +86,39 @@ def test_keys_refuse_an_unknown_sort_or_status(repo):
         repo.keys(sort="nonsense")
     with pytest.raises(VaultError):
         repo.keys(status="nonsense")
+
+
+@pytest.mark.parametrize("sort", list(SORTS))
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("filters", FILTERS)
+def test_keys_a_page_at_a_time_are_the_same_keys(repo, filters, sort, descending):
+    everything = repo.keys(**filters, sort=sort, descending=descending)
+    pages = [repo.keys(**filters, sort=sort, descending=descending, limit=7, offset=start)
+             for start in range(0, len(everything) + 7, 7)]
+    assert all(len(page) <= 7 for page in pages)
+    assert [k for page in pages for k in page] == everything
+    found = repo.search(**filters, sort=sort, descending=descending, limit=5, offset=3)
+    rows = repo.by_keys(everything[3:8])
+    assert [c.id for c in found] == [rows[k][0].id for k in everything[3:8]]
+
+
+def test_a_page_of_a_text_search_follows_import_dates_even_after_a_clock_change(tmp_path):
+    """The quick path reads the full-text index in rowid order; when an import date is
+    older than an earlier one's (a clock set back), rowid order is not import order and
+    the general query answers instead."""
+    store = VaultStore.create(tmp_path / "v", PASSPHRASE, kdf_target=0)
+    repository = CredentialRepository(store)
+    for n in range(12):
+        repository.add(make(n))
+    expected = [c.id for c in repository.search("learner")]
+    assert [c.id for c in repository.search("learner", limit=4)] == expected[:4]
+    assert repository.keys("learner", limit=4) == repository.keys("learner")[:4]
+    newest = expected[0]
+    with store.transaction() as conn:       # the newest import, dated before all the others
+        conn.execute("UPDATE credentials SET imported_at = '2000-01-01T00:00:00+00:00' WHERE id = ?", (newest,))
+    moved = [c.id for c in repository.search("learner")]
+    assert moved[-1] == newest and moved[:-1] == expected[1:]
+    assert [c.id for c in repository.search("learner", limit=4)] == moved[:4]
+    assert repository.keys("learner", limit=3, offset=9) == repository.keys("learner")[9:12]
+    assert [c.id for c in repository.search("learner", descending=False, limit=2)] == moved[::-1][:2]
+    store.lock()

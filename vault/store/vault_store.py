@@ -266,6 +266,11 @@ class VaultStore:
         with self._locked_conn() as conn:
             return conn.execute(sql, params).fetchall()
 
+    def change_count(self) -> int:
+        """Rows inserted, updated or deleted since the vault was opened (for caches)."""
+        with self._locked_conn() as conn:
+            return conn.total_changes
+
     def query_one(self, sql: str, params=()):
         rows = self.query(sql, params)
         return rows[0] if rows else None
