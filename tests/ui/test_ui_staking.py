@@ -100,6 +100,7 @@ def test_stake_then_advance_then_claim_rewards_into_the_wallet(chain_window, qtb
     qtbot.waitUntil(lambda: dialog.stage == "confirm", timeout=20_000)
     texts = " | ".join(w.text() for w in dialog.confirm_page.findChildren(type(dialog.heading)))
     assert "Blocktrack Foundation" in texts and "2,500 BTK" in texts and "cooldown of 20 blocks" in texts
+    assert "allow the staking pool to take this amount" in texts
     assert dialog.confirm_button.text() == "Confirm and send 2 transactions"   # approve, then stake
     records = confirm(qtbot, ui_helpers, page)
     assert [r.kind for r in records] == ["btk-approve", "stake"] and all(r.status == "success" for r in records)

@@ -570,7 +570,8 @@ class StakingPage(ChainPage):
         self.unstaking_tile.show_value(glance_units(amount), reason, format_units(amount))
         self.withdraw_button.setEnabled(cooldown["ready"])
         self.withdraw_button.setToolTip("" if cooldown["ready"] else
-                                        f"Possible once the cooldown is over, in {blocks_words(cooldown['blocks_left'])} "
+                                        "Possible once the cooldown is over, in "
+                                        f"{blocks_words(cooldown['blocks_left'])} "
                                         f"(from block {cooldown['ready_at_block']:,} on)")
 
     def _show_forms(self) -> None:
@@ -737,13 +738,17 @@ class StakingPage(ChainPage):
         intro = [f"Your BTK goes into the staking pool, delegated to {v['name']}, who keeps {v['commission']} of "
                  "the rewards it earns. Rewards start with the next block.",
                  f"To get it back later: unstake, wait the cooldown of {blocks_words(cooldown)}, then withdraw."]
-        if not wei(s["staked"]):
-            intro.append("The first time, you also allow the staking pool to take the amount: that is a "
-                         "second, small transaction before the stake itself.")
+        approval = ("First you allow the staking pool to take this amount from your wallet (step 1), "
+                    "then it takes it (step 2).")
+
+        def lines():   # once the requests are built: is an approval among them?
+            flow = self.write_flow
+            return intro + ([approval] if flow is not None and len(flow.requests) > 1 else [])
         flow = self.write(f"Stake {format_units(amount)}",
                           lambda service: staking.stake_requests(service, sender, vid, amount),
-                          intro=intro, finish=staking.with_margin,
-                          success=f"You now stake {format_units(amount)} more with {v['name']}.")
+                          intro=lines, finish=staking.with_margin,
+                          success=f"Staked {format_units(amount)} with {v['name']}: it earns rewards from "
+                                  "the next block.")
         self._done(flow, self.stake_amount, f"Staked {format_units(amount)} with {v['name']}.")
 
     def unstake(self) -> None:
@@ -769,8 +774,8 @@ class StakingPage(ChainPage):
             return
         sender, amount = self.account, format_units(wei(s["cooldown"]["amount"]))
         flow = self.write(f"Withdraw {amount}", lambda service: staking.withdraw_request(service, sender),
-                          intro=[f"The {amount} you unstaked go back to your wallet."],
-                          success=f"{amount} are back in your wallet.")
+                          intro=[f"The unstaked {amount} goes back to your wallet."],
+                          success=f"The {amount} is back in your wallet.")
         self._done(flow, None, f"Withdrew {amount} to your wallet.")
 
     def claim(self) -> None:
