@@ -203,7 +203,8 @@ def test_overview_decodes_actions_and_proposing_needs_no_wait_after_delegating(c
     assert vote.description.startswith("Vote ABSTAIN on proposal “Four changes”")
     send(service, gov.vote_request(service, first, pid, "for", "worth it"))
     mine = gov.proposal(pid, first)["my_vote"]
-    assert mine == {"account": first, "voted": True, "support": "for", "reason": "worth it", "weight": "2500000"}
+    assert mine == {"account": first, "voted": True, "support": "for", "reason": "worth it", "weight": "2500000",
+                    "weight_wei": str(2_500_000 * BTK)}
 
 
 def test_templates_refuse_what_would_fail_when_executed(chain, service, holders):

@@ -258,7 +258,7 @@ class Governance:
                 "votes": {k: to_decimal(v) for k, v in counted.items()},
                 "votes_wei": {k: str(v) for k, v in counted.items()},
                 "quorum": to_decimal(quorum), "quorum_wei": str(quorum), "quorum_counts": mode["quorum_counts"],
-                "quorum_progress": to_decimal(toward),
+                "quorum_progress": to_decimal(toward), "quorum_progress_wei": str(toward),
                 "quorum_percent": round(100 * toward / quorum, 2) if quorum else 100.0,
                 "quorum_reached": toward >= quorum,
                 "eta": eta or None, "eta_in_seconds": max(0, eta - now) if eta else None,
@@ -285,7 +285,8 @@ class Governance:
             data["my_vote"] = {"account": account, "voted": voted,
                                "support": cast["support"] if cast else None,
                                "reason": cast["reason"] if cast else "",
-                               "weight": to_decimal(cast["weight"]) if cast else None}
+                               "weight": to_decimal(cast["weight"]) if cast else None,
+                               "weight_wei": str(cast["weight"]) if cast else None}
         return data
 
     def _my_vote(self, pid: int, account: str) -> dict | None:
