@@ -723,7 +723,6 @@ class GovernancePage(ChainPage):
         self.panel.sign_requested.connect(self.sign_offline)
         self.panel.queue_requested.connect(self.queue)
         self.panel.execute_requested.connect(self.execute)
-        session.connected.connect(self.advance._update_visibility)
 
     def _fit_table(self, rows: int) -> None:
         """As tall as its rows, from 2 up to 5 (then it scrolls)."""
