@@ -179,3 +179,56 @@ def test_a_failing_query_is_reported(qtbot, service, tasks):
         model.set_query(jobs.Query())
     assert "locked" in failed.args[0]
     assert not model.busy
+
+
+@pytest.mark.parametrize("query", [jobs.Query(), jobs.Query("common"), jobs.Query("skill3"),
+                                   jobs.Query(status="expired", sort="title", descending=False),
+                                   jobs.Query("common", issuer="did:key:z1", sort="issuer")])
+def test_keys_come_a_screenful_first_then_more_as_the_view_scrolls(qtbot, model_tester, service, tasks,
+                                                                    monkeypatch, query):
+    """A keystroke waits only for the first keys; the rest arrive by fetchMore (the view
+    asks when it reaches the end) and the number of matches is counted apart."""
+    monkeypatch.setattr(model_module, "FIRST_KEYS", 10)
+    monkeypatch.setattr(model_module, "MORE_KEYS", 15)
+    add_rows(service, 60)
+    expected = service.repository.keys(**query.kwargs())
+    model = CredentialListModel(service, tasks)
+    at_first = []
+    model.populated.connect(lambda _r: at_first.append((model.rowCount(), model.matches)))
+    counted = []
+    model.counted.connect(counted.append)
+    wait_populated(qtbot, model, query)
+    rows, matches = at_first[0]
+    assert rows == min(10, len(expected))
+    if query.filtered and len(expected) > 10:
+        assert matches is None                # counted apart, after
+    else:
+        assert matches == len(expected)       # the vault's count, or every key is here
+    model_tester(model)                       # it asks for more as a view would, and checks the inserts
+    while model.canFetchMore():
+        model.fetchMore()
+        qtbot.waitUntil(lambda: not model._more_running)
+    assert model.complete and model.keys == expected
+    assert model.matches == len(expected)
+    if query.filtered and len(expected) > 10:
+        qtbot.waitUntil(lambda: bool(counted))
+        assert counted[-1] == len(expected)
+    titles = [model.data(model.index(r, 0)) for r in range(model.rowCount())]   # rows are read as asked
+    qtbot.waitUntil(lambda: all(model.data(model.index(r, 0), CredentialListModel.LoadedRole)
+                                for r in range(model.rowCount())))
+    rows_read = service.repository.by_keys(expected)
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == [rows_read[k][0].title
+                                                                              for k in expected]
+    assert len(titles) == len(expected)
+
+
+def test_a_new_query_drops_the_keys_still_coming(qtbot, service, tasks, monkeypatch):
+    monkeypatch.setattr(model_module, "FIRST_KEYS", 5)
+    add_rows(service, 30)
+    model = CredentialListModel(service, tasks)
+    wait_populated(qtbot, model, jobs.Query())
+    model.fetchMore()                          # still running when the next query is asked
+    wait_populated(qtbot, model, jobs.Query("skill3"))
+    tasks.wait()
+    qtbot.waitUntil(lambda: not model._more_running)
+    assert model.keys == service.repository.keys("skill3")

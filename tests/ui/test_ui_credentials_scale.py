@@ -105,15 +105,32 @@ def visible_loaded(page) -> bool:
 
 
 def test_fills_with_100000_credentials_reading_only_a_screenful(qtbot, page):
-    assert page.model.rowCount() == N
+    # The first keys only: the rest come as the list scrolls.
+    assert page.model.rowCount() == model_module.FIRST_KEYS and page.model.canFetchMore()
+    assert page.model.matches == N
     assert page.count_label.text() == "100,000 credentials in this vault"
     qtbot.waitUntil(lambda: visible_loaded(page))
     assert page.model.cached(page.model.key_at(0))[0].title.endswith(f" {N - 1}")   # newest first
     assert len(page.model._rows) <= model_module.FIRST_PAGE + model_module.PAGE
 
 
-def test_scrolls_to_the_bottom_and_back(qtbot, page):
+def scroll_to_the_very_end(qtbot, page) -> int:
+    """Scroll to the bottom until the view has made the model fetch every key; the
+    number of fetches it took."""
+    fetches = 0
+    while not page.model.complete:
+        before = page.model.rowCount()
+        page.view.scrollToBottom()      # at the end: the view asks the model for more
+        qtbot.waitUntil(lambda: page.model.rowCount() > before or page.model.complete, timeout=20_000)
+        fetches += 1
     page.view.scrollToBottom()
+    return fetches
+
+
+def test_scrolls_to_the_bottom_and_back(qtbot, page):
+    fetches = scroll_to_the_very_end(qtbot, page)
+    assert page.model.rowCount() == N and page.model.keys == page.service.repository.keys()
+    assert fetches <= 12      # each batch as large as what is loaded: a few, not hundreds
     qtbot.waitUntil(lambda: visible_loaded(page) and visible_rows(page).stop == N)
     assert page.model.cached(page.model.key_at(N - 1))[0].title.endswith(" 0")      # the oldest
     for fraction in (0.25, 0.5, 0.75, 0.1):
@@ -130,7 +147,7 @@ def test_search_and_filters_over_100000(qtbot, page, store):
     qtbot.keyClicks(page.search, "python statis")
     expected = repository.count("python statis")
     assert 0 < expected < N
-    qtbot.waitUntil(lambda: page.model.rowCount() == expected and not page.model.busy, timeout=20_000)
+    qtbot.waitUntil(lambda: page.model.matches == expected and not page.model.busy, timeout=20_000)
     qtbot.waitUntil(lambda: visible_loaded(page))
     matching = set(page.service.repository.keys("python statis"))
     assert all(page.model.key_at(row) in matching for row in visible_rows(page))
@@ -138,12 +155,16 @@ def test_search_and_filters_over_100000(qtbot, page, store):
 
     page.status_filter.setCurrentIndex(page.status_filter.findData("revoked"))
     both = repository.count("python statis", status="revoked")
-    qtbot.waitUntil(lambda: page.model.rowCount() == both and not page.model.busy, timeout=20_000)
+    qtbot.waitUntil(lambda: page.model.matches == both and not page.model.busy, timeout=20_000)
+    assert f"{both:,} of 100,000 credentials match" == page.count_label.text()
     qtbot.waitUntil(lambda: visible_loaded(page))
     assert {page.model.cached(page.model.key_at(r))[0].status for r in visible_rows(page)} == {"revoked"}
 
     page.search.clear()
-    qtbot.waitUntil(lambda: page.model.rowCount() == N // len(STATUSES) and not page.model.busy, timeout=20_000)
+    qtbot.waitUntil(lambda: page.model.matches == N // len(STATUSES) and not page.model.busy, timeout=20_000)
+    scroll_to_the_very_end(qtbot, page)
+    assert page.model.keys == repository.keys(status="revoked")
+    page.view.scrollToTop()
     page.sort_combo.setCurrentIndex(page.sort_combo.findText("Title A–Z"))
     qtbot.waitUntil(lambda: page.model.last_result.query.sort == "title" and not page.model.busy, timeout=20_000)
     qtbot.waitUntil(lambda: visible_loaded(page))
@@ -157,4 +178,7 @@ def test_typing_fast_runs_only_what_is_needed(qtbot, page):
     qtbot.keyClicks(page.search, "chemistry")          # 9 keystrokes, well within the 150 ms pause
     qtbot.waitUntil(lambda: bool(applied) and applied[-1] == "chemistry" and not page.model.busy, timeout=20_000)
     assert len(applied) <= 2
-    assert page.model.rowCount() == page.service.repository.count("chemistry")
+    qtbot.waitUntil(lambda: page.model.matches is not None)
+    assert page.model.matches == page.service.repository.count("chemistry")
+    assert page.model.keys[:page.model.rowCount()] == page.service.repository.keys(
+        "chemistry", limit=page.model.rowCount())

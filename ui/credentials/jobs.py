@@ -47,25 +47,51 @@ class Query:
 @dataclass
 class QueryResult:
     query: Query
-    keys: list[int]
+    keys: list[int]                 # the first keys of the matches, in order (all if ``complete``)
     total: int                      # credentials in the vault, whatever the filter
     rows: dict                      # key -> (CredentialSummary, verdict dict), the first screenful
     seconds: float = 0.0
+    complete: bool = True           # ``keys`` holds every match
+    matches: int | None = None      # how many match: known when complete, else counted apart
 
 
 def run_query(service: CredentialService, query: Query, first: int,
-              known_total: int | None = None) -> QueryResult:
-    """``known_total``: the vault's count from the previous query, when nothing was added
+              known_total: int | None = None, first_keys: int | None = None) -> QueryResult:
+    """The first ``first_keys`` keys of the matches (all if None) and the rows of the
+    first ``first`` of them: what a keystroke waits for. The rest of the keys come with
+    ``more_keys`` as the list scrolls, the number of matches with ``count_matches``.
+
+    ``known_total``: the vault's count from the previous query, when nothing was added
     or removed since (typing a search): ~10 ms per keystroke saved at 100,000."""
     start = time.perf_counter()
     repository = service.repository
-    keys = repository.keys(**query.kwargs())
-    if not query.filtered:
+    if first_keys is None:
+        keys, complete = repository.keys(**query.kwargs()), True
+    else:
+        keys = repository.keys(**query.kwargs(), limit=first_keys + 1)
+        complete = len(keys) <= first_keys
+        keys = keys[:first_keys]
+    if not query.filtered and complete:
         total = len(keys)
     else:
         total = known_total if known_total is not None else repository.count()
+    matches = len(keys) if complete else (total if not query.filtered else None)
     rows = repository.by_keys(keys[:first])
-    return QueryResult(query, keys, total, rows, time.perf_counter() - start)
+    return QueryResult(query, keys, total, rows, time.perf_counter() - start, complete, matches)
+
+
+def more_keys(service: CredentialService, query: Query, offset: int, limit: int) -> tuple[list[int], bool]:
+    """(up to ``limit`` keys from ``offset`` on, whether they are the last ones)."""
+    keys = service.repository.keys(**query.kwargs(), limit=limit + 1, offset=offset)
+    return keys[:limit], len(keys) <= limit
+
+
+def count_matches(service: CredentialService, query: Query) -> int:
+    return service.repository.count(query.text, issuer=query.issuer, type_=query.type_, status=query.status)
+
+
+def all_keys(service: CredentialService, query: Query) -> list[int]:
+    return service.repository.keys(**query.kwargs())
 
 
 def fetch_rows(service: CredentialService, keys: list[int]) -> dict:
@@ -209,6 +235,11 @@ class ReverifyReport:
     changed: list = field(default_factory=list)    # (title, old status, new status)
     failed: list = field(default_factory=list)     # (title, reason)
     cancelled: bool = False
+
+
+def reverify_query(service: CredentialService, query: Query, progress: Progress) -> ReverifyReport:
+    """Re-verify every credential the list's query matches (not only those read so far)."""
+    return reverify_keys(service, all_keys(service, query), progress)
 
 
 def reverify_keys(service: CredentialService, keys: list[int], progress: Progress,

@@ -1,10 +1,14 @@
 """The list of credentials as a Qt model that stays fluid with 100,000 of them.
 
 Filtering and sorting happen in SQL (the full-text index, the issuer/status indexes):
-``repository.keys`` gives the row keys of every match in order, ~8 bytes each, and the
-model reads the rows themselves a screenful at a time (``repository.by_keys``) into a
-small LRU cache. A QSortFilterProxyModel over 100,000 rows would first need every row in
-Python (~1.6 s) and would then sort and filter them on the GUI thread at each keystroke.
+``repository.keys`` gives the row keys of the matches in order, ~8 bytes each: the first
+``FIRST_KEYS`` with the query (a keystroke waits for nothing more), then more as the view
+scrolls to the end (``canFetchMore`` / ``fetchMore``, each batch as large as what is
+loaded so far). The number of matches is counted apart, after the list is shown
+(``counted``). The model reads the rows themselves a screenful at a time
+(``repository.by_keys``) into a small LRU cache. A QSortFilterProxyModel over 100,000
+rows would first need every row in Python (~1.6 s) and would then sort and filter them on
+the GUI thread at each keystroke.
 
 Every database call runs on the TaskRunner, never on the GUI thread: the store has one
 connection, and a long query there would block the window. A row not read yet shows as
@@ -32,6 +36,8 @@ from . import jobs, presentation
 _Index = QModelIndex | QPersistentModelIndex
 
 FIRST_PAGE = 60        # rows read with the keys, so the first screen paints at once
+FIRST_KEYS = 400       # keys read with the query: several screenfuls
+MORE_KEYS = 2000       # keys read by a fetchMore, at least (else as many as already loaded)
 PAGE = 120             # rows read per later fetch
 ROW_CACHE = 4000       # summaries kept (LRU)
 IMAGE_CACHE = 600      # thumbnails kept (LRU)
@@ -49,6 +55,7 @@ class CredentialListModel(QAbstractListModel):
     ImageStateRole = Qt.UserRole + 7   # images.NONE / REMOTE / LOADED / BROKEN, or "" until known
 
     populated = Signal(object)   # QueryResult, once applied
+    counted = Signal(int)        # the number of matches of the applied query, once known
     failed = Signal(str)
     busy_changed = Signal(bool)
 
@@ -65,6 +72,9 @@ class CredentialListModel(QAbstractListModel):
         self._images: OrderedDict[int, tuple] = OrderedDict()
         self._asked = 0                          # +1 at every set_query / refresh
         self._vault_total: int | None = None     # the vault's count, until refresh() / forget()
+        self.matches: int | None = None          # how many match the applied query, once known
+        self._complete = True                    # _keys holds every match
+        self._more_running = False
         self._running = False
         self._wanted: set[int] = set()           # rows painted but not loaded
         self._pending: set[int] = set()          # keys being fetched
@@ -107,7 +117,7 @@ class CredentialListModel(QAbstractListModel):
         self._running = True
         self.busy_changed.emit(True)
         asked = self._asked
-        job = self.tasks.run(jobs.run_query, self.service, self.query, FIRST_PAGE, self._vault_total)
+        job = self.tasks.run(jobs.run_query, self.service, self.query, FIRST_PAGE, self._vault_total, FIRST_KEYS)
         job.finished.connect(lambda result: self._on_query_result(asked, result))
         job.failed.connect(lambda exc: self._on_query_failed(asked, exc))
 
@@ -138,12 +148,60 @@ class CredentialListModel(QAbstractListModel):
         self._row_index = None
         self.total = result.total
         self._vault_total = result.total
+        self._complete = result.complete
+        self.matches = result.matches
         self._wanted.clear()
         for key, row in result.rows.items():
             self._remember(key, row)
         self.endResetModel()
         self.last_result = result
         self.populated.emit(result)
+        if self.matches is None:
+            epoch = self._epoch
+            job = self.tasks.run(jobs.count_matches, self.service, result.query)
+            job.finished.connect(lambda n: self._on_counted(epoch, n))
+
+    def _on_counted(self, epoch: int, matches: int) -> None:
+        if self._alive() and epoch == self._epoch:
+            self.matches = matches
+            self.counted.emit(matches)
+
+    # ---- more keys as the view scrolls ------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return (not parent.isValid() and not self._complete and not self._closed
+                and self.last_result is not None)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        """Read the next keys off the GUI thread; the rows appear when they arrive."""
+        if not self.canFetchMore(parent) or self._more_running or self._running:
+            return
+        self._more_running = True
+        epoch, offset = self._epoch, len(self._keys)
+        job = self.tasks.run(jobs.more_keys, self.service, self.last_result.query, offset,
+                             max(MORE_KEYS, offset))
+        job.finished.connect(lambda result: self._on_more_keys(epoch, offset, result))
+        job.failed.connect(lambda exc: self._on_more_failed(epoch, exc))
+
+    def _on_more_keys(self, epoch: int, offset: int, result: tuple[list[int], bool]) -> None:
+        self._more_running = False
+        if not self._alive() or epoch != self._epoch or offset != len(self._keys):
+            return          # reset meanwhile: the view asks again
+        keys, last = result
+        if keys:
+            self.beginInsertRows(QModelIndex(), offset, offset + len(keys) - 1)
+            self._keys.extend(keys)
+            self._row_index = None
+            self.endInsertRows()
+        self._complete = last
+        if last and self.matches is None:
+            self.matches = len(self._keys)
+            self.counted.emit(self.matches)
+
+    def _on_more_failed(self, epoch: int, exc: BaseException) -> None:
+        self._more_running = False
+        if self._alive() and epoch == self._epoch:
+            self.failed.emit(describe(exc))
 
     # ---- rows -------------------------------------------------------------------------
 
@@ -166,7 +224,12 @@ class CredentialListModel(QAbstractListModel):
 
     @property
     def keys(self) -> list[int]:
+        """The keys read so far (all the matches once ``complete``)."""
         return list(self._keys)
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
 
     def cached_count(self) -> int:
         """Rows and images held in memory (decrypted content)."""
@@ -372,6 +435,8 @@ class CredentialListModel(QAbstractListModel):
         self._image_wanted.clear()
         self.last_result = None
         self.total = 0
+        self.matches = None
+        self._complete = True
         self.endResetModel()
 
 

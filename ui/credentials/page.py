@@ -254,6 +254,7 @@ class CredentialsPage(QWidget):
         self.cancel_button.clicked.connect(self.cancel_long_job)
         self.view.activated.connect(self.open_index)
         self.model.populated.connect(self._on_populated)
+        self.model.counted.connect(lambda _n: self._show_count())
         self.model.failed.connect(self.notice.error)
         self.model.busy_changed.connect(self._on_model_busy)
         self.detail.back_requested.connect(self.show_list)
@@ -313,12 +314,20 @@ class CredentialsPage(QWidget):
         if busy and self.model.last_result is None:
             self.count_label.setText("Loading…")
 
+    def _show_count(self) -> None:
+        result, matches = self.model.last_result, self.model.matches
+        if result is None:
+            return
+        if not result.query.filtered:
+            self.count_label.setText(_plural(result.total, "credential") + " in this vault")
+        elif matches is None:     # counted right after the list is shown
+            self.count_label.setText(f"Counting matches among {_plural(result.total, 'credential')}…")
+        else:
+            self.count_label.setText(f"{matches:,} of {_plural(result.total, 'credential')} match")
+
     def _on_populated(self, result: jobs.QueryResult) -> None:
         shown = len(result.keys)
-        if result.query.filtered:
-            self.count_label.setText(f"{shown:,} of {_plural(result.total, 'credential')} match")
-        else:
-            self.count_label.setText(_plural(result.total, "credential") + " in this vault")
+        self._show_count()
         if result.total == 0:
             self.empty.setText("No credentials yet.\n\nImport files with “Import…”, drop them here, or paste "
                                "a credential with Ctrl+V: W3C verifiable credentials (JSON), VC-JWT, SD-JWT "
@@ -547,11 +556,14 @@ class CredentialsPage(QWidget):
         return bool(self._long_job)
 
     def reverify_list(self) -> None:
-        keys = self.model.keys
-        if self._long_job or not keys:
+        result = self.model.last_result
+        if self._long_job or result is None or not self.model.rowCount():
             return
-        self._begin_long_job("reverify", f"Verifying {len(keys):,} credentials…")
-        job = self.tasks.run(jobs.reverify_keys, self.service, keys, self.progress)
+        matches = self.model.matches
+        self._begin_long_job("reverify", f"Verifying {matches:,} credentials…" if matches is not None
+                             else "Verifying the credentials of the list…")
+        # Every match of the list's query, not only the keys read so far.
+        job = self.tasks.run(jobs.reverify_query, self.service, result.query, self.progress)
         job.finished.connect(self._on_reverified_list)
         job.failed.connect(self._on_long_job_failed)
 
