@@ -521,6 +521,43 @@ def test_reverify_the_whole_list(qtbot, stocked):
     assert page.notice.text() == "Checked 6 credentials; none changed."
 
 
+def test_reverify_the_whole_list_covers_matches_not_read_yet(qtbot, stocked, monkeypatch):
+    from ui.credentials import model as model_module
+    page = stocked
+    monkeypatch.setattr(model_module, "FIRST_KEYS", 2)     # the list has read 2 of its 6 keys
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.model.busy and page.model.rowCount() == 2)
+    assert page.model.canFetchMore()
+    page.reverify_all_button.click()
+    settle(qtbot, page)
+    assert page.notice.text() == "Checked 6 credentials; none changed."
+
+
+def card_background(qtbot, page):
+    """The colour inside the first card, in its bottom padding (no text there)."""
+    qtbot.waitUntil(lambda: page.proxy.card(page.proxy.index(0, 0)) is not None)
+    rect = page.view.visualRect(page.proxy.index(0, 0))
+    image = page.view.viewport().grab().toImage()
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(int(rect.center().x() * ratio), int((rect.bottom() - 8) * ratio))
+
+
+def test_cards_follow_the_dark_theme(qtbot, stocked):
+    from ui.shell.theme import theme_controller
+    page = stocked
+    page.view.clearSelection()
+    light = card_background(qtbot, page)
+    assert light.lightness() > 240
+    try:
+        theme_controller().set_choice("dark")
+        dark = card_background(qtbot, page)
+        assert dark.lightness() < 60             # not a white card on a dark page
+        assert dark != page.view.palette().color(page.view.backgroundRole())   # still a card
+    finally:
+        theme_controller().set_choice("light")
+    assert card_background(qtbot, page) == light
+
+
 # ---- errors and lock ---------------------------------------------------------------------------
 
 def test_a_locked_store_is_an_error_line_not_a_crash(qtbot, stocked):

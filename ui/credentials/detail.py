@@ -17,7 +17,7 @@ from ..shell.clipboard import SecretPlainTextEdit
 from ..widgets import BusyIndicator, ElidedLabel, InlineMessage, button_row, section_title
 from ..widgets.layout import primary
 from . import images, presentation
-from .delegate import paint_badge
+from .delegate import is_dark, paint_badge
 
 BADGE = 96
 
@@ -294,7 +294,8 @@ class CredentialDetailView(QWidget):
         pixmap.fill(Qt.transparent)
         painter = QPainter(pixmap)
         paint_badge(painter, QRect(0, 0, BADGE, BADGE), detail.image, detail.image_state,
-                    detail.summary.title, presentation.initials(detail.summary.title), self.font())
+                    detail.summary.title, presentation.initials(detail.summary.title), self.font(),
+                    is_dark(self.palette()))
         painter.end()
         self.badge.setPixmap(pixmap)
         tips = {images.REMOTE: "The badge image is on the web. The vault works offline and does not "

@@ -29,6 +29,15 @@ LOOKS = {
     "bad":     ("#fdecea", "#a11c12", "#f5b5ae"),
     "neutral": ("#eef0f3", "#424a53", "#d0d7de"),
 }
+# The same in the dark theme (resources/styles/dark.qss paints the banners alike).
+DARK_LOOKS = {
+    "good":    ("#15301e", "#8fd9a4", "#2c6a3f"),
+    "expired": ("#3a2c12", "#f6d28b", "#7a5a1e"),
+    "warn":    ("#3a2414", "#f5b98a", "#7f4a22"),
+    "info":    ("#18243d", "#9dbaf7", "#2f4878"),
+    "bad":     ("#3d1a1a", "#ffb4ab", "#7d2f2a"),
+    "neutral": ("#252c37", "#c4ccd6", "#3d4756"),
+}
 # For the status filter, in the order a person thinks of them.
 STATUS_FILTERS = ("valid", "expired", "revoked", "suspended", "not-yet-valid", "unverified", "invalid")
 
@@ -50,7 +59,11 @@ class Look:
 
     @property
     def colors(self) -> tuple[str, str, str]:
+        """(background, text, border) in the light theme."""
         return LOOKS[self.look]
+
+    def colors_for(self, dark: bool) -> tuple[str, str, str]:
+        return (DARK_LOOKS if dark else LOOKS)[self.look]
 
 
 def status_chip(status: str) -> Look:
