@@ -35,6 +35,20 @@ LABEL_WIDTH = 120   # the forms' label column, the same in every form of the dia
 SUPPORTS = (("for", "For"), ("against", "Against"), ("abstain", "Abstain"))
 
 
+class _Dialog(QDialog):
+    """Sized before the stylesheet's fonts applied, a dialog would squeeze its content:
+    it grows to what the content needs when shown, and when the content changes."""
+
+    def fit(self) -> None:
+        self.layout().activate()   # what was just shown or hidden counts
+        hint = self.sizeHint()
+        self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.fit()
+
+
 def _dialog_layout(dialog: QDialog, title: str, subtitle: str) -> QVBoxLayout:
     layout = QVBoxLayout(dialog)
     layout.setContentsMargins(24, 20, 24, 20)
@@ -60,7 +74,7 @@ def _hint(text: str = "") -> QLabel:
 
 # ---- new proposal ---------------------------------------------------------------------------
 
-class NewProposalDialog(QDialog):
+class NewProposalDialog(_Dialog):
     """Pick a template, fill it in, give a title: checked on the chain thread by the core's
     template (a bad address, an amount the treasury cannot pay, a fee above the ceiling),
     then handed to the page, which opens the confirmation."""
@@ -129,11 +143,6 @@ class NewProposalDialog(QDialog):
         self.template_buttons["grant"].setChecked(True)
         self.update_overview(overview)
         self._load_limits()
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        # Sized before the stylesheet's fonts applied: grow to what the content needs.
-        self.resize(max(self.width(), self.sizeHint().width()), max(self.height(), self.sizeHint().height()))
 
     # -- the forms
 
@@ -325,7 +334,7 @@ class NewProposalDialog(QDialog):
 
 # ---- sign a vote offline --------------------------------------------------------------------
 
-class SignVoteDialog(QDialog):
+class SignVoteDialog(_Dialog):
     """Choose For / Against / Abstain, sign (nothing is sent, no fee), then show the signed
     vote as a QR code and save it as a file or an image for whoever relays it."""
 
@@ -373,7 +382,7 @@ class SignVoteDialog(QDialog):
         s = QVBoxLayout(shown)
         s.setContentsMargins(0, 0, 0, 0)
         from ..present.qr import QrView
-        self.qr = QrView(minimum=260)
+        self.qr = QrView(minimum=300)
         s.addWidget(self.qr, 1)
         self.summary = QLabel()
         self.summary.setObjectName("govSignedSummary")
@@ -449,6 +458,7 @@ class SignVoteDialog(QDialog):
         for b in (self.save_button, self.save_qr_button, self.copy_button, self.close_button):
             b.show()
         self.close_button.setDefault(True)
+        self.fit()
 
     def _suggested(self, suffix: str) -> str:
         return str(Path.home() / f"vote-{short_id(self.proposal_id).replace('…', '-')}{suffix}")
@@ -496,7 +506,7 @@ class SignVoteDialog(QDialog):
 
 # ---- relay a signed vote --------------------------------------------------------------------
 
-class RelayVoteDialog(QDialog):
+class RelayVoteDialog(_Dialog):
     """Open a signed vote (a .json file or a QR image) or paste it; see who signed what;
     then relay it (the page opens the confirmation: the relayer pays the fee)."""
 
@@ -585,6 +595,7 @@ class RelayVoteDialog(QDialog):
     def _on_failed(self, exc: BaseException) -> None:
         self.busy.stop()
         self.error.error(describe(exc))
+        self.fit()
 
     def _on_checked(self, result) -> None:
         self.busy.stop()
@@ -596,11 +607,12 @@ class RelayVoteDialog(QDialog):
         self.details.show()
         if problem is not None:
             self.error.error(describe(problem))
-            return
-        self.vote = vote
-        self.error.success("The signature is valid and the vote can still be counted.")
-        self.relay_button.setEnabled(True)
-        self.relay_button.setFocus()
+        else:
+            self.vote = vote
+            self.error.success("The signature is valid and the vote can still be counted.")
+            self.relay_button.setEnabled(True)
+            self.relay_button.setFocus()
+        self.fit()
 
     def _relay(self) -> None:
         if self.vote is None:
