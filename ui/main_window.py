@@ -11,8 +11,10 @@ vault is locked.
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -28,7 +30,6 @@ from .onboarding import (CreateVaultFlow, RestoreBackupPage, RestorePhrasePage, 
 from .chain import ChainSession
 from .settings import SettingsPage
 from .shell.clipboard import secret_clipboard
-from .shell.coming import ComingPage
 from .shell.idle import IdleWatcher
 from .shell.network_status import NetworkSource, NetworkStatus, chosen_network
 from .shell.screen_lock import ScreenLockMonitor
@@ -48,20 +49,22 @@ CHAIN_PAGES = {
 }
 
 
-def _chain_page_ready(module: str) -> bool:
-    from importlib.util import find_spec
-    return find_spec(f"ui.chain.{module}") is not None
+_WARMED_UP = threading.Event()
 
 
 def _warm_up_imports() -> None:
     """One after the other, on one thread: two threads importing shared modules can meet
-    a half-initialised module."""
-    onboarding_jobs.warm_up()
-    import vault.credentials.service  # noqa: F401  (the Credentials page's core)
-    import vault.presentations.service  # noqa: F401  (Present and Verify: signing, QR, scanning)
-    import vault.qr.render  # noqa: F401
-    import vault.qr.scan  # noqa: F401
-    from . import present, verify  # noqa: F401  (~0.2 s: not on the GUI thread at unlock)
+    a half-initialised module. So the GUI thread builds no page while this runs
+    (open_workspace waits for ``_WARMED_UP``: rarely, as the unlock's KDF takes longer)."""
+    try:
+        onboarding_jobs.warm_up()
+        import vault.credentials.service  # noqa: F401  (the Credentials page's core)
+        import vault.presentations.service  # noqa: F401  (Present and Verify: signing, QR, scanning)
+        import vault.qr.render  # noqa: F401
+        import vault.qr.scan  # noqa: F401
+        from . import credentials, present, verify  # noqa: F401  (~0.2 s: not on the GUI thread at unlock)
+    finally:
+        _WARMED_UP.set()
 
 
 class _PageStack(QStackedWidget):
@@ -95,7 +98,6 @@ class Workspace(QWidget):
 
     TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
               "Marketplace", "Identity", "Settings")
-    COMING = tuple(t for t, (m, _c) in CHAIN_PAGES.items() if not _chain_page_ready(m))
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -129,11 +131,7 @@ class Workspace(QWidget):
         self.pages = _PageStack(self._page_at)
         for title in self.TITLES:
             QStackedWidget.addWidget(self.pages, QWidget())   # placeholder until first needed
-            item = QListWidgetItem(title, self.nav)
-            if title in self.COMING:
-                item.setToolTip(f"{title}: not available yet, coming in a later release")
-                item.setData(Qt.UserRole, "coming")
-                item.setForeground(QColor("#8b95a3"))
+            QListWidgetItem(title, self.nav)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -163,8 +161,6 @@ class Workspace(QWidget):
             return IdentityPage(identity, tasks)
         if title == "Settings":
             return SettingsPage(identity.store, tasks)
-        if title in self.COMING:
-            return ComingPage(title)
         if title in CHAIN_PAGES:
             from importlib import import_module
             module, name = CHAIN_PAGES[title]
@@ -284,6 +280,7 @@ class MainWindow(QMainWindow):
         self.identity = None
         self.workspace: Workspace | None = None
         self.auto_lock_minutes = DEFAULT_AUTO_LOCK_MINUTES
+        self._warming_up = False
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(860, 580)
         self.resize(1000, 680)
@@ -330,7 +327,9 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(300, self._warm_up)
 
     def _warm_up(self) -> None:
-        self.tasks.run(_warm_up_imports)
+        self._warming_up = not _WARMED_UP.is_set()
+        if self._warming_up:
+            self.tasks.run(_warm_up_imports)
         self.network_status.start()
 
     @property
@@ -430,6 +429,8 @@ class MainWindow(QMainWindow):
     def open_workspace(self, identity) -> None:
         # Create and restore open a store of their own: from now on it is the window's.
         self.identity, self.store = identity, identity.store
+        if self._warming_up:
+            _WARMED_UP.wait(10)   # the pages' modules are being imported on the pool
         try:
             minutes = VaultSettings(self.store).auto_lock_minutes
             self.workspace = Workspace(identity, self.tasks)

@@ -10,12 +10,10 @@ import pytest
 from PySide6.QtCore import QMimeData, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton
 
 from ui.main_window import MainWindow, Workspace
 from ui.onboarding import UnlockPage
 from ui.shell import clipboard as secret
-from ui.shell.coming import COMING, ComingPage
 from ui.shell.network_status import network_text
 from ui.shell.screen_lock import ScreenLockMonitor, logind_session_path
 from vault.settings import VaultSettings
@@ -129,22 +127,18 @@ def test_sidebar_in_the_issues_order_lands_on_credentials(qtbot, existing_vault,
     for title in titles:
         workspace.show_page(title)
         assert workspace.pages.currentWidget() is workspace.page_for(title)
-    coming = [workspace.nav.item(r).text() for r in range(workspace.nav.count())
-              if workspace.nav.item(r).data(Qt.UserRole) == "coming"]
-    assert coming == ["Wallet", "Staking", "Governance", "Marketplace"]
 
 
-def test_coming_pages_say_so_and_have_nothing_to_click(qtbot, existing_vault, make_window, config,
-                                                        ui_helpers):
+def test_chain_pages_are_built_over_the_one_chain_session(qtbot, existing_vault, make_window, config,
+                                                         ui_helpers):
+    from ui.chain.page import ChainPage
     window = make_window(config)
     workspace = ui_helpers.unlock_through_ui(qtbot, window)
-    for title in COMING:
-        workspace.show_page(title)
-        page = workspace.pages.currentWidget()
-        assert isinstance(page, ComingPage) and page.title == title
-        assert "Not available yet" in page.notice.text()
-        assert [b for b in page.findChildren(QAbstractButton) if b.isEnabled()] == []
-        assert not page.findChildren(QAbstractButton)
+    assert workspace.chain_session.state == "idle"       # nothing connects until needed (tests)
+    for title in ("Wallet", "Staking", "Governance", "Marketplace"):
+        page = workspace.page_for(title)
+        assert isinstance(page, ChainPage) and page.session is workspace.chain_session
+    assert workspace.chain_session.state in ("connecting", "connected")
 
 
 def test_status_bar_shows_network_block_and_lock_state(qtbot, existing_vault, make_window, config,
