@@ -93,7 +93,8 @@ def test_delegate_propose_vote_queue_execute_and_the_grant_arrives(chain_window,
     ui_helpers.click(qtbot, panel.for_button)
     confirm(page, qtbot, ui_helpers)
     refreshed(page, qtbot, lambda: panel.view.voted)
-    assert panel.my_vote.text() == "You voted For with 5,000,000 votes: “Pays her course”. A vote cannot be changed."
+    assert panel.my_vote.text() == ("You voted For with 5,000,000 votes: “Pays her course”. "
+                                    "A vote cannot be changed.")
     assert not any(b.isEnabled() for b in (panel.for_button, panel.against_button, panel.abstain_button))
     assert panel.tallies["for"].amount.text() == "5,000,000 votes (100 %)"
     assert "Quorum reached" in panel.quorum.text()
@@ -212,3 +213,44 @@ def test_a_vote_signed_offline_is_saved_as_a_qr_image_and_relayed(chain_window, 
     refreshed(page, qtbot, lambda: panel.view.voted)
     assert panel.my_vote.text().startswith("You voted Against with 5,000,000 votes: “Keep the treasury's share”")
     assert panel.tallies["against"].amount.text() == "5,000,000 votes (100 %)"
+
+
+def _proposal(state, **extra):
+    data = {"proposal_id": "1234567890123456789", "state": state, "title": "Grant", "description": "Grant",
+            "proposer": USER_ADDRESS, "snapshot": 10, "deadline": 60, "quorum_reached": True, "eta": None,
+            "eta_in_seconds": None, "time_left": None, "my_vote": {"voted": False}}
+    return data | extra
+
+
+def test_countdowns_tick_but_only_the_chain_enables_execute(monkeypatch):
+    from datetime import datetime
+
+    from ui.chain import governance_page as gp
+
+    assert [gp.duration(s) for s in (5, 250, 600, 7140, 2 * 86400 + 3600)] == \
+        ["5 s", "4 min 10 s", "10 min", "1 h 59 min", "2 d 1 h"]
+    now = datetime(2026, 3, 10, 14, 0)
+    assert gp.clock_in(3840, now) == "15:04" and gp.clock_in(86400, now) == "Wed 11 Mar 14:00"
+
+    clock = [1000.0]
+    monkeypatch.setattr(gp.time, "monotonic", lambda: clock[0])
+    view = gp.ProposalView(_proposal("queued", eta_in_seconds=90, time_left={"until": "executable"}),
+                           embedded=True, read_at=1000.0)
+    assert view.next_step() == "Executable in 1 min 30 s" and not view.can_execute
+    assert view.countdown().startswith("Executable in 1 min 30 s (at ")
+    clock[0] += 60
+    assert view.next_step() == "Executable in 30 s"
+    clock[0] += 31   # the delay is over by the clock, but the chain has not said so yet
+    assert view.remaining == 0 and not view.can_execute
+    assert view.next_step() == "Executable from the next block"
+    assert "mine 1 block below" in view.countdown()
+    ready = gp.ProposalView(_proposal("queued", eta_in_seconds=0), embedded=False, read_at=clock[0])
+    assert ready.can_execute and ready.badge() == "Queued – executable now"
+
+    active = gp.ProposalView(_proposal("active", time_left={"until": "voting ends", "blocks": 12,
+                                                             "seconds_estimate": 144}),
+                             embedded=False, read_at=clock[0])
+    assert active.can_vote and active.next_step() == "Voting ends in 12 blocks"
+    assert active.countdown().startswith("Voting ends in 12 blocks (about 2 min 24 s, around ")
+    defeated = gp.ProposalView(_proposal("defeated", quorum_reached=False), embedded=True, read_at=0)
+    assert defeated.badge() == "Defeated" and "quorum was not reached" in defeated.countdown()

@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QStyle,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
@@ -616,6 +616,7 @@ class GovernancePage(ChainPage):
         self._read_again = False
         self._selected: str | None = None
         self._refreshed_at_zero: set[str] = set()
+        self._draft = None   # a new proposal's dialog not sent yet: reopened with what was typed
 
         # voting power
         power = QFrame()
@@ -892,10 +893,11 @@ class GovernancePage(ChainPage):
     def new_proposal(self) -> None:
         from .governance_dialogs import NewProposalDialog
 
-        if self.overview is None:
+        if self.overview is None:   # not connected (yet): the banner says why
+            self._show_connection_state()
             return
-        dialog = getattr(self, "_draft", None)
-        if dialog is None:   # a draft that was not sent is kept, with what was typed
+        dialog = self._draft
+        if dialog is None:
             dialog = NewProposalDialog(self.session, self.overview, self)
             dialog.submitted.connect(self._propose)
             self._draft = dialog
@@ -920,7 +922,7 @@ class GovernancePage(ChainPage):
             flow.succeeded.connect(self._proposal_sent)
 
     def _proposal_sent(self, records) -> None:
-        if getattr(self, "_draft", None) is not None:
+        if self._draft is not None:
             self._draft.deleteLater()
             self._draft = None
         for record in records:
@@ -953,16 +955,10 @@ class GovernancePage(ChainPage):
                           "theirs."],
                    success="The signed vote is counted.")
 
-    def copy_proposal_id(self) -> None:
-        if self.panel.view is not None:
-            QGuiApplication.clipboard().setText(self.panel.view.id)
-            self.message.emit("Proposal id copied to the clipboard.")
-
     def drop_vault_data(self) -> None:
         self.timer.stop()
-        draft = getattr(self, "_draft", None)
-        if draft is not None:
-            draft.reject()
+        if self._draft is not None:
+            self._draft.reject()
         super().drop_vault_data()
 
 
