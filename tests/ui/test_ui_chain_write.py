@@ -41,6 +41,8 @@ def test_a_transfer_is_confirmed_then_sent_then_mined(chain_window, qtbot, ui_he
     assert "mined in block" in dialog.step_labels[0].text()
     assert session.chain.btk_balance(FRIEND) == 12 * BTK
     assert changes
+    window = chain_window.window()   # the status bar follows the new block at once
+    qtbot.waitUntil(lambda: window.block_label.text() == f"Block: {session.chain.block_number:,}")
     qtbot.waitUntil(lambda: session.pending == 0)
     assert not chain_window.window().pending_label.isVisible()
 
