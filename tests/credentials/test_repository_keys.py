@@ -122,3 +122,14 @@ def test_a_page_of_a_text_search_follows_import_dates_even_after_a_clock_change(
     assert repository.keys("learner", limit=3, offset=9) == repository.keys("learner")[9:12]
     assert [c.id for c in repository.search("learner", descending=False, limit=2)] == moved[::-1][:2]
     store.lock()
+
+
+@pytest.mark.parametrize("text", ["p", "py", "pyt", "pyth", "python b", "b", "welding", "number1", "le nu"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_page_of_short_and_long_words_is_the_same_page(repo, text, descending):
+    """Whichever plan a page takes (the full-text index in rowid order for short prefixes,
+    the general query for longer words newest first), it is the start of the full list."""
+    everything = repo.keys(text, descending=descending)
+    for limit, offset in ((1, 0), (5, 0), (5, 5), (100, 3)):
+        assert repo.keys(text, descending=descending, limit=limit, offset=offset) == \
+            everything[offset:offset + limit]

@@ -27,6 +27,8 @@ SORTS = {
     "valid_until": "c.valid_until {dir}, c.rowid",
 }
 STATUSES = ("valid", "expired", "not-yet-valid", "revoked", "suspended", "unverified", "invalid")
+# The longest prefix the full-text index keeps a prefix index for (schema: prefix = '1 2 3').
+PREFIX_INDEX_MAX = 3
 _COLUMNS = ("id, format, issuer, issuer_name, subject, types, title, valid_from, valid_until, "
             "status, checked_at, imported_at, tags, note")
 
@@ -217,7 +219,8 @@ class CredentialRepository:
                limit: int | None = None, offset: int = 0) -> list[CredentialSummary]:
         if sort not in SORTS:
             raise VaultError(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
-        if limit is not None and text and sort == "imported" and not (issuer or type_ or status):
+        if limit is not None and fts_query(text or "") and self._quick_text_page(text, issuer, type_, status,
+                                                                            sort, descending):
             # A page of a text search in import order: its keys (see ``keys``), then its rows.
             keys = self.keys(text, sort=sort, descending=descending, limit=limit, offset=offset)
             rows = self.by_keys(keys)
@@ -287,8 +290,7 @@ class CredentialRepository:
         if sort not in SORTS:
             raise VaultError(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
         query = fts_query(text or "")
-        if (query and limit is not None and sort == "imported" and not (issuer or type_ or status)
-                and self._import_order_is_rowid_order()):
+        if query and limit is not None and self._quick_text_page(text, issuer, type_, status, sort, descending):
             return [row[0] for row in self.store.query(
                 "SELECT rowid FROM credentials_fts WHERE credentials_fts MATCH ? "
                 f"ORDER BY rowid {'DESC' if descending else 'ASC'} LIMIT ? OFFSET ?",
@@ -300,6 +302,20 @@ class CredentialRepository:
             sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
         return [row[0] for row in self.store.query(sql, params)]
+
+    def _quick_text_page(self, text, issuer, type_, status, sort: str, descending: bool) -> bool:
+        """Whether a page of this query is read from the full-text index in rowid order.
+
+        Newest first, FTS5 walks a doclist backwards quickly only where it is stored whole:
+        a word of at most ``PREFIX_INDEX_MAX`` letters (the index's prefix index); a longer
+        word's prefix matches are merged first, in full (~50 ms for "data" at 100,000),
+        when the general query takes ~10 ms for a word that narrow."""
+        if sort != "imported" or issuer or type_ or status:
+            return False
+        words = re.findall(r"\w+", text or "", flags=re.UNICODE)
+        if descending and any(len(w) > PREFIX_INDEX_MAX for w in words):
+            return False
+        return self._import_order_is_rowid_order()
 
     def _import_order_is_rowid_order(self) -> bool:
         """True if ordering by (imported_at, rowid) is ordering by rowid. One walk of the
