@@ -150,13 +150,17 @@ class Workspace(QWidget):
             from vault.credentials.service import CredentialService
 
             from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
-            return CredentialsPage(CredentialService(identity.store), tasks)
+            page = CredentialsPage(CredentialService(identity.store), tasks)
+            page.attach_chain(self.chain_session)   # soulbound chips; asks once connected
+            return page
         if title == "Present":
             from .present import PresentPage
             return PresentPage(identity, self.credentials_page.service, tasks)
         if title == "Verify":
             from .verify import VerifyPage
-            return VerifyPage(identity, self.credentials_page.service, tasks)
+            page = VerifyPage(identity, self.credentials_page.service, tasks)
+            page.attach_chain(self.chain_session)   # soulbound anchors, when connected
+            return page
         if title == "Identity":
             return IdentityPage(identity, tasks)
         if title == "Settings":

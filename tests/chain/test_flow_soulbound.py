@@ -33,8 +33,23 @@ def issuer(backend, chain, user):
 
 
 def test_hash_and_data_uri():
+    import json
+
+    import rfc8785
+    from eth_utils import keccak
+
     original = CREDENTIAL.read_bytes()
-    assert soulbound.credential_hash(original) == __import__("eth_utils").keccak(original)
+    assert soulbound.credential_hash(original) == keccak(original.strip())
+    # JSON: the JCS form, as a presentation re-serialises the credential it embeds.
+    document = json.loads(OTHER.read_bytes())
+    jcs = soulbound.credential_hash(OTHER.read_bytes())
+    assert jcs == keccak(rfc8785.dumps(document))
+    assert soulbound.credential_hash(json.dumps(document, indent=4, sort_keys=True).encode()) == jcs
+    document["name"] = "Changed"
+    assert soulbound.credential_hash(json.dumps(document).encode()) != jcs
+    # SD-JWT: the issuer-signed JWT, whatever the disclosures and key binding shown.
+    assert soulbound.credential_hash(b"aaa.bbb.ccc~d1~d2~") == soulbound.credential_hash(b"aaa.bbb.ccc~d2~kb.jwt.x")
+    assert soulbound.credential_hash(b"aaa.bbb.ccc~d1~") == keccak(b"aaa.bbb.ccc")
     uri = soulbound.data_uri(original)
     assert uri.startswith("data:application/vc+jwt;base64,")
     assert soulbound.decode_data_uri(uri) == original
@@ -65,7 +80,8 @@ def test_anchor_verify_revoke(chain, user, service, issuer):
     assert verdict.valid and verdict.anchor == "anchored on chain, not revoked"
     assert soulbound.anchor_status(chain, original) == "anchored"
     assert soulbound.anchor_sentence("anchored") == "anchored on chain, not revoked"
-    assert soulbound.anchor_status(chain, original + b" ") == "not-anchored"  # exact bytes only
+    assert soulbound.anchor_status(chain, original + b"\n") == "anchored"       # the token, not the file's newline
+    assert soulbound.anchor_status(chain, original[:-2] + b"AA") == "not-anchored"   # another signature
     with pytest.raises(ChainError) as info:
         soulbound.issue_requests(issuer_service, address, USER_ADDRESS, original)
     assert info.value.reason == "already-anchored"

@@ -135,6 +135,30 @@ def chain_window(make_window, config, embedded_template, qtbot):
     return workspace
 
 
+def govern(service, calls, description: str, voter: str):
+    """On the chain thread: a whole governance cycle (delegate, propose ``calls``, vote,
+    queue, execute) by ``voter``, who holds enough BTK to pass it alone. Returns the
+    proposal id. For tests that need what only governance may do (slash, grant a role)."""
+    from vault.chain.governance import Governance, with_gas_margin
+
+    chain, gov = service.chain, Governance(service.chain)
+
+    def send(request):
+        return service.send(service.preview(with_gas_margin(chain, request)))
+
+    send(gov.delegate_request(service, voter, voter))
+    chain.advance(1)
+    record = send(gov.propose_request(service, voter, calls, description))
+    pid = int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
+    chain.advance(2)
+    send(gov.vote_request(service, voter, pid, "for"))
+    chain.advance(51)
+    send(gov.queue_request(service, voter, pid))
+    chain.advance(1, 61)
+    send(gov.execute_request(service, voter, pid))
+    return pid
+
+
 @pytest.fixture
 def ui_helpers():
     """The helpers above, for tests (tests/ui is not a package)."""

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta, timezone
 from PySide6.QtCore import Qt
 
 from tests.chain.conftest import USER_ADDRESS
+from tests.ui.conftest import govern
 from ui.chain.staking_page import (BadgeDelegate, ValidatorModel, cooldown_words, duration_words, glance_units,
                                    local_moment, wei)
 from vault.chain import staking
-from vault.chain.governance import Governance, with_gas_margin
+from vault.chain.governance import Governance
 
 BTK = 10**18
 
@@ -59,22 +60,8 @@ def mine(qtbot, ui_helpers, page, blocks):
 
 
 def slash(service, validator_id):  # chain thread: a governance cycle that slashes a validator by 10 %
-    chain, gov = service.chain, Governance(service.chain)
-
-    def send(request):
-        return service.send(service.preview(with_gas_margin(chain, request)))
-
-    send(gov.delegate_request(service, USER_ADDRESS, USER_ADDRESS))
-    chain.advance(1)
-    record = send(gov.propose_request(service, USER_ADDRESS, [gov.call_slash(validator_id, 1_000)],
-                                      "Slash validator 1 by 10 %"))
-    pid = int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
-    chain.advance(2)
-    send(gov.vote_request(service, USER_ADDRESS, pid, "for"))
-    chain.advance(51)
-    send(gov.queue_request(service, USER_ADDRESS, pid))
-    chain.advance(1, 61)
-    send(gov.execute_request(service, USER_ADDRESS, pid))
+    gov = Governance(service.chain)
+    govern(service, [gov.call_slash(validator_id, 1_000)], f"Slash validator {validator_id} by 10 %", USER_ADDRESS)
 
 
 # ---- the scenarios of the issue ------------------------------------------------------------

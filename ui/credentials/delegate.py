@@ -117,6 +117,10 @@ def paint_chip(painter: QPainter, rect: QRect, look: Look, font: QFont, dark: bo
 
 
 class CredentialCardDelegate(QStyledItemDelegate):
+    # index -> the soulbound chip ("On chain" / "Revoked on chain") or None; set by the
+    # page once the chain is attached (ui.credentials.soulbound).
+    anchor_for = None
+
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         base = QFont(option.font)
         title = QFont(base)
@@ -166,7 +170,8 @@ class CredentialCardDelegate(QStyledItemDelegate):
         title_metrics = QFontMetrics(title_font)
         y = frame.top() + PAD
         chips_left = frame.right() - PAD
-        for look in (card.chip, card.warning):
+        anchor = self.anchor_for(index) if self.anchor_for is not None else None
+        for look in (card.chip, card.warning, anchor):
             if look is None:
                 continue
             width = chip_width(look, chip_metrics)

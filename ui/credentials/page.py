@@ -217,6 +217,8 @@ class CredentialsPage(QWidget):
         self.view.setAccessibleName("Credentials")
         self.view.setModel(self.proxy)
         delegate = CredentialCardDelegate(self.view)
+        self.delegate = delegate
+        self.soulbound = None   # attach_chain()
         self.view.setItemDelegate(delegate)
         self.view.set_row_height(delegate.sizeHint(self.view.viewOptions(), QModelIndex()).height())
         self.empty = QLabel()
@@ -651,6 +653,27 @@ class CredentialsPage(QWidget):
         if self._closed or self.stack.currentWidget() is not self.detail or detail.key != self._detail_key:
             return
         self.detail.show_detail(detail)
+        if self.soulbound is not None:
+            self.soulbound_panel.show_credential(detail.summary.id, detail.summary.subject)
+
+    # ---- soulbound: the chain's word on each credential --------------------------------
+
+    def attach_chain(self, session) -> None:
+        """Show what the chain says of each credential (cards and detail) through
+        ``session`` (ui.chain.ChainSession), and let issuer accounts anchor and revoke."""
+        from .soulbound import SoulboundPanel, SoulboundTracker
+
+        self.soulbound = SoulboundTracker(session, self.service.store, self.tasks, self)
+        self.soulbound_panel = SoulboundPanel(self.soulbound)
+        layout = self.detail.layout()
+        layout.insertWidget(layout.indexOf(self.detail.banner) + 1, self.soulbound_panel)
+        self.delegate.anchor_for = self._anchor_look
+        self.soulbound.changed.connect(self.view.viewport().update)
+
+    def _anchor_look(self, index: QModelIndex):
+        key = self.model.key_at(index.row())
+        row = self.model.cached(key) if key is not None else None
+        return self.soulbound.look_for(row[0].id) if row is not None else None
 
     def _on_detail_failed(self, exc: BaseException) -> None:
         if self._closed:
@@ -833,6 +856,9 @@ class CredentialsPage(QWidget):
         self.search_timer.stop()
         self.model.clear()
         self.detail.clear()
+        if self.soulbound is not None:
+            self.soulbound.drop()
+            self.soulbound_panel.clear()
         self.undo_stack.clear()
         self.undo_button.hide()
         self.notice.clear()

@@ -37,18 +37,27 @@ def read(source: Any) -> Decoded:
     return scan.read_presentation_files([Path(p) for p in source])
 
 
-def verify_decoded(service, decoded: Decoded, challenge: str, domain: str, started: float | None = None) -> Outcome:
+def chain_anchor_check(chain):
+    """VerificationContext.anchor_status over a connected chain (the ChainSession's: the
+    job then runs on the chain thread); an unreachable chain is a sentence, not a failure."""
+    from vault.chain import soulbound
+    from vault.credentials.service import _Borrowed
+    return lambda original: soulbound.try_anchor_status(lambda: _Borrowed(chain), original)
+
+
+def verify_decoded(service, decoded: Decoded, challenge: str, domain: str, started: float | None = None,
+                   anchor_status=None) -> Outcome:
     started = time.perf_counter() if started is None else started
     if decoded.kind == REQUEST_KIND:
         raise RequestError("This is a verifier's request code (a challenge and a domain), not a presentation: "
                            "the job seeker scans it, then shows you their presentation.")
-    verdict = service.verify(decoded.payload, challenge=challenge, domain=domain)
+    verdict = service.verify(decoded.payload, challenge=challenge, domain=domain, anchor_status=anchor_status)
     return Outcome(verdict, decoded.kind, time.perf_counter() - started, domain)
 
 
-def read_and_verify(service, source: Any, challenge: str, domain: str) -> Outcome:
+def read_and_verify(service, source: Any, challenge: str, domain: str, anchor_status=None) -> Outcome:
     started = time.perf_counter()
-    return verify_decoded(service, read(source), challenge, domain, started)
+    return verify_decoded(service, read(source), challenge, domain, started, anchor_status)
 
 
 def decode_frame(image: QImage) -> list[str]:

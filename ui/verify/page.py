@@ -248,9 +248,20 @@ class VerifyPage(QWidget):
         self._seq += 1
         seq = self._seq
         self.busy.start("Verifying…")
-        job = self.tasks.run(jobs.verify_decoded, self.service, decoded, request.challenge, request.domain)
+        job = self._run(jobs.verify_decoded, self.service, decoded, request.challenge, request.domain)
         job.finished.connect(lambda outcome: self._on_outcome(seq, outcome))
         job.failed.connect(lambda exc: self._on_failed(seq, exc))
+
+    def attach_chain(self, session) -> None:
+        """With the network connected, each presented credential's soulbound anchor is
+        checked too (anchored / revoked on chain); without it, verification stays offline."""
+        self.chain_session = session
+
+    def _run(self, fn, *args):
+        session = getattr(self, "chain_session", None)
+        if session is not None and session.state == "connected":
+            return session.run(lambda chain: fn(*args, anchor_status=jobs.chain_anchor_check(chain)))
+        return self.tasks.run(fn, *args)
 
     def _request_or_complain(self) -> PresentationRequest | None:
         if self._closed:
@@ -270,7 +281,7 @@ class VerifyPage(QWidget):
         self._seq += 1
         seq = self._seq
         self.busy.start(what)
-        job = self.tasks.run(jobs.read_and_verify, self.service, source, request.challenge, request.domain)
+        job = self._run(jobs.read_and_verify, self.service, source, request.challenge, request.domain)
         job.finished.connect(lambda outcome: self._on_outcome(seq, outcome))
         job.failed.connect(lambda exc: self._on_failed(seq, exc))
 

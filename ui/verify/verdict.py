@@ -21,6 +21,7 @@ from ..widgets import ElidedLabel
 FORMAT_WORDS_VP = {"di-vp": "W3C presentation (Data Integrity)", "jwt-vp": "presentation JWT",
                    "sd-jwt-vc": "SD-JWT with key binding"}
 SKIP_CLAIMS = ("type", "@type")
+ANCHORED = "anchored on chain, not revoked"   # vault.chain.soulbound.anchor_sentence("anchored")
 MAX_CLAIMS = 30
 
 
@@ -47,6 +48,8 @@ def credential_html(c) -> str:
                    "the holder's own.</p>")
     else:
         out.append(f"<p style='color:{BAD}; margin:3px 0 0 0'>{escape(c.message)}</p>")
+    if c.valid and c.anchor == ANCHORED:   # "not anchored" is the usual case: not worth a line
+        out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ Soulbound: {escape(c.anchor)}.</p>")
     for warning in c.warnings:
         code = getattr(warning.code, "value", str(warning.code))
         text = WARNING_SHORT.get(code) or warning.message

@@ -63,6 +63,8 @@ def fill_hashes(store, *, batch: int = 500) -> int:
 
 def record_tokens(store, chain_id: int, tokens: list[dict]) -> None:
     """Store tokens as ``soulbound.token`` returns them."""
+    if not tokens:
+        return
     now = _now()
     with store.transaction() as conn:
         conn.executemany(
@@ -98,6 +100,24 @@ def states(store, chain_id: int) -> dict[str, AnchorState]:
 def state_of(store, chain_id: int, credential_id: str) -> AnchorState | None:
     row = store.query_one(_SELECT + " AND c.id = ?", (chain_id, credential_id))
     return _state(row) if row else None
+
+
+def chosen_chain_id(data_dir) -> int:
+    """The chain id of the network the data folder uses, without contacting it (the
+    embedded chain's, or the one in the RPC network's manifest)."""
+    from . import networks
+    from .embedded import EMBEDDED_CHAIN_ID
+
+    profile = networks.load_profile(data_dir)
+    if profile.kind == networks.EMBEDDED:
+        return EMBEDDED_CHAIN_ID
+    return networks.Manifest.load(profile.manifest).chain_id
+
+
+def stored_states(store, data_dir) -> tuple[int, dict[str, AnchorState]]:
+    """Offline: what was learned last time on the network chosen now."""
+    chain_id = chosen_chain_id(data_dir)
+    return chain_id, states(store, chain_id)
 
 
 def refresh(chain, store, accounts: list[str]) -> dict[str, AnchorState]:

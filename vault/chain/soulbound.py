@@ -1,8 +1,9 @@
 """Soulbound credentials: anchor a stored credential to its holder's address, revoke it,
 and let holders and verifiers see what is anchored (docs/soulbound.md).
 
-``credentialHash = keccak256(the credential's exact bytes)``: the bytes as the vault
-stores and exports them (``CredentialRepository.original``), not a re-serialisation.
+``credentialHash = keccak256(the credential's identity)``: a JSON credential's JCS form,
+an SD-JWT's issuer-signed JWT, a JWT's text (docs/soulbound.md) — what stays the same
+when the credential travels inside a presentation.
 
     request = issue_request(service, issuer, holder, original)   # TxRequests for TxService
     anchor_status(chain, original)   -> "anchored" | "revoked" | "not-anchored"
@@ -32,8 +33,22 @@ ZERO = "0x" + "00" * 20
 
 
 def credential_hash(original: bytes) -> bytes:
-    """The on-chain credentialHash: keccak-256 of the credential's exact bytes."""
-    return keccak(bytes(original))
+    """The on-chain credentialHash: keccak-256 of what identifies the credential however
+    it is carried. A JSON credential is re-serialised inside a presentation, so its JCS
+    form (RFC 8785, the same form as the vault's record id); an SD-JWT is presented with
+    a subset of its disclosures and a key binding JWT, so its issuer-signed JWT; a JWT is
+    its compact text."""
+    import rfc8785
+
+    from .. import safejson
+
+    text = bytes(original).strip()
+    if text.startswith(b"{"):
+        try:
+            return keccak(rfc8785.dumps(safejson.loads(text)))
+        except (ValueError, UnicodeDecodeError, rfc8785.CanonicalizationError, RecursionError):
+            return keccak(text)
+    return keccak(text.split(b"~", 1)[0])
 
 
 def _media_type(original: bytes) -> str:

@@ -39,11 +39,14 @@ class PresentationService:
         self.log.record(presentation)
         return presentation
 
-    def verify(self, data: bytes | str, *, challenge: str, domain: str,
-               now: datetime | None = None) -> PresentationVerdict:
-        """Verify someone's presentation with this vault's trust list and offline caches."""
-        return verify_presentation(data, challenge=challenge, domain=domain, context=self.credentials.context(),
-                                   now=now)
+    def verify(self, data: bytes | str, *, challenge: str, domain: str, now: datetime | None = None,
+               anchor_status=None) -> PresentationVerdict:
+        """Verify someone's presentation with this vault's trust list and offline caches;
+        with ``anchor_status`` (see VerificationContext) also each credential's soulbound
+        anchor on chain."""
+        context = self.credentials.context()
+        context.anchor_status = anchor_status
+        return verify_presentation(data, challenge=challenge, domain=domain, context=context, now=now)
 
     def history(self, **filters) -> list[LogEntry]:
         return self.log.entries(**filters)
