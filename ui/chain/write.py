@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import (QDialog, QFormLayout, QFrame, QLabel, QPushButton, QStackedWidget,
+from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QLabel, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from vault.chain.revert import format_units
@@ -208,29 +208,40 @@ class TransactionDialog(QDialog):
         for i, (request, preview) in enumerate(zip(requests, previews)):
             box = QFrame()
             box.setObjectName("txStep")
-            form = QFormLayout(box)
-            form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+            # A grid, not a QFormLayout: the form gave its rows the heights of their
+            # size hints, not of their wrapped text at the width they get, so a value
+            # that wraps (the network fee) was cut at its second line.
+            form = QGridLayout(box)
+            form.setColumnStretch(1, 1)
             what = request.description or request.kind
             if len(requests) > 1:
                 what = f"Step {i + 1} of {len(requests)}: {what}"
-            form.addRow(self._value(what, bold=True))
+            form.addWidget(self._value(what, bold=True), 0, 0, 1, 2)
+
+            def add_row(caption: str, value: QLabel) -> None:
+                row = form.rowCount()
+                label = QLabel(caption)
+                label.setBuddy(value)
+                form.addWidget(label, row, 0, Qt.AlignLeft | Qt.AlignTop)
+                form.addWidget(value, row, 1)
+
             if i == 0:
-                form.addRow("From", self._value(request.sender, mono=True))
-                form.addRow("Network", self._value(f"{preview.network} (chain id {preview.chain_id})"))
+                add_row("From", self._value(request.sender, mono=True))
+                add_row("Network", self._value(f"{preview.network} (chain id {preview.chain_id})"))
             if request.to:
-                form.addRow("Contract" if request.data else "To", self._value(request.to, mono=True))
+                add_row("Contract" if request.data else "To", self._value(request.to, mono=True))
             if request.btk_amount:
-                form.addRow("Amount", self._value(format_units(request.btk_amount, "BTK")))
+                add_row("Amount", self._value(format_units(request.btk_amount, "BTK")))
             if request.value:
-                form.addRow("Sends", self._value(format_units(request.value, "ETH")))
+                add_row("Sends", self._value(format_units(request.value, "ETH")))
             if preview is not None:
-                form.addRow("Network fee", self._value(
+                add_row("Network fee", self._value(
                     f"about {format_units(preview.fee_estimate, 'ETH')} (at most "
                     f"{format_units(preview.max_fee, 'ETH')}; {preview.gas_estimate:,} gas)"))
                 total_fee += preview.fee_estimate
                 total_max += preview.max_fee
             else:
-                form.addRow("Network fee", self._value("estimated once the step before is mined"))
+                add_row("Network fee", self._value("estimated once the step before is mined"))
             lay.addWidget(box)
         first = previews[0]
         balances = f"You hold {format_units(first.eth_balance, 'ETH')}"
@@ -247,7 +258,33 @@ class TransactionDialog(QDialog):
         self.confirm_button.setText("Confirm and send" if len(requests) == 1
                                     else f"Confirm and send {len(requests)} transactions")
         self.confirm_button.setFocus()
-        self.adjustSize()   # opened at the size of the checking step: grow to show every line
+        # Opened at the size of the checking step: grow to show every line. adjustSize
+        # measures the wrapped lines at the size hint's width, narrower than the dialog's
+        # minimum: then fit the height to the width the dialog really has.
+        self.adjustSize()
+        self._fit_height()
+
+    def _fit_width(self, label: QLabel) -> None:
+        """Wide enough for the longest word of ``label`` (a word-wrapped label breaks
+        lines between words only: a 66-character hash was cut at the dialog's edge)."""
+        metrics = label.fontMetrics()
+        widest = 0
+        for line in label.text().splitlines():
+            indent = line[:len(line) - len(line.lstrip())]
+            words = line.split()
+            if words:
+                widest = max(widest, metrics.horizontalAdvance(indent + words[0]),
+                             *(metrics.horizontalAdvance(word) for word in words[1:]))
+        margins = self.layout().contentsMargins()
+        needed = widest + margins.left() + margins.right() + 2 * label.margin() + 4
+        if needed > self.width():
+            self.resize(needed, self.height())
+
+    def _fit_height(self, *, grow_only: bool = False) -> None:
+        """The height that the wrapped lines of every step need at the dialog's width."""
+        height = max(self.layout().totalHeightForWidth(self.width()), self.minimumSizeHint().height())
+        if height > self.height() or not grow_only:
+            self.resize(self.width(), height)
 
     @staticmethod
     def _value(text: str, *, bold: bool = False, mono: bool = False) -> QLabel:
@@ -292,6 +329,8 @@ class TransactionDialog(QDialog):
         self.advice.hide()
         self.stages.setCurrentWidget(self.result_page)
         self._buttons("result")
+        self._fit_width(self.result_details)   # a transaction hash does not wrap
+        self._fit_height(grow_only=True)   # a long reason or advice wraps
 
     def show_failure(self, exc: BaseException, *, before_signing: bool) -> None:
         self.heading.setText(self.windowTitle() + (": not possible" if before_signing else ": failed"))
@@ -309,6 +348,8 @@ class TransactionDialog(QDialog):
         self.advice.setVisible(bool(advice))
         self.stages.setCurrentWidget(self.result_page)
         self._buttons("result")
+        self._fit_width(self.result_details)   # a transaction hash does not wrap
+        self._fit_height(grow_only=True)   # a long reason or advice wraps
 
 
 class WriteFlow(QObject):
