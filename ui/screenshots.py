@@ -49,6 +49,7 @@ def run(out: Path) -> list[Path]:
     from .app import create_application
     from .config import AppConfig
     from .main_window import MainWindow, Workspace
+    from .screenshots_chain import shoot_chain
 
     create_application()
     out.mkdir(parents=True, exist_ok=True)
@@ -120,6 +121,7 @@ def run(out: Path) -> list[Path]:
         restore.restore_button.setFocus()
         written.append(shoot(window, out / "restore.png"))
         window.close()
+        written += shoot_chain(Path(tmp) / "chain", out)   # Wallet, Staking, Governance, Marketplace
     return written
 
 
