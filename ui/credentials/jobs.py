@@ -86,6 +86,10 @@ def more_keys(service: CredentialService, query: Query, offset: int, limit: int)
     return keys[:limit], len(keys) <= limit
 
 
+def prepare_search(service: CredentialService) -> None:
+    service.repository.prepare_search()
+
+
 def count_matches(service: CredentialService, query: Query) -> int:
     return service.repository.count(query.text, issuer=query.issuer, type_=query.type_, status=query.status)
 

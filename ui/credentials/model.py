@@ -154,8 +154,11 @@ class CredentialListModel(QAbstractListModel):
         for key, row in result.rows.items():
             self._remember(key, row)
         self.endResetModel()
+        first = self.last_result is None
         self.last_result = result
         self.populated.emit(result)
+        if first:       # what the first keystroke of a search would read, read now
+            self.tasks.run(jobs.prepare_search, self.service)
         if self.matches is None:
             epoch = self._epoch
             job = self.tasks.run(jobs.count_matches, self.service, result.query)

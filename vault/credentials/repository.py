@@ -303,6 +303,11 @@ class CredentialRepository:
             params += [int(limit), int(offset)]
         return [row[0] for row in self.store.query(sql, params)]
 
+    def prepare_search(self) -> None:
+        """Do now what the first search would (read the import order once), e.g. on a
+        worker thread while the list is shown."""
+        self._import_order_is_rowid_order()
+
     def _quick_text_page(self, text, issuer, type_, status, sort: str, descending: bool) -> bool:
         """Whether a page of this query is read from the full-text index in rowid order.
 
