@@ -63,6 +63,7 @@ def _warm_up_imports() -> None:
         import vault.qr.render  # noqa: F401
         import vault.qr.scan  # noqa: F401
         from . import credentials, present, verify  # noqa: F401  (~0.2 s: not on the GUI thread at unlock)
+        from .credentials import soulbound  # noqa: F401  (eth-utils, ~0.3 s: the page's chips at unlock)
     finally:
         _WARMED_UP.set()
 
