@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QStyle,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
@@ -27,6 +27,7 @@ from vault.chain.revert import format_units
 from ..widgets import InlineMessage, section_title
 from ..widgets.layout import open_dialog, primary
 from ..widgets.table_model import ListTableModel
+from ..widgets.tables import configure_list_table, rows_height
 from .advance import AdvanceControl
 from .page import ChainPage, short_address
 
@@ -675,19 +676,8 @@ class GovernancePage(ChainPage):
         self.table.setObjectName("govProposals")
         self.table.setAccessibleName("Proposals")
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() * 2 + 16)
+        configure_list_table(self.table, text_lines=2, row_padding=16)   # a title over its next step
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         header.setSectionResizeMode(ProposalTableModel.TITLE, QHeaderView.Stretch)
         for column, width in ((ProposalTableModel.STATUS, 250), (ProposalTableModel.QUORUM, 150)):
             header.setSectionResizeMode(column, QHeaderView.Interactive)
@@ -728,8 +718,7 @@ class GovernancePage(ChainPage):
     def _fit_table(self, rows: int) -> None:
         """As tall as its rows, from 2 up to 5 (then it scrolls)."""
         rows = max(2, min(rows, 5))
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
-                                  + rows * self.table.verticalHeader().defaultSectionSize() + 4)
+        self.table.setFixedHeight(rows_height(self.table, rows) + 4)
 
     # ---- reading ---------------------------------------------------------------------------
 

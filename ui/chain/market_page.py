@@ -17,7 +17,7 @@ import time
 
 from PySide6.QtCore import QDateTime, QLocale, QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from vault.chain.marketplace import Market, actions, roles_of
@@ -26,6 +26,7 @@ from vault.chain.revert import format_units
 from ..widgets import InlineMessage, open_dialog, section_title
 from ..widgets.layout import primary
 from ..widgets.table_model import Index, ListTableModel
+from ..widgets.tables import configure_list_table, rows_height
 from .advance import AdvanceControl
 from .market_dialogs import PostOfferDialog, percent
 from .page import ChainPage, short_address
@@ -247,18 +248,8 @@ class MarketplacePage(ChainPage):
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(GigTableModel.ID, Qt.DescendingOrder)   # newest first
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setWordWrap(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 14)
+        configure_list_table(self.table)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(GigTableModel.OFFER, QHeaderView.Stretch)
         width = self.table.fontMetrics().horizontalAdvance
@@ -266,8 +257,7 @@ class MarketplacePage(ChainPage):
                                (GigTableModel.PRICE, "1,200.5 BTK"), (GigTableModel.STATUS, "In escrow"),
                                (GigTableModel.CLIENT, "0x9858…Da94"), (GigTableModel.TALENT, "0x9858…Da94")):
             header.resizeSection(column, width(sample) + 24)
-        self.table.setMinimumHeight(header.sizeHint().height() + 6 * self.table.verticalHeader().defaultSectionSize()
-                                    + 2 * self.table.frameWidth() + 4)
+        self.table.setMinimumHeight(rows_height(self.table, 6) + 2 * self.table.frameWidth() + 4)
         body.addWidget(self.table, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("hintLabel")

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
                                QTableView, QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ from vault.errors import ChainError
 from ..widgets import InlineMessage, section_title
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
+from ..widgets.tables import configure_list_table, rows_height
 from .advance import AdvanceControl
 from .page import ChainPage, short_address
 
@@ -254,19 +255,8 @@ def _table(model: ValidatorModel) -> QTableView:
     table.setAccessibleName("Validators")
     table.setModel(model)
     table.setItemDelegateForColumn(ValidatorModel.STATUS, BadgeDelegate(table))
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 16)
+    configure_list_table(table, row_padding=16)   # room for the status pill
     header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
     header.setSectionResizeMode(QHeaderView.ResizeToContents)
     header.setSectionResizeMode(ValidatorModel.STATUS, QHeaderView.Stretch)
     header.setMinimumSectionSize(60)
@@ -489,9 +479,7 @@ class StakingPage(ChainPage):
     def _fit_table(self) -> None:
         """As tall as its rows (at least two, at most six; more scroll)."""
         rows = min(max(self.model.rowCount(), 2), 6)
-        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
-                                  + rows * self.table.verticalHeader().defaultSectionSize()
-                                  + 2 * self.table.frameWidth())
+        self.table.setFixedHeight(rows_height(self.table, rows) + 2 * self.table.frameWidth())
 
     @property
     def status(self) -> dict | None:

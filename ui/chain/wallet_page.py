@@ -12,7 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QFrame, QGridLayout,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
@@ -24,6 +24,7 @@ from ..identity.dialogs import QrTextDialog
 from ..widgets import InlineMessage, open_dialog, page_subtitle, section_title
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
+from ..widgets.tables import configure_list_table, rows_height
 from .page import ChainPage
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -149,28 +150,17 @@ def _history_table(model) -> QTableView:
     table.setModel(model)
     table.setObjectName("walletHistory")
     table.setAccessibleName("Transaction history")
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    configure_list_table(table)
     table.setTextElideMode(Qt.ElideRight)
     table.setItemDelegateForColumn(HistoryModel.COUNTERPARTY, _ElideMiddle(table))
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
     header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
     header.setSectionResizeMode(HistoryModel.WHEN, QHeaderView.ResizeToContents)
     header.setSectionResizeMode(HistoryModel.WHAT, QHeaderView.Stretch)
     header.setSectionResizeMode(HistoryModel.AMOUNT, QHeaderView.ResizeToContents)
     header.setSectionResizeMode(HistoryModel.COUNTERPARTY, QHeaderView.Interactive)
     header.resizeSection(HistoryModel.COUNTERPARTY, 150)
     header.setSectionResizeMode(HistoryModel.STATUS, QHeaderView.ResizeToContents)
-    table.setMinimumHeight(header.sizeHint().height() + 6 * table.verticalHeader().defaultSectionSize() + 4)
+    table.setMinimumHeight(rows_height(table, 6) + 4)
     return table
 
 

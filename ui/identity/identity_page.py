@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from ..errors import describe
 from ..widgets import InlineMessage, button_row, open_dialog, scrolling_page, section_title
+from ..widgets.tables import configure_list_table, rows_height
 from ..workers import TaskRunner
 from .dialogs import DidDocumentDialog, NewDidDialog, QrTextDialog, RecoveryPhraseDialog
 from .models import AccountTableModel, DidTableModel
@@ -20,19 +21,9 @@ if TYPE_CHECKING:
 def _table(model) -> QTableView:
     table = QTableView()
     table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)
+    configure_list_table(table)
+    table.setEditTriggers(QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed)   # renaming
     table.setTextElideMode(Qt.ElideMiddle)
-    table.setTabKeyNavigation(False)   # Tab leaves the table (keyboard users); arrows move in it
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.verticalHeader().hide()
-    table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
-    table.horizontalHeader().setHighlightSections(False)
-    table.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
     return table
 
 
@@ -65,8 +56,7 @@ class IdentityPage(QWidget):
         header.resizeSection(DidTableModel.NAME, 180)
         header.setSectionResizeMode(DidTableModel.METHOD, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(DidTableModel.DID, QHeaderView.Stretch)
-        self.did_table.setMinimumHeight(header.sizeHint().height()
-                                        + 4 * self.did_table.verticalHeader().defaultSectionSize() + 4)
+        self.did_table.setMinimumHeight(rows_height(self.did_table, 4) + 4)
         layout.addWidget(self.did_table, 1)
 
         self.new_did_button = QPushButton("New DID…")
@@ -163,9 +153,7 @@ class IdentityPage(QWidget):
 
     def _fit_account_table(self) -> None:
         rows = max(1, min(self.account_model.rowCount(), 4))
-        height = (self.account_table.horizontalHeader().sizeHint().height()
-                  + rows * self.account_table.verticalHeader().defaultSectionSize()
-                  + 2 * self.account_table.frameWidth() + 2)
+        height = rows_height(self.account_table, rows) + 2 * self.account_table.frameWidth() + 2
         self.account_table.setMinimumHeight(height)
         self.account_table.setMaximumHeight(height if self.account_model.rowCount() <= 4 else 16777215)
 
