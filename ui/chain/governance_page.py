@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QStyle,
@@ -28,6 +28,7 @@ from ..widgets import InlineMessage, section_title
 from ..widgets.layout import open_dialog, primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
+from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
 from .page import ChainPage, short_address
 
@@ -702,9 +703,7 @@ class GovernancePage(ChainPage):
         self.body.addWidget(self.panel)
         self.body.addStretch(1)
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self._tick)
+        self.timer = VisibleTimer(self, 1000, self._tick, wanted=self._counting_down)
 
         self.delegate_button.clicked.connect(self.activate_votes)
         self.new_button.clicked.connect(self.new_proposal)
@@ -757,7 +756,7 @@ class GovernancePage(ChainPage):
             self._on_row(self.model.index(row if row >= 0 else 0, 0))
         else:
             self.panel.hide()
-        self._update_timer()
+        self.timer.update_running()
         self.refreshed.emit()
 
     def _show_power(self, o: dict) -> None:
@@ -810,12 +809,9 @@ class GovernancePage(ChainPage):
 
     # ---- countdowns ------------------------------------------------------------------------
 
-    def _update_timer(self) -> None:
-        ticking = any(v.state == "queued" and not v.can_execute for v in self.model.views())
-        if ticking and self.isVisible():
-            self.timer.start()
-        else:
-            self.timer.stop()
+    def _counting_down(self) -> bool:
+        """A queued proposal waits out its timelock: its countdown moves on by the clock."""
+        return any(v.state == "queued" and not v.can_execute for v in self.model.views())
 
     def _tick(self) -> None:
         self.model.refresh_times()
@@ -827,14 +823,6 @@ class GovernancePage(ChainPage):
                 self._refreshed_at_zero.add(view.id)
                 self.refresh_now()
                 break
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._update_timer()
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        self.timer.stop()
 
     # ---- writes ----------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
@@ -31,6 +31,7 @@ from ..widgets import InlineMessage, section_title
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
+from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
 from .page import ChainPage, short_address
 
@@ -411,10 +412,8 @@ class StakingPage(ChainPage):
         self.account_box.currentIndexChanged.connect(self._on_account_changed)
 
         # On a live network blocks come by themselves: count down, and re-read now and then.
-        self._ticks = 0
-        self.ticker = QTimer(self)
-        self.ticker.setInterval(1000)
-        self.ticker.timeout.connect(self._tick)
+        self.ticker = VisibleTimer(self, 1000, self._tick,
+                                   wanted=lambda: self.connected and not self.session.is_embedded)
         self._show()
 
     @staticmethod
@@ -466,7 +465,7 @@ class StakingPage(ChainPage):
             self._chosen = None
         self._restoring = False
         self._show()
-        self._update_ticker()
+        self.ticker.update_running()
 
     def _on_account_changed(self, _index: int) -> None:
         self.data = None
@@ -581,28 +580,11 @@ class StakingPage(ChainPage):
         self._check_stake()
         self._check_unstake()
 
-    def _update_ticker(self) -> None:
-        live = self.connected and not self.session.is_embedded and self.isVisible()
-        if live and not self.ticker.isActive():
-            self._ticks = 0
-            self.ticker.start()
-        elif not live:
-            self.ticker.stop()
-
     def _tick(self) -> None:
-        self._ticks += 1
-        if self._ticks % REREAD_SECONDS == 0:
+        if self.ticker.ticks % REREAD_SECONDS == 0:
             self.refresh_now()
         elif self.status and self.status["cooldown"]:
             self._show_cooldown()   # the time left, by the clock
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._update_ticker()
-
-    def hideEvent(self, event) -> None:
-        super().hideEvent(event)
-        self.ticker.stop()
 
     # ---- choosing a validator --------------------------------------------------------
 
