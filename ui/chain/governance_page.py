@@ -276,23 +276,29 @@ def badge_colors(state: str, dark: bool) -> tuple[QColor, QColor, QColor]:
     return tuple(QColor(c) for c in (dark_set if dark else light_set))
 
 
-def _background(option, index, painter) -> None:
-    """The cell's selection / alternate background, without its text."""
-    style = option.widget.style() if option.widget else None
-    if style is not None:
-        option.text = ""
-        style.drawControl(QStyle.CE_ItemViewItem, option, painter, option.widget)
-
-
-class TitleDelegate(QStyledItemDelegate):
-    """The title (semi-bold) over its next step (muted)."""
+class _ProposalDelegate(QStyledItemDelegate):
+    """A cell drawn from the row's ProposalView by ``paint_view``, over the cell's own
+    selection / alternate background."""
 
     def paint(self, painter: QPainter, option, index) -> None:
         view = index.data(ProposalTableModel.ViewRole)
         if view is None:
             return super().paint(painter, option, index)
         self.initStyleOption(option, index)
-        _background(option, index, painter)
+        style = option.widget.style() if option.widget else None
+        if style is not None:
+            option.text = ""   # the background alone: paint_view draws the content
+            style.drawControl(QStyle.CE_ItemViewItem, option, painter, option.widget)
+        self.paint_view(painter, option, view)
+
+    def paint_view(self, painter: QPainter, option, view: ProposalView) -> None:
+        raise NotImplementedError
+
+
+class TitleDelegate(_ProposalDelegate):
+    """The title (semi-bold) over its next step (muted)."""
+
+    def paint_view(self, painter: QPainter, option, view: ProposalView) -> None:
         dark = _dark(option.palette)
         rect = option.rect.adjusted(8, 4, -8, -4)
         title_font = QFont(option.font)
@@ -316,15 +322,10 @@ class TitleDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class BadgeDelegate(QStyledItemDelegate):
+class BadgeDelegate(_ProposalDelegate):
     """The state as a rounded badge in its colours (readable in both themes)."""
 
-    def paint(self, painter: QPainter, option, index) -> None:
-        view = index.data(ProposalTableModel.ViewRole)
-        if view is None:
-            return super().paint(painter, option, index)
-        self.initStyleOption(option, index)
-        _background(option, index, painter)
+    def paint_view(self, painter: QPainter, option, view: ProposalView) -> None:
         text = view.badge()
         background, border, color = badge_colors(view.state, _dark(option.palette))
         font = QFont(option.font)
@@ -349,15 +350,10 @@ class BadgeDelegate(QStyledItemDelegate):
         return QSize(size.width() + 24, size.height())
 
 
-class QuorumBarDelegate(QStyledItemDelegate):
+class QuorumBarDelegate(_ProposalDelegate):
     """Votes counted toward the quorum against the quorum: a bar, full (green) when reached."""
 
-    def paint(self, painter: QPainter, option, index) -> None:
-        view = index.data(ProposalTableModel.ViewRole)
-        if view is None:
-            return super().paint(painter, option, index)
-        self.initStyleOption(option, index)
-        _background(option, index, painter)
+    def paint_view(self, painter: QPainter, option, view: ProposalView) -> None:
         p = view.data
         dark = _dark(option.palette)
         fraction = min(1.0, float(p["quorum_percent"]) / 100.0)
