@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
@@ -21,6 +21,7 @@ from vault.errors import ChainError
 
 from ..errors import describe
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
+from ..widgets.labels import text_label
 from ..widgets.layout import primary
 
 # (key, title, what it does): the core's templates (Governance.call_*), in words.
@@ -66,10 +67,7 @@ def _label(text: str) -> QLabel:
 
 
 def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hintLabel")
-    label.setWordWrap(True)
-    return label
+    return text_label(text, name="hintLabel")
 
 
 # ---- new proposal ---------------------------------------------------------------------------
@@ -384,10 +382,7 @@ class SignVoteDialog(_Dialog):
         from ..present.qr import QrView
         self.qr = QrView(minimum=300)
         s.addWidget(self.qr, 1)
-        self.summary = QLabel()
-        self.summary.setObjectName("govSignedSummary")
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.summary = text_label(name="govSignedSummary", selectable=True)
         s.addWidget(self.summary)
         self.stack.addWidget(shown)
 
@@ -535,11 +530,7 @@ class RelayVoteDialog(_Dialog):
         layout.addWidget(self.paste)
         self.check_button = QPushButton("Check the pasted vote")
         layout.addLayout(button_row(self.check_button))
-        self.details = QLabel()
-        self.details.setObjectName("govRelayDetails")
-        self.details.setWordWrap(True)
-        self.details.setTextFormat(Qt.PlainText)
-        self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.details = text_label(name="govRelayDetails", plain=True, selectable=True)
         self.details.hide()
         layout.addWidget(self.details)
         self.error = InlineMessage()

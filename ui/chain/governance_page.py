@@ -25,6 +25,7 @@ from vault.chain.governance import Governance, short_id
 from vault.chain.revert import format_units
 
 from ..widgets import InlineMessage, section_title
+from ..widgets.labels import repolish, text_label, title_and_badge
 from ..widgets.layout import open_dialog, primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -382,6 +383,10 @@ class QuorumBarDelegate(_ProposalDelegate):
 
 # ---- the selected proposal ------------------------------------------------------------------
 
+def _caption(text: str) -> QLabel:
+    return text_label(text, name="govCaption", wrap=False)
+
+
 class TallyRow:
     """"For   [=====      ]  5,000,000 votes (100 %)"."""
 
@@ -422,53 +427,30 @@ class ProposalPanel(QFrame):
         layout.setContentsMargins(18, 14, 18, 16)
         layout.setSpacing(8)
 
-        head = QHBoxLayout()
-        self.title = QLabel()
-        self.title.setObjectName("govProposalTitle")
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.PlainText)
-        self.badge = QLabel()
-        self.badge.setObjectName("govBadge")
-        head.addWidget(self.title, 1)
-        head.addWidget(self.badge, 0, Qt.AlignTop)
-        layout.addLayout(head)
-        self.meta = QLabel()
-        self.meta.setObjectName("govMeta")
-        self.meta.setWordWrap(True)
-        self.meta.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.title = text_label(name="govProposalTitle", plain=True)
+        self.badge = text_label(name="govBadge", wrap=False)
+        layout.addLayout(title_and_badge(self.title, self.badge))
+        self.meta = text_label(name="govMeta", selectable=True)
         layout.addWidget(self.meta)
-        self.description = QLabel()
-        self.description.setObjectName("govDescription")
-        self.description.setWordWrap(True)
-        self.description.setTextFormat(Qt.PlainText)
-        self.description.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.description = text_label(name="govDescription", plain=True, selectable=True)
         layout.addWidget(self.description)
 
-        layout.addWidget(self._caption("If it passes, the treasury (the timelock) will:"))
-        self.actions = QLabel()
-        self.actions.setObjectName("govActions")
-        self.actions.setWordWrap(True)
-        self.actions.setTextFormat(Qt.PlainText)
-        self.actions.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(_caption("If it passes, the treasury (the timelock) will:"))
+        self.actions = text_label(name="govActions", plain=True, selectable=True)
         layout.addWidget(self.actions)
 
-        layout.addWidget(self._caption("Votes so far"))
+        layout.addWidget(_caption("Votes so far"))
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(4)
         grid.setColumnStretch(1, 1)
         self.tallies = {s: TallyRow(grid, i, s) for i, s in enumerate(("for", "against", "abstain"))}
         layout.addLayout(grid)
-        self.quorum = QLabel()
-        self.quorum.setObjectName("govQuorum")
-        self.quorum.setWordWrap(True)
+        self.quorum = text_label(name="govQuorum")
         layout.addWidget(self.quorum)
 
-        layout.addWidget(self._caption("Your vote"))
-        self.my_vote = QLabel()
-        self.my_vote.setObjectName("govMyVote")
-        self.my_vote.setWordWrap(True)
-        self.my_vote.setTextFormat(Qt.PlainText)
+        layout.addWidget(_caption("Your vote"))
+        self.my_vote = text_label(name="govMyVote", plain=True)
         layout.addWidget(self.my_vote)
         self.vote_note = InlineMessage()
         layout.addWidget(self.vote_note)
@@ -496,10 +478,8 @@ class ProposalPanel(QFrame):
         votes.addWidget(self.sign_button)
         layout.addLayout(votes)
 
-        layout.addWidget(self._caption("Next step"))
-        self.next_label = QLabel()
-        self.next_label.setObjectName("govNext")
-        self.next_label.setWordWrap(True)
+        layout.addWidget(_caption("Next step"))
+        self.next_label = text_label(name="govNext")
         layout.addWidget(self.next_label)
         steps = QHBoxLayout()
         steps.setSpacing(8)
@@ -520,12 +500,6 @@ class ProposalPanel(QFrame):
         self.sign_button.clicked.connect(self.sign_requested)
         self.queue_button.clicked.connect(self.queue_requested)
         self.execute_button.clicked.connect(self.execute_requested)
-
-    @staticmethod
-    def _caption(text: str) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName("govCaption")
-        return label
 
     def show_view(self, view: ProposalView) -> None:
         changed = self.view is None or self.view.id != view.id
@@ -589,8 +563,7 @@ class ProposalPanel(QFrame):
             return
         self.badge.setText(view.badge())
         self.badge.setProperty("state", view.state)
-        self.badge.style().unpolish(self.badge)
-        self.badge.style().polish(self.badge)
+        repolish(self.badge)
         self.next_label.setText(view.countdown())
         self.queue_button.setEnabled(view.can_queue)
         self.execute_button.setEnabled(view.can_execute)
@@ -625,14 +598,10 @@ class GovernancePage(ChainPage):
         self.power_value = QLabel("–")
         self.power_value.setObjectName("govPowerValue")
         self.power_value.setAccessibleName("Your voting power")
-        self.power_detail = QLabel()
-        self.power_detail.setObjectName("govPowerDetail")
-        self.power_detail.setWordWrap(True)
+        self.power_detail = text_label(name="govPowerDetail")
         column = QVBoxLayout()
         column.setSpacing(2)
-        caption = QLabel("Your voting power now")
-        caption.setObjectName("govCaption")
-        column.addWidget(caption)
+        column.addWidget(_caption("Your voting power now"))
         column.addWidget(self.power_value)
         row.addLayout(column)
         row.addWidget(self.power_detail, 1)
@@ -642,9 +611,7 @@ class GovernancePage(ChainPage):
         self.delegate_banner.setObjectName("govDelegateBanner")
         banner = QHBoxLayout(self.delegate_banner)
         banner.setContentsMargins(14, 10, 14, 10)
-        self.delegate_text = QLabel()
-        self.delegate_text.setObjectName("govDelegateText")
-        self.delegate_text.setWordWrap(True)
+        self.delegate_text = text_label(name="govDelegateText")
         self.delegate_button = primary(QPushButton("Activate my votes"))
         self.delegate_button.setAutoDefault(False)
         self.delegate_button.setDefault(False)
@@ -663,9 +630,7 @@ class GovernancePage(ChainPage):
         heading.addWidget(self.relay_button)
         heading.addWidget(self.new_button)
         self.body.addLayout(heading)
-        self.propose_hint = QLabel()
-        self.propose_hint.setObjectName("hintLabel")
-        self.propose_hint.setWordWrap(True)
+        self.propose_hint = text_label(name="hintLabel")
         self.body.addWidget(self.propose_hint)
 
         self.model = ProposalTableModel(self)
@@ -684,10 +649,8 @@ class GovernancePage(ChainPage):
         self.table.setItemDelegateForColumn(ProposalTableModel.QUORUM, QuorumBarDelegate(self.table))
         self._fit_table(3)
         self.body.addWidget(self.table)
-        self.empty = QLabel("No proposals yet. Anyone with at least the proposal threshold of votes can make "
-                            "one with New proposal….")
-        self.empty.setObjectName("hintLabel")
-        self.empty.setWordWrap(True)
+        self.empty = text_label("No proposals yet. Anyone with at least the proposal threshold of votes can make "
+                                "one with New proposal….", name="hintLabel")
         self.empty.hide()
         self.body.addWidget(self.empty)
 

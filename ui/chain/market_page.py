@@ -24,6 +24,7 @@ from vault.chain.marketplace import Market, actions, roles_of
 from vault.chain.revert import format_units
 
 from ..widgets import InlineMessage, open_dialog, section_title
+from ..widgets.labels import repolish, text_label, title_and_badge
 from ..widgets.layout import primary
 from ..widgets.table_model import Index, ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -206,9 +207,7 @@ class MarketplacePage(ChainPage):
 
         how_row = QHBoxLayout()
         how_row.setSpacing(16)
-        self.how = QLabel()
-        self.how.setObjectName("hintLabel")
-        self.how.setWordWrap(True)
+        self.how = text_label(name="hintLabel")
         self._show_how(None)
         self.post_button = primary(QPushButton("Post an offer…"))
         self.post_button.setAutoDefault(False)
@@ -291,18 +290,11 @@ class MarketplacePage(ChainPage):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.setSpacing(8)
-        head = QHBoxLayout()
         self.detail_title = section_title("")
         self.detail_title.setWordWrap(True)
-        self.status_badge = QLabel()
-        self.status_badge.setObjectName("gigStatus")
-        head.addWidget(self.detail_title, 1)
-        head.addWidget(self.status_badge, 0, Qt.AlignTop)
-        lay.addLayout(head)
-        self.detail_body = QLabel()
-        self.detail_body.setObjectName("hintLabel")
-        self.detail_body.setWordWrap(True)
-        self.detail_body.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.status_badge = text_label(name="gigStatus", wrap=False)
+        lay.addLayout(title_and_badge(self.detail_title, self.status_badge))
+        self.detail_body = text_label(name="hintLabel", selectable=True)
         lay.addWidget(self.detail_body)
 
         facts = QGridLayout()
@@ -316,11 +308,8 @@ class MarketplacePage(ChainPage):
                                           ("delivery", "Delivery window", 3, 0, 3)):
             caption = QLabel(name)
             caption.setObjectName("factLabel")
-            value = QLabel()
-            value.setWordWrap(True)
-            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
-            if key in ("client", "talent", "referrer"):
-                value.setObjectName("gigParty")
+            value = text_label(name="gigParty" if key in ("client", "talent", "referrer") else None,
+                               selectable=True)
             self.facts[key] = value
             facts.addWidget(caption, row, col * 2, Qt.AlignTop)
             facts.addWidget(value, row, col * 2 + 1, 1, span, Qt.AlignTop)
@@ -440,8 +429,7 @@ class MarketplacePage(ChainPage):
         self.status_badge.setText(STATUS_WORDS[g["status"]][0])
         self.status_badge.setToolTip(STATUS_WORDS[g["status"]][1])
         self.status_badge.setProperty("look", STATUS_LOOK[g["status"]])
-        self.status_badge.style().unpolish(self.status_badge)
-        self.status_badge.style().polish(self.status_badge)
+        repolish(self.status_badge)
         self.status_badge.show()
         self._fill_facts(g, now)
         allowed = actions(g, account, now)
@@ -451,8 +439,7 @@ class MarketplacePage(ChainPage):
             button.setToolTip(ACTION_TIPS[name] if why is None else f"Not possible: {why}")
             if name in ("fund", "release") and button.property("primary") != (why is None):
                 button.setProperty("primary", why is None)    # the client's next step stands out
-                button.style().unpolish(button)
-                button.style().polish(button)
+                repolish(button)
         self._show_next_step(g, now)
         if g["status"] == "funded" and not self.ticker.isActive():
             self.ticker.start()

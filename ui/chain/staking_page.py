@@ -28,6 +28,7 @@ from vault.chain.wallet import format_amount, parse_amount
 from vault.errors import ChainError
 
 from ..widgets import InlineMessage, section_title
+from ..widgets.labels import repolish, text_label
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -277,12 +278,8 @@ class _Tile(QFrame):
         layout.setSpacing(2)
         self.caption = QLabel(caption)
         self.caption.setObjectName("stakingTileCaption")
-        self.value = QLabel("…")
-        self.value.setObjectName("stakingTileValue")
-        self.value.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.note = QLabel()
-        self.note.setObjectName("stakingTileNote")
-        self.note.setWordWrap(True)
+        self.value = text_label("…", name="stakingTileValue", wrap=False, selectable=True)
+        self.note = text_label(name="stakingTileNote")
         layout.addWidget(self.caption)
         layout.addWidget(self.value)
         layout.addWidget(self.note)
@@ -329,12 +326,8 @@ class StakingPage(ChainPage):
         box = QVBoxLayout(self.cooldown_box)
         box.setContentsMargins(12, 8, 12, 8)
         box.setSpacing(2)
-        self.cooldown_label = QLabel()
-        self.cooldown_label.setObjectName("cooldownHeadline")
-        self.cooldown_label.setWordWrap(True)
-        self.cooldown_detail = QLabel()
-        self.cooldown_detail.setObjectName("cooldownDetail")
-        self.cooldown_detail.setWordWrap(True)
+        self.cooldown_label = text_label(name="cooldownHeadline")
+        self.cooldown_detail = text_label(name="cooldownDetail")
         box.addWidget(self.cooldown_label)
         box.addWidget(self.cooldown_detail)
         self.cooldown_box.hide()
@@ -350,9 +343,8 @@ class StakingPage(ChainPage):
         heading = QHBoxLayout()
         heading.setSpacing(12)
         heading.addWidget(section_title("Validators"))
-        intro = QLabel("They run the network with the BTK staked with them, and keep a commission of its rewards.")
-        intro.setObjectName("hintLabel")
-        intro.setWordWrap(True)
+        intro = text_label("They run the network with the BTK staked with them, and keep a commission of its "
+                           "rewards.", name="hintLabel")
         heading.addWidget(intro, 1, Qt.AlignBottom)
         self.body.addLayout(heading)
         self.model = ValidatorModel(self)
@@ -370,9 +362,7 @@ class StakingPage(ChainPage):
         self.stake_amount.setPlaceholderText("Amount in BTK, e.g. 250")
         self.stake_max = QPushButton("Max")
         self.stake_max.setToolTip("All the BTK in your wallet")
-        self.stake_target = QLabel()
-        self.stake_target.setObjectName("hintLabel")
-        self.stake_target.setWordWrap(True)
+        self.stake_target = text_label(name="hintLabel")
         self.stake_message = InlineMessage()
         self.stake_button = primary(QPushButton("Stake"))
         self.stake_button.setObjectName("stakeButton")
@@ -384,9 +374,7 @@ class StakingPage(ChainPage):
         self.unstake_amount.setPlaceholderText("Amount in BTK")
         self.unstake_all = QPushButton("All")
         self.unstake_all.setToolTip("Everything you have staked")
-        self.unstake_note = QLabel()
-        self.unstake_note.setObjectName("hintLabel")
-        self.unstake_note.setWordWrap(True)
+        self.unstake_note = text_label(name="hintLabel")
         self.unstake_message = InlineMessage()
         self.unstake_button = QPushButton("Start unstaking")
         self.unstake_button.setObjectName("unstakeButton")
@@ -546,9 +534,7 @@ class StakingPage(ChainPage):
         self.cooldown_detail.setText(detail)
         if self.cooldown_box.property("ready") != cooldown["ready"]:
             self.cooldown_box.setProperty("ready", cooldown["ready"])
-            for widget in (self.cooldown_box, self.cooldown_label, self.cooldown_detail):
-                widget.style().unpolish(widget)   # the colours follow the property
-                widget.style().polish(widget)
+            repolish(self.cooldown_box, self.cooldown_label, self.cooldown_detail)   # the colours follow it
         self.cooldown_box.show()
         if cooldown["ready"]:
             reason = "Ready: the cooldown is over."

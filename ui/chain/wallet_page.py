@@ -22,6 +22,7 @@ from vault.errors import ChainError
 
 from ..identity.dialogs import QrTextDialog
 from ..widgets import InlineMessage, open_dialog, page_subtitle, section_title
+from ..widgets.labels import repolish, text_label
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -224,13 +225,9 @@ class WalletPage(ChainPage):
         lay.setSpacing(2)
         title = QLabel(caption)
         title.setObjectName("walletStatCaption")
-        value = QLabel("…")
-        value.setObjectName("walletStatValue")
+        value = text_label("…", name="walletStatValue", wrap=False, selectable=True)
         value.setAccessibleName(caption)
-        value.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        detail = QLabel("")
-        detail.setObjectName("walletStatDetail")
-        detail.setWordWrap(True)
+        detail = text_label(name="walletStatDetail")
         lay.addWidget(title)
         lay.addWidget(value)
         lay.addWidget(detail)
@@ -381,9 +378,7 @@ class WalletPage(ChainPage):
         self.history_proxy.setSourceModel(self.history_model)
         self.history_table = _history_table(self.history_proxy)
         self.body.addWidget(self.history_table)
-        self.history_empty = QLabel("")
-        self.history_empty.setObjectName("hintLabel")
-        self.history_empty.setWordWrap(True)
+        self.history_empty = text_label(name="hintLabel")
         self.history_empty.hide()
         self.body.addWidget(self.history_empty)
 
@@ -392,15 +387,8 @@ class WalletPage(ChainPage):
         d = QVBoxLayout(self.detail)
         d.setContentsMargins(12, 10, 12, 10)
         d.setSpacing(4)
-        self.detail_title = QLabel("")
-        self.detail_title.setObjectName("walletDetailTitle")
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setTextFormat(Qt.PlainText)
-        self.detail_title.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.detail_text = QLabel("")
-        self.detail_text.setObjectName("walletDetailText")
-        self.detail_text.setWordWrap(True)
-        self.detail_text.setTextFormat(Qt.PlainText)
+        self.detail_title = text_label(name="walletDetailTitle", plain=True, selectable=True)
+        self.detail_text = text_label(name="walletDetailText", plain=True)
         self.detail_text.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         hash_row = QHBoxLayout()
         self.detail_hash = QLabel("")
@@ -443,8 +431,7 @@ class WalletPage(ChainPage):
         self._set_amount(self.eth_value, h["eth"], "ETH")
         self.tier_value.setText(wallet.TIER_NAMES.get(h["tier"], h["tier"]))
         self.tier_value.setProperty("tier", h["tier"])
-        self.tier_value.style().unpolish(self.tier_value)
-        self.tier_value.style().polish(self.tier_value)
+        repolish(self.tier_value)
         self.tier_detail.setText(tier_explanation(h["tier"], h["next_tier"], h["to_next_tier"]))
         self._validate()
 

@@ -34,6 +34,7 @@ from vault.errors import ChainError
 
 from ..errors import describe
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
+from ..widgets.labels import text_label
 from ..widgets.layout import open_dialog, primary
 
 # What a person can do about a failure, by ChainError reason (the message says what).
@@ -156,13 +157,8 @@ class TransactionDialog(QDialog):
         r = QVBoxLayout(self.result_page)
         r.setContentsMargins(0, 0, 0, 0)
         self.result = InlineMessage()
-        self.result_details = QLabel()
-        self.result_details.setObjectName("txResultDetails")
-        self.result_details.setWordWrap(True)
-        self.result_details.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.advice = QLabel()
-        self.advice.setObjectName("txAdvice")
-        self.advice.setWordWrap(True)
+        self.result_details = text_label(name="txResultDetails", selectable=True)
+        self.advice = text_label(name="txAdvice")
         r.addWidget(self.result)
         r.addWidget(self.result_details)
         r.addWidget(self.advice)
@@ -200,10 +196,7 @@ class TransactionDialog(QDialog):
     def show_confirm(self, requests: list, previews: list, intro: list[str]) -> None:
         lay = self.confirm_layout
         for line in intro:
-            label = QLabel(line)
-            label.setWordWrap(True)
-            label.setObjectName("txIntro")
-            lay.addWidget(label)
+            lay.addWidget(text_label(line, name="txIntro"))
         total_fee = total_max = 0
         for i, (request, preview) in enumerate(zip(requests, previews)):
             box = QFrame()
@@ -247,10 +240,7 @@ class TransactionDialog(QDialog):
         balances = f"You hold {format_units(first.eth_balance, 'ETH')}"
         if first.btk_balance is not None:
             balances += f" and {format_units(first.btk_balance, 'BTK')}"
-        note = QLabel(balances + ". Nothing is signed until you confirm.")
-        note.setObjectName("txNote")
-        note.setWordWrap(True)
-        lay.addWidget(note)
+        lay.addWidget(text_label(balances + ". Nothing is signed until you confirm.", name="txNote"))
         lay.addStretch(1)
         self.step_descriptions = [r.description or r.kind for r in requests]
         self.stages.setCurrentWidget(self.confirm_page)
@@ -288,22 +278,13 @@ class TransactionDialog(QDialog):
 
     @staticmethod
     def _value(text: str, *, bold: bool = False, mono: bool = False) -> QLabel:
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        if bold:
-            label.setObjectName("txWhat")
-        if mono:
-            label.setObjectName("mono")
-        return label
+        return text_label(text, name="mono" if mono else "txWhat" if bold else None, selectable=True)
 
     # ---- stage 3 -----------------------------------------------------------------------
 
     def show_progress(self) -> None:
         for text in self.step_descriptions:
-            label = QLabel(f"○  {text}: waiting")
-            label.setWordWrap(True)
-            label.setObjectName("txProgressStep")
+            label = text_label(f"○  {text}: waiting", name="txProgressStep")
             self.step_labels.append(label)
             self.progress_layout.addWidget(label)
         self.progress_layout.addStretch(1)
