@@ -31,7 +31,7 @@ from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
 from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
-from .page import ChainPage, short_address
+from .page import ChainPage, blocks_text, short_address
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -67,10 +67,6 @@ def clock_in(seconds: int, now: datetime | None = None) -> str:
     now = now or datetime.now()
     at = now + timedelta(seconds=max(0, int(seconds)))
     return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%a %d %b %H:%M")
-
-
-def blocks_text(n: int) -> str:
-    return f"{n:,} block" + ("" if n == 1 else "s")
 
 
 class ProposalView:

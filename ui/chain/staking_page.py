@@ -34,7 +34,7 @@ from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
 from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
-from .page import ChainPage, short_address
+from .page import ChainPage, blocks_text, short_address
 
 _Index = QModelIndex | QPersistentModelIndex
 REREAD_SECONDS = 15   # on a live network: re-read the position (rewards, cooldown) this often
@@ -78,10 +78,6 @@ def local_moment(moment: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
-def blocks_words(n: int) -> str:
-    return f"{n:,} block{'s' if n != 1 else ''}"
-
-
 def cooldown_end(cooldown: dict, read_at: datetime) -> datetime:
     """When the cooldown is expected to end: the core's date where the chain's pace was
     measured, else the read's time plus its 12-s-a-block estimate."""
@@ -98,7 +94,7 @@ def cooldown_words(cooldown: dict, *, read_at: datetime, now: datetime, embedded
     if cooldown["ready"]:
         return (f"{amount} unstaked: the cooldown is over, withdraw it to your wallet.",
                 f"The cooldown ended at {at_block}.")
-    left = blocks_words(cooldown["blocks_left"])
+    left = blocks_text(cooldown["blocks_left"])
     end = cooldown_end(cooldown, read_at)
     if cooldown["block_time_measured"]:
         headline = (f"{amount} unstaking: ready in {left}, about {duration_words((end - now).total_seconds())} "
@@ -522,7 +518,7 @@ class StakingPage(ChainPage):
         cooldown = s["cooldown"] if s else None
         if not cooldown:
             self.unstaking_tile.show_value("Nothing", f"Unstaking takes a cooldown of "
-                                           f"{blocks_words(s['cooldown_blocks'])}." if s else "")
+                                           f"{blocks_text(s['cooldown_blocks'])}." if s else "")
             self.withdraw_button.setEnabled(False)
             self.withdraw_button.setToolTip("Nothing is being unstaked")
             self.cooldown_box.hide()
@@ -539,12 +535,12 @@ class StakingPage(ChainPage):
         if cooldown["ready"]:
             reason = "Ready: the cooldown is over."
         else:
-            reason = f"Withdraw in {blocks_words(cooldown['blocks_left'])}."
+            reason = f"Withdraw in {blocks_text(cooldown['blocks_left'])}."
         self.unstaking_tile.show_value(glance_units(amount), reason, format_units(amount))
         self.withdraw_button.setEnabled(cooldown["ready"])
         self.withdraw_button.setToolTip("" if cooldown["ready"] else
                                         "Possible once the cooldown is over, in "
-                                        f"{blocks_words(cooldown['blocks_left'])} "
+                                        f"{blocks_text(cooldown['blocks_left'])} "
                                         f"(from block {cooldown['ready_at_block']:,} on)")
 
     def _show_forms(self) -> None:
@@ -557,7 +553,7 @@ class StakingPage(ChainPage):
         if s is None:
             self.unstake_note.setText("")
         else:
-            note = f"Earning stops at once; withdraw after a cooldown of {blocks_words(s['cooldown_blocks'])}."
+            note = f"Earning stops at once; withdraw after a cooldown of {blocks_text(s['cooldown_blocks'])}."
             if s["cooldown"]:
                 note += " Unstaking more restarts the cooldown for all of it."
             self.unstake_note.setText(note)
@@ -693,7 +689,7 @@ class StakingPage(ChainPage):
         vid, cooldown = v["id"], s["cooldown_blocks"]
         intro = [f"Your BTK goes into the staking pool, delegated to {v['name']}, who keeps {v['commission']} of "
                  "the rewards it earns. Rewards start with the next block.",
-                 f"To get it back later: unstake, wait the cooldown of {blocks_words(cooldown)}, then withdraw."]
+                 f"To get it back later: unstake, wait the cooldown of {blocks_text(cooldown)}, then withdraw."]
         approval = ("First you allow the staking pool to take this amount from your wallet (step 1), "
                     "then it takes it (step 2).")
 
@@ -715,7 +711,7 @@ class StakingPage(ChainPage):
             return
         s, sender = self.status, self.account
         intro = [f"{format_units(amount)} stops earning rewards now. After a cooldown of "
-                 f"{blocks_words(s['cooldown_blocks'])} you can withdraw it to your wallet (Withdraw, above)."]
+                 f"{blocks_text(s['cooldown_blocks'])} you can withdraw it to your wallet (Withdraw, above)."]
         if s["cooldown"]:
             intro.append(f"You are already unstaking {format_units(wei(s['cooldown']['amount']))}: this adds to it, "
                          "and the cooldown starts again for all of it.")
