@@ -102,3 +102,20 @@ def test_locking_closes_the_chain_and_unlocking_reconnects(chain_window, qtbot, 
     workspace.start_chain()
     qtbot.waitUntil(lambda: workspace.chain_session.state == "connected", timeout=30_000)
     assert workspace.chain_session.chain.btk_balance(USER_ADDRESS) > 0
+
+
+def test_text_from_the_chain_is_never_read_as_rich_text(chain_window, qtbot):
+    """A proposal title or an offer ends up in a confirm dialog's words: markup stays text."""
+    from PySide6.QtWidgets import QLabel
+    session = chain_window.chain_session
+    spoof = "<b>Send 0 BTK</b><br><a href='x'>safe</a>"
+
+    def build(service):
+        request = wallet.send_request(service, USER_ADDRESS, FRIEND, BTK, "BTK")
+        request.description = spoof
+        return request
+    flow = start_write(session, chain_window, "Send BTK", build)
+    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm")
+    labels = [w for w in flow.dialog.confirm_page.findChildren(QLabel) if w.text() == spoof]
+    assert labels and all(label.textFormat() == Qt.PlainText for label in labels)
+    flow.dialog.reject()

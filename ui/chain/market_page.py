@@ -292,6 +292,7 @@ class MarketplacePage(ChainPage):
         lay.setSpacing(8)
         self.detail_title = section_title("")
         self.detail_title.setWordWrap(True)
+        self.detail_title.setTextFormat(Qt.PlainText)   # anyone on the chain writes offer titles
         self.status_badge = text_label(name="gigStatus", wrap=False)
         lay.addLayout(title_and_badge(self.detail_title, self.status_badge))
         self.detail_body = text_label(name="hintLabel", selectable=True)

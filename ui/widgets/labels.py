@@ -7,10 +7,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 
 def text_label(text: str = "", *, name: str | None = None, wrap: bool = True, selectable: bool = False,
-               plain: bool = False) -> QLabel:
-    """A label styled by its object name ``name``. ``plain`` for text that comes from
-    someone else (the chain, a proposal, an offer): never read as rich text. ``selectable``
-    by the mouse, to copy a figure or an address."""
+               plain: bool = True) -> QLabel:
+    """A label styled by its object name ``name``. Plain text unless ``plain=False``:
+    much of what the chain pages show comes from someone else (a proposal's title, an
+    offer, a validator's name) and must never be read as rich text (a fake link, a
+    hidden line in a confirm dialog). ``selectable`` by the mouse, to copy a figure or
+    an address."""
     label = QLabel(text)
     if name:
         label.setObjectName(name)
