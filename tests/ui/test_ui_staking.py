@@ -136,19 +136,20 @@ def test_unstake_waits_out_the_cooldown_then_withdraws(chain_window, qtbot, ui_h
 
     qtbot.waitUntil(lambda: page.status["cooldown"] is not None, timeout=20_000)
     cooldown = page.status["cooldown"]
-    assert cooldown["blocks_left"] == 20 and cooldown["ready_at_block"] == record.block + 20
+    # Ready from block unstake + 20 on: a withdrawal sent after 19 more blocks lands in it.
+    assert cooldown["blocks_left"] == 19 and cooldown["ready_at_block"] == record.block + 20
     assert page.unstaking_tile.value.text() == "400 BTK" and page.status["staked"] == "600"
     # Withdraw is refused, and the countdown says why: blocks, time, and the local date.
     assert not page.withdraw_button.isEnabled()
-    assert page.withdraw_reason.text() == "Withdraw in 20 blocks."
+    assert page.withdraw_reason.text() == "Withdraw in 19 blocks."
     headline = page.cooldown_label.text()
-    assert headline.startswith("400 BTK unstaking: ready in 20 blocks, about 4 min at 12 s a block (")
-    assert local_moment(page.read_at + timedelta(seconds=240)) in headline
+    assert headline.startswith("400 BTK unstaking: ready in 19 blocks, about 4 min at 12 s a block (")
+    assert local_moment(page.read_at + timedelta(seconds=228)) in headline
     assert f"block {cooldown['ready_at_block']:,}" in page.cooldown_detail.text()
     assert "Mine below" in page.cooldown_detail.text()
     assert "restarts the cooldown" in page.unstake_note.text()
 
-    mine(qtbot, ui_helpers, page, 19)
+    mine(qtbot, ui_helpers, page, 18)
     assert page.withdraw_reason.text() == "Withdraw in 1 block."
     assert not page.withdraw_button.isEnabled()
     mine(qtbot, ui_helpers, page, 1)

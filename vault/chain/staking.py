@@ -111,7 +111,9 @@ def status(chain, address: str) -> dict:
     block = chain.block_number
     cooldown = None
     if amount:
-        left = max(0, ready_at - block)
+        # The contract allows it from block ready_at on; a withdrawal sent now goes into
+        # the next block (as withdraw_request counts too).
+        left = max(0, ready_at - (block + 1))
         per_block = _measured_block_time(chain) if left else None
         cooldown = {"amount": format_amount(amount), "ready_at_block": ready_at, "blocks_left": left,
                     "ready": left == 0, "eta": _block_eta(chain, left, per_block),
