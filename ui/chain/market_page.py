@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QDateTime, QLocale, QModelIndex, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QDateTime, QLocale, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
@@ -28,6 +28,7 @@ from ..widgets.labels import repolish, text_label, title_and_badge
 from ..widgets.layout import primary
 from ..widgets.table_model import Index, ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
+from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
 from .market_dialogs import PostOfferDialog, percent
 from .page import ChainPage, short_address
@@ -266,9 +267,8 @@ class MarketplacePage(ChainPage):
         self.advance = AdvanceControl(session)
         body.addWidget(self.advance)
 
-        self.ticker = QTimer(self)          # the delivery-window countdown moves on
-        self.ticker.setInterval(30_000)
-        self.ticker.timeout.connect(self._show_selected)
+        # The delivery-window countdown of a funded offer moves on (only while shown).
+        self.ticker = VisibleTimer(self, 30_000, self._show_selected, self._counting_down)
 
         self.search.textChanged.connect(lambda text: self._filter(text=text))
         self.kind_filter.currentIndexChanged.connect(lambda _i: self._filter(kind=self.kind_filter.currentData()))
@@ -408,6 +408,10 @@ class MarketplacePage(ChainPage):
         self.table.scrollTo(index)
         return True
 
+    def _counting_down(self) -> bool:
+        g = self.selected_gig()
+        return g is not None and g["status"] == "funded"
+
     def _show_selected(self) -> None:
         g = self.selected_gig()
         if g is None:
@@ -442,10 +446,7 @@ class MarketplacePage(ChainPage):
                 button.setProperty("primary", why is None)    # the client's next step stands out
                 repolish(button)
         self._show_next_step(g, now)
-        if g["status"] == "funded" and not self.ticker.isActive():
-            self.ticker.start()
-        elif g["status"] != "funded":
-            self.ticker.stop()
+        self.ticker.update_running()
 
     def _who(self, address: str | None, empty: str) -> str:
         if not address:
