@@ -373,3 +373,21 @@ def test_claims_that_cannot_be_read_reveal_nothing_optional(qtbot, page, holder_
     wait_preview(qtbot, page)
     assert page.preview.credentials[0].revealed == ()
     assert "Withheld: achievement.description, given_name, family_name, email" in page.summary.toPlainText()
+
+
+def test_the_picker_cards_follow_the_dark_theme(qtbot, page):
+    from ui.shell.theme import theme_controller
+
+    def card_background():
+        rect = page.list.visualRect(page.picks.index(0, 0))
+        image = page.list.viewport().grab().toImage()
+        ratio = image.devicePixelRatio()
+        return image.pixelColor(int(rect.center().x() * ratio), int((rect.bottom() - 6) * ratio))
+
+    page.list.clearSelection()
+    assert card_background().lightness() > 240
+    try:
+        theme_controller().set_choice("dark")
+        assert card_background().lightness() < 60     # not a white card on a dark page
+    finally:
+        theme_controller().set_choice("light")

@@ -5,12 +5,12 @@ of the chosen SD-JWT credentials, each of which the holder may reveal or withhol
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate,
                                QStyleOptionButton, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem,
                                QWidget)
 
-from ..credentials.delegate import BORDER, MUTED, SELECTED, TEXT, chip_width, paint_chip
+from ..credentials.delegate import CardColors, chip_width, paint_chip
 from ..credentials.model import CredentialCardProxy
 from ..credentials.presentation import FORMAT_WORDS
 from .jobs import ClaimChoices
@@ -106,8 +106,9 @@ class PickDelegate(QStyledItemDelegate):
         model = index.model()
         summary = model.summary(index) if isinstance(model, PickModel) else None
         chosen = summary is not None and summary.id in model.chosen
-        painter.setPen(QPen(SELECTED if selected else BORDER, 1.5 if selected else 1))
-        painter.setBrush(QColor("#f5f8ff") if chosen else QColor("#ffffff"))
+        colors = CardColors.of(option.palette)   # the theme's, as the Credentials cards
+        painter.setPen(QPen(colors.selected if selected else colors.border, 1.5 if selected else 1))
+        painter.setBrush(colors.selected_background if chosen else colors.background)
         painter.drawRoundedRect(QRectF(frame).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
         title_font, small, chip_font = self._fonts(option)
         box = QStyleOptionButton()
@@ -123,7 +124,7 @@ class PickDelegate(QStyledItemDelegate):
         top = frame.top() + PAD - 1
         if summary is None:
             painter.setFont(small)
-            painter.setPen(MUTED)
+            painter.setPen(colors.muted)
             painter.drawText(QRect(left, top, right - left, title_metrics.height()), Qt.AlignVCenter, "Loading…")
             painter.restore()
             return
@@ -133,14 +134,14 @@ class PickDelegate(QStyledItemDelegate):
         chip_w = chip_width(chip, chip_metrics)
         chip_rect = QRect(right - chip_w, top + (title_metrics.height() - chip_metrics.height() - 4) // 2,
                           chip_w, chip_metrics.height() + 4)
-        paint_chip(painter, chip_rect, chip, chip_font)
+        paint_chip(painter, chip_rect, chip, chip_font, colors.dark)
         painter.setFont(title_font)
-        painter.setPen(TEXT)
+        painter.setPen(colors.text)
         width = max(10, chip_rect.left() - left - 8)
         painter.drawText(QRect(left, top, width, title_metrics.height()), Qt.AlignLeft | Qt.AlignVCenter,
                          title_metrics.elidedText(summary.title, Qt.ElideRight, width))
         painter.setFont(small)
-        painter.setPen(MUTED)
+        painter.setPen(colors.muted)
         line = f"{summary.issuer_name or summary.issuer} · {FORMAT_WORDS.get(summary.format, summary.format)}"
         painter.drawText(QRect(left, top + title_metrics.height() + 2, right - left, small_metrics.height()),
                          Qt.AlignLeft | Qt.AlignVCenter, small_metrics.elidedText(line, Qt.ElideMiddle, right - left))
