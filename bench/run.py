@@ -269,9 +269,10 @@ def section_credentials(ctx: Context) -> dict:
                 "n": unlock["repeat"]}
     at = f"{search['rows']:,}"
     figures = [
+        # The budget "unlock and show 10,000 credentials" is the GUI's (ui-unlock-show): the app
+        # shows a screenful and reads the rest as it scrolls; this reads every row, as the CLI.
         figure("credentials-unlock-list", "unlock beyond the KDF + read all 10,000 summaries (repository, as "
-               "`vault credential list`; the GUI reads a screenful: see the GUI rows)",
-               unlock_s, budget="≤ 300 ms", limit=300),
+               "`vault credential list`; the GUI reads a screenful: see the GUI rows)", unlock_s),
         figure("credentials-search", f"search as you type over {at} rows (`search(limit=200)` + `count`), median "
                f"over {len(search['queries'])} typed texts (min–max: fastest–slowest text)", median_query,
                budget="≤ 50 ms per keystroke" if search["rows"] >= 100_000 else None,
@@ -539,6 +540,56 @@ def report_markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
+README = ROOT / "README.md"
+README_START = "<!-- bench:performance: written by `python -m bench` (full run); edit bench/run.py -->"
+README_END = "<!-- /bench:performance -->"
+# The README's headline rows: words, then the figures whose ours/peer ratios they show.
+HEADLINES = (
+    ("verify an Open Badge with an eddsa-rdfc-2022 / eddsa-jcs-2022 proof, against Digital Bazaar's `vc`",
+     ("verify-di-rdfc", "verify-di-jcs")),
+    ("verify a presentation holding it, against Digital Bazaar's `vc`", ("verify-di-vp",)),
+    ("verify a VC-JWT (EdDSA / ES256K), against `did-jwt-vc`", ("verify-jwt-eddsa", "verify-jwt-es256k")),
+    ("open a store of 10,000 credentials and list them, `vault credential list` against `keepassxc-cli ls` "
+     "(same Argon2id)", ("store-open-cli",)),
+    ("BTK transfer to receipt, embedded chain against anvil", ("chain-transfer",)),
+    ("QR encode, against libqrencode (C) / decode, against zxing-cpp alone (C++)",
+     ("qr-encode-matrix", "qr-decode-floor")),
+)
+
+
+def _ratio(f: dict | None) -> str:
+    if f is None or f["ratio"] is None:
+        return "–"
+    return f"{f['ratio']:.0f}×" if f["ratio"] >= 10 else f"{f['ratio']:.2f}×"
+
+
+def readme_performance(r: dict) -> str:
+    """The README's table of headline ratios and the budgets' count, from a full run."""
+    figures = [f for name in r["sections"] for f in r["sections"][name].get("figures", [])]
+    by_id = {f["id"]: f for f in figures}
+    lines = [README_START, "", "| what | ours / peer |", "| --- | ---: |"]
+    for words, ids in HEADLINES:
+        lines.append(f"| {words} | {' / '.join(_ratio(by_id.get(i)) for i in ids)} |")
+    met = [f for f in figures if f["meets"] is True]
+    missed = [f for f in figures if f["meets"] is False]
+    la = r["machine"].get("load_average_start")
+    lines += ["", f"Budgets of DESIGN.md in that run ({r['machine']['date']}, load average {la[0] if la else '?'} "
+                  f"on {r['machine']['cores']} cores): {len(met)} met, {len(missed)} missed"
+              + (f" ({', '.join(f['what'].split(':')[0] for f in missed)})" if missed else "")
+              + ". Below 1× we are faster.", "", README_END]
+    return "\n".join(lines)
+
+
+def update_readme(r: dict, path: Path = README) -> bool:
+    """Replace the README's performance block; False when its markers are not there."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(README_START), text.find(README_END)
+    if start < 0 or end < start:
+        return False
+    path.write_text(text[:start] + readme_performance(r) + text[end + len(README_END):], encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller vaults (< 2 min)")
@@ -552,6 +603,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         r = json.loads((args.out / "benchmarks.json").read_text(encoding="utf-8"))
         (args.out / "benchmarks.md").write_text(report_markdown(r), encoding="utf-8")
+        if r["mode"] == "full" and r["command"] == "python -m bench":
+            update_readme(r)
         return 0
     if args.setup:
         failures = peers.setup()
@@ -581,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
     text = report_markdown(r)
     (args.out / "benchmarks.md").write_text(text, encoding="utf-8")
     print(text)
+    if not args.quick and not args.only and args.out.resolve() == (ROOT / "docs").resolve():
+        print("README.md performance block " + ("updated" if update_readme(r) else "not found (markers)"),
+              file=sys.stderr)
     return 0
 
 

@@ -72,3 +72,25 @@ def test_keepassxc_opens_the_kdbx4_file_we_write(tmp_path):
     wrong = subprocess.run(["keepassxc-cli", "ls", "-q", str(path)], input="wrong\n",
                            capture_output=True, text=True, timeout=60)
     assert wrong.returncode != 0
+
+
+def test_a_full_run_rewrites_only_the_readme_performance_block(tmp_path):
+    from bench.run import README_END, README_START, update_readme
+
+    ours = {"median_ms": 1.0, "min_ms": 0.9, "max_ms": 1.2, "n": 10}
+    theirs = {"median_ms": 4.0, "min_ms": 3.9, "max_ms": 4.5, "n": 10}
+    r = {"machine": {"date": "2026-11-21", "cores": 2, "load_average_start": [0.4, 0.5, 0.6]},
+         "sections": {"verify": {"figures": [
+             figure("verify-di-rdfc", "verify rdfc", ours, peer="vc", theirs=theirs, budget="≤ vc", ratio_limit=1.0),
+             figure("chain-transfer", "transfer: embedded", {**ours, "median_ms": 20.0}, budget="≤ 15 ms",
+                    limit=15)]}}}
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Title\n\nbefore\n{README_START}\nold table\n{README_END}\nafter\n")
+    assert update_readme(r, readme)
+    text = readme.read_text()
+    assert text.startswith("# Title\n\nbefore\n") and text.endswith(f"{README_END}\nafter\n")
+    assert "old table" not in text
+    assert "| 0.25× / – |" in text                  # rdfc measured, jcs not in this run
+    assert "1 met, 1 missed (transfer)" in text and "load average 0.4 on 2 cores" in text
+    readme.write_text("no markers\n")
+    assert not update_readme(r, readme) and readme.read_text() == "no markers\n"
