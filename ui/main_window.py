@@ -12,6 +12,7 @@ vault is locked.
 from __future__ import annotations
 
 import threading
+import uuid
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -100,10 +101,14 @@ class Workspace(QWidget):
     TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
               "Marketplace", "Identity", "Settings")
 
-    def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
+                 deleted_ids: list[str] | None = None):
+        """``session``, ``deleted_ids``: the app run's token and the credentials deleted in
+        it, which Undo can put back until the app closes (see CredentialsPage)."""
         super().__init__(parent)
         self.identity = identity
         self._tasks = tasks
+        self._session, self._deleted_ids = session, deleted_ids
         self._built: dict[str, QWidget] = {}
         # The network connection of every chain page (connects on start_chain()).
         self.chain_session = ChainSession(identity, identity.store.data_dir, self)
@@ -151,7 +156,8 @@ class Workspace(QWidget):
             from vault.credentials.service import CredentialService
 
             from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
-            page = CredentialsPage(CredentialService(identity.store), tasks)
+            page = CredentialsPage(CredentialService(identity.store), tasks, session=self._session,
+                                   undo_stack=self._deleted_ids)
             page.attach_chain(self.chain_session)   # soulbound chips; asks once connected
             return page
         if title == "Present":
@@ -286,6 +292,10 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.auto_lock_minutes = DEFAULT_AUTO_LOCK_MINUTES
         self._warming_up = False
+        # This run of the app: credentials deleted in it wait in the vault's trash for
+        # Undo (their ids here, across locks) until the window closes.
+        self.session_id = uuid.uuid4().hex
+        self.deleted_ids: list[str] = []
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(860, 580)
         self.resize(1000, 680)
@@ -438,7 +448,8 @@ class MainWindow(QMainWindow):
             _WARMED_UP.wait(10)   # the pages' modules are being imported on the pool
         try:
             minutes = VaultSettings(self.store).auto_lock_minutes
-            self.workspace = Workspace(identity, self.tasks)
+            self.workspace = Workspace(identity, self.tasks, session=self.session_id,
+                                       deleted_ids=self.deleted_ids)
         except Exception as exc:  # a vault that opens but cannot be read: say so, stay locked
             self.lock()
             if isinstance(self.page, UnlockPage):
@@ -459,6 +470,9 @@ class MainWindow(QMainWindow):
         self._set_page(self.workspace)
         self.unlocked.emit()
         self._check_integrity_once_shown()
+        # What a run that did not close cleanly left in the trash: final now, after the list.
+        trash = self.workspace.credentials_page.trash
+        self.workspace.credentials_page.list_shown.connect(lambda: self.tasks.run(trash.empty_left_over))
 
     def _check_integrity_once_shown(self) -> None:
         """An unlock leaves the vault's full-file check until the list is painted (see
@@ -550,5 +564,15 @@ class MainWindow(QMainWindow):
         self.tasks.wait()
         if self.workspace is not None:
             self.workspace.chain_session.close()
+            self._empty_trash()
         self.store.lock()
         super().closeEvent(event)
+
+    def _empty_trash(self) -> None:
+        """Closing makes this run's deletions final (a locked vault's wait for the next
+        unlock, which empties what a run left behind)."""
+        try:
+            self.workspace.credentials_page.trash.empty()
+        except Exception as exc:   # never keep the window from closing; said in the log
+            describe(exc)
+        self.deleted_ids.clear()

@@ -573,11 +573,47 @@ def test_a_locked_store_is_an_error_line_not_a_crash(qtbot, stocked):
 def test_lock_drops_decrypted_content(qtbot, stocked, window):
     page = stocked
     open_row(qtbot, page, "Data Analysis with Python")
-    page.undo_stack.append(object())   # as after a delete
     model, detail = page.model, page.detail
     assert model.cached_count() > 0
     window.lock()
     assert model.cached_count() == 0 and model.keys == [] and model.last_result is None
     assert detail.detail is None and detail.raw.toPlainText() == "" and detail.claims.rowCount() == 0
-    assert page.undo_stack == []
     assert window.workspace is None
+
+
+def test_undo_survives_a_lock_and_closing_the_app_makes_the_delete_final(qtbot, stocked, window, ui_helpers,
+                                                                         config):
+    from vault.credentials.service import CredentialService
+    from vault.store import VaultStore
+    page = stocked
+    detail = open_row(qtbot, page, "Team Leadership")
+    cid = detail.detail.summary.id
+    page.service.repository.set_note(cid, "from the summer course")
+    detail.delete_button.click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5)
+    assert "until you close the app" in page.notice.text()
+    window.lock()
+    assert window.deleted_ids == [cid]            # ids only: nothing decrypted outlives the lock
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    page = workspace.credentials_page
+    settle(qtbot, page)
+    assert page.undo_button.isVisible()
+    page.undo_button.click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 6)
+    assert page.service.repository.get(cid).note == "from the summer course"
+    assert window.deleted_ids == []
+
+    settle(qtbot, page)
+    page.view.setCurrentIndex(page.proxy.index(0, 0))
+    gone = page.model.cached(page.model.keys[0])[0].id
+    page.delete_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 5)
+    assert page.trash.ids() == [gone]
+    window.close()                                   # the delete becomes final
+    store = VaultStore(config.data_dir)
+    store.unlock(ui_helpers.PASSPHRASE)
+    try:
+        assert store.query("SELECT id FROM credential_trash") == []
+        assert CredentialService(store).repository.count() == 5
+    finally:
+        store.lock()

@@ -322,32 +322,3 @@ def save_annotations(service: CredentialService, cid: str, tags: list[str], note
 
 def export_credential(service: CredentialService, cid: str, out: Path) -> Path:
     return service.export(cid, out)
-
-
-@dataclass(frozen=True)
-class Deleted:
-    """What undo needs: the credential's own bytes, and what the person added to it."""
-    id: str
-    title: str
-    original: bytes
-    tags: tuple[str, ...]
-    note: str
-
-
-def delete_credential(service: CredentialService, cid: str) -> Deleted:
-    repository = service.repository
-    summary = repository.get(cid)
-    deleted = Deleted(summary.id, summary.title, repository.original(summary.id), tuple(summary.tags),
-                      summary.note)
-    service.delete(summary.id)
-    return deleted
-
-
-def restore_credential(service: CredentialService, deleted: Deleted):
-    result = service.import_bytes(deleted.original)
-    summary = result.summary
-    if deleted.tags:
-        summary = service.repository.set_tags(summary.id, list(deleted.tags))
-    if deleted.note:
-        summary = service.repository.set_note(summary.id, deleted.note)
-    return summary

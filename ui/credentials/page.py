@@ -8,6 +8,7 @@ re-verification, details, deletes and undo all run on the TaskRunner.
 from __future__ import annotations
 
 import re
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -16,6 +17,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar,
                                QStyleOptionViewItem, QTableView,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from vault.credentials.trash import Trash
+from vault.errors import NotFound
 
 from ..errors import describe
 from ..widgets import InlineMessage, open_dialog, page_title
@@ -102,11 +106,16 @@ class CredentialsPage(QWidget):
     message = Signal(str)   # a passing note for the status bar
     list_shown = Signal()   # once: the first query's list has been painted
 
-    def __init__(self, service, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, service, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
+                 undo_stack: list[str] | None = None):
+        """``session``: the app run's token (deleted credentials wait in the vault's trash
+        for Undo until the run ends); ``undo_stack``: the ids deleted so far in this run,
+        owned by the window so that Undo survives a lock (ids only: no decrypted content)."""
         super().__init__(parent)
         self.service, self.tasks = service, tasks
         self.dialog = None                      # an open file dialog, if any
-        self.undo_stack: list[jobs.Deleted] = []
+        self.trash = Trash(service, session or uuid.uuid4().hex)
+        self.undo_stack: list[str] = undo_stack if undo_stack is not None else []
         self.progress: jobs.Progress | None = None
         self._import_queue: list[tuple[list, list]] = []
         self._long_job = ""                     # "import" / "reverify" while one runs
@@ -183,7 +192,7 @@ class CredentialsPage(QWidget):
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Put the deleted credential back (Ctrl+Z)")
         self.undo_button.setAutoDefault(False)
-        self.undo_button.hide()
+        self.undo_button.setVisible(bool(self.undo_stack))   # deletions before a lock can be undone
         notice.addWidget(self.notice, 1)
         notice.addWidget(self.undo_button, 0, Qt.AlignTop)
         layout.addLayout(notice)
@@ -790,22 +799,21 @@ class CredentialsPage(QWidget):
 
     def _delete(self, cid: str, key: int | None) -> None:
         row = self.model.row_of_key(key) if key is not None else -1
-        job = self.tasks.run(jobs.delete_credential, self.service, cid)
-        job.finished.connect(lambda deleted: self._on_deleted(deleted, key, row))
+        job = self.tasks.run(self.trash.move, cid)
+        job.finished.connect(lambda title: self._on_deleted(cid, title, key, row))
         job.failed.connect(self._on_delete_failed)
 
-    def _on_deleted(self, deleted: jobs.Deleted, key: int | None, row: int) -> None:
+    def _on_deleted(self, cid: str, title: str, key: int | None, row: int) -> None:
         if self._closed:
             return
-        self.undo_stack.append(deleted)
+        self.undo_stack.append(cid)
         if key is not None:
             self.model.forget(key)
         self.detail.clear()
         self.show_list()
-        self.notice.success(f"Deleted “{deleted.title}”. Undo puts it back (until you lock or close "
-                            "the vault).")
+        self.notice.success(f"Deleted “{title}”. Undo puts it back until you close the app.")
         self.undo_button.show()
-        self.message.emit(f"Deleted “{deleted.title}”.")
+        self.message.emit(f"Deleted “{title}”.")
         # Keep the place in the list: select the row that takes the deleted one's.
         self._selected_after_refresh = None
         if row >= 0:
@@ -823,11 +831,11 @@ class CredentialsPage(QWidget):
     def undo_delete(self) -> None:
         if not self.undo_stack or self._closed:
             return
-        deleted = self.undo_stack.pop()
+        cid = self.undo_stack.pop()
         self.undo_button.setVisible(bool(self.undo_stack))
-        job = self.tasks.run(jobs.restore_credential, self.service, deleted)
+        job = self.tasks.run(self.trash.put_back, cid)
         job.finished.connect(self._on_restored)
-        job.failed.connect(lambda exc: self._on_restore_failed(deleted, exc))
+        job.failed.connect(lambda exc: self._on_restore_failed(cid, exc))
 
     def _on_restored(self, summary) -> None:
         if self._closed:
@@ -837,12 +845,13 @@ class CredentialsPage(QWidget):
         self._select_id_after_refresh(summary.id)
         self.refresh()
 
-    def _on_restore_failed(self, deleted: jobs.Deleted, exc: BaseException) -> None:
+    def _on_restore_failed(self, cid: str, exc: BaseException) -> None:
         if self._closed:
             return
-        self.undo_stack.append(deleted)     # still undoable: nothing was lost
-        self.undo_button.show()
-        self.notice.error(f"“{deleted.title}” could not be put back: {describe(exc)}")
+        if not isinstance(exc, NotFound):
+            self.undo_stack.append(cid)     # still undoable: nothing was lost
+        self.undo_button.setVisible(bool(self.undo_stack))
+        self.notice.error(f"The deleted credential could not be put back: {describe(exc)}")
 
     # ---- lock ------------------------------------------------------------------------------
 
@@ -859,8 +868,7 @@ class CredentialsPage(QWidget):
         if self.soulbound is not None:
             self.soulbound.drop()
             self.soulbound_panel.clear()
-        self.undo_stack.clear()
-        self.undo_button.hide()
+        self.undo_button.hide()   # the ids stay with the window: Undo works after the next unlock
         self.notice.clear()
         for combo in (self.issuer_filter, self.type_filter):
             combo.blockSignals(True)

@@ -151,6 +151,21 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (chain_id, credential_hash)
     );
     """,
+    # 6: the desktop's trash — a credential deleted in the app waits here (encrypted like
+    #    everything else) so that Undo can put it back until the app closes; ``session``
+    #    is the app run that deleted it: a run that ended without emptying it (a crash) has
+    #    its rows emptied at the next unlock.
+    """
+    CREATE TABLE credential_trash (
+        id         TEXT PRIMARY KEY,
+        session    TEXT NOT NULL,
+        title      TEXT NOT NULL,
+        tags       TEXT NOT NULL,
+        note       TEXT NOT NULL,
+        deleted_at TEXT NOT NULL,
+        original   BLOB NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
