@@ -460,6 +460,7 @@ class MainWindow(QMainWindow):
         self.workspace.page_built.connect(self._on_page_built)   # Settings: on its first visit
         session = self.workspace.chain_session
         session.pending_changed.connect(self._show_pending)
+        session.refresh_pending()   # from the history, before the network answers (a restart)
         session.changed.connect(lambda: self.network_status.refresh(force=True))   # a new block: show it now
         session.connected.connect(lambda: self.set_network_source(session.network_source))
         session.connection_failed.connect(lambda _exc: self.set_network_source(session.network_source))

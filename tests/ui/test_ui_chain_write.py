@@ -119,3 +119,25 @@ def test_text_from_the_chain_is_never_read_as_rich_text(chain_window, qtbot):
     labels = [w for w in flow.dialog.confirm_page.findChildren(QLabel) if w.text() == spoof]
     assert labels and all(label.textFormat() == Qt.PlainText for label in labels)
     flow.dialog.reject()
+
+
+def test_a_pending_transaction_shows_in_the_status_bar_across_a_restart(chain_window, qtbot, ui_helpers):
+    window = chain_window.window()
+    session = chain_window.chain_session
+
+    def send_without_waiting(service):   # as if the app stopped before it was mined
+        return service.send(wallet.send_request(service, USER_ADDRESS, FRIEND, BTK, "BTK"), wait=False)
+    with qtbot.waitSignal(session.run_service(send_without_waiting).finished):
+        pass
+    session.refresh_pending()
+    qtbot.waitUntil(lambda: window.pending_label.isVisible())
+    assert window.pending_label.text() == "1 transaction pending"
+
+    window.lock()
+    assert not window.pending_label.isVisible()
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)   # the network is not asked yet (tests)
+    qtbot.waitUntil(lambda: window.pending_label.isVisible())
+    assert window.pending_label.text() == "1 transaction pending"
+    workspace.start_chain()                                   # connecting settles it: mined
+    qtbot.waitUntil(lambda: not window.pending_label.isVisible(), timeout=20_000)
+    assert workspace.chain_session.service.history(limit=1)[0].status == "success"
