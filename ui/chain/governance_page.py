@@ -646,7 +646,7 @@ class GovernancePage(ChainPage):
         self._fit_table(3)
         self.body.addWidget(self.table)
         self.empty = text_label("No proposals yet. Anyone with at least the proposal threshold of votes can make "
-                                "one with New proposal….", name="hintLabel")
+                                "one with “New proposal…”.", name="hintLabel")
         self.empty.hide()
         self.body.addWidget(self.empty)
 

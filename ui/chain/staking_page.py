@@ -34,6 +34,7 @@ from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
 from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
+from .amounts import glance_units
 from .page import ChainPage, blocks_text, short_address
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -45,17 +46,6 @@ REREAD_SECONDS = 15   # on a live network: re-read the position (rewards, cooldo
 def wei(amount: str) -> int:
     """A core amount (a decimal string in whole BTK, as staking.status gives) in wei."""
     return parse_amount(amount, allow_zero=True)
-
-
-def glance_units(value: int, unit: str = "BTK", places: int = 4) -> str:
-    """``format_units`` for a tile: at most ``places`` decimals ("≈" when cut; the exact
-    amount goes in the tooltip)."""
-    step = 10 ** (18 - places)
-    if value % step == 0:
-        return format_units(value, unit)
-    if value < step:
-        return f"less than {format_units(step, unit)}"
-    return "≈ " + format_units(value - value % step, unit)
 
 
 def duration_words(seconds: float) -> str:

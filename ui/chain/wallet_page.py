@@ -26,6 +26,7 @@ from ..widgets.labels import repolish, text_label
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
+from .amounts import glance_units
 from .page import ChainPage
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -439,8 +440,7 @@ class WalletPage(ChainPage):
     def _set_amount(label: QLabel, wei: int, unit: str) -> None:
         """A balance in a few digits (≈ when rounded down), the exact figure on hover."""
         exact = format_units(wei, unit)
-        rounded = wei - wei % 10**(18 - SHOWN_DECIMALS)
-        label.setText(exact if rounded == wei else "≈ " + format_units(rounded, unit))
+        label.setText(glance_units(wei, unit, SHOWN_DECIMALS))
         label.setToolTip(f"Exactly {exact}")
         label.setAccessibleDescription(exact)
 

@@ -33,6 +33,7 @@ from vault.chain.revert import format_units
 from vault.errors import ChainError
 
 from ..errors import describe
+from .amounts import glance_units
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.labels import text_label
 from ..widgets.layout import open_dialog, primary
@@ -237,9 +238,9 @@ class TransactionDialog(QDialog):
                 add_row("Network fee", self._value("estimated once the step before is mined"))
             lay.addWidget(box)
         first = previews[0]
-        balances = f"You hold {format_units(first.eth_balance, 'ETH')}"
+        balances = f"You hold {glance_units(first.eth_balance, 'ETH', 6)}"
         if first.btk_balance is not None:
-            balances += f" and {format_units(first.btk_balance, 'BTK')}"
+            balances += f" and {glance_units(first.btk_balance, 'BTK', 6)}"
         lay.addWidget(text_label(balances + ". Nothing is signed until you confirm.", name="txNote"))
         lay.addStretch(1)
         self.step_descriptions = [r.description or r.kind for r in requests]
