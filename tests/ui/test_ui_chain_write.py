@@ -141,3 +141,29 @@ def test_a_pending_transaction_shows_in_the_status_bar_across_a_restart(chain_wi
     workspace.start_chain()                                   # connecting settles it: mined
     qtbot.waitUntil(lambda: not window.pending_label.isVisible(), timeout=20_000)
     assert workspace.chain_session.service.history(limit=1)[0].status == "success"
+
+
+def test_an_unreachable_node_is_said_on_every_chain_page_and_retry_reconnects(chain_window, qtbot, ui_helpers):
+    """Settings → another network whose node does not answer: the pages say so with a
+    Retry, nothing is lost; back to the embedded chain, Retry connects again."""
+    from tests.chain.conftest import closed_port
+    from vault import settings
+
+    window = chain_window.window()
+    session = chain_window.chain_session
+    data_dir = window.config.data_dir
+    chain_window.show_page("Wallet")
+    page = chain_window.wallet_page
+    settings.use_rpc_network(data_dir, f"http://127.0.0.1:{closed_port()}", "anvil-local")
+    window._on_network_changed()                       # what Settings' network_changed does
+    qtbot.waitUntil(lambda: session.state == "failed", timeout=30_000)
+    assert page.banner.kind == "error" and "Cannot reach the network" in page.banner.text()
+    assert page.retry_button.isVisible()
+    qtbot.waitUntil(lambda: window.network_label.text() == "Network: unavailable", timeout=10_000)
+    flow = page.write("Send BTK", lambda s: wallet.send_request(s, USER_ADDRESS, FRIEND, BTK, "BTK"))
+    assert flow is None                                # no dialog that cannot work
+
+    settings.use_embedded_network(data_dir)
+    ui_helpers.click(qtbot, page.retry_button)
+    qtbot.waitUntil(lambda: session.state == "connected", timeout=30_000)
+    assert not page.banner.isVisible() and session.chain.btk_balance(USER_ADDRESS) > 0
