@@ -178,9 +178,7 @@ def _send(args, s: _Session, requests: list, extra_lines: list[str] | None = Non
     if not _confirm(args, lines):
         emit(args, {"sent": False, "preview": first.to_json()}, "Not sent.")
         return 1
-    records = [s.service.send(first)]
-    for later in requests[1:]:
-        records.append(s.service.send(s.service.preview(with_gas_margin(s.chain, later))))
+    records = s.service.send_steps(requests, [first])
     out = {"sent": True, "transactions": [r.to_json() for r in records], "preview": first.to_json()}
     out |= data or {}
     emit(args, out, "\n".join(f"{r.status.capitalize()}: {r.description} ({r.hash}, block {r.block})"

@@ -118,14 +118,14 @@ def _read_file(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def _confirm(args, previews: list, *, later: str = "") -> bool:
-    """Show the previews; True to go on. Refuses (UsageError, exit 2) without --yes when
-    there is no terminal to ask on."""
+def _confirm(args, requests: list, previews: list, *, later: str = "") -> bool:
+    """Show the previews (a step that cannot be previewed yet by its words); True to go
+    on. Refuses (UsageError, exit 2) without --yes when there is no terminal to ask on."""
     if not args.json:
-        for n, preview in enumerate(previews):
+        for n, (request, preview) in enumerate(zip(requests, previews)):
             if len(previews) > 1:
                 say(f"Step {n + 1} of {len(previews)}:")
-            say(preview.text())
+            say(preview.text() if preview is not None else f"What:     {request.description or request.kind}")
         if later:
             say(later)
     if args.yes:
@@ -138,18 +138,18 @@ def _confirm(args, previews: list, *, later: str = "") -> bool:
 
 def _run_writes(args, service, requests: list) -> int:
     """Preview, confirm, send in order; emit the records."""
-    from .chain.staking import send_all
+    from .chain.staking import with_margin
 
-    previews = [service.preview(requests[0])] + [service.preview(r) for r in requests[1:]]
+    previews = service.preview_steps(requests)
     later = ""
     if len(requests) > 1:
         later = "(the last step is estimated again once the first is mined, and refused with its reason if it " \
                 "would fail)"
-    if not _confirm(args, previews, later=later):
-        emit(args, {"sent": False, "previews": [p.to_json() for p in previews]}, "Not sent.")
+    if not _confirm(args, requests, previews, later=later):
+        emit(args, {"sent": False, "previews": [p.to_json() for p in previews if p is not None]}, "Not sent.")
         return 1
     try:
-        records = send_all(service, requests)
+        records = service.send_steps(requests, previews, margin=with_margin)
     except ChainError as exc:
         if exc.details.get("tx_hash"):
             say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")

@@ -123,6 +123,24 @@ class _PacedChain:
         return int(self.start + self.block_number * self.pace)
 
 
+def test_steps_are_previewed_then_sent_in_order_with_progress(chain, service):
+    """approve + stake: the stake is previewed on its placeholder gas, then estimated again
+    once the approval is mined; each step reports signing, sent, mined."""
+    requests = staking.stake_requests(service, USER_ADDRESS, 0, 1_000 * BTK)
+    assert [r.kind for r in requests] == ["btk-approve", "stake"]
+    previews = service.preview_steps(requests)
+    assert previews[1].gas_limit == staking.STAKE_GAS          # the placeholder, not an estimate
+    steps = []
+    records = service.send_steps(requests, previews, margin=staking.with_margin,
+                                 on_step=lambda i, stage, detail: steps.append((i, stage)))
+    assert [r.status for r in records] == ["success", "success"]
+    assert steps == [(0, "signing"), (0, "sent"), (0, "mined"), (1, "signing"), (1, "sent"), (1, "mined")]
+    assert records[1].gas_limit != staking.STAKE_GAS            # estimated again before signing
+    assert staking.status(chain, USER_ADDRESS)["staked"] == "1000"
+    with pytest.raises(ChainError, match="nothing to send"):
+        service.preview_steps([])
+
+
 def test_the_cooldown_end_is_dated_at_the_chains_measured_pace():
     chain = _PacedChain(latest=1_000, pace=12)
     assert staking._measured_block_time(chain) == 12

@@ -58,15 +58,7 @@ ADVICE = {
 }
 
 Build = Callable[[object], "object | list"]          # service -> TxRequest | [TxRequest]
-Finish = Callable[[object, object], object]          # service, later request -> request with gas
-
-
-def default_finish(service, request):
-    """A later request of a flow (previewed with a fixed gas placeholder, or not at all,
-    while the earlier ones were unmined): estimate it now, with a margin for checkpoints."""
-    from vault.chain.governance import with_gas_margin
-    request.gas = None
-    return with_gas_margin(service.chain, request)
+Margin = Callable[[object, object], object]          # service, later request -> request with gas
 
 
 def advice_for(exc: BaseException) -> str:
@@ -82,30 +74,10 @@ class _Progress(QObject):
     step = Signal(int, str, str)   # index, stage (signing / sent / mined), detail
 
 
-def _prepare(service, build: Build, finish: Finish):  # chain thread
+def _prepare(service, build: Build):  # chain thread
     requests = build(service)
     requests = list(requests) if isinstance(requests, (list, tuple)) else [requests]
-    if not requests:
-        raise ChainError("nothing-to-do", "There is nothing to send.")
-    previews = [service.preview(requests[0])]
-    # Later steps depend on the earlier ones (an approval): preview them only when they
-    # carry a fixed gas placeholder; either way they are estimated again before sending.
-    for later in requests[1:]:
-        previews.append(service.preview(later) if later.gas is not None else None)
-    return requests, previews
-
-
-def _send_all(service, requests: list, previews: list, finish: Finish, progress: _Progress):  # chain thread
-    records = []
-    for i, request in enumerate(requests):
-        preview = previews[i] if i == 0 else service.preview(finish(service, request))
-        progress.step.emit(i, "signing", "")
-        record = service.send(preview, wait=False)
-        progress.step.emit(i, "sent", record.hash)
-        record = service.wait(record)
-        progress.step.emit(i, "mined", str(record.block))
-        records.append(record)
-    return records
+    return requests, service.preview_steps(requests)
 
 
 class TransactionDialog(QDialog):
@@ -344,10 +316,10 @@ class WriteFlow(QObject):
 
     def __init__(self, session, host: QWidget, title: str, build: Build, *,
                  intro: list[str] | Callable[[], list[str]] | None = None,
-                 finish: Finish = default_finish, success: str = "Done."):
+                 margin: Margin | None = None, success: str = "Done."):
         super().__init__(host)
         self.session, self.host, self.title = session, host, title
-        self.build, self.finish, self.intro, self.success = build, finish, intro, success
+        self.build, self.margin, self.intro, self.success = build, margin, intro, success
         self.dialog = TransactionDialog(title, host)
         self.dialog.confirmed.connect(self._send)
         self.dialog.rejected.connect(self._cancelled)
@@ -360,7 +332,7 @@ class WriteFlow(QObject):
 
     def start(self) -> "WriteFlow":
         open_dialog(self.host, self.dialog)
-        job = self.session.run_service(_prepare, self.build, self.finish)
+        job = self.session.run_service(_prepare, self.build)
         job.finished.connect(self._on_prepared)
         job.failed.connect(self._on_prepare_failed)
         return self
@@ -378,7 +350,8 @@ class WriteFlow(QObject):
     def _send(self) -> None:
         self.sending = True
         self.dialog.show_progress()
-        job = self.session.run_service(_send_all, self.requests, self.previews, self.finish, self._progress)
+        job = self.session.run_service(lambda service: service.send_steps(
+            self.requests, self.previews, margin=self.margin, on_step=self._progress.step.emit))
         job.finished.connect(self._on_sent)
         job.failed.connect(self._on_send_failed)
 

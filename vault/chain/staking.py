@@ -191,16 +191,9 @@ def with_margin(service, request):
 
 
 def send_all(service, requests: list) -> list:
-    """Send requests in order; a request previewed with a fixed gas limit while its
-    approval was pending is estimated again once the approval is mined, so it is checked
-    (and refused with its reason) before it is sent."""
-    records = []
-    for request in requests:
-        if records and request.gas is not None:
-            request.gas = None
-            with_margin(service, request)
-        records.append(service.send(service.preview(request)))
-    return records
+    """Send requests in order (TxService.send_steps): a stake whose approval was pending is
+    estimated again, with the pool's margin, once the approval is mined."""
+    return service.send_steps(requests, margin=with_margin)
 
 
 def stake(service, sender: str, validator_id: int, amount: int) -> list:

@@ -357,6 +357,48 @@ class TxService:
             return record
         return self.wait(record, timeout=timeout)
 
+    # ---- several transactions in order (an approval, then the action)
+
+    def preview_steps(self, requests: list[TxRequest]) -> list[Preview | None]:
+        """Previews for a sequence: the first always; a later one only while it carries a
+        fixed gas placeholder (it depends on the ones before being mined, an approval, so
+        the node cannot estimate it yet); None for the rest. ``send_steps`` estimates
+        every later one again before signing it."""
+        if not requests:
+            raise ChainError("nothing-to-do", "There is nothing to send.")
+        return [self.preview(requests[0])] + [self.preview(r) if r.gas is not None else None
+                                              for r in requests[1:]]
+
+    def send_steps(self, requests: list[TxRequest], previews: list[Preview | None] | None = None, *,
+                   margin: Callable | None = None,
+                   on_step: Callable[[int, str, str], None] | None = None) -> list[TxRecord]:
+        """Send ``requests`` in order, each mined before the next is signed. The first goes
+        as previewed (``previews[0]``, else previewed now); each later one is estimated
+        again once the ones before are mined, with ``margin(service, request)`` (default:
+        the governance checkpoint margin), so a step that would now fail is refused with
+        its reason before it is signed. ``on_step(index, stage, detail)``: "signing",
+        "sent" (hash), "mined" (block), for progress."""
+        if margin is None:
+            from .governance import with_gas_margin
+
+            def margin(service, request):
+                return with_gas_margin(service.chain, request)
+        step = on_step or (lambda *_: None)
+        records = []
+        for i, request in enumerate(requests):
+            if i == 0:
+                preview = previews[0] if previews else self.preview(request)
+            else:
+                request.gas = None
+                preview = self.preview(margin(self, request))
+            step(i, "signing", "")
+            record = self.send(preview, wait=False)
+            step(i, "sent", record.hash)
+            record = self.wait(record)
+            step(i, "mined", str(record.block))
+            records.append(record)
+        return records
+
     def resend(self, tx_hash: str) -> TxRecord:
         """Broadcast a dropped transaction's signed bytes again (same nonce: it can never
         run twice)."""
