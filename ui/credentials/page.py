@@ -23,6 +23,7 @@ from vault.errors import NotFound
 
 from ..errors import describe
 from ..widgets import InlineMessage, open_dialog, page_title
+from ..widgets.file_drop import FileDrop
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from . import jobs, presentation
@@ -122,7 +123,8 @@ class CredentialsPage(QWidget):
         self._closed = False
         self._selected_after_refresh: int | None = None   # select this key after the next query
         self._pending_select_id: str | None = None        # ... or the row of this id, if on screen
-        self.setAcceptDrops(True)
+        self.file_drop = FileDrop(self, paths=self.import_paths, text=self.import_text,
+                                  highlight=self._drop_highlight, enabled=lambda: not self._closed)
 
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
@@ -604,40 +606,9 @@ class CredentialsPage(QWidget):
 
     # ---- drag and drop, paste ------------------------------------------------------------
 
-    @staticmethod
-    def _droppable(mime) -> bool:
-        if mime is None:
-            return False
-        if mime.hasUrls():
-            return any(u.isLocalFile() for u in mime.urls())
-        return mime.hasText()
-
-    def dragEnterEvent(self, event) -> None:
-        if not self._closed and self._droppable(event.mimeData()):
-            event.acceptProposedAction()
-            self.drop_overlay.setVisible(self.stack.currentWidget() is self.list_page)
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        if self._droppable(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dragLeaveEvent(self, event) -> None:
-        self.drop_overlay.hide()
-
-    def dropEvent(self, event) -> None:
-        self.drop_overlay.hide()
-        mime = event.mimeData()
-        if not self._droppable(mime):
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        files = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-        if files:
-            self.import_paths(files)
-        else:
-            self.import_text(mime.text())
+    def _drop_highlight(self, on: bool) -> None:
+        """The "Drop to import" overlay, over the list only (not over a credential's detail)."""
+        self.drop_overlay.setVisible(on and self.stack.currentWidget() is self.list_page)
 
     # ---- one credential -------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from vault.presentations.service import PresentationService
 
 from ..errors import describe
 from ..widgets import BusyIndicator, InlineMessage, open_dialog, page_subtitle, page_title, section_title
+from ..widgets.file_drop import FileDrop
 from ..workers import TaskRunner
 from . import camera, jobs
 from .request_dialog import RequestDialog
@@ -47,7 +48,8 @@ class VerifyPage(QWidget):
         self._seq = 0
         self.outcome: jobs.Outcome | None = None
         self.dialog = None
-        self.setAcceptDrops(True)
+        self.file_drop = FileDrop(self, paths=self.verify_paths, text=self.verify_text, image=self.verify_image,
+                                  highlight=self._drop_highlight, enabled=lambda: not self._closed)
 
         content = QWidget()
         content.setObjectName("pageBackground")
@@ -329,46 +331,10 @@ class VerifyPage(QWidget):
 
     # ---- drag and drop ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _droppable(mime) -> bool:
-        if mime is None:
-            return False
-        if mime.hasUrls():
-            return any(u.isLocalFile() for u in mime.urls())
-        return mime.hasImage() or mime.hasText()
-
-    def dragEnterEvent(self, event) -> None:
-        if not self._closed and self._droppable(event.mimeData()):
-            event.acceptProposedAction()
-            self.drop_zone.setProperty("active", True)
-            self.drop_zone.style().polish(self.drop_zone)
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event) -> None:
-        if self._droppable(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dragLeaveEvent(self, event) -> None:
-        self._drop_done()
-
-    def _drop_done(self) -> None:
-        self.drop_zone.setProperty("active", False)
+    def _drop_highlight(self, on: bool) -> None:
+        """The drop zone's "active" look while a drag it takes is over the page."""
+        self.drop_zone.setProperty("active", on)
         self.drop_zone.style().polish(self.drop_zone)
-
-    def dropEvent(self, event) -> None:
-        self._drop_done()
-        mime = event.mimeData()
-        if not self._droppable(mime):
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        if mime.hasUrls():
-            self.verify_paths([u.toLocalFile() for u in mime.urls() if u.isLocalFile()])
-        elif mime.hasImage():
-            self.verify_image(QImage(mime.imageData()))
-        else:
-            self.verify_text(mime.text())
 
     # ---- dialogs, lock ----------------------------------------------------------------------------
 
