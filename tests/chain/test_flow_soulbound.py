@@ -73,9 +73,9 @@ def test_anchor_verify_revoke(chain, user, service, issuer):
     token_id = int(issued[0]["args"]["tokenId"])
 
     # The verifier: the credential check itself reports the anchor.
-    from vault.credentials.service import _Borrowed
+    from vault.credentials.service import anchor_check_on
     from vault.credentials.verify import VerificationContext, check
-    asking = VerificationContext(anchor_status=lambda b: soulbound.try_anchor_status(lambda: _Borrowed(chain), b))
+    asking = VerificationContext(anchor_status=anchor_check_on(chain))
     verdict = check(original, asking).verdict
     assert verdict.valid and verdict.anchor == "anchored on chain, not revoked"
     assert soulbound.anchor_status(chain, original) == "anchored"

@@ -37,14 +37,6 @@ def read(source: Any) -> Decoded:
     return scan.read_presentation_files([Path(p) for p in source])
 
 
-def chain_anchor_check(chain):
-    """VerificationContext.anchor_status over a connected chain (the ChainSession's: the
-    job then runs on the chain thread); an unreachable chain is a sentence, not a failure."""
-    from vault.chain import soulbound
-    from vault.credentials.service import _Borrowed
-    return lambda original: soulbound.try_anchor_status(lambda: _Borrowed(chain), original)
-
-
 def verify_decoded(service, decoded: Decoded, challenge: str, domain: str, started: float | None = None,
                    anchor_status=None) -> Outcome:
     started = time.perf_counter() if started is None else started

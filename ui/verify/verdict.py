@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vault.credentials.openbadges import flatten_claims
+from vault.credentials.verdict import ANCHORED
 
 from ..credentials.presentation import FORMAT_WORDS, WARNING_SHORT
 from ..present.jobs import short
@@ -21,7 +22,6 @@ from ..widgets import ElidedLabel
 FORMAT_WORDS_VP = {"di-vp": "W3C presentation (Data Integrity)", "jwt-vp": "presentation JWT",
                    "sd-jwt-vc": "SD-JWT with key binding"}
 SKIP_CLAIMS = ("type", "@type")
-ANCHORED = "anchored on chain, not revoked"   # vault.chain.soulbound.anchor_sentence("anchored")
 MAX_CLAIMS = 30
 
 

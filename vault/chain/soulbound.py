@@ -91,8 +91,8 @@ def anchor_status(chain, original: bytes) -> str:
 
 def anchor_sentence(status: str | None) -> str:
     """What a verifier shows; None means the chain could not be checked."""
-    return {ANCHORED: "anchored on chain, not revoked", REVOKED: "revoked on chain",
-            NOT_ANCHORED: "not anchored on chain"}.get(status, "could not check the chain (network unreachable)")
+    from ..credentials.verdict import ANCHOR_SENTENCES
+    return ANCHOR_SENTENCES.get(status, "could not check the chain (network unreachable)")
 
 
 def try_anchor_status(chain_factory, original: bytes) -> tuple[str | None, str]:

@@ -56,6 +56,14 @@ def chain_anchor_check(data_dir) -> Callable[[bytes], tuple[str | None, str]]:
     return lambda original: soulbound.try_anchor_status(factory, original)
 
 
+def anchor_check_on(chain) -> Callable[[bytes], tuple[str | None, str]]:
+    """The same check over a chain that is already connected (the app's), never closed
+    by it."""
+    from ..chain import soulbound
+
+    return lambda original: soulbound.try_anchor_status(lambda: _Borrowed(chain), original)
+
+
 class _Borrowed:
     """The shared chain connection without its close(): it serves every check of a run."""
 

@@ -49,6 +49,13 @@ class Warning_:
         return {"code": self.code.value, "message": self.message}
 
 
+# The soulbound anchor sentences a verdict carries (vault.chain.soulbound.anchor_sentence),
+# here so that readers of a verdict need not import the chain.
+ANCHOR_SENTENCES = {"anchored": "anchored on chain, not revoked", "revoked": "revoked on chain",
+                    "not-anchored": "not anchored on chain"}
+ANCHORED = ANCHOR_SENTENCES["anchored"]
+
+
 @dataclass
 class Verdict:
     valid: bool
