@@ -28,13 +28,6 @@ def _short(address: str) -> str:
     return f"{address[:8]}…{address[-6:]}"
 
 
-def _refresh(chain, store, accounts: list[str]):  # chain thread
-    from vault.chain import soulbound
-    states = anchors.refresh(chain, store, accounts)
-    issuers = [a for a in accounts if soulbound.is_issuer(chain, a)]
-    return chain.chain_id, states, issuers
-
-
 def _check(chain, store, cid: str):  # chain thread
     return cid, anchors.check(chain, store, cid)
 
@@ -67,7 +60,7 @@ class SoulboundTracker(QObject):
             self.changed.emit()
 
     def refresh(self) -> None:
-        job = self.session.run(_refresh, self.store, self.session.accounts)
+        job = self.session.run(anchors.holder_view, self.store, self.session.accounts)
         job.finished.connect(self._on_refreshed)
 
     def _on_refreshed(self, result) -> None:

@@ -127,6 +127,13 @@ def refresh(chain, store, accounts: list[str]) -> dict[str, AnchorState]:
     return states(store, chain.chain_id)
 
 
+def holder_view(chain, store, accounts: list[str]) -> tuple[int, dict[str, AnchorState], list[str]]:
+    """What the credentials page needs from the chain: its id, the stored credentials'
+    anchor states (``refresh``), and which of ``accounts`` may anchor (the issuer role)."""
+    states = refresh(chain, store, accounts)
+    return chain.chain_id, states, [a for a in accounts if soulbound.is_issuer(chain, a)]
+
+
 def check(chain, store, credential_id: str) -> AnchorState | None:
     """Ask the chain about one stored credential (whoever holds its token); None when
     it is not anchored on this chain."""
