@@ -19,18 +19,15 @@ left out. Prints a Markdown table for docs/benchmarks.md and the figures as JSON
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-from bench.common import stats
+from bench.common import machine_line, print_report, stats
 
 ROOT = Path(__file__).resolve().parents[1]
 PHRASE = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
@@ -217,10 +214,8 @@ def main() -> None:
     parser.add_argument("--no-anvil", action="store_true")
     args = parser.parse_args()
     r = run(args.repeat, args.blocks, not args.no_anvil)
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{date.today().isoformat()}, `python -m bench.chain --repeat {args.repeat} --blocks {args.blocks}`\n")
-    print(markdown(r))
-    print("\n" + json.dumps(r, indent=2))
+    print_report(machine_line(f"python -m bench.chain --repeat {args.repeat} --blocks {args.blocks}"),
+                 markdown(r), r)
 
 
 if __name__ == "__main__":

@@ -1,14 +1,16 @@
-"""What every benchmark shares: timing a call, summarising times, the machine's description."""
+"""What every benchmark shares: timing a call, summarising times, the machine's description,
+and what a benchmark module prints when run on its own."""
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
@@ -121,3 +123,19 @@ def machine() -> dict:
         "node": _command_version(["node", "--version"]),
         "load_average_start": load_average(),
     }
+
+
+def machine_line(command: str, elapsed_s: float | None = None) -> str:
+    """One line on where, when and how a benchmark ran: "Machine: x86_64, 2 cores, Python
+    3.11.7, 2026-01-31, `python -m bench.store --rows 10000` (42 s)" (no time when not given)."""
+    took = f" ({elapsed_s:.0f} s)" if elapsed_s is not None else ""
+    return (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{date.today().isoformat()}, `{command}`{took}")
+
+
+def print_report(header: str, table: str, figures: dict) -> None:
+    """What a benchmark module's main() prints: ``header`` (usually ``machine_line``), its
+    Markdown table for docs/benchmarks.md, then all of its figures as JSON."""
+    print(header + "\n")
+    print(table)
+    print("\n" + json.dumps(figures, indent=2, default=str))

@@ -34,8 +34,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
-import platform
 import random
 import statistics
 import subprocess
@@ -44,13 +42,13 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from bench.common import pct
+from bench.common import machine_line, pct, print_report
 from vault.credentials import data_integrity
 from vault.credentials.openbadges import display_for
 from vault.credentials.repository import CredentialRepository, NewCredential
@@ -619,10 +617,7 @@ def main() -> None:
     args = parser.parse_args()
     r = run(args.quick, args.profile)
     command = "python -m bench.credentials" + (" --quick" if args.quick else "")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{date.today().isoformat()}, `{command}` ({r['elapsed_s']:.0f} s)\n")
-    print(markdown(r))
-    print("\n" + json.dumps(r, indent=2, default=str))
+    print_report(machine_line(command, r["elapsed_s"]), markdown(r), r)
 
 
 if __name__ == "__main__":

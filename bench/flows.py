@@ -25,7 +25,6 @@ timed apart from the scenario. Prints a Markdown table and the figures as JSON;
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -36,6 +35,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.chain import ROOT
+from bench.common import print_report
 from tests.chain.conftest import (ANVIL_KEY_0, ANVIL_KEY_1, PASSPHRASE, USER_ADDRESS, USER_BTK, USER_ETH, USER_PHRASE,
                                   anvil_binary, copy_embedded, free_port, restore_anvil, start_anvil, stop_anvil)
 
@@ -399,9 +399,7 @@ def main() -> None:
     r = run(args.repeat, not args.no_anvil)
     r["wall_s"] = time.perf_counter() - started
     table = markdown(r)
-    print(header(args.repeat) + "\n")
-    print(table)
-    print("\n" + json.dumps(r, indent=2))
+    print_report(header(args.repeat), table, r)
     if args.append_docs:
         append_docs(f"## Chain flows\n\n{header(args.repeat)}\n\n{table}\n{SECTION_TEXT}")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from bench.common import print_report
 from vault.credentials import data_integrity
 from vault.credentials.service import CredentialService
 from vault.did import did_key
@@ -87,22 +88,27 @@ def run(repeat: int) -> dict:
             "qr_chars": len(codes[0]), "qr_version": render.qr_version(codes[0]), "codes": len(codes)}
 
 
+def markdown(r: dict) -> str:
+    return "\n".join([
+        "| one OB 3.0 credential, eddsa-rdfc-2022 | median | max | budget |",
+        "| --- | ---: | ---: | --- |",
+        f"| build + sign + log + QR PNG | {r['build_sign_log_render_ms']:.1f} ms | "
+        f"{r['build_sign_log_render_max_ms']:.1f} ms | ≤ 150 ms |",
+        f"| of which build + sign + log | {r['build_sign_log_ms']:.1f} ms | | |",
+        f"| decode the PNG | {r['decode_image_ms']:.1f} ms | {r['decode_image_max_ms']:.1f} ms | ≤ 30 ms |",
+        f"| verify the presentation (holder + credential) | {r['verify_ms']:.1f} ms | {r['verify_max_ms']:.1f} ms | |",
+        f"| payload / QR | {r['payload_bytes']:,} bytes → {r['qr_chars']} chars, version {r['qr_version']}, "
+        f"{r['codes']} code | | ≤ 21 |",
+    ])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     r = run(args.repeat)
-    print(f"Presentations ({datetime.now(timezone.utc):%Y-%m-%d}, `python -m bench.presentations "
-          f"--repeat {args.repeat}`)\n")
-    print("| one OB 3.0 credential, eddsa-rdfc-2022 | median | max | budget |\n| --- | ---: | ---: | --- |")
-    print(f"| build + sign + log + QR PNG | {r['build_sign_log_render_ms']:.1f} ms | "
-          f"{r['build_sign_log_render_max_ms']:.1f} ms | ≤ 150 ms |")
-    print(f"| of which build + sign + log | {r['build_sign_log_ms']:.1f} ms | | |")
-    print(f"| decode the PNG | {r['decode_image_ms']:.1f} ms | {r['decode_image_max_ms']:.1f} ms | ≤ 30 ms |")
-    print(f"| verify the presentation (holder + credential) | {r['verify_ms']:.1f} ms | {r['verify_max_ms']:.1f} ms | |")
-    print(f"| payload / QR | {r['payload_bytes']:,} bytes → {r['qr_chars']} chars, version {r['qr_version']}, "
-          f"{r['codes']} code | | ≤ 21 |")
-    print("\n" + json.dumps(r, indent=2))
+    print_report(f"Presentations ({datetime.now(timezone.utc):%Y-%m-%d}, `python -m bench.presentations "
+                 f"--repeat {args.repeat}`)", markdown(r), r)
 
 
 if __name__ == "__main__":

@@ -8,15 +8,13 @@ Prints a Markdown table for docs/benchmarks.md and the figures as JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
+from bench.common import machine_line, print_report
 from vault.store import VaultStore
 from vault.store.kdf import derive_key, tune
 
@@ -91,10 +89,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
     r = run(args.rows)
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{date.today().isoformat()}, `python -m bench.store --rows {args.rows}`\n")
-    print(markdown(r))
-    print("\n" + json.dumps(r, indent=2))
+    print_report(machine_line(f"python -m bench.store --rows {args.rows}"), markdown(r), r)
 
 
 if __name__ == "__main__":

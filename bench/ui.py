@@ -31,14 +31,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
+
+from bench.common import machine_line, print_report
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -382,10 +382,7 @@ def main() -> None:
         os._exit(0)   # no teardown of Qt objects: the figures are printed
     r = run(args.quick)
     command = "python -m bench.ui" + (" --quick" if args.quick else "")
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{date.today().isoformat()}, `{command}` ({r['elapsed_s']:.0f} s)\n")
-    print(markdown(r))
-    print("\n" + json.dumps(r, indent=2, default=str))
+    print_report(machine_line(command, r["elapsed_s"]), markdown(r), r)
 
 
 if __name__ == "__main__":
