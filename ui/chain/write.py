@@ -69,6 +69,11 @@ def _short(tx_hash: str) -> str:
     return f"{tx_hash[:10]}…{tx_hash[-6:]}"
 
 
+def _fee(wei: int) -> str:
+    """A network fee to the hundred-millionth of an ETH: 18 decimals read as noise."""
+    return glance_units(wei, "ETH", 8).removeprefix("≈ ")
+
+
 class _Progress(QObject):
     """Carries progress from the chain thread to the dialog (queued across threads)."""
     step = Signal(int, str, str)   # index, stage (signing / sent / mined), detail
@@ -202,8 +207,8 @@ class TransactionDialog(QDialog):
                 add_row("Sends", self._value(format_units(request.value, "ETH")))
             if preview is not None:
                 add_row("Network fee", self._value(
-                    f"about {format_units(preview.fee_estimate, 'ETH')} (at most "
-                    f"{format_units(preview.max_fee, 'ETH')}; {preview.gas_estimate:,} gas)"))
+                    f"about {_fee(preview.fee_estimate)} (at most {_fee(preview.max_fee)}; "
+                    f"{preview.gas_estimate:,} gas)"))
                 total_fee += preview.fee_estimate
                 total_max += preview.max_fee
             else:
