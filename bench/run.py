@@ -31,15 +31,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench import peers
-from bench.common import ROOT, load_average, machine, stats, time_calls, time_process
+from bench.common import ROOT, load_average, machine, time_calls, time_process
 
 PASSPHRASE = "benchmark passphrase"
 SECTIONS = ("verify", "store", "credentials", "presentations", "qr", "chain", "ui", "flows")

@@ -258,7 +258,6 @@ def child_search(folder: str, passes: int) -> dict:
     from ui.app import create_application
 
     app = create_application([], theme="light")
-    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QMainWindow
 

@@ -61,7 +61,7 @@ def credential_html(c, compact: bool = False) -> str:
         out.append(f" · <span style='color:{BAD}'>{escape(STATUS_WORDS.get(c.status, c.status))}</span>")
     out.append("</p>")
     if c.selective:
-        out.append(f"<p style='margin:4px 0 2px 0'>Shows (your choice, and what the issuer always shows):</p>")
+        out.append("<p style='margin:4px 0 2px 0'>Shows (your choice, and what the issuer always shows):</p>")
     else:
         out.append("<p style='margin:4px 0 2px 0'>Shows every claim (this format cannot hide any):</p>")
     out.append(_claims(c.claims, compact))
