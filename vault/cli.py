@@ -433,13 +433,15 @@ def cmd_trust(args) -> None:
 
 def cmd_did_cache(args) -> None:
     from .credentials.cache import VerificationCache
+    from .credentials.keys import check_document
     try:
         document = json.loads(_read_input(args.file))
     except ValueError as exc:
         raise UsageError(f"{args.file} is not JSON: {exc}") from exc
-    did = document.get("id") if isinstance(document, dict) else None
-    if not isinstance(did, str) or not did.startswith("did:"):
-        raise UsageError(f"{args.file} is not a DID document (it has no 'id' that is a DID)")
+    try:   # refused before the vault is opened: nothing is stored
+        did = check_document(document)
+    except VaultError as exc:
+        raise VaultError(f"{args.file} was not cached: {exc}") from exc
     identity = open_identity(args)
     try:
         VerificationCache(identity.store).put_did_document(did, document)

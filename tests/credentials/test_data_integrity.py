@@ -405,8 +405,9 @@ def test_tampered_proof_value_fails(suite):
 @pytest.mark.parametrize("suite", SUITES)
 def test_tampered_verification_method_fails(suite):
     signed = sign(badge(), ISSUER_KEY, ISSUER_VM, cryptosuite=suite)
-    signed["proof"]["verificationMethod"] = OTHER_VM
-    assert failure_of(verify_proof, signed).reason is Reason.BAD_SIGNATURE
+    signed["proof"]["verificationMethod"] = OTHER_VM     # another DID than the issuer: refused unread
+    assert failure_of(verify_proof, signed).reason is Reason.WRONG_KEY
+    assert failure_of(verify_proof, signed, bind_issuer=False).reason is Reason.BAD_SIGNATURE
     signed["proof"]["verificationMethod"] = ISSUER_DID + "#key-2"
     assert failure_of(verify_proof, signed).reason is Reason.UNKNOWN_KEY
     signed["proof"]["verificationMethod"] = "https://issuer.example/keys/1"

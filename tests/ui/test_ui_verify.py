@@ -262,3 +262,30 @@ def test_no_camera_button_that_does_nothing(page):
     if not available:
         assert "Qt Multimedia" in why or "camera" in why
         assert why in page.drop_hint.toolTip() and why in page.open_button.toolTip()
+
+
+def test_a_cached_did_web_document_cannot_sign_for_the_holder(qtbot, window, page, presenter, holder_vault,
+                                                               tmp_path):
+    """The holder's own credentials, re-signed by a stranger's key that a stored did:web
+    document claims the holder controls: the page says it is not valid, and why."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vault.credentials import data_integrity
+    from vault.did import multikey
+
+    holder, attacker, evil = holder_vault["holder"], Ed25519PrivateKey.generate(), "did:web:evil.example"
+    method = {"id": f"{evil}#key-1", "type": "Multikey", "controller": holder,
+              "publicKeyMultibase": multikey.encode("ed25519-pub", attacker.public_key().public_bytes_raw())}
+    document = {"id": evil, "verificationMethod": [method], "authentication": [method["id"]]}
+    with window.identity.store.transaction() as conn:     # a stored row, bypassing `did cache`
+        conn.execute("INSERT INTO did_documents(did, document, updated_at) VALUES (?, ?, '2024-01-01')",
+                     (evil, json.dumps(document)))
+    stolen = json.loads(present(presenter, holder_vault, "di").payload)
+    stolen.pop("proof")
+    forged = data_integrity.sign(stolen, attacker, method["id"], purpose="authentication", challenge=CHALLENGE,
+                                 domain=DOMAIN)
+    (tmp_path / "vp.json").write_text(json.dumps(forged))
+    page.verify_paths([str(tmp_path / "vp.json")])
+    view = wait_verdict(qtbot, page)
+    assert view.title.text() == "Not valid" and not page.verdict.valid
+    assert f"names {holder} as its controller" in view.text.text()

@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 
 from ..store import VaultStore
+from .keys import check_document
 
 
 def _now() -> str:
@@ -22,6 +23,9 @@ class VerificationCache:
         return json.loads(row[0]) if row else None
 
     def put_did_document(self, did: str, document: dict) -> None:
+        """Keep ``document`` for ``did``; InvalidDid (nothing stored) unless it is a
+        consistent document of that DID (see keys.check_document)."""
+        check_document(document, did)
         with self.store.transaction() as conn:
             conn.execute("INSERT INTO did_documents(did, document, updated_at) VALUES (?, ?, ?) "
                          "ON CONFLICT(did) DO UPDATE SET document = excluded.document, "

@@ -40,7 +40,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import jsonld
-from .keys import DocumentLookup, ResolvedKey, resolve_method
+from .keys import DocumentLookup, ResolvedKey, did_of, resolve_method
 from .verdict import CredentialFailure, Reason
 
 __all__ = [
@@ -309,6 +309,13 @@ def _guard(fn, noun: str):
                                 f"({type(exc).__name__}).") from None
 
 
+def method_did(method: object) -> str | None:
+    """The DID a proof's ``verificationMethod`` (a DID URL or an embedded method) belongs to."""
+    if isinstance(method, dict):
+        method = method.get("id")
+    return did_of(method) if isinstance(method, str) and method.startswith("did:") else None
+
+
 def _resolve(method: object, documents: DocumentLookup | None, noun: str) -> ResolvedKey:
     if isinstance(method, dict):        # an embedded verification method: look it up by id
         method = method.get("id")
@@ -400,20 +407,31 @@ def verify_proof(document: dict, *, expected_purpose: str = "assertionMethod",
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
+    bind = expected_purpose == "assertionMethod" and bind_issuer
+    issuer = _issuer_of(document) if bind else None
+    if issuer is not None and issuer.startswith("did:"):
+        # A proof speaks for its verification method's DID, whatever a DID document says
+        # about controllers: decided before any key is looked up (or any cache read).
+        # (An https issuer or a non-DID key: UNKNOWN_KEY when resolving, as before.)
+        signers = [method_did(p.get("verificationMethod")) for p in proofs]
+        if None not in signers and issuer not in signers:
+            _not_the_issuer(noun, issuer, signers)
     keys = [_verify_one(document, proof, proofs, expected_purpose=expected_purpose, challenge=challenge,
                         domain=domain, documents=documents, now=now, noun=noun) for proof in proofs]
-    if expected_purpose != "assertionMethod" or not bind_issuer:
+    if not bind:
         return keys[0]
-    issuer = _issuer_of(document)
     if issuer is None:
         raise CredentialFailure(Reason.MALFORMED, f"The {noun} names no issuer, so its signature "
                                 "cannot be tied to anyone.")
     for key in keys:
-        if key.controller == issuer:
+        if did_of(key.method_id) == issuer:
             return key
-    signers = ", ".join(sorted({str(k.controller)[:100] for k in keys}))
+    _not_the_issuer(noun, issuer, [did_of(key.method_id) for key in keys])
+
+
+def _not_the_issuer(noun: str, issuer: str, signers: list[str]):
     raise CredentialFailure(Reason.WRONG_KEY, f"The {noun} says it was issued by {issuer[:100]}, but it "
-                            f"was signed with a key of {signers}.")
+                            f"was signed with a key of {', '.join(s[:100] for s in sorted(set(signers)))}.")
 
 
 # ---------------------------------------------------------------------------- signing

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping, Sequence
 
 from . import jose
-from .keys import DocumentLookup, ResolvedKey, resolve_method
+from .keys import DocumentLookup, ResolvedKey, did_of, resolve_method
 from .verdict import CredentialFailure, Reason
 
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -94,10 +94,11 @@ def resolve_jwt_key(kid: str | None, issuer: str | None, *, documents: DocumentL
         method_id = issuer
     else:
         raise CredentialFailure(Reason.UNKNOWN_KEY, f"The {what} names neither a key ('kid') nor an issuer DID.")
+    # The kid speaks for its own DID only, whatever a DID document says about controllers.
+    if issuer is not None and did_of(method_id) != issuer:
+        raise CredentialFailure(Reason.WRONG_KEY, f"The {what} is signed with a key of "
+                                f"{did_of(method_id)[:100]}, not of {issuer[:100]} who it says issued it.")
     resolved = resolve_method(method_id, documents)
-    if issuer is not None and resolved.controller != issuer:
-        raise CredentialFailure(Reason.WRONG_KEY, f"The {what} is signed with a key of {resolved.controller}, "
-                                f"not of {issuer} who it says issued it.")
     if not resolved.has_relationship(relationship):
         raise CredentialFailure(Reason.WRONG_KEY, f"The key {resolved.method_id} is not listed for "
                                 f"{relationship} in {resolved.controller}'s DID document.")

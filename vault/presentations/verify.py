@@ -41,7 +41,7 @@ from typing import Any
 
 from .. import safejson
 from ..credentials import data_integrity, jose, jwt_vc
-from ..credentials.keys import public_key_from_method, resolve_method
+from ..credentials.keys import cached_document, did_of, public_key_from_method
 from ..credentials.verdict import CredentialFailure, Reason, Warning_, WarningCode
 from ..credentials.verify import (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
                                   VerificationContext, check)
@@ -214,13 +214,12 @@ def _check_kb(kb, challenge: str, domain: str, title: str) -> None:
 
 
 def _holder_keys(holder: str, documents) -> list[dict]:
-    """Public JWKs of the holder DID's verification methods (empty if unresolvable)."""
-    document = documents(holder) if documents else None
-    if document is None:
-        try:
-            document = resolver.resolve(holder)
-        except Exception:
-            return []
+    """Public JWKs of the holder DID's verification methods (empty if unresolvable); a
+    cached document only when it is consistent, and never for a self-certifying DID."""
+    try:
+        document = cached_document(holder, documents) or resolver.resolve(holder)
+    except Exception:
+        return []
     out = []
     methods = [m for m in document.get("verificationMethod", []) if isinstance(m, dict)]
     methods += [m for m in document.get("authentication", []) if isinstance(m, dict)]
@@ -342,11 +341,11 @@ def _verify_di(document: dict, challenge: str, domain: str, context: Verificatio
                                     "it answered a request that has timed out. Ask the holder for a new "
                                     "one.") from None
         raise
-    signers = {key.controller}
-    for proof in data_integrity.proofs_of(document)[1:]:
-        signers.add(resolve_method(proof.get("verificationMethod"), context.documents).controller)
+    # Every proof verified; each speaks for its verification method's DID, nothing else.
+    signers = {data_integrity.method_did(proof.get("verificationMethod"))
+               for proof in data_integrity.proofs_of(document)}
     if state.holder is None:
-        state.holder = key.controller
+        state.holder = did_of(key.method_id)
     elif state.holder not in signers:
         raise CredentialFailure(Reason.WRONG_KEY, f"The presentation says it is from {state.holder[:120]}, "
                                 f"but it is signed with a key of {', '.join(sorted(signers))[:200]}.")
