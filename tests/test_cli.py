@@ -4,12 +4,14 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import HARDHAT_ADDRESS_0, HARDHAT_PHRASE, PASSPHRASE
 from vault.cli import main
+from vault.store.header import HEADER_NAME, Header
 
 
 def test_init_then_list_status_and_resolve(run):
@@ -39,6 +41,19 @@ def test_status_without_passphrase_does_not_unlock(run):
     code, status, _ = run("status", passphrase=False)
     assert code == 0 and status["locked"] is True and status["kdf"]["memory_kib"] >= 65536
     assert "salt" not in status["kdf"]
+
+
+def test_status_on_a_header_tampered_to_an_absurd_kdf_cost_says_damaged(run):
+    """1 GiB x 200 Argon2 passes (checksum redone): refused as damaged at once, not
+    minutes of derivation followed by "wrong passphrase"."""
+    run("init", "--kdf-seconds", "0")
+    header = Header.read(run.data)
+    crafted = replace(header, kdf=replace(header.kdf, memory_kib=1024 * 1024, iterations=200))
+    (run.data / HEADER_NAME).write_bytes(crafted.to_bytes())
+    code, out, err = run("status", "--unlock", json_out=False)
+    assert code == 1 and out == ""
+    assert "key-derivation parameters are out of range" in err and "1048576 KiB, 200 iterations" in err
+    assert "Restore it from a backup" in err and "Wrong passphrase" not in err
 
 
 def test_restore_yields_the_known_account(run):

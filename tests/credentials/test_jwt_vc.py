@@ -15,6 +15,7 @@ from vault.credentials import jose
 from vault.credentials.jwt_vc import (JwtCredential, JwtPresentation, sign_jwt_vc, sign_jwt_vp, verify_jwt_vc,
                                       verify_jwt_vp)
 from vault.credentials.verdict import CredentialFailure, Reason
+from vault.credentials.verify import VerificationContext, check
 from vault.did import did_jwk, did_key, multikey
 
 JWT_DIR = Path(__file__).parent.parent / "fixtures" / "credentials" / "jwt"
@@ -277,6 +278,52 @@ def test_conflicting_subject_or_id_is_malformed():
     payload["vc"]["credentialSubject"].pop("id")
     payload["vc"]["id"] = "urn:other"
     fails(Reason.MALFORMED, verify_jwt_vc, jose.sign(payload, key, header={"kid": kid}))
+
+
+def _ts(*args) -> int:
+    return int(datetime(*args, tzinfo=UTC).timestamp())
+
+
+@pytest.mark.parametrize("v2", [False, True])
+@pytest.mark.parametrize("claim, name, claimed, stated", [
+    ("exp", "expirationDate", _ts(2099, 1, 1), "2020-01-01T00:00:00Z"),   # expired, revived by a later exp
+    ("nbf", "issuanceDate", _ts(2020, 1, 1), "2099-01-01T00:00:00Z"),     # not yet valid, opened by an earlier nbf
+])
+def test_jwt_date_claim_contradicting_the_signed_credential_is_refused(v2, claim, name, claimed, stated):
+    """Both dates are signed by the issuer; the 1.1 decoding used to let the JWT claim
+    overwrite the credential's own date. (VC 2.0 names inside the vc claim too.)"""
+    key, did, kid = new_did_key()
+    if v2:
+        name = {"expirationDate": "validUntil", "issuanceDate": "validFrom"}[name]
+    cred = credential(issuer=did)
+    cred.pop("issuanceDate"), cred.pop("expirationDate")
+    if v2:
+        cred["@context"] = ["https://www.w3.org/ns/credentials/v2"]
+    payload = jose.parse(sign_jwt_vc(cred, key, kid=kid, issued_at=datetime(2025, 2, 1, tzinfo=UTC))).payload
+    payload[claim] = claimed
+    payload["vc"][name] = stated
+    token = jose.sign(payload, key, header={"kid": kid})
+    failure = fails(Reason.MALFORMED, verify_jwt_vc, token)
+    assert f"its {claim!r} claim says" in failure.message and f"credential's {name} says" in failure.message
+    assert stated in failure.message and "contradicts itself" in failure.message
+    verdict = check(token.encode(), VerificationContext(now=datetime(2026, 1, 1, tzinfo=UTC))).verdict
+    assert (verdict.valid, verdict.reason, verdict.message) == (False, Reason.MALFORMED, failure.message)
+
+
+def test_jwt_date_claims_agreeing_with_the_credential_are_valid():
+    key, did, kid = new_did_key()
+    payload = jose.parse(sign_jwt_vc(credential(issuer=did), key, kid=kid)).payload
+    payload["vc"]["issuanceDate"] = "2025-01-15T00:00:00.900Z"    # nbf keeps whole seconds
+    payload["vc"]["expirationDate"] = "2099-01-01T00:00:00Z"
+    result = verify_jwt_vc(jose.sign(payload, key, header={"kid": kid}))
+    assert result.valid_from == datetime(2025, 1, 15, tzinfo=UTC)
+    assert result.valid_until == datetime(2099, 1, 1, tzinfo=UTC)
+    only_vc = dict(payload, vc={**payload["vc"], "expirationDate": "2020-01-01T00:00:00Z"})
+    del only_vc["exp"]                                              # one date only: it is the one used
+    assert verify_jwt_vc(jose.sign(only_vc, key, header={"kid": kid})).valid_until == datetime(2020, 1, 1, tzinfo=UTC)
+    only_claim = dict(payload, vc={k: v for k, v in payload["vc"].items() if k != "expirationDate"},
+                      exp=_ts(2030, 1, 1))
+    assert verify_jwt_vc(jose.sign(only_claim, key, header={"kid": kid})).valid_until == datetime(2030, 1, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("payload,reason", [

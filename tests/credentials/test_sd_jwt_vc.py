@@ -246,6 +246,16 @@ def test_issue_present_verify(issuer_label, holder_factory):
     fails(jose.WRONG_DOMAIN, verify_presentation, token_kb, nonce="n-1", audience="other.example")
 
 
+def test_key_binding_is_made_at_the_moment_given():
+    """The KB-JWT's iat is the presentation's time (a verifier judges it), not the clock's."""
+    holder = private_key("holder-ed25519")
+    made = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+    token = present(_issue(), ["given_name"], holder_key=holder, nonce="n", audience="a", issued_at=made)
+    kb = jose.parse(token.rsplit("~", 1)[1])
+    assert kb.header == {"alg": "EdDSA", "typ": "kb+jwt"} and kb.payload["iat"] == int(made.timestamp())
+    assert verify_presentation(token, nonce="n", audience="a").key_binding.issued_at == made
+
+
 def test_a_whole_container_reveals_everything_under_it():
     holder = private_key("holder-ed25519")
     token = present(_issue(), ["address", "languages"], holder_key=holder, nonce="n", audience="a")

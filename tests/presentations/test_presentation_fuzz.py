@@ -25,7 +25,8 @@ WHEN = NOW + timedelta(minutes=1)
 
 def _our_vp() -> bytes:
     sd = sd_jwt_credential(HOLDER, HOLDER_KEY.public_key()).decode()
-    presented = sd_jwt_vc.present(sd, ["email"], holder_key=HOLDER_KEY, nonce=CHALLENGE, audience=DOMAIN)
+    presented = sd_jwt_vc.present(sd, ["email"], holder_key=HOLDER_KEY, nonce=CHALLENGE, audience=DOMAIN,
+                                  issued_at=NOW)
     document = {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiablePresentation"],
                 "holder": HOLDER, "verifiableCredential": [
                     json.loads(di_credential(HOLDER, "eddsa-jcs-2022")),
@@ -41,7 +42,7 @@ OUR_VP = _our_vp()
 JWT_VP = jwt_vc.sign_jwt_vp([jwt_credential(HOLDER).decode()], HOLDER_KEY, kid=METHOD, audience=DOMAIN,
                             nonce=CHALLENGE, now=NOW).encode()
 SD_KB = sd_jwt_vc.present(sd_jwt_credential(HOLDER, HOLDER_KEY.public_key()).decode(), ["given_name"],
-                          holder_key=HOLDER_KEY, nonce=CHALLENGE, audience=DOMAIN).encode()
+                          holder_key=HOLDER_KEY, nonce=CHALLENGE, audience=DOMAIN, issued_at=NOW).encode()
 SAMPLES = {"interop": (INTEROP_VP, "public-challenge-1", "verifier.example"),
            "di": (OUR_VP, CHALLENGE, DOMAIN), "jwt": (JWT_VP, CHALLENGE, DOMAIN), "sd": (SD_KB, CHALLENGE, DOMAIN)}
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,20 +4,21 @@ disclosure, both cryptosuites, JWT VPs, and the log of what was shown."""
 
 import base64
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from vp_fixtures import (CHALLENGE, DOMAIN, ISSUER, NOW, STRANGER, STRANGER_KEY, di_credential,
                       jwt_credential, sd_jwt_credential)
 from tests.conftest import PASSPHRASE
-from vault.credentials import data_integrity, sd_jwt_vc
+from vault.credentials import data_integrity, jose, sd_jwt_vc
 from vault.credentials.verdict import Reason
-from vault.presentations import PresentationError, verify_presentation
+from vault.presentations import DEFAULT_EXPIRES_IN, PresentationError, verify_presentation
 from vault.presentations.log import PresentationLog
 from vault.store import VaultStore
 
 SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+UTC = timezone.utc
 
 
 def verify(presentation, *, challenge=CHALLENGE, domain=DOMAIN, now=NOW + timedelta(minutes=1)):
@@ -262,7 +263,8 @@ def test_reveal_mistakes_are_clear(wallet, stored):
 
 def test_bare_sd_jwt_with_key_binding(wallet, stored):
     token = wallet.credentials.repository.original(stored["sd"]).decode()
-    kb = sd_jwt_vc.present(token, ["email"], holder_key=wallet.holder_key, nonce=CHALLENGE, audience=DOMAIN)
+    kb = sd_jwt_vc.present(token, ["email"], holder_key=wallet.holder_key, nonce=CHALLENGE, audience=DOMAIN,
+                           issued_at=NOW)
     verdict = verify(kb)
     assert verdict.valid and verdict.holder == wallet.holder, verdict.message
     assert verdict.credentials[0].disclosed["email"] == "jordan@example.edu"
@@ -271,6 +273,61 @@ def test_bare_sd_jwt_with_key_binding(wallet, stored):
     assert verify(kb, domain="other.example").reason == Reason.WRONG_DOMAIN
     # the disclosures changed after the holder bound them
     assert verify(kb.replace("~", "~" + token.split("~")[1] + "~", 1)).reason == Reason.TAMPERED
+
+
+# A KB-JWT's iat is signed by the holder key like the rest; only the verifier's window
+# (RFC 9901 §7.3) keeps one made long ago, or "in the future" to stay fresh, from passing.
+KB_YEARS = [(datetime(2001, 1, 1, tzinfo=UTC), Reason.EXPIRED, "was made at 2001-01-01 00:00:00 UTC"),
+            (datetime(2100, 1, 1, tzinfo=UTC), Reason.NOT_YET_VALID, "made at 2100-01-01 00:00:00 UTC, which is "
+                                                                     "in the future")]
+
+
+@pytest.mark.parametrize("made, reason, says", KB_YEARS)
+def test_bare_sd_jwt_with_a_key_binding_from_another_time_is_refused(wallet, stored, made, reason, says):
+    token = wallet.credentials.repository.original(stored["sd"]).decode()
+    kb = sd_jwt_vc.present(token, ["email"], holder_key=wallet.holder_key, nonce=CHALLENGE, audience=DOMAIN,
+                           issued_at=made)
+    verdict = verify(kb)
+    assert (verdict.valid, verdict.reason) == (False, reason)
+    assert verdict.message.startswith("Credential 1 (Introduction to Programming): The key-binding JWT")
+    assert says in verdict.message and verdict.credentials[0].disclosed   # signed: shown, marked
+
+
+@pytest.mark.parametrize("made, reason, says", KB_YEARS)
+def test_kb_jwt_from_another_time_inside_a_fresh_vp_is_refused(wallet, stored, made, reason, says):
+    token = wallet.credentials.repository.original(stored["sd"]).decode()
+    kb = sd_jwt_vc.present(token, ["email"], holder_key=wallet.holder_key, nonce=CHALLENGE, audience=DOMAIN,
+                           issued_at=made)
+    envelope = {"@context": "https://www.w3.org/ns/credentials/v2", "id": f"data:application/dc+sd-jwt,{kb}",
+                "type": "EnvelopedVerifiableCredential"}
+    signed = data_integrity.sign(_vp([envelope], wallet.holder), wallet.holder_key, _method(wallet.holder),
+                                 purpose="authentication", challenge=CHALLENGE, domain=DOMAIN,
+                                 created="2026-03-01T12:00:00Z", expires="2026-03-01T12:10:00Z")
+    verdict = verify(json.dumps(signed))
+    assert (verdict.valid, verdict.reason) == (False, reason) and says in verdict.message
+
+
+def test_bare_kb_jwt_window_is_the_default_presentation_lifetime_and_a_minute_of_skew(wallet, stored):
+    token = wallet.credentials.repository.original(stored["sd"]).decode()
+
+    def verdict(made, at):
+        kb = sd_jwt_vc.present(token, ["email"], holder_key=wallet.holder_key, nonce=CHALLENGE,
+                               audience=DOMAIN, issued_at=made)
+        return verify(kb, now=at)
+    assert DEFAULT_EXPIRES_IN == timedelta(minutes=10)
+    assert verdict(NOW, NOW + timedelta(minutes=9, seconds=59)).valid
+    late = verdict(NOW, NOW + timedelta(minutes=10, seconds=1))
+    assert late.reason == Reason.EXPIRED and "more than 10 minutes ago" in late.message
+    assert verdict(NOW + timedelta(seconds=59), NOW).valid                    # the holder's clock a bit ahead
+    assert verdict(NOW + timedelta(minutes=2), NOW).reason == Reason.NOT_YET_VALID
+
+
+def test_kb_jwt_lives_as_long_as_the_presentation_that_carries_it(wallet, stored):
+    presentation = present(wallet, [stored["sd"]], expires_in=timedelta(hours=1))
+    [token] = enveloped_tokens(presentation)
+    assert jose.parse(token.rsplit("~", 1)[1]).payload["iat"] == int(NOW.timestamp())   # made with the VP
+    assert verify(presentation, now=NOW + timedelta(minutes=59)).valid
+    assert verify(presentation, now=NOW + timedelta(minutes=61)).reason == Reason.EXPIRED
 
 
 def test_sd_jwt_without_cnf_is_bound_by_the_vp_proof(wallet):

@@ -37,7 +37,7 @@ def test_replacing_a_world_readable_file_makes_it_0600(tmp_path):
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("failing", ["replace", "fsync", "chmod"])
+@pytest.mark.parametrize("failing", ["replace", "fsync", "fchmod"])
 def test_failure_before_the_rename_keeps_old_content_and_leaves_no_temp(tmp_path, monkeypatch, failing):
     target = tmp_path / "f"
     write_atomic(target, b"old content")
@@ -60,12 +60,47 @@ def test_failure_on_a_new_file_leaves_nothing(tmp_path, monkeypatch):
     assert listing(tmp_path) == []
 
 
-def test_stale_temp_of_same_pid_is_overwritten_not_appended(tmp_path):
+def test_stale_temp_file_is_neither_reused_nor_touched(tmp_path):
     stale = tmp_path / f".f.tmp-{os.getpid()}"
     stale.write_bytes(b"x" * 1000)
     write_atomic(tmp_path / "f", b"short")
     assert (tmp_path / "f").read_bytes() == b"short"
-    assert listing(tmp_path) == ["f"]
+    assert stale.read_bytes() == b"x" * 1000
+    assert listing(tmp_path) == sorted(["f", stale.name])
+
+
+def plant_symlinks(folder, name, victim) -> list:
+    """An attacker's symlinks to ``victim`` at the temp names a writer in this process
+    would have used before (name + pid), for the header's and the backup's temp files."""
+    planted = [folder / f".{name}.tmp-{os.getpid()}", folder / f".{name}.partial-{os.getpid()}"]
+    for link in planted:
+        link.symlink_to(victim)
+    return planted
+
+
+def test_symlink_at_a_guessable_temp_name_is_not_followed(tmp_path):
+    """A local attacker plants symlinks where the temp file would go, to make the write
+    land in (or truncate) a file of theirs choosing: it must stay as it was."""
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    planted = plant_symlinks(folder, "f", victim)
+    write_atomic(folder / "f", b"new content")
+    assert victim.read_bytes() == b"precious"
+    assert (folder / "f").read_bytes() == b"new content" and not (folder / "f").is_symlink()
+    assert stat.S_IMODE((folder / "f").stat().st_mode) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["f", *(p.name for p in planted)])
+    assert all(p.is_symlink() and os.readlink(p) == str(victim) for p in planted)
+
+
+def test_symlink_as_the_target_is_replaced_not_written_through(tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (tmp_path / "f").symlink_to(victim)
+    write_atomic(tmp_path / "f", b"new content")
+    assert victim.read_bytes() == b"precious"
+    assert not (tmp_path / "f").is_symlink() and (tmp_path / "f").read_bytes() == b"new content"
 
 
 def test_process_killed_before_the_rename_keeps_old_content(tmp_path, fork_child):
@@ -86,7 +121,8 @@ def test_process_killed_before_the_rename_keeps_old_content(tmp_path, fork_child
     assert target.read_bytes() == b"old content"
     # The temp file stays (nothing ran to remove it): complete, private, and ignored.
     leftovers = [p for p in tmp_path.iterdir() if p.name != "f"]
-    assert [p.name for p in leftovers] == [f".f.tmp-{proc.pid}"]
+    assert len(leftovers) == 1 and leftovers[0].name.startswith(".f.tmp-")
+    assert leftovers[0].read_bytes() == b"new content"
     assert stat.S_IMODE(leftovers[0].stat().st_mode) == 0o600
 
 

@@ -97,6 +97,24 @@ def test_backup_replaces_an_older_backup_atomically(backed_up, passphrase, tmp_p
     restored.lock()
 
 
+def test_backup_never_writes_through_a_symlink_planted_in_its_folder(backed_up, tmp_path, passphrase):
+    """A local attacker plants a symlink at the partial name the backup writer used to
+    pick (out name + pid), aiming it at a file of theirs choosing: it stays untouched."""
+    store, backup, records = backed_up
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    planted = backup.parent / f".{backup.name}.partial-{os.getpid()}"
+    planted.symlink_to(victim)
+    store.set_setting("after", "the plant")
+    store.backup(backup)
+    assert victim.read_bytes() == b"precious"
+    assert planted.is_symlink() and not backup.is_symlink() and mode(backup) == 0o600
+    assert sorted(p.name for p in backup.parent.iterdir()) == sorted([backup.name, planted.name])
+    restored = VaultStore.restore_backup(backup, tmp_path / "r", passphrase)
+    assert restored.get_setting("after") == "the plant"
+    restored.lock()
+
+
 def test_backup_after_passphrase_change_needs_the_new_passphrase(backed_up, tmp_path, passphrase,
                                                                other_passphrase):
     store, _, records = backed_up

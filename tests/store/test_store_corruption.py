@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import random
 import shutil
+from dataclasses import replace
 
 import pytest
 
 from vault.errors import CorruptVault, VaultNotFound, WrongPassphrase
 from vault.store import VaultStore, database
-from vault.store.header import HEADER_NAME
+from vault.store.header import HEADER_NAME, Header
+from vault.store.kdf import MAX_ITERATIONS, tune
 
 PAGE = 4096  # SQLCipher 4 page size; the last 80 bytes of each page are IV (16) + HMAC (64)
 N_RECORDS = 200
@@ -135,6 +137,38 @@ def test_header_of_another_vault_with_same_passphrase_is_corrupt(closed_vault, n
     # The key check passes (same passphrase, that header's salt) but the key does not
     # decrypt this database: damage, not a wrong passphrase, and never a silent open.
     assert unlock_outcome(folder, passphrase) == "corrupt"
+
+
+@pytest.mark.parametrize("memory_kib, iterations, lanes", [
+    (1024 * 1024, 200, 4),          # 1 GiB x 200 passes: minutes per unlock attempt
+    (128 * 1024, 3, 4), (64 * 1024, 201, 4), (64 * 1024, 1, 4), (64 * 1024, 3, 64)])
+def test_header_tampered_to_kdf_parameters_tune_never_picks_is_corrupt_before_argon2(
+        closed_vault, passphrase, other_passphrase, memo_kdf, memory_kib, iterations, lanes):
+    """The header's checksum is redone (it is not a MAC): without bounds each unlock
+    would run the crafted Argon2 and then say "wrong passphrase"."""
+    folder, _ = closed_vault
+    header = Header.read(folder)
+    crafted = replace(header, kdf=replace(header.kdf, memory_kib=memory_kib, iterations=iterations,
+                                          lanes=lanes)).to_bytes()
+    (folder / HEADER_NAME).write_bytes(crafted)
+    derivations = memo_kdf.cache_info()
+    with pytest.raises(CorruptVault, match="key-derivation parameters are out of range") as parsed:
+        Header.from_bytes(crafted)
+    assert f"{memory_kib} KiB, {iterations} iterations and {lanes} lanes" in str(parsed.value)
+    for attempt in (passphrase, other_passphrase):
+        store = VaultStore(folder)
+        with pytest.raises(CorruptVault) as caught:
+            store.unlock(attempt)
+        assert str(caught.value) == str(parsed.value) and not store.is_unlocked
+    assert memo_kdf.cache_info() == derivations      # Argon2 never ran
+
+
+def test_header_with_the_costliest_parameters_tune_picks_is_accepted(closed_vault):
+    folder, _ = closed_vault
+    header = Header.read(folder)
+    costliest = replace(header, kdf=replace(header.kdf, iterations=MAX_ITERATIONS))
+    assert Header.from_bytes(costliest.to_bytes()).kdf == costliest.kdf == replace(
+        tune(0), salt=header.kdf.salt, iterations=MAX_ITERATIONS)
 
 
 # ---- database ------------------------------------------------------------------------------

@@ -247,11 +247,24 @@ def _decode_v11(payload: dict, issuer: str) -> dict:
     if nbf is None and from_name not in credential:
         nbf = jose.numeric_date(payload, "iat")
     if nbf is not None:
-        credential[from_name] = format_datetime(nbf)
+        _lift_date(credential, from_name, nbf, "nbf")
     exp = jose.numeric_date(payload, "exp")
     if exp is not None:
-        credential[until_name] = format_datetime(exp)
+        _lift_date(credential, until_name, exp, "exp")
     return credential
+
+
+def _lift_date(credential: dict, name: str, moment: datetime, claim: str) -> None:
+    """Set ``name`` from the JWT claim that encodes it; when the credential states it too,
+    both must agree (to the second NumericDate keeps): a later ``exp`` must not quietly
+    revive a signed ``expirationDate`` in the past."""
+    stated = parse_datetime(credential.get(name), name)
+    if stated is not None and abs(stated - moment) >= timedelta(seconds=1):
+        raise CredentialFailure(Reason.MALFORMED, f"The VC-JWT contradicts itself: its {claim!r} claim says "
+                                f"{format_datetime(moment)} but the credential's {name} says "
+                                f"{format_datetime(stated)}. The issuer signed two different dates, so "
+                                "neither can be trusted.")
+    credential[name] = format_datetime(moment)
 
 
 def _check_credential(credential: Mapping) -> tuple[str, ...]:

@@ -20,7 +20,8 @@ the KB-JWT (SDJWTHolder), and issues (SDJWTIssuer). What it leaves out is done h
   ``sd_hash`` over exactly the presented disclosures (else TAMPERED), nonce and aud;
 * the claim path of every disclosure, so a holder can choose what to reveal.
 
-Time is not judged here (``valid_from``/``valid_until``, KB ``issued_at`` are exposed).
+Time is not judged here (``valid_from``/``valid_until``, KB ``issued_at`` are exposed):
+vault.presentations.verify judges the KB-JWT's freshness.
 """
 
 from __future__ import annotations
@@ -443,11 +444,12 @@ def _library_selection(disclosures: Iterable[Disclosure]) -> dict:
 
 
 def present(sd_jwt: str, reveal: Iterable[Any], *, holder_key: Any = None, nonce: str | None = None,
-            audience: str | None = None) -> str:
+            audience: str | None = None, issued_at: datetime | None = None) -> str:
     """An SD-JWT presentation revealing only ``reveal`` (claim paths: "given_name",
     "achievement.description", ("nationalities", 0)), with a KB-JWT signed by
     ``holder_key`` (the `cryptography` private key matching the credential's ``cnf``) for
-    ``nonce`` and ``audience``. Without ``holder_key``: no key binding (trailing "~").
+    ``nonce`` and ``audience``, made at ``issued_at`` (default now; its ``iat``, which a
+    verifier checks for freshness). Without ``holder_key``: no key binding (trailing "~").
     """
     parts = _guarded(lambda: _split(sd_jwt))
     decoded = _decode_disclosures(parts.encoded)
@@ -455,20 +457,25 @@ def present(sd_jwt: str, reveal: Iterable[Any], *, holder_key: Any = None, nonce
     chosen = select(disclosures, parts.issuer.payload, reveal)
     issued = "~".join([parts.issuer.token, *parts.encoded, ""])
 
-    kwargs: dict[str, Any] = {}
     if holder_key is not None:
         if not (isinstance(nonce, str) and nonce and isinstance(audience, str) and audience):
             raise ValueError("A key-bound presentation needs the verifier's nonce and audience.")
         bound = _holder_key(parts.issuer.payload.get("cnf"), None)
         if jose.public_jwk(bound) != jose.public_jwk(holder_key):
             raise CredentialFailure(Reason.WRONG_KEY, "This is not the key the credential is bound to (cnf).")
-        kwargs = {"nonce": nonce, "aud": audience, "holder_key": jose.to_jwcrypto(holder_key),
-                  "sign_alg": jose.algorithm_for_key(holder_key)}
     holder = SDJWTHolder(issued)
-    holder.create_presentation(_library_selection(chosen), **kwargs)
+    holder.create_presentation(_library_selection(chosen))
     if sorted(holder.hs_disclosures) != sorted(d.encoded for d in chosen):
         raise RuntimeError("sd-jwt selected other disclosures than asked for")  # a bug here, not bad input
-    return holder.sd_jwt_presentation
+    presentation = holder.sd_jwt_presentation   # ends with "~": what sd_hash covers
+    if holder_key is None:
+        return presentation
+    # The KB-JWT is signed here: the library stamps its iat with the clock, with no way to
+    # say when the presentation is made (build's ``now``), and verifiers judge that iat.
+    moment = issued_at or datetime.now(timezone.utc)
+    payload = {"nonce": nonce, "aud": audience, "iat": int(moment.timestamp()),
+               "sd_hash": _b64_digest(presentation)}
+    return presentation + jose.sign(payload, holder_key, header={"typ": KB_JWT_TYPE})
 
 
 # --- issuer (tests, and issuing from the wallet later) ----------------------------------

@@ -438,14 +438,14 @@ def _check_request(challenge: Any, domain: Any, expires_in: Any) -> timedelta:
     return expires_in
 
 
-def _embedded(item: _Item, key, challenge: str, domain: str) -> Any:
+def _embedded(item: _Item, key, challenge: str, domain: str, created: datetime) -> Any:
     if item.format == FORMAT_DI:
         return item.parsed
     token = item.parsed
     if item.format == FORMAT_SD_JWT:
         try:
             token = sd_jwt_vc.present(token, item.reveal, holder_key=key if item.cnf is not None else None,
-                                      nonce=challenge, audience=domain)
+                                      nonce=challenge, audience=domain, issued_at=created)
         except CredentialFailure as exc:
             raise PresentationError(f"{item.title!r} cannot be presented: {exc.message}") from None
     return {"@context": VC_V2_CONTEXT, "id": f"data:{ENVELOPE_MEDIA_TYPES[item.format]},{token}",
@@ -472,7 +472,7 @@ def build(identity, repository, ids: Sequence[str], *, challenge: str, domain: s
         kind, suite = KIND_JWT, None
     else:
         document = {"@context": [VC_V2_CONTEXT], "type": ["VerifiablePresentation"], "holder": plan.holder,
-                    "verifiableCredential": [_embedded(i, key, challenge, domain) for i in plan.items]}
+                    "verifiableCredential": [_embedded(i, key, challenge, domain, created) for i in plan.items]}
         try:
             signed = data_integrity.sign(document, key, method, cryptosuite=cryptosuite,
                                          purpose="authentication", challenge=challenge, domain=domain,

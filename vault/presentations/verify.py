@@ -12,8 +12,10 @@ Three inputs are recognised:
 * a presentation JWT (``vp`` claim, or ``typ: vp+jwt``; also as an
   ``EnvelopedVerifiablePresentation``): signed by the holder (``iss``), ``nonce`` =
   challenge, ``aud`` includes domain, ``exp`` / ``nbf``;
-* a bare SD-JWT VC with a key-binding JWT (``nonce`` = challenge, ``aud`` = domain); an
-  SD-JWT without one proves nothing about who presents it, or to whom: NO_PROOF.
+* a bare SD-JWT VC with a key-binding JWT (``nonce`` = challenge, ``aud`` = domain, ``iat``
+  no older than DEFAULT_EXPIRES_IN, nor ahead beyond clock skew; inside a presentation,
+  no older than that presentation lives); an SD-JWT without one proves nothing about who
+  presents it, or to whom: NO_PROOF.
 
 Then every embedded credential is verified as ``vault.credentials.verify.check`` verifies
 a credential on its own (signature, status, validity window, trust), and must be bound
@@ -46,6 +48,7 @@ from ..credentials.verdict import CredentialFailure, Reason, Warning_, WarningCo
 from ..credentials.verify import (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
                                   VerificationContext, check)
 from ..did import did_jwk, resolver
+from .build import DEFAULT_EXPIRES_IN
 
 __all__ = ["CredentialResult", "PresentationVerdict", "verify_presentation",
            "FORMAT_DI_VP", "FORMAT_JWT_VP", "FORMAT_SD_JWT_KB"]
@@ -54,6 +57,7 @@ FORMAT_DI_VP = "di-vp"
 FORMAT_JWT_VP = "jwt-vp"
 FORMAT_SD_JWT_KB = "sd-jwt-vc"
 NBF_LEEWAY = timedelta(seconds=60)         # a verifier's clock a little behind the holder's
+KB_MAX_AGE = DEFAULT_EXPIRES_IN            # a bare SD-JWT+KB states no expiry: ours live this long
 _ENVELOPED_VC = {"application/vc+jwt": FORMAT_JWT, "application/vc+ld+jwt": FORMAT_JWT,
                  "application/dc+sd-jwt": FORMAT_SD_JWT, "application/vc+sd-jwt": FORMAT_SD_JWT,
                  "application/vc": FORMAT_DI, "application/vc+ld+json": FORMAT_DI}
@@ -156,8 +160,16 @@ class _State:
         self.format = ""
         self.holder: str | None = None
         self.expires: datetime | None = None
+        self.created: datetime | None = None  # when the holder signed it (DI proof created, JWT iat)
         self.credentials: list[CredentialResult] = []
         self.warnings: list = []
+
+    def kb_max_age(self) -> timedelta:
+        """How old a key-binding JWT inside this presentation may be: as long as the
+        presentation itself lives (created to expires), at least KB_MAX_AGE."""
+        if self.created is not None and self.expires is not None:
+            return max(KB_MAX_AGE, self.expires - self.created)
+        return KB_MAX_AGE
 
     def verdict(self, valid: bool, reason: Reason, message: str) -> PresentationVerdict:
         return PresentationVerdict(valid, reason, message, self.holder, self.credentials, self.warnings,
@@ -211,6 +223,25 @@ def _check_kb(kb, challenge: str, domain: str, title: str) -> None:
     if domain not in audiences:
         raise CredentialFailure(Reason.WRONG_DOMAIN, f"The key-binding JWT of {title!r} was made for "
                                 f"{', '.join(audiences)[:120]!r}, not for {domain[:80]!r}.")
+
+
+def _check_kb_time(result: CredentialResult, checked: CheckedCredential | None, now: datetime,
+                   max_age: timedelta) -> None:
+    """RFC 9901 §7.3: the KB-JWT's iat must be recent, as other presentations' expiry is
+    checked: not in the future beyond clock skew, not older than the presentation may live."""
+    kb = checked.sd_jwt.key_binding if checked is not None and checked.sd_jwt is not None else None
+    if not result.valid or kb is None:
+        return
+    made = _xsd(kb.issued_at)
+    if kb.issued_at > now + NBF_LEEWAY:
+        result.valid, result.reason, result.message = False, Reason.NOT_YET_VALID, (
+            f"The key-binding JWT of {result.title!r} says it was made at {made}, which is in the future "
+            f"by this verifier's clock ({_xsd(now)}). Check the clocks, or ask the holder for a new presentation.")
+    elif kb.issued_at < now - max_age:
+        result.valid, result.reason, result.message = False, Reason.EXPIRED, (
+            f"The key-binding JWT of {result.title!r} was made at {made}, more than "
+            f"{int(max_age.total_seconds() // 60)} minutes ago: the presentation has timed out (or is "
+            "a replay). Ask the holder for a new one.")
 
 
 def _holder_keys(holder: str, documents) -> list[dict]:
@@ -297,7 +328,9 @@ def _check_entries(entries: Any, state: _State, challenge: str, domain: str,
         entries = []
     entries = entries if isinstance(entries, list) else [entries]
     for index, entry in enumerate(entries, 1):
-        state.credentials.append(_check_entry(entry, index, state.holder, challenge, domain, context)[0])
+        result, checked = _check_entry(entry, index, state.holder, challenge, domain, context)
+        _check_kb_time(result, checked, context.now, state.kb_max_age())
+        state.credentials.append(result)
 
 
 def _conclude(state: _State, domain: str) -> PresentationVerdict:
@@ -354,6 +387,8 @@ def _verify_di(document: dict, challenge: str, domain: str, context: Verificatio
         if isinstance(proof.get("expires"), str):
             expiries.append(jwt_vc.parse_datetime(proof["expires"], "expires"))
     state.expires = min(expiries) if expiries else None
+    created = data_integrity.proofs_of(document)[0].get("created")
+    state.created = jwt_vc.parse_datetime(created, "created") if isinstance(created, str) else None
     valid_from = jwt_vc.parse_datetime(document.get("validFrom"), "validFrom")
     valid_until = jwt_vc.parse_datetime(document.get("validUntil"), "validUntil")
     if valid_until is not None and now > valid_until:
@@ -405,8 +440,8 @@ def _verify_jwt(token: str, challenge: str, domain: str, context: VerificationCo
     if domain not in audiences:
         raise CredentialFailure(Reason.WRONG_DOMAIN, f"The presentation was made for "
                                 f"{', '.join(audiences)[:120] or 'no audience'}, not for {domain[:80]}.")
-    exp, nbf = (jose.numeric_date(payload, c, "presentation JWT") for c in ("exp", "nbf"))
-    state.expires = exp
+    exp, nbf, iat = (jose.numeric_date(payload, c, "presentation JWT") for c in ("exp", "nbf", "iat"))
+    state.expires, state.created = exp, iat or nbf
     if exp is not None and now > exp:
         raise CredentialFailure(Reason.EXPIRED, f"The presentation expired at {_xsd(exp)}: it answered a "
                                 "request that has timed out. Ask the holder for a new one.")
@@ -437,6 +472,7 @@ def _verify_sd_jwt(token: str, challenge: str, domain: str, context: Verificatio
                    state: _State) -> PresentationVerdict:
     state.format = FORMAT_SD_JWT_KB
     result, checked = _check_entry(token, 1, None, challenge, domain, context)
+    _check_kb_time(result, checked, context.now, KB_MAX_AGE)
     state.credentials.append(result)
     if checked is not None and checked.sd_jwt is not None:
         state.holder = _sd_holder(checked)

@@ -18,7 +18,7 @@ import rfc8785
 
 from ..errors import CorruptVault
 from .atomic import write_atomic
-from .kdf import KdfParams
+from .kdf import KdfOutOfRange, KdfParams
 from .. import safejson
 
 HEADER_NAME = "vault.header"
@@ -91,6 +91,10 @@ class Header:
                        int(body["generation"]), str(body["created"]))
         except CorruptVault:
             raise
+        except KdfOutOfRange as exc:  # said before any Argon2 run, not "wrong passphrase" after minutes
+            raise CorruptVault(f"The vault header's key-derivation parameters are out of range ({exc}), "
+                               "so it is damaged or was tampered with and the vault cannot be opened. "
+                               "Restore it from a backup.") from exc
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError,
                 # json.loads raises RecursionError on deeply nested input ("[[[[..."),
                 # which random damage can produce: still a damaged header.

@@ -19,12 +19,12 @@ SALT_LENGTH = 16
 # The floor is RFC 9106's second recommended option (64 MiB, t=3, p=4); tuning only goes up.
 MIN_MEMORY_KIB = 64 * 1024
 MIN_ITERATIONS = 3
-# tune() never raises memory above the floor; this bound only stops a crafted header (e.g.
-# inside a backup file from elsewhere; its checksum is not a MAC) from making us allocate
-# terabytes or overflow Argon2's 32-bit field (OverflowError instead of CorruptVault).
-MAX_MEMORY_KIB = 1024 * 1024
 LANES = 4
 MAX_ITERATIONS = 200
+# A header (or a backup's: its checksum is not a MAC) may only ask for what tune() can
+# pick: the floor's memory and lanes (tune only raises passes), MIN..MAX_ITERATIONS passes.
+# Anything else, e.g. 1 GiB x 200 passes (minutes per unlock, or a 32-bit overflow), is a
+# damaged header, refused before Argon2 runs.
 DEFAULT_TARGET_SECONDS = 0.75
 
 
@@ -49,11 +49,21 @@ class KdfParams:
         if d.get("algorithm") != "argon2id":
             raise ValueError("unknown KDF algorithm")
         params = cls(int(d["memory_kib"]), int(d["iterations"]), int(d["lanes"]), bytes.fromhex(d["salt"]))
-        if (not MIN_MEMORY_KIB <= params.memory_kib <= MAX_MEMORY_KIB
-                or not 1 <= params.iterations <= MAX_ITERATIONS
-                or not 1 <= params.lanes <= 64 or len(params.salt) != SALT_LENGTH):
-            raise ValueError("KDF parameters out of range")
+        if len(params.salt) != SALT_LENGTH:
+            raise ValueError("KDF salt of the wrong length")
+        if (params.memory_kib != MIN_MEMORY_KIB or params.lanes != LANES
+                or not MIN_ITERATIONS <= params.iterations <= MAX_ITERATIONS):
+            raise KdfOutOfRange(params)
         return params
+
+
+class KdfOutOfRange(ValueError):
+    """KDF parameters no tune() picks: a damaged or crafted header, not a passphrase to try."""
+
+    def __init__(self, params: KdfParams):
+        super().__init__(f"it asks for Argon2id with {params.memory_kib} KiB, {params.iterations} "
+                         f"iterations and {params.lanes} lanes; this app only ever uses "
+                         f"{MIN_MEMORY_KIB} KiB, {MIN_ITERATIONS} to {MAX_ITERATIONS} iterations and {LANES} lanes")
 
 
 def normalise(passphrase: str) -> bytes:

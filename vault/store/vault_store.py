@@ -358,8 +358,9 @@ class VaultStore:
             snapshot = Path(tmp) / "snapshot.db"
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             database.export(conn, snapshot, bytes(self._key), version)
-            partial = out.with_name(f".{out.name}.partial-{os.getpid()}")
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            # A fresh random name opened O_EXCL|O_NOFOLLOW (0600): never through a planted symlink.
+            fd, name = tempfile.mkstemp(prefix=f".{out.name}.partial-", dir=out.parent)
+            partial = Path(name)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED) as zf:
