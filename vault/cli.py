@@ -715,6 +715,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `vault credential list | head`: the reader left, not an error
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a bug: one line saying so, not a traceback (unless debugging)
+        if os.environ.get("BLOCKTRACK_VAULT_DEBUG"):
+            raise
+        detail = (str(exc).splitlines() or [""])[0][:300]
+        print(f"vault: Unexpected error: {type(exc).__name__}: {detail}. This is a bug; please report it "
+              "with the command you ran (BLOCKTRACK_VAULT_DEBUG=1 shows where it happened).", file=sys.stderr)
+        return 1
     return code or 0
 
 

@@ -29,13 +29,11 @@ from decimal import Decimal
 from ..errors import ChainError
 from .contracts import BTK, ZERO_ADDRESS
 from .revert import format_units
+from .votefile import MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE, load_vote
 
 STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
-SUPPORT = {"against": 0, "for": 1, "abstain": 2}
-SUPPORT_NAMES = {v: k for k, v in SUPPORT.items()}
 SECONDS_PER_BLOCK = 12  # the estimate of wall time per block (Ethereum's slot time)
 GOVERNOR_NAME = "Blocktrack Governor"  # its EIP-712 domain name, for signing without a connection
-VOTE_FILE_TYPE = "blocktrack-signed-vote"
 
 TEMPLATES = ("grant", "market-fee", "reward-rate", "slash", "raw")
 # A node estimates on the latest block's state; mined in a later block, a write that moves
@@ -631,27 +629,20 @@ def sign_vote(key: bytes, *, chain_id: int, governor: str, proposal_id: int, sup
 def recover_vote_signer(vote: dict) -> str:
     from eth_account import Account
     from eth_account.messages import encode_typed_data
+    from eth_keys.exceptions import BadSignature
 
     t = _typed_data(vote["chain_id"], vote["governor"], vote.get("name", GOVERNOR_NAME), int(vote["proposal_id"]),
                     int(vote["support"]), vote["voter"], int(vote["nonce"]), vote.get("reason", ""))
     signable = encode_typed_data(domain_data=t["domain"], message_types=t["types"], message_data=t["message"])
-    return Account.recover_message(signable, signature=bytes.fromhex(vote["signature"].removeprefix("0x")))
+    try:
+        return Account.recover_message(signable, signature=bytes.fromhex(vote["signature"].removeprefix("0x")))
+    except (BadSignature, ValueError):
+        raise ChainError("invalid-signature", "The vote's signature is not a valid signature at all: the file "
+                                              "was altered or damaged.") from None
 
 
 def vote_to_bytes(vote: dict) -> bytes:
     return json.dumps(vote, sort_keys=True, separators=(",", ":")).encode()
-
-
-def load_vote(data: bytes | str) -> dict:
-    """A signed vote from its JSON (file content, or a QR payload)."""
-    try:
-        vote = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise ChainError("invalid-vote", "This is not a signed vote file (not JSON).") from None
-    needed = ("chain_id", "governor", "proposal_id", "support", "voter", "nonce", "signature")
-    if not isinstance(vote, dict) or vote.get("type") != VOTE_FILE_TYPE or any(k not in vote for k in needed):
-        raise ChainError("invalid-vote", "This is not a signed Blocktrack vote (fields missing).")
-    return vote
 
 
 def read_vote_source(path) -> dict:
@@ -662,7 +653,8 @@ def read_vote_source(path) -> dict:
     if not p.exists():
         raise ChainError("invalid-vote", f"{p} does not exist.")
     if p.is_file():
-        raw = p.read_bytes()
+        with p.open("rb") as f:
+            raw = f.read(MAX_VOTE_BYTES + 1)   # load_vote refuses more
         if raw.lstrip().startswith(b"{"):
             return load_vote(raw)
     from ..qr import scan

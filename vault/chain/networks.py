@@ -98,9 +98,11 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path | str) -> "Manifest":
+        from .. import safejson   # a manifest may come from anyone: "[[[[…" is an error, not a crash
+
         path = resolve_manifest(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = safejson.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ChainError("invalid-manifest", f"Cannot read the manifest {path}: {exc.strerror}.") from exc
         except ValueError as exc:

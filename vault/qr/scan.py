@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
+import itertools
 import json
 import os
 import re
@@ -21,7 +21,8 @@ from vault import safejson
 
 from .codec import PREFIX, Decoded
 from .errors import InvalidQr
-from .parts import collect
+from .frames import MAX_IMAGE_PIXELS, Budget, grey_frames
+from .parts import Collector, collect, is_part
 
 __all__ = [
     "IMAGE_SUFFIXES", "MAX_IMAGE_PIXELS", "read_folder", "read_image", "read_presentation",
@@ -29,7 +30,6 @@ __all__ = [
 ]
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"})
-MAX_IMAGE_PIXELS = 60_000_000       # a 60 MP photo; larger is refused, not decoded
 MAX_TEXT_FILE = 4 << 20
 MAX_FOLDER_IMAGES = 200
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM",
@@ -44,35 +44,6 @@ def _is_image_bytes(data: bytes) -> bool:
     return data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
 
 
-def _open_image(source: Any):
-    from PIL import Image, UnidentifiedImageError
-
-    if isinstance(source, Image.Image):
-        image = source
-    else:
-        try:
-            if isinstance(source, (bytes, bytearray, memoryview)):
-                image = Image.open(io.BytesIO(bytes(source)))
-            else:
-                image = Image.open(Path(source))
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
-            raise InvalidQr("That file is not an image this app can read "
-                            f"({exc.__class__.__name__}).") from None
-    if image.width * image.height > MAX_IMAGE_PIXELS:
-        raise InvalidQr(f"The image is {image.width}×{image.height} pixels, larger than any "
-                        "photo of a QR code needs; scale it down.")
-    try:
-        frames = []
-        for index in range(min(getattr(image, "n_frames", 1), MAX_FOLDER_IMAGES)):
-            if index:
-                image.seek(index)
-            frames.append(image.convert("L"))
-        return frames
-    except (OSError, ValueError, EOFError, Image.DecompressionBombError) as exc:
-        raise InvalidQr(f"The image could not be read: it is damaged ({exc.__class__.__name__})."
-                        ) from None
-
-
 def _zxing_read(image, **options) -> list[str]:
     import zxingcpp
 
@@ -82,18 +53,50 @@ def _zxing_read(image, **options) -> list[str]:
     return [r.text for r in results if r.valid and r.text]
 
 
+class _Reader:
+    """The QR texts of images read frame by frame within one budget, until the parts of a
+    code are all in (the rest of an animation or a folder is then never decoded)."""
+
+    def __init__(self) -> None:
+        self.budget = Budget()
+        self.texts: list[str] = []
+        self.done = False
+        self._parts = Collector()
+
+    def image(self, source: Any) -> None:
+        for frame in grey_frames(source, self.budget):
+            self._add(_read_frame(frame))
+            if self.done:
+                return
+
+    def folder(self, folder: Path) -> None:
+        for path in _folder_images(folder):
+            if self.done:
+                return
+            self.image(path)
+
+    def _add(self, texts: list[str]) -> None:
+        self.texts.extend(texts)
+        for text in texts:
+            if is_part(text) and not self.done:
+                try:
+                    self.done = self._parts.add(text) is not None
+                except InvalidQr:
+                    self.done = True   # reading on cannot help; _from_images says why
+
+
 def read_image(source: Any) -> list[str]:
     """The texts of every QR code in an image (path, bytes, or PIL image); [] if none.
-    Every frame of an animation (e.g. our animated GIF of parts) is read.
+    The frames of an animation (e.g. our animated GIF of parts) are read until the parts
+    of a code are all in.
 
     zxing-cpp looks in every orientation, at lower resolutions and inverted. When it finds
     nothing, two more passes help blurred, noisy or tiny images: the global-histogram
     binarizer, then a 2× enlargement (or a 2× reduction of a very large photo).
     """
-    texts: list[str] = []
-    for frame in _open_image(source):
-        texts.extend(_read_frame(frame))
-    return texts
+    reader = _Reader()
+    reader.image(source)
+    return reader.texts
 
 
 def _read_frame(image) -> list[str]:
@@ -116,21 +119,24 @@ def _read_frame(image) -> list[str]:
     return texts
 
 
-def read_folder(folder: str | os.PathLike) -> list[str]:
-    """The texts of the QR codes in every image of a folder (e.g. one file per part)."""
-    folder = Path(folder)
-    files = sorted(p for p in folder.iterdir()
-                   if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+def _folder_images(folder: Path) -> list[Path]:
+    images = (p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    files = sorted(itertools.islice(images, MAX_FOLDER_IMAGES + 1))   # not a million stats
     if not files:
         raise InvalidQr(f"The folder {folder.name} holds no images (PNG, JPEG, GIF, BMP, "
                         "WebP, TIFF).")
     if len(files) > MAX_FOLDER_IMAGES:
-        raise InvalidQr(f"The folder holds {len(files)} images; at most {MAX_FOLDER_IMAGES} "
-                        "are read.")
-    texts: list[str] = []
-    for path in files:
-        texts.extend(read_image(path))
-    return texts
+        raise InvalidQr(f"The folder {folder.name} holds more than {MAX_FOLDER_IMAGES} images; a "
+                        "presentation code has at most 99 parts. Keep only the images of one code.")
+    return files
+
+
+def read_folder(folder: str | os.PathLike) -> list[str]:
+    """The texts of the QR codes in the images of a folder (e.g. one file per part), read
+    until the parts of a code are all in."""
+    reader = _Reader()
+    reader.folder(Path(folder))
+    return reader.texts
 
 
 def _from_images(texts: list[str], where: str) -> Decoded:
@@ -292,10 +298,12 @@ def read_presentation_files(sources) -> Decoded:
         return read_presentation(paths[0])
     if len(paths) > MAX_FOLDER_IMAGES:
         raise InvalidQr(f"{len(paths)} files were given; at most {MAX_FOLDER_IMAGES} are read.")
-    texts: list[str] = []
+    reader = _Reader()   # one budget for them all; stops once a code's parts are all in
     for path in paths:
+        if reader.done:
+            break
         if path.is_dir():
-            texts.extend(read_folder(path))
+            reader.folder(path)
         elif not path.is_file():
             raise InvalidQr(f"{path.name} does not exist.")
         else:
@@ -305,5 +313,5 @@ def read_presentation_files(sources) -> Decoded:
                 raise InvalidQr(f"{path.name} is not an image: give one presentation file at a time. "
                                 "Several files are read together only when they are images of one "
                                 "code or of its parts.")
-            texts.extend(read_image(path))
-    return _from_images(texts, "these images")
+            reader.image(path)
+    return _from_images(reader.texts, "these images")

@@ -1,0 +1,65 @@
+"""The `vault` command line never ends in a traceback: a VaultError is its message, an
+unexpected error is one line that says it is a bug (exit 1), Ctrl-C is exit 130; the
+traceback shows only with BLOCKTRACK_VAULT_DEBUG=1."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vault import cli
+from vault.errors import ChainError
+
+ROOT = Path(__file__).parents[1]
+
+
+def boom(args):
+    raise RuntimeError("the disk caught fire\nsecond line of detail")
+
+
+def test_an_unexpected_error_is_one_line_with_a_bug_report_hint(run, monkeypatch):
+    monkeypatch.delenv("BLOCKTRACK_VAULT_DEBUG", raising=False)
+    monkeypatch.setattr(cli, "cmd_status", boom)
+    code, out, err = run("status", json_out=False)
+    assert code == 1 and out == ""
+    assert err.startswith("vault: Unexpected error: RuntimeError: the disk caught fire. This is a bug; "
+                          "please report it with the command you ran")
+    assert "second line" not in err and "Traceback" not in err
+
+
+def test_with_debug_set_the_error_propagates(run, monkeypatch):
+    monkeypatch.setenv("BLOCKTRACK_VAULT_DEBUG", "1")
+    monkeypatch.setattr(cli, "cmd_status", boom)
+    with pytest.raises(RuntimeError, match="disk caught fire"):
+        run("status", json_out=False)
+
+
+@pytest.mark.parametrize("exc, code, message", [
+    (ChainError("node-unreachable", "The node at http://x is not answering."), 1,
+     "vault: The node at http://x is not answering.\n"),
+    (KeyboardInterrupt(), 130, "vault: interrupted\n"),
+])
+def test_vault_errors_and_interrupts(run, monkeypatch, exc, code, message):
+    def fail(args):
+        raise exc
+    monkeypatch.setattr(cli, "cmd_status", fail)
+    assert run("status", json_out=False)[::2] == (code, message)
+
+
+def test_through_a_real_process_there_is_no_traceback(tmp_path):
+    # a real unexpected error: the catch-all in a child process, where a traceback would print
+    script = ("import sys\nfrom vault import cli\n"
+              "def boom(args): raise ZeroDivisionError('division by zero')\n"
+              "cli.cmd_status = boom\nsys.exit(cli.main())\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BLOCKTRACK_VAULT_HOME=str(tmp_path))
+    env.pop("BLOCKTRACK_VAULT_DEBUG", None)
+    done = subprocess.run([sys.executable, "-c", script, "status"], env=env, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1
+    assert "Unexpected error: ZeroDivisionError: division by zero. This is a bug" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = subprocess.run([sys.executable, "-c", script, "status"], env=dict(env, BLOCKTRACK_VAULT_DEBUG="1"),
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 1 and "Traceback" in done.stderr and "ZeroDivisionError" in done.stderr

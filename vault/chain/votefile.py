@@ -1,0 +1,104 @@
+"""The signed-vote file: the JSON ``sign_vote`` writes (a file, pasted text, or the payload
+of a "vote" QR code), read from anyone.
+
+It is parsed with the safe parser (plain ``json.loads`` on "[[[[…" kills a worker thread
+once eth-account has raised the recursion limit) with numbers of at most 78 digits, and
+checked field by field, so a hostile vote is a ChainError that says what is wrong before
+anything reads its fields, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import safejson
+from ..errors import ChainError
+
+__all__ = ["MAX_VOTE_BYTES", "SUPPORT", "SUPPORT_NAMES", "VOTE_FILE_TYPE", "load_vote"]
+
+VOTE_FILE_TYPE = "blocktrack-signed-vote"
+SUPPORT = {"against": 0, "for": 1, "abstain": 2}
+SUPPORT_NAMES = {v: k for k, v in SUPPORT.items()}
+MAX_VOTE_BYTES = 1 << 20      # a vote is a few hundred bytes, a few KB with a long reason
+_MAX_DIGITS = 78              # 2**256 - 1 has 78 decimal digits
+_UINT256 = 2**256
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
+_SIGNATURE = re.compile(r"0x[0-9a-fA-F]{130}")
+_DECIMAL = re.compile(r"[0-9]{1,78}")
+
+
+def _invalid(message: str) -> ChainError:
+    return ChainError("invalid-vote", message)
+
+
+def _parse_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise _invalid(f"This is not a signed vote: it holds a number of {len(text)} digits (no field of a "
+                       f"vote has more than {_MAX_DIGITS}).")
+    return int(text)
+
+
+def _kind(value) -> str:
+    return {bool: "true/false", int: "a number", float: "a fraction", str: "text", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _wrong(key: str, expected: str, value) -> ChainError:
+    return _invalid(f"This signed vote is malformed: '{key}' must be {expected}, not {_kind(value)}.")
+
+
+def _uint(vote: dict, key: str, *, digits: bool = False, low: int = 0) -> int:
+    value = vote[key]
+    if digits and isinstance(value, str) and _DECIMAL.fullmatch(value):
+        value = int(value)
+    if type(value) is not int:   # bool is an int subclass: true is not a chain id
+        raise _wrong(key, "a whole number" + (" (or its decimal digits)" if digits else ""), value)
+    if not low <= value < _UINT256:
+        raise _invalid(f"This signed vote is malformed: '{key}' is out of range.")
+    return value
+
+
+def _text(vote: dict, key: str, pattern: re.Pattern | None = None, expected: str = "text") -> str:
+    value = vote[key]
+    if not isinstance(value, str) or (pattern is not None and not pattern.fullmatch(value)):
+        raise _wrong(key, expected, value)
+    return value
+
+
+def _checked(vote) -> dict:
+    if not isinstance(vote, dict) or vote.get("type") != VOTE_FILE_TYPE:
+        raise _invalid("This is not a signed Blocktrack vote (its type is not "
+                       f"\"{VOTE_FILE_TYPE}\").")
+    needed = ("chain_id", "governor", "proposal_id", "support", "voter", "nonce", "signature")
+    missing = [k for k in needed if k not in vote]
+    if missing:
+        raise _invalid(f"This is not a signed Blocktrack vote (fields missing: {', '.join(missing)}).")
+    support = vote["support"]
+    if type(support) is not int or support not in SUPPORT_NAMES:
+        raise _wrong("support", "0, 1 or 2 (against, for, abstain)", support)
+    clean = {"type": VOTE_FILE_TYPE, "chain_id": _uint(vote, "chain_id", low=1),
+             "governor": _text(vote, "governor", _ADDRESS, "an address (0x and 40 hex digits)"),
+             "proposal_id": str(_uint(vote, "proposal_id", digits=True)), "support": support,
+             "voter": _text(vote, "voter", _ADDRESS, "an address (0x and 40 hex digits)"),
+             "nonce": _uint(vote, "nonce"),
+             "signature": _text(vote, "signature", _SIGNATURE, "a signature (0x and 130 hex digits)")}
+    for key in ("name", "reason"):
+        if key in vote:
+            clean[key] = _text(vote, key)
+    if "support_name" in vote:   # a label, not signed: always the one of the signed support
+        clean["support_name"] = SUPPORT_NAMES[support]
+    return clean
+
+
+def load_vote(data: bytes | str) -> dict:
+    """A signed vote from its JSON (file content, or a QR payload), checked field by field;
+    only the fields of a vote are kept."""
+    if len(data) > MAX_VOTE_BYTES:
+        raise _invalid(f"This is not a signed vote: it is larger than {MAX_VOTE_BYTES >> 20} MB.")
+    try:
+        vote = safejson.loads(data, parse_int=_parse_int)
+    except safejson.TooDeep as exc:
+        raise _invalid(f"This is not a signed vote: its JSON is {exc}.") from None
+    except (ValueError, UnicodeDecodeError):
+        raise _invalid("This is not a signed vote file (not JSON).") from None
+    return _checked(vote)
