@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from vault.chain.rpc_guard import as_chain_error
 from vault.errors import VaultError
 
 log = logging.getLogger("blocktrack_vault.ui")
@@ -12,6 +13,8 @@ log = logging.getLogger("blocktrack_vault.ui")
 def describe(exc: BaseException) -> str:
     if isinstance(exc, VaultError):
         return str(exc)
+    if (said := as_chain_error(exc)) is not None:  # a node's answer web3 could not decode
+        return str(said)
     if isinstance(exc, OSError) and exc.strerror:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"The vault's files could not be written or read{where}: {exc.strerror}."

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ChainError
-from . import networks
+from . import networks, rpc_guard
 from .networks import EMBEDDED, RPC, Manifest, NetworkProfile
 
 GAS_MARGIN = 1.25  # on top of the gas a single execution needed: the 63/64 rule of nested calls
@@ -52,7 +52,9 @@ def _rpc_provider(url: str, timeout: float):
 
         def make_request(self, method, params):
             try:
-                return super().make_request(method, params)
+                return rpc_guard.checked(method, super().make_request(method, params), shown)
+            except (ValueError, UnicodeDecodeError) as exc:  # the body is not JSON (or not UTF-8)
+                raise rpc_guard.bad_answer(shown, method, "not JSON") from exc
             except requests.Timeout as exc:
                 raise ChainError("node-unreachable", f"The node at {shown} did not answer within "
                                                      f"{timeout:g} s. Check that it is running and "
