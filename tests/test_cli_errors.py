@@ -63,3 +63,25 @@ def test_through_a_real_process_there_is_no_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-c", script, "status"], env=dict(env, BLOCKTRACK_VAULT_DEBUG="1"),
                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 1 and "Traceback" in done.stderr and "ZeroDivisionError" in done.stderr
+
+
+def test_a_contract_answer_web3_cannot_decode_is_a_node_error_not_a_bug(run, monkeypatch):
+    """A lying node's eth_call output reaches web3's ABI decoder in many read paths; the
+    CLI says it is the node's answer (exit 1), not an unexpected bug."""
+    from web3.exceptions import BadFunctionCallOutput
+
+    import vault.cli as cli
+
+    def lying(args):
+        raise BadFunctionCallOutput("Could not decode contract function call to balanceOf with return data: b''")
+
+    monkeypatch.setattr(cli, "cmd_status", lying)
+    code, _, err = run("status", json_out=False)
+    assert code == 1 and "node's answer" in err and "bug" not in err and "Traceback" not in err
+
+
+def test_a_deeply_nested_did_document_is_a_usage_error(run, tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)
+    code, _, err = run("did", "cache", str(deep), json_out=False)
+    assert code == 2 and "not JSON" in err and "Traceback" not in err

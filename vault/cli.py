@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, paths, safejson
 from .did import resolver
 from .errors import VaultError
 from .identity import Identity
@@ -435,8 +435,8 @@ def cmd_did_cache(args) -> None:
     from .credentials.cache import VerificationCache
     from .credentials.keys import check_document
     try:
-        document = json.loads(_read_input(args.file))
-    except ValueError as exc:
+        document = safejson.loads(_read_input(args.file))
+    except (ValueError, RecursionError) as exc:
         raise UsageError(f"{args.file} is not JSON: {exc}") from exc
     try:   # refused before the vault is opened: nothing is stored
         did = check_document(document)
@@ -695,6 +695,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _node_answer_error(exc: BaseException):
+    if "web3" not in sys.modules and "eth_abi" not in sys.modules:  # no node was asked
+        return None
+    from .chain.rpc_guard import as_chain_error
+
+    return as_chain_error(exc)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -716,6 +724,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # a bug: one line saying so, not a traceback (unless debugging)
+        if (said := _node_answer_error(exc)) is not None:  # a node's answer web3 could not decode
+            print(f"vault: {said}", file=sys.stderr)
+            return 1
         if os.environ.get("BLOCKTRACK_VAULT_DEBUG"):
             raise
         detail = (str(exc).splitlines() or [""])[0][:300]

@@ -332,3 +332,54 @@ def test_the_window_says_an_undecodable_node_answer_in_words():
 
     said = describe(BadFunctionCallOutput("Could not decode contract function call to balanceOf"))
     assert "node" in said and "could not be read" in said and "unexpected" not in said
+
+
+# ------------------------------------------------------------------------- DID documents
+
+DID_WEB = "did:web:issuer.example"
+DID_DOCUMENT = {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+                "id": DID_WEB, "verificationMethod": [{
+                    "id": f"{DID_WEB}#key-1", "type": "Multikey", "controller": DID_WEB,
+                    "publicKeyMultibase": "z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"}],
+                "assertionMethod": [f"{DID_WEB}#key-1"], "authentication": ["#key-1"]}
+
+
+def _check_document(document) -> None:
+    from vault.credentials.keys import check_document, resolve_method
+    from vault.errors import InvalidDid
+
+    try:
+        did = check_document(document)
+    except InvalidDid as exc:
+        assert str(exc)
+        return
+    assert did == document["id"]
+    for method in document.get("verificationMethod", []):  # what passed the check resolves
+        try:
+            resolve_method(method["id"], lambda d: document if d == did else None)
+        except CredentialFailure as failure:
+            assert str(failure)
+
+
+def test_the_did_document_sample_is_accepted():
+    from vault.credentials.keys import check_document
+
+    assert check_document(DID_DOCUMENT) == DID_WEB
+
+
+@FUZZ
+@given(JSON, st.integers(0, 2**20))
+def test_a_did_document_with_any_member_replaced_is_checked_or_refused(value, seed):
+    _check_document(replace_somewhere(DID_DOCUMENT, value, seed))
+
+
+@FUZZ
+@given(mutations(json.dumps(DID_DOCUMENT).encode()))
+def test_mangled_did_document_bytes_are_checked_or_refused(raw):
+    from vault import safejson
+
+    try:
+        document = safejson.loads(raw)
+    except (ValueError, RecursionError):
+        return
+    _check_document(document)
