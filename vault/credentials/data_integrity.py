@@ -7,7 +7,8 @@ Credential Data Integrity 1.0" (proof sets and chains):
     proofValue = "z" + base58btc(Ed25519 signature over hashData)
 
 where "canonical" is RDFC-1.0 N-Quads (eddsa-rdfc-2022, via ``jsonld.canonize``: offline
-contexts, safe mode) or RFC 8785 JCS (eddsa-jcs-2022). The proof configuration is the
+contexts, safe mode, and only published contexts and members that reach the signed
+dataset, so that what verifies is all signed) or RFC 8785 JCS (eddsa-jcs-2022). The proof configuration is the
 proof without ``proofValue``, with the document's ``@context``.
 
 Public API:
@@ -197,7 +198,9 @@ def transform(document: dict, cryptosuite: str) -> bytes:
 def _transform(document: dict, cryptosuite: str) -> bytes:
     noun = _noun(document)
     if cryptosuite == RDFC:
-        return jsonld.canonize(document, what=f"The {noun}", checked=True).encode("utf-8")
+        # all_signed: RDFC signs the dataset, not the JSON; refuse members that do not reach
+        # it, so that no display can show unsigned text as proven (see jsonld "All signed").
+        return jsonld.canonize(document, what=f"The {noun}", checked=True, all_signed=True).encode("utf-8")
     if cryptosuite == JCS:
         jsonld.check_known_contexts(document)
         return _jcs(document, noun)
@@ -224,7 +227,7 @@ def _proof_configuration(options: dict, document: dict, cryptosuite: str) -> byt
     else:
         config.pop("@context", None)
     if cryptosuite == RDFC:
-        return jsonld.canonize(config, what="The proof", checked=True).encode("utf-8")
+        return jsonld.canonize(config, what="The proof", checked=True, all_signed=True).encode("utf-8")
     return _jcs(config, "proof")
 
 

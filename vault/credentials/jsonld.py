@@ -12,8 +12,22 @@ when expansion would silently drop data. pyld 3.3 has no such option; it has onl
 ``_SafeProcessor``). It matters for signatures: anything JSON-LD drops is not in the
 canonical N-Quads, so it could be changed after signing without breaking the signature.
 We fail on: a property no context defines (VC 1.1 has no ``@vocab``), an ``@type`` or
-``@id`` that stays a relative IRI (an undefined type name), a relative datatype, and a
-relative graph name.
+``@id`` that stays a relative IRI (an undefined type name), a relative datatype, a
+relative graph name, and a blank node used as a property.
+
+All signed (``canonize(..., all_signed=True)``, what eddsa-rdfc-2022 uses). An RDF
+signature covers the dataset, not the JSON: a member that produces no triple (an
+``@index``, a ``@direction``, a null, a value JSON-LD drops as free-floating, a blank-node
+property) and the names of terms (the ``@context`` is not signed either) can be changed
+after signing without breaking it, yet a display that reads the JSON would show them as
+proven. Rather than derive a second, "signed" view for every display, such a document is
+refused (MALFORMED, naming the member): then every credential that verifies shows only
+signed data, whichever display reads it, and a person learns that something was added.
+So with ``all_signed``: every ``@context`` entry must be a published context we hold (as
+VC Data Integrity's context validation asks, after w3c/vc-data-integrity#272: with an
+inline context, keys could be renamed at will), and nothing may be dropped on the way
+to the dataset. ``@json`` literals are signed as canonical JSON text: kept, and their
+content is not inspected. eddsa-jcs-2022 and JWTs sign the JSON itself: unaffected.
 
 Plain JSON. ``check_known_contexts`` checks, without JSON-LD processing, that every
 context a document names is one we have (for eddsa-jcs-2022, which signs the JSON).
@@ -183,6 +197,56 @@ class _UnsafeData(Exception):
     """Expansion would drop or mangle data (raised from inside pyld, mapped to MALFORMED)."""
 
 
+def _short(value: object) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+_NOT_SIGNED = "which is not part of the signed data, so the signature does not cover it"
+
+
+def _inline_context(entry: object) -> _UnsafeData:
+    if entry is None:
+        return _UnsafeData("it resets its JSON-LD context (\"@context\": null), so its keys do not mean "
+                           "what the signed data says")
+    names = sorted(entry) if isinstance(entry, dict) else []
+    terms = [n for n in names if not n.startswith("@")] or names
+    shown = ", ".join(repr(t[:60]) for t in terms[:6]) + (" ..." if len(terms) > 6 else "")
+    shown = shown or _short(entry)
+    return _UnsafeData(f"it defines JSON-LD terms of its own in an inline @context ({shown}); "
+                       "a context is not signed, so those names could have been changed after signing. "
+                       "Only published contexts this vault holds are accepted")
+
+
+def _blank_property(prop: str) -> _UnsafeData:
+    return _UnsafeData(f"it uses {prop[:100]!r}, a blank node, as a property, which RDF cannot state, "
+                       "so the signature does not cover it")
+
+
+def _unsigned_markers(expanded: Any) -> None:
+    """Fail on ``@index``, ``@direction`` and blank-node properties in an expanded document:
+    RDF has none of them, so they are not signed (``@json`` literals are signed whole)."""
+    stack = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "@index" in item:
+                raise _UnsafeData(f"it carries the index {_short(item['@index'])} (@index), {_NOT_SIGNED}")
+            if "@direction" in item:
+                raise _UnsafeData(f"it gives {_short(item.get('@value'))} the text direction "
+                                  f"{_short(item['@direction'])} (@direction), {_NOT_SIGNED}")
+            if "@value" not in item:
+                for key, value in item.items():
+                    if key.startswith("_:"):
+                        raise _blank_property(key)
+                    stack.append(value)
+
+
 def _dropped(expanded_property: object) -> None:
     if expanded_property is None:
         detail = "a property that its JSON-LD context maps to nothing"
@@ -245,13 +309,14 @@ class _Engine:
         class _SafeProcessor(pyld_jsonld.JsonLdProcessor):
             """pyld's processor with safe-mode checks and a processed-context memo.
 
-            Overrides two internal methods of pyld 3.3 (``_process_context`` and
-            ``_graph_to_rdf``); tests pin the pyld version and cover both, and any pyld error
-            still ends as a CredentialFailure.
+            Overrides internal methods of pyld 3.3 (``_process_context``, ``_graph_to_rdf``
+            and, for ``all_signed``, ``_expand`` and ``_expand_object``); tests pin the pyld
+            version and cover them, and any pyld error still ends as a CredentialFailure.
             """
 
-            def __init__(self) -> None:
+            def __init__(self, all_signed: bool = False) -> None:
                 super().__init__(on_property_dropped=_dropped)
+                self.all_signed = all_signed
 
             def _process_context(self, active_ctx, local_ctx, options, override_protected=False,
                                  propagate=True, validate_scoped=True, cycles=None):
@@ -288,6 +353,43 @@ class _Engine:
                         _context_memo.popitem(last=False)
                 return result
 
+            def _expand(self, active_ctx, active_property, element, options, inside_list=False,
+                        inside_index=False, type_scoped_ctx=None):
+                # With all_signed, whatever pyld would drop silently is an error instead.
+                if self.all_signed:
+                    if element is None:
+                        raise _UnsafeData(f"its member {str(active_property)[:60]!r} is null, {_NOT_SIGNED}")
+                    if isinstance(element, dict) and "@context" in element:
+                        # The document's own contexts (scoped ones come from these): only ours.
+                        local = element["@context"]
+                        for entry in local if isinstance(local, list) else [local]:
+                            if not isinstance(entry, str):
+                                raise _inline_context(entry)
+                result = super()._expand(active_ctx, active_property, element, options, inside_list,
+                                         inside_index, type_scoped_ctx)
+                if result is None and self.all_signed:
+                    where = f"its member {str(active_property)[:60]!r}" if active_property else "it"
+                    raise _UnsafeData(f"{where} holds {_short(element)}, which JSON-LD drops, so the "
+                                      "signature does not cover it")
+                return result
+
+            def _expand_object(self, active_ctx, active_property, expanded_active_property, element,
+                               expanded_parent, options, inside_list=False, type_key=None,
+                               type_scoped_ctx=None):
+                if self.all_signed:     # null keywords (@language, @id, ...) are dropped too
+                    for key, value in element.items():
+                        if key.startswith("@") and self._expand_iri(active_ctx, key, vocab=True) is None:
+                            raise _UnsafeData(f"it uses the key {key[:60]!r}, which looks like a JSON-LD "
+                                              "keyword but is none, so JSON-LD ignores it and the "
+                                              "signature does not cover it")
+                        if value is None and key != "@context" and self._expand_iri(
+                                active_ctx, key, vocab=True) not in ("@value", None) and \
+                                self.get_context_value(active_ctx, key, "@type") != "@json":
+                            raise _UnsafeData(f"its member {key[:60]!r} is null, {_NOT_SIGNED}")
+                return super()._expand_object(active_ctx, active_property, expanded_active_property,
+                                              element, expanded_parent, options, inside_list, type_key,
+                                              type_scoped_ctx)
+
             def _graph_to_rdf(self, graph, issuer, options):
                 # pyld silently skips triples whose subject, predicate, object or datatype is a
                 # relative IRI; in safe mode that is an error.
@@ -304,6 +406,8 @@ class _Engine:
                             continue
                         if prop.startswith("@"):
                             continue
+                        if prop.startswith("_:"):
+                            raise _blank_property(prop)
                         if not _absolute(prop):
                             raise _UnsafeData(f"it uses the property {prop[:100]!r}, which none of its "
                                               "JSON-LD contexts defines")
@@ -407,12 +511,15 @@ def expand(document: Any, *, what: str = "The credential") -> list:
         raise _fail(exc, what) from exc
 
 
-def canonize(document: Any, *, what: str = "The credential", checked: bool = False) -> str:
+def canonize(document: Any, *, what: str = "The credential", checked: bool = False,
+             all_signed: bool = False) -> str:
     """RDFC-1.0 canonical N-Quads of ``document``, in safe mode, offline.
 
     The same pipeline as pyld's ``normalize(algorithm='URDNA2015')``: expand, node map,
     RDF dataset, canonicalize; but expanding only once, with the checks above.
     ``checked=True`` skips ``check_bounds`` when the caller has just run it.
+    ``all_signed=True`` (for signatures) also fails unless every member of the document
+    reaches the N-Quads, see "All signed" above.
     """
     if not checked:
         check_bounds(document, what)
@@ -420,9 +527,11 @@ def canonize(document: Any, *, what: str = "The credential", checked: bool = Fal
         raise CredentialFailure(Reason.MALFORMED, f"{what} is not a JSON object.")
     try:
         engine = _engine()
-        processor = engine.Processor()
+        processor = engine.Processor(all_signed)
         options = _options(engine)
         expanded = processor.expand(document, options)
+        if all_signed:
+            _unsigned_markers(expanded)
         issuer = engine.IdentifierIssuer("_:b")
         node_map: dict = {"@default": {}}
         processor._create_node_map(expanded, node_map, "@default", issuer)
