@@ -4,6 +4,7 @@ Locking closes the database, drops the key and every page that showed vault data
 a secret we put on the clipboard, and returns to the unlock screen. It happens on the
 Lock button or Ctrl+L, after the auto-lock time without input (Settings, default 5
 minutes), and when the platform reports that the screen locked or the computer sleeps.
+Ctrl+Q quits (closing the window, with the same clean-up as its close button).
 
 The status bar shows the data folder, the network and its latest block, and whether the
 vault is locked.
@@ -333,6 +334,14 @@ class MainWindow(QMainWindow):
         self.lock_action.setShortcutContext(Qt.WindowShortcut)
         self.lock_action.triggered.connect(lambda: self.lock())
         self.addAction(self.lock_action)
+        # Quit (Ctrl+Q, and the platform's own Quit key) closes the window as its close button does.
+        self.quit_action = QAction("Quit", self)
+        quit_keys = QKeySequence.keyBindings(QKeySequence.Quit)
+        if QKeySequence("Ctrl+Q") not in quit_keys:   # Windows has no Quit key of its own
+            quit_keys.append(QKeySequence("Ctrl+Q"))
+        self.quit_action.setShortcuts(quit_keys)
+        self.quit_action.triggered.connect(self.close)
+        self.addAction(self.quit_action)
 
         if VaultStore.exists_in(config.data_dir):
             self.show_unlock()

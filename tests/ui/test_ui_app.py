@@ -60,3 +60,20 @@ def test_errors_read_as_sentences():
     assert "Permission denied" in message and "/x/vault.header" in message
     assert "ValueError" in describe(ValueError("secret stuff"))
     assert "secret stuff" not in describe(ValueError("secret stuff"))
+
+
+def test_ctrl_q_quits_like_the_close_button(qtbot, existing_vault, make_window, config, ui_helpers):
+    """Ctrl+Q closes the window through its closeEvent: the open vault is locked on the way
+    out. (tests/ui/test_ui_xcb.py types it on a real X server.)"""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    window = make_window(config)
+    assert QKeySequence("Ctrl+Q") in window.quit_action.shortcuts()
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    QTest.keyClick(workspace.credentials_page.search, Qt.Key_Q, Qt.ControlModifier)   # typing in a field
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert not window.store.is_unlocked
