@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from vault.safe_text import safe_text
 from vault.settings import DEFAULT_AUTO_LOCK_MINUTES, VaultSettings, load_preferences
 from vault.store import VaultStore
 
@@ -465,7 +466,8 @@ class MainWindow(QMainWindow):
                 self.page.error.error(describe(exc))
             return
         self.workspace.lock_requested.connect(lambda: self.lock())
-        self.workspace.message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        # Notes quote titles and domains from outside: no bidi control obeyed.
+        self.workspace.message.connect(lambda text: self.statusBar().showMessage(safe_text(text), 5000))
         self.workspace.page_built.connect(self._on_page_built)   # Settings: on its first visit
         session = self.workspace.chain_session
         session.pending_changed.connect(self._show_pending)

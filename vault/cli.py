@@ -18,6 +18,7 @@ from .did import resolver
 from .errors import VaultError
 from .identity import Identity
 from .keys import recovery_phrase
+from .safe_text import safe_text
 from .store import VaultStore
 from .store.kdf import DEFAULT_TARGET_SECONDS
 from .store.passphrase_strength import strength
@@ -35,13 +36,13 @@ def emit(args, data, text: str | None = None) -> None:
     if args.json:
         json.dump(data, sys.stdout, indent=2)
         sys.stdout.write("\n")
-    elif text is not None:
-        print(text)
+    elif text is not None:   # much of it is outside text: no bidi or escape sequence obeyed
+        print(safe_text(text, multiline=True))
 
 
 def say(message: str) -> None:
     """Guidance for a person, on stderr so stdout stays clean for pipes."""
-    print(message, file=sys.stderr)
+    print(safe_text(message, multiline=True), file=sys.stderr)
 
 
 # ---- passphrases ----------------------------------------------------------------------
@@ -273,21 +274,25 @@ def _verification_context(args):
 
 
 def cmd_credential_verify(args) -> int:
+    from .credentials.issuer_name import shown_issuer
     from .credentials.verify import check
     data = _read_input(args.file)
-    verdict = check(data, _verification_context(args)).verdict
-    lines = [("VALID: " if verdict.valid else "INVALID: ") + verdict.message]
-    if verdict.issuer:
-        lines.append(f"Issuer: {verdict.issuer}")
+    checked = check(data, _verification_context(args))
+    verdict = checked.verdict
+    lines = [("VALID: " if verdict.valid else "INVALID: ") + safe_text(verdict.message)]
+    if verdict.issuer:   # no vault, no trust list: a name is only what the issuer says
+        lines.append(f"Issuer: {shown_issuer(verdict.issuer, getattr(checked.display, 'issuer_name', '')).line}")
     if verdict.anchor:
         lines.append(f"Soulbound: {verdict.anchor}")
-    lines += [f"Warning: {w.message}" for w in verdict.warnings]
+    lines += [f"Warning: {safe_text(w.message)}" for w in verdict.warnings]
     emit(args, verdict.to_json(), "\n".join(lines))
     return 0 if verdict.valid else 1
 
 
-def _summary_line(s) -> str:
-    return f"{s.short_id}  {s.status:<13} {s.title[:48]:<48}  {s.issuer_name or s.issuer}"
+def _summary_line(s, trusted: dict) -> str:
+    from .credentials.issuer_name import shown_issuer
+    issuer = shown_issuer(s.issuer, s.issuer_name, trusted)
+    return f"{s.short_id}  {s.status:<13} {safe_text(s.title[:48]):<48}  {issuer.line}"
 
 
 def cmd_credential_import(args) -> int:
@@ -317,9 +322,9 @@ def cmd_credential_import(args) -> int:
                         "status": s.status, "verdict": outcome.verdict.to_json()})
         if not args.json:
             what = "imported" if outcome.created else "already in the vault"
-            print(f"{path}: {what} as {s.short_id} — {s.title} ({s.status})")
+            print(safe_text(f"{path}: {what} as {s.short_id} — {safe_text(s.title)} ({s.status})"))
             for w in outcome.verdict.warnings:
-                print(f"  warning: {w.message}")
+                print(f"  warning: {safe_text(w.message)}")
     emit(args, results)
     return 1 if failed else 0
 
@@ -330,10 +335,11 @@ def cmd_credential_list(args) -> None:
         found = service.repository.search(args.search or "", issuer=args.issuer, type_=args.type,
                                           status=args.status, sort=args.sort,
                                           descending=not args.ascending, limit=args.limit)
+        trusted = service.trust.names()
     finally:
         service.store.lock()
     emit(args, [c.to_json() for c in found],
-         "\n".join(_summary_line(c) for c in found) if found else "No credentials match.")
+         "\n".join(_summary_line(c, trusted) for c in found) if found else "No credentials match.")
 
 
 def cmd_credential_show(args) -> None:
@@ -341,27 +347,28 @@ def cmd_credential_show(args) -> None:
     try:
         summary, checked = service.details(args.id)
         stored = service.repository.verdict(summary.id)
+        issuer = service.issuer(summary.issuer, summary.issuer_name)
     finally:
         service.store.lock()
     d = checked.display
-    data = summary.to_json() | {"verdict": stored, "claims": [[p, v] for p, v in (d.claims if d else ())]}
+    data = summary.to_json() | {"verdict": stored, "claims": [[p, v] for p, v in (d.claims if d else ())],
+                                "issuer_shown": issuer.to_json()}
     if d:
         data["display"] = {"title": d.title, "description": d.description, "criteria": d.criteria_narrative,
                            "criteria_url": d.criteria_url, "image": d.image, "issuer_name": d.issuer_name,
                            "issuer_logo": d.issuer_logo, "subject_name": d.subject_name,
                            "achievement_type": d.achievement_type,
                            "alignments": [list(a) for a in d.alignments]}
-    lines = [summary.title, f"  id:       {summary.id}", f"  format:   {summary.format}",
-             f"  issuer:   {summary.issuer_name + ' ' if summary.issuer_name else ''}{summary.issuer}",
-             f"  status:   {summary.status} — {stored.get('message', '')}"]
+    lines = [safe_text(summary.title), f"  id:       {summary.id}", f"  format:   {summary.format}",
+             f"  issuer:   {issuer.line}", f"  status:   {summary.status} — {safe_text(stored.get('message', ''))}"]
     if d and d.description:
-        lines.append(f"  about:    {d.description}")
+        lines.append(f"  about:    {safe_text(d.description)}")
     if d and d.criteria_narrative:
-        lines.append(f"  criteria: {d.criteria_narrative}")
+        lines.append(f"  criteria: {safe_text(d.criteria_narrative)}")
     for w in stored.get("warnings", []):
-        lines.append(f"  warning:  {w['message']}")
+        lines.append(f"  warning:  {safe_text(w['message'])}")
     lines.append("  claims:")
-    lines += [f"    {p} = {str(v)[:100]}" for p, v in (d.claims if d else ())]
+    lines += [f"    {safe_text(p)} = {safe_text(str(v)[:100])}" for p, v in (d.claims if d else ())]
     emit(args, data, "\n".join(lines))
 
 
@@ -370,10 +377,11 @@ def cmd_credential_reverify(args) -> int:
     try:
         ids = [c.id for c in service.repository.search()] if args.id == "all" else [args.id]
         results = [service.reverify(cid) for cid in ids]
+        trusted = service.trust.names()
     finally:
         service.store.lock()
     emit(args, [s.to_json() | {"verdict": v.to_json()} for s, v in results],
-         "\n".join(f"{_summary_line(s)}\n  {v.message}" for s, v in results))
+         "\n".join(f"{_summary_line(s, trusted)}\n  {safe_text(v.message)}" for s, v in results))
     return 0 if all(v.valid for _, v in results) else 1
 
 
@@ -428,7 +436,8 @@ def cmd_trust(args) -> None:
         entries = service.trust.entries()
     finally:
         service.store.lock()
-    emit(args, entries, "\n".join(f"{e['did']}  {e['name']}" for e in entries) or "The trust list is empty.")
+    emit(args, entries, "\n".join(f"{safe_text(e['did'])}  {safe_text(e['name'])}" for e in entries)
+         or "The trust list is empty.")
 
 
 def cmd_did_cache(args) -> None:
@@ -482,6 +491,7 @@ def cmd_present(args) -> None:
         presentation = service.present(ids, reveal, args.challenge, args.domain,
                                        fmt="jwt" if args.format == "jwt" else "di",
                                        cryptosuite=args.cryptosuite, expires_in=args.expires_in * 60)
+        issuers = [credentials.issuer(c.issuer, c.issuer_name) for c in presentation.credentials]
     finally:
         credentials.store.lock()
     out = Path(args.out)
@@ -495,17 +505,17 @@ def cmd_present(args) -> None:
     summary = presentation.to_json() | {"files": [str(p) for p in written], "qr_parts": len(codes)}
     lines = [f"Presentation for {presentation.domain}, signed by {presentation.holder}, valid until "
              f"{presentation.expires}."]
-    for c in presentation.credentials:
-        shown = ", ".join(c.revealed) if c.selective else "every claim"
-        lines.append(f"  {c.title} ({c.issuer_name or c.issuer}): discloses {shown}")
+    for c, issuer in zip(presentation.credentials, issuers):
+        shown = ", ".join(map(safe_text, c.revealed)) if c.selective else "every claim"
+        lines.append(f"  {safe_text(c.title)} ({issuer.line}): discloses {shown}")
         if c.withheld:
-            lines.append(f"    withheld: {', '.join(c.withheld)}")
+            lines.append(f"    withheld: {', '.join(map(safe_text, c.withheld))}")
     lines.append(f"Written: {', '.join(str(p) for p in written[:4])}" + (" …" if len(written) > 4 else ""))
     emit(args, summary, "\n".join(lines))
 
 
 def cmd_verify(args) -> int:
-    from .credentials.service import verification_context
+    from .credentials.issuer_name import shown_issuer
     from .presentations import verify_presentation
     from .qr.scan import read_presentation
     source = Path(args.input)
@@ -520,18 +530,18 @@ def cmd_verify(args) -> int:
         return 1
     verdict = verify_presentation(decoded.payload, challenge=args.challenge, domain=args.domain,
                                   context=_verification_context(args))
-    lines = [("VALID: " if verdict.valid else "INVALID: ") + verdict.message]
+    lines = [("VALID: " if verdict.valid else "INVALID: ") + safe_text(verdict.message)]
     if verdict.holder:
-        lines.append(f"Holder: {verdict.holder}")
-    for c in verdict.credentials:
+        lines.append(f"Holder: {safe_text(verdict.holder)}")
+    for c in verdict.credentials:   # no trust list here: an issuer's name is its own claim
         mark = "ok " if c.valid else "BAD"
-        lines.append(f"  [{mark}] {c.title} — {c.issuer_name or c.issuer}: {c.message}"
-                     + (f" ({c.anchor})" if c.anchor else ""))
+        lines.append(f"  [{mark}] {safe_text(c.title)} — {shown_issuer(c.issuer, c.issuer_name).line}: "
+                     f"{safe_text(c.message)}" + (f" ({c.anchor})" if c.anchor else ""))
         for name, value in (c.disclosed.items() if isinstance(c.disclosed, dict) else []):
             if name not in ("@context", "proof", "type"):
-                lines.append(f"        {name}: {str(value)[:90]}")
-        lines += [f"        warning: {w.message}" for w in c.warnings]
-    lines += [f"Warning: {w.message}" for w in verdict.warnings]
+                lines.append(f"        {safe_text(name)}: {safe_text(str(value)[:90])}")
+        lines += [f"        warning: {safe_text(w.message)}" for w in c.warnings]
+    lines += [f"Warning: {safe_text(w.message)}" for w in verdict.warnings]
     emit(args, verdict.to_json(), "\n".join(lines))
     return 0 if verdict.valid else 1
 
@@ -545,8 +555,8 @@ def cmd_presentation_log(args) -> None:
         identity.store.lock()
     lines = []
     for e in entries:
-        titles = "; ".join(c.get("title", "?") for c in e.credentials)
-        lines.append(f"{e.created_at}  to {e.domain}  ({e.kind})  {titles}")
+        titles = "; ".join(safe_text(c.get("title", "?")) for c in e.credentials)
+        lines.append(f"{e.created_at}  to {safe_text(e.domain)}  ({e.kind})  {titles}")
     emit(args, [e.to_json() for e in entries], "\n".join(lines) or "No presentations made yet.")
 
 
@@ -712,10 +722,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = args.func(args)
     except UsageError as exc:
-        print(f"vault: error: {exc}", file=sys.stderr)
+        say(f"vault: error: {exc}")
         return 2
     except VaultError as exc:
-        print(f"vault: {exc}", file=sys.stderr)
+        say(f"vault: {exc}")
         return 1
     except KeyboardInterrupt:
         print("vault: interrupted", file=sys.stderr)

@@ -116,7 +116,8 @@ def test_card_proxy_passes_the_model_tester_and_words_the_verdict(qtbot, model_t
     assert proxy.data(index, CredentialCardProxy.ChipRole) == Look("Valid", "good")
     assert proxy.data(index, CredentialCardProxy.WarningChipRole) == Look("Unknown issuer", "warn")
     assert "not in your trust list" in proxy.data(index, CredentialCardProxy.ReasonRole)
-    assert proxy.data(index, CredentialCardProxy.IssuerRole).startswith("Riverside Community College · did:key:")
+    assert proxy.data(index, CredentialCardProxy.IssuerRole).startswith(
+        "Riverside Community College (name not verified) · did:key:")
     assert proxy.data(index, CredentialCardProxy.InitialsRole) == "IT"
     card = proxy.card(index)
     assert card.title == proxy.data(index) and card.chip.text == "Valid"

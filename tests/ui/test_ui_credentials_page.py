@@ -359,7 +359,8 @@ def test_status_issuer_type_filters_and_sort(qtbot, stocked):
     page.issuer_filter.showPopup()
     qtbot.waitUntil(lambda: page.issuer_filter.findData(NORTHSIDE.did) > 0)
     page.issuer_filter.hidePopup()
-    assert page.issuer_filter.itemText(page.issuer_filter.findData(NORTHSIDE.did)) == "Northside Trade School (2)"
+    assert (page.issuer_filter.itemText(page.issuer_filter.findData(NORTHSIDE.did))
+            == "Northside Trade School (name not verified) (2)")
     page.issuer_filter.setCurrentIndex(page.issuer_filter.findData(NORTHSIDE.did))
     qtbot.waitUntil(lambda: sorted(titles(qtbot, page)) == ["Forklift Operator", "Welding Safety"])
     page.issuer_filter.setCurrentIndex(0)

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView,
 
 from vault.chain.governance import Governance, short_id
 from vault.chain.revert import format_units
+from vault.safe_text import safe_text
 
 from ..widgets import InlineMessage, section_title
-from ..widgets.labels import repolish, text_label, title_and_badge
+from ..widgets.labels import plain_tip, repolish, text_label, title_and_badge
 from ..widgets.layout import open_dialog, primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -87,7 +88,7 @@ class ProposalView:
 
     @property
     def title(self) -> str:
-        return self.data["title"] or f"Proposal {short_id(self.id)}"
+        return safe_text(self.data["title"]) or f"Proposal {short_id(self.id)}"   # anyone's words
 
     @property
     def remaining(self) -> int | None:
@@ -231,7 +232,7 @@ class ProposalTableModel(ListTableModel):
                 return quorum_caption(p)
         if role == Qt.ToolTipRole:
             if column == self.TITLE:
-                return f"{view.title}\n{view.countdown()}\nProposal id {p['proposal_id']}"
+                return plain_tip(f"{view.title}\n{view.countdown()}\nProposal id {p['proposal_id']}")
             if column == self.QUORUM:
                 return (f"{format_units(int(p['quorum_progress_wei']), 'votes')} counted toward the quorum "
                         f"of {format_units(int(p['quorum_wei']), 'votes')}")

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHea
 
 from vault.chain.marketplace import Market, actions, roles_of
 from vault.chain.revert import format_units
+from vault.safe_text import safe_text
 
 from ..widgets import InlineMessage, open_dialog, section_title
-from ..widgets.labels import repolish, text_label, title_and_badge
+from ..widgets.labels import plain_tip, repolish, text_label, title_and_badge
 from ..widgets.layout import primary
 from ..widgets.table_model import Index, ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -52,7 +53,7 @@ WHOSE = (("", "Everyone's offers"), ("mine", "My gigs: any role"), ("client", "M
 
 
 def offer_title(g: dict) -> str:
-    return (g["details"].strip().splitlines() or [f"Offer {g['id']}"])[0]
+    return safe_text((g["details"].strip().splitlines() or [f"Offer {g['id']}"])[0])   # anyone's words
 
 
 def offer_body(g: dict) -> str:
@@ -129,7 +130,7 @@ class GigTableModel(ListTableModel):
             return self.data(index, Qt.DisplayRole)
         if role == Qt.ToolTipRole:
             if column == self.OFFER:
-                return g["details"]
+                return plain_tip(g["details"])
             if column == self.STATUS:
                 return STATUS_WORDS[g["status"]][1]
             if column == self.CLIENT:

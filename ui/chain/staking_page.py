@@ -26,9 +26,10 @@ from vault.chain import staking
 from vault.chain.revert import format_units
 from vault.chain.wallet import format_amount, parse_amount
 from vault.errors import ChainError
+from vault.safe_text import safe_text
 
 from ..widgets import InlineMessage, section_title
-from ..widgets.labels import repolish, text_label
+from ..widgets.labels import plain_tip, repolish, text_label
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -145,7 +146,7 @@ class ValidatorModel(ListTableModel):
             return self._badge(v) if column == self.STATUS else None
         if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
             if column == self.NAME:
-                return v["name"] or f"Validator {v['id']}"
+                return safe_text(v["name"]) or f"Validator {v['id']}"   # its operator's words
             if column == self.OPERATOR:
                 return short_address(v["operator"])
             if column == self.DELEGATED:
@@ -158,16 +159,16 @@ class ValidatorModel(ListTableModel):
                 return {"slashed": "Slashed", "yours": "Yours", "active": "Active"}[self._badge(v)]
         if role == Qt.ToolTipRole:
             if v["slashed"]:
-                return self.slashed_reason(v)
+                return plain_tip(self.slashed_reason(v))
             if column == self.OPERATOR:
                 return f"The validator's operator (its account): {v['operator']}"
             if column == self.COMMISSION:
-                return f"{v['name']} keeps {v['commission']} of the rewards of the BTK staked with it"
+                return plain_tip(f"{v['name']} keeps {v['commission']} of the rewards of the BTK staked with it")
             if column == self.UNBONDING:
                 return "Stake that is being unstaked: it waits out the cooldown and earns nothing"
             if v["id"] == self.mine:
-                return f"You stake with {v['name']}"
-            return f"Select to stake with {v['name']}"
+                return plain_tip(f"You stake with {v['name']}")
+            return plain_tip(f"Select to stake with {v['name']}")
         if role == Qt.FontRole:
             if column == self.OPERATOR:
                 return QFontDatabase.systemFont(QFontDatabase.FixedFont)

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout,
 from vault.chain import wallet
 from vault.chain.revert import format_units
 from vault.errors import ChainError
+from vault.safe_text import safe_text
 
 from ..identity.dialogs import QrTextDialog
 from ..widgets import InlineMessage, open_dialog, page_subtitle, section_title
-from ..widgets.labels import repolish, text_label
+from ..widgets.labels import plain_tip, repolish, text_label
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
@@ -96,18 +97,18 @@ class HistoryModel(ListTableModel):
             if column == self.WHEN:
                 return local_time(entry["created_at"])
             if column == self.WHAT:
-                return entry["summary"]
+                return safe_text(entry["summary"])
             if column == self.AMOUNT:
                 return entry_amount(entry)
             if column == self.COUNTERPARTY:
-                return entry.get("counterparty") or ""
+                return safe_text(entry.get("counterparty") or "")
             if column == self.STATUS:
                 return STATUS_TEXT.get(entry["status"], entry["status"])
         if role == Qt.ToolTipRole:
             if column == self.STATUS and entry.get("error"):
-                return entry["error"]
+                return plain_tip(entry["error"])      # an RPC node's words, among others
             if column in (self.WHAT, self.COUNTERPARTY):
-                return self.data(index, Qt.DisplayRole)
+                return plain_tip(self.data(index, Qt.DisplayRole))
         if role == Qt.FontRole:
             if column == self.COUNTERPARTY:
                 return _mono()

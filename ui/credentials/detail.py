@@ -2,6 +2,8 @@
 what the holder adds (tags, a note). Actions: re-verify, trust the issuer, export, delete.
 
 Everything a credential says is shown as plain text: it comes from whoever issued it.
+Its bidi controls and invisible characters show as marks (vault.safe_text); the issuer's
+name is the trust list's, or marked as not verified (vault.credentials.issuer_name).
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QHBoxLayo
                                QSizePolicy, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from vault.credentials.issuer_name import shown_issuer
+from vault.safe_text import safe_text
+
 from ..shell.clipboard import SecretPlainTextEdit
 from ..widgets import BusyIndicator, ElidedLabel, InlineMessage, button_row, section_title
+from ..widgets.labels import PlainLabel, plain_tip
 from ..widgets.layout import primary
 from . import images, presentation
 from .delegate import is_dark, paint_badge
@@ -23,8 +29,7 @@ BADGE = 96
 
 
 def _plain(text: str = "", *, name: str | None = None, wrap: bool = True, select: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.PlainText)
+    label = PlainLabel(text)
     label.setWordWrap(wrap)
     if select:
         label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -251,9 +256,7 @@ class CredentialDetailView(QWidget):
             if display.achievement_type:
                 kind += f" · {display.achievement_type}"
         self.kind.setText(kind)
-        self.issuer_name.setText(summary.issuer_name or (display.issuer_name if display else "") or
-                                 "Issuer without a name")
-        self.issuer_did.setText(summary.issuer or "(no issuer identifier)")
+        self._show_issuer(detail.issuer or shown_issuer(summary.issuer, summary.issuer_name))
         self._paint_badge(detail)
         self.show_verdict(summary, detail.verdict)
         self._fill_facts(detail)
@@ -265,7 +268,14 @@ class CredentialDetailView(QWidget):
         self._update_save()
         self._set_actions(True)
 
-    def show_verdict(self, summary, verdict: dict) -> None:
+    def _show_issuer(self, issuer) -> None:
+        self.issuer_name.setText(issuer.label if issuer.name else "Issuer without a name")
+        self.issuer_did.setText(issuer.did or "(no issuer identifier)")
+
+    def show_verdict(self, summary, verdict: dict, trusted: dict | None = None) -> None:
+        """``trusted``: the trust list {DID: name} as it is now (it may name the issuer)."""
+        if trusted is not None:
+            self._show_issuer(shown_issuer(summary.issuer, summary.issuer_name, trusted))
         chip = presentation.status_chip(summary.status)
         warning = presentation.warning_chip(summary.status, verdict)
         look = warning.look if warning else chip.look
@@ -358,9 +368,9 @@ class CredentialDetailView(QWidget):
     def _fill_claims(self, claims) -> None:
         self.claims.setRowCount(len(claims))
         for row, (path, value) in enumerate(claims):
-            name = QTableWidgetItem(path)
-            shown = QTableWidgetItem(_value(value))
-            shown.setToolTip(_value(value)[:2000])
+            name = QTableWidgetItem(safe_text(path))
+            shown = QTableWidgetItem(safe_text(_value(value)))
+            shown.setToolTip(plain_tip(_value(value)[:2000]))
             self.claims.setItem(row, 0, name)
             self.claims.setItem(row, 1, shown)
         self.tabs.setTabText(1, f"Claims ({len(claims)})")

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from vault.credentials.issuer_name import ShownIssuer
 from vault.credentials.service import CredentialService
 from vault.errors import InvalidCredential, VaultError
+from vault.safe_text import safe_text
 
 from ..errors import describe
 from . import images
@@ -53,6 +55,7 @@ class QueryResult:
     seconds: float = 0.0
     complete: bool = True           # ``keys`` holds every match
     matches: int | None = None      # how many match: known when complete, else counted apart
+    trusted: dict = field(default_factory=dict)   # the trust list {DID: name}: who issued each
 
 
 def run_query(service: CredentialService, query: Query, first: int,
@@ -77,7 +80,8 @@ def run_query(service: CredentialService, query: Query, first: int,
         total = known_total if known_total is not None else repository.count()
     matches = len(keys) if complete else (total if not query.filtered else None)
     rows = repository.by_keys(keys[:first])
-    return QueryResult(query, keys, total, rows, time.perf_counter() - start, complete, matches)
+    return QueryResult(query, keys, total, rows, time.perf_counter() - start, complete, matches,
+                       service.trust.names())
 
 
 def more_keys(service: CredentialService, query: Query, offset: int, limit: int) -> tuple[list[int], bool]:
@@ -282,18 +286,30 @@ class Detail:
     original: bytes
     image_state: str = images.NONE
     image: object | None = None     # QImage
+    issuer: ShownIssuer | None = None   # by the trust list's name, or marked not verified
 
     @property
     def raw_text(self) -> str:
-        """The original as a person can read it: JSON indented; a token, then what it says."""
+        """The original as a person can read it: JSON indented; a token, then what it says.
+        Bidi controls and invisible characters in JSON are written as \\u escapes (the
+        same JSON, nothing hidden); elsewhere as marks."""
         text = self.original.decode("utf-8", errors="replace").strip()
         if text.startswith("{"):
             try:
-                return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+                return _escaped_hidden(json.dumps(json.loads(text), indent=2, ensure_ascii=False))
             except ValueError:
-                return text
+                return safe_text(text, multiline=True)
         decoded = json.dumps(self.credential, indent=2, ensure_ascii=False) if self.credential else ""
-        return text + ("\n\n// Decoded payload (what the token says):\n" + decoded if decoded else "")
+        return safe_text(text, multiline=True) + (
+            "\n\n// Decoded payload (what the token says):\n" + _escaped_hidden(decoded) if decoded else "")
+
+
+def _escaped_hidden(json_text: str) -> str:
+    """JSON text whose characters that safe_text would mark are \\u escapes instead (json.dumps
+    already escapes control characters; these can only be inside strings)."""
+    if safe_text(json_text, multiline=True) == json_text:
+        return json_text
+    return "".join(json.dumps(c)[1:-1] if safe_text(c, multiline=True) != c else c for c in json_text)
 
 
 def load_detail(service: CredentialService, cid: str, key: int | None, image_size: int) -> Detail:
@@ -301,12 +317,13 @@ def load_detail(service: CredentialService, cid: str, key: int | None, image_siz
     verdict = service.repository.verdict(summary.id)
     state, image = images.thumbnail(checked.display.image if checked.display else None, image_size)
     return Detail(key, summary, verdict, checked.display, checked.credential or {}, checked.original,
-                  state, image)
+                  state, image, service.issuer(summary.issuer, summary.issuer_name))
 
 
 def reverify_one(service: CredentialService, cid: str):
+    """(summary, verdict, the trust list {DID: name}: who issued it may read otherwise now)."""
     summary, verdict = service.reverify(cid)
-    return summary, verdict.to_json()
+    return summary, verdict.to_json(), service.trust.names()
 
 
 def trust_issuer(service: CredentialService, did: str, name: str, cid: str):

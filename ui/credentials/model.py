@@ -29,7 +29,11 @@ from PySide6.QtCore import (QAbstractListModel, QIdentityProxyModel, QModelIndex
 
 from shiboken6 import isValid
 
+from vault.credentials.issuer_name import shown_issuer
+from vault.safe_text import safe_text
+
 from ..errors import describe
+from ..widgets.labels import plain_tip
 from ..workers import TaskRunner
 from . import jobs, presentation
 
@@ -65,6 +69,7 @@ class CredentialListModel(QAbstractListModel):
         self.query = jobs.Query()
         self.total = 0
         self.last_result: jobs.QueryResult | None = None
+        self.trusted: dict[str, str] = {}        # the trust list {DID: name}, read with each query
         self._keys: list[int] = []
         self._epoch = 0                          # +1 at every reset: row numbers change
         self._row_index: dict[int, int] | None = None   # key -> row, built when first needed
@@ -150,6 +155,7 @@ class CredentialListModel(QAbstractListModel):
         self._vault_total = result.total
         self._complete = result.complete
         self.matches = result.matches
+        self.trusted = result.trusted
         self._wanted.clear()
         for key, row in result.rows.items():
             self._remember(key, row)
@@ -255,7 +261,7 @@ class CredentialListModel(QAbstractListModel):
         if role == self.LoadedRole:
             return True
         if role == Qt.DisplayRole:
-            return summary.title
+            return safe_text(summary.title)
         if role == self.IdRole:
             return summary.id
         if role == self.SummaryRole:
@@ -270,11 +276,15 @@ class CredentialListModel(QAbstractListModel):
             self._images.move_to_end(key)
             return image[0] if role == self.ImageStateRole else image[1]
         if role == Qt.ToolTipRole:
-            return f"{summary.title}\n{presentation.issuer_line(summary.issuer_name, summary.issuer)}"
+            return plain_tip(f"{summary.title}\n{self.issuer(summary).line}")
         if role == Qt.AccessibleTextRole:
             chip = presentation.status_chip(summary.status).text
-            return f"{summary.title}, {summary.issuer_name or summary.issuer}, {chip}"
+            return f"{safe_text(summary.title)}, {self.issuer(summary).label}, {chip}"
         return None
+
+    def issuer(self, summary):
+        """Who issued it, by the trust list (vault.credentials.issuer_name)."""
+        return shown_issuer(summary.issuer, summary.issuer_name, self.trusted)
 
     def card_row(self, row: int) -> tuple | None:
         """(summary, verdict, image state, image) of a row, for painting; None while loading.
@@ -476,12 +486,12 @@ class CredentialCardProxy(QIdentityProxyModel):
         if found is None:
             return None
         summary, verdict, state, image = found
-        return Card(summary.title, presentation.initials(summary.title),
-                    presentation.issuer_line(summary.issuer_name, summary.issuer),
+        title = safe_text(summary.title)    # painted as plain text; bidi controls as marks
+        return Card(title, presentation.initials(title), source.issuer(summary).line,
                     presentation.dates_line(summary.valid_from, summary.valid_until, summary.status),
-                    " ".join(f"#{t}" for t in summary.tags), presentation.status_chip(summary.status),
+                    safe_text(" ".join(f"#{t}" for t in summary.tags)), presentation.status_chip(summary.status),
                     presentation.warning_chip(summary.status, verdict),
-                    presentation.reason_line(summary.status, verdict), state, image)
+                    safe_text(presentation.reason_line(summary.status, verdict)), state, image)
 
     def data(self, index: _Index, role: int = Qt.DisplayRole):
         source = self.sourceModel()

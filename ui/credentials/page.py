@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
                                QStyleOptionViewItem, QTableView,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from vault.credentials.issuer_name import shown_issuer
 from vault.credentials.trash import Trash
 from vault.errors import NotFound
+from vault.safe_text import safe_text
 
 from ..errors import describe
 from ..widgets import InlineMessage, open_dialog, page_title
 from ..widgets.file_drop import FileDrop
+from ..widgets.labels import plain_tip
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from . import jobs, presentation
@@ -383,10 +386,10 @@ class CredentialsPage(QWidget):
         if self._closed:
             return
         issuers, types = found
-        self._fill(self.issuer_filter, "All issuers",
-                   [(f"{name or did} ({count:,})", did) for did, name, count in issuers])
+        self._fill(self.issuer_filter, "All issuers", [(f"{shown_issuer(did, name, self.model.trusted).label} "
+                                                        f"({count:,})", did) for did, name, count in issuers])
         self._fill(self.type_filter, "All types",
-                   [(f"{t} ({count:,})", t) for t, count in types if t != "VerifiableCredential"])
+                   [(f"{safe_text(t)} ({count:,})", t) for t, count in types if t != "VerifiableCredential"])
         for combo in (self.issuer_filter, self.type_filter):
             if combo.view().isVisible():     # opened while loading: show the whole list
                 combo.hidePopup()
@@ -400,10 +403,10 @@ class CredentialsPage(QWidget):
         combo.addItem(everything, "")
         for text, value in entries:
             combo.addItem(text, value)
-            combo.setItemData(combo.count() - 1, value, Qt.ToolTipRole)
+            combo.setItemData(combo.count() - 1, plain_tip(value), Qt.ToolTipRole)
         index = combo.findData(current) if current else 0
         if index < 0:     # the chosen issuer / type has no credential any more: keep it, empty
-            combo.addItem(f"{current} (0)", current)
+            combo.addItem(f"{safe_text(current)} (0)", current)
             index = combo.count() - 1
         combo.setCurrentIndex(index)
         combo.blockSignals(False)
@@ -690,9 +693,9 @@ class CredentialsPage(QWidget):
     def _on_reverified(self, result) -> None:
         if self._closed:
             return
-        summary, verdict = result
+        summary, verdict, self.model.trusted = result
         self.detail.set_working(None)
-        self.detail.show_verdict(summary, verdict)
+        self.detail.show_verdict(summary, verdict, self.model.trusted)
         self.model.update_row(self._detail_key, summary, verdict)
         chip = presentation.status_chip(summary.status).text
         self.detail.message.success(f"Verified again: {chip.lower()}. {verdict.get('message', '')}".strip())

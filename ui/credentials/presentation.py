@@ -119,12 +119,6 @@ def dates_line(valid_from: str | None, valid_until: str | None, status: str = ""
     return " · ".join(parts)
 
 
-def issuer_line(issuer_name: str, issuer: str) -> str:
-    if issuer_name and issuer:
-        return f"{issuer_name} · {issuer}"
-    return issuer_name or issuer or "Unknown issuer"
-
-
 def initials(title: str) -> str:
     words = [w for w in title.replace("(", " ").split() if w[:1].isalnum()]
     return "".join(w[0] for w in words[:2]).upper() or "?"

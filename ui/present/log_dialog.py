@@ -11,7 +11,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHeaderView, QLabel, 
 from shiboken6 import isValid
 
 from ..errors import describe
+from vault.safe_text import safe_text
+
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, section_title
+from ..widgets.labels import plain_tip
 from . import jobs
 
 COLUMNS = ("When", "Shown to", "Credentials", "Claims revealed")
@@ -98,9 +101,9 @@ class PresentationLogDialog(QDialog):
             revealed = _revealed(entry.credentials)
             values = (_when(entry.created_at), entry.domain, titles, revealed)
             for column, text in enumerate(values):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text if column != 1 else f"{entry.domain}\nchallenge {entry.challenge}\n"
-                                f"signed by {entry.holder}")
+                item = QTableWidgetItem(safe_text(text))     # titles and the domain are outside text
+                item.setToolTip(plain_tip(text if column != 1 else f"{entry.domain}\nchallenge {entry.challenge}\n"
+                                          f"signed by {entry.holder}"))
                 self.table.setItem(row, column, item)
         self.empty.setVisible(not entries)
 

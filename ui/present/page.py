@@ -31,6 +31,7 @@ from ..credentials.page import CardListView
 from ..errors import describe
 from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, open_dialog, page_subtitle, page_title,
                        section_title)
+from ..widgets.labels import text_label
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from ..shell.clipboard import copy_secret
@@ -299,10 +300,7 @@ class PresentPage(QWidget):
         column = QVBoxLayout(side)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
-        self.for_label = QLabel()
-        self.for_label.setObjectName("qrFor")
-        self.for_label.setWordWrap(True)
-        self.for_label.setTextFormat(Qt.PlainText)
+        self.for_label = text_label(name="qrFor")      # the verifier's domain: theirs, plain
         column.addWidget(self.for_label)
         self.holder_label = ElidedLabel()
         self.holder_label.setObjectName("folderLabel")
@@ -489,7 +487,8 @@ class PresentPage(QWidget):
             return
         self.preview = preview
         self.notice.clear()
-        self.summary.setHtml(summary.disclosure_html(preview.holder, preview.credentials, preview.warnings))
+        self.summary.setHtml(summary.disclosure_html(preview.holder, preview.credentials, preview.warnings,
+                                                     trusted=self.model.trusted))
         self._update_show_button()
 
     def _on_preview_failed(self, seq: int, exc: BaseException) -> None:
@@ -603,7 +602,8 @@ class PresentPage(QWidget):
         p = shown.presentation
         self.for_label.setText(f"For {p.domain}")
         self.holder_label.setText(f"Signed by {p.holder}")
-        self.shown_summary.setHtml(summary.disclosure_html(p.holder, p.credentials, p.warnings, compact=True))
+        self.shown_summary.setHtml(summary.disclosure_html(p.holder, p.credentials, p.warnings, compact=True,
+                                                           trusted=self.model.trusted))
         self.copy_button.setText("Copy JWT" if p.kind == "vp-jwt" else "Copy JSON")
         multi = len(shown.texts) > 1
         self.parts_row.setVisible(multi)

@@ -10,9 +10,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledIt
                                QStyleOptionButton, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem,
                                QWidget)
 
+from vault.safe_text import safe_text
+
 from ..credentials.delegate import CardColors, chip_width, paint_chip
 from ..credentials.model import CredentialCardProxy
 from ..credentials.presentation import FORMAT_WORDS
+from ..widgets.labels import plain_tip
 from .jobs import ClaimChoices
 
 SD_JWT = "sd-jwt-vc"
@@ -139,10 +142,10 @@ class PickDelegate(QStyledItemDelegate):
         painter.setPen(colors.text)
         width = max(10, chip_rect.left() - left - 8)
         painter.drawText(QRect(left, top, width, title_metrics.height()), Qt.AlignLeft | Qt.AlignVCenter,
-                         title_metrics.elidedText(summary.title, Qt.ElideRight, width))
+                         title_metrics.elidedText(card.title, Qt.ElideRight, width))
         painter.setFont(small)
         painter.setPen(colors.muted)
-        line = f"{summary.issuer_name or summary.issuer} · {FORMAT_WORDS.get(summary.format, summary.format)}"
+        line = f"{card.issuer} · {FORMAT_WORDS.get(summary.format, summary.format)}"
         painter.drawText(QRect(left, top + title_metrics.height() + 2, right - left, small_metrics.height()),
                          Qt.AlignLeft | Qt.AlignVCenter, small_metrics.elidedText(line, Qt.ElideMiddle, right - left))
         painter.restore()
@@ -197,18 +200,18 @@ class ClaimTree(QTreeWidget):
         self.blockSignals(False)
 
     def _root(self, choice: ClaimChoices) -> QTreeWidgetItem:
-        root = QTreeWidgetItem([choice.title])
-        root.setToolTip(0, f"{choice.title}: {len(choice.claims)} claims you may reveal or hide")
+        root = QTreeWidgetItem([safe_text(choice.title)])
+        root.setToolTip(0, plain_tip(f"{choice.title}: {len(choice.claims)} claims you may reveal or hide"))
         font = root.font(0)
         font.setBold(True)
         root.setFont(0, font)
         items: dict[tuple, QTreeWidgetItem] = {}
         for number, claim in enumerate(choice.claims):
             parent = items.get(claim.parent) if claim.parent else None
-            item = QTreeWidgetItem(parent or root, [claim.label, claim.value])
+            item = QTreeWidgetItem(parent or root, [safe_text(claim.label), safe_text(claim.value)])
             item.setData(0, Qt.UserRole, number)   # claims[number].path: a tuple stays a tuple
-            item.setToolTip(0, claim.label)
-            item.setToolTip(1, claim.value)
+            item.setToolTip(0, plain_tip(claim.label))
+            item.setToolTip(1, plain_tip(claim.value))
             items[claim.path] = item
         for item in [root, *items.values()]:
             flags = item.flags() | Qt.ItemIsUserCheckable | Qt.ItemIsEnabled
@@ -226,7 +229,7 @@ class ClaimTree(QTreeWidget):
         stack = [root] if root is not None else []
         while stack:
             item = stack.pop()
-            if item is not root and item.text(0) == label:
+            if item is not root and item.text(0) == safe_text(label):
                 return item
             stack.extend(item.child(i) for i in range(item.childCount()))
         return None

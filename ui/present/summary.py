@@ -1,19 +1,20 @@
 """What the verifier will see, as rich text for a QTextBrowser: every claim a presentation
 discloses with its value, what an SD-JWT withholds, and the warnings.
 
-Everything a credential says comes from its issuer: it is escaped here, never markup.
+Everything a credential says comes from its issuer: it is escaped here, never markup, and
+its bidi controls show as marks (``escape`` is ui.widgets.labels.outside_html).
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
+from vault.credentials.issuer_name import shown_issuer
 from vault.credentials.openbadges import flatten_claims
 
 from ..credentials.presentation import FORMAT_WORDS, STATUS_WORDS
+from ..widgets.labels import outside_html as escape
 from .jobs import short
 
 MUTED, GOOD, WARN, BAD = "#57606a", "#1a7f37", "#8a4b00", "#a11c12"
@@ -52,9 +53,9 @@ def _claims(claims, compact: bool = False) -> str:
     return "".join(lines) if compact else "<table cellspacing=0 cellpadding=1>" + "".join(lines) + "</table>"
 
 
-def credential_html(c, compact: bool = False) -> str:
-    """One DisclosedCredential."""
-    issuer = c.issuer_name or c.issuer
+def credential_html(c, compact: bool = False, trusted: dict | None = None) -> str:
+    """One DisclosedCredential; ``trusted`` the holder's trust list {DID: name}."""
+    issuer = shown_issuer(c.issuer, c.issuer_name, trusted).line
     out = [f"<p style='margin-top:10px; margin-bottom:2px'><b style='font-size:11pt'>{escape(c.title)}</b></p>",
            f"<p style='color:{MUTED}; margin:0'>{escape(issuer)} · {escape(FORMAT_WORDS.get(c.format, c.format))}"]
     if c.status and c.status != "valid":
@@ -73,8 +74,10 @@ def credential_html(c, compact: bool = False) -> str:
     return "".join(out)
 
 
-def disclosure_html(holder: str, credentials, warnings=(), *, compact: bool = False) -> str:
-    """``compact``: for a narrow panel beside the code (the holder is shown above it)."""
+def disclosure_html(holder: str, credentials, warnings=(), *, compact: bool = False,
+                    trusted: dict | None = None) -> str:
+    """``compact``: for a narrow panel beside the code (the holder is shown above it);
+    ``trusted``: the trust list {DID: name}, which names the issuers."""
     out = []
     for warning in warnings:
         out.append(f"<p style='color:{WARN}; margin:0 0 4px 0'>⚠ {escape(warning)}</p>")
@@ -83,7 +86,7 @@ def disclosure_html(holder: str, credentials, warnings=(), *, compact: bool = Fa
                    f"{escape(holder)}</span>. With each credential the verifier also sees its issuer, name, "
                    "dates and the issuer's signature.</p>")
     for c in credentials:
-        out.append(credential_html(c, compact))
+        out.append(credential_html(c, compact, trusted))
     return "".join(out)
 
 

@@ -8,8 +8,10 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from vault.credentials.trust import TrustList
+from vault.safe_text import safe_text
 
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title
+from ..widgets.labels import plain_tip
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 
@@ -52,13 +54,13 @@ class TrustListModel(ListTableModel):
             return None
         entry, column = self.entries[index.row()], index.column()
         if role == Qt.DisplayRole:
-            if column == self.NAME:
-                return entry["name"] or "(no name)"
+            if column == self.NAME:   # "Trust this issuer" copies a credential's name here
+                return safe_text(entry["name"]) or "(no name)"
             if column == self.DID:
-                return entry["did"]
+                return safe_text(entry["did"])
             return (entry["added_at"] or "")[:10]
         if role == Qt.ToolTipRole and column == self.DID:
-            return entry["did"]
+            return plain_tip(entry["did"])
         if role == Qt.FontRole and column == self.DID:
             return QFontDatabase.systemFont(QFontDatabase.FixedFont)
         return None

@@ -26,6 +26,7 @@ class Outcome:
     kind: str                 # what was read: vp-json, vp-jwt, sd-jwt…
     seconds: float            # reading + verifying
     domain: str = ""          # the verifier's domain it was checked for
+    trusted: dict | None = None   # the verifier's trust list {DID: name}: names the issuers
 
 
 def read(source: Any) -> Decoded:
@@ -44,7 +45,8 @@ def verify_decoded(service, decoded: Decoded, challenge: str, domain: str, start
         raise RequestError("This is a verifier's request code (a challenge and a domain), not a presentation: "
                            "the job seeker scans it, then shows you their presentation.")
     verdict = service.verify(decoded.payload, challenge=challenge, domain=domain, anchor_status=anchor_status)
-    return Outcome(verdict, decoded.kind, time.perf_counter() - started, domain)
+    return Outcome(verdict, decoded.kind, time.perf_counter() - started, domain,
+                   service.credentials.trust.names())
 
 
 def read_and_verify(service, source: Any, challenge: str, domain: str, anchor_status=None) -> Outcome:

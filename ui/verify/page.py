@@ -293,7 +293,7 @@ class VerifyPage(QWidget):
             return
         self.busy.stop()
         self.outcome = outcome
-        self.verdict_view.show_verdict(outcome.verdict, outcome.domain)
+        self.verdict_view.show_verdict(outcome.verdict, outcome.domain, outcome.trusted)
         verdict = outcome.verdict
         self.message.emit(("Valid presentation" if verdict.valid else "Presentation NOT valid") +
                           (f" from {verdict.holder}" if verdict.holder else "") + ".")

@@ -1,16 +1,17 @@
 """A presentation's verdict, large and plain: valid or not and why, who presented it, and
 for each credential whether it holds and what it proves (the claims disclosed).
 
-Everything in a presentation comes from whoever made it: shown as escaped text only.
+Everything in a presentation comes from whoever made it: shown as escaped text only, its
+bidi controls as marks; an issuer by the verifier's trust list's name, or by the name it
+gives itself marked as not verified, with its DID (vault.credentials.issuer_name).
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from vault.credentials.issuer_name import shown_issuer
 from vault.credentials.openbadges import flatten_claims
 from vault.credentials.verdict import ANCHORED
 
@@ -18,6 +19,8 @@ from ..credentials.presentation import FORMAT_WORDS, WARNING_SHORT
 from ..present.jobs import short
 from ..present.summary import BAD, GOOD, MUTED, WARN, RichView
 from ..widgets import ElidedLabel
+from ..widgets.labels import PlainLabel
+from ..widgets.labels import outside_html as escape
 
 FORMAT_WORDS_VP = {"di-vp": "W3C presentation (Data Integrity)", "jwt-vp": "presentation JWT",
                    "sd-jwt-vc": "SD-JWT with key binding"}
@@ -36,9 +39,9 @@ def _proves(disclosed, subject: str | None) -> list[tuple[str, str]]:
     return rows
 
 
-def credential_html(c) -> str:
+def credential_html(c, trusted: dict | None = None) -> str:
     mark, color = ("✓", GOOD) if c.valid else ("✗", BAD)
-    issuer = c.issuer_name or c.issuer or "unknown issuer"
+    issuer = shown_issuer(c.issuer, c.issuer_name, trusted).line
     out = [f"<p style='margin:12px 0 2px 0; font-size:12pt'><b style='color:{color}'>{mark}</b> "
            f"<b>{escape(c.title or 'Credential')}</b></p>",
            f"<p style='color:{MUTED}; margin:0'>Issued by {escape(issuer)}"
@@ -71,7 +74,7 @@ def credential_html(c) -> str:
     return "".join(out)
 
 
-def details_html(verdict) -> str:
+def details_html(verdict, trusted: dict | None = None) -> str:
     out = []
     for warning in verdict.warnings:
         out.append(f"<p style='color:{WARN}; margin:0 0 4px 0'>⚠ {escape(warning.message)}</p>")
@@ -79,7 +82,7 @@ def details_html(verdict) -> str:
         count = len(verdict.credentials)
         out.append(f"<p style='color:{MUTED}; margin:0'>{count} credential{'s' if count != 1 else ''}:</p>")
     for c in verdict.credentials:
-        out.append(credential_html(c))
+        out.append(credential_html(c, trusted))
     return "".join(out)
 
 
@@ -104,14 +107,12 @@ class VerdictView(QWidget):
         top.addWidget(self.mark, 0, Qt.AlignTop)
         titles = QVBoxLayout()
         titles.setSpacing(3)
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setObjectName("verdictHeadline")
-        self.title.setTextFormat(Qt.PlainText)
         self.title.setWordWrap(True)
         titles.addWidget(self.title)
-        self.text = QLabel()
+        self.text = PlainLabel()
         self.text.setObjectName("verdictText")
-        self.text.setTextFormat(Qt.PlainText)
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextSelectableByMouse)
         titles.addWidget(self.text)
@@ -139,7 +140,8 @@ class VerdictView(QWidget):
         self.verdict = None
         self.hide()
 
-    def show_verdict(self, verdict, domain: str = "") -> None:
+    def show_verdict(self, verdict, domain: str = "", trusted: dict | None = None) -> None:
+        """``trusted``: the verifier's trust list {DID: name} (None: nobody's name is verified)."""
         self.verdict = verdict
         if verdict.valid:
             self.mark.setText("✓")
@@ -159,7 +161,7 @@ class VerdictView(QWidget):
             self.holder.show()
         else:
             self.holder.hide()
-        self.details.setHtml(details_html(verdict))
+        self.details.setHtml(details_html(verdict, trusted))
         self.details.setVisible(bool(verdict.credentials or verdict.warnings))
         self.show()
 

@@ -4,12 +4,18 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from vault.safe_text import safe_text
+
+from .labels import plain_tip
+
 
 class ElidedLabel(QWidget):
     """One line of text that shrinks with an ellipsis (in the middle by default) instead
     of pushing the layout wider. The full text is in the tooltip and ``text()``.
 
     For identifiers such as DIDs (a did:jwk is ~150 characters without a space) and paths.
+    Often someone else's (an issuer's DID, a holder's): shown plain, bidi controls and
+    line breaks as marks, the tooltip escaped.
     """
 
     def __init__(self, text: str = "", parent: QWidget | None = None, *,
@@ -24,8 +30,8 @@ class ElidedLabel(QWidget):
         return self._text
 
     def setText(self, text: str) -> None:
-        self._text = text
-        self.setToolTip(text)
+        self._text = safe_text(text)
+        self.setToolTip(plain_tip(self._text))
         self.updateGeometry()
         self.update()
 

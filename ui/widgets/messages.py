@@ -1,22 +1,24 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
+
+from .labels import PlainLabel
 
 
-class InlineMessage(QLabel):
+class InlineMessage(PlainLabel):
     """A message under the thing it is about: error, warning, hint or success.
 
-    Hidden while empty, so it takes no room until there is something to say.
+    Hidden while empty, so it takes no room until there is something to say. Plain (an
+    error may quote a credential's title).
     """
 
     KINDS = ("error", "warning", "hint", "success")
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("", parent)
         self.setObjectName("inlineMessage")
         self.setWordWrap(True)
-        self.setTextFormat(Qt.PlainText)
         self.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.kind = ""
         self.hide()

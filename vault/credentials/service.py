@@ -12,6 +12,7 @@ from ..store import VaultStore
 from ..store.atomic import write_atomic
 from . import online
 from .cache import VerificationCache
+from .issuer_name import ShownIssuer, shown_issuer
 from .repository import CredentialRepository, CredentialSummary, NewCredential
 from .trust import TrustList
 from .verdict import Reason, Verdict
@@ -114,6 +115,10 @@ class CredentialService:
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())
+
+    def issuer(self, did: str | None, declared: str | None) -> ShownIssuer:
+        """Who issued it, as the holder should see it: by their trust list's name."""
+        return shown_issuer(did, declared, self.trust.names())
 
     def import_bytes(self, data: bytes) -> ImportResult:
         """Verify and store. A credential that is forged, tampered or not a credential at

@@ -29,6 +29,10 @@ class TrustList:
     def contains(self, did: str) -> bool:
         return self.store.query_one("SELECT 1 FROM trusted_issuers WHERE did = ?", (did,)) is not None
 
+    def names(self) -> dict[str, str]:
+        """{DID: the name the holder gave it} for every trusted issuer (see issuer_name)."""
+        return dict(self.store.query("SELECT did, name FROM trusted_issuers"))
+
     def entries(self) -> list[dict]:
         return [{"did": d, "name": n, "added_at": a} for d, n, a in
                 self.store.query("SELECT did, name, added_at FROM trusted_issuers ORDER BY name, did")]
