@@ -52,7 +52,7 @@ def test_theme_preference_is_a_private_file_beside_the_vault(tmp_path):
     assert settings.load_preferences(tmp_path / "none").theme == "system"
     settings.set_theme(tmp_path / "v", "dark")
     path = tmp_path / "v" / settings.PREFERENCES_NAME
-    assert json.loads(path.read_text()) == {"theme": "dark"}
+    assert json.loads(path.read_text())["theme"] == "dark"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert settings.load_preferences(tmp_path / "v").theme == "dark"
     with pytest.raises(InvalidSetting):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWi
                                QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from vault.safe_text import safe_text
-from vault.settings import DEFAULT_AUTO_LOCK_MINUTES, VaultSettings, load_preferences
+from vault.settings import DEFAULT_AUTO_LOCK_MINUTES, VaultSettings, load_preferences, status_network
 from vault.store import VaultStore
 
 from .config import AppConfig
@@ -158,8 +158,9 @@ class Workspace(QWidget):
             from vault.credentials.service import CredentialService
 
             from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
-            page = CredentialsPage(CredentialService(identity.store), tasks, session=self._session,
-                                   undo_stack=self._deleted_ids)
+            # Verifying reads the Settings page's "check status lists online" each time: off, offline.
+            service = CredentialService(identity.store, network=lambda: status_network(identity.store.data_dir))
+            page = CredentialsPage(service, tasks, session=self._session, undo_stack=self._deleted_ids)
             page.attach_chain(self.chain_session)   # soulbound chips; asks once connected
             return page
         if title == "Present":

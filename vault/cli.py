@@ -246,7 +246,21 @@ def _read_input(path: str) -> bytes:
 def open_credentials(args):
     from .credentials.service import CredentialService
     identity = open_identity(args)
-    return CredentialService(identity.store, online_status=not getattr(args, "offline", False))
+    return CredentialService(identity.store, network=_network(args))
+
+
+def _network(args):
+    """Offline unless asked: --online, or the app's "check status lists online" setting."""
+    from .settings import status_network
+    return status_network(args.data_dir, getattr(args, "online", None))
+
+
+def _online_option(p) -> None:
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--online", dest="online", action="store_const", const=True,
+                       help="fetch the status lists (revocation) the credentials name: at most 8, 10 s in all")
+    group.add_argument("--offline", dest="online", action="store_const", const=False,
+                       help="use only status lists saved in the vault (the default)")
 
 
 def _anchor_check(args):
@@ -268,7 +282,7 @@ def _anchor_check(args):
 
 def _verification_context(args):
     from .credentials.service import verification_context
-    context = verification_context(online_status=not args.offline)
+    context = verification_context(network=_network(args))
     context.anchor_status = _anchor_check(args)
     return context
 
@@ -635,11 +649,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(cp, "verify", cmd_credential_verify, "verify a credential file without storing it "
                                                      "(needs no vault); exit 0 valid, 1 invalid")
     p.add_argument("file")
-    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    _online_option(p)
     _chain_option(p)
     p = command(cp, "import", cmd_credential_import, "import credentials (JSON, JWT, SD-JWT, baked PNG/SVG)")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    _online_option(p)
     p = command(cp, "list", cmd_credential_list, "list or search stored credentials")
     p.add_argument("--search", metavar="Q", help="full-text search (issuer, type, achievement, claims)")
     p.add_argument("--issuer", metavar="DID")
@@ -654,7 +668,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p = command(cp, "reverify", cmd_credential_reverify, "verify a stored credential again (ID or 'all')")
     p.add_argument("id")
-    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    _online_option(p)
     p = command(cp, "delete", cmd_credential_delete, "delete a credential (final)")
     p.add_argument("id")
     p = command(cp, "export", cmd_credential_export, "write a credential's original bytes to a file")
@@ -682,7 +696,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input")
     p.add_argument("--challenge", required=True)
     p.add_argument("--domain", required=True)
-    p.add_argument("--offline", action="store_true", help="do not fetch status lists")
+    _online_option(p)
     _chain_option(p)
     pl = sub.add_parser("presentation", help="the presentations you made").add_subparsers(dest="sub", required=True)
     p = command(pl, "log", cmd_presentation_log, "list presentations made: what, to whom, when")

@@ -7,7 +7,9 @@ Three homes, chosen by who must read a setting and when:
   passphrase (a plain file could be edited to "never lock").
 - **Beside the vault** in ``<data_dir>/preferences.json`` (plain, 0600, written
   atomically): the theme. The unlock screen is drawn before there is a key, and a theme
-  is no secret.
+  is no secret. Also whether verifying checks status lists online, and whether that
+  may reach private and local addresses (both off): ``vault verify`` and ``vault
+  credential verify`` need no passphrase yet follow them, like the network choice below.
 - **The network** is the chain layer's: ``<data_dir>/chain/network.json`` through
   ``vault.chain.networks`` (plain too, so ``vault chain status`` needs no passphrase).
   This module only validates what a person typed before handing it over.
@@ -16,7 +18,7 @@ Three homes, chosen by who must read a setting and when:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,9 +82,12 @@ THEMES = (THEME_SYSTEM, THEME_LIGHT, THEME_DARK)
 @dataclass(frozen=True)
 class Preferences:
     theme: str = THEME_SYSTEM
+    check_status_online: bool = False       # verifying fetches status lists (revocation)
+    allow_private_addresses: bool = False   # ... also from loopback, link-local, private addresses
 
     def to_json(self) -> dict:
-        return {"theme": self.theme}
+        return {"theme": self.theme, "check_status_online": self.check_status_online,
+                "allow_private_addresses": self.allow_private_addresses}
 
 
 def check_theme(theme) -> str:
@@ -101,7 +106,9 @@ def load_preferences(data_dir: Path) -> Preferences:
     if not isinstance(data, dict):
         return Preferences()
     theme = data.get("theme")
-    return Preferences(theme=theme if theme in THEMES else THEME_SYSTEM)
+    return Preferences(theme=theme if theme in THEMES else THEME_SYSTEM,
+                       check_status_online=data.get("check_status_online") is True,
+                       allow_private_addresses=data.get("allow_private_addresses") is True)
 
 
 def save_preferences(data_dir: Path, preferences: Preferences) -> None:
@@ -112,9 +119,27 @@ def save_preferences(data_dir: Path, preferences: Preferences) -> None:
 
 
 def set_theme(data_dir: Path, theme: str) -> Preferences:
-    preferences = Preferences(theme=check_theme(theme))
+    preferences = replace(load_preferences(data_dir), theme=check_theme(theme))
     save_preferences(data_dir, preferences)
     return preferences
+
+
+def set_status_checks(data_dir: Path, *, online: bool, allow_private: bool) -> Preferences:
+    preferences = replace(load_preferences(data_dir), check_status_online=bool(online),
+                          allow_private_addresses=bool(allow_private))
+    save_preferences(data_dir, preferences)
+    return preferences
+
+
+def status_network(data_dir: Path, online: bool | None = None):
+    """What verifying may fetch: None (offline, the default) unless ``online`` says so, or,
+    when it is None, the "check status lists online" preference. A
+    ``vault.net.fetch.NetworkUse``."""
+    preferences = load_preferences(data_dir)
+    if not (preferences.check_status_online if online is None else online):
+        return None
+    from .net.fetch import NetworkUse
+    return NetworkUse(allow_private=preferences.allow_private_addresses)
 
 
 # ---- the network (kept by vault.chain.networks) -----------------------------------------

@@ -13,6 +13,7 @@ from vault.credentials import data_integrity, status
 from vault.credentials.service import CredentialService, verification_context
 from vault.credentials.verify import VerificationContext, check
 from vault.did import did_key
+from vault.net.fetch import NetworkUse
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 ISSUER = did_key.from_ed25519(KEY.public_key().public_bytes_raw())
@@ -92,11 +93,11 @@ def test_status_lists_are_cached_when_online_and_used_offline(identity):
         fetched.append(url)
         return status_list({3})
 
-    online = verification_context(store=identity.store, online_status=True, fetcher=network)
+    online = verification_context(store=identity.store, network=NetworkUse(), fetcher=network)
     assert check(signed(badge(index=3)), online).verdict.reason.value == "revoked"
     assert fetched == [LIST_URL]
 
-    offline = verification_context(store=identity.store, online_status=False, fetcher=network)
+    offline = verification_context(store=identity.store, fetcher=network)
     assert check(signed(badge(index=3)), offline).verdict.reason.value == "revoked"
     assert fetched == [LIST_URL]  # no network: the verified copy in the vault answered
 
@@ -105,7 +106,7 @@ def test_status_lists_are_cached_when_online_and_used_offline(identity):
         doc["credentialSubject"]["encodedList"] = status.encode_status_list({1})
         return json.dumps(doc).encode()
 
-    bad_online = verification_context(store=identity.store, online_status=True, fetcher=forged_network)
+    bad_online = verification_context(store=identity.store, network=NetworkUse(), fetcher=forged_network)
     assert check(signed(badge(index=3)), bad_online).verdict.reason.value == "status-invalid"
     assert check(signed(badge(index=3)), offline).verdict.reason.value == "revoked"
 

@@ -43,7 +43,8 @@ STATUS_FILTERS = ("valid", "expired", "revoked", "suspended", "not-yet-valid", "
 
 WARNING_SHORT = {
     "unknown-issuer": "Issuer not in your trust list",
-    "status-unchecked": "Revocation status not checked (no copy of the status list)",
+    "status-unchecked": "Revocation status not checked (offline, or its list could not be had)",
+    "status-saved": "Revocation status from a saved copy of its list",
     "outdated-context": "Uses an outdated context",
     "legacy-cryptosuite": "Uses a legacy signature suite",
 }

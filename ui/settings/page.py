@@ -1,5 +1,5 @@
 """The Settings page: auto-lock, passphrase and key derivation, backup, trusted issuers,
-network, theme, and where the vault lives.
+network, status checks, theme, and where the vault lives.
 
 Every change is applied at once (no Save for the whole page) and persisted on the
 TaskRunner: a write waits for the store's lock, which a backup or a re-encryption can
@@ -28,6 +28,7 @@ from ..workers import TaskRunner
 from . import trust
 from .change_passphrase import ChangePassphraseDialog
 from .kdf_dialog import RetuneKdfDialog
+from .status_checks import StatusChecksSection
 
 BACKUP_SUFFIX = ".btvbackup"
 AUTO_LOCK_CHOICES = (1, 2, 5, 10, 15, 30, 60, vault_settings.NEVER)
@@ -108,6 +109,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self._backup_section())
         layout.addWidget(self._trust_section())
         layout.addWidget(self._network_section())
+        self.status_checks = StatusChecksSection(self.data_dir, tasks)
+        layout.addWidget(self.status_checks)
         layout.addWidget(self._appearance_section())
         layout.addWidget(self._folder_section())
         layout.addStretch(1)
@@ -572,7 +575,7 @@ class SettingsPage(QWidget):
 
     def drop_vault_data(self) -> None:
         """The vault is being locked: forget the trust list and close any dialog."""
-        self._closed = True
+        self._closed = self.status_checks.closed = True
         self.trust_model.set_entries([])
         if self.dialog is not None:
             self.dialog.close()

@@ -10,6 +10,7 @@ from typing import Callable
 from ..errors import InvalidCredential, VaultError
 from ..store import VaultStore
 from ..store.atomic import write_atomic
+from ..net.fetch import FetchError, NetworkUse
 from . import online
 from .cache import VerificationCache
 from .issuer_name import ShownIssuer, shown_issuer
@@ -77,20 +78,38 @@ class _Borrowed:
         return getattr(self._chain, name)
 
 
-def verification_context(*, store: VaultStore | None = None, online_status: bool = False,
-                         fetcher: Callable[[str], bytes | None] = online.fetch) -> VerificationContext:
-    """Cached status lists first when offline; when online, fresh lists (cached once verified)."""
+def verification_context(*, store: VaultStore | None = None, network: NetworkUse | None = None,
+                         lists: online.StatusLists | None = None,
+                         fetcher: Callable[[str], bytes] | None = None) -> VerificationContext:
+    """Status lists for one verification. Offline (no ``network``, the default): the copies
+    saved in the vault, their date said. Online: fetched within ``lists``' bounds (made
+    here unless given; ``fetcher`` replaces the network), saved once they verify; the
+    saved copy when a fetch fails."""
     cache = VerificationCache(store) if store else None
     trust = TrustList(store) if store else None
+    if network is not None and lists is None:
+        lists = online.StatusLists(network, fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
+    run = lists.run() if network is not None else None
     fresh: dict[str, bytes] = {}
+    saved: dict[str, str] = {}   # url -> the sentence saying a list came from the vault, and its date
 
-    def fetch(url: str) -> bytes | None:
-        if online_status:
-            data = fetcher(url)
-            if data is not None:
-                fresh[url] = data
-                return data
-        return cache.status_list(url) if cache else None
+    def fetch(url: str) -> bytes:
+        failure = None
+        if run is not None:
+            try:
+                fresh[url] = run(url)
+                return fresh[url]
+            except FetchError as exc:
+                failure = exc
+        data = cache.status_list(url) if cache else None
+        if data is None:
+            raise failure or FetchError(f"the status list at {url[:200]} was not checked: offline "
+                                        "(checking status lists online is off).")
+        day = (cache.status_list_fetched_at(url) or "")[:10]
+        saved[url] = (f"The status comes from the copy of the status list at {url[:200]} saved on "
+                      f"{day}" + (f"; fetching a fresh one failed: {failure}" if failure else
+                                  " (offline: not checked online)."))
+        return data
 
     def verified(data: bytes) -> None:
         for url, fetched in fresh.items():
@@ -99,19 +118,33 @@ def verification_context(*, store: VaultStore | None = None, online_status: bool
 
     return VerificationContext(documents=cache.did_document if cache else None,
                                is_trusted=trust.contains if trust else None,
-                               fetch_status_list=fetch, status_list_verified=verified)
+                               fetch_status_list=fetch, status_list_verified=verified,
+                               prefetch_status_lists=run.prefetch if run else None,
+                               status_list_saved=saved.get)
 
 
 class CredentialService:
-    def __init__(self, store: VaultStore, *, online_status: bool = False):
+    def __init__(self, store: VaultStore, *,
+                 network: NetworkUse | Callable[[], NetworkUse | None] | None = None):
+        """``network``: what verification may fetch; None is offline, a callable is asked
+        at each verification (the app's setting, changed while it runs)."""
         self.store = store
         self.repository = CredentialRepository(store)
         self.trust = TrustList(store)
         self.cache = VerificationCache(store)
-        self.online_status = online_status
+        self._network = network
+        self._lists: online.StatusLists | None = None   # what was fetched lately, for the same network use
+
+    def network(self) -> NetworkUse | None:
+        return self._network() if callable(self._network) else self._network
 
     def context(self) -> VerificationContext:
-        return verification_context(store=self.store, online_status=self.online_status)
+        return self._context(self.network())
+
+    def _context(self, network: NetworkUse | None) -> VerificationContext:
+        if network is not None and (self._lists is None or self._lists.network != network):
+            self._lists = online.StatusLists(network)
+        return verification_context(store=self.store, network=network, lists=self._lists)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())
@@ -132,6 +165,7 @@ class CredentialService:
         """Verify each and store the acceptable ones, many per transaction (one disk sync per
         batch). Returns, in order, an ImportResult or the InvalidCredential saying why not."""
         results: list = []
+        network = self.network()   # once per batch: the app's setting is read from a file
         pending: list[tuple[int, NewCredential, Verdict]] = []
 
         def flush():
@@ -142,7 +176,7 @@ class CredentialService:
 
         for data in items:
             results.append(None)
-            checked = self.check(data)
+            checked = check(data, self._context(network))
             state = status_of(checked.verdict)
             if state == "invalid":
                 results[-1] = InvalidCredential(checked.verdict.reason.value, checked.verdict.message)
@@ -182,7 +216,7 @@ class CredentialService:
         """The stored summary and the credential read again from its bytes (for display);
         the stored verdict is what ``checked.verdict`` holds until ``reverify``."""
         summary = self.repository.get(cid)
-        checked = check(self.repository.original(summary.id), self.context())
+        checked = check(self.repository.original(summary.id), self._context(None))  # display: never online
         return summary, checked
 
     def export(self, cid: str, out: Path) -> Path:

@@ -4,8 +4,7 @@ A credential names a bit in a status list credential published by its issuer; a 
 means the status (revoked, suspended, ...) applies. To check it we
 
 1. read the credential's ``credentialStatus`` (one entry or a list),
-2. get the list credential's bytes from ``fetch`` (the caller's cache or the network;
-   ``None`` means "not available offline"),
+2. get the list credential's bytes from ``fetch`` (the caller's cache or the network),
 3. have ``verify_list`` check the list credential's proof (injected: the Data Integrity
    and JOSE verifiers live elsewhere),
 4. check the list credential itself: its type, its ``statusPurpose``, its validity window
@@ -37,6 +36,7 @@ from enum import Enum
 from typing import Callable, Iterable
 
 from .verdict import CredentialFailure, Reason, Warning_, WarningCode
+from ..errors import VaultError
 from .. import safejson
 
 __all__ = [
@@ -518,6 +518,8 @@ _UNCHECKABLE = {Reason.UNKNOWN_KEY, Reason.UNKNOWN_CONTEXT, Reason.UNSUPPORTED_C
 def _get_list(url: str, fetch: Fetch, verify_list: VerifyList, now: datetime) -> _List | str:
     try:
         raw = fetch(url)
+    except VaultError as exc:      # the fetcher says why: offline, refused, too many lists
+        return str(exc)
     except OSError:
         raw = None
     if raw is None:
@@ -537,8 +539,8 @@ def check_status(credential: dict, *, fetch: Fetch, verify_list: VerifyList,
     """Check every status entry of ``credential``.
 
     ``fetch(url)`` returns the list credential's bytes (from the vault's cache, or the
-    network when online) or None when it cannot be had; an OSError from it counts as
-    None. ``verify_list(raw_bytes)`` checks the list credential's proof and raises
+    network when online), or None / an OSError / a VaultError saying why when it cannot
+    be had. ``verify_list(raw_bytes)`` checks the list credential's proof and raises
     CredentialFailure when it does not verify: UNKNOWN_KEY / UNKNOWN_CONTEXT /
     UNSUPPORTED_* leave the entry unchecked (with a warning), any other reason makes
     the list invalid. ``now`` is an aware datetime.

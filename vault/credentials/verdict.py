@@ -34,6 +34,7 @@ class Reason(str, Enum):
 class WarningCode(str, Enum):
     UNKNOWN_ISSUER = "unknown-issuer"          # valid, but the issuer is not in the trust list
     STATUS_UNCHECKED = "status-unchecked"      # has a status entry we could not check (offline, no cache)
+    STATUS_SAVED = "status-saved"              # checked against the list saved in the vault (its date said)
     OUTDATED_CONTEXT = "outdated-context"
     LEGACY_CRYPTOSUITE = "legacy-cryptosuite"
     NOT_HOLDER_BOUND = "not-holder-bound"      # names no subject or holder key: any copy could be shown

@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-from . import baked, data_integrity, jwt_vc, sd_jwt_vc, status
+from . import baked, data_integrity, jose, jwt_vc, sd_jwt_vc, status
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode
@@ -38,6 +38,8 @@ class VerificationContext:
     is_trusted: Callable[[str], bool] | None = None    # the trust list (None: no vault, no list)
     fetch_status_list: Callable[[str], bytes | None] | None = None
     status_list_verified: Callable[[bytes], None] | None = None  # a fetched list verified: cache it
+    prefetch_status_lists: Callable[[Iterable[str]], None] | None = None  # online: fetch these together
+    status_list_saved: Callable[[str], str | None] | None = None  # url -> "from the copy saved on ..."
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
     # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
@@ -145,10 +147,16 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     warnings: list[Warning_] = []
 
     if checked.format != FORMAT_SD_JWT:
+        if context.prefetch_status_lists:    # all of this credential's lists at once
+            context.prefetch_status_lists(_list_urls(checked.credential))
         checked.status = status.check_status(
             checked.credential, fetch=context.fetch_status_list or (lambda url: None),
             verify_list=lambda raw: _verify_status_list(raw, context, now), now=now)
         warnings += checked.status.warnings
+        for url in dict.fromkeys(r.entry.list_url for r in checked.status.entries if r.checked):
+            note = context.status_list_saved(url) if context.status_list_saved else None
+            if note:
+                warnings.append(Warning_(WarningCode.STATUS_SAVED, note))
         if checked.status.revoked:
             raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential.")
         if checked.status.suspended:
@@ -198,6 +206,27 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         checked.sd_jwt, checked.credential, checked.issuer = sd, sd.claims, sd.issuer
         checked.subject, checked.types = sd.subject, (("SdJwtVc", sd.vct) if sd.vct else ("SdJwtVc",))
         checked.valid_from, checked.valid_until = sd.valid_from, sd.valid_until
+
+
+def _list_urls(credential: Any) -> list[str]:
+    try:
+        return [entry.list_url for entry in status.status_entries(credential)]
+    except CredentialFailure:
+        return []
+
+
+def status_urls(data: bytes) -> list[str]:
+    """The status lists a credential names, read without verifying it (nothing is trusted
+    from it): a presentation's lists are fetched together, before its credentials are
+    verified one by one."""
+    try:
+        fmt, parsed = detect(unwrap(data))
+        if fmt == FORMAT_JWT:
+            payload = jose.parse(parsed).payload
+            parsed = payload["vc"] if isinstance(payload.get("vc"), dict) else payload
+        return _list_urls(parsed) if fmt != FORMAT_SD_JWT else []
+    except (CredentialFailure, ValueError):
+        return []
 
 
 def _verify_status_list(raw: bytes, context: VerificationContext, now: datetime) -> None:

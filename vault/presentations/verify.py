@@ -46,7 +46,7 @@ from ..credentials import data_integrity, jose, jwt_vc
 from ..credentials.keys import cached_document, did_of, public_key_from_method
 from ..credentials.verdict import CredentialFailure, Reason, Warning_, WarningCode
 from ..credentials.verify import (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
-                                  VerificationContext, check)
+                                  VerificationContext, check, status_urls)
 from ..did import did_jwk, resolver
 from .build import DEFAULT_EXPIRES_IN
 
@@ -327,10 +327,20 @@ def _check_entries(entries: Any, state: _State, challenge: str, domain: str,
     if entries is None:
         entries = []
     entries = entries if isinstance(entries, list) else [entries]
+    if context.prefetch_status_lists:   # online: every credential's status lists at once, in parallel
+        context.prefetch_status_lists(url for index, entry in enumerate(entries, 1)
+                                      for url in _status_urls(entry, index))
     for index, entry in enumerate(entries, 1):
         result, checked = _check_entry(entry, index, state.holder, challenge, domain, context)
         _check_kb_time(result, checked, context.now, state.kb_max_age())
         state.credentials.append(result)
+
+
+def _status_urls(entry: Any, index: int) -> list[str]:
+    try:
+        return status_urls(_entry_bytes(entry, index))
+    except CredentialFailure:
+        return []
 
 
 def _conclude(state: _State, domain: str) -> PresentationVerdict:
