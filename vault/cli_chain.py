@@ -17,7 +17,6 @@ each vault account once.
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .cli import UsageError, emit, has_noninteractive_passphrase, open_identity, say
@@ -88,14 +87,13 @@ def _maybe_identity(args):
 
 
 def _parse_amount(text: str) -> int:
+    """An amount argument in whole tokens, by the one parser (chain.wallet.parse_amount)."""
+    from .chain.wallet import parse_amount
+
     try:
-        value = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        raise UsageError(f"{text!r} is not an amount") from None
-    wei = value * 10**18
-    if value <= 0 or wei != wei.to_integral_value():
-        raise UsageError(f"{text!r} is not a positive amount with at most 18 decimals")
-    return int(wei)
+        return parse_amount(text)
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _address(text: str) -> str:
