@@ -103,6 +103,14 @@ class HostileNode:
         self.close()
 
 
+def set_base_fee(chain, gwei: int = 10) -> None:
+    """Give anvil (``chain``: a direct Chain on it) a base fee of a few gwei over its last
+    blocks, so that the base fee, not the 1 gwei tip, makes the fee: anvil's own drifts
+    towards zero as the other tests mine empty blocks."""
+    chain._dev_rpc("anvil_setNextBlockBaseFeePerGas", [hex(gwei * 10**9)])
+    chain.advance(11)
+
+
 def _scaled(hex_value: str, factor: float) -> str:
     return hex(int(int(hex_value, 16) * factor))
 

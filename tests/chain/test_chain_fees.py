@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS, restore_anvil
-from tests.chain.hostile_node import HostileNode, signed_fields
+from tests.chain.hostile_node import HostileNode, set_base_fee, signed_fields
 from vault.errors import ChainError, FeeRoseError
 
 DEAD = "0x000000000000000000000000000000000000dEaD"
@@ -19,6 +19,7 @@ def node(anvil_node, anvil_deployment):
     """The hostile proxy in front of the session's anvil, reset to its snapshot after."""
     _, deployer_chain = anvil_deployment
     snapshot = deployer_chain._dev_rpc("evm_snapshot", [])
+    set_base_fee(deployer_chain)
     proxy = HostileNode(anvil_node.url)
     try:
         yield proxy

@@ -176,12 +176,13 @@ def hostile_window(make_window, config, qtbot, anvil_node, anvil_deployment, tmp
     through a hostile JSON-RPC proxy (tests/chain/hostile_node.py). Returns (workspace,
     proxy, the deployer's direct Chain on anvil)."""
     from tests.chain.conftest import PASSPHRASE, USER_PHRASE, restore_anvil
-    from tests.chain.hostile_node import HostileNode
+    from tests.chain.hostile_node import HostileNode, set_base_fee
     from vault.chain import networks
     from vault.identity import Identity
 
     manifest, deployer = anvil_deployment
     snapshot = deployer._dev_rpc("evm_snapshot", [])
+    set_base_fee(deployer)
     node = HostileNode(anvil_node.url)
     manifest.save(tmp_path / "anvil.json")
     Identity.restore(config.data_dir, PASSPHRASE, USER_PHRASE, kdf_target=0).store.lock()
