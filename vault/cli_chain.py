@@ -17,11 +17,10 @@ each vault account once.
 from __future__ import annotations
 
 import sys
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .cli import UsageError, emit, has_noninteractive_passphrase, open_identity, say
-from .errors import ChainError, VaultError
+from .errors import ChainError, FeeRoseError, VaultError
 from .store import VaultStore
 
 
@@ -88,14 +87,38 @@ def _maybe_identity(args):
 
 
 def _parse_amount(text: str) -> int:
+    """An amount argument in whole tokens, by the one parser (chain.wallet.parse_amount)."""
+    from .chain.wallet import parse_amount
+
     try:
-        value = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        raise UsageError(f"{text!r} is not an amount") from None
-    wei = value * 10**18
-    if value <= 0 or wei != wei.to_integral_value():
-        raise UsageError(f"{text!r} is not a positive amount with at most 18 decimals")
-    return int(wei)
+        return parse_amount(text)
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def reconfirm(args, exc):
+    """The network fee rose after the confirmation (FeeRoseError): the new preview when the
+    person accepts it on the terminal; else the refusal stands (exit 1, nothing signed)."""
+    if args.yes or not sys.stdin.isatty():
+        raise exc
+    say(str(exc))
+    say(exc.preview.text())
+    if input("Send it with the new fee? [y/N] ").strip().lower() not in ("y", "yes"):
+        raise exc
+    return exc.preview
+
+
+def send_steps(args, service, requests: list, previews: list, *, margin=None) -> list:
+    """TxService.send_steps, asking again (``reconfirm``) when the fee of a step rose."""
+    done = []
+    while True:
+        try:
+            return done + service.send_steps(requests, previews, margin=margin)
+        except FeeRoseError as exc:
+            done += exc.records
+            preview = reconfirm(args, exc)
+            requests = [preview.request] + requests[exc.step + 1:]
+            previews = [preview] + list(previews[exc.step + 1:])
 
 
 def _address(text: str) -> str:
@@ -273,6 +296,7 @@ def cmd_tx_list(args) -> None:
 
 def cmd_tx_show(args) -> None:
     from .chain import transactions
+    from .chain.fees import signed_text
     from .chain.revert import format_units
 
     identity = open_identity(args)
@@ -291,6 +315,8 @@ def cmd_tx_show(args) -> None:
         lines.append(f"  value:    {format_units(record.value, 'ETH')}")
     if record.fee is not None:
         lines.append(f"  fee:      {format_units(record.fee, 'ETH')} ({record.gas_used:,} gas)")
+    if signed_text(record):
+        lines.append(f"  signed:   {signed_text(record)}")
     if record.error:
         lines.append(f"  error:    {record.error}")
     for event in record.events:
@@ -321,7 +347,12 @@ def cmd_tx_send(args) -> int:
                 emit(args, {"sent": False, "preview": preview.to_json()}, "Not sent.")
                 return 1
         try:
-            record = service.send(preview, wait=not args.no_wait)
+            while True:
+                try:
+                    record = service.send(preview, wait=not args.no_wait)
+                    break
+                except FeeRoseError as exc:
+                    preview = reconfirm(args, exc)
         except ChainError as exc:
             if getattr(exc, "details", {}).get("tx_hash"):
                 say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from .cli import UsageError, emit, open_identity, say
-from .cli_chain import _address, _connect, _parse_amount
+from .cli_chain import _address, _connect, _parse_amount, send_steps
 from .errors import ChainError
 
 
@@ -178,7 +178,7 @@ def _send(args, s: _Session, requests: list, extra_lines: list[str] | None = Non
     if not _confirm(args, lines):
         emit(args, {"sent": False, "preview": first.to_json()}, "Not sent.")
         return 1
-    records = s.service.send_steps(requests, [first])
+    records = send_steps(args, s.service, requests, [first])
     out = {"sent": True, "transactions": [r.to_json() for r in records], "preview": first.to_json()}
     out |= data or {}
     emit(args, out, "\n".join(f"{r.status.capitalize()}: {r.description} ({r.hash}, block {r.block})"

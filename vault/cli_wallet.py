@@ -91,12 +91,9 @@ def register(sub, command, common) -> None:
 # ---- helpers ----------------------------------------------------------------------------
 
 def _amount(text: str) -> int:
-    from .chain.wallet import parse_amount
+    from .cli_chain import _parse_amount
 
-    try:
-        return parse_amount(text)
-    except ChainError as exc:
-        raise UsageError(str(exc)) from None
+    return _parse_amount(text)
 
 
 def _sender(args, identity) -> str:
@@ -139,6 +136,7 @@ def _confirm(args, requests: list, previews: list, *, later: str = "") -> bool:
 def _run_writes(args, service, requests: list) -> int:
     """Preview, confirm, send in order; emit the records."""
     from .chain.staking import with_margin
+    from .cli_chain import send_steps
 
     previews = service.preview_steps(requests)
     later = ""
@@ -149,7 +147,7 @@ def _run_writes(args, service, requests: list) -> int:
         emit(args, {"sent": False, "previews": [p.to_json() for p in previews if p is not None]}, "Not sent.")
         return 1
     try:
-        records = service.send_steps(requests, previews, margin=with_margin)
+        records = send_steps(args, service, requests, previews, margin=with_margin)
     except ChainError as exc:
         if exc.details.get("tx_hash"):
             say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")

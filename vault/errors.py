@@ -64,3 +64,18 @@ class ChainError(VaultError):
         super().__init__(message)
         self.reason = reason
         self.details = details
+
+
+class FeeRoseError(ChainError):
+    """The network fee asked now is above the maximum the person confirmed, so nothing was
+    signed. ``confirmed`` and ``asked`` are the two maxima (wei); ``preview`` is the new
+    quote to confirm instead; ``step`` which transaction of a sequence it was and
+    ``records`` the ones before it that were sent (set by TxService.send_steps)."""
+
+    def __init__(self, message: str, *, confirmed: int, asked: int, preview=None):
+        super().__init__("fee-rose", message, confirmed=str(confirmed), asked=str(asked))
+        self.confirmed = confirmed
+        self.asked = asked
+        self.preview = preview
+        self.step = 0
+        self.records: list = []

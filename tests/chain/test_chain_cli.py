@@ -72,9 +72,23 @@ def test_send_errors_are_clear(vault):
     code, _, err = vault("tx", "send", "--to", "0x1234", "--amount", "1", "--yes")
     assert code == 2 and "not an Ethereum address" in err
     code, _, err = vault("tx", "send", "--to", DEAD, "--amount", "0.0000000000000000001", "--yes")
-    assert code == 2 and "at most 18 decimals" in err
+    assert code == 2 and "more than 18 decimals" in err
     code, _, err = vault("tx", "show", "0x" + "00" * 32)
     assert code == 1 and "No transaction" in err
+
+
+@pytest.mark.parametrize("amount, why", [("Infinity", "not an amount"), ("-Infinity", "not an amount"),
+                                         ("NaN", "not an amount"), ("-1", "more than zero"),
+                                         ("1e999", "more than any amount"), ("1e999999999", "more than any amount"),
+                                         ("1e-999999999", "more than 18 decimals"), ("0", "more than zero")])
+def test_send_refuses_amounts_that_are_not_amounts(vault, amount, why):
+    """One parser for every amount: no traceback, a reason, nothing signed."""
+    code, _, err = vault("tx", "send", "--to", DEAD, f"--amount={amount}", "--yes")
+    assert code == 2 and why in err and "Traceback" not in err
+    code, _, err = vault("wallet", "send", "--to", DEAD, f"--amount={amount}", "--yes")
+    assert code == 2 and why in err
+    code, rows, _ = vault("tx", "list")
+    assert rows == []
 
 
 def test_advance(run):

@@ -1,8 +1,9 @@
 """The chain session and the one write dialog, through real widgets on the embedded chain."""
 
+import pytest
 from PySide6.QtCore import Qt
 
-from tests.chain.conftest import USER_ADDRESS
+from tests.chain.conftest import USER_ADDRESS, anvil_deployment, anvil_node  # noqa: F401 - anvil fixtures
 from ui.chain.advance import AdvanceControl
 from ui.chain.write import start_write
 from vault.chain import wallet
@@ -167,3 +168,95 @@ def test_an_unreachable_node_is_said_on_every_chain_page_and_retry_reconnects(ch
     ui_helpers.click(qtbot, page.retry_button)
     qtbot.waitUntil(lambda: session.state == "connected", timeout=30_000)
     assert not page.banner.isVisible() and session.chain.btk_balance(USER_ADDRESS) > 0
+
+
+@pytest.fixture
+def hostile_window(make_window, config, qtbot, anvil_node, anvil_deployment, tmp_path, ui_helpers):  # noqa: F811
+    """The window unlocked on the chain tests' user, whose network is anvil reached only
+    through a hostile JSON-RPC proxy (tests/chain/hostile_node.py). Returns (workspace,
+    proxy, the deployer's direct Chain on anvil)."""
+    from tests.chain.conftest import PASSPHRASE, USER_PHRASE, restore_anvil
+    from tests.chain.hostile_node import HostileNode, set_base_fee
+    from vault.chain import networks
+    from vault.identity import Identity
+
+    manifest, deployer = anvil_deployment
+    snapshot = deployer._dev_rpc("evm_snapshot", [])
+    set_base_fee(deployer)
+    node = HostileNode(anvil_node.url)
+    manifest.save(tmp_path / "anvil.json")
+    Identity.restore(config.data_dir, PASSPHRASE, USER_PHRASE, kdf_target=0).store.lock()
+    networks.save_profile(config.data_dir, networks.NetworkProfile(networks.RPC, node.url,
+                                                                   str(tmp_path / "anvil.json")))
+    workspace = ui_helpers.unlock_through_ui(qtbot, make_window(config))
+    workspace.start_chain()
+    qtbot.waitUntil(lambda: workspace.chain_session.state == "connected", timeout=30_000)
+    try:
+        yield workspace, node, deployer
+    finally:
+        workspace.chain_session.runner.wait()
+        node.close()
+        restore_anvil(deployer, snapshot)
+
+
+def test_a_fee_that_rose_before_sending_is_asked_again(hostile_window, qtbot, ui_helpers):
+    from tests.chain.hostile_node import signed_fields
+    from ui.chain.write import _fee
+    from vault.chain.fees import gwei
+
+    workspace, node, deployer = hostile_window
+    flow = start_write(workspace.chain_session, workspace, "Send BTK",
+                       lambda s: wallet.send_request(s, USER_ADDRESS, FRIEND, 12 * BTK, "BTK"))
+    dialog = flow.dialog
+    qtbot.waitUntil(lambda: dialog.stage == "confirm", timeout=20_000)
+    confirmed = flow.previews[0]
+    deployer.advance(1)            # while the person reads, the chain moves on
+    node.base_fee_factor = 100     # and its fee spikes
+    ui_helpers.click(qtbot, dialog.confirm_button)
+    qtbot.waitUntil(lambda: dialog.stage == "confirm" and flow.previews[0] is not confirmed, timeout=20_000)
+    new = flow.previews[0]
+    assert node.raw_sent == [] and workspace.chain_session.service.history() == []   # nothing signed
+    warning = dialog.fee_warning
+    assert warning.isVisible() and warning.kind == "warning" and warning.textFormat() == Qt.PlainText
+    assert "The network fee rose after you confirmed" in warning.text() and "Nothing was signed" in warning.text()
+    texts = [w.text() for w in dialog.confirm_page.findChildren(type(dialog.heading))]
+    assert any(f"at most {_fee(new.max_fee)}" in t for t in texts)            # the new fee, to confirm
+    assert not any(f"at most {_fee(confirmed.max_fee)};" in t for t in texts)  # the old one is gone
+    assert dialog.confirm_button.isEnabled() and dialog.cancel_button.isVisible()
+
+    with qtbot.waitSignal(flow.succeeded, timeout=20_000) as done:
+        ui_helpers.click(qtbot, dialog.confirm_button)
+    record, = done.args[0]
+    signed, = map(signed_fields, node.raw_sent)
+    assert signed["gas"] * signed["maxFeePerGas"] <= new.max_fee and record.status == "success"
+    shown = f"{signed['gas']:,} gas at up to {gwei(signed['maxFeePerGas'])}, tip {gwei(signed['maxPriorityFeePerGas'])}"
+    assert "signed for at most" in dialog.result_details.text() and shown in dialog.result_details.text()
+    assert len(dialog.step_labels) == 1 and "mined in block" in dialog.step_labels[0].text()
+
+
+def test_a_later_step_whose_fee_rose_is_asked_again_alone(hostile_window, qtbot, ui_helpers):
+    """Approve, then stake: the fee spikes once the approval is sent. The approval stays
+    done; the dialog asks again for the stake only, then shows both."""
+    from vault.chain import staking
+
+    workspace, node, _ = hostile_window
+
+    def spike(method):
+        if method == "eth_sendRawTransaction":
+            node.on_answered = None
+            node.base_fee_factor = 100
+    flow = start_write(workspace.chain_session, workspace, "Stake",
+                       lambda s: staking.stake_requests(s, USER_ADDRESS, 0, 10 * BTK))
+    dialog = flow.dialog
+    qtbot.waitUntil(lambda: dialog.stage == "confirm", timeout=20_000)
+    assert len(flow.requests) == 2
+    node.on_answered = spike
+    ui_helpers.click(qtbot, dialog.confirm_button)
+    qtbot.waitUntil(lambda: dialog.stage == "confirm" and len(flow.requests) == 1, timeout=20_000)
+    assert len(node.raw_sent) == 1 and flow.requests[0].kind == "stake"
+    assert "The network fee rose after you confirmed" in dialog.fee_warning.text()
+    assert dialog.confirm_button.text() == "Confirm and send"
+    with qtbot.waitSignal(flow.succeeded, timeout=20_000) as done:
+        ui_helpers.click(qtbot, dialog.confirm_button)
+    assert [r.kind for r in done.args[0]] == ["btk-approve", "stake"] and len(node.raw_sent) == 2
+    assert all(r.hash in dialog.result_details.text() for r in done.args[0])

@@ -19,6 +19,10 @@
 
 A flow with several transactions (an approval, then the action) previews the later ones
 again once the earlier ones are mined: they cannot be estimated before.
+
+Nothing is signed for a higher network fee than the one confirmed: when the network asks
+more by the time of signing (FeeRoseError), the dialog goes back to step 2 with the new fee
+and the old one, and sends only once the person confirms again.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QLabel, QPushButton
                                QVBoxLayout, QWidget)
 
 from vault.chain.revert import format_units
-from vault.errors import ChainError
+from vault.chain.fees import signed_text
+from vault.errors import ChainError, FeeRoseError
 
 from ..errors import describe
 from .amounts import glance_units
@@ -55,6 +60,7 @@ ADVICE = {
     "replaced": "Another transaction with the same number was mined instead; nothing was spent on this one.",
     "out-of-gas": "Try again: the app estimates the gas again each time.",
     "nonce-too-low": "Another app used this account at the same time: try again.",
+    "implausible-fee": "Choose another node for this network in Settings → Network; this one misreports fees.",
 }
 
 Build = Callable[[object], "object | list"]          # service -> TxRequest | [TxRequest]
@@ -171,8 +177,12 @@ class TransactionDialog(QDialog):
 
     # ---- stage 2 -----------------------------------------------------------------------
 
-    def show_confirm(self, requests: list, previews: list, intro: list[str]) -> None:
+    def show_confirm(self, requests: list, previews: list, intro: list[str], *, warning: str = "") -> None:
         lay = self.confirm_layout
+        _clear(lay)   # asked again (the fee rose): the new figures replace the old
+        self.fee_warning = InlineMessage()
+        self.fee_warning.warning(warning)
+        lay.addWidget(self.fee_warning)
         for line in intro:
             lay.addWidget(text_label(line, name="txIntro"))
         total_fee = total_max = 0
@@ -223,6 +233,7 @@ class TransactionDialog(QDialog):
         self.step_descriptions = [r.description or r.kind for r in requests]
         self.stages.setCurrentWidget(self.confirm_page)
         self._buttons("confirm")
+        self.confirm_button.setEnabled(True)
         self.confirm_button.setText("Confirm and send" if len(requests) == 1
                                     else f"Confirm and send {len(requests)} transactions")
         self.confirm_button.setFocus()
@@ -261,6 +272,12 @@ class TransactionDialog(QDialog):
     # ---- stage 3 -----------------------------------------------------------------------
 
     def show_progress(self) -> None:
+        while self.step_labels:   # from a send before the fee rose
+            self.step_labels.pop().deleteLater()
+        while self.progress_layout.count() > 1:
+            item = self.progress_layout.takeAt(1)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         for text in self.step_descriptions:
             label = text_label(f"○  {text}: waiting", name="txProgressStep")
             self.step_labels.append(label)
@@ -283,7 +300,8 @@ class TransactionDialog(QDialog):
         lines = []
         for record in records:
             fee = f", fee {format_units(record.fee, 'ETH')}" if record.fee is not None else ""
-            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{fee}")
+            signed = f"\n  signed for {signed_text(record)}" if signed_text(record) else ""
+            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{fee}{signed}")
         self.result_details.setText("\n\n".join(lines))
         self.advice.hide()
         self.stages.setCurrentWidget(self.result_page)
@@ -311,6 +329,13 @@ class TransactionDialog(QDialog):
         self._fit_height(grow_only=True)   # a long reason or advice wraps
 
 
+def _clear(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget() is not None:
+            item.widget().deleteLater()
+
+
 class WriteFlow(QObject):
     """One write action from check to result (see the module's doc). ``intro`` lines go
     above the transactions on the confirm step (e.g. a fee breakdown)."""
@@ -333,6 +358,7 @@ class WriteFlow(QObject):
         self.requests: list = []
         self.previews: list = []
         self.records: list = []
+        self._done: list = []   # records of steps sent before the fee of a later one rose
         self.sending = False
 
     def start(self) -> "WriteFlow":
@@ -366,15 +392,25 @@ class WriteFlow(QObject):
             self.session.note_sent()
 
     def _on_sent(self, records: list) -> None:
-        self.records = records
+        self.records = self._done + records
         self.sending = False
-        self.dialog.show_success(records, self.success)
+        self.dialog.show_success(self.records, self.success)
         self.session.note_settled()
-        self.succeeded.emit(records)
+        self.succeeded.emit(self.records)
         self.finished.emit()
 
     def _on_send_failed(self, exc: BaseException) -> None:
         self.sending = False
+        if isinstance(exc, FeeRoseError) and exc.preview is not None:
+            # Ask again with the new fee; only the steps not sent yet remain.
+            self._done += exc.records
+            self.requests = [exc.preview.request] + self.requests[exc.step + 1:]
+            self.previews = [exc.preview] + self.previews[exc.step + 1:]
+            if exc.records:
+                self.session.note_settled()
+            intro = self.intro() if callable(self.intro) else (self.intro or [])
+            self.dialog.show_confirm(self.requests, self.previews, intro, warning=describe(exc))
+            return
         self.dialog.show_failure(exc, before_signing=False)
         self.session.note_settled()
         self.failed.emit(exc)

@@ -10,4 +10,6 @@ the GUI can import ``vault.chain`` without paying for web3 at start-up):
   deploy        deploy the suite to any web3 and write its manifest
   client        connect: a ``Chain`` (web3, chain id, contracts), checked against the manifest
   transactions  the one service for every write: preview, sign, send, wait, history
+  fees          the fee signed: never above the confirmed one, nor a node's implausible proposal
+  records       the rows of the transaction history (TxRecord), with the fee they were signed for
 """

@@ -11,6 +11,8 @@ Everything that can go wrong is a ChainError with a reason:
   reverted           a call or estimate reverted (message: the decoded reason)
   insufficient-eth   not enough ETH for the amount plus the network fee
   insufficient-btk   not enough BTK for the amount (decoded ERC20InsufficientBalance)
+  already-known      the node already has this very transaction (a resend)
+  implausible-fee    the node proposes a fee far above the chain's recent base fee
   rejected           the node refused a transaction for another reason (its words)
 
 The node-specific parts (estimating gas, moving time) live here, so the transaction
@@ -149,10 +151,13 @@ class Chain:
 
     def fee_quote(self) -> tuple[int, int, int]:
         """(next base fee, max fee per gas, priority fee per gas): the max fee is twice the
-        base fee plus the tip, which stays valid through several full blocks."""
+        base fee plus the tip, which stays valid through several full blocks. A node's
+        proposal far above the chain's recent base fee is refused (fees.check_node_fees)."""
         if self.embedded is not None:
             base, tip = self.embedded.base_fee(), DEFAULT_PRIORITY_FEE
         else:
+            from .fees import check_node_fees
+
             base = self.base_fee()
             try:
                 tip = self.w3.eth.max_priority_fee
@@ -160,7 +165,20 @@ class Chain:
                 raise
             except Exception:  # nodes without eth_maxPriorityFeePerGas
                 tip = DEFAULT_PRIORITY_FEE
+            check_node_fees(base, tip, self.recent_base_fee(), f"at {networks.redact_url(self.url)}")
         return base, 2 * base + tip, tip
+
+    def recent_base_fee(self) -> int:
+        """The median base fee of the last blocks (eth_feeHistory; else the latest block's)."""
+        from .fees import FEE_HISTORY_BLOCKS, median
+
+        try:
+            fees = list(self.w3.eth.fee_history(FEE_HISTORY_BLOCKS, "latest", [])["baseFeePerGas"])[:-1]
+        except ChainError:
+            raise
+        except Exception:  # nodes without eth_feeHistory
+            fees = []
+        return median(fees) if fees else self.w3.eth.get_block("latest").get("baseFeePerGas") or 0
 
     def base_fee(self) -> int:
         if self.embedded is not None:
@@ -374,7 +392,9 @@ def node_error(exc: BaseException) -> ChainError:
     if "chain id" in lowered or "chainid" in lowered:
         return ChainError("chain-id-mismatch", f"The node refused a transaction signed for another network "
                                                f"({message}).")
-    if "nonce too low" in lowered or "already known" in lowered or "invalid transaction nonce" in lowered \
+    if "already known" in lowered or "already imported" in lowered:  # geth / anvil: this very transaction
+        return ChainError("already-known", f"The node already has this transaction ({message}).")
+    if "nonce too low" in lowered or "invalid transaction nonce" in lowered \
             or "replacement transaction underpriced" in lowered:
         return ChainError("nonce-used", f"The node refused the transaction's nonce ({message}); another "
                                         "transaction from this account took it.")

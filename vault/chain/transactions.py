@@ -24,12 +24,14 @@ import contextlib
 import json
 import threading
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
-from ..errors import ChainError, NotFound
+from ..errors import ChainError, FeeRoseError
 from .client import Chain, revert_error
+from .fees import fit_to_confirmed
+from .records import _COLUMNS, TxRecord, get_record, history  # noqa: F401 - the history, read here too
 from .revert import format_units
 
 ETH = 10**18
@@ -126,57 +128,6 @@ class Preview:
                 "fee_estimate": str(self.fee_estimate), "max_fee": str(self.max_fee),
                 "eth_balance": str(self.eth_balance),
                 "btk_balance": None if self.btk_balance is None else str(self.btk_balance)}
-
-
-@dataclass
-class TxRecord:
-    """One row of the transaction history."""
-
-    hash: str
-    chain_id: int
-    network: str
-    sender: str
-    nonce: int
-    kind: str
-    description: str
-    params: dict
-    to: str | None
-    value: int
-    gas_limit: int
-    max_fee: int
-    status: str
-    block: int | None
-    gas_used: int | None
-    fee: int | None
-    error: str | None
-    reason: str | None
-    events: list
-    created_at: str
-    updated_at: str
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        for key in ("value", "max_fee", "fee"):
-            d[key] = None if d[key] is None else str(d[key])
-        return d
-
-    def line(self) -> str:
-        where = f"block {self.block}" if self.block is not None else "not mined"
-        text = f"{self.created_at}  {self.hash[:12]}…  {self.status:<9} {self.network:<12} {where:<13} " \
-               f"{self.description}"
-        return text + (f"\n    {self.error}" if self.error else "")
-
-
-_COLUMNS = ("hash, chain_id, network, sender, nonce, kind, description, params_json, to_address, value, "
-            "gas_limit, max_fee, status, block, gas_used, fee, error, reason, events_json, created_at, updated_at")
-
-
-def _record(row) -> TxRecord:
-    (h, chain_id, network, sender, nonce, kind, description, params, to, value, gas_limit, max_fee, status,
-     block, gas_used, fee, error, reason, events, created, updated) = row
-    return TxRecord(h, chain_id, network, sender, nonce, kind, description, json.loads(params), to, int(value),
-                    gas_limit, int(max_fee), status, block, gas_used, None if fee is None else int(fee), error,
-                    reason, json.loads(events), created, updated)
 
 
 # ---- nonces ----------------------------------------------------------------------------
@@ -321,15 +272,22 @@ class TxService:
 
     # ---- send
 
-    def send(self, request: TxRequest | Preview, *, wait: bool = True, timeout: float = DEFAULT_WAIT) -> TxRecord:
+    def send(self, request: TxRequest | Preview, *, wait: bool = True, timeout: float = DEFAULT_WAIT,
+             max_fee: int | None = None, max_fee_per_gas: int | None = None) -> TxRecord:
         """Sign with the vault's key and broadcast; with ``wait``, return once mined.
 
-        A revert on chain raises ChainError("reverted") after the history is updated."""
+        ``max_fee`` (default: the preview's) is the most the person confirmed: gas x max fee
+        per gas is never signed above it (nor the fee per gas above ``max_fee_per_gas``).
+        When the chain moved since the preview and the network now asks more, FeeRoseError
+        carries the new quote and nothing is signed. A revert on chain raises
+        ChainError("reverted") after the history is updated."""
         preview = request if isinstance(request, Preview) else self.preview(request)
+        confirmed = preview.max_fee if max_fee is None else max_fee
         if preview.chain_id != self.chain.chain_id:
             raise ChainError("chain-id-mismatch", "This preview was made on another network; preview again.")
         if preview.block != self.chain.block_number:  # the chain moved on: check again
             preview = self.preview(preview.request)
+        preview = fit_to_confirmed(preview, confirmed, max_fee_per_gas)
         req = preview.request
         account = self._account(req.sender)
         with self.nonces.reserve(self.chain, req.sender) as slot:
@@ -345,13 +303,15 @@ class TxService:
             try:
                 self.chain.send_raw(bytes(signed.raw_transaction))
             except ChainError as exc:
-                if exc.reason in ("node-unreachable", "timeout"):
-                    # The node may have got it before the connection failed: it stays
-                    # pending, and wait()/recover() find out what became of it.
-                    self._update(record, error=f"Not confirmed as sent: {exc}", reason=exc.reason)
-                else:
-                    self._update(record, status="rejected", error=str(exc), reason=exc.reason)
-                raise
+                # This very transaction reached the node before (a resend): it is sent.
+                if exc.reason != "already-known" or self.chain.find_transaction(tx_hash) is None:
+                    if exc.reason in ("node-unreachable", "timeout"):
+                        # The node may have got it before the connection failed: it stays
+                        # pending, and wait()/recover() find out what became of it.
+                        self._update(record, error=f"Not confirmed as sent: {exc}", reason=exc.reason)
+                    else:
+                        self._update(record, status="rejected", error=str(exc), reason=exc.reason)
+                    raise
             slot.sent = True
         if not wait:
             return record
@@ -377,22 +337,34 @@ class TxService:
         again once the ones before are mined, with ``margin(service, request)`` (default:
         the governance checkpoint margin), so a step that would now fail is refused with
         its reason before it is signed. ``on_step(index, stage, detail)``: "signing",
-        "sent" (hash), "mined" (block), for progress."""
+        "sent" (hash), "mined" (block), for progress.
+
+        Fees: each step within the maximum of its preview, a later step that had none at
+        no more per gas than the first step's; else FeeRoseError with ``step`` and the
+        ``records`` sent before it (send_steps(requests[step:], [exc.preview, ...]) goes on)."""
         if margin is None:
             from .governance import with_gas_margin
 
             def margin(service, request):
                 return with_gas_margin(service.chain, request)
         step = on_step or (lambda *_: None)
+        shown = list(previews or [])
+        shown += [None] * (len(requests) - len(shown))
         records = []
         for i, request in enumerate(requests):
             if i == 0:
-                preview = previews[0] if previews else self.preview(request)
+                preview = shown[0] = shown[0] or self.preview(request)
             else:
                 request.gas = None
                 preview = self.preview(margin(self, request))
+            confirmed = shown[i].max_fee if shown[i] is not None else None
             step(i, "signing", "")
-            record = self.send(preview, wait=False)
+            try:
+                record = self.send(preview, wait=False, max_fee=confirmed,
+                                   max_fee_per_gas=None if shown[i] is not None else shown[0].max_fee_per_gas)
+            except FeeRoseError as exc:
+                exc.step, exc.records = i, records
+                raise
             step(i, "sent", record.hash)
             record = self.wait(record)
             step(i, "mined", str(record.block))
@@ -407,7 +379,11 @@ class TxService:
             raise ChainError("not-pending", f"Transaction {tx_hash} is {record.status}; only a dropped or "
                                             "pending transaction can be sent again.")
         raw = self.store.query_one("SELECT raw FROM chain_transactions WHERE hash = ?", (record.hash,))[0]
-        self.chain.send_raw(bytes(raw))
+        try:
+            self.chain.send_raw(bytes(raw))
+        except ChainError as exc:
+            if exc.reason != "already-known":  # the node still has it: as good as sent
+                raise
         return self._update(record, status="pending", error=None, reason=None)
 
     # ---- wait and recover
@@ -546,15 +522,24 @@ class TxService:
         now = _now()
         params = _jsonable(req.params)
         with self.store.transaction() as conn:
-            conn.execute(f"INSERT INTO chain_transactions ({_COLUMNS}, raw) VALUES "
-                         "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (tx_hash, self.chain.chain_id, self.chain.name, req.sender, nonce, req.kind,
-                          req.description, json.dumps(params), req.to, str(req.value),
-                          preview.gas_limit, str(preview.max_fee), "pending", None, None, None, None, None,
-                          "[]", now, now, raw))
+            # The same signed bytes again (the same action after a failed broadcast, same
+            # nonce and fee) have the same hash: that row is sent again, not a second one.
+            inserted = conn.execute(
+                f"INSERT INTO chain_transactions ({_COLUMNS}, raw) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET "
+                "kind = excluded.kind, description = excluded.description, params_json = excluded.params_json, "
+                "status = 'pending', error = NULL, reason = NULL, created_at = excluded.created_at, "
+                "updated_at = excluded.updated_at WHERE chain_transactions.status NOT IN ('success', 'reverted')",
+                (tx_hash, self.chain.chain_id, self.chain.name, req.sender, nonce, req.kind,
+                 req.description, json.dumps(params), req.to, str(req.value),
+                 preview.gas_limit, str(preview.max_fee), "pending", None, None, None, None, None,
+                 "[]", now, now, raw)).rowcount
+        if not inserted:
+            raise ChainError("already-mined", f"This exact transaction ({tx_hash}) is already mined; it was not "
+                                              "sent again.", tx_hash=tx_hash)
         return TxRecord(tx_hash, self.chain.chain_id, self.chain.name, req.sender, nonce, req.kind, req.description,
                         params, req.to, req.value, preview.gas_limit, preview.max_fee, "pending", None, None, None,
-                        None, None, [], now, now)
+                        None, None, [], now, now, preview.max_fee_per_gas, preview.max_priority_fee_per_gas)
 
     _UPDATABLE = {"status", "block", "gas_used", "fee", "error", "reason", "events"}
 
@@ -585,38 +570,3 @@ class TxService:
     def history(self, *, limit: int | None = None, status: str | None = None,
                 chain_id: int | None = None) -> list[TxRecord]:
         return history(self.store, limit=limit, status=status, chain_id=chain_id)
-
-
-def get_record(store, tx_hash: str) -> TxRecord:
-    """One history row by hash (or a unique prefix of at least 6 hex digits)."""
-    tx_hash = tx_hash.lower()
-    if not tx_hash.startswith("0x"):
-        tx_hash = "0x" + tx_hash
-    rows = store.query(f"SELECT {_COLUMNS} FROM chain_transactions WHERE hash = ?", (tx_hash,))
-    if not rows and len(tx_hash) >= 8:
-        rows = store.query(f"SELECT {_COLUMNS} FROM chain_transactions WHERE hash LIKE ? LIMIT 2",
-                           (tx_hash.replace("%", "").replace("_", "") + "%",))
-        if len(rows) > 1:
-            raise NotFound(f"{tx_hash} matches several transactions; give more of the hash.")
-    if not rows:
-        raise NotFound(f"No transaction {tx_hash} in this vault's history.")
-    return _record(rows[0])
-
-
-def history(store, *, limit: int | None = None, status: str | None = None,
-            chain_id: int | None = None) -> list[TxRecord]:
-    """History rows, newest first."""
-    where, params = [], []
-    if status:
-        where.append("status = ?")
-        params.append(status)
-    if chain_id is not None:
-        where.append("chain_id = ?")
-        params.append(chain_id)
-    sql = f"SELECT {_COLUMNS} FROM chain_transactions"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY created_at DESC, rowid DESC"
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    return [_record(r) for r in store.query(sql, params)]

@@ -17,7 +17,7 @@ StakingPool, cooling down or not, is still its own):
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from ..errors import ChainError
 from .contracts import BTK
@@ -31,20 +31,35 @@ TIERS: tuple[tuple[str, int], ...] = (("basic", 0), ("premium", 1_000), ("patron
 
 # ---- amounts ----------------------------------------------------------------------------
 
+MAX_WEI = 2**256 - 1  # the most a token amount on chain (uint256) can be
+
+
 def parse_amount(text: str | int | Decimal, *, allow_zero: bool = False) -> int:
-    """'12.5' -> 12.5 * 10**18 exactly; more than 18 decimals, a negative or a non-number
-    is a ChainError("invalid-amount")."""
+    """'12.5' -> 12.5 * 10**18 exactly; more than 18 decimals, a negative, Infinity, NaN,
+    more than fits on chain (uint256) or a non-number is a ChainError("invalid-amount").
+    The one parser of amounts: the CLIs and the desktop use it."""
+    cleaned = str(text).strip().replace(",", "").replace("_", "")
     try:
-        value = Decimal(str(text).strip().replace(",", "").replace("_", ""))
+        if len(cleaned) > 100:  # no amount is that long; it would only slow the arithmetic down
+            raise InvalidOperation
+        value = Decimal(cleaned)
     except InvalidOperation:
         raise ChainError("invalid-amount", f"{text!r} is not an amount.") from None
     if not value.is_finite():
-        raise ChainError("invalid-amount", f"{text!r} is not an amount.")
-    wei = value.scaleb(DECIMALS)
-    if wei != wei.to_integral_value():
-        raise ChainError("invalid-amount", f"{text!r} has more than {DECIMALS} decimals.")
+        raise ChainError("invalid-amount", f"{text!r} is not an amount: give a number such as 12.5.")
     if value < 0 or (value == 0 and not allow_zero):
         raise ChainError("invalid-amount", f"{text!r}: the amount must be more than zero.")
+    if value and value.adjusted() > 78 - DECIMALS:  # checked before scaling: 1e999999999 overflows Decimal
+        raise ChainError("invalid-amount", f"{text!r} is more than any amount on chain.")
+    if value and value.adjusted() < -DECIMALS:
+        raise ChainError("invalid-amount", f"{text!r} has more than {DECIMALS} decimals.")
+    with localcontext() as exact:
+        exact.prec = 200  # every digit of a 100-character amount, none rounded away
+        wei = value.scaleb(DECIMALS)
+        if wei != wei.to_integral_value():
+            raise ChainError("invalid-amount", f"{text!r} has more than {DECIMALS} decimals.")
+    if wei > MAX_WEI:
+        raise ChainError("invalid-amount", f"{text!r} is more than any amount on chain.")
     return int(wei)
 
 
