@@ -11,6 +11,9 @@
     vault gov queue ID | execute ID          anyone, when due
     vault market list | post | accept | fund | release | refund | cancel | mine
 
+ID is what `vault gov proposals` shows ("741767408900…", the "…" optional) or any start of
+the id only one proposal has; the whole id (decimal or 0x hex) works too.
+
 Every write prints its preview and asks; --yes sends without asking (scripts). Without
 --yes and without a terminal it refuses (exit 2).
 """
@@ -24,6 +27,9 @@ from pathlib import Path
 from .cli import UsageError, emit, open_identity, say
 from .cli_chain import _address, _connect, _parse_amount, send_steps
 from .errors import ChainError
+
+
+ID_HELP = "the id as `vault gov proposals` shows it (its first digits; at least 4), or the whole id"
 
 
 def _write_opts(p) -> None:
@@ -43,7 +49,7 @@ def register(sub, command, common) -> None:
     p.add_argument("--state", choices=("pending", "active", "canceled", "defeated", "succeeded", "queued",
                                        "expired", "executed"))
     p = command(gp, "show", cmd_show, "one proposal in full")
-    p.add_argument("proposal_id")
+    p.add_argument("proposal_id", help=ID_HELP)
     p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
     p.add_argument("--template", required=True, choices=("grant", "market-fee", "reward-rate", "slash", "raw"))
     p.add_argument("--to", metavar="ADDRESS", help="grant: the recipient")
@@ -56,13 +62,13 @@ def register(sub, command, common) -> None:
     p.add_argument("--description", required=True, help="the proposal's text (its first line is its title)")
     _write_opts(p)
     p = command(gp, "vote", cmd_vote, "vote on an active proposal")
-    p.add_argument("proposal_id")
+    p.add_argument("proposal_id", help=ID_HELP)
     p.add_argument("support", choices=("for", "against", "abstain"))
     p.add_argument("--reason", default="")
     _write_opts(p)
     p = command(gp, "sign-vote", cmd_sign_vote, "sign a vote (EIP-712) for someone to relay later; no "
                                                 "transaction, no ETH needed")
-    p.add_argument("proposal_id")
+    p.add_argument("proposal_id", help=ID_HELP)
     p.add_argument("support", choices=("for", "against", "abstain"))
     p.add_argument("--reason", default="")
     p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
@@ -78,7 +84,7 @@ def register(sub, command, common) -> None:
                              ("execute", cmd_execute, "execute a queued proposal once its delay is over "
                                                       "(anyone)")):
         p = command(gp, name, func, text)
-        p.add_argument("proposal_id")
+        p.add_argument("proposal_id", help=ID_HELP)
         _write_opts(p)
 
     mp = sub.add_parser("market", help="gigs and mentoring offers with BTK escrow").add_subparsers(
@@ -149,13 +155,6 @@ class _Session:
         self.close()
 
 
-def _proposal_id(text: str) -> int:
-    try:
-        return int(text, 0)
-    except ValueError:
-        raise UsageError(f"{text!r} is not a proposal id") from None
-
-
 def _confirm(args, lines: list[str], question: str = "Send it?") -> bool:
     """Print the preview; True to go on. Refuses (UsageError) without --yes and a TTY."""
     if not args.json:
@@ -198,8 +197,10 @@ def _when(seconds) -> str:
 
 
 def _proposal_line(p: dict) -> str:
+    from .chain.governance import short_id
+
     v = p["votes"]
-    text = (f"{p['proposal_id'][:12]}…  {p['state']:<9} {p['title'][:50]}\n"
+    text = (f"{short_id(p['proposal_id'])}  {p['state']:<9} {p['title'][:50]}\n"
             f"    for {v['for']} / against {v['against']} / abstain {v['abstain']} BTK; quorum "
             f"{p['quorum_progress']} of {p['quorum']} ({p['quorum_percent']:g} %)")
     t = p.get("time_left")
@@ -217,7 +218,7 @@ def _proposal_line(p: dict) -> str:
 # ---- gov --------------------------------------------------------------------------------
 
 def cmd_power(args) -> None:
-    from .chain.governance import Governance
+    from .chain.governance import Governance, short_id
 
     if args.account:
         chain = _connect(args)
@@ -242,7 +243,7 @@ def cmd_power(args) -> None:
         lines.append(f"{r['address']}: {r['balance']} BTK, voting power {r['votes']} "
                      f"(delegate: {'yourself' if r['self_delegated'] else r['delegate'] or 'none'})")
         for p in r["proposals"]:
-            lines.append(f"    proposal {p['proposal_id'][:12]}… at snapshot block {p['snapshot']}: {p['votes']}")
+            lines.append(f"    proposal {short_id(p['proposal_id'])} at snapshot block {p['snapshot']}: {p['votes']}")
         if r["warning"] and not r.pop("warning_shown", False):
             say(f"warning: {r['warning']}")
     emit(args, rows if not args.account else rows[0], "\n".join(lines))
@@ -270,7 +271,8 @@ def cmd_show(args) -> None:
     from .chain.governance import Governance
 
     with _Session(args, sign=False) as s:
-        p = Governance(s.chain).proposal(_proposal_id(args.proposal_id), s.accounts[0])
+        gov = Governance(s.chain)
+        p = gov.proposal(gov.resolve_id(args.proposal_id), s.accounts[0])
     lines = [_proposal_line(p), f"    id: {p['proposal_id']}", f"    proposer: {p['proposer']}",
              f"    snapshot block {p['snapshot']}, deadline block {p['deadline']}", "    description:"]
     lines += [f"      {line}" for line in p["description"].splitlines()]
@@ -320,18 +322,18 @@ def cmd_vote(args) -> int:
     from .chain.governance import Governance
 
     with _Session(args) as s:
-        request = Governance(s.chain).vote_request(s.service, s.sender, _proposal_id(args.proposal_id),
-                                                   args.support, args.reason)
+        gov = Governance(s.chain)
+        request = gov.vote_request(s.service, s.sender, gov.resolve_id(args.proposal_id), args.support, args.reason)
         return _send(args, s, [request])
 
 
 def cmd_sign_vote(args) -> None:
     from .chain import networks
     from .chain.governance import GOVERNOR_NAME, Governance, export_vote_qr, sign_vote
+    from .chain.proposal_ids import parse_id
 
     if not args.out and not args.qr:
         raise UsageError("give --out FILE and/or --qr OUT")
-    pid = _proposal_id(args.proposal_id)
     identity = open_identity(args)
     try:
         accounts = [a.address for a in identity.accounts()]
@@ -347,6 +349,10 @@ def cmd_sign_vote(args) -> None:
             if profile.kind != networks.RPC:
                 raise UsageError("--offline needs an RPC network with a manifest (`vault chain use rpc`); the "
                                  "embedded chain is always at hand")
+            if "…" in args.proposal_id or "..." in args.proposal_id:
+                raise UsageError("--offline needs the whole proposal id (`vault gov show ID --json` prints it): "
+                                 "the start of one is only looked up online")
+            pid = parse_id(args.proposal_id)
             manifest = networks.Manifest.load(profile.manifest)
             domain = {"chain_id": manifest.chain_id, "governor": manifest.contracts["governor"],
                       "name": GOVERNOR_NAME}
@@ -355,7 +361,7 @@ def cmd_sign_vote(args) -> None:
             chain = _connect(args)
             try:
                 gov = Governance(chain)
-                gov._find(pid)
+                pid = gov.resolve_id(args.proposal_id)
                 domain = gov.domain()
                 nonce = gov.vote_nonce(voter) if args.nonce is None else args.nonce
             finally:
@@ -390,16 +396,16 @@ def cmd_queue(args) -> int:
     from .chain.governance import Governance
 
     with _Session(args) as s:
-        return _send(args, s, [Governance(s.chain).queue_request(s.service, s.sender,
-                                                                 _proposal_id(args.proposal_id))])
+        gov = Governance(s.chain)
+        return _send(args, s, [gov.queue_request(s.service, s.sender, gov.resolve_id(args.proposal_id))])
 
 
 def cmd_execute(args) -> int:
     from .chain.governance import Governance
 
     with _Session(args) as s:
-        return _send(args, s, [Governance(s.chain).execute_request(s.service, s.sender,
-                                                                   _proposal_id(args.proposal_id))])
+        gov = Governance(s.chain)
+        return _send(args, s, [gov.execute_request(s.service, s.sender, gov.resolve_id(args.proposal_id))])
 
 
 # ---- market -----------------------------------------------------------------------------

@@ -456,7 +456,7 @@ class SignVoteDialog(_Dialog):
         self.fit()
 
     def _suggested(self, suffix: str) -> str:
-        return str(Path.home() / f"vote-{short_id(self.proposal_id).replace('…', '-')}{suffix}")
+        return str(Path.home() / f"vote-{short_id(self.proposal_id).rstrip('…')}{suffix}")
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the signed vote", self._suggested(".json"),

@@ -29,6 +29,7 @@ from pathlib import Path
 from ..errors import ChainError
 from . import networks, rpc_guard
 from .networks import EMBEDDED, RPC, Manifest, NetworkProfile
+from .revert import revert_error
 
 GAS_MARGIN = 1.25  # on top of the gas a single execution needed: the 63/64 rule of nested calls
 GAS_EXTRA = 10_000
@@ -370,16 +371,6 @@ class Chain:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def revert_error(data: bytes | None) -> ChainError:
-    """The ChainError for revert data: insufficient-btk for the token's balance error,
-    reverted (with the decoded sentence) otherwise."""
-    from .revert import decode_revert
-
-    decoded = decode_revert(data)
-    reason = "insufficient-btk" if decoded.name == "ERC20InsufficientBalance" else "reverted"
-    return ChainError(reason, decoded.message, error=decoded.name, revert=decoded.to_json())
 
 
 def node_error(exc: BaseException) -> ChainError:

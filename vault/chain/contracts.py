@@ -77,8 +77,12 @@ class Contracts:
 
     @classmethod
     def at(cls, w3, addresses: dict[str, str]) -> "Contracts":
+        from .revert import decoding_contract_class
+
+        # A read that reverts raises ChainError("reverted", the decoded reason), not web3's error.
+        factory = decoding_contract_class()
         return cls(**{key: w3.eth.contract(address=w3.to_checksum_address(addresses[key]),
-                                           abi=load_artifact(name)["abi"])
+                                           abi=load_artifact(name)["abi"], ContractFactoryClass=factory)
                       for key, name in SUITE.items()})
 
     def addresses(self) -> dict[str, str]:

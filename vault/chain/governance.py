@@ -28,6 +28,7 @@ from decimal import Decimal
 
 from ..errors import ChainError
 from .contracts import BTK, ZERO_ADDRESS
+from .proposal_ids import resolve, short_id, title, unknown
 from .revert import format_units
 from .votefile import MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE, load_vote
 
@@ -58,12 +59,6 @@ def to_decimal(wei: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
-
-
-def short_id(proposal_id) -> str:
-    """A proposal id (a 256-bit hash as a decimal number) shortened for reading."""
-    text = str(int(proposal_id))
-    return text if len(text) <= 12 else f"{text[:6]}…{text[-4:]}"
 
 
 def _arg(args: dict, index: int) -> str:
@@ -223,16 +218,18 @@ class Governance:
     def label(self, proposal_id: int) -> str:
         """A proposal as a person recognises it: its title and the start of its id."""
         p = self._find(proposal_id)
-        title = p["description"].splitlines()[0].strip() if p["description"].strip() else "(untitled)"
-        if len(title) > 60:
-            title = title[:59] + "…"
-        return f"proposal “{title}” ({short_id(p['proposal_id'])})"
+        return f"proposal {title(p)} ({short_id(p['proposal_id'])})"
 
     def _find(self, proposal_id: int) -> dict:
         for p in self._created():
             if p["proposal_id"] == int(proposal_id):
                 return p
-        raise ChainError("unknown-proposal", f"There is no proposal {proposal_id} on this network.")
+        raise unknown(proposal_id)
+
+    def resolve_id(self, text) -> int:
+        """The id of the proposal ``text`` names: its whole id, or the start of it as
+        ``short_id`` shows it (``proposal_ids.resolve``: unknown and ambiguous are errors)."""
+        return resolve(self._created(), text)
 
     def counting_mode(self) -> dict:
         mode = self.governor.functions.COUNTING_MODE().call()

@@ -10,7 +10,9 @@ name and arguments.
 ``revert_data`` digs the raw bytes out of whatever web3 raised: a JSON-RPC node (anvil,
 geth ...) returns them as the error's ``data``; web3's ``EthereumTesterProvider`` only
 keeps a text rendering, with the bytes surviving in the chained eth-tester exception
-(transactions) or as their ``repr`` (calls).
+(transactions) or as their ``repr`` (calls). ``decoding_contract_class`` makes every read
+of a suite contract (``contract.functions.f(...).call()``) raise ``revert_error``'s
+ChainError instead of web3's or eth-tester's exception.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from functools import lru_cache
 from eth_abi import decode as abi_decode
 from eth_utils import keccak, to_checksum_address
 
+from ..errors import ChainError
 from .contracts import BTK, all_artifacts
 
 ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
@@ -359,3 +362,43 @@ def is_revert(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover - eth-tester is a dependency
         return False
     return isinstance(exc, TransactionFailed)
+
+
+def revert_error(data: bytes | None) -> ChainError:
+    """The ChainError for revert data: insufficient-btk for the token's balance error,
+    reverted (with the decoded sentence) otherwise."""
+    decoded = decode_revert(data)
+    reason = "insufficient-btk" if decoded.name == "ERC20InsufficientBalance" else "reverted"
+    return ChainError(reason, decoded.message, error=decoded.name, revert=decoded.to_json())
+
+
+@lru_cache(maxsize=1)
+def decoding_contract_class():
+    """A web3 Contract class (``w3.eth.contract(..., ContractFactoryClass=...)``) whose
+    function calls raise ``revert_error`` when the EVM reverts: a read that reverts (an
+    unknown proposal's state, say) says why, on every backend, wherever it is called."""
+    from web3.contract import Contract
+    from web3.contract.base_contract import BaseContractFunctions
+    from web3.contract.contract import ContractFunction
+
+    class DecodingFunction(ContractFunction):
+        def call(self, *args, **kwargs):
+            try:
+                return super().call(*args, **kwargs)
+            except ChainError:
+                raise
+            except Exception as exc:
+                if is_revert(exc):
+                    raise revert_error(revert_data(exc)) from exc
+                raise
+
+    class DecodingFunctions(BaseContractFunctions[DecodingFunction]):
+        def __init__(self, abi, w3, address=None, decode_tuples=False):
+            super().__init__(abi, w3, DecodingFunction, address, decode_tuples)
+
+    class DecodingContract(Contract):
+        def __init__(self, address=None):
+            super().__init__(address)
+            self.functions = DecodingFunctions(self.abi, self.w3, self.address, decode_tuples=self.decode_tuples)
+
+    return DecodingContract

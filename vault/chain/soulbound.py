@@ -118,15 +118,11 @@ def try_anchor_status(chain_factory, original: bytes) -> tuple[str | None, str]:
 def token(chain, token_id: int) -> dict:
     """One soulbound token: {token_id, holder, credential_hash, issuer, issued_at, revoked,
     revoked_at, uri}."""
-    from web3.exceptions import ContractLogicError
-
     sbt = chain.contracts.soulbound
     try:
         holder, (chash, issuer, issued_at, revoked, revoked_at, uri) = sbt.functions.credential(token_id).call()
-    except ChainError:
-        raise
-    except Exception as exc:
-        if isinstance(exc, ContractLogicError) or type(exc).__name__ == "TransactionFailed":
+    except ChainError as exc:  # the read reverts for a token that was never minted
+        if exc.reason == "reverted":
             raise ChainError("unknown-token", f"There is no credential token {token_id}.") from exc
         raise
 
