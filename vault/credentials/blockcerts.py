@@ -76,6 +76,9 @@ def _is_merkle_2019(proof: Any) -> bool:
 
 def detect(document: dict) -> str | None:
     """FORMAT when ``document`` is a Blockcerts certificate (v2 or v3), else None."""
+    if isinstance(document.get("receipt"), dict) and isinstance(document.get("document"), dict):
+        raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a Blockcerts 1.2 certificate (not "
+                                "supported): only Blockcerts v2 and v3 are verified.")
     signature = document.get("signature")
     if isinstance(signature, dict) and "MerkleProof2017" in _types(signature.get("type")):
         return FORMAT

@@ -248,7 +248,7 @@ def _key_for(creator: str, documents: Lookup | None) -> dict:
         raise CredentialFailure(Reason.UNKNOWN_KEY, f"Issuer key not available offline: the badge is signed "
                                 f"with the key {creator[:120]}, which is not in this vault. Get that "
                                 "CryptographicKey (JSON) from the issuer and add it with `vault key cache "
-                                "FILE`, then verify again.")
+                                "FILE`: badges in the vault are then checked with it (import or reverify).")
     try:
         check_key(key, creator)
     except ValueError as exc:
