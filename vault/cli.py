@@ -473,6 +473,26 @@ def cmd_did_cache(args) -> None:
     emit(args, {"cached": did}, f"Cached the DID document of {did}: its credentials now verify offline.")
 
 
+def cmd_key_cache(args) -> None:
+    from .credentials.cache import VerificationCache
+    from .credentials.openbadges2 import check_key
+    try:
+        key = safejson.loads(_read_input(args.file))
+    except (ValueError, RecursionError) as exc:
+        raise UsageError(f"{args.file} is not JSON: {exc}") from exc
+    try:   # refused before the vault is opened: nothing is stored
+        check_key(key)
+    except ValueError as exc:
+        raise VaultError(f"{args.file} was not cached: it is not a usable Open Badges 2.0 issuer key: {exc}.") from None
+    identity = open_identity(args)
+    try:
+        kid = VerificationCache(identity.store).put_issuer_key(key)
+    finally:
+        identity.store.lock()
+    emit(args, {"cached": kid, "owner": key["owner"]}, f"Cached the issuer key {kid} of {key['owner']}: "
+         "its signed Open Badges 2.0 badges now verify offline.")
+
+
 # ---- presentations --------------------------------------------------------------------
 
 def _reveal_choices(values: list[str] | None, repository, ids: list[str]) -> dict | None:
@@ -642,6 +662,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(dp, "cache", cmd_did_cache, "keep an issuer's DID document (e.g. a did:web) so its "
                                             "credentials verify offline")
+    p.add_argument("file")
+    kp = sub.add_parser("key", help="issuer keys kept for offline checks").add_subparsers(dest="sub", required=True)
+    p = command(kp, "cache", cmd_key_cache, "keep an Open Badges 2.0 issuer key (CryptographicKey JSON) so "
+                                            "its signed badges verify offline")
     p.add_argument("file")
 
     cp = sub.add_parser("credential", help="import, verify, list and show credentials").add_subparsers(

@@ -49,8 +49,11 @@ WARNING_SHORT = {
     "legacy-cryptosuite": "Uses a legacy signature suite",
 }
 
-FORMAT_WORDS = {"di-vc": "W3C VC (Data Integrity)", "jwt-vc": "VC-JWT", "sd-jwt-vc": "SD-JWT VC"}
-FORMAT_SUFFIX = {"di-vc": ".json", "jwt-vc": ".jwt", "sd-jwt-vc": ".sd-jwt"}
+FORMAT_WORDS = {"di-vc": "W3C VC (Data Integrity)", "jwt-vc": "VC-JWT", "sd-jwt-vc": "SD-JWT VC",
+                "ob2-signed": "Open Badges 2.0 signed badge", "ob2-hosted": "Open Badges 2.0 hosted badge",
+                "blockcerts": "Blockcerts certificate"}
+FORMAT_SUFFIX = {"di-vc": ".json", "jwt-vc": ".jwt", "sd-jwt-vc": ".sd-jwt", "ob2-signed": ".jws",
+                 "ob2-hosted": ".json", "blockcerts": ".json"}
 
 
 @dataclass(frozen=True)

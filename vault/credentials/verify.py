@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import baked, data_integrity, jose, jwt_vc, sd_jwt_vc, status
+from . import baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode
@@ -25,6 +25,10 @@ from .. import safejson
 FORMAT_DI = "di-vc"
 FORMAT_JWT = "jwt-vc"
 FORMAT_SD_JWT = "sd-jwt-vc"
+FORMAT_OB2_SIGNED, FORMAT_OB2_HOSTED = openbadges2.FORMAT_SIGNED, openbadges2.FORMAT_HOSTED
+FORMAT_BLOCKCERTS = blockcerts.FORMAT
+# Formats with their own reading, proof and display (one module each).
+_LEGACY = {FORMAT_OB2_SIGNED: openbadges2, FORMAT_OB2_HOSTED: openbadges2, FORMAT_BLOCKCERTS: blockcerts}
 MAX_INPUT_BYTES = 8 * 1024 * 1024
 
 _MESSAGES_OK = "The credential is genuine and current."
@@ -80,6 +84,8 @@ def unwrap(data: bytes) -> bytes:
 
 def detect(data: bytes) -> tuple[str, Any]:
     """(format, parsed form): a JSON credential dict, or the token text."""
+    if mdoc.looks_like_mdoc(data):
+        raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, mdoc.REFUSAL)
     try:
         text = data.decode("utf-8").strip().lstrip("\ufeff")
     except UnicodeDecodeError:
@@ -97,13 +103,16 @@ def detect(data: bytes) -> tuple[str, Any]:
     if "~" in text:
         return FORMAT_SD_JWT, text
     if text.count(".") == 2 and " " not in text:
-        return FORMAT_JWT, text
+        return (FORMAT_OB2_SIGNED if openbadges2.is_signed_badge(text) else FORMAT_JWT), text
     raise CredentialFailure(Reason.MALFORMED, "This is not a credential: expected JSON, a JWT or an SD-JWT.")
 
 
 def _json_format(document: Any) -> tuple[str, Any]:
     if not isinstance(document, dict):
         raise CredentialFailure(Reason.MALFORMED, "The JSON is not an object, so it is not a credential.")
+    legacy = blockcerts.detect(document) or openbadges2.detect(document)
+    if legacy:
+        return legacy, document
     types = document.get("type")
     types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
     if "VerifiablePresentation" in types:
@@ -142,9 +151,12 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if checked.format == FORMAT_DI:  # readable before its proof is checked: show even the undecided
         checked.credential, checked.display = parsed, display_for(parsed)
         checked.issuer = checked.display.issuer_id or ""
-    _verify_proof(checked, parsed, context, now)
-    checked.display = display_for(checked.credential)
     warnings: list[Warning_] = []
+    if checked.format in _LEGACY:
+        warnings += _verify_legacy(checked, parsed, context, now)
+    else:
+        _verify_proof(checked, parsed, context, now)
+        checked.display = display_for(checked.credential)
 
     if checked.format != FORMAT_SD_JWT:
         if context.prefetch_status_lists:    # all of this credential's lists at once
@@ -227,6 +239,18 @@ def status_urls(data: bytes) -> list[str]:
         return _list_urls(parsed) if fmt != FORMAT_SD_JWT else []
     except (CredentialFailure, ValueError):
         return []
+
+
+def _verify_legacy(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> list[Warning_]:
+    """Open Badges 2.0 and Blockcerts: read (and shown) before their proof is checked."""
+    module = _LEGACY[checked.format]
+    reading = module.read(parsed)
+    checked.credential, checked.display, checked.issuer = reading.credential, reading.display, reading.issuer
+    checked.subject, checked.types = reading.subject, reading.types
+    checked.valid_from, checked.valid_until = reading.valid_from, reading.valid_until
+    module.verify(parsed, reading, documents=context.documents, now=now)
+    checked.issuer = reading.issuer
+    return reading.warnings
 
 
 def _verify_status_list(raw: bytes, context: VerificationContext, now: datetime) -> None:

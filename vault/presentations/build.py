@@ -43,7 +43,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..credentials import data_integrity, jose, jwt_vc, sd_jwt_vc
 from ..credentials.openbadges import flatten_claims
 from ..credentials.verdict import CredentialFailure
-from ..credentials.verify import FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, detect, unwrap
+from ..credentials.verify import FORMAT_BLOCKCERTS, FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, detect, unwrap
 from ..did import resolver
 from ..errors import NotFound, VaultError
 
@@ -169,6 +169,10 @@ def _load(repository, cid: str) -> _Item:
         raise PresentationError(f"The stored credential {cid} cannot be read: {exc.message}") from None
     except NotFound as exc:
         raise PresentationError(str(exc)) from None
+    if fmt not in (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT):     # Open Badges 2.0, Blockcerts
+        kind = "a Blockcerts certificate" if fmt == FORMAT_BLOCKCERTS else "an Open Badges 2.0 badge"
+        raise PresentationError(f"{summary.title or 'The credential'!r} is {kind}, which a presentation "
+                                "cannot carry: share the file itself instead.")
     if isinstance(parsed, str):
         parsed = parsed.strip()
     subject = summary.subject or None
