@@ -39,7 +39,7 @@ import base58
 from . import jsonld, openbadges2
 from .openbadges import display_for as vc_display_for
 from .openbadges2 import Lookup, Reading, text_of
-from .verdict import CredentialFailure, Reason, Warning_, WarningCode
+from .verdict import CredentialFailure, Reason
 
 FORMAT = "blockcerts"
 NAME = "Blockcerts certificate"
@@ -226,7 +226,8 @@ def merkle_root(target_hash: str, path: list[dict]) -> str:
 
 
 def verify(document: dict, reading: Reading, *, documents: Lookup | None = None, now=None) -> None:
-    """Check the Merkle proof offline; raise CredentialFailure, or add warnings to ``reading``."""
+    """Check the Merkle proof offline; raise CredentialFailure: a tampered or unanchored
+    certificate, or (when intact) that its anchor, the only proof of its issuer, was not checked."""
     jsonld.check_bounds(document, f"The {NAME}")
     unsigned, proof = _unsigned(document)
     canonical = jsonld.canonize(unsigned, what=f"The {NAME}", checked=True)
@@ -244,11 +245,14 @@ def verify(document: dict, reading: Reading, *, documents: Lookup | None = None,
         raise CredentialFailure(Reason.NO_PROOF, f"The {NAME} was anchored on a mock chain, for testing: "
                                 "it is anchored nowhere, so nobody vouches for it.")
     where = "; ".join(f"{a['chain']} transaction {a['sourceId'][:80]}" for a in anchors[:3])
-    reading.warnings.append(Warning_(WarningCode.ANCHOR_UNCHECKED, "Integrity verified, blockchain anchor "
-                                     f"not checked: the certificate is unchanged since its Merkle root was "
-                                     f"computed, but that its issuer published that root ({where}) is "
-                                     "proven only on the blockchain, which was not asked."))
     issuer = openbadges2.issuer_of(document) if _version(document) == 2 else document.get("issuer")
-    if isinstance(issuer, dict) and issuer.get("revocationList"):
-        reading.warnings.append(Warning_(WarningCode.STATUS_UNCHECKED, "The issuer publishes a revocation "
-                                         "list for its certificates, which is not checked offline."))
+    revocable = isinstance(issuer, dict) and issuer.get("revocationList")
+    # Not a warning on a valid verdict: anyone can recompute a certificate's hash and
+    # Merkle root, and MerkleProof2017/2019 carry no issuer signature; only the anchoring
+    # transaction shows that the issuer published the root. Until that is checked the
+    # certificate is unverified (stored, shown, never "valid" to an employer).
+    raise CredentialFailure(Reason.UNKNOWN_KEY, "Integrity verified, blockchain anchor not checked: the "
+                            f"{NAME} is unchanged since its Merkle root was computed, but that its issuer "
+                            f"published that root ({where}) is proven only on the blockchain, which was not "
+                            "asked. Anyone can compute such a root, so who issued it is not verified."
+                            + (" Its issuer's revocation list was not checked either." if revocable else ""))
