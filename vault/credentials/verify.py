@@ -62,6 +62,7 @@ class CheckedCredential:
     status: status.StatusResult | None = None
     sd_jwt: sd_jwt_vc.SdJwtCredential | None = None
     anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
+    proof_warnings: list[Warning_] = field(default_factory=list)  # unverified proofs, legacy suites
     verdict: Verdict | None = None
 
 
@@ -142,7 +143,7 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         checked.issuer = checked.display.issuer_id or ""
     _verify_proof(checked, parsed, context, now)
     checked.display = display_for(checked.credential)
-    warnings: list[Warning_] = []
+    warnings: list[Warning_] = list(checked.proof_warnings)
 
     if checked.format != FORMAT_SD_JWT:
         checked.status = status.check_status(
@@ -183,7 +184,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
 
 def _verify_proof(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> None:
     if checked.format == FORMAT_DI:
-        key = data_integrity.verify_proof(parsed, documents=context.documents, now=now)
+        proofs = data_integrity.verify_proofs(parsed, documents=context.documents, now=now)
+        key, checked.proof_warnings = proofs.key, proofs.warnings
         checked.credential = parsed
         checked.issuer = key.controller
         display = display_for(parsed)
