@@ -253,3 +253,13 @@ def test_a_chain_may_build_on_a_proof_we_do_not_verify():
     crafted = copy.deepcopy(signed)
     crafted["proof"][0]["proofValue"] = "u2V1"
     assert failure_of(di.verify_proof, crafted).reason is Reason.BAD_SIGNATURE
+
+
+def test_a_flood_of_proofs_is_refused_before_any_work():
+    """Each proof costs a canonicalization of the whole document: a document with many
+    proofs (or a long chain) is refused at once, naming the limit."""
+    doc = both()
+    doc["proof"] = [dict(doc["proof"][0], id=f"urn:p:{i}", previousProof=f"urn:p:{i - 1}") if i else
+                    dict(doc["proof"][0], id="urn:p:0") for i in range(di.MAX_PROOFS + 1)]
+    failure = failure_of(di.verify_proof, doc)
+    assert failure.reason is Reason.MALFORMED and str(di.MAX_PROOFS) in failure.message

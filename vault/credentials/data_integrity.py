@@ -55,6 +55,9 @@ PROOF_TYPE = "DataIntegrityProof"
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
 CRYPTOSUITES = (RDFC, JCS)          # what the vault's Ed25519 holder keys sign presentations with
+# Each proof costs a canonicalization of the whole document; genuine documents carry a
+# few (DCC: 2, the W3C chain example: 4). The cap also bounds the chain walk's depth.
+MAX_PROOFS = 16
 SIGNING_SUITES = tuple(suite.name for suite in suites.SUITES)
 
 
@@ -101,6 +104,9 @@ def proofs_of(document: Any) -> list[dict]:
         raise CredentialFailure(Reason.NO_PROOF, f"The {noun} has no proof: nothing signs it, "
                                 "so nobody vouches for its content.")
     proofs = proof if isinstance(proof, list) else [proof]
+    if len(proofs) > MAX_PROOFS:
+        raise CredentialFailure(Reason.MALFORMED, f"The {noun} carries {len(proofs)} proofs; this vault "
+                                f"verifies at most {MAX_PROOFS}, and no genuine {noun} needs more.")
     for item in proofs:
         if not isinstance(item, dict):
             raise CredentialFailure(Reason.MALFORMED, f"The {noun}'s proof is not a JSON object.")
