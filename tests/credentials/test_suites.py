@@ -13,6 +13,8 @@ from pathlib import Path
 
 import base58
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -398,3 +400,28 @@ def test_sign_refuses_the_wrong_kind_of_key():
                     cryptosuite=suite)
     with pytest.raises(ValueError):
         di.sign(credential("did:example:x"), ED_KEY, "did:example:x#k", cryptosuite="BbsBlsSignature2020")
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text(max_size=12),
+                     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
+                     max_leaves=8)
+_headers = st.dictionaries(st.sampled_from(["alg", "b64", "crit", "kid"]),
+                           st.one_of(st.sampled_from(["EdDSA", "ES256", "ES384", "ES256K", "none"]), st.just(False),
+                                     st.just(["b64"]), _json), max_size=4)
+_jws = st.one_of(_json, st.tuples(_headers, st.binary(max_size=100)).map(lambda t: f"{_b64(t[0])}..{_b64(t[1])}"))
+_SIGNED = {suite: signed_with(suite, key, contexts) for suite, key, contexts in ROUND_TRIPS[:6]}
+_SIGNED["JsonWebSignature2020"] = signed_with("JsonWebSignature2020", P256_KEY, (VC_V1, JWS_CTX))
+_SIGNED["Ed25519Signature2018"] = signed_with("Ed25519Signature2018", ED_KEY, (VC_V1,))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(suite=st.sampled_from(sorted(_SIGNED)), member=st.sampled_from(["jws", "proofValue", "type", "cryptosuite",
+                                                                     "previousProof", "id"]),
+       value=st.one_of(_jws, _json))
+def test_garbage_in_any_suite_only_ever_fails_as_credential_failure(suite, member, value):
+    doc = copy.deepcopy(_SIGNED[suite])
+    doc["proof"][member] = value
+    try:
+        di.verify_proofs(doc)
+    except CredentialFailure:
+        pass
