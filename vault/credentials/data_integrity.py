@@ -1,27 +1,31 @@
-"""Data Integrity proofs: ``DataIntegrityProof`` with ``eddsa-rdfc-2022`` and ``eddsa-jcs-2022``.
+"""Linked-data proofs on credentials and presentations: proof sets, proof chains, keys,
+purposes; the suites themselves are in ``suites/`` (eddsa-rdfc-2022, eddsa-jcs-2022,
+ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
+JsonWebSignature2020).
 
-Follows W3C "Data Integrity EdDSA Cryptosuites v1.0" (vc-di-eddsa) and "Verifiable
-Credential Data Integrity 1.0" (proof sets and chains):
-
-    hashData  = SHA-256(canonical proof configuration) || SHA-256(canonical document)
-    proofValue = "z" + base58btc(Ed25519 signature over hashData)
-
-where "canonical" is RDFC-1.0 N-Quads (eddsa-rdfc-2022, via ``jsonld.canonize``: offline
-contexts, safe mode, and only published contexts and members that reach the signed
-dataset, so that what verifies is all signed) or RFC 8785 JCS (eddsa-jcs-2022). The proof configuration is the
-proof without ``proofValue``, with the document's ``@context``.
+Proof sets and chains (W3C "Verifiable Credential Data Integrity 1.0" §4.4-4.5, and
+Digital Bazaar's jsonld-signatures ``ProofSet``): a document with several proofs is
+valid when every proof of a suite we verify verifies, and at least one does. A proof in
+a suite we do not know is not a failure but a warning that names it (jsonld-signatures
+skips such proofs silently; a person should know that part of the document is
+unchecked). Where jsonld-signatures accepts a set when *some* proof verifies, we require
+every verifiable one to: a failing proof means that something was changed or forged.
+A chained proof (``previousProof``) signs the document with the proofs it names; those
+must be present (exactly one proof per id), the chain must not loop, and proofs are
+checked in chain order, so that the first broken link is the one reported.
 
 Public API:
 
-    verify_proof(document, *, expected_purpose="assertionMethod", challenge=None,
-                 domain=None, documents=None, bind_issuer=True, now=None) -> ResolvedKey
+    verify_proofs(document, *, expected_purpose="assertionMethod", challenge=None,
+                  domain=None, documents=None, bind_issuer=True, now=None) -> ProofsResult
+    verify_proof(...same...) -> ResolvedKey                 # verify_proofs(...).key
     verify_signature(document, proof, public_key) -> None
     sign(document, private_key, verification_method, *, cryptosuite="eddsa-rdfc-2022",
          purpose="assertionMethod", challenge=None, domain=None, created=None,
          expires=None, proof_id=None, previous_proof=None) -> dict
     transform(document, cryptosuite) -> bytes          # canonical document
     proof_configuration(options, document, cryptosuite) -> bytes
-    hash_data(canonical_proof_config, canonical_document) -> bytes
+    hash_data(canonical_proof_config, canonical_document, algorithm="sha256") -> bytes
 
 Every failure is a ``CredentialFailure``; a challenge, domain or proof-purpose mismatch is
 the subclass ``ProofOptionMismatch`` (``.field`` names which; reason WRONG_CHALLENGE,
@@ -30,52 +34,31 @@ WRONG_DOMAIN or WRONG_KEY), so presentation verification can say precisely what 
 
 from __future__ import annotations
 
-import hashlib
-import re
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-import base58
-import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-
-from . import jsonld
+from . import jsonld, suites
 from .keys import DocumentLookup, ResolvedKey, did_of, resolve_method
-from .verdict import CredentialFailure, Reason
+from .suites.base import JCS as JCS_CANON
+from .suites.base import (BAD_SIGNATURE_MESSAGE, canonical_config, canonical_document, check_datetime,
+                          hash_data, noun as _noun)
+from .verdict import CredentialFailure, Reason, Warning_, WarningCode
 
 __all__ = [
-    "CRYPTOSUITES", "PROOF_TYPE", "ProofOptionMismatch", "hash_data", "proof_configuration",
-    "proofs_of", "sign", "transform", "verify_proof", "verify_signature",
+    "BAD_SIGNATURE_MESSAGE", "CRYPTOSUITES", "PROOF_TYPE", "ProofOptionMismatch", "ProofsResult",
+    "SIGNING_SUITES", "hash_data", "method_did", "proof_configuration", "proofs_of", "sign", "transform",
+    "verify_proof", "verify_proofs", "verify_signature",
 ]
 
 PROOF_TYPE = "DataIntegrityProof"
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
-CRYPTOSUITES = (RDFC, JCS)
-
-# Proof types and cryptosuites we recognise but do not verify, with a word on why.
-_KNOWN_UNSUPPORTED_TYPES = {
-    "Ed25519Signature2020": "the older Ed25519Signature2020 suite",
-    "Ed25519Signature2018": "the older Ed25519Signature2018 suite",
-    "JsonWebSignature2020": "JsonWebSignature2020",
-    "EcdsaSecp256k1Signature2019": "EcdsaSecp256k1Signature2019",
-    "BbsBlsSignature2020": "BbsBlsSignature2020",
-}
-_KNOWN_UNSUPPORTED_SUITES = {
-    "eddsa-2022": "eddsa-2022, a draft name that eddsa-rdfc-2022 replaced",
-    "ecdsa-rdfc-2019": "ECDSA (ecdsa-rdfc-2019)",
-    "ecdsa-jcs-2019": "ECDSA (ecdsa-jcs-2019)",
-    "ecdsa-sd-2023": "selective-disclosure ECDSA (ecdsa-sd-2023)",
-    "bbs-2023": "BBS (bbs-2023)",
-}
-_SUPPORTED_WORDS = "this vault verifies DataIntegrityProof with eddsa-rdfc-2022 or eddsa-jcs-2022"
-
-# XML Schema 1.1 dateTime (what `created` and `expires` must be).
-_DATETIME = re.compile(r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
-
-BAD_SIGNATURE_MESSAGE = ("The signature does not match the content: the {what} was changed after "
-                         "it was signed, or was signed with another key.")
+CRYPTOSUITES = (RDFC, JCS)          # what the vault's Ed25519 holder keys sign presentations with
+# Each proof costs a canonicalization of the whole document; genuine documents carry a
+# few (DCC: 2, the W3C chain example: 4). The cap also bounds the chain walk's depth.
+MAX_PROOFS = 16
+SIGNING_SUITES = tuple(suite.name for suite in suites.SUITES)
 
 
 # Reasons for a proof made for another verifier or purpose. verdict.Reason has
@@ -100,13 +83,16 @@ class ProofOptionMismatch(CredentialFailure):
         self.field = field
 
 
+@dataclass
+class ProofsResult:
+    """What verifying a document's proofs found."""
+    key: ResolvedKey                     # the issuer's key (bound assertion), else the first proof's
+    keys: list[ResolvedKey] = field(default_factory=list)     # every verified proof's, in chain order
+    suites: list[str] = field(default_factory=list)           # their suites
+    warnings: list[Warning_] = field(default_factory=list)    # unverified proofs, legacy suites
+
+
 # ---------------------------------------------------------------------------- helpers
-
-def _noun(document: Any) -> str:
-    types = document.get("type") if isinstance(document, dict) else None
-    types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
-    return "presentation" if "VerifiablePresentation" in types else "credential"
-
 
 def proofs_of(document: Any) -> list[dict]:
     """The proofs on ``document`` as a list (a proof set); NO_PROOF if there are none."""
@@ -118,6 +104,9 @@ def proofs_of(document: Any) -> list[dict]:
         raise CredentialFailure(Reason.NO_PROOF, f"The {noun} has no proof: nothing signs it, "
                                 "so nobody vouches for its content.")
     proofs = proof if isinstance(proof, list) else [proof]
+    if len(proofs) > MAX_PROOFS:
+        raise CredentialFailure(Reason.MALFORMED, f"The {noun} carries {len(proofs)} proofs; this vault "
+                                f"verifies at most {MAX_PROOFS}, and no genuine {noun} needs more.")
     for item in proofs:
         if not isinstance(item, dict):
             raise CredentialFailure(Reason.MALFORMED, f"The {noun}'s proof is not a JSON object.")
@@ -131,127 +120,47 @@ def _issuer_of(document: dict) -> str | None:
     return issuer if isinstance(issuer, str) and issuer else None
 
 
-def _check_datetime(proof: dict, name: str, noun: str) -> datetime | None:
-    value = proof.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _DATETIME.fullmatch(value):
-        raise CredentialFailure(Reason.MALFORMED, f"The {noun}'s proof has a malformed {name!r} date "
-                                f"({str(value)[:40]!r}); it must be an XML Schema dateTime.")
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise CredentialFailure(Reason.MALFORMED, f"The {noun}'s proof has an impossible {name!r} "
-                                f"date ({value[:40]!r}).") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+def _unsupported(proofs: list[dict], noun: str) -> CredentialFailure:
+    named = sorted({suites.describe(p) for p in proofs})
+    return CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"The {noun} is signed with "
+                             f"{' and '.join(n[:90] for n in named[:3])}, which this vault does not verify; "
+                             f"{suites.SUPPORTED_WORDS}.")
 
 
-def _check_suite(proof: dict, noun: str) -> str:
-    ptype = proof.get("type")
-    if ptype != PROOF_TYPE:
-        shown = ptype if isinstance(ptype, str) else "an unnamed proof type"
-        what = _KNOWN_UNSUPPORTED_TYPES.get(ptype, shown) if isinstance(ptype, str) else shown
-        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE,
-                                f"The {noun} is signed with {str(what)[:80]}, which this vault does not "
-                                f"verify; {_SUPPORTED_WORDS}.")
-    suite = proof.get("cryptosuite")
-    if suite not in CRYPTOSUITES:
-        what = (_KNOWN_UNSUPPORTED_SUITES.get(suite, f"the cryptosuite {suite[:80]!r}")
-                if isinstance(suite, str) else "no cryptosuite")
-        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE,
-                                f"The {noun}'s Data Integrity proof uses {what}, which this vault does not "
-                                f"verify; {_SUPPORTED_WORDS}.")
+def _suite(proof: dict, noun: str) -> suites.Suite:
+    suite = suites.suite_for(proof)
+    if suite is None:
+        raise _unsupported([proof], noun)
     return suite
 
 
-def _signature_bytes(proof: dict) -> bytes:
-    value = proof.get("proofValue")
-    damaged = CredentialFailure(Reason.BAD_SIGNATURE, "The proof value is damaged: it is not a "
-                                "base58btc multibase Ed25519 signature of 64 bytes.")
-    if not isinstance(value, str) or not value.startswith("z") or len(value) > 200:
-        raise damaged
-    try:
-        raw = base58.b58decode(value[1:])
-    except ValueError:
-        raise damaged from None
-    if len(raw) != 64:
-        raise damaged
-    return raw
+def _previous_ids(proof: dict, noun: str) -> list[str]:
+    previous = proof.get("previousProof")
+    if previous is None:
+        return []
+    ids = [previous] if isinstance(previous, str) else previous
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        raise CredentialFailure(Reason.MALFORMED, f"The {noun}'s proof has a malformed previousProof.")
+    return ids
 
 
-def _jcs(value: Any, noun: str) -> bytes:
-    try:
-        return rfc8785.dumps(value)
-    except Exception as exc:            # rfc8785 raises its own types (e.g. integer domain)
-        raise CredentialFailure(Reason.MALFORMED, f"The {noun} cannot be canonicalized as JSON "
-                                f"(RFC 8785): {str(exc)[:120]}") from None
-
-
-# ---------------------------------------------------------------------------- algorithms
-
-def transform(document: dict, cryptosuite: str) -> bytes:
-    """The canonical form of the unsecured document (no ``proof``), UTF-8."""
-    jsonld.check_bounds(document, f"The {_noun(document)}")
-    return _transform(document, cryptosuite)
-
-
-def _transform(document: dict, cryptosuite: str) -> bytes:
-    noun = _noun(document)
-    if cryptosuite == RDFC:
-        # all_signed: RDFC signs the dataset, not the JSON; refuse members that do not reach
-        # it, so that no display can show unsigned text as proven (see jsonld "All signed").
-        return jsonld.canonize(document, what=f"The {noun}", checked=True, all_signed=True).encode("utf-8")
-    if cryptosuite == JCS:
-        jsonld.check_known_contexts(document)
-        return _jcs(document, noun)
-    raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"Unknown cryptosuite {cryptosuite!r}.")
-
-
-def proof_configuration(options: dict, document: dict, cryptosuite: str) -> bytes:
-    """The canonical proof configuration: ``options`` without ``proofValue``, with the
-    document's ``@context`` (vc-di-eddsa §3.3.5 / §3.4.5)."""
-    jsonld.check_bounds(options, "The proof")
-    if not isinstance(document, dict):
-        raise CredentialFailure(Reason.MALFORMED, "The document is not a JSON object.")
-    return _proof_configuration(options, document, cryptosuite)
-
-
-def _proof_configuration(options: dict, document: dict, cryptosuite: str) -> bytes:
-    config = {k: v for k, v in options.items() if k != "proofValue"}
-    if config.get("type") != PROOF_TYPE or config.get("cryptosuite") != cryptosuite:
-        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, "The proof options do not name "
-                                f"{PROOF_TYPE} with {cryptosuite}.")
-    _check_datetime(config, "created", _noun(document))
-    if "@context" in document:
-        config["@context"] = document["@context"]
-    else:
-        config.pop("@context", None)
-    if cryptosuite == RDFC:
-        return jsonld.canonize(config, what="The proof", checked=True, all_signed=True).encode("utf-8")
-    return _jcs(config, "proof")
-
-
-def hash_data(canonical_proof_config: bytes, canonical_document: bytes) -> bytes:
-    """SHA-256(proof configuration) || SHA-256(document): the 64 bytes that are signed."""
-    return hashlib.sha256(canonical_proof_config).digest() + hashlib.sha256(canonical_document).digest()
+def _proof_with_id(wanted: str, all_proofs: list[dict], noun: str) -> dict:
+    found = [p for p in all_proofs if p.get("id") == wanted]
+    if not found:
+        raise CredentialFailure(Reason.MALFORMED, f"A proof of the {noun} chains to the proof "
+                                f"{wanted[:100]!r}, which the {noun} does not carry.")
+    if len(found) > 1:
+        raise CredentialFailure(Reason.MALFORMED, f"The {noun} carries {len(found)} proofs with the id "
+                                f"{wanted[:100]!r}, so the proof chain that names it is ambiguous.")
+    return found[0]
 
 
 def _unsecured(document: dict, proof: dict, all_proofs: list[dict], noun: str) -> dict:
     """The document a proof signed: no proofs, except the ones it chains to (previousProof)."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    previous = proof.get("previousProof")
-    if previous is not None:
-        ids = [previous] if isinstance(previous, str) else previous
-        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise CredentialFailure(Reason.MALFORMED, f"The {noun}'s proof has a malformed previousProof.")
-        matching = []
-        for wanted in ids:
-            found = next((p for p in all_proofs if p.get("id") == wanted), None)
-            if found is None:
-                raise CredentialFailure(Reason.MALFORMED, f"A proof of the {noun} chains to the proof "
-                                        f"{wanted[:100]!r}, which the {noun} does not carry.")
-            matching.append(found)
-        unsecured["proof"] = matching
+    ids = _previous_ids(proof, noun)
+    if ids:
+        unsecured["proof"] = [_proof_with_id(wanted, all_proofs, noun) for wanted in ids]
     if "@context" in proof:
         # vc-di-eddsa "Verify Proof" step 4: the document's @context must start with the
         # proof's, and the proof's is then the one used.
@@ -265,20 +174,70 @@ def _unsecured(document: dict, proof: dict, all_proofs: list[dict], noun: str) -
     return unsecured
 
 
-def _check_signature(document: dict, proof: dict, all_proofs: list[dict], public_key: object,
-                     suite: str, noun: str, signature: bytes) -> None:
-    if not isinstance(public_key, Ed25519PublicKey):
-        raise CredentialFailure(Reason.WRONG_KEY, f"The proof uses {suite}, which needs an Ed25519 key, "
-                                f"but its verification method holds a {type(public_key).__name__}.")
-    unsecured = _unsecured(document, proof, all_proofs, noun)
-    options = {k: v for k, v in proof.items() if k != "proofValue"}
-    canonical_document = _transform(unsecured, suite)      # first: its errors name the document
-    data = hash_data(_proof_configuration(options, unsecured, suite), canonical_document)
-    try:
-        public_key.verify(signature, data)
-    except InvalidSignature:
-        raise CredentialFailure(Reason.BAD_SIGNATURE, BAD_SIGNATURE_MESSAGE.format(what=noun)) from None
+def _chain_order(chosen: list[dict], all_proofs: list[dict], noun: str) -> list[dict]:
+    """``chosen`` with every proof after the chosen proofs it chains to; MALFORMED when a
+    chain names a missing or ambiguous proof, or loops."""
+    order: list[dict] = []
+    done: set[int] = set()
+    wanted = {id(p) for p in chosen}
 
+    def visit(proof: dict, path: tuple[int, ...]) -> None:
+        if id(proof) in done:
+            return
+        if id(proof) in path:
+            raise CredentialFailure(Reason.MALFORMED, f"The proofs of the {noun} chain to each other in a "
+                                    "loop (previousProof), which no genuine signing can produce.")
+        for previous in _previous_ids(proof, noun):
+            visit(_proof_with_id(previous, all_proofs, noun), path + (id(proof),))
+        done.add(id(proof))
+        if id(proof) in wanted:
+            order.append(proof)
+
+    for proof in chosen:
+        visit(proof, ())
+    return order
+
+
+def _guard(fn, noun: str):
+    try:
+        return fn()
+    except CredentialFailure:
+        raise
+    except RecursionError:
+        raise CredentialFailure(Reason.MALFORMED, f"The {noun} is nested too deeply to verify.") from None
+    except Exception as exc:   # never let hostile input escape as anything but a verdict
+        raise CredentialFailure(Reason.MALFORMED, f"The {noun} could not be processed "
+                                f"({type(exc).__name__}).") from None
+
+
+# ---------------------------------------------------------------------------- algorithms
+
+def transform(document: dict, cryptosuite: str) -> bytes:
+    """The canonical form of the unsecured document (no ``proof``), UTF-8."""
+    jsonld.check_bounds(document, f"The {_noun(document)}")
+    return canonical_document(document, _named(cryptosuite).canon)
+
+
+def _named(cryptosuite: str) -> suites.Suite:
+    suite = suites.by_name(cryptosuite)
+    if suite is None:
+        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"Unknown cryptosuite {cryptosuite!r}.")
+    return suite
+
+
+def proof_configuration(options: dict, document: dict, cryptosuite: str) -> bytes:
+    """The canonical proof configuration: ``options`` without its signature, with the
+    document's ``@context`` (vc-di-eddsa §3.3.5 / §3.4.5, vc-di-ecdsa §3.3.5)."""
+    jsonld.check_bounds(options, "The proof")
+    if not isinstance(document, dict):
+        raise CredentialFailure(Reason.MALFORMED, "The document is not a JSON object.")
+    suite = _named(cryptosuite)
+    if not suite.matches(options):
+        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"The proof options do not name {suite.name}.")
+    return canonical_config(suite.config(options), document, suite.canon)
+
+
+# ---------------------------------------------------------------------------- verifying
 
 def verify_signature(document: dict, proof: dict, public_key: object) -> None:
     """Check only the cryptography of one ``proof`` of ``document`` with ``public_key``.
@@ -295,21 +254,10 @@ def verify_signature(document: dict, proof: dict, public_key: object) -> None:
         all_proofs = proofs_of(document)
     except CredentialFailure:
         all_proofs = [proof]
-    suite = _check_suite(proof, noun)
-    signature = _signature_bytes(proof)
-    _guard(lambda: _check_signature(document, proof, all_proofs, public_key, suite, noun, signature), noun)
-
-
-def _guard(fn, noun: str):
-    try:
-        return fn()
-    except CredentialFailure:
-        raise
-    except RecursionError:
-        raise CredentialFailure(Reason.MALFORMED, f"The {noun} is nested too deeply to verify.") from None
-    except Exception as exc:   # never let hostile input escape as anything but a verdict
-        raise CredentialFailure(Reason.MALFORMED, f"The {noun} could not be processed "
-                                f"({type(exc).__name__}).") from None
+    suite = _suite(proof, noun)
+    signature = suite.signature(proof)
+    _guard(lambda: suite.verify(_unsecured(document, proof, all_proofs, noun), proof, signature, public_key,
+                                noun), noun)
 
 
 def method_did(method: object) -> str | None:
@@ -358,14 +306,13 @@ def _check_options(proof: dict, expected_purpose: str, challenge: str | None, do
                                       f"{domain[:80]!r}.")
 
 
-def _verify_one(document: dict, proof: dict, all_proofs: list[dict], *, expected_purpose: str,
-                challenge: str | None, domain: str | None, documents: DocumentLookup | None,
-                now: datetime, noun: str) -> ResolvedKey:
-    suite = _check_suite(proof, noun)
-    signature = _signature_bytes(proof)                   # damaged value: fail before any work
+def _verify_one(document: dict, proof: dict, suite: suites.Suite, all_proofs: list[dict], *,
+                expected_purpose: str, challenge: str | None, domain: str | None,
+                documents: DocumentLookup | None, now: datetime, noun: str) -> ResolvedKey:
+    signature = suite.signature(proof)                    # damaged value: fail before any work
     _check_options(proof, expected_purpose, challenge, domain, noun)
-    _check_datetime(proof, "created", noun)
-    expires = _check_datetime(proof, "expires", noun)
+    check_datetime(proof, "created", noun)
+    expires = check_datetime(proof, "expires", noun)
     if expires is not None and now > expires:
         raise CredentialFailure(Reason.EXPIRED, f"The {noun}'s proof expired on {proof['expires']}.")
     key = _resolve(proof.get("verificationMethod"), documents, noun)
@@ -377,23 +324,30 @@ def _verify_one(document: dict, proof: dict, all_proofs: list[dict], *, expected
         raise CredentialFailure(Reason.WRONG_KEY, f"The key {key.method_id[:120]} is not listed under "
                                 f"{expected_purpose} in {str(key.controller)[:100]}'s DID document, so it may "
                                 f"not sign {noun}s for that purpose.")
-    _guard(lambda: _check_signature(document, proof, all_proofs, key.public_key, suite, noun, signature),
-           noun)
+    _guard(lambda: suite.verify(_unsecured(document, proof, all_proofs, noun), proof, signature,
+                                key.public_key, noun), noun)
     return key
 
 
-def verify_proof(document: dict, *, expected_purpose: str = "assertionMethod",
-                 challenge: str | None = None, domain: str | None = None,
-                 documents: DocumentLookup | None = None, bind_issuer: bool = True,
-                 now: datetime | None = None) -> ResolvedKey:
-    """Verify the Data Integrity proof (or every proof of a proof set) on ``document``.
+def verify_proof(document: dict, **kwargs) -> ResolvedKey:
+    """``verify_proofs(document, ...).key``: the issuer's key (see verify_proofs)."""
+    return verify_proofs(document, **kwargs).key
 
-    Every proof must be a DataIntegrityProof we verify, made for ``expected_purpose``
-    (and ``challenge`` / ``domain`` exactly, when given), by a key its controller lists
-    under that purpose, and its signature must match. For ``assertionMethod`` with
-    ``bind_issuer``, at least one proof must be by the issuer (``issuer`` or
-    ``issuer.id``): its key is returned. Otherwise the first proof's key is returned and
-    binding it (e.g. to a presentation's holder) is the caller's job.
+
+def verify_proofs(document: dict, *, expected_purpose: str = "assertionMethod",
+                  challenge: str | None = None, domain: str | None = None,
+                  documents: DocumentLookup | None = None, bind_issuer: bool = True,
+                  now: datetime | None = None) -> ProofsResult:
+    """Verify the proof (or the proof set, or chain) on ``document``.
+
+    Every proof in a suite we verify must be made for ``expected_purpose`` (and
+    ``challenge`` / ``domain`` exactly, when given), by a key its controller lists under
+    that purpose, and its signature must match; proofs in other suites become a warning,
+    and if no proof is in a suite we verify, that is UNSUPPORTED_CRYPTOSUITE. For
+    ``assertionMethod`` with ``bind_issuer``, at least one verified proof must be by the
+    issuer (``issuer`` or ``issuer.id``): its key is ``key``. Otherwise ``key`` is the
+    first verified proof's, and binding it (e.g. to a presentation's holder) is the
+    caller's job.
 
     ``now`` (aware datetime, default: the current time) is used for a proof's ``expires``.
     Raises ``CredentialFailure`` (``ProofOptionMismatch`` for purpose/challenge/domain).
@@ -410,26 +364,58 @@ def verify_proof(document: dict, *, expected_purpose: str = "assertionMethod",
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
+    known = [(proof, suites.suite_for(proof)) for proof in proofs]
+    unknown = [proof for proof, suite in known if suite is None]
+    supported = [proof for proof, suite in known if suite is not None]
+    if not supported:
+        raise _unsupported(unknown, noun)
     bind = expected_purpose == "assertionMethod" and bind_issuer
     issuer = _issuer_of(document) if bind else None
     if issuer is not None and issuer.startswith("did:"):
         # A proof speaks for its verification method's DID, whatever a DID document says
         # about controllers: decided before any key is looked up (or any cache read).
         # (An https issuer or a non-DID key: UNKNOWN_KEY when resolving, as before.)
-        signers = [method_did(p.get("verificationMethod")) for p in proofs]
+        signers = [method_did(p.get("verificationMethod")) for p in supported]
         if None not in signers and issuer not in signers:
+            if issuer in {method_did(p.get("verificationMethod")) for p in unknown}:
+                raise _unsupported([p for p in unknown if method_did(p.get("verificationMethod")) == issuer], noun)
             _not_the_issuer(noun, issuer, signers)
-    keys = [_verify_one(document, proof, proofs, expected_purpose=expected_purpose, challenge=challenge,
-                        domain=domain, documents=documents, now=now, noun=noun) for proof in proofs]
+    ordered = _chain_order(supported, proofs, noun)
+    result = ProofsResult(key=None)  # type: ignore[arg-type]   # set below
+    for proof in ordered:
+        suite = suites.suite_for(proof)
+        result.keys.append(_verify_one(document, proof, suite, proofs, expected_purpose=expected_purpose,
+                                       challenge=challenge, domain=domain, documents=documents, now=now,
+                                       noun=noun))
+        result.suites.append(suite.name)
+    result.warnings = _warnings(unknown, [suites.suite_for(p) for p in ordered], noun)
     if not bind:
-        return keys[0]
+        result.key = result.keys[0]
+        return result
     if issuer is None:
         raise CredentialFailure(Reason.MALFORMED, f"The {noun} names no issuer, so its signature "
                                 "cannot be tied to anyone.")
-    for key in keys:
-        if did_of(key.method_id) == issuer:
-            return key
-    _not_the_issuer(noun, issuer, [did_of(key.method_id) for key in keys])
+    result.key = next((key for key in result.keys if did_of(key.method_id) == issuer), None)
+    if result.key is None:
+        _not_the_issuer(noun, issuer, [did_of(key.method_id) for key in result.keys])
+    return result
+
+
+def _warnings(unknown: list[dict], verified: list[suites.Suite], noun: str) -> list[Warning_]:
+    warnings = []
+    if unknown:
+        named = sorted({suites.describe(p)[:90] for p in unknown})
+        warnings.append(Warning_(WarningCode.UNVERIFIED_PROOF, f"The {noun} also carries "
+                                 f"{'a proof' if len(unknown) == 1 else f'{len(unknown)} proofs'} in "
+                                 f"{' and '.join(named[:3])}, which this vault does not verify; its other "
+                                 "proofs verify."))
+    if all(suite.legacy for suite in verified):
+        names = sorted({suite.name for suite in verified})
+        warnings.append(Warning_(WarningCode.LEGACY_CRYPTOSUITE, f"The {noun} is signed with "
+                                 f"{' and '.join(names)}, an older suite that the W3C Data Integrity "
+                                 "cryptosuites (eddsa-rdfc-2022, ecdsa-rdfc-2019) replaced. The signature "
+                                 "checks out."))
+    return warnings
 
 
 def _not_the_issuer(noun: str, issuer: str, signers: list[str]):
@@ -443,51 +429,44 @@ def _now_xsd() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def sign(document: dict, private_key: Ed25519PrivateKey, verification_method: str, *,
+def sign(document: dict, private_key: object, verification_method: str, *,
          cryptosuite: str = RDFC, purpose: str = "assertionMethod", challenge: str | None = None,
          domain: str | None = None, created: str | None = None, expires: str | None = None,
          proof_id: str | None = None, previous_proof: str | list[str] | None = None) -> dict:
-    """A copy of ``document`` with a new DataIntegrityProof added.
+    """A copy of ``document`` with a new proof added.
 
-    If the document already has proofs, the new one joins them as a proof set (it signs
-    the document without them, unless ``previous_proof`` names some: a proof chain).
-    ``created`` defaults to now (UTC, seconds). Raises CredentialFailure if the document
-    cannot be canonicalized (e.g. an unknown context), ValueError for bad arguments.
+    ``cryptosuite`` is one of ``SIGNING_SUITES``: a Data Integrity cryptosuite (eddsa-*
+    with an Ed25519 key, ecdsa-* with a P-256 or P-384 key) or an older suite's proof
+    type (its context must be in the document's @context). If the document already has
+    proofs, the new one joins them as a proof set (it signs the document without them,
+    unless ``previous_proof`` names some: a proof chain). ``created`` defaults to now
+    (UTC, seconds). Raises CredentialFailure if the document cannot be canonicalized
+    (e.g. an unknown context), ValueError for bad arguments (e.g. the wrong kind of key).
     """
     if not isinstance(document, dict):
         raise ValueError("document must be a JSON object")
-    if not isinstance(private_key, Ed25519PrivateKey):
-        raise ValueError("the eddsa cryptosuites sign with an Ed25519 private key")
-    if cryptosuite not in CRYPTOSUITES:
-        raise ValueError(f"unsupported cryptosuite {cryptosuite!r}; use one of {CRYPTOSUITES}")
+    suite = suites.by_name(cryptosuite) if isinstance(cryptosuite, str) else None
+    if suite is None:
+        raise ValueError(f"unsupported cryptosuite {cryptosuite!r}; use one of {SIGNING_SUITES}")
     if not isinstance(verification_method, str) or not verification_method:
         raise ValueError("verification_method must be a non-empty string")
     existing = []
     if document.get("proof") not in (None, [], {}):
         existing = proofs_of(document)
-    options: dict[str, Any] = {"type": PROOF_TYPE, "cryptosuite": cryptosuite,
-                               "created": created or _now_xsd(),
-                               "verificationMethod": verification_method, "proofPurpose": purpose}
-    if proof_id is not None:
-        options["id"] = proof_id
-    if expires is not None:
-        options["expires"] = expires
-    if challenge is not None:
-        options["challenge"] = challenge
-    if domain is not None:
-        options["domain"] = domain
-    if previous_proof is not None:
-        options["previousProof"] = previous_proof
-    if cryptosuite == JCS and "@context" in document:
+    options: dict[str, Any] = {"type": suite.proof_type}
+    if suite.cryptosuite:
+        options["cryptosuite"] = suite.cryptosuite
+    options.update({"created": created or _now_xsd(), "verificationMethod": verification_method,
+                    "proofPurpose": purpose})
+    for name, value in (("id", proof_id), ("expires", expires), ("challenge", challenge), ("domain", domain),
+                        ("previousProof", previous_proof)):
+        if value is not None:
+            options[name] = value
+    if suite.canon == JCS_CANON and "@context" in document:
         options["@context"] = document["@context"]
     noun = _noun(document)
     jsonld.check_bounds(document, f"The {noun}")
-    unsecured = _unsecured(document, options, existing, noun)
-    canonical_document = _transform(unsecured, cryptosuite)
-    data = hash_data(_proof_configuration(options, unsecured, cryptosuite), canonical_document)
-    proof = dict(options)
-    proof["proofValue"] = "z" + base58.b58encode(private_key.sign(data)).decode("ascii")
+    proof = suite.sign(_unsecured(document, options, existing, noun), options, private_key)
     signed = dict(document)
     signed["proof"] = existing + [proof] if existing else proof
     return signed
-

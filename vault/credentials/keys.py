@@ -139,14 +139,19 @@ def check_document(document: object, did: str | None = None) -> str:
             ref = _own_id(entry.get("id") if isinstance(entry, dict) else entry, doc_id,
                           f"The {relationship} entry")
             (agreement if relationship == "keyAgreement" else signing).add(ref)
-    seen: set[str] = set()
+    seen: dict[str, dict] = {}
     for method_entry in methods:
         if not isinstance(method_entry, dict):
             raise InvalidDid("A verification method in the DID document is not a JSON object.")
         method_id = _own_id(method_entry.get("id"), doc_id, "The verification method")
-        if method_id in seen:       # two keys under one id: which one signs would be ambiguous
-            raise InvalidDid(f"The DID document lists the key {method_id[:120]} twice.")
-        seen.add(method_id)
+        if method_id in seen:
+            # Two different keys under one id: which one signs would be ambiguous. The same
+            # method written out twice (in verificationMethod and embedded in
+            # assertionMethod, as DCC's did:web documents do) is not.
+            if seen[method_id] != method_entry:
+                raise InvalidDid(f"The DID document lists the key {method_id[:120]} twice, differently.")
+            continue
+        seen[method_id] = method_entry
         controller = method_entry.get("controller")
         if controller != doc_id:
             who = str(controller)[:100] if controller is not None else "no one"

@@ -37,6 +37,7 @@ class WarningCode(str, Enum):
     STATUS_SAVED = "status-saved"              # checked against the list saved in the vault (its date said)
     OUTDATED_CONTEXT = "outdated-context"
     LEGACY_CRYPTOSUITE = "legacy-cryptosuite"
+    UNVERIFIED_PROOF = "unverified-proof"      # one of several proofs is in a suite we do not verify
     NOT_HOLDER_BOUND = "not-holder-bound"      # names no subject or holder key: any copy could be shown
     ANCHOR_UNCHECKED = "anchor-unchecked"      # the chain that anchors soulbound credentials could not be asked
 

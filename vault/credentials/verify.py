@@ -68,6 +68,7 @@ class CheckedCredential:
     status: status.StatusResult | None = None
     sd_jwt: sd_jwt_vc.SdJwtCredential | None = None
     anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
+    proof_warnings: list[Warning_] = field(default_factory=list)  # unverified proofs, legacy suites
     verdict: Verdict | None = None
 
 
@@ -157,6 +158,7 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     else:
         _verify_proof(checked, parsed, context, now)
         checked.display = display_for(checked.credential)
+        warnings += checked.proof_warnings
 
     if checked.format != FORMAT_SD_JWT:
         if context.prefetch_status_lists:    # all of this credential's lists at once
@@ -203,7 +205,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
 
 def _verify_proof(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> None:
     if checked.format == FORMAT_DI:
-        key = data_integrity.verify_proof(parsed, documents=context.documents, now=now)
+        proofs = data_integrity.verify_proofs(parsed, documents=context.documents, now=now)
+        key, checked.proof_warnings = proofs.key, proofs.warnings
         checked.credential = parsed
         checked.issuer = key.controller
         display = display_for(parsed)

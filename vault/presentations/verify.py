@@ -376,19 +376,20 @@ def _verify_di(document: dict, challenge: str, domain: str, context: Verificatio
         raise CredentialFailure(Reason.MALFORMED, "The JSON is not a VerifiablePresentation.")
     state.holder = _id_of(document.get("holder"), "holder")
     try:
-        key = data_integrity.verify_proof(document, expected_purpose="authentication", challenge=challenge,
-                                          domain=domain, documents=context.documents, bind_issuer=False, now=now)
+        proofs = data_integrity.verify_proofs(document, expected_purpose="authentication", challenge=challenge,
+                                              domain=domain, documents=context.documents, bind_issuer=False,
+                                              now=now)
     except CredentialFailure as failure:
         if failure.reason is Reason.EXPIRED:
             raise CredentialFailure(Reason.EXPIRED, f"The presentation expired at {_proof_expiry(document, now)}: "
                                     "it answered a request that has timed out. Ask the holder for a new "
                                     "one.") from None
         raise
-    # Every proof verified; each speaks for its verification method's DID, nothing else.
-    signers = {data_integrity.method_did(proof.get("verificationMethod"))
-               for proof in data_integrity.proofs_of(document)}
+    # Every proof we can check verified; each speaks for its verification method's DID,
+    # nothing else. A proof in a suite we do not verify speaks for no one.
+    signers = {did_of(key.method_id) for key in proofs.keys}
     if state.holder is None:
-        state.holder = did_of(key.method_id)
+        state.holder = did_of(proofs.key.method_id)
     elif state.holder not in signers:
         raise CredentialFailure(Reason.WRONG_KEY, f"The presentation says it is from {state.holder[:120]}, "
                                 f"but it is signed with a key of {', '.join(sorted(signers))[:200]}.")
