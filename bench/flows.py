@@ -181,11 +181,14 @@ class Embedded:
 
     def __init__(self, tmp: Path):
         from vault.chain import client
+        from vault.chain.demo import faucet_top_up
+        from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
         self.tmp = tmp
         folder = tmp / "template"
         start = time.perf_counter()
-        client.connect(None, folder, accounts=[USER_ADDRESS]).close()
+        with client.connect(None, folder, accounts=[USER_ADDRESS]) as chain:   # as on anvil: past the quorum
+            faucet_top_up(chain, USER_ADDRESS, btk=USER_BTK - FAUCET_GRANT_BTK, eth=USER_ETH - FAUCET_GRANT_ETH)
         self.template_setup_s = time.perf_counter() - start
         self.template = folder / "chain" / "embedded.sqlite"
         self.count = 0

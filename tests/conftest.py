@@ -16,12 +16,17 @@ def vector(name: str):
 @pytest.fixture(scope="session")
 def embedded_template(tmp_path_factory) -> Path:
     """An embedded chain database with the suite deployed and the chain tests' user
-    (tests/chain/conftest.py USER_ADDRESS) funded; tests copy it (copy_embedded)."""
-    from tests.chain.conftest import USER_ADDRESS
+    (tests/chain/conftest.py USER_ADDRESS) funded; tests copy it (copy_embedded). The
+    user holds USER_ETH and USER_BTK, as on anvil: the faucet's welcome grant plus a top-up,
+    enough to pass a proposal alone (other accounts get the grant only)."""
+    from tests.chain.conftest import USER_ADDRESS, USER_BTK, USER_ETH
     from vault.chain import client
+    from vault.chain.demo import faucet_top_up
+    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
     folder = tmp_path_factory.mktemp("embedded-template")
-    client.connect(None, folder, accounts=[USER_ADDRESS]).close()
+    with client.connect(None, folder, accounts=[USER_ADDRESS]) as chain:
+        faucet_top_up(chain, USER_ADDRESS, btk=USER_BTK - FAUCET_GRANT_BTK, eth=USER_ETH - FAUCET_GRANT_ETH)
     return folder / "chain" / "embedded.sqlite"
 
 

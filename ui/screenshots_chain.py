@@ -3,8 +3,10 @@
 Each picture shows the state a person would reach by using the page for a while. That
 state is made by code on the embedded chain of a throwaway vault (no network): the vault
 is restored from the public BIP-39 test phrase, the chain deploys itself at the first
-connection and its faucet funds the vault's accounts; the writes then run on the
-session's chain thread (``session.run_service``), as the pages' own writes do.
+connection and its faucet funds the vault's accounts (the welcome grant; the faucet tops
+the user up where a story needs more, a proposal passing on one holder's votes); the
+writes then run on the session's chain thread (``session.run_service``), as the pages'
+own writes do.
 
 Two chain histories, because the Wallet and Staking pictures cannot share one: the
 Wallet's user stakes with Campus Node, the Staking page's user with Blocktrack
@@ -105,6 +107,11 @@ def _send(service, request):  # chain thread
     return service.send(service.preview(with_gas_margin(service.chain, request)))
 
 
+def _top_up(chain, user: str) -> None:  # chain thread
+    from vault.chain.demo import faucet_top_up
+    faucet_top_up(chain, user, btk=5_000_000 * BTK, eth=10 * ETH)
+
+
 def _show_block(window, block: int) -> None:
     """The status bar caught up with the chain (not a block read before the last writes)."""
     window.network_status.refresh(force=True)
@@ -150,6 +157,7 @@ def _governance_history(service, user: str) -> int:  # chain thread
 
     chain = service.chain
     gov = Governance(chain)
+    _top_up(chain, user)   # the quorum: 4 % of all BTK, far above the welcome grant
 
     def propose(calls, description: str) -> int:
         _send(service, gov.propose_request(service, user, calls, description))
@@ -256,6 +264,7 @@ def _staking_history(service, user: str) -> int:  # chain thread
 
     chain = service.chain
     client = dev_address("client")
+    _top_up(chain, user)
     _send(service, service.btk_transfer(user, client, 12_000 * BTK))
     _send(service, service.eth_transfer(user, client, ETH))
     as_client = TxService(chain, service.store, lambda _address: dev_key("client"))

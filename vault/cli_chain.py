@@ -135,6 +135,11 @@ def _status_lines(data: dict) -> list[str]:
     lines = [f"Network:   {data['name']} ({data['network']}{', ' + data['url'] if data.get('url') else ''})",
              f"Chain id:  {data['chain_id']}",
              f"Block:     {data['block']}"]
+    if data["network"] == "embedded":
+        from .chain.networks import LOCAL_CHAIN_TEXT
+
+        lines[1:1] = [f"           {LOCAL_CHAIN_TEXT} (in this data folder); for a shared network: "
+                      "vault chain use rpc URL --manifest F"]
     if data.get("time_offset"):
         lines.append(f"Clock:     {data['time_offset']} s ahead of real time (advanced)")
     if data["contracts"]:

@@ -9,7 +9,8 @@
     vault gov sign-vote ID SUPPORT --out F.json [--qr OUT] [--nonce N]   sign offline (EIP-712)
     vault gov relay FILE                     send someone's signed vote (JSON or QR image/folder)
     vault gov queue ID | execute ID          anyone, when due
-    vault market list | post | accept | fund | release | refund | cancel | mine
+    vault market list | post --title T [--details D] | accept | fund | release | refund | cancel | mine
+    vault market deliver ID                  tell the local test chain's demo client: it pays out
 
 ID is what `vault gov proposals` shows ("741767408900…", the "…" optional) or any start of
 the id only one proposal has; the whole id (decimal or 0x hex) works too.
@@ -54,7 +55,8 @@ def register(sub, command, common) -> None:
     p.add_argument("--template", required=True, choices=("grant", "market-fee", "reward-rate", "slash", "raw"))
     p.add_argument("--to", metavar="ADDRESS", help="grant: the recipient")
     p.add_argument("--amount", help="grant: BTK; reward-rate: BTK per block")
-    p.add_argument("--bps", type=int, help="market-fee: the new fee; slash: how much")
+    p.add_argument("--bps", type=int, help="market-fee: the new fee; slash: how much; in hundredths of a "
+                                           "percent (250 = 2.5 %%)")
     p.add_argument("--validator", type=int, help="slash: the validator id")
     p.add_argument("--target", metavar="ADDRESS", help="raw: the contract called by the timelock")
     p.add_argument("--calldata", help="raw: 0x-hex calldata")
@@ -95,9 +97,12 @@ def register(sub, command, common) -> None:
     p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer (you are the client)")
     p.add_argument("--kind", choices=("gig", "mentoring"), default="gig")
     p.add_argument("--price", required=True, help="BTK")
-    p.add_argument("--details", required=True)
+    p.add_argument("--title", help="what people see in the list (the first line on chain)")
+    p.add_argument("--details", default="", help="more about it (the following lines); alone, its first line "
+                                                 "is the title")
     p.add_argument("--connector", metavar="ADDRESS", help="who referred the talent (gets --referral-bps)")
-    p.add_argument("--referral-bps", type=int, default=0)
+    p.add_argument("--referral-bps", type=int, default=0, help="the referrer's cut in hundredths of a percent "
+                                                               "(500 = 5 %%)")
     p.add_argument("--window-days", type=float, default=7.0, help="delivery window after funding")
     _write_opts(p)
     for name, func, text in (("accept", cmd_market_accept, "accept a gig as talent"),
@@ -116,6 +121,10 @@ def register(sub, command, common) -> None:
     _write_opts(p)
     p = command(mp, "mine", cmd_market_mine, "your gigs, as client, talent or connector")
     p.add_argument("--account", metavar="ADDRESS")
+    p = command(mp, "deliver", cmd_market_deliver, "local test chain: tell the demo client that your work for "
+                                                   "its offer is delivered; it releases the escrow to you")
+    p.add_argument("gig_id", type=int)
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
 
 
 # ---- helpers ----------------------------------------------------------------------------
@@ -268,13 +277,13 @@ def cmd_proposals(args) -> None:
 
 
 def cmd_show(args) -> None:
-    from .chain.governance import Governance
+    from .chain.governance import Governance, voting_window
 
     with _Session(args, sign=False) as s:
         gov = Governance(s.chain)
         p = gov.proposal(gov.resolve_id(args.proposal_id), s.accounts[0])
     lines = [_proposal_line(p), f"    id: {p['proposal_id']}", f"    proposer: {p['proposer']}",
-             f"    snapshot block {p['snapshot']}, deadline block {p['deadline']}", "    description:"]
+             f"    {voting_window(p)} (votes as delegated at block {p['snapshot']:,})", "    description:"]
     lines += [f"      {line}" for line in p["description"].splitlines()]
     lines += [f"    call {c['target']} value {c['value']} data {c['calldata'][:74]}" for c in p["calls"]]
     emit(args, p, "\n".join(lines))
@@ -447,11 +456,16 @@ def cmd_market_mine(args) -> None:
 def cmd_market_post(args) -> int:
     from .chain.marketplace import Market
 
+    from .chain.marketplace import offer_text
+
     if args.window_days < 0:
         raise UsageError("--window-days must be zero or more")
+    if not (args.title or args.details).strip():
+        raise UsageError("give the offer a --title (what people see in the list)")
+    details = offer_text(args.title, args.details) if args.title else args.details
     with _Session(args) as s:
         request = Market(s.chain).post_request(
-            s.service, s.sender, kind=args.kind, price=_parse_amount(args.price), details=args.details,
+            s.service, s.sender, kind=args.kind, price=_parse_amount(args.price), details=details,
             connector=_address(args.connector) if args.connector else None, referral_bps=args.referral_bps,
             delivery_window=int(args.window_days * 86400))
         return _send(args, s, [request])
@@ -484,6 +498,17 @@ def cmd_market_refund(args) -> int:
 
 def cmd_market_cancel(args) -> int:
     return _market_write(args, "cancel_request")
+
+
+def cmd_market_deliver(args) -> None:
+    from .chain.demo import deliver
+    from .chain.revert import format_units, percent
+
+    with _Session(args, sign=False) as s:
+        done = deliver(s.chain, args.gig_id, s.sender)
+    emit(args, done, f"The demo client released gig {done['gig_id']} in block {done['block']}: "
+                     f"{format_units(int(done['talent_amount_wei']), 'BTK')} to you, "
+                     f"{format_units(int(done['fee_wei']), 'BTK')} ({percent(done['fee_bps'])}) to the treasury.")
 
 
 def cmd_market_fund(args) -> int:

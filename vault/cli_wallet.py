@@ -6,7 +6,7 @@
     vault wallet history [--limit N]                        readable, with decoded events
     vault stake validators                                  id, operator, name, commission, slashed
     vault stake stake --validator ID --amount X             (approves the pool first when needed)
-    vault stake unstake --amount X | withdraw | claim | status [--address A]
+    vault stake unstake --amount X [--validator ID] | withdraw | claim | status [--address A]
     vault soulbound issue --holder ADDR|did:pkh (--credential ID | --file F) [--uri U | --no-embed]
     vault soulbound revoke (--token N | --credential ID | --file F)
     vault soulbound status [--credential ID | --file F]     holder's view, or one credential's anchor
@@ -55,6 +55,8 @@ def register(sub, command, common) -> None:
     write_options(p)
     p = command(sp, "unstake", cmd_stake_unstake, "start unstaking (the cooldown starts)")
     p.add_argument("--amount", required=True)
+    p.add_argument("--validator", type=int, metavar="ID", help="the validator you stake with (checked; an "
+                                                                 "account stakes with one at a time)")
     write_options(p)
     p = command(sp, "withdraw", cmd_stake_withdraw, "withdraw unstaked BTK after the cooldown")
     write_options(p)
@@ -200,10 +202,12 @@ def _read_target(args, fn):
 def cmd_wallet_balance(args) -> None:
     from .chain.wallet import balance
 
-    data = _read_target(args, balance)
+    from .chain.networks import LOCAL_CHAIN_TEXT
+
+    data, local = _read_target(args, lambda chain, address: (balance(chain, address), chain.embedded is not None))
     emit(args, data, "\n".join([f"Account: {data['address']}", f"ETH:     {data['ETH']}",
                                 f"BTK:     {data['BTK']}", f"Staked:  {data['staked']} BTK",
-                                f"Tier:    {data['tier']}"]))
+                                f"Tier:    {data['tier']}"] + ([f"({LOCAL_CHAIN_TEXT}.)"] if local else [])))
 
 
 def cmd_wallet_send(args) -> int:
@@ -260,7 +264,7 @@ def cmd_stake_unstake(args) -> int:
     from .chain.staking import unstake_request
 
     amount = _amount(args.amount)
-    return _with_service(args, lambda service, sender: unstake_request(service, sender, amount))
+    return _with_service(args, lambda service, sender: unstake_request(service, sender, amount, args.validator))
 
 
 def cmd_stake_withdraw(args) -> int:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.chain.conftest import (ANVIL_KEY_0, USER_ADDRESS, USER_PHRASE, closed_port, copy_embedded,
+from tests.chain.conftest import (ANVIL_KEY_0, ROOT, USER_ADDRESS, USER_PHRASE, closed_port, copy_embedded,
                                   restore_anvil)
 
 DEAD = "0x000000000000000000000000000000000000dEaD"
@@ -36,14 +36,22 @@ def test_status_needs_no_passphrase(run):
     assert "accounts" not in status
     code, text, _ = run("chain", "status", passphrase=False, json_out=False)
     assert "Chain id:  4346955" in text and "token" in text
+    assert "Local test chain: these BTK exist only on this computer" in text
+    assert "vault chain use rpc URL --manifest F" in text
 
 
 def test_status_with_passphrase_funds_a_new_vault_and_shows_balances(run):
     code, created, _ = run("init", "--kdf-seconds", "0")
     code, status, _ = run("chain", "status")
     assert code == 0
-    assert status["accounts"] == [{"address": created["address"], "eth": str(100 * 10**18),
-                                   "btk": str(5_000_000 * 10**18)}]
+    # a new vault gets the documented welcome grant (the README says the same figures)
+    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
+
+    assert status["accounts"] == [{"address": created["address"], "eth": str(FAUCET_GRANT_ETH),
+                                   "btk": str(FAUCET_GRANT_BTK)}]
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert (f"welcome grant of {FAUCET_GRANT_BTK // 10**18:,} test BTK and {FAUCET_GRANT_ETH // 10**18} test ETH"
+            in readme)
 
 
 def test_send_then_list_and_show(vault):

@@ -16,7 +16,8 @@ import pytest
 
 from tests.chain.conftest import ROOT, USER_ADDRESS, copy_embedded
 from vault.chain import client
-from vault.chain.embedded import EMBEDDED_CHAIN_ID, EmbeddedChain, SQLiteKV, dev_address
+from vault.chain.embedded import (EMBEDDED_CHAIN_ID, FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, EmbeddedChain, SQLiteKV,
+                                  dev_address)
 from vault.chain.transactions import TxService
 from vault.errors import ChainError
 
@@ -67,10 +68,10 @@ def test_state_persists_across_reopen(data_dir, user):
 def test_faucet_funds_each_account_once(data_dir, user):
     second = user.add_account("second").address
     with client.connect(None, data_dir, accounts=[USER_ADDRESS, second]) as chain:
-        assert chain.btk_balance(second) == 5_000_000 * BTK and chain.eth_balance(second) == 100 * 10**18
+        assert chain.btk_balance(second) == FAUCET_GRANT_BTK and chain.eth_balance(second) == FAUCET_GRANT_ETH
         assert chain.btk_balance(USER_ADDRESS) == 5_000_000 * BTK  # funded in the template, not again
     with client.connect(None, data_dir, accounts=[second]) as chain:
-        assert chain.btk_balance(second) == 5_000_000 * BTK
+        assert chain.btk_balance(second) == FAUCET_GRANT_BTK
 
 
 def test_calls_cost_nothing_even_without_eth(data_dir):

@@ -137,7 +137,7 @@ def test_templates_and_signed_vote_checks(chain, service, holders):
     gov = Governance(chain)
     first, second = holders
     fee = gov.call_market_fee(300)
-    assert fee.target == chain.contracts.marketplace.address and "300 bps" in fee.summary
+    assert fee.target == chain.contracts.marketplace.address and fee.summary == "Set the marketplace fee to 3 %"
     assert gov.call_reward_rate(2 * BTK).target == chain.contracts.staking.address
     assert "validator 1" in gov.call_slash(1, 500).summary
     assert gov.call_raw(RECIPIENT, b"\x01\x02").calldata == b"\x01\x02"
@@ -192,8 +192,8 @@ def test_overview_decodes_actions_and_proposing_needs_no_wait_after_delegating(c
     assert overview["can_propose"] and p["my_power"] == "2500000"
     assert [c["summary"] for c in p["calls"]] == [
         f"Grant 1,234 BTK from the treasury to {RECIPIENT}",
-        "Slash validator 1 (Campus Node) by 500 bps (5 %) of its stake",
-        "Set the marketplace fee to 300 bps (3 %)",
+        "Slash validator 1 (Campus Node) by 5 % of its stake",
+        "Set the marketplace fee to 3 %",
         "Set the staking reward rate to 2 BTK per block"]
     assert gov.describe_call(RECIPIENT, 10**18, b"\x01") == f"Call {RECIPIENT} with 1 bytes of calldata, sending 1 ETH"
     pid = int(p["proposal_id"])

@@ -243,3 +243,49 @@ def test_cli_market_and_gov(vault, monkeypatch):
     assert code == 1 and "What:     Delegate your BTK voting power to " + CONNECTOR in err and "Not sent." in out
     code, text, _ = vault("gov", "proposals", json_out=False)
     assert "active" in text and "quorum" in text
+
+
+def test_cli_titles_percent_and_the_demo_client(vault, monkeypatch):
+    """`market post --title`, "mentoring offer" in words, percentages where a person reads
+    them (never bps), one block range wording in `gov show`, and a demo offer taken and
+    paid out through `market accept` and `market deliver`."""
+    from vault.chain.governance import voting_window
+
+    human = []
+
+    def text(*args):
+        code, out, err = vault(*args, json_out=False)
+        human.append(out + err)
+        return code, out, err
+
+    code, out, err = text("market", "post", "--kind", "mentoring", "--price", "40", "--title", "Mock interview",
+                          "--details", "One hour, on video", "--yes")
+    assert code == 0 and "Post a mentoring offer for 40 BTK: Mock interview" in err, err
+    code, gigs, _ = vault("market", "list")
+    assert gigs[-1]["details"] == "Mock interview\nOne hour, on video" and gigs[-1]["kind"] == "mentoring"
+    code, _, err = vault("market", "post", "--price", "5", "--yes")
+    assert code == 2 and "--title" in err
+
+    code, out, err = text("market", "accept", "0", "--yes")        # a demo offer
+    assert code == 0 and "at the current fee of 2.5 %" in err, err
+    code, gig, _ = vault("market", "list", "--status", "funded")
+    assert [g["id"] for g in gig] == [0]                          # the demo client paid into escrow
+    code, out, err = text("market", "deliver", "0")
+    assert code == 0 and "243.75 BTK to you, 6.25 BTK (2.5 %) to the treasury" in out, err
+    code, out, err = vault("market", "deliver", "3")               # the user's own offer: not a demo one
+    assert code == 1 and "not from the demo client" in err
+    text("market", "list")
+
+    assert vault("gov", "delegate", "--yes")[0] == 0
+    code, out, err = text("gov", "propose", "--template", "market-fee", "--bps", "300", "--description", "Fee 3 %",
+                          "--yes")
+    assert code == 0 and "Set the marketplace fee to 3 %" in err, err
+    code, rows, _ = vault("gov", "proposals")
+    code, shown, _ = vault("gov", "show", rows[0]["proposal_id"])
+    code, out, _ = text("gov", "show", rows[0]["proposal_id"])
+    assert voting_window(shown) in out
+    assert f"from block {shown['snapshot'] + 1:,} to block {shown['deadline']:,}" in out
+    text("gov", "proposals")
+    text("stake", "validators")
+    for output in human:
+        assert "bps" not in output.lower() and " bp " not in output, output

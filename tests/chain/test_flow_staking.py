@@ -170,7 +170,12 @@ def test_cli_stake_through_the_cooldown(vault, monkeypatch):
     vault("chain", "advance", "--blocks", "3")
     code, out, err = vault("stake", "claim", "--yes")
     assert code == 0, err
-    code, out, err = vault("stake", "unstake", "--amount", "2500", "--yes")
+    # --validator is taken as `stake stake` takes it, and checked: one stakes with one validator
+    code, out, err = vault("stake", "unstake", "--validator", "0", "--amount", "2500", "--yes")
+    assert code == 1 and "stakes with validator 1, not with validator 0" in err
+    code, out, err = vault("stake", "unstake", "--validator", "7", "--amount", "2500", "--yes")
+    assert code == 1 and "no validator 7" in err
+    code, out, err = vault("stake", "unstake", "--validator", "1", "--amount", "2500", "--yes")
     assert code == 0, err
     code, state, _ = vault("stake", "status")
     assert state["cooldown"]["amount"] == "2500" and state["cooldown"]["blocks_left"] > 0

@@ -16,7 +16,8 @@ FRIEND = "0x00000000000000000000000000000000000fE11D"
 def test_status_bar_shows_the_network_and_its_block(chain_window, qtbot):
     window = chain_window.window()
     qtbot.waitUntil(lambda: window.block_label.text().startswith("Block: ") and "–" not in window.block_label.text())
-    assert window.network_label.text() == "Network: embedded"
+    assert window.network_label.text() == "Local test chain: these BTK exist only on this computer"
+    assert "Settings → Network" in window.network_label.toolTip()
     block = chain_window.chain_session.chain.block_number
     assert window.block_label.text() == f"Block: {block:,}"
 

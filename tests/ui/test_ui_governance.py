@@ -254,3 +254,43 @@ def test_countdowns_tick_but_only_the_chain_enables_execute(monkeypatch):
     assert active.countdown().startswith("Voting ends in 12 blocks (about 2 min 24 s, around ")
     defeated = gp.ProposalView(_proposal("defeated", quorum_reached=False), embedded=True, read_at=0)
     assert defeated.badge() == "Defeated" and "quorum was not reached" in defeated.countdown()
+
+
+def test_the_voting_blocks_read_the_same_in_the_panel_the_countdown_and_the_cli(run, qtbot, embedded_template):
+    """One block range everywhere, taken from the governor's own snapshot and deadline:
+    the panel's line, the countdown (pending and active) and `vault gov show`."""
+    import time
+
+    from tests.chain.conftest import USER_PHRASE, copy_embedded
+    from ui.chain import governance_page as gp
+
+    copy_embedded(embedded_template, run.data)
+    phrase = run.tmp / "phrase"
+    phrase.write_text(USER_PHRASE)
+    assert run("restore", "--recovery-phrase-file", str(phrase), "--kdf-seconds", "0")[0] == 0
+    assert run("gov", "delegate", "--yes")[0] == 0
+    assert run("gov", "propose", "--template", "market-fee", "--bps", "300", "--description", "Fee 3 %",
+               "--yes")[0] == 0
+    code, rows, _ = run("gov", "proposals")
+    pid = rows[0]["proposal_id"]
+    code, pending, _ = run("gov", "show", pid)
+    code, cli_text, _ = run("gov", "show", pid, json_out=False)
+    run("chain", "advance", "--blocks", "2", passphrase=False)
+    code, active, _ = run("gov", "show", pid)
+    assert (pending["state"], active["state"]) == ("pending", "active")
+
+    from vault.chain import client
+    with client.connect(None, run.data) as chain:
+        g = chain.contracts.governor.functions
+        expected = (f"{g.proposalSnapshot(int(pid)).call() + 1:,}", f"{g.proposalDeadline(int(pid)).call():,}")
+    pattern = re.compile(r"votes count from block ([\d,]+) to block ([\d,]+)")
+
+    panel = gp.ProposalPanel()
+    qtbot.addWidget(panel)
+    panel.show_view(gp.ProposalView(active, embedded=True, read_at=time.monotonic()))
+    texts = {"cli": cli_text, "panel": panel.meta.text(),
+             "pending countdown": gp.ProposalView(pending, embedded=True, read_at=0).countdown(),
+             "active countdown": gp.ProposalView(active, embedded=False, read_at=0).countdown()}
+    for where, text in texts.items():
+        assert pattern.findall(text) == [expected], (where, text)
+    assert "block " + f"{int(expected[1].replace(',', '')) + 1:,}" not in " ".join(texts.values())

@@ -128,8 +128,8 @@ def test_post_accept_fund_release_pays_the_talent_less_fee_and_referral(market, 
     ui_helpers.click(qtbot, page.release_button)
     intro, _ = confirm(qtbot, page, ui_helpers)
     text = "\n".join(intro)
-    assert "Fee: 25 BTK (250 bps) to the treasury" in text
-    assert f"Referral: 50 BTK (500 bps) to {CONNECTOR}" in text
+    assert "Fee: 25 BTK (2.5 %) to the treasury" in text
+    assert f"Referral: 50 BTK (5 %) to {CONNECTOR}" in text
     assert f"Talent: 925 BTK to {talent}" in text
     after = on_chain(qtbot, session, lambda s: {a: s.chain.btk_balance(a) for a in (talent, CONNECTOR)})
     assert after[talent] - before[talent] == 925 * BTK
@@ -234,3 +234,37 @@ def test_bad_input_unfunded_release_and_too_little_btk_each_say_why(market, qtbo
     intro, _ = confirm(qtbot, page, ui_helpers)
     assert "you will not be paid" in intro[0]
     qtbot.waitUntil(lambda: status_of(page, 4) == "refunded")
+
+
+def test_a_demo_offer_is_paid_into_escrow_on_accept_and_paid_out_on_delivery(market, qtbot, ui_helpers):
+    """The newcomer's first gig ends: the talent (a fresh account, the welcome grant only)
+    accepts a demo offer, the demo client pays into escrow at once, the talent says the
+    work is delivered, and the demo client releases it."""
+    page, talent = market
+    session = page.session
+    use_account(qtbot, page, talent)
+    assert page.select_gig(2)
+    assert "demo client of your local test chain" in page.next_step.text()
+    assert page.deliver_button.isVisible() and not page.deliver_button.isEnabled()
+    ui_helpers.click(qtbot, page.accept_button)
+    confirm(qtbot, page, ui_helpers)
+    qtbot.waitUntil(lambda: status_of(page, 2) == "funded", timeout=10_000)
+    page.select_gig(2)
+    assert "tell it so, and it releases the payment" in page.next_step.text()
+    assert page.deliver_button.isEnabled() and not page.release_button.isEnabled()
+
+    # another account of the vault is not its talent: it cannot claim the work
+    use_account(qtbot, page, USER_ADDRESS)
+    page.select_gig(2)
+    assert not page.deliver_button.isEnabled()
+
+    use_account(qtbot, page, talent)
+    page.select_gig(2)
+    before = on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent))
+    with qtbot.waitSignal(page.message, timeout=20_000) as said:
+        ui_helpers.click(qtbot, page.deliver_button)
+    assert "The demo client released offer #2: 58.5 BTK to you." == said.args[0]
+    qtbot.waitUntil(lambda: status_of(page, 2) == "released", timeout=10_000)
+    after = on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent))
+    assert after - before == 585 * BTK // 10
+    assert not page.deliver_button.isEnabled() and page.status_badge.text() == "Paid"

@@ -267,6 +267,7 @@ def test_network_choice_is_kept_and_shown(qtbot, window, page, config, tmp_path,
     assert (profile.kind, profile.url, profile.manifest) == ("rpc", "http://127.0.0.1:8545", str(manifest))
     qtbot.waitUntil(lambda: window.network_label.text() == "Network: RPC 127.0.0.1:8545",
                     timeout=5_000)
+    assert "test" not in window.network_label.toolTip()     # no local-chain words on a shared network
     assert window.block_label.text() == "Block: – (not connected)"
     assert not page.save_network_button.isEnabled()
 
@@ -279,7 +280,8 @@ def test_network_choice_is_kept_and_shown(qtbot, window, page, config, tmp_path,
     with qtbot.waitSignal(page.network_changed, timeout=10_000):
         h.click(qtbot, page.save_network_button)
     assert vault_settings.network_choice(config.data_dir).kind == "embedded"
-    qtbot.waitUntil(lambda: window.network_label.text() == "Network: embedded", timeout=5_000)
+    qtbot.waitUntil(lambda: window.network_label.text() == "Local test chain: these BTK exist only on this "
+                                                           "computer", timeout=5_000)
 
 
 # ---- theme ---------------------------------------------------------------------------------------

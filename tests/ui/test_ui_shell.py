@@ -145,7 +145,7 @@ def test_status_bar_shows_network_block_and_lock_state(qtbot, existing_vault, ma
                                                        ui_helpers):
     window = make_window(config)
     qtbot.waitUntil(lambda: window.network_label.text() != "", timeout=5_000)
-    assert window.network_label.text() == "Network: embedded"
+    assert window.network_label.text() == "Local test chain: these BTK exist only on this computer"
     assert window.block_label.text() == "Block: – (chain not started)"
     assert window.state_label.text() == "Locked"
     ui_helpers.unlock_through_ui(qtbot, window)

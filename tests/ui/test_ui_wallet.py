@@ -198,3 +198,37 @@ def test_the_tier_line_says_what_is_missing_to_the_next():
         "Counts the BTK you hold and stake. 250 BTK more to reach Premium."
     assert tier_explanation("patron", None, None).endswith("You are in the top tier.")
     assert "Premium from 1,000 BTK, Patron from 10,000 BTK" in tier_thresholds()
+
+
+from tests.chain.conftest import anvil_deployment, anvil_node  # noqa: E402,F401 - a JSON-RPC network
+
+
+def test_the_local_test_chain_says_what_it_is_and_a_shared_network_does_not(chain_window, qtbot, anvil_node,
+                                                                               anvil_deployment):
+    from vault import settings
+    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
+
+    window, session = chain_window.window(), chain_window.chain_session
+    page = open_wallet(chain_window, qtbot)
+    local = "Local test chain: these BTK exist only on this computer"
+    assert page.local_chain.isVisible() and page.local_chain.title.text() == local
+    body = page.local_chain.body.text()
+    grant = f"{format_units(FAUCET_GRANT_BTK, 'BTK')} and {format_units(FAUCET_GRANT_ETH, 'ETH')}"
+    assert f"Welcome grant on the local test chain: {grant}" in body and grant == "5,000 BTK and 1 ETH"
+    assert "restored elsewhere from its recovery phrase" in body
+    assert "Settings → Network" in body and "vault chain use rpc URL --manifest F" in body
+    qtbot.waitUntil(lambda: window.network_label.text() == local, timeout=10_000)
+
+    _manifest, deployer = anvil_deployment
+    snapshot = deployer._dev_rpc("evm_snapshot", [])
+    try:
+        settings.use_rpc_network(window.config.data_dir, anvil_node.url, "anvil-local")
+        window._on_network_changed()                   # what Settings' network_changed does
+        qtbot.waitUntil(lambda: session.state == "connected" and not session.is_embedded, timeout=30_000)
+        qtbot.waitUntil(lambda: page.holdings is not None and page.holdings["chain_id"] == 31337, timeout=20_000)
+        assert not page.local_chain.isVisible()
+        qtbot.waitUntil(lambda: window.network_label.text() == "Network: anvil-local", timeout=10_000)
+        assert "test chain" not in window.network_label.toolTip()
+    finally:
+        session.close()
+        deployer._dev_rpc("evm_revert", [snapshot])

@@ -9,14 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFileDialog, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
-                               QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
+                               QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
+                               QStackedWidget, QVBoxLayout, QWidget)
 
 from vault.chain import wallet
 from vault.chain.governance import (SUPPORT_NAMES, Governance, read_vote_source, read_vote_text, short_id,
                                     vote_qr_texts)
-from vault.chain.revert import format_units
+from vault.chain.revert import format_units, percent
 from vault.errors import ChainError
 
 from ..errors import describe
@@ -68,6 +68,18 @@ def _label(text: str) -> QLabel:
 
 def _hint(text: str = "") -> QLabel:
     return text_label(text, name="hintLabel")
+
+
+def _percent_box(name: str, value: float, accessible: str) -> QDoubleSpinBox:
+    """A share in percent, to the hundredth (the contracts' basis point)."""
+    box = QDoubleSpinBox()
+    box.setObjectName(name)
+    box.setRange(0, 100)
+    box.setDecimals(2)
+    box.setValue(value)
+    box.setSuffix(" %")
+    box.setAccessibleName(accessible)
+    return box
 
 
 # ---- new proposal ---------------------------------------------------------------------------
@@ -169,12 +181,7 @@ class NewProposalDialog(_Dialog):
 
     def _fee_form(self) -> QWidget:
         page, form = self._form()
-        self.fee_bps = QSpinBox()
-        self.fee_bps.setObjectName("govFeeBps")
-        self.fee_bps.setRange(0, 10_000)
-        self.fee_bps.setValue(250)
-        self.fee_bps.setSuffix(" bps")
-        self.fee_bps.setAccessibleName("Marketplace fee in basis points")
+        self.fee_bps = _percent_box("govFeeBps", 2.5, "Marketplace fee in percent")
         self.fee_hint = _hint()
         self.fee_bps.valueChanged.connect(self._fee_words)
         form.addRow(_label("New fee"), self.fee_bps)
@@ -198,12 +205,7 @@ class NewProposalDialog(_Dialog):
         self.validator.setObjectName("govSlashValidator")
         self.validator.setAccessibleName("Validator to slash")
         self.validator.addItem("Loading the validators…", None)
-        self.slash_bps = QSpinBox()
-        self.slash_bps.setObjectName("govSlashBps")
-        self.slash_bps.setRange(0, 10_000)
-        self.slash_bps.setValue(500)
-        self.slash_bps.setSuffix(" bps")
-        self.slash_bps.setAccessibleName("Share of the stake to slash in basis points")
+        self.slash_bps = _percent_box("govSlashBps", 5, "Share of the stake to slash in percent")
         self.slash_hint = _hint()
         self.slash_bps.valueChanged.connect(self._slash_words)
         form.addRow(_label("Validator"), self.validator)
@@ -212,14 +214,13 @@ class NewProposalDialog(_Dialog):
         return page
 
     def _fee_words(self) -> None:
-        now = f" (now {self.limits['fee_bps']} bps)" if self.limits else ""
-        ceiling = f"; at most {self.limits['max_fee_bps']} bps" if self.limits else ""
-        self.fee_hint.setText(f"= {self.fee_bps.value() / 100:g} % of each gig's price{now}{ceiling}. "
-                              "100 bps = 1 %.")
+        now = f" (now {percent(self.limits['fee_bps'])})" if self.limits else ""
+        ceiling = f"; at most {percent(self.limits['max_fee_bps'])}" if self.limits else ""
+        self.fee_hint.setText(f"Of each gig's price{now}{ceiling}.")
 
     def _slash_words(self) -> None:
-        ceiling = f"; at most {self.limits['max_slash_bps']} bps" if self.limits else ""
-        self.slash_hint.setText(f"= {self.slash_bps.value() / 100:g} % of the validator's stake{ceiling}.")
+        ceiling = f"; at most {percent(self.limits['max_slash_bps'])}" if self.limits else ""
+        self.slash_hint.setText(f"Of the validator's stake{ceiling}.")
 
     def update_overview(self, overview: dict) -> None:
         self.overview = overview
@@ -273,7 +274,7 @@ class NewProposalDialog(_Dialog):
                 return gov.call_grant(wallet.resolve_recipient(recipient, gov.chain.chain_id), amount)
             return grant
         if t == "market-fee":
-            bps = self.fee_bps.value()
+            bps = round(self.fee_bps.value() * 100)
             return lambda gov: gov.call_market_fee(bps)
         if t == "reward-rate":
             rate = wallet.parse_amount(self.reward_rate.text(), allow_zero=True)
@@ -281,7 +282,7 @@ class NewProposalDialog(_Dialog):
         validator = self.validator.currentData()
         if validator is None:
             raise ChainError("unknown-validator", "Choose the validator to slash (the list is still loading).")
-        bps = self.slash_bps.value()
+        bps = round(self.slash_bps.value() * 100)
         return lambda gov: gov.call_slash(validator, bps)
 
     def _field_for(self, reason: str) -> QWidget | None:

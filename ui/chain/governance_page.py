@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QProgressBar, QPushButton, QStyle,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
-from vault.chain.governance import Governance, short_id
+from vault.chain.governance import Governance, short_id, voting_window
 from vault.chain.revert import format_units
 from vault.safe_text import safe_text
 
@@ -161,11 +161,10 @@ class ProposalView:
         mine = " Mine blocks below to let them pass." if self.embedded else ""
         if state == "pending":
             n = left.get("blocks") or 0
-            return (f"Voting opens in {blocks_text(n)}{self._blocks_estimate(n)}.{mine}")
+            return f"Voting opens in {blocks_text(n)}{self._blocks_estimate(n)}: {voting_window(self.data)}.{mine}"
         if state == "active":
             n = left.get("blocks") or 0
-            return (f"Voting ends in {blocks_text(n)}{self._blocks_estimate(n)} (at block "
-                    f"{self.data['deadline'] + 1:,}).{mine}")
+            return f"Voting ends in {blocks_text(n)}{self._blocks_estimate(n)}: {voting_window(self.data)}.{mine}"
         if state == "succeeded":
             return ("The vote passed. Next, anyone can queue it in the timelock; after the timelock's "
                     "delay, anyone can execute it.")
@@ -505,8 +504,7 @@ class ProposalPanel(QFrame):
         if changed:
             self.reason.clear()
         self.title.setText(view.title)
-        self.meta.setText(f"Proposed by {p['proposer']} · id {short_id(view.id)} · voting from block "
-                          f"{p['snapshot'] + 1:,} to {p['deadline']:,}")
+        self.meta.setText(f"Proposed by {p['proposer']} · id {short_id(view.id)} · {voting_window(p)}")
         self.meta.setToolTip(f"Proposal id {view.id}")
         body = "\n".join(p["description"].splitlines()[1:]).strip()
         self.description.setText(body)
@@ -542,7 +540,7 @@ class ProposalPanel(QFrame):
                                  f"{p['snapshot']:,} (now {votes_text(power)}).")
         elif state == "active":
             self.my_vote.setText(f"You have not voted. Your votes on it: {votes_text(power)} (what you had at "
-                                 f"block {p['snapshot']:,}, when voting opened).")
+                                 f"block {p['snapshot']:,}, the block before voting opened).")
             if power == 0:
                 self.vote_note.warning("You had no votes when voting on this proposal opened, so your vote "
                                        "would count 0. Votes you activate now count for later proposals.")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDoubleSpinBox, QFormLayou
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from vault.chain.marketplace import MAX_REFERRAL_BPS, check_post
+from vault.chain.marketplace import MAX_REFERRAL_BPS, check_post, offer_text, percent
 from vault.chain.wallet import parse_amount
 from vault.errors import ChainError
 
@@ -24,16 +24,6 @@ KIND_CHOICES = (
 )
 TITLE_MAX = 120
 
-
-def percent(bps: int) -> str:
-    """250 -> '2.5 %'."""
-    return f"{bps / 100:g} %"
-
-
-def offer_text(title: str, details: str) -> str:
-    """What goes on chain: the title, then the details on the following lines."""
-    title, details = title.strip(), details.strip()
-    return f"{title}\n{details}" if details else title
 
 
 class PostOfferDialog(QDialog):

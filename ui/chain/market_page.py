@@ -20,7 +20,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from vault.chain.marketplace import Market, actions, roles_of
+from vault.chain.marketplace import KIND_NOUNS, Market, actions, roles_of
 from vault.chain.revert import format_units
 from vault.safe_text import safe_text
 
@@ -31,6 +31,7 @@ from ..widgets.table_model import Index, ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
 from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
+from .market_demo import DeliverButton, demo_note
 from .market_dialogs import PostOfferDialog, percent
 from .page import ChainPage, short_address
 
@@ -336,6 +337,8 @@ class MarketplacePage(ChainPage):
             button.setAutoDefault(False)
             button.setDefault(False)
             buttons.addWidget(button)
+        self.deliver_button = DeliverButton(self)   # the local test chain's demo client only
+        buttons.addWidget(self.deliver_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
         return box
@@ -426,6 +429,7 @@ class MarketplacePage(ChainPage):
             for button in self.action_buttons.values():
                 button.setEnabled(False)
                 button.setToolTip("Select an offer in the list first")
+            self.deliver_button.show_for(None, self.account)
             return
         account, now = self.account, self._chain_now()
         self.detail_title.setText(f"#{g['id']} · {KIND_WORDS[g['kind']]} · {offer_title(g)}")
@@ -446,6 +450,7 @@ class MarketplacePage(ChainPage):
             if name in ("fund", "release") and button.property("primary") != (why is None):
                 button.setProperty("primary", why is None)    # the client's next step stands out
                 repolish(button)
+        self.deliver_button.show_for(g, account)
         self._show_next_step(g, now)
         self.ticker.update_running()
 
@@ -521,7 +526,8 @@ class MarketplacePage(ChainPage):
             text = "Closed: the client withdrew this offer before paying."
         if roles and status in ("open", "accepted", "funded"):
             text = f"You are its {' and '.join(ROLE_WORDS[r] for r in roles)}. " + text
-        self.next_step.hint(text)
+        note = demo_note(g, self.account, self.session.is_embedded)
+        self.next_step.hint(f"{text} {note}" if note else text)
 
     # ---- writing -------------------------------------------------------------------------
 
@@ -538,12 +544,12 @@ class MarketplacePage(ChainPage):
 
     def _post(self, values: dict) -> None:
         account = self.account
-        intro = [f"You offer {format_units(values['price'], 'BTK')} for this {values['kind']}. Nothing is paid now: "
-                 "you pay into escrow only after someone accepts it."]
+        intro = [f"You offer {format_units(values['price'], 'BTK')} for this {KIND_NOUNS[values['kind']]}. Nothing is "
+                 "paid now: you pay into escrow only after someone accepts it."]
         if values["connector"]:
             intro.append(f"The referrer {values['connector']} gets {percent(values['referral_bps'])} of the price "
                          "when you release the payment.")
-        flow = self.write(f"Post a {values['kind']}",
+        flow = self.write(f"Post a {KIND_NOUNS[values['kind']]}",
                           lambda service: Market(service.chain).post_request(service, account, **values),
                           intro=intro, success="Your offer is posted: it stays open until someone accepts it.")
         if flow is not None:
@@ -580,7 +586,9 @@ class MarketplacePage(ChainPage):
              f"The marketplace fee in force now ({percent(fee) if fee is not None else 'today’s'}) is fixed for "
              "this offer. You are paid when the client releases the escrow; wait for the client's payment "
              "before you start."],
-            "You accepted the offer. Wait for the client to pay into escrow.")
+            "You accepted the offer. " + ("The demo client pays into escrow at once."
+                                          if demo_note(g, account, self.session.is_embedded)
+                                          else "Wait for the client to pay into escrow."))
 
     def fund_selected(self) -> None:
         g, account = self.selected_gig(), self.account

@@ -28,6 +28,7 @@ from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
 from .amounts import glance_units
+from .local_chain import LocalChainNotice
 from .page import ChainPage
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -262,6 +263,8 @@ class WalletPage(ChainPage):
         for column in range(3):
             grid.setColumnStretch(column, 1)
         self.body.addLayout(grid)
+        self.local_chain = LocalChainNotice()   # where the BTK came from, on the embedded chain
+        self.body.addWidget(self.local_chain)
         self.receive_button.clicked.connect(self.show_receive)
 
     def _build_send(self) -> None:
@@ -427,6 +430,7 @@ class WalletPage(ChainPage):
         if h["address"] != self.account:   # the account was changed meanwhile
             return
         self.holdings, self.chain_id = h, h["chain_id"]
+        self.local_chain.show_for(self.session.is_embedded)
         self._set_amount(self.btk_value, h["btk"], "BTK")
         self.btk_detail.setText(f"plus {format_units(h['staked'], 'BTK')} staked"
                                 if h["staked"] else "None staked.")

@@ -10,7 +10,8 @@ start, after a change of network, and every ``REFRESH_MS`` while the window is o
 call still running is never started twice.
 
 Until then ``chosen_network(data_dir)`` only reads which network Settings chose, and the
-bar says honestly that nothing is started.
+bar says honestly that nothing is started. The embedded chain is named for what it is: a
+local test chain whose BTK exist only on this computer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from vault.chain.networks import LOCAL_CHAIN_TEXT
 
 from ..errors import describe
 from ..workers import TaskRunner
@@ -45,10 +48,20 @@ def chosen_network(data_dir: Path) -> NetworkSource:
 
 def network_text(name: str, block: int | None) -> tuple[str, str]:
     """The two status bar texts: network, block."""
+    network = LOCAL_CHAIN_TEXT if name == "embedded" else f"Network: {name}"
     if block is None:
         why = "chain not started" if name == "embedded" else "not connected"
-        return f"Network: {name}", f"Block: – ({why})"
-    return f"Network: {name}", f"Block: {block:,}"
+        return network, f"Block: – ({why})"
+    return network, f"Block: {block:,}"
+
+
+def network_tip(name: str) -> str:
+    """The network label's tooltip ("" for the default one)."""
+    if name != "embedded":
+        return ""
+    return ("The embedded chain: a test network inside this data folder. Its BTK and ETH are test tokens "
+            "from a welcome grant, worth nothing anywhere else; another data folder, or this vault restored "
+            "elsewhere from its phrase, has a chain of its own. To use a shared network: Settings → Network.")
 
 
 class NetworkStatus(QObject):
@@ -91,7 +104,7 @@ class NetworkStatus(QObject):
             return
         name, block = result
         self.network, self.block = network_text(name, block)
-        self.changed.emit(self.network, self.block, "")
+        self.changed.emit(self.network, self.block, network_tip(name))
 
     def _on_failed(self, exc: BaseException) -> None:
         if not self._current():

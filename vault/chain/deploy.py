@@ -23,15 +23,9 @@ from eth_account import Account
 
 from .client import Chain
 from .contracts import BTK, SUITE, ZERO_ADDRESS, constructor_data, deploy_parameters, load_artifact
+from .demo import DEMO_GIGS, allow_marketplace
 from .networks import Manifest
 
-# Sample gigs the embedded chain starts with (kind 0 = gig, 1 = mentoring), so that the
-# marketplace can be tried at once: (kind, price in BTK, delivery window in s, details).
-DEMO_GIGS = [
-    (0, 250, 7 * 86400, "Review my Python course project and suggest three improvements"),
-    (1, 100, 3 * 86400, "Mentoring: one hour on Solidity basics and testing"),
-    (0, 60, 2 * 86400, "Translate an Open Badges achievement description into Spanish"),
-]
 # Tests set this to simulate a crash at a named step (as vault.store does).
 _checkpoint: Callable[[str], None] = lambda step: None
 
@@ -102,7 +96,8 @@ def deploy_suite(chain: Chain, deployer_key: bytes, *, operators: list[str], iss
 
 def setup_embedded(chain: Chain) -> Manifest:
     """The embedded chain's first run: the suite (deployed by the faucet), two validators,
-    a credential issuer and a few open gigs from a demo client."""
+    a credential issuer and a few open gigs from a demo client, who pays into escrow when
+    one is accepted (vault.chain.demo)."""
     from .embedded import dev_address, dev_key
 
     manifest = deploy_suite(chain, dev_key("faucet"), operators=[dev_address("operator-a"), dev_address("operator-b")],
@@ -116,4 +111,5 @@ def setup_embedded(chain: Chain) -> Manifest:
     for kind, price, window, details in DEMO_GIGS:
         chain.transact(dev_key("client"), {"to": marketplace.address, "data": marketplace.encode_abi(
             "post", [kind, price * BTK, ZERO_ADDRESS, 0, window, details])})
+    allow_marketplace(chain)
     return manifest

@@ -10,9 +10,11 @@ last mined block (what was written after it, i.e. an unmined pending block, is r
 back by SQLite). The first run's set-up (genesis, deployment, demo data) is committed
 once at its end, so a kill during it starts the set-up over.
 
-The file is not secret (it holds a public test chain, no key of the vault) and is not
-encrypted. Only one process may have it open: a lock file next to it is held while it is
-open, and a second opener waits a few seconds, then gets ChainError("chain-busy").
+The file holds a public test chain, no key, and is not encrypted; still, it and its lock,
+-wal and -shm files are 0600 (what the accounts did is nobody else's business). Only one
+process may have it open: a lock file next to it is held while it is open, and a second
+opener waits a few seconds, then gets ChainError("chain-busy"). Each data folder has its
+own chain, whose tokens exist nowhere else (a vault restored elsewhere gets a new one).
 
 Time. Block timestamps follow the wall clock plus an offset that ``advance(seconds=...)``
 increases (kept in the database), as anvil's ``evm_increaseTime`` does; blocks mined
@@ -38,17 +40,17 @@ from typing import Iterator
 from eth_utils import keccak, to_checksum_address
 
 from ..errors import ChainError
-from ..store.atomic import ensure_private_dir
+from ..store.atomic import FILE_MODE, ensure_private_dir
 
 EMBEDDED_CHAIN_ID = 4346955  # 0x42544b, "BTK"
 DB_NAME = "embedded.sqlite"
 ETHER = 10**18
 GENESIS_GAS_LIMIT = 30_000_000
-# What the faucet gives each vault account once: enough ETH for thousands of transactions,
-# and 5 % of the BTK supply, past the 4 % quorum, so that one holder can try a whole
-# governance cycle on their own (after delegating to themselves).
-FAUCET_GRANT_ETH = 100 * ETHER
-FAUCET_GRANT_BTK = 5_000_000 * ETHER
+# The welcome grant, once per vault account: modest test tokens (nobody should think they
+# hold millions), enough to send, stake, post a gig and propose (1,000 votes) with room to
+# spare; passing a proposal needs the 4 % quorum, far above it.
+FAUCET_GRANT_ETH = 1 * ETHER
+FAUCET_GRANT_BTK = 5_000 * ETHER
 CACHE_ENTRIES = 50_000  # read cache of the key-value store (tens of MB at most)
 
 DEV_ROLES = ("faucet", "operator-a", "operator-b", "client", "issuer")
@@ -330,7 +332,7 @@ class _FileLock:
         self._fh = None
 
     def acquire(self, timeout: float) -> bool:
-        fh = open(self.path, "a+b")
+        fh = os.fdopen(os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE), "r+b")
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -371,6 +373,15 @@ else:
         fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+def make_private(path: Path) -> None:
+    """Create the database 0600 before SQLite would (umask: 0644; -wal and -shm take the
+    database's mode); tighten the files of a chain made by an older version."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(path.with_name(path.name + suffix), FILE_MODE)
+
+
 class EmbeddedChain:
     """The persistent in-process chain. Open it once (GUI) or per command (CLI)."""
 
@@ -401,6 +412,7 @@ class EmbeddedChain:
     def open(cls, path: Path, *, lock_timeout: float = 10.0) -> "EmbeddedChain":
         path = Path(path)
         ensure_private_dir(path.parent)
+        make_private(path)
         lock_file = _FileLock(path.with_name(path.name + ".lock"))
         if not lock_file.acquire(lock_timeout):
             raise ChainError("chain-busy", "The embedded chain is in use by another Blocktrack Vault window "

@@ -29,7 +29,7 @@ from decimal import Decimal
 from ..errors import ChainError
 from .contracts import BTK, ZERO_ADDRESS
 from .proposal_ids import resolve, short_id, title, unknown
-from .revert import format_units
+from .revert import format_units, percent
 from .votefile import MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE, load_vote
 
 STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
@@ -37,6 +37,7 @@ SECONDS_PER_BLOCK = 12  # the estimate of wall time per block (Ethereum's slot t
 GOVERNOR_NAME = "Blocktrack Governor"  # its EIP-712 domain name, for signing without a connection
 
 TEMPLATES = ("grant", "market-fee", "reward-rate", "slash", "raw")
+
 # A node estimates on the latest block's state; mined in a later block, a write that moves
 # votes appends new ERC-5805 checkpoints (a fresh storage slot each for the two delegates)
 # where the estimate only updated the latest block's: up to 2 x 22,100 gas more.
@@ -59,6 +60,12 @@ def to_decimal(wei: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text or "0"
+
+
+def voting_window(p: dict) -> str:
+    """The blocks whose votes count, as every text says it: OpenZeppelin's Governor is
+    Active while snapshot < block number <= deadline, so from snapshot + 1 to deadline."""
+    return f"votes count from block {p['snapshot'] + 1:,} to block {p['deadline']:,}"
 
 
 def _arg(args: dict, index: int) -> str:
@@ -371,8 +378,8 @@ class Governance:
         m = self.chain.contracts.marketplace
         ceiling = m.functions.MAX_FEE_BPS().call()
         if not 0 <= int(bps) <= ceiling:
-            raise ChainError("invalid-argument", f"The marketplace fee must be between 0 and {ceiling} bps "
-                                                 f"({ceiling / 100:g} %); {bps} is not.")
+            raise ChainError("invalid-argument", f"The marketplace fee must be between 0 and {percent(ceiling)}; "
+                                                 f"{percent(bps)} is not.")
         return self._call(m, "setFeeBps", [int(bps)])
 
     def call_reward_rate(self, per_block: int) -> Call:
@@ -387,8 +394,8 @@ class Governance:
         _validator(self.chain, int(validator_id))  # unknown-validator, with the valid ids
         ceiling = s.functions.MAX_SLASH_BPS().call()
         if not 1 <= int(bps) <= ceiling:
-            raise ChainError("invalid-argument", f"A slash must be between 1 and {ceiling} bps "
-                                                 f"({ceiling / 100:g} %) of the validator's stake; {bps} is not.")
+            raise ChainError("invalid-argument", f"A slash must be between {percent(1)} and {percent(ceiling)} of the "
+                                                 f"validator's stake; {percent(bps)} is not.")
         return self._call(s, "slash", [int(validator_id), int(bps)])
 
     def call_raw(self, target: str, calldata: bytes, value: int = 0) -> Call:
@@ -413,13 +420,12 @@ class Governance:
         if key == "token" and name == "transfer":
             text = f"Grant {format_units(args[_arg(args, 1)], 'BTK')} from the treasury to {args[_arg(args, 0)]}"
         elif key == "marketplace" and name == "setFeeBps":
-            bps = int(args[_arg(args, 0)])
-            text = f"Set the marketplace fee to {bps} bps ({bps / 100:g} %)"
+            text = f"Set the marketplace fee to {percent(args[_arg(args, 0)])}"
         elif key == "staking" and name == "setRewardRate":
             text = f"Set the staking reward rate to {format_units(args[_arg(args, 0)], 'BTK')} per block"
         elif key == "staking" and name == "slash":
-            vid, bps = int(args[_arg(args, 0)]), int(args[_arg(args, 1)])
-            text = f"Slash validator {vid}{self._validator_name(vid)} by {bps} bps ({bps / 100:g} %) of its stake"
+            vid = int(args[_arg(args, 0)])
+            text = f"Slash validator {vid}{self._validator_name(vid)} by {percent(args[_arg(args, 1)])} of its stake"
         else:
             shown = ", ".join(f"{k}={_show_arg(v)}" for k, v in args.items())
             text = f"Call {name}({shown}) on the {key} contract"
@@ -458,15 +464,17 @@ class Governance:
                                      params={"description": description, "calls": [c.summary for c in calls]})
 
     def _require_active(self, proposal_id: int) -> None:
-        state = self.state(proposal_id)
-        if state == "active":
+        """A vote sent now is mined in the next block at the earliest: it counts there only
+        within ``voting_window`` (the governor's snapshot < block <= deadline)."""
+        state, p = self.state(proposal_id), self._find(proposal_id)
+        block = self.chain.block_number
+        if state in ("pending", "active") and p["snapshot"] < block + 1 <= p["deadline"]:
             return
-        p = self._find(proposal_id)
-        if state == "pending":
-            raise ChainError("voting-not-open", f"Voting on proposal {proposal_id} has not started: it opens "
-                                                f"after block {p['snapshot']} (now {self.chain.block_number}).")
-        raise ChainError("voting-closed", f"Voting on proposal {proposal_id} is over (it is {state}; voting "
-                                          f"ended at block {p['deadline']}).")
+        if state == "pending" or block + 1 <= p["snapshot"]:
+            raise ChainError("voting-not-open", f"Voting on proposal {proposal_id} has not started: "
+                                                f"{voting_window(p)} (the chain is at block {block:,}).")
+        raise ChainError("voting-closed", f"Voting on proposal {proposal_id} is over (it is {state}; "
+                                          f"{voting_window(p)}, the chain is at block {block:,}).")
 
     def _require_not_voted(self, proposal_id: int, voter: str) -> None:
         if self.governor.functions.hasVoted(int(proposal_id), self.w3.to_checksum_address(voter)).call():

@@ -16,10 +16,11 @@ from __future__ import annotations
 from ..errors import ChainError
 from .contracts import ZERO_ADDRESS
 from .governance import to_decimal, with_gas_margin
-from .revert import format_units
+from .revert import format_units, percent
 
 STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")
 KINDS = ("gig", "mentoring")
+KIND_NOUNS = {"gig": "gig", "mentoring": "mentoring offer"}  # "Post a mentoring offer", not "a mentoring"
 BPS = 10_000
 # The contract's limits (Marketplace.sol), checked before anything is signed.
 MAX_REFERRAL_BPS = 2_500
@@ -30,6 +31,12 @@ ACTIONS = ("accept", "fund", "release", "refund", "cancel")
 _WHY = {"released": "it was already released", "refunded": "it was already refunded",
         "cancelled": "it was cancelled", "open": "nobody has accepted it yet",
         "accepted": "it is not funded yet", "funded": "it is already funded"}
+
+
+def offer_text(title: str, details: str = "") -> str:
+    """What goes on chain: the title, then the details on the following lines."""
+    title, details = title.strip(), (details or "").strip()
+    return f"{title}\n{details}" if details else title
 
 
 def roles_of(g: dict, address: str) -> list[str]:
@@ -50,8 +57,8 @@ def check_post(sender: str, *, kind: str, price: int, connector: str | None = No
     if price <= 0:
         raise ChainError("invalid-argument", "The price must be more than zero.")
     if not 0 <= int(referral_bps) <= MAX_REFERRAL_BPS:
-        raise ChainError("invalid-argument", f"The referral cut can be at most {MAX_REFERRAL_BPS // 100} % "
-                                             f"({MAX_REFERRAL_BPS} bps) of the price.")
+        raise ChainError("invalid-argument", f"The referral cut can be at most {percent(MAX_REFERRAL_BPS)} "
+                                             "of the price.")
     if not 0 <= int(delivery_window) <= MAX_DELIVERY_WINDOW:
         raise ChainError("invalid-argument", "The delivery window can be at most 365 days.")
     if not connector or not str(connector).strip():
@@ -156,9 +163,9 @@ class Market:
     @staticmethod
     def breakdown_lines(b: dict) -> list[str]:
         lines = [f"Price:    {b['price']} BTK",
-                 f"Fee:      {b['fee']} BTK ({b['fee_bps']} bps) to the treasury {b['treasury']}"]
+                 f"Fee:      {b['fee']} BTK ({percent(b['fee_bps'])}) to the treasury {b['treasury']}"]
         if b["connector"]:
-            lines.append(f"Referral: {b['referral']} BTK ({b['referral_bps']} bps) to {b['connector']}")
+            lines.append(f"Referral: {b['referral']} BTK ({percent(b['referral_bps'])}) to {b['connector']}")
         lines.append(f"Talent:   {b['talent_amount']} BTK to {b['talent']}")
         return lines
 
@@ -185,7 +192,8 @@ class Market:
         return service.contract_call(
             "market-post", self.m, "post",
             [KINDS.index(kind), price, connector, int(referral_bps), int(delivery_window), details], sender,
-            description=f"Post a {kind} for {format_units(price, 'BTK')}: {details[:60]}",
+            description=f"Post a {KIND_NOUNS[kind]} for {format_units(price, 'BTK')}: "
+                        f"{(details.strip().splitlines() or [''])[0][:60]}",
             params={"kind": kind, "price": str(price), "details": details})
 
     def accept_request(self, service, sender: str, gig_id: int):
@@ -195,7 +203,7 @@ class Market:
             raise ChainError("client-cannot-accept", f"You posted gig {gig_id}; its client cannot accept it.")
         return service.contract_call("market-accept", self.m, "accept", [int(gig_id)], sender,
                                      description=f"Accept gig {gig_id} ({g['price']} BTK) at the current fee of "
-                                                 f"{self.fee_bps()} bps",
+                                                 f"{percent(self.fee_bps())}",
                                      params={"gig_id": int(gig_id)})
 
     def _fund_check(self, sender: str, gig_id: int) -> dict:

@@ -41,6 +41,8 @@ RPC = "rpc"
 MANIFEST_FORMAT = "blocktrack-manifest/1"
 NETWORKS_DIR = Path(__file__).resolve().parents[2] / "resources" / "networks"
 CONFIG_NAME = "network.json"
+# What the embedded chain is, in the status bar's and the command line's words.
+LOCAL_CHAIN_TEXT = "Local test chain: these BTK exist only on this computer"
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 

@@ -109,7 +109,7 @@ SENTENCES: dict[str, str] = {
     "UnknownValidator": "There is no validator {validatorId}.",
     "OperatorAlreadyRegistered": "{operator} already operates a validator.",
     "CommissionTooHigh": "A commission of {bps} is above the maximum of {maxBps}.",
-    "InvalidSlashBps": "A slash of {bps} is not allowed (1 bp to {maxBps}).",
+    "InvalidSlashBps": "A slash of {bps} is not allowed (0.01 % to {maxBps}).",
     "CooldownTooLong": "A cooldown of {blocks} blocks is above the maximum of {maxBlocks}.",
     "AlreadyDelegated": "You already stake with validator {currentValidatorId}: unstake and withdraw "
                         "everything before staking with another validator.",
@@ -261,6 +261,11 @@ def format_btk(wei: int) -> str:
     return format_units(wei, "BTK")
 
 
+def percent(bps: int) -> str:
+    """Basis points as people say them: 250 -> "2.5 %" (bps stay in the JSON fields)."""
+    return f"{int(bps) / 100:g} %"
+
+
 def _format_arg(error: str, name: str, value):
     if isinstance(value, bytes):
         if error == "GovernorUnexpectedProposalState" and name == "expectedStates":
@@ -279,7 +284,7 @@ def _format_arg(error: str, name: str, value):
     if name in _TIME_ARGS:
         return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     if name in _BPS_ARGS:
-        return f"{value / 100:g} %"
+        return percent(value)
     return f"{value}"
 
 

@@ -200,10 +200,19 @@ def stake(service, sender: str, validator_id: int, amount: int) -> list:
     return send_all(service, stake_requests(service, sender, validator_id, amount))
 
 
-def unstake_request(service, sender: str, amount: int):
+def unstake_request(service, sender: str, amount: int, validator_id: int | None = None):
+    """Start unstaking ``amount`` from the one validator ``sender`` stakes with; a
+    ``validator_id`` given must be that one (an account stakes with one at a time)."""
     chain = service.chain
     pool = _pool(chain)
     sender = chain.w3.to_checksum_address(sender)
+    if validator_id is not None:
+        delegated, current = pool.functions.delegationOf(sender).call()
+        if not delegated or current != validator_id:
+            _validator(chain, validator_id)  # unknown-validator first, with the valid ids
+            where = f"with validator {current}" if delegated else "with no validator"
+            raise ChainError("not-delegated", f"{sender} stakes {where}, not with validator {validator_id}: "
+                                              "there is nothing to unstake from it.")
     staked = pool.functions.stakeOf(sender).call()
     if amount > staked:
         raise ChainError("insufficient-stake", f"{sender} has {format_units(staked)} staked; it cannot unstake "
