@@ -93,6 +93,9 @@ def run(out: Path) -> list[Path]:
         page.select_did(identity.dids()[0].did)
         window.workspace.show_page("Identity")
         written.append(shoot(window, out / "identity.png"))
+        window.workspace.show_page("Present")      # nothing to present yet: the sample offer
+        wait_until(lambda: window.workspace.present_page.sample_offer.isVisible())
+        written.append(shoot(window, out / "present-empty.png"))
         written += shoot_credentials(window, Path(tmp) / "samples", out)
         written += shoot_present_verify(window, Path(tmp) / "present", out)
         written.append(shoot_settings(window, out))

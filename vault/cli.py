@@ -343,6 +343,22 @@ def cmd_credential_import(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_credential_sample(args) -> None:
+    from .presentations.service import PresentationService
+    credentials = open_credentials(args)
+    try:
+        result = PresentationService(Identity(credentials.store), credentials).add_sample(args.did)
+        issuer = credentials.issuer(result.summary.issuer, result.summary.issuer_name)
+    finally:
+        credentials.store.lock()
+    s = result.summary
+    emit(args, s.to_json() | {"created": result.created, "verdict": result.verdict.to_json(),
+                              "issuer_shown": issuer.to_json()},
+         f"{'Issued and imported' if result.created else 'Already in the vault:'} {s.short_id} — {s.title} "
+         f"({s.status}), to {s.subject}\n  issuer: {issuer.line}\n  It proves nothing: it is for trying "
+         f"`vault present --credential {s.short_id} --challenge C --domain D --out code.png`.")
+
+
 def cmd_credential_list(args) -> None:
     service = open_credentials(args)
     try:
@@ -678,6 +694,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(cp, "import", cmd_credential_import, "import credentials (JSON, JWT, SD-JWT, baked PNG/SVG)")
     p.add_argument("files", nargs="+", metavar="FILE")
     _online_option(p)
+    p = command(cp, "sample", cmd_credential_sample, "issue yourself a sample credential to try presenting "
+                                                     "(from the app's demo issuer, not a real institution)")
+    p.add_argument("--did", help="one of this vault's did:key / did:jwk DIDs (default: the default DID)")
     p = command(cp, "list", cmd_credential_list, "list or search stored credentials")
     p.add_argument("--search", metavar="Q", help="full-text search (issuer, type, achievement, claims)")
     p.add_argument("--issuer", metavar="DID")

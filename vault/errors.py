@@ -46,6 +46,10 @@ class NotFound(VaultError):
     pass
 
 
+class NotTrustable(VaultError):
+    """An issuer that may never be on the trust list (the app's sample issuer)."""
+
+
 class InvalidCredential(VaultError):
     """A credential that cannot be parsed or used; ``reason`` is a verdict.Reason value."""
 

@@ -33,6 +33,7 @@ from . import jobs, presentation
 from .delegate import CredentialCardDelegate
 from .detail import CredentialDetailView
 from .model import CredentialCardProxy, CredentialListModel
+from .sample_offer import ADDED, NEW_HERE, SampleOffer
 
 SEARCH_DELAY_MS = 150
 DETAIL_IMAGE = 192
@@ -251,6 +252,10 @@ class CredentialsPage(QWidget):
         area.addWidget(self.empty, 0, 0)
         area.addWidget(self.drop_overlay, 0, 0)
         layout.addLayout(area, 1)
+        self.sample_offer = SampleOffer.for_credentials(service, tasks, why="", what=NEW_HERE)   # empty list
+        self.sample_offer.added.connect(lambda result: (self._select_id_after_refresh(result.summary.id),
+                                                        self.refresh(), self.notice.success(ADDED)))
+        layout.addWidget(self.sample_offer)
         self.stack.addWidget(self.list_page)
 
         self.detail = CredentialDetailView()
@@ -351,6 +356,7 @@ class CredentialsPage(QWidget):
         else:
             self.empty.setText("No credential matches the search and filters.")
         self.empty.setVisible(shown == 0)
+        self.sample_offer.setVisible(result.total == 0 and not self._closed)
         key = self._selected_after_refresh
         if self._pending_select_id is not None:
             key = self.model.key_of_id(self._pending_select_id)
@@ -833,6 +839,7 @@ class CredentialsPage(QWidget):
         """The vault is being locked: forget every decrypted row, image, detail and undo entry,
         stop long work, and ignore results still on their way."""
         self._closed = True
+        self.sample_offer.drop()
         if self.progress is not None:
             self.progress.cancel()
         self._import_queue.clear()

@@ -43,6 +43,7 @@ STATUS_FILTERS = ("valid", "expired", "revoked", "suspended", "not-yet-valid", "
 
 WARNING_SHORT = {
     "unknown-issuer": "Issuer not in your trust list",
+    "sample-issuer": "Sample issuer, not a real institution",
     "status-unchecked": "Revocation status not checked (offline, or its list could not be had)",
     "status-saved": "Revocation status from a saved copy of its list",
     "outdated-context": "Uses an outdated context",
@@ -81,7 +82,10 @@ def warning_codes(verdict: dict | None) -> list[str]:
 
 
 def warning_chip(status: str, verdict: dict | None) -> Look | None:
-    """The second chip: a valid credential from an issuer the vault does not know."""
+    """The second chip: a sample (the app's demo issuer), or a valid credential from an
+    issuer the vault does not know."""
+    if "sample-issuer" in warning_codes(verdict):
+        return Look("Sample", "info")
     if status == "valid" and "unknown-issuer" in warning_codes(verdict):
         return Look("Unknown issuer", "warn")
     return None

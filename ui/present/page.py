@@ -28,6 +28,7 @@ from vault.presentations.service import PresentationService
 from ..credentials.jobs import Query
 from ..credentials.model import CredentialListModel
 from ..credentials.page import CardListView
+from ..credentials.sample_offer import ADDED, SampleOffer
 from ..errors import describe
 from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, open_dialog, page_subtitle, page_title,
                        section_title)
@@ -81,6 +82,7 @@ class PresentPage(QWidget):
         self.show_seconds: float | None = None          # "Show QR" click to the code painted
         self.dialog = None
         self._printer = None
+        self._choose_after: str | None = None           # tick this credential once it is listed
 
         self.stack = QStackedWidget()
         outer = QVBoxLayout(self)
@@ -166,6 +168,8 @@ class PresentPage(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.hide()
         left.addWidget(self.empty_label)
+        self.sample_offer = SampleOffer(self.service, self.tasks)   # shown when nothing can be presented
+        left.addWidget(self.sample_offer)
         left.addSpacing(4)
         left.addWidget(section_title("2  Claims to reveal"))
         self.claims_hint = QLabel("Only SD-JWT credentials can reveal some claims and hide others; the other "
@@ -260,6 +264,7 @@ class PresentPage(QWidget):
         self.picks.toggled.connect(self._on_toggled)
         self.model.populated.connect(self._on_populated)
         self.model.failed.connect(self.notice.error)
+        self.sample_offer.added.connect(self._on_sample_added)
         self.claims.changed.connect(self.schedule_preview)
         self.format_combo.currentIndexChanged.connect(self.schedule_preview)
         self.challenge.textChanged.connect(self._update_show_button)
@@ -388,8 +393,20 @@ class PresentPage(QWidget):
 
     def _on_populated(self, result) -> None:
         self.empty_label.setVisible(result.total == 0)
+        self.sample_offer.check()
+        if self._choose_after is not None and self.choose(self._choose_after):
+            self._choose_after = None
         if result.total and not self.list.currentIndex().isValid() and result.keys:
             self.list.setCurrentIndex(self.picks.index(0, 0))
+
+    def _on_sample_added(self, result) -> None:
+        """A sample is in the vault: list it (the whole list) and tick it."""
+        self._choose_after = result.summary.id
+        if self.search.text():
+            self.search.clear()         # its textChanged asks for the list again
+        else:
+            self.model.refresh()
+        self.message.emit(ADDED)        # (the notice would be cleared by the preview)
 
     def choose(self, cid: str, on: bool = True) -> bool:
         """Tick (or untick) a credential by id, as a click on its row does; False if it is
@@ -793,6 +810,7 @@ class PresentPage(QWidget):
         """The vault is being locked: forget the list, the choices, the presentation and its
         code, and ignore results still on their way."""
         self._closed = True
+        self.sample_offer.drop()
         self.preview_timer.stop()
         self.countdown.stop()
         self.qr.clear()

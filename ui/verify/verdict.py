@@ -3,7 +3,8 @@ for each credential whether it holds and what it proves (the claims disclosed).
 
 Everything in a presentation comes from whoever made it: shown as escaped text only, its
 bidi controls as marks; an issuer by the verifier's trust list's name, or by the name it
-gives itself marked as not verified, with its DID (vault.credentials.issuer_name).
+gives itself marked as not verified, with its DID (vault.credentials.issuer_name). A
+credential from the app's demo issuer (a published key) says it is a sample, whoever shows it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ FORMAT_WORDS_VP = {"di-vp": "W3C presentation (Data Integrity)", "jwt-vp": "pres
                    "sd-jwt-vc": "SD-JWT with key binding"}
 SKIP_CLAIMS = ("type", "@type")
 MAX_CLAIMS = 30
+SAMPLE_LINE = ("Sample only: signed by the demo issuer built into Blocktrack Vault, whose key is public "
+               "(sample issuer, not a real institution). It proves nothing about the holder.")
 
 
 def _proves(disclosed, subject: str | None) -> list[tuple[str, str]]:
@@ -41,12 +44,15 @@ def _proves(disclosed, subject: str | None) -> list[tuple[str, str]]:
 
 def credential_html(c, trusted: dict | None = None) -> str:
     mark, color = ("✓", GOOD) if c.valid else ("✗", BAD)
-    issuer = shown_issuer(c.issuer, c.issuer_name, trusted).line
+    shown = shown_issuer(c.issuer, c.issuer_name, trusted)
+    issuer = shown.line
     out = [f"<p style='margin:12px 0 2px 0; font-size:12pt'><b style='color:{color}'>{mark}</b> "
            f"<b>{escape(c.title or 'Credential')}</b></p>",
            f"<p style='color:{MUTED}; margin:0'>Issued by {escape(issuer)}"
            + (f" · {escape(FORMAT_WORDS.get(c.format, c.format))}" if c.format else "") + "</p>"]
-    if c.valid:
+    if c.valid and shown.sample:
+        out.append(f"<p style='color:{WARN}; margin:3px 0 0 0'><b>⚠ {escape(SAMPLE_LINE)}</b></p>")
+    elif c.valid:
         out.append(f"<p style='color:{GOOD}; margin:3px 0 0 0'>Genuine: signed by its issuer, current, and "
                    "the holder's own.</p>")
     else:
@@ -55,6 +61,8 @@ def credential_html(c, trusted: dict | None = None) -> str:
         out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ Soulbound: {escape(c.anchor)}.</p>")
     for warning in c.warnings:
         code = getattr(warning.code, "value", str(warning.code))
+        if code == "sample-issuer" and shown.sample:
+            continue            # said above, in full
         # Status warnings in full: offline, too many lists, a refused address, the saved copy's date.
         text = warning.message if code.startswith("status-") else WARNING_SHORT.get(code) or warning.message
         out.append(f"<p style='color:{WARN}; margin:2px 0 0 0'>⚠ {escape(text)}</p>")
@@ -151,7 +159,10 @@ class VerdictView(QWidget):
             count = len(verdict.credentials)
             what = f"{count} credential{'s' if count != 1 else ''}" if count else "no credentials"
             self.text.setText(f"Genuine and made for your request: {what}, presented to {domain or 'you'} in "
-                              "answer to your challenge, every signature checked.")
+                              "answer to your challenge, every signature checked."
+                              + (" It includes a sample credential, which proves nothing."
+                                 if any(shown_issuer(c.issuer, c.issuer_name).sample for c in verdict.credentials)
+                                 else ""))
         else:
             self.mark.setText("✗")
             self.title.setText("Not valid")

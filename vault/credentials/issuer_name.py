@@ -4,7 +4,8 @@ A credential names its own issuer: anyone can sign one that says "Harvard Univer
 Only the holder's (or verifier's) trust list ties a name to a DID. So an issuer on the
 trust list is shown by the list's name; any other by the name it gives itself, marked as
 not verified, next to its DID, which is the only thing the signature proves. Every
-string is made safe to show (vault.safe_text).
+string is made safe to show (vault.safe_text). The app's sample issuer (a published key,
+vault.issuing.sample) is named as such whatever a list or the credential says.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..issuing import sample as _sample
 from ..safe_text import safe_text
 
 NOT_VERIFIED = "name not verified"
@@ -24,11 +26,14 @@ class ShownIssuer:
     name: str                 # the trust list's name when ``verified``, else the self-declared one
     trusted: bool             # the DID is on the trust list
     verified: bool            # ``name`` comes from the trust list
+    sample: bool = False      # the app's demo issuer: never trusted, always marked
 
     @property
     def label(self) -> str:
         """The name alone: "Riverside College", "Harvard University (name not verified)",
         or the DID when there is no name at all."""
+        if self.sample:
+            return _sample.LABEL
         if self.verified:
             return self.name
         if self.name:
@@ -42,7 +47,8 @@ class ShownIssuer:
         return f"{label} · {self.did}" if self.did and label != self.did else label
 
     def to_json(self) -> dict:
-        return {"did": self.did, "name": self.name, "trusted": self.trusted, "name_verified": self.verified}
+        return {"did": self.did, "name": self.name, "trusted": self.trusted, "name_verified": self.verified,
+                "sample": self.sample}
 
 
 def shown_issuer(did: str | None, declared: str | None, trusted: Mapping[str, str] | None = None) -> ShownIssuer:
@@ -50,6 +56,8 @@ def shown_issuer(did: str | None, declared: str | None, trusted: Mapping[str, st
     trust list as {DID: name} (None or empty: nothing is trusted, e.g. a verifier
     without a vault)."""
     did = did or ""
+    if _sample.is_sample_issuer(did):
+        return ShownIssuer(safe_text(did), _sample.NAME, False, False, True)
     listed = (trusted or {}).get(did) if did else None
     name = safe_text((listed or "").strip())
     if name:

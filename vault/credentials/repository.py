@@ -243,6 +243,14 @@ class CredentialRepository:
         sql, params = self._filtered("SELECT count(*)", text, issuer, type_, status)
         return self.store.query_one(sql, params)[0]
 
+    def count_for_subjects(self, subjects) -> int:
+        """Credentials issued to any of ``subjects``, or naming no subject (bearer or key-bound)."""
+        subjects = list(subjects)
+        sql = "SELECT count(*) FROM credentials WHERE subject = ''"
+        if subjects:
+            sql += f" OR subject IN ({', '.join('?' * len(subjects))})"
+        return self.store.query_one(sql, subjects)[0]
+
     @staticmethod
     def _filtered(select: str, text, issuer, type_, status, *, walk_index: bool = False) -> tuple[str, list]:
         sql, where, params = f"{select} FROM credentials c", [], []

@@ -1,11 +1,15 @@
-"""The holder's trust list: issuers they know. Not being on it is a warning, never a failure."""
+"""The holder's trust list: issuers they know. Not being on it is a warning, never a failure.
+
+The app's sample issuer (vault.issuing.sample) signs with a published key: it is refused,
+and never counts as trusted even if a row for it were found."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from ..did import method_of
-from ..errors import NotFound
+from ..errors import NotFound, NotTrustable
+from ..issuing import sample
 from ..store import VaultStore
 
 
@@ -15,6 +19,10 @@ class TrustList:
 
     def add(self, did: str, name: str = "") -> None:
         method_of(did)  # raises InvalidDid for something that is not a DID
+        if sample.is_sample_issuer(did):
+            raise NotTrustable(f"{sample.NAME} cannot be trusted: it is the app's {sample.NOTE}, and its "
+                               "signing key is public, so anyone can sign as it. Its credentials are only "
+                               "for trying the app.")
         with self.store.transaction() as conn:
             conn.execute("INSERT INTO trusted_issuers(did, name, added_at) VALUES (?, ?, ?) "
                          "ON CONFLICT(did) DO UPDATE SET name = CASE WHEN excluded.name != '' "
@@ -27,11 +35,14 @@ class TrustList:
                 raise NotFound(f"{did} is not in the trust list.")
 
     def contains(self, did: str) -> bool:
+        if sample.is_sample_issuer(did):
+            return False
         return self.store.query_one("SELECT 1 FROM trusted_issuers WHERE did = ?", (did,)) is not None
 
     def names(self) -> dict[str, str]:
         """{DID: the name the holder gave it} for every trusted issuer (see issuer_name)."""
-        return dict(self.store.query("SELECT did, name FROM trusted_issuers"))
+        return {d: n for d, n in self.store.query("SELECT did, name FROM trusted_issuers")
+                if not sample.is_sample_issuer(d)}
 
     def entries(self) -> list[dict]:
         return [{"did": d, "name": n, "added_at": a} for d, n, a in

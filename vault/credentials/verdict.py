@@ -40,6 +40,7 @@ class WarningCode(str, Enum):
     UNVERIFIED_PROOF = "unverified-proof"      # one of several proofs is in a suite we do not verify
     NOT_HOLDER_BOUND = "not-holder-bound"      # names no subject or holder key: any copy could be shown
     ANCHOR_UNCHECKED = "anchor-unchecked"      # the chain that anchors soulbound credentials could not be asked
+    SAMPLE_ISSUER = "sample-issuer"            # from the app's demo issuer (a published key): proves nothing
 
 
 @dataclass(frozen=True)

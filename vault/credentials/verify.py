@@ -21,6 +21,7 @@ from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode
 from .. import safejson
+from ..issuing import sample
 
 FORMAT_DI = "di-vc"
 FORMAT_JWT = "jwt-vc"
@@ -194,7 +195,9 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if checked.valid_until and now > checked.valid_until:
         raise CredentialFailure(Reason.EXPIRED, f"The credential expired on {_day(checked.valid_until)}.")
 
-    if context.is_trusted is None or not context.is_trusted(checked.issuer):
+    if sample.is_sample_issuer(checked.issuer):   # its key is public: never trusted, whatever the list says
+        warnings.append(Warning_(WarningCode.SAMPLE_ISSUER, sample.WARNING))
+    elif context.is_trusted is None or not context.is_trusted(checked.issuer):
         name = checked.display.issuer_name if checked.display else None
         who = f"{name} ({checked.issuer})" if name else checked.issuer
         warnings.append(Warning_(WarningCode.UNKNOWN_ISSUER, f"The issuer {who} is not in your trust "

@@ -1,0 +1,2 @@
+"""Issuing credentials: issuer profiles, achievements, signing (badge), and the built-in
+demo issuer of sample credentials (sample)."""

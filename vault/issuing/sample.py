@@ -1,0 +1,82 @@
+"""The demo issuer: sample credentials, so that a newcomer has something to present.
+
+A newcomer's vault holds no credential issued to their own DID, so Present and Verify
+cannot be tried. This built-in issuer awards one, on the spot, to a DID of theirs.
+
+Its Ed25519 key comes from ``SEED`` below, which is PUBLIC AND WORTHLESS: it is in the
+source of every copy of this app, so anyone can sign as this issuer and what it signs
+proves nothing about anyone. The app says so wherever it shows one, and the mark comes
+from the issuer the signature proves (``is_sample_issuer`` of the verified issuer DID),
+never from what a credential says of itself: a copy shown to another vault (an
+employer's Verify page) is marked as well. The trust list refuses it
+(vault.credentials.trust), verification warns ``sample-issuer`` instead of
+``unknown-issuer`` (vault.credentials.verify), and its name is always shown with
+``NOTE`` (vault.credentials.issuer_name).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from ..did import did_jwk
+from ..errors import InvalidDid
+from .badge import Achievement, IssuerProfile, issue
+
+# sha256("Blocktrack Vault sample issuer: a published key, worthless by design").
+# PUBLIC: never sign anything real with it.
+SEED = bytes.fromhex("713a605ffd3dec6e08f4138d962924f4acf85f98c2000a8712a5debe8bf4d0bb")
+# The same key as did:key and as did:jwk (tests derive both from SEED).
+DID = "did:key:z6Mkw2FbsFyegb3uxz9JDEiBziEpSvDp1FPtqKCJFTbGBppg"
+JWK_X = "9i6n8ftYsXMIWItCIwxmgFD7P80qE4drhK06JoOaGak"
+
+NAME = "Blocktrack Sample Issuer"
+NOTE = "sample issuer, not a real institution"
+LABEL = f"{NAME} ({NOTE})"
+WARNING = (f"A sample credential from {LABEL}: the demo issuer built into Blocktrack Vault, whose "
+           "signing key is public. It proves nothing about anyone; it is only for trying out "
+           "presenting and verifying.")
+
+PROFILE = IssuerProfile(DID, NAME, description="The demo issuer built into Blocktrack Vault. Its signing key "
+                        "is published with the app, so anyone can sign as it: what it issues are samples, "
+                        "not credentials.")
+ACHIEVEMENT = Achievement(
+    id="urn:uuid:5b0c2f4e-6a7d-4b8e-9c1f-2d3e4f5a6b7c",
+    name="Sample: Verifiable Credentials Basics",
+    description="A sample badge to try presenting: pick it on the Present page, show the QR code, and "
+                "check it on a Verify page. It proves nothing; the issuer is the app's demo issuer.",
+    criteria="Nothing: the app issues it to anyone who asks for a sample.",
+    tags=("sample",))
+
+
+def is_sample_issuer(did: object) -> bool:
+    """True for the demo issuer's key as did:key or did:jwk (a DID URL included)."""
+    if not isinstance(did, str):
+        return False
+    did = did.split("#", 1)[0]
+    if did == DID:
+        return True
+    if not did.startswith(did_jwk.PREFIX):
+        return False
+    try:
+        jwk = did_jwk.decode(did)
+    except InvalidDid:
+        return False
+    return jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and jwk.get("x") == JWK_X
+
+
+def key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(SEED)
+
+
+def issue_sample(recipient: str, *, now: datetime | None = None) -> bytes:
+    """A sample OpenBadgeCredential for ``recipient`` (a DID), signed now, as JSON bytes.
+    Valid from the start of the day (UTC), so a verifier whose clock is a little behind
+    does not find it "not yet valid"; no expiry."""
+    now = now or datetime.now(timezone.utc)
+    day = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    credential = issue(PROFILE, key(), ACHIEVEMENT, recipient, now=now, valid_from=day,
+                       description="A sample credential from the app's demo issuer, to try presenting.")
+    return json.dumps(credential, indent=2).encode("utf-8")
