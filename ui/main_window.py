@@ -204,8 +204,19 @@ class Workspace(QWidget):
         message = getattr(page, "message", None)
         if message is not None:
             message.connect(self.message)
+        trust_changed = getattr(page, "trust_changed", None)
+        if trust_changed is not None:
+            trust_changed.connect(lambda did, source=page: self._trust_changed(did, source))
         self.page_built.emit(title, page)
         return page
+
+    def _trust_changed(self, did: str, source: QWidget) -> None:
+        """An issuer trusted or untrusted on one page: the other built pages show it at once
+        (names and warning chips of their lists, the Settings trust table)."""
+        for page in self.built_pages():
+            update = getattr(page, "on_trust_changed", None)
+            if page is not source and update is not None:
+                update(did)
 
     def _show_row(self, row: int) -> None:
         if row < 0:

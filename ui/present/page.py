@@ -786,6 +786,9 @@ class PresentPage(QWidget):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         open_dialog(self, dialog)
 
+    def on_trust_changed(self, did: str) -> None:
+        """An issuer trusted or untrusted elsewhere: the cards name and flag them anew."""
+        self.model.reload_issuer(did)
 
     # ---- lock ------------------------------------------------------------------------------------------
 

@@ -86,6 +86,7 @@ class SettingsPage(QWidget):
     auto_lock_changed = Signal(int)    # minutes, 0 = never
     theme_changed = Signal(str)        # system / light / dark
     network_changed = Signal()
+    trust_changed = Signal(str)        # an issuer's DID added to or removed from the trust list
 
     def __init__(self, store: VaultStore, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -445,6 +446,7 @@ class SettingsPage(QWidget):
         self._set_trust_entries(entries, select=did)
         dialog.accept()
         self.message.emit("Issuer added to your trust list.")
+        self.trust_changed.emit(did)
 
     def _on_add_failed(self, dialog, exc: BaseException) -> None:
         if not self._closed:
@@ -457,14 +459,22 @@ class SettingsPage(QWidget):
         self.error.clear()
         self.remove_issuer_button.setEnabled(False)
         job = self.tasks.run(trust.remove_issuer, self.store, did)
-        job.finished.connect(self._on_issuer_removed)
+        job.finished.connect(lambda entries: self._on_issuer_removed(entries, did))
         job.failed.connect(self._on_trust_failed)
 
-    def _on_issuer_removed(self, entries: list[dict]) -> None:
+    def _on_issuer_removed(self, entries: list[dict], did: str) -> None:
         if self._closed:
             return
         self._set_trust_entries(entries)
         self.message.emit("Issuer removed from your trust list.")
+        self.trust_changed.emit(did)
+
+    def on_trust_changed(self, _did: str) -> None:
+        """The trust list changed on another page: show it as it is now."""
+        if self._closed:
+            return
+        job = self.tasks.run(trust.load_entries, self.store)
+        job.finished.connect(lambda entries: None if self._closed else self._set_trust_entries(entries))
 
     def _on_trust_failed(self, exc: BaseException) -> None:
         if not self._closed:
