@@ -20,7 +20,7 @@ from vault.chain.revert import format_units
 from vault.errors import ChainError
 
 from ..errors import describe
-from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
+from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title, reserve_lines
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
 
@@ -161,7 +161,7 @@ class NewProposalDialog(_Dialog):
         self.grant_amount.setObjectName("govGrantAmount")
         self.grant_amount.setPlaceholderText("e.g. 1000")
         self.grant_amount.setAccessibleName("Grant amount in BTK")
-        self.treasury_hint = _hint()
+        self.treasury_hint = reserve_lines(_hint())   # filled in later: nothing jumps then
         form.addRow(_label("Pay to"), self.recipient)
         form.addRow(_label("Amount (BTK)"), self.grant_amount)
         form.addRow(_label(""), self.treasury_hint)
@@ -175,7 +175,7 @@ class NewProposalDialog(_Dialog):
         self.fee_bps.setValue(250)
         self.fee_bps.setSuffix(" bps")
         self.fee_bps.setAccessibleName("Marketplace fee in basis points")
-        self.fee_hint = _hint()
+        self.fee_hint = reserve_lines(_hint())
         self.fee_bps.valueChanged.connect(self._fee_words)
         form.addRow(_label("New fee"), self.fee_bps)
         form.addRow(_label(""), self.fee_hint)
@@ -187,7 +187,7 @@ class NewProposalDialog(_Dialog):
         self.reward_rate.setObjectName("govRewardRate")
         self.reward_rate.setPlaceholderText("e.g. 2")
         self.reward_rate.setAccessibleName("Reward rate in BTK per block")
-        self.rate_hint = _hint()
+        self.rate_hint = reserve_lines(_hint())
         form.addRow(_label("BTK per block"), self.reward_rate)
         form.addRow(_label(""), self.rate_hint)
         return page
@@ -204,7 +204,7 @@ class NewProposalDialog(_Dialog):
         self.slash_bps.setValue(500)
         self.slash_bps.setSuffix(" bps")
         self.slash_bps.setAccessibleName("Share of the stake to slash in basis points")
-        self.slash_hint = _hint()
+        self.slash_hint = reserve_lines(_hint())
         self.slash_bps.valueChanged.connect(self._slash_words)
         form.addRow(_label("Validator"), self.validator)
         form.addRow(_label("Slash"), self.slash_bps)

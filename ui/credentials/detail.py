@@ -125,7 +125,7 @@ class CredentialDetailView(QWidget):
         layout.addWidget(self.banner)
         self.busy = BusyIndicator()
         layout.addWidget(self.busy)
-        self.message = InlineMessage()
+        self.message = InlineMessage(transient=True)
         layout.addWidget(self.message)
 
         self.tabs = QTabWidget()

@@ -194,7 +194,7 @@ class CredentialsPage(QWidget):
 
         notice = QHBoxLayout()
         notice.setSpacing(8)
-        self.notice = InlineMessage()
+        self.notice = InlineMessage(transient=True)
         self.notice.setObjectName("inlineMessage")
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Put the deleted credential back (Ctrl+Z)")
@@ -667,6 +667,8 @@ class CredentialsPage(QWidget):
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list_page)
         self.view.setFocus()
+
+    return_to_start = show_list   # "Credentials" clicked in the sidebar while on a detail
 
     def _current_id(self) -> str | None:
         detail = self.detail.detail

@@ -39,7 +39,7 @@ class RestorePhrasePage(CenteredPage):
         self.phrase.setFixedHeight(96)
         self.word_count = QLabel()
         self.word_count.setObjectName("hintLabel")
-        self.phrase_error = InlineMessage()
+        self.phrase_error = InlineMessage(reserve=True)
         self.body.addWidget(self.phrase)
         self.body.addWidget(self.word_count)
         self.body.addWidget(self.phrase_error)

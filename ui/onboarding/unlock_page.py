@@ -28,7 +28,7 @@ class UnlockPage(CenteredPage):
         self.passphrase = PassphraseField()
         self.passphrase.setObjectName("unlockPassphrase")
         self.body.addWidget(self.passphrase)
-        self.error = InlineMessage()
+        self.error = InlineMessage(reserve=True)
         self.busy = BusyIndicator()
         self.unlock_button = primary(QPushButton("Unlock"))
         self.body.addWidget(self.error)

@@ -101,7 +101,7 @@ class SettingsPage(QWidget):
 
         layout = scrolling_page(self, "Settings", "How this vault locks, is protected and backed up, whom it "
                                 "trusts, and how it looks. Changes apply at once.", spacing=14)
-        self.error = InlineMessage()
+        self.error = InlineMessage(transient=True)
         layout.addWidget(self.error)
 
         layout.addWidget(self._security_section())
@@ -251,7 +251,7 @@ class SettingsPage(QWidget):
         form.addRow("Node URL", self.rpc_url)
         form.addRow("Manifest", manifest_row)
         section.body.addWidget(self.rpc_form)
-        self.network_message = InlineMessage()
+        self.network_message = InlineMessage(transient=True)
         section.body.addWidget(self.network_message)
         self.network_busy = BusyIndicator()
         section.body.addWidget(self.network_busy)

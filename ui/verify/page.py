@@ -96,7 +96,7 @@ class VerifyPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         box.addLayout(buttons)
-        self.request_message = InlineMessage()
+        self.request_message = InlineMessage(transient=True)
         box.addWidget(self.request_message)
         box.addStretch(1)
         steps.addWidget(request, 1)
