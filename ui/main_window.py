@@ -427,10 +427,13 @@ class MainWindow(QMainWindow):
         self._start_lock_watch(DEFAULT_AUTO_LOCK_MINUTES)
         self._set_state(False, "Vault created: confirm your recovery phrase")
 
-    def show_restore_phrase(self) -> None:
-        page = RestorePhrasePage(self.config, self.tasks)
+    def show_restore_phrase(self, replacing: bool = False) -> None:
+        """``replacing``: from the unlock screen, the passphrase forgotten (the vault there is set aside)."""
+        page = RestorePhrasePage(self.config, self.tasks, replacing=replacing)
         page.completed.connect(self.open_workspace)
-        page.back_requested.connect(self.show_start)
+        page.back_requested.connect(self.show_unlock if replacing else self.show_start)
+        page.replaced.connect(lambda folder: self.workspace and self.workspace.credentials_page.notice.warning(
+            f"Restored from your recovery phrase. The vault you could not open is kept, untouched, in {folder}."))
         self._set_page(page)
         page.phrase.setFocus()
 
@@ -443,6 +446,7 @@ class MainWindow(QMainWindow):
     def show_unlock(self, reason: str | None = None) -> None:
         page = UnlockPage(self.store, self.tasks)
         page.unlocked.connect(self.open_workspace)
+        page.forgot_requested.connect(lambda: self.show_restore_phrase(replacing=True))
         self._set_state(False)
         self._set_page(page)
         if reason:
