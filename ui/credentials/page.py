@@ -713,6 +713,7 @@ class CredentialsPage(QWidget):
         if cid and self.detail.detail.summary.issuer == did:
             job = self.tasks.run(jobs.stored_verdict, self.service, cid)
             job.finished.connect(self._on_stored_verdict)
+            job.failed.connect(self._on_detail_action_failed)
 
     def _on_stored_verdict(self, result) -> None:
         summary, verdict, trusted = result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from ..errors import describe
 from ..settings.trust import AddIssuerDialog
@@ -46,15 +47,15 @@ class IssuerTrust(QObject):
         job.failed.connect(lambda exc: self._failed(describe(exc), dialog))
 
     def _done(self, did: str, changed: list, trusted: bool, dialog) -> None:
-        if dialog is not None:
+        if dialog is not None and isValid(dialog):   # not closed meanwhile (a lock closes it)
             dialog.accept()
         self.changed.emit(did, list(changed), trusted)
 
     def _failed(self, message: str, dialog) -> None:
-        if dialog is not None:
-            dialog.failed(message)
-        else:
+        if dialog is None:
             self.failed.emit(message)
+        elif isValid(dialog):
+            dialog.failed(message)
 
 
 def trust_note(changed: list, trusted: bool) -> str:
