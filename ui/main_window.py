@@ -17,8 +17,7 @@ import uuid
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QMainWindow, QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from vault.safe_text import safe_text
 from vault.settings import DEFAULT_AUTO_LOCK_MINUTES, VaultSettings, load_preferences, status_network
@@ -36,6 +35,7 @@ from .shell.clipboard import secret_clipboard
 from .shell.idle import IdleWatcher
 from .shell.network_status import NetworkSource, NetworkStatus, chosen_network
 from .shell.screen_lock import ScreenLockMonitor
+from .shell.sidebar import Sidebar
 from .shell.theme import theme_controller
 from .widgets import ElidedLabel
 from .workers import TaskRunner
@@ -114,32 +114,13 @@ class Workspace(QWidget):
         self._built: dict[str, QWidget] = {}
         # The network connection of every chain page (connects on start_chain()).
         self.chain_session = ChainSession(identity, identity.store.data_dir, self)
-        sidebar = QFrame()
-        sidebar.setObjectName("sidebar")
-        sidebar.setFixedWidth(192)
-        side = QVBoxLayout(sidebar)
-        side.setContentsMargins(12, 18, 12, 14)
-        side.setSpacing(8)
-        brand = QLabel(APP_NAME)
-        brand.setObjectName("brand")
-        brand.setWordWrap(True)  # never clipped, whatever the platform's font
-        side.addWidget(brand)
-        side.addSpacing(6)
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setAccessibleName("Pages")
-        self.nav.setFrameShape(QFrame.NoFrame)
-        self.nav.setVerticalScrollBarPolicy(Qt.ScrollBarAsNeeded)
-        side.addWidget(self.nav, 1)
-        self.lock_button = QPushButton("Lock")
-        self.lock_button.setObjectName("lockButton")
-        self.lock_button.setToolTip("Lock the vault (Ctrl+L)")
-        side.addWidget(self.lock_button)
+        sidebar = Sidebar(APP_NAME, self.TITLES)
+        self.nav, self.lock_button = sidebar.nav, sidebar.lock_button
+        sidebar.reselected.connect(self._return_to_start)
 
         self.pages = _PageStack(self._page_at)
         for title in self.TITLES:
             QStackedWidget.addWidget(self.pages, QWidget())   # placeholder until first needed
-            QListWidgetItem(title, self.nav)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -205,14 +186,31 @@ class Workspace(QWidget):
         message = getattr(page, "message", None)
         if message is not None:
             message.connect(self.message)
+        trust_changed = getattr(page, "trust_changed", None)
+        if trust_changed is not None:
+            trust_changed.connect(lambda did, source=page: self._trust_changed(did, source))
         self.page_built.emit(title, page)
         return page
+
+    def _trust_changed(self, did: str, source: QWidget) -> None:
+        """An issuer trusted or untrusted on one page: the other built pages show it at once
+        (names and warning chips of their lists, the Settings trust table)."""
+        for page in self.built_pages():
+            update = getattr(page, "on_trust_changed", None)
+            if page is not source and update is not None:
+                update(did)
 
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
         self._page_at(row)
         self.pages.setCurrentIndex(row)
+
+    def _return_to_start(self, row: int) -> None:
+        """The current page's sidebar entry clicked again: the page goes back to its start."""
+        back = getattr(self._built.get(self.TITLES[row]), "return_to_start", None)
+        if back is not None:
+            back()
 
     def built_pages(self) -> list[QWidget]:
         """The pages built so far, in sidebar order (none is built by asking)."""
@@ -430,10 +428,13 @@ class MainWindow(QMainWindow):
         self._start_lock_watch(DEFAULT_AUTO_LOCK_MINUTES)
         self._set_state(False, "Vault created: confirm your recovery phrase")
 
-    def show_restore_phrase(self) -> None:
-        page = RestorePhrasePage(self.config, self.tasks)
+    def show_restore_phrase(self, replacing: bool = False) -> None:
+        """``replacing``: from the unlock screen, the passphrase forgotten (the vault there is set aside)."""
+        page = RestorePhrasePage(self.config, self.tasks, replacing=replacing)
         page.completed.connect(self.open_workspace)
-        page.back_requested.connect(self.show_start)
+        page.back_requested.connect(self.show_unlock if replacing else self.show_start)
+        page.replaced.connect(lambda folder: self.workspace and self.workspace.credentials_page.notice.warning(
+            f"Restored from your recovery phrase. The vault you could not open is kept, untouched, in {folder}."))
         self._set_page(page)
         page.phrase.setFocus()
 
@@ -446,6 +447,7 @@ class MainWindow(QMainWindow):
     def show_unlock(self, reason: str | None = None) -> None:
         page = UnlockPage(self.store, self.tasks)
         page.unlocked.connect(self.open_workspace)
+        page.forgot_requested.connect(lambda: self.show_restore_phrase(replacing=True))
         self._set_state(False)
         self._set_page(page)
         if reason:

@@ -18,7 +18,7 @@ from .did import resolver
 from .errors import VaultError
 from .identity import Identity
 from .keys import recovery_phrase
-from .safe_text import safe_text
+from .safe_text import one_line, safe_text
 from .store import VaultStore
 from .store.kdf import DEFAULT_TARGET_SECONDS
 from .store.passphrase_strength import strength
@@ -372,6 +372,12 @@ def cmd_credential_list(args) -> None:
          "\n".join(_summary_line(c, trusted) for c in found) if found else "No credentials match.")
 
 
+def _claim_lines(claims, indent: str) -> list[str]:
+    """Flattened claims (path, value) as `path = value` lines, each value on one line,
+    cut with "…" (credential show, verify)."""
+    return [f"{indent}{safe_text(path)} = {one_line(value, 100)}" for path, value in claims]
+
+
 def cmd_credential_show(args) -> None:
     service = open_credentials(args)
     try:
@@ -398,7 +404,7 @@ def cmd_credential_show(args) -> None:
     for w in stored.get("warnings", []):
         lines.append(f"  warning:  {safe_text(w['message'])}")
     lines.append("  claims:")
-    lines += [f"    {safe_text(p)} = {safe_text(str(v)[:100])}" for p, v in (d.claims if d else ())]
+    lines += _claim_lines(d.claims if d else (), "    ")
     emit(args, data, "\n".join(lines))
 
 
@@ -566,6 +572,7 @@ def cmd_present(args) -> None:
 
 def cmd_verify(args) -> int:
     from .credentials.issuer_name import shown_issuer
+    from .credentials.openbadges import flatten_claims
     from .presentations import verify_presentation
     from .qr.scan import read_presentation
     source = Path(args.input)
@@ -587,9 +594,9 @@ def cmd_verify(args) -> int:
         mark = "ok " if c.valid else "BAD"
         lines.append(f"  [{mark}] {safe_text(c.title)} — {shown_issuer(c.issuer, c.issuer_name).line}: "
                      f"{safe_text(c.message)}" + (f" ({c.anchor})" if c.anchor else ""))
-        for name, value in (c.disclosed.items() if isinstance(c.disclosed, dict) else []):
-            if name not in ("@context", "proof", "type"):
-                lines.append(f"        {safe_text(name)}: {safe_text(str(value)[:90])}")
+        lines += _claim_lines([(p, v) for p, v in flatten_claims(c.disclosed)
+                               if p.split(".")[-1].split("[")[0] not in ("@context", "proof", "type", "@type")],
+                              "        ")
         lines += [f"        warning: {safe_text(w.message)}" for w in c.warnings]
     lines += [f"Warning: {safe_text(w.message)}" for w in verdict.warnings]
     emit(args, verdict.to_json(), "\n".join(lines))

@@ -16,6 +16,7 @@ from .errors import NotFound, UnsupportedDidMethod, VaultError
 from .keys import derivation, recovery_phrase
 from .store import VaultStore
 from .store.kdf import DEFAULT_TARGET_SECONDS
+from .store.vault_store import check_new_passphrase, vault_set_aside
 
 CREATABLE_METHODS = ("key", "jwk")
 _PHRASE = "recovery_phrase"
@@ -73,6 +74,18 @@ class Identity:
         identity = cls._make(data_dir, passphrase, recovery_phrase.validate(phrase), kdf_target=kdf_target)
         identity.confirm_phrase()  # typing it in is proof enough that it is written down
         return identity
+
+    @classmethod
+    def restore_replacing(cls, data_dir: Path, passphrase: str, phrase: str, *,
+                          kdf_target: float = DEFAULT_TARGET_SECONDS) -> tuple["Identity", Path | None]:
+        """Restore from the phrase in a folder that may hold a vault (its passphrase
+        forgotten): that vault is moved aside, untouched, first (vault_set_aside), and
+        back if the restore fails. Returns the identity and where the old vault is kept.
+        The phrase and passphrase are checked before anything moves."""
+        phrase = recovery_phrase.validate(phrase)
+        check_new_passphrase(passphrase)
+        with vault_set_aside(data_dir) as aside:
+            return cls.restore(data_dir, passphrase, phrase, kdf_target=kdf_target), aside
 
     @classmethod
     def _make(cls, data_dir: Path, passphrase: str, phrase: str, *, kdf_target: float) -> "Identity":

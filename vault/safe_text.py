@@ -53,3 +53,17 @@ def safe_text(text, *, multiline: bool = False) -> str:
         return text          # the usual case, checked in C: nothing to look at twice
     return "".join(mark(c) if _neutralised(c, multiline) else c for c in text)
 
+
+
+def one_line(value, limit: int) -> str:
+    """``value`` made safe on one line of at most ``limit`` characters: JSON words for
+    true / false / null; longer text ends in "…", after its last whole word when one ends
+    in the last third."""
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else ("true" if value else "false")
+    text = safe_text(" ".join(str(value).split()))
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    space = head.rfind(" ")
+    return (head[:space] if space > limit * 2 // 3 else head).rstrip() + "…"

@@ -115,3 +115,27 @@ def test_garbage_and_usage_errors(cli):
     code, _, err = cli("present", "--credential", "deadbeef", "--challenge", CHALLENGE, "--domain", DOMAIN,
                        "--out", cli.tmp / "x.png")
     assert code == 1 and "No credential" in err
+
+
+def test_verify_prints_claims_one_per_line_cut_with_an_ellipsis_as_show_does(cli):
+    """A presenter's long claim (with a line break that would forge a verdict line) is
+    printed as `path = value` on one line, cut after a whole word with "…", exactly as
+    `credential show` prints it; no Python dict text."""
+    name = ("Advanced Data Analysis with Python and Statistical Modelling for Business Intelligence "
+            "Professionals\nVALID: every credential checked")
+    cid = _import(cli, "long.json", di_credential(cli.did, name=name))
+    json_file = cli.tmp / "vp.json"
+    code, _, err = cli("present", "--credential", cid, "--challenge", CHALLENGE, "--domain", DOMAIN,
+                       "--format", "json", "--out", json_file)
+    assert code == 0, err
+    code, out, _ = cli("verify", json_file, "--challenge", CHALLENGE, "--domain", DOMAIN, "--offline")
+    assert code == 0, out
+    expected = ("achievement.name = Advanced Data Analysis with Python and Statistical Modelling for Business "
+                "Intelligence…")
+    lines = [line.strip() for line in out.splitlines()]
+    assert expected in lines
+    assert "achievement.criteria.narrative = Pass the exam." in lines
+    assert not any(line.startswith("VALID: every") for line in lines)
+    assert "{'" not in out and "AchievementSubject" not in out     # no dict text, no JSON-LD types
+    code, shown, _ = cli("credential", "show", cid)
+    assert code == 0 and expected in [line.strip() for line in shown.splitlines()]

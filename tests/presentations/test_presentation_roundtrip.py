@@ -137,6 +137,20 @@ def test_replay_to_another_request_or_verifier(wallet, stored, fmt, key):
     assert (elsewhere.valid, elsewhere.reason) == (False, Reason.WRONG_DOMAIN)
 
 
+@pytest.mark.parametrize("fmt,key", [("di", "di"), ("di", "sd"), ("jwt", "jwt")])
+def test_an_empty_domain_or_challenge_says_what_is_missing(wallet, stored, fmt, key):
+    """A verifier who left the domain (or challenge) empty is told to enter it, never
+    "made for hr.example, not ''" nor a valid verdict for a presentation made for nobody."""
+    presentation = present(wallet, [stored[key]], fmt=fmt)
+    for blank in ("", "  "):
+        no_domain = verify(presentation, domain=blank)
+        assert (no_domain.valid, no_domain.reason) == (False, Reason.WRONG_DOMAIN)
+        assert no_domain.message.startswith("No domain was given: enter the domain you asked the presentation for")
+        no_challenge = verify(presentation, challenge=blank)
+        assert (no_challenge.valid, no_challenge.reason) == (False, Reason.WRONG_CHALLENGE)
+        assert no_challenge.message.startswith("No challenge was given")
+
+
 def test_kb_jwt_of_an_older_presentation_inside_a_fresh_vp_is_wrong_challenge(wallet, stored):
     """The holder's VP proof is fresh, but the SD-JWT's key binding answers an old challenge."""
     old = enveloped_tokens(present(wallet, [stored["sd"]], challenge="old-challenge"))[0]

@@ -415,13 +415,14 @@ def test_reverify_and_trust_the_issuer(qtbot, stocked):
     assert detail.message.text().startswith("Verified again: valid.")
     assert detail.trust_button.isVisible()      # still unknown
     detail.trust_button.click()
+    page.dialog.add_button.click()              # the name offered (the dialog: tests/ui/test_ui_trust.py)
     qtbot.waitUntil(lambda: not detail.trust_button.isVisible())
     issuer = detail.detail.summary.issuer
     assert page.service.trust.contains(issuer)
     assert detail.verdict_title.text() == "Valid" and detail.warnings.text() == ""
     # The card changed with it, without a new search.
     key = page._detail_key
-    assert page.model.cached(key)[1]["warnings"] == []
+    qtbot.waitUntil(lambda: page.model.cached(key)[1]["warnings"] == [])
 
 
 def test_reverify_sees_a_revocation(qtbot, stocked, tmp_path):

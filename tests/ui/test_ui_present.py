@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -391,3 +391,18 @@ def test_the_picker_cards_follow_the_dark_theme(qtbot, page):
         assert card_background().lightness() < 60     # not a white card on a dark page
     finally:
         theme_controller().set_choice("light")
+
+
+def test_a_click_on_the_check_box_itself_ticks_the_credential(qtbot, page, holder_vault):
+    """The box is where the delegate paints it (check_rect); a click on it ticks the row
+    once, as a click on the card's text does, and a second click unticks it."""
+    cid = holder_vault["ids"]["di"]
+    index = page.picks.index(row_of(page, cid), 0)
+    option = page.list.viewOptions()
+    option.rect = page.list.visualRect(index)
+    box = page.list.itemDelegate().check_rect(option)
+    assert option.rect.contains(box) and box.width() > 4
+    qtbot.mouseClick(page.list.viewport(), Qt.LeftButton, pos=box.center())
+    assert cid in page.picks.chosen and index.data(Qt.CheckStateRole) == Qt.Checked
+    qtbot.mouseClick(page.list.viewport(), Qt.LeftButton, pos=box.center() + QPoint(0, 2))
+    assert cid not in page.picks.chosen

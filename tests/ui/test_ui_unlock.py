@@ -145,3 +145,56 @@ def test_intact_vault_is_checked_after_the_list_is_painted(qtbot, existing_vault
     qtbot.waitUntil(lambda: not window.store.integrity_pending, timeout=10_000)
     assert events == ["shown", "check"]          # not in the unlock: after the first paint
     assert window.store.is_unlocked and window.workspace is workspace
+
+
+def _fingerprint(folder):
+    import hashlib
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_forgot_passphrase_restores_from_the_phrase_and_keeps_the_old_vault(qtbot, existing_vault, make_window,
+                                                                            config, ui_helpers):
+    """Unlock → "Forgot your passphrase?" → the restore flow, which says what comes back
+    and asks first. Cancelling moves nothing; confirming sets the old vault aside, byte
+    for byte (it still opens with the forgotten passphrase), and opens the new one."""
+    from PySide6.QtWidgets import QMessageBox, QPushButton
+
+    from ui.onboarding import RestorePhrasePage
+    from vault.store import VaultStore
+    h = ui_helpers
+    before = _fingerprint(config.data_dir)
+    window = make_window(config)
+    h.click(qtbot, window.page.forgot_button)
+    page = window.page
+    assert isinstance(page, RestorePhrasePage) and page.replacing
+    warning = page.replace_warning.text()
+    assert page.replace_warning.isVisible() and page.replace_warning.kind == "warning"
+    assert "DIDs and accounts come back" in warning and "only from a backup file" in warning
+    assert "not deleted" in warning
+    h.click(qtbot, page.back_button)                  # back where it came from
+    assert isinstance(window.page, UnlockPage)
+    h.click(qtbot, window.page.forgot_button)
+    page = window.page
+
+    qtbot.keyClicks(page.phrase, existing_vault)
+    h.type_text(qtbot, page.form.passphrase, "a brand new passphrase")
+    h.type_text(qtbot, page.form.confirm, "a brand new passphrase")
+    h.click(qtbot, page.restore_button)
+    box = page.dialog
+    assert isinstance(box, QMessageBox) and str(config.data_dir) in box.informativeText()
+    h.click(qtbot, box.button(QMessageBox.Cancel))
+    qtbot.waitUntil(lambda: page.dialog is None)
+    assert _fingerprint(config.data_dir) == before and not page.busy.running
+
+    h.click(qtbot, page.restore_button)
+    h.click(qtbot, page.dialog.findChild(QPushButton, "replaceVaultButton"))
+    qtbot.waitUntil(lambda: isinstance(window.page, Workspace), timeout=20_000)
+    aside = next(config.data_dir.glob("replaced-vault-*"))
+    assert _fingerprint(aside) == before
+    notice = window.workspace.credentials_page.notice
+    assert notice.kind == "warning" and str(aside) in notice.text()
+    old = VaultStore(aside)
+    old.unlock(h.PASSPHRASE)        # the forgotten one: the old vault is whole
+    old.lock()
+    window.lock()
+    h.unlock_through_ui(qtbot, window, "a brand new passphrase")

@@ -196,10 +196,15 @@ def test_garbage_gives_a_clear_error_and_no_crash(qtbot, page, tmp_path):
 def test_verifying_needs_a_domain_and_a_challenge(qtbot, page, tmp_path, ui_helpers):
     page.domain.clear()
     page.verify_text("{}")
-    assert page.verdict_view.title.text() == "No presentation found"
+    assert page.verdict_view.title.text() == "Enter the domain you asked the presentation for"
+    assert page.verdict_view.banner.property("look") == "neutral"
     assert "Enter the domain and the challenge" in page.verdict_view.text.text()
     assert page.request_message.kind == "error" and "Enter your domain" in page.request_message.text()
     assert not page.working
+    page.domain.setText(DOMAIN)
+    page.challenge.clear()
+    page.verify_text("{}")
+    assert page.verdict_view.title.text() == "Enter the challenge of your request"
 
 
 def test_the_request_qr_holds_the_domain_and_a_fresh_challenge(qtbot, page, ui_helpers):

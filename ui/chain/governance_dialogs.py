@@ -20,7 +20,7 @@ from vault.chain.revert import format_units, percent
 from vault.errors import ChainError
 
 from ..errors import describe
-from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
+from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title, reserve_lines
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
 
@@ -173,7 +173,7 @@ class NewProposalDialog(_Dialog):
         self.grant_amount.setObjectName("govGrantAmount")
         self.grant_amount.setPlaceholderText("e.g. 1000")
         self.grant_amount.setAccessibleName("Grant amount in BTK")
-        self.treasury_hint = _hint()
+        self.treasury_hint = reserve_lines(_hint())   # filled in later: nothing jumps then
         form.addRow(_label("Pay to"), self.recipient)
         form.addRow(_label("Amount (BTK)"), self.grant_amount)
         form.addRow(_label(""), self.treasury_hint)
@@ -182,7 +182,7 @@ class NewProposalDialog(_Dialog):
     def _fee_form(self) -> QWidget:
         page, form = self._form()
         self.fee_bps = _percent_box("govFeeBps", 2.5, "Marketplace fee in percent")
-        self.fee_hint = _hint()
+        self.fee_hint = reserve_lines(_hint())
         self.fee_bps.valueChanged.connect(self._fee_words)
         form.addRow(_label("New fee"), self.fee_bps)
         form.addRow(_label(""), self.fee_hint)
@@ -194,7 +194,7 @@ class NewProposalDialog(_Dialog):
         self.reward_rate.setObjectName("govRewardRate")
         self.reward_rate.setPlaceholderText("e.g. 2")
         self.reward_rate.setAccessibleName("Reward rate in BTK per block")
-        self.rate_hint = _hint()
+        self.rate_hint = reserve_lines(_hint())
         form.addRow(_label("BTK per block"), self.reward_rate)
         form.addRow(_label(""), self.rate_hint)
         return page
@@ -206,7 +206,7 @@ class NewProposalDialog(_Dialog):
         self.validator.setAccessibleName("Validator to slash")
         self.validator.addItem("Loading the validators…", None)
         self.slash_bps = _percent_box("govSlashBps", 5, "Share of the stake to slash in percent")
-        self.slash_hint = _hint()
+        self.slash_hint = reserve_lines(_hint())
         self.slash_bps.valueChanged.connect(self._slash_words)
         form.addRow(_label("Validator"), self.validator)
         form.addRow(_label("Slash"), self.slash_bps)

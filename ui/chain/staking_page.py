@@ -322,7 +322,7 @@ class StakingPage(ChainPage):
 
         self.advance = AdvanceControl(session)
         self.body.addWidget(self.advance)
-        self.action_message = InlineMessage()
+        self.action_message = InlineMessage(transient=True)
         self.body.addWidget(self.action_message)
 
         # ---- validators
@@ -350,7 +350,7 @@ class StakingPage(ChainPage):
         self.stake_max = QPushButton("Max")
         self.stake_max.setToolTip("All the BTK in your wallet")
         self.stake_target = text_label(name="hintLabel")
-        self.stake_message = InlineMessage()
+        self.stake_message = InlineMessage(reserve=True)
         self.stake_button = primary(QPushButton("Stake"))
         self.stake_button.setObjectName("stakeButton")
         forms.addWidget(self._form("Stake", self.stake_target, self.stake_amount, self.stake_max,
@@ -362,7 +362,7 @@ class StakingPage(ChainPage):
         self.unstake_all = QPushButton("All")
         self.unstake_all.setToolTip("Everything you have staked")
         self.unstake_note = text_label(name="hintLabel")
-        self.unstake_message = InlineMessage()
+        self.unstake_message = InlineMessage(reserve=True)
         self.unstake_button = QPushButton("Start unstaking")
         self.unstake_button.setObjectName("unstakeButton")
         forms.addWidget(self._form("Unstake", self.unstake_note, self.unstake_amount, self.unstake_all,

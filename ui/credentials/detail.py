@@ -55,6 +55,7 @@ class CredentialDetailView(QWidget):
     export_requested = Signal()
     delete_requested = Signal()
     trust_requested = Signal()
+    untrust_requested = Signal()
     save_requested = Signal(list, str)   # tags, note
 
     def __init__(self, parent: QWidget | None = None):
@@ -106,9 +107,14 @@ class CredentialDetailView(QWidget):
         self.verdict_title = _plain(name="verdictTitle", wrap=False)
         top.addWidget(self.verdict_title)
         top.addStretch(1)
-        self.trust_button = QPushButton("Trust this issuer")
-        self.trust_button.setToolTip("Add the issuer's DID to your trust list and verify again")
+        self.trust_button = QPushButton("Trust this issuer…")
+        self.trust_button.setToolTip("Add the issuer's DID to your trust list, under a name you choose: "
+                                     "every credential of theirs stops warning at once")
         top.addWidget(self.trust_button)
+        self.untrust_button = QPushButton("Stop trusting")
+        self.untrust_button.setToolTip("Take the issuer's DID off your trust list: their credentials "
+                                       "warn again that you do not know them")
+        top.addWidget(self.untrust_button)
         banner.addLayout(top)
         self.verdict_message = _plain(name="verdictMessage")
         banner.addWidget(self.verdict_message)
@@ -119,7 +125,7 @@ class CredentialDetailView(QWidget):
         layout.addWidget(self.banner)
         self.busy = BusyIndicator()
         layout.addWidget(self.busy)
-        self.message = InlineMessage()
+        self.message = InlineMessage(transient=True)
         layout.addWidget(self.message)
 
         self.tabs = QTabWidget()
@@ -206,6 +212,7 @@ class CredentialDetailView(QWidget):
         self.export_button.clicked.connect(self.export_requested)
         self.delete_button.clicked.connect(self.delete_requested)
         self.trust_button.clicked.connect(self.trust_requested)
+        self.untrust_button.clicked.connect(self.untrust_requested)
         self.save_button.clicked.connect(self._save)
         self.tags.textEdited.connect(self._update_save)
         self.note.textChanged.connect(self._update_save)
@@ -228,6 +235,7 @@ class CredentialDetailView(QWidget):
         self.warnings.setText("")
         self.checked_at.setText("")
         self.trust_button.hide()
+        self.untrust_button.hide()
         self._clear_facts()
         self.claims.setRowCount(0)
         self.raw.clear()
@@ -275,7 +283,10 @@ class CredentialDetailView(QWidget):
     def show_verdict(self, summary, verdict: dict, trusted: dict | None = None) -> None:
         """``trusted``: the trust list {DID: name} as it is now (it may name the issuer)."""
         if trusted is not None:
-            self._show_issuer(shown_issuer(summary.issuer, summary.issuer_name, trusted))
+            issuer = shown_issuer(summary.issuer, summary.issuer_name, trusted)
+            self._show_issuer(issuer)
+            if self.detail is not None:
+                self.detail.issuer = issuer
         chip = presentation.status_chip(summary.status)
         warning = presentation.warning_chip(summary.status, verdict)
         look = warning.look if warning else chip.look
@@ -294,6 +305,8 @@ class CredentialDetailView(QWidget):
                                 f" · imported {presentation.day(summary.imported_at)}")
         unknown = "unknown-issuer" in presentation.warning_codes(verdict)
         self.trust_button.setVisible(unknown and bool(summary.issuer))
+        issuer = self.detail.issuer if self.detail is not None else None
+        self.untrust_button.setVisible(bool(summary.issuer) and issuer is not None and issuer.trusted)
         if self.detail is not None:
             self.detail.summary, self.detail.verdict = summary, verdict
 
@@ -397,7 +410,8 @@ class CredentialDetailView(QWidget):
             self.save_requested.emit(self.tag_list(), self.note.toPlainText())
 
     def _set_actions(self, enabled: bool) -> None:
-        for button in (self.reverify_button, self.export_button, self.delete_button, self.trust_button):
+        for button in (self.reverify_button, self.export_button, self.delete_button, self.trust_button,
+                       self.untrust_button):
             button.setEnabled(enabled)
         self.tags.setEnabled(enabled)
         self.note.setEnabled(enabled)

@@ -241,6 +241,7 @@ class ReverifyReport:
     total: int = 0
     checked: int = 0
     changed: list = field(default_factory=list)    # (title, old status, new status)
+    flagged: list = field(default_factory=list)    # (title, warning code, now: bool), status unchanged
     failed: list = field(default_factory=list)     # (title, reason)
     cancelled: bool = False
 
@@ -263,15 +264,25 @@ def reverify_keys(service: CredentialService, keys: list[int], progress: Progres
             if key in rows:
                 before = rows[key][0]
                 try:
-                    after, _ = service.reverify(before.id)
+                    after, verdict = service.reverify(before.id)
                 except Exception as exc:
                     report.failed.append((before.title, describe(exc)))
                 else:
                     if after.status != before.status:
                         report.changed.append((before.title, before.status, after.status))
+                    else:
+                        _note_warnings(report, before.title, rows[key][1], verdict)
             report.checked += 1
             progress.report(report.checked, len(keys), "")
     return report
+
+
+def _note_warnings(report: ReverifyReport, title: str, stored: dict, verdict) -> None:
+    """A warning that came or went (an issuer trusted meanwhile, a status list now held)."""
+    before = {w.get("code") for w in (stored or {}).get("warnings") or [] if isinstance(w, dict)}
+    after = {w.code.value for w in verdict.warnings}
+    report.flagged += [(title, code, True) for code in sorted(after - before)]
+    report.flagged += [(title, code, False) for code in sorted(before - after)]
 
 
 # ---- one credential ---------------------------------------------------------------------
@@ -326,9 +337,21 @@ def reverify_one(service: CredentialService, cid: str):
     return summary, verdict.to_json(), service.trust.names()
 
 
-def trust_issuer(service: CredentialService, did: str, name: str, cid: str):
-    service.trust.add(did, name)
-    return reverify_one(service, cid)
+def trust_issuer(service: CredentialService, did: str, name: str | None) -> list[str]:
+    """Trust ``did`` under ``name`` (None: stop trusting it). The ids of the credentials
+    whose stored verdict changed (the core updates them; nothing is verified again)."""
+    return service.trust.add(did, name) if name is not None else service.trust.remove(did)
+
+
+def issuer_rows(service: CredentialService, keys: list[int]) -> tuple[dict, dict]:
+    """(the rows of ``keys`` as ``by_keys`` reads them, the trust list {DID: name})."""
+    return service.repository.by_keys(keys), service.trust.names()
+
+
+def stored_verdict(service: CredentialService, cid: str):
+    """(summary, the stored verdict, the trust list {DID: name}): what the detail shows."""
+    summary = service.repository.get(cid)
+    return summary, service.repository.verdict(summary.id), service.trust.names()
 
 
 def save_annotations(service: CredentialService, cid: str, tags: list[str], note: str):

@@ -423,6 +423,27 @@ class CredentialListModel(QAbstractListModel):
         self._remember(key, (summary, verdict))
         self._announce([key])
 
+    def reload_issuer(self, did: str) -> None:
+        """The trust list changed for ``did``: read again the trust list's names (every
+        card of that issuer is named anew) and the rows of theirs held here (their stored
+        verdicts' unknown-issuer warning). Rows not held are read fresh when shown."""
+        if not self._alive():
+            return
+        keys = [k for k, (summary, _) in self._rows.items() if summary.issuer == did]
+        job = self.tasks.run(jobs.issuer_rows, self.service, keys)
+        job.finished.connect(self._on_issuer_rows)
+        job.failed.connect(lambda exc: self._alive() and self.failed.emit(describe(exc)))
+
+    def _on_issuer_rows(self, found: tuple[dict, dict]) -> None:
+        if not self._alive():
+            return
+        rows, self.trusted = found
+        for key, row in rows.items():
+            if key in self._rows:
+                self._remember(key, row)
+        if self._keys:
+            self.dataChanged.emit(self.index(0), self.index(len(self._keys) - 1))
+
     def forget(self, key: int) -> None:
         self._vault_total = None
         self._rows.pop(key, None)

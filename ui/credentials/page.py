@@ -34,6 +34,7 @@ from .delegate import CredentialCardDelegate
 from .detail import CredentialDetailView
 from .model import CredentialCardProxy, CredentialListModel
 from .sample_offer import ADDED, NEW_HERE, SampleOffer
+from .trusting import IssuerTrust, trust_note
 
 SEARCH_DELAY_MS = 150
 DETAIL_IMAGE = 192
@@ -110,6 +111,7 @@ class CardListView(QTableView):
 class CredentialsPage(QWidget):
     message = Signal(str)   # a passing note for the status bar
     list_shown = Signal()   # once: the first query's list has been painted
+    trust_changed = Signal(str)   # an issuer's DID trusted or untrusted here
 
     def __init__(self, service, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
                  undo_stack: list[str] | None = None):
@@ -193,7 +195,7 @@ class CredentialsPage(QWidget):
 
         notice = QHBoxLayout()
         notice.setSpacing(8)
-        self.notice = InlineMessage()
+        self.notice = InlineMessage(transient=True)
         self.notice.setObjectName("inlineMessage")
         self.undo_button = QPushButton("Undo")
         self.undo_button.setToolTip("Put the deleted credential back (Ctrl+Z)")
@@ -282,7 +284,11 @@ class CredentialsPage(QWidget):
         self.detail.reverify_requested.connect(self.reverify_current)
         self.detail.export_requested.connect(self.choose_export)
         self.detail.delete_requested.connect(self.delete_current)
+        self.trusting = IssuerTrust(service, tasks, self)
+        self.trusting.changed.connect(self._on_trust_set)
+        self.trusting.failed.connect(self._on_detail_action_failed)
         self.detail.trust_requested.connect(self.trust_current_issuer)
+        self.detail.untrust_requested.connect(self.untrust_current_issuer)
         self.detail.save_requested.connect(self.save_annotations)
         self._shortcut(QKeySequence.Paste, self.paste, self.list_page)
         self._shortcut(QKeySequence.Undo, self.undo_delete, self)
@@ -596,14 +602,8 @@ class CredentialsPage(QWidget):
         head = f"Checked {_plural(report.checked, 'credential')}"
         if report.cancelled:
             head = f"Re-verification cancelled after {report.checked:,} of {report.total:,}. " + head
-        if report.changed:
-            counts: dict[str, int] = {}
-            for _, _, status in report.changed:
-                counts[status] = counts.get(status, 0) + 1
-            head += "; " + ", ".join(f"{n:,} now {presentation.STATUS_WORDS.get(s, s).lower()}"
-                                     for s, n in counts.items())
-        else:
-            head += "; none changed"
+        head += "; " + (", ".join(presentation.reverify_changes(report.changed, report.flagged))
+                        or "none changed")
         lines = [head + "."] + [f"• {title}: {reason}" for title, reason in report.failed[:MAX_REASONS]]
         kind = "warning" if report.failed or report.cancelled else "success"
         self.notice.show_message(kind, "\n".join(lines))
@@ -674,6 +674,8 @@ class CredentialsPage(QWidget):
         self.stack.setCurrentWidget(self.list_page)
         self.view.setFocus()
 
+    return_to_start = show_list   # "Credentials" clicked in the sidebar while on a detail
+
     def _current_id(self) -> str | None:
         detail = self.detail.detail
         return detail.summary.id if detail is not None and self.stack.currentWidget() is self.detail else None
@@ -687,14 +689,42 @@ class CredentialsPage(QWidget):
             job.failed.connect(self._on_detail_action_failed)
 
     def trust_current_issuer(self) -> None:
-        detail = self.detail.detail
+        """Ask for the name to trust the issuer under (the DID shown), then trust it."""
+        if self._current_id() and self.detail.detail.summary.issuer:
+            summary = self.detail.detail.summary
+            self.trusting.trust(summary.issuer, summary.issuer_name)
+
+    def untrust_current_issuer(self) -> None:
+        if self._current_id() and self.detail.detail.summary.issuer:
+            self.detail.set_working("Taking the issuer off your trust list…")
+            self.trusting.untrust(self.detail.detail.summary.issuer)
+
+    def _on_trust_set(self, did: str, changed: list, trusted: bool) -> None:
+        if self._closed:
+            return
+        self.detail.set_working(None)
+        self.on_trust_changed(did)
+        self.trust_changed.emit(did)
+        self.detail.message.success(trust_note(changed, trusted))
+        self.message.emit(trust_note(changed, trusted))
+
+    def on_trust_changed(self, did: str) -> None:
+        """The trust list changed for ``did`` (here or in Settings): every card of that
+        issuer, and the open credential if it is theirs, reads anew at once."""
+        if self._closed:
+            return
+        self._filters_stale = True
+        self.model.reload_issuer(did)
         cid = self._current_id()
-        if cid and detail.summary.issuer:
-            self.detail.set_working("Adding the issuer to your trust list…")
-            job = self.tasks.run(jobs.trust_issuer, self.service, detail.summary.issuer,
-                                 detail.summary.issuer_name, cid)
-            job.finished.connect(self._on_reverified)
+        if cid and self.detail.detail.summary.issuer == did:
+            job = self.tasks.run(jobs.stored_verdict, self.service, cid)
+            job.finished.connect(self._on_stored_verdict)
             job.failed.connect(self._on_detail_action_failed)
+
+    def _on_stored_verdict(self, result) -> None:
+        summary, verdict, trusted = result
+        if not self._closed and self._current_id() == summary.id:
+            self.detail.show_verdict(summary, verdict, trusted)
 
     def _on_reverified(self, result) -> None:
         if self._closed:

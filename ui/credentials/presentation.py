@@ -102,6 +102,20 @@ def reason_line(status: str, verdict: dict | None) -> str:
     return verdict.get("message") or STATUS_WORDS.get(status, "")
 
 
+def reverify_changes(changed: list, flagged: list) -> list[str]:
+    """What re-verifying many credentials changed, counted: "2 now revoked", "3 no longer
+    flagged “Issuer not in your trust list”" (``changed``: (title, old, new status);
+    ``flagged``: (title, warning code, now flagged))."""
+    counts: dict[str, int] = {}
+    for _, _, status in changed:
+        what = f"now {STATUS_WORDS.get(status, status).lower()}"
+        counts[what] = counts.get(what, 0) + 1
+    for _, code, now in flagged:
+        what = f"{'now' if now else 'no longer'} flagged “{WARNING_SHORT.get(code, code.replace('-', ' '))}”"
+        counts[what] = counts.get(what, 0) + 1
+    return [f"{n:,} {what}" for what, n in counts.items()]
+
+
 def parse_when(value: str | None) -> datetime | None:
     if not value:
         return None

@@ -190,7 +190,7 @@ class RecoveryPhraseDialog(QDialog):
             "and no one shares your screen, then enter your passphrase."))
         self.passphrase = PassphraseField()
         self.passphrase.setObjectName("phrasePassphrase")
-        self.error = InlineMessage()
+        self.error = InlineMessage(reserve=True)
         self.busy = BusyIndicator()
         self.cancel_button = QPushButton("Cancel")
         self.show_button = primary(QPushButton("Show phrase"))

@@ -40,7 +40,7 @@ class IdentityPage(QWidget):
         layout = scrolling_page(self, "Identity", "Your DIDs and Ethereum accounts. All are derived from "
                                 "your recovery phrase, so restoring the phrase restores them.",
                                 spacing=10, margins=(28, 24, 28, 20))
-        self.error = InlineMessage()
+        self.error = InlineMessage(transient=True)
         layout.addWidget(self.error)
 
         layout.addWidget(section_title("DIDs"))

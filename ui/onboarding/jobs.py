@@ -16,9 +16,12 @@ def create_vault(data_dir: Path, passphrase: str, words: int, kdf_target: float)
     return Identity.create(data_dir, passphrase, words=words, kdf_target=kdf_target)
 
 
-def restore_from_phrase(data_dir: Path, passphrase: str, phrase: str, kdf_target: float):
+def restore_from_phrase(data_dir: Path, passphrase: str, phrase: str, kdf_target: float, replacing: bool = False):
+    """(identity, the folder the old vault was set aside in, or None)."""
     from vault.identity import Identity
-    return Identity.restore(data_dir, passphrase, phrase, kdf_target=kdf_target)
+    if replacing:
+        return Identity.restore_replacing(data_dir, passphrase, phrase, kdf_target=kdf_target)
+    return Identity.restore(data_dir, passphrase, phrase, kdf_target=kdf_target), None
 
 
 def restore_from_backup(backup: Path, data_dir: Path, passphrase: str):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
 from vault.errors import InvalidRecoveryPhrase
 from vault.keys import recovery_phrase
@@ -10,7 +10,7 @@ from vault.keys import recovery_phrase
 from ..config import AppConfig
 from ..errors import describe
 from ..shell.clipboard import SecretPlainTextEdit
-from ..widgets import (BusyIndicator, CenteredPage, InlineMessage, NewPassphraseForm, button_row,
+from ..widgets import (BusyIndicator, CenteredPage, InlineMessage, NewPassphraseForm, button_row, open_dialog,
                        page_subtitle, page_title, section_title)
 from ..widgets.layout import primary
 from ..workers import TaskRunner
@@ -18,19 +18,37 @@ from . import jobs
 
 
 class RestorePhrasePage(CenteredPage):
-    """Recreate a vault from its 12 or 24 words under a new passphrase."""
+    """Recreate a vault from its 12 or 24 words under a new passphrase.
+
+    ``replacing`` (the passphrase of the vault in this folder is forgotten): it says what
+    comes back and what does not, asks before it acts, and the vault there is moved
+    aside, untouched, not deleted (Identity.restore_replacing); ``replaced(folder)``
+    says where it is kept."""
 
     completed = Signal(object)  # identity
     back_requested = Signal()
+    replaced = Signal(str)      # the folder that keeps the vault set aside
 
-    def __init__(self, config: AppConfig, tasks: TaskRunner, parent: QWidget | None = None):
+    def __init__(self, config: AppConfig, tasks: TaskRunner, parent: QWidget | None = None, *,
+                 replacing: bool = False):
         super().__init__(parent, max_width=600)
-        self.config, self.tasks = config, tasks
+        self.config, self.tasks, self.replacing = config, tasks, replacing
+        self.dialog = None
         self.body.addWidget(page_title("Restore from recovery phrase"))
         self.body.addWidget(page_subtitle(
             "Type your 12 or 24 words in order, separated by spaces. Your first DID and "
             "account come back at once; DIDs you made later come back, identical, when you "
             "create them again."))
+        self.replace_warning = InlineMessage()
+        if replacing:
+            self.replace_warning.warning(
+                "This makes the vault anew from your phrase, under a new passphrase. Your DIDs and "
+                "accounts come back. Credentials you imported, your trust list, tags, notes and "
+                "presentation history are not in the phrase: they come back only from a backup file, "
+                "which opens with the passphrase the vault had when it was made. The vault now in "
+                "this folder is not deleted: it is moved, as it is, to a “replaced-vault-…” folder "
+                "inside it, for the day you remember its passphrase.")
+        self.body.addWidget(self.replace_warning)
         self.phrase = SecretPlainTextEdit()   # a copy of the words is a secret
         self.phrase.setObjectName("phraseInput")
         self.phrase.setPlaceholderText("word1 word2 word3 …")
@@ -39,7 +57,7 @@ class RestorePhrasePage(CenteredPage):
         self.phrase.setFixedHeight(96)
         self.word_count = QLabel()
         self.word_count.setObjectName("hintLabel")
-        self.phrase_error = InlineMessage()
+        self.phrase_error = InlineMessage(reserve=True)
         self.body.addWidget(self.phrase)
         self.body.addWidget(self.word_count)
         self.body.addWidget(self.phrase_error)
@@ -51,7 +69,8 @@ class RestorePhrasePage(CenteredPage):
         self.error = InlineMessage()
         self.busy = BusyIndicator()
         self.back_button = QPushButton("Back")
-        self.restore_button = primary(QPushButton("Restore vault"))
+        self.restore_button = primary(QPushButton("Restore and set the old vault aside…" if replacing
+                                                  else "Restore vault"))
         self.body.addWidget(self.error)
         self.body.addWidget(self.busy)
         self.body.addLayout(button_row(self.restore_button, leading=[self.back_button]))
@@ -86,9 +105,27 @@ class RestorePhrasePage(CenteredPage):
             self.form.message.error(self.form.problem())
             return
         self.error.clear()
+        if self.replacing:
+            self._confirm_replacing(phrase)
+        else:
+            self._restore(phrase)
+
+    def _confirm_replacing(self, phrase: str) -> None:
+        box = QMessageBox(QMessageBox.Warning, "Set the old vault aside?",
+                          "Restore from your recovery phrase and set the vault in this folder aside?",
+                          QMessageBox.Cancel, self)
+        box.setInformativeText(f"It is moved, untouched, into a new folder inside {self.config.data_dir}. "
+                               "Imported credentials do not come back unless you restore a backup.")
+        accept = box.addButton("Set aside and restore", QMessageBox.AcceptRole)
+        accept.setObjectName("replaceVaultButton")
+        box.setDefaultButton(QMessageBox.Cancel)
+        accept.clicked.connect(lambda: self._restore(phrase))
+        open_dialog(self, box, delete_on_close=True)
+
+    def _restore(self, phrase: str) -> None:
         self._set_busy(True)
         job = self.tasks.run(jobs.restore_from_phrase, self.config.data_dir, self.form.value(),
-                             phrase, self.config.kdf_target)
+                             phrase, self.config.kdf_target, self.replacing)
         job.finished.connect(self._on_restored)
         job.failed.connect(self._on_failed)
 
@@ -102,11 +139,14 @@ class RestorePhrasePage(CenteredPage):
         self.back_button.setEnabled(not busy)
         self._update_button()
 
-    def _on_restored(self, identity) -> None:
+    def _on_restored(self, result) -> None:
+        identity, aside = result
         self._set_busy(False)
         self.phrase.clear()
         self.form.clear()
         self.completed.emit(identity)
+        if aside is not None:
+            self.replaced.emit(str(aside))
 
     def _on_failed(self, exc: BaseException) -> None:
         self._set_busy(False)

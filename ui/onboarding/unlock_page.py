@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from vault.errors import CorruptVault, WrongPassphrase
@@ -16,6 +16,7 @@ from . import jobs
 
 class UnlockPage(CenteredPage):
     unlocked = Signal(object)  # identity
+    forgot_requested = Signal()  # restore from the recovery phrase instead
 
     def __init__(self, store: VaultStore, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent, max_width=480)
@@ -28,12 +29,19 @@ class UnlockPage(CenteredPage):
         self.passphrase = PassphraseField()
         self.passphrase.setObjectName("unlockPassphrase")
         self.body.addWidget(self.passphrase)
-        self.error = InlineMessage()
+        self.error = InlineMessage(reserve=True)
         self.busy = BusyIndicator()
         self.unlock_button = primary(QPushButton("Unlock"))
         self.body.addWidget(self.error)
         self.body.addWidget(self.busy)
+        self.forgot_button = QPushButton("Forgot your passphrase? Restore from your recovery phrase…")
+        self.forgot_button.setObjectName("linkButton")
+        self.forgot_button.setToolTip("Make this vault anew from its 12 or 24 words: DIDs and accounts come back; "
+                                      "the vault here is set aside, not deleted")
+        self.forgot_button.setAutoDefault(False)
         self.body.addLayout(button_row(self.unlock_button))
+        self.body.addWidget(self.forgot_button, 0, Qt.AlignLeft)
+        self.forgot_button.clicked.connect(self.forgot_requested)
         self.passphrase.returnPressed.connect(self.submit)
         self.unlock_button.clicked.connect(self.submit)
         self.passphrase.textEdited.connect(lambda _: self.error.clear())

@@ -232,7 +232,7 @@ class PresentPage(QWidget):
         self.minutes.setToolTip("After this the presentation is refused: nobody can replay it later")
         options.addWidget(self.minutes)
         right.addLayout(options)
-        self.request_message = InlineMessage()
+        self.request_message = InlineMessage(transient=True)
         right.addWidget(self.request_message)
         right.addSpacing(4)
         right.addWidget(section_title("What the verifier will see"))
@@ -240,7 +240,7 @@ class PresentPage(QWidget):
         self.summary.setObjectName("disclosureSummary")
         self.summary.setAccessibleName("What the verifier will see")
         right.addWidget(self.summary, 1)
-        self.notice = InlineMessage()
+        self.notice = InlineMessage(transient=True)
         right.addWidget(self.notice)
         self.busy = BusyIndicator()
         right.addWidget(self.busy)
@@ -356,7 +356,7 @@ class PresentPage(QWidget):
         if not HAVE_PRINT:   # pragma: no cover - Essentials has QtPrintSupport
             self.print_button.hide()
         column.addLayout(grid)
-        self.show_message = InlineMessage()
+        self.show_message = InlineMessage(transient=True)
         column.addWidget(self.show_message)
         body.addWidget(side)
         layout.addLayout(body, 1)
@@ -803,6 +803,9 @@ class PresentPage(QWidget):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         open_dialog(self, dialog)
 
+    def on_trust_changed(self, did: str) -> None:
+        """An issuer trusted or untrusted elsewhere: the cards name and flag them anew."""
+        self.model.reload_issuer(did)
 
     # ---- lock ------------------------------------------------------------------------------------------
 

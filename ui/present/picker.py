@@ -4,7 +4,7 @@ of the chosen SD-JWT credentials, each of which the holder may reveal or withhol
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QStyle, QStyledItemDelegate,
                                QStyleOptionButton, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem,
@@ -86,7 +86,23 @@ class PickModel(CredentialCardProxy):
 
 
 class PickDelegate(QStyledItemDelegate):
-    """A compact card: check box, title, issuer and format, the verdict chip."""
+    """A compact card: check box, title, issuer and format, the verdict chip.
+
+    A click anywhere on the card, the box included, ticks it once: the view's ``clicked``
+    toggles the row (the page connects it), so the delegate does not toggle the check
+    state on mouse events as QStyledItemDelegate does for a check box where the style
+    would draw one (that second toggle undid the first on the box itself)."""
+
+    def check_rect(self, option: QStyleOptionViewItem) -> QRect:
+        """Where the check box is painted in a card of ``option.rect``."""
+        frame = option.rect.adjusted(4, 3, -4, -3)
+        size = option.widget.style().pixelMetric(QStyle.PM_IndicatorWidth) if option.widget else 16
+        return QRect(frame.left() + PAD, frame.center().y() - size // 2, size, size)
+
+    def editorEvent(self, event, model, option, index) -> bool:
+        if event.type() in (QEvent.MouseButtonPress, QEvent.MouseButtonRelease, QEvent.MouseButtonDblClick):
+            return False
+        return super().editorEvent(event, model, option, index)
 
     def _fonts(self, option) -> tuple[QFont, QFont, QFont]:
         title = QFont(option.font)
@@ -115,8 +131,7 @@ class PickDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(QRectF(frame).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
         title_font, small, chip_font = self._fonts(option)
         box = QStyleOptionButton()
-        size = option.widget.style().pixelMetric(QStyle.PM_IndicatorWidth) if option.widget else 16
-        box.rect = QRect(frame.left() + PAD, frame.center().y() - size // 2, size, size)
+        box.rect = self.check_rect(option)
         box.state = QStyle.State_Enabled | (QStyle.State_On if chosen else QStyle.State_Off)
         style = option.widget.style() if option.widget else None
         if style is not None:

@@ -87,6 +87,7 @@ class SettingsPage(QWidget):
     auto_lock_changed = Signal(int)    # minutes, 0 = never
     theme_changed = Signal(str)        # system / light / dark
     network_changed = Signal()
+    trust_changed = Signal(str)        # an issuer's DID added to or removed from the trust list
 
     def __init__(self, store: VaultStore, tasks: TaskRunner, parent: QWidget | None = None):
         super().__init__(parent)
@@ -101,7 +102,7 @@ class SettingsPage(QWidget):
 
         layout = scrolling_page(self, "Settings", "How this vault locks, is protected and backed up, whom it "
                                 "trusts, and how it looks. Changes apply at once.", spacing=14)
-        self.error = InlineMessage()
+        self.error = InlineMessage(transient=True)
         layout.addWidget(self.error)
 
         layout.addWidget(self._security_section())
@@ -253,7 +254,7 @@ class SettingsPage(QWidget):
         form.addRow("Node URL", self.rpc_url)
         form.addRow("Manifest", manifest_row)
         section.body.addWidget(self.rpc_form)
-        self.network_message = InlineMessage()
+        self.network_message = InlineMessage(transient=True)
         section.body.addWidget(self.network_message)
         self.network_busy = BusyIndicator()
         section.body.addWidget(self.network_busy)
@@ -448,6 +449,7 @@ class SettingsPage(QWidget):
         self._set_trust_entries(entries, select=did)
         dialog.accept()
         self.message.emit("Issuer added to your trust list.")
+        self.trust_changed.emit(did)
 
     def _on_add_failed(self, dialog, exc: BaseException) -> None:
         if not self._closed:
@@ -460,14 +462,22 @@ class SettingsPage(QWidget):
         self.error.clear()
         self.remove_issuer_button.setEnabled(False)
         job = self.tasks.run(trust.remove_issuer, self.store, did)
-        job.finished.connect(self._on_issuer_removed)
+        job.finished.connect(lambda entries: self._on_issuer_removed(entries, did))
         job.failed.connect(self._on_trust_failed)
 
-    def _on_issuer_removed(self, entries: list[dict]) -> None:
+    def _on_issuer_removed(self, entries: list[dict], did: str) -> None:
         if self._closed:
             return
         self._set_trust_entries(entries)
         self.message.emit("Issuer removed from your trust list.")
+        self.trust_changed.emit(did)
+
+    def on_trust_changed(self, _did: str) -> None:
+        """The trust list changed on another page: show it as it is now."""
+        if self._closed:
+            return
+        job = self.tasks.run(trust.load_entries, self.store)
+        job.finished.connect(lambda entries: None if self._closed else self._set_trust_entries(entries))
 
     def _on_trust_failed(self, exc: BaseException) -> None:
         if not self._closed:

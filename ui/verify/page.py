@@ -96,7 +96,7 @@ class VerifyPage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         box.addLayout(buttons)
-        self.request_message = InlineMessage()
+        self.request_message = InlineMessage(transient=True)
         box.addWidget(self.request_message)
         box.addStretch(1)
         steps.addWidget(request, 1)
@@ -271,8 +271,11 @@ class VerifyPage(QWidget):
             return None
         request = self.current_request()
         if request is None:
+            title = ("Enter the domain you asked the presentation for" if not self.domain.text().strip() else
+                     "Enter the challenge of your request" if not self.challenge.text().strip() else
+                     "Check your request's domain and challenge")
             self.verdict_view.show_unreadable("Enter the domain and the challenge of your request first: a "
-                                              "presentation is checked against them.")
+                                              "presentation is checked against them.", title)
             self._after_verdict(None)
         return request
 

@@ -177,11 +177,12 @@ class VerdictView(QWidget):
         self.details.setVisible(bool(verdict.credentials or verdict.warnings))
         self.show()
 
-    def show_unreadable(self, message: str) -> None:
-        """Nothing could be read: no verdict, but a clear reason and what to try."""
+    def show_unreadable(self, message: str, title: str = "No presentation found") -> None:
+        """Nothing could be read (or checked yet): no verdict, but a clear reason and what
+        to do, under ``title``."""
         self.verdict = None
         self.mark.setText("?")
-        self.title.setText("No presentation found")
+        self.title.setText(title)
         self._look("neutral")
         self.text.setText(message)
         self.holder.hide()

@@ -4,10 +4,10 @@ from .busy import BusyIndicator
 from .elided_label import ElidedLabel
 from .layout import (CenteredPage, button_row, open_dialog, page_subtitle, page_title, scrolling_page,
                      section_title)
-from .messages import InlineMessage
+from .messages import InlineMessage, reserve_lines
 from .passphrase import NewPassphraseForm, PassphraseField
 from .phrase_grid import PhraseGrid
 
 __all__ = ["BusyIndicator", "CenteredPage", "ElidedLabel", "InlineMessage", "NewPassphraseForm",
            "PassphraseField", "PhraseGrid", "button_row", "page_subtitle", "page_title",
-           "section_title"]
+           "reserve_lines", "section_title"]

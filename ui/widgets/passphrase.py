@@ -9,7 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLin
 from vault.store.passphrase_strength import strength
 from vault.store.vault_store import MIN_PASSPHRASE_LENGTH
 
-from .messages import InlineMessage
+from .messages import InlineMessage, reserve_lines
 
 
 class PassphraseField(QLineEdit):
@@ -42,6 +42,7 @@ class StrengthMeter(QWidget):
         self.advice = QLabel()
         self.advice.setObjectName("strengthAdvice")
         self.advice.setWordWrap(True)
+        reserve_lines(self.advice, 2)   # advice appearing (it may wrap) moves not the field below
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -88,7 +89,7 @@ class NewPassphraseForm(QWidget):
         self.confirm.setObjectName("confirmPassphrase")
         self.meter = StrengthMeter()
         self.reveal = QCheckBox("Show passphrase")
-        self.message = InlineMessage()
+        self.message = InlineMessage(reserve=True)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)

@@ -18,6 +18,7 @@ import rfc8785
 from ..errors import NotFound, VaultError
 from ..store import VaultStore
 from .. import safejson
+from .verdict import with_trust
 
 SORTS = {
     "imported": "c.imported_at {dir}, c.rowid {dir}",
@@ -369,6 +370,21 @@ class CredentialRepository:
             for t in types.split():
                 counts[t] = counts.get(t, 0) + 1
         return sorted(counts.items())
+
+
+def set_issuer_trusted(conn, did: str, trusted: bool) -> list[str]:
+    """Inside a transaction: bring the stored verdicts of ``did``'s credentials in line
+    with the trust list (``verdict.with_trust``), without checking a signature again.
+    Returns the ids of the credentials whose verdict changed."""
+    changed = []
+    rows = conn.execute("SELECT id, issuer_name, verdict FROM credentials WHERE issuer = ?", (did,)).fetchall()
+    for cid, name, stored in rows:
+        verdict = json.loads(stored)
+        updated = with_trust(verdict, did, name, trusted)
+        if updated != verdict:
+            conn.execute("UPDATE credentials SET verdict = ? WHERE id = ?", (json.dumps(updated), cid))
+            changed.append(cid)
+    return changed
 
 
 def _words_of_types(types) -> str:

@@ -1,5 +1,9 @@
 """The holder's trust list: issuers they know. Not being on it is a warning, never a failure.
 
+Adding or removing an issuer updates, in the same transaction, the unknown-issuer warning
+of every stored verdict of theirs (no signature is checked again): the list of
+credentials reads the same as a re-verification would, at once.
+
 The app's sample issuer (vault.issuing.sample) signs with a published key: it is refused,
 and never counts as trusted even if a row for it were found."""
 
@@ -11,13 +15,16 @@ from ..did import method_of
 from ..errors import NotFound, NotTrustable
 from ..issuing import sample
 from ..store import VaultStore
+from .repository import set_issuer_trusted
 
 
 class TrustList:
     def __init__(self, store: VaultStore):
         self.store = store
 
-    def add(self, did: str, name: str = "") -> None:
+    def add(self, did: str, name: str = "") -> list[str]:
+        """Trust ``did`` (a new ``name``, if given, replaces the one it had). Returns the
+        ids of the credentials whose stored verdict changed."""
         method_of(did)  # raises InvalidDid for something that is not a DID
         if sample.is_sample_issuer(did):
             raise NotTrustable(f"{sample.NAME} cannot be trusted: it is the app's {sample.NOTE}, and its "
@@ -28,11 +35,14 @@ class TrustList:
                          "ON CONFLICT(did) DO UPDATE SET name = CASE WHEN excluded.name != '' "
                          "THEN excluded.name ELSE name END",
                          (did, name.strip(), datetime.now(timezone.utc).replace(microsecond=0).isoformat()))
+            return set_issuer_trusted(conn, did, True)
 
-    def remove(self, did: str) -> None:
+    def remove(self, did: str) -> list[str]:
+        """Stop trusting ``did``; returns the ids of the credentials whose verdict changed."""
         with self.store.transaction() as conn:
             if conn.execute("DELETE FROM trusted_issuers WHERE did = ?", (did,)).rowcount == 0:
                 raise NotFound(f"{did} is not in the trust list.")
+            return set_issuer_trusted(conn, did, False)
 
     def contains(self, did: str) -> bool:
         if sample.is_sample_issuer(did):

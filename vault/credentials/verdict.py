@@ -78,6 +78,29 @@ class Verdict:
         return data
 
 
+def unknown_issuer_warning(issuer: str, declared_name: str | None) -> Warning_:
+    """The warning a valid credential carries while its issuer is not on the trust list."""
+    who = f"{declared_name} ({issuer})" if declared_name else issuer
+    return Warning_(WarningCode.UNKNOWN_ISSUER, f"The issuer {who} is not in your trust list. The "
+                    "signature is theirs; decide whether you know them.")
+
+
+def with_trust(verdict: dict, issuer: str, declared_name: str | None, trusted: bool) -> dict:
+    """A stored verdict (``Verdict.to_json()``) as it reads with the issuer ``trusted`` or
+    not: a valid one carries the unknown-issuer warning exactly while the issuer is not on
+    the trust list. Nothing else changes, so no signature needs checking again."""
+    if not isinstance(verdict, dict) or verdict.get("valid") is not True:
+        return verdict      # only a valid verdict speaks of trust
+    warnings = [w for w in verdict.get("warnings") or [] if isinstance(w, dict)]
+    unknown = WarningCode.UNKNOWN_ISSUER.value
+    has = any(w.get("code") == unknown for w in warnings)
+    if has != trusted:
+        return verdict
+    if trusted:
+        return verdict | {"warnings": [w for w in warnings if w.get("code") != unknown]}
+    return verdict | {"warnings": warnings + [unknown_issuer_warning(issuer, declared_name).to_json()]}
+
+
 class CredentialFailure(Exception):
     """Raised inside verifiers; the top-level ``verify`` turns it into a Verdict."""
 

@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 from . import baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
-from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode
+from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode, unknown_issuer_warning
 from .. import safejson
 from ..issuing import sample
 
@@ -198,10 +198,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if sample.is_sample_issuer(checked.issuer):   # its key is public: never trusted, whatever the list says
         warnings.append(Warning_(WarningCode.SAMPLE_ISSUER, sample.WARNING))
     elif context.is_trusted is None or not context.is_trusted(checked.issuer):
-        name = checked.display.issuer_name if checked.display else None
-        who = f"{name} ({checked.issuer})" if name else checked.issuer
-        warnings.append(Warning_(WarningCode.UNKNOWN_ISSUER, f"The issuer {who} is not in your trust "
-                                 "list. The signature is theirs; decide whether you know them."))
+        warnings.append(unknown_issuer_warning(checked.issuer,
+                                               checked.display.issuer_name if checked.display else None))
     checked.verdict = Verdict(True, Reason.VALID, _MESSAGES_OK, checked.format, checked.issuer, warnings,
                               anchor=checked.anchor)
 

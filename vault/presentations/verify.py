@@ -556,6 +556,14 @@ def verify_presentation(data: bytes | str, *, challenge: str, domain: str,
         moment = moment.replace(tzinfo=timezone.utc)
     context = dataclasses.replace(context, now=moment)
     state = _State()
+    # Without them nothing ties a presentation to this verifier: say what is missing
+    # rather than "made for hr.example, not ''".
+    if not domain.strip():
+        return state.verdict(False, Reason.WRONG_DOMAIN, "No domain was given: enter the domain you asked "
+                             "the presentation for (it must have been made for it).")
+    if not challenge.strip():
+        return state.verdict(False, Reason.WRONG_CHALLENGE, "No challenge was given: enter the challenge of "
+                             "your request (the presentation must answer it).")
     try:
         return _verify(data, challenge, domain, context, moment, state)
     except CredentialFailure as failure:

@@ -407,6 +407,48 @@ class VaultStore:
         return store
 
 
+# ---- a vault set aside --------------------------------------------------------------
+
+ASIDE_PREFIX = "replaced-vault-"
+_VAULT_FILES = ("vault-*.db*", f".{HEADER_NAME}.tmp-*", HEADER_NAME)   # the header last (see set_aside)
+
+
+@contextlib.contextmanager
+def vault_set_aside(data_dir: Path) -> Iterator[Path | None]:
+    """Move the vault of ``data_dir`` (its files, untouched) into a new sub-folder
+    ``replaced-vault-<time>-…`` for the block, which makes a new vault in its place
+    (restoring from the recovery phrase when the passphrase is forgotten). Yields that
+    folder (None if there was no vault). Nothing is deleted: if the block fails, its
+    half-made vault is removed and the old one is moved back.
+
+    Each file is renamed (atomic, same file system); the header moves last, so a crash
+    in between leaves a folder that says its database is missing, next to the aside
+    folder that holds it."""
+    data_dir = Path(data_dir)
+    if not VaultStore.exists_in(data_dir):
+        yield None
+        return
+    aside = Path(tempfile.mkdtemp(prefix=ASIDE_PREFIX + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S-"),
+                                  dir=data_dir))
+    _move_vault_files(data_dir, aside)
+    try:
+        _checkpoint("set-aside")
+        yield aside
+    except BaseException:
+        VaultStore(data_dir).destroy()   # only a half-made new vault is there now
+        _move_vault_files(aside, data_dir)
+        aside.rmdir()
+        raise
+
+
+def _move_vault_files(source: Path, target: Path) -> None:
+    for pattern in _VAULT_FILES:
+        for path in sorted(source.glob(pattern)):
+            os.replace(path, target / path.name)
+    fsync_dir(target)
+    fsync_dir(source)
+
+
 def _create_private_file(path: Path) -> None:
     """An empty 0600 file for SQLite to fill: it is never readable by others, not even
     for a moment, and SQLite gives its -wal and -shm files the same mode."""
