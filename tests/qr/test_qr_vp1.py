@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import base45
 import cbor2
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.qr import vp1_codes as V
@@ -192,7 +192,7 @@ def test_unknown_context_is_never_fetched(context, offline):
         scan.read_text(_vp1(_cborld({0: context, 2: 100})))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None)
 @given(position=st.integers(min_value=0), byte=st.integers(min_value=0, max_value=255),
        name=st.sampled_from(list(V.CODES) + list(V.VPQR_EXAMPLES)))
 def test_a_garbled_code_ends_in_a_result_or_a_clear_error(position, byte, name):
