@@ -19,8 +19,6 @@ from vault.qr.parts import encode_parts, split, version_for
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 VP = (FIXTURES / "interop" / "di-vp" / "valid-01-one-credential.json").read_bytes()
 BIG = (FIXTURES / "credentials" / "ob30" / "complete.json").read_bytes()
-VP1_LEARNCARD = (Path(__file__).parent / "data" / "vp1-learncard.txt").read_text().strip()
-VP1_DCC = (Path(__file__).parent / "data" / "vp1-dcc-vpqr.txt").read_text().strip()
 VP_TEXT = encode(VP, kind="vp-json")
 
 
@@ -260,29 +258,7 @@ def test_svg_file_is_refused_with_advice(tmp_path):
 
 # ---------------------------------------------------------------------------- VP1 (LCW)
 
-def _has_cborld() -> bool:
-    try:
-        import cborld  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(_has_cborld(), reason="cborld is installed: the decode test runs instead")
-def test_vp1_without_cborld_says_why():
-    with pytest.raises(InvalidQr, match="cborld"):
-        scan.read_text(VP1_LEARNCARD)
-
-
-@pytest.mark.skipif(not _has_cborld(), reason="cborld needs Python >= 3.12; not installed")
-def test_vp1_learncard_decodes():
-    decoded = scan.read_text(VP1_LEARNCARD)
-    vp = json.loads(decoded.payload)
-    assert decoded.kind == "vp-json"
-    assert vp["holder"] == "did:key:z6MkvDE4XTatmwifvA8pUiVsqEHrqfVCGM4WG4nXbrJ5ijVp"
-    assert vp["verifiableCredential"]["proof"]["type"] == "Ed25519Signature2018"
-    dcc = json.loads(scan.read_text(VP1_DCC).payload)
-    assert dcc["verifiableCredential"]["credentialSubject"]["id"] == "did:example:qr-test-subject"
+# Decoding, and real codes of both encodings: tests/qr/test_qr_vp1.py.
 
 
 @pytest.mark.parametrize("text", ["VP1-", "VP1-X3ECQ", "VP1-B3E!Q", "VP1-B1"])

@@ -136,5 +136,6 @@ def test_reverify_list_counts_warnings_that_came_or_went(qtbot, page, tmp_path):
     page.reverify_all_button.click()
     settle(qtbot, page)
     assert page.notice.kind == "success"
-    assert page.notice.text() == ("Checked 2 credentials; 1 now revoked, 1 no longer flagged “Revocation status "
-                                  "not checked (no copy of the status list)”.")
+    assert page.notice.text() == ("Checked 2 credentials; 1 now revoked, 1 now flagged “Revocation status from a "
+                                  "saved copy of its list”, 1 no longer flagged “Revocation status not checked "
+                                  "(offline, or its list could not be had)”.")

@@ -17,6 +17,10 @@ Three inputs are recognised:
   no older than that presentation lives); an SD-JWT without one proves nothing about who
   presents it, or to whom: NO_PROOF.
 
+A JSON presentation with no proof at all (the Learner Credential Wallet shares unsigned
+ones as QR codes) is reported as an unsigned presentation, NO_PROOF, and its credentials
+are still verified one by one, bound to no holder.
+
 Then every embedded credential is verified as ``vault.credentials.verify.check`` verifies
 a credential on its own (signature, status, validity window, trust), and must be bound
 to the holder: its subject id equals the holder (else WRONG_KEY, "issued to X, presented
@@ -323,7 +327,7 @@ def _check_entry(entry: Any, index: int, holder: str | None, challenge: str, dom
 
 
 def _check_entries(entries: Any, state: _State, challenge: str, domain: str,
-                   context: VerificationContext) -> None:
+                   context: VerificationContext, bound: bool = True) -> None:
     if entries is None:
         entries = []
     entries = entries if isinstance(entries, list) else [entries]
@@ -331,7 +335,7 @@ def _check_entries(entries: Any, state: _State, challenge: str, domain: str,
         context.prefetch_status_lists(url for index, entry in enumerate(entries, 1)
                                       for url in _status_urls(entry, index))
     for index, entry in enumerate(entries, 1):
-        result, checked = _check_entry(entry, index, state.holder, challenge, domain, context)
+        result, checked = _check_entry(entry, index, state.holder if bound else None, challenge, domain, context)
         _check_kb_time(result, checked, context.now, state.kb_max_age())
         state.credentials.append(result)
 
@@ -409,6 +413,27 @@ def _verify_di(document: dict, challenge: str, domain: str, context: Verificatio
         raise CredentialFailure(Reason.NOT_YET_VALID, f"The presentation is not valid before {_xsd(valid_from)}.")
     _check_entries(document.get("verifiableCredential"), state, challenge, domain, context)
     return _conclude(state, domain)
+
+
+def _unsigned(document: dict) -> bool:
+    return document.get("proof") in (None, [], {})
+
+
+def _verify_unsigned(document: dict, challenge: str, domain: str, context: VerificationContext,
+                     state: _State) -> PresentationVerdict:
+    """No proof: nothing shows who presents it, nor that it answers this verifier. Each
+    credential still gets its own verdict; none is bound to the holder it names, and the
+    verdict names no holder (it would read as "presented by")."""
+    state.format = FORMAT_DI_VP
+    claimed = _id_of(document.get("holder"), "holder")
+    _check_entries(document.get("verifiableCredential"), state, challenge, domain, context, bound=False)
+    count = len(state.credentials)
+    named = f" It names {claimed[:120]} as its holder, but nothing proves it." if claimed else ""
+    checked = (" Its credential was checked on its own." if count == 1 else
+               f" Its {count} credentials were checked one by one." if count else " It holds no credentials.")
+    return state.verdict(False, Reason.NO_PROOF, "This is an unsigned presentation: nothing shows who presents "
+                         f"it, nor that it was made for this verifier (challenge {challenge[:80]!r}).{named}"
+                         f"{checked} Ask the holder for a signed presentation.")
 
 
 def _verify_jwt(token: str, challenge: str, domain: str, context: VerificationContext, now: datetime,
@@ -531,6 +556,8 @@ def _verify(data: Any, challenge: str, domain: str, context: VerificationContext
                 raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a credential, not a presentation: "
                                         "the holder must present it, signed for this verifier.")
             raise CredentialFailure(Reason.MALFORMED, "The JSON is not a VerifiablePresentation.")
+        if _unsigned(document):
+            return _verify_unsigned(document, challenge, domain, context, state)
         return _verify_di(document, challenge, domain, context, now, state)
     if "~" in text:
         return _verify_sd_jwt(text, challenge, domain, context, state)

@@ -13,6 +13,11 @@ class InvalidQr(VaultError):
         super().__init__(message)
 
 
+class CborldError(InvalidQr):
+    """CBOR-LD data (a Learner Credential Wallet ``VP1-`` code) that cannot be decoded:
+    damaged, not CBOR-LD, or made with tables or contexts this vault does not have."""
+
+
 class ForeignPart(InvalidQr):
     """A part of another multi-part code (or a single code) turned up while collecting a
     sequence. The collection so far is kept: the scanner can go on with the right code."""

@@ -218,36 +218,53 @@ def read_text(text: str) -> Decoded:
 
 # ---------------------------------------------------------------------------- VP1 (LCW)
 
+MAX_VP1_TEXT = 4296     # alphanumeric characters in the largest QR code (version 40, level L)
+
+
+def _vp1_bytes(text: str) -> bytes:
+    """The CBOR-LD of ``VP1-`` + multibase ``R`` (base45, RFC 9285; vpqr 5 and later) or
+    ``B`` (base32, RFC 4648 upper case, no padding; the Learner Credential Wallet)."""
+    if len(text) > MAX_VP1_TEXT:
+        raise InvalidQr(f"This VP1- code is {len(text)} characters long; a QR code holds at most "
+                        f"{MAX_VP1_TEXT}: it is not a Learner Credential Wallet code.")
+    body = text[4:]
+    if body.startswith("R"):
+        import base45
+        try:
+            return base45.b45decode(body[1:])
+        except ValueError:
+            raise InvalidQr("This VP1- code is damaged (invalid base45): scan it again.") from None
+    if body.startswith("B"):
+        body = body[1:]
+        try:
+            return base64.b32decode(body + "=" * (-len(body) % 8))
+        except (binascii.Error, ValueError):
+            raise InvalidQr("This VP1- code is damaged (invalid base32): scan it again.") from None
+    raise InvalidQr("This VP1- code uses neither base45 (VP1-R…) nor base32 (VP1-B…), the encodings "
+                    "its format defines.")
+
+
 def _decode_vp1(text: str) -> Decoded:
-    """A Learner Credential Wallet / vpqr code: ``VP1-`` + multibase base32 of CBOR-LD.
-
-    Decoding CBOR-LD needs the ``cborld`` package (it requires Python ≥ 3.12) and the
-    JSON-LD contexts the presentation names, served offline from resources/contexts.
-    """
-    body = text[4:].strip()
-    if not body.startswith("B"):
-        raise InvalidQr("This VP1- code does not use the base32 encoding its format defines.")
-    try:
-        raw = base64.b32decode(body[1:] + "=" * (-len(body[1:]) % 8))
-    except (binascii.Error, ValueError):
-        raise InvalidQr("This VP1- code is damaged (invalid base32): scan it again.") from None
-    try:
-        import cborld
-    except ImportError:
-        raise InvalidQr("This is a Learner Credential Wallet code (VP1-, CBOR-LD). Reading it "
-                        "needs the 'cborld' package, which requires Python 3.12 or newer and "
-                        "is not installed here. Ask the holder to share the presentation as "
-                        "a file or a Blocktrack Vault code.") from None
+    """A Learner Credential Wallet / vpqr code: ``VP1-`` + multibase of CBOR-LD
+    (vault.qr.cborld), with the JSON-LD contexts it names served from resources/contexts."""
     from vault.credentials import jsonld
+    from vault.credentials.verdict import CredentialFailure
 
-    def loader(url, *args, **kwargs):
-        return {"contextUrl": None, "documentUrl": url, "document": jsonld.load_context(url)}
+    from . import cborld
+    from .errors import CborldError
 
+    def load_context(url: str):
+        try:
+            return jsonld.load_context(url)
+        except CredentialFailure:
+            raise CborldError(f"It names the JSON-LD context {str(url)[:200]}, which this vault has no "
+                              "copy of (contexts are never fetched).") from None
+
+    raw = _vp1_bytes(text)
     try:
-        document = cborld.decode(cborld_bytes=raw, document_loader=loader)
-    except Exception as exc:  # cborld raises CborldError, KeyError, ValueError…; all mean "unreadable"
-        detail = str(exc).splitlines()[0][:200] if str(exc) else exc.__class__.__name__
-        raise InvalidQr(f"This VP1- code could not be decoded: {detail}") from None
+        document = cborld.decode(raw, load_context)
+    except CborldError as exc:
+        raise CborldError(f"This Learner Credential Wallet code (VP1-) could not be read. {exc}") from None
     if not isinstance(document, dict):
         raise InvalidQr("This VP1- code does not hold a presentation.")
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
