@@ -296,6 +296,8 @@ def cmd_credential_verify(args) -> int:
     lines = [("VALID: " if verdict.valid else "INVALID: ") + safe_text(verdict.message)]
     if verdict.issuer:   # no vault, no trust list: a name is only what the issuer says
         lines.append(f"Issuer: {shown_issuer(verdict.issuer, getattr(checked.display, 'issuer_name', '')).line}")
+    if verdict.status:
+        lines.append(safe_text(verdict.status.message))
     if verdict.anchor:
         lines.append(f"Soulbound: {verdict.anchor}")
     lines += [f"Warning: {safe_text(w.message)}" for w in verdict.warnings]
@@ -303,10 +305,11 @@ def cmd_credential_verify(args) -> int:
     return 0 if verdict.valid else 1
 
 
-def _summary_line(s, trusted: dict) -> str:
+def _summary_line(s, trusted: dict, check: dict | None = None) -> str:
     from .credentials.issuer_name import shown_issuer
     issuer = shown_issuer(s.issuer, s.issuer_name, trusted)
-    return f"{s.short_id}  {s.status:<13} {safe_text(s.title[:48]):<48}  {issuer.line}"
+    unchecked = "  (status not checked)" if (check or {}).get("state") == "unchecked" else ""
+    return f"{s.short_id}  {s.status:<13} {safe_text(s.title[:48]):<48}  {issuer.line}{unchecked}"
 
 
 def cmd_credential_import(args) -> int:
@@ -337,6 +340,8 @@ def cmd_credential_import(args) -> int:
         if not args.json:
             what = "imported" if outcome.created else "already in the vault"
             print(safe_text(f"{path}: {what} as {s.short_id} — {safe_text(s.title)} ({s.status})"))
+            if outcome.verdict.status and outcome.verdict.status.state.value != "none":
+                print(f"  {safe_text(outcome.verdict.status.message)}")
             for w in outcome.verdict.warnings:
                 print(f"  warning: {safe_text(w.message)}")
     emit(args, results)
@@ -365,11 +370,12 @@ def cmd_credential_list(args) -> None:
         found = service.repository.search(args.search or "", issuer=args.issuer, type_=args.type,
                                           status=args.status, sort=args.sort,
                                           descending=not args.ascending, limit=args.limit)
+        checks = service.repository.status_checks([c.id for c in found])
         trusted = service.trust.names()
     finally:
         service.store.lock()
-    emit(args, [c.to_json() for c in found],
-         "\n".join(_summary_line(c, trusted) for c in found) if found else "No credentials match.")
+    emit(args, [c.to_json() | {"status_check": checks.get(c.id)} for c in found],
+         "\n".join(_summary_line(c, trusted, checks.get(c.id)) for c in found) if found else "No credentials match.")
 
 
 def _claim_lines(claims, indent: str) -> list[str]:
@@ -397,6 +403,8 @@ def cmd_credential_show(args) -> None:
                            "alignments": [list(a) for a in d.alignments]}
     lines = [safe_text(summary.title), f"  id:       {summary.id}", f"  format:   {summary.format}",
              f"  issuer:   {issuer.line}", f"  status:   {summary.status} — {safe_text(stored.get('message', ''))}"]
+    if isinstance(stored.get("status"), dict):
+        lines.append(f"  revocation: {safe_text(str(stored['status'].get('message', '')))}")
     if d and d.description:
         lines.append(f"  about:    {safe_text(d.description)}")
     if d and d.criteria_narrative:
@@ -417,7 +425,8 @@ def cmd_credential_reverify(args) -> int:
     finally:
         service.store.lock()
     emit(args, [s.to_json() | {"verdict": v.to_json()} for s, v in results],
-         "\n".join(f"{_summary_line(s, trusted)}\n  {safe_text(v.message)}" for s, v in results))
+         "\n".join(f"{_summary_line(s, trusted)}\n  {safe_text(v.message)}"
+                   + (f"\n  {safe_text(v.status.message)}" if v.status else "") for s, v in results))
     return 0 if all(v.valid for _, v in results) else 1
 
 
@@ -594,6 +603,8 @@ def cmd_verify(args) -> int:
         mark = "ok " if c.valid else "BAD"
         lines.append(f"  [{mark}] {safe_text(c.title)} — {shown_issuer(c.issuer, c.issuer_name).line}: "
                      f"{safe_text(c.message)}" + (f" ({c.anchor})" if c.anchor else ""))
+        if c.status:
+            lines.append(f"        {safe_text(c.status.message)}")
         lines += _claim_lines([(p, v) for p, v in flatten_claims(c.disclosed)
                                if p.split(".")[-1].split("[")[0] not in ("@context", "proof", "type", "@type")],
                               "        ")

@@ -83,7 +83,8 @@ def test_cli_verify_needs_no_vault(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("BLOCKTRACK_VAULT_PASSPHRASE", raising=False)
     assert main(["credential", "verify", str(VALID[4]), "--json", "--offline"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"valid", "reason", "message", "warnings", "format", "issuer"}
+    assert set(out) == {"valid", "reason", "message", "warnings", "format", "issuer", "status"}
+    assert out["status"]["state"] == "none"       # no status list named: nothing to check
     assert out["valid"] and out["format"] == "sd-jwt-vc" and out["issuer"] == ISSUER
     assert main(["credential", "verify", str(TAMPERED), "--json", "--offline"]) == 1
     assert json.loads(capsys.readouterr().out)["reason"] == "bad-signature"

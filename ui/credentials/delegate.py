@@ -171,7 +171,7 @@ class CredentialCardDelegate(QStyledItemDelegate):
         y = frame.top() + PAD
         chips_left = frame.right() - PAD
         anchor = self.anchor_for(index) if self.anchor_for is not None else None
-        for look in (card.chip, card.warning, anchor):
+        for look in (card.chip, card.status, card.warning, anchor):
             if look is None:
                 continue
             width = chip_width(look, chip_metrics)

@@ -297,7 +297,7 @@ class CredentialDetailView(QWidget):
             label.style().unpolish(label)
             label.style().polish(label)
         self.verdict_title.setText(chip.text + (f" · {warning.text}" if warning else ""))
-        self.verdict_message.setText(verdict.get("message") or "")
+        self.verdict_message.setText(presentation.verdict_text(verdict))
         notes = [w.get("message", "") for w in verdict.get("warnings") or [] if isinstance(w, dict)]
         self.warnings.setText("\n".join(f"⚠ {n}" for n in notes if n))
         self.warnings.setVisible(bool(self.warnings.text()))

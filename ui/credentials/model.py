@@ -279,7 +279,9 @@ class CredentialListModel(QAbstractListModel):
             return plain_tip(f"{summary.title}\n{self.issuer(summary).line}")
         if role == Qt.AccessibleTextRole:
             chip = presentation.status_chip(summary.status).text
-            return f"{safe_text(summary.title)}, {self.issuer(summary).label}, {chip}"
+            check = presentation.status_check_chip(summary.status, verdict)
+            return f"{safe_text(summary.title)}, {self.issuer(summary).label}, {chip}" + (
+                f", {check.text}" if check else "")
         return None
 
     def issuer(self, summary):
@@ -487,6 +489,7 @@ class Card:
     reason: str
     image_state: str
     image: object | None     # QImage
+    status: presentation.Look | None = None   # "Status not checked", when revocation was not
 
 
 class CredentialCardProxy(QIdentityProxyModel):
@@ -512,7 +515,8 @@ class CredentialCardProxy(QIdentityProxyModel):
                     presentation.dates_line(summary.valid_from, summary.valid_until, summary.status),
                     safe_text(" ".join(f"#{t}" for t in summary.tags)), presentation.status_chip(summary.status),
                     presentation.warning_chip(summary.status, verdict),
-                    safe_text(presentation.reason_line(summary.status, verdict)), state, image)
+                    safe_text(presentation.reason_line(summary.status, verdict)), state, image,
+                    status=presentation.status_check_chip(summary.status, verdict))
 
     def data(self, index: _Index, role: int = Qt.DisplayRole):
         source = self.sourceModel()

@@ -91,6 +91,32 @@ def warning_chip(status: str, verdict: dict | None) -> Look | None:
     return None
 
 
+def status_line(verdict: dict | None) -> dict:
+    """The stored verdict's status line ({state, message, ...}); {} when it has none."""
+    line = verdict.get("status") if isinstance(verdict, dict) else None
+    return line if isinstance(line, dict) else {}
+
+
+def status_check_chip(status: str, verdict: dict | None) -> Look | None:
+    """A chip when revocation was not checked: the card must not pass for "current"."""
+    if status in ("revoked", "suspended"):
+        return None
+    line = status_line(verdict)
+    # Verdicts stored before status lines existed: their warning says the same.
+    if line.get("state") == "unchecked" or (not line and "status-unchecked" in warning_codes(verdict)):
+        return Look("Status not checked", "warn")
+    return None
+
+
+def verdict_text(verdict: dict | None) -> str:
+    """The verdict's sentence, then its status line: checked (when), or not checked (why).
+    A revocation or suspension is the verdict's sentence already (its date in a warning)."""
+    verdict = verdict if isinstance(verdict, dict) else {}
+    line = status_line(verdict)
+    extra = line.get("message") if line.get("state") in ("checked", "unchecked") else ""
+    return "\n".join(str(text) for text in (verdict.get("message"), extra) if text)
+
+
 def reason_line(status: str, verdict: dict | None) -> str:
     """Why the chip says what it says, in one sentence."""
     verdict = verdict if isinstance(verdict, dict) else {}

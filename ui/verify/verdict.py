@@ -50,19 +50,27 @@ def credential_html(c, trusted: dict | None = None) -> str:
            f"<b>{escape(c.title or 'Credential')}</b></p>",
            f"<p style='color:{MUTED}; margin:0'>Issued by {escape(issuer)}"
            + (f" · {escape(FORMAT_WORDS.get(c.format, c.format))}" if c.format else "") + "</p>"]
+    line = getattr(c, "status", None)
+    unchecked = line is not None and line.unchecked
     if c.valid and shown.sample:
         out.append(f"<p style='color:{WARN}; margin:3px 0 0 0'><b>⚠ {escape(SAMPLE_LINE)}</b></p>")
-    elif c.valid:
-        out.append(f"<p style='color:{GOOD}; margin:3px 0 0 0'>Genuine: signed by its issuer, current, and "
-                   "the holder's own.</p>")
+    elif c.valid:   # "current" only once its status was checked (or it has none)
+        out.append(f"<p style='color:{GOOD}; margin:3px 0 0 0'>Genuine: signed by its issuer, "
+                   + ("within its dates, " if unchecked else "current, ") + "and the holder's own.</p>")
     else:
         out.append(f"<p style='color:{BAD}; margin:3px 0 0 0'>{escape(c.message)}</p>")
+    if line is not None and line.state.value in ("checked", "unchecked"):   # revoked: the message says it
+        color = WARN if unchecked else GOOD
+        out.append(f"<p style='color:{color}; margin:2px 0 0 0'>{'⚠ ' if unchecked else ''}"
+                   f"{escape(line.message)}</p>")
     if c.valid and c.anchor == ANCHORED:   # "not anchored" is the usual case: not worth a line
         out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ Soulbound: {escape(c.anchor)}.</p>")
     for warning in c.warnings:
         code = getattr(warning.code, "value", str(warning.code))
         if code == "sample-issuer" and shown.sample:
             continue            # said above, in full
+        if unchecked and code == "status-unchecked":   # the status line above says it, with the reason
+            continue
         # Status warnings in full: offline, too many lists, a refused address, the saved copy's date.
         text = warning.message if code.startswith("status-") else WARNING_SHORT.get(code) or warning.message
         out.append(f"<p style='color:{WARN}; margin:2px 0 0 0'>⚠ {escape(text)}</p>")
@@ -158,8 +166,11 @@ class VerdictView(QWidget):
             self._look("good")
             count = len(verdict.credentials)
             what = f"{count} credential{'s' if count != 1 else ''}" if count else "no credentials"
+            unchecked = sum(1 for c in verdict.credentials if getattr(c, "status", None) and c.status.unchecked)
+            note = (f" Status not checked for {unchecked} of {count}: whether "
+                    f"{'it was' if unchecked == 1 else 'they were'} revoked is unknown." if unchecked else "")
             self.text.setText(f"Genuine and made for your request: {what}, presented to {domain or 'you'} in "
-                              "answer to your challenge, every signature checked."
+                              f"answer to your challenge, every signature checked.{note}"
                               + (" It includes a sample credential, which proves nothing."
                                  if any(shown_issuer(c.issuer, c.issuer_name).sample for c in verdict.credentials)
                                  else ""))

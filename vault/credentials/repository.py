@@ -215,6 +215,19 @@ class CredentialRepository:
         row = self.store.query_one("SELECT verdict FROM credentials WHERE id = ?", (self.resolve_id(cid),))
         return json.loads(row[0])
 
+    def status_checks(self, ids: list[str]) -> dict[str, dict]:
+        """id -> the stored verdict's status line ({state, message, ...}), for those that have one
+        (verdicts stored before status lines existed have none)."""
+        out: dict[str, dict] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            rows = self.store.query("SELECT id, json_extract(verdict, '$.status') FROM credentials "
+                                    f"WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            for cid, line in rows:
+                if line:
+                    out[cid] = json.loads(line)
+        return out
+
     def search(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
                status: str | None = None, sort: str = "imported", descending: bool = True,
                limit: int | None = None, offset: int = 0) -> list[CredentialSummary]:

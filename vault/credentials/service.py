@@ -92,6 +92,7 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
     run = lists.run() if network is not None else None
     fresh: dict[str, bytes] = {}
     saved: dict[str, str] = {}   # url -> the sentence saying a list came from the vault, and its date
+    saved_on: dict[str, str] = {}   # url -> that date (YYYY-MM-DD), for the status line
 
     def fetch(url: str) -> bytes:
         failure = None
@@ -105,7 +106,7 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
         if data is None:
             raise failure or FetchError(f"the status list at {url[:200]} was not checked: offline "
                                         "(checking status lists online is off).")
-        day = (cache.status_list_fetched_at(url) or "")[:10]
+        day = saved_on[url] = (cache.status_list_fetched_at(url) or "")[:10]
         saved[url] = (f"The status comes from the copy of the status list at {url[:200]} saved on "
                       f"{day}" + (f"; fetching a fresh one failed: {failure}" if failure else
                                   " (offline: not checked online)."))
@@ -120,7 +121,7 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
                                is_trusted=trust.contains if trust else None,
                                fetch_status_list=fetch, status_list_verified=verified,
                                prefetch_status_lists=run.prefetch if run else None,
-                               status_list_saved=saved.get)
+                               status_list_saved=saved.get, status_list_saved_on=saved_on.get)
 
 
 class CredentialService:

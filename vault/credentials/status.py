@@ -1,4 +1,5 @@
-"""Credential status: W3C Bitstring Status List v1.0 (and the older StatusList2021).
+"""Credential status: W3C Bitstring Status List v1.0, and the older StatusList2021 and
+RevocationList2020 it grew out of.
 
 A credential names a bit in a status list credential published by its issuer; a set bit
 means the status (revoked, suspended, ...) applies. To check it we
@@ -9,7 +10,8 @@ means the status (revoked, suspended, ...) applies. To check it we
    and JOSE verifiers live elsewhere),
 4. check the list credential itself: its type, its ``statusPurpose``, its validity window
    and its issuer,
-5. decode ``encodedList`` (multibase base64url of a GZIP stream) and read the bit.
+5. decode ``encodedList`` (multibase base64url of a GZIP stream) and read the bit
+   (vault.credentials.bitstring).
 
 A bad list (wrong type, expired, undecodable, bad signature) fails closed with
 ``Reason.STATUS_INVALID``: a list we cannot read must never read as "not revoked".
@@ -19,22 +21,21 @@ A list we cannot *get* (offline, nothing cached), or whose proof cannot be check
 instead of a red X for something that is only unreachable.
 
 Spec: https://www.w3.org/TR/vc-bitstring-status-list/ (W3C Recommendation, May 2025);
-StatusList2021: https://www.w3.org/TR/2023/WD-vc-status-list-20230427/.
+StatusList2021: https://www.w3.org/TR/2023/WD-vc-status-list-20230427/;
+RevocationList2020: https://w3c-ccg.github.io/vc-status-rl-2020/ (revocation only: its
+entries and lists name no purpose, and its fields are revocationListIndex/-Credential).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import gzip
-import json
 import re
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Callable, Iterable
+from typing import Callable
 
+from .bitstring import (MAX_LIST_BYTES, MIN_LIST_BITS, b64decode, decode_status_list,  # noqa: F401
+                        encode_status_list, read_status)
 from .verdict import CredentialFailure, Reason, Warning_, WarningCode
 from ..errors import VaultError
 from .. import safejson
@@ -45,12 +46,6 @@ __all__ = [
     "encode_status_list", "read_status", "status_list_credential", "parse_datetime",
 ]
 
-# The spec's minimum: 131,072 entries (16 KiB uncompressed), a herd-privacy floor.
-MIN_LIST_BITS = 131_072
-# Zip-bomb guard on the *decompressed* list: 16 MiB is 134 million one-bit entries, far
-# beyond any real list (the spec's example is 16 KiB), yet a few hundred bytes of GZIP
-# could otherwise expand to gigabytes in the verifier.
-MAX_LIST_BYTES = 16 * 1024 * 1024
 # A larger statusSize than this is not a status, it is a payload; the spec's examples use
 # 1 and 2 bits. Capping it bounds the work of reading one entry.
 _MAX_STATUS_SIZE = 64
@@ -59,11 +54,13 @@ Fetch = Callable[[str], "bytes | None"]
 VerifyList = Callable[[bytes], None]
 
 # The entry, list credential and list (subject) types we read. We
-# accept either family's list for either family's entry: the bits mean the same thing,
+# accept any family's list for any family's entry: the bits mean the same thing,
 # and the list's signature and issuer are checked whatever its name.
-_ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry"}
-_LIST_CREDENTIAL_TYPES = {"BitstringStatusListCredential", "StatusList2021Credential"}
-_LIST_SUBJECT_TYPES = {"BitstringStatusList", "StatusList2021"}
+_RL2020_ENTRY = "RevocationList2020Status"
+_ENTRY_TYPES = {"BitstringStatusListEntry", "StatusList2021Entry", _RL2020_ENTRY}
+_LIST_CREDENTIAL_TYPES = {"BitstringStatusListCredential", "StatusList2021Credential",
+                          "RevocationList2020Credential"}
+_LIST_SUBJECT_TYPES = {"BitstringStatusList", "StatusList2021", "RevocationList2020"}
 # Purposes whose set bit is a verdict; any other purpose (message, refresh, ...) is
 # reported to the user, never a failure.
 _VERDICT_PURPOSES = {"revocation", "suspension"}
@@ -103,6 +100,7 @@ class EntryResult:
     list_issuer: str | None = None
     list_valid_until: datetime | None = None
     ttl_ms: int | None = None             # the list's `ttl` hint (milliseconds) for caches
+    reason: str | None = None             # why it was not checked (offline, list proof unverifiable...)
 
     @property
     def set(self) -> bool | None:
@@ -111,7 +109,8 @@ class EntryResult:
     def to_json(self) -> dict:
         return {"type": self.entry.type, "purpose": self.entry.purpose,
                 "index": self.entry.index, "statusListCredential": self.entry.list_url,
-                "checked": self.checked, "value": self.value, "message": self.message}
+                "checked": self.checked, "value": self.value, "message": self.message,
+                **({"reason": self.reason} if self.reason else {})}
 
 
 @dataclass
@@ -121,6 +120,7 @@ class StatusResult:
     checked: bool = True        # every status entry was checked (True when there is none)
     entries: list[EntryResult] = field(default_factory=list)
     warnings: list[Warning_] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)   # why not, one phrase per list or method
 
     @property
     def messages(self) -> list[str]:
@@ -131,7 +131,7 @@ class StatusResult:
 
     def to_json(self) -> dict:
         return {"revoked": self.revoked, "suspended": self.suspended, "checked": self.checked,
-                "entries": [e.to_json() for e in self.entries],
+                "unchecked": list(self.unchecked), "entries": [e.to_json() for e in self.entries],
                 "warnings": [w.to_json() for w in self.warnings]}
 
 
@@ -183,16 +183,20 @@ def _parse_messages(value) -> tuple[tuple[int, str], ...]:
 
 def _parse_entry(raw: dict) -> StatusEntry:
     entry_type = next(t for t in _types(raw.get("type")) if t in _ENTRY_TYPES)
-    purpose = raw.get("statusPurpose")
+    # RevocationList2020 only revokes, and names its fields after that.
+    legacy = entry_type == _RL2020_ENTRY
+    list_key, index_key = (("revocationListCredential", "revocationListIndex") if legacy
+                           else ("statusListCredential", "statusListIndex"))
+    purpose = "revocation" if legacy else raw.get("statusPurpose")
     if not isinstance(purpose, str) or not purpose:
         raise _invalid("The credential's status entry has no statusPurpose.")
-    url = raw.get("statusListCredential")
+    url = raw.get(list_key)
     if not isinstance(url, str) or not url.strip():
         raise _invalid("The credential's status entry does not say where its status list "
-                       "is (no statusListCredential).")
-    if "statusListIndex" not in raw:
-        raise _invalid("The credential's status entry has no statusListIndex.")
-    index = _non_negative_int(raw.get("statusListIndex"), "statusListIndex")
+                       f"is (no {list_key}).")
+    if index_key not in raw:
+        raise _invalid(f"The credential's status entry has no {index_key}.")
+    index = _non_negative_int(raw.get(index_key), index_key)
     size = 1
     if raw.get("statusSize") is not None:
         size = _non_negative_int(raw.get("statusSize"), "statusSize")
@@ -224,107 +228,6 @@ def status_entries(credential: dict) -> list[StatusEntry]:
     malformed (no list URL, a negative or non-numeric index...).
     """
     return _split_entries(credential)[0]
-
-
-# --------------------------------------------------------------------- the bitstring
-
-def _b64decode(text: str) -> bytes:
-    """Base64url or base64, with or without padding; strict about the alphabet."""
-    if not re.fullmatch(r"[A-Za-z0-9_\-+/]*={0,2}", text):
-        raise ValueError("not base64")
-    body = text.rstrip("=")
-    if len(body) % 4 == 1:
-        raise ValueError("impossible base64 length")
-    body = body.replace("+", "-").replace("/", "_")
-    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-
-
-def _gunzip(data: bytes, limit: int) -> bytes:
-    out = bytearray()
-    while True:
-        engine = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # GZIP framing only
-        out += engine.decompress(data, limit + 1 - len(out))
-        if len(out) > limit:
-            raise ValueError(f"it expands beyond {limit} bytes")
-        if engine.unconsumed_tail:
-            raise ValueError(f"it expands beyond {limit} bytes")
-        if not engine.eof:
-            raise ValueError("the GZIP stream is truncated")
-        data = engine.unused_data
-        if not data.strip(b"\0"):       # trailing zero padding is allowed after a member
-            return bytes(out)
-
-
-def decode_status_list(encoded: str, *, limit: int = MAX_LIST_BYTES) -> bytes:
-    """``encodedList`` -> the raw bitstring (bit 0 is the left-most bit of byte 0).
-
-    Bitstring Status List uses a multibase base64url string ('u' prefix, no padding);
-    StatusList2021 used plain base64(url). Both hold a GZIP stream, which always starts
-    with bytes 1f 8b, i.e. "H4sI" in base64: that tells a 'u' prefix from data.
-    Raises ValueError with a reason when the string is not such a list.
-    """
-    if not isinstance(encoded, str):
-        raise ValueError("encodedList is not a string")
-    text = encoded.strip()
-    candidates = [text[1:], text] if text.startswith("u") else [text]
-    compressed = None
-    for candidate in candidates:
-        try:
-            data = _b64decode(candidate)
-        except (ValueError, binascii.Error):
-            continue
-        if data[:2] == b"\x1f\x8b":
-            compressed = data
-            break
-    if compressed is None:
-        raise ValueError("encodedList is not base64url-encoded GZIP data")
-    try:
-        return _gunzip(compressed, limit)
-    except zlib.error as exc:
-        raise ValueError(f"encodedList is not valid GZIP data ({exc})") from None
-
-
-def read_status(bitstring: bytes, index: int, size: int = 1) -> int:
-    """The ``size`` bits at entry ``index`` (bits index*size...), most significant first.
-
-    Raises IndexError when the entry lies beyond the end of the list.
-    """
-    if index < 0 or size < 1:
-        raise IndexError("negative index or size")
-    start = index * size
-    if start + size > len(bitstring) * 8:
-        raise IndexError(f"entry {index} is beyond the end of a {len(bitstring) * 8}-bit list")
-    value = 0
-    for position in range(start, start + size):
-        bit = (bitstring[position >> 3] >> (7 - (position & 7))) & 1
-        value = (value << 1) | bit
-    return value
-
-
-def encode_status_list(bits: "set[int] | Iterable[int] | bytes | bytearray",
-                       length: int = MIN_LIST_BITS) -> str:
-    """Set bit positions (or a raw bitstring) -> a multibase ``encodedList`` string.
-
-    ``length`` (bits, a positive multiple of 8) applies to a set of positions; a raw
-    bitstring keeps its own length. Lists shorter than MIN_LIST_BITS are allowed (tests
-    need them) but a conforming issuer must not publish one. The GZIP header carries no
-    timestamp, so the output is deterministic.
-    """
-    if isinstance(bits, (bytes, bytearray, memoryview)):
-        raw = bytes(bits)
-    else:
-        if length <= 0 or length % 8:
-            raise ValueError("length must be a positive multiple of 8")
-        buffer = bytearray(length // 8)
-        for position in bits:
-            if isinstance(position, bool) or not isinstance(position, int):
-                raise TypeError(f"bit positions must be integers, not {position!r}")
-            if not 0 <= position < length:
-                raise ValueError(f"bit {position} is outside a {length}-bit list")
-            buffer[position >> 3] |= 0x80 >> (position & 7)
-        raw = bytes(buffer)
-    compressed = gzip.compress(raw, compresslevel=9, mtime=0)
-    return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
 
 
 def status_list_credential(*, id: str, issuer: "str | dict", encoded_list: str,
@@ -407,7 +310,7 @@ def _jwt_payload(text: str) -> dict | None:
     if len(parts) != 3:
         return None
     try:
-        payload = safejson.loads(_b64decode(parts[1]))
+        payload = safejson.loads(b64decode(parts[1]))
     except (ValueError, RecursionError):
         return None
     if not isinstance(payload, dict):
@@ -490,6 +393,9 @@ def _check_list(document: dict, url: str, now: datetime) -> _List:
         raise _invalid(f"The status list at {url} holds a {', '.join(subject_types)}, "
                        "not a BitstringStatusList.")
     purposes = _types(subject.get("statusPurpose"))
+    if not purposes and ("RevocationList2020" in subject_types
+                         or "RevocationList2020Credential" in types):
+        purposes = ["revocation"]          # a RevocationList2020 names no purpose: it revokes
     if not purposes:
         raise _invalid(f"The status list at {url} does not say what it is for "
                        "(no statusPurpose).")
@@ -511,8 +417,10 @@ def _check_list(document: dict, url: str, now: datetime) -> _List:
 # The list is then not used at all, so this never reads as "not revoked"; the credential
 # gets the same STATUS_UNCHECKED warning as when the list is offline. A bad signature, a
 # wrong key, tampering or no proof at all make the list invalid.
-_UNCHECKABLE = {Reason.UNKNOWN_KEY, Reason.UNKNOWN_CONTEXT, Reason.UNSUPPORTED_CRYPTOSUITE,
-                Reason.UNSUPPORTED_FORMAT}
+_UNCHECKABLE = {Reason.UNKNOWN_KEY: "its signer's key is not known here",
+                Reason.UNKNOWN_CONTEXT: "it uses a JSON-LD context this vault does not hold",
+                Reason.UNSUPPORTED_CRYPTOSUITE: "unsupported suite",
+                Reason.UNSUPPORTED_FORMAT: "unsupported format"}
 
 
 def _get_list(url: str, fetch: Fetch, verify_list: VerifyList, now: datetime) -> _List | str:
@@ -529,7 +437,8 @@ def _get_list(url: str, fetch: Fetch, verify_list: VerifyList, now: datetime) ->
         verify_list(raw)
     except CredentialFailure as exc:
         if exc.reason in _UNCHECKABLE:
-            return f"the status list at {url} cannot be verified here: {exc.message}"
+            return (f"the status list's own proof could not be verified ({_UNCHECKABLE[exc.reason]}): "
+                    f"{url}: {exc.message}")
         raise _invalid(f"The status list at {url} failed verification: {exc.message}") from None
     return _check_list(_load_list(raw, url), url, now)
 
@@ -558,6 +467,7 @@ def check_status(credential: dict, *, fetch: Fetch, verify_list: VerifyList,
     for raw in unsupported:
         kind = ", ".join(_types(raw.get("type"))) or "untyped"
         result.checked = False
+        result.unchecked.append(f"it uses a status method the vault cannot check ({kind}).")
         result.warnings.append(Warning_(
             WarningCode.STATUS_UNCHECKED,
             f"This credential uses a status method the vault cannot check ({kind}), so "
@@ -580,7 +490,9 @@ def check_status(credential: dict, *, fetch: Fetch, verify_list: VerifyList,
 
         if isinstance(status_list, str):
             result.checked = False
-            result.entries.append(EntryResult(entry=entry, checked=False))
+            result.entries.append(EntryResult(entry=entry, checked=False, reason=status_list))
+            if status_list not in result.unchecked:
+                result.unchecked.append(status_list)
             warn(WarningCode.STATUS_UNCHECKED, url,
                  f"Could not check the {entry.purpose} status: {status_list}")
             continue

@@ -52,6 +52,41 @@ class Warning_:
         return {"code": self.code.value, "message": self.message}
 
 
+class StatusState(str, Enum):
+    """The status line: one of three verdicts on revocation, or nothing to check."""
+    CHECKED = "checked"        # every status entry read from a list whose proof verified: none set
+    REVOKED = "revoked"
+    SUSPENDED = "suspended"
+    UNCHECKED = "unchecked"    # offline, unreachable, the list's proof not verifiable, a method we cannot read
+    NONE = "none"              # the credential names no status list: there is nothing to check
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """Whether revocation was checked, said the same way in the CLI, JSON, cards and pages.
+
+    ``message`` is the whole line ("Status not checked: offline ..."); ``reason`` says why
+    it was not checked; ``checked_on`` is the day of the saved copy a check used (None:
+    fetched now, or no date known).
+    """
+    state: StatusState
+    message: str
+    reason: str | None = None
+    checked_on: str | None = None
+
+    @property
+    def unchecked(self) -> bool:
+        return self.state is StatusState.UNCHECKED
+
+    def to_json(self) -> dict:
+        data = {"state": self.state.value, "message": self.message}
+        if self.reason is not None:
+            data["reason"] = self.reason
+        if self.checked_on is not None:
+            data["checked_on"] = self.checked_on
+        return data
+
+
 # The soulbound anchor sentences a verdict carries (vault.chain.soulbound.anchor_sentence),
 # here so that readers of a verdict need not import the chain.
 ANCHOR_SENTENCES = {"anchored": "anchored on chain, not revoked", "revoked": "revoked on chain",
@@ -68,6 +103,7 @@ class Verdict:
     issuer: str = ""
     warnings: list[Warning_] = field(default_factory=list)
     anchor: str | None = None   # on-chain soulbound anchor: a sentence, when the chain was asked
+    status: StatusLine | None = None   # revocation: None when verification stopped before it
 
     def to_json(self) -> dict:
         data = {"valid": self.valid, "reason": self.reason.value, "message": self.message,
@@ -75,6 +111,8 @@ class Verdict:
                 "issuer": self.issuer}
         if self.anchor is not None:
             data["anchor"] = self.anchor
+        if self.status is not None:
+            data["status"] = self.status.to_json()
         return data
 
 

@@ -6,7 +6,9 @@ know (malformed / unsupported-format) → its proof verifies with the issuer's k
 bad-signature, tampered-content) → its status (revoked / suspended, status-invalid) →
 its validity window (not-yet-valid / expired). Revocation is reported before expiry: it
 is the stronger statement. An issuer missing from the trust list, or a status that
-could not be checked offline, is a warning on a valid verdict, never a failure.
+could not be checked offline, is a warning on a valid verdict, never a failure; but a
+verdict whose status was not checked says so (``Verdict.status``, status_line) and never
+reads "genuine and current".
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status
+from . import baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status, status_line
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
-from .verdict import CredentialFailure, Reason, Verdict, Warning_, WarningCode, unknown_issuer_warning
+from .verdict import CredentialFailure, Reason, StatusLine, Verdict, Warning_, WarningCode, unknown_issuer_warning
 from .. import safejson
 from ..issuing import sample
 
@@ -33,6 +35,8 @@ _LEGACY = {FORMAT_OB2_SIGNED: openbadges2, FORMAT_OB2_HOSTED: openbadges2, FORMA
 MAX_INPUT_BYTES = 8 * 1024 * 1024
 
 _MESSAGES_OK = "The credential is genuine and current."
+_MESSAGE_UNCHECKED = ("The credential is genuine and within its dates, but whether it was revoked was "
+                      "not checked.")
 
 
 @dataclass
@@ -45,6 +49,7 @@ class VerificationContext:
     status_list_verified: Callable[[bytes], None] | None = None  # a fetched list verified: cache it
     prefetch_status_lists: Callable[[Iterable[str]], None] | None = None  # online: fetch these together
     status_list_saved: Callable[[str], str | None] | None = None  # url -> "from the copy saved on ..."
+    status_list_saved_on: Callable[[str], str | None] | None = None  # url -> the day of the saved copy used
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
     # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
@@ -70,6 +75,7 @@ class CheckedCredential:
     sd_jwt: sd_jwt_vc.SdJwtCredential | None = None
     anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
     proof_warnings: list[Warning_] = field(default_factory=list)  # unverified proofs, legacy suites
+    status_line: StatusLine | None = None   # revocation checked / revoked / not checked, once known
     verdict: Verdict | None = None
 
 
@@ -142,7 +148,7 @@ def check(data: bytes, context: VerificationContext | None = None) -> CheckedCre
         _check(checked, context)
     except CredentialFailure as failure:
         checked.verdict = Verdict(False, failure.reason, failure.message, checked.format, checked.issuer,
-                                  anchor=checked.anchor)
+                                  anchor=checked.anchor, status=checked.status_line)
     return checked
 
 
@@ -164,14 +170,23 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if checked.format != FORMAT_SD_JWT:
         if context.prefetch_status_lists:    # all of this credential's lists at once
             context.prefetch_status_lists(_list_urls(checked.credential))
-        checked.status = status.check_status(
-            checked.credential, fetch=context.fetch_status_list or (lambda url: None),
-            verify_list=lambda raw: _verify_status_list(raw, context, now), now=now)
+        try:
+            checked.status = status.check_status(
+                checked.credential, fetch=context.fetch_status_list or (lambda url: None),
+                verify_list=lambda raw: _verify_status_list(raw, context, now), now=now)
+        except CredentialFailure as failure:   # a bad list or entry: it says nothing about revocation
+            checked.status_line = status_line.not_checked(failure.message)
+            raise
         warnings += checked.status.warnings
+        days = []
         for url in dict.fromkeys(r.entry.list_url for r in checked.status.entries if r.checked):
             note = context.status_list_saved(url) if context.status_list_saved else None
             if note:
                 warnings.append(Warning_(WarningCode.STATUS_SAVED, note))
+            day = context.status_list_saved_on(url) if context.status_list_saved_on else None
+            if day:
+                days.append(day)
+        checked.status_line = status_line.describe(checked.status, min(days) if days else None)
         if checked.status.revoked:
             raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential.")
         if checked.status.suspended:
@@ -179,10 +194,15 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     elif "status" in checked.credential:
         warnings.append(Warning_(WarningCode.STATUS_UNCHECKED, "This SD-JWT credential has a token "
                                  "status list entry, which the vault cannot check yet."))
+        checked.status_line = status_line.not_checked("it uses a token status list, which the vault "
+                                                      "cannot check yet.")
+    else:
+        checked.status_line = status_line.NO_STATUS
 
     if context.anchor_status is not None:
         state, checked.anchor = context.anchor_status(checked.original)
         if state == "revoked":
+            checked.status_line = status_line.revoked_on_chain()
             raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential on chain "
                                     "(its soulbound token is marked revoked).")
         if state is None:
@@ -200,8 +220,10 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     elif context.is_trusted is None or not context.is_trusted(checked.issuer):
         warnings.append(unknown_issuer_warning(checked.issuer,
                                                checked.display.issuer_name if checked.display else None))
-    checked.verdict = Verdict(True, Reason.VALID, _MESSAGES_OK, checked.format, checked.issuer, warnings,
-                              anchor=checked.anchor)
+    unchecked = checked.status_line is not None and checked.status_line.unchecked
+    checked.verdict = Verdict(True, Reason.VALID, _MESSAGE_UNCHECKED if unchecked else _MESSAGES_OK,
+                              checked.format, checked.issuer, warnings, anchor=checked.anchor,
+                              status=checked.status_line)
 
 
 def _verify_proof(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> None:
@@ -258,14 +280,13 @@ def _verify_legacy(checked: CheckedCredential, parsed: Any, context: Verificatio
 
 
 def _verify_status_list(raw: bytes, context: VerificationContext, now: datetime) -> None:
-    """A status list credential must itself verify (its status and trust do not matter)."""
+    """A status list credential must itself verify (its status and trust do not matter):
+    by the very verifier a credential goes through, so every suite and format a
+    credential may be signed with is one its list may be signed with too."""
     fmt, parsed = detect(raw)
-    if fmt == FORMAT_DI:
-        data_integrity.verify_proof(parsed, documents=context.documents, now=now)
-    elif fmt == FORMAT_JWT:
-        jwt_vc.verify_jwt_vc(parsed, documents=context.documents)
-    else:
+    if fmt == FORMAT_SD_JWT:
         raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "Status lists as SD-JWT are not supported.")
+    _verify_proof(CheckedCredential(original=raw, format=fmt), parsed, context, now)
     if context.status_list_verified:
         context.status_list_verified(raw)
 

@@ -48,7 +48,7 @@ from typing import Any
 from .. import safejson
 from ..credentials import data_integrity, jose, jwt_vc
 from ..credentials.keys import cached_document, did_of, public_key_from_method
-from ..credentials.verdict import CredentialFailure, Reason, Warning_, WarningCode
+from ..credentials.verdict import CredentialFailure, Reason, StatusLine, Warning_, WarningCode
 from ..credentials.verify import (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
                                   VerificationContext, check, status_urls)
 from ..did import did_jwk, resolver
@@ -88,6 +88,7 @@ class CredentialResult:
     revealed: list[str] = field(default_factory=list)  # SD-JWT: the selectively disclosed claims
     key_bound: bool = False          # SD-JWT: a key-binding JWT for this verifier came with it
     anchor: str | None = None        # soulbound anchor on chain, when the chain was asked
+    status: StatusLine | None = None  # revocation checked / revoked / not checked (why)
 
     def to_json(self) -> dict:
         return {"format": self.format, "issuer": self.issuer, "issuer_name": self.issuer_name,
@@ -95,7 +96,8 @@ class CredentialResult:
                 "reason": self.reason.value, "message": self.message,
                 "warnings": [w.to_json() for w in self.warnings], "disclosed": self.disclosed,
                 "revealed": list(self.revealed), "key_bound": self.key_bound,
-                **({"anchor": self.anchor} if self.anchor is not None else {})}
+                **({"anchor": self.anchor} if self.anchor is not None else {}),
+                **({"status": self.status.to_json()} if self.status is not None else {})}
 
 
 @dataclass
@@ -200,7 +202,8 @@ def _result(index: int, checked: CheckedCredential) -> CredentialResult:
         issuer_name=(display.issuer_name or "") if display else "",
         title=(display.title if display else "") or "Credential", subject=checked.subject,
         valid=verdict.valid, reason=verdict.reason, message=verdict.message, warnings=list(verdict.warnings),
-        disclosed=_disclosed(checked) if shown else {}, revealed=revealed, anchor=checked.anchor)
+        disclosed=_disclosed(checked) if shown else {}, revealed=revealed, anchor=checked.anchor,
+        status=verdict.status)
 
 
 def _entry_bytes(entry: Any, index: int) -> bytes:
@@ -354,8 +357,11 @@ def _conclude(state: _State, domain: str) -> PresentationVerdict:
                                  f"{result.message}")
     count = len(state.credentials)
     what = f"{count} credential{'s' if count != 1 else ''}" if count else "no credentials (only control of the DID)"
+    unchecked = sum(1 for r in state.credentials if r.status is not None and r.status.unchecked)
+    note = (f" Whether {'it' if count == 1 else f'{unchecked} of them'} {'was' if unchecked == 1 else 'were'} "
+            "revoked was not checked." if unchecked else "")
     return state.verdict(True, Reason.VALID, f"The presentation is genuine: {state.holder} presented {what} "
-                         f"to {domain}, in answer to this verifier's challenge.")
+                         f"to {domain}, in answer to this verifier's challenge.{note}")
 
 
 # ------------------------------------------------------------------------------ formats
