@@ -33,8 +33,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QLabel, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from vault.chain.fees import eth as fee_text, signed_text
 from vault.chain.revert import format_units
-from vault.chain.fees import signed_text
 from vault.errors import ChainError, FeeRoseError
 
 from ..errors import describe
@@ -73,11 +73,6 @@ def advice_for(exc: BaseException) -> str:
 
 def _short(tx_hash: str) -> str:
     return f"{tx_hash[:10]}…{tx_hash[-6:]}"
-
-
-def _fee(wei: int) -> str:
-    """A network fee to the hundred-millionth of an ETH: 18 decimals read as noise."""
-    return glance_units(wei, "ETH", 8).removeprefix("≈ ")
 
 
 class _Progress(QObject):
@@ -217,7 +212,7 @@ class TransactionDialog(QDialog):
                 add_row("Sends", self._value(format_units(request.value, "ETH")))
             if preview is not None:
                 add_row("Network fee", self._value(
-                    f"about {_fee(preview.fee_estimate)} (at most {_fee(preview.max_fee)}; "
+                    f"about {fee_text(preview.fee_estimate)} (at most {fee_text(preview.max_fee)}; "
                     f"{preview.gas_estimate:,} gas)"))
                 total_fee += preview.fee_estimate
                 total_max += preview.max_fee
@@ -299,9 +294,8 @@ class TransactionDialog(QDialog):
         self.result.success(message)
         lines = []
         for record in records:
-            fee = f", fee {format_units(record.fee, 'ETH')}" if record.fee is not None else ""
             signed = f"\n  signed for {signed_text(record)}" if signed_text(record) else ""
-            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{fee}{signed}")
+            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{record.fee_note()}{signed}")
         self.result_details.setText("\n\n".join(lines))
         self.advice.hide()
         self.stages.setCurrentWidget(self.result_page)
