@@ -10,7 +10,7 @@
    stops here with its reason, before anything is signed.
 2. *Confirm*: what will happen in words, from which account, on which network, the
    amounts in BTK and ETH and the network fee (about / at most). Nothing is signed
-   until the person clicks the confirm button.
+   until the person clicks the confirm button: Enter presses Cancel (make_safe_default).
 3. *Progress*: for each transaction, signing, sent (with its hash), mined. The window
    stays responsive; closing the dialog does not stop a transaction that was sent (it
    stays in the status bar as pending until mined, also across a restart).
@@ -42,6 +42,7 @@ from .amounts import glance_units
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.labels import text_label
 from ..widgets.layout import open_dialog, primary
+from ..widgets.safe_default import make_safe_default
 
 # What a person can do about a failure, by ChainError reason (the message says what).
 ADVICE = {
@@ -151,6 +152,7 @@ class TransactionDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.confirm_button.clicked.connect(self._on_confirm)
+        make_safe_default(self, self.cancel_button, self.confirm_button)
         self._buttons("checking")
 
     @property
@@ -231,7 +233,7 @@ class TransactionDialog(QDialog):
         self.confirm_button.setEnabled(True)
         self.confirm_button.setText("Confirm and send" if len(requests) == 1
                                     else f"Confirm and send {len(requests)} transactions")
-        self.confirm_button.setFocus()
+        make_safe_default(self, self.cancel_button, self.confirm_button)   # also when asked again
         # Opened at the size of the checking step: grow to show every line. adjustSize
         # measures the wrapped lines at the size hint's width, narrower than the dialog's
         # minimum: then fit the height to the width the dialog really has.
