@@ -300,7 +300,7 @@ def cmd_tx_list(args) -> None:
 
 
 def cmd_tx_show(args) -> None:
-    from .chain import transactions
+    from .chain import fees, transactions
     from .chain.fees import signed_text
     from .chain.revert import format_units
 
@@ -319,7 +319,7 @@ def cmd_tx_show(args) -> None:
     if record.value:
         lines.append(f"  value:    {format_units(record.value, 'ETH')}")
     if record.fee is not None:
-        lines.append(f"  fee:      {format_units(record.fee, 'ETH')} ({record.gas_used:,} gas)")
+        lines.append(f"  fee:      {fees.eth(record.fee)} ({record.gas_used:,} gas)")
     if signed_text(record):
         lines.append(f"  signed:   {signed_text(record)}")
     if record.error:
@@ -366,7 +366,8 @@ def cmd_tx_send(args) -> int:
         chain.close()
         identity.store.lock()
     emit(args, record.to_json() | {"preview": preview.to_json()},
-         f"{record.status.capitalize()}: {record.hash}" + (f" in block {record.block}" if record.block else ""))
+         f"{record.status.capitalize()}: {record.hash}" + (f" in block {record.block}" if record.block else "")
+         + record.fee_note())
     return 0
 
 

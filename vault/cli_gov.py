@@ -189,8 +189,8 @@ def _send(args, s: _Session, requests: list, extra_lines: list[str] | None = Non
     records = send_steps(args, s.service, requests, [first])
     out = {"sent": True, "transactions": [r.to_json() for r in records], "preview": first.to_json()}
     out |= data or {}
-    emit(args, out, "\n".join(f"{r.status.capitalize()}: {r.description} ({r.hash}, block {r.block})"
-                              for r in records))
+    emit(args, out, "\n".join(f"{r.status.capitalize()}: {r.description} ({r.hash}, block {r.block}"
+                              f"{r.fee_note()})" for r in records))
     return 0
 
 

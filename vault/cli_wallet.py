@@ -156,7 +156,7 @@ def _run_writes(args, service, requests: list) -> int:
         raise
     emit(args, {"sent": True, "transactions": [r.to_json() for r in records]},
          "\n".join(f"{r.status.capitalize()}: {r.description} — {r.hash}"
-                   + (f" in block {r.block}" if r.block is not None else "") for r in records))
+                   + (f" in block {r.block}" if r.block is not None else "") + r.fee_note() for r in records))
     return 0
 
 

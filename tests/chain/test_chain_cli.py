@@ -66,6 +66,25 @@ def test_send_then_list_and_show(vault):
     assert "status:   success in block" in text and "token.Transfer(" in text
 
 
+def test_a_fee_reads_the_same_in_the_preview_the_result_and_tx_list_and_show(vault):
+    """Eight decimals, rounded up (fees.eth), wherever a person reads it; JSON keeps the wei."""
+    import re
+
+    from vault.chain.fees import eth
+
+    code, result, preview = vault("tx", "send", "--to", DEAD, "--amount", "1", "--yes", json_out=False)
+    assert code == 0, preview
+    code, rows, _ = vault("tx", "list")
+    assert rows[0]["fee"].isdigit() and rows[0]["max_fee"].isdigit()
+    fee, max_fee = int(rows[0]["fee"]), int(rows[0]["max_fee"])
+    assert f"(at most {eth(max_fee)})" in preview and f", fee {eth(fee)}" in result
+    code, listed, _ = vault("tx", "list", json_out=False)
+    code, shown, _ = vault("tx", "show", rows[0]["hash"], json_out=False)
+    assert f", fee {eth(fee)}" in listed
+    assert f"fee:      {eth(fee)} (" in shown and f"signed:   at most {eth(max_fee)} (" in shown
+    assert not re.search(r"\d\.\d{9,} ETH", preview + result + listed + shown)   # never 18 decimals
+
+
 def test_send_needs_yes_when_not_interactive(vault, monkeypatch):
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     code, _, err = vault("tx", "send", "--to", DEAD, "--amount", "1", json_out=False)

@@ -44,6 +44,15 @@ def _mine(anvil_deployment, blocks: int = 1) -> None:
     anvil_deployment[1].advance(blocks)  # on anvil itself: the chain moved after the preview
 
 
+def test_a_fee_reads_with_eight_decimals_rounded_up():
+    from vault.chain.fees import eth
+
+    assert eth(46_409_000_000_001) == "0.00004641 ETH"   # up: a maximum never reads lower than it is
+    assert eth(46_410_000_000_000) == "0.00004641 ETH"   # exact stays exact
+    assert eth(1) == "0.00000001 ETH"                    # a fee never reads as nothing
+    assert eth(0) == "0 ETH" and eth(12 * 10**17 + 1) == "1.20000001 ETH"
+
+
 def test_a_fee_that_rose_after_the_preview_is_refused_and_nothing_is_signed(node, service, anvil_deployment):
     preview = service.preview(service.btk_transfer(USER_ADDRESS, DEAD, BTK))
     _mine(anvil_deployment)

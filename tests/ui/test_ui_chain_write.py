@@ -7,6 +7,7 @@ from tests.chain.conftest import USER_ADDRESS, anvil_deployment, anvil_node  # n
 from ui.chain.advance import AdvanceControl
 from ui.chain.write import start_write
 from vault.chain import wallet
+from vault.chain.fees import eth
 from vault.chain.revert import format_units
 
 BTK = 10**18
@@ -32,7 +33,8 @@ def test_a_transfer_is_confirmed_then_sent_then_mined(chain_window, qtbot, ui_he
     qtbot.waitUntil(lambda: dialog.stage == "confirm")
     texts = [w.text() for w in dialog.confirm_page.findChildren(type(dialog.heading))]
     assert any("12 BTK" in t for t in texts), texts
-    assert any(t.startswith("about ") and "ETH" in t for t in texts)   # the network fee
+    preview, = flow.previews   # the network fee as it reads everywhere: 8 decimals, rounded up
+    assert f"about {eth(preview.fee_estimate)} (at most {eth(preview.max_fee)}; " in " ".join(texts)
     assert any("embedded" in t for t in texts)                          # the network
     assert session.chain.btk_balance(FRIEND) == 0                       # nothing sent yet
     with qtbot.waitSignal(flow.succeeded, timeout=20_000) as done:
@@ -40,6 +42,7 @@ def test_a_transfer_is_confirmed_then_sent_then_mined(chain_window, qtbot, ui_he
     record, = done.args[0]
     assert record.status == "success" and record.block is not None
     assert dialog.stage == "result" and record.hash in dialog.result_details.text()
+    assert f"fee {eth(record.fee)}" in dialog.result_details.text()
     assert "mined in block" in dialog.step_labels[0].text()
     assert session.chain.btk_balance(FRIEND) == 12 * BTK
     assert changes
@@ -202,8 +205,7 @@ def hostile_window(make_window, config, qtbot, anvil_node, anvil_deployment, tmp
 
 def test_a_fee_that_rose_before_sending_is_asked_again(hostile_window, qtbot, ui_helpers):
     from tests.chain.hostile_node import signed_fields
-    from ui.chain.write import _fee
-    from vault.chain.fees import gwei
+    from vault.chain.fees import eth as _fee, gwei
 
     workspace, node, deployer = hostile_window
     flow = start_write(workspace.chain_session, workspace, "Send BTK",

@@ -6,6 +6,7 @@ import json
 
 from tests.chain.conftest import USER_ADDRESS
 from tests.ui.conftest import govern
+from tests.ui.test_ui_enter_is_safe import enter_at_confirm_sends_nothing
 from ui.credentials.soulbound import ANCHORED_LOOK, REVOKED_LOOK
 from ui.screenshots import _SampleIssuer
 from vault.chain import soulbound
@@ -108,6 +109,9 @@ def test_anchor_verify_anchored_then_revoke(chain_window, qtbot, ui_helpers, tmp
 
     # The issuer revokes it: the detail, the card and the employer all say so.
     workspace.show_page("Credentials")
+    ui_helpers.click(qtbot, panel.revoke_button)
+    enter_at_confirm_sends_nothing(qtbot, session, panel.write_flow)   # Enter does not revoke it
+    assert not tracker.states[cid].revoked
     ui_helpers.click(qtbot, panel.revoke_button)
     confirm(qtbot, ui_helpers, panel.write_flow)
     qtbot.waitUntil(lambda: tracker.states[cid].revoked, timeout=20_000)

@@ -20,7 +20,8 @@ from vault.chain.revert import format_units, percent
 from vault.errors import ChainError
 
 from ..errors import describe
-from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title, reserve_lines
+from ..widgets import (BusyIndicator, InlineMessage, button_row, make_safe_default, on_enter, page_subtitle,
+                       page_title, reserve_lines)
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
 
@@ -399,6 +400,8 @@ class SignVoteDialog(_Dialog):
         self.close_button = QPushButton("Close")
         layout.addLayout(button_row(self.cancel_button, self.sign_button, self.close_button,
                                     leading=[self.save_button, self.save_qr_button, self.copy_button]))
+        make_safe_default(self, self.cancel_button, self.sign_button)   # Enter never signs
+        on_enter(self.reason)   # nor closes away the reason being typed
         for b in (self.save_button, self.save_qr_button, self.copy_button, self.close_button):
             b.hide()
         self.cancel_button.clicked.connect(self.reject)

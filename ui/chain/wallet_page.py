@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
-from vault.chain import wallet
+from vault.chain import fees, wallet
 from vault.chain.revert import format_units
 from vault.errors import ChainError
 from vault.safe_text import safe_text
@@ -586,7 +586,7 @@ class WalletPage(ChainPage):
         where = f"in block {entry['block']:,}" if entry.get("block") is not None else "not mined yet"
         lines.append(f"{status}, {where}, on {entry['network']} — sent {local_time(entry['created_at'])}")
         if entry.get("fee") is not None:
-            lines.append(f"Network fee: {format_units(int(entry['fee']), 'ETH')}")
+            lines.append(f"Network fee: {fees.eth(int(entry['fee']))}")
         if entry.get("note"):
             lines.append(f"Note: {entry['note']}")
         lines += [f"• {t}" for t in entry.get("events_text", [])]

@@ -10,7 +10,7 @@
    stops here with its reason, before anything is signed.
 2. *Confirm*: what will happen in words, from which account, on which network, the
    amounts in BTK and ETH and the network fee (about / at most). Nothing is signed
-   until the person clicks the confirm button.
+   until the person clicks the confirm button: Enter presses Cancel (make_safe_default).
 3. *Progress*: for each transaction, signing, sent (with its hash), mined. The window
    stays responsive; closing the dialog does not stop a transaction that was sent (it
    stays in the status bar as pending until mined, also across a restart).
@@ -33,8 +33,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QLabel, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from vault.chain.fees import eth as fee_text, signed_text
 from vault.chain.revert import format_units
-from vault.chain.fees import signed_text
 from vault.errors import ChainError, FeeRoseError
 
 from ..errors import describe
@@ -42,6 +42,7 @@ from .amounts import glance_units
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.labels import text_label
 from ..widgets.layout import open_dialog, primary
+from ..widgets.safe_default import make_safe_default
 
 # What a person can do about a failure, by ChainError reason (the message says what).
 ADVICE = {
@@ -73,11 +74,6 @@ def advice_for(exc: BaseException) -> str:
 
 def _short(tx_hash: str) -> str:
     return f"{tx_hash[:10]}…{tx_hash[-6:]}"
-
-
-def _fee(wei: int) -> str:
-    """A network fee to the hundred-millionth of an ETH: 18 decimals read as noise."""
-    return glance_units(wei, "ETH", 8).removeprefix("≈ ")
 
 
 class _Progress(QObject):
@@ -156,6 +152,7 @@ class TransactionDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.close_button.clicked.connect(self.accept)
         self.confirm_button.clicked.connect(self._on_confirm)
+        make_safe_default(self, self.cancel_button, self.confirm_button)
         self._buttons("checking")
 
     @property
@@ -217,7 +214,7 @@ class TransactionDialog(QDialog):
                 add_row("Sends", self._value(format_units(request.value, "ETH")))
             if preview is not None:
                 add_row("Network fee", self._value(
-                    f"about {_fee(preview.fee_estimate)} (at most {_fee(preview.max_fee)}; "
+                    f"about {fee_text(preview.fee_estimate)} (at most {fee_text(preview.max_fee)}; "
                     f"{preview.gas_estimate:,} gas)"))
                 total_fee += preview.fee_estimate
                 total_max += preview.max_fee
@@ -236,7 +233,7 @@ class TransactionDialog(QDialog):
         self.confirm_button.setEnabled(True)
         self.confirm_button.setText("Confirm and send" if len(requests) == 1
                                     else f"Confirm and send {len(requests)} transactions")
-        self.confirm_button.setFocus()
+        make_safe_default(self, self.cancel_button, self.confirm_button)   # also when asked again
         # Opened at the size of the checking step: grow to show every line. adjustSize
         # measures the wrapped lines at the size hint's width, narrower than the dialog's
         # minimum: then fit the height to the width the dialog really has.
@@ -299,9 +296,8 @@ class TransactionDialog(QDialog):
         self.result.success(message)
         lines = []
         for record in records:
-            fee = f", fee {format_units(record.fee, 'ETH')}" if record.fee is not None else ""
             signed = f"\n  signed for {signed_text(record)}" if signed_text(record) else ""
-            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{fee}{signed}")
+            lines.append(f"{record.description}\n  {record.hash}\n  block {record.block}{record.fee_note()}{signed}")
         self.result_details.setText("\n\n".join(lines))
         self.advice.hide()
         self.stages.setCurrentWidget(self.result_page)

@@ -15,7 +15,7 @@ from vault.store import VaultStore
 
 from ..errors import describe
 from ..widgets import (BusyIndicator, InlineMessage, PassphraseField, PhraseGrid, button_row,
-                       page_subtitle, page_title)
+                       make_safe_default, on_enter, page_subtitle, page_title)
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 
@@ -208,11 +208,13 @@ class RecoveryPhraseDialog(QDialog):
         self.stack.addWidget(self.reveal_page)
         self.grid: PhraseGrid | None = None
 
-        self.passphrase.returnPressed.connect(self.submit)
+        # Enter on the dialog cancels; Enter in the field, right after typing the
+        # passphrase (the consent, asked with the warning above), checks it.
+        make_safe_default(self, self.cancel_button, self.show_button, focus=self.passphrase)
+        on_enter(self.passphrase, self.submit)
         self.show_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         self.passphrase.textEdited.connect(lambda _: self.error.clear())
-        self.passphrase.setFocus()
 
     def submit(self) -> None:
         if self.busy.running:

@@ -10,7 +10,7 @@ from vault.store import VaultStore
 
 from ..errors import describe
 from ..widgets import (BusyIndicator, InlineMessage, NewPassphraseForm, PassphraseField, button_row,
-                       page_subtitle, page_title)
+                       make_safe_default, on_enter, page_subtitle, page_title)
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 
@@ -45,6 +45,10 @@ class ChangePassphraseDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addLayout(button_row(self.cancel_button, self.change_button))
+        # Enter on the dialog cancels; in the fields it goes on to the next one, and in the
+        # last (the new passphrase typed twice: the consent) it changes the passphrase.
+        make_safe_default(self, self.cancel_button, self.change_button, focus=self.current)
+        on_enter(self.current, self.form.passphrase.setFocus)
         self.current.textChanged.connect(self._update_button)
         self.form.changed.connect(self._update_button)
         self.form.submitted.connect(self.submit)

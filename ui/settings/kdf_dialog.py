@@ -11,7 +11,8 @@ from vault.store import VaultStore
 from vault.store.kdf import DEFAULT_TARGET_SECONDS
 
 from ..errors import describe
-from ..widgets import BusyIndicator, InlineMessage, PassphraseField, button_row, page_subtitle, page_title
+from ..widgets import (BusyIndicator, InlineMessage, PassphraseField, button_row, make_safe_default, on_enter,
+                       page_subtitle, page_title)
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 
@@ -67,7 +68,9 @@ class RetuneKdfDialog(QDialog):
         layout.addWidget(self.busy)
         layout.addLayout(button_row(self.cancel_button, self.retune_button))
         self.passphrase.textChanged.connect(self._update_button)
-        self.passphrase.returnPressed.connect(self.submit)
+        # Enter on the dialog cancels; in the passphrase field (typed just now) it re-tunes.
+        make_safe_default(self, self.cancel_button, self.retune_button, focus=self.passphrase)
+        on_enter(self.passphrase, self.submit)
         self.retune_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
         self._update_button()

@@ -7,7 +7,8 @@ from .layout import (CenteredPage, button_row, open_dialog, page_subtitle, page_
 from .messages import InlineMessage, reserve_lines
 from .passphrase import NewPassphraseForm, PassphraseField
 from .phrase_grid import PhraseGrid
+from .safe_default import make_safe_default, on_enter
 
 __all__ = ["BusyIndicator", "CenteredPage", "ElidedLabel", "InlineMessage", "NewPassphraseForm",
-           "PassphraseField", "PhraseGrid", "button_row", "page_subtitle", "page_title",
-           "reserve_lines", "section_title"]
+           "PassphraseField", "PhraseGrid", "button_row", "make_safe_default", "on_enter", "page_subtitle",
+           "page_title", "reserve_lines", "section_title"]

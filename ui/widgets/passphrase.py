@@ -10,6 +10,7 @@ from vault.store.passphrase_strength import strength
 from vault.store.vault_store import MIN_PASSPHRASE_LENGTH
 
 from .messages import InlineMessage, reserve_lines
+from .safe_default import on_enter
 
 
 class PassphraseField(QLineEdit):
@@ -110,8 +111,10 @@ class NewPassphraseForm(QWidget):
 
         self.passphrase.textChanged.connect(self._on_changed)
         self.confirm.textChanged.connect(self._on_changed)
-        self.confirm.returnPressed.connect(self.submitted)
-        self.passphrase.returnPressed.connect(self.confirm.setFocus)
+        # Enter stops at these fields (not at a dialog's default button, Cancel in
+        # ChangePassphraseDialog): on to the repeat, then submitted.
+        on_enter(self.confirm, self.submitted.emit)
+        on_enter(self.passphrase, self.confirm.setFocus)
         self.reveal.toggled.connect(self.passphrase.set_revealed)
         self.reveal.toggled.connect(self.confirm.set_revealed)
 

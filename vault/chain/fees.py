@@ -35,7 +35,9 @@ def gwei(wei: int) -> str:
 
 
 def eth(wei: int) -> str:
-    """A fee in ETH to eight decimals (18 read as noise), never rounded to zero."""
+    """A network fee in ETH as it reads everywhere (confirm and result dialogs, `vault tx`,
+    every CLI preview): eight decimals, rounded up, so a maximum never reads lower than it
+    is and a fee never as zero (18 decimals read as noise). JSON keeps the wei."""
     step = 10**10
     return format_units(wei if wei % step == 0 else wei - wei % step + step, "ETH")
 

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from ..errors import NotFound
-from .fees import signed_fees
+from .fees import eth, signed_fees
 
 
 @dataclass
@@ -48,10 +48,14 @@ class TxRecord:
             d[key] = None if d[key] is None else str(d[key])
         return d
 
+    def fee_note(self) -> str:
+        """", fee 0.00004641 ETH" once mined (fees.eth, as every fee reads); "" before."""
+        return "" if self.fee is None else f", fee {eth(self.fee)}"
+
     def line(self) -> str:
         where = f"block {self.block}" if self.block is not None else "not mined"
         text = f"{self.created_at}  {self.hash[:12]}…  {self.status:<9} {self.network:<12} {where:<13} " \
-               f"{self.description}"
+               f"{self.description}{self.fee_note()}"
         return text + (f"\n    {self.error}" if self.error else "")
 
 

@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from ..errors import ChainError, FeeRoseError
+from . import fees
 from .client import Chain, revert_error
 from .fees import fit_to_confirmed
 from .records import _COLUMNS, TxRecord, get_record, history  # noqa: F401 - the history, read here too
@@ -111,8 +112,7 @@ class Preview:
         if r.value:
             out.append(f"Sends:    {format_units(r.value, 'ETH')}")
         out.append(f"Gas:      about {self.gas_estimate:,} (limit {self.gas_limit:,})")
-        out.append(f"Fee:      about {format_units(self.fee_estimate, 'ETH')} (at most "
-                   f"{format_units(self.max_fee, 'ETH')})")
+        out.append(f"Fee:      about {fees.eth(self.fee_estimate)} (at most {fees.eth(self.max_fee)})")
         return out
 
     def text(self) -> str:
