@@ -26,6 +26,7 @@ SAFE_DEFAULT = {
     "ui.identity.dialogs.RecoveryPhraseDialog": "Show phrase",
     "ui.settings.change_passphrase.ChangePassphraseDialog": "Change passphrase: re-encrypts the vault",
     "ui.settings.kdf_dialog.RetuneKdfDialog": "Re-tune: re-encrypts the vault",
+    "ui.onboarding.restore_phrase.SetAsideDialog": "Set aside and restore: replaces the vault in use",
 }
 # A form: its button only opens TransactionDialog's confirm step (Enter there is tested).
 LEADS_TO_CONFIRM = {

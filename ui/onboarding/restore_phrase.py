@@ -10,11 +10,28 @@ from vault.keys import recovery_phrase
 from ..config import AppConfig
 from ..errors import describe
 from ..shell.clipboard import SecretPlainTextEdit
-from ..widgets import (BusyIndicator, CenteredPage, InlineMessage, NewPassphraseForm, button_row, open_dialog,
-                       page_subtitle, page_title, section_title)
+from ..widgets import (BusyIndicator, CenteredPage, InlineMessage, NewPassphraseForm, button_row,
+                       make_safe_default, open_dialog, page_subtitle, page_title, section_title)
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from . import jobs
+
+
+class SetAsideDialog(QMessageBox):
+    """Asks before a forgotten vault is set aside for one restored from its phrase: Enter
+    (and Escape) keep the vault as it is."""
+
+    def __init__(self, data_dir, parent: QWidget | None = None):
+        super().__init__(QMessageBox.Warning, "Set the old vault aside?",
+                         "Restore from your recovery phrase and set the vault in this folder aside?",
+                         QMessageBox.Cancel, parent)
+        self.setInformativeText(f"It is moved, untouched, into a new folder inside {data_dir}. "
+                                "Imported credentials do not come back unless you restore a backup.")
+        self.accept_button = self.addButton("Set aside and restore", QMessageBox.AcceptRole)
+        self.accept_button.setObjectName("replaceVaultButton")
+        self.cancel_button = self.button(QMessageBox.Cancel)
+        self.setEscapeButton(self.cancel_button)
+        make_safe_default(self, self.cancel_button, self.accept_button)
 
 
 class RestorePhrasePage(CenteredPage):
@@ -111,15 +128,8 @@ class RestorePhrasePage(CenteredPage):
             self._restore(phrase)
 
     def _confirm_replacing(self, phrase: str) -> None:
-        box = QMessageBox(QMessageBox.Warning, "Set the old vault aside?",
-                          "Restore from your recovery phrase and set the vault in this folder aside?",
-                          QMessageBox.Cancel, self)
-        box.setInformativeText(f"It is moved, untouched, into a new folder inside {self.config.data_dir}. "
-                               "Imported credentials do not come back unless you restore a backup.")
-        accept = box.addButton("Set aside and restore", QMessageBox.AcceptRole)
-        accept.setObjectName("replaceVaultButton")
-        box.setDefaultButton(QMessageBox.Cancel)
-        accept.clicked.connect(lambda: self._restore(phrase))
+        box = SetAsideDialog(self.config.data_dir, self)
+        box.accept_button.clicked.connect(lambda: self._restore(phrase))
         open_dialog(self, box, delete_on_close=True)
 
     def _restore(self, phrase: str) -> None:
