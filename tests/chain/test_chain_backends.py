@@ -298,6 +298,7 @@ def test_connection_lost_while_sending_keeps_the_history_true(chain, service, us
     (row,) = service.history()
     assert row.status == "pending" and row.reason == "node-unreachable"
     monkeypatch.undo()
+    chain.wait_receipt(row.hash, timeout=30)   # anvil mines a moment after it answers: the "next start"
     (settled,) = TxService(chain, user.store, user.eth_private_key).recover()
     assert settled.status == "success" and settled.error is None and chain.btk_balance(DEAD) == 3 * BTK
 
