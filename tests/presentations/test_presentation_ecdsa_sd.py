@@ -7,31 +7,15 @@ import json
 from datetime import timedelta
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from tests.conftest import PASSPHRASE
-from tests.presentations.vp_fixtures import CHALLENGE, DOMAIN, NOW, badge
+from tests.presentations.vp_fixtures import (CHALLENGE, DOMAIN, NOW, SD_ISSUER, SD_SECRET,
+                                             ecdsa_sd_credential)
 from vault.cli import main
-from vault.credentials import data_integrity
-from vault.did import multikey
 from vault.presentations import PresentationError, verify_presentation
 
-KEY = ec.derive_private_key(0x5D2023B, ec.SECP256R1())
-_POINT = KEY.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint)
-ISSUER = "did:key:" + multikey.encode("p256-pub", _POINT)
-METHOD = f"{ISSUER}#{ISSUER.split(':')[-1]}"
-SECRET = "Statistics in Python, graded A+"
+ISSUER, SECRET, sd_credential = SD_ISSUER, SD_SECRET, ecdsa_sd_credential
 NAME_CLAIM = "credentialSubject.achievement.name"
-
-
-def sd_credential(holder: str) -> bytes:
-    credential = badge(holder)
-    credential["issuer"]["id"] = ISSUER
-    credential["credentialSubject"]["achievement"]["description"] = SECRET
-    signed = data_integrity.sign(credential, KEY, METHOD, cryptosuite="ecdsa-sd-2023",
-                                 created="2025-01-01T00:00:00Z")
-    return json.dumps(signed).encode()
 
 
 def embedded(presentation) -> dict:
