@@ -257,6 +257,9 @@ def test_label_map_missing_a_blank_node_is_a_bad_signature():
     "u" + sd.b64url(es.DERIVED_HEADER + cbor2.dumps([b"x" * 64, b"\x80\x24" + b"y" * 33, [], {}, [True]])),
     "u" + sd.b64url(es.DERIVED_HEADER + b"\xff\xff"),       # not CBOR
     "u" + "A" * (es.MAX_PROOF_VALUE + 1),                   # too large to be genuine
+    "u" + sd.b64url(es.BASE_HEADER + cbor2.dumps([b"x" * 64, b"\x80\x24" + b"y" * 33, b"k" * 32, [],
+                                                  ["/credentialSubject"] * (es.MAX_POINTERS + 1)])),
+    "u" + sd.b64url(es.BASE_HEADER + cbor2.dumps([b"x" * 64, b"\x80\x24" + b"y" * 33, b"k" * 31, [], []])),
 ])
 def test_damaged_proof_value_is_refused_before_any_work(value):
     failure = failure_of(verify, _with_proof_value(load(DERIVED), value))

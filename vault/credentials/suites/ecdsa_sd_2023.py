@@ -41,6 +41,7 @@ NAME = "ecdsa-sd-2023"
 BASE_HEADER, DERIVED_HEADER = b"\xd9\x5d\x00", b"\xd9\x5d\x01"
 P256_PREFIX = b"\x80\x24"       # multicodec p256-pub as a varint
 MAX_PROOF_VALUE = 4_000_000     # characters; ~60 000 statements
+MAX_POINTERS = 1_000            # mandatory pointers: each is a selection over the document
 DAMAGED = ("The proof value is damaged: it is not an ecdsa-sd-2023 base or derived proof "
            "(multibase base64url CBOR with the 0xd95d00 / 0xd95d01 header).")
 DEFAULT_MANDATORY = ("/issuer",)   # what data_integrity.sign makes mandatory: verifiers need it
@@ -99,7 +100,8 @@ def parse_proof_value(value: object) -> BaseProof | DerivedProof:
     header = raw[:3]
     if header == BASE_HEADER:
         signature, public_key, hmac_key, signatures, pointers = components
-        if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+        if not isinstance(pointers, list) or len(pointers) > MAX_POINTERS or not all(
+                isinstance(p, str) for p in pointers):
             raise _damaged("its mandatory pointers are not a list of JSON pointers")
         return BaseProof(_bytes(signature, 64), _public_key_bytes(public_key), _bytes(hmac_key, 32),
                          _signatures(signatures), tuple(pointers))
