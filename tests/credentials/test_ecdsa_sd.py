@@ -13,6 +13,8 @@ from pathlib import Path
 import base58
 import cbor2
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -387,3 +389,22 @@ def test_bbs_2023_is_refused_with_the_reason():
     assert failure.reason is Reason.UNSUPPORTED_CRYPTOSUITE
     assert "bbs-2023 proofs are not supported yet (no maintained Python BBS library implements the IETF " \
            "ciphersuite)" in failure.message
+
+
+_cbor = st.recursive(st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text(max_size=8)
+                     | st.binary(max_size=70),
+                     lambda c: st.lists(c, max_size=6) | st.dictionaries(st.integers(-3, 40) | st.text(max_size=4),
+                                                                         c, max_size=3), max_leaves=12)
+_GENUINE = {"base": issued(), "derived": None}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["base", "derived"]), header=st.sampled_from([es.BASE_HEADER, es.DERIVED_HEADER, b""]),
+       body=st.one_of(_cbor.map(cbor2.dumps), st.binary(max_size=200)))
+def test_garbage_proof_values_only_ever_fail_as_credential_failure(kind, header, body):
+    if _GENUINE["derived"] is None:
+        _GENUINE["derived"] = ecdsa_sd.disclose(_GENUINE["base"], ["name"]).credential
+    document = copy.deepcopy(_GENUINE[kind])
+    document["proof"]["proofValue"] = "u" + sd.b64url(header + body)
+    with pytest.raises(CredentialFailure):
+        di.verify_proofs(document)
