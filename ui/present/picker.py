@@ -1,6 +1,7 @@
 """Choosing what to present: the vault's credentials with a check box each (the
 Credentials page's model, read a screenful at a time off the GUI thread), and the claims
-of the chosen SD-JWT credentials, each of which the holder may reveal or withhold."""
+of the chosen SD-JWT (and ecdsa-sd-2023) credentials, each of which the holder may reveal
+or withhold."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ from ..widgets.labels import plain_tip
 from .jobs import ClaimChoices
 
 SD_JWT = "sd-jwt-vc"
+# Formats whose claims are read when ticked: SD-JWT VC, and Data Integrity (an ecdsa-sd-2023
+# base proof lets the holder choose; other DI credentials come back not selective).
+CHOOSABLE = (SD_JWT, "di-vc")
+CLAIMS_HINT = ("Only SD-JWT and ecdsa-sd-2023 credentials can reveal some claims and hide others; the other "
+               "formats are shown whole.")
 PAD = 8
 
 
@@ -167,7 +173,8 @@ class PickDelegate(QStyledItemDelegate):
 
 
 class ClaimTree(QTreeWidget):
-    """The selectively disclosable claims of each chosen SD-JWT credential, as check boxes.
+    """The selectively disclosable claims of each chosen SD-JWT or ecdsa-sd-2023
+    credential, as check boxes.
 
     A claim nested in another disclosable claim sits under it; checking a claim reveals it
     with the claims that contain it (the core's rule), so a parent is checked, partly or

@@ -1,6 +1,6 @@
 """Linked-data proofs on credentials and presentations: proof sets, proof chains, keys,
 purposes; the suites themselves are in ``suites/`` (eddsa-rdfc-2022, eddsa-jcs-2022,
-ecdsa-rdfc-2019, ecdsa-jcs-2019, Ed25519Signature2020, Ed25519Signature2018,
+ecdsa-rdfc-2019, ecdsa-jcs-2019, ecdsa-sd-2023, Ed25519Signature2020, Ed25519Signature2018,
 JsonWebSignature2020).
 
 Proof sets and chains (W3C "Verifiable Credential Data Integrity 1.0" §4.4-4.5, and
@@ -122,9 +122,10 @@ def _issuer_of(document: dict) -> str | None:
 
 def _unsupported(proofs: list[dict], noun: str) -> CredentialFailure:
     named = sorted({suites.describe(p) for p in proofs})
+    notes = sorted({n for n in map(suites.note, proofs) if n})
     return CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"The {noun} is signed with "
-                             f"{' and '.join(n[:90] for n in named[:3])}, which this vault does not verify; "
-                             f"{suites.SUPPORTED_WORDS}.")
+                             f"{' and '.join(n[:90] for n in named[:3])}, which this vault does not verify"
+                             f"{''.join(': ' + n for n in notes)}; {suites.SUPPORTED_WORDS}.")
 
 
 def _suite(proof: dict, noun: str) -> suites.Suite:

@@ -529,22 +529,28 @@ def canonize(document: Any, *, what: str = "The credential", checked: bool = Fal
         engine = _engine()
         processor = engine.Processor(all_signed)
         options = _options(engine)
-        expanded = processor.expand(document, options)
-        if all_signed:
-            _unsigned_markers(expanded)
-        issuer = engine.IdentifierIssuer("_:b")
-        node_map: dict = {"@default": {}}
-        processor._create_node_map(expanded, node_map, "@default", issuer)
-        dataset = {}
-        for graph_name, graph in sorted(node_map.items()):
-            if graph_name != "@default" and not _absolute(graph_name):
-                raise _UnsafeData(f"it names a graph {graph_name[:100]!r}, which is not an absolute IRI")
-            dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
-        return engine.Canonicalizer().main(dataset, {"format": "application/n-quads"})
+        return engine.Canonicalizer().main(_dataset(engine, processor, document, options, all_signed),
+                                           {"format": "application/n-quads"})
     except CredentialFailure:
         raise
     except Exception as exc:
         raise _fail(exc, what) from exc
+
+
+def _dataset(engine: _Engine, processor, document: Any, options: dict, all_signed: bool) -> dict:
+    """Expand once (safe mode), node map, RDF dataset: pyld's toRDF with our checks."""
+    expanded = processor.expand(document, options)
+    if all_signed:
+        _unsigned_markers(expanded)
+    issuer = engine.IdentifierIssuer("_:b")
+    node_map: dict = {"@default": {}}
+    processor._create_node_map(expanded, node_map, "@default", issuer)
+    dataset = {}
+    for graph_name, graph in sorted(node_map.items()):
+        if graph_name != "@default" and not _absolute(graph_name):
+            raise _UnsafeData(f"it names a graph {graph_name[:100]!r}, which is not an absolute IRI")
+        dataset[graph_name] = processor._graph_to_rdf(graph, issuer, options)
+    return dataset
 
 
 def check_known_contexts(document: Any) -> None:

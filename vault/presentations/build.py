@@ -23,7 +23,11 @@ all (a bearer credential, presented by the chosen or default DID).
 SD-JWT VC credentials reveal only the claims the holder picks (``reveal``: credential id
 or unique prefix -> a list of claim paths, each "given_name", "achievement.description"
 or ("nationalities", 0); a credential not named there, or named with None, reveals every
-claim it holds, ``[]`` reveals none). With ``cnf`` a key-binding JWT over the
+claim it holds, ``[]`` reveals none). Data Integrity credentials with an ecdsa-sd-2023
+base proof do the same (paths from the credential's root, "credentialSubject.givenName";
+see ``credentials.ecdsa_sd``): the presentation carries a credential derived from the
+base proof with only those claims and what the issuer made mandatory, never the base
+proof itself (it holds the HMAC key and every claim). With ``cnf`` a key-binding JWT over the
 verifier's challenge (nonce) and domain (aud) is added; without ``cnf`` the disclosures go
 without one, and the holder's proof on the enclosing presentation is what binds them (a
 bare SD-JWT without KB is refused by the verifier).
@@ -40,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..credentials import data_integrity, jose, jwt_vc, sd_jwt_vc
+from ..credentials import data_integrity, ecdsa_sd, jose, jwt_vc, sd_jwt_vc
 from ..credentials.openbadges import flatten_claims
 from ..credentials.verdict import CredentialFailure
 from ..credentials.verify import FORMAT_BLOCKCERTS, FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, detect, unwrap
@@ -50,7 +54,7 @@ from ..errors import NotFound, VaultError
 __all__ = [
     "CRYPTOSUITES", "DEFAULT_CRYPTOSUITE", "DEFAULT_EXPIRES_IN", "DI", "DisclosedCredential",
     "JWT", "KIND_JSON", "KIND_JWT", "Presentation", "PresentationError", "PresentationPreview",
-    "build", "build_presentation", "preview",
+    "build", "build_presentation", "preview", "selective",
 ]
 
 DI = "di"
@@ -156,7 +160,8 @@ class _Item:
     subject: str | None
     cnf: dict | None = None
     disclosed: DisclosedCredential | None = None
-    reveal: list = field(default_factory=list)
+    reveal: list | None = field(default_factory=list)
+    selective_di: bool = False       # a Data Integrity credential with an ecdsa-sd-2023 base proof
 
 
 def _load(repository, cid: str) -> _Item:
@@ -186,7 +191,15 @@ def _load(repository, cid: str) -> _Item:
         if subject is None and isinstance(payload.get("sub"), str):
             subject = payload["sub"]
     return _Item(full_id, fmt, summary.status, summary.title or "Credential", summary.issuer,
-                 summary.issuer_name, parsed, subject, cnf)
+                 summary.issuer_name, parsed, subject, cnf,
+                 selective_di=fmt == FORMAT_DI and ecdsa_sd.is_selective(parsed))
+
+
+def selective(repository, cid: str) -> bool:
+    """Whether the holder can choose which claims of the stored credential ``cid`` to show
+    (SD-JWT VC, or Data Integrity with an ecdsa-sd-2023 base proof)."""
+    item = _load(repository, cid)
+    return item.format == FORMAT_SD_JWT or item.selective_di
 
 
 def _unique(ids: Iterable[str]) -> list[str]:
@@ -291,12 +304,28 @@ def _subject_claims(credential: Mapping, sub: Any = None) -> Any:
     return subject if isinstance(subject, (dict, list)) else {}
 
 
+def _disclose_di(item: _Item, reveal: list | None) -> DisclosedCredential:
+    try:
+        shown = ecdsa_sd.preview(item.parsed, reveal)
+    except ValueError as exc:
+        raise PresentationError(f"{item.title!r}: {exc}") from None
+    item.reveal = reveal
+    claims = _subject_claims(shown.credential)
+    return DisclosedCredential(
+        id=item.id, format=item.format, title=item.title, issuer=item.issuer, issuer_name=item.issuer_name,
+        subject=item.subject, claims=claims, claim_names=_names(claims), selective=True,
+        revealed=shown.revealed, withheld=shown.withheld, status=item.status)
+
+
 def _disclose(item: _Item, reveal: list | None) -> DisclosedCredential:
     if item.format == FORMAT_SD_JWT:
         return _disclose_sd_jwt(item, reveal)
+    if item.selective_di:
+        return _disclose_di(item, reveal)
     if reveal is not None:
         raise PresentationError(f"{item.title!r} is a {item.format} credential: it is shown whole. Only "
-                                "SD-JWT VC credentials can reveal some claims and withhold others.")
+                                "SD-JWT VC and ecdsa-sd-2023 credentials can reveal some claims and withhold "
+                                "others.")
     if item.format == FORMAT_DI:
         claims = _subject_claims(item.parsed)
     else:
@@ -443,6 +472,12 @@ def _check_request(challenge: Any, domain: Any, expires_in: Any) -> timedelta:
 
 
 def _embedded(item: _Item, key, challenge: str, domain: str, created: datetime) -> Any:
+    if item.selective_di:
+        try:
+            return ecdsa_sd.disclose(item.parsed, item.reveal).credential
+        except (CredentialFailure, ValueError) as exc:
+            message = exc.message if isinstance(exc, CredentialFailure) else str(exc)
+            raise PresentationError(f"{item.title!r} cannot be presented: {message}") from None
     if item.format == FORMAT_DI:
         return item.parsed
     token = item.parsed
