@@ -27,8 +27,9 @@ Get = Callable[[str, float, Cancel], bytes]   # (url, monotonic deadline, cancel
 
 class StatusLists:
     def __init__(self, network: NetworkUse, *, max_lists: int | None = None,
-                 deadline: float | None = None, fetch: Get | None = None):
-        self.network = network
+                 deadline: float | None = None, fetch: Get | None = None, noun: str = "status list"):
+        """``noun``: what is fetched, in the sentences (issuer keys use the same bounds)."""
+        self.network, self.noun = network, noun
         self.max_lists = MAX_LISTS if max_lists is None else max_lists
         self.deadline = DEADLINE_SECONDS if deadline is None else deadline
         self._get = fetch or (lambda url, ends, cancel: get(url, network, deadline=ends, cancel=cancel))
@@ -82,7 +83,8 @@ class StatusRun:
             self.prefetch([url])
             outcome = self._spent.get(url)
         if outcome is None:
-            raise FetchError(f"the status list at {url[:200]} was not checked: too many status lists "
+            noun = self.lists.noun
+            raise FetchError(f"the {noun} at {url[:200]} was not checked: too many {noun}s "
                              f"(one verification fetches at most {self.lists.max_lists}).")
         if isinstance(outcome, FetchError):
             raise outcome
