@@ -224,7 +224,7 @@ def test_cli_key_cache_then_signed_badge_imports_valid(run, keys):
     good = run.tmp / "key.json"
     good.write_text(json.dumps(key_doc(keys["issuer"])))
     code, out, _ = run("key", "cache", str(good))
-    assert code == 0 and out == {"cached": KEY_ID, "owner": ISSUER}
+    assert code == 0 and out == {"cached": KEY_ID, "owner": ISSUER, "kind": "ob2"}
     code, results, _ = run("credential", "import", str(token), "--offline")
     assert code == 0 and results[0]["imported"] is True and results[0]["status"] == "valid"
 
