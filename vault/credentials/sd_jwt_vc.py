@@ -391,15 +391,15 @@ def verify_sd_jwt_vc(token: Any, *, documents: DocumentLookup | None = None, iss
 
 
 def verify_presentation(token: Any, *, nonce: str, audience: str, documents: DocumentLookup | None = None,
-                        issuer_key: Any = None,
-                        accept_typ: Sequence[str] | None = SD_JWT_VC_TYPES) -> SdJwtCredential:
+                        issuer_key: Any = None, accept_typ: Sequence[str] | None = SD_JWT_VC_TYPES,
+                        anchors: x5c.Anchors | None = None, now: datetime | None = None) -> SdJwtCredential:
     """Verify an SD-JWT+KB presented to this verifier: everything verify_sd_jwt_vc checks,
     and a KB-JWT signed by the credential's holder key (cnf) over exactly these
     disclosures, for ``nonce`` (challenge) and ``audience``."""
     if not isinstance(nonce, str) or not isinstance(audience, str):
         raise TypeError("nonce and audience are strings")
     return _guarded(lambda: _verify(token, documents=documents, issuer_key=issuer_key, accept_typ=accept_typ,
-                                    nonce=nonce, audience=audience, require_kb=True))
+                                    nonce=nonce, audience=audience, require_kb=True, anchors=anchors, now=now))
 
 
 # --- holder: choose what to reveal ------------------------------------------------------

@@ -34,7 +34,8 @@ def metadata_url(iss: str) -> str:
 def same_host(url: str, iss: str) -> bool:
     try:
         one, two = urlsplit(url), urlsplit(iss)
-        return one.scheme == "https" and (one.hostname, one.port) == (two.hostname, two.port)
+        return (one.scheme == "https" and one.username is None and one.hostname is not None
+                and (one.hostname, one.port or 443) == (two.hostname, two.port or 443))
     except ValueError:
         return False
 
