@@ -14,13 +14,15 @@ import pytest
 from tests.conftest import FIXTURES
 from tests.credentials.web_issuer import (ISSUER_KEY, OTHER_KEY, WebIssuer, did_document, jwks, key_method,
                                           profile, sd_token, signed_badge)
+from vault.credentials import online
 from vault.credentials.cache import VerificationCache
 from vault.credentials.service import CredentialService, key_fetches, verification_context
-from vault.credentials.verdict import Reason, WarningCode
+from vault.credentials.verdict import CredentialFailure, Reason, WarningCode
 from vault.credentials.verify import check
 from vault.credentials.webkeys.lookup import KeyDocuments
 from vault.did.did_web import document_url
 from vault.errors import InvalidDid
+from vault.net.fetch import FetchError
 
 DAY = time.strftime("%b %Y")
 
@@ -260,4 +262,17 @@ def test_a_bulk_reverify_asks_the_issuer_once(identity, web):
     service = online_service(identity, web)
     for _ in range(3):
         assert service.check(signed_badge(web.did, f"{web.did}#key-1")).verdict.valid
+    assert web.requests == ["/.well-known/did.json"]
+
+
+def test_issuer_keys_and_status_lists_share_one_deadline(web, monkeypatch):
+    """A did:web server that never answers uses up the verification's time: the status
+    list asked for afterwards is not fetched at all."""
+    monkeypatch.setattr(online, "DEADLINE_SECONDS", 0.5)
+    web.server.hang("/.well-known/did.json")
+    context = verification_context(network=web.network)
+    with pytest.raises(CredentialFailure, match="could not be fetched"):
+        context.documents(web.did)
+    with pytest.raises(FetchError, match="ran out"):
+        context.fetch_status_list(web.url("/status/1"))
     assert web.requests == ["/.well-known/did.json"]

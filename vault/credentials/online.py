@@ -36,8 +36,10 @@ class StatusLists:
         self._recent: dict[str, tuple[float, bytes | FetchError]] = {}
         self._lock = threading.Lock()   # the app's jobs may verify on several threads
 
-    def run(self) -> StatusRun:
-        return StatusRun(self)
+    def run(self, with_run: "StatusRun | None" = None) -> StatusRun:
+        """One verification's share; ``with_run``: another run of the same verification
+        (issuer keys beside status lists), whose deadline this one shares."""
+        return StatusRun(self, with_run._clock if with_run is not None else None)
 
     def recent(self, url: str) -> bytes | FetchError | None:
         with self._lock:
@@ -57,10 +59,14 @@ class StatusRun:
     """One verification's share of the network: ``prefetch`` the URLs it will need (in
     parallel), then call it with a URL for the body, or a FetchError saying why not."""
 
-    def __init__(self, lists: StatusLists):
+    def __init__(self, lists: StatusLists, clock: "_Deadline | None" = None):
         self.lists = lists
         self._spent: dict[str, bytes | FetchError] = {}   # the URLs this run used its budget on
-        self._ends: float | None = None
+        self._clock = clock or _Deadline()
+
+    @property
+    def _ends(self) -> float | None:
+        return self._clock.ends
 
     def prefetch(self, urls: Iterable[str]) -> None:
         wanted = []
@@ -71,8 +77,8 @@ class StatusRun:
                 wanted.append(url)
         if not wanted:
             return
-        if self._ends is None:
-            self._ends = time.monotonic() + self.lists.deadline
+        if self._clock.ends is None:
+            self._clock.ends = time.monotonic() + self.lists.deadline
         for url, outcome in self._fetch_all(wanted).items():
             self._spent[url] = outcome
             self.lists.remember(url, outcome)
@@ -120,3 +126,8 @@ class StatusRun:
         if any(thread.is_alive() for thread in threads):
             cancel.cancel()
         return {url: box[url] if url in box else late(url) for url in urls}
+
+
+class _Deadline:
+    """When a verification's network time ends: set by its first request."""
+    ends: float | None = None

@@ -101,7 +101,7 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
     if network is not None and keys is None:
         keys = key_fetches(network, fetcher)
     run = lists.run() if network is not None else None
-    documents = KeyDocuments(cache, keys.run() if network is not None else None)
+    documents = KeyDocuments(cache, keys.run(run) if network is not None else None)   # one deadline for both
     fresh: dict[str, bytes] = {}
     saved: dict[str, str] = {}   # url -> the sentence saying a list came from the vault, and its date
 
