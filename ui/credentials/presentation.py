@@ -45,6 +45,7 @@ WARNING_SHORT = {
     "unknown-issuer": "Issuer not in your trust list",
     "status-unchecked": "Revocation status not checked (offline, or its list could not be had)",
     "status-saved": "Revocation status from a saved copy of its list",
+    "key-saved": "Issuer key from a saved copy (its date is in the details)",
     "outdated-context": "Uses an outdated context",
     "legacy-cryptosuite": "Uses a legacy signature suite",
 }
