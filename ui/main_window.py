@@ -139,7 +139,7 @@ class Workspace(QWidget):
             from vault.credentials.service import CredentialService
 
             from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
-            # Verifying reads the Settings page's "check status lists online" each time: off, offline.
+            # Verifying reads the Settings page's "check status lists and issuer keys online" each time: off, offline.
             service = CredentialService(identity.store, network=lambda: status_network(identity.store.data_dir))
             page = CredentialsPage(service, tasks, session=self._session, undo_stack=self._deleted_ids)
             page.attach_chain(self.chain_session)   # soulbound chips; asks once connected

@@ -250,7 +250,8 @@ def open_credentials(args):
 
 
 def _network(args):
-    """Offline unless asked: --online, or the app's "check status lists online" setting."""
+    """Offline unless asked: --online, or the app's "check status lists and issuer keys
+    online" setting."""
     from .settings import status_network
     return status_network(args.data_dir, getattr(args, "online", None))
 
@@ -258,9 +259,10 @@ def _network(args):
 def _online_option(p) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--online", dest="online", action="store_const", const=True,
-                       help="fetch the status lists (revocation) the credentials name: at most 8, 10 s in all")
+                       help="fetch the status lists (revocation) the credentials name and the issuers' keys "
+                            "(did:web, https): at most 8 of each, 10 s in all")
     group.add_argument("--offline", dest="online", action="store_const", const=False,
-                       help="use only status lists saved in the vault (the default)")
+                       help="use only status lists and issuer keys saved in the vault (the default)")
 
 
 def _anchor_check(args):
@@ -280,22 +282,28 @@ def _anchor_check(args):
     return chain_anchor_check(args.data_dir)
 
 
-def _verification_context(args):
+def _verification_context(args, store=None):
+    """``store``: the vault whose saved keys and lists are used (cli_keys.saved_keys)."""
     from .credentials.service import verification_context
-    context = verification_context(network=_network(args))
+    context = verification_context(store=store, network=_network(args))
     context.anchor_status = _anchor_check(args)
     return context
 
 
 def cmd_credential_verify(args) -> int:
+    from .cli_keys import saved_keys
     from .credentials.issuer_name import shown_issuer
+    from .credentials.trust import TrustList
     from .credentials.verify import check
     data = _read_input(args.file)
-    checked = check(data, _verification_context(args))
+    with saved_keys(args) as store:
+        checked = check(data, _verification_context(args, store))
+        trusted = TrustList(store).names() if store else {}
     verdict = checked.verdict
     lines = [("VALID: " if verdict.valid else "INVALID: ") + safe_text(verdict.message)]
-    if verdict.issuer:   # no vault, no trust list: a name is only what the issuer says
-        lines.append(f"Issuer: {shown_issuer(verdict.issuer, getattr(checked.display, 'issuer_name', '')).line}")
+    if verdict.issuer:   # without your trust list, a name is only what the issuer says
+        shown = shown_issuer(verdict.issuer, getattr(checked.display, "issuer_name", ""), trusted)
+        lines.append(f"Issuer: {shown.line}")
     if verdict.status:
         lines.append(safe_text(verdict.status.message))
     if verdict.anchor:
@@ -468,6 +476,9 @@ def cmd_credential_note(args) -> None:
 
 
 def cmd_trust(args) -> None:
+    if args.action.endswith("-ca"):
+        from .cli_keys import cmd_trust_ca
+        return cmd_trust_ca(args)
     service = open_credentials(args)
     try:
         if args.action == "add":
@@ -502,26 +513,6 @@ def cmd_did_cache(args) -> None:
     finally:
         identity.store.lock()
     emit(args, {"cached": did}, f"Cached the DID document of {did}: its credentials now verify offline.")
-
-
-def cmd_key_cache(args) -> None:
-    from .credentials.cache import VerificationCache
-    from .credentials.openbadges2 import check_key
-    try:
-        key = safejson.loads(_read_input(args.file))
-    except (ValueError, RecursionError) as exc:
-        raise UsageError(f"{args.file} is not JSON: {exc}") from exc
-    try:   # refused before the vault is opened: nothing is stored
-        check_key(key)
-    except ValueError as exc:
-        raise VaultError(f"{args.file} was not cached: it is not a usable Open Badges 2.0 issuer key: {exc}.") from None
-    identity = open_identity(args)
-    try:
-        kid = VerificationCache(identity.store).put_issuer_key(key)
-    finally:
-        identity.store.lock()
-    emit(args, {"cached": kid, "owner": key["owner"]}, f"Cached the issuer key {kid} of {key['owner']}: "
-         "its signed Open Badges 2.0 badges now verify offline.")
 
 
 # ---- presentations --------------------------------------------------------------------
@@ -602,8 +593,10 @@ def cmd_verify(args) -> int:
                 "warnings": []}
         emit(args, data, f"INVALID: {exc}")
         return 1
-    verdict = verify_presentation(decoded.payload, challenge=args.challenge, domain=args.domain,
-                                  context=_verification_context(args))
+    from .cli_keys import saved_keys
+    with saved_keys(args) as store:
+        verdict = verify_presentation(decoded.payload, challenge=args.challenge, domain=args.domain,
+                                      context=_verification_context(args, store))
     lines = [("VALID: " if verdict.valid else "INVALID: ") + safe_text(verdict.message)]
     if verdict.holder:
         lines.append(f"Holder: {safe_text(verdict.holder)}")
@@ -706,8 +699,10 @@ def build_parser() -> argparse.ArgumentParser:
                                             "credentials verify offline")
     p.add_argument("file")
     kp = sub.add_parser("key", help="issuer keys kept for offline checks").add_subparsers(dest="sub", required=True)
-    p = command(kp, "cache", cmd_key_cache, "keep an Open Badges 2.0 issuer key (CryptographicKey JSON) so "
-                                            "its signed badges verify offline")
+    from .cli_keys import cmd_key_cache
+    p = command(kp, "cache", cmd_key_cache, "keep an issuer key given by hand (an Open Badges 2.0 CryptographicKey, "
+                                            "an https key or issuer profile, SD-JWT VC issuer metadata) so its "
+                                            "credentials verify offline")
     p.add_argument("file")
 
     cp = sub.add_parser("credential", help="import, verify, list and show credentials").add_subparsers(
@@ -774,9 +769,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--domain")
     p.add_argument("--limit", type=int)
 
-    p = command(sub, "trust", cmd_trust, "the issuers you trust: add, list, remove")
-    p.add_argument("action", choices=("add", "list", "remove"))
-    p.add_argument("did", nargs="?")
+    p = command(sub, "trust", cmd_trust, "the issuers you trust: add, list, remove; and the certificate "
+                                         "authorities for issuers' X.509 chains: add-ca CERT.pem, list-ca, "
+                                         "remove-ca FINGERPRINT")
+    p.add_argument("action", choices=("add", "list", "remove", "add-ca", "list-ca", "remove-ca"))
+    p.add_argument("did", nargs="?", metavar="DID | CERT | FINGERPRINT")
     p.add_argument("--name")
 
     rp = sub.add_parser("recovery-phrase", help="show the recovery phrase").add_subparsers(dest="sub", required=True)

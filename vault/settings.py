@@ -7,8 +7,8 @@ Three homes, chosen by who must read a setting and when:
   passphrase (a plain file could be edited to "never lock").
 - **Beside the vault** in ``<data_dir>/preferences.json`` (plain, 0600, written
   atomically): the theme. The unlock screen is drawn before there is a key, and a theme
-  is no secret. Also whether verifying checks status lists online, and whether that
-  may reach private and local addresses (both off): ``vault verify`` and ``vault
+  is no secret. Also whether verifying checks status lists and issuer keys online, and
+  whether that may reach private and local addresses (both off): ``vault verify`` and ``vault
   credential verify`` need no passphrase yet follow them, like the network choice below.
 - **The network** is the chain layer's: ``<data_dir>/chain/network.json`` through
   ``vault.chain.networks`` (plain too, so ``vault chain status`` needs no passphrase).
@@ -82,7 +82,7 @@ THEMES = (THEME_SYSTEM, THEME_LIGHT, THEME_DARK)
 @dataclass(frozen=True)
 class Preferences:
     theme: str = THEME_SYSTEM
-    check_status_online: bool = False       # verifying fetches status lists (revocation)
+    check_status_online: bool = False       # verifying fetches status lists (revocation) and issuer keys
     allow_private_addresses: bool = False   # ... also from loopback, link-local, private addresses
 
     def to_json(self) -> dict:
@@ -133,7 +133,7 @@ def set_status_checks(data_dir: Path, *, online: bool, allow_private: bool) -> P
 
 def status_network(data_dir: Path, online: bool | None = None):
     """What verifying may fetch: None (offline, the default) unless ``online`` says so, or,
-    when it is None, the "check status lists online" preference. A
+    when it is None, the "check status lists and issuer keys online" preference. A
     ``vault.net.fetch.NetworkUse``."""
     preferences = load_preferences(data_dir)
     if not (preferences.check_status_online if online is None else online):

@@ -73,7 +73,9 @@ def test_signed_badge_verifies_with_the_cached_key_and_shows_the_badge(cached, k
     checked = check(sign(assertion(), keys["issuer"]).encode(), cached)
     verdict = checked.verdict
     assert verdict.valid and verdict.format == "ob2-signed" and verdict.issuer == ISSUER, verdict.message
-    assert [w.code for w in verdict.warnings] == [WarningCode.STATUS_UNCHECKED, WarningCode.UNKNOWN_ISSUER]
+    assert [w.code for w in verdict.warnings] == [WarningCode.STATUS_UNCHECKED, WarningCode.KEY_SAVED,
+                                                  WarningCode.UNKNOWN_ISSUER]
+    assert verdict.warnings[1].message.startswith("Issuer key as added on ")   # by hand, its date said
     display = checked.display
     assert display.kind == "open-badge" and display.title == "Bachelor of Science in Computing"
     assert display.issuer_name == "Example University" and display.image == "https://university.example/bsc.png"
@@ -222,7 +224,7 @@ def test_cli_key_cache_then_signed_badge_imports_valid(run, keys):
     good = run.tmp / "key.json"
     good.write_text(json.dumps(key_doc(keys["issuer"])))
     code, out, _ = run("key", "cache", str(good))
-    assert code == 0 and out == {"cached": KEY_ID, "owner": ISSUER}
+    assert code == 0 and out == {"cached": KEY_ID, "owner": ISSUER, "kind": "ob2"}
     code, results, _ = run("credential", "import", str(token), "--offline")
     assert code == 0 and results[0]["imported"] is True and results[0]["status"] == "valid"
 

@@ -46,6 +46,7 @@ WARNING_SHORT = {
     "sample-issuer": "Sample issuer, not a real institution",
     "status-unchecked": "Revocation status not checked (offline, or its list could not be had)",
     "status-saved": "Revocation status from a saved copy of its list",
+    "key-saved": "Issuer key from a saved copy (its date is in the details)",
     "outdated-context": "Uses an outdated context",
     "legacy-cryptosuite": "Uses a legacy signature suite",
 }

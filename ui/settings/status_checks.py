@@ -1,5 +1,6 @@
 """The Settings page's "Status checks" card: whether verifying fetches status lists
-(revocation) from the network, and whether that may reach private and local addresses.
+(revocation) and issuers' keys (did:web, https issuer profiles, SD-JWT issuer metadata)
+from the network, and whether that may reach private and local addresses.
 Both are off: the vault works offline unless the person turns this on. Kept beside the
 vault (vault.settings preferences), so `vault verify` and `vault credential ...` follow it
 too; every verification reads it afresh, so a change applies at once."""
@@ -39,14 +40,15 @@ class StatusChecksSection(QFrame):
         body.setSpacing(8)
         body.addWidget(section_title("Status checks"))
         body.addWidget(_hint(
-            "Issuers publish status lists that say whether a credential was revoked. Off, the "
-            "vault stays offline and uses the copies it saved, with their date."))
-        self.online = QCheckBox("Check status lists online when I verify")
+            "Issuers publish status lists that say whether a credential was revoked, and many "
+            "publish their keys on the web. Off, the vault stays offline and uses the copies it "
+            "saved, with their date."))
+        self.online = QCheckBox("Check status lists and issuer keys online when I verify")
         self.online.setObjectName("checkStatusOnline")
         body.addWidget(self.online)
         body.addWidget(_hint(
-            "Each verification fetches at most 8 lists, over https, and gives up after 10 seconds. "
-            "The issuer's server sees your address and which list you asked for."))
+            "Each verification fetches at most 8 lists and 8 key documents, over https, and gives "
+            "up after 10 seconds. The issuer's server sees your address and what you asked for."))
         self.allow_private = QCheckBox("Allow private and local addresses (an intranet)")
         self.allow_private.setObjectName("allowPrivateAddresses")
         body.addWidget(self.allow_private)

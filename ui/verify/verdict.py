@@ -71,8 +71,9 @@ def credential_html(c, trusted: dict | None = None) -> str:
             continue            # said above, in full
         if unchecked and code == "status-unchecked":   # the status line above says it, with the reason
             continue
-        # Status warnings in full: offline, too many lists, a refused address, the saved copy's date.
-        text = warning.message if code.startswith("status-") else WARNING_SHORT.get(code) or warning.message
+        # Status and saved-key warnings in full: offline, too many lists, a refused address, the
+        # saved copy's date.
+        text = warning.message if code.startswith(("status-", "key-")) else WARNING_SHORT.get(code) or warning.message
         out.append(f"<p style='color:{WARN}; margin:2px 0 0 0'>⚠ {escape(text)}</p>")
     rows = _proves(c.disclosed, c.subject)
     if rows:

@@ -276,7 +276,7 @@ def _resolve(method: object, documents: DocumentLookup | None, noun: str) -> Res
     try:
         return resolve_method(method, documents)
     except CredentialFailure as exc:
-        if exc.reason is Reason.UNKNOWN_KEY:
+        if exc.reason in (Reason.UNKNOWN_KEY, Reason.WRONG_KEY):   # wrong: a key its controller never listed
             raise
         raise CredentialFailure(Reason.UNKNOWN_KEY, exc.message) from None
     except Exception as exc:
@@ -396,9 +396,11 @@ def verify_proofs(document: dict, *, expected_purpose: str = "assertionMethod",
     if issuer is None:
         raise CredentialFailure(Reason.MALFORMED, f"The {noun} names no issuer, so its signature "
                                 "cannot be tied to anyone.")
-    result.key = next((key for key in result.keys if did_of(key.method_id) == issuer), None)
+    # The controller, not the method id's prefix: an https key published on its own is
+    # controlled by the issuer profile that lists it (for a DID, the two are the same).
+    result.key = next((key for key in result.keys if key.controller == issuer), None)
     if result.key is None:
-        _not_the_issuer(noun, issuer, [did_of(key.method_id) for key in result.keys])
+        _not_the_issuer(noun, issuer, [key.controller for key in result.keys])
     return result
 
 

@@ -86,7 +86,7 @@ class JwtPresentation:
 def resolve_jwt_key(kid: str | None, issuer: str | None, *, documents: DocumentLookup | None,
                     relationship: str, what: str) -> ResolvedKey:
     """The key a JWT names (kid) or implies (issuer DID), checked to belong to ``issuer``."""
-    if kid is not None and kid.startswith("did:"):
+    if kid is not None and kid.startswith(("did:", "https://")):
         method_id = kid
     elif kid is not None and kid.startswith("#") and issuer:
         method_id = issuer + kid
@@ -94,11 +94,15 @@ def resolve_jwt_key(kid: str | None, issuer: str | None, *, documents: DocumentL
         method_id = issuer
     else:
         raise CredentialFailure(Reason.UNKNOWN_KEY, f"The {what} names neither a key ('kid') nor an issuer DID.")
-    # The kid speaks for its own DID only, whatever a DID document says about controllers.
-    if issuer is not None and did_of(method_id) != issuer:
+    # The kid speaks for its own DID only, whatever a DID document says about controllers
+    # (decided before anything is looked up; an https key's controller is known once read).
+    if issuer is not None and method_id.startswith("did:") and did_of(method_id) != issuer:
         raise CredentialFailure(Reason.WRONG_KEY, f"The {what} is signed with a key of "
                                 f"{did_of(method_id)[:100]}, not of {issuer[:100]} who it says issued it.")
     resolved = resolve_method(method_id, documents)
+    if issuer is not None and resolved.controller != issuer:
+        raise CredentialFailure(Reason.WRONG_KEY, f"The {what} is signed with a key of "
+                                f"{resolved.controller[:100]}, not of {issuer[:100]} who it says issued it.")
     if not resolved.has_relationship(relationship):
         raise CredentialFailure(Reason.WRONG_KEY, f"The key {resolved.method_id} is not listed for "
                                 f"{relationship} in {resolved.controller}'s DID document.")

@@ -27,16 +27,19 @@ Get = Callable[[str, float, Cancel], bytes]   # (url, monotonic deadline, cancel
 
 class StatusLists:
     def __init__(self, network: NetworkUse, *, max_lists: int | None = None,
-                 deadline: float | None = None, fetch: Get | None = None):
-        self.network = network
+                 deadline: float | None = None, fetch: Get | None = None, noun: str = "status list"):
+        """``noun``: what is fetched, in the sentences (issuer keys use the same bounds)."""
+        self.network, self.noun = network, noun
         self.max_lists = MAX_LISTS if max_lists is None else max_lists
         self.deadline = DEADLINE_SECONDS if deadline is None else deadline
         self._get = fetch or (lambda url, ends, cancel: get(url, network, deadline=ends, cancel=cancel))
         self._recent: dict[str, tuple[float, bytes | FetchError]] = {}
         self._lock = threading.Lock()   # the app's jobs may verify on several threads
 
-    def run(self) -> StatusRun:
-        return StatusRun(self)
+    def run(self, with_run: "StatusRun | None" = None) -> StatusRun:
+        """One verification's share; ``with_run``: another run of the same verification
+        (issuer keys beside status lists), whose deadline this one shares."""
+        return StatusRun(self, with_run._clock if with_run is not None else None)
 
     def recent(self, url: str) -> bytes | FetchError | None:
         with self._lock:
@@ -56,10 +59,14 @@ class StatusRun:
     """One verification's share of the network: ``prefetch`` the URLs it will need (in
     parallel), then call it with a URL for the body, or a FetchError saying why not."""
 
-    def __init__(self, lists: StatusLists):
+    def __init__(self, lists: StatusLists, clock: "_Deadline | None" = None):
         self.lists = lists
         self._spent: dict[str, bytes | FetchError] = {}   # the URLs this run used its budget on
-        self._ends: float | None = None
+        self._clock = clock or _Deadline()
+
+    @property
+    def _ends(self) -> float | None:
+        return self._clock.ends
 
     def prefetch(self, urls: Iterable[str]) -> None:
         wanted = []
@@ -70,8 +77,8 @@ class StatusRun:
                 wanted.append(url)
         if not wanted:
             return
-        if self._ends is None:
-            self._ends = time.monotonic() + self.lists.deadline
+        if self._clock.ends is None:
+            self._clock.ends = time.monotonic() + self.lists.deadline
         for url, outcome in self._fetch_all(wanted).items():
             self._spent[url] = outcome
             self.lists.remember(url, outcome)
@@ -82,7 +89,8 @@ class StatusRun:
             self.prefetch([url])
             outcome = self._spent.get(url)
         if outcome is None:
-            raise FetchError(f"the status list at {url[:200]} was not checked: too many status lists "
+            noun = self.lists.noun
+            raise FetchError(f"the {noun} at {url[:200]} was not checked: too many {noun}s "
                              f"(one verification fetches at most {self.lists.max_lists}).")
         if isinstance(outcome, FetchError):
             raise outcome
@@ -118,3 +126,8 @@ class StatusRun:
         if any(thread.is_alive() for thread in threads):
             cancel.cancel()
         return {url: box[url] if url in box else late(url) for url in urls}
+
+
+class _Deadline:
+    """When a verification's network time ends: set by its first request."""
+    ends: float | None = None

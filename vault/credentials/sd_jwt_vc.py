@@ -9,12 +9,16 @@ the KB-JWT (SDJWTHolder), and issues (SDJWTIssuer). What it leaves out is done h
 
 * a strict parse first (jose.parse of each JWT, canonical base64url, JSON disclosures of
   the right shape, no "~~"), so a bad token is MALFORMED, never a stray ValueError;
-* the issuer key from ``kid`` (DID URL) or the ``iss`` DID via resolve_method, and the
-  alg allow-list (its verifier takes the alg from the token header);
+* the issuer key: from the certificate chain in the header (``x5c``, checked against the
+  certificate authorities the user added: webkeys.x5c); for an https ``iss``, from its
+  JWT VC Issuer Metadata (webkeys.jwt_issuer); else from ``kid`` (DID URL) or the ``iss``
+  DID via resolve_method; and the alg allow-list (its verifier takes the alg from the
+  token header);
 * every disclosure must be referenced by a digest in the signed payload (the library
   ignores extra ones): an unreferenced disclosure is TAMPERED; a digest used twice, a
   claim name that is already present, an array/object disclosure in the wrong place are
-  MALFORMED; ``_sd_alg`` other than sha-256 is UNSUPPORTED_CRYPTOSUITE;
+  MALFORMED; ``_sd_alg`` sha-256 (the default) and sha3-256 are read (the library's
+  classes get the hash as its ``HASH_ALG`` says), anything else is UNSUPPORTED_CRYPTOSUITE;
 * the KB-JWT check (its verifier accepts only ES256 holder keys and raises KeyError on a
   missing claim): typ ``kb+jwt``, signature by ``cnf.jwk`` (or a ``cnf.kid`` DID URL),
   ``sd_hash`` over exactly the presented disclosures (else TAMPERED), nonce and aud;
@@ -27,6 +31,7 @@ vault.presentations.verify judges the KB-JWT's freshness.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -43,10 +48,14 @@ from . import jose
 from .jwt_vc import resolve_jwt_key
 from .keys import DocumentLookup, public_key_from_jwk, resolve_method
 from .verdict import CredentialFailure, Reason
+from .webkeys import jwt_issuer, x5c
 
 SD_JWT_VC_TYPES = ("dc+sd-jwt", "vc+sd-jwt")
 KB_JWT_TYPE = "kb+jwt"
 HASH_ALG = "sha-256"
+# The digests' hash (``_sd_alg``, names from the IANA Named Information registry); the
+# KB-JWT's sd_hash uses the same one (RFC 9901 §4.3.1).
+HASH_ALGS = {"sha-256": hashlib.sha256, "sha3-256": hashlib.sha3_256}
 
 PathSegment = Union[str, int]
 Path = tuple  # tuple[PathSegment, ...]: object member names and array positions
@@ -55,7 +64,7 @@ Path = tuple  # tuple[PathSegment, ...]: object member names and array positions
 @dataclass(frozen=True)
 class Disclosure:
     encoded: str                 # as in the token
-    digest: str                  # base64url(sha-256(encoded))
+    digest: str                  # base64url(hash(encoded)), the hash of _sd_alg
     salt: str
     name: str | None             # the claim name; None for an array element
     value: Any                   # the disclosed value (may hold further digests)
@@ -121,8 +130,16 @@ class _Decoded:
     value: Any
 
 
-def _b64_digest(data: str) -> str:
-    return jose.b64url_encode(hashlib.sha256(data.encode("ascii")).digest())
+def _b64_digest(data: str, alg: str = HASH_ALG) -> str:
+    return jose.b64url_encode(HASH_ALGS[alg](data.encode("ascii")).digest())
+
+
+@functools.cache
+def _library(cls: type, alg: str) -> type:
+    """The sd-jwt library's ``cls`` hashing with ``alg`` (its ``HASH_ALG`` class member)."""
+    if alg == HASH_ALG:
+        return cls
+    return type(f"{cls.__name__}_{alg.replace('-', '_')}", (cls,), {"HASH_ALG": {"name": alg, "fn": HASH_ALGS[alg]}})
 
 
 def _split(token: Any) -> _Parts:
@@ -138,7 +155,7 @@ def _split(token: Any) -> _Parts:
     return _Parts(issuer, encoded, parts[-1] or None)
 
 
-def _decode_disclosures(encoded: Iterable[str]) -> dict[str, _Decoded]:
+def _decode_disclosures(encoded: Iterable[str], alg: str = HASH_ALG) -> dict[str, _Decoded]:
     decoded: dict[str, _Decoded] = {}
     for index, text in enumerate(encoded, 1):
         what = f"disclosure {index}"
@@ -150,18 +167,19 @@ def _decode_disclosures(encoded: Iterable[str]) -> dict[str, _Decoded]:
             name = value[1]
             if not isinstance(name, str) or name in ("_sd", "..."):
                 raise CredentialFailure(Reason.MALFORMED, f"The {what} has an invalid claim name.")
-        digest = _b64_digest(text)
+        digest = _b64_digest(text, alg)
         if digest in decoded:
             raise CredentialFailure(Reason.MALFORMED, f"The {what} appears twice.")
         decoded[digest] = _Decoded(text, digest, value[0], name, value[-1])
     return decoded
 
 
-def _check_hash_alg(payload: Mapping) -> None:
+def _check_hash_alg(payload: Mapping) -> str:
     alg = payload.get("_sd_alg", HASH_ALG)
-    if alg != HASH_ALG:
-        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE,
-                                f"The SD-JWT digests use {str(alg)[:20]!r}; only {HASH_ALG} is supported.")
+    if not isinstance(alg, str) or alg not in HASH_ALGS:
+        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"The SD-JWT digests use {str(alg)[:20]!r}; "
+                                f"only {' and '.join(HASH_ALGS)} are supported.")
+    return alg
 
 
 class _Walk:
@@ -233,7 +251,8 @@ def _index(payload: dict, decoded: Mapping[str, _Decoded]) -> tuple[Disclosure, 
 
 # --- verification -----------------------------------------------------------------------
 
-def _issuer_key(parts: _Parts, issuer_key: Any, documents: DocumentLookup | None) -> tuple[Any, str, str | None]:
+def _issuer_key(parts: _Parts, issuer_key: Any, documents: DocumentLookup | None, anchors: x5c.Anchors | None,
+                now: datetime | None) -> tuple[Any, str, str | None]:
     """(public key, issuer, verification method id)."""
     payload = parts.issuer.payload
     iss = payload.get("iss")
@@ -242,6 +261,13 @@ def _issuer_key(parts: _Parts, issuer_key: Any, documents: DocumentLookup | None
     if issuer_key is not None:
         key = public_key_from_jwk(issuer_key) if isinstance(issuer_key, Mapping) else issuer_key
         return key, iss or "", None
+    if "x5c" in parts.issuer.header:
+        key, key_id = x5c.chain_key(parts.issuer.header["x5c"], iss, anchors, now or datetime.now(timezone.utc))
+        return key, iss, key_id
+    kid = parts.issuer.kid
+    if isinstance(iss, str) and iss.startswith("https://") and not (kid or "").startswith(("did:", "https://")):
+        key, key_id = jwt_issuer.issuer_key(iss, kid, documents)
+        return key, iss, key_id
     resolved = resolve_jwt_key(parts.issuer.kid, iss, documents=documents, relationship="assertionMethod",
                                what="SD-JWT")
     return resolved.public_key, iss or resolved.controller, resolved.method_id
@@ -264,7 +290,7 @@ def _sd_hash_input(parts: _Parts) -> str:
 
 
 def _verify_kb(parts: _Parts, claims: Mapping, documents: DocumentLookup | None,
-               nonce: str | None, audience: str | None) -> KeyBinding:
+               nonce: str | None, audience: str | None, alg: str) -> KeyBinding:
     kb = jose.parse(parts.kb, "key-binding JWT")
     jose.check_algorithm(kb, "key-binding JWT")
     if kb.typ != KB_JWT_TYPE:
@@ -281,7 +307,7 @@ def _verify_kb(parts: _Parts, claims: Mapping, documents: DocumentLookup | None,
     issued_at = jose.numeric_date(payload, "iat", "key-binding JWT")
     if issued_at is None:
         raise CredentialFailure(Reason.MALFORMED, "The key-binding JWT has no 'iat'.")
-    if payload["sd_hash"] != _b64_digest(_sd_hash_input(parts)):
+    if payload["sd_hash"] != _b64_digest(_sd_hash_input(parts), alg):
         raise CredentialFailure(Reason.TAMPERED, "The disclosures are not the ones the holder presented "
                                 "(the key-binding JWT's sd_hash does not match).")
     if nonce is not None and payload["nonce"] != nonce:
@@ -296,20 +322,21 @@ def _verify_kb(parts: _Parts, claims: Mapping, documents: DocumentLookup | None,
 
 def _verify(token: Any, *, documents: DocumentLookup | None, issuer_key: Any,
             accept_typ: Sequence[str] | None, nonce: str | None, audience: str | None,
-            require_kb: bool) -> SdJwtCredential:
+            require_kb: bool, anchors: x5c.Anchors | None = None, now: datetime | None = None) -> SdJwtCredential:
     parts = _split(token)
     jws = parts.issuer
-    decoded = _decode_disclosures(parts.encoded)
+    alg = _check_hash_alg(jws.payload)
+    decoded = _decode_disclosures(parts.encoded, alg)
     jose.check_algorithm(jws, "SD-JWT")
     if accept_typ is not None and jws.typ not in accept_typ:
         raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, f"The SD-JWT's typ is {jws.typ!r}; an SD-JWT VC "
                                 f"has {' or '.join(accept_typ)}.")
-    public_key, issuer, key_id = _issuer_key(parts, issuer_key, documents)
+    public_key, issuer, key_id = _issuer_key(parts, issuer_key, documents, anchors, now)
     jose.check_key(jws, public_key, "SD-JWT")
 
     jwk = jose.to_jwcrypto(public_key)
     try:  # the library checks the issuer signature ...
-        verifier = SDJWTVerifier(token, lambda _iss, _header: jwk)
+        verifier = _library(SDJWTVerifier, alg)(token, lambda _iss, _header: jwk)
     except InvalidJWSSignature as exc:
         raise jose.bad_signature("SD-JWT issuer") from exc
     except (JWException, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -325,7 +352,7 @@ def _verify(token: Any, *, documents: DocumentLookup | None, issuer_key: Any,
         raise CredentialFailure(Reason.MALFORMED, "The SD-JWT VC has no 'vct' (credential type).")
     key_binding = None
     if parts.kb is not None:
-        key_binding = _verify_kb(parts, claims, documents, nonce, audience)
+        key_binding = _verify_kb(parts, claims, documents, nonce, audience, alg)
     elif require_kb:
         raise CredentialFailure(Reason.NO_PROOF, "The presentation has no key-binding JWT, so nothing shows "
                                 "that the holder made it for this verifier.")
@@ -349,28 +376,30 @@ def _guarded(call):
 
 
 def verify_sd_jwt_vc(token: Any, *, documents: DocumentLookup | None = None, issuer_key: Any = None,
-                     accept_typ: Sequence[str] | None = SD_JWT_VC_TYPES) -> SdJwtCredential:
+                     accept_typ: Sequence[str] | None = SD_JWT_VC_TYPES, anchors: x5c.Anchors | None = None,
+                     now: datetime | None = None) -> SdJwtCredential:
     """Verify an issued SD-JWT VC (with all or some disclosures).
 
-    The issuer key comes from ``kid`` / the ``iss`` DID, unless ``issuer_key`` (a
+    The issuer key comes from ``x5c`` (a chain to one of ``anchors``, valid at ``now``),
+    an https ``iss``'s metadata, or ``kid`` / the ``iss`` DID, unless ``issuer_key`` (a
     `cryptography` public key or a public JWK) is given. ``accept_typ=None`` accepts any
     SD-JWT (e.g. the RFC's ``example+sd-jwt``). A KB-JWT, if present, is checked
     (signature, sd_hash) but its nonce and aud are not: see verify_presentation.
     """
     return _guarded(lambda: _verify(token, documents=documents, issuer_key=issuer_key, accept_typ=accept_typ,
-                                    nonce=None, audience=None, require_kb=False))
+                                    nonce=None, audience=None, require_kb=False, anchors=anchors, now=now))
 
 
 def verify_presentation(token: Any, *, nonce: str, audience: str, documents: DocumentLookup | None = None,
-                        issuer_key: Any = None,
-                        accept_typ: Sequence[str] | None = SD_JWT_VC_TYPES) -> SdJwtCredential:
+                        issuer_key: Any = None, accept_typ: Sequence[str] | None = SD_JWT_VC_TYPES,
+                        anchors: x5c.Anchors | None = None, now: datetime | None = None) -> SdJwtCredential:
     """Verify an SD-JWT+KB presented to this verifier: everything verify_sd_jwt_vc checks,
     and a KB-JWT signed by the credential's holder key (cnf) over exactly these
     disclosures, for ``nonce`` (challenge) and ``audience``."""
     if not isinstance(nonce, str) or not isinstance(audience, str):
         raise TypeError("nonce and audience are strings")
     return _guarded(lambda: _verify(token, documents=documents, issuer_key=issuer_key, accept_typ=accept_typ,
-                                    nonce=nonce, audience=audience, require_kb=True))
+                                    nonce=nonce, audience=audience, require_kb=True, anchors=anchors, now=now))
 
 
 # --- holder: choose what to reveal ------------------------------------------------------
@@ -452,7 +481,8 @@ def present(sd_jwt: str, reveal: Iterable[Any], *, holder_key: Any = None, nonce
     verifier checks for freshness). Without ``holder_key``: no key binding (trailing "~").
     """
     parts = _guarded(lambda: _split(sd_jwt))
-    decoded = _decode_disclosures(parts.encoded)
+    alg = _check_hash_alg(parts.issuer.payload)
+    decoded = _decode_disclosures(parts.encoded, alg)
     disclosures = _guarded(lambda: _index(parts.issuer.payload, decoded))
     chosen = select(disclosures, parts.issuer.payload, reveal)
     issued = "~".join([parts.issuer.token, *parts.encoded, ""])
@@ -463,7 +493,7 @@ def present(sd_jwt: str, reveal: Iterable[Any], *, holder_key: Any = None, nonce
         bound = _holder_key(parts.issuer.payload.get("cnf"), None)
         if jose.public_jwk(bound) != jose.public_jwk(holder_key):
             raise CredentialFailure(Reason.WRONG_KEY, "This is not the key the credential is bound to (cnf).")
-    holder = SDJWTHolder(issued)
+    holder = _library(SDJWTHolder, alg)(issued)
     holder.create_presentation(_library_selection(chosen))
     if sorted(holder.hs_disclosures) != sorted(d.encoded for d in chosen):
         raise RuntimeError("sd-jwt selected other disclosures than asked for")  # a bug here, not bad input
@@ -474,7 +504,7 @@ def present(sd_jwt: str, reveal: Iterable[Any], *, holder_key: Any = None, nonce
     # say when the presentation is made (build's ``now``), and verifiers judge that iat.
     moment = issued_at or datetime.now(timezone.utc)
     payload = {"nonce": nonce, "aud": audience, "iat": int(moment.timestamp()),
-               "sd_hash": _b64_digest(presentation)}
+               "sd_hash": _b64_digest(presentation, alg)}
     return presentation + jose.sign(payload, holder_key, header={"typ": KB_JWT_TYPE})
 
 
@@ -505,20 +535,23 @@ def _mark_disclosable(node: Any, path: Path) -> Any:
     return node
 
 
-def issue_sd_jwt_vc(claims: Mapping, issuer_key: Any, *, kid: str, disclosable: Iterable[Any] = (),
+def issue_sd_jwt_vc(claims: Mapping, issuer_key: Any, *, kid: str | None, disclosable: Iterable[Any] = (),
                     holder_public_key: Any = None, typ: str = "dc+sd-jwt", decoys: bool = False,
-                    issued_at: datetime | None = None) -> str:
+                    issued_at: datetime | None = None, hash_alg: str = HASH_ALG,
+                    header: Mapping | None = None) -> str:
     """Issue an SD-JWT VC of ``claims`` (must include ``vct``) signed by ``issuer_key``
-    (``kid`` its DID URL); ``disclosable`` are the claim paths made selectively
-    disclosable; ``holder_public_key`` becomes ``cnf.jwk``."""
+    (``kid`` its DID URL, or None with an ``iss`` in ``claims``); ``disclosable`` are the
+    claim paths made selectively disclosable; ``holder_public_key`` becomes ``cnf.jwk``;
+    ``hash_alg`` hashes the disclosures; ``header`` adds header parameters (``x5c``)."""
     user_claims: Any = copy.deepcopy(dict(claims))
-    user_claims.setdefault("iss", kid.split("#", 1)[0])
+    if kid is not None:
+        user_claims.setdefault("iss", kid.split("#", 1)[0])
     user_claims.setdefault("iat", int((issued_at or datetime.now(timezone.utc)).timestamp()))
     for path in (_normalise_path(p) for p in disclosable):
         _mark_disclosable(user_claims, path)
-    issuer = SDJWTIssuer(
+    issuer = _library(SDJWTIssuer, hash_alg)(
         user_claims, jose.to_jwcrypto(issuer_key),
         holder_key=jose.to_jwcrypto(holder_public_key) if holder_public_key is not None else None,
         sign_alg=jose.algorithm_for_key(issuer_key), add_decoy_claims=decoys,
-        extra_header_parameters={"typ": typ, "kid": kid})
+        extra_header_parameters={"typ": typ, **({"kid": kid} if kid is not None else {}), **dict(header or {})})
     return issuer.sd_jwt_issuance

@@ -18,6 +18,8 @@ from .repository import CredentialRepository, CredentialSummary, NewCredential
 from .trust import TrustList
 from .verdict import Reason, Verdict
 from .verify import CheckedCredential, VerificationContext, check
+from .webkeys.anchors import TrustAnchors
+from .webkeys.lookup import KEY_DOCUMENTS, KeyDocuments
 
 # What a stored credential's verdict means for the list's status column.
 _STATUS = {Reason.VALID: "valid", Reason.EXPIRED: "expired", Reason.NOT_YET_VALID: "not-yet-valid",
@@ -78,18 +80,28 @@ class _Borrowed:
         return getattr(self._chain, name)
 
 
+def key_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None = None) -> online.StatusLists:
+    """The bounds issuer keys are fetched within: as for status lists, with their own count."""
+    return online.StatusLists(network, max_lists=KEY_DOCUMENTS, noun="issuer key",
+                              fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
+
+
 def verification_context(*, store: VaultStore | None = None, network: NetworkUse | None = None,
-                         lists: online.StatusLists | None = None,
+                         lists: online.StatusLists | None = None, keys: online.StatusLists | None = None,
                          fetcher: Callable[[str], bytes] | None = None) -> VerificationContext:
-    """Status lists for one verification. Offline (no ``network``, the default): the copies
-    saved in the vault, their date said. Online: fetched within ``lists``' bounds (made
-    here unless given; ``fetcher`` replaces the network), saved once they verify; the
-    saved copy when a fetch fails."""
+    """Status lists and issuer keys for one verification. Offline (no ``network``, the
+    default): the copies saved in the vault, their date said. Online: fetched within
+    ``lists``' and ``keys``' bounds (made here unless given; ``fetcher`` replaces the
+    network); status lists saved once they verify, issuer key documents once they are
+    consistent; the saved copy when a fetch fails."""
     cache = VerificationCache(store) if store else None
     trust = TrustList(store) if store else None
     if network is not None and lists is None:
         lists = online.StatusLists(network, fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
+    if network is not None and keys is None:
+        keys = key_fetches(network, fetcher)
     run = lists.run() if network is not None else None
+    documents = KeyDocuments(cache, keys.run(run) if network is not None else None)   # one deadline for both
     fresh: dict[str, bytes] = {}
     saved: dict[str, str] = {}   # url -> the sentence saying a list came from the vault, and its date
     saved_on: dict[str, str] = {}   # url -> that date (YYYY-MM-DD), for the status line
@@ -117,7 +129,8 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
             if cache and fetched == data:
                 cache.put_status_list(url, data)
 
-    return VerificationContext(documents=cache.did_document if cache else None,
+    return VerificationContext(documents=documents, key_notes=documents.take_notes,
+                               trust_anchors=TrustAnchors(store).certificates if store else None,
                                is_trusted=trust.contains if trust else None,
                                fetch_status_list=fetch, status_list_verified=verified,
                                prefetch_status_lists=run.prefetch if run else None,
@@ -135,6 +148,7 @@ class CredentialService:
         self.cache = VerificationCache(store)
         self._network = network
         self._lists: online.StatusLists | None = None   # what was fetched lately, for the same network use
+        self._keys: online.StatusLists | None = None
 
     def network(self) -> NetworkUse | None:
         return self._network() if callable(self._network) else self._network
@@ -144,8 +158,8 @@ class CredentialService:
 
     def _context(self, network: NetworkUse | None) -> VerificationContext:
         if network is not None and (self._lists is None or self._lists.network != network):
-            self._lists = online.StatusLists(network)
-        return verification_context(store=self.store, network=network, lists=self._lists)
+            self._lists, self._keys = online.StatusLists(network), key_fetches(network)
+        return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())

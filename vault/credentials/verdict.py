@@ -35,6 +35,7 @@ class WarningCode(str, Enum):
     UNKNOWN_ISSUER = "unknown-issuer"          # valid, but the issuer is not in the trust list
     STATUS_UNCHECKED = "status-unchecked"      # has a status entry we could not check (offline, no cache)
     STATUS_SAVED = "status-saved"              # checked against the list saved in the vault (its date said)
+    KEY_SAVED = "key-saved"                    # the issuer's key came from the copy saved in the vault (its date said)
     OUTDATED_CONTEXT = "outdated-context"
     LEGACY_CRYPTOSUITE = "legacy-cryptosuite"
     UNVERIFIED_PROOF = "unverified-proof"      # one of several proofs is in a suite we do not verify

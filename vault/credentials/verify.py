@@ -50,6 +50,10 @@ class VerificationContext:
     prefetch_status_lists: Callable[[Iterable[str]], None] | None = None  # online: fetch these together
     status_list_saved: Callable[[str], str | None] | None = None  # url -> "from the copy saved on ..."
     status_list_saved_on: Callable[[str], str | None] | None = None  # url -> the day of the saved copy used
+    # Sentences about issuer keys read from the vault's saved copies since the last call
+    # ("Issuer key as fetched on ..."), taken after each proof (webkeys.lookup.KeyDocuments).
+    key_notes: Callable[[], list[str]] | None = None
+    trust_anchors: Callable[[], Iterable[Any]] | None = None   # CAs for x5c chains (cryptography x509)
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
     # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
@@ -160,12 +164,16 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         checked.credential, checked.display = parsed, display_for(parsed)
         checked.issuer = checked.display.issuer_id or ""
     warnings: list[Warning_] = []
+    if context.key_notes:
+        context.key_notes()      # what an earlier verification read is not this credential's
     if checked.format in _LEGACY:
         warnings += _verify_legacy(checked, parsed, context, now)
     else:
         _verify_proof(checked, parsed, context, now)
         checked.display = display_for(checked.credential)
         warnings += checked.proof_warnings
+    if context.key_notes:
+        warnings += [Warning_(WarningCode.KEY_SAVED, note) for note in context.key_notes()]
 
     if checked.format != FORMAT_SD_JWT:
         if context.prefetch_status_lists:    # all of this credential's lists at once
@@ -240,7 +248,8 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         checked.credential, checked.issuer, checked.subject = jwt.credential, jwt.issuer, jwt.subject
         checked.types, checked.valid_from, checked.valid_until = jwt.types, jwt.valid_from, jwt.valid_until
     else:
-        sd = sd_jwt_vc.verify_sd_jwt_vc(parsed, documents=context.documents)
+        sd = sd_jwt_vc.verify_sd_jwt_vc(parsed, documents=context.documents, anchors=context.trust_anchors,
+                                        now=now)
         checked.sd_jwt, checked.credential, checked.issuer = sd, sd.claims, sd.issuer
         checked.subject, checked.types = sd.subject, (("SdJwtVc", sd.vct) if sd.vct else ("SdJwtVc",))
         checked.valid_from, checked.valid_until = sd.valid_from, sd.valid_until

@@ -166,6 +166,18 @@ MIGRATIONS: list[str] = [
         original   BLOB NOT NULL
     );
     """,
+    # 7: issuer keys from the web and X.509 — where a cached DID or key document was fetched
+    #    from (NULL: added by hand), so verifying offline can say "as fetched on ..."; and the
+    #    certificate authorities the user trusts for SD-JWT VC certificate chains (x5c).
+    """
+    ALTER TABLE did_documents ADD COLUMN fetched_from TEXT;
+    CREATE TABLE trust_anchors (
+        fingerprint TEXT PRIMARY KEY,
+        subject     TEXT NOT NULL,
+        certificate BLOB NOT NULL,
+        added_at    TEXT NOT NULL
+    );
+    """,
 ]
 
 LATEST = len(MIGRATIONS)
