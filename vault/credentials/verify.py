@@ -122,8 +122,10 @@ def _json_format(document: Any) -> tuple[str, Any]:
     if "VerifiablePresentation" in types:
         raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a presentation, not a credential: "
                                 "check it with `vault verify`.")
-    if "EnvelopedVerifiableCredential" in types or (str(document.get("id")).startswith("data:")
-                                                    and "VerifiableCredential" not in types):
+    # A data: URL id and no proof of its own: an envelope, whatever its type says.
+    data_id = str(document.get("id")).startswith("data:")
+    if "EnvelopedVerifiableCredential" in types or (data_id and ("proof" not in document
+                                                         or "VerifiableCredential" not in types)):
         return _enveloped(document)
     if "VerifiableCredential" not in types:
         if "@context" not in document and "type" not in document:

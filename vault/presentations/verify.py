@@ -503,8 +503,10 @@ def _verify(data: Any, challenge: str, domain: str, context: VerificationContext
         if not isinstance(document, dict):
             raise CredentialFailure(Reason.MALFORMED, "The JSON is not an object, so it is not a presentation.")
         types = _types(document)
-        if "EnvelopedVerifiablePresentation" in types or (str(document.get("id")).startswith("data:")
-                                                          and "VerifiablePresentation" not in types):
+        # A data: URL id and no proof of its own: an envelope, whatever its type says.
+        data_id = str(document.get("id")).startswith("data:")
+        if "EnvelopedVerifiablePresentation" in types or (data_id and ("proof" not in document
+                                                             or "VerifiablePresentation" not in types)):
             _, token = vcdm.read_envelope(document, "presentation")   # VCDM 2.0 §4.13.2
             return _verify_jwt(token, challenge, domain, context, now, state)
         if "VerifiablePresentation" not in types:
