@@ -178,6 +178,17 @@ def test_bounds(serve):
     assert status == 200
 
 
+def test_idle_connections_beyond_the_cap_are_closed_at_once(serve):
+    server = serve(max_connections=2)
+    idle = [socket.create_connection(server.server_address, timeout=10) for _ in range(2)]
+    try:
+        with socket.create_connection(server.server_address, timeout=10) as third:
+            assert third.recv(1) == b""                    # closed without a thread or an answer
+    finally:
+        for s in idle:
+            s.close()
+
+
 def test_other_paths_and_methods(serve):
     server = serve()
     status, _ = post(server, "/credentials/issue", {"credential": {}})

@@ -33,12 +33,13 @@ from ..credentials.verify import VerificationContext, check
 from ..errors import VaultError
 from ..presentations.verify import verify_presentation
 
-__all__ = ["LOOPBACK", "MAX_BODY_BYTES", "MAX_CONCURRENT", "VcApiServer", "verify_credential_body",
+__all__ = ["LOOPBACK", "MAX_BODY_BYTES", "MAX_CONCURRENT", "MAX_CONNECTIONS", "VcApiServer", "verify_credential_body",
            "verify_presentation_body"]
 
 LOOPBACK = "127.0.0.1"
 MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_CONCURRENT = 4
+MAX_CONNECTIONS = 32       # open connections (each a thread); more are closed at once
 SOCKET_TIMEOUT = 10.0      # each read of a request; a silent client does not hold a thread longer
 
 # VCDM 2.0 §7.1 "Verification": the error types a conforming verifier reports.
@@ -201,7 +202,8 @@ class VcApiServer(ThreadingHTTPServer):
     def __init__(self, port: int = 0, *, host: str = LOOPBACK,
                  context: Callable[[], VerificationContext] | None = None,
                  waived_policies: frozenset[str] = frozenset(), max_body: int = MAX_BODY_BYTES,
-                 max_concurrent: int = MAX_CONCURRENT, log: Callable[[str], None] | None = None):
+                 max_concurrent: int = MAX_CONCURRENT, max_connections: int = MAX_CONNECTIONS,
+                 log: Callable[[str], None] | None = None):
         if host not in (LOOPBACK, "localhost"):
             raise ServeError(f"The VC-API service binds to {LOOPBACK} only, not {host[:80]!r}: it is for this "
                              "machine's own programs, not a public service.")
@@ -211,11 +213,24 @@ class VcApiServer(ThreadingHTTPServer):
         self.context = lambda: replace(make(), waived_policies=frozenset(waived_policies))
         self.max_body = max_body
         self.slots = threading.BoundedSemaphore(max_concurrent)
+        self.connections = threading.BoundedSemaphore(max_connections)
         self.log = log
         try:
             super().__init__((LOOPBACK, port), _Handler)
         except OSError as exc:
             raise ServeError(f"Cannot listen on {LOOPBACK}:{port}: {exc.strerror or exc}.") from None
+
+    def process_request(self, request, client_address) -> None:
+        if not self.connections.acquire(blocking=False):   # a flood of idle sockets costs no threads
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.connections.release()
 
     @property
     def url(self) -> str:
