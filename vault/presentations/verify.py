@@ -19,8 +19,9 @@ Three inputs are recognised:
 
 Then every embedded credential is verified as ``vault.credentials.verify.check`` verifies
 a credential on its own (signature, status, validity window, trust), and must be bound
-to the holder: its subject id equals the holder (else WRONG_KEY, "issued to X, presented
-by Y"); without a subject id, an SD-JWT's ``cnf`` key must be the holder's; a credential
+to the holder: its subject id equals the holder (else NOT_HOLDERS, "issued to X, presented
+by Y", citing the verifier policy POLICY_PRESENTER_IS_SUBJECT; where a verifier waives it,
+a ``presented-by-other`` warning instead); without a subject id, an SD-JWT's ``cnf`` key must be the holder's; a credential
 with neither is accepted with a ``not-holder-bound`` warning. An SD-JWT inside a
 presentation must carry a key-binding JWT for the same challenge and domain when it has
 ``cnf``. The first failure, in that order (presentation, then credentials in order), is
