@@ -784,6 +784,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_wallet(sub, command, common)
     from .cli_gov import register as register_gov  # `vault gov ...`, `vault market ...`
     register_gov(sub, command, common)
+    from .cli_serve import register as register_serve  # `vault serve --vc-api`
+    register_serve(sub, command, common)
     return parser
 
 

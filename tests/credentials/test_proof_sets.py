@@ -56,8 +56,6 @@ def store(tmp_path_factory):
 
 def publishers_verdict(name: str) -> tuple[Reason, str]:
     """The verdict DCC's file name states (and the words our message must carry)."""
-    if name == "twoOIDF-revoked-notExpired-badSchema.json":
-        return Reason.MALFORMED, "inline @context"       # refused here: see SOURCES.md
     parts = name.removesuffix(".json").split("-")
     if "badDidWeb" in parts:
         return Reason.UNKNOWN_KEY, "did:web"

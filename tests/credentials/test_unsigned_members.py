@@ -322,12 +322,18 @@ def test_the_vault_does_not_sign_what_it_would_not_verify():
     assert failure.value.reason is Reason.MALFORMED and LIE in failure.value.message
 
 
-def test_issuer_signed_credential_with_an_inline_context_is_refused():
+def test_issuer_signed_credential_with_an_inline_context_is_refused_once_relabelled():
     # A real credential (Digital Credentials Consortium fixtures), genuinely signed, that
-    # defines "issuanceDate" inline: its name is not covered by the signature.
+    # defines "issuanceDate" inline as ...v1#issuanceDate: a term naming itself is read.
+    # Renamed (key and context together), the RDF and so the signature stay the same, but
+    # the JSON now says something else: refused.
     data = (DCC / "twoOIDF-revoked-notExpired-badSchema.json").read_bytes()
-    verdict = check(data, VerificationContext(now=NOW)).verdict
-    assert verdict.reason is Reason.MALFORMED and "issuanceDate" in verdict.message
+    assert check(data, VerificationContext(now=NOW)).verdict.valid
+    relabelled = json.loads(data)
+    relabelled["@context"][-1] = {"expirationDate": relabelled["@context"][-1]["issuanceDate"]}
+    relabelled["expirationDate"] = relabelled.pop("issuanceDate")
+    verdict = check(json.dumps(relabelled).encode(), VerificationContext(now=NOW)).verdict
+    assert verdict.reason is Reason.MALFORMED and "inline @context ('expirationDate')" in verdict.message
 
 
 def test_unsigned_member_in_the_proof_options_is_refused():

@@ -221,6 +221,19 @@ def _inline_context(entry: object) -> _UnsafeData:
                        "Only published contexts this vault holds are accepted")
 
 
+def _self_naming(entry: object) -> bool:
+    """An inline context whose every term maps to an absolute IRI ending in that term
+    ({"ExampleType": "https://example.org/#ExampleType"}, as VCDM 2.0 examples and the W3C
+    suite use): its keys cannot be renamed or swapped without changing the signed IRIs, so
+    it is as safe as a published context (#272's attack relabels, which this forbids)."""
+    if isinstance(entry, dict) and set(entry) == {"@context"}:   # {"@context": {...}}, a document's form
+        entry = entry["@context"]
+    return isinstance(entry, dict) and bool(entry) and all(
+        isinstance(term, str) and term and not term.startswith("@") and isinstance(iri, str)
+        and _absolute(iri) and (iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]) == term
+        for term, iri in entry.items())
+
+
 def _blank_property(prop: str) -> _UnsafeData:
     return _UnsafeData(f"it uses {prop[:100]!r}, a blank node, as a property, which RDF cannot state, "
                        "so the signature does not cover it")
@@ -363,7 +376,7 @@ class _Engine:
                         # The document's own contexts (scoped ones come from these): only ours.
                         local = element["@context"]
                         for entry in local if isinstance(local, list) else [local]:
-                            if not isinstance(entry, str):
+                            if not isinstance(entry, str) and not _self_naming(entry):
                                 raise _inline_context(entry)
                 result = super()._expand(active_ctx, active_property, element, options, inside_list,
                                          inside_index, type_scoped_ctx)

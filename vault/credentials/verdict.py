@@ -42,6 +42,7 @@ class WarningCode(str, Enum):
     NOT_HOLDER_BOUND = "not-holder-bound"      # names no subject or holder key: any copy could be shown
     ANCHOR_UNCHECKED = "anchor-unchecked"      # the chain that anchors soulbound credentials could not be asked
     SAMPLE_ISSUER = "sample-issuer"            # from the app's demo issuer (a published key): proves nothing
+    PRESENTED_BY_OTHER = "presented-by-other"  # issued to someone else; accepted where that policy is off
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status, status_line
+from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status, status_line,
+               vcdm)
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import CredentialFailure, Reason, StatusLine, Verdict, Warning_, WarningCode, unknown_issuer_warning
@@ -58,6 +59,8 @@ class VerificationContext:
     # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
     now: datetime | None = None
+    # Verifier policies switched off by name (presentations.verify.POLICY_PRESENTER_IS_SUBJECT).
+    waived_policies: frozenset[str] = frozenset()
 
     def moment(self) -> datetime:
         return self.now or datetime.now(timezone.utc)
@@ -130,9 +133,11 @@ def _json_format(document: Any) -> tuple[str, Any]:
     if "VerifiablePresentation" in types:
         raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "This is a presentation, not a credential: "
                                 "check it with `vault verify`.")
-    if "EnvelopedVerifiableCredential" in types and isinstance(document.get("id"), str):
-        token = document["id"].split(",", 1)[-1]
-        return (FORMAT_SD_JWT if "~" in token else FORMAT_JWT), token
+    # A data: URL id and no proof of its own: an envelope, whatever its type says.
+    data_id = str(document.get("id")).startswith("data:")
+    if "EnvelopedVerifiableCredential" in types or (data_id and ("proof" not in document
+                                                         or "VerifiableCredential" not in types)):
+        return _enveloped(document)
     if "VerifiableCredential" not in types:
         if "@context" not in document and "type" not in document:
             raise CredentialFailure(Reason.MALFORMED, "The JSON has no @context or type: it is not a "
@@ -140,6 +145,20 @@ def _json_format(document: Any) -> tuple[str, Any]:
         raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, "The JSON is not a VerifiableCredential "
                                 f"(its type is {', '.join(map(str, types)) or 'missing'}).")
     return FORMAT_DI, document
+
+
+def _enveloped(document: dict) -> tuple[str, Any]:
+    """VCDM 2.0 §4.13.1: the envelope is checked, then its payload is the credential."""
+    shape, payload = vcdm.read_envelope(document, "credential")
+    if shape != "json":
+        return (FORMAT_SD_JWT if shape == "sd-jwt" else FORMAT_JWT), payload
+    try:
+        inner = safejson.loads(payload)
+    except (ValueError, RecursionError):
+        raise CredentialFailure(Reason.MALFORMED, "The enveloped credential's payload is not valid JSON.") from None
+    if not isinstance(inner, dict) or "VerifiableCredential" not in vcdm.types_of(inner):
+        raise CredentialFailure(Reason.MALFORMED, "The enveloped credential's payload is not a credential.")
+    return FORMAT_DI, inner
 
 
 # ---------------------------------------------------------------------------- verifying
@@ -170,6 +189,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         warnings += _verify_legacy(checked, parsed, context, now)
     else:
         _verify_proof(checked, parsed, context, now)
+        if checked.format != FORMAT_SD_JWT:   # SD-JWT VC is another data model
+            vcdm.check_credential(checked.credential)
         checked.display = display_for(checked.credential)
         warnings += checked.proof_warnings
     if context.key_notes:

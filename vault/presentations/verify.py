@@ -23,8 +23,9 @@ are still verified one by one, bound to no holder.
 
 Then every embedded credential is verified as ``vault.credentials.verify.check`` verifies
 a credential on its own (signature, status, validity window, trust), and must be bound
-to the holder: its subject id equals the holder (else WRONG_KEY, "issued to X, presented
-by Y"); without a subject id, an SD-JWT's ``cnf`` key must be the holder's; a credential
+to the holder: its subject id equals the holder (else NOT_HOLDERS, "issued to X, presented
+by Y", citing the verifier policy POLICY_PRESENTER_IS_SUBJECT; where a verifier waives it,
+a ``presented-by-other`` warning instead); without a subject id, an SD-JWT's ``cnf`` key must be the holder's; a credential
 with neither is accepted with a ``not-holder-bound`` warning. An SD-JWT inside a
 presentation must carry a key-binding JWT for the same challenge and domain when it has
 ``cnf``. The first failure, in that order (presentation, then credentials in order), is
@@ -36,20 +37,17 @@ one: WRONG_CHALLENGE.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import json
-import urllib.parse
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .. import safejson
-from ..credentials import data_integrity, jose, jwt_vc
+from ..credentials import data_integrity, jose, jwt_vc, vcdm
 from ..credentials.keys import cached_document, did_of, public_key_from_method
 from ..credentials.verdict import CredentialFailure, Reason, StatusLine, Warning_, WarningCode
-from ..credentials.verify import (FORMAT_DI, FORMAT_JWT, FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
+from ..credentials.verify import (FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredential,
                                   VerificationContext, check, status_urls)
 from ..did import did_jwk, resolver
 from .build import DEFAULT_EXPIRES_IN
@@ -62,10 +60,11 @@ FORMAT_JWT_VP = "jwt-vp"
 FORMAT_SD_JWT_KB = "sd-jwt-vc"
 NBF_LEEWAY = timedelta(seconds=60)         # a verifier's clock a little behind the holder's
 KB_MAX_AGE = DEFAULT_EXPIRES_IN            # a bare SD-JWT+KB states no expiry: ours live this long
-_ENVELOPED_VC = {"application/vc+jwt": FORMAT_JWT, "application/vc+ld+jwt": FORMAT_JWT,
-                 "application/dc+sd-jwt": FORMAT_SD_JWT, "application/vc+sd-jwt": FORMAT_SD_JWT,
-                 "application/vc": FORMAT_DI, "application/vc+ld+json": FORMAT_DI}
-_ENVELOPED_VP = ("application/vp+jwt", "application/vp+ld+jwt")
+# A verifier policy, not a data-model rule: VCDM 2.0 lets anyone present a credential
+# (§5.8 "holder is not the subject"), but an employer checking a diploma must see who it
+# was issued to. On by default; a verdict refused by it names it.
+POLICY_PRESENTER_IS_SUBJECT = "presenter-is-subject"
+_POLICY_WORDS = "verifier policy: the presenter must be the subject"
 # Credential verdicts whose signature did verify: their claims may be shown, marked.
 _SIGNED_BUT = {Reason.VALID, Reason.EXPIRED, Reason.NOT_YET_VALID, Reason.REVOKED, Reason.SUSPENDED}
 _SD_JWT_METADATA = frozenset({"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "cnf", "vct", "vct#integrity",
@@ -145,22 +144,6 @@ def _xsd(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _data_url(value: Any, what: str) -> tuple[str, str]:
-    """(media type, content) of a ``data:`` URL."""
-    if not isinstance(value, str) or not value.startswith("data:") or "," not in value:
-        raise CredentialFailure(Reason.MALFORMED, f"The {what}'s id is not a data: URL.")
-    header, body = value[5:].split(",", 1)
-    media, *params = header.split(";")
-    if "base64" in params:
-        try:
-            body = base64.b64decode(body, validate=True).decode("utf-8")
-        except (binascii.Error, ValueError):
-            raise CredentialFailure(Reason.MALFORMED, f"The {what}'s data: URL is not valid base64.") from None
-    elif "%" in body:
-        body = urllib.parse.unquote(body)
-    return media.strip().lower(), body.strip()
-
-
 class _State:
     def __init__(self):
         self.format = ""
@@ -207,13 +190,7 @@ def _result(index: int, checked: CheckedCredential) -> CredentialResult:
 
 
 def _entry_bytes(entry: Any, index: int) -> bytes:
-    if isinstance(entry, dict):
-        if "EnvelopedVerifiableCredential" in _types(entry):
-            media, token = _data_url(entry.get("id"), f"enveloped credential {index}")
-            if media not in _ENVELOPED_VC:
-                raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, f"Credential {index} is enveloped as "
-                                        f"{media[:60]!r}, a media type this verifier does not read.")
-            return token.encode("utf-8")
+    if isinstance(entry, dict):   # an envelope too: check() reads it (vcdm.read_envelope)
         return json.dumps(entry, ensure_ascii=False).encode("utf-8")
     if isinstance(entry, str):          # a VC-JWT as did-jwt-vc embeds it
         return entry.encode("utf-8")
@@ -300,8 +277,13 @@ def _bind(checked: CheckedCredential, result: CredentialResult, holder: str | No
         return
     if checked.subject is not None:
         if checked.subject != holder:
-            raise CredentialFailure(Reason.NOT_HOLDERS, f"{title!r} was issued to {checked.subject[:120]}, "
-                                    f"but presented by {holder[:120]}: it is not the holder's credential.")
+            said = f"{title!r} was issued to {checked.subject[:120]}, but presented by {holder[:120]}"
+            if POLICY_PRESENTER_IS_SUBJECT in context.waived_policies:
+                result.warnings.append(Warning_(WarningCode.PRESENTED_BY_OTHER, f"{said} (accepted: the "
+                                                f"{_POLICY_WORDS!r} policy is off for this verifier)."))
+                return
+            raise CredentialFailure(Reason.NOT_HOLDERS, f"{said}: it is not the holder's credential "
+                                    f"({_POLICY_WORDS}).")
     elif checked.format == FORMAT_SD_JWT and checked.sd_jwt is not None and checked.sd_jwt.cnf is not None:
         if not _cnf_is_holders(checked.sd_jwt.cnf, holder, context.documents):
             raise CredentialFailure(Reason.NOT_HOLDERS, f"{title!r} is bound to another key (cnf) than the "
@@ -403,6 +385,7 @@ def _verify_di(document: dict, challenge: str, domain: str, context: Verificatio
     elif state.holder not in signers:
         raise CredentialFailure(Reason.WRONG_KEY, f"The presentation says it is from {state.holder[:120]}, "
                                 f"but it is signed with a key of {', '.join(sorted(signers))[:200]}.")
+    vcdm.check_presentation(document)
     expiries = []
     for proof in data_integrity.proofs_of(document):
         if isinstance(proof.get("expires"), str):
@@ -470,6 +453,7 @@ def _verify_jwt(token: str, challenge: str, domain: str, context: VerificationCo
     key = jwt_vc.resolve_jwt_key(jws.kid, holder, documents=context.documents, relationship="authentication",
                                  what="presentation")
     jose.verify_signature(jws, key.public_key, "presentation JWT")
+    vcdm.check_presentation(presentation)
     nonce = payload.get("nonce")
     if nonce != challenge:
         raise CredentialFailure(Reason.WRONG_CHALLENGE, (
@@ -551,11 +535,11 @@ def _verify(data: Any, challenge: str, domain: str, context: VerificationContext
         if not isinstance(document, dict):
             raise CredentialFailure(Reason.MALFORMED, "The JSON is not an object, so it is not a presentation.")
         types = _types(document)
-        if "EnvelopedVerifiablePresentation" in types:
-            media, token = _data_url(document.get("id"), "enveloped presentation")
-            if media not in _ENVELOPED_VP:
-                raise CredentialFailure(Reason.UNSUPPORTED_FORMAT, f"The presentation is enveloped as "
-                                        f"{media[:60]!r}, a media type this verifier does not read.")
+        # A data: URL id and no proof of its own: an envelope, whatever its type says.
+        data_id = str(document.get("id")).startswith("data:")
+        if "EnvelopedVerifiablePresentation" in types or (data_id and ("proof" not in document
+                                                             or "VerifiablePresentation" not in types)):
+            _, token = vcdm.read_envelope(document, "presentation")   # VCDM 2.0 §4.13.2
             return _verify_jwt(token, challenge, domain, context, now, state)
         if "VerifiablePresentation" not in types:
             if "VerifiableCredential" in types or "EnvelopedVerifiableCredential" in types:

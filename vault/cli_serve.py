@@ -1,0 +1,70 @@
+"""`vault serve --vc-api`: the verifier as a W3C VC-API service on 127.0.0.1 (vault.serve.vc_api).
+
+Needs no vault and no passphrase. Prints one line with the address (or, with --json, an
+object with "url"), then answers until interrupted (Ctrl-C or SIGTERM)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+
+
+def cmd_serve(args) -> int:
+    from .presentations.verify import POLICY_PRESENTER_IS_SUBJECT
+    from .serve.vc_api import ServeError, VcApiServer
+    if not args.vc_api:
+        raise ServeError("Say which service to run: `vault serve --vc-api` (the only one so far).")
+    unknown = set(args.waive_policy) - {POLICY_PRESENTER_IS_SUBJECT}
+    if unknown:
+        raise ServeError(f"Unknown verifier policy {sorted(unknown)[0][:60]!r}; the policy that can be "
+                         f"switched off is {POLICY_PRESENTER_IS_SUBJECT!r}.")
+    server = VcApiServer(args.port, host=args.host, context=_context(args),
+                         waived_policies=frozenset(args.waive_policy),
+                         log=(lambda line: print(line, file=sys.stderr, flush=True)) if args.verbose else None)
+    if args.json:
+        print(json.dumps({"url": server.url, "online": bool(args.online),
+                          "waived_policies": sorted(args.waive_policy)}), flush=True)
+    else:
+        print(f"VC-API verifier listening on {server.url} (POST /credentials/verify, /presentations/verify; "
+              f"{'online' if args.online else 'offline'}). Ctrl-C stops it.", flush=True)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)   # ends as Ctrl-C does: the socket closed, not dropped
+    try:
+        server.serve_forever(poll_interval=0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _context(args):
+    """Offline unless --online: then status lists within vault.credentials.online's bounds."""
+    if not args.online:
+        return None
+    from .credentials.service import verification_context
+    from .net.fetch import NetworkUse
+    return lambda: verification_context(network=NetworkUse())
+
+
+def register(sub, command, common) -> None:
+    """Add `vault serve` to the `vault` parser."""
+    from .presentations.verify import POLICY_PRESENTER_IS_SUBJECT
+    p = command(sub, "serve", cmd_serve, "run the verifier as a local W3C VC-API service (127.0.0.1 only; "
+                                         "needs no vault)")
+    p.add_argument("--vc-api", action="store_true", help="POST /credentials/verify and /presentations/verify")
+    p.add_argument("--host", default="127.0.0.1", help="only 127.0.0.1 (or localhost) is accepted")
+    p.add_argument("--port", type=int, default=0, help="TCP port (default: a free one, printed at start)")
+    p.add_argument("--online", action="store_true",
+                   help="fetch the status lists credentials name (at most 8, 10 s each verification); "
+                        "default: offline")
+    p.add_argument("--waive-policy", action="append", default=[], metavar="NAME",
+                   help=f"switch off a verifier policy (repeatable): {POLICY_PRESENTER_IS_SUBJECT} accepts "
+                        "credentials presented by someone else than their subject, with a warning")
+    p.add_argument("--verbose", action="store_true", help="log each request on stderr")

@@ -1,0 +1,1 @@
+"""Local services: the verifier as a loopback VC-API (``vc_api``)."""
