@@ -22,7 +22,6 @@ fetched), because a badge is untrusted input: a plain ``xml.etree`` parser would
 
 from __future__ import annotations
 
-import json
 import re
 import struct
 import xml.parsers.expat

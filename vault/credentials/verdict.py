@@ -6,7 +6,7 @@ GUI and presentations report the same reasons in the same words.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 
 
