@@ -51,7 +51,7 @@ class VerificationContext:
     status_list_saved: Callable[[str], str | None] | None = None  # url -> "from the copy saved on ..."
     status_list_saved_on: Callable[[str], str | None] | None = None  # url -> the day of the saved copy used
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
-    # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
+    # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.anchoring.verify).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
     now: datetime | None = None
 
