@@ -272,7 +272,7 @@ def _anchor_check(args):
     if args.chain is False:
         return None
     from .chain.networks import CONFIG_NAME, chain_dir
-    from .credentials.service import chain_anchor_check
+    from .anchoring.verify import chain_anchor_check
     folder = chain_dir(args.data_dir)
     has_chain = (folder / CONFIG_NAME).exists() or (folder / "embedded.sqlite").exists()
     if args.chain is None and not has_chain:

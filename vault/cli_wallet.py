@@ -297,7 +297,7 @@ def _original(args, identity) -> bytes:
 
 
 def cmd_soulbound_issue(args) -> int:
-    from .chain.soulbound import issue_requests
+    from .anchoring.writes import issue_requests
     from .cli_chain import _open_service
 
     identity, chain, service = _open_service(args)
@@ -312,7 +312,7 @@ def cmd_soulbound_issue(args) -> int:
 
 
 def cmd_soulbound_revoke(args) -> int:
-    from .chain.soulbound import revoke_request
+    from .anchoring.writes import revoke_request
     from .cli_chain import _open_service
 
     identity, chain, service = _open_service(args)
@@ -328,26 +328,27 @@ def cmd_soulbound_revoke(args) -> int:
 
 
 def cmd_soulbound_status(args) -> int:
-    from .chain import soulbound
+    from .anchoring.hashing import hash_hex
+    from .anchoring.holder import holder_report
+    from .anchoring.verify import try_anchor_status
     from .cli_chain import _connect
 
     if args.file:  # a verifier's question: needs no vault
         original = _read_file(args.file)
-        status, sentence = soulbound.try_anchor_status(lambda: _connect(args), original)
-        emit(args, {"status": status, "message": sentence,
-                     "credential_hash": "0x" + soulbound.credential_hash(original).hex()}, sentence)
+        status, sentence = try_anchor_status(lambda: _connect(args), original)
+        emit(args, {"status": status, "message": sentence, "credential_hash": hash_hex(original)}, sentence)
         return 0 if status is not None else 1
     identity = open_identity(args)
     try:
         if args.credential:
             original = _original(args, identity)
-            status, sentence = soulbound.try_anchor_status(lambda: _connect(args), original)
-            emit(args, {"status": status, "message": sentence,
-                        "credential_hash": "0x" + soulbound.credential_hash(original).hex()}, sentence)
+            status, sentence = try_anchor_status(lambda: _connect(args), original)
+            emit(args, {"status": status, "message": sentence, "credential_hash": hash_hex(original)}, sentence)
             return 0 if status is not None else 1
         chain = _connect(args, identity)
         try:
-            view = soulbound.sync(chain, identity, import_embedded=not args.no_import)
+            view = holder_report(chain, identity.store, [a.address for a in identity.accounts()],
+                                 import_carried=not args.no_import)
         finally:
             chain.close()
     finally:

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
-from vault.chain import soulbound
+from vault.anchoring import hashing, holder, sync, token_uri, verify, writes
+from vault.anchoring import store as anchors
 from vault.chain.transactions import TxService
 from vault.credentials.repository import CredentialRepository
 from vault.did import did_pkh
@@ -39,30 +40,30 @@ def test_hash_and_data_uri():
     from eth_utils import keccak
 
     original = CREDENTIAL.read_bytes()
-    assert soulbound.credential_hash(original) == keccak(original.strip())
+    assert hashing.credential_hash(original) == keccak(original.strip())
     # JSON: the JCS form, as a presentation re-serialises the credential it embeds.
     document = json.loads(OTHER.read_bytes())
-    jcs = soulbound.credential_hash(OTHER.read_bytes())
+    jcs = hashing.credential_hash(OTHER.read_bytes())
     assert jcs == keccak(rfc8785.dumps(document))
-    assert soulbound.credential_hash(json.dumps(document, indent=4, sort_keys=True).encode()) == jcs
+    assert hashing.credential_hash(json.dumps(document, indent=4, sort_keys=True).encode()) == jcs
     document["name"] = "Changed"
-    assert soulbound.credential_hash(json.dumps(document).encode()) != jcs
+    assert hashing.credential_hash(json.dumps(document).encode()) != jcs
     # SD-JWT: the issuer-signed JWT, whatever the disclosures and key binding shown.
-    assert soulbound.credential_hash(b"aaa.bbb.ccc~d1~d2~") == soulbound.credential_hash(b"aaa.bbb.ccc~d2~kb.jwt.x")
-    assert soulbound.credential_hash(b"aaa.bbb.ccc~d1~") == keccak(b"aaa.bbb.ccc")
-    uri = soulbound.data_uri(original)
+    assert hashing.credential_hash(b"aaa.bbb.ccc~d1~d2~") == hashing.credential_hash(b"aaa.bbb.ccc~d2~kb.jwt.x")
+    assert hashing.credential_hash(b"aaa.bbb.ccc~d1~") == keccak(b"aaa.bbb.ccc")
+    uri = token_uri.data_uri(original)
     assert uri.startswith("data:application/vc+jwt;base64,")
-    assert soulbound.decode_data_uri(uri) == original
-    assert soulbound.decode_data_uri("data:text/plain,a%20b") == b"a b"
-    assert soulbound.decode_data_uri("https://example.org/c") is None
+    assert token_uri.decode_data_uri(uri) == original
+    assert token_uri.decode_data_uri("data:text/plain,a%20b") == b"a b"
+    assert token_uri.decode_data_uri("https://example.org/c") is None
 
 
 def test_anchor_verify_revoke(chain, user, service, issuer):
     address, issuer_service = issuer
     original = CREDENTIAL.read_bytes()
-    assert soulbound.anchor_status(chain, original) == "not-anchored"
+    assert verify.anchor_status(chain, original) == "not-anchored"
 
-    requests = soulbound.issue_requests(issuer_service, address, did_pkh.from_address(USER_ADDRESS), original)
+    requests = writes.issue_requests(issuer_service, address, did_pkh.from_address(USER_ADDRESS), original)
     kinds = [r.kind for r in requests]
     assert kinds[-1] == "soulbound-issue" and set(kinds[:-1]) <= {"btk-approve"}
     from vault.chain.staking import send_all
@@ -73,21 +74,20 @@ def test_anchor_verify_revoke(chain, user, service, issuer):
     token_id = int(issued[0]["args"]["tokenId"])
 
     # The verifier: the credential check itself reports the anchor.
-    from vault.credentials.service import anchor_check_on
     from vault.credentials.verify import VerificationContext, check
-    asking = VerificationContext(anchor_status=anchor_check_on(chain))
+    asking = VerificationContext(anchor_status=verify.anchor_check_on(chain))
     verdict = check(original, asking).verdict
     assert verdict.valid and verdict.anchor == "anchored on chain, not revoked"
-    assert soulbound.anchor_status(chain, original) == "anchored"
-    assert soulbound.anchor_sentence("anchored") == "anchored on chain, not revoked"
-    assert soulbound.anchor_status(chain, original + b"\n") == "anchored"       # the token, not the file's newline
-    assert soulbound.anchor_status(chain, original[:-2] + b"AA") == "not-anchored"   # another signature
+    assert verify.anchor_status(chain, original) == "anchored"
+    assert verify.anchor_sentence("anchored") == "anchored on chain, not revoked"
+    assert verify.anchor_status(chain, original + b"\n") == "anchored"       # the token, not the file's newline
+    assert verify.anchor_status(chain, original[:-2] + b"AA") == "not-anchored"   # another signature
     with pytest.raises(ChainError) as info:
-        soulbound.issue_requests(issuer_service, address, USER_ADDRESS, original)
+        writes.issue_requests(issuer_service, address, USER_ADDRESS, original)
     assert info.value.reason == "already-anchored"
 
     # The holder's vault finds the token and imports the credential it carries.
-    view = soulbound.sync(chain, user)
+    view = holder.holder_report(chain, user.store, [a.address for a in user.accounts()])
     assert [t["token_id"] for t in view["tokens"]] == [token_id]
     token = view["tokens"][0]
     assert token["imported"] and token["import_error"] is None and token["issuer"] == address
@@ -96,33 +96,33 @@ def test_anchor_verify_revoke(chain, user, service, issuer):
     assert view["credentials"] == [{"id": token["credential_id"], "title": repo.get(token["credential_id"]).title,
                                     "status": "anchored", "token_id": token_id}]
     # A second scan imports nothing new.
-    assert not soulbound.sync(chain, user)["tokens"][0]["imported"]
+    assert not holder.holder_report(chain, user.store, [a.address for a in user.accounts()])["tokens"][0]["imported"]
 
     # Only its issuer may revoke it.
     with pytest.raises(ChainError) as info:
-        soulbound.revoke_request(service, USER_ADDRESS, original=original)
+        writes.revoke_request(service, USER_ADDRESS, original=original)
     assert info.value.reason == "not-credential-issuer"
-    issuer_service.send(issuer_service.preview(soulbound.revoke_request(issuer_service, address, original=original)))
-    assert soulbound.anchor_status(chain, original) == "revoked"
-    assert soulbound.anchor_sentence("revoked") == "revoked on chain"
+    issuer_service.send(issuer_service.preview(writes.revoke_request(issuer_service, address, original=original)))
+    assert verify.anchor_status(chain, original) == "revoked"
+    assert verify.anchor_sentence("revoked") == "revoked on chain"
     verdict = check(original, asking).verdict
     assert (verdict.valid, verdict.reason.value, verdict.anchor) == (False, "revoked", "revoked on chain")
-    view = soulbound.sync(chain, user)
+    view = holder.holder_report(chain, user.store, [a.address for a in user.accounts()])
     assert view["tokens"][0]["revoked"] and view["credentials"][0]["status"] == "revoked"
     with pytest.raises(ChainError) as info:
-        soulbound.revoke_request(issuer_service, address, token_id=token_id)
+        writes.revoke_request(issuer_service, address, token_id=token_id)
     assert info.value.reason == "already-revoked"
 
 
 def test_non_issuer_is_refused_with_the_cause(chain, service):
     original = OTHER.read_bytes()
     with pytest.raises(ChainError) as info:
-        soulbound.issue_requests(service, USER_ADDRESS, USER_ADDRESS, original)
+        writes.issue_requests(service, USER_ADDRESS, USER_ADDRESS, original)
     assert info.value.reason == "not-issuer" and "issuer role" in str(info.value)
     # Past the vault's own check, the contract refuses too, and the reason is decoded.
     sbt = chain.contracts.soulbound
     request = service.contract_call("soulbound-issue", sbt, "issue",
-                                    [USER_ADDRESS, soulbound.credential_hash(original), ""], USER_ADDRESS)
+                                    [USER_ADDRESS, hashing.credential_hash(original), ""], USER_ADDRESS)
     with pytest.raises(ChainError) as info:
         service.preview(request)
     assert info.value.reason == "reverted" and "lacks the role" in str(info.value)
@@ -132,7 +132,7 @@ def test_could_not_check_is_said_plainly():
     def unreachable():
         raise ChainError("node-unreachable", "Cannot reach the node at http://127.0.0.1:9.")
 
-    status, sentence = soulbound.try_anchor_status(unreachable, b"x")
+    status, sentence = verify.try_anchor_status(unreachable, b"x")
     assert status is None and sentence.startswith("could not check the chain") and "Cannot reach" in sentence
 
 
@@ -159,7 +159,7 @@ def test_cli_issue_refused_status_and_scan(vault):
         chain.transact(dev_key("issuer"), {"to": token.address, "data": token.encode_abi(
             "approve", [sbt.address, sbt.functions.issuanceFee().call()])})
         chain.transact(dev_key("issuer"), {"to": sbt.address, "data": sbt.encode_abi(
-            "issue", [USER_ADDRESS, soulbound.credential_hash(original), soulbound.data_uri(original)])})
+            "issue", [USER_ADDRESS, hashing.credential_hash(original), token_uri.data_uri(original)])})
     code, view, _ = vault("soulbound", "status")
     assert view["tokens"][0]["imported"] and view["credentials"][0]["status"] == "anchored"
     code, text, _ = vault("soulbound", "status", json_out=False)
@@ -175,7 +175,7 @@ def test_an_unreachable_chain_is_said_plainly_not_failed():
 
     def unreachable():
         raise ChainError("node-unreachable", "The node at http://127.0.0.1:9 does not answer.")
-    context = VerificationContext(anchor_status=lambda b: soulbound.try_anchor_status(unreachable, b))
+    context = VerificationContext(anchor_status=lambda b: verify.try_anchor_status(unreachable, b))
     verdict = check(CREDENTIAL.read_bytes(), context).verdict
     assert verdict.valid and verdict.anchor.startswith("could not check the chain")
     assert "anchor-unchecked" in [w.code.value for w in verdict.warnings]
@@ -184,7 +184,6 @@ def test_an_unreachable_chain_is_said_plainly_not_failed():
 def test_anchor_states_are_kept_for_the_cards(chain, user, issuer):
     """The holder's vault learns its credentials' anchors from its own accounts' tokens,
     keeps them per chain (cards read them offline) and follows a revocation."""
-    from vault.chain import anchors
     from vault.chain.staking import send_all
     from vault.credentials.service import CredentialService
 
@@ -192,11 +191,11 @@ def test_anchor_states_are_kept_for_the_cards(chain, user, issuer):
     original = CREDENTIAL.read_bytes()
     stored = CredentialService(user.store).import_bytes(original).summary
     other = CredentialService(user.store).import_bytes(OTHER.read_bytes()).summary
-    assert anchors.refresh(chain, user.store, [USER_ADDRESS]) == {}
-    assert anchors.check(chain, user.store, stored.id) is None
+    assert sync.sync(chain, user.store, [USER_ADDRESS]).states == {}
+    assert sync.check(chain, user.store, stored.id) is None
 
-    send_all(issuer_service, soulbound.issue_requests(issuer_service, address, USER_ADDRESS, original))
-    known = anchors.refresh(chain, user.store, [USER_ADDRESS])
+    send_all(issuer_service, writes.issue_requests(issuer_service, address, USER_ADDRESS, original))
+    known = sync.sync(chain, user.store, [USER_ADDRESS]).states
     assert set(known) == {stored.id}                      # the other credential is not anchored
     state = known[stored.id]
     assert state.status == "anchored" and state.holder == USER_ADDRESS and state.issuer == address
@@ -204,8 +203,8 @@ def test_anchor_states_are_kept_for_the_cards(chain, user, issuer):
     assert anchors.states(user.store, chain.chain_id + 1) == {}   # another network knows nothing
     assert anchors.state_of(user.store, chain.chain_id, other.id) is None
 
-    issuer_service.send(soulbound.revoke_request(issuer_service, address, original=original))
+    issuer_service.send(writes.revoke_request(issuer_service, address, original=original))
     assert anchors.states(user.store, chain.chain_id)[stored.id].status == "anchored"  # until asked
-    revoked = anchors.check(chain, user.store, stored.id)
+    revoked = sync.check(chain, user.store, stored.id)
     assert revoked.status == "revoked" and revoked.revoked_at is not None
     assert anchors.states(user.store, chain.chain_id)[stored.id].sentence == "revoked on chain"

@@ -9,7 +9,7 @@ from tests.ui.conftest import govern
 from tests.ui.test_ui_enter_is_safe import enter_at_confirm_sends_nothing
 from ui.credentials.soulbound import ANCHORED_LOOK, REVOKED_LOOK
 from ui.screenshots import _SampleIssuer
-from vault.chain import soulbound
+from vault.anchoring import verify as anchoring
 from vault.presentations.request import PresentationRequest
 from vault.qr import render
 from vault.qr.parts import encode_parts
@@ -98,13 +98,13 @@ def test_anchor_verify_anchored_then_revoke(chain_window, qtbot, ui_helpers, tmp
     assert panel.state_label.text().startswith("Anchored on chain, not revoked: token #")
     assert panel.revoke_button.isVisible() and not panel.anchor_button.isVisible()
     original = page.service.repository.original(cid)
-    assert soulbound.anchor_status(session.chain, original) == "anchored"
+    assert anchoring.anchor_status(session.chain, original) == "anchored"
     index = page.proxy.index(0, 0)
     assert page.delegate.anchor_for(index) == ANCHORED_LOOK   # the card's chip
 
     # An employer verifying a presentation of it sees the anchor.
     verdict = verify_as_employer(workspace, qtbot, cid, tmp_path)
-    assert verdict.valid and verdict.credentials[0].anchor == soulbound.anchor_sentence("anchored")
+    assert verdict.valid and verdict.credentials[0].anchor == anchoring.anchor_sentence("anchored")
     assert "⛓ Soulbound: anchored on chain, not revoked." in workspace.verify_page.verdict_view.details.toPlainText()
 
     # The issuer revokes it: the detail, the card and the employer all say so.
@@ -125,12 +125,11 @@ def test_anchor_verify_anchored_then_revoke(chain_window, qtbot, ui_helpers, tmp
 
 def test_cards_show_what_the_chain_said_last_time_before_it_is_asked(chain_window, qtbot, ui_helpers):
     """After a lock, the next unlock shows the kept anchor states with no chain connected."""
-    from vault.chain import anchors
+    from vault.anchoring import store as anchors
     from vault.chain.embedded import EMBEDDED_CHAIN_ID
     cid = holders_badge(chain_window)
     store = chain_window.credentials_page.service.store
-    anchors.fill_hashes(store)
-    chash = store.query_one("SELECT chain_hash FROM credentials WHERE id = ?", (cid,))[0]
+    chash = anchors.chain_hash(store, cid)
     anchors.record_tokens(store, EMBEDDED_CHAIN_ID, [
         {"credential_hash": chash, "token_id": 7, "holder": USER_ADDRESS, "issuer": USER_ADDRESS,
          "revoked": True, "issued_at": None, "revoked_at": "2026-11-20T10:00:00+00:00"}])

@@ -2,7 +2,7 @@
 chain" chip of each card, and the detail view's panel where a holder checks the chain and
 an issuer account anchors a credential to its holder or revokes it.
 
-What the chain said is kept in the vault (vault.chain.anchors), so the chips show offline
+What the chain said is kept in the vault (vault.anchoring), so the chips show offline
 what was last learned; the ChainSession asks again when it connects and after each write.
 """
 
@@ -12,7 +12,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from vault.chain import anchors
+from vault.anchoring.holder import holder_view, stored_states
+from vault.anchoring.store import AnchorState
+from vault.anchoring.sync import check as check_anchor
 
 from ..errors import describe
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title
@@ -29,7 +31,7 @@ def _short(address: str) -> str:
 
 
 def _check(chain, store, cid: str):  # chain thread
-    return cid, anchors.check(chain, store, cid)
+    return cid, check_anchor(chain, store, cid)
 
 
 class SoulboundTracker(QObject):
@@ -42,7 +44,7 @@ class SoulboundTracker(QObject):
         super().__init__(parent)
         self.session, self.store = session, store
         self.chain_id: int | None = None
-        self.states: dict[str, anchors.AnchorState] = {}
+        self.states: dict[str, AnchorState] = {}
         self.issuers: list[str] = []
         self.checked: set[str] = set()   # asked the chain about these this session
         self.asked = False               # the chain answered since unlock
@@ -51,7 +53,7 @@ class SoulboundTracker(QObject):
         if session.state == "connected":
             self.refresh()
         elif tasks is not None:   # until the chain answers: what it said last time
-            job = tasks.run(anchors.stored_states, store, session.data_dir)
+            job = tasks.run(stored_states, store, session.data_dir)
             job.finished.connect(self._on_stored)
 
     def _on_stored(self, result) -> None:
@@ -60,7 +62,7 @@ class SoulboundTracker(QObject):
             self.changed.emit()
 
     def refresh(self) -> None:
-        job = self.session.run(anchors.holder_view, self.store, self.session.accounts)
+        job = self.session.run(holder_view, self.store, self.session.accounts)
         job.finished.connect(self._on_refreshed)
 
     def _on_refreshed(self, result) -> None:
@@ -187,7 +189,7 @@ class SoulboundPanel(QFrame):
         open_dialog(self, dialog)
 
     def anchor(self, issuer: str, holder: str, embed: bool) -> None:
-        from vault.chain import soulbound
+        from vault.anchoring import writes
         from vault.credentials.repository import CredentialRepository
 
         from ..chain.write import start_write
@@ -196,13 +198,13 @@ class SoulboundPanel(QFrame):
 
         def build(service):
             original = CredentialRepository(service.store).original(cid)
-            return soulbound.issue_requests(service, issuer, holder, original, embed=embed)
+            return writes.issue_requests(service, issuer, holder, original, embed=embed)
         flow = start_write(self.tracker.session, self, "Anchor the credential to its holder", build,
                            success="Anchored: the holder's account now holds a token for this credential.")
         flow.succeeded.connect(lambda _records: self.tracker.check(cid))
 
     def revoke(self) -> None:
-        from vault.chain import soulbound
+        from vault.anchoring import writes
         from vault.credentials.repository import CredentialRepository
 
         from ..chain.write import start_write
@@ -212,7 +214,7 @@ class SoulboundPanel(QFrame):
 
         def build(service):
             original = CredentialRepository(service.store).original(cid)
-            return soulbound.revoke_request(service, state.issuer, original=original)
+            return writes.revoke_request(service, state.issuer, original=original)
         flow = start_write(self.tracker.session, self, "Revoke the credential on chain", build,
                            intro=["Anyone who checks this credential will see it as revoked on chain. "
                                   "This cannot be undone."],

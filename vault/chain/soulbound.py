@@ -1,15 +1,12 @@
-"""Soulbound credentials: anchor a stored credential to its holder's address, revoke it,
-and let holders and verifiers see what is anchored (docs/soulbound.md).
+"""The SoulboundCredential contract, in its own terms: a 32-byte credential hash, a token
+id, a token URI. Anchor a hash to its holder's address, revoke a token, read tokens
+(docs/soulbound.md). What a credential's hash is, and what the vault does with the
+answers, is vault.anchoring's: it sits above both the chain and the credentials.
 
-``credentialHash = keccak256(the credential's identity)``: a JSON credential's JCS form,
-an SD-JWT's issuer-signed JWT, a JWT's text (docs/soulbound.md) — what stays the same
-when the credential travels inside a presentation.
-
-    request = issue_request(service, issuer, holder, original)   # TxRequests for TxService
-    anchor_status(chain, original)   -> "anchored" | "revoked" | "not-anchored"
-    scan(chain, addresses)           -> the soulbound tokens held by those addresses
-    sync(chain, identity)            -> scan the vault's accounts, import credentials carried
-                                        in data: URIs, and match tokens to stored credentials
+    requests = issue_requests(service, issuer, holder, credential_hash, uri=...)  # TxRequests
+    token_of_credential(chain, credential_hash) -> (token_id, holder, revoked)
+    hash_status(chain, credential_hash)   -> "anchored" | "revoked" | "not-anchored"
+    scan(chain, addresses)                -> the soulbound tokens held by those addresses
 
 Errors name their cause: not-issuer (the account lacks ISSUER_ROLE), already-anchored,
 not-anchored, already-revoked, not-credential-issuer, insufficient-btk (the issuance fee).
@@ -17,13 +14,9 @@ not-anchored, already-revoked, not-credential-issuer, insufficient-btk (the issu
 
 from __future__ import annotations
 
-import base64
-import urllib.parse
 from datetime import datetime, timezone
 
-from eth_utils import keccak
-
-from ..errors import ChainError, VaultError
+from ..errors import ChainError
 from .revert import format_units
 
 ANCHORED, REVOKED, NOT_ANCHORED = "anchored", "revoked", "not-anchored"
@@ -35,84 +28,30 @@ URI_BYTE_GAS = 950  # per byte of token URI (stored on chain: 20,000 gas per 32 
 ZERO = "0x" + "00" * 20
 
 
-def credential_hash(original: bytes) -> bytes:
-    """The on-chain credentialHash: keccak-256 of what identifies the credential however
-    it is carried. A JSON credential is re-serialised inside a presentation, so its JCS
-    form (RFC 8785, the same form as the vault's record id); an SD-JWT is presented with
-    a subset of its disclosures and a key binding JWT, so its issuer-signed JWT; a JWT is
-    its compact text."""
-    import rfc8785
-
-    from .. import safejson
-
-    text = bytes(original).strip()
-    if text.startswith(b"{"):
-        try:
-            return keccak(rfc8785.dumps(safejson.loads(text)))
-        except (ValueError, UnicodeDecodeError, rfc8785.CanonicalizationError, RecursionError):
-            return keccak(text)
-    return keccak(text.split(b"~", 1)[0])
-
-
-def _media_type(original: bytes) -> str:
-    text = bytes(original).lstrip()
-    if text.startswith(b"{"):
-        return "application/vc+ld+json"
-    if b"~" in text:
-        return "application/vc+sd-jwt"
-    return "application/vc+jwt"
-
-
-def data_uri(original: bytes) -> str:
-    """The credential itself as a data: URI (base64), for a token URI."""
-    return f"data:{_media_type(original)};base64,{base64.b64encode(bytes(original)).decode()}"
-
-
-def decode_data_uri(uri: str) -> bytes | None:
-    """The bytes a data: URI carries; None for any other URI or a malformed one."""
-    if not uri.startswith("data:") or "," not in uri:
-        return None
-    header, payload = uri[5:].split(",", 1)
-    try:
-        if header.endswith(";base64"):
-            return base64.b64decode(payload, validate=True)
-        return urllib.parse.unquote_to_bytes(payload)
-    except ValueError:
-        return None
+def _hash32(credential_hash: bytes) -> bytes:
+    """A credential hash as the contract takes it; anything else is a caller's mistake
+    (e.g. a credential's bytes passed where its hash belongs: vault.anchoring hashes)."""
+    chash = bytes(credential_hash)
+    if len(chash) != 32:
+        raise ValueError(f"a credential hash is 32 bytes, not {len(chash)} (hash the credential first)")
+    return chash
 
 
 # ---- reading ----------------------------------------------------------------------------
 
-def anchor_status(chain, original: bytes) -> str:
-    """'anchored' (and not revoked), 'revoked' or 'not-anchored' for a credential's bytes.
-    Raises ChainError (e.g. node-unreachable) when the chain cannot be asked."""
-    token_id, _, revoked = chain.contracts.soulbound.functions.tokenOfCredential(credential_hash(original)).call()
+def token_of_credential(chain, credential_hash: bytes) -> tuple[int, str, bool]:
+    """(token id, holder, revoked) of the token anchoring ``credential_hash``; token id 0
+    when it is not anchored. Raises ChainError when the chain cannot be asked."""
+    token_id, holder, revoked = chain.contracts.soulbound.functions.tokenOfCredential(_hash32(credential_hash)).call()
+    return int(token_id), holder, bool(revoked)
+
+
+def hash_status(chain, credential_hash: bytes) -> str:
+    """'anchored' (and not revoked), 'revoked' or 'not-anchored'."""
+    token_id, _, revoked = token_of_credential(chain, credential_hash)
     if token_id == 0:
         return NOT_ANCHORED
     return REVOKED if revoked else ANCHORED
-
-
-def anchor_sentence(status: str | None) -> str:
-    """What a verifier shows; None means the chain could not be checked."""
-    from ..credentials.verdict import ANCHOR_SENTENCES
-    return ANCHOR_SENTENCES.get(status, "could not check the chain (network unreachable)")
-
-
-def try_anchor_status(chain_factory, original: bytes) -> tuple[str | None, str]:
-    """(status or None, sentence): never raises for an unreachable network."""
-    try:
-        chain = chain_factory()
-    except (ChainError, VaultError) as exc:
-        return None, f"could not check the chain: {exc}"
-    try:
-        status = anchor_status(chain, original)
-    except ChainError as exc:
-        return None, f"could not check the chain: {exc}"
-    finally:
-        close = getattr(chain, "close", None)
-        if close:
-            close()
-    return status, anchor_sentence(status)
 
 
 def token(chain, token_id: int) -> dict:
@@ -144,51 +83,6 @@ def scan(chain, addresses: list[str]) -> list[dict]:
     return out
 
 
-def sync(chain, identity, *, import_embedded: bool = True) -> dict:
-    """The holder's view: tokens of the vault's accounts (credentials carried in data: URIs
-    imported and verified), and which stored credentials are anchored or revoked.
-
-    Returns {"tokens": [... + credential_id, imported, import_error],
-             "credentials": [{id, title, status: anchored|revoked|not-anchored, token_id}]}."""
-    from ..credentials.service import CredentialService
-    from ..errors import InvalidCredential
-
-    credentials = CredentialService(identity.store)
-    repo = credentials.repository
-    from . import anchors
-
-    tokens = scan(chain, [a.address for a in identity.accounts()])
-    anchors.record_tokens(identity.store, chain.chain_id, tokens)  # for the cards, offline
-    for t in tokens:
-        t["credential_id"], t["imported"], t["import_error"] = None, False, None
-        carried = decode_data_uri(t["uri"]) if import_embedded else None
-        if carried is None:
-            continue
-        if "0x" + credential_hash(carried).hex() != t["credential_hash"]:
-            t["import_error"] = "the token URI's credential does not match the anchored hash"
-            continue
-        try:
-            result = credentials.import_bytes(carried)
-        except InvalidCredential as exc:
-            t["import_error"] = str(exc)
-            continue
-        t["credential_id"], t["imported"] = result.summary.id, result.created
-    by_hash = {t["credential_hash"]: t for t in tokens}
-    stored = []
-    for summary in repo.search(""):
-        chash = "0x" + credential_hash(repo.original(summary.id)).hex()
-        t = by_hash.get(chash)
-        if t is not None:
-            t["credential_id"] = t["credential_id"] or summary.id
-            state, token_id = (REVOKED if t["revoked"] else ANCHORED), t["token_id"]
-        else:
-            token_id, _, revoked = chain.contracts.soulbound.functions.tokenOfCredential(bytes.fromhex(chash[2:])).call()
-            state = NOT_ANCHORED if token_id == 0 else (REVOKED if revoked else ANCHORED)
-        stored.append({"id": summary.id, "title": summary.title, "status": state,
-                       "token_id": token_id or None})
-    return {"tokens": tokens, "credentials": stored}
-
-
 # ---- writes -----------------------------------------------------------------------------
 
 def is_issuer(chain, address: str) -> bool:
@@ -197,12 +91,12 @@ def is_issuer(chain, address: str) -> bool:
     return sbt.functions.hasRole(role, chain.w3.to_checksum_address(address)).call()
 
 
-def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: str | None = None,
-                   embed: bool = True) -> list:
-    """[approve fee?, issue]: anchor ``original`` to ``holder`` (an address or did:pkh).
-    The token URI is ``uri``, else (``embed``) the credential itself as a data: URI."""
+def issue_requests(service, issuer: str, holder: str, credential_hash: bytes, *, uri: str = "") -> list:
+    """[approve fee?, issue]: anchor ``credential_hash`` to ``holder`` (an address or
+    did:pkh) with the token URI ``uri``."""
     from .wallet import resolve_recipient
 
+    chash = _hash32(credential_hash)
     chain = service.chain
     sbt, tok = chain.contracts.soulbound, chain.contracts.token
     issuer = chain.w3.to_checksum_address(issuer)
@@ -210,8 +104,7 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
     if not is_issuer(chain, issuer):
         raise ChainError("not-issuer", f"{issuer} does not hold the issuer role on the SoulboundCredential "
                                        "contract, so it cannot anchor credentials (governance grants the role).")
-    chash = credential_hash(original)
-    token_id, _, _ = sbt.functions.tokenOfCredential(chash).call()
+    token_id, _, _ = token_of_credential(chain, chash)
     if token_id:
         raise ChainError("already-anchored", f"This credential is already anchored as token {token_id}.",
                          token_id=token_id)
@@ -227,7 +120,7 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
                                               description=f"Allow the credential contract to take the issuance "
                                                           f"fee of {format_units(fee)}",
                                               params={"spender": sbt.address, "amount": str(fee)}))
-    token_uri = uri if uri is not None else (data_uri(original) if embed else "")
+    token_uri = uri or ""
     issue = service.contract_call("soulbound-issue", sbt, "issue", [holder, chash, token_uri], issuer,
                                   description=f"Anchor credential 0x{chash.hex()[:16]}… to {holder} "
                                               f"(fee {format_units(fee)})",
@@ -240,15 +133,15 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
     return requests
 
 
-def revoke_request(service, issuer: str, *, token_id: int | None = None, original: bytes | None = None):
-    """Revoke the token ``token_id``, or the one anchoring ``original``."""
+def revoke_request(service, issuer: str, *, token_id: int | None = None, credential_hash: bytes | None = None):
+    """Revoke the token ``token_id``, or the one anchoring ``credential_hash``."""
     chain = service.chain
     sbt = chain.contracts.soulbound
     issuer = chain.w3.to_checksum_address(issuer)
     if token_id is None:
-        if original is None:
-            raise ValueError("give token_id or original")
-        token_id = sbt.functions.tokenOfCredential(credential_hash(original)).call()[0]
+        if credential_hash is None:
+            raise ValueError("give token_id or credential_hash")
+        token_id = token_of_credential(chain, credential_hash)[0]
         if not token_id:
             raise ChainError("not-anchored", "This credential is not anchored on chain: there is nothing to revoke.")
     t = token(chain, token_id)

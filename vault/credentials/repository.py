@@ -12,13 +12,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable, Iterable
 
 import rfc8785
 
 from ..errors import NotFound, VaultError
 from ..store import VaultStore
 from .. import safejson
-from .verdict import with_trust
+from .verdict import ANCHOR_SENTENCES, with_trust
 
 SORTS = {
     "imported": "c.imported_at {dir}, c.rowid {dir}",
@@ -96,6 +97,38 @@ class CredentialSummary:
                 "title": self.title, "valid_from": self.valid_from, "valid_until": self.valid_until,
                 "status": self.status, "checked_at": self.checked_at, "imported_at": self.imported_at,
                 "tags": self.tags, "note": self.note}
+
+
+@dataclass(frozen=True)
+class AnchorState:
+    """What a chain said last of a stored credential's soulbound token (vault.anchoring
+    asks; the repository keeps it, per chain id, so that cards show it offline)."""
+    credential_id: str
+    credential_hash: str
+    token_id: int
+    holder: str
+    issuer: str
+    revoked: bool
+    issued_at: str | None
+    revoked_at: str | None
+    checked_at: str
+
+    @property
+    def status(self) -> str:
+        return "revoked" if self.revoked else "anchored"
+
+    @property
+    def sentence(self) -> str:
+        return ANCHOR_SENTENCES[self.status]
+
+
+_ANCHOR_SELECT = ("SELECT c.id, a.credential_hash, a.token_id, a.holder, a.issuer, a.revoked, a.issued_at, "
+                  "a.revoked_at, a.checked_at FROM credential_anchors a JOIN credentials c "
+                  "ON c.chain_hash = a.credential_hash WHERE a.chain_id = ?")
+
+
+def _anchor_state(row) -> AnchorState:
+    return AnchorState(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7], row[8])
 
 
 def _summary(row) -> CredentialSummary:
@@ -383,6 +416,59 @@ class CredentialRepository:
             for t in types.split():
                 counts[t] = counts.get(t, 0) + 1
         return sorted(counts.items())
+
+
+    # ---- soulbound anchors (vault.anchoring hashes and asks the chain) -----------------
+
+    def fill_chain_hashes(self, hash_of: Callable[[bytes], str], *, batch: int = 500) -> int:
+        """Compute ``chain_hash`` (``hash_of(original)``, "0x…") for the credentials that
+        lack it (new since the last time); returns how many. Reads the originals in batches,
+        writes once per batch."""
+        done = 0
+        while True:
+            rows = self.store.query("SELECT id, original FROM credentials WHERE chain_hash IS NULL LIMIT ?",
+                                    (batch,))
+            if not rows:
+                return done
+            with self.store.transaction() as conn:
+                conn.executemany("UPDATE credentials SET chain_hash = ? WHERE id = ?",
+                                 [(hash_of(bytes(original)), cid) for cid, original in rows])
+            done += len(rows)
+
+    def chain_hash(self, cid: str) -> str | None:
+        """The stored credential's on-chain hash, once filled; None for an unknown id."""
+        row = self.store.query_one("SELECT chain_hash FROM credentials WHERE id = ?", (cid,))
+        return row[0] if row else None
+
+    def record_anchors(self, chain_id: int, tokens: Iterable[dict]) -> None:
+        """Keep what ``chain_id`` said of these tokens ({credential_hash, token_id, holder,
+        issuer, revoked, issued_at, revoked_at}), replacing what it said before."""
+        now = _now()
+        rows = [(chain_id, t["credential_hash"].lower(), t["token_id"], t["holder"], t["issuer"],
+                 int(t["revoked"]), t["issued_at"], t["revoked_at"], now) for t in tokens]
+        if not rows:
+            return
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO credential_anchors (chain_id, credential_hash, token_id, holder, issuer, revoked, "
+                "issued_at, revoked_at, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (chain_id, credential_hash) DO UPDATE SET token_id = excluded.token_id, "
+                "holder = excluded.holder, issuer = excluded.issuer, revoked = excluded.revoked, "
+                "issued_at = excluded.issued_at, revoked_at = excluded.revoked_at, "
+                "checked_at = excluded.checked_at", rows)
+
+    def forget_anchor(self, chain_id: int, credential_hash: str) -> None:
+        with self.store.transaction() as conn:
+            conn.execute("DELETE FROM credential_anchors WHERE chain_id = ? AND credential_hash = ?",
+                         (chain_id, credential_hash.lower()))
+
+    def anchor_states(self, chain_id: int) -> dict[str, AnchorState]:
+        """Every stored credential known to be anchored (or revoked) on ``chain_id``."""
+        return {row[0]: _anchor_state(row) for row in self.store.query(_ANCHOR_SELECT, (chain_id,))}
+
+    def anchor_state(self, chain_id: int, cid: str) -> AnchorState | None:
+        row = self.store.query_one(_ANCHOR_SELECT + " AND c.id = ?", (chain_id, cid))
+        return _anchor_state(row) if row else None
 
 
 def set_issuer_trusted(conn, did: str, trusted: bool) -> list[str]:

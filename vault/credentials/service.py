@@ -43,43 +43,6 @@ class ImportResult:
     verdict: Verdict
 
 
-def chain_anchor_check(data_dir) -> Callable[[bytes], tuple[str | None, str]]:
-    """The soulbound anchor check against the network this data folder uses (connected
-    once, on first use; an unreachable network is a sentence, never an exception)."""
-    from ..chain import soulbound
-    from ..chain.client import connect
-    from ..chain.networks import load_profile
-
-    chain = []
-
-    def factory():
-        if not chain:
-            chain.append(connect(load_profile(data_dir), data_dir))
-        return _Borrowed(chain[0])
-
-    return lambda original: soulbound.try_anchor_status(factory, original)
-
-
-def anchor_check_on(chain) -> Callable[[bytes], tuple[str | None, str]]:
-    """The same check over a chain that is already connected (the app's), never closed
-    by it."""
-    from ..chain import soulbound
-
-    return lambda original: soulbound.try_anchor_status(lambda: _Borrowed(chain), original)
-
-
-class _Borrowed:
-    """The shared chain connection without its close(): it serves every check of a run."""
-
-    def __init__(self, chain):
-        self._chain = chain
-
-    def __getattr__(self, name):
-        if name == "close":
-            raise AttributeError(name)
-        return getattr(self._chain, name)
-
-
 def key_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None = None) -> online.StatusLists:
     """The bounds issuer keys are fetched within: as for status lists, with their own count."""
     return online.StatusLists(network, max_lists=KEY_DOCUMENTS, noun="issuer key",

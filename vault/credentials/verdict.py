@@ -89,7 +89,7 @@ class StatusLine:
         return data
 
 
-# The soulbound anchor sentences a verdict carries (vault.chain.soulbound.anchor_sentence),
+# The soulbound anchor sentences a verdict carries (vault.anchoring.verify.anchor_sentence),
 # here so that readers of a verdict need not import the chain.
 ANCHOR_SENTENCES = {"anchored": "anchored on chain, not revoked", "revoked": "revoked on chain",
                     "not-anchored": "not anchored on chain"}

@@ -55,7 +55,7 @@ class VerificationContext:
     key_notes: Callable[[], list[str]] | None = None
     trust_anchors: Callable[[], Iterable[Any]] | None = None   # CAs for x5c chains (cryptography x509)
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
-    # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.chain.soulbound).
+    # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.anchoring.verify).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
     now: datetime | None = None
     # Verifier policies switched off by name (presentations.verify.POLICY_PRESENTER_IS_SUBJECT).
