@@ -123,6 +123,17 @@ def run(out: Path) -> list[Path]:
         restore.form.confirm.setText(PASSPHRASE)
         restore.restore_button.setFocus()
         written.append(shoot(window, out / "restore.png"))
+        # ... and that vault's first presentation: the sample, ticked, marked as a sample.
+        restore.restore_button.click()
+        wait_until(lambda: isinstance(window.page, Workspace), 30)
+        present = window.workspace.present_page
+        window.workspace.show_page("Present")
+        wait_until(lambda: present.sample_offer.isVisible())
+        present.sample_offer.button.click()
+        wait_until(lambda: present.preview is not None and not present.sample_offer.isVisible())
+        present.list.setFocus()
+        window.statusBar().clearMessage()
+        written.append(shoot(window, out / "present-sample.png"))
         window.close()
         written += shoot_chain(Path(tmp) / "chain", out)   # Wallet, Staking, Governance, Marketplace
     return written
