@@ -34,11 +34,10 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QLabel, QPushButton
                                QVBoxLayout, QWidget)
 
 from vault.chain.fees import eth as fee_text, signed_text
-from vault.chain.revert import format_units
+from vault.chain.units import format_units, glance_units
 from vault.errors import ChainError, FeeRoseError
 
 from ..errors import describe
-from .amounts import glance_units
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.labels import text_label
 from ..widgets.layout import open_dialog, primary

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from eth_utils import keccak
 
 from ..errors import ChainError, VaultError
-from .revert import format_units
+from .units import format_units
 
 ANCHORED, REVOKED, NOT_ANCHORED = "anchored", "revoked", "not-anchored"
 # The issue's preview limit while its fee approval is not mined yet: at least the limit it
@@ -201,12 +201,12 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
                    embed: bool = True) -> list:
     """[approve fee?, issue]: anchor ``original`` to ``holder`` (an address or did:pkh).
     The token URI is ``uri``, else (``embed``) the credential itself as a data: URI."""
-    from .wallet import resolve_recipient
+    from .units import parse_address
 
     chain = service.chain
     sbt, tok = chain.contracts.soulbound, chain.contracts.token
     issuer = chain.w3.to_checksum_address(issuer)
-    holder = resolve_recipient(holder, chain.chain_id)
+    holder = parse_address(holder, chain.chain_id)
     if not is_issuer(chain, issuer):
         raise ChainError("not-issuer", f"{issuer} does not hold the issuer role on the SoulboundCredential "
                                        "contract, so it cannot anchor credentials (governance grants the role).")
