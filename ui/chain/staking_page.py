@@ -687,7 +687,7 @@ class StakingPage(ChainPage):
             return intro + ([approval] if flow is not None and len(flow.requests) > 1 else [])
         flow = self.write(f"Stake {format_units(amount)}",
                           lambda service: staking.stake_requests(service, sender, vid, amount),
-                          intro=lines, margin=staking.with_margin,
+                          intro=lines,
                           success=f"Staked {format_units(amount)} with {v['name']}: it earns rewards from "
                                   "the next block.")
         self._done(flow, self.stake_amount, f"Staked {format_units(amount)} with {v['name']}.")
