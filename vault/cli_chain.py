@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from .cli import UsageError, emit, has_noninteractive_passphrase, open_identity, say
-from .errors import ChainError, FeeRoseError, VaultError
+from .errors import ChainError, VaultError
 from .store import VaultStore
 
 
@@ -86,9 +86,9 @@ def _maybe_identity(args):
     return None
 
 
-def _parse_amount(text: str) -> int:
-    """An amount argument in whole tokens, by the one parser (chain.wallet.parse_amount)."""
-    from .chain.wallet import parse_amount
+def amount_arg(text: str) -> int:
+    """An amount argument in whole tokens, by the one parser (chain.units.parse_amount)."""
+    from .chain.units import parse_amount
 
     try:
         return parse_amount(text)
@@ -96,41 +96,115 @@ def _parse_amount(text: str) -> int:
         raise UsageError(str(exc)) from None
 
 
-def reconfirm(args, exc):
-    """The network fee rose after the confirmation (FeeRoseError): the new preview when the
-    person accepts it on the terminal; else the refusal stands (exit 1, nothing signed)."""
-    if args.yes or not sys.stdin.isatty():
-        raise exc
-    say(str(exc))
-    say(exc.preview.text())
-    if input("Send it with the new fee? [y/N] ").strip().lower() not in ("y", "yes"):
-        raise exc
-    return exc.preview
+def address_arg(text: str, chain_id: int | None = None) -> str:
+    """An address argument, 0x… or did:pkh, by the one parser (chain.units.parse_address)."""
+    from .chain.units import parse_address
+
+    try:
+        return parse_address(text, chain_id)
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
 
 
-def send_steps(args, service, requests: list, previews: list, *, margin=None) -> list:
-    """TxService.send_steps, asking again (``reconfirm``) when the fee of a step rose."""
-    done = []
-    while True:
-        try:
-            return done + service.send_steps(requests, previews, margin=margin)
-        except FeeRoseError as exc:
-            done += exc.records
-            preview = reconfirm(args, exc)
-            requests = [preview.request] + requests[exc.step + 1:]
-            previews = [preview] + list(previews[exc.step + 1:])
+def open_session(args, *, sign: bool = True):
+    """The vault unlocked (asking for the passphrase when needed), its network and its
+    TxService, opened once (vault.chain.session.ChainSession); locked again on close."""
+    from .chain.session import ChainSession
+
+    identity = open_identity(args)
+    try:
+        session = ChainSession(args.data_dir, identity, sign=sign, lock_identity=True)
+    except BaseException:
+        identity.store.lock()
+        raise
+    return session.open()
 
 
-def _address(text: str) -> str:
-    from eth_utils import is_address, to_checksum_address
+def sender_of(args, session) -> str:
+    """The vault account --from names (an address or did:pkh), else the first."""
+    try:
+        return session.account(getattr(args, "sender", None))
+    except ChainError as exc:
+        raise UsageError(str(exc)) from None
 
-    if not is_address(text):
-        raise UsageError(f"{text!r} is not an Ethereum address")
-    return to_checksum_address(text)
+
+class Confirm:
+    """The command line's answer to TxService.run: the previews on stderr, then a question
+    on the terminal; --yes answers yes, no terminal and no --yes refuses (exit 2). When the
+    fee rose after the yes, the new figures are asked about again on a terminal, and refused
+    with --yes or without one (nothing more is signed). ``last``: the confirmation answered yes."""
+
+    def __init__(self, args, intro=(), question: str = "Send it?"):
+        self.args, self.intro, self.question = args, list(intro), question
+        self.first = self.last = None
+
+    def __call__(self, ask) -> bool:
+        self.first = self.first or ask
+        yes = self._again(ask) if ask.rose is not None else self._ask(ask)
+        if yes:
+            self.last = ask
+        return yes
+
+    def _ask(self, ask) -> bool:
+        args = self.args
+        if not args.json:
+            for line in self.intro:
+                say(line)
+            steps = len(ask.requests)
+            for n, (request, preview) in enumerate(zip(ask.requests, ask.previews)):
+                if steps > 1:
+                    say(f"Step {n + 1} of {steps}:")
+                say(preview.text() if preview is not None else f"What:     {request.description or request.kind}")
+            if steps > 1:
+                say("(a later step is estimated again once the one before is mined, and refused with its "
+                    "reason if it would fail)")
+        if args.yes:
+            return True
+        if not sys.stdin.isatty():
+            raise UsageError("add --yes to send it without asking (the preview is above); there is no terminal "
+                             "to ask on")
+        return input(f"{self.question} [y/N] ").strip().lower() in ("y", "yes")
+
+    def _again(self, ask) -> bool:
+        if self.args.yes or not sys.stdin.isatty():
+            return False
+        say(str(ask.rose))
+        say(ask.previews[0].text())
+        return input("Send it with the new fee? [y/N] ").strip().lower() in ("y", "yes")
+
+
+def run_plan(args, service, plan, *, intro=(), wait: bool = True):
+    """TxService.run with the command line's Confirm: (records or None when not sent, the
+    Confirm). A failed transaction says where its details are."""
+    confirm = Confirm(args, intro)
+    try:
+        return service.run(plan, confirm=confirm, wait=wait), confirm
+    except ChainError as exc:
+        if exc.details.get("tx_hash"):
+            say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")
+        raise
+
+
+def write(args, session, plan, *, intro=(), data: dict | None = None) -> int:
+    """Run ``plan`` (a Plan, or the requests of one) on the session's TxService and print
+    what became of it: exit 0 sent, 1 not sent."""
+    from .chain.plan import as_plan
+
+    records, confirm = run_plan(args, session.service, as_plan(plan), intro=intro)
+    shown = confirm.last or confirm.first
+    previews = [p.to_json() for p in shown.previews if p is not None]
+    if records is None:
+        emit(args, {"sent": False, "preview": previews[0], "previews": previews}, "Not sent.")
+        return 1
+    emit(args, {"sent": True, "transactions": [r.to_json() for r in records], "preview": previews[0],
+                "previews": previews} | (data or {}),
+         "\n".join(f"{r.status.capitalize()}: {r.description} — {r.hash}"
+                   + (f" in block {r.block}" if r.block is not None else "") + r.fee_note() for r in records))
+    return 0
 
 
 def _status_lines(data: dict) -> list[str]:
-    from .chain.revert import format_units
+    from .chain.units import format_units
 
     lines = [f"Network:   {data['name']} ({data['network']}{', ' + data['url'] if data.get('url') else ''})",
              f"Chain id:  {data['chain_id']}",
@@ -210,9 +284,9 @@ def cmd_chain_deploy(args) -> None:
         deployer = Account.from_key(key).address
     except ValueError:
         raise UsageError(f"{args.deployer_key_file} does not hold a private key (64 hex digits)") from None
-    operators = [_address(a) for a in args.operators.split(",")] if args.operators else \
+    operators = [address_arg(a) for a in args.operators.split(",")] if args.operators else \
         [dev_address("operator-a"), dev_address("operator-b")]
-    issuers = [_address(a) for a in args.issuers.split(",")] if args.issuers else [deployer]
+    issuers = [address_arg(a) for a in args.issuers.split(",")] if args.issuers else [deployer]
     chain = client.connect_rpc(args.rpc, None)
     try:
         if not args.json:
@@ -258,25 +332,6 @@ def cmd_chain_advance(args) -> None:
 
 # ---- tx ---------------------------------------------------------------------------------
 
-def _open_service(args):
-    """(identity, chain, service) with pending transactions of this network settled."""
-    from .chain.transactions import TxService
-
-    identity = open_identity(args)
-    try:
-        chain = _connect(args, identity)
-    except BaseException:
-        identity.store.lock()
-        raise
-    try:
-        service = TxService.for_identity(chain, identity)
-    except BaseException:
-        chain.close()
-        identity.store.lock()
-        raise
-    return identity, chain, service
-
-
 def cmd_tx_list(args) -> None:
     from .chain import transactions
 
@@ -302,7 +357,7 @@ def cmd_tx_list(args) -> None:
 def cmd_tx_show(args) -> None:
     from .chain import fees, transactions
     from .chain.fees import signed_text
-    from .chain.revert import format_units
+    from .chain.units import format_units
 
     identity = open_identity(args)
     try:
@@ -332,39 +387,19 @@ def cmd_tx_show(args) -> None:
 
 
 def cmd_tx_send(args) -> int:
-    to = _address(args.to)
-    amount = _parse_amount(args.amount)
-    identity, chain, service = _open_service(args)
-    try:
-        accounts = [a.address for a in identity.accounts()]
-        sender = _address(args.sender) if args.sender else accounts[0]
-        if sender not in accounts:
-            raise UsageError(f"{sender} is not an account of this vault")
-        request = service.btk_transfer(sender, to, amount) if args.asset == "btk" else \
-            service.eth_transfer(sender, to, amount)
-        preview = service.preview(request)
-        if not args.json:
-            say(preview.text())
-        if not args.yes:
-            if not sys.stdin.isatty():
-                raise UsageError("add --yes to send it (the preview is above)")
-            if input("Send it? [y/N] ").strip().lower() not in ("y", "yes"):
-                emit(args, {"sent": False, "preview": preview.to_json()}, "Not sent.")
-                return 1
-        try:
-            while True:
-                try:
-                    record = service.send(preview, wait=not args.no_wait)
-                    break
-                except FeeRoseError as exc:
-                    preview = reconfirm(args, exc)
-        except ChainError as exc:
-            if getattr(exc, "details", {}).get("tx_hash"):
-                say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")
-            raise
-    finally:
-        chain.close()
-        identity.store.lock()
+    from .chain import wallet
+    from .chain.plan import as_plan
+
+    address_arg(args.to)  # a usage error before the passphrase is asked; checked again against the network
+    amount = amount_arg(args.amount)
+    with open_session(args) as session:
+        plan = wallet.send_request(session.service, sender_of(args, session), args.to, amount, args.asset)
+        records, confirm = run_plan(args, session.service, as_plan(plan), wait=not args.no_wait)
+    preview = (confirm.last or confirm.first).previews[0]
+    if records is None:
+        emit(args, {"sent": False, "preview": preview.to_json()}, "Not sent.")
+        return 1
+    record, = records
     emit(args, record.to_json() | {"preview": preview.to_json()},
          f"{record.status.capitalize()}: {record.hash}" + (f" in block {record.block}" if record.block else "")
          + record.fee_note())

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from .cli import UsageError, emit, open_identity, say
-from .cli_chain import _address, _connect, _parse_amount, send_steps
+from .cli_chain import _connect, address_arg, amount_arg, open_session, sender_of, write
 from .errors import ChainError
 
 
@@ -129,71 +129,6 @@ def register(sub, command, common) -> None:
 
 # ---- helpers ----------------------------------------------------------------------------
 
-class _Session:
-    """identity + chain + service, closed and locked on exit."""
-
-    def __init__(self, args, *, sign: bool = True):
-        from .chain.transactions import TxService
-
-        self.identity = open_identity(args)
-        try:
-            self.chain = _connect(args, self.identity)
-        except BaseException:
-            self.identity.store.lock()
-            raise
-        try:
-            self.service = TxService.for_identity(self.chain, self.identity) if sign else None
-            accounts = [a.address for a in self.identity.accounts()]
-            self.accounts = accounts
-            sender = getattr(args, "sender", None)
-            self.sender = _address(sender) if sender else accounts[0]
-            if self.sender not in accounts:
-                raise UsageError(f"{self.sender} is not an account of this vault")
-        except BaseException:
-            self.close()
-            raise
-
-    def close(self):
-        self.chain.close()
-        self.identity.store.lock()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-
-def _confirm(args, lines: list[str], question: str = "Send it?") -> bool:
-    """Print the preview; True to go on. Refuses (UsageError) without --yes and a TTY."""
-    if not args.json:
-        say("\n".join(lines))
-    if args.yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError("add --yes to send it (the preview is above)")
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
-
-
-def _send(args, s: _Session, requests: list, extra_lines: list[str] | None = None, data: dict | None = None):
-    """Preview the first request (later ones depend on it), confirm, send each in order."""
-    from .chain.governance import with_gas_margin
-
-    first = s.service.preview(with_gas_margin(s.chain, requests[0]))
-    lines = list(extra_lines or []) + first.lines()
-    for later in requests[1:]:
-        lines.append(f"Then:     {later.description}")
-    if not _confirm(args, lines):
-        emit(args, {"sent": False, "preview": first.to_json()}, "Not sent.")
-        return 1
-    records = send_steps(args, s.service, requests, [first])
-    out = {"sent": True, "transactions": [r.to_json() for r in records], "preview": first.to_json()}
-    out |= data or {}
-    emit(args, out, "\n".join(f"{r.status.capitalize()}: {r.description} ({r.hash}, block {r.block}"
-                              f"{r.fee_note()})" for r in records))
-    return 0
-
-
 def _when(seconds) -> str:
     if seconds is None:
         return ""
@@ -232,11 +167,11 @@ def cmd_power(args) -> None:
     if args.account:
         chain = _connect(args)
         try:
-            rows = [Governance(chain).power(_address(args.account))]
+            rows = [Governance(chain).power(address_arg(args.account))]
         finally:
             chain.close()
     else:
-        with _Session(args) as s:
+        with open_session(args) as s:
             gov = Governance(s.chain)
             rows = [gov.power(a) for a in s.accounts]
             for r in rows:  # offer self-delegation to a holder without voting power
@@ -244,7 +179,7 @@ def cmd_power(args) -> None:
                     say(f"warning: {r['warning']}")
                     if input("Delegate to yourself now? [y/N] ").strip().lower() in ("y", "yes"):
                         args.yes = False
-                        _send(args, s, [gov.delegate_request(s.service, r["address"], r["address"])])
+                        write(args, s, gov.delegate_request(s.service, r["address"], r["address"]))
                         r.update(gov.power(r["address"]))
                     r["warning_shown"] = True
     lines = []
@@ -261,15 +196,16 @@ def cmd_power(args) -> None:
 def cmd_delegate(args) -> int:
     from .chain.governance import Governance
 
-    with _Session(args) as s:
-        to = s.sender if args.to == "self" else _address(args.to)
-        return _send(args, s, [Governance(s.chain).delegate_request(s.service, s.sender, to)])
+    with open_session(args) as s:
+        sender = sender_of(args, s)
+        to = sender if args.to == "self" else address_arg(args.to, s.chain.chain_id)
+        return write(args, s, Governance(s.chain).delegate_request(s.service, sender, to))
 
 
 def cmd_proposals(args) -> None:
     from .chain.governance import Governance
 
-    with _Session(args, sign=False) as s:
+    with open_session(args, sign=False) as s:
         rows = Governance(s.chain).proposals(s.accounts[0])
     if args.state:
         rows = [r for r in rows if r["state"] == args.state]
@@ -279,7 +215,7 @@ def cmd_proposals(args) -> None:
 def cmd_show(args) -> None:
     from .chain.governance import Governance, voting_window
 
-    with _Session(args, sign=False) as s:
+    with open_session(args, sign=False) as s:
         gov = Governance(s.chain)
         p = gov.proposal(gov.resolve_id(args.proposal_id), s.accounts[0])
     lines = [_proposal_line(p), f"    id: {p['proposal_id']}", f"    proposer: {p['proposer']}",
@@ -294,7 +230,7 @@ def _template_call(args, gov):
     if t == "grant":
         if not args.to or not args.amount:
             raise UsageError("--template grant needs --to ADDRESS and --amount BTK")
-        return gov.call_grant(_address(args.to), _parse_amount(args.amount))
+        return gov.call_grant(address_arg(args.to, gov.chain.chain_id), amount_arg(args.amount))
     if t == "market-fee":
         if args.bps is None:
             raise UsageError("--template market-fee needs --bps N")
@@ -302,7 +238,7 @@ def _template_call(args, gov):
     if t == "reward-rate":
         if not args.amount:
             raise UsageError("--template reward-rate needs --amount BTK (per block)")
-        return gov.call_reward_rate(_parse_amount(args.amount))
+        return gov.call_reward_rate(amount_arg(args.amount))
     if t == "slash":
         if args.validator is None or args.bps is None:
             raise UsageError("--template slash needs --validator ID and --bps N")
@@ -314,26 +250,27 @@ def _template_call(args, gov):
         value = int(args.value)
     except ValueError:
         raise UsageError("--calldata must be hex and --value an integer (wei)") from None
-    return gov.call_raw(_address(args.target), data, value)
+    return gov.call_raw(address_arg(args.target, gov.chain.chain_id), data, value)
 
 
 def cmd_propose(args) -> int:
     from .chain.governance import Governance
 
-    with _Session(args) as s:
+    with open_session(args) as s:
         gov = Governance(s.chain)
         call = _template_call(args, gov)
-        request = gov.propose_request(s.service, s.sender, [call], args.description)
-        return _send(args, s, [request], [f"Proposal: {call.summary}"])
+        request = gov.propose_request(s.service, sender_of(args, s), [call], args.description)
+        return write(args, s, request, intro=[f"Proposal: {call.summary}"])
 
 
 def cmd_vote(args) -> int:
     from .chain.governance import Governance
 
-    with _Session(args) as s:
+    with open_session(args) as s:
         gov = Governance(s.chain)
-        request = gov.vote_request(s.service, s.sender, gov.resolve_id(args.proposal_id), args.support, args.reason)
-        return _send(args, s, [request])
+        request = gov.vote_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id), args.support,
+                                   args.reason)
+        return write(args, s, request)
 
 
 def cmd_sign_vote(args) -> None:
@@ -346,7 +283,7 @@ def cmd_sign_vote(args) -> None:
     identity = open_identity(args)
     try:
         accounts = [a.address for a in identity.accounts()]
-        voter = _address(args.sender) if args.sender else accounts[0]
+        voter = address_arg(args.sender) if args.sender else accounts[0]
         if voter not in accounts:
             raise UsageError(f"{voter} is not an account of this vault")
         key = identity.eth_private_key(voter)
@@ -396,25 +333,25 @@ def cmd_relay(args) -> int:
     from .chain.governance import Governance, read_vote_source
 
     vote = read_vote_source(args.file)
-    with _Session(args) as s:
-        request = Governance(s.chain).relay_request(s.service, s.sender, vote)
-        return _send(args, s, [request], data={"vote": vote})
+    with open_session(args) as s:
+        request = Governance(s.chain).relay_request(s.service, sender_of(args, s), vote)
+        return write(args, s, request, data={"vote": vote})
 
 
 def cmd_queue(args) -> int:
     from .chain.governance import Governance
 
-    with _Session(args) as s:
+    with open_session(args) as s:
         gov = Governance(s.chain)
-        return _send(args, s, [gov.queue_request(s.service, s.sender, gov.resolve_id(args.proposal_id))])
+        return write(args, s, gov.queue_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
 
 
 def cmd_execute(args) -> int:
     from .chain.governance import Governance
 
-    with _Session(args) as s:
+    with open_session(args) as s:
         gov = Governance(s.chain)
-        return _send(args, s, [gov.execute_request(s.service, s.sender, gov.resolve_id(args.proposal_id))])
+        return write(args, s, gov.execute_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
 
 
 # ---- market -----------------------------------------------------------------------------
@@ -443,11 +380,11 @@ def cmd_market_mine(args) -> None:
     if args.account:
         chain = _connect(args)
         try:
-            rows = Market(chain).mine(_address(args.account))
+            rows = Market(chain).mine(address_arg(args.account))
         finally:
             chain.close()
     else:
-        with _Session(args, sign=False) as s:
+        with open_session(args, sign=False) as s:
             market = Market(s.chain)
             rows = [g for a in s.accounts for g in market.mine(a)]
     emit(args, rows, "\n".join(_gig_line(g) for g in rows) or "You have no gigs.")
@@ -463,22 +400,20 @@ def cmd_market_post(args) -> int:
     if not (args.title or args.details).strip():
         raise UsageError("give the offer a --title (what people see in the list)")
     details = offer_text(args.title, args.details) if args.title else args.details
-    with _Session(args) as s:
+    with open_session(args) as s:
         request = Market(s.chain).post_request(
-            s.service, s.sender, kind=args.kind, price=_parse_amount(args.price), details=details,
-            connector=_address(args.connector) if args.connector else None, referral_bps=args.referral_bps,
-            delivery_window=int(args.window_days * 86400))
-        return _send(args, s, [request])
+            s.service, sender_of(args, s), kind=args.kind, price=amount_arg(args.price), details=details,
+            connector=args.connector, referral_bps=args.referral_bps, delivery_window=int(args.window_days * 86400))
+        return write(args, s, request)
 
 
 def _market_write(args, method: str, extra=None) -> int:
     from .chain.marketplace import Market
 
-    with _Session(args) as s:
+    with open_session(args) as s:
         market = Market(s.chain)
-        request = getattr(market, method)(s.service, s.sender, args.gig_id)
-        lines = extra(market) if extra else None
-        return _send(args, s, [request], lines)
+        request = getattr(market, method)(s.service, sender_of(args, s), args.gig_id)
+        return write(args, s, request, intro=extra(market) if extra else ())
 
 
 def cmd_market_accept(args) -> int:
@@ -502,10 +437,10 @@ def cmd_market_cancel(args) -> int:
 
 def cmd_market_deliver(args) -> None:
     from .chain.demo import deliver
-    from .chain.revert import format_units, percent
+    from .chain.units import format_units, percent
 
-    with _Session(args, sign=False) as s:
-        done = deliver(s.chain, args.gig_id, s.sender)
+    with open_session(args, sign=False) as s:
+        done = deliver(s.chain, args.gig_id, sender_of(args, s))
     emit(args, done, f"The demo client released gig {done['gig_id']} in block {done['block']}: "
                      f"{format_units(int(done['talent_amount_wei']), 'BTK')} to you, "
                      f"{format_units(int(done['fee_wei']), 'BTK')} ({percent(done['fee_bps'])}) to the treasury.")
@@ -514,14 +449,15 @@ def cmd_market_deliver(args) -> None:
 def cmd_market_fund(args) -> int:
     from .chain.marketplace import Market
 
-    with _Session(args) as s:
+    with open_session(args) as s:
         market = Market(s.chain)
+        sender = sender_of(args, s)
         if args.approve:
-            requests = market.fund_requests(s.service, s.sender, args.gig_id)
+            requests = market.fund_requests(s.service, sender, args.gig_id)
         else:
-            requests = [market.fund_with_permit_request(s.service, s.sender, args.gig_id,
-                                                        s.identity.eth_private_key(s.sender))]
-        return _send(args, s, requests)
+            requests = market.fund_with_permit_request(s.service, sender, args.gig_id,
+                                                       s.identity.eth_private_key(sender))
+        return write(args, s, requests)
 
 
 __all__ = ["register", "ChainError"]

@@ -17,11 +17,11 @@ Every write prints its preview and asks; --yes skips the question (scripts). Wit
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from .cli import UsageError, emit, open_identity, say
-from .errors import ChainError, VaultError
+from .cli import UsageError, emit, open_identity
+from .cli_chain import _connect, address_arg, amount_arg, open_session, sender_of, write
+from .errors import VaultError
 
 
 def register(sub, command, common) -> None:
@@ -92,24 +92,6 @@ def register(sub, command, common) -> None:
 
 # ---- helpers ----------------------------------------------------------------------------
 
-def _amount(text: str) -> int:
-    from .cli_chain import _parse_amount
-
-    return _parse_amount(text)
-
-
-def _sender(args, identity) -> str:
-    from .chain.wallet import resolve_recipient
-
-    accounts = [a.address for a in identity.accounts()]
-    if not getattr(args, "sender", None):
-        return accounts[0]
-    sender = resolve_recipient(args.sender)
-    if sender not in accounts:
-        raise UsageError(f"{sender} is not an account of this vault")
-    return sender
-
-
 def _read_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
@@ -117,70 +99,17 @@ def _read_file(path: str) -> bytes:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
 
 
-def _confirm(args, requests: list, previews: list, *, later: str = "") -> bool:
-    """Show the previews (a step that cannot be previewed yet by its words); True to go
-    on. Refuses (UsageError, exit 2) without --yes when there is no terminal to ask on."""
-    if not args.json:
-        for n, (request, preview) in enumerate(zip(requests, previews)):
-            if len(previews) > 1:
-                say(f"Step {n + 1} of {len(previews)}:")
-            say(preview.text() if preview is not None else f"What:     {request.description or request.kind}")
-        if later:
-            say(later)
-    if args.yes:
-        return True
-    if not sys.stdin.isatty():
-        raise UsageError("add --yes to do it without asking (the preview is above); there is no terminal "
-                         "to ask on")
-    return input("Go ahead? [y/N] ").strip().lower() in ("y", "yes")
-
-
-def _run_writes(args, service, requests: list) -> int:
-    """Preview, confirm, send in order; emit the records."""
-    from .chain.staking import with_margin
-    from .cli_chain import send_steps
-
-    previews = service.preview_steps(requests)
-    later = ""
-    if len(requests) > 1:
-        later = "(the last step is estimated again once the first is mined, and refused with its reason if it " \
-                "would fail)"
-    if not _confirm(args, requests, previews, later=later):
-        emit(args, {"sent": False, "previews": [p.to_json() for p in previews if p is not None]}, "Not sent.")
-        return 1
-    try:
-        records = send_steps(args, service, requests, previews, margin=with_margin)
-    except ChainError as exc:
-        if exc.details.get("tx_hash"):
-            say(f"Transaction {exc.details['tx_hash']} failed; `vault tx show` has the details.")
-        raise
-    emit(args, {"sent": True, "transactions": [r.to_json() for r in records]},
-         "\n".join(f"{r.status.capitalize()}: {r.description} — {r.hash}"
-                   + (f" in block {r.block}" if r.block is not None else "") + r.fee_note() for r in records))
-    return 0
-
-
 def _with_service(args, build) -> int:
-    """Open the vault and the chain, build the requests with ``build(service, sender)``,
-    then preview, confirm and send them."""
-    from .cli_chain import _open_service
-
-    identity, chain, service = _open_service(args)
-    try:
-        requests = build(service, _sender(args, identity))
-        return _run_writes(args, service, requests if isinstance(requests, list) else [requests])
-    finally:
-        chain.close()
-        identity.store.lock()
+    """Open the vault and the chain, build the plan's requests with ``build(service,
+    sender)``, then preview, confirm and send them (cli_chain.write: TxService.run)."""
+    with open_session(args) as session:
+        return write(args, session, build(session.service, sender_of(args, session)))
 
 
 def _read_target(args, fn):
     """Run ``fn(chain, address)`` for --address (no passphrase) or the first account."""
-    from .chain.wallet import resolve_recipient
-    from .cli_chain import _connect
-
     if getattr(args, "address", None):
-        address = resolve_recipient(args.address)
+        address = address_arg(args.address)
         chain = _connect(args)
         try:
             return fn(chain, address)
@@ -213,14 +142,14 @@ def cmd_wallet_balance(args) -> None:
 def cmd_wallet_send(args) -> int:
     from .chain.wallet import send_request
 
-    amount = _amount(args.amount)
+    amount = amount_arg(args.amount)
     return _with_service(args, lambda service, sender: send_request(service, sender, args.to, amount, args.asset))
 
 
 def cmd_wallet_tip(args) -> int:
     from .chain.wallet import tip_request
 
-    amount = _amount(args.amount)
+    amount = amount_arg(args.amount)
     return _with_service(args, lambda service, sender: tip_request(service, sender, args.to, amount, args.note,
                                                                     args.asset))
 
@@ -240,8 +169,6 @@ def cmd_wallet_history(args) -> None:
 
 def cmd_stake_validators(args) -> None:
     from .chain.staking import validators
-    from .cli_chain import _connect
-
     chain = _connect(args)
     try:
         rows = validators(chain)
@@ -256,14 +183,14 @@ def cmd_stake_validators(args) -> None:
 def cmd_stake_stake(args) -> int:
     from .chain.staking import stake_requests
 
-    amount = _amount(args.amount)
+    amount = amount_arg(args.amount)
     return _with_service(args, lambda service, sender: stake_requests(service, sender, args.validator, amount))
 
 
 def cmd_stake_unstake(args) -> int:
     from .chain.staking import unstake_request
 
-    amount = _amount(args.amount)
+    amount = amount_arg(args.amount)
     return _with_service(args, lambda service, sender: unstake_request(service, sender, amount, args.validator))
 
 
@@ -298,40 +225,30 @@ def _original(args, identity) -> bytes:
 
 def cmd_soulbound_issue(args) -> int:
     from .anchoring.writes import issue_requests
-    from .cli_chain import _open_service
 
-    identity, chain, service = _open_service(args)
-    try:
-        original = _original(args, identity)
-        requests = issue_requests(service, _sender(args, identity), args.holder, original, uri=args.uri,
+    with open_session(args) as session:
+        original = _original(args, session.identity)
+        requests = issue_requests(session.service, sender_of(args, session), args.holder, original, uri=args.uri,
                                   embed=not args.no_embed)
-        return _run_writes(args, service, requests)
-    finally:
-        chain.close()
-        identity.store.lock()
+        return write(args, session, requests)
 
 
 def cmd_soulbound_revoke(args) -> int:
     from .anchoring.writes import revoke_request
-    from .cli_chain import _open_service
 
-    identity, chain, service = _open_service(args)
-    try:
+    with open_session(args) as session:
+        sender = sender_of(args, session)
         if args.token is not None:
-            request = revoke_request(service, _sender(args, identity), token_id=args.token)
+            request = revoke_request(session.service, sender, token_id=args.token)
         else:
-            request = revoke_request(service, _sender(args, identity), original=_original(args, identity))
-        return _run_writes(args, service, [request])
-    finally:
-        chain.close()
-        identity.store.lock()
+            request = revoke_request(session.service, sender, original=_original(args, session.identity))
+        return write(args, session, request)
 
 
 def cmd_soulbound_status(args) -> int:
     from .anchoring.hashing import hash_hex
     from .anchoring.holder import holder_report
     from .anchoring.verify import try_anchor_status
-    from .cli_chain import _connect
 
     if args.file:  # a verifier's question: needs no vault
         original = _read_file(args.file)

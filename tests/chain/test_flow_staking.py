@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
-from vault.chain import staking, wallet
+from vault.chain import staking, units, wallet
 from vault.chain.contracts import BTK
 from vault.errors import ChainError
 
@@ -55,7 +55,7 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     assert info.value.reason == "already-delegated"
 
     chain.advance(blocks=5)
-    pending = int(wallet.parse_amount(staking.status(chain, learner)["pending_rewards"]))
+    pending = int(units.parse_amount(staking.status(chain, learner)["pending_rewards"]))
     assert pending > 0
     before = chain.btk_balance(learner)
     record = _send(service, staking.claim_request(service, learner))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
-from vault.chain import wallet
+from vault.chain import units, wallet
 from vault.chain.contracts import BTK
 from vault.did import did_pkh
 from vault.errors import ChainError
@@ -16,16 +16,16 @@ DEAD = "0x000000000000000000000000000000000000dEaD"
 
 
 def test_amounts_are_exact_decimals():
-    assert wallet.parse_amount("12.5") == 12_500_000_000_000_000_000
-    assert wallet.parse_amount("0.000000000000000001") == 1
-    assert wallet.parse_amount("1,000") == 1000 * BTK
-    assert wallet.format_amount(wallet.parse_amount("123456789.123456789123456789")) == "123456789.123456789123456789"
-    assert wallet.format_amount(0) == "0" and wallet.format_amount(5 * BTK) == "5"
+    assert units.parse_amount("12.5") == 12_500_000_000_000_000_000
+    assert units.parse_amount("0.000000000000000001") == 1
+    assert units.parse_amount("1,000") == 1000 * BTK
+    assert units.format_amount(units.parse_amount("123456789.123456789123456789")) == "123456789.123456789123456789"
+    assert units.format_amount(0) == "0" and units.format_amount(5 * BTK) == "5"
     for bad, why in (("0.0000000000000000001", "more than 18 decimals"), ("abc", "not an amount"),
                      ("-1", "more than zero"), ("0", "more than zero"), ("NaN", "not an amount")):
         with pytest.raises(ChainError, match=why):
-            wallet.parse_amount(bad)
-    assert Decimal(wallet.format_amount(10**18 + 1)) == Decimal("1.000000000000000001")
+            units.parse_amount(bad)
+    assert Decimal(units.format_amount(10**18 + 1)) == Decimal("1.000000000000000001")
 
 
 def test_tiers():
@@ -37,13 +37,13 @@ def test_tiers():
 
 
 def test_recipients():
-    assert wallet.resolve_recipient(DEAD.lower()) == DEAD
-    assert wallet.resolve_recipient(did_pkh.from_address(DEAD)) == DEAD
-    assert wallet.resolve_recipient(did_pkh.from_address(DEAD, 4346955), 4346955) == DEAD
+    assert units.parse_address(DEAD.lower()) == DEAD
+    assert units.parse_address(did_pkh.from_address(DEAD)) == DEAD
+    assert units.parse_address(did_pkh.from_address(DEAD, 4346955), 4346955) == DEAD
     with pytest.raises(ChainError, match="chain 5"):
-        wallet.resolve_recipient(did_pkh.from_address(DEAD, 5), 4346955)
+        units.parse_address(did_pkh.from_address(DEAD, 5), 4346955)
     with pytest.raises(ChainError, match="not an Ethereum address"):
-        wallet.resolve_recipient("0x1234")
+        units.parse_address("0x1234")
 
 
 def test_balance_send_tip_and_history(chain, service, user):
@@ -53,10 +53,10 @@ def test_balance_send_tip_and_history(chain, service, user):
     assert wallet.balance(chain, other)["tier"] == "basic" and not wallet.is_premium(chain, other)
 
     service.send(service.preview(wallet.send_request(service, USER_ADDRESS, did_pkh.from_address(other),
-                                                     wallet.parse_amount("1500.25"))))
-    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, wallet.parse_amount("0.5"),
+                                                     units.parse_amount("1500.25"))))
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, units.parse_amount("0.5"),
                                                      "ETH")))
-    tip = wallet.tip_request(service, USER_ADDRESS, other, wallet.parse_amount("1"), "thanks for the review")
+    tip = wallet.tip_request(service, USER_ADDRESS, other, units.parse_amount("1"), "thanks for the review")
     record = service.send(service.preview(tip))
     assert record.status == "success" and record.kind == "tip"
     got = wallet.balance(chain, other)
@@ -75,13 +75,13 @@ def test_balance_send_tip_and_history(chain, service, user):
 
 def test_insufficient_balance_names_its_cause(chain, service, user):
     other = user.add_account("poor").address
-    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, wallet.parse_amount("1"),
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, units.parse_amount("1"),
                                                      "ETH")))
     with pytest.raises(ChainError) as info:
-        service.preview(wallet.send_request(service, other, DEAD, wallet.parse_amount("10")))
+        service.preview(wallet.send_request(service, other, DEAD, units.parse_amount("10")))
     assert info.value.reason == "insufficient-btk"
     with pytest.raises(ChainError) as info:
-        service.preview(wallet.send_request(service, other, DEAD, wallet.parse_amount("5"), "ETH"))
+        service.preview(wallet.send_request(service, other, DEAD, units.parse_amount("5"), "ETH"))
     assert info.value.reason == "insufficient-eth" and "Not enough ETH" in str(info.value)
     with pytest.raises(ChainError, match="needs a note"):
         wallet.tip_request(service, USER_ADDRESS, other, 1, "  ")
@@ -126,14 +126,14 @@ def test_a_mistyped_checksum_is_told_apart_from_a_non_address():
     typo = USER_ADDRESS.replace("EfFD", "efFD")          # one capital letter made small
     for text in (typo, did_pkh.PREFIX + "1:" + typo):
         with pytest.raises(ChainError) as info:
-            wallet.resolve_recipient(text)
+            units.parse_address(text)
         assert info.value.reason == "bad-checksum" and "typo" in str(info.value)
     # all lower or all upper case carries no checksum: accepted, and checksummed
-    assert wallet.resolve_recipient(USER_ADDRESS.lower()) == USER_ADDRESS
-    assert wallet.resolve_recipient("0x" + USER_ADDRESS[2:].upper()) == USER_ADDRESS
+    assert units.parse_address(USER_ADDRESS.lower()) == USER_ADDRESS
+    assert units.parse_address("0x" + USER_ADDRESS[2:].upper()) == USER_ADDRESS
     for bad, why in (("0x1234", "this has 4"), ("hello", "not an Ethereum address"), ("", "Enter an")):
         with pytest.raises(ChainError, match=why) as info:
-            wallet.resolve_recipient(bad)
+            units.parse_address(bad)
         assert info.value.reason == "invalid-recipient"
 
 
@@ -159,11 +159,11 @@ def test_next_tier_tells_how_much_is_missing():
 
 def test_history_groups_amounts_counterparties_and_filters(chain, service, user):
     other = user.add_account("friend").address
-    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, wallet.parse_amount("7"))))
-    service.send(service.preview(wallet.tip_request(service, USER_ADDRESS, other, wallet.parse_amount("0.25"),
+    service.send(service.preview(wallet.send_request(service, USER_ADDRESS, other, units.parse_amount("7"))))
+    service.send(service.preview(wallet.tip_request(service, USER_ADDRESS, other, units.parse_amount("0.25"),
                                                     "for the slides", "ETH")))
     from vault.chain import staking
-    for request in staking.stake_requests(service, USER_ADDRESS, 1, wallet.parse_amount("20")):
+    for request in staking.stake_requests(service, USER_ADDRESS, 1, units.parse_amount("20")):
         service.send(service.preview(request))
     h = wallet.holdings(chain, USER_ADDRESS)
     assert h["staked"] == 20 * BTK and h["tier"] == "patron" and h["next_tier"] is None

@@ -8,7 +8,7 @@ from ui.chain.advance import AdvanceControl
 from ui.chain.write import start_write
 from vault.chain import wallet
 from vault.chain.fees import eth
-from vault.chain.revert import format_units
+from vault.chain.units import format_units
 
 BTK = 10**18
 FRIEND = "0x00000000000000000000000000000000000fE11D"

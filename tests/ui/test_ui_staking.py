@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from tests.chain.conftest import USER_ADDRESS
 from tests.ui.conftest import govern
-from ui.chain.amounts import glance_units
+from vault.chain.units import glance_units
 from ui.chain.staking_page import (BadgeDelegate, ValidatorModel, cooldown_words, duration_words,
                                    local_moment, wei)
 from vault.chain import staking

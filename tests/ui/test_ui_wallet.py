@@ -5,7 +5,7 @@ receive QR, and the history with its filters."""
 from PySide6.QtCore import QBuffer, QIODevice, Qt
 
 from tests.chain.conftest import USER_ADDRESS
-from vault.chain.revert import format_units
+from vault.chain.units import format_units
 from vault.did import did_pkh
 from vault.qr.scan import read_image
 

@@ -13,10 +13,9 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox,
                                QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QRadioButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
-from vault.chain import wallet
 from vault.chain.governance import (SUPPORT_NAMES, Governance, read_vote_source, read_vote_text, short_id,
                                     vote_qr_texts)
-from vault.chain.revert import format_units, percent
+from vault.chain.units import format_units, parse_address, parse_amount, percent
 from vault.errors import ChainError
 
 from ..errors import describe
@@ -269,16 +268,16 @@ class NewProposalDialog(_Dialog):
             recipient = self.recipient.text().strip()
             if not recipient:
                 raise ChainError("invalid-recipient", "Enter who receives the grant: an address (0x…) or a did:pkh.")
-            amount = wallet.parse_amount(self.grant_amount.text())
+            amount = parse_amount(self.grant_amount.text())
 
             def grant(gov):
-                return gov.call_grant(wallet.resolve_recipient(recipient, gov.chain.chain_id), amount)
+                return gov.call_grant(parse_address(recipient, gov.chain.chain_id), amount)
             return grant
         if t == "market-fee":
             bps = round(self.fee_bps.value() * 100)
             return lambda gov: gov.call_market_fee(bps)
         if t == "reward-rate":
-            rate = wallet.parse_amount(self.reward_rate.text(), allow_zero=True)
+            rate = parse_amount(self.reward_rate.text(), allow_zero=True)
             return lambda gov: gov.call_reward_rate(rate)
         validator = self.validator.currentData()
         if validator is None:

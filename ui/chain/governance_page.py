@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QHeaderView,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from vault.chain.governance import Governance, short_id, voting_window
-from vault.chain.revert import format_units
+from vault.chain.units import format_units
 from vault.safe_text import safe_text
 
 from ..widgets import InlineMessage, section_title

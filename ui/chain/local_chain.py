@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 from vault.chain.networks import LOCAL_CHAIN_TEXT
-from vault.chain.revert import format_units
+from vault.chain.units import format_units
 
 from ..widgets.labels import text_label
 

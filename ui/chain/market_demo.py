@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPushButton
 
 from vault.chain import demo
-from vault.chain.revert import format_units
+from vault.chain.units import format_units
 
 from ..errors import describe
 

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QDoubleSpinBox, QFormLayou
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
                                QWidget)
 
-from vault.chain.marketplace import MAX_REFERRAL_BPS, check_post, offer_text, percent
-from vault.chain.wallet import parse_amount
+from vault.chain.marketplace import MAX_REFERRAL_BPS, check_post, offer_text
+from vault.chain.units import parse_amount, percent
 from vault.errors import ChainError
 
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title

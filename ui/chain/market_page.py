@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QGridLayout, QHBoxLayout, QHea
                                QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from vault.chain.marketplace import KIND_NOUNS, Market, actions, roles_of
-from vault.chain.revert import format_units
+from vault.chain.units import format_units, percent
 from vault.safe_text import safe_text
 
 from ..widgets import InlineMessage, open_dialog, section_title
@@ -32,7 +32,7 @@ from ..widgets.tables import configure_list_table, rows_height
 from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
 from .market_demo import DeliverButton, demo_note
-from .market_dialogs import PostOfferDialog, percent
+from .market_dialogs import PostOfferDialog
 from .page import ChainPage, short_address
 
 # (short word for the list, sentence for the offer's badge) by the contract's status.

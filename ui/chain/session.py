@@ -1,13 +1,19 @@
 """The unlocked vault's connection to the chosen network, shared by every chain page.
 
-One ChainSession per open workspace. It connects off the GUI thread (the embedded chain
-deploys itself on first use and funds the vault's accounts from its faucet once), settles
-transactions left pending by an earlier run, and then runs every chain call the pages ask
-for on ONE worker thread, in the order asked: reads and writes never overlap, so nonces
-and the embedded chain's state are never raced, and a page's read after a write sees it.
+One ChainSession per open workspace. It opens the core's vault.chain.session.ChainSession
+(identity + network + TxService) off the GUI thread (the embedded chain deploys itself on
+first use and funds the vault's accounts from its faucet once; transactions left pending
+by an earlier run are settled), and then runs every chain call the pages ask for on ONE
+worker thread, in the order asked: reads and writes never overlap, so nonces and the
+embedded chain's state are never raced, and a page's read after a write sees it.
 
     job = session.run(staking.status, address)   # fn(chain, *args) on the chain thread
-    job = session.run_service(fn, *args)         # fn(service, *args): writes, history
+    job = session.run_service(fn, *args)         # fn(service, *args): history, tests
+    job = session.run_plan(build, title, show=…)  # every write: TxService.run (ui.chain.write)
+
+A write's confirmation is asked on the GUI thread while the chain thread waits for the
+answer (``ask``), so nothing else runs on the chain between the preview and the send;
+closing the session answers no.
 
 Signals tell the pages when to re-read (``changed``: a write was mined, blocks advanced,
 the network was switched) and the status bar how many transactions are pending.
@@ -15,6 +21,7 @@ the network was switched) and the status bar how many transactions are pending.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -22,6 +29,25 @@ from PySide6.QtCore import QObject, Signal
 from vault.errors import ChainError
 
 from ..workers import Job, TaskRunner
+
+
+class Question:
+    """A confirmation asked from the chain thread (``confirmation``: vault.chain.plan's),
+    answered once on the GUI thread."""
+
+    def __init__(self, confirmation):
+        self.confirmation = confirmation
+        self._answered = threading.Event()
+        self.yes = False
+
+    def answer(self, yes: bool) -> None:
+        if not self._answered.is_set():
+            self.yes = bool(yes)
+            self._answered.set()
+
+    def wait(self) -> bool:  # chain thread
+        self._answered.wait()
+        return self.yes
 
 
 class ChainSession(QObject):
@@ -37,9 +63,12 @@ class ChainSession(QObject):
         self.data_dir = Path(data_dir)
         self.runner = TaskRunner(self, max_threads=1)   # the one chain thread (see above)
         # Set on the chain thread by _open (jobs queued behind it see them at once).
+        self.core = None        # vault.chain.session.ChainSession
         self.chain = None
         self.service = None
         self.error: BaseException | None = None
+        self._questions: set[Question] = set()   # asked on the GUI thread, waited for on the chain thread
+        self._guard = threading.Lock()
         self.state = "idle"     # idle / connecting / connected / failed / closed
         self.pending = 0
         self._accounts = [a.address for a in identity.accounts()]
@@ -75,18 +104,11 @@ class ChainSession(QObject):
             self.start()
 
     def _open(self):  # chain thread
-        from vault.chain import client, networks
-        from vault.chain.transactions import TxService
+        from vault.chain.session import ChainSession as CoreSession
 
         self._close_chain()
-        profile = networks.load_profile(self.data_dir)
-        chain = client.connect(profile, self.data_dir, accounts=self._accounts, lock_timeout=2.0)
-        try:
-            service = TxService.for_identity(chain, self.identity)
-        except BaseException:
-            chain.close()
-            raise
-        self.chain, self.service, self.error = chain, service, None
+        core = CoreSession(self.data_dir, self.identity, lock_timeout=2.0).open()
+        self.core, self.chain, self.service, self.error = core, core.chain, core.service, None
         return self._count_pending()
 
     def _on_opened(self, pending: int) -> None:
@@ -129,6 +151,32 @@ class ChainSession(QObject):
                 raise self._not_connected()
             return fn(self.service, *args, **kwargs)
         return self.runner.run(call)
+
+    def run_plan(self, build, description: str, *, show, progress=None) -> Job:
+        """A write on the chain thread: ``build(service)``'s requests as a Plan, run by
+        ``TxService.run``. Its confirmation is a Question handed to ``show`` (emit a
+        queued signal: it is called on the chain thread) and waited for; ``progress(index,
+        stage, detail)`` likewise. The job's result: the records, or None when not confirmed."""
+        from vault.chain.plan import as_plan
+
+        def call(service):
+            plan = as_plan(build(service), description)
+            return service.run(plan, confirm=lambda confirmation: self.ask(confirmation, show), progress=progress)
+        return self.run_service(call)
+
+    def ask(self, confirmation, show) -> bool:  # chain thread
+        """``show(Question)``, then wait for its answer; no once the session is closed."""
+        question = Question(confirmation)
+        with self._guard:
+            if self.state == "closed":
+                return False
+            self._questions.add(question)
+        try:
+            show(question)
+            return question.wait()
+        finally:
+            with self._guard:
+                self._questions.discard(question)
 
     def network_source(self) -> tuple[str, int | None]:
         """For the status bar (runs on its own worker: reading the block is safe there)."""
@@ -179,14 +227,18 @@ class ChainSession(QObject):
     # ---- closing ---------------------------------------------------------------------
 
     def _close_chain(self) -> None:  # chain thread (or after the runner is idle)
-        chain, self.chain, self.service = self.chain, None, None
-        if chain is not None:
-            chain.close()
+        core, self.core, self.chain, self.service = self.core, None, None, None
+        if core is not None:
+            core.close()
 
     def close(self) -> None:
         """On lock: let the call in flight finish (a write records its hash before it is
         sent), then release the chain. Pending transactions are settled at the next
         unlock."""
-        self.state = "closed"
+        with self._guard:
+            self.state = "closed"
+            waiting, self._questions = list(self._questions), set()
+        for question in waiting:   # a write waiting for its confirmation: not confirmed, nothing signed
+            question.answer(False)
         self.runner.wait()
         self._close_chain()

@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, Q
                                QTableView, QVBoxLayout, QWidget)
 
 from vault.chain import staking
-from vault.chain.revert import format_units
-from vault.chain.wallet import format_amount, parse_amount
+from vault.chain.units import format_amount, format_units, glance_units, parse_amount
 from vault.errors import ChainError
 from vault.safe_text import safe_text
 
@@ -35,7 +34,6 @@ from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
 from ..widgets.visible_timer import VisibleTimer
 from .advance import AdvanceControl
-from .amounts import glance_units
 from .page import ChainPage, blocks_text, short_address
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -689,7 +687,7 @@ class StakingPage(ChainPage):
             return intro + ([approval] if flow is not None and len(flow.requests) > 1 else [])
         flow = self.write(f"Stake {format_units(amount)}",
                           lambda service: staking.stake_requests(service, sender, vid, amount),
-                          intro=lines, margin=staking.with_margin,
+                          intro=lines,
                           success=f"Staked {format_units(amount)} with {v['name']}: it earns rewards from "
                                   "the next block.")
         self._done(flow, self.stake_amount, f"Staked {format_units(amount)} with {v['name']}.")

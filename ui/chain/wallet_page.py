@@ -1,8 +1,9 @@
 """The Wallet page: balances and tier, send and tip, receive (a QR of one's address),
 and the vault's transaction history with filters.
 
-Everything it knows comes from vault.chain.wallet (holdings, resolve_recipient,
-parse_send_amount, send_request / tip_request, history, entry_matches); every write goes
+Everything it knows comes from vault.chain.wallet (holdings, parse_send_amount,
+send_request / tip_request, history, entry_matches) and vault.chain.units (parse_address,
+parse_amount, the formatters); every write goes
 through the one confirm → progress → result dialog (ChainPage.write).
 """
 
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout,
                                QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from vault.chain import fees, wallet
-from vault.chain.revert import format_units
+from vault.chain.units import format_units, glance_units, parse_address, parse_amount
 from vault.errors import ChainError
 from vault.safe_text import safe_text
 
@@ -27,7 +28,6 @@ from ..widgets.labels import plain_tip, repolish, text_label
 from ..widgets.layout import primary
 from ..widgets.table_model import ListTableModel
 from ..widgets.tables import configure_list_table, rows_height
-from .amounts import glance_units
 from .local_chain import LocalChainNotice
 from .page import ChainPage
 
@@ -476,7 +476,7 @@ class WalletPage(ChainPage):
             self.to_message.clear()
         else:
             try:
-                self._recipient = wallet.resolve_recipient(text, self.chain_id)
+                self._recipient = parse_address(text, self.chain_id)
             except ChainError as exc:
                 self.to_message.error(str(exc))
             else:
@@ -496,7 +496,7 @@ class WalletPage(ChainPage):
             self.amount_message.clear()
         else:
             try:
-                self._amount = (wallet.parse_amount(amount) if held is None
+                self._amount = (parse_amount(amount) if held is None
                                 else wallet.parse_send_amount(amount, held, self.asset))
             except ChainError as exc:
                 self.amount_message.error(str(exc))

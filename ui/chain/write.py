@@ -5,6 +5,9 @@
     flow.succeeded.connect(...)   # list of TxRecords, once everything is mined
     flow.start()
 
+The write is a plan (vault.chain.plan) run by ``TxService.run`` on the chain thread, as
+the command line runs it; this dialog is its confirmation:
+
 1. *Checking*: the requests are built and previewed on the chain thread. A write that
    cannot succeed (too little BTK or ETH, a revert the node predicts, a bad argument)
    stops here with its reason, before anything is signed.
@@ -34,11 +37,10 @@ from PySide6.QtWidgets import (QDialog, QFrame, QGridLayout, QLabel, QPushButton
                                QVBoxLayout, QWidget)
 
 from vault.chain.fees import eth as fee_text, signed_text
-from vault.chain.revert import format_units
-from vault.errors import ChainError, FeeRoseError
+from vault.chain.units import format_units, glance_units
+from vault.errors import ChainError
 
 from ..errors import describe
-from .amounts import glance_units
 from ..widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.labels import text_label
 from ..widgets.layout import open_dialog, primary
@@ -64,8 +66,7 @@ ADVICE = {
     "implausible-fee": "Choose another node for this network in Settings → Network; this one misreports fees.",
 }
 
-Build = Callable[[object], "object | list"]          # service -> TxRequest | [TxRequest]
-Margin = Callable[[object, object], object]          # service, later request -> request with gas
+Build = Callable[[object], "object | list"]          # service -> TxRequest | [TxRequest] | Plan
 
 
 def advice_for(exc: BaseException) -> str:
@@ -76,15 +77,11 @@ def _short(tx_hash: str) -> str:
     return f"{tx_hash[:10]}…{tx_hash[-6:]}"
 
 
-class _Progress(QObject):
-    """Carries progress from the chain thread to the dialog (queued across threads)."""
+class _Bridge(QObject):
+    """Carries the chain thread's questions and progress to the dialog (queued across
+    threads: it lives in the GUI thread)."""
+    asked = Signal(object)         # a session.Question: the confirm step, the chain thread waits
     step = Signal(int, str, str)   # index, stage (signing / sent / mined), detail
-
-
-def _prepare(service, build: Build):  # chain thread
-    requests = build(service)
-    requests = list(requests) if isinstance(requests, (list, tuple)) else [requests]
-    return requests, service.preview_steps(requests)
 
 
 class TransactionDialog(QDialog):
@@ -333,87 +330,98 @@ def _clear(layout) -> None:
 
 
 class WriteFlow(QObject):
-    """One write action from check to result (see the module's doc). ``intro`` lines go
-    above the transactions on the confirm step (e.g. a fee breakdown)."""
+    """One write action from check to result (see the module's doc): its plan is run by
+    ``TxService.run`` on the chain thread (ChainSession.run_plan), whose confirmation is
+    this dialog's confirm step. ``intro`` lines go above the transactions on the confirm
+    step (e.g. a fee breakdown)."""
 
     succeeded = Signal(list)   # TxRecords
     failed = Signal(object)    # the exception (also shown in the dialog)
     finished = Signal()        # after either, or a cancel
 
     def __init__(self, session, host: QWidget, title: str, build: Build, *,
-                 intro: list[str] | Callable[[], list[str]] | None = None,
-                 margin: Margin | None = None, success: str = "Done."):
+                 intro: list[str] | Callable[[], list[str]] | None = None, success: str = "Done."):
         super().__init__(host)
         self.session, self.host, self.title = session, host, title
-        self.build, self.margin, self.intro, self.success = build, margin, intro, success
+        self.build, self.intro, self.success = build, intro, success
         self.dialog = TransactionDialog(title, host)
         self.dialog.confirmed.connect(self._send)
         self.dialog.rejected.connect(self._cancelled)
-        self._progress = _Progress()
-        self._progress.step.connect(self._on_step)
-        self.requests: list = []
+        self._bridge = _Bridge()
+        self._bridge.step.connect(self._on_step)
+        self._bridge.asked.connect(self._on_asked)
+        self.plan = None
+        self.question = None       # the confirmation the chain thread waits for
+        self.requests: list = []   # the steps still to send, as last asked
         self.previews: list = []
         self.records: list = []
-        self._done: list = []   # records of steps sent before the fee of a later one rose
         self.sending = False
+        self.cancelled = False
 
     def start(self) -> "WriteFlow":
         open_dialog(self.host, self.dialog)
-        job = self.session.run_service(_prepare, self.build)
-        job.finished.connect(self._on_prepared)
-        job.failed.connect(self._on_prepare_failed)
+        job = self.session.run_plan(self.build, self.title, show=self._bridge.asked.emit,
+                                    progress=self._bridge.step.emit)
+        job.finished.connect(self._on_done)
+        job.failed.connect(self._on_failed)
         return self
 
-    def _on_prepared(self, result) -> None:
-        self.requests, self.previews = result
-        intro = self.intro() if callable(self.intro) else (self.intro or [])
-        self.dialog.show_confirm(self.requests, self.previews, intro)
+    def _intro(self) -> list[str]:
+        return self.intro() if callable(self.intro) else (self.intro or [])
 
-    def _on_prepare_failed(self, exc: BaseException) -> None:
-        self.dialog.show_failure(exc, before_signing=True)
-        self.failed.emit(exc)
-        self.finished.emit()
+    def _on_asked(self, question) -> None:
+        if self.cancelled or self.session.state == "closed":
+            question.answer(False)
+            return
+        self.question, asked = question, question.confirmation
+        self.plan, self.requests, self.previews = asked.plan, asked.requests, asked.previews
+        self.sending = False
+        if asked.rose is None:
+            self.dialog.show_confirm(self.requests, self.previews, self._intro())
+            return
+        # The fee rose: ask again with the new fee; only the steps not sent yet remain.
+        if asked.done:
+            self.session.note_settled()
+        self.dialog.show_confirm(self.requests, self.previews, self._intro(), warning=describe(asked.rose))
 
     def _send(self) -> None:
         self.sending = True
         self.dialog.show_progress()
-        job = self.session.run_service(lambda service: service.send_steps(
-            self.requests, self.previews, margin=self.margin, on_step=self._progress.step.emit))
-        job.finished.connect(self._on_sent)
-        job.failed.connect(self._on_send_failed)
+        self.question.answer(True)
 
     def _on_step(self, index: int, stage: str, detail: str) -> None:
         self.dialog.show_step(index, stage, detail)
         if stage == "sent":
             self.session.note_sent()
 
-    def _on_sent(self, records: list) -> None:
-        self.records = self._done + records
+    def _on_done(self, records) -> None:
+        if records is None:   # not confirmed: the cancel said so
+            return
+        self.records = records
         self.sending = False
         self.dialog.show_success(self.records, self.success)
         self.session.note_settled()
         self.succeeded.emit(self.records)
         self.finished.emit()
 
-    def _on_send_failed(self, exc: BaseException) -> None:
+    def _on_failed(self, exc: BaseException) -> None:
         self.sending = False
-        if isinstance(exc, FeeRoseError) and exc.preview is not None:
-            # Ask again with the new fee; only the steps not sent yet remain.
-            self._done += exc.records
-            self.requests = [exc.preview.request] + self.requests[exc.step + 1:]
-            self.previews = [exc.preview] + self.previews[exc.step + 1:]
-            if exc.records:
+        if self.cancelled:   # the new fee was not confirmed: refused, nothing more was sent
+            if getattr(exc, "records", None):
                 self.session.note_settled()
-            intro = self.intro() if callable(self.intro) else (self.intro or [])
-            self.dialog.show_confirm(self.requests, self.previews, intro, warning=describe(exc))
             return
-        self.dialog.show_failure(exc, before_signing=False)
-        self.session.note_settled()
+        before_signing = self.question is None   # it never got to the confirmation
+        self.dialog.show_failure(exc, before_signing=before_signing)
+        if not before_signing:
+            self.session.note_settled()
         self.failed.emit(exc)
         self.finished.emit()
 
     def _cancelled(self) -> None:
         if not self.sending and self.dialog.stage in ("checking", "confirm"):
+            self.cancelled = True
+            if self.question is not None:
+                self.question.answer(False)
             self.finished.emit()
 
 

@@ -228,10 +228,10 @@ class AnchorDialog(QDialog):
 
     def __init__(self, issuers: list[str], subject: str, parent: QWidget | None = None):
         super().__init__(parent)
-        from vault.chain.wallet import resolve_recipient
+        from vault.chain.units import parse_address
         from vault.errors import ChainError
 
-        self._resolve, self._error_type = resolve_recipient, ChainError
+        self._resolve, self._error_type = parse_address, ChainError
         self.setWindowTitle("Anchor to holder")
         self.setMinimumWidth(520)
         layout = QVBoxLayout(self)

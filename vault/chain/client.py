@@ -29,7 +29,7 @@ from pathlib import Path
 from ..errors import ChainError
 from . import networks, rpc_guard
 from .networks import EMBEDDED, RPC, Manifest, NetworkProfile
-from .revert import revert_error
+from .revert import decoding_contract_class, revert_error
 
 GAS_MARGIN = 1.25  # on top of the gas a single execution needed: the 63/64 rule of nested calls
 GAS_EXTRA = 10_000
@@ -99,7 +99,7 @@ class Chain:
         if self.manifest is None:
             raise ChainError("not-deployed", "The Blocktrack contracts are not deployed on this network yet.")
         if self._contracts is None:
-            self._contracts = Contracts.at(self.w3, self.manifest.contracts)
+            self._contracts = Contracts.at(self.w3, self.manifest.contracts, decoding_contract_class())
         return self._contracts
 
     def set_manifest(self, manifest: Manifest) -> None:

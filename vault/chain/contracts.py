@@ -76,11 +76,10 @@ class Contracts:
     soulbound: object
 
     @classmethod
-    def at(cls, w3, addresses: dict[str, str]) -> "Contracts":
-        from .revert import decoding_contract_class
-
-        # A read that reverts raises ChainError("reverted", the decoded reason), not web3's error.
-        factory = decoding_contract_class()
+    def at(cls, w3, addresses: dict[str, str], factory) -> "Contracts":
+        """Handles made by ``factory`` (a web3 Contract class): the client passes
+        ``revert.decoding_contract_class()``, so that a read that reverts raises
+        ChainError("reverted", the decoded reason), not web3's error."""
         return cls(**{key: w3.eth.contract(address=w3.to_checksum_address(addresses[key]),
                                            abi=load_artifact(name)["abi"], ContractFactoryClass=factory)
                       for key, name in SUITE.items()})
@@ -98,15 +97,3 @@ class Contracts:
                 return key, contract
         return None
 
-
-def constructor_data(name: str, *args) -> bytes:
-    """Creation code of ``name`` with its ABI-encoded constructor arguments."""
-    from eth_abi import encode
-
-    from .revert import _abi_type
-
-    artifact = load_artifact(name)
-    ctor = next((i for i in artifact["abi"] if i["type"] == "constructor"), {"inputs": []})
-    types = [_abi_type(i) for i in ctor["inputs"]]
-    code = bytes.fromhex(artifact["bytecode"].removeprefix("0x"))
-    return code + encode(types, list(args))

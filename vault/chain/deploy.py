@@ -21,8 +21,8 @@ from typing import Callable
 
 from eth_account import Account
 
-from .client import Chain
-from .contracts import BTK, SUITE, ZERO_ADDRESS, constructor_data, deploy_parameters, load_artifact
+from .abi import constructor_data
+from .contracts import BTK, SUITE, ZERO_ADDRESS, deploy_parameters, load_artifact
 from .demo import DEMO_GIGS, allow_marketplace
 from .networks import Manifest
 
@@ -33,10 +33,11 @@ DEMO_CLIENT_BTK = 100_000
 DEMO_ISSUER_BTK = 1_000
 
 
-def deploy_suite(chain: Chain, deployer_key: bytes, *, operators: list[str], issuers: list[str],
+def deploy_suite(chain, deployer_key: bytes, *, operators: list[str], issuers: list[str],
                  params: dict | None = None, name: str = "",
                  progress: Callable[[str], None] | None = None) -> Manifest:
-    """Deploy and wire the whole suite with ``deployer_key``; returns its manifest.
+    """Deploy and wire the whole suite with ``deployer_key`` on ``chain`` (a connected
+    ``client.Chain``: not imported here, the client imports this module); returns its manifest.
 
     ``operators`` are the operators of the initial validators (one per validator in the
     parameters), ``issuers`` the accounts given ISSUER_ROLE on SoulboundCredential."""
@@ -94,7 +95,7 @@ def deploy_suite(chain: Chain, deployer_key: bytes, *, operators: list[str], iss
                     name=name, deployer=deployer, parameters=p)
 
 
-def setup_embedded(chain: Chain) -> Manifest:
+def setup_embedded(chain) -> Manifest:
     """The embedded chain's first run: the suite (deployed by the faucet), two validators,
     a credential issuer and a few open gigs from a demo client, who pays into escrow when
     one is accepted (vault.chain.demo)."""

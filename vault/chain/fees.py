@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import ChainError, FeeRoseError
-from .revert import format_units
+from .units import format_units
 
 GWEI = 10**9
 FEE_HISTORY_BLOCKS = 10  # the recent base fee: the median over these blocks (eth_feeHistory)

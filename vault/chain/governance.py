@@ -24,12 +24,12 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ..errors import ChainError
-from .contracts import BTK, ZERO_ADDRESS
+from .contracts import ZERO_ADDRESS
 from .proposal_ids import resolve, short_id, title, unknown
-from .revert import format_units, percent
+from .transactions import with_gas_margin
+from .units import format_amount, format_units, percent
 from .votefile import MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE, load_vote
 
 STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
@@ -37,30 +37,6 @@ SECONDS_PER_BLOCK = 12  # the estimate of wall time per block (Ethereum's slot t
 GOVERNOR_NAME = "Blocktrack Governor"  # its EIP-712 domain name, for signing without a connection
 
 TEMPLATES = ("grant", "market-fee", "reward-rate", "slash", "raw")
-
-# A node estimates on the latest block's state; mined in a later block, a write that moves
-# votes appends new ERC-5805 checkpoints (a fresh storage slot each for the two delegates)
-# where the estimate only updated the latest block's: up to 2 x 22,100 gas more.
-CHECKPOINT_GAS = 45_000
-
-
-def with_gas_margin(chain, request, extra: int = CHECKPOINT_GAS):
-    """Fix ``request``'s gas limit at the estimate plus ``extra`` (the estimate still
-    raises ChainError with the decoded revert reason). Returns the request."""
-    if request.gas is None:
-        estimate = chain.estimate({"from": request.sender, "to": request.to, "data": request.data,
-                                   "value": request.value})
-        request.gas = estimate.gas_limit + extra
-    return request
-
-
-def to_decimal(wei: int) -> str:
-    """18-decimal integer -> decimal string ("12.5")."""
-    text = format(Decimal(int(wei)) / Decimal(BTK), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
-
 
 def voting_window(p: dict) -> str:
     """The blocks whose votes count, as every text says it: OpenZeppelin's Governor is
@@ -158,9 +134,9 @@ class Governance:
             else:  # the snapshot is still ahead: the power now is what will count
                 power = votes
             per_proposal.append({"proposal_id": str(p["proposal_id"]), "snapshot": snapshot,
-                                 "votes": to_decimal(power), "votes_wei": str(power)})
-        return {"address": address, "block": block, "balance": to_decimal(balance), "balance_wei": str(balance),
-                "votes": to_decimal(votes), "votes_wei": str(votes),
+                                 "votes": format_amount(power), "votes_wei": str(power)})
+        return {"address": address, "block": block, "balance": format_amount(balance), "balance_wei": str(balance),
+                "votes": format_amount(votes), "votes_wei": str(votes),
                 "delegate": None if delegate == ZERO_ADDRESS else delegate,
                 "self_delegated": delegate == address, "warning": warning,
                 "can_self_delegate": bool(balance) and delegate != address, "proposals": per_proposal}
@@ -257,10 +233,10 @@ class Governance:
         data = {"proposal_id": str(pid), "state": state, "proposer": p["proposer"],
                 "description": p["description"], "title": p["description"].splitlines()[0] if p["description"] else "",
                 "snapshot": p["snapshot"], "deadline": p["deadline"],
-                "votes": {k: to_decimal(v) for k, v in counted.items()},
+                "votes": {k: format_amount(v) for k, v in counted.items()},
                 "votes_wei": {k: str(v) for k, v in counted.items()},
-                "quorum": to_decimal(quorum), "quorum_wei": str(quorum), "quorum_counts": mode["quorum_counts"],
-                "quorum_progress": to_decimal(toward), "quorum_progress_wei": str(toward),
+                "quorum": format_amount(quorum), "quorum_wei": str(quorum), "quorum_counts": mode["quorum_counts"],
+                "quorum_progress": format_amount(toward), "quorum_progress_wei": str(toward),
                 "quorum_percent": round(100 * toward / quorum, 2) if quorum else 100.0,
                 "quorum_reached": toward >= quorum,
                 "eta": eta or None, "eta_in_seconds": max(0, eta - now) if eta else None,
@@ -287,7 +263,7 @@ class Governance:
             data["my_vote"] = {"account": account, "voted": voted,
                                "support": cast["support"] if cast else None,
                                "reason": cast["reason"] if cast else "",
-                               "weight": to_decimal(cast["weight"]) if cast else None,
+                               "weight": format_amount(cast["weight"]) if cast else None,
                                "weight_wei": str(cast["weight"]) if cast else None}
         return data
 
@@ -328,11 +304,11 @@ class Governance:
         held = self.token.functions.balanceOf(treasury).call()
         return {"account": power["address"], "power": power, "proposals": proposals,
                 "block": self.chain.block_number, "timestamp": self.chain.latest_timestamp(),
-                "threshold": to_decimal(threshold), "threshold_wei": str(threshold),
+                "threshold": format_amount(threshold), "threshold_wei": str(threshold),
                 "can_propose": int(power["votes_wei"]) >= threshold,
                 "voting_delay": int(g.votingDelay().call()), "voting_period": int(g.votingPeriod().call()),
                 "timelock_delay": int(self.chain.contracts.timelock.functions.getMinDelay().call()),
-                "treasury": {"address": treasury, "btk": to_decimal(held), "btk_wei": str(held)},
+                "treasury": {"address": treasury, "btk": format_amount(held), "btk_wei": str(held)},
                 "embedded": self.chain.embedded is not None}
 
     def state(self, proposal_id: int) -> str:
@@ -350,11 +326,11 @@ class Governance:
         from .staking import validators
 
         held = self.treasury_balance()
-        return {"treasury": to_decimal(held), "treasury_wei": str(held),
+        return {"treasury": format_amount(held), "treasury_wei": str(held),
                 "max_fee_bps": int(self.chain.contracts.marketplace.functions.MAX_FEE_BPS().call()),
                 "fee_bps": int(self.chain.contracts.marketplace.functions.feeBps().call()),
                 "max_slash_bps": int(self.chain.contracts.staking.functions.MAX_SLASH_BPS().call()),
-                "reward_rate": to_decimal(self.chain.contracts.staking.functions.rewardRate().call()),
+                "reward_rate": format_amount(self.chain.contracts.staking.functions.rewardRate().call()),
                 "validators": [{"id": v["id"], "name": v["name"], "slashed": v["slashed"]}
                                for v in validators(self.chain)]}
 

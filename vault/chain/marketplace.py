@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from ..errors import ChainError
 from .contracts import ZERO_ADDRESS
-from .governance import to_decimal, with_gas_margin
-from .revert import format_units, percent
+from .transactions import with_gas_margin
+from .units import format_amount, format_units, parse_address, percent
 
 STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")
 KINDS = ("gig", "mentoring")
@@ -50,8 +50,6 @@ def check_post(sender: str, *, kind: str, price: int, connector: str | None = No
                delivery_window: int = 7 * 86400, chain_id: int | None = None) -> str | None:
     """The checks the contract makes on a new offer, with sentences a person can act on;
     returns the referrer's checksummed address (``connector`` may be a did:pkh) or None."""
-    from .wallet import resolve_recipient
-
     if kind not in KINDS:
         raise ChainError("invalid-argument", f"{kind!r} is not a kind of offer: use gig or mentoring.")
     if price <= 0:
@@ -66,7 +64,7 @@ def check_post(sender: str, *, kind: str, price: int, connector: str | None = No
             raise ChainError("invalid-argument", "A referral cut needs a referrer: enter who referred the "
                                                  "talent, or set the cut to 0.")
         return None
-    address = resolve_recipient(str(connector), chain_id)
+    address = parse_address(str(connector), chain_id)
     if address.lower() == sender.lower():
         raise ChainError("invalid-argument", "You cannot be the referrer of your own offer.")
     return address
@@ -129,7 +127,7 @@ class Market:
         return {"id": int(gig_id), "kind": KINDS[kind], "status": STATUSES[status], "client": client,
                 "talent": None if talent == ZERO_ADDRESS else talent,
                 "connector": None if connector == ZERO_ADDRESS else connector,
-                "price": to_decimal(price), "price_wei": str(price), "fee_bps": fee_bps,
+                "price": format_amount(price), "price_wei": str(price), "fee_bps": fee_bps,
                 "referral_bps": referral_bps, "delivery_window": window,
                 "refundable_at": refundable_at or None, "details": details}
 
@@ -154,9 +152,9 @@ class Market:
         fee = price * g["fee_bps"] // BPS
         referral = price * g["referral_bps"] // BPS if g["connector"] else 0
         talent = price - fee - referral
-        return {"gig_id": g["id"], "price": to_decimal(price), "fee": to_decimal(fee), "fee_bps": g["fee_bps"],
-                "referral": to_decimal(referral), "referral_bps": g["referral_bps"], "connector": g["connector"],
-                "talent": g["talent"], "talent_amount": to_decimal(talent),
+        return {"gig_id": g["id"], "price": format_amount(price), "fee": format_amount(fee), "fee_bps": g["fee_bps"],
+                "referral": format_amount(referral), "referral_bps": g["referral_bps"], "connector": g["connector"],
+                "talent": g["talent"], "talent_amount": format_amount(talent),
                 "treasury": self.m.functions.treasury().call(),
                 "fee_wei": str(fee), "referral_wei": str(referral), "talent_amount_wei": str(talent)}
 

@@ -24,10 +24,12 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from eth_abi import decode as abi_decode
-from eth_utils import keccak, to_checksum_address
+from eth_utils import to_checksum_address
 
 from ..errors import ChainError
-from .contracts import BTK, all_artifacts
+from .abi import input_types, selector
+from .contracts import all_artifacts
+from .units import format_units, percent
 
 ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
 PANIC = bytes.fromhex("4e487b71")  # Panic(uint256)
@@ -179,12 +181,6 @@ def _jsonable(value):
     return value
 
 
-def _abi_type(item: dict) -> str:
-    if item["type"].startswith("tuple"):
-        return "(" + ",".join(_abi_type(c) for c in item["components"]) + ")" + item["type"][5:]
-    return item["type"]
-
-
 @lru_cache(maxsize=1)
 def error_table() -> dict[bytes, tuple[str, tuple[str, ...], tuple[str, ...]]]:
     """selector -> (name, types, argument names), from every artifact's ABI."""
@@ -193,9 +189,8 @@ def error_table() -> dict[bytes, tuple[str, tuple[str, ...], tuple[str, ...]]]:
         for item in artifact["abi"]:
             if item["type"] != "error":
                 continue
-            types = tuple(_abi_type(i) for i in item["inputs"])
             names = tuple(i["name"] or f"arg{n}" for n, i in enumerate(item["inputs"]))
-            table[keccak(text=f"{item['name']}({','.join(types)})")[:4]] = (item["name"], types, names)
+            table[selector(item)] = (item["name"], input_types(item), names)
     return table
 
 
@@ -247,25 +242,6 @@ def _sentence(name: str, names: tuple[str, ...], args: tuple) -> str:
     return f"The contract refused: {words}" + (f" ({detail})." if detail else ".")
 
 
-def format_units(wei: int, unit: str = "BTK") -> str:
-    """An 18-decimal amount, exact, with thousands separators: 1,234.5 BTK."""
-    sign = "-" if wei < 0 else ""
-    whole, frac = divmod(abs(int(wei)), BTK)
-    text = f"{sign}{whole:,}"
-    if frac:
-        text += "." + f"{frac:018d}".rstrip("0")
-    return f"{text} {unit}"
-
-
-def format_btk(wei: int) -> str:
-    return format_units(wei, "BTK")
-
-
-def percent(bps: int) -> str:
-    """Basis points as people say them: 250 -> "2.5 %" (bps stay in the JSON fields)."""
-    return f"{int(bps) / 100:g} %"
-
-
 def _format_arg(error: str, name: str, value):
     if isinstance(value, bytes):
         if error == "GovernorUnexpectedProposalState" and name == "expectedStates":
@@ -280,7 +256,7 @@ def _format_arg(error: str, name: str, value):
     if error == "GovernorUnexpectedProposalState" and name == "current":
         return PROPOSAL_STATES[value] if value < len(PROPOSAL_STATES) else str(value)
     if name in _BTK_ARGS:
-        return format_btk(value)
+        return format_units(value, "BTK")
     if name in _TIME_ARGS:
         return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     if name in _BPS_ARGS:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..errors import ChainError
-from .revert import format_units
+from .units import format_units
 
 ANCHORED, REVOKED, NOT_ANCHORED = "anchored", "revoked", "not-anchored"
 # The issue's preview limit while its fee approval is not mined yet: at least the limit it
@@ -94,13 +94,13 @@ def is_issuer(chain, address: str) -> bool:
 def issue_requests(service, issuer: str, holder: str, credential_hash: bytes, *, uri: str = "") -> list:
     """[approve fee?, issue]: anchor ``credential_hash`` to ``holder`` (an address or
     did:pkh) with the token URI ``uri``."""
-    from .wallet import resolve_recipient
+    from .units import parse_address
 
     chash = _hash32(credential_hash)
     chain = service.chain
     sbt, tok = chain.contracts.soulbound, chain.contracts.token
     issuer = chain.w3.to_checksum_address(issuer)
-    holder = resolve_recipient(holder, chain.chain_id)
+    holder = parse_address(holder, chain.chain_id)
     if not is_issuer(chain, issuer):
         raise ChainError("not-issuer", f"{issuer} does not hold the issuer role on the SoulboundCredential "
                                        "contract, so it cannot anchor credentials (governance grants the role).")

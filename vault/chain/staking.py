@@ -21,8 +21,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..errors import ChainError
-from .revert import format_units
-from .wallet import format_amount
+from .plan import as_plan
+from .transactions import with_gas_margin
+from .units import format_amount, format_units
 
 STAKE_GAS = 400_000  # the stake's preview limit while its approval is not mined yet
 # Every pool action first brings the reward accrual up to the current block. A node that
@@ -173,6 +174,7 @@ def stake_requests(service, sender: str, validator_id: int, amount: int) -> list
                                   description=f"Stake {format_units(amount)} with validator {validator_id} "
                                               f"({v['name']})",
                                   params={"validator": validator_id, "amount": str(amount)}, btk_amount=amount)
+    stake.margin = POOL_UPDATE_GAS  # also when estimated again, once its approval is mined
     if requests:
         stake.gas = STAKE_GAS
     else:
@@ -183,17 +185,16 @@ def stake_requests(service, sender: str, validator_id: int, amount: int) -> list
 
 def with_margin(service, request):
     """Estimate ``request`` now (a revert raises its decoded reason) and give it a fixed
-    gas limit with room for the pool's reward accrual (POOL_UPDATE_GAS)."""
-    estimate = service.chain.estimate({"from": request.sender, "to": request.to, "data": request.data,
-                                       "value": request.value})
-    request.gas = estimate.gas_limit + POOL_UPDATE_GAS
-    return request
+    gas limit with room for the pool's reward accrual (its margin: POOL_UPDATE_GAS)."""
+    request.gas = None
+    return with_gas_margin(service.chain, request, POOL_UPDATE_GAS)
 
 
 def send_all(service, requests: list) -> list:
-    """Send requests in order (TxService.send_steps): a stake whose approval was pending is
-    estimated again, with the pool's margin, once the approval is mined."""
-    return service.send_steps(requests, margin=with_margin)
+    """Send requests in order through TxService.run, without asking (scripts and tests):
+    each later step estimated again with its own margin once the ones before are mined; a
+    fee that rose after the preview is refused (FeeRoseError), never paid unasked."""
+    return service.run(as_plan(requests), confirm=lambda ask: ask.rose is None)
 
 
 def stake(service, sender: str, validator_id: int, amount: int) -> list:

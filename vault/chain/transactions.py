@@ -20,25 +20,29 @@ the same account, even from two threads, get consecutive nonces.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Callable
 
 from ..errors import ChainError, FeeRoseError
 from . import fees
 from .client import Chain, revert_error
 from .fees import fit_to_confirmed
+from .nonces import NONCES, NonceManager
+from .plan import Confirmation, Plan
 from .records import _COLUMNS, TxRecord, get_record, history  # noqa: F401 - the history, read here too
-from .revert import format_units
+from .units import format_units
 
 ETH = 10**18
 DEFAULT_WAIT = 120.0  # seconds before wait() gives up (the transaction stays pending)
 DROPPED_AFTER = 1.0  # seconds a sent transaction may be unknown to the node before "dropped"
 STATUSES = ("pending", "success", "reverted", "rejected", "dropped", "replaced")
+# A node estimates on the latest block's state; mined in a later block, a write that moves
+# votes appends new ERC-5805 checkpoints (a fresh storage slot each for the two delegates)
+# where the estimate only updated the latest block's: up to 2 x 22,100 gas more.
+CHECKPOINT_GAS = 45_000
 
 
 def _now() -> str:
@@ -74,6 +78,23 @@ class TxRequest:
     params: dict = field(default_factory=dict)  # for the history
     btk_amount: int = 0  # BTK (wei) the sender must hold for it
     gas: int | None = None  # a fixed gas limit: skips the estimate (and its revert check)
+    # Gas added to the node's estimate wherever the limit is fixed (with_gas_margin): by the
+    # builder, or before a later step is signed. Each request carries its own: the staking
+    # pool's reward accrual is not a soulbound anchor's vote checkpoint.
+    margin: int = CHECKPOINT_GAS
+
+
+def with_gas_margin(chain: Chain, request: TxRequest, extra: int | None = None) -> TxRequest:
+    """Fix ``request``'s gas limit (when it has none) at the node's estimate plus its
+    margin (``extra``, when given, becomes its margin). The estimate still raises
+    ChainError with the decoded revert reason. Returns the request."""
+    if extra is not None:
+        request.margin = extra
+    if request.gas is None:
+        estimate = chain.estimate({"from": request.sender, "to": request.to, "data": request.data,
+                                   "value": request.value})
+        request.gas = estimate.gas_limit + request.margin
+    return request
 
 
 @dataclass
@@ -128,47 +149,6 @@ class Preview:
                 "fee_estimate": str(self.fee_estimate), "max_fee": str(self.max_fee),
                 "eth_balance": str(self.eth_balance),
                 "btk_balance": None if self.btk_balance is None else str(self.btk_balance)}
-
-
-# ---- nonces ----------------------------------------------------------------------------
-
-class NonceManager:
-    """One nonce queue per (chain, account), shared by every TxService of the process.
-
-    ``reserve`` holds the account's lock while the caller signs and broadcasts, and reads
-    the node's pending transaction count inside it: the previous transaction of the
-    account is then in the node's pool (or mined), so the next one takes the next nonce,
-    even when two threads send at once. The node's count is trusted over any number
-    remembered here: after a node restart or a dropped transaction a remembered nonce
-    would leave a gap that blocks every later transaction, while a stale count at worst
-    gets a clear "nonce-used" refusal."""
-
-    def __init__(self):
-        self._guard = threading.Lock()
-        self._locks: dict[tuple, threading.Lock] = {}
-        self.last: dict[tuple, int] = {}  # last nonce handed out, for diagnostics and tests
-
-    def _lock(self, key: tuple) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
-
-    @contextlib.contextmanager
-    def reserve(self, chain: Chain, address: str) -> Iterator["_NonceSlot"]:
-        key = (chain.chain_id, chain.url or str(getattr(chain.embedded, "path", "")), address.lower())
-        with self._lock(key):
-            slot = _NonceSlot(chain.nonce(address, "pending"))
-            yield slot
-            if slot.sent:
-                self.last[key] = slot.nonce
-
-
-@dataclass
-class _NonceSlot:
-    nonce: int
-    sent: bool = False
-
-
-NONCES = NonceManager()
 
 
 # ---- the service ------------------------------------------------------------------------
@@ -330,21 +310,20 @@ class TxService:
                                               for r in requests[1:]]
 
     def send_steps(self, requests: list[TxRequest], previews: list[Preview | None] | None = None, *,
-                   margin: Callable | None = None,
+                   margin: Callable | None = None, wait: bool = True,
                    on_step: Callable[[int, str, str], None] | None = None) -> list[TxRecord]:
         """Send ``requests`` in order, each mined before the next is signed. The first goes
         as previewed (``previews[0]``, else previewed now); each later one is estimated
-        again once the ones before are mined, with ``margin(service, request)`` (default:
-        the governance checkpoint margin), so a step that would now fail is refused with
-        its reason before it is signed. ``on_step(index, stage, detail)``: "signing",
-        "sent" (hash), "mined" (block), for progress.
+        again once the ones before are mined, with its own margin (``TxRequest.margin``;
+        ``margin(service, request)`` instead, when given), so a step that would now fail
+        is refused with its reason before it is signed. ``on_step(index, stage, detail)``:
+        "signing", "sent" (hash), "mined" (block), for progress. Without ``wait`` the last
+        step's record is returned once it is sent (pending), the ones before still mined.
 
         Fees: each step within the maximum of its preview, a later step that had none at
         no more per gas than the first step's; else FeeRoseError with ``step`` and the
         ``records`` sent before it (send_steps(requests[step:], [exc.preview, ...]) goes on)."""
         if margin is None:
-            from .governance import with_gas_margin
-
             def margin(service, request):
                 return with_gas_margin(service.chain, request)
         step = on_step or (lambda *_: None)
@@ -366,10 +345,42 @@ class TxService:
                 exc.step, exc.records = i, records
                 raise
             step(i, "sent", record.hash)
+            if not wait and i == len(requests) - 1:
+                records.append(record)
+                break
             record = self.wait(record)
             step(i, "mined", str(record.block))
             records.append(record)
         return records
+
+    # ---- a plan: preview, ask, send
+
+    def run(self, plan: Plan, *, confirm: Callable[[Confirmation], bool],
+            progress: Callable[[int, str, str], None] | None = None, wait: bool = True) -> list[TxRecord] | None:
+        """Every write of the app and the CLI: preview the steps of ``plan``, ask
+        ``confirm(Confirmation)``, then send them in order (send_steps). None when the
+        answer is no: nothing was signed. When the network fee rose after the yes
+        (FeeRoseError), ``confirm`` is asked again with the new figures (``rose``): yes
+        sends the steps left at them, no raises the FeeRoseError (``records``: every step
+        sent before). ``progress(index, stage, detail)`` as send_steps' ``on_step``, the
+        index counting from the first step of the last confirmation; ``wait`` as send_steps'."""
+        requests = list(plan.requests)
+        ask = Confirmation(plan, requests, self.preview_steps(requests))
+        if not confirm(ask):
+            return None
+        done: list[TxRecord] = []
+        while True:
+            try:
+                return done + self.send_steps(ask.requests, ask.previews, on_step=progress, wait=wait)
+            except FeeRoseError as exc:
+                done += exc.records
+                exc.records = list(done)
+                if exc.preview is None:
+                    raise
+                ask = Confirmation(plan, [exc.preview.request] + ask.requests[exc.step + 1:],
+                                   [exc.preview] + list(ask.previews[exc.step + 1:]), list(done), exc)
+                if not confirm(ask):
+                    raise
 
     def resend(self, tx_hash: str) -> TxRecord:
         """Broadcast a dropped transaction's signed bytes again (same nonce: it can never
