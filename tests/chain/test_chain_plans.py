@@ -9,7 +9,8 @@ import pytest
 from tests.chain.conftest import USER_ADDRESS
 from tests.chain.test_chain_fees import node, service as hostile_service  # noqa: F401 - the hostile node
 from tests.chain.test_flow_soulbound import CREDENTIAL, issuer  # noqa: F401 - the issuer fixture
-from vault.chain import soulbound, staking
+from vault.anchoring import writes as soulbound   # anchor from the credential bytes
+from vault.chain import staking
 from vault.chain.plan import Confirmation, as_plan
 from vault.chain.transactions import CHECKPOINT_GAS
 from vault.errors import FeeRoseError
