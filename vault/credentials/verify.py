@@ -159,6 +159,9 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if checked.format == FORMAT_DI:  # readable before its proof is checked: show even the undecided
         checked.credential, checked.display = parsed, display_for(parsed)
         checked.issuer = checked.display.issuer_id or ""
+    elif checked.format == FORMAT_JWT:   # so is a VC-JWT's payload (its key may be unknown here)
+        checked.display = _unverified_display(parsed)
+        checked.issuer = (checked.display.issuer_id or "") if checked.display else ""
     warnings: list[Warning_] = []
     if checked.format in _LEGACY:
         warnings += _verify_legacy(checked, parsed, context, now)
@@ -244,6 +247,14 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         checked.sd_jwt, checked.credential, checked.issuer = sd, sd.claims, sd.issuer
         checked.subject, checked.types = sd.subject, (("SdJwtVc", sd.vct) if sd.vct else ("SdJwtVc",))
         checked.valid_from, checked.valid_until = sd.valid_from, sd.valid_until
+
+
+def _unverified_display(token: str) -> CredentialDisplay | None:
+    try:
+        payload = jose.parse(token).payload
+    except (CredentialFailure, ValueError):
+        return None
+    return display_for(payload) if isinstance(payload, dict) else None
 
 
 def _list_urls(credential: Any) -> list[str]:
