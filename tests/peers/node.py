@@ -46,7 +46,8 @@ def node_available() -> bool:
     return (_node() is not None and SCRIPT.is_file()
             and (NODE_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir()
             and (NODE_DIR / "node_modules" / "did-jwt-vc").is_dir()
-            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-rdfc-2019-cryptosuite").is_dir())
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-rdfc-2019-cryptosuite").is_dir()
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-jcs-2019-cryptosuite").is_dir())
 
 
 def _why_unavailable() -> str:
