@@ -167,7 +167,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         warnings += _verify_legacy(checked, parsed, context, now)
     else:
         _verify_proof(checked, parsed, context, now)
-        checked.display = display_for(checked.credential)
+        if checked.format != FORMAT_DI:   # a DI credential's was read above, from the same object
+            checked.display = display_for(checked.credential)
         warnings += checked.proof_warnings
 
     if checked.format != FORMAT_SD_JWT:
@@ -235,7 +236,7 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         key, checked.proof_warnings = proofs.key, proofs.warnings
         checked.credential = parsed
         checked.issuer = key.controller
-        display = display_for(parsed)
+        display = checked.display or display_for(parsed)   # read once (a third of a jcs check)
         checked.subject, checked.types = display.subject_id, display.types
         checked.valid_from, checked.valid_until = display.valid_from, display.valid_until
     elif checked.format == FORMAT_JWT:
