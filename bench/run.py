@@ -12,6 +12,7 @@ Sections (``--only`` takes their names):
 - verify: the same Data Integrity credential (eddsa-rdfc-2022, eddsa-jcs-2022), the same
   presentation and the same VC-JWTs, verified by us and by Digital Bazaar's vc /
   did-jwt-vc (tests/node/verify.mjs ``--bench``: warm, in one Node process, no start-up);
+  then one row per proof suite on the same re-signed credential (bench/suites.py);
 - store: opening an encrypted store of 10,000 entries: ``keepassxc-cli ls`` on a KDBX4
   file holding the same 10,000 credentials under the same Argon2id parameters, against
   our ``vault credential list`` (process to process) and our unlock + list in-process;
@@ -182,7 +183,10 @@ def section_verify(ctx: Context) -> dict:
         figures.append(figure(id_, what, ours, peer=peer, theirs=theirs, missing=missing,
                               budget="≤ Digital Bazaar's vc, same fixture" if budgeted else None,
                               ratio_limit=1.0 if budgeted else None))
-    return {"figures": figures, "detail": detail}
+    from bench import suites   # one row per proof suite, same input on both sides
+
+    per_suite, per_suite_detail = suites.section(runs, missing, figure, time_calls)
+    return {"figures": figures + per_suite, "detail": {**detail, **per_suite_detail}}
 
 
 # ----------------------------------------------------------------------------- store
@@ -547,6 +551,10 @@ HEADLINES = (
      ("verify-di-rdfc", "verify-di-jcs")),
     ("verify a presentation holding it, against Digital Bazaar's `vc`", ("verify-di-vp",)),
     ("verify a VC-JWT (EdDSA / ES256K), against `did-jwt-vc`", ("verify-jwt-eddsa", "verify-jwt-es256k")),
+    ("verify per proof suite: Ed25519Signature2020 / Ed25519Signature2018 / ecdsa-rdfc-2019 P-256 / P-384 / "
+     "ecdsa-jcs-2019 / a proof set, against Digital Bazaar's `vc`",
+     ("verify-suite-ed2020", "verify-suite-ed2018", "verify-suite-ecdsa-rdfc-p256", "verify-suite-ecdsa-rdfc-p384",
+      "verify-suite-ecdsa-jcs-p256", "verify-suite-proof-set")),
     ("open a store of 10,000 credentials and list them, `vault credential list` against `keepassxc-cli ls` "
      "(same Argon2id)", ("store-open-cli",)),
     ("BTK transfer to receipt, embedded chain against anvil", ("chain-transfer",)),

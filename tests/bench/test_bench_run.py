@@ -94,3 +94,28 @@ def test_a_full_run_rewrites_only_the_readme_performance_block(tmp_path):
     assert "1 met, 1 missed (transfer)" in text and "load average 0.4 on 2 cores" in text
     readme.write_text("no markers\n")
     assert not update_readme(r, readme) and readme.read_text() == "no markers\n"
+
+
+def test_each_suite_row_signs_its_own_suite_and_both_verifiers_accept_it():
+    """bench/suites.py: the per-suite rows verify what they say, on both sides: each
+    input carries the proofs of its suite (two for the proof set) and is valid here and
+    for Digital Bazaar's vc (except JsonWebSignature2020, which it has no suite for)."""
+    from bench import suites
+    from bench.common import time_calls
+    from bench.run import figure
+    from tests.peers.node import node_available
+
+    inputs = suites.signed_inputs()
+    assert [i for i, *_ in inputs] == [case[0] for case in suites.CASES]
+    for (id_, _, data), (_, _, wanted, _, _) in zip(inputs, suites.CASES):
+        proofs = json.loads(data)["proof"]
+        proofs = proofs if isinstance(proofs, list) else [proofs]
+        assert [p.get("cryptosuite") or p["type"] for p in proofs] == list(wanted), id_
+    figures, detail = suites.section(3, None if node_available() else "no node", figure, time_calls)
+    assert [f["id"] for f in figures] == list(detail) == [case[0] for case in suites.CASES]
+    for f in figures:
+        assert f["ours"]["n"] == 3 and f["budget"] == "≤ Digital Bazaar's vc, same input"
+        if f["id"] == "verify-suite-jws2020":
+            assert f["theirs"] is None and f["peer_missing"] == suites.NO_PEER_JWS
+        elif node_available():
+            assert f["theirs"]["n"] == 3 and f["meets"] in (True, False)

@@ -19,7 +19,7 @@ from vault.net.fetch import NetworkUse
 cbor2 = pytest.importorskip("cbor2", reason="cbor2 (pyproject dependency) is not installed here")
 
 BLOCKCERTS = Path(__file__).resolve().parents[1] / "fixtures" / "credentials" / "blockcerts"
-VALID = {"testnet-v3-did.json": "V3 issuance", "ethereum-sepolia-v3.json": "Blockcerts certificate"}
+VALID = {"testnet-v3-did.json": "V3 issuance", "ethereum-sepolia-v3.json": "Blockcerts certificate for Julien Fraichot"}
 ANCHOR_WORDS = "Integrity verified, blockchain anchor not checked"
 
 

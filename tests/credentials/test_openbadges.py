@@ -20,7 +20,8 @@ def load(name: str) -> dict:
 def test_complete_badge():
     d = display_for(load("complete.json"))
     assert d.kind == "open-badge" and d.is_open_badge
-    assert d.title == "1EdTech University Degree"
+    # The credential's own name, not its achievement's (OB 3.0: "for display purposes in wallets").
+    assert d.title == "1EdTech University Degree for Example Student"
     assert d.description == "1EdTech University Degree Description"
     assert d.criteria_narrative.startswith("# Degree Requirements")
     assert d.criteria_url == "https://1edtech.edu/achievements/degree"
@@ -60,7 +61,7 @@ def test_complete_badge():
 
 def test_complete_v1_uses_vc11_dates():
     d = display_for(load("complete_v1.json"))
-    assert d.title == "1EdTech University Degree"
+    assert d.title == "1EdTech University Degree for Example Student"
     assert d.valid_from == datetime(2010, 1, 1, tzinfo=timezone.utc)
     assert d.valid_until == datetime(2020, 1, 1, tzinfo=timezone.utc)
     assert d.expired(datetime(2025, 1, 1, tzinfo=timezone.utc))
@@ -69,7 +70,7 @@ def test_complete_v1_uses_vc11_dates():
 def test_simple_badge():
     d = display_for(load("simple.json"))
     assert (d.title, d.issuer_name, d.issuer_id) == (
-        "Teamwork", "Example Corp", "https://example.com/issuers/876543")
+        "Teamwork Badge", "Example Corp", "https://example.com/issuers/876543")
     assert d.criteria_narrative.startswith("Team members are nominated")
     assert d.image is None and d.alignments == () and d.valid_until is None
 

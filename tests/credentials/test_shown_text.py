@@ -94,7 +94,8 @@ def test_hostile_text_never_reaches_the_terminal_raw(cli):
     assert [line for line in lines if line.lstrip().startswith("issuer:")] == [
         f"  issuer:   {DECLARED}⟨U+202E⟩<b>X</b><a href=x>link</a><img src=x>⟨U+202E⟩Issuer⟨U+2066⟩end⟨U+2069⟩"
         f" (name not verified) · {ISSUER}"]
-    assert "⟨U+202E⟩Title" not in out and "⟨U+202E⟩Achievement⟨U+2066⟩end⟨U+2069⟩" in lines[0]
+    # Titled by the credential's own name (OB 3.0: the name for display in wallets).
+    assert "⟨U+202E⟩Title⟨U+2066⟩end⟨U+2069⟩" in lines[0] and "⟨U+202E⟩Achievement" not in lines[0]
     assert "⟨U+000A⟩  issuer:   Harvard University⟨U+001B⟩[2K" in out
     assert "⟨U+202E⟩Claim" in out and "⟨U+202E⟩Key" in out
     code, out, _ = cli("credential", "list")
@@ -133,7 +134,7 @@ def test_the_employer_sees_the_issuers_own_name_marked_and_its_did(cli):
     _no_raw(out + err)
     verdict_line = next(line for line in out.splitlines() if line.startswith("  [ok ]"))
     assert f"(name not verified) · {ISSUER}: " in verdict_line
-    assert verdict_line.startswith("  [ok ] <b>X</b><a href=x>link</a><img src=x>⟨U+202E⟩Achievement")
+    assert verdict_line.startswith("  [ok ] <b>X</b><a href=x>link</a><img src=x>⟨U+202E⟩Title")
     code, out, err = cli("credential", "verify", cli.tmp / "hostile.json", "--offline")
     _no_raw(out)
     assert f"(name not verified) · {ISSUER}" in out.splitlines()[1]

@@ -48,7 +48,8 @@ def node_available() -> bool:
             and (NODE_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir()
             and (NODE_DIR / "node_modules" / "did-jwt-vc").is_dir()
             and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-rdfc-2019-cryptosuite").is_dir()
-            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-sd-2023-cryptosuite").is_dir())
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-sd-2023-cryptosuite").is_dir()
+            and (NODE_DIR / "node_modules" / "@digitalbazaar" / "ecdsa-jcs-2019-cryptosuite").is_dir())
 
 
 def _why_unavailable() -> str:

@@ -1,6 +1,6 @@
 """Interop for the suites beside eddsa-2022, both ways, with Digital Bazaar's libraries
-(``@digitalbazaar/vc`` 7.3 with ``ecdsa-rdfc-2019-cryptosuite`` 1.3 + ``ecdsa-multikey``
-1.8, ``ed25519-signature-2020`` 5.4 and ``ed25519-signature-2018`` 4.2; exact versions in
+(``@digitalbazaar/vc`` 7.3 with ``ecdsa-rdfc-2019-cryptosuite`` 1.3, ``ecdsa-jcs-2019-cryptosuite``
+1.0 + ``ecdsa-multikey`` 1.8, ``ed25519-signature-2020`` 5.4 and ``ed25519-signature-2018`` 4.2; exact versions in
 tests/node/package-lock.json): their verifier accepts what the vault signs (and refuses
 it changed), and the vault accepts what their libraries sign (and refuses it changed).
 Skips without node and the npm packages, except under CI=true, where it fails.
@@ -80,6 +80,9 @@ OURS = [
     ("ecdsa-rdfc-2019", "p384", (VC_V2, OB_303)),
     ("Ed25519Signature2020", "ed25519", (VC_V2, OB_303, ED2020)),
     ("Ed25519Signature2020", "ed25519", (VC_V1, OB_303, ED2020)),
+    ("Ed25519Signature2018", "ed25519", (VC_V2, OB_303, ED2018)),
+    ("ecdsa-jcs-2019", "p256", (VC_V2, OB_303)),
+    ("ecdsa-jcs-2019", "p384", (VC_V2, OB_303)),
 ]
 
 

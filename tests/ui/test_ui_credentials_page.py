@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from ui.credentials import CredentialsPage, images
 from ui.credentials.page import CardListView
-from vault.credentials import data_integrity, status
+from vault.credentials import data_integrity, sd_jwt_vc, status
 from vault.did import did_key
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -188,8 +188,8 @@ def test_drop_files_and_a_folder_on_the_page(qtbot, page, tmp_path):
     settle(qtbot, page)
     # The baked PNG and the SVG in the folder carry the same badge: one record.
     assert page.notice.text().startswith("Imported 2 credentials; 1 already in the vault.")
-    assert sorted(titles(qtbot, page)) == ["Introduction to Programming (Python)", "Teamwork"]
-    assert statuses(qtbot, page)["Teamwork"] == "unverified"
+    assert sorted(titles(qtbot, page)) == ["Introduction to Programming (Python)", "Teamwork Badge"]
+    assert statuses(qtbot, page)["Teamwork Badge"] == "unverified"
 
 
 def test_a_drop_of_something_else_is_not_taken(qtbot, page):
@@ -257,12 +257,20 @@ def test_the_file_dialogs_lead_to_import_and_export(qtbot, page, tmp_path):
     assert out.read_bytes() == VALID[3].read_bytes()
 
 
-def test_a_credential_the_vault_cannot_read_opens_with_its_reason(qtbot, page):
+def test_a_credential_the_vault_cannot_read_opens_with_its_reason(qtbot, page, tmp_path):
     import_files(qtbot, page, [OB30 / "simple-jwt.png"])     # a baked badge signed with RS256
     assert page.notice.text() == "Imported 1 credential."
-    detail = open_row(qtbot, page, page.model.cached(page.model.keys[0])[0].title)
+    # Its signature cannot be checked, but its payload reads: titled and shown, not verified.
+    detail = open_row(qtbot, page, "Teamwork Badge")
     assert detail.verdict_title.text() == "Not verified"
     assert "RS256" in detail.verdict_message.text()
+    assert detail.claims.rowCount() > 0 and detail.raw.toPlainText().startswith("eyJ")
+    # An SD-JWT whose issuer key is unknown here: its disclosures are not read unverified.
+    sd_jwt = sd_jwt_vc.issue_sd_jwt_vc({"vct": "urn:example:vct:staff:1", "given_name": "Jordan"},
+                                       RIVERSIDE.key, kid="did:web:riverside.example#key-1")
+    import_files(qtbot, page, [write(tmp_path, "staff.sd-jwt", sd_jwt.encode())])
+    detail = open_row(qtbot, page, "Credential")
+    assert detail.verdict_title.text() == "Not verified"
     assert detail.claims.rowCount() == 0 and detail.raw.toPlainText().startswith("eyJ")
     facts = [detail.facts.itemAt(i).widget() for i in range(detail.facts.count())]
     assert any("could not read this credential's claims" in (w.text() if hasattr(w, "text") else "")
@@ -318,7 +326,7 @@ def test_cards_show_verdict_reason_issuer_and_dates(qtbot, stocked):
     assert welding.dates == "Issued 14 Mar 2025 · Expired 30 Jun 2024"
     assert cards["Forklift Operator"].chip.text == "Revoked"
     assert cards["Forklift Operator"].reason == "The issuer has revoked this credential."
-    degree = cards["1EdTech University Degree"]
+    degree = cards["1EdTech University Degree for Example Student"]
     assert degree.chip.text == "Not verified" and degree.chip.look == "neutral"
 
     # Badge images: a data: URI is decoded (once); a web image is never fetched.
@@ -329,8 +337,8 @@ def test_cards_show_verdict_reason_issuer_and_dates(qtbot, stocked):
         return page.proxy.card(page.proxy.index(row, 0))
     qtbot.waitUntil(lambda: image_of("Data Analysis with Python").image_state == images.LOADED)
     assert not image_of("Data Analysis with Python").image.isNull()
-    qtbot.waitUntil(lambda: image_of("1EdTech University Degree").image_state == images.REMOTE)
-    assert image_of("1EdTech University Degree").image is None
+    qtbot.waitUntil(lambda: image_of("1EdTech University Degree for Example Student").image_state == images.REMOTE)
+    assert image_of("1EdTech University Degree for Example Student").image is None
     page.view.viewport().grab()   # every card paints
 
 
@@ -369,7 +377,7 @@ def test_status_issuer_type_filters_and_sort(qtbot, stocked):
     qtbot.waitUntil(lambda: titles(qtbot, page) == ["Introduction to Programming (Python)"])
     page.type_filter.setCurrentIndex(0)
     page.sort_combo.setCurrentIndex(page.sort_combo.findText("Title A–Z"))
-    qtbot.waitUntil(lambda: titles(qtbot, page)[0] == "1EdTech University Degree")
+    qtbot.waitUntil(lambda: titles(qtbot, page)[0] == "1EdTech University Degree for Example Student")
     assert titles(qtbot, page) == sorted(titles(qtbot, page), key=str.lower)
 
 

@@ -26,6 +26,7 @@ from . import images, presentation
 from .delegate import is_dark, paint_badge
 
 BADGE = 96
+MAX_ACHIEVEMENTS = 200     # a transcript's achievements listed in the overview
 
 
 def _plain(text: str = "", *, name: str | None = None, wrap: bool = True, select: bool = True) -> QLabel:
@@ -259,7 +260,9 @@ class CredentialDetailView(QWidget):
         summary, display = detail.summary, detail.display
         self.title.setText(summary.title)
         kind = presentation.FORMAT_WORDS.get(summary.format, summary.format)
-        if display is not None and display.is_open_badge:
+        if display is not None and display.is_transcript:
+            kind = f"{display.kind_line} · {kind}"
+        elif display is not None and display.is_open_badge:
             kind = "Open Badge · " + kind
             if display.achievement_type:
                 kind += f" · {display.achievement_type}"
@@ -354,6 +357,11 @@ class CredentialDetailView(QWidget):
         if display is not None:
             self._fact("Description", display.description)
             self._fact("Criteria", display.criteria_narrative or display.criteria_url)
+            if display.is_transcript:   # its nested credentials, by title; signed as part of it
+                shown = display.achievements[:MAX_ACHIEVEMENTS]
+                more = len(display.achievements) - len(shown)
+                self._fact("Achievements", "\n".join(shown) + (f"\n… and {more:,} more" if more else "")
+                           or "None listed")
         self._fact("Valid from", presentation.day(summary.valid_from))
         self._fact("Expires", presentation.day(summary.valid_until) or "No expiry date")
         if display is not None:

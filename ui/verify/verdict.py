@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from vault.credentials.issuer_name import shown_issuer
-from vault.credentials.openbadges import flatten_claims
+from vault.credentials.openbadges import flatten_claims, transcript_achievements, transcript_line
 from vault.credentials.verdict import ANCHORED
 
 from ..credentials.presentation import FORMAT_WORDS, WARNING_SHORT
@@ -27,19 +27,35 @@ FORMAT_WORDS_VP = {"di-vp": "W3C presentation (Data Integrity)", "jwt-vp": "pres
                    "sd-jwt-vc": "SD-JWT with key binding"}
 SKIP_CLAIMS = ("type", "@type")
 MAX_CLAIMS = 30
+NESTED_NOTE = ("Each is part of the transcript's signed data; their own issuers' signatures are not "
+               "checked separately.")
 SAMPLE_LINE = ("Sample only: signed by the demo issuer built into Blocktrack Vault, whose key is public "
                "(sample issuer, not a real institution). It proves nothing about the holder.")
 
 
-def _proves(disclosed, subject: str | None) -> list[tuple[str, str]]:
-    """The claims, less their JSON-LD types and the subject's id (the holder, said above)."""
+def _proves(disclosed, subject: str | None, transcript: bool = False) -> list[tuple[str, str]]:
+    """The claims, less their JSON-LD types and the subject's id (the holder, said above);
+    a transcript's achievements are listed by title instead (``_transcript``)."""
     rows = []
     for path, value in flatten_claims(disclosed):
         head = path.split(".")[-1].split("[")[0]
         if head in SKIP_CLAIMS or (path == "id" and value == subject):
             continue
+        if transcript and path.startswith("verifiableCredential["):
+            continue
         rows.append((path, short(value, 90)))
     return rows
+
+
+def _transcript(titles: tuple[str, ...]) -> list[str]:
+    """A CLR's achievements by title (its nested credentials), under "Transcript · N achievements"."""
+    out = [f"<p style='margin:6px 0 2px 0'><b>{escape(transcript_line(len(titles)))}</b></p>"]
+    if titles:
+        out.append("<ul style='margin:0'>" + "".join(f"<li>{escape(t)}</li>" for t in titles[:MAX_CLAIMS])
+                   + (f"<li style='color:{MUTED}'>… and {len(titles) - MAX_CLAIMS} more</li>"
+                      if len(titles) > MAX_CLAIMS else "") + "</ul>")
+        out.append(f"<p style='color:{MUTED}; margin:0'>{escape(NESTED_NOTE)}</p>")
+    return out
 
 
 def credential_html(c, trusted: dict | None = None) -> str:
@@ -75,7 +91,10 @@ def credential_html(c, trusted: dict | None = None) -> str:
         # saved copy's date.
         text = warning.message if code.startswith(("status-", "key-")) else WARNING_SHORT.get(code) or warning.message
         out.append(f"<p style='color:{WARN}; margin:2px 0 0 0'>⚠ {escape(text)}</p>")
-    rows = _proves(c.disclosed, c.subject)
+    achievements = transcript_achievements(c.disclosed) if c.disclosed else None
+    if achievements is not None:
+        out += _transcript(achievements)
+    rows = _proves(c.disclosed, c.subject, transcript=achievements is not None)
     if rows:
         out.append("<p style='margin:6px 0 2px 0'>What it proves:</p><table cellspacing=0 cellpadding=1>")
         for path, value in rows[:MAX_CLAIMS]:

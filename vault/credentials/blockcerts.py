@@ -110,7 +110,10 @@ def read(document: dict) -> Reading:
     criteria = claim.get("criteria")
     display = dataclasses.replace(
         base, kind="open-badge",
-        title=text_of(claim.get("name")) or text_of(document.get("name")) or NAME,
+        # The certificate's own name first (as cert-verifier-js shows it), then the claim's;
+        # else whom it was issued to, which is all that some certificates say.
+        title=(text_of(document.get("name")) or text_of(claim.get("name"))
+               or (f"{NAME} for {base.subject_name}" if base.subject_name else NAME)),
         description=text_of(claim.get("description")) or base.description,
         criteria_narrative=text_of(criteria) if isinstance(criteria, str) else base.criteria_narrative)
     return Reading(document, display, display.issuer_id or "", display.subject_id, display.types,

@@ -2,15 +2,21 @@
 
 Open Badges 3.0 credentials (``OpenBadgeCredential`` / ``AchievementCredential``) render as
 badges: the achievement's name, image, description and criteria, the issuer with its
-logo, alignments and results. Any other VC falls back to the generic fields (name,
-description, image, issuer, validity) and its claims; SD-JWT VC claim sets (flat claims
-such as ``given_name``, ``issuer_name``, ``vct``) and VC-JWT payloads (``vc`` claim) map
-onto the same model.
+logo, alignments and results. A Comprehensive Learner Record 2.0 (``ClrCredential``) is a
+transcript: its own name, and the achievements (credentials) it holds. Any other VC falls
+back to the generic fields (name, description, image, issuer, validity) and its claims;
+SD-JWT VC claim sets (flat claims such as ``given_name``, ``issuer_name``, ``vct``) and
+VC-JWT payloads (``vc`` claim) map onto the same model.
+
+The title is the credential's own ``name`` (OB 3.0: "the name of the credential for
+display purposes in wallets"), else its achievement's name, else its type in words. In an
+SD-JWT VC ``name`` is the registered JWT claim "full name" of the subject, never the title.
 
 ``display_for`` never raises on parseable input: a field of the wrong shape is skipped,
 not trusted. It does no verification; it only shows what the credential says.
 
-Spec: https://www.imsglobal.org/spec/ob/v3p0/ (OB 3.0 data model).
+Spec: https://www.imsglobal.org/spec/ob/v3p0/ (OB 3.0 data model),
+https://www.imsglobal.org/spec/clr/v2p0/ (CLR 2.0: ClrCredential, ClrSubject).
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from typing import Any, NamedTuple
 from .status import parse_datetime
 
 __all__ = ["Alignment", "ResultDescription", "ResultLine", "Evidence", "CredentialDisplay",
-           "display_for", "flatten_claims"]
+           "display_for", "flatten_claims", "transcript_achievements", "transcript_line"]
 
 _OB_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
+CLR_TITLE = "Comprehensive Learner Record"     # a ClrCredential without a name (CLR 2.0 requires one)
 _MAX_DEPTH = 24          # flattening stops below this depth...
 _MAX_CLAIMS = 5_000      # ...and after this many (path, value) pairs
 _MAX_TEXT = 100_000      # a single text field longer than this is cut
@@ -64,7 +71,7 @@ class Evidence(NamedTuple):
 
 @dataclass(frozen=True)
 class CredentialDisplay:
-    kind: str                              # "open-badge", "sd-jwt-vc" or "vc"
+    kind: str                              # "open-badge", "clr", "sd-jwt-vc" or "vc"
     title: str
     description: str | None = None
     criteria_narrative: str | None = None
@@ -88,10 +95,20 @@ class CredentialDisplay:
     types: tuple[str, ...] = ()
     id: str | None = None
     claims: tuple[tuple[str, Any], ...] = ()
+    achievements: tuple[str, ...] = ()     # a CLR: the title of each credential it holds
 
     @property
     def is_open_badge(self) -> bool:
         return self.kind == "open-badge"
+
+    @property
+    def is_transcript(self) -> bool:
+        return self.kind == "clr"
+
+    @property
+    def kind_line(self) -> str | None:
+        """"Transcript · 12 achievements" for a CLR; None otherwise."""
+        return transcript_line(len(self.achievements)) if self.is_transcript else None
 
     def expired(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(timezone.utc)
@@ -101,7 +118,7 @@ class CredentialDisplay:
         """Lower-cased text of everything a person might search for (one string)."""
         parts = [self.title, self.description, self.issuer_name, self.issuer_id,
                  self.subject_name, self.subject_id, self.achievement_type,
-                 self.criteria_narrative, " ".join(self.types)]
+                 self.criteria_narrative, " ".join(self.types), *self.achievements]
         parts += [a.target_name for a in self.alignments]
         # Images as data: URIs and other long blobs would bloat the index and match nothing.
         parts += [str(v)[:300] for _, v in self.claims if isinstance(v, (str, int, float))
@@ -192,6 +209,55 @@ def _words(name: str) -> str:
     if not words:
         return name
     return " ".join(w if w.isupper() else w[0].upper() + w[1:] for w in words)
+
+
+def _vct_words(vct: str) -> str:
+    """An SD-JWT VC type in words: its last segment with a word in it ('urn:eudi:pid:de:1'
+    -> 'PID', 'https://example.com/identity_credential' -> 'Identity'); short ones are
+    acronyms."""
+    segments = [s for s in re.split(r"[/#:]", vct) if re.search(r"[A-Za-z]{3,}", s)
+                and "." not in s and s.lower() not in ("urn", "http", "https", "did")]   # not a scheme or host
+    if not segments:
+        return vct
+    tail = segments[-1]
+    return tail.upper() if len(tail) <= 4 and tail.isalpha() and tail.islower() else _words(tail)
+
+
+def _is_transcript(types: tuple[str, ...], subject: dict) -> bool:
+    return "ClrCredential" in types or "ClrSubject" in _types(subject.get("type"))
+
+
+def _title_of(credential: dict, types: tuple[str, ...], subject: dict) -> str:
+    """A VC's title: its own name, its achievement's, an endorsement's target, its type."""
+    achievement = _dict(subject.get("achievement"))
+    title = _text(credential.get("name")) or _text(achievement.get("name"))
+    if title:
+        return title
+    if "EndorsementCredential" in types:
+        target = _text(subject.get("name")) or _text(subject.get("id"))
+        return f"Endorsement of {target}" if target else "Endorsement"
+    specific = [t for t in types if t != "VerifiableCredential"]
+    return (_words(specific[-1]) if specific else None) or "Credential"
+
+
+def _nested_titles(subject: dict) -> tuple[str, ...]:
+    """The titles of the credentials a CLR subject holds, in order, each titled like any VC
+    (as many as jsonld.check_bounds lets a credential hold: all of them, so the count is true)."""
+    titles = []
+    for nested in _dicts(subject.get("verifiableCredential")):
+        titles.append(_title_of(nested, _types(nested.get("type")), _dict(nested.get("credentialSubject"))))
+    return tuple(titles)
+
+
+def transcript_achievements(subject) -> tuple[str, ...] | None:
+    """The titles of the achievements (nested credentials) of a CLR's ``ClrSubject``;
+    None when ``subject`` is not one."""
+    subject = _dict(subject)
+    return _nested_titles(subject) if "ClrSubject" in _types(subject.get("type")) else None
+
+
+def transcript_line(count: int) -> str:
+    return f"Transcript · {count:,} achievement{'' if count == 1 else 's'}"
 
 
 def flatten_claims(value, prefix: str = "") -> tuple[tuple[str, Any], ...]:
@@ -341,13 +407,18 @@ def display_for(credential: dict) -> CredentialDisplay:
         valid_until = (_when(credential.get("validUntil"))
                        or _when(credential.get("expirationDate")))
 
-    achievement = _dict(subject.get("achievement"))
+    transcript = not sd_jwt and _is_transcript(types, subject)
+    # A CLR subject's `achievement` list is what the transcript is about, not its badge.
+    achievement = {} if transcript else _dict(subject.get("achievement"))
     is_badge = bool(_OB_TYPES.intersection(types)) or bool(achievement)
-    kind = "open-badge" if is_badge else ("sd-jwt-vc" if sd_jwt else "vc")
+    kind = "clr" if transcript else "open-badge" if is_badge else ("sd-jwt-vc" if sd_jwt else "vc")
 
-    specific = [t for t in types if t != "VerifiableCredential"]
-    title = (_text(achievement.get("name")) or _text(credential.get("name"))
-             or (_words(specific[-1]) if specific else None) or "Credential")
+    if transcript:
+        title = _text(credential.get("name")) or CLR_TITLE
+    elif sd_jwt:
+        title = _text(achievement.get("name")) or (_vct_words(vct) if vct else None) or "Credential"
+    else:
+        title = _title_of(credential, types, subject)
 
     image, caption = _image(achievement.get("image"))
     if not image:
@@ -374,7 +445,8 @@ def display_for(credential: dict) -> CredentialDisplay:
     return CredentialDisplay(
         kind=kind,
         title=title,
-        description=_text(achievement.get("description")) or _text(credential.get("description")),
+        description=(_text(achievement.get("description")) or _text(credential.get("description"))
+                     or _text(subject.get("endorsementComment"))),
         criteria_narrative=criteria_narrative,
         criteria_url=criteria_url,
         image=image,
@@ -396,4 +468,5 @@ def display_for(credential: dict) -> CredentialDisplay:
         types=types,
         id=_text(credential.get("id")) or _text(credential.get("jti")),
         claims=flatten_claims(subject),
+        achievements=_nested_titles(subject) if transcript else (),
     )

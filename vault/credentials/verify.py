@@ -181,6 +181,9 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if checked.format == FORMAT_DI:  # readable before its proof is checked: show even the undecided
         checked.credential, checked.display = parsed, display_for(parsed)
         checked.issuer = checked.display.issuer_id or ""
+    elif checked.format == FORMAT_JWT:   # so is a VC-JWT's payload (its key may be unknown here)
+        checked.display = _unverified_display(parsed)
+        checked.issuer = (checked.display.issuer_id or "") if checked.display else ""
     warnings: list[Warning_] = []
     if context.key_notes:
         context.key_notes()      # what an earlier verification read is not this credential's
@@ -190,7 +193,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         _verify_proof(checked, parsed, context, now)
         if checked.format != FORMAT_SD_JWT:   # SD-JWT VC is another data model
             vcdm.check_credential(checked.credential)
-        checked.display = display_for(checked.credential)
+        if checked.format != FORMAT_DI:   # a DI credential's was read above, from the same object
+            checked.display = display_for(checked.credential)
         warnings += checked.proof_warnings
     if context.key_notes:
         warnings += [Warning_(WarningCode.KEY_SAVED, note) for note in context.key_notes()]
@@ -260,7 +264,7 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         key, checked.proof_warnings = proofs.key, proofs.warnings
         checked.credential = parsed
         checked.issuer = key.controller
-        display = display_for(parsed)
+        display = checked.display or display_for(parsed)   # read once (a third of a jcs check)
         checked.subject, checked.types = display.subject_id, display.types
         checked.valid_from, checked.valid_until = display.valid_from, display.valid_until
     elif checked.format == FORMAT_JWT:
@@ -273,6 +277,14 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         checked.sd_jwt, checked.credential, checked.issuer = sd, sd.claims, sd.issuer
         checked.subject, checked.types = sd.subject, (("SdJwtVc", sd.vct) if sd.vct else ("SdJwtVc",))
         checked.valid_from, checked.valid_until = sd.valid_from, sd.valid_until
+
+
+def _unverified_display(token: str) -> CredentialDisplay | None:
+    try:
+        payload = jose.parse(token).payload
+    except (CredentialFailure, ValueError):
+        return None
+    return display_for(payload) if isinstance(payload, dict) else None
 
 
 def _list_urls(credential: Any) -> list[str]:
