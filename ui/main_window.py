@@ -47,7 +47,7 @@ CHAIN_CONNECT_DELAY_MS = 1500   # after unlock: the credential list paints first
 CHAIN_PAGES = {
     "Wallet": ("wallet_page", "WalletPage"),
     "Staking": ("staking_page", "StakingPage"),
-    "Governance": ("governance_page", "GovernancePage"),
+    "Governance": ("governance.page", "GovernancePage"),
     "Marketplace": ("market_page", "MarketplacePage"),
 }
 
