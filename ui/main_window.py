@@ -48,7 +48,7 @@ CHAIN_PAGES = {
     "Wallet": ("wallet_page", "WalletPage"),
     "Staking": ("staking.page", "StakingPage"),
     "Governance": ("governance.page", "GovernancePage"),
-    "Marketplace": ("market_page", "MarketplacePage"),
+    "Marketplace": ("market.page", "MarketplacePage"),
 }
 
 

@@ -31,7 +31,7 @@ SAFE_DEFAULT = {
 # A form: its button only opens TransactionDialog's confirm step (Enter there is tested).
 LEADS_TO_CONFIRM = {
     "ui.chain.governance.dialogs.NewProposalDialog", "ui.chain.governance.votes.RelayVoteDialog",
-    "ui.chain.market_dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
+    "ui.chain.market.dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {
