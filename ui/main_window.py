@@ -45,7 +45,7 @@ CHAIN_CONNECT_DELAY_MS = 1500   # after unlock: the credential list paints first
 
 # The chain pages: title -> (module in ui.chain, class), each built over the ChainSession.
 CHAIN_PAGES = {
-    "Wallet": ("wallet_page", "WalletPage"),
+    "Wallet": ("wallet.page", "WalletPage"),
     "Staking": ("staking.page", "StakingPage"),
     "Governance": ("governance.page", "GovernancePage"),
     "Marketplace": ("market.page", "MarketplacePage"),

@@ -35,7 +35,7 @@ LEADS_TO_CONFIRM = {
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {
-    "ui.chain.governance.dialogs.GrowingDialog", "ui.chain.wallet_page.ReceiveDialog",
+    "ui.chain.governance.dialogs.GrowingDialog", "ui.chain.wallet.dialogs.ReceiveDialog",
     "ui.identity.dialogs.DidDocumentDialog", "ui.identity.dialogs.NewDidDialog", "ui.identity.dialogs.QrTextDialog",
     "ui.present.log_dialog.PresentationLogDialog", "ui.settings.trust.AddIssuerDialog",
     "ui.verify.camera.CameraDialog", "ui.verify.request_dialog.RequestDialog",
