@@ -45,10 +45,10 @@ CHAIN_CONNECT_DELAY_MS = 1500   # after unlock: the credential list paints first
 
 # The chain pages: title -> (module in ui.chain, class), each built over the ChainSession.
 CHAIN_PAGES = {
-    "Wallet": ("wallet_page", "WalletPage"),
-    "Staking": ("staking_page", "StakingPage"),
-    "Governance": ("governance_page", "GovernancePage"),
-    "Marketplace": ("market_page", "MarketplacePage"),
+    "Wallet": ("wallet.page", "WalletPage"),
+    "Staking": ("staking.page", "StakingPage"),
+    "Governance": ("governance.page", "GovernancePage"),
+    "Marketplace": ("market.page", "MarketplacePage"),
 }
 
 

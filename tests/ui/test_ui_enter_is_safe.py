@@ -22,7 +22,7 @@ FRIEND = "0x00000000000000000000000000000000000fE11D"
 # The dialog's own button sends, signs, reveals or re-encrypts: make_safe_default.
 SAFE_DEFAULT = {
     "ui.chain.write.TransactionDialog": "Confirm and send: every chain write",
-    "ui.chain.governance_dialogs.SignVoteDialog": "Sign: a vote anyone can relay",
+    "ui.chain.governance.votes.SignVoteDialog": "Sign: a vote anyone can relay",
     "ui.identity.dialogs.RecoveryPhraseDialog": "Show phrase",
     "ui.settings.change_passphrase.ChangePassphraseDialog": "Change passphrase: re-encrypts the vault",
     "ui.settings.kdf_dialog.RetuneKdfDialog": "Re-tune: re-encrypts the vault",
@@ -30,12 +30,12 @@ SAFE_DEFAULT = {
 }
 # A form: its button only opens TransactionDialog's confirm step (Enter there is tested).
 LEADS_TO_CONFIRM = {
-    "ui.chain.governance_dialogs.NewProposalDialog", "ui.chain.governance_dialogs.RelayVoteDialog",
-    "ui.chain.market_dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
+    "ui.chain.governance.dialogs.NewProposalDialog", "ui.chain.governance.votes.RelayVoteDialog",
+    "ui.chain.market.dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {
-    "ui.chain.governance_dialogs._Dialog", "ui.chain.wallet_page.ReceiveDialog",
+    "ui.chain.governance.dialogs.GrowingDialog", "ui.chain.wallet.dialogs.ReceiveDialog",
     "ui.identity.dialogs.DidDocumentDialog", "ui.identity.dialogs.NewDidDialog", "ui.identity.dialogs.QrTextDialog",
     "ui.present.log_dialog.PresentationLogDialog", "ui.settings.trust.AddIssuerDialog",
     "ui.verify.camera.CameraDialog", "ui.verify.request_dialog.RequestDialog",

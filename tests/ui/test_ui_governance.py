@@ -225,7 +225,7 @@ def _proposal(state, **extra):
 def test_countdowns_tick_but_only_the_chain_enables_execute(monkeypatch):
     from datetime import datetime
 
-    from ui.chain import governance_page as gp
+    from ui.chain.governance import models as gp
 
     assert [gp.duration(s) for s in (5, 250, 600, 7140, 2 * 86400 + 3600)] == \
         ["5 s", "4 min 10 s", "10 min", "1 h 59 min", "2 d 1 h"]
@@ -262,7 +262,7 @@ def test_the_voting_blocks_read_the_same_in_the_panel_the_countdown_and_the_cli(
     import time
 
     from tests.chain.conftest import USER_PHRASE, copy_embedded
-    from ui.chain import governance_page as gp
+    from ui.chain.governance import panel as gp
 
     copy_embedded(embedded_template, run.data)
     phrase = run.tmp / "phrase"

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from tests.chain.conftest import USER_ADDRESS
 from tests.ui.conftest import govern
 from vault.chain.units import glance_units
-from ui.chain.staking_page import (BadgeDelegate, ValidatorModel, cooldown_words, duration_words,
-                                   local_moment, wei)
+from ui.chain.staking.delegates import BadgeDelegate
+from ui.chain.staking.models import ValidatorModel, cooldown_words, wei
+from ui.format import duration_words, local_moment
 from vault.chain import staking
 from vault.chain.governance import Governance
 
@@ -210,7 +211,7 @@ def test_bad_amounts_and_a_slashed_validator_are_refused_and_nothing_is_sent(cha
 def test_on_a_live_network_the_page_reads_again_by_itself(chain_window, qtbot, monkeypatch):
     """Where blocks come without the app (an RPC node), the countdown must move on its own:
     the page re-reads while it is shown, and stops when it is not."""
-    from ui.chain import staking_page
+    from ui.chain.staking import page as staking_page
     from ui.chain.session import ChainSession
     monkeypatch.setattr(ChainSession, "is_embedded", property(lambda self: False))
     monkeypatch.setattr(staking_page, "REREAD_SECONDS", 1)

@@ -192,7 +192,7 @@ def test_history_filters_by_status_kind_and_text(chain_window, qtbot, ui_helpers
 
 
 def test_the_tier_line_says_what_is_missing_to_the_next():
-    from ui.chain.wallet_page import tier_explanation, tier_thresholds
+    from ui.chain.wallet.models import tier_explanation, tier_thresholds
 
     assert tier_explanation("basic", "premium", 250 * BTK) == \
         "Counts the BTK you hold and stake. 250 BTK more to reach Premium."

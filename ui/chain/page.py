@@ -19,15 +19,6 @@ from .session import ChainSession
 from .write import start_write
 
 
-def short_address(address: str) -> str:
-    return f"{address[:8]}…{address[-6:]}"
-
-
-def blocks_text(n: int) -> str:
-    """"1 block", "1,200 blocks": waits on the chain are counted in blocks."""
-    return f"{n:,} block" + ("" if n == 1 else "s")
-
-
 class ChainPage(QWidget):
     message = Signal(str)   # passing notes for the status bar
 

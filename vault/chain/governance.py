@@ -44,6 +44,29 @@ def voting_window(p: dict) -> str:
     return f"votes count from block {p['snapshot'] + 1:,} to block {p['deadline']:,}"
 
 
+@dataclass(frozen=True)
+class NextActions:
+    """What may be done with a proposal now, for the account its overview was read for:
+    the checks vote_request / sign_vote_offline / queue_request / execute_request make,
+    told before anything is built (a screen enables its buttons by them)."""
+
+    vote: bool      # voting is open and the account has not voted
+    sign: bool      # a vote signed offline could still count (pending or active, not voted)
+    queue: bool     # it passed: anyone may queue it in the timelock
+    execute: bool   # queued and the timelock's delay is over at the next block
+
+
+def next_actions(p: dict) -> NextActions:
+    """``p`` is one of ``proposals(account)``: ``eta_in_seconds`` counts from the next
+    block's time (0: executable now) and ``my_vote`` is the account's."""
+    state = p["state"]
+    voted = bool((p.get("my_vote") or {}).get("voted"))
+    return NextActions(vote=state == "active" and not voted,
+                       sign=state in ("pending", "active") and not voted,
+                       queue=state == "succeeded",
+                       execute=state == "queued" and p.get("eta_in_seconds") == 0)
+
+
 def _arg(args: dict, index: int) -> str:
     """The name of a decoded function's ``index``-th argument (ABIs name them freely)."""
     return list(args)[index]

@@ -13,6 +13,8 @@ an open gig, ...) before anything is signed; the contract's own revert reasons b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import ChainError
 from .contracts import ZERO_ADDRESS
 from .transactions import with_gas_margin
@@ -68,6 +70,25 @@ def check_post(sender: str, *, kind: str, price: int, connector: str | None = No
     if address.lower() == sender.lower():
         raise ChainError("invalid-argument", "You cannot be the referrer of your own offer.")
     return address
+
+
+@dataclass(frozen=True)
+class Split:
+    """How a gig's price leaves the escrow on release (wei): the marketplace fee to the
+    DAO treasury, the referrer's cut (none without a referrer), the talent's rest."""
+
+    fee: int
+    referral: int
+    talent: int
+
+
+def price_split(g: dict) -> Split:
+    """The release split of gig ``g`` at the fee and cut fixed for it (the contract's
+    integer arithmetic: whatever rounding leaves goes to the talent)."""
+    price = int(g["price_wei"])
+    fee = price * g["fee_bps"] // BPS
+    referral = price * g["referral_bps"] // BPS if g["connector"] else 0
+    return Split(fee, referral, price - fee - referral)
 
 
 def actions(g: dict, account: str, now: int | None = None) -> dict[str, str | None]:
@@ -149,9 +170,8 @@ class Market:
     def release_breakdown(self, gig_id: int) -> dict:
         g = self.gig(gig_id)
         price = int(g["price_wei"])
-        fee = price * g["fee_bps"] // BPS
-        referral = price * g["referral_bps"] // BPS if g["connector"] else 0
-        talent = price - fee - referral
+        split = price_split(g)
+        fee, referral, talent = split.fee, split.referral, split.talent
         return {"gig_id": g["id"], "price": format_amount(price), "fee": format_amount(fee), "fee_bps": g["fee_bps"],
                 "referral": format_amount(referral), "referral_bps": g["referral_bps"], "connector": g["connector"],
                 "talent": g["talent"], "talent_amount": format_amount(talent),

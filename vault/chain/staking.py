@@ -146,6 +146,27 @@ def status_lines(data: dict) -> list[str]:
 
 # ---- writes -----------------------------------------------------------------------------
 
+def stake_refusal(validator: dict | None, staking_with: int | None, held: int | None,
+                  amount: int | None) -> str | None:
+    """Why staking ``amount`` with ``validator`` (one of ``validators``) would be refused,
+    as stake_requests' reason, or None: "validator-slashed", "already-delegated" (the
+    account stakes with ``staking_with``, another one: one validator at a time),
+    "insufficient-btk" (it holds ``held``). What is not known yet (None) is not checked,
+    so a form can ask as it is filled in."""
+    if validator is not None and validator["slashed"]:
+        return "validator-slashed"
+    if validator is not None and staking_with is not None and staking_with != validator["id"]:
+        return "already-delegated"
+    if amount is not None and held is not None and amount > held:
+        return "insufficient-btk"
+    return None
+
+
+def unstake_refusal(staked: int, amount: int) -> str | None:
+    """"insufficient-stake" when ``amount`` is more than the ``staked``, else None."""
+    return "insufficient-stake" if amount > staked else None
+
+
 def stake_requests(service, sender: str, validator_id: int, amount: int) -> list:
     """[approve?, stake]: the approval only when the pool's allowance is short. The stake
     is previewed with a fixed gas limit while its approval is not mined."""
@@ -153,15 +174,16 @@ def stake_requests(service, sender: str, validator_id: int, amount: int) -> list
     pool, token = _pool(chain), chain.contracts.token
     sender = chain.w3.to_checksum_address(sender)
     v = _validator(chain, validator_id)
-    if v["slashed"]:
+    delegated, current = pool.functions.delegationOf(sender).call()
+    held = chain.btk_balance(sender)
+    refusal = stake_refusal(v, current if delegated else None, held, amount)
+    if refusal == "validator-slashed":
         raise ChainError("validator-slashed", f"Validator {validator_id} ({v['name']}) was slashed and takes no "
                                               "new stake; choose another validator.")
-    delegated, current = pool.functions.delegationOf(sender).call()
-    if delegated and current != validator_id:
+    if refusal == "already-delegated":
         raise ChainError("already-delegated", f"{sender} already stakes with validator {current}: unstake and "
                                               f"withdraw everything before staking with validator {validator_id}.")
-    held = chain.btk_balance(sender)
-    if held < amount:
+    if refusal == "insufficient-btk":
         raise ChainError("insufficient-btk", f"Not enough BTK: {sender} holds {format_units(held)}, staking "
                                              f"needs {format_units(amount)}.", balance=str(held), needed=str(amount))
     requests = []
@@ -215,7 +237,7 @@ def unstake_request(service, sender: str, amount: int, validator_id: int | None 
             raise ChainError("not-delegated", f"{sender} stakes {where}, not with validator {validator_id}: "
                                               "there is nothing to unstake from it.")
     staked = pool.functions.stakeOf(sender).call()
-    if amount > staked:
+    if unstake_refusal(staked, amount):
         raise ChainError("insufficient-stake", f"{sender} has {format_units(staked)} staked; it cannot unstake "
                                                f"{format_units(amount)}.", staked=str(staked), needed=str(amount))
     cooldown = pool.functions.cooldownBlocks().call()

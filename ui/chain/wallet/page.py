@@ -9,187 +9,28 @@ through the one confirm → progress → result dialog (ChainPage.write).
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from vault.chain import fees, wallet
 from vault.chain.units import format_units, glance_units, parse_address, parse_amount
 from vault.errors import ChainError
-from vault.safe_text import safe_text
 
-from ..identity.dialogs import QrTextDialog
-from ..widgets import InlineMessage, open_dialog, page_subtitle, section_title
-from ..widgets.labels import plain_tip, repolish, text_label
-from ..widgets.layout import primary
-from ..widgets.table_model import ListTableModel
-from ..widgets.tables import configure_list_table, rows_height
-from .local_chain import LocalChainNotice
-from .page import ChainPage
+from ...format import local_time
+from ...widgets import InlineMessage, open_dialog, section_title
+from ...widgets.labels import repolish, text_label
+from ...widgets.layout import primary
+from ..local_chain import LocalChainNotice
+from ..page import ChainPage
+from .delegates import history_table
+from .dialogs import ReceiveDialog
+from .models import STATUS_FILTERS, STATUS_TEXT, HistoryFilter, HistoryModel, mono, tier_explanation, tier_thresholds
 
-_Index = QModelIndex | QPersistentModelIndex
 ASSETS = ("BTK", "ETH")
 SHOWN_DECIMALS = 6   # of a balance on the cards (the exact figure is in the tooltip)
 
-# What a history row's status means, in words (transactions.STATUSES).
-STATUS_TEXT = {
-    "pending": "⏳ Pending",
-    "success": "✓ Succeeded",
-    "reverted": "✗ Failed (reverted)",
-    "rejected": "✗ Refused by the node",
-    "dropped": "✗ Dropped",
-    "replaced": "✗ Replaced",
-}
-STATUS_FILTERS = (("All statuses", None), ("Pending", "pending"), ("Succeeded", "success"),
-                  ("Failed", "failed"))
-
-
-def _mono() -> QFont:
-    return QFontDatabase.systemFont(QFontDatabase.FixedFont)
-
-
-def local_time(iso: str) -> str:
-    """A history timestamp (UTC, ISO 8601) as a local date and time."""
-    try:
-        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except (TypeError, ValueError):
-        return iso or ""
-
-
-def entry_amount(entry: dict) -> str:
-    if entry.get("amount") is None:
-        return ""
-    return format_units(int(entry["amount"]), entry.get("asset") or "BTK")
-
-
-def tier_explanation(tier: str, next_tier: str | None, to_next: int | None) -> str:
-    """One line on what the tier counts, and what is missing to the next one."""
-    line = "Counts the BTK you hold and stake."
-    if next_tier is not None and to_next is not None:
-        return f"{line} {format_units(to_next, 'BTK')} more to reach {wallet.TIER_NAMES[next_tier]}."
-    return f"{line} You are in the top tier."
-
-
-def tier_thresholds() -> str:
-    """The tiers and where each starts, from the core's table."""
-    steps = [f"{wallet.TIER_NAMES[name]} from {minimum:,} BTK" for name, minimum in wallet.TIERS[1:]]
-    return (f"{wallet.TIER_NAMES[wallet.TIERS[0][0]]} below {wallet.TIERS[1][1]:,} BTK, " + ", ".join(steps)
-            + ", counting the BTK you hold plus the BTK you have staked. Premium features check it.")
-
-
-# ---- history ----------------------------------------------------------------------------
-
-class HistoryModel(ListTableModel):
-    WHEN, WHAT, AMOUNT, COUNTERPARTY, STATUS = range(5)
-    HEADERS = ("When", "What", "Amount", "To / about", "Status")
-    EntryRole = Qt.UserRole + 1
-
-    def data(self, index: _Index, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        entry, column = self.rows[index.row()], index.column()
-        if role == self.EntryRole:
-            return entry
-        if role == Qt.DisplayRole:
-            if column == self.WHEN:
-                return local_time(entry["created_at"])
-            if column == self.WHAT:
-                return safe_text(entry["summary"])
-            if column == self.AMOUNT:
-                return entry_amount(entry)
-            if column == self.COUNTERPARTY:
-                return safe_text(entry.get("counterparty") or "")
-            if column == self.STATUS:
-                return STATUS_TEXT.get(entry["status"], entry["status"])
-        if role == Qt.ToolTipRole:
-            if column == self.STATUS and entry.get("error"):
-                return plain_tip(entry["error"])      # an RPC node's words, among others
-            if column in (self.WHAT, self.COUNTERPARTY):
-                return plain_tip(self.data(index, Qt.DisplayRole))
-        if role == Qt.FontRole:
-            if column == self.COUNTERPARTY:
-                return _mono()
-            if column == self.STATUS and entry["status"] == "pending":
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role == Qt.TextAlignmentRole and column == self.AMOUNT:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-
-class HistoryFilter(QSortFilterProxyModel):
-    """Rows that pass wallet.entry_matches for the chosen status, group and words."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.status: str | None = None
-        self.group: str | None = None
-        self.text = ""
-
-    def set_filters(self, *, status: str | None, group: str | None, text: str) -> None:
-        self.beginFilterChange()
-        self.status, self.group, self.text = status, group, text
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: _Index) -> bool:
-        entry = self.sourceModel().rows[row]
-        return wallet.entry_matches(entry, status=self.status, group=self.group, text=self.text)
-
-
-class _ElideMiddle(QStyledItemDelegate):
-    """Addresses keep both ends visible (0x4B20…22C02db): people compare those."""
-
-    def initStyleOption(self, option, index) -> None:
-        super().initStyleOption(option, index)
-        option.textElideMode = Qt.ElideMiddle
-
-
-def _history_table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setObjectName("walletHistory")
-    table.setAccessibleName("Transaction history")
-    configure_list_table(table)
-    table.setTextElideMode(Qt.ElideRight)
-    table.setItemDelegateForColumn(HistoryModel.COUNTERPARTY, _ElideMiddle(table))
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(HistoryModel.WHEN, QHeaderView.ResizeToContents)
-    header.setSectionResizeMode(HistoryModel.WHAT, QHeaderView.Stretch)
-    header.setSectionResizeMode(HistoryModel.AMOUNT, QHeaderView.ResizeToContents)
-    header.setSectionResizeMode(HistoryModel.COUNTERPARTY, QHeaderView.Interactive)
-    header.resizeSection(HistoryModel.COUNTERPARTY, 150)
-    header.setSectionResizeMode(HistoryModel.STATUS, QHeaderView.ResizeToContents)
-    table.setMinimumHeight(rows_height(table, 6) + 4)
-    return table
-
-
-# ---- receive ------------------------------------------------------------------------------
-
-class ReceiveDialog(QrTextDialog):
-    """The account's address as text (Copy) and as a QR code.
-
-    The QR holds the plain checksummed address, as the Identity page's does: every wallet
-    and phone camera reads it, it is the same account on every network (an EIP-681
-    ``ethereum:…@chain`` URI would name the embedded chain's private chain id, which other
-    wallets do not know), and it pastes as is into a Send form, this app's included."""
-
-    def __init__(self, address: str, network: str, parent: QWidget | None = None):
-        super().__init__("Receive BTK or ETH", address, "Address", parent)
-        self.setObjectName("receiveDialog")
-        self.address = address
-        note = page_subtitle(
-            f"Give this address to whoever pays you, or let them scan the code. It is your account "
-            f"on every network: make sure they send on the same network as you ({network or 'this one'}).")
-        note.setMaximumWidth(max(self.pixmap.width(), 420))
-        self.layout().insertWidget(1, note)
-
-
-# ---- the page ---------------------------------------------------------------------------
 
 class WalletPage(ChainPage):
     def __init__(self, session, parent: QWidget | None = None):
@@ -287,7 +128,7 @@ class WalletPage(ChainPage):
         self.to_field.setObjectName("sendTo")
         self.to_field.setAccessibleName("Recipient")
         self.to_field.setPlaceholderText("0x… address, or did:pkh:eip155:1:0x…")
-        self.to_field.setFont(_mono())
+        self.to_field.setFont(mono())
         self.to_message = InlineMessage(reserve=True)
         to_col = QVBoxLayout()
         to_col.setSpacing(4)
@@ -381,7 +222,7 @@ class WalletPage(ChainPage):
         self.history_model = HistoryModel(self)
         self.history_proxy = HistoryFilter(self)
         self.history_proxy.setSourceModel(self.history_model)
-        self.history_table = _history_table(self.history_proxy)
+        self.history_table = history_table(self.history_proxy)
         self.body.addWidget(self.history_table)
         self.history_empty = text_label(name="hintLabel")
         self.history_empty.hide()
@@ -398,7 +239,7 @@ class WalletPage(ChainPage):
         hash_row = QHBoxLayout()
         self.detail_hash = QLabel("")
         self.detail_hash.setObjectName("walletDetailHash")
-        self.detail_hash.setFont(_mono())
+        self.detail_hash.setFont(mono())
         self.detail_hash.setAccessibleName("Transaction hash")
         self.detail_hash.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.copy_hash_button = QPushButton("Copy hash")

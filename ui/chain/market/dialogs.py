@@ -14,8 +14,8 @@ from vault.chain.marketplace import MAX_REFERRAL_BPS, check_post, offer_text
 from vault.chain.units import parse_amount, percent
 from vault.errors import ChainError
 
-from ..widgets import InlineMessage, button_row, page_subtitle, page_title
-from ..widgets.layout import primary
+from ...widgets import InlineMessage, button_row, page_subtitle, page_title
+from ...widgets.layout import primary
 
 DAY = 86_400
 KIND_CHOICES = (
@@ -46,6 +46,32 @@ class PostOfferDialog(QDialog):
             f"once the work is done you release it. The talent gets the price minus the marketplace "
             f"fee ({fee}to the DAO treasury) and the referrer's cut, if any."))
 
+        kinds = self._kind_row()
+        price_row = self._build_fields()
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.addRow("Kind", kinds)
+        form.addRow("", self.kind_hint)
+        form.addRow("Title", self.title)
+        form.addRow("Details", self.details)
+        form.addRow("Price", price_row)
+        form.addRow("Delivery window", self.window_days)
+        form.addRow("Referrer", self.referrer)
+        form.addRow("Referrer's cut", self.referral)
+        layout.addLayout(form)
+        self.error = InlineMessage()
+        layout.addWidget(self.error)
+
+        self.cancel_button = QPushButton("Cancel")
+        self.post_button = primary(QPushButton("Review and post…"))
+        layout.addLayout(button_row(self.cancel_button, self.post_button))
+        self.cancel_button.clicked.connect(self.reject)
+        self.post_button.clicked.connect(self._on_post)
+        for field in (self.title, self.price, self.referrer):
+            field.textEdited.connect(lambda _t: self.error.clear())
+        self.title.setFocus()
+
+    def _kind_row(self) -> QHBoxLayout:
         kinds = QHBoxLayout()
         self.kind_group = QButtonGroup(self)
         self.kind_buttons: dict[str, QRadioButton] = {}
@@ -61,7 +87,10 @@ class PostOfferDialog(QDialog):
         self.kind_hint = QLabel(KIND_CHOICES[0][2])
         self.kind_hint.setObjectName("hintLabel")
         self.kind_group.idClicked.connect(lambda i: self.kind_hint.setText(KIND_CHOICES[i][2]))
+        return kinds
 
+    def _build_fields(self) -> QHBoxLayout:
+        """The fields below the kind; returns the price's row (the field and its unit)."""
         self.title = QLineEdit()
         self.title.setAccessibleName("Title")
         self.title.setMaxLength(TITLE_MAX)
@@ -95,29 +124,7 @@ class PostOfferDialog(QDialog):
         self.referral.setSuffix(" %")
         self.referral.setToolTip(f"The referrer's share of the price, paid on release (at most "
                                  f"{percent(MAX_REFERRAL_BPS)}).")
-
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.addRow("Kind", kinds)
-        form.addRow("", self.kind_hint)
-        form.addRow("Title", self.title)
-        form.addRow("Details", self.details)
-        form.addRow("Price", price_row)
-        form.addRow("Delivery window", self.window_days)
-        form.addRow("Referrer", self.referrer)
-        form.addRow("Referrer's cut", self.referral)
-        layout.addLayout(form)
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-
-        self.cancel_button = QPushButton("Cancel")
-        self.post_button = primary(QPushButton("Review and post…"))
-        layout.addLayout(button_row(self.cancel_button, self.post_button))
-        self.cancel_button.clicked.connect(self.reject)
-        self.post_button.clicked.connect(self._on_post)
-        for field in (self.title, self.price, self.referrer):
-            field.textEdited.connect(lambda _t: self.error.clear())
-        self.title.setFocus()
+        return price_row
 
     def kind(self) -> str:
         return KIND_CHOICES[self.kind_group.checkedId()][0]

@@ -3,8 +3,9 @@
 Over vault.chain.staking, as ``vault stake`` is: the page reads ``staking.status`` and
 ``staking.validators`` on the chain thread and sends every write through the one
 confirm → progress → result dialog (ChainPage.write). Amounts are checked as they are
-typed against what the last read said (held, staked), and the core checks them again
-before anything is signed.
+typed against what the last read said (held, staked), with the core's own checks
+(``stake_refusal``, ``unstake_refusal``), and the core checks them again before anything
+is signed.
 
 The unstake cooldown is counted in blocks. Where the network's pace can be measured the
 page shows the date it ends and counts down to it (re-reading the chain every few
@@ -14,269 +15,28 @@ wait would be at 12 s a block and offers the control that mines them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from vault.chain import staking
 from vault.chain.units import format_amount, format_units, glance_units, parse_amount
 from vault.errors import ChainError
-from vault.safe_text import safe_text
 
-from ..widgets import InlineMessage, section_title
-from ..widgets.labels import plain_tip, repolish, text_label
-from ..widgets.layout import primary
-from ..widgets.table_model import ListTableModel
-from ..widgets.tables import configure_list_table, rows_height
-from ..widgets.visible_timer import VisibleTimer
-from .advance import AdvanceControl
-from .page import ChainPage, blocks_text, short_address
+from ...format import blocks_text
+from ...widgets import InlineMessage, section_title
+from ...widgets.labels import repolish, text_label
+from ...widgets.layout import primary
+from ...widgets.tables import rows_height
+from ...widgets.visible_timer import VisibleTimer
+from ..advance import AdvanceControl
+from ..page import ChainPage
+from .delegates import validator_table
+from .models import ValidatorModel, cooldown_words, read_staking, wei
+from .panel import Tile, amount_form
 
-_Index = QModelIndex | QPersistentModelIndex
 REREAD_SECONDS = 15   # on a live network: re-read the position (rewards, cooldown) this often
-
-
-# ---- words for amounts and times ---------------------------------------------------------
-
-def wei(amount: str) -> int:
-    """A core amount (a decimal string in whole BTK, as staking.status gives) in wei."""
-    return parse_amount(amount, allow_zero=True)
-
-
-def duration_words(seconds: float) -> str:
-    """'less than a minute', '8 min', '2 h 5 min', '3 days 4 h'."""
-    minutes = round(max(0.0, seconds) / 60)
-    if minutes < 1:
-        return "less than a minute"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
-
-
-def local_moment(moment: datetime) -> str:
-    """'Sat 21 Nov, 14:05' in the computer's time zone."""
-    local = moment.astimezone()
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
-
-
-def cooldown_end(cooldown: dict, read_at: datetime) -> datetime:
-    """When the cooldown is expected to end: the core's date where the chain's pace was
-    measured, else the read's time plus its 12-s-a-block estimate."""
-    if cooldown.get("eta"):
-        return datetime.fromisoformat(cooldown["eta"])
-    return read_at + timedelta(seconds=cooldown["seconds_estimate"])
-
-
-def cooldown_words(cooldown: dict, *, read_at: datetime, now: datetime, embedded: bool) -> tuple[str, str]:
-    """(headline, detail) of an unstake request: the amount, the countdown in blocks and
-    time, the local date it ends, and what makes the blocks come."""
-    amount = format_units(wei(cooldown["amount"]))
-    at_block = f"block {cooldown['ready_at_block']:,}"
-    if cooldown["ready"]:
-        return (f"{amount} unstaked: the cooldown is over, withdraw it to your wallet.",
-                f"The cooldown ended at {at_block}.")
-    left = blocks_text(cooldown["blocks_left"])
-    end = cooldown_end(cooldown, read_at)
-    if cooldown["block_time_measured"]:
-        headline = (f"{amount} unstaking: ready in {left}, about {duration_words((end - now).total_seconds())} "
-                    f"({local_moment(end)}).")
-        detail = f"Withdraw from {at_block} on; the countdown follows the network's pace."
-    else:
-        headline = (f"{amount} unstaking: ready in {left}, about {duration_words(cooldown['seconds_estimate'])} "
-                    f"at 12 s a block ({local_moment(end)}).")
-        detail = (f"Withdraw from {at_block} on. The embedded chain makes blocks only when asked: "
-                  "use Mine below." if embedded else
-                  f"Withdraw from {at_block} on; the time assumes a block every 12 s.")
-    return headline, detail
-
-
-def read_staking(chain, address: str) -> dict:  # chain thread
-    """What the page shows, in one read: the account's staking status and the validators."""
-    return {"status": staking.status(chain, address), "validators": staking.validators(chain)}
-
-
-# ---- the validators table ----------------------------------------------------------------
-
-class ValidatorModel(ListTableModel):
-    """staking.validators rows; slashed validators cannot be selected (they take no stake)."""
-
-    NAME, OPERATOR, DELEGATED, UNBONDING, COMMISSION, STATUS = range(6)
-    HEADERS = ("Validator", "Operator", "Delegated", "Unstaking", "Commission", "Status")
-    BadgeRole = Qt.UserRole + 1      # "slashed" / "yours" / "active" on the Status column
-    ValidatorRole = Qt.UserRole + 2
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.mine: int | None = None   # the validator the account stakes with
-
-    def set_validators(self, rows: list[dict], mine: int | None) -> None:
-        self.mine = mine
-        self.set_rows(rows)
-
-    def row_of(self, validator_id: int | None) -> int:
-        return next((i for i, v in enumerate(self.rows) if v["id"] == validator_id), -1)
-
-    @staticmethod
-    def slashed_reason(v: dict) -> str:
-        return (f"{v['name']} was slashed: governance took part of the stake delegated to it as a penalty "
-                "for running its node badly, and it takes no new stake. Choose another validator.")
-
-    def _badge(self, v: dict) -> str:
-        if v["slashed"]:
-            return "slashed"
-        return "yours" if v["id"] == self.mine else "active"
-
-    def data(self, index: _Index, role: int = Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        v, column = self.rows[index.row()], index.column()
-        if role == self.ValidatorRole:
-            return v
-        if role == self.BadgeRole:
-            return self._badge(v) if column == self.STATUS else None
-        if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
-            if column == self.NAME:
-                return safe_text(v["name"]) or f"Validator {v['id']}"   # its operator's words
-            if column == self.OPERATOR:
-                return short_address(v["operator"])
-            if column == self.DELEGATED:
-                return format_units(wei(v["total_delegated"]))
-            if column == self.UNBONDING:
-                return format_units(wei(v["total_unbonding"]))
-            if column == self.COMMISSION:
-                return v["commission"]
-            if column == self.STATUS:
-                return {"slashed": "Slashed", "yours": "Yours", "active": "Active"}[self._badge(v)]
-        if role == Qt.ToolTipRole:
-            if v["slashed"]:
-                return plain_tip(self.slashed_reason(v))
-            if column == self.OPERATOR:
-                return f"The validator's operator (its account): {v['operator']}"
-            if column == self.COMMISSION:
-                return plain_tip(f"{v['name']} keeps {v['commission']} of the rewards of the BTK staked with it")
-            if column == self.UNBONDING:
-                return "Stake that is being unstaked: it waits out the cooldown and earns nothing"
-            if v["id"] == self.mine:
-                return plain_tip(f"You stake with {v['name']}")
-            return plain_tip(f"Select to stake with {v['name']}")
-        if role == Qt.FontRole:
-            if column == self.OPERATOR:
-                return QFontDatabase.systemFont(QFontDatabase.FixedFont)
-            if column == self.NAME and v["id"] == self.mine:
-                font = QFont()
-                font.setBold(True)
-                return font
-        if role == Qt.TextAlignmentRole and column in (self.DELEGATED, self.UNBONDING, self.COMMISSION):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-    def flags(self, index: _Index):
-        base = super().flags(index)
-        if index.isValid() and self.rows[index.row()]["slashed"]:
-            return base & ~Qt.ItemIsSelectable
-        return base
-
-
-class BadgeDelegate(QStyledItemDelegate):
-    """The Status column as a coloured pill, readable on the light and the dark theme."""
-
-    # kind: (light background, text, border), (dark background, text, border)
-    COLORS = {
-        "slashed": (("#fdecea", "#a11c12", "#f5b5ae"), ("#3d1a1a", "#ffb4ab", "#7d2f2a")),
-        "yours": (("#eef3fe", "#1b3d99", "#b6c9f5"), ("#18243d", "#9dbaf7", "#2f4878")),
-        "active": (("#eef8f0", "#1a7f37", "#b7dfc0"), ("#15301e", "#8fd9a4", "#2c6a3f")),
-    }
-    PAD = 10
-
-    def _font(self, option: QStyleOptionViewItem) -> QFont:
-        font = QFont(option.font)
-        font.setBold(True)
-        return font
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
-        if index.data(ValidatorModel.BadgeRole):
-            metrics = QFontMetrics(self._font(option))
-            size.setWidth(max(size.width(), metrics.horizontalAdvance(index.data()) + 2 * self.PAD + 16))
-        return size
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        kind = index.data(ValidatorModel.BadgeRole)
-        if not kind:
-            super().paint(painter, option, index)
-            return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text, opt.text = opt.text, ""
-        style = opt.widget.style() if opt.widget is not None else QApplication.style()
-        style.drawControl(QStyle.CE_ItemViewItem, opt, painter, opt.widget)   # row background, selection
-        dark = option.palette.color(QPalette.Base).lightness() < 128
-        background, foreground, border = self.COLORS[kind][1 if dark else 0]
-        font = self._font(option)
-        painter.save()
-        painter.setRenderHint(QPainter.Antialiasing)
-        painter.setFont(font)
-        metrics = painter.fontMetrics()
-        height = metrics.height() + 6
-        width = metrics.horizontalAdvance(text) + 2 * self.PAD
-        rect = QRect(option.rect.left() + 6, option.rect.center().y() - height // 2 + 1, width, height)
-        painter.setPen(QPen(QColor(border), 1))
-        painter.setBrush(QColor(background))
-        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), height / 2, height / 2)
-        painter.setPen(QColor(foreground))
-        painter.drawText(rect, Qt.AlignCenter, text)
-        painter.restore()
-
-
-def _table(model: ValidatorModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName("validatorTable")
-    table.setAccessibleName("Validators")
-    table.setModel(model)
-    table.setItemDelegateForColumn(ValidatorModel.STATUS, BadgeDelegate(table))
-    configure_list_table(table, row_padding=16)   # room for the status pill
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeToContents)
-    header.setSectionResizeMode(ValidatorModel.STATUS, QHeaderView.Stretch)
-    header.setMinimumSectionSize(60)
-    return table
-
-
-# ---- the page ----------------------------------------------------------------------------
-
-class _Tile(QFrame):
-    """One figure of the position: caption, value, a note, and maybe a button."""
-
-    def __init__(self, caption: str, button: QPushButton | None = None):
-        super().__init__()
-        self.setObjectName("stakingTile")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(2)
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("stakingTileCaption")
-        self.value = text_label("…", name="stakingTileValue", wrap=False, selectable=True)
-        self.note = text_label(name="stakingTileNote")
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        layout.addWidget(self.note)
-        layout.addStretch(1)
-        if button is not None:
-            layout.addSpacing(4)
-            layout.addWidget(button, 0, Qt.AlignLeft)
-
-    def show_value(self, value: str, note: str, exact: str = "") -> None:
-        self.value.setText(value)
-        self.value.setToolTip(exact if exact and exact != value else "")
-        self.note.setText(note)
 
 
 class StakingPage(ChainPage):
@@ -289,15 +49,26 @@ class StakingPage(ChainPage):
         self._chosen: int | None = None    # the validator chosen to stake with
         self._restoring = False
 
-        # ---- the position at a glance
+        self._build_position()
+        self._build_validators()
+        self._build_forms()
+        self._wire()
+
+        # On a live network blocks come by themselves: count down, and re-read now and then.
+        self.ticker = VisibleTimer(self, 1000, self._tick,
+                                   wanted=lambda: self.connected and not self.session.is_embedded)
+        self._show()
+
+    def _build_position(self) -> None:
+        """The position at a glance: four tiles, the cooldown, the Mine control."""
         self.claim_button = QPushButton("Claim rewards")
         self.claim_button.setObjectName("claimButton")
         self.withdraw_button = QPushButton("Withdraw")
         self.withdraw_button.setObjectName("withdrawButton")
-        self.staked_tile = _Tile("Staked")
-        self.rewards_tile = _Tile("Rewards to claim", self.claim_button)
-        self.unstaking_tile = _Tile("Unstaking", self.withdraw_button)
-        self.available_tile = _Tile("In your wallet")
+        self.staked_tile = Tile("Staked")
+        self.rewards_tile = Tile("Rewards to claim", self.claim_button)
+        self.unstaking_tile = Tile("Unstaking", self.withdraw_button)
+        self.available_tile = Tile("In your wallet")
         tiles = QGridLayout()
         tiles.setSpacing(10)
         for i, tile in enumerate((self.staked_tile, self.rewards_tile, self.unstaking_tile, self.available_tile)):
@@ -318,12 +89,12 @@ class StakingPage(ChainPage):
         self.cooldown_box.hide()
         self.body.addWidget(self.cooldown_box)
 
-        self.advance = AdvanceControl(session)
+        self.advance = AdvanceControl(self.session)
         self.body.addWidget(self.advance)
         self.action_message = InlineMessage(transient=True)
         self.body.addWidget(self.action_message)
 
-        # ---- validators
+    def _build_validators(self) -> None:
         self.body.addSpacing(4)
         heading = QHBoxLayout()
         heading.setSpacing(12)
@@ -333,13 +104,14 @@ class StakingPage(ChainPage):
         heading.addWidget(intro, 1, Qt.AlignBottom)
         self.body.addLayout(heading)
         self.model = ValidatorModel(self)
-        self.table = _table(self.model)
+        self.table = validator_table(self.model)
         self._fit_table()
         self.body.addWidget(self.table)
         self.validator_message = InlineMessage()
         self.body.addWidget(self.validator_message)
 
-        # ---- stake and unstake
+    def _build_forms(self) -> None:
+        """Stake and unstake."""
         forms = QHBoxLayout()
         forms.setSpacing(12)
         self.stake_amount = QLineEdit()
@@ -351,8 +123,8 @@ class StakingPage(ChainPage):
         self.stake_message = InlineMessage(reserve=True)
         self.stake_button = primary(QPushButton("Stake"))
         self.stake_button.setObjectName("stakeButton")
-        forms.addWidget(self._form("Stake", self.stake_target, self.stake_amount, self.stake_max,
-                                   self.stake_message, self.stake_button), 1)
+        forms.addWidget(amount_form("Stake", self.stake_target, self.stake_amount, self.stake_max,
+                                    self.stake_message, self.stake_button), 1)
 
         self.unstake_amount = QLineEdit()
         self.unstake_amount.setAccessibleName("Amount to unstake")
@@ -363,12 +135,12 @@ class StakingPage(ChainPage):
         self.unstake_message = InlineMessage(reserve=True)
         self.unstake_button = QPushButton("Start unstaking")
         self.unstake_button.setObjectName("unstakeButton")
-        forms.addWidget(self._form("Unstake", self.unstake_note, self.unstake_amount, self.unstake_all,
-                                   self.unstake_message, self.unstake_button), 1)
+        forms.addWidget(amount_form("Unstake", self.unstake_note, self.unstake_amount, self.unstake_all,
+                                    self.unstake_message, self.unstake_button), 1)
         self.body.addLayout(forms)
         self.body.addStretch(1)
 
-        # ---- wiring
+    def _wire(self) -> None:
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.clicked.connect(self._explain_row)
         self.table.selectionModel().currentChanged.connect(lambda current, _prev: self._explain_row(current))
@@ -383,35 +155,6 @@ class StakingPage(ChainPage):
         self.claim_button.clicked.connect(self.claim)
         self.withdraw_button.clicked.connect(self.withdraw)
         self.account_box.currentIndexChanged.connect(self._on_account_changed)
-
-        # On a live network blocks come by themselves: count down, and re-read now and then.
-        self.ticker = VisibleTimer(self, 1000, self._tick,
-                                   wanted=lambda: self.connected and not self.session.is_embedded)
-        self._show()
-
-    @staticmethod
-    def _form(title: str, note: QLabel, amount: QLineEdit, fill: QPushButton, message: InlineMessage,
-              button: QPushButton) -> QFrame:
-        frame = QFrame()
-        frame.setObjectName("stakingForm")
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(6)
-        layout.addWidget(section_title(title))
-        layout.addWidget(note)
-        row = QHBoxLayout()
-        row.setSpacing(6)
-        row.addWidget(amount, 1)
-        row.addWidget(QLabel("BTK"))
-        row.addWidget(fill)
-        layout.addLayout(row)
-        layout.addWidget(message)
-        layout.addStretch(1)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(button)
-        layout.addLayout(buttons)
-        return frame
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -596,16 +339,18 @@ class StakingPage(ChainPage):
             return None, "error", f"{error} Type an amount of BTK, such as 250 or 12.5."
         if s is None:
             return amount, "wait", ""
-        chosen = self.chosen
-        if s["validator"] is not None and chosen is not None and chosen["id"] != s["validator"]:
+        chosen, available = self.chosen, wei(s["available"])
+        refusal = staking.stake_refusal(chosen, s["validator"], available, amount)   # the core's checks
+        if refusal == "validator-slashed":
+            return amount, "error", ValidatorModel.slashed_reason(chosen)
+        if refusal == "already-delegated":
             mine = self._validator(s["validator"])
             return amount, "error", (f"You stake with {mine['name'] if mine else s['validator']}: an account stakes "
                                      f"with one validator at a time. To move to {chosen['name']}, unstake "
                                      "everything and withdraw it first.")
         if amount is None:
             return None, "empty", ""
-        available = wei(s["available"])
-        if amount > available:
+        if refusal == "insufficient-btk":
             return amount, "error", (f"That is more than you hold: your wallet has {format_units(available)} "
                                      f"to stake, not {format_units(amount)}.")
         if chosen is None:
@@ -634,7 +379,7 @@ class StakingPage(ChainPage):
             return amount, "hint", "You have nothing staked to unstake."
         if amount is None:
             return None, "empty", ""
-        if amount > staked:
+        if staking.unstake_refusal(staked, amount):
             return amount, "error", (f"That is more than you have staked: you can unstake up to "
                                      f"{format_units(staked)}, not {format_units(amount)}.")
         return amount, "", ""

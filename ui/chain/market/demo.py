@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from vault.chain import demo
 from vault.chain.units import format_units
 
-from ..errors import describe
+from ...errors import describe
 
 
 def demo_note(g: dict, account: str, embedded: bool) -> str:
