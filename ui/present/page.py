@@ -27,7 +27,7 @@ from vault.presentations.service import PresentationService
 
 from ..credentials.jobs import Query
 from ..credentials.model import CredentialListModel
-from ..credentials.page import CardListView
+from ..widgets.card_list import CardListView
 from ..credentials.sample_offer import ADDED, SampleOffer
 from ..errors import describe
 from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, open_dialog, page_subtitle, page_title,
