@@ -15,7 +15,7 @@ from PySide6.QtSvg import QSvgRenderer
 from test_ui_present_support import (CHALLENGE, DOMAIN, click_row, holder_vault, png_bytes,  # noqa: F401
                                      read_widget, texts_of_widget, window)
 from ui.present import PresentPage
-from ui.present import page as present_page
+from ui.present import show_step as present_page
 from vault.presentations import verify_presentation
 from vault.presentations.request import new_request
 from vault.qr import encode, parts, render, scan

@@ -7,8 +7,8 @@ import json
 from tests.chain.conftest import USER_ADDRESS
 from tests.ui.conftest import govern
 from tests.ui.test_ui_enter_is_safe import enter_at_confirm_sends_nothing
+from tools.screenshots.samples import SampleIssuer as _SampleIssuer
 from ui.credentials.soulbound import ANCHORED_LOOK, REVOKED_LOOK
-from ui.screenshots import _SampleIssuer
 from vault.anchoring import verify as anchoring
 from vault.presentations.request import PresentationRequest
 from vault.qr import render

@@ -76,7 +76,43 @@ class CredentialDetailView(QWidget):
         self.delete_button.setObjectName("dangerButton")
         layout.addLayout(button_row(self.reverify_button, self.export_button, self.delete_button,
                                     leading=[self.back_button]))
+        layout.addLayout(self._build_header())
+        layout.addWidget(self._build_banner())
+        self.busy = BusyIndicator()
+        layout.addWidget(self.busy)
+        self.message = InlineMessage(transient=True)
+        layout.addWidget(self.message)
 
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+        self.tabs.setDocumentMode(True)
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._build_overview(), "Overview")
+        self.tabs.addTab(self._build_claims(), "Claims")
+        # raw: a copy of it is a secret (marked for clipboard managers, cleared after 30 s)
+        self.raw = SecretPlainTextEdit()
+        self.raw.setObjectName("jsonView")
+        self.raw.setAccessibleName("Credential as received")
+        self.raw.setReadOnly(True)
+        self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.raw.setLineWrapMode(QPlainTextEdit.WidgetWidth)
+        self.tabs.addTab(self.raw, "Raw JSON")
+
+        self.back_button.clicked.connect(self.back_requested)
+        self.reverify_button.clicked.connect(self.reverify_requested)
+        self.export_button.clicked.connect(self.export_requested)
+        self.delete_button.clicked.connect(self.delete_requested)
+        self.trust_button.clicked.connect(self.trust_requested)
+        self.untrust_button.clicked.connect(self.untrust_requested)
+        self.save_button.clicked.connect(self._save)
+        self.tags.textEdited.connect(self._update_save)
+        self.note.textChanged.connect(self._update_save)
+        back = QShortcut(QKeySequence(Qt.Key_Escape), self, context=Qt.WidgetWithChildrenShortcut)
+        back.activated.connect(self.back_requested)
+        self.clear()
+
+    def _build_header(self) -> QHBoxLayout:
+        """The badge, title, kind and issuer."""
         header = QHBoxLayout()
         header.setSpacing(16)
         self.badge = QLabel()
@@ -97,8 +133,10 @@ class CredentialDetailView(QWidget):
         titles.addWidget(self.issuer_did)
         titles.addStretch(1)
         header.addLayout(titles, 1)
-        layout.addLayout(header)
+        return header
 
+    def _build_banner(self) -> QFrame:
+        """The verdict, its warnings and when it was checked; trust or stop trusting."""
         self.banner = QFrame()
         self.banner.setObjectName("verdictBanner")
         banner = QVBoxLayout(self.banner)
@@ -123,18 +161,10 @@ class CredentialDetailView(QWidget):
         banner.addWidget(self.warnings)
         self.checked_at = _plain(name="verdictChecked")
         banner.addWidget(self.checked_at)
-        layout.addWidget(self.banner)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.message = InlineMessage(transient=True)
-        layout.addWidget(self.message)
+        return self.banner
 
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("detailTabs")
-        self.tabs.setDocumentMode(True)
-        layout.addWidget(self.tabs, 1)
-
-        # -- overview: what the credential says (left), what the holder adds (right)
+    def _build_overview(self) -> QScrollArea:
+        """What the credential says (left), what the holder adds (right)."""
         overview = QWidget()
         overview.setObjectName("overviewPane")
         columns = QHBoxLayout(overview)
@@ -178,9 +208,9 @@ class CredentialDetailView(QWidget):
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(overview)
-        self.tabs.addTab(scroll, "Overview")
+        return scroll
 
-        # -- claims
+    def _build_claims(self) -> QTableWidget:
         self.claims = QTableWidget(0, 2)
         self.claims.setObjectName("claimsTable")
         self.claims.setAccessibleName("Claims")
@@ -197,29 +227,7 @@ class CredentialDetailView(QWidget):
         self.claims.horizontalHeader().setSectionResizeMode(0, QHeaderView.Interactive)
         self.claims.horizontalHeader().resizeSection(0, 280)
         self.claims.horizontalHeader().setStretchLastSection(True)
-        self.tabs.addTab(self.claims, "Claims")
-
-        # -- raw: a copy of it is a secret (marked for clipboard managers, cleared after 30 s)
-        self.raw = SecretPlainTextEdit()
-        self.raw.setObjectName("jsonView")
-        self.raw.setAccessibleName("Credential as received")
-        self.raw.setReadOnly(True)
-        self.raw.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
-        self.raw.setLineWrapMode(QPlainTextEdit.WidgetWidth)
-        self.tabs.addTab(self.raw, "Raw JSON")
-
-        self.back_button.clicked.connect(self.back_requested)
-        self.reverify_button.clicked.connect(self.reverify_requested)
-        self.export_button.clicked.connect(self.export_requested)
-        self.delete_button.clicked.connect(self.delete_requested)
-        self.trust_button.clicked.connect(self.trust_requested)
-        self.untrust_button.clicked.connect(self.untrust_requested)
-        self.save_button.clicked.connect(self._save)
-        self.tags.textEdited.connect(self._update_save)
-        self.note.textChanged.connect(self._update_save)
-        back = QShortcut(QKeySequence(Qt.Key_Escape), self, context=Qt.WidgetWithChildrenShortcut)
-        back.activated.connect(self.back_requested)
-        self.clear()
+        return self.claims
 
     # ---- content ----------------------------------------------------------------------
 

@@ -43,6 +43,33 @@ class IdentityPage(QWidget):
         self.error = InlineMessage(transient=True)
         layout.addWidget(self.error)
 
+        self._build_dids(layout)
+        self._build_accounts(layout)
+        self._build_phrase(layout)
+
+        self.new_did_button.clicked.connect(self.new_did)
+        self.rename_button.clicked.connect(self.rename_selected)
+        self.default_button.clicked.connect(self.make_selected_default)
+        self.document_button.clicked.connect(self.show_document)
+        self.copy_did_button.clicked.connect(self.copy_did)
+        self.copy_address_button.clicked.connect(self.copy_address)
+        self.did_qr_button.clicked.connect(self.show_did_qr)
+        self.address_qr_button.clicked.connect(self.show_address_qr)
+        self.phrase_button.clicked.connect(self.show_recovery_phrase)
+        self.did_table.doubleClicked.connect(self._on_double_click)
+        copy = QShortcut(QKeySequence.Copy, self.did_table, context=Qt.WidgetShortcut)
+        copy.activated.connect(self.copy_did)
+        copy = QShortcut(QKeySequence.Copy, self.account_table, context=Qt.WidgetShortcut)
+        copy.activated.connect(self.copy_address)
+
+        self.did_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.account_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+        default = next((r.did for r in self.did_model.records if r.is_default), None)
+        if default:
+            self.select_did(default)
+
+    def _build_dids(self, layout) -> None:
         layout.addWidget(section_title("DIDs"))
         self.did_model = DidTableModel(self._rename)
         self.did_model.rename_failed.connect(self.error.error)
@@ -72,6 +99,7 @@ class IdentityPage(QWidget):
                                     self.did_qr_button, self.copy_did_button,
                                     leading=[self.new_did_button]))
 
+    def _build_accounts(self, layout) -> None:
         layout.addSpacing(8)
         self.copy_address_button = QPushButton("Copy address")
         self.address_qr_button = QPushButton("Show QR")
@@ -94,6 +122,7 @@ class IdentityPage(QWidget):
         header.setSectionResizeMode(AccountTableModel.PATH, QHeaderView.ResizeToContents)
         layout.addWidget(self.account_table)
 
+    def _build_phrase(self, layout) -> None:
         layout.addSpacing(8)
         layout.addWidget(section_title("Recovery phrase"))
         if self.identity.phrase_confirmed:
@@ -112,28 +141,6 @@ class IdentityPage(QWidget):
         phrase_row.addSpacing(12)
         phrase_row.addWidget(self.phrase_button)
         layout.addLayout(phrase_row)
-
-        self.new_did_button.clicked.connect(self.new_did)
-        self.rename_button.clicked.connect(self.rename_selected)
-        self.default_button.clicked.connect(self.make_selected_default)
-        self.document_button.clicked.connect(self.show_document)
-        self.copy_did_button.clicked.connect(self.copy_did)
-        self.copy_address_button.clicked.connect(self.copy_address)
-        self.did_qr_button.clicked.connect(self.show_did_qr)
-        self.address_qr_button.clicked.connect(self.show_address_qr)
-        self.phrase_button.clicked.connect(self.show_recovery_phrase)
-        self.did_table.doubleClicked.connect(self._on_double_click)
-        copy = QShortcut(QKeySequence.Copy, self.did_table, context=Qt.WidgetShortcut)
-        copy.activated.connect(self.copy_did)
-        copy = QShortcut(QKeySequence.Copy, self.account_table, context=Qt.WidgetShortcut)
-        copy.activated.connect(self.copy_address)
-
-        self.did_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.account_table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.refresh()
-        default = next((r.did for r in self.did_model.records if r.is_default), None)
-        if default:
-            self.select_did(default)
 
     # ---- data ------------------------------------------------------------------------
 

@@ -1,67 +1,38 @@
 """The Present page: a job seeker shows an employer proof of a skill.
 
 Two steps. *Choose*: tick credentials, tick the claims of SD-JWT credentials to reveal,
-enter (or scan, or paste) the verifier's challenge and domain, and read exactly what will
-be disclosed before any code exists. *Show*: a large QR code (a sequence of parts plays on
-its own; pause and step through it), saved as PNG or SVG, copied as JSON, printed, with
-what it discloses and how long it stays valid beside it.
+enter (or scan, or paste) the verifier's challenge and domain (request_form), and read
+exactly what will be disclosed before any code exists. *Show* (show_step): a large QR code
+(a sequence of parts plays on its own; pause and step through it), saved as PNG or SVG,
+copied as JSON, printed, with what it discloses and how long it stays valid beside it.
 
 Signing, drawing codes, reading request images, saving and the log run on the TaskRunner.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from datetime import datetime, timezone
-from pathlib import Path
-
-from PySide6.QtCore import QModelIndex, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPainter, QShortcut
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from vault.presentations.build import DI, JWT
 from vault.presentations.service import PresentationService
 
 from ..credentials.jobs import Query
 from ..credentials.model import CredentialListModel
-from ..credentials.page import CardListView
 from ..credentials.sample_offer import ADDED, SampleOffer
 from ..errors import describe
-from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, open_dialog, page_subtitle, page_title,
-                       section_title)
-from ..widgets.labels import text_label
+from ..widgets import BusyIndicator, InlineMessage, open_dialog, page_subtitle, page_title, section_title
+from ..widgets.card_list import CardListView
 from ..widgets.layout import primary
 from ..workers import TaskRunner
-from ..shell.clipboard import copy_secret
 from . import jobs, summary
 from .log_dialog import PresentationLogDialog
 from .picker import CHOOSABLE, CLAIMS_HINT, ClaimTree, PickDelegate, PickModel
-from .qr import QrView
-
-try:   # in PySide6-Essentials; a build without it hides the Print button
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-    HAVE_PRINT = True
-except ImportError:  # pragma: no cover
-    HAVE_PRINT = False
-
-log = logging.getLogger("blocktrack_vault.ui.present")
+from .request_form import RequestForm
+from .show_step import ShowStep
 
 PREVIEW_DELAY_MS = 120
-FORMATS = (   # label, format, cryptosuite, what it is
-    ("W3C VP · eddsa-rdfc-2022", DI, "eddsa-rdfc-2022",
-     "A W3C presentation with a Data Integrity proof (RDF canonicalisation): the smallest code"),
-    ("W3C VP · eddsa-jcs-2022", DI, "eddsa-jcs-2022",
-     "A W3C presentation with a Data Integrity proof (JSON canonicalisation)"),
-    ("VP-JWT", JWT, "eddsa-rdfc-2022", "A presentation JWT: for VC-JWT credentials only"),
-)
-REQUEST_FILTERS = ("Request codes (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.json *.txt)", "All files (*)")
-
-
-def _remaining(expires: datetime) -> int:
-    return int((expires - datetime.now(timezone.utc)).total_seconds())
 
 
 class PresentPage(QWidget):
@@ -76,12 +47,8 @@ class PresentPage(QWidget):
         self._preview_seq = 0
         self.preview = None                              # the last PresentationPreview, if current
         self._choices: dict[str, jobs.ClaimChoices | None] = {}   # chosen SD-JWT id -> its claims
-        self.shown: jobs.Shown | None = None
         self._show_seq = 0
-        self._clicked_at: float | None = None
-        self.show_seconds: float | None = None          # "Show QR" click to the code painted
         self.dialog = None
-        self._printer = None
         self._choose_after: str | None = None           # tick this credential once it is listed
 
         self.stack = QStackedWidget()
@@ -89,17 +56,16 @@ class PresentPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.stack)
         self._build_choose()
-        self._build_show()
+        self.show_page = ShowStep(tasks, self)
+        self._expose_show_step()
         self.stack.addWidget(self.choose_page)
         self.stack.addWidget(self.show_page)
+        self._connect()
 
         self.preview_timer = QTimer(self)
         self.preview_timer.setSingleShot(True)
         self.preview_timer.setInterval(PREVIEW_DELAY_MS)
         self.preview_timer.timeout.connect(self.run_preview)
-        self.countdown = QTimer(self)
-        self.countdown.setInterval(1000)
-        self.countdown.timeout.connect(self._tick)
 
         self._listed = False            # the list is read when the page is first shown, not at unlock
         self._update_summary_placeholder()
@@ -129,8 +95,11 @@ class PresentPage(QWidget):
         columns = QHBoxLayout()
         columns.setSpacing(18)
         layout.addLayout(columns, 1)
+        columns.addLayout(self._build_credentials_column(), 1)
+        columns.addLayout(self._build_verifier_column(), 1)
 
-        # -- left: credentials and claims
+    def _build_credentials_column(self) -> QVBoxLayout:
+        """Steps 1 and 2: the credentials to tick, and the claims of each to reveal."""
         left = QVBoxLayout()
         left.setSpacing(6)
         row = QHBoxLayout()
@@ -179,60 +148,14 @@ class PresentPage(QWidget):
         self.claims = ClaimTree()
         self.claims.hide()
         left.addWidget(self.claims, 2)
-        columns.addLayout(left, 1)
+        return left
 
-        # -- right: the verifier, the disclosure, the button
+    def _build_verifier_column(self) -> QVBoxLayout:
+        """Step 3, what the verifier will see, and the button that signs and shows the code."""
         right = QVBoxLayout()
         right.setSpacing(6)
-        right.addWidget(section_title("3  The verifier's request"))
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setVerticalSpacing(6)
-        self.challenge = QLineEdit()
-        self.challenge.setObjectName("challengeField")
-        self.challenge.setPlaceholderText("The code the verifier gave you")
-        self.domain = QLineEdit()
-        self.domain.setObjectName("domainField")
-        self.domain.setPlaceholderText("e.g. hr.employer.example")
-        form.addRow("Challenge", self.challenge)
-        form.addRow("Domain", self.domain)
-        right.addLayout(form)
-        request_row = QHBoxLayout()
-        self.scan_request_button = QPushButton("Scan request…")
-        self.scan_request_button.setToolTip("Read the verifier's request from a picture of their request QR "
-                                            "code (a screenshot or a photo)")
-        self.paste_request_button = QPushButton("Paste request")
-        self.paste_request_button.setToolTip("Take the request from the clipboard: an image of the request "
-                                             "code, its text, or {\"challenge\": …, \"domain\": …}")
-        self.format_combo = QComboBox()
-        self.format_combo.setObjectName("formatCombo")
-        self.format_combo.setAccessibleName("Presentation format")
-        for number, (label, _, _, tip) in enumerate(FORMATS):
-            self.format_combo.addItem(label)
-            self.format_combo.setItemData(number, tip, Qt.ToolTipRole)
-        self.format_combo.setToolTip("How the presentation is signed")
-        self.format_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.format_combo.setMinimumContentsLength(10)
-        for button in (self.scan_request_button, self.paste_request_button):
-            button.setAutoDefault(False)
-            request_row.addWidget(button)
-        request_row.addStretch(1)
-        right.addLayout(request_row)
-        options = QHBoxLayout()
-        options.addWidget(self.format_combo, 1)
-        valid = QLabel("Valid for")
-        valid.setObjectName("hintLabel")
-        options.addWidget(valid)
-        self.minutes = QSpinBox()
-        self.minutes.setObjectName("presentMinutes")
-        self.minutes.setRange(1, 24 * 60)
-        self.minutes.setValue(10)
-        self.minutes.setSuffix(" min")
-        self.minutes.setToolTip("After this the presentation is refused: nobody can replay it later")
-        options.addWidget(self.minutes)
-        right.addLayout(options)
-        self.request_message = InlineMessage(transient=True)
-        right.addWidget(self.request_message)
+        self.request = RequestForm(self.tasks, self)
+        right.addWidget(self.request)
         right.addSpacing(4)
         right.addWidget(section_title("What the verifier will see"))
         self.summary = summary.RichView()
@@ -252,8 +175,27 @@ class PresentPage(QWidget):
         self.show_button.setObjectName("showQrButton")
         show_row.addWidget(self.show_button, 0, Qt.AlignBottom)
         right.addLayout(show_row)
-        columns.addLayout(right, 1)
+        # The request's parts that the window and tests reach through the page.
+        self.challenge, self.domain = self.request.challenge, self.request.domain
+        self.format_combo, self.minutes = self.request.format_combo, self.request.minutes
+        self.request_message = self.request.request_message
+        self.scan_request_button = self.request.scan_request_button
+        self.paste_request_button = self.request.paste_request_button
+        return right
 
+    def _expose_show_step(self) -> None:
+        """The show step's parts that tests reach through the page."""
+        step = self.show_page
+        self.qr, self.countdown, self.show_message = step.qr, step.countdown, step.show_message
+        self.back_button, self.log_button2, self.show_title = step.back_button, step.log_button2, step.show_title
+        self.for_label, self.holder_label, self.expiry_label = step.for_label, step.holder_label, step.expiry_label
+        self.parts_row, self.part_label, self.parts_hint = step.parts_row, step.part_label, step.parts_hint
+        self.prev_button, self.pause_button, self.next_button = step.prev_button, step.pause_button, step.next_button
+        self.shown_summary = step.shown_summary
+        self.save_png_button, self.save_svg_button = step.save_png_button, step.save_svg_button
+        self.copy_button, self.print_button = step.copy_button, step.print_button
+
+    def _connect(self) -> None:
         self.log_button.clicked.connect(self.open_log)
         self.clear_button.clicked.connect(self.picks.clear_chosen)
         self.search.textChanged.connect(self._on_search)
@@ -265,112 +207,15 @@ class PresentPage(QWidget):
         self.model.failed.connect(self.notice.error)
         self.sample_offer.added.connect(self._on_sample_added)
         self.claims.changed.connect(self.schedule_preview)
-        self.format_combo.currentIndexChanged.connect(self.schedule_preview)
-        self.challenge.textChanged.connect(self._update_show_button)
-        self.domain.textChanged.connect(self._update_show_button)
-        self.challenge.returnPressed.connect(self.domain.setFocus)
-        self.domain.returnPressed.connect(self.show_qr)
-        self.scan_request_button.clicked.connect(self.choose_request_file)
-        self.paste_request_button.clicked.connect(self.paste_request)
+        self.request.format_changed.connect(self.schedule_preview)
+        self.request.changed.connect(self._update_show_button)
+        self.request.submitted.connect(self.show_qr)
         self.show_button.clicked.connect(self.show_qr)
-
-    def _build_show(self) -> None:
-        page = self.show_page = QWidget()
-        page.setObjectName("pageBackground")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(24, 16, 24, 14)
-        layout.setSpacing(8)
-        head = QHBoxLayout()
-        self.back_button = QPushButton("← Change")
-        self.back_button.setObjectName("backButton")
-        self.back_button.setToolTip("Back to the choice of credentials and claims (this code stops being shown)")
-        self.back_button.setAutoDefault(False)
-        head.addWidget(self.back_button)
-        self.show_title = QLabel("Show this code to the verifier")
-        self.show_title.setObjectName("sectionTitle")
-        head.addWidget(self.show_title, 1)
-        self.log_button2 = QPushButton("Presentation log…")
-        self.log_button2.setAutoDefault(False)
-        head.addWidget(self.log_button2)
-        layout.addLayout(head)
-
-        body = QHBoxLayout()
-        body.setSpacing(16)
-        self.qr = QrView()
-        body.addWidget(self.qr, 1)
-        side = QFrame()
-        side.setObjectName("qrSide")
-        side.setFixedWidth(300)
-        column = QVBoxLayout(side)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(6)
-        self.for_label = text_label(name="qrFor")      # the verifier's domain: theirs, plain
-        column.addWidget(self.for_label)
-        self.holder_label = ElidedLabel()
-        self.holder_label.setObjectName("folderLabel")
-        column.addWidget(self.holder_label)
-        self.expiry_label = QLabel()
-        self.expiry_label.setObjectName("qrExpiry")
-        column.addWidget(self.expiry_label)
-
-        self.parts_row = QWidget()
-        parts = QHBoxLayout(self.parts_row)
-        parts.setContentsMargins(0, 2, 0, 2)
-        parts.setSpacing(4)
-        self.part_label = QLabel()
-        self.part_label.setObjectName("partLabel")
-        parts.addWidget(self.part_label, 1)
-        self.prev_button = QPushButton("◀")
-        self.prev_button.setToolTip("Previous part")
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.setToolTip("Stop on this part (the verifier's camera may need more time)")
-        self.next_button = QPushButton("▶")
-        self.next_button.setToolTip("Next part")
-        for button in (self.prev_button, self.pause_button, self.next_button):
-            button.setAutoDefault(False)
-            button.setObjectName("partButton")
-            parts.addWidget(button)
-        column.addWidget(self.parts_row)
-        self.parts_hint = QLabel("This presentation needs several codes: they play in turn. The verifier's "
-                                 "scanner joins them in any order.")
-        self.parts_hint.setObjectName("hintLabel")
-        self.parts_hint.setWordWrap(True)
-        column.addWidget(self.parts_hint)
-
-        column.addWidget(section_title("It discloses"))
-        self.shown_summary = summary.RichView()
-        self.shown_summary.setObjectName("shownSummary")
-        self.shown_summary.setAccessibleName("What this presentation shows")
-        column.addWidget(self.shown_summary, 1)
-        grid = QGridLayout()
-        grid.setSpacing(6)
-        self.save_png_button = QPushButton("Save PNG…")
-        self.save_svg_button = QPushButton("Save SVG…")
-        self.copy_button = QPushButton("Copy JSON")
-        self.print_button = QPushButton("Print…")
-        for n, button in enumerate((self.save_png_button, self.save_svg_button, self.copy_button,
-                                    self.print_button)):
-            button.setAutoDefault(False)
-            grid.addWidget(button, n // 2, n % 2)
-        if not HAVE_PRINT:   # pragma: no cover - Essentials has QtPrintSupport
-            self.print_button.hide()
-        column.addLayout(grid)
-        self.show_message = InlineMessage(transient=True)
-        column.addWidget(self.show_message)
-        body.addWidget(side)
-        layout.addLayout(body, 1)
-
-        self.back_button.clicked.connect(self.back_to_choose)
-        self.log_button2.clicked.connect(self.open_log)
-        self.prev_button.clicked.connect(lambda: self._step(-1))
-        self.next_button.clicked.connect(lambda: self._step(1))
-        self.pause_button.clicked.connect(self.toggle_pause)
-        self.qr.frame_changed.connect(self._on_frame_changed)
-        self.qr.painted.connect(self._on_qr_painted)
-        self.save_png_button.clicked.connect(lambda: self.choose_save("png"))
-        self.save_svg_button.clicked.connect(lambda: self.choose_save("svg"))
-        self.copy_button.clicked.connect(self.copy_payload)
-        self.print_button.clicked.connect(self.choose_print)
+        self.show_page.back_requested.connect(self.back_to_choose)
+        self.show_page.log_requested.connect(self.open_log)
+        self.show_page.message.connect(self.message)
+        self.show_page.qr_painted.connect(self.qr_painted)
+        self.show_page.draw_failed.connect(self._on_show_failed)
 
     def _alive(self) -> bool:
         return not self._closed and isValid(self)
@@ -477,8 +322,7 @@ class PresentPage(QWidget):
 
     @property
     def format(self) -> tuple[str, str]:
-        _, fmt, suite, _ = FORMATS[max(0, self.format_combo.currentIndex())]
-        return fmt, suite
+        return self.request.format
 
     def schedule_preview(self) -> None:
         self.preview = None
@@ -526,7 +370,7 @@ class PresentPage(QWidget):
         missing = []
         if not self.chosen_ids:
             missing.append("tick a credential")
-        if not self.challenge.text().strip() or not self.domain.text().strip():
+        if not self.request.complete:
             missing.append("enter the verifier's challenge and domain (or scan their request)")
         ready = not missing and self.preview is not None and not self.busy.running
         self.show_button.setEnabled(ready)
@@ -540,60 +384,28 @@ class PresentPage(QWidget):
     # ---- the verifier's request ------------------------------------------------------------------
 
     def set_request(self, challenge: str, domain: str) -> None:
-        self.challenge.setText(challenge)
-        self.domain.setText(domain)
-
-    def choose_request_file(self) -> None:
-        dialog = QFileDialog(self, "The verifier's request code")
-        dialog.setFileMode(QFileDialog.ExistingFile)
-        dialog.setNameFilters(REQUEST_FILTERS)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.load_request_file)
-        open_dialog(self, dialog)
+        self.request.set_request(challenge, domain)
 
     def load_request_file(self, path) -> None:
-        if path:
-            self.load_request(Path(path))
+        self.request.load_request_file(path)
 
     def load_request(self, source) -> None:
-        """Read the request from a Path, a QImage or text (a ``str`` is text, never a path),
-        off the GUI thread."""
-        self.request_message.hint("Reading the request…")
-        job = self.tasks.run(jobs.request_from, source)
-        job.finished.connect(self._on_request)
-        job.failed.connect(self._on_request_failed)
-
-    def paste_request(self) -> None:
-        mime = QGuiApplication.clipboard().mimeData()
-        if mime is not None and mime.hasImage():
-            image = QImage(QGuiApplication.clipboard().image())
-            if not image.isNull():
-                self.load_request(image)
-                return
-        text = QGuiApplication.clipboard().text().strip()
-        if not text:
-            self.request_message.error("The clipboard holds no request: copy the verifier's request code (its "
-                                       "image or its text) first.")
-            return
-        self.load_request(text)
-
-    def _on_request(self, request) -> None:
-        if not self._alive():
-            return
-        self.set_request(request.challenge, request.domain)
-        self.request_message.success(f"Request from {request.domain} filled in.")
-
-    def _on_request_failed(self, exc: BaseException) -> None:
-        if self._alive():
-            self.request_message.error(describe(exc))
+        self.request.load_request(source)
 
     # ---- show the code ----------------------------------------------------------------------------
+
+    @property
+    def shown(self) -> jobs.Shown | None:
+        return self.show_page.shown
+
+    @property
+    def show_seconds(self) -> float | None:
+        return self.show_page.show_seconds
 
     def show_qr(self) -> None:
         if not self.show_button.isEnabled() or self._closed:
             return
-        self._clicked_at = time.perf_counter()
-        self.show_seconds = None
+        self.show_page.start_timing()
         self._show_seq += 1
         seq = self._show_seq
         fmt, suite = self.format
@@ -601,7 +413,7 @@ class PresentPage(QWidget):
         self.notice.clear()
         self._update_show_button()
         job = self.tasks.run(jobs.present, self.service, self.chosen_ids, self.reveal, self.challenge.text().strip(),
-                             self.domain.text().strip(), fmt, suite, self.minutes.value())
+                             self.domain.text().strip(), fmt, suite, self.request.minutes.value())
         job.finished.connect(lambda shown: self._on_shown(seq, shown))
         job.failed.connect(self._on_show_failed)
 
@@ -617,186 +429,24 @@ class PresentPage(QWidget):
             return
         self.busy.stop()
         self._update_show_button()
-        self.shown = shown
-        p = shown.presentation
-        self.for_label.setText(f"For {p.domain}")
-        self.holder_label.setText(f"Signed by {p.holder}")
-        self.shown_summary.setHtml(summary.disclosure_html(p.holder, p.credentials, p.warnings, compact=True,
-                                                           trusted=self.model.trusted))
-        self.copy_button.setText("Copy JWT" if p.kind == "vp-jwt" else "Copy JSON")
-        multi = len(shown.texts) > 1
-        self.parts_row.setVisible(multi)
-        self.parts_hint.setVisible(multi)
-        for button in (self.save_png_button, self.save_svg_button, self.copy_button, self.print_button):
-            button.setEnabled(True)
-        self.save_png_button.setToolTip("Save the code as a PNG image" if not multi else
-                                        "Save every part on one PNG sheet (a scanner reads them all)")
-        self.save_svg_button.setToolTip("Save the code as an SVG drawing" if not multi else
-                                        "Save every part on one SVG sheet, for printing at any size")
-        self.show_message.clear()
-        self.qr.set_frames(shown.frames)
+        self.show_page.display(shown, self.model.trusted)
         self.stack.setCurrentWidget(self.show_page)
-        self._tick()
-        self.countdown.start()
-        self._update_parts()
-        if multi:
-            job = self.tasks.run(jobs.draw, shown.texts, 1)
-            job.finished.connect(lambda frames: self._on_frames(seq, frames))
-            job.failed.connect(self._on_show_failed)
-        self.message.emit(f"Presentation for {p.domain} signed and logged.")
-
-    def _on_frames(self, seq: int, frames: list) -> None:
-        if not self._alive() or seq != self._show_seq or self.shown is None:
-            return
-        for offset, image in enumerate(frames, start=1):
-            self.shown.frames[offset] = image
-            self.qr.set_frame(offset, image)
-
-    def _on_qr_painted(self) -> None:
-        if self._clicked_at is not None:
-            self.show_seconds = time.perf_counter() - self._clicked_at
-            self._clicked_at = None
-            log.info("QR on screen %.1f ms after Show QR (sign+encode+first code %.1f ms)",
-                     self.show_seconds * 1000, (self.shown.seconds if self.shown else 0) * 1000)
-            self.qr_painted.emit(self.show_seconds)
-
-    def _step(self, delta: int) -> None:
-        self.qr.pause()
-        self.qr.step(delta)
-        self._update_parts()
-
-    def toggle_pause(self) -> None:
-        if self.qr.auto_play:
-            self.qr.pause()
-        else:
-            self.qr.play()
-        self._update_parts()
-
-    def _on_frame_changed(self, index: int) -> None:
-        self._update_parts()
-
-    def _update_parts(self) -> None:
-        count = self.qr.count
-        if count > 1:
-            self.part_label.setText(f"Part {self.qr.index + 1} of {count}")
-            playing = self.qr.auto_play
-            self.pause_button.setText("Pause" if playing else "Play")
-            self.pause_button.setToolTip("Stop on this part (the verifier's camera may need more time)" if playing
-                                         else "Play the parts in turn")
-
-    def _tick(self) -> None:
-        if self.shown is None:
-            self.countdown.stop()
-            return
-        left = _remaining(self.shown.presentation.expires)
-        if left <= 0:
-            self.expire()
-            return
-        minutes, seconds = divmod(left, 60)
-        until = self.shown.presentation.expires.astimezone().strftime("%H:%M")
-        self.expiry_label.setText(f"Valid until {until} ({minutes}:{seconds:02d} left)")
+        self.message.emit(f"Presentation for {shown.presentation.domain} signed and logged.")
 
     def expire(self) -> None:
-        """The presentation timed out: its code goes, and nothing of it can be saved."""
-        self.countdown.stop()
-        self.qr.clear()
-        self.shown = None
-        self.expiry_label.setText("Expired: go back and show a new code.")
-        for button in (self.save_png_button, self.save_svg_button, self.copy_button, self.print_button):
-            button.setEnabled(False)
-        self.parts_row.hide()
-
-    def back_to_choose(self) -> None:
-        self._show_seq += 1           # codes still being drawn are dropped
-        self.countdown.stop()
-        self.qr.clear()
-        self.shown = None
-        self.stack.setCurrentWidget(self.choose_page)
-        self.show_button.setFocus()
-
-    # ---- save, copy, print -------------------------------------------------------------------------
-
-    def _default_name(self, suffix: str) -> str:
-        domain = "".join(c if c.isalnum() or c in "-." else "-" for c in self.shown.presentation.domain)[:60]
-        return f"presentation-{domain or 'verifier'}.{suffix}"
-
-    def choose_save(self, suffix: str) -> None:
-        if self.shown is None:
-            return
-        dialog = QFileDialog(self, "Save the code", str(Path.home() / self._default_name(suffix)))
-        dialog.setAcceptMode(QFileDialog.AcceptSave)
-        dialog.setFileMode(QFileDialog.AnyFile)
-        dialog.setNameFilters([f"{suffix.upper()} image (*.{suffix})"])
-        dialog.setDefaultSuffix(suffix)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.save_to)
-        open_dialog(self, dialog)
+        self.show_page.expire()
 
     def save_to(self, path) -> None:
-        if self.shown is None or not path:
-            return
-        self.show_message.hint("Saving…")
-        job = self.tasks.run(jobs.save_codes, list(self.shown.texts), Path(path),
-                             jobs.sheet_title(self.shown.presentation))
-        job.finished.connect(self._on_saved)
-        job.failed.connect(self._on_action_failed)
-
-    def _on_saved(self, path: Path) -> None:
-        if self._alive():
-            self.show_message.success(f"Saved to {path}.")
-            self.message.emit(f"Saved the code to {path}.")
-
-    def _on_action_failed(self, exc: BaseException) -> None:
-        if self._alive():
-            self.show_message.error(describe(exc))
-
-    def copy_payload(self) -> None:
-        if self.shown is None:
-            return
-        # It holds the credentials' text: marked secret for clipboard managers, cleared after 30 s.
-        copy_secret(self.shown.presentation.payload)
-        self.show_message.success("Presentation copied (cleared from the clipboard in 30 s). It answers "
-                                  "this verifier's challenge only, until it expires.")
-
-    def choose_print(self) -> None:
-        if self.shown is None or not HAVE_PRINT:
-            return
-        self._printer = QPrinter(QPrinter.HighResolution)
-        dialog = QPrintDialog(self._printer, self)
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.print_to(self._printer))
-        open_dialog(self, dialog)
+        self.show_page.save_to(path)
 
     def print_to(self, printer) -> None:
-        """Print every code on one page (the sheet of parts), drawn off the GUI thread."""
-        if self.shown is None:
-            return
-        self._printer = printer
-        self.show_message.hint("Preparing the page…")
-        job = self.tasks.run(jobs.sheet_image, list(self.shown.texts), jobs.sheet_title(self.shown.presentation))
-        job.finished.connect(self._on_sheet)
-        job.failed.connect(self._on_action_failed)
+        self.show_page.print_to(printer)
 
-    def _on_sheet(self, image: QImage) -> None:
-        if not self._alive() or self._printer is None:
-            return
-        printer = self._printer
-        painter = QPainter()
-        if not painter.begin(printer):
-            self.show_message.error("The printer could not be opened.")
-            return
-        page = painter.viewport()
-        # Whole device pixels per image pixel when the page allows: crisp modules on paper too.
-        factor = min(page.width() / image.width(), page.height() / image.height())
-        if factor >= 1:
-            factor = int(factor)
-        width, height = int(image.width() * factor), int(image.height() * factor)
-        target = QRect(page.x() + (page.width() - width) // 2, page.y(), width, height)
-        painter.setRenderHint(QPainter.SmoothPixmapTransform, False)
-        painter.drawImage(target, image)
-        painter.end()
-        self.show_message.success("Sent to the printer.")
-        self.message.emit("Presentation printed.")
+    def back_to_choose(self) -> None:
+        self._show_seq += 1           # a presentation still being signed is dropped
+        self.show_page.stop()
+        self.stack.setCurrentWidget(self.choose_page)
+        self.show_button.setFocus()
 
     # ---- the log -------------------------------------------------------------------------------------
 
@@ -817,17 +467,13 @@ class PresentPage(QWidget):
         self._closed = True
         self.sample_offer.drop()
         self.preview_timer.stop()
-        self.countdown.stop()
-        self.qr.clear()
-        self.shown = None
+        self.show_page.drop()
         self.preview = None
         self.picks.chosen.clear()
         self._choices.clear()
         self.claims.set_credentials([])
         self.model.clear()
         self.summary.clear()
-        self.shown_summary.clear()
-        self.challenge.clear()
-        self.domain.clear()
+        self.request.drop()
         if self.dialog is not None:
             self.dialog.close()

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QFileDialog, QFormLayout,
-                               QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QRadioButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QRadioButton,
+                               QWidget)
 
 from vault import settings as vault_settings
 from vault.settings import VaultSettings
@@ -22,26 +21,21 @@ from vault.store import VaultStore
 
 from ..errors import describe
 from ..shell.clipboard import CLEAR_AFTER_MS
-from ..widgets import (BusyIndicator, ElidedLabel, InlineMessage, button_row, open_dialog, scrolling_page,
-                       section_title)
+from ..widgets import BusyIndicator, ElidedLabel, InlineMessage, button_row, open_dialog, scrolling_page
 from ..workers import TaskRunner
 from . import trust
 from .change_passphrase import ChangePassphraseDialog
 from .kdf_dialog import RetuneKdfDialog
+from .network import NetworkSection
+from .section import Section, hint
 from .status_checks import StatusChecksSection
+from .trust_section import TrustSection
 
 BACKUP_SUFFIX = ".btvbackup"
 AUTO_LOCK_CHOICES = (1, 2, 5, 10, 15, 30, 60, vault_settings.NEVER)
 THEME_CHOICES = ((vault_settings.THEME_SYSTEM, "Follow the system"),
                  (vault_settings.THEME_LIGHT, "Light"),
                  (vault_settings.THEME_DARK, "Dark"))
-
-
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hintLabel")
-    label.setWordWrap(True)
-    return label
 
 
 def _minutes(minutes: int) -> str:
@@ -62,26 +56,6 @@ def load_vault_settings(store: VaultStore) -> tuple[int, list[dict]]:
     return VaultSettings(store).auto_lock_minutes, trust.load_entries(store)
 
 
-def save_network(data_dir: Path, kind: str, url: str, manifest: str):
-    if kind == "rpc":
-        return vault_settings.use_rpc_network(data_dir, url, manifest)
-    return vault_settings.use_embedded_network(data_dir)
-
-
-class Section(QFrame):
-    """A titled card of the page."""
-
-    def __init__(self, title: str, intro: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("settingsSection")
-        self.body = QVBoxLayout(self)
-        self.body.setContentsMargins(18, 14, 18, 16)
-        self.body.setSpacing(8)
-        self.body.addWidget(section_title(title))
-        if intro:
-            self.body.addWidget(_hint(intro))
-
-
 class SettingsPage(QWidget):
     message = Signal(str)              # a passing note for the status bar
     auto_lock_changed = Signal(int)    # minutes, 0 = never
@@ -97,7 +71,6 @@ class SettingsPage(QWidget):
         self.loaded = False
         self._closed = False
         self._saved_auto_lock = vault_settings.DEFAULT_AUTO_LOCK_MINUTES
-        self._saved_network: tuple[str, str, str] | None = None
         self._saved_theme = vault_settings.THEME_SYSTEM
 
         layout = scrolling_page(self, "Settings", "How this vault locks, is protected and backed up, whom it "
@@ -108,16 +81,30 @@ class SettingsPage(QWidget):
         layout.addWidget(self._security_section())
         layout.addWidget(self._encryption_section())
         layout.addWidget(self._backup_section())
-        layout.addWidget(self._trust_section())
-        layout.addWidget(self._network_section())
+        self.trust_section = TrustSection(store, tasks, self.error, self)
+        layout.addWidget(self.trust_section)
+        self.network_section = NetworkSection(self.data_dir, tasks)
+        layout.addWidget(self.network_section)
         self.status_checks = StatusChecksSection(self.data_dir, tasks)
         layout.addWidget(self.status_checks)
         layout.addWidget(self._appearance_section())
         layout.addWidget(self._folder_section())
         layout.addStretch(1)
 
+        # The cards' parts that tests reach through the page.
+        trusted, net = self.trust_section, self.network_section
+        self.trust_model, self.trust_table = trusted.trust_model, trusted.trust_table
+        self.trust_empty = trusted.trust_empty
+        self.add_issuer_button, self.remove_issuer_button = trusted.add_issuer_button, trusted.remove_issuer_button
+        self.embedded_radio, self.rpc_radio, self.rpc_form = net.embedded_radio, net.rpc_radio, net.rpc_form
+        self.rpc_url, self.manifest_path, self.manifest_button = net.rpc_url, net.manifest_path, net.manifest_button
+        self.network_message, self.save_network_button = net.network_message, net.save_network_button
+        self.trust_section.message.connect(self.message)
+        self.trust_section.changed.connect(self.trust_changed)
+        self.network_section.changed.connect(self.network_changed)
+
         self._describe_encryption()
-        self._show_network()
+        self.network_section.show_saved()
         self._show_theme()
         self.reload()
 
@@ -139,13 +126,13 @@ class SettingsPage(QWidget):
         row.addWidget(self.auto_lock)
         row.addStretch(1)
         section.body.addLayout(row)
-        section.body.addWidget(_hint(
+        section.body.addWidget(hint(
             "Without keyboard or mouse input for this long, the vault locks: the database "
             "closes, its key and everything decrypted are dropped, and the unlock screen "
             "returns. Lock it yourself any time with the Lock button or Ctrl+L."))
-        self.screen_lock_note = _hint()
+        self.screen_lock_note = hint()
         section.body.addWidget(self.screen_lock_note)
-        section.body.addWidget(_hint(
+        section.body.addWidget(hint(
             f"Secrets you copy (a credential's raw text, recovery phrase words) are marked as "
             f"secret for clipboard managers and removed from the clipboard after "
             f"{CLEAR_AFTER_MS // 1000} seconds, or when the vault locks."))
@@ -154,7 +141,7 @@ class SettingsPage(QWidget):
 
     def _encryption_section(self) -> Section:
         section = Section("Passphrase and encryption")
-        self.encryption = _hint()
+        self.encryption = hint()
         self.encryption.setObjectName("encryptionLabel")
         section.body.addWidget(self.encryption)
         self.change_button = QPushButton("Change passphrase…")
@@ -175,96 +162,6 @@ class SettingsPage(QWidget):
         section.body.addLayout(button_row(leading=[self.backup_button]))
         section.body.addWidget(self.backup_busy)
         self.backup_button.clicked.connect(self.choose_backup_file)
-        return section
-
-    def _trust_section(self) -> Section:
-        section = Section("Trusted issuers", "Credentials from these issuers verify without the "
-                                             "“unknown issuer” warning. Changes show the next time a "
-                                             "credential is verified.")
-        self.trust_model = trust.TrustListModel(self)
-        self.trust_table = QTableView()
-        self.trust_table.setObjectName("trustTable")
-        self.trust_table.setAccessibleName("Trusted issuers")
-        self.trust_table.setTabKeyNavigation(False)   # Tab leaves the table; arrows move in it
-        self.trust_table.setModel(self.trust_model)
-        self.trust_table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.trust_table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.trust_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.trust_table.setTextElideMode(Qt.ElideMiddle)
-        self.trust_table.setWordWrap(False)
-        self.trust_table.setShowGrid(False)
-        self.trust_table.setAlternatingRowColors(True)
-        self.trust_table.verticalHeader().hide()
-        self.trust_table.verticalHeader().setDefaultSectionSize(self.trust_table.fontMetrics().height() + 14)
-        header = self.trust_table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(trust.TrustListModel.NAME, QHeaderView.Interactive)
-        header.resizeSection(trust.TrustListModel.NAME, 220)
-        header.setSectionResizeMode(trust.TrustListModel.DID, QHeaderView.Stretch)
-        header.setSectionResizeMode(trust.TrustListModel.ADDED, QHeaderView.ResizeToContents)
-        rows = 4
-        self.trust_table.setFixedHeight(header.sizeHint().height()
-                                        + rows * self.trust_table.verticalHeader().defaultSectionSize() + 4)
-        section.body.addWidget(self.trust_table)
-        self.trust_empty = _hint("No issuer yet. Add one here, or with “Trust this issuer” on a "
-                                 "credential.")
-        section.body.addWidget(self.trust_empty)
-        self.add_issuer_button = QPushButton("Add issuer…")
-        self.remove_issuer_button = QPushButton("Remove")
-        self.remove_issuer_button.setObjectName("dangerButton")
-        section.body.addLayout(button_row(self.remove_issuer_button, leading=[self.add_issuer_button]))
-        self.add_issuer_button.clicked.connect(self.add_issuer)
-        self.remove_issuer_button.clicked.connect(self.remove_selected_issuer)
-        self.trust_table.selectionModel().selectionChanged.connect(self._update_trust_buttons)
-        self._update_trust_buttons()
-        return section
-
-    def _network_section(self) -> Section:
-        section = Section("Network", "The blockchain the vault will use for BTK, staking, governance, "
-                                     "the marketplace and soulbound credentials. These arrive in a "
-                                     "later release; the choice is kept for them (and for the "
-                                     "“vault chain” commands).")
-        self.network_group = QButtonGroup(self)
-        self.embedded_radio = QRadioButton("Embedded chain, on this computer (default)")
-        self.embedded_radio.setObjectName("networkEmbedded")
-        self.rpc_radio = QRadioButton("A JSON-RPC node, with its deployment manifest")
-        self.rpc_radio.setObjectName("networkRpc")
-        self.network_group.addButton(self.embedded_radio)
-        self.network_group.addButton(self.rpc_radio)
-        section.body.addWidget(self.embedded_radio)
-        section.body.addWidget(self.rpc_radio)
-        self.rpc_url = QLineEdit()
-        self.rpc_url.setObjectName("rpcUrl")
-        self.rpc_url.setPlaceholderText("http://127.0.0.1:8545")
-        self.manifest_path = QLineEdit()
-        self.manifest_path.setObjectName("manifestPath")
-        self.manifest_path.setAccessibleName("Deployment manifest")
-        self.manifest_path.setPlaceholderText("deployment manifest (.json)")
-        self.manifest_button = QPushButton("Choose…")
-        manifest_row = QHBoxLayout()
-        manifest_row.setSpacing(8)
-        manifest_row.addWidget(self.manifest_path, 1)
-        manifest_row.addWidget(self.manifest_button)
-        self.rpc_form = QWidget()
-        form = QFormLayout(self.rpc_form)
-        form.setContentsMargins(26, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.WrapLongRows)
-        form.addRow("Node URL", self.rpc_url)
-        form.addRow("Manifest", manifest_row)
-        section.body.addWidget(self.rpc_form)
-        self.network_message = InlineMessage(transient=True)
-        section.body.addWidget(self.network_message)
-        self.network_busy = BusyIndicator()
-        section.body.addWidget(self.network_busy)
-        self.save_network_button = QPushButton("Use this network")
-        section.body.addLayout(button_row(leading=[self.save_network_button]))
-        self.embedded_radio.toggled.connect(self._update_network_form)
-        self.rpc_url.textEdited.connect(self._update_network_form)
-        self.manifest_path.textEdited.connect(self._update_network_form)
-        self.manifest_button.clicked.connect(self.choose_manifest)
-        self.save_network_button.clicked.connect(self.save_network)
         return section
 
     def _appearance_section(self) -> Section:
@@ -306,7 +203,7 @@ class SettingsPage(QWidget):
         minutes, entries = result
         self._select_auto_lock(minutes)
         self.auto_lock.setEnabled(True)
-        self._set_trust_entries(entries)
+        self.trust_section.set_entries(entries)
         self.loaded = True
 
     def _on_load_failed(self, exc: BaseException) -> None:
@@ -416,136 +313,12 @@ class SettingsPage(QWidget):
 
     # ---- trust list ----------------------------------------------------------------------------
 
-    def _set_trust_entries(self, entries: list[dict], select: str | None = None) -> None:
-        self.trust_model.set_entries(entries)
-        self.trust_empty.setVisible(not entries)
-        row = self.trust_model.row_of(select) if select else -1
-        if row >= 0:
-            self.trust_table.selectionModel().select(
-                self.trust_model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
-            self.trust_table.scrollTo(self.trust_model.index(row, 0))
-        self._update_trust_buttons()
-
     def selected_issuer(self) -> str | None:
-        rows = self.trust_table.selectionModel().selectedRows()
-        return self.trust_model.entries[rows[0].row()]["did"] if rows else None
-
-    def _update_trust_buttons(self) -> None:
-        self.remove_issuer_button.setEnabled(self.selected_issuer() is not None)
-
-    def add_issuer(self) -> None:
-        dialog = trust.AddIssuerDialog(self)
-        dialog.submitted.connect(lambda did, name: self._add_issuer(dialog, did, name))
-        open_dialog(self, dialog, delete_on_close=True)
-
-    def _add_issuer(self, dialog, did: str, name: str) -> None:
-        job = self.tasks.run(trust.add_issuer, self.store, did, name)
-        job.finished.connect(lambda entries: self._on_issuer_added(dialog, did, entries))
-        job.failed.connect(lambda exc: self._on_add_failed(dialog, exc))
-
-    def _on_issuer_added(self, dialog, did: str, entries: list[dict]) -> None:
-        if self._closed:
-            return
-        self._set_trust_entries(entries, select=did)
-        dialog.accept()
-        self.message.emit("Issuer added to your trust list.")
-        self.trust_changed.emit(did)
-
-    def _on_add_failed(self, dialog, exc: BaseException) -> None:
-        if not self._closed:
-            dialog.failed(describe(exc))
-
-    def remove_selected_issuer(self) -> None:
-        did = self.selected_issuer()
-        if not did:
-            return
-        self.error.clear()
-        self.remove_issuer_button.setEnabled(False)
-        job = self.tasks.run(trust.remove_issuer, self.store, did)
-        job.finished.connect(lambda entries: self._on_issuer_removed(entries, did))
-        job.failed.connect(self._on_trust_failed)
-
-    def _on_issuer_removed(self, entries: list[dict], did: str) -> None:
-        if self._closed:
-            return
-        self._set_trust_entries(entries)
-        self.message.emit("Issuer removed from your trust list.")
-        self.trust_changed.emit(did)
+        return self.trust_section.selected_issuer()
 
     def on_trust_changed(self, _did: str) -> None:
         """The trust list changed on another page: show it as it is now."""
-        if self._closed:
-            return
-        job = self.tasks.run(trust.load_entries, self.store)
-        job.finished.connect(lambda entries: None if self._closed else self._set_trust_entries(entries))
-
-    def _on_trust_failed(self, exc: BaseException) -> None:
-        if not self._closed:
-            self.error.error(describe(exc))
-            self._update_trust_buttons()
-
-    # ---- network -------------------------------------------------------------------------------
-
-    def _show_network(self) -> None:
-        try:
-            profile = vault_settings.network_choice(self.data_dir)
-        except Exception as exc:   # a damaged network.json: say so, offer to choose again
-            self.network_message.error(describe(exc))
-            profile = None
-        rpc = profile is not None and profile.kind == "rpc"
-        (self.rpc_radio if rpc else self.embedded_radio).setChecked(True)
-        if rpc:
-            self.rpc_url.setText(profile.url)
-            self.manifest_path.setText(profile.manifest)
-        self._saved_network = self._network_fields()
-        self._update_network_form()
-
-    def _network_fields(self) -> tuple[str, str, str]:
-        kind = "rpc" if self.rpc_radio.isChecked() else "embedded"
-        if kind == "embedded":
-            return kind, "", ""
-        return kind, self.rpc_url.text().strip(), self.manifest_path.text().strip()
-
-    def _update_network_form(self, *_args) -> None:
-        rpc = self.rpc_radio.isChecked()
-        self.rpc_form.setEnabled(rpc)
-        fields = self._network_fields()
-        ready = not rpc or all(fields[1:])
-        self.save_network_button.setEnabled(ready and fields != self._saved_network
-                                            and not self.network_busy.running)
-
-    def choose_manifest(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Deployment manifest", self.manifest_path.text()
-                                              or str(Path.home()), "Manifests (*.json);;All files (*)")
-        if path and not self._closed:
-            self.manifest_path.setText(path)
-            self._update_network_form()
-
-    def save_network(self) -> None:
-        kind, url, manifest = self._network_fields()
-        self.network_message.clear()
-        self.network_busy.start("Checking the manifest…" if kind == "rpc" else "Saving…")
-        self.save_network_button.setEnabled(False)
-        job = self.tasks.run(save_network, self.data_dir, kind, url, manifest)
-        job.finished.connect(self._on_network_saved)
-        job.failed.connect(self._on_network_failed)
-
-    def _on_network_saved(self, profile) -> None:
-        if self._closed:
-            return
-        self.network_busy.stop()
-        self._saved_network = self._network_fields()
-        self._update_network_form()
-        where = "the embedded chain" if profile.kind == "embedded" else profile.display_url
-        self.network_message.success(f"The vault will use {where}.")
-        self.network_changed.emit()
-
-    def _on_network_failed(self, exc: BaseException) -> None:
-        if self._closed:
-            return
-        self.network_busy.stop()
-        self.network_message.error(describe(exc))
-        self._update_network_form()
+        self.trust_section.reload()
 
     # ---- theme ---------------------------------------------------------------------------------
 
@@ -582,10 +355,9 @@ class SettingsPage(QWidget):
 
     # ---- dialogs and lock ----------------------------------------------------------------------
 
-
     def drop_vault_data(self) -> None:
         """The vault is being locked: forget the trust list and close any dialog."""
-        self._closed = self.status_checks.closed = True
-        self.trust_model.set_entries([])
+        self._closed = self.status_checks.closed = self.network_section.closed = True
+        self.trust_section.drop()
         if self.dialog is not None:
             self.dialog.close()

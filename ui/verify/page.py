@@ -65,8 +65,36 @@ class VerifyPage(QWidget):
         steps = QHBoxLayout()
         steps.setSpacing(12)
         layout.addLayout(steps)
+        steps.addWidget(self._build_request(), 1)
+        steps.addWidget(self._build_drop_zone(), 1)
 
-        # -- the request
+        self.busy = BusyIndicator()
+        layout.addWidget(self.busy)
+        self.verdict_view = VerdictView()
+        layout.addWidget(self.verdict_view, 1)
+        self.placeholder = QLabel("The verdict appears here: whether the presentation is genuine and made for "
+                                  "your request, who presented it, and what each credential proves.")
+        self.placeholder.setObjectName("emptyState")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignCenter)
+        layout.addWidget(self.placeholder, 1)
+
+        self.scanner = FrameScanner(tasks, self)
+        self.scanner.decoded.connect(self.verify_decoded)
+        self.scanner.progress.connect(lambda text: self.busy.start(text))
+        self.scanner.problem.connect(self.request_message.warning)
+
+        self.new_button.clicked.connect(self.new_challenge)
+        self.request_button.clicked.connect(self.show_request)
+        self.open_button.clicked.connect(self.choose_files)
+        self.folder_button.clicked.connect(self.choose_folder)
+        self.paste_button.clicked.connect(self.paste)
+        self.camera_button.clicked.connect(self.scan_with_camera)
+        shortcut = QShortcut(QKeySequence.Paste, self, context=Qt.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.paste)
+
+    def _build_request(self) -> QFrame:
+        """Step 1: the domain and challenge, and the request QR to show."""
         request = QFrame()
         request.setObjectName("requestBox")
         box = QVBoxLayout(request)
@@ -99,9 +127,10 @@ class VerifyPage(QWidget):
         self.request_message = InlineMessage(transient=True)
         box.addWidget(self.request_message)
         box.addStretch(1)
-        steps.addWidget(request, 1)
+        return request
 
-        # -- what the job seeker hands over
+    def _build_drop_zone(self) -> QFrame:
+        """Step 2: where the presentation comes in (drop, files, folder, paste, camera)."""
         self.drop_zone = QFrame()
         self.drop_zone.setObjectName("dropZone")
         zone = QVBoxLayout(self.drop_zone)
@@ -139,32 +168,7 @@ class VerifyPage(QWidget):
             open_grid.addWidget(button, n // 2, n % 2)
         zone.addLayout(open_grid)
         zone.addStretch(1)
-        steps.addWidget(self.drop_zone, 1)
-
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.verdict_view = VerdictView()
-        layout.addWidget(self.verdict_view, 1)
-        self.placeholder = QLabel("The verdict appears here: whether the presentation is genuine and made for "
-                                  "your request, who presented it, and what each credential proves.")
-        self.placeholder.setObjectName("emptyState")
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setAlignment(Qt.AlignCenter)
-        layout.addWidget(self.placeholder, 1)
-
-        self.scanner = FrameScanner(tasks, self)
-        self.scanner.decoded.connect(self.verify_decoded)
-        self.scanner.progress.connect(lambda text: self.busy.start(text))
-        self.scanner.problem.connect(self.request_message.warning)
-
-        self.new_button.clicked.connect(self.new_challenge)
-        self.request_button.clicked.connect(self.show_request)
-        self.open_button.clicked.connect(self.choose_files)
-        self.folder_button.clicked.connect(self.choose_folder)
-        self.paste_button.clicked.connect(self.paste)
-        self.camera_button.clicked.connect(self.scan_with_camera)
-        shortcut = QShortcut(QKeySequence.Paste, self, context=Qt.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.paste)
+        return self.drop_zone
 
     def _alive(self) -> bool:
         return not self._closed and isValid(self)

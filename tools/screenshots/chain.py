@@ -1,4 +1,4 @@
-"""The chain pages' screenshots, for ``python -m ui.screenshots`` (see ui/screenshots.py).
+"""The chain pages' screenshots, for ``python -m tools.screenshots`` (see tools/screenshots/).
 
 Each picture shows the state a person would reach by using the page for a while. That
 state is made by code on the embedded chain of a throwaway vault (no network): the vault
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .screenshots import PASSPHRASE, SIZE, settle, shoot, wait_until
+from .common import PASSPHRASE, SIZE, settle, shoot, wait_until
 
 # BIP-39's public test vector: its first account, 0x9858…Da94, is no dev role of the chain.
 PHRASE = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
@@ -62,8 +62,8 @@ def _open_vault(data_dir: Path, *, talent: bool):
     embedded chain, both accounts funded by the faucet."""
     from vault.identity import Identity
 
-    from .config import AppConfig
-    from .main_window import MainWindow, Workspace
+    from ui.config import AppConfig
+    from ui.main_window import MainWindow, Workspace
 
     identity = Identity.restore(data_dir, PASSPHRASE, PHRASE, kdf_target=0)
     if talent:
