@@ -18,6 +18,7 @@ Three homes, chosen by who must read a setting and when:
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from urllib.parse import urlsplit
 from .errors import VaultError
 from .store import VaultStore
 from .store.atomic import ensure_private_dir, write_atomic
+
+log = logging.getLogger(__name__)
 
 
 class InvalidSetting(VaultError):
@@ -55,6 +58,7 @@ class VaultSettings:
         try:
             return check_auto_lock_minutes(int(raw)) if raw is not None else DEFAULT_AUTO_LOCK_MINUTES
         except (ValueError, InvalidSetting):
+            log.debug("the stored auto-lock time is not one this version reads", exc_info=True)
             return DEFAULT_AUTO_LOCK_MINUTES
 
     def set_auto_lock_minutes(self, minutes: int) -> int:
@@ -101,7 +105,10 @@ def load_preferences(data_dir: Path) -> Preferences:
     unreadable (an appearance preference is never a reason not to start)."""
     try:
         data = json.loads((Path(data_dir) / PREFERENCES_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Preferences()
     except (OSError, ValueError):
+        log.warning("%s is unreadable: the default preferences are used", PREFERENCES_NAME, exc_info=True)
         return Preferences()
     if not isinstance(data, dict):
         return Preferences()

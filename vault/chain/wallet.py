@@ -16,12 +16,15 @@ StakingPool, cooling down or not, is still its own):
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal, InvalidOperation, localcontext
 
 from ..errors import ChainError
 from .contracts import BTK
 from .revert import format_units
+
+log = logging.getLogger(__name__)
 
 DECIMALS = 18
 
@@ -170,6 +173,7 @@ def resolve_recipient(text: str, chain_id: int | None = None) -> str:
         try:
             did_chain, address = did_pkh.parse(text)
         except Exception as exc:
+            log.debug("a recipient did:pkh did not parse", exc_info=True)
             raise ChainError("invalid-recipient", f"{text} is not a did:pkh of an Ethereum account "
                                                   f"({exc}).") from None
         if chain_id is not None and did_chain not in (chain_id, did_pkh.DEFAULT_CHAIN_ID):

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import re
 from typing import Any
 
@@ -40,6 +41,8 @@ from . import jsonld, openbadges2
 from .openbadges import display_for as vc_display_for
 from .openbadges2 import Lookup, Reading, text_of
 from .verdict import CredentialFailure, Reason
+
+log = logging.getLogger(__name__)
 
 FORMAT = "blockcerts"
 NAME = "Blockcerts certificate"
@@ -161,6 +164,7 @@ def _decode_proof_value(value: Any) -> dict:
     except CredentialFailure:
         raise
     except Exception:          # cbor2 and the shapes above fail in many ways on hostile input
+        log.debug("a MerkleProof2019 proof value could not be decoded", exc_info=True)
         raise damaged from None
 
 

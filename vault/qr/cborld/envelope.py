@@ -10,12 +10,15 @@ twice (CBOR shared references can repeat a value or make a cycle).
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import CborldError
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 64                  # nesting; as for JSON-LD credentials (vault.credentials.jsonld)
 
@@ -69,7 +72,7 @@ def _load(data: bytes) -> Any:
     except cbor2.CBORDecodeEOF:
         return value
     except Exception:
-        pass
+        log.debug("the bytes after the CBOR-LD data are not CBOR either", exc_info=True)
     raise CborldError("The CBOR-LD data is followed by other bytes.")
 
 
