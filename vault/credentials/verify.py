@@ -24,7 +24,7 @@ from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import CredentialFailure, Reason, StatusLine, Verdict, Warning_, WarningCode, unknown_issuer_warning
 from .. import safejson
-from ..issuing import sample
+from . import sample_issuer as sample
 
 log = logging.getLogger(__name__)
 
