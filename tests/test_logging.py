@@ -5,9 +5,11 @@ backup from being restored."""
 
 from __future__ import annotations
 
+import ast
 import json
 import stat
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -22,6 +24,7 @@ from vault.keys import derivation, recovery_phrase
 PASSPHRASE = "ocelot-quartz PASSPHRASE 7731 never-logged"
 CLAIM = "Claim value Zanzibar-4417 never-logged"
 HUGE = 90071992547409931234567   # rfc8785 quotes it in its IntegerDomainError
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -202,3 +205,50 @@ def test_a_backup_restores_into_a_folder_that_has_only_the_log(cli, tmp_path):
     code, out, err = cli("backup", "restore", str(backup), data_dir=fresh)
     assert code == 0, err
     assert (fresh / "logs" / "vault.log").is_file() and "vault backup" in (fresh / "logs" / "vault.log").read_text()
+
+
+def _broad(handler: ast.ExceptHandler) -> bool:
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(n is None or getattr(n, "id", None) in ("Exception", "BaseException") for n in names)
+
+
+def _passes_on_or_logs(handler: ast.ExceptHandler) -> bool:
+    """A bare ``raise``, a ``raise`` that keeps the exception as its cause or context (not
+    ``from None``), or a call of a logger method."""
+    for node in ast.walk(ast.Module(body=handler.body, type_ignores=[])):
+        if isinstance(node, ast.Raise) and not (isinstance(node.cause, ast.Constant) and node.cause.value is None):
+            return True
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("debug", "info", "warning", "error", "exception", "critical")):
+            return True
+    return False
+
+
+def test_every_broad_except_in_the_core_logs_or_passes_the_exception_on():
+    """Issue 16: no `except Exception` swallows silently: what it hides is in the log (-v)."""
+    silent = []
+    for path in sorted((ROOT / "vault").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ExceptHandler) and _broad(node) and not _passes_on_or_logs(node):
+                silent.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert silent == []
+
+
+def test_a_bug_in_a_command_leaves_its_traceback_in_the_file_not_on_the_terminal(tmp_path, capsys, monkeypatch):
+    """Without -v: stderr keeps its one sentence; the file has where it happened (types
+    and frames), for the bug report, and not the message."""
+    from vault import cli as cli_module
+
+    def boom(args):
+        raise RuntimeError(f"internal state {PASSPHRASE}")
+
+    monkeypatch.delenv("BLOCKTRACK_VAULT_DEBUG", raising=False)
+    monkeypatch.setattr(cli_module, "cmd_status", boom)
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "status"]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    logs.reset()
+    text = (data / "logs" / "vault.log").read_text()
+    assert "ERROR vault.cli: unexpected error in `vault status`" in text
+    assert "in boom" in text and "RuntimeError (message not logged)" in text and PASSPHRASE not in text

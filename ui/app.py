@@ -56,6 +56,7 @@ def load_stylesheet(path: Path = STYLESHEET) -> str:
 def create_application(qt_argv: list[str] | None = None, theme: str | None = None):
     """The QApplication, styled (light, or ``theme``: system / light / dark). Reuses an
     existing one (tests, screenshots)."""
+    # start-up: Qt (~60 ms and more) only once a window is wanted: --version and --help answer without it
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
@@ -69,6 +70,7 @@ def create_application(qt_argv: list[str] | None = None, theme: str | None = Non
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
     if theme is not None:
+        # start-up: Qt modules, as above
         from .shell.theme import theme_controller
         theme_controller().set_choice(theme)
     return app
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     # The theme is known before the first window: a dark user never sees a light flash.
     app = create_application(qt_argv, theme=load_preferences(config.data_dir).theme)
 
+    # start-up: Qt modules, as above
     from .main_window import MainWindow
 
     window = MainWindow(config)

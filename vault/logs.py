@@ -9,7 +9,8 @@ Nothing secret may reach a log. Messages name types and ids, never values; and w
 formatter can enforce, it does: an exception is written as its type and the frames it
 went through, never its message (a library's parse error quotes its input, which can be
 a credential's claims or a phrase), and an exception given as an argument is written as
-its type. A traceback goes to stderr only with ``-v``; the file always has it.
+its type. A record with a traceback reaches stderr only with ``-v`` (the command line and
+the window say what failed in a sentence of their own); the file always has it.
 """
 
 from __future__ import annotations
@@ -67,10 +68,6 @@ def _scrub(value: object) -> object:
 class RedactingFormatter(logging.Formatter):
     """Exceptions as their types and frames only (see the module docstring)."""
 
-    def __init__(self, fmt: str, *, tracebacks: bool = True):
-        super().__init__(fmt)
-        self.tracebacks = tracebacks
-
     def format(self, record: logging.LogRecord) -> str:
         # A copy: another handler may have cached its own rendering of the traceback.
         record = logging.makeLogRecord(record.__dict__)
@@ -83,7 +80,7 @@ class RedactingFormatter(logging.Formatter):
         return super().format(record)
 
     def formatException(self, ei) -> str:
-        return exception_summary(ei[1]) if self.tracebacks and ei[1] is not None else ""
+        return exception_summary(ei[1]) if ei[1] is not None else ""
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -103,15 +100,28 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
 
-def setup(data_dir: Path, *, verbose: bool = False, stream=None) -> list[logging.Handler]:
-    """Send our loggers' records to the data folder's log file and to stderr (``stream``).
-    Called again (tests, a second session in one process), it replaces what it set up."""
+class _StderrHandler(logging.StreamHandler):
+    """Writes to sys.stderr as it is when a record comes (tests swap it)."""
+
+    def __init__(self):
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+def setup(data_dir: Path, *, verbose: bool = False) -> list[logging.Handler]:
+    """Send our loggers' records to the data folder's log file and to stderr. Called
+    again (tests, a second session in one process), it replaces what it set up."""
     reset()
     level = logging.DEBUG if verbose else logging.WARNING
     to_file = PrivateRotatingFileHandler(log_path(data_dir))
     to_file.setFormatter(RedactingFormatter(FILE_FORMAT))
-    to_stderr = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    to_stderr.setFormatter(RedactingFormatter(STDERR_FORMAT, tracebacks=verbose))
+    to_stderr = _StderrHandler()
+    to_stderr.setFormatter(RedactingFormatter(STDERR_FORMAT))
+    if not verbose:
+        to_stderr.addFilter(lambda record: record.exc_info is None)
     for handler in (to_file, to_stderr):
         handler.setLevel(level)
         _installed.append(handler)

@@ -145,6 +145,7 @@ def status_network(data_dir: Path, online: bool | None = None):
     preferences = load_preferences(data_dir)
     if not (preferences.check_status_online if online is None else online):
         return None
+    # start-up: vault.net.fetch loads ssl and http.client (~35 ms); only verifying online needs it
     from .net.fetch import NetworkUse
     return NetworkUse(allow_private=preferences.allow_private_addresses)
 
@@ -165,11 +166,13 @@ def check_rpc_url(url: str) -> str:
 
 def network_choice(data_dir: Path):
     """The network the vault uses: a ``vault.chain.networks.NetworkProfile``."""
+    # start-up: vault.chain.networks (~8 ms with the contract artifacts) is for the network choice only
     from .chain import networks
     return networks.load_profile(data_dir)
 
 
 def use_embedded_network(data_dir: Path):
+    # start-up: vault.chain.networks (~8 ms with the contract artifacts) is for the network choice only
     from .chain import networks
     profile = networks.NetworkProfile()
     networks.save_profile(data_dir, profile)
@@ -180,6 +183,7 @@ def use_rpc_network(data_dir: Path, url: str, manifest: str):
     """Choose a JSON-RPC node and its deployment manifest (a path, or the name of one
     bundled with the app). The manifest is read and checked now; the node is not
     contacted (that is the chain layer's job, when a chain feature needs it)."""
+    # start-up: vault.chain.networks (~8 ms with the contract artifacts) is for the network choice only
     from .chain import networks
     url = check_rpc_url(url)
     manifest = manifest.strip()

@@ -36,6 +36,7 @@ import re
 from typing import Any
 
 import base58
+import cbor2
 
 from . import jsonld, openbadges2
 from .openbadges import display_for as vc_display_for
@@ -136,12 +137,6 @@ def _decode_proof_value(value: Any) -> dict:
                                 "the base58btc CBOR that MerkleProof2019 defines.")
     if not isinstance(value, str) or not value.startswith("z") or len(value) > MAX_PROOF_VALUE:
         raise damaged
-    try:
-        import cbor2
-    except ImportError:       # pyproject requires it; a stale environment says so plainly
-        raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, "Reading a MerkleProof2019 needs the "
-                                "'cbor2' package, which this installation lacks: reinstall the vault.") from None
-
     def item(raw: Any) -> Any:
         return cbor2.loads(raw) if isinstance(raw, bytes) else raw
 

@@ -23,8 +23,11 @@ from datetime import datetime, timezone
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 # Who it is (DID, name, warning) is the verifier's knowledge: vault.credentials holds it.
-from ..credentials.sample_issuer import DID, JWK_X, LABEL, NAME, NOTE, WARNING, is_sample_issuer  # noqa: F401
+from ..credentials.sample_issuer import DID, JWK_X, LABEL, NAME, NOTE, WARNING, is_sample_issuer
 from .badge import Achievement, IssuerProfile, issue
+
+__all__ = ["ACHIEVEMENT", "DID", "JWK_X", "LABEL", "NAME", "NOTE", "PROFILE", "SEED", "WARNING",
+           "is_sample_issuer", "issue_sample", "key"]
 
 # sha256("Blocktrack Vault sample issuer: a published key, worthless by design").
 # PUBLIC: never sign anything real with it.

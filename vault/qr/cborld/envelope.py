@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import cbor2
+
 from ..errors import CborldError
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,6 @@ def _plain(value: Any, seen: set[int], depth: int = 0) -> Any:
 
 
 def _load(data: bytes) -> Any:
-    import cbor2
-
     decoder = cbor2.CBORDecoder(io.BytesIO(data))
     try:
         value = decoder.decode()
@@ -89,8 +89,6 @@ def _varint(data: bytes) -> int:
 
 
 def open_envelope(data: bytes) -> Envelope:
-    import cbor2
-
     value = _load(data)
     if not isinstance(value, cbor2.CBORTag):
         raise CborldError("The data is CBOR but not CBOR-LD (it does not start with a CBOR-LD tag).")
