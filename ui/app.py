@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import resources
-from vault import __version__, paths
+from vault import __version__, logs, paths
 from vault.settings import load_preferences
 from vault.store.kdf import DEFAULT_TARGET_SECONDS
 
@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kdf-seconds", type=float, default=DEFAULT_TARGET_SECONDS,
                         help="when creating or restoring a vault, tune the key derivation to take "
                              "about this long here (default %(default)s; 0 = the floor)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug messages on stderr and "
+                        "keep them in the data folder's logs/vault.log (never secrets)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -34,7 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str]) -> tuple[AppConfig, list[str]]:
     """Our options, and whatever is left for Qt (-platform, -style …)."""
     args, rest = build_parser().parse_known_args(argv)
-    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds), rest
+    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds, verbose=args.verbose), rest
+
+
+def setup_logging(config: AppConfig) -> None:
+    """The core's and the window's records to <data dir>/logs/vault.log and stderr (vault.logs)."""
+    logs.setup(config.data_dir, verbose=config.verbose)
+    log.debug("blocktrack-vault %s", __version__)
 
 
 def load_stylesheet(path: Path = STYLESHEET) -> str:
@@ -48,6 +56,7 @@ def load_stylesheet(path: Path = STYLESHEET) -> str:
 def create_application(qt_argv: list[str] | None = None, theme: str | None = None):
     """The QApplication, styled (light, or ``theme``: system / light / dark). Reuses an
     existing one (tests, screenshots)."""
+    # start-up: Qt (~60 ms and more) only once a window is wanted: --version and --help answer without it
     from PySide6.QtGui import QFontDatabase
     from PySide6.QtWidgets import QApplication
 
@@ -61,17 +70,19 @@ def create_application(qt_argv: list[str] | None = None, theme: str | None = Non
     app.setFont(font)
     app.setStyleSheet(load_stylesheet())
     if theme is not None:
+        # start-up: Qt modules, as above
         from .shell.theme import theme_controller
         theme_controller().set_choice(theme)
     return app
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     config, qt_argv = parse_args(sys.argv[1:] if argv is None else argv)
+    setup_logging(config)
     # The theme is known before the first window: a dark user never sees a light flash.
     app = create_application(qt_argv, theme=load_preferences(config.data_dir).theme)
 
+    # start-up: Qt modules, as above
     from .main_window import MainWindow
 
     window = MainWindow(config)

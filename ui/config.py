@@ -17,3 +17,5 @@ class AppConfig:
     # Connect to the network shortly after unlock (status bar block, pending
     # transactions settled). Off in tests of other things: a chain page still connects.
     connect_chain: bool = True
+    # -v: debug records on stderr and in the data folder's log file (vault.logs).
+    verbose: bool = False

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from importlib import import_module
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,8 +28,8 @@ from .config import AppConfig
 from .errors import describe
 from .identity import IdentityPage
 from .onboarding import jobs as onboarding_jobs
-from .onboarding import (CreateVaultFlow, RestoreBackupPage, RestorePhrasePage, StartPage,
-                         UnlockPage)
+from .onboarding import (CreateVaultFlow, PostponedIntegrityCheck, RestoreBackupPage, RestorePhrasePage,
+                         StartPage, UnlockPage)
 from .chain import ChainSession
 from .settings import SettingsPage
 from .shell.clipboard import secret_clipboard
@@ -61,6 +62,7 @@ def _warm_up_imports() -> None:
     (open_workspace waits for ``_WARMED_UP``: rarely, as the unlock's KDF takes longer)."""
     try:
         onboarding_jobs.warm_up()
+        # start-up: the whole point: these load off the GUI thread while the person types
         import vault.credentials.service  # noqa: F401  (the Credentials page's core)
         import vault.presentations.service  # noqa: F401  (Present and Verify: signing, QR, scanning)
         import vault.qr.render  # noqa: F401
@@ -136,18 +138,21 @@ class Workspace(QWidget):
     def _make(self, title: str) -> QWidget:
         identity, tasks = self.identity, self._tasks
         if title == "Credentials":
+            # start-up: the pages' modules (~0.2 s) are imported once unlocked, not on the cold start
             from vault.credentials.service import CredentialService
 
-            from .credentials import CredentialsPage  # imported once unlocked: not on the cold start
+            from .credentials import CredentialsPage
             # Verifying reads the Settings page's "check status lists and issuer keys online" each time: off, offline.
             service = CredentialService(identity.store, network=lambda: status_network(identity.store.data_dir))
             page = CredentialsPage(service, tasks, session=self._session, undo_stack=self._deleted_ids)
             page.attach_chain(self.chain_session)   # soulbound chips; asks once connected
             return page
         if title == "Present":
+            # start-up: as above
             from .present import PresentPage
             return PresentPage(identity, self.credentials_page.service, tasks)
         if title == "Verify":
+            # start-up: as above
             from .verify import VerifyPage
             page = VerifyPage(identity, self.credentials_page.service, tasks)
             page.attach_chain(self.chain_session)   # soulbound anchors, when connected
@@ -157,7 +162,6 @@ class Workspace(QWidget):
         if title == "Settings":
             return SettingsPage(identity.store, tasks)
         if title in CHAIN_PAGES:
-            from importlib import import_module
             module, name = CHAIN_PAGES[title]
             page_class = getattr(import_module(f".chain.{module}", __package__), name)
             self.start_chain()
@@ -494,7 +498,6 @@ class MainWindow(QMainWindow):
         ui.onboarding.integrity); if it finds damage, lock and say so on the unlock screen."""
         if not self.store.is_unlocked or not self.store.integrity_pending:
             return
-        from .onboarding.integrity import PostponedIntegrityCheck
         workspace = self.workspace
         check = PostponedIntegrityCheck(self.store, self.tasks, workspace.credentials_page.list_shown, workspace)
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
 from pathlib import Path
 
-from . import __version__, paths, safejson
+from . import __version__, logs, paths, safejson
 from .did import resolver
 from .errors import VaultError
 from .identity import Identity
@@ -22,6 +23,8 @@ from .safe_text import one_line, safe_text
 from .store import VaultStore
 from .store.kdf import DEFAULT_TARGET_SECONDS
 from .store.passphrase_strength import strength
+
+log = logging.getLogger(__name__)
 
 ENV_PASSPHRASE = "BLOCKTRACK_VAULT_PASSPHRASE"
 
@@ -652,6 +655,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vault", parents=[common],
                                      description="Blocktrack Vault: credentials, DIDs and keys, encrypted on this machine.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug messages on stderr and "
+                        "keep them in the data folder's logs/vault.log (never secrets)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(parent, name, func, help_text):
@@ -803,6 +808,9 @@ def main(argv: list[str] | None = None) -> int:
     args.json = getattr(args, "json", False)
     args.passphrase_file = getattr(args, "passphrase_file", None)
     args.data_dir = paths.data_dir(getattr(args, "data_dir", None))
+    command = " ".join(str(name) for name in (args.command, getattr(args, "sub", None)) if name)
+    logs.setup(args.data_dir, verbose=args.verbose)
+    log.debug("vault %s %s", command, __version__)
     try:
         code = args.func(args)
     except UsageError as exc:
@@ -818,6 +826,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as exc:  # a bug: one line saying so, not a traceback (unless debugging)
+        log.error("unexpected error in `vault %s`", command, exc_info=True)   # the traceback, in the log file
         if (said := _node_answer_error(exc)) is not None:  # a node's answer web3 could not decode
             print(f"vault: {said}", file=sys.stderr)
             return 1

@@ -18,6 +18,7 @@ Three homes, chosen by who must read a setting and when:
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,6 +26,8 @@ from urllib.parse import urlsplit
 from .errors import VaultError
 from .store import VaultStore
 from .store.atomic import ensure_private_dir, write_atomic
+
+log = logging.getLogger(__name__)
 
 
 class InvalidSetting(VaultError):
@@ -55,6 +58,7 @@ class VaultSettings:
         try:
             return check_auto_lock_minutes(int(raw)) if raw is not None else DEFAULT_AUTO_LOCK_MINUTES
         except (ValueError, InvalidSetting):
+            log.debug("the stored auto-lock time is not one this version reads", exc_info=True)
             return DEFAULT_AUTO_LOCK_MINUTES
 
     def set_auto_lock_minutes(self, minutes: int) -> int:
@@ -101,7 +105,10 @@ def load_preferences(data_dir: Path) -> Preferences:
     unreadable (an appearance preference is never a reason not to start)."""
     try:
         data = json.loads((Path(data_dir) / PREFERENCES_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Preferences()
     except (OSError, ValueError):
+        log.warning("%s is unreadable: the default preferences are used", PREFERENCES_NAME, exc_info=True)
         return Preferences()
     if not isinstance(data, dict):
         return Preferences()
@@ -138,6 +145,7 @@ def status_network(data_dir: Path, online: bool | None = None):
     preferences = load_preferences(data_dir)
     if not (preferences.check_status_online if online is None else online):
         return None
+    # start-up: vault.net.fetch loads ssl and http.client (~35 ms); only verifying online needs it
     from .net.fetch import NetworkUse
     return NetworkUse(allow_private=preferences.allow_private_addresses)
 
@@ -158,11 +166,13 @@ def check_rpc_url(url: str) -> str:
 
 def network_choice(data_dir: Path):
     """The network the vault uses: a ``vault.chain.networks.NetworkProfile``."""
+    # start-up: vault.chain.networks (~8 ms with the contract artifacts) is for the network choice only
     from .chain import networks
     return networks.load_profile(data_dir)
 
 
 def use_embedded_network(data_dir: Path):
+    # start-up: vault.chain.networks (~8 ms with the contract artifacts) is for the network choice only
     from .chain import networks
     profile = networks.NetworkProfile()
     networks.save_profile(data_dir, profile)
@@ -173,6 +183,7 @@ def use_rpc_network(data_dir: Path, url: str, manifest: str):
     """Choose a JSON-RPC node and its deployment manifest (a path, or the name of one
     bundled with the app). The manifest is read and checked now; the node is not
     contacted (that is the chain layer's job, when a chain feature needs it)."""
+    # start-up: vault.chain.networks (~8 ms with the contract artifacts) is for the network choice only
     from .chain import networks
     url = check_rpc_url(url)
     manifest = manifest.strip()

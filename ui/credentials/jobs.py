@@ -8,6 +8,7 @@ a widget. Long loops report through a ``Progress`` and stop when it is cancelled
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,8 @@ from vault.safe_text import safe_text
 
 from ..errors import describe
 from . import images
+
+log = logging.getLogger(__name__)
 
 # What a folder dropped or chosen may hold; a file named one by one is always tried.
 CREDENTIAL_SUFFIXES = {".json", ".jsonld", ".jwt", ".sd-jwt", ".sdjwt", ".vc", ".txt", ".png", ".svg"}
@@ -119,6 +122,7 @@ def load_images(service: CredentialService, items: list[tuple[int, str]], size: 
             _, checked = service.details(cid)
             uri = checked.display.image if checked.display else None
         except Exception:  # a credential that cannot be read again shows no image, no error
+            log.debug("credential %s could not be read again for its image", cid, exc_info=True)
             uri = None
         out[key] = images.thumbnail(uri, size)
     return out

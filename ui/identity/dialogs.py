@@ -125,6 +125,7 @@ class QrTextDialog(QDialog):
     def __init__(self, title: str, text: str, what: str, parent: QWidget | None = None):
         """``what`` names the text in messages: "DID", "Address"."""
         super().__init__(parent)
+        # start-up: vault.qr.render (segno, PIL: ~40 ms) only when a code is shown
         from vault.qr import render
 
         self.text, self.what = text, what

@@ -1,7 +1,7 @@
 """The calls the onboarding pages run off the GUI thread (each runs Argon2id once).
 
-``vault.identity`` pulls in eth-account (~0.6 s to import), so it is imported here, on
-the worker thread, and not before the first window is up.
+``vault.identity`` (~30 ms; eth-account, ~0.5 s more, once a key is derived) is imported
+here, on the worker thread, and not before the first window is up.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from vault.store import VaultStore
 
 
 def create_vault(data_dir: Path, passphrase: str, words: int, kdf_target: float):
+    # start-up: vault.identity, see above
     from vault.identity import Identity
     return Identity.create(data_dir, passphrase, words=words, kdf_target=kdf_target)
 
 
 def restore_from_phrase(data_dir: Path, passphrase: str, phrase: str, kdf_target: float, replacing: bool = False):
     """(identity, the folder the old vault was set aside in, or None)."""
+    # start-up: vault.identity, see above
     from vault.identity import Identity
     if replacing:
         return Identity.restore_replacing(data_dir, passphrase, phrase, kdf_target=kdf_target)
@@ -25,18 +27,21 @@ def restore_from_phrase(data_dir: Path, passphrase: str, phrase: str, kdf_target
 
 
 def restore_from_backup(backup: Path, data_dir: Path, passphrase: str):
+    # start-up: vault.identity, see above
     from vault.identity import Identity
     return Identity(VaultStore.restore_backup(backup, data_dir, passphrase))
 
 
 def warm_up() -> None:
     """Import the identity service in the background while the person types."""
+    # start-up: vault.identity, see above
     import vault.identity  # noqa: F401
 
 
 def open_vault(store: VaultStore, passphrase: str):
     """Unlock without the full-file check: it runs once the list is shown (see
     ui.onboarding.integrity); the store writes nothing until it has passed."""
+    # start-up: vault.identity, see above
     from vault.identity import Identity
     store.unlock(passphrase, check_integrity=False)
     return Identity(store)

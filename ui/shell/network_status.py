@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from vault import settings
 from vault.chain.networks import LOCAL_CHAIN_TEXT
 
 from ..errors import describe
@@ -34,9 +36,6 @@ def chosen_network(data_dir: Path) -> NetworkSource:
     """The network chosen in Settings, never contacted: block is always None. An RPC
     node is named by its host only (providers put API keys in paths and queries)."""
     def source() -> tuple[str, int | None]:
-        from urllib.parse import urlsplit
-
-        from vault import settings
         profile = settings.network_choice(data_dir)
         if profile.kind == "embedded":
             return "embedded", None

@@ -8,12 +8,16 @@ off the GUI thread and joins the parts of a multi-part code in any order.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ..widgets import InlineMessage, button_row, page_subtitle
 from .scanner import FrameScanner
+
+log = logging.getLogger(__name__)
 
 try:
     from PySide6.QtMultimedia import QCamera, QMediaCaptureSession, QMediaDevices, QVideoSink
@@ -35,6 +39,7 @@ def availability() -> tuple[bool, str]:
         if not QMediaDevices.videoInputs():
             return False, NO_CAMERA
     except Exception:  # a broken multimedia backend is "no camera", not a crash
+        log.debug("the multimedia backend failed to list cameras", exc_info=True)
         return False, NO_CAMERA
     return True, "Hold the code in front of your camera; parts of a sequence are joined in any order"
 

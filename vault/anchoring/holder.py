@@ -3,7 +3,7 @@ vault's accounts may anchor (the issuer role), and what was learned last time, o
 
 from __future__ import annotations
 
-from ..chain import soulbound
+from ..chain import networks, soulbound
 from ..credentials.repository import CredentialRepository
 from . import store as anchors
 from .sync import sync
@@ -12,7 +12,7 @@ from .sync import sync
 def chosen_chain_id(data_dir) -> int:
     """The chain id of the network the data folder uses, without contacting it (the
     embedded chain's, or the one in the RPC network's manifest)."""
-    from ..chain import networks
+    # start-up: vault.chain.embedded loads eth-tester and py-evm (~0.5 s) for this constant
     from ..chain.embedded import EMBEDDED_CHAIN_ID
 
     profile = networks.load_profile(data_dir)

@@ -48,6 +48,7 @@ def try_anchor_status(chain_factory, original: bytes) -> tuple[str | None, str]:
 
 def chain_anchor_check(data_dir) -> AnchorCheck:
     """The check against the network this data folder uses (connected once, on first use)."""
+    # start-up: vault.chain.client and networks (~40 ms) only when a chain is asked
     from ..chain.client import connect
     from ..chain.networks import load_profile
 

@@ -22,6 +22,7 @@ service above runs unchanged on the embedded chain and on any JSON-RPC node.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ from ..errors import ChainError
 from . import networks, rpc_guard
 from .networks import EMBEDDED, RPC, Manifest, NetworkProfile
 from .revert import decoding_contract_class, revert_error
+
+log = logging.getLogger(__name__)
 
 GAS_MARGIN = 1.25  # on top of the gas a single execution needed: the 63/64 rule of nested calls
 GAS_EXTRA = 10_000
@@ -165,6 +168,7 @@ class Chain:
             except ChainError:
                 raise
             except Exception:  # nodes without eth_maxPriorityFeePerGas
+                log.debug("the node gave no priority fee; using the default", exc_info=True)
                 tip = DEFAULT_PRIORITY_FEE
             check_node_fees(base, tip, self.recent_base_fee(), f"at {networks.redact_url(self.url)}")
         return base, 2 * base + tip, tip
@@ -178,6 +182,7 @@ class Chain:
         except ChainError:
             raise
         except Exception:  # nodes without eth_feeHistory
+            log.debug("the node gave no fee history", exc_info=True)
             fees = []
         return median(fees) if fees else self.w3.eth.get_block("latest").get("baseFeePerGas") or 0
 
@@ -189,6 +194,7 @@ class Chain:
         except ChainError:
             raise
         except Exception:  # nodes that do not serve the pending block
+            log.debug("the node gave no pending block", exc_info=True)
             block = self.w3.eth.get_block("latest")
         return block.get("baseFeePerGas") or 0
 

@@ -20,6 +20,7 @@ ChainError with its own reason before anything is signed.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 import weakref
@@ -31,6 +32,8 @@ from .proposal_ids import resolve, short_id, title, unknown
 from .transactions import with_gas_margin
 from .units import format_amount, format_units, percent
 from .votefile import MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE, load_vote
+
+logger = logging.getLogger(__name__)
 
 STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
 SECONDS_PER_BLOCK = 12  # the estimate of wall time per block (Ethereum's slot time)
@@ -434,6 +437,7 @@ class Governance:
         try:
             _, _, name, *_ = self.chain.contracts.staking.functions.validatorAt(int(vid)).call()
         except Exception:  # noqa: BLE001 - an unknown validator: the id alone says it
+            logger.debug("validator %s has no name on chain", vid, exc_info=True)
             return ""
         return f" ({name})" if name else ""
 

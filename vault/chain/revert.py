@@ -18,6 +18,7 @@ ChainError instead of web3's or eth-tester's exception.
 from __future__ import annotations
 
 import ast
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,6 +31,8 @@ from ..errors import ChainError
 from .abi import input_types, selector
 from .contracts import all_artifacts
 from .units import format_units, percent
+
+log = logging.getLogger(__name__)
 
 ERROR_STRING = bytes.fromhex("08c379a0")  # Error(string)
 PANIC = bytes.fromhex("4e487b71")  # Panic(uint256)
@@ -223,7 +226,7 @@ def decode_revert(raw: bytes | None) -> DecodedRevert:
             args = tuple(abi_decode(list(types), raw[4:]))
             return DecodedRevert(name, args, names, _sentence(name, names, args), raw)
     except Exception:  # malformed data: fall through to the unknown case
-        pass
+        log.debug("revert data did not decode as its error's arguments", exc_info=True)
     return DecodedRevert("?", (), (), f"The contract refused with an error this app does not know "
                                       f"(0x{raw[:4].hex()}).", raw)
 

@@ -18,12 +18,15 @@ are made here first, so that the error names its cause before anything is signed
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from ..errors import ChainError
 from .plan import as_plan
 from .transactions import with_gas_margin
 from .units import format_amount, format_units
+
+log = logging.getLogger(__name__)
 
 STAKE_GAS = 400_000  # the stake's preview limit while its approval is not mined yet
 # Every pool action first brings the reward accrual up to the current block. A node that
@@ -74,6 +77,7 @@ def _measured_block_time(chain) -> float | None:
         t_latest = chain.latest_timestamp()
         t_first = chain.w3.eth.get_block(first)["timestamp"]
     except Exception:
+        log.debug("the block time could not be measured", exc_info=True)
         return None
     per_block = (t_latest - t_first) / (latest - first)
     return per_block if per_block >= 1 else None
@@ -91,6 +95,7 @@ def _block_eta(chain, blocks_left: int, per_block: float | None = None) -> str |
     try:
         t_latest = chain.latest_timestamp()
     except Exception:
+        log.debug("the latest block's time could not be read", exc_info=True)
         return None
     moment = datetime.fromtimestamp(t_latest + per_block * blocks_left, timezone.utc)
     return moment.replace(microsecond=0).isoformat()

@@ -21,6 +21,8 @@ the same account, even from two threads, get consecutive nonces.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -34,6 +36,8 @@ from .nonces import NONCES, NonceManager
 from .plan import Confirmation, Plan
 from .records import _COLUMNS, TxRecord, get_record, history  # noqa: F401 - the history, read here too
 from .units import format_units
+
+logger = logging.getLogger(__name__)
 
 ETH = 10**18
 DEFAULT_WAIT = 120.0  # seconds before wait() gives up (the transaction stays pending)
@@ -482,6 +486,7 @@ class TxService:
         except ChainError:
             raise
         except Exception as exc:
+            logger.debug("replaying a reverted transaction", exc_info=True)
             if is_revert(exc):
                 error = revert_error(revert_data(exc))
                 return str(error), error.reason
@@ -523,6 +528,7 @@ class TxService:
             try:
                 decoded = getattr(contract.events, name)().process_log(log)
             except Exception:  # an anonymous or mismatched log: skip it, keep the others
+                logger.debug("a %s log did not decode as %s", key, name, exc_info=True)
                 continue
             events.append({"contract": key, "event": name, "args": _jsonable(dict(decoded["args"]))})
         return events

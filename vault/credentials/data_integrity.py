@@ -34,6 +34,7 @@ WRONG_DOMAIN or WRONG_KEY), so presentation verification can say precisely what 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -44,6 +45,8 @@ from .suites.base import JCS as JCS_CANON
 from .suites.base import (BAD_SIGNATURE_MESSAGE, canonical_config, canonical_document, check_datetime,
                           hash_data, noun as _noun)
 from .verdict import CredentialFailure, Reason, Warning_, WarningCode
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "BAD_SIGNATURE_MESSAGE", "CRYPTOSUITES", "PROOF_TYPE", "ProofOptionMismatch", "ProofsResult",
@@ -207,6 +210,7 @@ def _guard(fn, noun: str):
     except RecursionError:
         raise CredentialFailure(Reason.MALFORMED, f"The {noun} is nested too deeply to verify.") from None
     except Exception as exc:   # never let hostile input escape as anything but a verdict
+        log.debug("the %s could not be processed", noun, exc_info=True)
         raise CredentialFailure(Reason.MALFORMED, f"The {noun} could not be processed "
                                 f"({type(exc).__name__}).") from None
 
@@ -280,6 +284,7 @@ def _resolve(method: object, documents: DocumentLookup | None, noun: str) -> Res
             raise
         raise CredentialFailure(Reason.UNKNOWN_KEY, exc.message) from None
     except Exception as exc:
+        log.debug("a verification method could not be resolved", exc_info=True)
         raise CredentialFailure(Reason.UNKNOWN_KEY, f"The verification method {method[:100]!r} could "
                                 f"not be resolved ({type(exc).__name__}).") from None
 
@@ -320,6 +325,7 @@ def _verify_one(document: dict, proof: dict, suite: suites.Suite, all_proofs: li
     try:
         listed = key.has_relationship(expected_purpose)
     except Exception:
+        log.debug("a key's verification relationships could not be read", exc_info=True)
         listed = False
     if not listed:
         raise CredentialFailure(Reason.WRONG_KEY, f"The key {key.method_id[:120]} is not listed under "

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..issuing import sample as _sample
+from . import sample_issuer as _sample
 from ..safe_text import safe_text
 
 NOT_VERIFIED = "name not verified"

@@ -52,6 +52,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from importlib import metadata
 from typing import Any
@@ -308,9 +309,7 @@ class _Engine:
     (it pulls in requests, aiohttp and lxml), which code that never verifies should not pay."""
 
     def __init__(self) -> None:
-        import uuid
-
-        from pyld import jsonld as pyld_jsonld
+        from pyld import jsonld as pyld_jsonld  # start-up: see the docstring (~100 ms)
         from pyld.canon import URDNA2015
         from pyld.identifier_issuer import IdentifierIssuer
 

@@ -11,11 +11,14 @@ status lists", never a request.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from typing import Callable, Iterable
 
 from ..net.fetch import Cancel, FetchError, NetworkUse, get
+
+log = logging.getLogger(__name__)
 
 MAX_LISTS = 8
 DEADLINE_SECONDS = 10.0
@@ -112,6 +115,7 @@ class StatusRun:
             except FetchError as exc:
                 box[url] = exc
             except Exception as exc:  # a fetcher's bug must not end the verification
+                log.warning("fetching a status list failed unexpectedly", exc_info=True)
                 box[url] = FetchError(f"{url[:200]} could not be fetched ({type(exc).__name__}).")
 
         # Daemon threads rather than a ThreadPoolExecutor, whose workers are joined when

@@ -28,6 +28,7 @@ entries and lists name no purpose, and its fields are revocationListIndex/-Crede
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,6 +40,8 @@ from .bitstring import (MAX_LIST_BYTES, MIN_LIST_BITS, b64decode, decode_status_
 from .verdict import CredentialFailure, Reason, Warning_, WarningCode
 from ..errors import VaultError
 from .. import safejson
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "MIN_LIST_BITS", "MAX_LIST_BYTES", "StatusWarning", "StatusEntry", "EntryResult",
@@ -429,6 +432,7 @@ def _get_list(url: str, fetch: Fetch, verify_list: VerifyList, now: datetime) ->
     except VaultError as exc:      # the fetcher says why: offline, refused, too many lists
         return str(exc)
     except OSError:
+        log.debug("a status list could not be fetched", exc_info=True)
         raw = None
     if raw is None:
         return f"the status list at {url} is not cached and could not be fetched (offline?)."

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from ..did import method_of
 from ..errors import NotFound, NotTrustable
-from ..issuing import sample
+from . import sample_issuer as sample
 from ..store import VaultStore
 from .repository import set_issuer_trusted
 

@@ -13,6 +13,7 @@ reads "genuine and current".
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
@@ -23,7 +24,9 @@ from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import CredentialFailure, Reason, StatusLine, Verdict, Warning_, WarningCode, unknown_issuer_warning
 from .. import safejson
-from ..issuing import sample
+from . import sample_issuer as sample
+
+log = logging.getLogger(__name__)
 
 FORMAT_DI = "di-vc"
 FORMAT_JWT = "jwt-vc"
@@ -169,6 +172,7 @@ def check(data: bytes, context: VerificationContext | None = None) -> CheckedCre
     try:
         _check(checked, context)
     except CredentialFailure as failure:
+        log.debug("credential not verified: %s", failure.reason, exc_info=True)
         checked.verdict = Verdict(False, failure.reason, failure.message, checked.format, checked.issuer,
                                   anchor=checked.anchor, status=checked.status_line)
     return checked

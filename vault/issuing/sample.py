@@ -11,7 +11,8 @@ never from what a credential says of itself: a copy shown to another vault (an
 employer's Verify page) is marked as well. The trust list refuses it
 (vault.credentials.trust), verification warns ``sample-issuer`` instead of
 ``unknown-issuer`` (vault.credentials.verify), and its name is always shown with
-``NOTE`` (vault.credentials.issuer_name).
+``NOTE`` (vault.credentials.issuer_name); who it is lives in
+vault.credentials.sample_issuer, below this package.
 """
 
 from __future__ import annotations
@@ -21,24 +22,16 @@ from datetime import datetime, timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..did import did_jwk
-from ..errors import InvalidDid
+# Who it is (DID, name, warning) is the verifier's knowledge: vault.credentials holds it.
+from ..credentials.sample_issuer import DID, JWK_X, LABEL, NAME, NOTE, WARNING, is_sample_issuer
 from .badge import Achievement, IssuerProfile, issue
+
+__all__ = ["ACHIEVEMENT", "DID", "JWK_X", "LABEL", "NAME", "NOTE", "PROFILE", "SEED", "WARNING",
+           "is_sample_issuer", "issue_sample", "key"]
 
 # sha256("Blocktrack Vault sample issuer: a published key, worthless by design").
 # PUBLIC: never sign anything real with it.
 SEED = bytes.fromhex("713a605ffd3dec6e08f4138d962924f4acf85f98c2000a8712a5debe8bf4d0bb")
-# The same key as did:key and as did:jwk (tests derive both from SEED).
-DID = "did:key:z6Mkw2FbsFyegb3uxz9JDEiBziEpSvDp1FPtqKCJFTbGBppg"
-JWK_X = "9i6n8ftYsXMIWItCIwxmgFD7P80qE4drhK06JoOaGak"
-
-NAME = "Blocktrack Sample Issuer"
-NOTE = "sample issuer, not a real institution"
-LABEL = f"{NAME} ({NOTE})"
-WARNING = (f"A sample credential from {LABEL}: the demo issuer built into Blocktrack Vault, whose "
-           "signing key is public. It proves nothing about anyone; it is only for trying out "
-           "presenting and verifying.")
-
 PROFILE = IssuerProfile(DID, NAME, description="The demo issuer built into Blocktrack Vault. Its signing key "
                         "is published with the app, so anyone can sign as it: what it issues are samples, "
                         "not credentials.")
@@ -49,22 +42,6 @@ ACHIEVEMENT = Achievement(
                 "check it on a Verify page. It proves nothing; the issuer is the app's demo issuer.",
     criteria="Nothing: the app issues it to anyone who asks for a sample.",
     tags=("sample",))
-
-
-def is_sample_issuer(did: object) -> bool:
-    """True for the demo issuer's key as did:key or did:jwk (a DID URL included)."""
-    if not isinstance(did, str):
-        return False
-    did = did.split("#", 1)[0]
-    if did == DID:
-        return True
-    if not did.startswith(did_jwk.PREFIX):
-        return False
-    try:
-        jwk = did_jwk.decode(did)
-    except InvalidDid:
-        return False
-    return jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519" and jwk.get("x") == JWK_X
 
 
 def key() -> Ed25519PrivateKey:

@@ -26,12 +26,14 @@ def eth_path(index: int) -> str:
 
 
 def eth_private_key(seed: bytes, index: int) -> bytes:
+    # start-up: eth-account (~0.5 s), see above
     from eth_account.hdaccount import key_from_seed
 
     return key_from_seed(seed, eth_path(index))
 
 
 def eth_address(seed: bytes, index: int) -> str:
+    # start-up: eth-account (~0.5 s), see above
     from eth_account import Account
 
     return Account.from_key(eth_private_key(seed, index)).address

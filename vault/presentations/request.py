@@ -21,6 +21,9 @@ from typing import Any
 
 from .. import safejson
 from ..errors import VaultError
+from ..qr import scan
+from ..qr.errors import InvalidQr
+from ..qr.parts import encode_parts
 
 __all__ = ["KIND", "MAX_FIELD", "PresentationRequest", "RequestError", "new_challenge", "new_request",
            "parse_request", "read_request"]
@@ -65,7 +68,6 @@ class PresentationRequest:
 
     def qr_texts(self) -> list[str]:
         """The BTV1 text(s) to show as a QR code: one code for any request within MAX_FIELD."""
-        from ..qr.parts import encode_parts
         return encode_parts(self.data, kind=KIND)
 
 
@@ -104,9 +106,6 @@ def parse_request(data: bytes | str) -> PresentationRequest:
 def read_request(source: Any) -> PresentationRequest:
     """A request from wherever the holder got it: an image of the request QR (path, bytes,
     PIL image), its BTV1 text, or the JSON itself."""
-    from ..qr import scan
-    from ..qr.errors import InvalidQr
-
     if isinstance(source, (str, bytes, bytearray)):
         raw = source if isinstance(source, str) else bytes(source)
         head = raw.lstrip()[:1]

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -51,6 +52,8 @@ from ..credentials.verify import (FORMAT_SD_JWT, MAX_INPUT_BYTES, CheckedCredent
                                   VerificationContext, check, status_urls)
 from ..did import did_jwk, resolver
 from .build import DEFAULT_EXPIRES_IN
+
+log = logging.getLogger(__name__)
 
 __all__ = ["CredentialResult", "PresentationVerdict", "verify_presentation",
            "FORMAT_DI_VP", "FORMAT_JWT_VP", "FORMAT_SD_JWT_KB"]
@@ -234,6 +237,7 @@ def _holder_keys(holder: str, documents) -> list[dict]:
     try:
         document = cached_document(holder, documents) or resolver.resolve(holder)
     except Exception:
+        log.debug("the holder's DID could not be resolved", exc_info=True)
         return []
     out = []
     methods = [m for m in document.get("verificationMethod", []) if isinstance(m, dict)]
@@ -242,6 +246,7 @@ def _holder_keys(holder: str, documents) -> list[dict]:
         try:
             out.append(jose.public_jwk(public_key_from_method(method)))
         except Exception:
+            log.debug("a verification method of the holder is not a usable key", exc_info=True)
             continue
     return out
 
@@ -490,6 +495,7 @@ def _sd_holder(checked: CheckedCredential) -> str | None:
         try:
             return did_jwk.from_jwk({k: v for k, v in cnf["jwk"].items() if k in ("kty", "crv", "x", "y")})
         except Exception:
+            log.debug("the SD-JWT's cnf key is not a usable JWK", exc_info=True)
             return None
     return None
 
@@ -584,9 +590,11 @@ def verify_presentation(data: bytes | str, *, challenge: str, domain: str,
     try:
         return _verify(data, challenge, domain, context, moment, state)
     except CredentialFailure as failure:
+        log.debug("presentation not verified: %s", failure.reason, exc_info=True)
         return state.verdict(False, failure.reason, failure.message)
     except RecursionError:
         return state.verdict(False, Reason.MALFORMED, "The presentation is nested too deeply to verify.")
     except Exception as exc:  # hostile input must end in a verdict, never a crash
+        log.warning("verifying a presentation failed unexpectedly", exc_info=True)
         return state.verdict(False, Reason.MALFORMED, f"The presentation could not be verified (internal "
                              f"error: {type(exc).__name__}).")

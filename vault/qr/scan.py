@@ -17,10 +17,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import base45
+
 from vault import safejson
 
 from .codec import PREFIX, Decoded
-from .errors import InvalidQr
+from .errors import CborldError, InvalidQr
 from .frames import MAX_IMAGE_PIXELS, Budget, grey_frames
 from .parts import Collector, collect, is_part
 
@@ -45,6 +47,7 @@ def _is_image_bytes(data: bytes) -> bool:
 
 
 def _zxing_read(image, **options) -> list[str]:
+    # start-up: zxing-cpp and PIL (~20 ms) only when an image is read
     import zxingcpp
 
     results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode,
@@ -100,6 +103,7 @@ def read_image(source: Any) -> list[str]:
 
 
 def _read_frame(image) -> list[str]:
+    # start-up: zxing-cpp and PIL (~20 ms) only when an image is read
     import zxingcpp
     from PIL import Image, ImageFilter
 
@@ -229,7 +233,6 @@ def _vp1_bytes(text: str) -> bytes:
                         f"{MAX_VP1_TEXT}: it is not a Learner Credential Wallet code.")
     body = text[4:]
     if body.startswith("R"):
-        import base45
         try:
             return base45.b45decode(body[1:])
         except ValueError:
@@ -247,11 +250,11 @@ def _vp1_bytes(text: str) -> bytes:
 def _decode_vp1(text: str) -> Decoded:
     """A Learner Credential Wallet / vpqr code: ``VP1-`` + multibase of CBOR-LD
     (vault.qr.cborld), with the JSON-LD contexts it names served from resources/contexts."""
+    # start-up: the JSON-LD contexts and CBOR-LD tables (~60 ms) only for a VP1- code
     from vault.credentials import jsonld
     from vault.credentials.verdict import CredentialFailure
 
     from . import cborld
-    from .errors import CborldError
 
     def load_context(url: str):
         try:
@@ -276,6 +279,7 @@ def _decode_vp1(text: str) -> Decoded:
 def read_presentation(source: Any) -> Decoded:
     """Read a presentation from an image file, a folder of images, a text file, image or
     text bytes, a PIL image, or (a ``str`` that is not an existing path) the text itself."""
+    # start-up: PIL (~10 ms) only when an image is read
     from PIL import Image
 
     if isinstance(source, Image.Image):

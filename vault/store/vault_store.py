@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 
 from ..errors import (CorruptVault, VaultError, VaultExists, VaultLocked, VaultNotFound,
                       WeakPassphrase, WrongPassphrase)
+from ..logs import LOG_FOLDER
 from . import database, schema
 from .atomic import FILE_MODE, ensure_private_dir, fsync_dir, fsync_file
 from .header import HEADER_NAME, Header, key_check_value
@@ -381,7 +382,7 @@ class VaultStore:
     def restore_backup(cls, backup: Path, data_dir: Path, passphrase: str) -> "VaultStore":
         """Restore a backup into an empty data folder and unlock it with its passphrase."""
         data_dir = Path(data_dir)
-        if data_dir.exists() and any(data_dir.iterdir()):
+        if data_dir.exists() and any(p.name != LOG_FOLDER for p in data_dir.iterdir()):  # the log may be there
             raise VaultExists(f"{data_dir} is not empty; restore a backup only into an empty folder.")
         header, db_bytes = read_backup(Path(backup))
         key = derive_key(passphrase, header.kdf)
@@ -402,7 +403,8 @@ class VaultStore:
             header.write(data_dir)
         except BaseException:
             for path in data_dir.iterdir():
-                path.unlink()
+                if path.name != LOG_FOLDER:
+                    path.unlink()
             raise
         return store
 

@@ -17,6 +17,7 @@ Suites differ in which members hold the signature, how it is encoded, and the ke
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import datetime, timezone
 from typing import Any
@@ -26,6 +27,8 @@ import rfc8785
 
 from .. import jsonld
 from ..verdict import CredentialFailure, Reason
+
+log = logging.getLogger(__name__)
 
 RDFC = "rdfc"
 JCS = "jcs"
@@ -66,6 +69,7 @@ def jcs(value: Any, what: str) -> bytes:
     try:
         return rfc8785.dumps(value)
     except Exception as exc:            # rfc8785 raises its own types (e.g. integer domain)
+        log.debug("JCS canonicalization of the %s failed", what, exc_info=True)
         raise CredentialFailure(Reason.MALFORMED, f"The {what} cannot be canonicalized as JSON "
                                 f"(RFC 8785): {str(exc)[:120]}") from None
 

@@ -18,6 +18,7 @@ curve's size (jwcrypto splits any length in half).
 
 from __future__ import annotations
 
+import logging
 from typing import Callable
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -28,6 +29,8 @@ from jwcrypto.jws import JWSCore
 from .. import jose
 from ..verdict import CredentialFailure, Reason
 from .base import bad_signature, key_words
+
+log = logging.getLogger(__name__)
 
 # alg -> (curve name of the key, or "ed25519"; bytes of an r||s signature, 64 for EdDSA)
 ALGORITHMS = {"EdDSA": ("ed25519", 64), "ES256": ("secp256r1", 64), "ES256K": ("secp256k1", 64),
@@ -85,6 +88,7 @@ def verify(encoded_header: str, alg: str, signature: bytes, data: Callable[[], b
     try:
         JWSCore(alg, JWK.from_pyca(public_key), header_text, payload, algs=[alg]).verify(signature)
     except Exception:       # jwcrypto raises InvalidJWSSignature (and others on odd keys)
+        log.debug("a detached JWS did not verify", exc_info=True)
         raise bad_signature(what) from None
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ from .. import jsonld_sd
 from ..verdict import CredentialFailure, Reason
 from . import sd_primitives as sd
 from .base import RDFC, DataIntegritySuite, bad_signature, canonical_config, key_words, noun
+
+log = logging.getLogger(__name__)
 
 NAME = "ecdsa-sd-2023"
 BASE_HEADER, DERIVED_HEADER = b"\xd9\x5d\x00", b"\xd9\x5d\x01"
@@ -94,6 +97,7 @@ def parse_proof_value(value: object) -> BaseProof | DerivedProof:
         stream = io.BytesIO(raw[3:])
         components = cbor2.CBORDecoder(stream).decode()
     except Exception:       # binascii / cbor2 errors of every kind on garbage
+        log.debug("an ecdsa-sd-2023 proof value could not be decoded", exc_info=True)
         raise _damaged() from None
     if stream.tell() != len(raw) - 3 or not isinstance(components, list) or len(components) != 5:
         raise _damaged()

@@ -10,12 +10,17 @@ twice (CBOR shared references can repeat a value or make a cycle).
 from __future__ import annotations
 
 import io
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import cbor2
+
 from ..errors import CborldError
+
+log = logging.getLogger(__name__)
 
 MAX_DEPTH = 64                  # nesting; as for JSON-LD credentials (vault.credentials.jsonld)
 
@@ -57,8 +62,6 @@ def _plain(value: Any, seen: set[int], depth: int = 0) -> Any:
 
 
 def _load(data: bytes) -> Any:
-    import cbor2
-
     decoder = cbor2.CBORDecoder(io.BytesIO(data))
     try:
         value = decoder.decode()
@@ -69,7 +72,7 @@ def _load(data: bytes) -> Any:
     except cbor2.CBORDecodeEOF:
         return value
     except Exception:
-        pass
+        log.debug("the bytes after the CBOR-LD data are not CBOR either", exc_info=True)
     raise CborldError("The CBOR-LD data is followed by other bytes.")
 
 
@@ -86,8 +89,6 @@ def _varint(data: bytes) -> int:
 
 
 def open_envelope(data: bytes) -> Envelope:
-    import cbor2
-
     value = _load(data)
     if not isinstance(value, cbor2.CBORTag):
         raise CborldError("The data is CBOR but not CBOR-LD (it does not start with a CBOR-LD tag).")
