@@ -256,17 +256,7 @@ def read_target(args, fn):
     """Run ``fn(chain, address)`` for --address (no passphrase) or the first account."""
     if getattr(args, "address", None):
         address = address_arg(args.address)
-        chain = connect(args)
-        try:
+        with connect(args) as chain:
             return fn(chain, address)
-        finally:
-            chain.close()
-    identity = open_identity(args)
-    try:
-        chain = connect(args, identity)
-        try:
-            return fn(chain, identity.accounts()[0].address)
-        finally:
-            chain.close()
-    finally:
-        identity.store.lock()
+    with unlocked(args) as identity, connect(args, identity) as chain:
+        return fn(chain, identity.accounts()[0].address)

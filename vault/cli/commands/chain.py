@@ -53,14 +53,11 @@ def _status_lines(data: dict) -> list[str]:
 def cmd_chain_status(args) -> None:
     identity = _maybe_identity(args)
     try:
-        chain = connect(args, identity)
-        try:
+        with connect(args, identity) as chain:
             data = chain.status()
             if identity is not None:
                 data["accounts"] = [{"address": a.address, "eth": str(chain.eth_balance(a.address)),
                                      "btk": str(chain.btk_balance(a.address))} for a in identity.accounts()]
-        finally:
-            chain.close()
     finally:
         if identity is not None:
             identity.store.lock()
@@ -141,13 +138,10 @@ def cmd_chain_advance(args) -> None:
         raise UsageError("--blocks and --seconds must be zero or more")
     if not args.blocks and not args.seconds:
         raise UsageError("give --blocks N and/or --seconds S")
-    chain = connect(args)
-    try:
+    with connect(args) as chain:
         before = chain.block_number
         block = chain.advance(args.blocks, args.seconds)
         stamp = chain.latest_timestamp()
-    finally:
-        chain.close()
     emit(args, {"block": block, "mined": block - before, "timestamp": stamp},
          f"Mined {block - before} block(s); the chain is at block {block}"
          + (f", its clock moved {args.seconds} s ahead." if args.seconds else "."))

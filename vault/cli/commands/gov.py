@@ -64,11 +64,8 @@ def cmd_power(args) -> None:
     from ...chain.governance import Governance, short_id
 
     if args.account:
-        chain = connect(args)
-        try:
+        with connect(args) as chain:
             rows = [Governance(chain).power(address_arg(args.account))]
-        finally:
-            chain.close()
     else:
         with open_session(args) as s:
             gov = Governance(s.chain)
@@ -202,14 +199,11 @@ def cmd_sign_vote(args) -> None:
                       "name": GOVERNOR_NAME}
             nonce = args.nonce
         else:
-            chain = connect(args)
-            try:
+            with connect(args) as chain:
                 gov = Governance(chain)
                 pid = gov.resolve_id(args.proposal_id)
                 domain = gov.domain()
                 nonce = gov.vote_nonce(voter) if args.nonce is None else args.nonce
-            finally:
-                chain.close()
     vote = sign_vote(key, chain_id=domain["chain_id"], governor=domain["governor"], proposal_id=pid,
                      support=args.support, nonce=nonce, reason=args.reason, name=domain["name"])
     written = []

@@ -24,11 +24,8 @@ def _gig_line(g: dict) -> str:
 def cmd_market_list(args) -> None:
     from ...chain.marketplace import Market
 
-    chain = connect(args)
-    try:
+    with connect(args) as chain:
         rows = Market(chain).gigs(status=args.status, kind=args.kind)
-    finally:
-        chain.close()
     emit(args, rows, "\n".join(_gig_line(g) for g in rows) or "No gigs.")
 
 
@@ -36,11 +33,8 @@ def cmd_market_mine(args) -> None:
     from ...chain.marketplace import Market
 
     if args.account:
-        chain = connect(args)
-        try:
+        with connect(args) as chain:
             rows = Market(chain).mine(address_arg(args.account))
-        finally:
-            chain.close()
     else:
         with open_session(args, sign=False) as s:
             market = Market(s.chain)

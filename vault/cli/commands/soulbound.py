@@ -67,12 +67,9 @@ def cmd_soulbound_status(args) -> int:
             status, sentence = try_anchor_status(lambda: connect(args), original)
             emit(args, {"status": status, "message": sentence, "credential_hash": hash_hex(original)}, sentence)
             return 0 if status is not None else 1
-        chain = connect(args, identity)
-        try:
+        with connect(args, identity) as chain:
             view = holder_report(chain, identity.store, [a.address for a in identity.accounts()],
                                  import_carried=not args.no_import)
-        finally:
-            chain.close()
     lines = [f"Soulbound tokens issued to your accounts: {len(view['tokens'])}"]
     for t in view["tokens"]:
         state = "revoked on chain" if t["revoked"] else "anchored on chain, not revoked"

@@ -14,11 +14,8 @@ from ..session import amount_arg, connect, read_target, with_service
 
 def cmd_stake_validators(args) -> None:
     from ...chain.staking import validators
-    chain = connect(args)
-    try:
+    with connect(args) as chain:
         rows = validators(chain)
-    finally:
-        chain.close()
     lines = [f"{'id':>3}  {'name':<20} {'operator':<42} {'delegated BTK':>16} {'commission':>10}  slashed"]
     lines += [f"{v['id']:>3}  {v['name'][:20]:<20} {v['operator']:<42} {v['total_delegated']:>16} "
               f"{v['commission']:>10}  {'yes' if v['slashed'] else 'no'}" for v in rows]

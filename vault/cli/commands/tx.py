@@ -19,11 +19,8 @@ def cmd_tx_list(args) -> None:
         pending = transactions.history(identity.store, status="pending")
         if pending:  # settle them first, if the network answers; the list is shown anyway
             try:
-                chain = connect(args, identity)
-                try:
+                with connect(args, identity) as chain:
                     transactions.TxService(chain, identity.store, identity.eth_private_key).recover()
-                finally:
-                    chain.close()
             except ChainError as exc:
                 say(f"warning: pending transactions were not checked: {exc}")
         records = transactions.history(identity.store, status=args.status, limit=args.limit)
