@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vault import cli
+from vault.cli.commands import setup
 from vault.errors import ChainError
 
 ROOT = Path(__file__).parents[1]
@@ -21,7 +21,7 @@ def boom(args):
 
 def test_an_unexpected_error_is_one_line_with_a_bug_report_hint(run, monkeypatch):
     monkeypatch.delenv("BLOCKTRACK_VAULT_DEBUG", raising=False)
-    monkeypatch.setattr(cli, "cmd_status", boom)
+    monkeypatch.setattr(setup, "cmd_status", boom)
     code, out, err = run("status", json_out=False)
     assert code == 1 and out == ""
     assert err.startswith("vault: Unexpected error: RuntimeError: the disk caught fire. This is a bug; "
@@ -31,7 +31,7 @@ def test_an_unexpected_error_is_one_line_with_a_bug_report_hint(run, monkeypatch
 
 def test_with_debug_set_the_error_propagates(run, monkeypatch):
     monkeypatch.setenv("BLOCKTRACK_VAULT_DEBUG", "1")
-    monkeypatch.setattr(cli, "cmd_status", boom)
+    monkeypatch.setattr(setup, "cmd_status", boom)
     with pytest.raises(RuntimeError, match="disk caught fire"):
         run("status", json_out=False)
 
@@ -44,15 +44,15 @@ def test_with_debug_set_the_error_propagates(run, monkeypatch):
 def test_vault_errors_and_interrupts(run, monkeypatch, exc, code, message):
     def fail(args):
         raise exc
-    monkeypatch.setattr(cli, "cmd_status", fail)
+    monkeypatch.setattr(setup, "cmd_status", fail)
     assert run("status", json_out=False)[::2] == (code, message)
 
 
 def test_through_a_real_process_there_is_no_traceback(tmp_path):
     # a real unexpected error: the catch-all in a child process, where a traceback would print
-    script = ("import sys\nfrom vault import cli\n"
+    script = ("import sys\nfrom vault.cli import main\nfrom vault.cli.commands import setup\n"
               "def boom(args): raise ZeroDivisionError('division by zero')\n"
-              "cli.cmd_status = boom\nsys.exit(cli.main())\n")
+              "setup.cmd_status = boom\nsys.exit(main())\n")
     env = dict(os.environ, PYTHONPATH=str(ROOT), BLOCKTRACK_VAULT_HOME=str(tmp_path))
     env.pop("BLOCKTRACK_VAULT_DEBUG", None)
     done = subprocess.run([sys.executable, "-c", script, "status"], env=env, capture_output=True, text=True,
@@ -70,12 +70,12 @@ def test_a_contract_answer_web3_cannot_decode_is_a_node_error_not_a_bug(run, mon
     CLI says it is the node's answer (exit 1), not an unexpected bug."""
     from web3.exceptions import BadFunctionCallOutput
 
-    import vault.cli as cli
+    from vault.cli.commands import setup
 
     def lying(args):
         raise BadFunctionCallOutput("Could not decode contract function call to balanceOf with return data: b''")
 
-    monkeypatch.setattr(cli, "cmd_status", lying)
+    monkeypatch.setattr(setup, "cmd_status", lying)
     code, _, err = run("status", json_out=False)
     assert code == 1 and "node's answer" in err and "bug" not in err and "Traceback" not in err
 
@@ -85,3 +85,14 @@ def test_a_deeply_nested_did_document_is_a_usage_error(run, tmp_path):
     deep.write_text("[" * 100_000)
     code, _, err = run("did", "cache", str(deep), json_out=False)
     assert code == 2 and "not JSON" in err and "Traceback" not in err
+
+
+def test_python_m_vault_cli_maps_a_command_modules_usage_error(tmp_path):
+    """`python -m vault.cli` loads the package once: the UsageError a command module raises
+    is the class main() catches (exit 2, "vault: error: …"), not an "Unexpected error"
+    from a second copy of the module."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BLOCKTRACK_VAULT_HOME=str(tmp_path))
+    env.pop("BLOCKTRACK_VAULT_DEBUG", None)
+    done = subprocess.run([sys.executable, "-m", "vault.cli", "chain", "advance"], env=env, capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert (done.returncode, done.stderr) == (2, "vault: error: give --blocks N and/or --seconds S\n")

@@ -16,7 +16,7 @@ from tests.credentials.web_issuer import (ISSUER_KEY, Authority, WebIssuer, did_
 from vault import settings
 from vault.credentials import data_integrity, jose
 from vault.cli import main
-from vault.cli_keys import WITHOUT_VAULT
+from vault.cli.session import WITHOUT_VAULT
 
 CHALLENGE, DOMAIN = "c-815", "hr.acme.example"
 ISS = "https://pid.issuer.example/eu"

@@ -10,10 +10,12 @@ import signal
 import sys
 import threading
 
+from ..options import command
+
 
 def cmd_serve(args) -> int:
-    from .presentations.verify import POLICY_PRESENTER_IS_SUBJECT
-    from .serve.vc_api import ServeError, VcApiServer
+    from ...presentations.verify import POLICY_PRESENTER_IS_SUBJECT
+    from ...serve.vc_api import ServeError, VcApiServer
     if not args.vc_api:
         raise ServeError("Say which service to run: `vault serve --vc-api` (the only one so far).")
     unknown = set(args.waive_policy) - {POLICY_PRESENTER_IS_SUBJECT}
@@ -48,14 +50,14 @@ def _context(args):
     """Offline unless --online: then status lists within vault.credentials.online's bounds."""
     if not args.online:
         return None
-    from .credentials.service import verification_context
-    from .net.fetch import NetworkUse
+    from ...credentials.service import verification_context
+    from ...net.fetch import NetworkUse
     return lambda: verification_context(network=NetworkUse())
 
 
-def register(sub, command, common) -> None:
-    """Add `vault serve` to the `vault` parser."""
-    from .presentations.verify import POLICY_PRESENTER_IS_SUBJECT
+def add_parser(sub) -> None:
+    """`vault serve`."""
+    from ...presentations.verify import POLICY_PRESENTER_IS_SUBJECT
     p = command(sub, "serve", cmd_serve, "run the verifier as a local W3C VC-API service (127.0.0.1 only; "
                                          "needs no vault)")
     p.add_argument("--vc-api", action="store_true", help="POST /credentials/verify and /presentations/verify")

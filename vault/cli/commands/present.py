@@ -1,0 +1,105 @@
+"""`vault present`: sign a presentation of stored credentials for a verifier;
+`vault presentation log`: the presentations made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...identity import Identity
+from ...safe_text import safe_text
+from ..io import UsageError, emit
+from ..options import command
+from ..session import credential_service, unlocked
+
+
+def _selective(repository, cid: str) -> bool:
+    from ...presentations.build import PresentationError, selective
+    try:
+        return selective(repository, cid)
+    except PresentationError:
+        return False        # the build says why, with the other errors
+
+
+def _reveal_choices(values: list[str] | None, repository, ids: list[str]) -> dict | None:
+    """--reveal CLAIM (every selective credential) or --reveal ID:CLAIM (one of them)."""
+    if not values:
+        return None
+    reveal: dict[str, list[str]] = {}
+    for value in values:
+        prefix, _, claim = value.partition(":")
+        if claim and len(prefix) >= 4 and all(c in "0123456789abcdef" for c in prefix.lower()):
+            reveal.setdefault(repository.resolve_id(prefix), []).append(claim)
+        else:
+            selective = [cid for cid in ids if _selective(repository, cid)]
+            if not selective:
+                raise UsageError("--reveal applies to SD-JWT and ecdsa-sd-2023 credentials, and none was chosen")
+            for cid in selective:
+                reveal.setdefault(cid, []).append(value)
+    return reveal
+
+
+def cmd_present(args) -> None:
+    from ...presentations.service import PresentationService
+    from ...qr import output
+    from ...qr.parts import encode_parts
+    with credential_service(args) as credentials:
+        ids = [credentials.repository.resolve_id(c) for c in args.credential]
+        reveal = _reveal_choices(args.reveal, credentials.repository, ids)
+        service = PresentationService(Identity(credentials.store), credentials)
+        presentation = service.present(ids, reveal, args.challenge, args.domain,
+                                       fmt="jwt" if args.format == "jwt" else "di",
+                                       cryptosuite=args.cryptosuite, expires_in=args.expires_in * 60)
+        issuers = [credentials.issuer(c.issuer, c.issuer_name) for c in presentation.credentials]
+    out = Path(args.out)
+    if args.format == "qr":
+        codes = encode_parts(presentation.data, kind=presentation.kind)
+        written = output.write_codes(codes, out)
+    else:
+        from ...store.atomic import write_atomic
+        write_atomic(out, presentation.data)
+        codes, written = [], [out]
+    summary = presentation.to_json() | {"files": [str(p) for p in written], "qr_parts": len(codes)}
+    lines = [f"Presentation for {presentation.domain}, signed by {presentation.holder}, valid until "
+             f"{presentation.expires}."]
+    for c, issuer in zip(presentation.credentials, issuers):
+        shown = ", ".join(map(safe_text, c.revealed)) if c.selective else "every claim"
+        lines.append(f"  {safe_text(c.title)} ({issuer.line}): discloses {shown}")
+        if c.withheld:
+            lines.append(f"    withheld: {', '.join(map(safe_text, c.withheld))}")
+    lines.append(f"Written: {', '.join(str(p) for p in written[:4])}" + (" …" if len(written) > 4 else ""))
+    emit(args, summary, "\n".join(lines))
+
+
+def cmd_presentation_log(args) -> None:
+    from ...presentations.log import PresentationLog
+    with unlocked(args) as identity:
+        entries = PresentationLog(identity.store).entries(domain=args.domain, limit=args.limit)
+    lines = []
+    for e in entries:
+        titles = "; ".join(safe_text(c.get("title", "?")) for c in e.credentials)
+        lines.append(f"{e.created_at}  to {safe_text(e.domain)}  ({e.kind})  {titles}")
+    emit(args, [e.to_json() for e in entries], "\n".join(lines) or "No presentations made yet.")
+
+
+def add_parser(sub) -> None:
+    """`vault present`."""
+    p = command(sub, "present", cmd_present, "sign a presentation of stored credentials for a verifier")
+    p.add_argument("--credential", action="append", required=True, metavar="ID")
+    p.add_argument("--reveal", action="append", metavar="CLAIM",
+                   help="claim to disclose of an SD-JWT or ecdsa-sd-2023 credential (CLAIM or ID:CLAIM; "
+                        "repeat; ecdsa-sd-2023 paths start at the credential: credentialSubject.name); "
+                        "default: every claim")
+    p.add_argument("--challenge", required=True, help="the verifier's challenge (nonce)")
+    p.add_argument("--domain", required=True, help="the verifier's domain (audience)")
+    p.add_argument("--format", choices=("qr", "json", "jwt"), default="qr")
+    p.add_argument("--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022")
+    p.add_argument("--expires-in", type=float, default=10, metavar="MINUTES")
+    p.add_argument("--out", required=True, help="file (one QR code, JSON or JWT) or folder (QR parts)")
+
+
+def add_log_parser(sub) -> None:
+    """`vault presentation log` (after `vault verify` in `vault --help`)."""
+    pl = sub.add_parser("presentation", help="the presentations you made").add_subparsers(dest="sub", required=True)
+    p = command(pl, "log", cmd_presentation_log, "list presentations made: what, to whom, when")
+    p.add_argument("--domain")
+    p.add_argument("--limit", type=int)
