@@ -237,7 +237,7 @@ def test_every_broad_except_in_the_core_logs_or_passes_the_exception_on():
 def test_a_bug_in_a_command_leaves_its_traceback_in_the_file_not_on_the_terminal(tmp_path, capsys, monkeypatch):
     """Without -v: stderr keeps its one sentence; the file has where it happened (types
     and frames), for the bug report, and not the message."""
-    from vault import cli as cli_module
+    from vault.cli.commands import setup as cli_module
 
     def boom(args):
         raise RuntimeError(f"internal state {PASSPHRASE}")
@@ -250,5 +250,5 @@ def test_a_bug_in_a_command_leaves_its_traceback_in_the_file_not_on_the_terminal
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     logs.reset()
     text = (data / "logs" / "vault.log").read_text()
-    assert "ERROR vault.cli: unexpected error in `vault status`" in text
+    assert "ERROR vault.cli.main: unexpected error in `vault status`" in text
     assert "in boom" in text and "RuntimeError (message not logged)" in text and PASSPHRASE not in text

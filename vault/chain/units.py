@@ -14,10 +14,13 @@ A leaf module (no other module of the chain package): everything else imports it
 
 from __future__ import annotations
 
+import logging
 import re
 from decimal import Decimal, InvalidOperation, localcontext
 
 from ..errors import ChainError
+
+log = logging.getLogger(__name__)
 
 DECIMALS = 18  # BTK has 18 decimals, like ETH
 ONE = 10**DECIMALS
@@ -129,6 +132,7 @@ def parse_address(text: str, chain_id: int | None = None) -> str:
         try:
             did_chain, address = did_pkh.parse(text)
         except Exception as exc:
+            log.debug("a recipient did:pkh did not parse", exc_info=True)
             raise ChainError("invalid-recipient", f"{text} is not a did:pkh of an Ethereum account "
                                                   f"({exc}).") from None
         if chain_id is not None and did_chain not in (chain_id, did_pkh.DEFAULT_CHAIN_ID):
