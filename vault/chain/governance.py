@@ -19,7 +19,6 @@ ChainError with its own reason before anything is signed.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -31,13 +30,15 @@ from .contracts import ZERO_ADDRESS
 from .proposal_ids import resolve, short_id, title, unknown
 from .transactions import with_gas_margin
 from .units import format_amount, format_units, percent
-from .votefile import MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE, load_vote
+# The offline vote file lives in votefile; its readers (CLI, pages, tests) use it as governance.*.
+from .votefile import (GOVERNOR_NAME, MAX_VOTE_BYTES, SUPPORT, SUPPORT_NAMES, VOTE_FILE_TYPE,  # noqa: F401
+                       export_vote_qr, load_vote, parse_support, read_vote_source, read_vote_text,
+                       recover_vote_signer, sign_vote, vote_qr_texts, vote_to_bytes)
 
 logger = logging.getLogger(__name__)
 
 STATES = ("pending", "active", "canceled", "defeated", "succeeded", "queued", "expired", "executed")
 SECONDS_PER_BLOCK = 12  # the estimate of wall time per block (Ethereum's slot time)
-GOVERNOR_NAME = "Blocktrack Governor"  # its EIP-712 domain name, for signing without a connection
 
 TEMPLATES = ("grant", "market-fee", "reward-rate", "slash", "raw")
 
@@ -79,15 +80,6 @@ def _show_arg(value) -> str:
     if isinstance(value, (bytes, bytearray)):
         return "0x" + bytes(value).hex()
     return str(value)
-
-
-def parse_support(value) -> int:
-    if isinstance(value, int) and value in SUPPORT_NAMES:
-        return value
-    key = str(value).strip().lower()
-    if key not in SUPPORT:
-        raise ChainError("invalid-argument", f"{value!r} is not a vote: use for, against or abstain.")
-    return SUPPORT[key]
 
 
 @dataclass(frozen=True)
@@ -596,117 +588,3 @@ class Governance:
                                          description=what, params={"proposal_id": str(pid), "voter": voter})
         return service.contract_call("gov-relay", self.governor, "castVoteBySig", [pid, support, voter, sig],
                                      sender, description=what, params={"proposal_id": str(pid), "voter": voter})
-
-
-def _typed_data(chain_id: int, governor: str, name: str, proposal_id: int, support: int, voter: str,
-                nonce: int, reason: str) -> dict:
-    from eth_utils import to_checksum_address
-
-    domain = {"name": name, "version": "1", "chainId": int(chain_id), "verifyingContract": to_checksum_address(governor)}
-    if reason:
-        types = {"ExtendedBallot": [{"name": "proposalId", "type": "uint256"}, {"name": "support", "type": "uint8"},
-                                    {"name": "voter", "type": "address"}, {"name": "nonce", "type": "uint256"},
-                                    {"name": "reason", "type": "string"}, {"name": "params", "type": "bytes"}]}
-        message = {"proposalId": int(proposal_id), "support": int(support), "voter": to_checksum_address(voter),
-                   "nonce": int(nonce), "reason": reason, "params": b""}
-    else:
-        types = {"Ballot": [{"name": "proposalId", "type": "uint256"}, {"name": "support", "type": "uint8"},
-                            {"name": "voter", "type": "address"}, {"name": "nonce", "type": "uint256"}]}
-        message = {"proposalId": int(proposal_id), "support": int(support), "voter": to_checksum_address(voter),
-                   "nonce": int(nonce)}
-    return {"domain": domain, "types": types, "message": message}
-
-
-def sign_vote(key: bytes, *, chain_id: int, governor: str, proposal_id: int, support, nonce: int,
-              reason: str = "", name: str = GOVERNOR_NAME) -> dict:
-    """An EIP-712 Ballot (or ExtendedBallot with a reason) signed with ``key``, offline."""
-    from eth_account import Account
-    from eth_account.messages import encode_typed_data
-
-    support = parse_support(support)
-    voter = Account.from_key(key).address
-    t = _typed_data(chain_id, governor, name, proposal_id, support, voter, nonce, reason)
-    signable = encode_typed_data(domain_data=t["domain"], message_types=t["types"], message_data=t["message"])
-    signed = Account.sign_message(signable, key)
-    return {"type": VOTE_FILE_TYPE, "chain_id": int(chain_id), "governor": t["domain"]["verifyingContract"],
-            "name": name, "proposal_id": str(int(proposal_id)), "support": support,
-            "support_name": SUPPORT_NAMES[support], "voter": voter, "nonce": int(nonce), "reason": reason,
-            "signature": "0x" + bytes(signed.signature).hex()}
-
-
-def recover_vote_signer(vote: dict) -> str:
-    from eth_account import Account
-    from eth_account.messages import encode_typed_data
-    from eth_keys.exceptions import BadSignature
-
-    t = _typed_data(vote["chain_id"], vote["governor"], vote.get("name", GOVERNOR_NAME), int(vote["proposal_id"]),
-                    int(vote["support"]), vote["voter"], int(vote["nonce"]), vote.get("reason", ""))
-    signable = encode_typed_data(domain_data=t["domain"], message_types=t["types"], message_data=t["message"])
-    try:
-        return Account.recover_message(signable, signature=bytes.fromhex(vote["signature"].removeprefix("0x")))
-    except (BadSignature, ValueError):
-        raise ChainError("invalid-signature", "The vote's signature is not a valid signature at all: the file "
-                                              "was altered or damaged.") from None
-
-
-def vote_to_bytes(vote: dict) -> bytes:
-    return json.dumps(vote, sort_keys=True, separators=(",", ":")).encode()
-
-
-def read_vote_source(path) -> dict:
-    """A signed vote from a JSON file, or from a QR image / folder of QR parts."""
-    from pathlib import Path
-
-    p = Path(path)
-    if not p.exists():
-        raise ChainError("invalid-vote", f"{p} does not exist.")
-    if p.is_file():
-        with p.open("rb") as f:
-            raw = f.read(MAX_VOTE_BYTES + 1)   # load_vote refuses more
-        if raw.lstrip().startswith(b"{"):
-            return load_vote(raw)
-    from ..qr import scan
-    from ..qr.errors import InvalidQr
-
-    try:
-        decoded = scan.read_presentation(str(p))
-    except InvalidQr as exc:
-        raise ChainError("invalid-vote", f"{p} holds no signed vote: {exc}") from exc
-    if decoded.kind != "vote":
-        raise ChainError("invalid-vote", f"{p} holds a {decoded.kind} code, not a signed vote.")
-    return load_vote(decoded.payload)
-
-
-def vote_qr_texts(vote: dict) -> list[str]:
-    """The vote as BTV1 code text(s) of kind "vote" (one code: a vote is small)."""
-    from ..qr import parts
-
-    return parts.encode_parts(vote_to_bytes(vote), kind="vote")
-
-
-def read_vote_text(text: str) -> dict:
-    """A signed vote pasted as text: its JSON, or the text of its QR code(s) (BTV1…)."""
-    text = (text or "").lstrip("\ufeff").strip()
-    if not text:
-        raise ChainError("invalid-vote", "Paste a signed vote: its JSON or the text of its QR code.")
-    if text.startswith("{"):
-        return load_vote(text)
-    from ..qr import scan
-    from ..qr.errors import InvalidQr
-
-    try:
-        decoded = scan.read_text(text)
-    except InvalidQr as exc:
-        raise ChainError("invalid-vote", f"This text holds no signed vote: {exc}") from exc
-    if decoded.kind != "vote":
-        raise ChainError("invalid-vote", f"This is a {decoded.kind} code, not a signed vote.")
-    return load_vote(decoded.payload)
-
-
-def export_vote_qr(vote: dict, out) -> list:
-    """Write the vote as QR code(s) (BTV1 kind "vote"); returns the files written."""
-    from pathlib import Path
-
-    from ..qr.output import write_codes
-
-    return write_codes(vote_qr_texts(vote), Path(out))
