@@ -380,6 +380,16 @@ def _unwrap_jwt_payload(credential: dict) -> dict:
     return merged
 
 
+def _issuer_parts(issuer: Any) -> tuple:
+    """(id, name, logo, url) of an issuer given as a URL/DID or as a profile object."""
+    if isinstance(issuer, str):
+        return _text(issuer), None, None, None
+    if isinstance(issuer, dict):
+        logo = _image(issuer.get("image"))[0] or _image(issuer.get("logo"))[0]
+        return _text(issuer.get("id")), _text(issuer.get("name")), logo, _text(issuer.get("url"))
+    return None, None, None, None
+
+
 def display_for(credential: dict) -> CredentialDisplay:
     """The display model of ``credential`` (a VC, a VC-JWT payload or an SD-JWT VC claim set)."""
     if not isinstance(credential, dict):
@@ -420,25 +430,15 @@ def display_for(credential: dict) -> CredentialDisplay:
     else:
         title = _title_of(credential, types, subject)
 
-    image, caption = _image(achievement.get("image"))
-    if not image:
-        image, caption = _image(credential.get("image"))
-    if not image:
-        image, caption = _image(subject.get("image"))
+    image, caption = next((found for found in (_image(achievement.get("image")), _image(credential.get("image")),
+                                               _image(subject.get("image"))) if found[0]), (None, None))
 
     criteria = achievement.get("criteria")
     criteria_narrative = _text(criteria.get("narrative")) if isinstance(criteria, dict) else None
     criteria_url = (_text(criteria.get("id")) if isinstance(criteria, dict)
                     else _text(criteria) if isinstance(criteria, str) else None)
 
-    if isinstance(issuer, str):
-        issuer_id, issuer_name, issuer_logo, issuer_url = _text(issuer), None, None, None
-    elif isinstance(issuer, dict):
-        issuer_id, issuer_name = _text(issuer.get("id")), _text(issuer.get("name"))
-        issuer_logo = _image(issuer.get("image"))[0] or _image(issuer.get("logo"))[0]
-        issuer_url = _text(issuer.get("url"))
-    else:
-        issuer_id = issuer_name = issuer_logo = issuer_url = None
+    issuer_id, issuer_name, issuer_logo, issuer_url = _issuer_parts(issuer)
     if issuer_name is None:
         issuer_name = _text(credential.get("issuer_name"))
 

@@ -447,6 +447,29 @@ def _get_list(url: str, fetch: Fetch, verify_list: VerifyList, now: datetime) ->
     return _check_list(_load_list(raw, url), url, now)
 
 
+def _warn_about_list(status_list: "_List", url: str, credential_issuer: str | None, warn) -> int:
+    """Say what is odd about a list that does not change what its bits mean; its size in bits."""
+    if (credential_issuer is not None and status_list.issuer is not None
+            and status_list.issuer != credential_issuer):
+        # The spec says the issuers SHOULD match, not MUST: a separate status service
+        # is legitimate, so this is reported, not failed. The list's own proof was
+        # checked by verify_list.
+        warn(StatusWarning.ISSUER_MISMATCH, url,
+             f"The status list at {url} was issued by {status_list.issuer}, not by the "
+             f"credential's issuer {credential_issuer}.")
+    bits = len(status_list.bitstring) * 8
+    if bits < MIN_LIST_BITS:
+        # The 131,072-entry minimum is a herd-privacy requirement on issuers; it does
+        # not change what a bit means. Deployed lists smaller than that exist (the
+        # Digital Credentials Consortium's test lists have 100,000 entries), and
+        # rejecting them would mark genuine, unrevoked credentials invalid — the "red X
+        # for nothing" we avoid. So we read the bit and say the list is weak.
+        warn(StatusWarning.SHORT_LIST, url,
+             f"The status list at {url} has only {bits:,} entries (the minimum is "
+             f"{MIN_LIST_BITS:,}), so it protects its holders' privacy less than it should.")
+    return bits
+
+
 def check_status(credential: dict, *, fetch: Fetch, verify_list: VerifyList,
                  now: datetime) -> StatusResult:
     """Check every status entry of ``credential``.
@@ -504,24 +527,7 @@ def check_status(credential: dict, *, fetch: Fetch, verify_list: VerifyList,
         if entry.purpose not in status_list.purposes:
             raise _invalid(f"The status list at {url} is a {'/'.join(status_list.purposes)} "
                            f"list, but the credential uses it for {entry.purpose}.")
-        if (credential_issuer is not None and status_list.issuer is not None
-                and status_list.issuer != credential_issuer):
-            # The spec says the issuers SHOULD match, not MUST: a separate status service
-            # is legitimate, so this is reported, not failed. The list's own proof was
-            # checked by verify_list.
-            warn(StatusWarning.ISSUER_MISMATCH, url,
-                 f"The status list at {url} was issued by {status_list.issuer}, not by the "
-                 f"credential's issuer {credential_issuer}.")
-        bits = len(status_list.bitstring) * 8
-        if bits < MIN_LIST_BITS:
-            # The 131,072-entry minimum is a herd-privacy requirement on issuers; it does
-            # not change what a bit means. Deployed lists smaller than that exist (the
-            # Digital Credentials Consortium's test lists have 100,000 entries), and
-            # rejecting them would mark genuine, unrevoked credentials invalid — the "red X
-            # for nothing" we avoid. So we read the bit and say the list is weak.
-            warn(StatusWarning.SHORT_LIST, url,
-                 f"The status list at {url} has only {bits:,} entries (the minimum is "
-                 f"{MIN_LIST_BITS:,}), so it protects its holders' privacy less than it should.")
+        bits = _warn_about_list(status_list, url, credential_issuer, warn)
         try:
             value = read_status(status_list.bitstring, entry.index, entry.size)
         except IndexError:

@@ -203,6 +203,38 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if context.key_notes:
         warnings += [Warning_(WarningCode.KEY_SAVED, note) for note in context.key_notes()]
 
+    warnings += _check_status(checked, context, now)
+
+    if context.anchor_status is not None:
+        state, checked.anchor = context.anchor_status(checked.original)
+        if state == "revoked":
+            checked.status_line = status_line.revoked_on_chain()
+            raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential on chain "
+                                    "(its soulbound token is marked revoked).")
+        if state is None:
+            warnings.append(Warning_(WarningCode.ANCHOR_UNCHECKED,
+                                     checked.anchor[:1].upper() + checked.anchor[1:] + "."))
+
+    if checked.valid_from and now < checked.valid_from:
+        raise CredentialFailure(Reason.NOT_YET_VALID,
+                                f"The credential is not valid before {_day(checked.valid_from)}.")
+    if checked.valid_until and now > checked.valid_until:
+        raise CredentialFailure(Reason.EXPIRED, f"The credential expired on {_day(checked.valid_until)}.")
+
+    if sample.is_sample_issuer(checked.issuer):   # its key is public: never trusted, whatever the list says
+        warnings.append(Warning_(WarningCode.SAMPLE_ISSUER, sample.WARNING))
+    elif context.is_trusted is None or not context.is_trusted(checked.issuer):
+        warnings.append(unknown_issuer_warning(checked.issuer,
+                                               checked.display.issuer_name if checked.display else None))
+    unchecked = checked.status_line is not None and checked.status_line.unchecked
+    checked.verdict = Verdict(True, Reason.VALID, _MESSAGE_UNCHECKED if unchecked else _MESSAGES_OK,
+                              checked.format, checked.issuer, warnings, anchor=checked.anchor,
+                              status=checked.status_line)
+
+
+def _check_status(checked: CheckedCredential, context: VerificationContext, now) -> list[Warning_]:
+    """The status entries: ``checked.status`` and its line; raises when revoked or suspended."""
+    warnings: list[Warning_] = []
     if checked.format != FORMAT_SD_JWT:
         if context.prefetch_status_lists:    # all of this credential's lists at once
             context.prefetch_status_lists(_list_urls(checked.credential))
@@ -234,32 +266,7 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
                                                       "cannot check yet.")
     else:
         checked.status_line = status_line.NO_STATUS
-
-    if context.anchor_status is not None:
-        state, checked.anchor = context.anchor_status(checked.original)
-        if state == "revoked":
-            checked.status_line = status_line.revoked_on_chain()
-            raise CredentialFailure(Reason.REVOKED, "The issuer has revoked this credential on chain "
-                                    "(its soulbound token is marked revoked).")
-        if state is None:
-            warnings.append(Warning_(WarningCode.ANCHOR_UNCHECKED,
-                                     checked.anchor[:1].upper() + checked.anchor[1:] + "."))
-
-    if checked.valid_from and now < checked.valid_from:
-        raise CredentialFailure(Reason.NOT_YET_VALID,
-                                f"The credential is not valid before {_day(checked.valid_from)}.")
-    if checked.valid_until and now > checked.valid_until:
-        raise CredentialFailure(Reason.EXPIRED, f"The credential expired on {_day(checked.valid_until)}.")
-
-    if sample.is_sample_issuer(checked.issuer):   # its key is public: never trusted, whatever the list says
-        warnings.append(Warning_(WarningCode.SAMPLE_ISSUER, sample.WARNING))
-    elif context.is_trusted is None or not context.is_trusted(checked.issuer):
-        warnings.append(unknown_issuer_warning(checked.issuer,
-                                               checked.display.issuer_name if checked.display else None))
-    unchecked = checked.status_line is not None and checked.status_line.unchecked
-    checked.verdict = Verdict(True, Reason.VALID, _MESSAGE_UNCHECKED if unchecked else _MESSAGES_OK,
-                              checked.format, checked.issuer, warnings, anchor=checked.anchor,
-                              status=checked.status_line)
+    return warnings
 
 
 def _verify_proof(checked: CheckedCredential, parsed: Any, context: VerificationContext, now) -> None:
