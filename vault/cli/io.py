@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 from ..safe_text import one_line, safe_text
-from ..store.passphrase_strength import strength
 
 ENV_PASSPHRASE = "BLOCKTRACK_VAULT_PASSPHRASE"
 
@@ -85,6 +84,8 @@ def has_noninteractive_passphrase(args) -> bool:
 
 
 def warn_if_weak(args, value: str) -> None:
+    from ..store.passphrase_strength import strength   # start-up: zxcvbn ~60 ms, only for a new passphrase
+
     score = strength(value)
     if score.score < 3 and not args.json:
         say(f"warning: this passphrase is {score.label.lower()}. {score.advice}")

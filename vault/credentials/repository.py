@@ -264,6 +264,19 @@ class CredentialRepository:
     def search(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
                status: str | None = None, sort: str = "imported", descending: bool = True,
                limit: int | None = None, offset: int = 0) -> list[CredentialSummary]:
+        return [summary for summary, _ in self._search(text, issuer, type_, status, sort, descending, limit,
+                                                       offset, status_lines=False)]
+
+    def search_with_status_lines(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
+                                 status: str | None = None, sort: str = "imported", descending: bool = True,
+                                 limit: int | None = None,
+                                 offset: int = 0) -> list[tuple[CredentialSummary, dict | None]]:
+        """``search`` with each stored verdict's status line, read in the same pass over the
+        rows: `vault credential list` reads them all, and a second pass cost ~200 ms at 10,000."""
+        return self._search(text, issuer, type_, status, sort, descending, limit, offset, status_lines=True)
+
+    def _search(self, text, issuer, type_, status, sort, descending, limit, offset, *,
+                status_lines: bool) -> list[tuple[CredentialSummary, dict | None]]:
         if sort not in SORTS:
             raise VaultError(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
         if limit is not None and fts_query(text or "") and self._quick_text_page(text, issuer, type_, status,
@@ -271,14 +284,20 @@ class CredentialRepository:
             # A page of a text search in import order: its keys (see ``keys``), then its rows.
             keys = self.keys(text, sort=sort, descending=descending, limit=limit, offset=offset)
             rows = self.by_keys(keys)
-            return [rows[k][0] for k in keys if k in rows]
-        sql, params = self._filtered(f"SELECT {', '.join('c.' + c.strip() for c in _COLUMNS.split(','))}",
-                                     text, issuer, type_, status, walk_index=sort == "imported")
+            page = [rows[k][0] for k in keys if k in rows]
+            lines = self.status_checks([c.id for c in page]) if status_lines else {}
+            return [(c, lines.get(c.id)) for c in page]
+        columns = ", ".join("c." + c.strip() for c in _COLUMNS.split(","))
+        if status_lines:
+            columns += ", json_extract(c.verdict, '$.status')"
+        sql, params = self._filtered(f"SELECT {columns}", text, issuer, type_, status, walk_index=sort == "imported")
         sql += " ORDER BY " + SORTS[sort].format(dir="DESC" if descending else "ASC")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
-        return [_summary(r) for r in self.store.query(sql, params)]
+        if not status_lines:
+            return [(_summary(r), None) for r in self.store.query(sql, params)]
+        return [(_summary(r[:-1]), json.loads(r[-1]) if r[-1] else None) for r in self.store.query(sql, params)]
 
     def count(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
               status: str | None = None) -> int:

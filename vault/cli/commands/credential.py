@@ -89,13 +89,12 @@ def cmd_credential_sample(args) -> None:
 
 def cmd_credential_list(args) -> None:
     with credential_service(args) as service:
-        found = service.repository.search(args.search or "", issuer=args.issuer, type_=args.type,
-                                          status=args.status, sort=args.sort,
-                                          descending=not args.ascending, limit=args.limit)
-        checks = service.repository.status_checks([c.id for c in found])
+        found = service.repository.search_with_status_lines(args.search or "", issuer=args.issuer, type_=args.type,
+                                                            status=args.status, sort=args.sort,
+                                                            descending=not args.ascending, limit=args.limit)
         trusted = service.trust.names()
-    emit(args, [c.to_json() | {"status_check": checks.get(c.id)} for c in found],
-         "\n".join(_summary_line(c, trusted, checks.get(c.id)) for c in found) if found else "No credentials match.")
+    emit(args, [c.to_json() | {"status_check": line} for c, line in found],
+         "\n".join(_summary_line(c, trusted, line) for c, line in found) if found else "No credentials match.")
 
 
 def cmd_credential_show(args) -> None:
