@@ -65,3 +65,23 @@ def run(tmp_path, capsys, monkeypatch):
     _run.data = data
     _run.tmp = tmp_path
     return _run
+
+
+@pytest.fixture
+def cli(tmp_path, capsys, monkeypatch):
+    """The `vault` command line in-process on a new vault (KDF floor; its passphrase from
+    the environment): cli(*args) -> (exit code, stdout, stderr); cli.did is its DID."""
+    from vault.cli import main
+
+    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    _, out, _ = run("init", "--kdf-seconds", "0", "--json")
+    run.did = json.loads(out)["did"]
+    run.tmp = tmp_path
+    return run

@@ -7,10 +7,8 @@ import re
 
 import pytest
 
-from tests.conftest import PASSPHRASE
 from tests.presentations.hostile_text import BIDI, DECLARED, ISSUER, hostile_credential
 from tests.presentations.vp_fixtures import di_credential
-from vault.cli import main
 from vault.credentials.issuer_name import shown_issuer
 from vault.safe_text import safe_text
 
@@ -53,21 +51,6 @@ def test_an_issuer_is_named_by_the_trust_list_or_marked_not_verified():
 
 
 # ---- the terminal ----------------------------------------------------------------------------
-
-@pytest.fixture
-def cli(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
-
-    def run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    code, out, _ = run("init", "--kdf-seconds", "0", "--json")
-    run.did = json.loads(out)["did"]
-    run.tmp = tmp_path
-    return run
 
 
 def _import(cli, name: str, data: bytes) -> tuple[str, str]:

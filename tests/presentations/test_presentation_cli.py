@@ -2,31 +2,11 @@
 and an employer would use it."""
 
 import json
-from pathlib import Path
 
-import pytest
-
-from tests.conftest import PASSPHRASE
 from tests.presentations.vp_fixtures import di_credential, jwt_credential, sd_jwt_credential
-from vault.cli import main
 
 CHALLENGE, DOMAIN = "c-4711", "hr.acme.example"
 
-
-@pytest.fixture
-def cli(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
-
-    def run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    code, out, _ = run("init", "--kdf-seconds", "0", "--json")
-    run.did = json.loads(out)["did"]
-    run.tmp = tmp_path
-    return run
 
 
 def _import(cli, name: str, data: bytes) -> str:

@@ -8,10 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import PASSPHRASE
 from tests.presentations.vp_fixtures import (CHALLENGE, DOMAIN, NOW, SD_ISSUER, SD_SECRET,
                                              ecdsa_sd_credential)
-from vault.cli import main
 from vault.presentations import PresentationError, verify_presentation
 
 ISSUER, SECRET, sd_credential = SD_ISSUER, SD_SECRET, ecdsa_sd_credential
@@ -72,21 +70,6 @@ def test_unknown_claim_is_refused_before_signing(wallet):
 
 
 # ---------------------------------------------------------------------------- CLI
-
-@pytest.fixture
-def cli(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
-
-    def run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    _, out, _ = run("init", "--kdf-seconds", "0", "--json")
-    run.did = json.loads(out)["did"]
-    run.tmp = tmp_path
-    return run
 
 
 def test_cli_present_reveal_for_ecdsa_sd(cli):
