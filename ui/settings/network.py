@@ -28,10 +28,11 @@ class NetworkSection(Section):
     changed = Signal()          # another network saved
 
     def __init__(self, data_dir: Path, tasks: TaskRunner, parent: QWidget | None = None):
-        super().__init__("Network", "The blockchain the vault will use for BTK, staking, governance, "
-                                    "the marketplace and soulbound credentials. These arrive in a "
-                                    "later release; the choice is kept for them (and for the "
-                                    "“vault chain” commands).", parent)
+        super().__init__("Network", "The blockchain the Wallet, Staking, Governance and Marketplace "
+                                    "pages and soulbound credentials use (and the “vault chain” "
+                                    "commands). The embedded chain is a local test chain: its BTK exist "
+                                    "only on this computer. To use a shared network, choose its "
+                                    "JSON-RPC node and its deployment manifest.", parent)
         self.data_dir, self.tasks = data_dir, tasks
         self.closed = False
         self._saved: tuple[str, str, str] | None = None
