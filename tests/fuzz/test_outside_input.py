@@ -383,3 +383,13 @@ def test_mangled_did_document_bytes_are_checked_or_refused(raw):
     except (ValueError, RecursionError):
         return
     _check_document(document)
+
+
+def test_our_own_bad_input_to_web3_is_not_blamed_on_the_node():
+    """Web3ValueError is what web3 raises for a caller's bad argument: reporting it as a
+    lying node would hide a bug of ours behind the node."""
+    from web3.exceptions import Web3ValueError
+
+    from vault.chain.rpc_guard import as_chain_error
+
+    assert as_chain_error(Web3ValueError("Unknown format 'x', attempted to normalize to '0x'")) is None

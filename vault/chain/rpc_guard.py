@@ -157,10 +157,12 @@ def as_chain_error(exc: BaseException) -> ChainError | None:
         return exc
     try:
         from eth_abi.exceptions import DecodingError
-        from web3.exceptions import BadFunctionCallOutput, Web3ValueError
+        from web3.exceptions import BadFunctionCallOutput
     except ImportError:  # pragma: no cover - web3 is a dependency
         return None
-    if isinstance(exc, (BadFunctionCallOutput, DecodingError, Web3ValueError)):
+    # Only decoding failures: web3 raises Web3ValueError for a caller's own bad input too
+    # (an address that is not one), which is a bug to report, not the node's fault.
+    if isinstance(exc, (BadFunctionCallOutput, DecodingError)):
         return ChainError("node-bad-answer", "The node's answer to a contract call could not be read: it "
                                              "does not match the Blocktrack contracts. The node may be faulty "
                                              "or serve another deployment: nothing was signed on it; use the "
