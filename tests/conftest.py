@@ -85,3 +85,22 @@ def cli(tmp_path, capsys, monkeypatch):
     run.did = json.loads(out)["did"]
     run.tmp = tmp_path
     return run
+
+
+@pytest.fixture
+def cli_output(tmp_path, capsys, monkeypatch):
+    """The `vault` command line in-process, no vault made yet (its passphrase from the
+    environment): cli_output(*args) -> (exit code, parsed JSON or text, stderr)."""
+    from vault.cli import main
+
+    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
+
+    def run(*args):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, (json.loads(out) if out.strip().startswith(("{", "[")) else out), err
+
+    run.home = tmp_path / "home"
+    run.tmp = tmp_path
+    return run

@@ -3,16 +3,13 @@ and the employer's `vault verify` make no request by default (counted on a real 
 `--offline` wins over the app's setting, `--online` still refuses loopback unless private
 addresses are allowed, and a presentation naming 200 status lists costs 8 requests."""
 
-import json
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSPHRASE
 from tests.credentials.status_server import StatusServer, entries, status_list
 from tests.presentations.vp_fixtures import ISSUER, ISSUER_KEY, ISSUER_METHOD, di_credential
 from vault import settings
-from vault.cli import main
 from vault.credentials import online
 
 CHALLENGE, DOMAIN = "c-4711", "hr.acme.example"
@@ -26,17 +23,8 @@ def server():
 
 
 @pytest.fixture
-def cli(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
-
-    def run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, (json.loads(out) if out.strip().startswith(("{", "[")) else out), err
-    run.home = tmp_path / "home"
-    run.tmp = tmp_path
-    return run
+def cli(cli_output):
+    return cli_output
 
 
 def allow(cli, *, online: bool, private: bool) -> None:

@@ -3,32 +3,21 @@ verify | import | list | show | reverify` and the employer's `vault verify`. Off
 default) a credential with a status entry reads "Status not checked" with the reason;
 once its list was fetched (a real server on loopback) and saved, "checked on <day>"."""
 
-import json
 from datetime import datetime, timezone
 
 import pytest
 
-from tests.conftest import PASSPHRASE
 from tests.credentials.status_server import StatusServer, entries, status_list
 from tests.presentations.vp_fixtures import ISSUER, ISSUER_KEY, ISSUER_METHOD, di_credential
 from vault import settings
-from vault.cli import main
 
 CHALLENGE, DOMAIN = "c-0815", "hr.acme.example"
 URL = "https://issuer.example/status/7"
 
 
 @pytest.fixture
-def cli(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("BLOCKTRACK_VAULT_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("BLOCKTRACK_VAULT_PASSPHRASE", PASSPHRASE)
-
-    def run(*args):
-        code = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, (json.loads(out) if out.strip().startswith(("{", "[")) else out), err
-    run.tmp = tmp_path
-    return run
+def cli(cli_output):
+    return cli_output
 
 
 @pytest.fixture
