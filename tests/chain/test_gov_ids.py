@@ -14,7 +14,8 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
-from tests.chain.conftest import USER_ADDRESS, USER_PHRASE, copy_embedded
+from tests.chain.conftest import USER_ADDRESS
+from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain, its user restored
 from vault.chain import soulbound
 from vault.chain.contracts import BTK
 from vault.chain.governance import Governance, short_id, with_gas_margin
@@ -101,18 +102,6 @@ def test_the_shown_id_names_the_proposal_and_a_shared_start_is_refused(chain, se
 
 # ---- the command line (embedded chain) --------------------------------------------------
 
-@pytest.fixture
-def run(run, embedded_template):
-    copy_embedded(embedded_template, run.data)
-    return run
-
-
-@pytest.fixture
-def vault(run):
-    phrase = run.tmp / "phrase"
-    phrase.write_text(USER_PHRASE)
-    assert run("restore", "--recovery-phrase-file", str(phrase), "--kdf-seconds", "0")[0] == 0
-    return run
 
 
 def clean(code, err, said):
