@@ -292,13 +292,13 @@ class Issuer:
 
     def log(self, search: str = "", *, profile=None, status: str | None = None,
             limit: int = 1000) -> list[IssuedRecord]:
-        """Newest first; ``search`` matches recipient, title, id, note and profile name."""
+        """Newest first; ``search`` matches recipient, title, id, note, format and profile name."""
         where, params = [], []
         if search:
             pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(c.recipient LIKE ? ESCAPE '\\' OR c.title LIKE ? ESCAPE '\\' OR c.id LIKE ? ESCAPE '\\' "
-                         "OR c.note LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')")
-            params += [pattern] * 5
+            columns = ("c.recipient", "c.title", "c.id", "c.note", "c.format", "p.name")
+            where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            params += [pattern] * len(columns)
         if profile is not None:
             where.append("c.profile_id = ?")
             params.append(self.profiles.get(profile).id)
