@@ -3,8 +3,7 @@ issuing in each format to a file, a baked badge and a QR, a CSV batch, revoking,
 exported status lists, the log.
 
 Attacks: a hostile CSV (nothing issued, bad lines named, exit 1), a recipient with a bidi
-override (refused, exit 1), revoking with the wrong profile (refused, nothing changed),
---anchor (refused before anything is signed)."""
+override (refused, exit 1), revoking with the wrong profile (refused, nothing changed)."""
 
 import csv
 import io
@@ -95,8 +94,6 @@ def test_refusals_change_nothing(cli_output):
     setup_issuer(cli_output)
     code, _, err = cli_output("issue", "--profile", "1", "--achievement", "1", "--to", "did:key:z6Mk\u202eevil")
     assert code == 1 and "not a DID" in err and "\u202e" not in err
-    code, _, err = cli_output("issue", "--profile", "1", "--achievement", "1", "--to", ADDRESS, "--anchor")
-    assert code == 2 and "--anchor" in err
     code, record, _ = cli_output("issue", "--profile", "1", "--achievement", "1", "--to", ADDRESS, "--json")
     code, _, _ = cli_output("issuer", "profile", "create", "Other", "--url", "https://other.example")
     code, _, err = cli_output("issuer", "revoke", record["id"], "--profile", "Other")
