@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 
 from ..credentials import data_integrity
 from ..credentials.cache import VerificationCache
+from ..credentials.keys import resolve_method
 from ..credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
 from ..did import did_jwk, did_key
 from ..errors import InvalidDid, IssuingError, NotFound
@@ -392,7 +393,6 @@ def _checked_credential(credential, profile: Profile) -> dict:
 
 def _holder_key(recipient: str):
     """The recipient's Ed25519 key for an SD-JWT's ``cnf`` (did:key / did:jwk), else None."""
-    from ..credentials.keys import resolve_method
     if not recipient.startswith((did_key.PREFIX, did_jwk.PREFIX)):
         return None
     method = resolve_method(recipient)

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ..credentials.cache import VerificationCache
 from ..did import did_key
 from ..did.did_web import document_url
 from ..did.documents import document as did_document
@@ -263,8 +264,7 @@ class Profiles:
                  status_base_url, _now()))
             profile_id = cursor.lastrowid
         profile = self.get(profile_id)
-        if method == "web":
-            from ..credentials.cache import VerificationCache
+        if method == "web":   # the vault verifies what it issues as did:web offline
             VerificationCache(self.store).put_did_document(did, self.did_document(profile))
         return profile
 
