@@ -47,6 +47,12 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def _start_of_day(moment: datetime) -> datetime:
+    """The default validFrom: the start of the day (UTC), as the demo issuer does, so that a
+    learner whose clock is a little behind does not find a new credential "not yet valid"."""
+    return moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def _xsd(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -186,7 +192,7 @@ class Issuer:
                 else:
                     content = self._data_integrity(profile, key, achievement, recipient, options, credential_id,
                                                    now, FORMATS[fmt], index)
-                valid_from = options.valid_from or now
+                valid_from = options.valid_from or _start_of_day(now)
                 conn.execute(
                     "INSERT INTO issued_credentials(id, profile_id, achievement_id, recipient, format, title, "
                     "status_index, note, batch, valid_from, valid_until, issued_at, content) "
@@ -205,7 +211,7 @@ class Issuer:
             "id": credential_id,
             "type": list(TYPES),
             "issuer": profile.to_issuer_json(),
-            "validFrom": _xsd(options.valid_from or now),
+            "validFrom": _xsd(options.valid_from or _start_of_day(now)),
             "name": achievement.name,
             "credentialSubject": {"id": recipient, "type": ["AchievementSubject"],
                                   "achievement": achievement.to_ob_json()},
@@ -227,7 +233,7 @@ class Issuer:
                 options: IssueOptions, credential_id: str, now: datetime, disclosable) -> bytes:
         claims = {"vct": SD_JWT_VCT, "jti": credential_id, "sub": recipient, "name": achievement.name,
                   "issuer_name": profile.name, "achievement": achievement.to_ob_json(),
-                  "nbf": int((options.valid_from or now).timestamp())}
+                  "nbf": int((options.valid_from or _start_of_day(now)).timestamp())}
         if options.valid_until:
             claims["exp"] = int(options.valid_until.timestamp())
         if options.note:
