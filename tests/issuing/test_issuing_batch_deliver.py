@@ -67,6 +67,7 @@ def test_a_csv_batch_issues_every_row_with_its_own_options(issuer, club):
     ([f"{ALICE},+cmd|' /C calc'!A0"], 2, "formula"),
     ([f"{ALICE},ok", "did:key:<img src=x onerror=alert(1)>,hi"], 3, "not a DID"),
     (["did:key:z6Mk\u202eexe.gnp,hi"], 2, "not a DID"),
+    ([f"{ALICE},ok", f"{BOB},Passed \u202eliaF"], 3, "U+202E"),
     ([f"{ALICE},one", f"{ALICE},two"], 3, "same recipient as line 2"),
     ([f"{ALICE},a,extra"], 2, "3 cells"),
 ])

@@ -293,3 +293,15 @@ def test_a_verifier_whose_clock_is_behind_still_reads_new_credentials_and_lists(
     context = VerificationContext(fetch_status_list=lists.get, now=behind)
     assert check(fresh.content, context).verdict.valid
     assert check(revoked.content, context).verdict.reason == Reason.REVOKED
+
+
+def test_a_note_or_evidence_with_bidi_or_control_characters_is_refused_before_signing(issuer, club):
+    profile, achievement = club
+    for options in (IssueOptions(note="Passed \u202eliaF"), IssueOptions(evidence=(Evidence(name="PR\u2066x"),)),
+                    IssueOptions(evidence=(Evidence(narrative="\x1b[2Jcleared"),))):
+        with pytest.raises(IssuingError, match="U\\+"):
+            issuer.issue(profile.id, achievement.id, HOLDER_ADDRESS, options=options)
+    assert issuer.log() == []
+    record = issuer.issue(profile.id, achievement.id, HOLDER_ADDRESS,
+                          options=IssueOptions(note="Two lines:\nfine", evidence=(Evidence(name="مشروع"),)))
+    assert json.loads(record.content)["evidence"][0]["name"] == "مشروع"

@@ -30,7 +30,7 @@ from ..did import did_jwk, did_key
 from ..errors import InvalidDid, IssuingError, NotFound
 from ..identity import Identity
 from .badge import OB_V3_CONTEXT, TYPES, VC_V2_CONTEXT
-from .profiles import AchievementRecord, Profile, Profiles, check_https
+from .profiles import MAX_NAME, AchievementRecord, Profile, Profiles, check_https, check_text
 from .recipients import recipient_did
 from .status_lists import StatusLists, entries
 
@@ -69,9 +69,9 @@ class Evidence:
         if self.url:
             data["id"] = check_https(self.url, "evidence URL")
         if self.name:
-            data["name"] = self.name[:200]
+            data["name"] = check_text(self.name, "evidence name", MAX_NAME)
         if self.narrative:
-            data["narrative"] = self.narrative[:5000]
+            data["narrative"] = check_text(self.narrative, "evidence narrative")
         return data
 
 
@@ -129,15 +129,17 @@ _LOG_COLUMNS = ("c.id, c.profile_id, p.name, c.achievement_id, c.title, c.recipi
                 "c.anchor_tx, c.anchor_token_id, c.anchored_at")
 
 
-def _check_dates(options: IssueOptions) -> None:
+def check_options(options: IssueOptions) -> None:
+    """IssuingError unless the dates, note and evidence can be published as they are."""
     for moment in (options.valid_from, options.valid_until):
         if moment is not None and moment.tzinfo is None:
             raise IssuingError("Validity dates need a time zone (e.g. 2026-01-31T00:00:00Z).")
     if options.valid_from and options.valid_until and options.valid_until <= options.valid_from:
         raise IssuingError("The credential would expire before it becomes valid: "
                            "the end of validity must come after its start.")
-    if len(options.note) > 5000:
-        raise IssuingError("The note is longer than 5,000 characters.")
+    check_text(options.note, "note")
+    for evidence in options.evidence:
+        evidence.to_json()
 
 
 class Issuer:
@@ -170,7 +172,7 @@ class Issuer:
                                f"{', '.join(DISCLOSABLE)}.")
         prepared = []
         for recipient, options in rows:
-            _check_dates(options)
+            check_options(options)
             prepared.append((recipient_did(recipient), options))
         key = self.profiles.signing_key(profile)
         records = []
