@@ -299,7 +299,7 @@ class Profiles:
             if account.address.lower() == address.lower():
                 return account.address
         raise IssuingError(f"{address[:60]} is not an account of this vault: the anchoring account must "
-                           "be one (`vault keys list` shows them).")
+                           "be one (`vault did list` shows them, as did:pkh:eip155:1:ADDRESS).")
 
     def signing_key(self, profile: Profile) -> Ed25519PrivateKey:
         if profile.is_sample:

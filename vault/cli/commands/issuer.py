@@ -1,4 +1,4 @@
-"""`vault issuer profile create|list|show|did-document`, `vault issuer achievement add|list`,
+"""`vault issuer profile create|list|show|update|did-document`, `vault issuer achievement add|list`,
 `vault issuer revoke|suspend|unsuspend ID`, `vault issuer status-list export`, `vault issuer
 log`, `vault issuer export ID`, and `vault issue`: the vault as an issuer (vault.issuing)."""
 
@@ -61,6 +61,11 @@ def cmd_issuer_profile(args) -> None:
         if not args.name:
             raise UsageError(f"usage: vault issuer profile {args.action} PROFILE")
         profile = issuer.profiles.get(args.name)
+        if args.action == "update":
+            if args.anchor_account is None:
+                raise UsageError("usage: vault issuer profile update PROFILE --anchor-account ADDRESS ('' for none)")
+            profile = issuer.profiles.update(profile.id, anchor_account=args.anchor_account)
+            return emit(args, profile.to_json(), "\n".join(_profile_lines(profile)))
         if args.action == "show":
             achievements = issuer.profiles.achievements(profile.id)
             data = profile.to_json() | {"achievements": [a.to_json() for a in achievements]}
@@ -247,8 +252,9 @@ def add_parser(sub) -> None:
     """`vault issuer ...` and `vault issue`."""
     ip = sub.add_parser("issuer", help="issue credentials: profiles, achievements, status, the issued log"
                         ).add_subparsers(dest="sub", required=True)
-    p = command(ip, "profile", cmd_issuer_profile, "issuer profiles: create NAME, list, show P, did-document P")
-    p.add_argument("action", choices=("create", "list", "show", "did-document"))
+    p = command(ip, "profile", cmd_issuer_profile, "issuer profiles: create NAME, list, show P, update P "
+                                                   "--anchor-account A, did-document P")
+    p.add_argument("action", choices=("create", "list", "show", "update", "did-document"))
     p.add_argument("name", nargs="?", metavar="NAME | PROFILE")
     p.add_argument("--method", choices=("key", "web"), default="key", help="sign as did:key (default) or did:web")
     p.add_argument("--web", metavar="HOST[:PATH]", help="the did:web (e.g. school.example:issuers:1)")
