@@ -305,3 +305,20 @@ def test_a_note_or_evidence_with_bidi_or_control_characters_is_refused_before_si
     record = issuer.issue(profile.id, achievement.id, HOLDER_ADDRESS,
                           options=IssueOptions(note="Two lines:\nfine", evidence=(Evidence(name="مشروع"),)))
     assert json.loads(record.content)["evidence"][0]["name"] == "مشروع"
+
+
+def test_two_issues_racing_for_one_status_entry_never_share_it(identity, issuer, club, monkeypatch):
+    profile, achievement = club
+    monkeypatch.setattr("vault.issuing.status_lists.secrets.randbelow", lambda n: 4242)
+    real = issuer._data_integrity
+    other = []
+
+    def meanwhile(*args, **kwargs):   # another window issues while this one signs
+        if not other:
+            other.append(Issuer(identity).issue(profile.id, achievement.id, HOLDER_ADDRESS))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(issuer, "_data_integrity", meanwhile)
+    with pytest.raises(IssuingError, match="same status entry"):
+        issuer.issue(profile.id, achievement.id, identity.default_did().did)
+    assert [(r.id, r.status_index) for r in issuer.log()] == [(other[0].id, 4242)]

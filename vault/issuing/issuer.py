@@ -29,6 +29,7 @@ from ..credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
 from ..did import did_jwk, did_key
 from ..errors import InvalidDid, IssuingError, NotFound
 from ..identity import Identity
+from ..store.database import IntegrityError
 from .badge import OB_V3_CONTEXT, TYPES, VC_V2_CONTEXT
 from .profiles import MAX_NAME, AchievementRecord, Profile, Profiles, check_https, check_text
 from .recipients import recipient_did
@@ -175,35 +176,40 @@ class Issuer:
             check_options(options)
             prepared.append((recipient_did(recipient), options))
         key = self.profiles.signing_key(profile)
-        records = []
-        with self.store.transaction() as conn:
-            with_status = fmt != "sd-jwt" and self.lists.has_lists(profile)
-            if with_status:
+        with_status = fmt != "sd-jwt" and self.lists.has_lists(profile)
+        if with_status:
+            with self.store.transaction() as conn:
                 self.lists.ensure(conn, profile)
-            taken: set[int] = set()
-            for recipient, options in prepared:
-                now = _now()
-                credential_id = f"urn:uuid:{uuid.uuid4()}"
-                index = None
-                if with_status:
-                    index = self.lists.allocate(conn, profile, taken)
-                    taken.add(index)
-                if fmt == "sd-jwt":
-                    content = self._sd_jwt(profile, key, achievement, recipient, options, credential_id, now,
-                                           disclosable)
-                else:
-                    content = self._data_integrity(profile, key, achievement, recipient, options, credential_id,
-                                                   now, FORMATS[fmt], index)
-                valid_from = options.valid_from or _start_of_day(now)
-                conn.execute(
+            used = self.lists.used(profile)
+        # Signed outside the write transaction (a batch takes seconds; the vault stays
+        # readable meanwhile), then stored in one: all rows or none.
+        rows_out = []
+        for recipient, options in prepared:
+            now = _now()
+            credential_id = f"urn:uuid:{uuid.uuid4()}"
+            index = None
+            if with_status:
+                index = self.lists.allocate(profile, used)
+                used.add(index)
+            if fmt == "sd-jwt":
+                content = self._sd_jwt(profile, key, achievement, recipient, options, credential_id, now,
+                                       disclosable)
+            else:
+                content = self._data_integrity(profile, key, achievement, recipient, options, credential_id,
+                                               now, FORMATS[fmt], index)
+            rows_out.append((credential_id, profile.id, achievement.id, recipient, FORMATS[fmt], achievement.name,
+                             index, options.note, batch, _xsd(options.valid_from or _start_of_day(now)),
+                             _xsd(options.valid_until) if options.valid_until else None, now.isoformat(), content))
+        try:
+            with self.store.transaction() as conn:
+                conn.executemany(
                     "INSERT INTO issued_credentials(id, profile_id, achievement_id, recipient, format, title, "
                     "status_index, note, batch, valid_from, valid_until, issued_at, content) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (credential_id, profile.id, achievement.id, recipient, FORMATS[fmt], achievement.name, index,
-                     options.note, batch, _xsd(valid_from),
-                     _xsd(options.valid_until) if options.valid_until else None, now.isoformat(), content))
-                records.append(credential_id)
-        return [self.get(credential_id) for credential_id in records]
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows_out)
+        except IntegrityError as exc:   # the UNIQUE status index: another issue took one meanwhile
+            raise IssuingError(f"Another credential of {profile.name!r} was issued at the same moment and "
+                               "took the same status entry; nothing of this one was issued: issue it again.") from exc
+        return [self.get(row[0]) for row in rows_out]
 
     def _data_integrity(self, profile: Profile, key, achievement: AchievementRecord, recipient: str,
                         options: IssueOptions, credential_id: str, now: datetime, suite: str,
@@ -275,7 +281,7 @@ class Issuer:
             index = None
             if with_status and self.lists.has_lists(profile):
                 self.lists.ensure(conn, profile)
-                index = self.lists.allocate(conn, profile)
+                index = self.lists.allocate(profile, self.lists.used(profile))
                 credential["credentialStatus"] = entries(profile, index)
             signed = data_integrity.sign(credential, key, profile.verification_method, cryptosuite=suite,
                                          created=_xsd(now))

@@ -61,10 +61,13 @@ class StatusLists:
                          "VALUES (?, ?, ?, ?, ?, ?)", (profile.id, purpose, url, bits,
                                                        self._sign(profile, purpose, bits), _now().isoformat()))
 
-    def allocate(self, conn, profile: Profile, taken: set[int] = frozenset()) -> int:
-        """A random index no credential of the profile has (nor one in ``taken``)."""
-        used = {row[0] for row in conn.execute("SELECT status_index FROM issued_credentials WHERE profile_id = ? "
-                                               "AND status_index IS NOT NULL", (profile.id,))} | set(taken)
+    def used(self, profile: Profile) -> set[int]:
+        """The indexes the profile's credentials hold."""
+        return {row[0] for row in self.store.query("SELECT status_index FROM issued_credentials WHERE profile_id = ? "
+                                                   "AND status_index IS NOT NULL", (profile.id,))}
+
+    def allocate(self, profile: Profile, used: set[int]) -> int:
+        """A random index not in ``used`` (``used()``, and those taken since)."""
         if len(used) >= LIST_BITS // 2:
             raise IssuingError(f"The status lists of {profile.name!r} are half full ({len(used):,} credentials): "
                                "make a new profile for further credentials.")
