@@ -29,6 +29,10 @@ _ACTIONS = {"revoked": "revoke", "revocation": "revoke", "suspended": "suspend",
             "active": "unsuspend", "unsuspended": "unsuspend"}
 
 
+def _status_type(entry: dict) -> bool:
+    return isinstance(entry.get("type"), str) and entry["type"] in _STATUS_TYPES
+
+
 def _problem(title: str, detail: str) -> dict:
     return {"type": "about:blank", "title": title, "detail": detail}
 
@@ -57,7 +61,7 @@ class IssuingService:
         if suite not in _SUITES:
             return _refused(f"This issuer signs with {data_integrity.RDFC} or {data_integrity.JCS}.")
         status = options.get("credentialStatus")
-        if status is not None and (not isinstance(status, dict) or status.get("type") not in _STATUS_TYPES):
+        if status is not None and (not isinstance(status, dict) or not _status_type(status)):
             return _refused("options.credentialStatus may only ask for a BitstringStatusListEntry.")
         try:
             record = self.issuer.sign_credential(self.profile.id, body["credential"], suite=suite)
@@ -74,7 +78,7 @@ class IssuingService:
         if not isinstance(updates, list) or len(updates) != 1 or not isinstance(updates[0], dict):
             return _refused("credentialStatus must be a list of one status update.")
         update = updates[0]
-        if update.get("type") not in _STATUS_TYPES:
+        if not _status_type(update):
             return _refused("The status update's type must be BitstringStatusListCredential.")
         word = update.get("status")
         if isinstance(word, bool) and update.get("statusPurpose") in ("revocation", "suspension"):
