@@ -9,6 +9,7 @@ import sqlcipher3
 from ..errors import CorruptVault
 
 DatabaseError = sqlcipher3.DatabaseError
+IntegrityError = sqlcipher3.IntegrityError   # a UNIQUE or foreign key constraint refused a write
 
 
 def connect(path: Path, key: bytes) -> "sqlcipher3.Connection":
