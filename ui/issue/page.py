@@ -1,0 +1,213 @@
+"""The Issue page: the vault as an issuer. Mentors, educators and institutions make Open
+Badges 3.0 credentials here, deliver them to learners, keep them revocable (status lists
+they host) and, if they wish, anchor them as soulbound tokens.
+
+Tabs: Issue (the form), Profiles (who issues, and their achievements), Issued log.
+Signing, reading QR images and importing run on the TaskRunner; the core is
+vault.issuing (Issuer, Profiles), the chain side ui.issue.chain.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from vault.safe_text import safe_text
+
+from ..errors import describe
+from ..widgets import InlineMessage, open_dialog, page_subtitle, page_title
+from .chain import ChainActions, IssuerRolePanel
+from .deliver import DeliverDialog
+from .form import IssueForm, IssueValues
+from .log import IssuedLog
+from .profiles import ProfilesTab
+
+
+def _when(text: str | None):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+def issue_job(issuer, values: IssueValues):  # worker thread
+    from vault.issuing.issuer import Evidence, IssueOptions
+
+    evidence = ()
+    if values.evidence_url or values.evidence_text:
+        evidence = (Evidence(url=values.evidence_url, narrative=values.evidence_text),)
+    options = IssueOptions(note=values.note, evidence=evidence, valid_from=_when(values.valid_from),
+                           valid_until=_when(values.valid_until))
+    kwargs = {"disclosable": values.disclosable} if values.format == "sd-jwt" else {}
+    return issuer.issue(values.profile_id, values.achievement_id, values.recipient, fmt=values.format,
+                        options=options, **kwargs)
+
+
+class IssuePage(QWidget):
+    message = Signal(str)
+    issued = Signal(object)     # the IssuedRecord, once signed and logged
+
+    def __init__(self, identity, credentials, tasks, chain_session=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        from vault.issuing.issuer import DEFAULT_DISCLOSABLE, DISCLOSABLE, Issuer
+
+        self.identity, self.credentials, self.tasks = identity, credentials, tasks
+        self.issuer = Issuer(identity)
+        self.profiles = self.issuer.profiles
+        self.session = chain_session
+        self.dialog = None
+        self.write_flow = None
+        self.last_record = None
+        self._closed = False
+        self.chain = ChainActions(chain_session, self)
+        self.chain.anchored.connect(self._on_anchored)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 20, 28, 14)
+        layout.addWidget(page_title("Issue"))
+        layout.addWidget(page_subtitle("Sign Open Badges 3.0 credentials for the people you teach, mentor or "
+                                       "certify: they keep them in their own vault and show them to anyone."))
+        self.notice = InlineMessage()
+        layout.addWidget(self.notice)
+        self.tabs = QTabWidget()
+        self.form = IssueForm(tasks)
+        self.form.set_claims(list(DISCLOSABLE), DEFAULT_DISCLOSABLE)
+        self.profiles_tab = ProfilesTab(self)
+        self.role = IssuerRolePanel(chain_session)
+        self.profiles_tab.layout().itemAt(1).layout().insertWidget(3, self.role)
+        self.log = IssuedLog(self)
+        self.tabs.addTab(self.form, "Issue")
+        self.tabs.addTab(self.profiles_tab, "Profiles")
+        self.tabs.addTab(self.log, "Issued log")
+        layout.addWidget(self.tabs, 1)
+        self.sample_button = QPushButton("Add the demo profile (samples only)")
+        self.sample_button.setToolTip("The app's built-in demo issuer: its key is public, so what it issues "
+                                      "proves nothing; for trying Present and Verify")
+        self.profiles_tab.layout().itemAt(0).layout().addWidget(self.sample_button)
+
+        self.form.issue_requested.connect(self.issue)
+        self.profiles_tab.changed.connect(self.reload_profiles)
+        self.profiles_tab.list.currentRowChanged.connect(lambda _r: self._show_role())
+        self.log.deliver.connect(self.show_delivery)
+        self.sample_button.clicked.connect(self.add_sample_profile)
+        self.reload_profiles()
+        self.log.reload()
+
+    # ---- profiles ------------------------------------------------------------------------
+
+    def reload_profiles(self) -> None:
+        self.profiles_tab.reload()
+        self.form.set_profiles(self.profiles.list(), lambda pid: self.profiles.achievements(pid))
+        self._show_role()
+
+    def _show_role(self) -> None:
+        p = self.profiles_tab.selected()
+        self.role.show_account("" if p is None or p.is_sample else p.anchor_account)
+
+    def add_sample_profile(self) -> None:
+        profile = self.profiles.sample()
+        self.reload_profiles()
+        self.profiles_tab.reload(profile.id)
+
+    # ---- issuing -------------------------------------------------------------------------
+
+    def issue(self, values: IssueValues) -> None:
+        profile = self.profiles.get(values.profile_id)
+        if values.anchor:   # checked before signing: nothing is issued that then cannot be anchored
+            problem = self._anchor_problem(profile)
+            if problem:
+                self.form.error.error(problem)
+                return
+        self.form.set_busy(True)
+        job = self.tasks.run(issue_job, self.issuer, values)
+        job.finished.connect(lambda record: self._on_issued(record, values))
+        job.failed.connect(self._on_issue_failed)
+
+    def _anchor_problem(self, profile) -> str:
+        if profile.is_sample:
+            return "The demo profile's credentials are samples: they are never anchored on chain."
+        if not profile.anchor_account:
+            return (f"The profile {safe_text(profile.name)} has no anchoring account: choose one on the "
+                    "Profiles tab (Anchoring account…), or untick anchoring.")
+        if not self.chain.connected:
+            return "Anchoring needs the network: open a chain page (e.g. Wallet) to connect, then issue."
+        return ""
+
+    def _on_issue_failed(self, exc: BaseException) -> None:
+        self.form.set_busy(False)
+        self.form.error.error(describe(exc))
+
+    def _on_issued(self, record, values: IssueValues) -> None:
+        if self._closed:
+            return
+        self.form.set_busy(False)
+        self.last_record = record
+        self.log.reload(record.id)
+        self.form.error.success(f"Issued “{safe_text(record.title)}” to {record.recipient}.")
+        self.issued.emit(record)
+        if values.anchor:
+            self.anchor_record(record, holder=values.holder)
+        else:
+            self.show_delivery(record)
+
+    def show_delivery(self, record) -> DeliverDialog:
+        own = record.recipient in {d.did for d in self.identity.dids()}
+        dialog = DeliverDialog(record, self.tasks, own=own, import_bytes=self.credentials.import_bytes, parent=self)
+        open_dialog(self, dialog, delete_on_close=True)
+        return dialog
+
+    # ---- chain ---------------------------------------------------------------------------
+
+    def anchor_record(self, record, holder: str = "") -> None:
+        if record is None:
+            return
+        profile = self.profiles.get(record.profile_id)
+        problem = self._anchor_problem(profile)
+        holder = holder or (record.recipient if record.recipient.startswith("did:pkh:") else "")
+        if not problem and not holder:
+            problem = ("The recipient is not an account (did:pkh): anchor from the Issue tab, giving the "
+                       "learner's account.")
+        if problem:
+            self.log.message.error(problem)
+            return
+        fee = (self.role.status or {}).get("fee") if self.role.account == profile.anchor_account else None
+        self.chain.anchor(record.id, profile.anchor_account, holder, record.content, fee)
+
+    def _on_anchored(self, issued_id: str, records) -> None:
+        issue_tx = records[-1]
+        token_id = next((int(e["args"]["tokenId"]) for e in issue_tx.events
+                         if e.get("event") == "CredentialIssued"), None)
+        record = self.issuer.mark_anchored(issued_id, chain_id=issue_tx.chain_id, tx_hash=issue_tx.hash,
+                                           token_id=token_id)
+        self.log.reload(issued_id)
+        self.message.emit(f"Anchored as token {token_id}.")
+        self.show_delivery(record)
+
+    def ask_revoke(self, record, then) -> QMessageBox:
+        """Revoking is final: asked first (Cancel is the default); ``then()`` on Revoke."""
+        box = QMessageBox(QMessageBox.Warning, "Revoke the credential",
+                          "Revoking is final: anyone who checks this credential will see it revoked."
+                          + (" Its soulbound token is revoked on chain too (you confirm that next)."
+                             if record.anchored else ""), QMessageBox.Cancel, self)
+        box.setTextFormat(Qt.PlainText)
+        self.revoke_button = box.addButton("Revoke", QMessageBox.DestructiveRole)
+        box.setDefaultButton(QMessageBox.Cancel)
+        box.buttonClicked.connect(lambda button: then() if button is self.revoke_button else None)
+        open_dialog(self, box, delete_on_close=True)
+        return box
+
+    def revoke_on_chain(self, record) -> None:
+        profile = self.profiles.get(record.profile_id)
+        if not self.chain.connected:
+            self.log.message.warning("Revoked in the status list. Its token is still valid on chain: connect to "
+                                     "the network and revoke it again to revoke the token.")
+            return
+        self.chain.revoke(record.id, profile.anchor_account, record.content)
+
+    # ---- lock ------------------------------------------------------------------------------
+
+    def drop_vault_data(self) -> None:
+        self._closed = True
+        self.last_record = None
+        self.log.model.set_rows([])
+        if self.dialog is not None:
+            self.dialog.close()
