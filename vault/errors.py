@@ -83,3 +83,17 @@ class FeeRoseError(ChainError):
         self.preview = preview
         self.step = 0
         self.records: list = []
+
+
+class IssuingError(VaultError):
+    """Something the vault as an issuer refuses to do (a bad profile field, a recipient
+    that is not a DID, a revocation by the wrong profile); nothing was issued or changed."""
+
+
+class BatchError(IssuingError):
+    """A batch (CSV) with bad rows: ``problems`` is a list of (line number, message), and
+    nothing of the batch was issued."""
+
+    def __init__(self, message: str, problems: list[tuple[int, str]]):
+        super().__init__(message)
+        self.problems = problems

@@ -77,6 +77,12 @@ class VerificationCache:
                          "updated_at = excluded.updated_at, fetched_from = excluded.fetched_from",
                          (key, json.dumps(document), _now(), fetched_from))
 
+    def own_status_list(self, url: str) -> bytes | None:
+        """The list this vault publishes at ``url`` as an issuer (vault.issuing), as last
+        signed: the vault checks what it issued without fetching its own list."""
+        row = self.store.query_one("SELECT signed FROM issuer_status_lists WHERE url = ?", (url,))
+        return bytes(row[0]) if row else None
+
     def status_list(self, url: str) -> bytes | None:
         row = self.store.query_one("SELECT content FROM status_lists WHERE url = ?", (url,))
         return bytes(row[0]) if row else None

@@ -19,6 +19,9 @@ from slip10 import SLIP10
 ETH_PATH = "m/44'/60'/0'/0/{index}"
 DID_PURPOSE = 1031
 DID_BRANCHES = {"key": 0, "jwk": 1}
+# Issuer profiles sign with keys of their own branch: an issuer DID is never one of the
+# holder's DIDs, so what a person issues does not link to what they hold.
+ISSUER_BRANCH = 2
 
 
 def eth_path(index: int) -> str:
@@ -41,6 +44,10 @@ def eth_address(seed: bytes, index: int) -> str:
 
 def did_key_path(method: str, index: int) -> str:
     return f"m/{DID_PURPOSE}'/{DID_BRANCHES[method]}'/{int(index)}'"
+
+
+def issuer_key_path(index: int) -> str:
+    return f"m/{DID_PURPOSE}'/{ISSUER_BRANCH}'/{int(index)}'"
 
 
 def ed25519_private_key(seed: bytes, path: str) -> Ed25519PrivateKey:

@@ -178,6 +178,77 @@ MIGRATIONS: list[str] = [
         added_at    TEXT NOT NULL
     );
     """,
+    # 8: issuing — the vault as an issuer: profiles (who signs: a DID from the vault's seed,
+    #    on its own derivation branch, as did:key or did:web; the account that anchors),
+    #    their OB 3.0 achievements, per profile a status list per purpose (the bits and the
+    #    last signed list credential, served to our own verification offline), and the
+    #    log of everything issued (the credential's bytes, its status index, whether it
+    #    was anchored).
+    """
+    CREATE TABLE issuer_profiles (
+        id              INTEGER PRIMARY KEY,
+        name            TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        url             TEXT NOT NULL DEFAULT '',
+        image           TEXT NOT NULL DEFAULT '',
+        description     TEXT NOT NULL DEFAULT '',
+        email           TEXT NOT NULL DEFAULT '',
+        did             TEXT NOT NULL,
+        did_method      TEXT NOT NULL,
+        key_path        TEXT NOT NULL,
+        key_index       INTEGER,
+        anchor_account  TEXT NOT NULL DEFAULT '',
+        status_base_url TEXT NOT NULL DEFAULT '',
+        is_sample       INTEGER NOT NULL DEFAULT 0,
+        created_at      TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX issuer_profiles_key ON issuer_profiles(key_index);
+    CREATE TABLE issuer_achievements (
+        id               INTEGER PRIMARY KEY,
+        profile_id       INTEGER NOT NULL REFERENCES issuer_profiles(id),
+        uri              TEXT NOT NULL UNIQUE,
+        name             TEXT NOT NULL COLLATE NOCASE,
+        description      TEXT NOT NULL DEFAULT '',
+        criteria         TEXT NOT NULL DEFAULT '',
+        image            TEXT NOT NULL DEFAULT '',
+        achievement_type TEXT NOT NULL DEFAULT 'Badge',
+        alignment_json   TEXT NOT NULL DEFAULT '[]',
+        tags_json        TEXT NOT NULL DEFAULT '[]',
+        created_at       TEXT NOT NULL,
+        UNIQUE (profile_id, name)
+    );
+    CREATE TABLE issuer_status_lists (
+        profile_id INTEGER NOT NULL REFERENCES issuer_profiles(id),
+        purpose    TEXT NOT NULL,
+        url        TEXT NOT NULL UNIQUE,
+        bits       BLOB NOT NULL,
+        signed     BLOB NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (profile_id, purpose)
+    );
+    CREATE TABLE issued_credentials (
+        id              TEXT PRIMARY KEY,
+        profile_id      INTEGER NOT NULL REFERENCES issuer_profiles(id),
+        achievement_id  INTEGER NOT NULL REFERENCES issuer_achievements(id),
+        recipient       TEXT NOT NULL,
+        format          TEXT NOT NULL,
+        title           TEXT NOT NULL,
+        status_index    INTEGER,
+        status          TEXT NOT NULL DEFAULT 'active',
+        note            TEXT NOT NULL DEFAULT '',
+        batch           TEXT,
+        valid_from      TEXT,
+        valid_until     TEXT,
+        issued_at       TEXT NOT NULL,
+        anchor_chain_id INTEGER,
+        anchor_tx       TEXT,
+        anchor_token_id INTEGER,
+        anchored_at     TEXT,
+        content         BLOB NOT NULL,
+        UNIQUE (profile_id, status_index)
+    );
+    CREATE INDEX issued_credentials_issued ON issued_credentials(issued_at);
+    CREATE INDEX issued_credentials_recipient ON issued_credentials(recipient);
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,326 @@
+"""The vault as an issuer: sign OB 3.0 credentials, keep the issued log, revoke/suspend.
+
+    issuer = Issuer(identity)
+    record = issuer.issue("Bootcamp", "Python basics", "did:key:z6Mk…", fmt="di")
+    issuer.revoke(record.id, profile="Bootcamp")
+
+Formats: ``di`` (Data Integrity eddsa-rdfc-2022, the default), ``jcs`` (eddsa-jcs-2022)
+and ``sd-jwt`` (SD-JWT VC, vault.credentials.sd_jwt_vc, with the chosen claims
+selectively disclosable). A Data Integrity credential of a profile with status lists
+carries a revocation and a suspension entry at one random index; SD-JWT VCs carry none
+(token status lists are not made here), so they cannot be revoked by list.
+
+Everything is verified before it is stored or returned (the profile's did:web document
+is in the vault's cache), and stored in the same transaction that takes its status
+index: a crash leaves either the whole credential in the log or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from ..credentials import data_integrity
+from ..credentials.cache import VerificationCache
+from ..credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
+from ..did import did_jwk, did_key
+from ..errors import IssuingError, NotFound
+from ..identity import Identity
+from .badge import OB_V3_CONTEXT, TYPES, VC_V2_CONTEXT
+from .profiles import AchievementRecord, Profile, Profiles, check_https
+from .recipients import recipient_did
+from .status_lists import StatusLists, entries
+
+FORMATS = {"di": data_integrity.RDFC, "jcs": data_integrity.JCS, "sd-jwt": "sd-jwt-vc"}
+SD_JWT_VCT = "https://purl.imsglobal.org/spec/ob/v3p0/OpenBadgeCredential"
+# Claims of an SD-JWT badge that may be made selectively disclosable (never iss, vct,
+# the dates or cnf: a verifier needs those to check it at all).
+DISCLOSABLE = ("sub", "name", "description", "achievement", "evidence", "issuer_name")
+DEFAULT_DISCLOSABLE = ("achievement", "evidence")
+STATUSES = ("active", "revoked", "suspended")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _xsd(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """OB 3.0 Evidence: a link to the work and/or a narrative of it."""
+    url: str = ""
+    name: str = ""
+    narrative: str = ""
+
+    def to_json(self) -> dict:
+        data = {"type": ["Evidence"]}
+        if self.url:
+            data["id"] = check_https(self.url, "evidence URL")
+        if self.name:
+            data["name"] = self.name[:200]
+        if self.narrative:
+            data["narrative"] = self.narrative[:5000]
+        return data
+
+
+@dataclass(frozen=True)
+class IssueOptions:
+    """What may vary per credential (a CSV row gives its own)."""
+    note: str = ""
+    evidence: tuple[Evidence, ...] = ()
+    valid_from: datetime | None = None
+    valid_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class IssuedRecord:
+    """One line of the issued log (``content``: the credential as delivered)."""
+    id: str
+    profile_id: int
+    profile_name: str
+    achievement_id: int
+    title: str
+    recipient: str
+    format: str
+    status: str
+    status_index: int | None
+    note: str
+    batch: str | None
+    valid_from: str | None
+    valid_until: str | None
+    issued_at: str
+    anchor_chain_id: int | None = None
+    anchor_tx: str | None = None
+    anchor_token_id: int | None = None
+    anchored_at: str | None = None
+    content: bytes = field(default=b"", repr=False)
+
+    @property
+    def anchored(self) -> bool:
+        return self.anchor_tx is not None
+
+    @property
+    def is_sd_jwt(self) -> bool:
+        return self.format == FORMATS["sd-jwt"]
+
+    def to_json(self, *, with_content: bool = False) -> dict:
+        data = asdict(self)
+        data.pop("content")
+        data["anchored"] = self.anchored
+        if with_content:
+            data["credential"] = self.content.decode("utf-8")
+        return data
+
+
+_LOG_COLUMNS = ("c.id, c.profile_id, p.name, c.achievement_id, c.title, c.recipient, c.format, c.status, "
+                "c.status_index, c.note, c.batch, c.valid_from, c.valid_until, c.issued_at, c.anchor_chain_id, "
+                "c.anchor_tx, c.anchor_token_id, c.anchored_at")
+
+
+def _check_dates(options: IssueOptions) -> None:
+    for moment in (options.valid_from, options.valid_until):
+        if moment is not None and moment.tzinfo is None:
+            raise IssuingError("Validity dates need a time zone (e.g. 2026-01-31T00:00:00Z).")
+    if options.valid_from and options.valid_until and options.valid_until <= options.valid_from:
+        raise IssuingError("The credential would expire before it becomes valid: "
+                           "the end of validity must come after its start.")
+    if len(options.note) > 5000:
+        raise IssuingError("The note is longer than 5,000 characters.")
+
+
+class Issuer:
+    def __init__(self, identity: Identity):
+        self.identity = identity
+        self.store = identity.store
+        self.profiles = Profiles(identity)
+        self.lists = StatusLists(self.profiles)
+        self._documents = VerificationCache(self.store).did_document
+
+    # ---- issuing -----------------------------------------------------------------------
+
+    def issue(self, profile_ref, achievement_ref, recipient: str, *, fmt: str = "di",
+              options: IssueOptions = IssueOptions(), disclosable=DEFAULT_DISCLOSABLE) -> IssuedRecord:
+        """Sign, verify, log and return one credential for ``recipient`` (a DID or an address)."""
+        return self.issue_many(profile_ref, achievement_ref, [(recipient, options)], fmt=fmt,
+                               disclosable=disclosable)[0]
+
+    def issue_many(self, profile_ref, achievement_ref, rows, *, fmt: str = "di",
+                   disclosable=DEFAULT_DISCLOSABLE, batch: str | None = None) -> list[IssuedRecord]:
+        """``rows``: (recipient, IssueOptions) pairs, all issued in one transaction or none."""
+        profile = self.profiles.get(profile_ref)
+        achievement = self.profiles.achievement(profile.id, achievement_ref)
+        if fmt not in FORMATS:
+            raise IssuingError(f"Unknown format {fmt!r}: use di (eddsa-rdfc-2022), jcs (eddsa-jcs-2022) or sd-jwt.")
+        disclosable = tuple(disclosable or ())
+        bad = [c for c in disclosable if c not in DISCLOSABLE]
+        if bad:
+            raise IssuingError(f"{', '.join(map(str, bad))[:100]} cannot be selectively disclosable: choose from "
+                               f"{', '.join(DISCLOSABLE)}.")
+        prepared = []
+        for recipient, options in rows:
+            _check_dates(options)
+            prepared.append((recipient_did(recipient), options))
+        key = self.profiles.signing_key(profile)
+        records = []
+        with self.store.transaction() as conn:
+            with_status = fmt != "sd-jwt" and self.lists.has_lists(profile)
+            if with_status:
+                self.lists.ensure(conn, profile)
+            taken: set[int] = set()
+            for recipient, options in prepared:
+                now = _now()
+                credential_id = f"urn:uuid:{uuid.uuid4()}"
+                index = None
+                if with_status:
+                    index = self.lists.allocate(conn, profile, taken)
+                    taken.add(index)
+                if fmt == "sd-jwt":
+                    content = self._sd_jwt(profile, key, achievement, recipient, options, credential_id, now,
+                                           disclosable)
+                else:
+                    content = self._data_integrity(profile, key, achievement, recipient, options, credential_id,
+                                                   now, FORMATS[fmt], index)
+                valid_from = options.valid_from or now
+                conn.execute(
+                    "INSERT INTO issued_credentials(id, profile_id, achievement_id, recipient, format, title, "
+                    "status_index, note, batch, valid_from, valid_until, issued_at, content) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (credential_id, profile.id, achievement.id, recipient, FORMATS[fmt], achievement.name, index,
+                     options.note, batch, _xsd(valid_from),
+                     _xsd(options.valid_until) if options.valid_until else None, now.isoformat(), content))
+                records.append(credential_id)
+        return [self.get(credential_id) for credential_id in records]
+
+    def _data_integrity(self, profile: Profile, key, achievement: AchievementRecord, recipient: str,
+                        options: IssueOptions, credential_id: str, now: datetime, suite: str,
+                        index: int | None) -> bytes:
+        credential = {
+            "@context": [VC_V2_CONTEXT, OB_V3_CONTEXT],
+            "id": credential_id,
+            "type": list(TYPES),
+            "issuer": profile.to_issuer_json(),
+            "validFrom": _xsd(options.valid_from or now),
+            "name": achievement.name,
+            "credentialSubject": {"id": recipient, "type": ["AchievementSubject"],
+                                  "achievement": achievement.to_ob_json()},
+        }
+        if options.valid_until:
+            credential["validUntil"] = _xsd(options.valid_until)
+        if options.note:
+            credential["description"] = options.note
+        if options.evidence:
+            credential["evidence"] = [e.to_json() for e in options.evidence]
+        if index is not None:
+            credential["credentialStatus"] = entries(profile, index)
+        signed = data_integrity.sign(credential, key, profile.verification_method, cryptosuite=suite,
+                                     created=_xsd(now))
+        data_integrity.verify_proof(signed, documents=self._documents)   # nothing unverifiable leaves
+        return json.dumps(signed, indent=2, ensure_ascii=False).encode("utf-8")
+
+    def _sd_jwt(self, profile: Profile, key, achievement: AchievementRecord, recipient: str,
+                options: IssueOptions, credential_id: str, now: datetime, disclosable) -> bytes:
+        claims = {"vct": SD_JWT_VCT, "jti": credential_id, "sub": recipient, "name": achievement.name,
+                  "issuer_name": profile.name, "achievement": achievement.to_ob_json(),
+                  "nbf": int((options.valid_from or now).timestamp())}
+        if options.valid_until:
+            claims["exp"] = int(options.valid_until.timestamp())
+        if options.note:
+            claims["description"] = options.note
+        if options.evidence:
+            claims["evidence"] = [e.to_json() for e in options.evidence]
+        token = issue_sd_jwt_vc(claims, key, kid=profile.verification_method,
+                                disclosable=[c for c in disclosable if c in claims],
+                                holder_public_key=_holder_key(recipient), issued_at=now)
+        verify_sd_jwt_vc(token, documents=self._documents)
+        return token.encode("ascii")
+
+    # ---- the log -----------------------------------------------------------------------
+
+    def get(self, credential_id: str) -> IssuedRecord:
+        row = self.store.query_one(f"SELECT {_LOG_COLUMNS}, c.content FROM issued_credentials c "
+                                   "JOIN issuer_profiles p ON p.id = c.profile_id WHERE c.id = ?", (credential_id,))
+        if row is None:
+            raise NotFound(f"This vault issued no credential {str(credential_id)[:100]!r}; "
+                           "`vault issuer log` lists what it issued.")
+        return IssuedRecord(*row[:-1], content=bytes(row[-1]))
+
+    def log(self, search: str = "", *, profile=None, status: str | None = None,
+            limit: int = 1000) -> list[IssuedRecord]:
+        """Newest first; ``search`` matches recipient, title, id, note and profile name."""
+        where, params = [], []
+        if search:
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append("(c.recipient LIKE ? ESCAPE '\\' OR c.title LIKE ? ESCAPE '\\' OR c.id LIKE ? ESCAPE '\\' "
+                         "OR c.note LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')")
+            params += [pattern] * 5
+        if profile is not None:
+            where.append("c.profile_id = ?")
+            params.append(self.profiles.get(profile).id)
+        if status:
+            if status not in STATUSES:
+                raise IssuingError(f"Unknown status {status!r}: use {', '.join(STATUSES)}.")
+            where.append("c.status = ?")
+            params.append(status)
+        rows = self.store.query(f"SELECT {_LOG_COLUMNS} FROM issued_credentials c JOIN issuer_profiles p "
+                                f"ON p.id = c.profile_id {'WHERE ' + ' AND '.join(where) if where else ''} "
+                                "ORDER BY c.issued_at DESC, c.rowid DESC LIMIT ?", (*params, int(limit)))
+        return [IssuedRecord(*row) for row in rows]
+
+    def mark_anchored(self, credential_id: str, *, chain_id: int, tx_hash: str, token_id: int | None) -> IssuedRecord:
+        """The anchoring hook (the GUI's --anchor): record the soulbound token of a credential."""
+        self.get(credential_id)
+        with self.store.transaction() as conn:
+            conn.execute("UPDATE issued_credentials SET anchor_chain_id = ?, anchor_tx = ?, anchor_token_id = ?, "
+                         "anchored_at = ? WHERE id = ?",
+                         (int(chain_id), str(tx_hash), token_id, _now().isoformat(), credential_id))
+        return self.get(credential_id)
+
+    # ---- status ------------------------------------------------------------------------
+
+    def revoke(self, credential_id: str, *, profile=None) -> IssuedRecord:
+        return self._set_status(credential_id, "revoke", profile)
+
+    def suspend(self, credential_id: str, *, profile=None) -> IssuedRecord:
+        return self._set_status(credential_id, "suspend", profile)
+
+    def unsuspend(self, credential_id: str, *, profile=None) -> IssuedRecord:
+        return self._set_status(credential_id, "unsuspend", profile)
+
+    def _set_status(self, credential_id: str, action: str, profile_ref) -> IssuedRecord:
+        record = self.get(credential_id)
+        profile = self.profiles.get(record.profile_id)
+        if profile_ref is not None and self.profiles.get(profile_ref).id != profile.id:
+            raise IssuingError(f"{credential_id} was issued by the profile {profile.name!r}, not "
+                               f"{self.profiles.get(profile_ref).name!r}: a profile changes only the status of "
+                               "what it issued. Nothing was changed.")
+        if record.status_index is None:
+            why = ("SD-JWT VCs carry no status list entry" if record.is_sd_jwt else
+                   "it was issued without a status list entry (the profile has no status list address)")
+            raise IssuingError(f"{credential_id} cannot be {action}d: {why}. Nothing was changed.")
+        if record.status == "revoked":
+            raise IssuingError(f"{credential_id} is revoked already; revocation is final. Nothing was changed.")
+        if action == "unsuspend" and record.status != "suspended":
+            raise IssuingError(f"{credential_id} is not suspended. Nothing was changed.")
+        if action == "suspend" and record.status == "suspended":
+            raise IssuingError(f"{credential_id} is suspended already. Nothing was changed.")
+        purpose, value, status = {"revoke": ("revocation", True, "revoked"),
+                                  "suspend": ("suspension", True, "suspended"),
+                                  "unsuspend": ("suspension", False, "active")}[action]
+        with self.store.transaction() as conn:
+            self.lists.set_bit(conn, profile, purpose, record.status_index, value)
+            conn.execute("UPDATE issued_credentials SET status = ? WHERE id = ?", (status, credential_id))
+        return self.get(credential_id)
+
+
+def _holder_key(recipient: str):
+    """The recipient's Ed25519 key for an SD-JWT's ``cnf`` (did:key / did:jwk), else None."""
+    from ..credentials.keys import resolve_method
+    if not recipient.startswith((did_key.PREFIX, did_jwk.PREFIX)):
+        return None
+    method = resolve_method(recipient)
+    return method.public_key
