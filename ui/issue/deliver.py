@@ -59,13 +59,18 @@ class DeliverDialog(QDialog):
         layout.addWidget(self.message)
         row = QHBoxLayout()
         self.save_button = QPushButton("Save file…")
+        self.save_qr_button = QPushButton("Save QR image…")
+        self.save_qr_button.setToolTip("One PNG with the code (all its parts on one sheet), to print or send")
+        self.save_qr_button.setEnabled(False)
         self.add_button = QPushButton("Add to this vault")
         self.add_button.setToolTip("It was issued to one of this vault's DIDs: keep it here")
         self.add_button.setVisible(own and import_bytes is not None)
         self.close_button = primary(QPushButton("Close"))
-        layout.addLayout(button_row(self.close_button, leading=[self.save_button, self.add_button]))
+        layout.addLayout(button_row(self.close_button, leading=[self.save_button, self.save_qr_button,
+                                                                        self.add_button]))
         layout.addLayout(row)
         self.save_button.clicked.connect(lambda: self.save())
+        self.save_qr_button.clicked.connect(lambda: self.save_qr())
         self.add_button.clicked.connect(self.add_here)
         self.close_button.clicked.connect(self.accept)
         job = tasks.run(qr_frames, record.content, qr_kind(record))
@@ -75,6 +80,7 @@ class DeliverDialog(QDialog):
     def _on_frames(self, result) -> None:
         self.texts, images = result
         self.qr.set_frames(images)
+        self.save_qr_button.setEnabled(True)
         self.parts.setText("" if len(images) == 1 else
                            f"{len(images)} parts, shown one after the other: the learner's camera reads them "
                            "in any order.")
@@ -88,6 +94,19 @@ class DeliverDialog(QDialog):
 
         write_atomic(Path(path), self.record.content)
         self.message.success(f"Saved to {path}.")
+        return Path(path)
+
+    def save_qr(self, path: str | None = None) -> Path | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save the QR code", "credential-qr.png", "PNG (*.png)")
+        if not path:
+            return None
+        from vault.qr import render
+        from vault.store.atomic import write_atomic
+
+        data = render.png(self.texts[0]) if len(self.texts) == 1 else render.sheet(self.texts)
+        write_atomic(Path(path), data)
+        self.message.success(f"Saved to {path}: the learner imports it on their Credentials page.")
         return Path(path)
 
     def add_here(self) -> None:

@@ -59,6 +59,8 @@ class IssueForm(QWidget):
         self.achievement = QComboBox()
         self.achievement.setAccessibleName("Achievement")
         self.recipient = RecipientField(tasks)
+        self._achievements_of = lambda _pid: []
+        self.profile.currentIndexChanged.connect(self._fill_achievements)
         form.addRow("Issuer profile", self.profile)
         form.addRow("Achievement", self.achievement)
         form.addRow("Recipient", self.recipient)
@@ -141,11 +143,6 @@ class IssueForm(QWidget):
         self.profile.blockSignals(False)
         index = self.profile.findData(keep)
         self.profile.setCurrentIndex(max(index, 0))
-        try:
-            self.profile.currentIndexChanged.disconnect(self._fill_achievements)
-        except (RuntimeError, TypeError):
-            pass
-        self.profile.currentIndexChanged.connect(self._fill_achievements)
         self._fill_achievements()
 
     def _fill_achievements(self, *_args) -> None:

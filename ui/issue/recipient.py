@@ -20,40 +20,17 @@ from vault.errors import InvalidDid, VaultError
 from ..errors import describe
 from ..widgets import InlineMessage, open_dialog
 
-MAX_TEXT = 2_048          # a DID the vault makes is < 100 characters; a did:jwk a few hundred
 MAX_FILE = 64 * 1024      # a text file holding a DID; images are read by zxing-cpp, bounded there
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff"}
 IMAGE_FILTER = "QR code images (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff);;Text files (*.txt);;All files (*)"
 
 
 def recipient_from_text(text: str) -> str:
-    """The recipient DID in ``text``: a DID, or a 0x address (as did:pkh, mainnet by the
-    vault's convention). InvalidDid, saying what was wrong, for anything else."""
-    from vault.did import method_of
-    from vault.did import did_pkh
+    """The recipient DID in ``text``: a DID, or a 0x address (as did:pkh); the core's check
+    (vault.issuing.recipients), which says what was wrong."""
+    from vault.issuing.recipients import recipient_did
 
-    text = (text or "").strip()
-    if not text:
-        raise InvalidDid("Enter the learner's DID (did:…) or Ethereum address (0x…).")
-    if len(text) > MAX_TEXT:
-        raise InvalidDid(f"This is {len(text):,} characters long: not a DID or an address.")
-    if any(c.isspace() or not c.isprintable() for c in text):
-        raise InvalidDid("A DID or an address has no spaces, line breaks or invisible characters; this "
-                         "text has some, so it is not one (check what was pasted or scanned).")
-    if text.lower().startswith("0x"):
-        from vault.chain.units import parse_address
-        from vault.errors import ChainError
-
-        try:
-            return did_pkh.from_address(parse_address(text))
-        except ChainError as exc:
-            raise InvalidDid(str(exc)) from exc
-    method_of(text)
-    if text.startswith(did_pkh.PREFIX):
-        did_pkh.parse(text)
-    elif "#" in text or "?" in text:
-        raise InvalidDid("This is a DID URL (it has # or ?): give the learner's DID itself.")
-    return text
+    return recipient_did(text if isinstance(text, str) else "")
 
 
 def recipient_from_texts(texts: list[str]) -> str:

@@ -1,0 +1,197 @@
+"""The Issue page in two real windows: an educator's vault creates a profile and an
+achievement, reads a learner's DID from the pixels of the QR code the learner's Identity
+page shows, issues to it and shows the credential as a QR code; the learner's vault
+imports it from that code's pixels, presents it, and the educator's Verify page accepts
+it. Revoked in the issued log, the learner's re-verify reads it revoked (the list hosted
+where the app said, on a loopback HTTPS server: the network is the one edge faked).
+
+Attacks: a QR code that is not a DID (a presentation, markup, two codes) never becomes a
+recipient, and nothing is issued."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtWidgets import QDialog
+
+from tests.credentials.web_issuer import WebIssuer
+from test_ui_present_support import click_row
+from ui.issue import IssuePage
+from vault.identity import Identity
+from vault.qr import collect, scan
+
+PASSPHRASE = "correct horse battery staple"
+DOMAIN = "hr.riverside.example"
+
+
+def png_of(widget) -> bytes:
+    """What ``widget`` paints, as PNG bytes: its own pixels."""
+    image = widget.grab().toImage()
+    buffer = QBuffer()
+    buffer.open(QIODevice.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(buffer.data())
+
+
+def frames_of(qtbot, view) -> list[bytes]:
+    """Each part of a QrView, stepped through by hand and grabbed."""
+    qtbot.waitUntil(lambda: view.complete, timeout=20_000)
+    view.pause()
+    shots = []
+    for i in range(view.count):
+        view.show_index(i)
+        shots.append(png_of(view))
+    return shots
+
+
+def texts_of(shots: list[bytes]) -> list[str]:
+    return [t for shot in shots for t in scan.read_image(shot)]
+
+
+@pytest.fixture
+def web(tmp_path):
+    web = WebIssuer(tmp_path)
+    yield web
+    web.close()
+
+
+@pytest.fixture
+def educator(qtbot, existing_vault, make_window, config, ui_helpers):
+    window = make_window(config)
+    ui_helpers.unlock_through_ui(qtbot, window)
+    return window
+
+
+@pytest.fixture
+def learner(qtbot, make_window, tmp_path, ui_helpers):
+    from ui.config import AppConfig
+    config = AppConfig(tmp_path / "learner", kdf_target=0, connect_chain=False)
+    Identity.create(config.data_dir, PASSPHRASE, kdf_target=0)[0].store.lock()
+    window = make_window(config)
+    ui_helpers.unlock_through_ui(qtbot, window)
+    return window
+
+
+def issue_page(window) -> IssuePage:
+    window.workspace.show_page("Issue")
+    page = window.workspace.pages.currentWidget()
+    assert isinstance(page, IssuePage)
+    return page
+
+
+def create_profile_and_achievement(qtbot, page, ui_helpers, status_url: str) -> None:
+    page.tabs.setCurrentWidget(page.profiles_tab)
+    ui_helpers.click(qtbot, page.profiles_tab.new_button)
+    dialog = page.profiles_tab.dialog
+    ui_helpers.type_text(qtbot, dialog.name, "Riverside Coding Bootcamp")
+    ui_helpers.type_text(qtbot, dialog.url, "https://riverside.example")
+    ui_helpers.type_text(qtbot, dialog.status_url, status_url)
+    ui_helpers.click(qtbot, dialog.ok_button)
+    assert dialog.result() == QDialog.Accepted, dialog.error.text()
+    profile = page.profiles_tab.selected()
+    assert profile.name == "Riverside Coding Bootcamp" and profile.did.startswith("did:key:")
+    assert page.profiles_tab.statuses.text().startswith(status_url + "/revocation.json")
+
+    ui_helpers.click(qtbot, page.profiles_tab.achievement_button)
+    dialog = page.profiles_tab.dialog
+    ui_helpers.type_text(qtbot, dialog.name, "Data Analysis with Python")
+    dialog.description.setPlainText("Cleaned, analysed and charted a public data set with pandas.")
+    dialog.criteria.setPlainText("Passed the final project review.")
+    ui_helpers.type_text(qtbot, dialog.skill, "Python programming")
+    ui_helpers.type_text(qtbot, dialog.skill_url, "https://skills.example/python")
+    ui_helpers.click(qtbot, dialog.ok_button)
+    assert dialog.result() == QDialog.Accepted, dialog.error.text()
+    assert page.profiles_tab.achievements.count() == 1
+
+
+def learner_did_qr(qtbot, learner, ui_helpers) -> tuple[str, bytes]:
+    learner.workspace.show_page("Identity")
+    identity_page = learner.workspace.identity_page
+    ui_helpers.click(qtbot, identity_page.did_qr_button)
+    dialog = identity_page.dialog
+    qtbot.waitExposed(dialog)
+    shot = png_of(dialog.qr_label)
+    did = dialog.text
+    dialog.close()
+    return did, shot
+
+
+def test_issue_to_a_scanned_did_the_learner_presents_it_and_revocation_reaches_them(
+        qtbot, educator, learner, ui_helpers, web, tmp_path):
+    page = issue_page(educator)
+    create_profile_and_achievement(qtbot, page, ui_helpers, web.url("/status"))
+
+    # The learner shows their DID's QR code; the educator's form reads its pixels.
+    did, shot = learner_did_qr(qtbot, learner, ui_helpers)
+    page.tabs.setCurrentWidget(page.form)
+    from PySide6.QtGui import QImage
+    page.form.recipient.read_image(QImage.fromData(shot))
+    qtbot.waitUntil(lambda: not page.form.recipient.reading, timeout=10_000)
+    assert page.form.recipient.edit.text() == did
+    ui_helpers.type_text(qtbot, page.form.evidence_url, "https://github.com/learner/analysis")
+    ui_helpers.click(qtbot, page.form.issue_button)
+    qtbot.waitUntil(lambda: page.last_record is not None and page.dialog is not None, timeout=30_000)
+    record, deliver = page.last_record, page.dialog
+    assert record.recipient == did and record.status == "active" and record.status_index is not None
+    assert page.log.model.rowCount() == 1 and page.log.selected().id == record.id
+    assert not deliver.add_button.isVisible()         # issued to another vault's DID
+
+    # The learner's vault imports it from the code's pixels (every part, one image each).
+    shots = frames_of(qtbot, deliver.qr)
+    assert collect(texts_of(shots)).payload == record.content
+    sheet = tmp_path / "credential-qr.png"
+    deliver.save_qr(str(sheet))
+    credentials = learner.workspace.credentials_page
+    learner.workspace.show_page("Credentials")
+    credentials.import_paths([str(sheet)])
+    qtbot.waitUntil(lambda: not credentials.working, timeout=30_000)
+    assert credentials.notice.text().startswith("Imported 1 credential"), credentials.notice.text()
+    deliver.close()
+
+    # The educator's Verify page asks; the learner presents; the educator accepts.
+    educator.workspace.show_page("Verify")
+    verify = educator.workspace.verify_page
+    ui_helpers.type_text(qtbot, verify.domain, DOMAIN)
+    challenge = verify.challenge.text()
+    learner.workspace.show_page("Present")
+    present = learner.workspace.present_page
+    qtbot.waitUntil(lambda: not present.model.busy and present.model.rowCount() == 1, timeout=20_000)
+    click_row(qtbot, present.list, 0)
+    ui_helpers.type_text(qtbot, present.challenge, challenge)
+    ui_helpers.type_text(qtbot, present.domain, DOMAIN)
+    qtbot.waitUntil(lambda: present.show_button.isEnabled(), timeout=20_000)
+    ui_helpers.click(qtbot, present.show_button)
+    qtbot.waitUntil(lambda: present.stack.currentWidget() is present.show_page and present.qr.complete,
+                    timeout=20_000)
+    parts = []
+    for i, shot in enumerate(frames_of(qtbot, present.qr)):
+        path = tmp_path / f"part-{i}.png"
+        path.write_bytes(shot)
+        parts.append(str(path))
+    with qtbot.waitSignal(verify.verified, timeout=30_000) as got:
+        verify.verify_paths(parts)
+    verdict = got.args[0]
+    assert verdict.valid, verdict.message
+    assert verdict.holder == did
+    assert [c.title for c in verdict.credentials] == ["Data Analysis with Python"]
+
+    # Revoked in the log: the list is signed again and exported where the app says.
+    educator.workspace.show_page("Issue")
+    page.tabs.setCurrentWidget(page.log)
+    page.log.select(record.id)
+    ui_helpers.click(qtbot, page.log.revoke_button)
+    ui_helpers.click(qtbot, page.revoke_button)       # the confirmation's "Revoke"
+    assert page.log.selected().status == "revoked"
+    assert not page.log.revoke_button.isEnabled()
+    written = page.log.export_lists(str(tmp_path / "lists"))
+    assert [url for _path, url in written] == [web.url("/status/revocation.json"),
+                                               web.url("/status/suspension.json")]
+    assert web.url("/status/revocation.json") in page.log.message.text()
+    for path, url in written:            # the educator uploads them to the addresses shown
+        web.publish(url[len(web.url("")):], path.read_bytes())
+
+    # The learner re-verifies with status checks online (the test CA trusted: the edge).
+    service = credentials.service
+    service._network = lambda: web.network
+    summary, verdict = service.reverify(service.repository.search()[0].id)
+    assert summary.status == "revoked", verdict
