@@ -195,3 +195,77 @@ def test_issue_to_a_scanned_did_the_learner_presents_it_and_revocation_reaches_t
     service._network = lambda: web.network
     summary, verdict = service.reverify(service.repository.search()[0].id)
     assert summary.status == "revoked", verdict
+
+
+def side_by_side(*pngs: bytes) -> bytes:
+    import io
+
+    from PIL import Image
+    images = [Image.open(io.BytesIO(p)).convert("L") for p in pngs]
+    sheet = Image.new("L", (sum(i.width for i in images) + 40, max(i.height for i in images)), 255)
+    x = 0
+    for image in images:
+        sheet.paste(image, (x, 0))
+        x += image.width + 40
+    out = io.BytesIO()
+    sheet.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_codes_that_are_not_a_did_never_become_the_recipient(qtbot, educator, ui_helpers, tmp_path):
+    """Crafted codes: a presentation, markup, a bidi-reversed DID, two DIDs in one picture,
+    a file of junk. Each is refused with what it is, the field stays empty, and Issue
+    issues nothing."""
+    from PySide6.QtGui import QImage
+
+    from vault.qr import encode, render
+
+    page = issue_page(educator)
+    profile = page.profiles.create("Mentors")
+    page.profiles.add_achievement(profile.id, "Code review")
+    page.reload_profiles()
+    field = page.form.recipient
+    did_a = educator.identity.default_did().did
+    did_b = educator.identity.create_did("key").did
+    crafted = {
+        "presentation": (render.png(encode(b'{"type": ["VerifiablePresentation"]}', kind="vp-json")),
+                         "not a DID or an address"),
+        "markup": (render.png('<a href="https://evil.example">did:key:z6Mk</a>'), "not a DID or an address"),
+        "bidi": (render.png("did:key:\u202ez6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"),
+                 "not a DID or an address"),
+        "two DIDs": (side_by_side(render.png(did_a), render.png(did_b)), "2 different DID"),
+        "no code": (png_of(page.form.issue_button), "No QR code was found"),
+    }
+    for name, (png, words) in crafted.items():
+        field.read_image(QImage.fromData(png))
+        qtbot.waitUntil(lambda: not field.reading, timeout=10_000)
+        assert words in field.message.text(), (name, field.message.text())
+        assert field.edit.text() == "", name
+    junk = tmp_path / "recipient.txt"
+    junk.write_text("did:key:z6Mk <script>alert(1)</script>")
+    field.read_path(junk)
+    qtbot.waitUntil(lambda: not field.reading, timeout=10_000)
+    assert "is not a DID" in field.message.text() and field.edit.text() == ""
+
+    ui_helpers.click(qtbot, page.form.issue_button)
+    assert "recipient is empty" in page.form.error.text()
+    assert page.issuer.log() == [] and page.log.model.rowCount() == 0
+
+    # The good one, read from its own code: accepted as is.
+    field.read_image(QImage.fromData(render.png(did_b)))
+    qtbot.waitUntil(lambda: not field.reading, timeout=10_000)
+    assert field.edit.text() == did_b
+
+
+def test_the_learner_refuses_a_presentation_code_offered_as_a_credential(qtbot, learner, tmp_path):
+    """A verifier's or a holder's presentation code dropped on the Credentials page is not
+    a credential: refused, saying where it belongs; nothing is imported."""
+    from vault.qr import encode, render
+
+    image = tmp_path / "vp.png"
+    image.write_bytes(render.png(encode(b'{"type": ["VerifiablePresentation"]}', kind="vp-json")))
+    credentials = learner.workspace.credentials_page
+    credentials.import_paths([str(image)])
+    qtbot.waitUntil(lambda: not credentials.working, timeout=20_000)
+    assert "not a credential" in credentials.notice.text() and "Verify page" in credentials.notice.text()
+    assert credentials.service.repository.count() == 0

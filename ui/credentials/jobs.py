@@ -242,8 +242,8 @@ def qr_credential(path: Path) -> bytes | None:
     except InvalidQr:
         return None
     if decoded.kind not in CREDENTIAL_KINDS:
-        raise InvalidCredential(f"The QR code is a {decoded.kind} code, not a credential: a presentation is "
-                                "checked on the Verify page.")
+        raise InvalidCredential("unsupported-format", f"The QR code is a {decoded.kind} code, not a credential: "
+                                "a presentation is checked on the Verify page.")
     return decoded.payload
 
 
