@@ -11,7 +11,7 @@ recipient, and nothing is issued."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QBuffer, QIODevice, Qt
 from PySide6.QtWidgets import QDialog
 
 from tests.credentials.web_issuer import WebIssuer
@@ -180,7 +180,11 @@ def test_issue_to_a_scanned_did_the_learner_presents_it_and_revocation_reaches_t
     page.tabs.setCurrentWidget(page.log)
     page.log.select(record.id)
     ui_helpers.click(qtbot, page.log.revoke_button)
-    ui_helpers.click(qtbot, page.revoke_button)       # the confirmation's "Revoke"
+    confirm = page.dialog
+    qtbot.keyClick(confirm, Qt.Key_Return)            # Enter is Cancel: nothing revoked
+    assert page.log.selected().status == "active"
+    ui_helpers.click(qtbot, page.log.revoke_button)
+    ui_helpers.click(qtbot, page.dialog.revoke_button)   # the confirmation's "Revoke", clicked
     assert page.log.selected().status == "revoked"
     assert not page.log.revoke_button.isEnabled()
     written = page.log.export_lists(str(tmp_path / "lists"))

@@ -8,17 +8,41 @@ step: the status list is changed at once, the chain only once the person confirm
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QPushButton, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLineEdit, QPushButton,
+                               QTableView, QVBoxLayout, QWidget)
 
 from vault.safe_text import safe_text
 
 from ..errors import describe
-from ..widgets import InlineMessage
+from ..widgets import InlineMessage, button_row, make_safe_default, page_subtitle, page_title
+from ..widgets.labels import text_label
 from ..widgets.table_model import Index, ListTableModel
 from ..widgets.tables import configure_list_table
 
 FORMAT_NAMES = {"eddsa-rdfc-2022": "DI rdfc", "eddsa-jcs-2022": "DI jcs", "sd-jwt-vc": "SD-JWT VC"}
+
+
+class RevokeDialog(QDialog):
+    """Revoking is final: Enter presses Cancel; Revoke takes a click."""
+
+    def __init__(self, record, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Revoke the credential")
+        self.setMinimumWidth(480)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(page_title("Revoke the credential?"))
+        layout.addWidget(text_label(f"{record.title}\nfor {record.recipient}", name="revokeWhat"))
+        layout.addWidget(page_subtitle(
+            "Revoking is final: anyone who checks it against your status list sees it revoked."
+            + (" Its soulbound token is revoked on chain too: you confirm that next, with its fee."
+               if record.anchored else "")))
+        self.cancel_button = QPushButton("Cancel")
+        self.revoke_button = QPushButton("Revoke")
+        layout.addLayout(button_row(self.cancel_button, self.revoke_button))
+        self.cancel_button.clicked.connect(self.reject)
+        self.revoke_button.clicked.connect(self.accept)
+        make_safe_default(self, self.cancel_button, self.revoke_button)
 
 
 class IssuedModel(ListTableModel):
@@ -49,6 +73,7 @@ class IssuedLog(QWidget):
         self.search.setObjectName("issuedSearch")
         self.search.setPlaceholderText("Search by recipient, credential, profile, note or id")
         self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search the issued log")
         layout.addWidget(self.search)
         self.model = IssuedModel(self)
         self.table = configure_list_table(QTableView())

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from vault.safe_text import safe_text
 
@@ -21,7 +21,7 @@ from ..widgets import InlineMessage, open_dialog, page_subtitle, page_title
 from .chain import ChainActions, IssuerRolePanel
 from .deliver import DeliverDialog
 from .form import IssueForm, IssueValues
-from .log import IssuedLog
+from .log import IssuedLog, RevokeDialog
 from .profiles import ProfilesTab
 
 
@@ -182,18 +182,12 @@ class IssuePage(QWidget):
         self.message.emit(f"Anchored as token {token_id}.")
         self.show_delivery(record)
 
-    def ask_revoke(self, record, then) -> QMessageBox:
-        """Revoking is final: asked first (Cancel is the default); ``then()`` on Revoke."""
-        box = QMessageBox(QMessageBox.Warning, "Revoke the credential",
-                          "Revoking is final: anyone who checks this credential will see it revoked."
-                          + (" Its soulbound token is revoked on chain too (you confirm that next)."
-                             if record.anchored else ""), QMessageBox.Cancel, self)
-        box.setTextFormat(Qt.PlainText)
-        self.revoke_button = box.addButton("Revoke", QMessageBox.DestructiveRole)
-        box.setDefaultButton(QMessageBox.Cancel)
-        box.buttonClicked.connect(lambda button: then() if button is self.revoke_button else None)
-        open_dialog(self, box, delete_on_close=True)
-        return box
+    def ask_revoke(self, record, then) -> RevokeDialog:
+        """Revoking is final: asked first (Enter presses Cancel); ``then()`` on Revoke."""
+        dialog = RevokeDialog(record, self)
+        dialog.accepted.connect(then)
+        open_dialog(self, dialog, delete_on_close=True)
+        return dialog
 
     def revoke_on_chain(self, record) -> None:
         profile = self.profiles.get(record.profile_id)
