@@ -80,6 +80,7 @@ class IssuerRolePanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.account = ""
+        self._asked = 0
         self.status: dict | None = None
         self.flow = None
         self.dialog = None
@@ -115,14 +116,16 @@ class IssuerRolePanel(QWidget):
             self.state.setText("Issuer role: connect to a network (any chain page, or Settings → Network) "
                                "to check it.")
             return
-        account = self.account
-        job = self.session.run(_role, account)
-        job.finished.connect(lambda status: self._on_status(account, status))
+        self._asked += 1
+        asked = self._asked   # an older answer arriving late is dropped
+        job = self.session.run(_role, self.account)
+        job.finished.connect(lambda status: self._on_status(asked, status))
         job.failed.connect(lambda exc: self.state.setText(f"Could not check the issuer role: {describe(exc)}"))
 
-    def _on_status(self, account: str, status: dict) -> None:
-        if account != self.account:
+    def _on_status(self, asked: int, status: dict) -> None:
+        if asked != self._asked:
             return
+        account = self.account
         from vault.chain.units import format_units
 
         self.status = status

@@ -42,6 +42,18 @@ def issue_job(issuer, values: IssueValues):  # worker thread
                         options=options, **kwargs)
 
 
+def _can_anchor(chain, account: str, holder: str) -> None:  # chain thread
+    from vault.chain.soulbound import is_issuer
+    from vault.chain.units import parse_address
+    from vault.errors import ChainError
+
+    parse_address(holder, chain.chain_id)
+    if not is_issuer(chain, account):
+        raise ChainError("not-issuer", f"{account} does not hold the issuer role on {chain.name}, so it cannot "
+                                       "anchor: nothing was issued. Request the role on the Profiles tab, or "
+                                       "untick anchoring.")
+
+
 class IssuePage(QWidget):
     message = Signal(str)
     issued = Signal(object)     # the IssuedRecord, once signed and logged
@@ -85,6 +97,9 @@ class IssuePage(QWidget):
         self.profiles_tab.layout().itemAt(0).layout().addWidget(self.sample_button)
 
         self.form.issue_requested.connect(self.issue)
+        # The role may have changed on another page (the Governance page executed it): asked again.
+        self.tabs.currentChanged.connect(lambda i: self.role.refresh() if self.tabs.widget(i) is self.profiles_tab
+                                         else None)
         self.profiles_tab.changed.connect(self.reload_profiles)
         self.profiles_tab.list.currentRowChanged.connect(lambda _r: self._show_role())
         self.log.deliver.connect(self.show_delivery)
@@ -118,6 +133,14 @@ class IssuePage(QWidget):
                 self.form.error.error(problem)
                 return
         self.form.set_busy(True)
+        if values.anchor:   # the account must be able to anchor, and the holder be an account
+            job = self.session.run(_can_anchor, profile.anchor_account, values.holder)
+            job.finished.connect(lambda _ok: self._sign(values))
+            job.failed.connect(self._on_issue_failed)
+            return
+        self._sign(values)
+
+    def _sign(self, values: IssueValues) -> None:
         job = self.tasks.run(issue_job, self.issuer, values)
         job.finished.connect(lambda record: self._on_issued(record, values))
         job.failed.connect(self._on_issue_failed)
