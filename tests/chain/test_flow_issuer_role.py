@@ -50,8 +50,7 @@ def test_a_new_account_requests_the_issuer_role_then_anchors_and_revokes(chain, 
     send(service, gov.delegate_request(service, USER_ADDRESS, USER_ADDRESS))
     chain.advance(1)
     request = issuer_role.request_issuer_role(service, gov, USER_ADDRESS, name="Riverside Mentors")
-    assert request.params["calls"] == [f"Grant the issuer role (anchor and revoke soulbound credentials) "
-                                       f"to {USER_ADDRESS}"]
+    assert request.params["calls"] == [f"Grant the credential issuer role to {USER_ADDRESS}"]   # the template's words
     assert "Riverside Mentors" in request.params["description"] and "self-declared" in request.params["description"]
     pid = pass_proposal(chain, service, gov, request)
     assert gov.state(pid) == "executed"

@@ -82,8 +82,7 @@ def test_request_the_role_then_issue_anchored_and_revoke_on_chain(chain_window, 
     qtbot.waitUntil(lambda: page.role.flow is not delegate, timeout=20_000)
     propose = page.role.flow
     qtbot.waitUntil(lambda: propose.dialog.stage == "confirm", timeout=20_000)
-    assert "Grant the issuer role (anchor and revoke soulbound credentials) to " + USER_ADDRESS in \
-        propose.requests[0].description
+    assert "Grant the credential issuer role to " + USER_ADDRESS in propose.requests[0].description
     confirm(qtbot, ui_helpers, propose)
     assert run(qtbot, session, pass_pending_proposal) == "executed"
     page.tabs.setCurrentWidget(page.form)             # back to the Profiles tab: asked again

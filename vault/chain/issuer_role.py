@@ -17,7 +17,7 @@ from ..errors import ChainError
 from .soulbound import is_issuer
 from .units import parse_address
 
-GRANT, REVOKE = "grantRole", "revokeRole"
+TEMPLATE = "issuer-grant"   # the governance template this request is made from
 
 
 def role_status(chain, account: str) -> dict:
@@ -31,25 +31,17 @@ def role_status(chain, account: str) -> dict:
 
 
 def grant_issuer_call(gov, account: str):
-    """The proposal's call: SoulboundCredential.grantRole(ISSUER_ROLE, account), made by
-    the timelock (the contract's admin)."""
-    from .governance import Call
+    """The proposal's call, from the governance template "issuer-grant"
+    (vault.chain.templates.soulbound): SoulboundCredential.grantRole(ISSUER_ROLE, account),
+    made by the timelock (the contract's admin)."""
+    from .templates import make_call
 
     chain = gov.chain
     account = parse_address(account, chain.chain_id)
     if is_issuer(chain, account):
         raise ChainError("already-issuer", f"{account} already holds the issuer role: it can anchor credentials "
                                            "now, no proposal is needed.")
-    sbt = chain.contracts.soulbound
-    role = sbt.functions.ISSUER_ROLE().call()
-    calldata = bytes.fromhex(sbt.encode_abi(GRANT, [role, account])[2:])
-    return Call(sbt.address, 0, calldata, describe_role_call(GRANT, account))
-
-
-def describe_role_call(fn: str, account: str) -> str:
-    verb = "Grant the issuer role (anchor and revoke soulbound credentials) to" if fn == GRANT \
-        else "Take the issuer role away from"
-    return f"{verb} {account}"
+    return make_call(gov, TEMPLATE, {"account": account})
 
 
 def proposal_text(account: str, name: str = "") -> str:

@@ -53,7 +53,7 @@ def check(args, session, issuer) -> str:
     if not is_issuer(session.chain, profile.anchor_account):
         raise UsageError(f"{profile.anchor_account} does not hold the issuer role on {session.chain.name}: "
                          "ask governance for it first (the Issue page's \"Request the issuer role\", or "
-                         "`vault gov propose --template issuer-role`)")
+                         f"`vault gov propose --template issuer-grant --param account={profile.anchor_account}`)")
     return profile.anchor_account
 
 
