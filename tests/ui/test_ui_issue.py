@@ -80,7 +80,7 @@ def issue_page(window) -> IssuePage:
 
 
 def create_profile_and_achievement(qtbot, page, ui_helpers, status_url: str) -> None:
-    page.tabs.setCurrentWidget(page.profiles_tab)
+    page.show_tab(page.profiles_tab)
     ui_helpers.click(qtbot, page.profiles_tab.new_button)
     dialog = page.profiles_tab.dialog
     ui_helpers.type_text(qtbot, dialog.name, "Riverside Coding Bootcamp")
@@ -123,7 +123,7 @@ def test_issue_to_a_scanned_did_the_learner_presents_it_and_revocation_reaches_t
 
     # The learner shows their DID's QR code; the educator's form reads its pixels.
     did, shot = learner_did_qr(qtbot, learner, ui_helpers)
-    page.tabs.setCurrentWidget(page.form)
+    page.show_tab(page.form)
     from PySide6.QtGui import QImage
     page.form.recipient.read_image(QImage.fromData(shot))
     qtbot.waitUntil(lambda: not page.form.recipient.reading, timeout=10_000)
@@ -177,7 +177,7 @@ def test_issue_to_a_scanned_did_the_learner_presents_it_and_revocation_reaches_t
 
     # Revoked in the log: the list is signed again and exported where the app says.
     educator.workspace.show_page("Issue")
-    page.tabs.setCurrentWidget(page.log)
+    page.show_tab(page.log)
     page.log.select(record.id)
     ui_helpers.click(qtbot, page.log.revoke_button)
     confirm = page.dialog

@@ -61,10 +61,10 @@ def test_request_the_role_then_issue_anchored_and_revoke_on_chain(chain_window, 
     page.reload_profiles()
 
     # Anchoring asked for while the account lacks the role: refused before signing or issuing.
-    page.tabs.setCurrentWidget(page.profiles_tab)
+    page.show_tab(page.profiles_tab)
     qtbot.waitUntil(lambda: page.role.status is not None, timeout=20_000)
     assert "does not hold the issuer role" in page.role.state.text()
-    page.tabs.setCurrentWidget(page.form)
+    page.show_tab(page.form)
     page.form.recipient.edit.setText(LEARNER)
     ui_helpers.click(qtbot, page.form.anchor)
     assert not page.form.holder.isVisible()          # the recipient is an account: the token's holder
@@ -74,7 +74,7 @@ def test_request_the_role_then_issue_anchored_and_revoke_on_chain(chain_window, 
     assert page.issuer.log() == [] and page.write_flow is None   # nothing issued, nothing to sign
 
     # The request from the page: delegate first (no voting power yet), then the proposal.
-    page.tabs.setCurrentWidget(page.profiles_tab)
+    page.show_tab(page.profiles_tab)
     qtbot.waitUntil(page.role.request_button.isVisible, timeout=20_000)
     ui_helpers.click(qtbot, page.role.request_button)
     delegate = page.role.flow
@@ -85,13 +85,13 @@ def test_request_the_role_then_issue_anchored_and_revoke_on_chain(chain_window, 
     assert "Grant the credential issuer role to " + USER_ADDRESS in propose.requests[0].description
     confirm(qtbot, ui_helpers, propose)
     assert run(qtbot, session, pass_pending_proposal) == "executed"
-    page.tabs.setCurrentWidget(page.form)             # back to the Profiles tab: asked again
-    page.tabs.setCurrentWidget(page.profiles_tab)
+    page.show_tab(page.form)             # back to the Profiles tab: asked again
+    page.show_tab(page.profiles_tab)
     qtbot.waitUntil(lambda: bool((page.role.status or {}).get("issuer")), timeout=20_000)
     assert "holds the issuer role" in page.role.state.text(), (page.role.status, page.role._asked)
 
     # Issue, anchored at once: the fee is in the confirm step.
-    page.tabs.setCurrentWidget(page.form)
+    page.show_tab(page.form)
     ui_helpers.click(qtbot, page.form.issue_button)
     qtbot.waitUntil(lambda: page.last_record is not None and page.write_flow is not None
                     and page.write_flow.dialog.stage == "confirm", timeout=30_000)
@@ -107,7 +107,7 @@ def test_request_the_role_then_issue_anchored_and_revoke_on_chain(chain_window, 
     assert run(qtbot, session, token_state, record.content) == soulbound.ANCHORED
 
     # Revoked in the log: the status list, then the token (its own confirm step).
-    page.tabs.setCurrentWidget(page.log)
+    page.show_tab(page.log)
     ui_helpers.click(qtbot, page.log.revoke_button)
     ui_helpers.click(qtbot, page.dialog.revoke_button)
     assert page.issuer.get(record.id).status == "revoked"

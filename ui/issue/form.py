@@ -118,6 +118,10 @@ class IssueForm(QWidget):
         self.holder.setVisible(False)
         self.holder.setAccessibleName("The learner's account for the token")
         anchor_row.addWidget(self.anchor)
+        anchor_row.addStretch(1)
+        self.issue_button = primary(QPushButton("Issue"))
+        self.issue_button.setObjectName("issueButton")
+        anchor_row.addWidget(self.issue_button)
         layout.addLayout(anchor_row)
         layout.addWidget(self.holder)
         self.anchor_hint = text_label(name="radioHint")
@@ -127,12 +131,6 @@ class IssueForm(QWidget):
 
         self.error = InlineMessage()
         layout.addWidget(self.error)
-        self.issue_button = primary(QPushButton("Issue"))
-        self.issue_button.setObjectName("issueButton")
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.issue_button)
-        layout.addLayout(row)
         layout.addStretch(1)
         self.issue_button.clicked.connect(self._submit)
 

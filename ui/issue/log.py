@@ -53,7 +53,7 @@ class IssuedModel(ListTableModel):
             return None
         r = self.rows[index.row()]
         anchored = f"token {r.anchor_token_id}" if r.anchor_token_id else ("anchored" if r.anchored else "")
-        cells = (r.issued_at[:16].replace("T", " "), safe_text(r.title), safe_text(r.recipient),
+        cells = (r.issued_at[:10] if role == Qt.DisplayRole else r.issued_at, safe_text(r.title), safe_text(r.recipient),
                  safe_text(r.profile_name), FORMAT_NAMES.get(r.format, r.format), r.status, anchored)
         return cells[index.column()]
 
@@ -80,7 +80,11 @@ class IssuedLog(QWidget):
         self.table.setObjectName("issuedTable")
         self.table.setAccessibleName("Issued credentials")
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
+        header = self.table.horizontalHeader()
+        for column in (0, 4, 5, 6):
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.Stretch)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.revoke_button = QPushButton("Revoke…")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from vault.safe_text import safe_text
 
@@ -23,6 +23,15 @@ from .deliver import DeliverDialog
 from .form import IssueForm, IssueValues
 from .log import IssuedLog, RevokeDialog
 from .profiles import ProfilesTab
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """A tab's content scrolls rather than squeezing its rows on a short window."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
 
 
 def _when(text: str | None):
@@ -87,8 +96,8 @@ class IssuePage(QWidget):
         self.role = IssuerRolePanel(chain_session)
         self.profiles_tab.layout().itemAt(1).layout().insertWidget(3, self.role)
         self.log = IssuedLog(self)
-        self.tabs.addTab(self.form, "Issue")
-        self.tabs.addTab(self.profiles_tab, "Profiles")
+        self.tabs.addTab(_scrolling(self.form), "Issue")
+        self.tabs.addTab(_scrolling(self.profiles_tab), "Profiles")
         self.tabs.addTab(self.log, "Issued log")
         layout.addWidget(self.tabs, 1)
         self.sample_button = QPushButton("Add the demo profile (samples only)")
@@ -98,14 +107,20 @@ class IssuePage(QWidget):
 
         self.form.issue_requested.connect(self.issue)
         # The role may have changed on another page (the Governance page executed it): asked again.
-        self.tabs.currentChanged.connect(lambda i: self.role.refresh() if self.tabs.widget(i) is self.profiles_tab
-                                         else None)
+        self.tabs.currentChanged.connect(lambda i: self.role.refresh() if i == self.PROFILES else None)
         self.profiles_tab.changed.connect(self.reload_profiles)
         self.profiles_tab.list.currentRowChanged.connect(lambda _r: self._show_role())
         self.log.deliver.connect(self.show_delivery)
         self.sample_button.clicked.connect(self.add_sample_profile)
         self.reload_profiles()
         self.log.reload()
+
+    ISSUE, PROFILES, LOG = range(3)   # the tabs
+
+    def show_tab(self, widget: QWidget) -> None:
+        """Show the tab holding ``widget`` (self.form, self.profiles_tab, self.log)."""
+        self.tabs.setCurrentIndex({id(self.form): self.ISSUE, id(self.profiles_tab): self.PROFILES,
+                                   id(self.log): self.LOG}[id(widget)])
 
     # ---- profiles ------------------------------------------------------------------------
 
