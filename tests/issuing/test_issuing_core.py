@@ -14,7 +14,7 @@ import pytest
 from vault.credentials import data_integrity
 from vault.credentials.bitstring import decode_status_list, encode_status_list, read_status
 from vault.credentials.sd_jwt_vc import verify_sd_jwt_vc
-from vault.credentials.service import CredentialService
+from vault.credentials.service import CredentialService, verification_context
 from vault.credentials.verdict import Reason
 from vault.credentials.verify import VerificationContext, check
 from vault.did import did_key
@@ -23,6 +23,7 @@ from vault.identity import Identity
 from vault.issuing.issuer import Evidence, Issuer, IssueOptions
 from vault.issuing.recipients import recipient_did
 from vault.keys import derivation, recovery_phrase
+from vault.net.fetch import NetworkUse
 
 HOLDER_ADDRESS = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
 
@@ -250,3 +251,29 @@ def test_validity_dates_and_fields_are_checked_before_signing(issuer, club):
     with pytest.raises(IssuingError, match="targetUrl"):
         issuer.profiles.add_achievement(profile.id, "Y", alignment=[{"targetName": "Git"}])
     assert issuer.log() == []
+
+
+def test_online_verification_never_fetches_the_vaults_own_lists(identity, issuer, club):
+    profile, achievement = club
+    record = issuer.issue(profile.id, achievement.id, identity.default_did().did)
+    issuer.revoke(record.id)
+    fetched = []
+
+    def fetcher(url):
+        fetched.append(url)
+        raise AssertionError("fetched")
+
+    context = verification_context(store=identity.store, network=NetworkUse(), fetcher=fetcher)
+    verdict = check(record.content, context).verdict
+    assert verdict.reason == Reason.REVOKED and fetched == []
+
+
+def test_profile_texts_refuse_invisible_and_control_characters(issuer):
+    for name in ("Harvard\u202e", "Code\u200bClub", "Two\nlines", "Tab\x1b[31m"):
+        with pytest.raises(IssuingError, match="U\\+"):
+            issuer.profiles.create(name)
+    profile = issuer.profiles.create("Code Club", description="Evenings.\nWeekends too.")
+    with pytest.raises(IssuingError, match="U\\+202E"):
+        issuer.profiles.add_achievement(profile.id, "First PR", criteria="merged \u202e")
+    web = issuer.profiles.create("Uni", method="web", web="uni.example")
+    assert web.status_list_url("revocation") == "https://uni.example/status/revocation.json"

@@ -100,8 +100,15 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
                                trust_anchors=TrustAnchors(store).certificates if store else None,
                                is_trusted=trust.contains if trust else None,
                                fetch_status_list=fetch, status_list_verified=verified,
-                               prefetch_status_lists=run.prefetch if run else None,
+                               prefetch_status_lists=_not_own(run.prefetch, cache) if run else None,
                                status_list_saved=saved.get, status_list_saved_on=saved_on.get)
+
+
+def _not_own(prefetch, cache: VerificationCache | None):
+    """``prefetch`` without the lists this vault issues itself: those are never fetched."""
+    if cache is None:
+        return prefetch
+    return lambda urls: prefetch([url for url in urls if cache.own_status_list(url) is None])
 
 
 class CredentialService:

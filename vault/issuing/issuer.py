@@ -26,7 +26,7 @@ from ..credentials import data_integrity
 from ..credentials.cache import VerificationCache
 from ..credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
 from ..did import did_jwk, did_key
-from ..errors import IssuingError, NotFound
+from ..errors import InvalidDid, IssuingError, NotFound
 from ..identity import Identity
 from .badge import OB_V3_CONTEXT, TYPES, VC_V2_CONTEXT
 from .profiles import AchievementRecord, Profile, Profiles, check_https
@@ -83,7 +83,7 @@ class IssuedRecord:
     id: str
     profile_id: int
     profile_name: str
-    achievement_id: int
+    achievement_id: int | None
     title: str
     recipient: str
     format: str
@@ -239,6 +239,47 @@ class Issuer:
         verify_sd_jwt_vc(token, documents=self._documents)
         return token.encode("ascii")
 
+    def sign_credential(self, profile_ref, credential: dict, *, suite: str = data_integrity.RDFC,
+                        with_status: bool = True) -> IssuedRecord:
+        """Sign a whole VC 2.0 credential a caller gives (the VC-API's /credentials/issue)
+        as ``profile_ref``: its issuer must be the profile (or absent: then it is set), it
+        must carry no proof or status of its own; a status entry is added when the profile
+        has lists. Logged like every credential issued here."""
+        profile = self.profiles.get(profile_ref)
+        credential = _checked_credential(credential, profile)
+        if suite not in (data_integrity.RDFC, data_integrity.JCS):
+            raise IssuingError(f"This issuer signs with eddsa-rdfc-2022 or eddsa-jcs-2022, not {str(suite)[:40]!r}.")
+        credential_id = credential.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+        subject = credential["credentialSubject"]
+        subject_id = subject.get("id") if isinstance(subject, dict) else None
+        try:
+            recipient = recipient_did(subject_id) if isinstance(subject_id, str) else ""
+        except InvalidDid:
+            recipient = ""
+        name = credential.get("name")
+        title = name[:200] if isinstance(name, str) else str(credential["type"][-1])[:200]
+        key = self.profiles.signing_key(profile)
+        now = _now()
+        with self.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM issued_credentials WHERE id = ?", (credential_id,)).fetchone():
+                raise IssuingError(f"This vault already issued a credential with the id {credential_id[:100]}.")
+            index = None
+            if with_status and self.lists.has_lists(profile):
+                self.lists.ensure(conn, profile)
+                index = self.lists.allocate(conn, profile)
+                credential["credentialStatus"] = entries(profile, index)
+            signed = data_integrity.sign(credential, key, profile.verification_method, cryptosuite=suite,
+                                         created=_xsd(now))
+            data_integrity.verify_proof(signed, documents=self._documents)
+            content = json.dumps(signed, indent=2, ensure_ascii=False).encode("utf-8")
+            conn.execute(
+                "INSERT INTO issued_credentials(id, profile_id, achievement_id, recipient, format, title, "
+                "status_index, note, batch, valid_from, valid_until, issued_at, content) "
+                "VALUES (?, ?, NULL, ?, ?, ?, ?, '', NULL, ?, ?, ?, ?)",
+                (credential_id, profile.id, recipient, suite, title, index, _str(credential.get("validFrom")),
+                 _str(credential.get("validUntil")), now.isoformat(), content))
+        return self.get(credential_id)
+
     # ---- the log -----------------------------------------------------------------------
 
     def get(self, credential_id: str) -> IssuedRecord:
@@ -251,13 +292,13 @@ class Issuer:
 
     def log(self, search: str = "", *, profile=None, status: str | None = None,
             limit: int = 1000) -> list[IssuedRecord]:
-        """Newest first; ``search`` matches recipient, title, id, note and profile name."""
+        """Newest first; ``search`` matches recipient, title, id, note, format and profile name."""
         where, params = [], []
         if search:
             pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(c.recipient LIKE ? ESCAPE '\\' OR c.title LIKE ? ESCAPE '\\' OR c.id LIKE ? ESCAPE '\\' "
-                         "OR c.note LIKE ? ESCAPE '\\' OR p.name LIKE ? ESCAPE '\\')")
-            params += [pattern] * 5
+            columns = ("c.recipient", "c.title", "c.id", "c.note", "c.format", "p.name")
+            where.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            params += [pattern] * len(columns)
         if profile is not None:
             where.append("c.profile_id = ?")
             params.append(self.profiles.get(profile).id)
@@ -315,6 +356,38 @@ class Issuer:
             self.lists.set_bit(conn, profile, purpose, record.status_index, value)
             conn.execute("UPDATE issued_credentials SET status = ? WHERE id = ?", (status, credential_id))
         return self.get(credential_id)
+
+
+def _str(value) -> str | None:
+    return value[:64] if isinstance(value, str) else None
+
+
+def _checked_credential(credential, profile: Profile) -> dict:
+    """A copy of a caller's credential, fit to be signed as ``profile`` (IssuingError if not)."""
+    if not isinstance(credential, dict):
+        raise IssuingError("The credential must be a JSON object.")
+    credential = json.loads(json.dumps(credential))
+    contexts = credential.get("@context")
+    if not isinstance(contexts, list) or not contexts or contexts[0] != VC_V2_CONTEXT:
+        raise IssuingError(f"The credential's @context must be a list starting with {VC_V2_CONTEXT} (VC 2.0).")
+    types = credential.get("type")
+    if not isinstance(types, list) or "VerifiableCredential" not in types:
+        raise IssuingError("The credential's type must be a list holding VerifiableCredential.")
+    for name in ("proof", "credentialStatus"):
+        if name in credential:
+            raise IssuingError(f"The credential already has a {name}: this issuer adds its own.")
+    if not isinstance(credential.get("credentialSubject"), (dict, list)) or not credential["credentialSubject"]:
+        raise IssuingError("The credential has no credentialSubject.")
+    issuer = credential.get("issuer")
+    named = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if issuer is None:
+        credential["issuer"] = profile.did
+    elif named != profile.did:
+        raise IssuingError(f"The credential names the issuer {str(named)[:100]!r}, but this service signs as "
+                           f"{profile.did}: it never signs in someone else's name.")
+    if "id" in credential and (not isinstance(credential["id"], str) or not credential["id"]):
+        raise IssuingError("The credential's id must be a string (a URL or urn:uuid:…).")
+    return credential
 
 
 def _holder_key(recipient: str):

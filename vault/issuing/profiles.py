@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -42,13 +43,20 @@ def _now() -> str:
 
 
 def _text(value: str, what: str, limit: int = MAX_TEXT, *, required: bool = False) -> str:
+    """The issuer's own words, published in every credential: no control, bidi or
+    invisible formatting characters (they would make a verifier's screen show something
+    else), and no line break in a name."""
     value = (value or "").strip()
     if required and not value:
         raise IssuingError(f"The {what} is empty: give one.")
     if len(value) > limit:
         raise IssuingError(f"The {what} is {len(value)} characters long; at most {limit} are kept.")
-    if "\x00" in value:
-        raise IssuingError(f"The {what} holds a NUL character.")
+    allowed = "\t\n" if limit > MAX_NAME else ""
+    for char in value:
+        if (unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char not in allowed
+                and char not in "\u200c\u200d"):
+            raise IssuingError(f"The {what} holds the invisible or control character U+{ord(char):04X}: "
+                               "remove it.")
     return value
 
 
@@ -231,11 +239,14 @@ class Profiles:
         if method == "key" and web:
             raise IssuingError("--web is for did:web profiles (--method web).")
         status_base_url = check_https(status_base_url, "status list address").rstrip("/")
+        if re.search(r"[?#]", status_base_url):
+            raise IssuingError("The status list address is a folder: no '?' or '#' in it.")
         if not status_base_url:
             if url:
-                status_base_url = url.rstrip("/") + "/status"
+                status_base_url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/") + "/status"
             elif did_web:
-                status_base_url = document_url(did_web).rsplit("/", 1)[0] + "/status"
+                folder = document_url(did_web).rsplit("/", 1)[0]
+                status_base_url = folder.removesuffix("/.well-known") + "/status"
         if self.store.query_one("SELECT 1 FROM issuer_profiles WHERE name = ?", (name,)):
             raise IssuingError(f"There is already an issuer profile named {name!r}: choose another name.")
         seed = recovery_phrase.to_seed(self.identity.recovery_phrase())

@@ -8,6 +8,8 @@ a verifier's own back office can ask this verifier what it thinks of a document:
 
 answered ``200 {"verified": true, "checks", "warnings", "errors": []}`` or ``400`` with the
 refusal in ``errors`` (a problem detail naming our reason and the VCDM 2.0 §7.1 error type).
+Started with an issuing service (``vault serve --vc-api --issuer PROFILE``), it also answers
+POST /credentials/issue and /credentials/status (vault.serve.vc_api_issuer).
 
 Safety: bound to 127.0.0.1 only (any other address is refused: this is not a public
 service); a request must say ``Content-Type: application/json`` (a web page cannot send
@@ -118,6 +120,8 @@ _ROUTES: dict[str, Callable[[Any, VerificationContext], tuple[int, dict]]] = {
     "/credentials/verify": verify_credential_body,
     "/presentations/verify": verify_presentation_body,
 }
+# Answered only when the server has an issuing service: its method for each path.
+_ISSUER_ROUTES = {"/credentials/issue": "issue_body", "/credentials/status": "status_body"}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -152,7 +156,11 @@ class _Handler(BaseHTTPRequestHandler):
                     "This service answers POST /credentials/verify and POST /presentations/verify.")
 
     def do_POST(self) -> None:   # noqa: N802
-        route = _ROUTES.get(self.path.split("?", 1)[0])
+        path = self.path.split("?", 1)[0]
+        route = _ROUTES.get(path)
+        if route is None and path in _ISSUER_ROUTES and self.server.issuing is not None:
+            method = getattr(self.server.issuing, _ISSUER_ROUTES[path])
+            route = lambda body, context: method(body)   # noqa: E731 - issuing needs no verification context
         if route is None:
             return self._error(HTTPStatus.NOT_FOUND, "This service answers POST /credentials/verify and "
                                "POST /presentations/verify.")
@@ -203,7 +211,7 @@ class VcApiServer(ThreadingHTTPServer):
                  context: Callable[[], VerificationContext] | None = None,
                  waived_policies: frozenset[str] = frozenset(), max_body: int = MAX_BODY_BYTES,
                  max_concurrent: int = MAX_CONCURRENT, max_connections: int = MAX_CONNECTIONS,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, issuing=None):
         if host not in (LOOPBACK, "localhost"):
             raise ServeError(f"The VC-API service binds to {LOOPBACK} only, not {host[:80]!r}: it is for this "
                              "machine's own programs, not a public service.")
@@ -215,6 +223,7 @@ class VcApiServer(ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(max_concurrent)
         self.connections = threading.BoundedSemaphore(max_connections)
         self.log = log
+        self.issuing = issuing   # vault.serve.vc_api_issuer.IssuingService, or None: a verifier only
         try:
             super().__init__((LOOPBACK, port), _Handler)
         except OSError as exc:

@@ -183,7 +183,7 @@ MIGRATIONS: list[str] = [
     #    their OB 3.0 achievements, per profile a status list per purpose (the bits and the
     #    last signed list credential, served to our own verification offline), and the
     #    log of everything issued (the credential's bytes, its status index, whether it
-    #    was anchored).
+    #    was anchored; no achievement for a credential given whole, through the VC-API).
     """
     CREATE TABLE issuer_profiles (
         id              INTEGER PRIMARY KEY,
@@ -228,7 +228,7 @@ MIGRATIONS: list[str] = [
     CREATE TABLE issued_credentials (
         id              TEXT PRIMARY KEY,
         profile_id      INTEGER NOT NULL REFERENCES issuer_profiles(id),
-        achievement_id  INTEGER NOT NULL REFERENCES issuer_achievements(id),
+        achievement_id  INTEGER REFERENCES issuer_achievements(id),
         recipient       TEXT NOT NULL,
         format          TEXT NOT NULL,
         title           TEXT NOT NULL,

@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ...errors import VaultError
 from ...safe_text import safe_text
+from ...store.atomic import write_atomic
 from ..io import UsageError, emit, read_input, say
 from ..options import command
 from ..session import unlocked
@@ -66,7 +68,7 @@ def cmd_issuer_profile(args) -> None:
         document = issuer.profiles.did_document(profile)
     text = json.dumps(document, indent=2)
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        write_atomic(Path(args.out), (text + "\n").encode("utf-8"))
         say(f"Wrote the DID document to {args.out}" + (f": host it at {profile.did_document_url()}"
                                                           if profile.did_method == "web" else "."))
     else:
@@ -117,6 +119,7 @@ def cmd_issue(args) -> None:
     if disclosable and args.format != "sd-jwt":
         raise UsageError("--disclose is for --format sd-jwt")
     image = read_input(args.bake) if args.bake else None
+    _check_outputs(args)   # before signing: a credential issued is in the log even if its file is not
     with issue_anchor.opened(args) as (identity, session):   # the chain too, for --anchor
         issuer = _issuer(identity)
         account = issue_anchor.check(args, session, issuer) if session else ""   # before signing anything
@@ -136,15 +139,20 @@ def cmd_issue(args) -> None:
         if session and issue_anchor.anchor(args, session, issuer, records[0], account):
             records = [issuer.get(records[0].id)]
     written = []
-    for record in records:
-        if args.out:
-            written.append(str(deliver.write_file(record, Path(args.out), image=image)))
-        elif args.out_dir:
-            suffix = ".sd-jwt" if record.is_sd_jwt else ".json"
-            name = record.id.rsplit(":", 1)[-1] + suffix
-            written.append(str(deliver.write_file(record, Path(args.out_dir) / name)))
-        if args.qr:
-            written += [str(p) for p in deliver.write_qr(record, Path(args.qr))]
+    try:
+        for record in records:
+            if args.out:
+                written.append(str(deliver.write_file(record, Path(args.out), image=image)))
+            elif args.out_dir:
+                suffix = ".sd-jwt" if record.is_sd_jwt else ".json"
+                name = record.id.rsplit(":", 1)[-1] + suffix
+                written.append(str(deliver.write_file(record, Path(args.out_dir) / name)))
+            if args.qr:
+                written += [str(p) for p in deliver.write_qr(record, Path(args.qr))]
+    except OSError as exc:
+        raise VaultError(f"Issued {len(records)} credential(s) (they are in `vault issuer log`), but writing "
+                         f"a file failed: {exc.strerror or exc}. Write them again with `vault issuer export ID`.") \
+            from None
     if not args.out and not args.out_dir and not args.json and len(records) == 1:
         print(records[0].content.decode("utf-8"))
     for path in written:
@@ -155,6 +163,17 @@ def cmd_issue(args) -> None:
     else:
         say(f"Issued {len(records)} credential(s): " + ", ".join(f"{r.id} to {r.recipient}" for r in records[:5])
             + (" …" if len(records) > 5 else ""))
+
+
+def _check_outputs(args) -> None:
+    if args.out_dir:
+        try:
+            Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"cannot make the folder {args.out_dir}: {exc.strerror or exc}") from None
+    for option in (args.out, args.qr):
+        if option and not Path(option).resolve().parent.is_dir():
+            raise UsageError(f"the folder of {option} does not exist; nothing was issued")
 
 
 def cmd_issuer_status(args) -> None:

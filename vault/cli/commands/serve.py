@@ -1,7 +1,9 @@
 """`vault serve --vc-api`: the verifier as a W3C VC-API service on 127.0.0.1 (vault.serve.vc_api).
 
-Needs no vault and no passphrase. Prints one line with the address (or, with --json, an
-object with "url"), then answers until interrupted (Ctrl-C or SIGTERM)."""
+Needs no vault and no passphrase, unless --issuer PROFILE also makes it an issuer (POST
+/credentials/issue and /credentials/status, signed as that profile of the unlocked vault).
+Prints one line with the address (or, with --json, an object with "url"), then answers
+until interrupted (Ctrl-C or SIGTERM)."""
 
 from __future__ import annotations
 
@@ -22,15 +24,24 @@ def cmd_serve(args) -> int:
     if unknown:
         raise ServeError(f"Unknown verifier policy {sorted(unknown)[0][:60]!r}; the policy that can be "
                          f"switched off is {POLICY_PRESENTER_IS_SUBJECT!r}.")
-    server = VcApiServer(args.port, host=args.host, context=_context(args),
-                         waived_policies=frozenset(args.waive_policy),
-                         log=(lambda line: print(line, file=sys.stderr, flush=True)) if args.verbose else None)
+    identity = _issuer_vault(args)
+    try:
+        issuing = _issuing(args, identity)
+        server = VcApiServer(args.port, host=args.host, context=_context(args),
+                             waived_policies=frozenset(args.waive_policy), issuing=issuing,
+                             log=(lambda line: print(line, file=sys.stderr, flush=True)) if args.verbose else None)
+    except BaseException:
+        if identity is not None:
+            identity.store.lock()
+        raise
     if args.json:
         print(json.dumps({"url": server.url, "online": bool(args.online),
-                          "waived_policies": sorted(args.waive_policy)}), flush=True)
+                          "waived_policies": sorted(args.waive_policy),
+                          "issuer": issuing.profile.did if issuing else None}), flush=True)
     else:
-        print(f"VC-API verifier listening on {server.url} (POST /credentials/verify, /presentations/verify; "
-              f"{'online' if args.online else 'offline'}). Ctrl-C stops it.", flush=True)
+        print(f"VC-API verifier listening on {server.url} (POST /credentials/verify, /presentations/verify"
+              + (f"; issuing as {issuing.profile.did}: POST /credentials/issue, /credentials/status"
+                 if issuing else "") + f"; {'online' if args.online else 'offline'}). Ctrl-C stops it.", flush=True)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)   # ends as Ctrl-C does: the socket closed, not dropped
     try:
@@ -39,7 +50,27 @@ def cmd_serve(args) -> int:
         pass
     finally:
         server.server_close()
+        if identity is not None:
+            identity.store.lock()
     return 0
+
+
+def _issuer_vault(args):
+    """The unlocked vault an --issuer signs from (None: a verifier only, no passphrase)."""
+    if not args.issuer:
+        return None
+    from ..session import open_identity
+    return open_identity(args)
+
+
+def _issuing(args, identity):
+    if identity is None:
+        return None
+    from ...credentials import data_integrity
+    from ...issuing.issuer import Issuer
+    from ...serve.vc_api_issuer import IssuingService
+    suite = data_integrity.JCS if args.issuer_format == "jcs" else data_integrity.RDFC
+    return IssuingService(Issuer(identity), args.issuer, suite=suite)
 
 
 def _interrupt(signum, frame) -> None:
@@ -69,4 +100,8 @@ def add_parser(sub) -> None:
     p.add_argument("--waive-policy", action="append", default=[], metavar="NAME",
                    help=f"switch off a verifier policy (repeatable): {POLICY_PRESENTER_IS_SUBJECT} accepts "
                         "credentials presented by someone else than their subject, with a warning")
+    p.add_argument("--issuer", metavar="PROFILE", help="also issue as this issuer profile (unlocks the vault): "
+                                                       "POST /credentials/issue and /credentials/status")
+    p.add_argument("--issuer-format", choices=("di", "jcs"), default="di",
+                   help="--issuer signs with eddsa-rdfc-2022 (di, default) or eddsa-jcs-2022 (jcs)")
     p.add_argument("--verbose", action="store_true", help="log each request on stderr")
