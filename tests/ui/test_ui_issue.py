@@ -273,3 +273,100 @@ def test_the_learner_refuses_a_presentation_code_offered_as_a_credential(qtbot, 
     qtbot.waitUntil(lambda: not credentials.working, timeout=20_000)
     assert "not a credential" in credentials.notice.text() and "Verify page" in credentials.notice.text()
     assert credentials.service.repository.count() == 0
+
+
+def test_the_demo_profile_issues_a_sample_into_this_vault(qtbot, educator, ui_helpers):
+    """"Try it": the built-in demo profile (marked a sample) issues to this vault's own DID,
+    and "Add to this vault" puts it among the credentials, marked as a sample."""
+    page = issue_page(educator)
+    page.show_tab(page.profiles_tab)
+    ui_helpers.click(qtbot, page.sample_button)
+    assert "sample: its key is public" in page.profiles_tab.name.text()
+    assert not page.profiles_tab.account_button.isEnabled()      # a sample is never anchored
+    page.show_tab(page.form)
+    assert "(sample)" in page.form.profile.currentText()
+    own = educator.identity.default_did().did
+    page.form.recipient.edit.setText(own)
+    ui_helpers.click(qtbot, page.form.issue_button)
+    qtbot.waitUntil(lambda: page.last_record is not None and page.dialog is not None, timeout=30_000)
+    deliver = page.dialog
+    assert deliver.add_button.isVisible()
+    with qtbot.waitSignal(deliver.added, timeout=20_000) as got:
+        ui_helpers.click(qtbot, deliver.add_button)
+    assert got.args[0].created and "Added to this vault" in deliver.message.text()
+    service = educator.workspace.credentials_page.service
+    (summary,) = service.repository.search()
+    assert summary.subject == own
+    assert page.last_record.status_index is None                # samples carry no status list
+
+
+def test_did_web_profile_suspend_unsuspend_sd_jwt_and_a_baked_badge(qtbot, educator, ui_helpers, tmp_path):
+    page = issue_page(educator)
+    page.show_tab(page.profiles_tab)
+    ui_helpers.click(qtbot, page.profiles_tab.new_button)
+    dialog = page.profiles_tab.dialog
+    ui_helpers.type_text(qtbot, dialog.name, "Harbor University")
+    ui_helpers.click(qtbot, dialog.as_web)
+    ui_helpers.type_text(qtbot, dialog.web, "harbor.example")
+    ui_helpers.click(qtbot, dialog.ok_button)
+    profile = page.profiles_tab.selected()
+    assert profile.did == "did:web:harbor.example"
+    assert page.profiles_tab.hosting.text() == "Host at https://harbor.example/.well-known/did.json"
+    ui_helpers.click(qtbot, page.profiles_tab.document_button)
+    document = page.profiles_tab.dialog
+    assert document.where.text() == "Host it at exactly: https://harbor.example/.well-known/did.json"
+    document.save(str(tmp_path / "did.json"))
+    import json
+    assert json.loads((tmp_path / "did.json").read_text()) == page.profiles.did_document(profile)
+    document.close()
+    page.profiles.add_achievement(profile.id, "Marine Biology")
+    page.reload_profiles()
+
+    # An achievement refused by the core: the dialog says why and keeps nothing.
+    ui_helpers.click(qtbot, page.profiles_tab.achievement_button)
+    dialog = page.profiles_tab.dialog
+    ui_helpers.type_text(qtbot, dialog.name, "Marine Biology")
+    ui_helpers.click(qtbot, dialog.ok_button)
+    assert "already has an achievement named" in dialog.error.text() and dialog.isVisible()
+    dialog.close()
+
+    learner = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    page.show_tab(page.form)
+    page.form.recipient.edit.setText(learner)
+    ui_helpers.click(qtbot, page.form.issue_button)
+    qtbot.waitUntil(lambda: page.last_record is not None, timeout=30_000)
+    first = page.last_record
+    baked = page.dialog.save(str(tmp_path / "badge.png"))
+    from vault.credentials import baked as baking
+    assert baking.extract(baked.read_bytes()).strip() == first.content.strip()
+    page.dialog.close()
+
+    page.show_tab(page.log)
+    page.log.select(first.id)
+    ui_helpers.click(qtbot, page.log.suspend_button)
+    assert page.log.selected().status == "suspended" and page.log.unsuspend_button.isEnabled()
+    assert "https://harbor.example/status/suspension.json" in page.log.message.text()
+    ui_helpers.click(qtbot, page.log.unsuspend_button)
+    assert page.log.selected().status == "active"
+
+    # SD-JWT VC: the claims ticked become disclosable; it has no status entry to flip.
+    page.show_tab(page.form)
+    page.form.set_format("sd-jwt")
+    assert page.form.claims_box.isVisible()
+    page.form.claim_checks["name"].setChecked(True)
+    page.last_record = None
+    ui_helpers.click(qtbot, page.form.issue_button)
+    qtbot.waitUntil(lambda: page.last_record is not None, timeout=30_000)
+    sd = page.last_record
+    import base64
+    parts = [d for d in sd.content.decode().split("~")[1:] if d]
+    disclosed = [json.loads(base64.urlsafe_b64decode(d + "=" * (-len(d) % 4)))[1] for d in parts]
+    assert sd.is_sd_jwt and sorted(disclosed) == ["achievement", "name"]   # the default one and the one ticked
+    page.dialog.close()
+    page.show_tab(page.log)
+    page.log.search.setText("did:key:z6MkhaX")
+    assert page.log.model.rowCount() == 2
+    page.log.select(sd.id)
+    assert not page.log.revoke_button.isEnabled() and "no status list entry" in page.log.message.text()
+    page.log.search.setText("nobody")
+    assert page.log.model.rowCount() == 0

@@ -1,7 +1,8 @@
 """The Issue page on the embedded chain: an educator whose account cannot anchor asks for
 the issuer role from the page (delegate, then the proposal from the template: no raw
 call), the DAO passes it, and the page then issues a credential anchored right away to
-the learner's account, the fee in the confirm step; revoking it in the log revokes the
+the learner's account, the fee in the confirm step (cancelled: issued, delivered, not
+anchored; the log's Anchor… tries again); revoking it in the log revokes the
 token on chain too. Nothing is issued when anchoring could not follow."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from tests.chain.conftest import USER_ADDRESS
 from tests.ui.test_ui_soulbound import confirm
 from ui.issue import IssuePage
+from ui.issue.deliver import DeliverDialog
 from vault.anchoring import hashing
 from vault.chain import soulbound
 from vault.did import did_pkh
@@ -99,6 +101,18 @@ def test_request_the_role_then_issue_anchored_and_revoke_on_chain(chain_window, 
     intro = flow.dialog.confirm_page.findChildren(type(flow.dialog.result_details))
     assert any("Issuance fee: 1 BTK" in label.text() for label in intro)
     assert flow.requests[-1].btk_amount == 10**18 and flow.requests[-1].params["holder"] == LEARNER
+    flow.dialog.reject()                               # Cancel: nothing signed, the credential still issued
+    qtbot.waitUntil(lambda: "Issued, not anchored" in page.form.error.text(), timeout=20_000)
+    assert isinstance(page.dialog, DeliverDialog) and page.dialog.record.id == record.id
+    page.dialog.close()
+    assert not page.issuer.get(record.id).anchored
+    assert run(qtbot, session, token_state, record.content) == soulbound.NOT_ANCHORED
+
+    # The log's Anchor… tries again.
+    page.show_tab(page.log)
+    page.log.select(record.id)
+    ui_helpers.click(qtbot, page.log.anchor_button)
+    flow = page.write_flow
     confirm(qtbot, ui_helpers, flow)
     qtbot.waitUntil(lambda: page.issuer.get(record.id).anchored, timeout=20_000)
     anchored = page.issuer.get(record.id)

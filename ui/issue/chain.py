@@ -50,6 +50,9 @@ class ChainActions(QObject):
 
         from ..chain.write import start_write
 
+        if not original:   # a log row without its bytes would anchor the hash of nothing
+            raise ValueError("anchor the credential's bytes (Issuer.get), not a log row")
+
         def build(service):
             return writes.issue_requests(service, account, holder, original, embed=False)
         intro = [fee_line(fee_wei)] if fee_wei is not None else []
@@ -153,7 +156,7 @@ class IssuerRolePanel(QWidget):
                                     intro=["Proposing needs voting power: your BTK counts once delegated. Then "
                                            "the request for the issuer role is proposed."],
                                     success="Delegated. Next: the proposal.")
-            self.flow.succeeded.connect(lambda _r: self.request() if self._refreshed_votes() else None)
+            self.flow.succeeded.connect(lambda _r: self._propose_after_delegating())
             return
 
         def propose(service):
@@ -165,8 +168,8 @@ class IssuerRolePanel(QWidget):
         self.flow.succeeded.connect(lambda _r: self.message.success(
             "Proposed: vote for it, then queue and execute it, on the Governance page."))
 
-    def _refreshed_votes(self) -> bool:
-        """After delegating: the votes now count (the next step re-checks them anyway)."""
-        if self.status is not None:
-            self.status = dict(self.status, votes=self.status.get("threshold", 0))
-        return True
+    def _propose_after_delegating(self) -> None:
+        """The delegation is mined: the votes count from now on (the proposal's own check
+        reads them again, and says so if the BTK are below the threshold)."""
+        self.status = dict(self.status or {}, votes=(self.status or {}).get("threshold", 0))
+        self.request()

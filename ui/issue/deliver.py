@@ -17,16 +17,16 @@ from ..widgets.labels import text_label
 from ..widgets.layout import primary
 
 
-def qr_kind(record) -> str:
-    return "sd-jwt" if record.is_sd_jwt else "vc-json"
+def qr_frames(record) -> tuple[list[str], list]:
+    """The code's texts (vault.issuing.deliver) and their images (worker thread: QImage
+    may be made there)."""
+    from vault.issuing import deliver
 
-
-def qr_frames(content: bytes, kind: str) -> tuple[list[str], list]:
-    """The code's texts and their images (worker thread: QImage may be made there)."""
-    from vault.qr import encode_parts
-
-    texts = encode_parts(content, kind=kind)
+    texts = deliver.qr_texts(record)
     return texts, [qr_image(t) for t in texts]
+
+
+FILE_FILTER = ("The credential (*.json *.sd-jwt);;Baked into a badge image (*.png *.svg);;All files (*)")
 
 
 def file_name(record) -> str:
@@ -73,7 +73,7 @@ class DeliverDialog(QDialog):
         self.save_qr_button.clicked.connect(lambda: self.save_qr())
         self.add_button.clicked.connect(self.add_here)
         self.close_button.clicked.connect(self.accept)
-        job = tasks.run(qr_frames, record.content, qr_kind(record))
+        job = tasks.run(qr_frames, record)
         job.finished.connect(self._on_frames)
         job.failed.connect(lambda exc: self.message.error(f"No QR code: {describe(exc)} Save the file instead."))
 
@@ -87,12 +87,17 @@ class DeliverDialog(QDialog):
 
     def save(self, path: str | None = None) -> Path | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the credential", file_name(self.record))
+            path, _ = QFileDialog.getSaveFileName(self, "Save the credential", file_name(self.record),
+                                                  FILE_FILTER)
         if not path:
             return None
-        from vault.store.atomic import write_atomic
+        from vault.issuing import deliver
 
-        write_atomic(Path(path), self.record.content)
+        try:
+            deliver.write_file(self.record, Path(path))   # .png / .svg: baked into a badge image
+        except Exception as exc:   # a folder that cannot be written, a refused image: said, nothing lost
+            self.message.error(describe(exc))
+            return None
         self.message.success(f"Saved to {path}.")
         return Path(path)
 
@@ -105,7 +110,11 @@ class DeliverDialog(QDialog):
         from vault.store.atomic import write_atomic
 
         data = render.png(self.texts[0]) if len(self.texts) == 1 else render.sheet(self.texts)
-        write_atomic(Path(path), data)
+        try:
+            write_atomic(Path(path), data)
+        except OSError as exc:
+            self.message.error(describe(exc))
+            return None
         self.message.success(f"Saved to {path}: the learner imports it on their Credentials page.")
         return Path(path)
 

@@ -109,7 +109,7 @@ class IssuedLog(QWidget):
         self.revoke_button.clicked.connect(lambda: self.change("revoke"))
         self.suspend_button.clicked.connect(lambda: self.change("suspend"))
         self.unsuspend_button.clicked.connect(lambda: self.change("unsuspend"))
-        self.anchor_button.clicked.connect(lambda: self.page.anchor_record(self.selected()))
+        self.anchor_button.clicked.connect(self.anchor_selected)
         self.export_button.clicked.connect(self.deliver_again)
         self.lists_button.clicked.connect(lambda: self.export_lists())
         self._update_buttons()
@@ -178,6 +178,11 @@ class IssuedLog(QWidget):
                              f"{where} so that others see it; this vault sees it now.")
         if action == "revoke" and updated.anchored:
             self.page.revoke_on_chain(updated)
+
+    def anchor_selected(self) -> None:
+        r = self.selected()
+        if r is not None:   # the log's rows leave the credential's bytes out: read it whole
+            self.page.anchor_record(self.page.issuer.get(r.id))
 
     def deliver_again(self) -> None:
         r = self.selected()

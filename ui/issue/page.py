@@ -183,9 +183,22 @@ class IssuePage(QWidget):
         self.form.error.success(f"Issued “{safe_text(record.title)}” to {record.recipient}.")
         self.issued.emit(record)
         if values.anchor:
-            self.anchor_record(record, holder=values.holder)
+            flow = self.anchor_record(record, holder=values.holder)
+            if flow is None:   # (checked before signing; the network may have gone meanwhile)
+                self._not_anchored(record)
+                return
+            anchored = []
+            flow.succeeded.connect(anchored.append)
+            # Cancelled or failed: the credential is issued all the same; it is delivered, and
+            # the log's Anchor… tries again.
+            flow.finished.connect(lambda: None if anchored else self._not_anchored(record))
         else:
             self.show_delivery(record)
+
+    def _not_anchored(self, record) -> None:
+        self.form.error.warning(f"Issued, not anchored: “{safe_text(record.title)}” is in the issued log, where "
+                                "Anchor… tries again.")
+        self.show_delivery(record)
 
     def show_delivery(self, record) -> DeliverDialog:
         own = record.recipient in {d.did for d in self.identity.dids()}
@@ -195,9 +208,10 @@ class IssuePage(QWidget):
 
     # ---- chain ---------------------------------------------------------------------------
 
-    def anchor_record(self, record, holder: str = "") -> None:
+    def anchor_record(self, record, holder: str = ""):
+        """The anchoring write for ``record`` (its WriteFlow), or None with the reason shown."""
         if record is None:
-            return
+            return None
         profile = self.profiles.get(record.profile_id)
         problem = self._anchor_problem(profile)
         holder = holder or (record.recipient if record.recipient.startswith("did:pkh:") else "")
@@ -206,9 +220,9 @@ class IssuePage(QWidget):
                        "learner's account.")
         if problem:
             self.log.message.error(problem)
-            return
+            return None
         fee = (self.role.status or {}).get("fee") if self.role.account == profile.anchor_account else None
-        self.chain.anchor(record.id, profile.anchor_account, holder, record.content, fee)
+        return self.chain.anchor(record.id, profile.anchor_account, holder, record.content, fee)
 
     def _on_anchored(self, issued_id: str, records) -> None:
         issue_tx = records[-1]
