@@ -370,3 +370,30 @@ def test_did_web_profile_suspend_unsuspend_sd_jwt_and_a_baked_badge(qtbot, educa
     assert not page.log.revoke_button.isEnabled() and "no status list entry" in page.log.message.text()
     page.log.search.setText("nobody")
     assert page.log.model.rowCount() == 0
+
+
+def test_a_hostile_csv_issues_nothing_and_names_its_bad_lines(qtbot, educator, ui_helpers, tmp_path):
+    """Crafted rows: a formula cell (CSV injection, for whoever opens the log in a
+    spreadsheet) and a recipient hiding a bidi override. The batch is refused whole, each
+    bad row named by its line; the good CSV then issues every row."""
+    page = issue_page(educator)
+    profile = page.profiles.create("Mentors", url="https://mentors.example")
+    page.profiles.add_achievement(profile.id, "Code review")
+    page.reload_profiles()
+    a, b = ("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+            "did:key:z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG")
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text(f'recipient,note\n{a},fine\n{b},"=HYPERLINK(""https://evil.example"")"\n'
+                       f'did:key:\u202ez6Mk,bidi\n', encoding="utf-8")
+    page.issue_batch(str(hostile))
+    qtbot.waitUntil(lambda: page.form.issue_button.isEnabled(), timeout=20_000)
+    text = page.form.error.text()
+    assert "nothing was issued" in text and "line 3" in text and "formula" in text and "line 4" in text, text
+    assert page.issuer.log() == []
+
+    good = tmp_path / "cohort.csv"
+    good.write_text(f"recipient,note\n{a},Spring cohort\n{b},Spring cohort\n", encoding="utf-8")
+    page.issue_batch(str(good))
+    qtbot.waitUntil(lambda: page.log.model.rowCount() == 2, timeout=30_000)
+    assert page.tabs.currentIndex() == page.LOG and "Issued 2 credentials" in page.log.message.text()
+    assert {r.recipient for r in page.issuer.log()} == {a, b}

@@ -47,6 +47,7 @@ def _utc(edit: QDateTimeEdit) -> str:
 
 class IssueForm(QWidget):
     issue_requested = Signal(object)   # IssueValues
+    batch_requested = Signal(str)      # the path of a CSV of recipients
 
     def __init__(self, tasks, parent: QWidget | None = None):
         super().__init__(parent)
@@ -119,6 +120,10 @@ class IssueForm(QWidget):
         self.holder.setAccessibleName("The learner's account for the token")
         anchor_row.addWidget(self.anchor)
         anchor_row.addStretch(1)
+        self.batch_button = QPushButton("Batch from a CSV…")
+        self.batch_button.setToolTip("One credential per row (column recipient; optional note, evidence_url, "
+                                     "valid_from, valid_until): all rows or none")
+        anchor_row.addWidget(self.batch_button)
         self.issue_button = primary(QPushButton("Issue"))
         self.issue_button.setObjectName("issueButton")
         anchor_row.addWidget(self.issue_button)
@@ -133,6 +138,7 @@ class IssueForm(QWidget):
         layout.addWidget(self.error)
         layout.addStretch(1)
         self.issue_button.clicked.connect(self._submit)
+        self.batch_button.clicked.connect(self._choose_batch)
 
     # ---- choices -------------------------------------------------------------------------
 
@@ -220,6 +226,14 @@ class IssueForm(QWidget):
             return
         self.issue_requested.emit(values)
 
+    def _choose_batch(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "Recipients", "", "CSV (*.csv);;All files (*)")
+        if path:
+            self.batch_requested.emit(path)
+
     def set_busy(self, busy: bool) -> None:
         self.issue_button.setEnabled(not busy)
+        self.batch_button.setEnabled(not busy)
         self.issue_button.setText("Issuing…" if busy else "Issue")

@@ -63,6 +63,13 @@ def _can_anchor(chain, account: str, holder: str) -> None:  # chain thread
                                        "untick anchoring.")
 
 
+def batch_job(issuer, profile_id, achievement_id, data: bytes, fmt: str, disclosable):  # worker thread
+    from vault.issuing.batch import issue_csv
+
+    extra = {"disclosable": disclosable} if fmt == "sd-jwt" else {}
+    return issue_csv(issuer, profile_id, achievement_id, data, fmt=fmt, **extra)
+
+
 class IssuePage(QWidget):
     message = Signal(str)
     issued = Signal(object)     # the IssuedRecord, once signed and logged
@@ -106,6 +113,7 @@ class IssuePage(QWidget):
         self.profiles_tab.layout().itemAt(0).layout().addWidget(self.sample_button)
 
         self.form.issue_requested.connect(self.issue)
+        self.form.batch_requested.connect(self.issue_batch)
         # The role may have changed on another page (the Governance page executed it): asked again.
         self.tabs.currentChanged.connect(lambda i: self.role.refresh() if i == self.PROFILES else None)
         self.profiles_tab.changed.connect(self.reload_profiles)
@@ -159,6 +167,43 @@ class IssuePage(QWidget):
         job = self.tasks.run(issue_job, self.issuer, values)
         job.finished.connect(lambda record: self._on_issued(record, values))
         job.failed.connect(self._on_issue_failed)
+
+    def issue_batch(self, path: str) -> None:
+        """One credential per row of the CSV, in the form's profile, achievement and format:
+        all rows or none (the core's BatchError names each bad row by its line)."""
+        from vault.errors import IssuingError
+
+        if self.form.profile.currentData() is None or self.form.achievement.currentData() is None:
+            self.form.error.error("Choose the issuer profile and the achievement first.")
+            return
+        if self.form.anchor.isChecked():
+            self.form.error.error("A batch is not anchored: untick anchoring (then anchor rows from the log).")
+            return
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(4 * 1024 * 1024 + 1)
+        except OSError as exc:
+            self.form.error.error(f"Cannot read {path}: {exc.strerror or exc}.")
+            return
+        if len(data) > 4 * 1024 * 1024:
+            self.form.error.error(describe(IssuingError("The CSV is larger than 4 MB: split it into batches.")))
+            return
+        self.form.set_busy(True)
+        job = self.tasks.run(batch_job, self.issuer, self.form.profile.currentData(),
+                             self.form.achievement.currentData(), data, self.form.format(),
+                             [n for n, b in self.form.claim_checks.items() if b.isChecked()])
+        job.finished.connect(self._on_batch)
+        job.failed.connect(self._on_issue_failed)
+
+    def _on_batch(self, records) -> None:
+        if self._closed:
+            return
+        self.form.set_busy(False)
+        self.form.error.clear()
+        self.show_tab(self.log)
+        self.log.reload()
+        self.log.message.success(f"Issued {len(records)} credentials from the CSV: deliver each (Deliver again…) "
+                                 "or export them.")
 
     def _anchor_problem(self, profile) -> str:
         if profile.is_sample:
