@@ -397,3 +397,24 @@ def test_a_hostile_csv_issues_nothing_and_names_its_bad_lines(qtbot, educator, u
     qtbot.waitUntil(lambda: page.log.model.rowCount() == 2, timeout=30_000)
     assert page.tabs.currentIndex() == page.LOG and "Issued 2 credentials" in page.log.message.text()
     assert {r.recipient for r in page.issuer.log()} == {a, b}
+
+
+def test_locking_closes_the_delivery_and_forgets_the_log(qtbot, educator, ui_helpers):
+    from shiboken6 import isValid
+
+    page = issue_page(educator)
+    profile = page.profiles.create("Mentors")
+    page.profiles.add_achievement(profile.id, "Code review")
+    page.reload_profiles()
+    page.form.recipient.edit.setText("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    ui_helpers.click(qtbot, page.form.issue_button)
+    qtbot.waitUntil(lambda: page.dialog is not None, timeout=30_000)
+    deliver = page.dialog
+    assert page.log.model.rowCount() == 1
+    page.show_tab(page.profiles_tab)
+    ui_helpers.click(qtbot, page.profiles_tab.new_button)     # a form left open, too
+    form = page.profiles_tab.dialog
+    educator.lock()
+    qtbot.waitUntil(lambda: not isValid(deliver) or not deliver.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: not isValid(form) or not form.isVisible(), timeout=10_000)
+    assert page.log.model.rowCount() == 0 and page.last_record is None

@@ -300,5 +300,6 @@ class IssuePage(QWidget):
         self._closed = True
         self.last_record = None
         self.log.model.set_rows([])
-        if self.dialog is not None:
-            self.dialog.close()
+        for host in (self, self.profiles_tab, self.log, self.form.recipient):
+            if getattr(host, "dialog", None) is not None:   # a form, a delivery, a revoke question
+                host.dialog.close()

@@ -88,6 +88,7 @@ class RecipientField(QWidget):
     def __init__(self, tasks, parent: QWidget | None = None):
         super().__init__(parent)
         self.tasks = tasks
+        self.dialog = None
         self.reading = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
