@@ -157,9 +157,8 @@ class Workspace(QWidget):
             page = VerifyPage(identity, self.credentials_page.service, tasks)
             page.attach_chain(self.chain_session)   # soulbound anchors, when connected
             return page
-        if title == "Issue":
-            from .issue import IssuePage   # start-up: the issuing core loads on the first visit
-            return IssuePage(identity, self.credentials_page.service, tasks, self.chain_session)
+        if title == "Issue":   # start-up: ui.issue and the issuing core load on the first visit
+            return import_module(".issue", __package__).for_workspace(self)
         if title == "Identity":
             return IdentityPage(identity, tasks)
         if title == "Settings":
