@@ -16,9 +16,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from vault.credentials import baked
 from vault.credentials.issuer_name import ShownIssuer
 from vault.credentials.service import CredentialService
+from vault.credentials.verdict import CredentialFailure
 from vault.errors import InvalidCredential, VaultError
+from vault.qr import scan
+from vault.qr.errors import InvalidQr
 from vault.safe_text import safe_text
 
 from ..errors import describe
@@ -222,11 +226,6 @@ def qr_credential(path: Path) -> bytes | None:
     """The credential in a photo or screenshot of a credential QR code (an issuer's
     delivery: BTV1 VC-JSON / SD-JWT, all its parts in one image), or None when the image
     is a baked badge or holds no code (then it is imported as the file it is)."""
-    from vault.credentials import baked
-    from vault.credentials.verdict import CredentialFailure
-    from vault.qr import scan
-    from vault.qr.errors import InvalidQr
-
     if path.suffix.lower() not in QR_IMAGE_SUFFIXES:
         return None
     data = path.read_bytes()

@@ -12,18 +12,22 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from vault.anchoring import writes
+from vault.chain.governance import Governance
+from vault.chain.issuer_role import request_issuer_role, role_status
+from vault.chain.units import format_units
+
+from ..chain.write import start_write
 from ..errors import describe
 from ..widgets import InlineMessage
 from ..widgets.labels import text_label
 
 
 def _role(chain, account: str) -> dict:  # chain thread
-    from vault.chain.issuer_role import role_status
     return role_status(chain, account)
 
 
 def fee_line(fee_wei: int) -> str:
-    from vault.chain.units import format_units
     return f"Issuance fee: {format_units(int(fee_wei), 'BTK')}, paid to the credential contract's treasury."
 
 
@@ -46,10 +50,6 @@ class ChainActions(QObject):
         """[approve the fee?, issue]: ``original`` (the credential's bytes) anchored to
         ``holder`` by ``account``. The token carries no copy of the credential: it is the
         learner's to share (the token is public)."""
-        from vault.anchoring import writes
-
-        from ..chain.write import start_write
-
         if not original:   # a log row without its bytes would anchor the hash of nothing
             raise ValueError("anchor the credential's bytes (Issuer.get), not a log row")
 
@@ -62,10 +62,6 @@ class ChainActions(QObject):
         return self.flow
 
     def revoke(self, issued_id: str, account: str, original: bytes):
-        from vault.anchoring import writes
-
-        from ..chain.write import start_write
-
         def build(service):
             return writes.revoke_request(service, account, original=original)
         self.flow = start_write(self.session, self.host, "Revoke the token on chain", build,
@@ -129,7 +125,6 @@ class IssuerRolePanel(QWidget):
         if asked != self._asked:
             return
         account = self.account
-        from vault.chain.units import format_units
 
         self.status = status
         network = self.session.network_name
@@ -143,10 +138,6 @@ class IssuerRolePanel(QWidget):
     def request(self) -> None:
         """Delegate first when the account has no voting power (proposing needs it), then
         propose the grant; the Governance page takes it from there."""
-        from vault.chain.governance import Governance
-        from vault.chain.issuer_role import request_issuer_role
-
-        from ..chain.write import start_write
 
         account, status = self.account, self.status or {}
         if status.get("votes", 0) < status.get("threshold", 0):

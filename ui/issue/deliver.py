@@ -10,6 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from vault.issuing import deliver
+from vault.qr import render
+from vault.store.atomic import write_atomic
+
 from ..errors import describe
 from ..present.qr import QrView, qr_image
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title
@@ -20,7 +24,6 @@ from ..widgets.layout import primary
 def qr_frames(record) -> tuple[list[str], list]:
     """The code's texts (vault.issuing.deliver) and their images (worker thread: QImage
     may be made there)."""
-    from vault.issuing import deliver
 
     texts = deliver.qr_texts(record)
     return texts, [qr_image(t) for t in texts]
@@ -91,7 +94,6 @@ class DeliverDialog(QDialog):
                                                   FILE_FILTER)
         if not path:
             return None
-        from vault.issuing import deliver
 
         try:
             deliver.write_file(self.record, Path(path))   # .png / .svg: baked into a badge image
@@ -106,8 +108,6 @@ class DeliverDialog(QDialog):
             path, _ = QFileDialog.getSaveFileName(self, "Save the QR code", "credential-qr.png", "PNG (*.png)")
         if not path:
             return None
-        from vault.qr import render
-        from vault.store.atomic import write_atomic
 
         data = render.png(self.texts[0]) if len(self.texts) == 1 else render.sheet(self.texts)
         try:

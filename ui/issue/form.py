@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGridLayout,
-                               QHBoxLayout, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QFileDialog, QFormLayout,
+                               QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
+from vault.errors import IssuingError
 from vault.safe_text import safe_text
 
+from ..errors import describe
 from ..widgets import InlineMessage, section_title
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
@@ -196,8 +198,6 @@ class IssueForm(QWidget):
 
     def values(self) -> IssueValues:
         """What was entered; InvalidDid / IssuingError for what is missing or wrong."""
-        from vault.errors import IssuingError
-
         if self.profile.currentData() is None:
             raise IssuingError("Create an issuer profile first (Profiles tab).")
         if self.achievement.currentData() is None:
@@ -221,14 +221,11 @@ class IssueForm(QWidget):
         try:
             values = self.values()
         except Exception as exc:
-            from ..errors import describe
             self.error.error(describe(exc))
             return
         self.issue_requested.emit(values)
 
     def _choose_batch(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         path, _ = QFileDialog.getOpenFileName(self, "Recipients", "", "CSV (*.csv);;All files (*)")
         if path:
             self.batch_requested.emit(path)

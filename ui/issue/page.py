@@ -14,6 +14,11 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from vault.chain.soulbound import is_issuer
+from vault.chain.units import parse_address
+from vault.errors import ChainError, IssuingError
+from vault.issuing.batch import issue_csv
+from vault.issuing.issuer import DEFAULT_DISCLOSABLE, DISCLOSABLE, Evidence, IssueOptions, Issuer
 from vault.safe_text import safe_text
 
 from ..errors import describe
@@ -39,7 +44,6 @@ def _when(text: str | None):
 
 
 def issue_job(issuer, values: IssueValues):  # worker thread
-    from vault.issuing.issuer import Evidence, IssueOptions
 
     evidence = ()
     if values.evidence_url or values.evidence_text:
@@ -52,9 +56,6 @@ def issue_job(issuer, values: IssueValues):  # worker thread
 
 
 def _can_anchor(chain, account: str, holder: str) -> None:  # chain thread
-    from vault.chain.soulbound import is_issuer
-    from vault.chain.units import parse_address
-    from vault.errors import ChainError
 
     parse_address(holder, chain.chain_id)
     if not is_issuer(chain, account):
@@ -64,7 +65,6 @@ def _can_anchor(chain, account: str, holder: str) -> None:  # chain thread
 
 
 def batch_job(issuer, profile_id, achievement_id, data: bytes, fmt: str, disclosable):  # worker thread
-    from vault.issuing.batch import issue_csv
 
     extra = {"disclosable": disclosable} if fmt == "sd-jwt" else {}
     return issue_csv(issuer, profile_id, achievement_id, data, fmt=fmt, **extra)
@@ -76,7 +76,6 @@ class IssuePage(QWidget):
 
     def __init__(self, identity, credentials, tasks, chain_session=None, parent: QWidget | None = None):
         super().__init__(parent)
-        from vault.issuing.issuer import DEFAULT_DISCLOSABLE, DISCLOSABLE, Issuer
 
         self.identity, self.credentials, self.tasks = identity, credentials, tasks
         self.issuer = Issuer(identity)
@@ -171,7 +170,6 @@ class IssuePage(QWidget):
     def issue_batch(self, path: str) -> None:
         """One credential per row of the CSV, in the form's profile, achievement and format:
         all rows or none (the core's BatchError names each bad row by its line)."""
-        from vault.errors import IssuingError
 
         if self.form.profile.currentData() is None or self.form.achievement.currentData() is None:
             self.form.error.error("Choose the issuer profile and the achievement first.")

@@ -16,8 +16,12 @@ from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from vault.errors import InvalidDid, VaultError
+from vault.issuing.recipients import recipient_did
+from vault.qr import scan
 
 from ..errors import describe
+from ..present.jobs import pil_image
+from ..verify import camera
 from ..widgets import InlineMessage, open_dialog
 
 MAX_FILE = 64 * 1024      # a text file holding a DID; images are read by zxing-cpp, bounded there
@@ -28,7 +32,6 @@ IMAGE_FILTER = "QR code images (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.ti
 def recipient_from_text(text: str) -> str:
     """The recipient DID in ``text``: a DID, or a 0x address (as did:pkh); the core's check
     (vault.issuing.recipients), which says what was wrong."""
-    from vault.issuing.recipients import recipient_did
 
     return recipient_did(text if isinstance(text, str) else "")
 
@@ -57,10 +60,8 @@ def recipient_from_texts(texts: list[str]) -> str:
 
 def recipient_from_image(source) -> str:
     """``source``: a QImage, image bytes or a path."""
-    from vault.qr import scan
 
     if isinstance(source, QImage):
-        from ..present.jobs import pil_image
         source = pil_image(source)
     return recipient_from_texts(scan.read_image(source))
 
@@ -104,7 +105,6 @@ class RecipientField(QWidget):
         self.paste_button = QPushButton("Paste")
         self.paste_button.setToolTip("Paste a DID, an address, or a copied image of the QR code")
         self.camera_button = QPushButton("Camera…")
-        from ..verify import camera
         self.camera_ok, why = camera.availability()
         self.camera_button.setToolTip(why)
         self.camera_button.setVisible(self.camera_ok)
@@ -177,11 +177,9 @@ class RecipientField(QWidget):
 
 
 def _camera_dialog_class():
-    from ..verify.camera import CameraDialog
-
-    class Camera(CameraDialog):
+    """Made on first use: CameraDialog exists only with Qt Multimedia."""
+    class Camera(camera.CameraDialog):
         """The Verify page's camera, looking for a DID or address code instead."""
-
         found = Signal(str)
 
         def __init__(self, field: RecipientField):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from ..errors import ChainError
 from .soulbound import is_issuer
+from .templates import make_call
 from .units import parse_address
 
 TEMPLATE = "issuer-grant"   # the governance template this request is made from
@@ -34,8 +35,6 @@ def grant_issuer_call(gov, account: str):
     """The proposal's call, from the governance template "issuer-grant"
     (vault.chain.templates.soulbound): SoulboundCredential.grantRole(ISSUER_ROLE, account),
     made by the timelock (the contract's admin)."""
-    from .templates import make_call
-
     chain = gov.chain
     account = parse_address(account, chain.chain_id)
     if is_issuer(chain, account):

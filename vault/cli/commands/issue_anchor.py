@@ -37,6 +37,7 @@ def holder_of(args, recipient: str) -> str:
 
 def check(args, session, issuer) -> str:
     """The anchoring account, once it is known to be able to anchor (before issuing)."""
+    # start-up: the chain stack (web3, eth-account: ~0.5 s) loads only when --anchor asks for it
     from ...chain.soulbound import is_issuer
     from ...chain.units import parse_address
     from ...issuing.recipients import recipient_did
@@ -59,13 +60,13 @@ def check(args, session, issuer) -> str:
 
 def anchor(args, session, issuer, record, account: str) -> bool:
     """Preview, confirm, send; True once anchored (and recorded in the issued log)."""
+    # start-up: as in check(), the chain stack only for --anchor
     from ...anchoring.writes import issue_requests
     from ...chain.plan import as_plan
+    from ...chain.units import format_units
 
     requests = issue_requests(session.service, account, holder_of(args, record.recipient), record.content,
                               embed=False)
-    from ...chain.units import format_units
-
     fee = session.chain.contracts.soulbound.functions.issuanceFee().call()
     intro = [f"Anchoring {record.id} for {holder_of(args, record.recipient)}: issuance fee "
              f"{format_units(fee, 'BTK')}, paid by {account}."]

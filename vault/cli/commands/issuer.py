@@ -13,6 +13,7 @@ from ...store.atomic import write_atomic
 from ..io import UsageError, emit, read_input, say
 from ..options import command
 from ..session import unlocked
+from . import issue_anchor
 
 
 def _issuer(identity):
@@ -109,7 +110,6 @@ def _date(text: str | None, what: str):
 
 def cmd_issue(args) -> None:
     from ...issuing import batch, deliver
-    from . import issue_anchor
     from ...issuing.issuer import Evidence, IssueOptions
     if bool(args.to) == bool(args.csv):
         raise UsageError("give the recipient: --to DID (or address), or --csv FILE for a batch")
