@@ -19,7 +19,7 @@ from vault.credentials.service import CredentialService
 from vault.errors import BatchError, IssuingError
 from vault.issuing import batch, deliver
 from vault.issuing.issuer import Issuer, IssueOptions
-from vault.qr.parts import collect
+from vault.qr.parts import collect, encode_parts
 
 ALICE = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 BOB = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
@@ -35,6 +35,10 @@ def club(issuer):
     profile = issuer.profiles.create("Code Club", url="https://codeclub.example")
     achievement = issuer.profiles.add_achievement(profile.id, "First PR", criteria="A merged PR")
     return profile, achievement
+
+
+def qr_texts(record) -> list[str]:
+    return encode_parts(record.content, kind=deliver.qr_kind(record))
 
 
 def nothing_issued(issuer, profile) -> bool:
@@ -63,6 +67,7 @@ def test_a_csv_batch_issues_every_row_with_its_own_options(issuer, club):
     ([f"{ALICE},+cmd|' /C calc'!A0"], 2, "formula"),
     ([f"{ALICE},ok", "did:key:<img src=x onerror=alert(1)>,hi"], 3, "not a DID"),
     (["did:key:z6Mk\u202eexe.gnp,hi"], 2, "not a DID"),
+    ([f"{ALICE},ok", f"{BOB},Passed \u202eliaF"], 3, "U+202E"),
     ([f"{ALICE},one", f"{ALICE},two"], 3, "same recipient as line 2"),
     ([f"{ALICE},a,extra"], 2, "3 cells"),
 ])
@@ -127,16 +132,16 @@ def test_baked_png_and_svg_carry_the_credential_and_import(identity, issuer, clu
 def test_the_qr_carries_the_exact_bytes_in_parts_when_large(identity, issuer, club):
     profile, achievement = club
     record = issuer.issue(profile.id, achievement.id, identity.default_did().did)
-    decoded = collect(deliver.qr_texts(record))
+    decoded = collect(qr_texts(record))
     assert decoded.kind == "vc-json" and decoded.payload == record.content
     noise = base64.b64encode(hashlib.shake_256(b"badge").digest(4000)).decode()
     image = "data:image/png;base64," + noise           # a badge image inline: several codes
     big = issuer.profiles.add_achievement(profile.id, "Big", image=image)
     large = issuer.issue(profile.id, big.id, identity.default_did().did)
-    texts = deliver.qr_texts(large)
+    texts = qr_texts(large)
     assert len(texts) > 1 and collect(reversed(texts)).payload == large.content
     sd = issuer.issue(profile.id, achievement.id, identity.default_did().did, fmt="sd-jwt")
-    assert collect(deliver.qr_texts(sd)).kind == "sd-jwt"
+    assert collect(qr_texts(sd)).kind == "sd-jwt"
 
 
 def test_into_the_same_vault(identity, issuer):

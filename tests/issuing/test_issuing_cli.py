@@ -38,6 +38,12 @@ def test_profile_achievement_issue_revoke_export_and_log(cli_output):
     assert code == 0 and "host the revocation list at https://codeclub.example/status/revocation.json" in text
     code, document, _ = cli_output("issuer", "profile", "did-document", "1")
     assert code == 0 and document["id"] == profile["did"]
+    code, dids, _ = cli_output("did", "list", "--json")
+    address = next(d["did"] for d in dids if d["method"] == "pkh").rsplit(":", 1)[1]
+    code, updated, err = cli_output("issuer", "profile", "update", "1", "--anchor-account", address.lower(), "--json")
+    assert code == 0 and updated["anchor_account"] == address, err
+    code, _, err = cli_output("issuer", "profile", "update", "1", "--anchor-account", "0x" + "11" * 20)
+    assert code == 1 and "not an account of this vault" in err
 
     tmp = cli_output.tmp
     code, record, err = cli_output("issue", "--profile", "Code Club", "--achievement", "First PR", "--to", ADDRESS,

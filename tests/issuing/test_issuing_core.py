@@ -277,3 +277,31 @@ def test_profile_texts_refuse_invisible_and_control_characters(issuer):
         issuer.profiles.add_achievement(profile.id, "First PR", criteria="merged \u202e")
     web = issuer.profiles.create("Uni", method="web", web="uni.example")
     assert web.status_list_url("revocation") == "https://uni.example/status/revocation.json"
+
+
+def test_a_verifier_whose_clock_is_behind_still_reads_new_credentials_and_lists(identity, issuer, club, tmp_path):
+    profile, achievement = club
+    exported = issuer.lists.export(profile, tmp_path / "lists")        # before anything was issued
+    assert [url for _, url in exported] == [profile.status_list_url(p) for p in ("revocation", "suspension")]
+    fresh = issuer.issue(profile.id, achievement.id, identity.default_did().did)
+    revoked = issuer.issue(profile.id, achievement.id, identity.default_did().did)
+    issuer.revoke(revoked.id)
+    lists = {profile.status_list_url(p): issuer.lists.signed(profile, p) for p in ("revocation", "suspension")}
+    behind = datetime.now(timezone.utc) - timedelta(minutes=10)
+    if behind.date() != datetime.now(timezone.utc).date():
+        pytest.skip("just after midnight UTC, ten minutes behind is another day")
+    context = VerificationContext(fetch_status_list=lists.get, now=behind)
+    assert check(fresh.content, context).verdict.valid
+    assert check(revoked.content, context).verdict.reason == Reason.REVOKED
+
+
+def test_a_note_or_evidence_with_bidi_or_control_characters_is_refused_before_signing(issuer, club):
+    profile, achievement = club
+    for options in (IssueOptions(note="Passed \u202eliaF"), IssueOptions(evidence=(Evidence(name="PR\u2066x"),)),
+                    IssueOptions(evidence=(Evidence(narrative="\x1b[2Jcleared"),))):
+        with pytest.raises(IssuingError, match="U\\+"):
+            issuer.issue(profile.id, achievement.id, HOLDER_ADDRESS, options=options)
+    assert issuer.log() == []
+    record = issuer.issue(profile.id, achievement.id, HOLDER_ADDRESS,
+                          options=IssueOptions(note="Two lines:\nfine", evidence=(Evidence(name="مشروع"),)))
+    assert json.loads(record.content)["evidence"][0]["name"] == "مشروع"

@@ -34,8 +34,8 @@ API (core; the CLI is vault/cli/commands/issuer.py, the GUI's Issue page builds 
 
     # delivery (issuing.deliver)
     deliver.write_file(record, path)          # .json / .sd-jwt; .png / .svg baked
-    deliver.qr_texts(record)                  # BTV1 VC-JSON / SD-JWT parts (animated when >1)
-    deliver.write_qr(record, out)             # one PNG/SVG, or a folder of parts
+    deliver.qr_kind(record)                   # "vc-json" | "sd-jwt": vault.qr.encode_parts(
+                                              #   record.content, kind=…) (parts, animated when >1)
     deliver.log_csv(records)                  # the log as CSV, formulas neutralised
 
 Older modules: badge.py (OB 3.0 build/sign used by the sample), sample.py (the demo issuer).

@@ -20,7 +20,7 @@ import uuid
 from datetime import datetime, timezone
 
 from ..errors import BatchError, InvalidDid, IssuingError
-from .issuer import DEFAULT_DISCLOSABLE, Evidence, IssuedRecord, Issuer, IssueOptions
+from .issuer import DEFAULT_DISCLOSABLE, Evidence, IssuedRecord, Issuer, IssueOptions, check_options
 from .profiles import check_https
 from .recipients import recipient_did
 
@@ -74,6 +74,7 @@ def _row(cells: dict) -> tuple[str, IssueOptions]:
                            valid_until=parse_date(cells.get("valid_until", ""), "valid_until"))
     if options.valid_from and options.valid_until and options.valid_until <= options.valid_from:
         raise IssuingError("valid_until is not after valid_from")
+    check_options(options)
     return recipient, options
 
 

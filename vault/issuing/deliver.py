@@ -1,6 +1,6 @@
-"""Delivering what was issued: a file (JSON, SD-JWT, or baked into a badge PNG/SVG), BTV1
-QR codes (kind VC-JSON or SD-JWT, cut into parts when one code cannot hold it), the
-same vault (the "try it" sample), and the issued log as CSV.
+"""Delivering what was issued: a file (JSON, SD-JWT, or baked into a badge PNG/SVG), the
+kind of BTV1 QR code it travels as (VC-JSON or SD-JWT; vault.qr draws it, in parts when
+one code cannot hold it), the same vault (the "try it" sample), and the issued log as CSV.
 
 The log's CSV is opened in spreadsheets: a cell that starts with = + - @ (or a tab / CR
 before them) would run as a formula there (CSV injection), so such cells are written
@@ -16,8 +16,6 @@ from xml.sax.saxutils import escape
 
 from ..credentials.baked import bake_png, bake_svg
 from ..errors import IssuingError
-from ..qr.output import write_codes
-from ..qr.parts import encode_parts
 from ..store.atomic import write_atomic
 from .issuer import IssuedRecord
 
@@ -28,17 +26,9 @@ LOG_FIELDS = ("id", "issued_at", "profile_name", "title", "recipient", "format",
 
 
 def qr_kind(record: IssuedRecord) -> str:
+    """The BTV1 kind ``record`` travels as: ``vault.qr.encode_parts(record.content,
+    kind=qr_kind(record))`` (vault.qr is a sibling layer: the caller draws the code)."""
     return "sd-jwt" if record.is_sd_jwt else "vc-json"
-
-
-def qr_texts(record: IssuedRecord) -> list[str]:
-    """The BTV1 texts of ``record``: one code, or parts to animate or print."""
-    return encode_parts(record.content, kind=qr_kind(record))
-
-
-def write_qr(record: IssuedRecord, out: Path) -> list[Path]:
-    """One PNG/SVG at ``out``, or (several parts) a folder ``out`` with each part, a sheet and a GIF."""
-    return write_codes(qr_texts(record), Path(out))
 
 
 def default_svg(title: str) -> str:
@@ -51,6 +41,7 @@ def default_svg(title: str) -> str:
 
 
 def default_png(title: str) -> bytes:
+    # start-up: PIL ~50 ms, only when a badge is baked without an image of its own
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (256, 256), "#f5f7fa")

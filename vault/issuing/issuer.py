@@ -24,12 +24,13 @@ from datetime import datetime, timezone
 
 from ..credentials import data_integrity
 from ..credentials.cache import VerificationCache
+from ..credentials.keys import resolve_method
 from ..credentials.sd_jwt_vc import issue_sd_jwt_vc, verify_sd_jwt_vc
 from ..did import did_jwk, did_key
 from ..errors import InvalidDid, IssuingError, NotFound
 from ..identity import Identity
 from .badge import OB_V3_CONTEXT, TYPES, VC_V2_CONTEXT
-from .profiles import AchievementRecord, Profile, Profiles, check_https
+from .profiles import MAX_NAME, AchievementRecord, Profile, Profiles, check_https, check_text
 from .recipients import recipient_did
 from .status_lists import StatusLists, entries
 
@@ -44,6 +45,12 @@ STATUSES = ("active", "revoked", "suspended")
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _start_of_day(moment: datetime) -> datetime:
+    """The default validFrom: the start of the day (UTC), as the demo issuer does, so that a
+    learner whose clock is a little behind does not find a new credential "not yet valid"."""
+    return moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _xsd(moment: datetime) -> str:
@@ -62,9 +69,9 @@ class Evidence:
         if self.url:
             data["id"] = check_https(self.url, "evidence URL")
         if self.name:
-            data["name"] = self.name[:200]
+            data["name"] = check_text(self.name, "evidence name", MAX_NAME)
         if self.narrative:
-            data["narrative"] = self.narrative[:5000]
+            data["narrative"] = check_text(self.narrative, "evidence narrative")
         return data
 
 
@@ -122,15 +129,17 @@ _LOG_COLUMNS = ("c.id, c.profile_id, p.name, c.achievement_id, c.title, c.recipi
                 "c.anchor_tx, c.anchor_token_id, c.anchored_at")
 
 
-def _check_dates(options: IssueOptions) -> None:
+def check_options(options: IssueOptions) -> None:
+    """IssuingError unless the dates, note and evidence can be published as they are."""
     for moment in (options.valid_from, options.valid_until):
         if moment is not None and moment.tzinfo is None:
             raise IssuingError("Validity dates need a time zone (e.g. 2026-01-31T00:00:00Z).")
     if options.valid_from and options.valid_until and options.valid_until <= options.valid_from:
         raise IssuingError("The credential would expire before it becomes valid: "
                            "the end of validity must come after its start.")
-    if len(options.note) > 5000:
-        raise IssuingError("The note is longer than 5,000 characters.")
+    check_text(options.note, "note")
+    for evidence in options.evidence:
+        evidence.to_json()
 
 
 class Issuer:
@@ -163,7 +172,7 @@ class Issuer:
                                f"{', '.join(DISCLOSABLE)}.")
         prepared = []
         for recipient, options in rows:
-            _check_dates(options)
+            check_options(options)
             prepared.append((recipient_did(recipient), options))
         key = self.profiles.signing_key(profile)
         records = []
@@ -185,7 +194,7 @@ class Issuer:
                 else:
                     content = self._data_integrity(profile, key, achievement, recipient, options, credential_id,
                                                    now, FORMATS[fmt], index)
-                valid_from = options.valid_from or now
+                valid_from = options.valid_from or _start_of_day(now)
                 conn.execute(
                     "INSERT INTO issued_credentials(id, profile_id, achievement_id, recipient, format, title, "
                     "status_index, note, batch, valid_from, valid_until, issued_at, content) "
@@ -204,7 +213,7 @@ class Issuer:
             "id": credential_id,
             "type": list(TYPES),
             "issuer": profile.to_issuer_json(),
-            "validFrom": _xsd(options.valid_from or now),
+            "validFrom": _xsd(options.valid_from or _start_of_day(now)),
             "name": achievement.name,
             "credentialSubject": {"id": recipient, "type": ["AchievementSubject"],
                                   "achievement": achievement.to_ob_json()},
@@ -226,7 +235,7 @@ class Issuer:
                 options: IssueOptions, credential_id: str, now: datetime, disclosable) -> bytes:
         claims = {"vct": SD_JWT_VCT, "jti": credential_id, "sub": recipient, "name": achievement.name,
                   "issuer_name": profile.name, "achievement": achievement.to_ob_json(),
-                  "nbf": int((options.valid_from or now).timestamp())}
+                  "nbf": int((options.valid_from or _start_of_day(now)).timestamp())}
         if options.valid_until:
             claims["exp"] = int(options.valid_until.timestamp())
         if options.note:
@@ -392,7 +401,6 @@ def _checked_credential(credential, profile: Profile) -> dict:
 
 def _holder_key(recipient: str):
     """The recipient's Ed25519 key for an SD-JWT's ``cnf`` (did:key / did:jwk), else None."""
-    from ..credentials.keys import resolve_method
     if not recipient.startswith((did_key.PREFIX, did_jwk.PREFIX)):
         return None
     method = resolve_method(recipient)

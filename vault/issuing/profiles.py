@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ..credentials.cache import VerificationCache
 from ..did import did_key
 from ..did.did_web import document_url
 from ..did.documents import document as did_document
@@ -42,7 +43,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def _text(value: str, what: str, limit: int = MAX_TEXT, *, required: bool = False) -> str:
+def check_text(value: str, what: str, limit: int = MAX_TEXT, *, required: bool = False) -> str:
     """The issuer's own words, published in every credential: no control, bidi or
     invisible formatting characters (they would make a verifier's screen show something
     else), and no line break in a name."""
@@ -62,7 +63,7 @@ def _text(value: str, what: str, limit: int = MAX_TEXT, *, required: bool = Fals
 
 def check_https(value: str, what: str) -> str:
     """'' or an https URL without spaces or credentials (it is published in every credential)."""
-    value = _text(value, what, 2000)
+    value = check_text(value, what, 2000)
     if value and not re.fullmatch(r"https://[^\s/@?#]+(/[^\s]*)?", value):
         raise IssuingError(f"The {what} {value[:100]!r} is not an https address (https://…).")
     return value
@@ -70,7 +71,7 @@ def check_https(value: str, what: str) -> str:
 
 def check_image(value: str, what: str = "image") -> str:
     """An https URL or a data: URI of a PNG/SVG/JPEG image (OB 3.0 Image.id)."""
-    value = _text(value, what, 200_000)
+    value = check_text(value, what, 200_000)
     if value.startswith("data:"):
         if not re.fullmatch(r"data:image/(png|svg\+xml|jpeg);base64,[A-Za-z0-9+/=]+", value):
             raise IssuingError(f"The {what} is a data: URI that is not a base64 PNG, SVG or JPEG image.")
@@ -166,11 +167,11 @@ def check_alignment(items) -> tuple:
     for n, item in enumerate(items or (), 1):
         if not isinstance(item, dict) or set(item) - set(_ALIGNMENT_FIELDS):
             raise IssuingError(f"Alignment {n} may hold only {', '.join(_ALIGNMENT_FIELDS)}.")
-        name = _text(item.get("targetName", ""), f"alignment {n} name", MAX_NAME, required=True)
+        name = check_text(item.get("targetName", ""), f"alignment {n} name", MAX_NAME, required=True)
         url = check_https(item.get("targetUrl", ""), f"alignment {n} URL")
         if not url:
             raise IssuingError(f"Alignment {n} needs a targetUrl (https://…) naming the skill or standard.")
-        entry = {**{k: _text(str(v), f"alignment {n} {k}", MAX_TEXT) for k, v in item.items()},
+        entry = {**{k: check_text(str(v), f"alignment {n} {k}", MAX_TEXT) for k, v in item.items()},
                  "targetName": name, "targetUrl": url}
         out.append(entry)
     return tuple(out)
@@ -225,13 +226,13 @@ class Profiles:
         """A new profile with a fresh key of the issuer branch. ``web``: the did:web (or its
         ``host[:path]``) for ``method="web"``. Its status lists are hosted under
         ``status_base_url`` (default: ``<url>/status``, or the did:web's folder)."""
-        name = _text(name, "profile name", MAX_NAME, required=True)
+        name = check_text(name, "profile name", MAX_NAME, required=True)
         if method not in SIGNING_METHODS:
             raise IssuingError(f"A profile signs as did:key or did:web, not did:{method[:20]}.")
         url = check_https(url, "profile URL")
         image = check_image(image, "profile image")
-        description = _text(description, "description")
-        email = _text(email, "email", MAX_NAME)
+        description = check_text(description, "description")
+        email = check_text(email, "email", MAX_NAME)
         if email and not re.fullmatch(r"[^\s@]+@[^\s@]+\.[^\s@]+", email):
             raise IssuingError(f"{email[:100]!r} is not an email address.")
         anchor_account = self._check_account(anchor_account)
@@ -263,8 +264,7 @@ class Profiles:
                  status_base_url, _now()))
             profile_id = cursor.lastrowid
         profile = self.get(profile_id)
-        if method == "web":
-            from ..credentials.cache import VerificationCache
+        if method == "web":   # the vault verifies what it issues as did:web offline
             VerificationCache(self.store).put_did_document(did, self.did_document(profile))
         return profile
 
@@ -299,7 +299,7 @@ class Profiles:
             if account.address.lower() == address.lower():
                 return account.address
         raise IssuingError(f"{address[:60]} is not an account of this vault: the anchoring account must "
-                           "be one (`vault keys list` shows them).")
+                           "be one (`vault did list` shows them, as did:pkh:eip155:1:ADDRESS).")
 
     def signing_key(self, profile: Profile) -> Ed25519PrivateKey:
         if profile.is_sample:
@@ -345,16 +345,16 @@ class Profiles:
                         image: str = "", achievement_type: str = "Badge", alignment=(),
                         tags=()) -> AchievementRecord:
         profile = self.get(profile_ref)
-        name = _text(name, "achievement name", MAX_NAME, required=True)
-        description = _text(description, "achievement description")
-        criteria = _text(criteria, "criteria")
+        name = check_text(name, "achievement name", MAX_NAME, required=True)
+        description = check_text(description, "achievement description")
+        criteria = check_text(criteria, "criteria")
         image = check_image(image, "achievement image")
-        achievement_type = _text(achievement_type, "achievement type", 100)
+        achievement_type = check_text(achievement_type, "achievement type", 100)
         if achievement_type and not re.fullmatch(r"(ext:)?[A-Za-z][A-Za-z0-9]*", achievement_type):
             raise IssuingError(f"{achievement_type!r} is not an OB 3.0 achievement type (e.g. Badge, "
                                "Certificate, Course, or ext:YourType).")
         alignment = check_alignment(alignment)
-        tags = tuple(_text(t, "tag", 100) for t in tags if str(t).strip())
+        tags = tuple(check_text(t, "tag", 100) for t in tags if str(t).strip())
         if self.store.query_one("SELECT 1 FROM issuer_achievements WHERE profile_id = ? AND name = ?",
                                 (profile.id, name)):
             raise IssuingError(f"The profile {profile.name!r} already has an achievement named {name!r}.")
@@ -368,4 +368,5 @@ class Profiles:
         return self.achievement(profile.id, new_id)
 
 
-__all__ = ["AchievementRecord", "Profile", "Profiles", "STATUS_PURPOSES", "check_https", "check_image", "web_did"]
+__all__ = ["AchievementRecord", "Profile", "Profiles", "STATUS_PURPOSES", "check_https", "check_image", "check_text",
+           "web_did"]

@@ -75,8 +75,10 @@ class StatusLists:
 
     def _sign(self, profile: Profile, purpose: str, bits: bytes) -> bytes:
         url = profile.status_list_url(purpose)
+        # No validFrom: a verifier whose clock is a little behind would find a list re-signed
+        # a moment ago "not yet valid", and a list that cannot be read fails closed.
         credential = status_list_credential(id=url, issuer=profile.did, encoded_list=encode_status_list(bits),
-                                            purpose=purpose, valid_from=_now())
+                                            purpose=purpose)
         signed = data_integrity.sign(credential, self.profiles.signing_key(profile), profile.verification_method,
                                      created=_now().strftime("%Y-%m-%dT%H:%M:%SZ"))
         return json.dumps(signed, indent=2).encode("utf-8")
@@ -101,9 +103,14 @@ class StatusLists:
         return bool(row and read_status(bytes(row[0]), index))
 
     def signed(self, profile: Profile, purpose: str) -> bytes:
-        """The signed list credential, as it must be hosted at ``profile.status_list_url(purpose)``."""
-        row = self.store.query_one("SELECT signed FROM issuer_status_lists WHERE profile_id = ? AND purpose = ?",
-                                   (profile.id, purpose))
+        """The signed list credential, as it must be hosted at ``profile.status_list_url(purpose)``
+        (made now if the profile has an address for its lists but has issued nothing yet)."""
+        query = "SELECT signed FROM issuer_status_lists WHERE profile_id = ? AND purpose = ?"
+        row = self.store.query_one(query, (profile.id, purpose))
+        if row is None and self.has_lists(profile):
+            with self.store.transaction() as conn:
+                self.ensure(conn, profile)
+            row = self.store.query_one(query, (profile.id, purpose))
         if row is None:
             raise IssuingError(f"The profile {profile.name!r} has no status lists"
                                + ("" if profile.status_base_url else
