@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from vault.issuing import deliver
-from vault.qr import render
+from vault.qr import encode_parts, render
 from vault.store.atomic import write_atomic
 
 from ..errors import describe
@@ -22,10 +22,9 @@ from ..widgets.layout import primary
 
 
 def qr_frames(record) -> tuple[list[str], list]:
-    """The code's texts (vault.issuing.deliver) and their images (worker thread: QImage
-    may be made there)."""
-
-    texts = deliver.qr_texts(record)
+    """The code's texts (its BTV1 kind from vault.issuing.deliver) and their images (worker
+    thread: QImage may be made there)."""
+    texts = encode_parts(record.content, kind=deliver.qr_kind(record))
     return texts, [qr_image(t) for t in texts]
 
 
