@@ -102,7 +102,7 @@ class Workspace(QWidget):
     message = Signal(str)
     page_built = Signal(str, QWidget)
 
-    TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
+    TITLES = ("Credentials", "Present", "Verify", "Issue", "Wallet", "Staking", "Governance",
               "Marketplace", "Identity", "Settings")
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
@@ -157,6 +157,8 @@ class Workspace(QWidget):
             page = VerifyPage(identity, self.credentials_page.service, tasks)
             page.attach_chain(self.chain_session)   # soulbound anchors, when connected
             return page
+        if title == "Issue":   # start-up: ui.issue and the issuing core load on the first visit
+            return import_module(".issue", __package__).for_workspace(self)
         if title == "Identity":
             return IdentityPage(identity, tasks)
         if title == "Settings":

@@ -27,6 +27,7 @@ SAFE_DEFAULT = {
     "ui.settings.change_passphrase.ChangePassphraseDialog": "Change passphrase: re-encrypts the vault",
     "ui.settings.kdf_dialog.RetuneKdfDialog": "Re-tune: re-encrypts the vault",
     "ui.onboarding.restore_phrase.SetAsideDialog": "Set aside and restore: replaces the vault in use",
+    "ui.issue.log.RevokeDialog": "Revoke: final, for everyone who checks the credential",
 }
 # A form: its button only opens TransactionDialog's confirm step (Enter there is tested).
 LEADS_TO_CONFIRM = {
@@ -39,6 +40,9 @@ NOTHING_TO_CONFIRM = {
     "ui.identity.dialogs.DidDocumentDialog", "ui.identity.dialogs.NewDidDialog", "ui.identity.dialogs.QrTextDialog",
     "ui.present.log_dialog.PresentationLogDialog", "ui.settings.trust.AddIssuerDialog",
     "ui.verify.camera.CameraDialog", "ui.verify.request_dialog.RequestDialog",
+    # The Issue page's forms keep what the core checked; delivery saves or shows what was signed.
+    "ui.issue.dialogs._CoreForm", "ui.issue.dialogs.ProfileDialog", "ui.issue.dialogs.AnchorAccountDialog",
+    "ui.issue.dialogs.AchievementDialog", "ui.issue.dialogs.DidDocumentDialog", "ui.issue.deliver.DeliverDialog",
 }
 
 

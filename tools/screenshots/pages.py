@@ -14,6 +14,7 @@ def run(out: Path) -> list[Path]:
     from ui.app import create_application
 
     from .chain import shoot_chain
+    from .issue import shoot_issue
 
     create_application()
     out.mkdir(parents=True, exist_ok=True)
@@ -22,6 +23,7 @@ def run(out: Path) -> list[Path]:
         written += shoot_new_user(Path(tmp), out)
         written += shoot_returning_user(Path(tmp), out)
         written += shoot_restore(Path(tmp), out)
+        written += shoot_issue(Path(tmp), out)             # the Issue page and its log
         written += shoot_chain(Path(tmp) / "chain", out)   # Wallet, Staking, Governance, Marketplace
     return written
 

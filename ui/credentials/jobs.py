@@ -16,9 +16,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from vault.credentials import baked
 from vault.credentials.issuer_name import ShownIssuer
 from vault.credentials.service import CredentialService
+from vault.credentials.verdict import CredentialFailure
 from vault.errors import InvalidCredential, VaultError
+from vault.qr import scan
+from vault.qr.errors import InvalidQr
 from vault.safe_text import safe_text
 
 from ..errors import describe
@@ -27,7 +31,7 @@ from . import images
 log = logging.getLogger(__name__)
 
 # What a folder dropped or chosen may hold; a file named one by one is always tried.
-CREDENTIAL_SUFFIXES = {".json", ".jsonld", ".jwt", ".sd-jwt", ".sdjwt", ".vc", ".txt", ".png", ".svg"}
+CREDENTIAL_SUFFIXES = {".json", ".jsonld", ".jwt", ".sd-jwt", ".sdjwt", ".vc", ".txt", ".png", ".svg", ".jpg", ".jpeg"}
 MAX_FOLDER_FILES = 100_000
 
 
@@ -214,6 +218,34 @@ def run_import(service: CredentialService, paths: list, texts: list[str], progre
     return report
 
 
+QR_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"}
+CREDENTIAL_KINDS = ("vc-json", "sd-jwt", "vc-jwt")   # BTV1 kinds (and plain texts) of one credential
+
+
+def qr_credential(path: Path) -> bytes | None:
+    """The credential in a photo or screenshot of a credential QR code (an issuer's
+    delivery: BTV1 VC-JSON / SD-JWT, all its parts in one image), or None when the image
+    is a baked badge or holds no code (then it is imported as the file it is)."""
+    if path.suffix.lower() not in QR_IMAGE_SUFFIXES:
+        return None
+    data = path.read_bytes()
+    if baked.is_baked_image(data):
+        try:
+            baked.extract(data)
+        except (VaultError, CredentialFailure):   # no credential baked in: perhaps a photo of a code
+            pass
+        else:
+            return None
+    try:
+        decoded = scan.read_presentation(data)
+    except InvalidQr:
+        return None
+    if decoded.kind not in CREDENTIAL_KINDS:
+        raise InvalidCredential("unsupported-format", f"The QR code is a {decoded.kind} code, not a credential: "
+                                "a presentation is checked on the Verify page.")
+    return decoded.payload
+
+
 def import_items(service: CredentialService, items: list[ImportItem], progress: Progress) -> ImportReport:
     report = ImportReport(total=len(items))
     progress.report(0, len(items))
@@ -222,7 +254,10 @@ def import_items(service: CredentialService, items: list[ImportItem], progress: 
             report.cancelled = True
             break
         try:
-            if item.path is not None:
+            scanned = qr_credential(item.path) if item.path is not None else None
+            if scanned is not None:
+                result = service.import_bytes(scanned)
+            elif item.path is not None:
                 result = service.import_file(item.path)
             else:
                 result = service.import_bytes(item.data or b"")

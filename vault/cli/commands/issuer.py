@@ -13,6 +13,7 @@ from ...store.atomic import write_atomic
 from ..io import UsageError, emit, read_input, say
 from ..options import command
 from ..session import unlocked
+from . import issue_anchor
 
 
 def _issuer(identity):
@@ -114,13 +115,6 @@ def _date(text: str | None, what: str):
     return parse_date(text, what)
 
 
-def anchor_issued(args, identity, records) -> None:
-    """The --anchor hook: anchor each record as a soulbound token (issuing.issuer.Issuer.
-    mark_anchored records it). Not in the command line yet: the Issue page anchors."""
-    raise UsageError("--anchor is not available from the command line yet: anchor from the Issue page, or "
-                     "with `vault soulbound issue --holder ADDRESS --file CREDENTIAL`.")
-
-
 def cmd_issue(args) -> None:
     # start-up: the issuing stack (pyld, sd-jwt, jwcrypto) ~0.4 s, for these commands only
     from ...issuing import batch, deliver
@@ -128,8 +122,6 @@ def cmd_issue(args) -> None:
     from ...issuing.issuer import Evidence, IssueOptions
     if bool(args.to) == bool(args.csv):
         raise UsageError("give the recipient: --to DID (or address), or --csv FILE for a batch")
-    if args.anchor:
-        anchor_issued(args, None, [])   # refused before anything is signed
     if args.csv and (args.out or args.qr):
         raise UsageError("a batch writes into --out-dir DIR (one file per recipient), not --out/--qr")
     disclosable = tuple(c.strip() for c in args.disclose.split(",") if c.strip()) if args.disclose else None
@@ -137,8 +129,9 @@ def cmd_issue(args) -> None:
         raise UsageError("--disclose is for --format sd-jwt")
     image = read_input(args.bake) if args.bake else None
     _check_outputs(args)   # before signing: a credential issued is in the log even if its file is not
-    with unlocked(args) as identity:
+    with issue_anchor.opened(args) as (identity, session):   # the chain too, for --anchor
         issuer = _issuer(identity)
+        account = issue_anchor.check(args, session, issuer) if session else ""   # before signing anything
         extra = {} if disclosable is None else {"disclosable": disclosable}
         if args.csv:
             records = batch.issue_csv(issuer, args.profile, args.achievement, read_input(args.csv),
@@ -152,6 +145,8 @@ def cmd_issue(args) -> None:
                                    valid_until=_date(args.valid_until, "--valid-until"))
             records = [issuer.issue(args.profile, args.achievement, args.to, fmt=args.format, options=options,
                                     **extra)]
+        if session and issue_anchor.anchor(args, session, issuer, records[0], account):
+            records = [issuer.get(records[0].id)]
     written = []
     try:
         for record in records:
@@ -321,4 +316,8 @@ def add_parser(sub) -> None:
     p.add_argument("--out-dir", metavar="DIR", help="a batch: one file per credential")
     p.add_argument("--bake", metavar="IMAGE", help="the badge image to bake into (with --out F.png/.svg)")
     p.add_argument("--qr", metavar="PNG", help="BTV1 QR code (a folder of parts when it needs several)")
-    p.add_argument("--anchor", action="store_true", help="anchor it as a soulbound token (Issue page)")
+    p.add_argument("--anchor", action="store_true", help="anchor it as a soulbound token for the learner's "
+                                                         "account (the profile's anchoring account pays the fee)")
+    p.add_argument("--holder", metavar="ADDRESS", help="--anchor: the learner's account (default: a did:pkh "
+                                                       "recipient's)")
+    p.add_argument("--yes", action="store_true", help="--anchor: send without asking after the preview")
