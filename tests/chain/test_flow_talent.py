@@ -1,0 +1,153 @@
+"""The talent market end to end (embedded chain and anvil), through the core and TxService:
+a gated offer, a bid refused for a missing credential then for too little stake, an
+anchored credential whose type its issuer declares, a staked bid and a plain one, the
+client accepting the staked bid (the other stake returned), funding price + fee, release
+paying the whole price, connectors on both sides withdrawing their earnings; plus the
+bond forfeited on a late refund, cancel, and every check naming its cause before signing."""
+
+from __future__ import annotations
+
+import pytest
+from eth_account import Account
+
+from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
+from vault.chain.contracts import BTK
+from vault.chain.talent import KEY, TalentMarket, credential_type_hash
+from vault.chain.talent.deploy import deploy
+from vault.errors import ChainError
+
+DEGREE = "BachelorDegree"
+
+
+def yes(_confirmation) -> bool:
+    return True
+
+
+def run(service, plan):
+    return service.run(plan, confirm=yes)
+
+
+def _keys(chain) -> tuple[bytes, bytes]:
+    """(deployer, issuer) keys of this network's suite."""
+    if chain.embedded is not None:
+        from vault.chain.embedded import dev_key
+
+        return dev_key("faucet"), dev_key("issuer")
+    return ANVIL_KEY_0, ANVIL_KEY_0
+
+
+@pytest.fixture
+def tm(chain):
+    """The talent market of this chain (deployed next to the suite when it is not yet)."""
+    if KEY not in chain.manifest.contracts:
+        chain.manifest.contracts[KEY] = deploy(chain, _keys(chain)[0], chain.manifest.contracts,
+                                               chain.manifest.parameters or None)
+    return TalentMarket(chain)
+
+
+@pytest.fixture
+def people(chain, service, user):
+    """Vault accounts beside the client (USER_ADDRESS): two talents and a connector, with ETH and BTK."""
+    token = chain.contracts.token
+    out = {}
+    for name in ("talent", "third", "connector", "talent-connector"):
+        address = user.add_account(name).address
+        service.send(service.preview(service.eth_transfer(USER_ADDRESS, address, 2 * BTK)))
+        service.send(service.preview(service.contract_call("t", token, "transfer", [address, 1_000 * BTK],
+                                                           USER_ADDRESS)))
+        out[name] = address
+    return out
+
+
+def issue_credential(chain, holder: str, text: bytes) -> int:
+    """The issuer anchors a credential to ``holder``; returns its soulbound token id."""
+    from eth_utils import keccak
+
+    _, key = _keys(chain)
+    sbt, token = chain.contracts.soulbound, chain.contracts.token
+    chain.transact(key, {"to": token.address, "data": token.encode_abi("approve", [sbt.address, 10 * BTK])})
+    chain.transact(key, {"to": sbt.address, "data": sbt.encode_abi("issue", [holder, keccak(text), ""])})
+    return sbt.functions.totalIssued().call()
+
+
+def declare(chain, tm, token_id: int, name: str) -> None:
+    _, key = _keys(chain)
+    chain.transact(key, {"to": tm.m.address, "data": tm.m.encode_abi(
+        "setCredentialType", [token_id, credential_type_hash(name)])})
+
+
+def refused(reason: str, fn, *args, **kw) -> ChainError:
+    with pytest.raises(ChainError) as err:
+        fn(*args, **kw)
+    assert err.value.reason == reason, err.value
+    return err.value
+
+
+def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm, people, user):
+    token = chain.contracts.token
+    issuer = Account.from_key(_keys(chain)[1]).address
+    talent, third = people["talent"], people["third"]
+    # Connectors for life: the client names its own; the talent signs one a relayer submits.
+    run(service, tm.register_referrer_plan(service, USER_ADDRESS, people["connector"]))
+    signed = tm.sign_referral(user.eth_private_key(talent), talent, people["talent-connector"])
+    run(service, tm.register_signed_referrer_plan(service, people["connector"], signed))
+    refused("referrer-already-set", tm.register_referrer_plan, service, talent, third)
+    assert tm.connector(talent)["referrer"] == people["talent-connector"]
+    assert tm.connector(people["connector"])["referred"] == [USER_ADDRESS]
+
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=1_000 * BTK, details="Audit a token contract",
+                              issuer=issuer, credential_type=DEGREE))
+    (offer,) = [o for o in tm.offers() if o["client"] == USER_ADDRESS]
+    oid = offer["id"]
+    assert offer["gate"]["issuer"] == issuer and offer["gate"]["credential_type"] == "0x" + credential_type_hash(
+        DEGREE).hex()
+    # The talent has no credential: refused before signing, with what to do about it.
+    err = refused("gate-not-met", tm.bid_plan, service, talent, oid, price=900 * BTK, stake=50 * BTK)
+    assert issuer in str(err) and "ask that issuer" in str(err)
+    token_id = issue_credential(chain, talent, b"talent's degree")
+    err = refused("gate-not-met", tm.bid_plan, service, talent, oid, price=900 * BTK)
+    assert f"token {token_id}" in str(err) and "no declared type" in str(err)
+    declare(chain, tm, token_id, DEGREE)
+    assert tm.gate_report(oid, talent)["credential_token"] == token_id
+    balance = token.functions.balanceOf(talent).call()
+    plan = tm.bid_plan(service, talent, oid, price=900 * BTK, stake=50 * BTK, message="Three days, with tests")
+    assert [r.kind for r in plan.requests] == ["btk-approve", "talent-bid"]
+    run(service, plan)
+    assert token.functions.balanceOf(talent).call() == balance - 50 * BTK
+    refused("already-bidding", tm.bid_plan, service, talent, oid, price=800 * BTK)
+    # The third account has the credential too, and bids without a stake.
+    declare(chain, tm, issue_credential(chain, third, b"third's degree"), DEGREE)
+    run(service, tm.bid_plan(service, third, oid, price=700 * BTK, message="Cheaper"))
+    bids = tm.bids(oid)
+    assert [(b["bidder"], b["stake"]) for b in bids] == [(talent, "50"), (third, "0")]  # stake first
+    assert bids[0]["message"] == "Three days, with tests"
+
+    refused("not-client", tm.accept_bid_plan, service, third, oid, bids[0]["bid_id"])
+    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, bids[0]["bid_id"]))
+    o = tm.offer(oid)
+    assert (o["status"], o["talent"], o["price"], o["bond"]) == ("accepted", talent, "900", "50")
+    assert [b["status"] for b in tm.bids(oid, all_bids=True)] == ["accepted", "released"]
+    refused("offer-accepted", tm.bid_plan, service, third, oid, price=600 * BTK)
+
+    split = tm.funding_split(oid)
+    assert split.sentence() == "you pay 900 + 22.5 fee; talent receives 900; connectors 18; treasury 4.5; burned 0"
+    treasury = chain.contracts.timelock.address
+    before = {a: token.functions.balanceOf(a).call() for a in (USER_ADDRESS, talent, treasury)}
+    plan = tm.fund_plan(service, USER_ADDRESS, oid)
+    assert [r.kind for r in plan.requests] == ["btk-approve", "talent-fund"]
+    run(service, plan)
+    assert token.functions.balanceOf(USER_ADDRESS).call() == before[USER_ADDRESS] - 922_500 * BTK // 1000
+    refused("not-client", tm.release_plan, service, talent, oid)
+    run(service, tm.release_plan(service, USER_ADDRESS, oid))
+    assert token.functions.balanceOf(talent).call() == before[talent] + 950 * BTK  # the whole price + bond
+    assert token.functions.balanceOf(treasury).call() == before[treasury] + 4_500 * BTK // 1000
+    assert tm.offer(oid)["status"] == "released" and tm.reputation(talent)["completed"] == 1
+
+    for connector in (people["connector"], people["talent-connector"]):
+        assert tm.connector(connector)["withdrawable"] == "9"
+        held = token.functions.balanceOf(connector).call()
+        run(service, tm.withdraw_earnings_plan(service, connector))
+        assert token.functions.balanceOf(connector).call() == held + 9 * BTK
+        assert tm.connector(connector)["withdrawable"] == "0"
+        refused("nothing-to-withdraw", tm.withdraw_earnings_plan, service, connector)
+    refused("offer-released", tm.release_plan, service, USER_ADDRESS, oid)
