@@ -16,7 +16,14 @@ from .split import Split, split
 
 MAX_DELIVERY_WINDOW = 365 * 86_400
 MAX_MESSAGE_BYTES = 1_000
-BID_GAS = 260_000  # a bid's preview limit while its stake's approval is not mined (measured ~200k)
+# A bid's preview limit while its stake's approval is not mined: at least the limit it is
+# signed with once estimated (with the margin), since the fee shown is the most it may cost.
+# Measured on the embedded chain with the margin: ~296k for a plain first bid, ~30k more to
+# check a credential gate, ~34 gas per message byte (calldata, event data, its hash).
+BID_GAS = 305_000
+GATE_GAS = 32_000      # a credential gate (the soulbound token read)
+STAKE_GATE_GAS = 22_000  # a minimum-stake gate (the staking pool read)
+MESSAGE_BYTE_GAS = 36
 
 # Why an offer in this status cannot move on (the sentence after "because").
 _WHY = {"open": "no bid is accepted yet", "accepted": "it is not funded yet", "funded": "it is already funded",
@@ -296,7 +303,9 @@ class TalentMarket(Connectors):
             params={"offer_id": int(offer_id), "price": str(price), "stake": str(stake), "message": message or "",
                     "credential_token": report["credential_token"]}, btk_amount=int(stake))
         if steps:
-            bid.gas = BID_GAS
+            bid.gas = (BID_GAS + (GATE_GAS if o["gate"]["issuer"] else 0)
+                       + (STAKE_GATE_GAS if o["gate"]["min_stake_wei"] else 0)
+                       + MESSAGE_BYTE_GAS * len((message or "").encode()))
         else:
             with_gas_margin(self.chain, bid)
         return as_plan(steps + [bid])
