@@ -17,11 +17,14 @@ from ...widgets.labels import plain_tip, text_label
 from ...widgets.table_model import Index, ListTableModel
 from ...widgets.tables import configure_list_table, rows_height
 
-BID_STATUS = {"open": "Open", "accepted": "Accepted", "withdrawn": "Withdrawn", "released": "Stake returned"}
+# The core's bid statuses (vault.chain.talent.log) in words.
+BID_STATUS = {"active": "Open", "accepted": "Accepted", "withdrawn": "Withdrawn", "released": "Stake returned",
+              "bond returned": "Bond returned"}
 
 
 def reputation_text(bid: dict) -> str:
-    n = int(bid.get("reputation") or 0)
+    """The core's reputation for now: gigs completed as talent (either marketplace)."""
+    n = int((bid.get("reputation") or {}).get("completed", 0))
     return "new" if n == 0 else f"{n} gig{'s' if n != 1 else ''} done"
 
 
@@ -108,7 +111,7 @@ class BidsSection(QWidget):
         keep = self.selected_bid()
         self.can = can
         self.model.set_bids(bids, account)
-        live = [b for b in bids if b["status"] == "open"]
+        live = [b for b in bids if b["status"] == "active"]
         if not bids:
             self.summary.setText("No bids yet." + (" Talent bids with a price, a message and, to stand out, "
                                                    "a stake." if client else ""))

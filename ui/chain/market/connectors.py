@@ -79,8 +79,8 @@ class ConnectorsSection(QFrame):
         self.referrer_field.setFocus()
 
     def show_connector(self, info: dict | None, share_bps: int | None) -> None:
-        """``info``: {"referrer": address | None, "referred": [addresses], "earned_wei": int}
-        for the chosen account, or None before the first read."""
+        """``info``: the core's ``TalentMarket.connector()`` of the chosen account
+        (referrer, referred, earned_wei, withdrawable_wei), or None before the first read."""
         share = f"{percent(share_bps)} of the price" if share_bps is not None else "a share of the price"
         self.how.setText(f"Whoever brought an account to the marketplace earns {share} of every gig it is paid "
                          "for, as client or as talent, for life. It comes out of the client's fee, never out of "
@@ -105,8 +105,9 @@ class ConnectorsSection(QFrame):
                               if not referred else
                               f"You referred {len(referred)} account{'s' if len(referred) != 1 else ''}: "
                               + ", ".join(referred))
-        earned = int(info["earned_wei"])
-        self.earnings.setText(f"Earnings to withdraw: {format_units(earned, 'BTK')}")
-        self.withdraw_button.setEnabled(earned > 0)
-        self.withdraw_button.setToolTip("Send your connector earnings to this account" if earned
-                                        else "Not possible: nothing earned yet")
+        earned, due = int(info["earned_wei"]), int(info["withdrawable_wei"])
+        self.earnings.setText(f"Earned as a connector: {format_units(earned, 'BTK')}; "
+                              f"to withdraw: {format_units(due, 'BTK')}")
+        self.withdraw_button.setEnabled(due > 0)
+        self.withdraw_button.setToolTip("Send your connector earnings to this account" if due
+                                        else "Not possible: nothing to withdraw yet")

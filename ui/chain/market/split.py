@@ -1,7 +1,8 @@
 """The funding split of a talent-market offer, shown before the client pays: what the
 client pays (the price plus the fee), what the talent receives (the whole price) and where
-the fee goes (connectors, treasury, burned). The figures are the core's (its split of the
-accepted bid); this only lays them out, in the order a client reads a bill."""
+the fee goes (connectors, treasury, burned). The figures are the core's
+(``TalentMarket.funding_split``: vault.chain.talent.Split); this only lays them out, in
+the order a client reads a bill."""
 
 from __future__ import annotations
 
@@ -22,12 +23,10 @@ def _btk(wei: int) -> str:
 
 
 def split_sentence(split) -> str:
-    """One line: "You pay 1,000 + 25 fee; talent receives 1,000; connectors 20; treasury 5;
-    burned 0" (figures in BTK, the unit said once at the end)."""
-    amount = lambda wei: format_units(int(wei), "BTK").removesuffix(" BTK")   # noqa: E731
-    return (f"You pay {amount(split.price)} + {amount(split.fee)} fee; talent receives {amount(split.price)}; "
-            f"connectors {amount(split.connectors)}; treasury {amount(split.treasury)}; "
-            f"burned {amount(split.burned)} (BTK).")
+    """The core's sentence as a sentence: "You pay 1,000 + 25 fee; talent receives 1,000;
+    connectors 20; treasury 5; burned 0 (BTK)." """
+    text = split.sentence()
+    return text[:1].upper() + text[1:] + " (BTK)."
 
 
 class FundingSplitView(QFrame):
@@ -60,10 +59,11 @@ class FundingSplitView(QFrame):
             self.sentence.setText("Accept a bid first: the price is the accepted bid's.")
             return
         v = self.values
-        v["pay"].setText(f"{_btk(split.price + split.fee)} (the price {_btk(split.price)} + the fee "
-                         f"{_btk(split.fee)})")
+        v["pay"].setText(f"{_btk(split.pay)} (the price {_btk(split.price)} + the fee {_btk(split.fee)})")
         v["talent"].setText(f"{_btk(split.price)}: the whole price")
-        v["connectors"].setText(_btk(split.connectors))
+        v["connectors"].setText(f"{_btk(split.connectors)} (your referrer {_btk(split.client_connector)}, the "
+                                f"talent's {_btk(split.talent_connector)})" if split.connectors else
+                                f"{_btk(0)}: neither side named a referrer")
         v["treasury"].setText(_btk(split.treasury))
         v["burned"].setText(_btk(split.burned))
         self.sentence.setText(split_sentence(split))
