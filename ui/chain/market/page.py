@@ -63,7 +63,6 @@ class MarketplacePage(ChainPage):
         self.data: dict | None = None
         self._read_at = 0.0
         self._select_after: int | None = None     # select this offer after the next read
-        self._reveal_after = False                  # ... even if the filters hide it (a new offer)
         self.typed_types: set[str] = set()          # gate types typed this session: named, not hashed
         self._build_how()
         self.talent = TalentSection(self)
@@ -189,10 +188,8 @@ class MarketplacePage(ChainPage):
         self.connectors.setVisible("missing" not in talent)
         if "missing" not in talent:
             self.connectors.show_connector(talent["connector"], talent["terms"]["connector_bps"])
-        if keep is not None and not self.select_gig(keep) and self._reveal_after:
-            self._show_everything()      # a new offer hidden by the filters: show it anyway
+        if keep is not None:
             self.select_gig(keep)
-        self._reveal_after = False
         self._update_count()
         self._show_selected()
 
@@ -324,11 +321,6 @@ class MarketplacePage(ChainPage):
                    lambda service: TalentMarket(service.chain).withdraw_earnings_plan(service, account),
                    intro=["Your connector earnings go to this account."],
                    success="Withdrawn: your connector earnings are in your account.")
-
-    def _show_everything(self) -> None:
-        self.search.clear()
-        for combo in (self.kind_filter, self.status_filter, self.whose_filter):
-            combo.setCurrentIndex(0)
 
     def _gig_write(self, title: str, build, intro, success: str) -> None:
         g = self.selected_gig()
