@@ -39,9 +39,12 @@ def _keys(chain) -> tuple[bytes, bytes]:
 @pytest.fixture
 def tm(chain):
     """The talent market of this chain (deployed next to the suite when it is not yet)."""
-    if KEY not in chain.manifest.contracts:
-        chain.manifest.contracts[KEY] = deploy(chain, _keys(chain)[0], chain.manifest.contracts,
-                                               chain.manifest.parameters or None)
+    import dataclasses
+
+    m = chain.manifest
+    if KEY not in m.contracts or not chain.w3.eth.get_code(m.contracts[KEY]):
+        address = deploy(chain, _keys(chain)[0], m.contracts, m.parameters or None)
+        chain.set_manifest(dataclasses.replace(m, contracts={**m.contracts, KEY: address}))
     return TalentMarket(chain)
 
 
@@ -151,3 +154,113 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
         assert tm.connector(connector)["withdrawable"] == "0"
         refused("nothing-to-withdraw", tm.withdraw_earnings_plan, service, connector)
     refused("offer-released", tm.release_plan, service, USER_ADDRESS, oid)
+
+
+def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm, people):
+    token = chain.contracts.token
+    talent, third = people["talent"], people["third"]
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=100 * BTK, details="Translate a page",
+                              delivery_window=3600))
+    oid = tm.offers()[-1]["id"]
+    held = token.functions.balanceOf(third).call()
+    run(service, tm.bid_plan(service, third, oid, price=90 * BTK, stake=10 * BTK))
+    (bid,) = tm.bids(oid)
+    refused("not-bidder", tm.withdraw_bid_plan, service, talent, oid, bid["bid_id"])
+    run(service, tm.withdraw_bid_plan(service, third, oid, bid["bid_id"]))
+    assert token.functions.balanceOf(third).call() == held and tm.bids(oid) == []
+    refused("bid-not-active", tm.withdraw_bid_plan, service, third, oid, bid["bid_id"])
+    refused("bid-not-active", tm.accept_bid_plan, service, USER_ADDRESS, oid, bid["bid_id"])
+
+    run(service, tm.bid_plan(service, talent, oid, price=80 * BTK, stake=20 * BTK))
+    (bid,) = tm.bids(oid)
+    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, bid["bid_id"]))
+    run(service, tm.fund_plan(service, USER_ADDRESS, oid))
+    refused("refund-not-yet", tm.refund_plan, service, USER_ADDRESS, oid)
+    refused("not-offer-party", tm.refund_plan, service, third, oid)
+    chain.advance(seconds=3601)
+    client_held, talent_held = (token.functions.balanceOf(a).call() for a in (USER_ADDRESS, talent))
+    plan = tm.refund_plan(service, USER_ADDRESS, oid)
+    assert "20 BTK of the talent's bond (100 %)" in plan.description
+    run(service, plan)
+    # Price + fee back, and the whole bond (the default forfeit share is 100 %).
+    assert token.functions.balanceOf(USER_ADDRESS).call() == client_held + 82 * BTK + 20 * BTK
+    assert token.functions.balanceOf(talent).call() == talent_held
+    o = tm.offer(oid)
+    assert o["status"] == "refunded" and o["refund"]["bond_to_client_wei"] == str(20 * BTK)
+
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=5 * BTK, details="Proofread"))
+    other = tm.offers()[-1]["id"]
+    run(service, tm.bid_plan(service, talent, other, price=5 * BTK, stake=3 * BTK))
+    refused("not-client", tm.cancel_plan, service, talent, other)
+    run(service, tm.cancel_plan(service, USER_ADDRESS, other))
+    assert token.functions.balanceOf(talent).call() == talent_held
+    assert [b["status"] for b in tm.bids(other, all_bids=True)] == ["released"]
+    refused("offer-cancelled", tm.bid_plan, service, third, other, price=BTK)
+    refused("unknown-offer", tm.offer, 999)
+
+
+def test_checks_before_signing(chain, service, tm, people, user):
+    talent = people["talent"]
+    for kw, words in ((dict(budget=0, details="x"), "more than zero"), (dict(budget=BTK, details=" "), "title"),
+                      (dict(budget=BTK, details="x", delivery_window=366 * 86400), "365 days"),
+                      (dict(budget=BTK, details="x", credential_type=DEGREE), "needs its issuer"),
+                      (dict(budget=BTK, details="x", issuer="0x1234"), "0x1234")):
+        with pytest.raises(ChainError) as info:
+            tm.post_plan(service, USER_ADDRESS, **kw)
+        assert words in str(info.value)
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=10 * BTK, details="Stake-gated",
+                              min_stake=100 * BTK))
+    oid = tm.offers()[-1]["id"]
+    refused("client-cannot-bid", tm.bid_plan, service, USER_ADDRESS, oid, price=BTK)
+    refused("invalid-argument", tm.bid_plan, service, talent, oid, price=11 * BTK)
+    refused("invalid-argument", tm.bid_plan, service, talent, oid, price=BTK, message="x" * 1001)
+    err = refused("gate-not-met", tm.bid_plan, service, talent, oid, price=BTK)
+    assert "needs 100 BTK staked; you have 0 BTK staked" in str(err)
+    refused("offer-open", tm.funding_split, oid)
+    refused("offer-open", tm.fund_plan, service, USER_ADDRESS, oid)
+    refused("nothing-to-withdraw", tm.withdraw_earnings_plan, service, talent)
+    refused("invalid-referrer", tm.register_referrer_plan, service, talent, talent)
+    # A referral signed for one referrer cannot be submitted for another.
+    signed = tm.sign_referral(user.eth_private_key(talent), talent, people["connector"])
+    forged = dict(signed, referrer=people["third"])
+    plan = tm.register_signed_referrer_plan  # the check is the contract's signature check
+    with pytest.raises(ChainError) as info:
+        run(service, plan(service, people["third"], forged))
+    assert "signature" in str(info.value).lower()
+    assert tm.connector(talent)["referrer"] is None
+
+
+def test_a_network_without_the_market_is_refused_in_words(chain):
+    import dataclasses
+
+    m = chain.manifest
+    contracts = {k: v for k, v in m.contracts.items() if k != KEY}
+    chain.set_manifest(dataclasses.replace(m, contracts=contracts))
+    with pytest.raises(ChainError) as err:
+        TalentMarket(chain)
+    assert err.value.reason == "not-deployed" and "older marketplace still work" in str(err.value)
+    # A manifest naming an address without code: a call there would "succeed" doing nothing.
+    chain.set_manifest(dataclasses.replace(m, contracts={**contracts, KEY: "0x" + "ab" * 20}))
+    with pytest.raises(ChainError) as err:
+        TalentMarket(chain)
+    assert err.value.reason == "not-deployed" and "no contract there" in str(err.value)
+
+
+def test_terms_template_checks_the_caps_then_governance_applies_it(chain, service, tm):
+    from vault.chain.governance import Governance
+    from vault.chain.talent import templates
+
+    gov = Governance(chain)
+    ok = dict(fee_bps=300, connector_bps=100, burn_bps=2_000, forfeit_bps=5_000)
+    for bad, words in ((dict(ok, fee_bps=1_001), "fee must be between 0 and 10 %"),
+                       (dict(ok, connector_bps=251), "connector share must be between 0 and 2.5 %"),
+                       (dict(ok, fee_bps=150), "cannot pay two connectors"),
+                       (dict(ok, burn_bps=5_001), "burn share"),
+                       (dict(ok, forfeit_bps=10_001), "bond forfeit share")):
+        with pytest.raises(ChainError) as err:
+            templates.call(gov, **bad)
+        assert words in str(err.value)
+    call = templates.call(gov, **ok)
+    assert call.target == tm.m.address and "burn 20 %" in call.summary
+    assert templates.limits(chain)["current"] == {"fee_bps": 250, "connector_bps": 100, "burn_bps": 0,
+                                                  "forfeit_bps": 10_000}

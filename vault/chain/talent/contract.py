@@ -20,6 +20,10 @@ def market_contract(chain):
     if not address:
         raise ChainError("not-deployed", "The talent market is not deployed on this network: its deployment "
                                          "predates it. Gigs of the older marketplace still work.")
+    if not chain.w3.eth.get_code(chain.w3.to_checksum_address(address)):
+        # A call to an address without code "succeeds" doing nothing: never send one.
+        raise ChainError("not-deployed", f"The manifest names {address} as the talent market, but there is no "
+                                         "contract there on this network.")
     from ..revert import decoding_contract_class
 
     return chain.w3.eth.contract(address=chain.w3.to_checksum_address(address),
