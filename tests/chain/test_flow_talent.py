@@ -13,7 +13,6 @@ from eth_account import Account
 from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
 from vault.chain.contracts import BTK
 from vault.chain.talent import KEY, TalentMarket, credential_type_hash
-from vault.chain.talent.deploy import deploy
 from vault.errors import ChainError
 
 DEGREE = "BachelorDegree"
@@ -24,7 +23,9 @@ def yes(_confirmation) -> bool:
 
 
 def run(service, plan):
-    return service.run(plan, confirm=yes)
+    from vault.chain.plan import as_plan
+
+    return service.run(as_plan(plan), confirm=yes)
 
 
 def _keys(chain) -> tuple[bytes, bytes]:
@@ -38,13 +39,7 @@ def _keys(chain) -> tuple[bytes, bytes]:
 
 @pytest.fixture
 def tm(chain):
-    """The talent market of this chain (deployed next to the suite when it is not yet)."""
-    import dataclasses
-
-    m = chain.manifest
-    if KEY not in m.contracts or not chain.w3.eth.get_code(m.contracts[KEY]):
-        address = deploy(chain, _keys(chain)[0], m.contracts, m.parameters or None)
-        chain.set_manifest(dataclasses.replace(m, contracts={**m.contracts, KEY: address}))
+    """The talent market, deployed with the suite (a registered extension)."""
     return TalentMarket(chain)
 
 
@@ -238,7 +233,7 @@ def test_a_network_without_the_market_is_refused_in_words(chain):
     chain.set_manifest(dataclasses.replace(m, contracts=contracts))
     with pytest.raises(ChainError) as err:
         TalentMarket(chain)
-    assert err.value.reason == "not-deployed" and "older marketplace still work" in str(err.value)
+    assert err.value.reason == "not-deployed" and "The talent market is not deployed" in str(err.value)
     # A manifest naming an address without code: a call there would "succeed" doing nothing.
     chain.set_manifest(dataclasses.replace(m, contracts={**contracts, KEY: "0x" + "ab" * 20}))
     with pytest.raises(ChainError) as err:
@@ -247,20 +242,32 @@ def test_a_network_without_the_market_is_refused_in_words(chain):
 
 
 def test_terms_template_checks_the_caps_then_governance_applies_it(chain, service, tm):
+    from vault.chain import templates
     from vault.chain.governance import Governance
-    from vault.chain.talent import templates
 
     gov = Governance(chain)
-    ok = dict(fee_bps=300, connector_bps=100, burn_bps=2_000, forfeit_bps=5_000)
-    for bad, words in ((dict(ok, fee_bps=1_001), "fee must be between 0 and 10 %"),
-                       (dict(ok, connector_bps=251), "connector share must be between 0 and 2.5 %"),
-                       (dict(ok, fee_bps=150), "cannot pay two connectors"),
-                       (dict(ok, burn_bps=5_001), "burn share"),
-                       (dict(ok, forfeit_bps=10_001), "bond forfeit share")):
+    ok = {"fee_bps": "300", "connector_bps": "100", "burn_bps": "2000", "forfeit_bps": "5000"}
+    for bad, words in (({"fee_bps": "1001"}, "fee must be between 0 and 10 %"),
+                       ({"connector_bps": "251"}, "connector share must be between 0 and 2.5 %"),
+                       ({"fee_bps": "150"}, "cannot pay two connectors"),
+                       ({"burn_bps": "5001"}, "burn share"),
+                       ({"forfeit_bps": "10001"}, "must be hundredths of a percent")):
         with pytest.raises(ChainError) as err:
-            templates.call(gov, **bad)
+            templates.make_call(gov, "talent-terms", ok | bad)
         assert words in str(err.value)
-    call = templates.call(gov, **ok)
-    assert call.target == tm.m.address and "burn 20 %" in call.summary
-    assert templates.limits(chain)["current"] == {"fee_bps": 250, "connector_bps": 100, "burn_bps": 0,
-                                                  "forfeit_bps": 10_000}
+    call = templates.make_call(gov, "talent-terms", ok)
+    assert call.target == tm.m.address
+    assert call.summary == ("Set the talent market terms: fee 3 % (paid by the client), each connector 1 % of the "
+                            "price, burn 20 % of the fee's rest, late bond to the client 50 %")
+    run(service, gov.delegate_request(service, USER_ADDRESS, USER_ADDRESS))
+    chain.advance(1)
+    run(service, gov.propose_request(service, USER_ADDRESS, [call], "Talent market: burn a fifth"))
+    (p,) = gov.proposals()
+    assert p["calls"][0]["summary"] == call.summary  # read back from the chain in words
+    chain.advance(2)
+    run(service, gov.vote_request(service, USER_ADDRESS, p["proposal_id"], "for"))
+    chain.advance(gov.proposal(p["proposal_id"])["deadline"] - chain.block_number + 1)
+    run(service, gov.queue_request(service, USER_ADDRESS, p["proposal_id"]))
+    chain.advance(1, 61)
+    run(service, gov.execute_request(service, USER_ADDRESS, p["proposal_id"]))
+    assert tm.terms() == {"fee_bps": 300, "connector_bps": 100, "burn_bps": 2_000, "forfeit_bps": 5_000}
