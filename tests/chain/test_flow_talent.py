@@ -13,7 +13,6 @@ from eth_account import Account
 from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
 from vault.chain.contracts import BTK
 from vault.chain.talent import KEY, TalentMarket, credential_type_hash
-from vault.chain.talent.deploy import deploy
 from vault.errors import ChainError
 
 DEGREE = "BachelorDegree"
@@ -24,7 +23,9 @@ def yes(_confirmation) -> bool:
 
 
 def run(service, plan):
-    return service.run(plan, confirm=yes)
+    from vault.chain.plan import as_plan
+
+    return service.run(as_plan(plan), confirm=yes)
 
 
 def _keys(chain) -> tuple[bytes, bytes]:
@@ -38,10 +39,7 @@ def _keys(chain) -> tuple[bytes, bytes]:
 
 @pytest.fixture
 def tm(chain):
-    """The talent market of this chain (deployed next to the suite when it is not yet)."""
-    if KEY not in chain.manifest.contracts:
-        chain.manifest.contracts[KEY] = deploy(chain, _keys(chain)[0], chain.manifest.contracts,
-                                               chain.manifest.parameters or None)
+    """The talent market, deployed with the suite (a registered extension)."""
     return TalentMarket(chain)
 
 
@@ -151,3 +149,125 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
         assert tm.connector(connector)["withdrawable"] == "0"
         refused("nothing-to-withdraw", tm.withdraw_earnings_plan, service, connector)
     refused("offer-released", tm.release_plan, service, USER_ADDRESS, oid)
+
+
+def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm, people):
+    token = chain.contracts.token
+    talent, third = people["talent"], people["third"]
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=100 * BTK, details="Translate a page",
+                              delivery_window=3600))
+    oid = tm.offers()[-1]["id"]
+    held = token.functions.balanceOf(third).call()
+    run(service, tm.bid_plan(service, third, oid, price=90 * BTK, stake=10 * BTK))
+    (bid,) = tm.bids(oid)
+    refused("not-bidder", tm.withdraw_bid_plan, service, talent, oid, bid["bid_id"])
+    run(service, tm.withdraw_bid_plan(service, third, oid, bid["bid_id"]))
+    assert token.functions.balanceOf(third).call() == held and tm.bids(oid) == []
+    refused("bid-not-active", tm.withdraw_bid_plan, service, third, oid, bid["bid_id"])
+    refused("bid-not-active", tm.accept_bid_plan, service, USER_ADDRESS, oid, bid["bid_id"])
+
+    run(service, tm.bid_plan(service, talent, oid, price=80 * BTK, stake=20 * BTK))
+    (bid,) = tm.bids(oid)
+    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, bid["bid_id"]))
+    run(service, tm.fund_plan(service, USER_ADDRESS, oid))
+    refused("refund-not-yet", tm.refund_plan, service, USER_ADDRESS, oid)
+    refused("not-offer-party", tm.refund_plan, service, third, oid)
+    chain.advance(seconds=3601)
+    client_held, talent_held = (token.functions.balanceOf(a).call() for a in (USER_ADDRESS, talent))
+    plan = tm.refund_plan(service, USER_ADDRESS, oid)
+    assert "20 BTK of the talent's bond (100 %)" in plan.description
+    run(service, plan)
+    # Price + fee back, and the whole bond (the default forfeit share is 100 %).
+    assert token.functions.balanceOf(USER_ADDRESS).call() == client_held + 82 * BTK + 20 * BTK
+    assert token.functions.balanceOf(talent).call() == talent_held
+    o = tm.offer(oid)
+    assert o["status"] == "refunded" and o["refund"]["bond_to_client_wei"] == str(20 * BTK)
+
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=5 * BTK, details="Proofread"))
+    other = tm.offers()[-1]["id"]
+    run(service, tm.bid_plan(service, talent, other, price=5 * BTK, stake=3 * BTK))
+    refused("not-client", tm.cancel_plan, service, talent, other)
+    run(service, tm.cancel_plan(service, USER_ADDRESS, other))
+    assert token.functions.balanceOf(talent).call() == talent_held
+    assert [b["status"] for b in tm.bids(other, all_bids=True)] == ["released"]
+    refused("offer-cancelled", tm.bid_plan, service, third, other, price=BTK)
+    refused("unknown-offer", tm.offer, 999)
+
+
+def test_checks_before_signing(chain, service, tm, people, user):
+    talent = people["talent"]
+    for kw, words in ((dict(budget=0, details="x"), "more than zero"), (dict(budget=BTK, details=" "), "title"),
+                      (dict(budget=BTK, details="x", delivery_window=366 * 86400), "365 days"),
+                      (dict(budget=BTK, details="x", credential_type=DEGREE), "needs its issuer"),
+                      (dict(budget=BTK, details="x", issuer="0x1234"), "0x1234")):
+        with pytest.raises(ChainError) as info:
+            tm.post_plan(service, USER_ADDRESS, **kw)
+        assert words in str(info.value)
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=10 * BTK, details="Stake-gated",
+                              min_stake=100 * BTK))
+    oid = tm.offers()[-1]["id"]
+    refused("client-cannot-bid", tm.bid_plan, service, USER_ADDRESS, oid, price=BTK)
+    refused("invalid-argument", tm.bid_plan, service, talent, oid, price=11 * BTK)
+    refused("invalid-argument", tm.bid_plan, service, talent, oid, price=BTK, message="x" * 1001)
+    err = refused("gate-not-met", tm.bid_plan, service, talent, oid, price=BTK)
+    assert "needs 100 BTK staked; you have 0 BTK staked" in str(err)
+    refused("offer-open", tm.funding_split, oid)
+    refused("offer-open", tm.fund_plan, service, USER_ADDRESS, oid)
+    refused("nothing-to-withdraw", tm.withdraw_earnings_plan, service, talent)
+    refused("invalid-referrer", tm.register_referrer_plan, service, talent, talent)
+    # A referral signed for one referrer cannot be submitted for another.
+    signed = tm.sign_referral(user.eth_private_key(talent), talent, people["connector"])
+    forged = dict(signed, referrer=people["third"])
+    plan = tm.register_signed_referrer_plan  # the check is the contract's signature check
+    with pytest.raises(ChainError) as info:
+        run(service, plan(service, people["third"], forged))
+    assert "signature" in str(info.value).lower()
+    assert tm.connector(talent)["referrer"] is None
+
+
+def test_a_network_without_the_market_is_refused_in_words(chain):
+    import dataclasses
+
+    m = chain.manifest
+    contracts = {k: v for k, v in m.contracts.items() if k != KEY}
+    chain.set_manifest(dataclasses.replace(m, contracts=contracts))
+    with pytest.raises(ChainError) as err:
+        TalentMarket(chain)
+    assert err.value.reason == "not-deployed" and "The talent market is not deployed" in str(err.value)
+    # A manifest naming an address without code: a call there would "succeed" doing nothing.
+    chain.set_manifest(dataclasses.replace(m, contracts={**contracts, KEY: "0x" + "ab" * 20}))
+    with pytest.raises(ChainError) as err:
+        TalentMarket(chain)
+    assert err.value.reason == "not-deployed" and "no contract there" in str(err.value)
+
+
+def test_terms_template_checks_the_caps_then_governance_applies_it(chain, service, tm):
+    from vault.chain import templates
+    from vault.chain.governance import Governance
+
+    gov = Governance(chain)
+    ok = {"fee_bps": "300", "connector_bps": "100", "burn_bps": "2000", "forfeit_bps": "5000"}
+    for bad, words in (({"fee_bps": "1001"}, "fee must be between 0 and 10 %"),
+                       ({"connector_bps": "251"}, "connector share must be between 0 and 2.5 %"),
+                       ({"fee_bps": "150"}, "cannot pay two connectors"),
+                       ({"burn_bps": "5001"}, "burn share"),
+                       ({"forfeit_bps": "10001"}, "must be hundredths of a percent")):
+        with pytest.raises(ChainError) as err:
+            templates.make_call(gov, "talent-terms", ok | bad)
+        assert words in str(err.value)
+    call = templates.make_call(gov, "talent-terms", ok)
+    assert call.target == tm.m.address
+    assert call.summary == ("Set the talent market terms: fee 3 % (paid by the client), each connector 1 % of the "
+                            "price, burn 20 % of the fee's rest, late bond to the client 50 %")
+    run(service, gov.delegate_request(service, USER_ADDRESS, USER_ADDRESS))
+    chain.advance(1)
+    run(service, gov.propose_request(service, USER_ADDRESS, [call], "Talent market: burn a fifth"))
+    (p,) = gov.proposals()
+    assert p["calls"][0]["summary"] == call.summary  # read back from the chain in words
+    chain.advance(2)
+    run(service, gov.vote_request(service, USER_ADDRESS, p["proposal_id"], "for"))
+    chain.advance(gov.proposal(p["proposal_id"])["deadline"] - chain.block_number + 1)
+    run(service, gov.queue_request(service, USER_ADDRESS, p["proposal_id"]))
+    chain.advance(1, 61)
+    run(service, gov.execute_request(service, USER_ADDRESS, p["proposal_id"]))
+    assert tm.terms() == {"fee_bps": 300, "connector_bps": 100, "burn_bps": 2_000, "forfeit_bps": 5_000}

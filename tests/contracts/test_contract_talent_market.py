@@ -447,3 +447,21 @@ def test_a_loser_reentering_during_acceptance_reverts_it_when_bubbled(suite, a, 
         suite.send(tm.functions.acceptBid(oid, 1), a["carol"])
     assert offer(tm, oid)["status"] == OPEN
     assert token.functions.balanceOf(tm.address).call() == 100 * BTK
+
+
+def test_bids_per_offer_are_bounded(suite, a, tm):
+    """The loop that returns losing stakes stays bounded: the 51st bid is refused."""
+    oid = post(suite, tm, a["carol"])
+    max_bids = tm.functions.MAX_BIDS().call()
+    for n in range(max_bids):
+        key = keccak(text=f"talent market bidder {n}")
+        address = Account.from_key(key).address
+        if address not in suite.w3.eth.accounts:
+            suite.tester.add_account("0x" + key.hex())
+        suite.w3.eth.send_transaction({"from": a["deployer"], "to": address, "value": 10**17})
+        suite.send(tm.functions.bid(oid, BTK, 0, 0, ""), address)
+    with reverts("TooManyBids", oid, max_bids):
+        bid(suite, tm, a["bob"], oid, BTK)
+    receipt = suite.send(tm.functions.acceptBid(oid, 0), a["carol"])
+    assert len(suite.events(tm, "StakeReleased", receipt)) == max_bids - 1
+    assert receipt.gasUsed < 2_000_000

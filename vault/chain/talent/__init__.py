@@ -32,7 +32,8 @@ Writes (each returns a Plan for TxService.run; checked first, ChainError naming 
 
 Gates: a credential type is keccak256 of its name (gates.credential_type_hash); the issuer of
 a soulbound token declares its type once on the market, since SoulboundCredential stores none.
-Governance: the "talent-terms" template sets all four terms at once (templates.py).
+Governance: the "talent-terms" template (vault/chain/templates/talent_market.py) sets all
+four terms at once: `vault gov propose --template talent-terms --param fee_bps=300 ...`.
 """
 
 from .contract import KEY, market_contract  # noqa: F401
