@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QDialog
 
 import ui
 from tests.chain.conftest import USER_ADDRESS
-from tests.ui.test_ui_talent import _deployed
 from ui.widgets.safe_default import enter_is_safe
 
 BTK = 10**18
@@ -137,8 +136,6 @@ def test_enter_sends_nothing_from_the_wallet_staking_and_market_pages(chain_wind
     enter_at_confirm_sends_nothing(qtbot, session, staking.write_flow)
 
     # Marketplace: Enter in the offer form reviews it; Enter at the review sends nothing.
-    with qtbot.waitSignal(session.run_service(_deployed).finished, timeout=30_000):
-        pass   # the talent market, where offers go (deployed outside the vault's history)
     chain_window.show_page("Marketplace")
     market = chain_window.pages.currentWidget()
     qtbot.waitUntil(lambda: market.model.rowCount() == 3 and "offers" in market.data["talent"], timeout=20_000)

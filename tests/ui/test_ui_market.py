@@ -12,7 +12,6 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from tests.chain.conftest import PASSPHRASE, USER_ADDRESS, USER_PHRASE, copy_embedded
-from tests.ui.test_ui_talent import _deployed
 from vault.chain.governance import with_gas_margin
 from vault.chain.marketplace import Market
 
@@ -34,7 +33,6 @@ def market(make_window, config, embedded_template, qtbot, ui_helpers):
     workspace = ui_helpers.unlock_through_ui(qtbot, window)
     workspace.start_chain()
     qtbot.waitUntil(lambda: workspace.chain_session.state == "connected", timeout=30_000)
-    on_chain(qtbot, workspace.chain_session, _deployed)
     workspace.nav.setCurrentRow(workspace.TITLES.index("Marketplace"))
     page = workspace.pages.currentWidget()
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=10_000)   # the embedded chain's demo offers

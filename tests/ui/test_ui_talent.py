@@ -25,7 +25,7 @@ BADGE = "OpenBadgeCredential"   # both fixture credentials are Open Badges
 def talent_page(make_window, config, embedded_template, qtbot, ui_helpers):
     """The Marketplace page of a vault with four accounts (the client, USER_ADDRESS with
     5M BTK; "Talent", "Third" and "Connector", funded by the embedded faucet at connect),
-    on a chain with the talent market. Returns (page, {name: address})."""
+    on the embedded chain, which deploys the talent market with its suite. Returns (page, {name: address})."""
     from vault.identity import Identity
 
     identity = Identity.restore(config.data_dir, PASSPHRASE, USER_PHRASE, kdf_target=0)
@@ -37,22 +37,10 @@ def talent_page(make_window, config, embedded_template, qtbot, ui_helpers):
     workspace.start_chain()
     session = workspace.chain_session
     qtbot.waitUntil(lambda: session.state == "connected", timeout=30_000)
-    on_chain(qtbot, session, _deployed)
     workspace.nav.setCurrentRow(workspace.TITLES.index("Marketplace"))
     page = workspace.pages.currentWidget()
     qtbot.waitUntil(lambda: page.data is not None and "offers" in page.data["talent"], timeout=20_000)
     return page, people
-
-
-def _deployed(service) -> None:  # chain thread
-    """The talent market on this chain (deployed next to the suite when it is not yet)."""
-    from vault.chain.embedded import dev_key
-    from vault.chain.talent import KEY
-    from vault.chain.talent.deploy import deploy
-
-    chain = service.chain
-    if KEY not in chain.manifest.contracts:
-        chain.manifest.contracts[KEY] = deploy(chain, dev_key("faucet"), chain.manifest.contracts)
 
 
 def anchor(service, holder: str, original: bytes, credential_type: str) -> int:  # chain thread
