@@ -91,26 +91,35 @@ class BidsSection(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(BidTableModel.MESSAGE, QHeaderView.Stretch)
-        self.table.setMinimumHeight(rows_height(self.table, 3) + 2 * self.table.frameWidth() + 4)
+        self._fit(0)
         lay.addWidget(self.table)
-        row = QHBoxLayout()
+        self.buttons = QWidget()
+        row = QHBoxLayout(self.buttons)
+        row.setContentsMargins(0, 0, 0, 0)
         self.accept_button = QPushButton("Accept this bid…")
         self.withdraw_button = QPushButton("Withdraw my bid…")
         for button in (self.accept_button, self.withdraw_button):
             button.setAutoDefault(False)
             row.addWidget(button)
         row.addStretch(1)
-        lay.addLayout(row)
+        lay.addWidget(self.buttons)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.accept_button.clicked.connect(lambda: self._emit(self.accept_requested))
         self.withdraw_button.clicked.connect(lambda: self._emit(self.withdraw_requested))
         self._update_buttons()
 
-    def show_bids(self, bids: list[dict], account: str, can, *, client: bool) -> None:
-        """``bids`` in the core's order; ``can(action, bid)`` -> None or why not."""
+    def _fit(self, rows: int) -> None:
+        """As tall as the bids (two to six rows shown; more scroll)."""
+        self.table.setFixedHeight(rows_height(self.table, max(2, min(rows, 6))) + 2 * self.table.frameWidth() + 2)
+
+    def show_bids(self, bids: list[dict], account: str, can, *, client: bool, open_offer: bool = True) -> None:
+        """``bids`` in the core's order; ``can(action, bid)`` -> None or why not; the
+        buttons only while the offer takes bids (``open_offer``)."""
         keep = self.selected_bid()
         self.can = can
         self.model.set_bids(bids, account)
+        self._fit(len(bids))
+        self.buttons.setVisible(open_offer)
         live = [b for b in bids if b["status"] == "active"]
         if not bids:
             self.summary.setText("No bids yet." + (" Talent bids with a price, a message and, to stand out, "

@@ -1,9 +1,9 @@
 """The selected talent-market offer: its title, status badge and details, the facts (budget,
 who may bid, client, talent, accepted price and bond, delivery window), what happens
-next for the chosen account, its bids (``bids.BidsSection``), where the money goes once a
-bid is accepted (``split.FundingSplitView``, shown before funding) and the action
-buttons, each enabled exactly when the core's ``offer_actions()`` allows it (its tooltip
-says why not)."""
+next for the chosen account, the action buttons (each enabled exactly when the core's
+``offer_actions()`` allows it; its tooltip says why not), where the money goes once a bid
+is accepted (``split.FundingSplitView``, shown before funding) and the offer's bids
+(``bids.BidsSection``)."""
 
 from __future__ import annotations
 
@@ -53,12 +53,12 @@ class TalentOfferPanel(QFrame):
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)
         lay.addLayout(self._button_row())
-        self.bids = BidsSection()
-        lay.addWidget(self.bids)
         self.split_title = section_title("Where the money goes")
         self.split = FundingSplitView()
-        lay.addWidget(self.split_title)
+        lay.addWidget(self.split_title)   # above the bids: once one is accepted, what the client pays matters
         lay.addWidget(self.split)
+        self.bids = BidsSection()
+        lay.addWidget(self.bids)
 
     def _facts_grid(self) -> QGridLayout:
         facts = QGridLayout()
@@ -134,7 +134,8 @@ class TalentOfferPanel(QFrame):
                 button.setProperty("primary", why is None)    # the account's next step stands out
                 repolish(button)
         client = o["client"].lower() == account.lower()
-        self.bids.show_bids(bids, account, lambda action, bid: bid_actions(o, bid, account)[action], client=client)
+        self.bids.show_bids(bids, account, lambda action, bid: bid_actions(o, bid, account)[action], client=client,
+                            open_offer=o["status"] == "open")
         self.bids.show()
         split = data["splits"].get(o["id"])
         self.split.show_split(split)
@@ -154,7 +155,9 @@ class TalentOfferPanel(QFrame):
         f["needs"].setText(gate_words(o, names))
         f["talent"].setText(self._who(o["talent"], "nobody yet: the client accepts a bid"))
         f["price"].setText(btk(o["price_wei"]) if o["talent"] else "—")
-        f["bond"].setText((btk(o["bond_wei"]) + ": the winner's stake, returned when paid") if o["talent"] else "—")
+        bond = int(o["bond_wei"])
+        f["bond"].setText("—" if not o["talent"] else "none: the bid had no stake" if not bond else
+                          f"{btk(bond)}: the bid's stake, returned when paid")
         days = duration_words(o["delivery_window"])
         due = o["refundable_at"]
         if o["status"] == "funded" and due:
