@@ -5,7 +5,8 @@ nothing is signed); an issuer anchors a credential to it (vault.anchoring's hash
 credential in the vault) and declares its type; it bids with a stake; a third account
 bids without; the client accepts the staked bid (the other stake returned), sees the
 split, funds price + fee and releases: the talent receives the whole price and its bond,
-and its connector (named in the Connectors section) sees and withdraws its earnings."""
+and its connector (named in the Connectors section) sees and withdraws its earnings.
+Then a stake gate, a hostile bid message, a withdrawn bid and a forced Accept."""
 
 from __future__ import annotations
 
@@ -232,3 +233,73 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     assert (gates.issuer.text(), gates.credential_type.text()) == (issuer, BADGE) and gates.issuer.isReadOnly()
     assert gates.values() == {"issuer": issuer, "credential_type": BADGE, "min_stake": 0}
     ui_helpers.click(qtbot, page.dialog.cancel_button)
+
+
+def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_signs_nothing(
+        talent_page, qtbot, ui_helpers):
+    """A minimum-stake gate: the form says how much more to stake; once staked, a bid with
+    a hostile message (a bidi override) is shown as written; its bidder withdraws it and
+    gets the stake back; the bidder forcing the client's Accept is refused before signing."""
+    from vault.chain import staking
+
+    page, people = talent_page
+    session, talent, tv = page.session, people["Talent"], page.talent
+
+    # ---- the client asks bidders for 100 BTK staked
+    ui_helpers.click(qtbot, page.post_button)
+    post = page.dialog
+    ui_helpers.type_text(qtbot, post.title, "Mock interview")
+    ui_helpers.type_text(qtbot, post.budget, "150")
+    post.gates.need_stake.setChecked(True)
+    ui_helpers.type_text(qtbot, post.gates.min_stake, "100")
+    ui_helpers.click(qtbot, post.post_button)
+    intro, _ = confirm(qtbot, page, ui_helpers)
+    assert "Bidders need 100 BTK staked." in intro
+    qtbot.waitUntil(lambda: tv.selected_id() == 0)
+    assert tv.panel.facts["needs"].text() == "100 BTK staked"
+
+    # ---- the talent has nothing staked: how much more, and no Bid
+    use_account(qtbot, page, talent)
+    tv.select_offer(0)
+    form = open_bid_form(qtbot, page, ui_helpers)
+    assert "you have 0 BTK staked: stake 100 BTK more with a validator" in form.gates.text()
+    assert not form.bid_button.isVisible()
+    ui_helpers.click(qtbot, form.cancel_button)
+
+    on_chain(qtbot, session, lambda s: staking.send_all(s, staking.stake_requests(s, talent, 1, 150 * BTK)))
+    session.note_settled()
+    held = on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent))
+    bid(qtbot, page, ui_helpers, "120", "30", "Fast \u202eevil\u202c reply", steps=2)
+    qtbot.waitUntil(lambda: tv.bids.model.rowCount() == 1)
+    assert tv.bids.model.index(0, 4).data() == "Fast ⟨U+202E⟩evil⟨U+202C⟩ reply"    # shown, never obeyed
+
+    # ---- the bidder forces the client's Accept (its button is disabled): refused before signing
+    own = tv.bids.model.rows[0]
+    tv.bids.select_bid(own["bid_id"])
+    assert not tv.bids.accept_button.isEnabled() and "Only the client" in tv.bids.accept_button.toolTip()
+    tv.accept_bid(own)
+    flow = page.write_flow
+    qtbot.waitUntil(lambda: flow.dialog.stage == "result", timeout=20_000)
+    assert "Only the client" in flow.dialog.result.text()
+    assert "Nothing was signed or sent." in flow.dialog.result_details.text()
+    flow.dialog.accept()
+    assert "talent-accept-bid" not in history_kinds(qtbot, session)
+
+    # ---- the bidder withdraws its bid: the stake comes back
+    assert tv.bids.withdraw_button.isEnabled()
+    ui_helpers.click(qtbot, tv.bids.withdraw_button)
+    intro, _ = confirm(qtbot, page, ui_helpers)
+    assert "and its 30 BTK stake" in intro
+    assert on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent)) == held
+    qtbot.waitUntil(lambda: tv.bids.model.rows and tv.bids.model.rows[0]["status"] == "withdrawn")
+    assert tv.panel.bid_button.isEnabled()          # it may bid again
+
+    # ---- the client cancels the offer
+    use_account(qtbot, page, USER_ADDRESS)
+    tv.select_offer(0)
+    ui_helpers.click(qtbot, tv.panel.cancel_button)
+    confirm(qtbot, page, ui_helpers)
+    qtbot.waitUntil(lambda: offer_status(page, 0) == "cancelled")
+    assert not tv.panel.cancel_button.isEnabled() and "it was cancelled" in tv.panel.cancel_button.toolTip()
+    use_account(qtbot, page, talent)
+    assert not tv.panel.bid_button.isEnabled() and "it was cancelled" in tv.panel.bid_button.toolTip()
