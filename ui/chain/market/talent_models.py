@@ -104,7 +104,7 @@ class TalentOfferModel(ListTableModel):
         if role == Qt.DisplayRole:
             live = sum(1 for b in self.bids.get(o["id"], []) if b["status"] == "active")
             bids = str(live) if o["status"] == "open" else "—"
-            return (str(o["id"]), offer_title(o), btk(o["budget_wei"]), bids, gate_words(o, self.names),
+            return (str(o["id"]), offer_title(o), btk(o["budget_wei"]), bids, safe_text(gate_words(o, self.names)),
                     STATUS_WORDS[o["status"]][0], self._who(o["client"]))[column]
         if role == Qt.ToolTipRole:
             if column == self.OFFER:
