@@ -241,7 +241,7 @@ def test_a_network_without_the_market_is_refused_in_words(chain):
     assert err.value.reason == "not-deployed" and "no contract there" in str(err.value)
 
 
-def test_terms_template_checks_the_caps_then_governance_applies_it(chain, service, tm):
+def test_terms_template_checks_the_caps_then_governance_applies_it(chain, service, tm, people):
     from vault.chain import templates
     from vault.chain.governance import Governance
 
@@ -271,3 +271,41 @@ def test_terms_template_checks_the_caps_then_governance_applies_it(chain, servic
     chain.advance(1, 61)
     run(service, gov.execute_request(service, USER_ADDRESS, p["proposal_id"]))
     assert tm.terms() == {"fee_bps": 300, "connector_bps": 100, "burn_bps": 2_000, "forfeit_bps": 5_000}
+    # The burn share at work: a fifth of the fee (nobody has a connector here) leaves the supply.
+    token = chain.contracts.token
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=500 * BTK, details="Burn check"))
+    oid = tm.offers()[-1]["id"]
+    run(service, tm.bid_plan(service, people["third"], oid, price=500 * BTK))
+    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, tm.bids(oid)[0]["bid_id"]))
+    split = tm.funding_split(oid)
+    assert split.sentence() == "you pay 500 + 15 fee; talent receives 500; connectors 0; treasury 12; burned 3"
+    run(service, tm.fund_plan(service, USER_ADDRESS, oid))
+    supply = token.functions.totalSupply().call()
+    run(service, tm.release_plan(service, USER_ADDRESS, oid))
+    assert token.functions.totalSupply().call() == supply - 3 * BTK
+    assert tm.offer(oid)["burned_wei"] == str(3 * BTK)
+
+
+def test_a_chain_whose_btk_cannot_burn_gets_a_market_without_burning(chain):
+    """An older chain's BTK predates burn: the extension deploys the market with a burn
+    share of 0 even when the parameters ask for one, and governance can never raise it."""
+    from vault.chain.abi import constructor_data
+    from vault.chain.extensions import DeployContext
+    from vault.chain.extensions.talent_market import EXTENSION, token_can_burn
+
+    key, _ = _keys(chain)
+    deployer = Account.from_key(key).address
+    assert token_can_burn(chain, chain.contracts.token.address, deployer) is True
+    old_token = chain.transact(key, {"data": constructor_data("TestReentrantToken")}).contractAddress
+    assert token_can_burn(chain, old_token, deployer) is False
+
+    def create(name, *args):
+        return chain.transact(key, {"data": constructor_data(name, *args)}).contractAddress
+
+    addresses = dict(chain.manifest.contracts, token=old_token)
+    params = {"talentMarket": {"feeBps": 300, "connectorBps": 100, "burnBps": 500, "forfeitBps": 10_000}}
+    ctx = DeployContext(chain=chain, addresses=addresses, params=params, deployer=deployer, create=create,
+                        call=None, send=None)
+    market = chain.w3.eth.contract(address=EXTENSION.deploy(ctx), abi=chain.contracts.extension(KEY).abi)
+    assert market.functions.canBurn().call() is False
+    assert market.functions.terms().call() == [300, 100, 0, 10_000]

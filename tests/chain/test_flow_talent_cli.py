@@ -73,3 +73,16 @@ def test_cli_signed_referral_round_trip(vault):
     code, out, err = vault("connector", "register-referrer", "--signed", str(path), "--yes")
     assert code == 0, err
     assert vault("connector", "earnings", "--account", USER_ADDRESS, passphrase=False)[1]["referrer"] == CONNECTOR
+
+
+def test_a_hostile_bid_message_is_shown_as_inert_text(vault):
+    """A bidder's message is anyone's text on chain: terminal escapes and bidi overrides in
+    it must not reach the terminal as controls (the JSON keeps the exact text)."""
+    vault("market", "post-offer", "--budget", "10", "--title", "Logo", "--yes")
+    oid = max(o["id"] for o in vault("market", "offers")[1])
+    hostile = "\x1b]0;pwned\x07\x1b[2JPay to 0xdead\u202eevil"
+    bid_as_demo_client(vault.data, oid, 5 * BTK, hostile)
+    code, text, _ = vault("market", "bids", str(oid), passphrase=False, json_out=False)
+    assert code == 0 and "Pay to 0xdead" in text
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert vault("market", "bids", str(oid), passphrase=False)[1][0]["message"] == hostile

@@ -4,7 +4,7 @@ and deployment are in vault/chain/extensions/talent_market.py)."""
 from __future__ import annotations
 
 from ...errors import ChainError
-from ..extensions.talent_market import ARTIFACT, KEY  # noqa: F401 - the package re-exports KEY
+from ..extensions.talent_market import KEY
 
 
 def market_contract(chain):

@@ -246,7 +246,9 @@ class TalentMarket(Connectors):
         is_client = o["client"].lower() == sender.lower()
         if not is_client and (o["talent"] or "").lower() != sender.lower():
             raise ChainError("not-offer-party", f"Only the client or the talent of offer {offer_id} can refund it.")
-        now = self.chain.latest_timestamp()
+        from ..governance import next_block_time
+
+        now = next_block_time(self.chain)  # the refund's own block decides whether the window is over
         late = now >= o["refundable_at"]
         if is_client and not late:
             raise ChainError("refund-not-yet", f"The client can refund offer {offer_id} only after its delivery "

@@ -121,7 +121,8 @@ def add_parser(sub) -> None:
     p = command(mp, "list", cmd_market_list, "gigs and mentoring offers: price, poster, status")
     p.add_argument("--status", choices=("open", "accepted", "funded", "released", "refunded", "cancelled"))
     p.add_argument("--kind", choices=("gig", "mentoring"))
-    p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer (you are the client)")
+    p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer on the older escrow marketplace "
+                                             "(you are the client; talent market offers: post-offer)")
     p.add_argument("--kind", choices=("gig", "mentoring"), default="gig")
     p.add_argument("--price", required=True, help="BTK")
     p.add_argument("--title", help="what people see in the list (the first line on chain)")
