@@ -184,6 +184,9 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     tv.select_offer(0)
     qtbot.waitUntil(lambda: tv.bids.model.rowCount() == 2)
     rows = [[tv.bids.model.index(r, c).data() for c in range(6)] for r in range(2)]
+    from vault.chain.talent import TalentMarket   # the page's one read of all bids is the core's per offer
+    assert page.data["talent"]["bids"][0] == on_chain(qtbot, session, lambda s: TalentMarket(s.chain).bids(
+        0, all_bids=True))
     assert rows[0][1:4] == ["900 BTK", "50 BTK", "new"] and rows[1][1:3] == ["700 BTK", "none"]
     assert rows[0][4] == "Three days, with tests. <b>no markup</b>"          # shown as written, never as rich text
     assert "2 open bids" in tv.panel.next_step.text()

@@ -56,10 +56,11 @@ def gate_words(o: dict, names=()) -> str:
 
 
 def read_talent(chain, account: str, store, typed=()) -> dict:  # chain thread
-    """The talent part of the page: {"offers", "bids" and "splits" by offer id, "terms", "connector",
-    "kinds", "names"} or {"missing": why} when the network has no talent market. ``names``:
-    the credential type names a gate's hash is shown as (those of the vault's credentials,
-    and ``typed`` ones: a gate the person typed this session)."""
+    """The talent part of the page: {"offers", "bids" and "splits" (of the offers waiting to
+    be funded or released) by offer id, "terms", "connector", "kinds", "names"}, or
+    {"missing": why} when the network has no talent market. ``names``: the credential type
+    names a gate's hash is shown as (those of the vault's credentials, and ``typed`` ones:
+    a gate the person typed this session)."""
     from vault.anchoring.holder import anchored_kinds
     from vault.chain.talent import TalentMarket
     from vault.credentials.repository import CredentialRepository
@@ -72,8 +73,9 @@ def read_talent(chain, account: str, store, typed=()) -> dict:  # chain thread
         return {"missing": str(exc)}
     offers = tm.offers()
     kinds = anchored_kinds(store, chain.chain_id)   # what the vault holds: the post dialog's gate picker
-    return {"offers": offers, "bids": {o["id"]: tm.bids(o["id"], all_bids=True) for o in offers},
-            "splits": {o["id"]: tm.funding_split(o["id"]) for o in offers if o["talent"]}, "terms": tm.terms(), "connector": tm.connector(account), "kinds": kinds,
+    splits = {o["id"]: tm.funding_split(o["id"]) for o in offers if o["status"] in ("accepted", "funded")}
+    return {"offers": offers, "bids": tm.bids_by_offer(all_bids=True), "splits": splits, "terms": tm.terms(),
+            "connector": tm.connector(account), "kinds": kinds,
             "names": sorted({t for t, _n in CredentialRepository(store).types()} | set(typed))}
 
 
