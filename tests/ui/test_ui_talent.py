@@ -210,6 +210,8 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     intro, records = confirm(qtbot, page, ui_helpers, steps=2)
     assert sentence in intro and [r.kind for r in records] == ["btk-approve", "talent-fund"]
     qtbot.waitUntil(lambda: offer_status(page, 0) == "funded")
+    assert "the client can take a refund from" in tv.panel.facts["delivery"].text()
+    assert tv.ticker.isActive()                        # its countdown moves on while shown
     before = on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent))
     ui_helpers.click(qtbot, tv.panel.release_button)
     intro, _ = confirm(qtbot, page, ui_helpers)

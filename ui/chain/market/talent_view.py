@@ -18,6 +18,7 @@ from ...errors import describe
 from ...widgets import open_dialog, section_title
 from ...widgets.labels import text_label
 from ...widgets.tables import configure_list_table, rows_height
+from ...widgets.visible_timer import VisibleTimer
 from .bid_form import BidDialog
 from .split import split_sentence
 from .talent_models import TalentOfferModel, btk, offer_title
@@ -74,6 +75,8 @@ class TalentSection(QWidget):
         p.cancel_button.clicked.connect(self.cancel_selected)
         p.bids.accept_requested.connect(self.accept_bid)
         p.bids.withdraw_requested.connect(self.withdraw_bid)
+        # The delivery-window countdown of a funded offer moves on (only while shown).
+        self.ticker = VisibleTimer(self, 30_000, self.show_selected, self._counting_down)
         self.panel.show_none()
 
     # ---- showing ---------------------------------------------------------------------------
@@ -115,13 +118,19 @@ class TalentSection(QWidget):
         self.show_selected()
         return True
 
+    def _counting_down(self) -> bool:
+        o = self.selected_offer()
+        return o is not None and o["status"] == "funded"
+
     def show_selected(self) -> None:
         o = self.selected_offer()
         if o is None or self.data is None:
+            self.ticker.stop()
             self.panel.show_none("No offers yet: post the first one." if self.data and not self.model.rows else
                                  "Select an offer in the list to see its bids and what you can do.")
             return
         self.panel.show_offer(o, account=self.page.account, now=self.page.chain_now(), data=self.data)
+        self.ticker.update_running()
 
     # ---- writing ---------------------------------------------------------------------------
 
