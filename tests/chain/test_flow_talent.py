@@ -149,6 +149,12 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
         assert tm.connector(connector)["withdrawable"] == "0"
         refused("nothing-to-withdraw", tm.withdraw_earnings_plan, service, connector)
     refused("offer-released", tm.release_plan, service, USER_ADDRESS, oid)
+    # Equal stakes: the bidder with more completed gigs is listed first, whoever bid first.
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=10 * BTK, details="Second gig"))
+    nxt = tm.offers()[-1]["id"]
+    run(service, tm.bid_plan(service, third, nxt, price=5 * BTK))
+    run(service, tm.bid_plan(service, talent, nxt, price=9 * BTK))
+    assert [(b["bidder"], b["reputation"]["completed"]) for b in tm.bids(nxt)] == [(talent, 1), (third, 0)]
 
 
 def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm, people):
@@ -309,3 +315,25 @@ def test_a_chain_whose_btk_cannot_burn_gets_a_market_without_burning(chain):
     market = chain.w3.eth.contract(address=EXTENSION.deploy(ctx), abi=chain.contracts.extension(KEY).abi)
     assert market.functions.canBurn().call() is False
     assert market.functions.terms().call() == [300, 100, 0, 10_000]
+
+
+def test_accepting_returns_the_losing_stakes_and_a_stake_gate_opens_once_staked(chain, service, tm, people):
+    from vault.chain import staking
+
+    token = chain.contracts.token
+    talent, third = people["talent"], people["third"]
+    run(service, tm.post_plan(service, USER_ADDRESS, budget=100 * BTK, details="Staked only", min_stake=30 * BTK))
+    oid = tm.offers()[-1]["id"]
+    refused("gate-not-met", tm.bid_plan, service, talent, oid, price=90 * BTK)
+    for who in (talent, third):
+        run(service, staking.stake_requests(service, who, 0, 30 * BTK))
+    assert tm.gate_report(oid, talent)["ok"] and tm.gate_report(oid, talent)["staked"] == "30"
+    held = {who: token.functions.balanceOf(who).call() for who in (talent, third)}
+    run(service, tm.bid_plan(service, talent, oid, price=90 * BTK, stake=20 * BTK))
+    run(service, tm.bid_plan(service, third, oid, price=80 * BTK, stake=40 * BTK))
+    assert [b["bidder"] for b in tm.bids(oid)] == [third, talent]  # the higher stake first
+    talent_bid = next(b for b in tm.bids(oid) if b["bidder"] == talent)
+    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, talent_bid["bid_id"]))
+    assert token.functions.balanceOf(third).call() == held[third]  # the loser's 40 back at once
+    assert token.functions.balanceOf(talent).call() == held[talent] - 20 * BTK  # the winner's bond stays
+    assert token.functions.balanceOf(tm.m.address).call() >= 20 * BTK

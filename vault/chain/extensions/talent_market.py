@@ -8,6 +8,7 @@ raise it: ``canBurn`` is false for good)."""
 
 from __future__ import annotations
 
+from ..revert import is_revert
 from .base import DeployContext, Extension
 
 KEY = "talent_market"
@@ -26,8 +27,6 @@ def constructor_args(addresses: dict[str, str], params: dict, *, can_burn: bool 
 
 def token_can_burn(chain, token: str, caller: str) -> bool:
     """Whether BTK at ``token`` has ``burn`` (burning 0 succeeds), as the constructor probes."""
-    from ..revert import is_revert
-
     handle = chain.w3.eth.contract(address=chain.w3.to_checksum_address(token), abi=_BURN_ABI)
     try:
         handle.functions.burn(0).call({"from": chain.w3.to_checksum_address(caller)})

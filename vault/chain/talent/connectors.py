@@ -5,6 +5,8 @@ out of the fee, withdrawn when it likes. A mixin of TalentMarket (self.m, self.c
 
 from __future__ import annotations
 
+from eth_account import Account
+
 from ...errors import ChainError
 from ..plan import Plan, as_plan
 from ..units import format_amount, format_units, parse_address
@@ -45,8 +47,6 @@ class Connectors:
     def sign_referral(self, key: bytes, account: str, referrer: str, *, deadline: int | None = None) -> dict:
         """``account``'s signed referral (with its key), for anyone to submit:
         {account, referrer, deadline, signature (0x hex)}."""
-        from eth_account import Account
-
         referrer = self._check_referrer(account, referrer)
         account = self.w3.to_checksum_address(account)
         if Account.from_key(key).address != account:

@@ -12,6 +12,8 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
+from eth_utils import event_abi_to_log_topic
+
 from ..contracts import ZERO_ADDRESS
 
 STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")
@@ -70,8 +72,6 @@ def sync(chain, market, legacy=None) -> TalentLog:
 
 
 def _kinds(contract, names) -> dict:
-    from eth_utils import event_abi_to_log_topic
-
     return {(contract.address.lower(), bytes(event_abi_to_log_topic(getattr(contract.events, n).abi))):
             getattr(contract.events, n) for n in names}
 

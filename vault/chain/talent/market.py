@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from ...errors import ChainError
 from ..contracts import ZERO_ADDRESS
+from ..governance import next_block_time
 from ..plan import Plan, as_plan
+from ..soulbound import token as soulbound_token
 from ..transactions import with_gas_margin
 from ..units import format_amount, format_units, parse_address, percent
 from . import gates, log as events
@@ -260,8 +262,6 @@ class TalentMarket(Connectors):
         is_client = o["client"].lower() == sender.lower()
         if not is_client and (o["talent"] or "").lower() != sender.lower():
             raise ChainError("not-offer-party", f"Only the client or the talent of offer {offer_id} can refund it.")
-        from ..governance import next_block_time
-
         now = next_block_time(self.chain)  # the refund's own block decides whether the window is over
         late = now >= o["refundable_at"]
         if is_client and not late:
@@ -345,9 +345,7 @@ class TalentMarket(Connectors):
 
     def declare_type_plan(self, service, issuer: str, token_id: int, credential_type: str) -> Plan:
         """Declare, once, the type of a soulbound credential ``issuer`` issued."""
-        from ..soulbound import token
-
-        t = token(self.chain, int(token_id))
+        t = soulbound_token(self.chain, int(token_id))
         if t["issuer"].lower() != issuer.lower():
             raise ChainError("not-credential-issuer", f"Credential token {token_id} was issued by {t['issuer']}: "
                                                       "only its issuer declares its type.")

@@ -6,6 +6,7 @@ and then fails when executed)."""
 from __future__ import annotations
 
 from ...errors import ChainError
+from ..talent.contract import market_contract
 from ..units import percent
 from .base import Field, Template
 
@@ -15,8 +16,6 @@ _WHAT = ("fee", "connector share", "burn share", "bond forfeit share")
 
 
 def _market(chain):
-    from ..talent.contract import market_contract
-
     return market_contract(chain)
 
 

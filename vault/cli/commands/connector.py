@@ -18,6 +18,8 @@ from ..session import address_arg, connect, open_session, sender_of, write
 
 
 def _market(chain):
+    # start-up: the chain stack (web3, eth-account: ~0.9 s measured for vault.chain.talent)
+    # only for the command that runs, as every chain command does
     from ...chain.talent import TalentMarket
 
     return TalentMarket(chain)
