@@ -22,6 +22,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
 from vault.chain.marketplace import Market, roles_of
+from vault.chain.talent import TalentMarket
 from vault.chain.units import format_units, percent
 
 from ...widgets import open_dialog, section_title
@@ -276,8 +277,6 @@ class MarketplacePage(ChainPage):
         open_dialog(self, dialog)
 
     def _post(self, values: dict) -> None:
-        from vault.chain.talent import TalentMarket
-
         account = self.account
         if values["credential_type"]:
             self.typed_types.add(values["credential_type"])
@@ -303,8 +302,6 @@ class MarketplacePage(ChainPage):
         self.message.emit("Offer posted.")
 
     def register_referrer(self, text: str) -> None:
-        from vault.chain.talent import TalentMarket
-
         account = self.account
         self.write("Name your referrer",
                    lambda service: TalentMarket(service.chain).register_referrer_plan(service, account, text),
@@ -314,8 +311,6 @@ class MarketplacePage(ChainPage):
                    success="Your referrer is recorded, for life.")
 
     def withdraw_earnings(self) -> None:
-        from vault.chain.talent import TalentMarket
-
         account = self.account
         self.write("Withdraw connector earnings",
                    lambda service: TalentMarket(service.chain).withdraw_earnings_plan(service, account),

@@ -8,7 +8,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
+from vault.anchoring.holder import anchored_kinds
+from vault.chain.talent import TalentMarket, type_label
 from vault.chain.units import format_units
+from vault.credentials.repository import CredentialRepository
 from vault.errors import ChainError
 from vault.safe_text import safe_text
 
@@ -44,8 +47,6 @@ def offer_body(o: dict) -> str:
 def gate_words(o: dict, names=()) -> str:
     """"a OpenBadgeCredential from 0x…; 100 BTK staked", or "anyone" (``names``: type names
     to show for their hashes, the core's ``type_label``)."""
-    from vault.chain.talent import type_label
-
     gate, needs = o["gate"], []
     if gate["issuer"]:
         kind = type_label(gate["credential_type"], names)
@@ -61,10 +62,6 @@ def read_talent(chain, account: str, store, typed=()) -> dict:  # chain thread
     {"missing": why} when the network has no talent market. ``names``: the credential type
     names a gate's hash is shown as (those of the vault's credentials, and ``typed`` ones:
     a gate the person typed this session)."""
-    from vault.anchoring.holder import anchored_kinds
-    from vault.chain.talent import TalentMarket
-    from vault.credentials.repository import CredentialRepository
-
     try:
         tm = TalentMarket(chain)
     except ChainError as exc:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from vault.chain.talent import TalentMarket
+
 from ...errors import describe
 from ...widgets import open_dialog, section_title
 from ...widgets.labels import text_label
@@ -26,12 +28,10 @@ from .talent_panel import TalentOfferPanel
 
 
 def _tm(service):
-    from vault.chain.talent import TalentMarket
     return TalentMarket(service.chain)
 
 
 def _gates(chain, offer_id: int, account: str, names) -> dict:  # chain thread
-    from vault.chain.talent import TalentMarket
     return TalentMarket(chain).gate_report(offer_id, account, names)
 
 
