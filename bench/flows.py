@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bench.chain import ROOT
 from bench.common import print_report
+from bench.talent import talent_market, talent_setup
 from tests.chain.conftest import (ANVIL_KEY_0, ANVIL_KEY_1, PASSPHRASE, USER_ADDRESS, USER_BTK, USER_ETH, USER_PHRASE,
                                   anvil_binary, copy_embedded, free_port, restore_anvil, start_anvil, stop_anvil)
 
@@ -161,6 +162,7 @@ def marketplace(chain, service, client: str, talent: str, clock: Clock) -> None:
 
 SCENARIOS = {"governance": (governance_setup, governance, "second"),
              "marketplace": (market_setup, marketplace, "talent")}
+SCENARIOS["talent"] = (talent_setup, talent_market, "talent")
 
 
 # ---- the backends ------------------------------------------------------------------------
@@ -295,11 +297,16 @@ def run_backend(backend, tmp: Path, repeat: int) -> dict:
             "median_ms": statistics.median(totals), "min_ms": min(totals), "max_ms": max(totals), "n": repeat,
             "runs_ms": totals, "setup_per_run_median_ms": statistics.median(setups), "blocks": blocks[0],
             "transactions": sum(c for label, c in per_run_count.items() if label.split("-")[0] in
-                                ("gov", "market", "btk")),
+                                ("gov", "market", "btk")) + sum(_plan_size(label) for label in order),
             "steps": {label: {"median_ms": statistics.median(pooled[label]), "per_run": per_run_count[label],
                               **({"send_median_ms": statistics.median(sends[label])} if label in sends else {})}
                       for label in order}}
     return out
+
+
+def _plan_size(label: str) -> int:
+    """The transactions of a step timed as a whole plan ("talent-fund (2 tx)")."""
+    return int(label.rsplit("(", 1)[1].split()[0]) if label.endswith(" tx)") else 0
 
 
 def run(repeat: int, with_anvil: bool) -> dict:
@@ -332,7 +339,9 @@ def markdown(r: dict) -> str:
              "| --- | --- | --- |"]
     for scenario, title in (("governance", "governance: delegate ×2, propose, sign offline, vote, relay, "
                                            "advance, queue, advance, execute, check"),
-                            ("marketplace", "marketplace: post, accept, approve, fund, release, check")):
+                            ("marketplace", "marketplace: post, accept, approve, fund, release, check"),
+                            ("talent", "talent market: referrer, post, approve + bid, accept, approve + fund, "
+                                       "release, check")):
         es = e[scenario]
 
         def fig(side):
@@ -345,7 +354,8 @@ def markdown(r: dict) -> str:
     lines.append("| setup once: embedded template (genesis, suite, faucet) / anvil start, deployment, funding | "
                  f"{e['setup_once_s']:.2f} s | " + (f"{a['setup_once_s']:.2f} s |" if a else "not installed |"))
     for scenario, what in (("governance", "new vault, fresh chain, second holder funded (2 tx)"),
-                           ("marketplace", "new vault, fresh chain, talent funded (1 tx)")):
+                           ("marketplace", "new vault, fresh chain, talent funded (1 tx)"),
+                           ("talent", "new vault, fresh chain, talent funded (2 tx)")):
         lines.append(f"| setup per {scenario} run, not in the figure above: {what} | "
                      f"{e[scenario]['setup_per_run_median_ms']:.0f} ms | "
                      + (f"{a[scenario]['setup_per_run_median_ms']:.0f} ms |" if a else "not installed |"))
@@ -357,7 +367,7 @@ def markdown(r: dict) -> str:
             return "–"
         return f"{s['median_ms']:.1f} ms" + (f" ({s['send_median_ms']:.1f})" if "send_median_ms" in s else "")
 
-    for scenario in ("governance", "marketplace"):
+    for scenario in ("governance", "marketplace", "talent"):
         for label, s in e[scenario]["steps"].items():
             other = a[scenario]["steps"].get(label) if a else None
             lines.append(f"| {scenario}: {label} | ×{s['per_run']} | {step(s)} | {step(other)} |")

@@ -109,3 +109,25 @@ def test_cli_verify_asks_the_data_folders_chain(run):
     assert code == 0 and out["anchor"] == "not anchored on chain"
     code, out, _ = run("credential", "verify", str(CREDENTIAL), "--no-chain", passphrase=False)
     assert code == 0 and "anchor" not in out
+
+
+def test_anchored_kinds_name_the_on_chain_issuer_and_type_and_drop_revoked(chain, user, issuer):
+    """What the marketplace's gate picker offers: the vault's anchored credentials' kinds,
+    by the account that anchored them (the address the contract checks), not the DID that
+    signed; once per kind; the generic type and revoked credentials are not offered (no
+    bidder could pass that gate with them)."""
+    address, issuer_service = issuer
+    service = CredentialService(user.store)
+    ids = []
+    for path in (CREDENTIAL, OTHER):   # two Open Badges
+        ids.append(service.import_bytes(path.read_bytes()).summary.id)
+        send_all(issuer_service, writes.issue_requests(issuer_service, address, USER_ADDRESS, path.read_bytes()))
+    sync.sync(chain, user.store, [USER_ADDRESS])
+    badge = {"issuer": address, "type": "OpenBadgeCredential", "title": "Introduction to Programming (Python)"}
+    assert holder.anchored_kinds(user.store, chain.chain_id) == [badge]
+    assert holder.anchored_kinds(user.store, chain.chain_id + 1) == []          # another network: nothing
+
+    for path, cid, left in ((OTHER, ids[1], [badge]), (CREDENTIAL, ids[0], [])):
+        issuer_service.send(writes.revoke_request(issuer_service, address, original=path.read_bytes()))
+        assert sync.check(chain, user.store, cid).status == "revoked"
+        assert holder.anchored_kinds(user.store, chain.chain_id) == left

@@ -16,6 +16,7 @@ SUITE = [
     "Marketplace",
     "SoulboundCredential",
     "StakingPool",
+    "TalentMarket",
 ]
 TEST_ONLY = ["TestEscrowAttacker", "TestReentrantToken"]
 KEYS = ["contractName", "sourceName", "testOnly", "abi", "bytecode", "deployedBytecode", "compiler", "sourceHashes"]

@@ -33,6 +33,7 @@ SAFE_DEFAULT = {
 LEADS_TO_CONFIRM = {
     "ui.chain.governance.dialogs.NewProposalDialog", "ui.chain.governance.votes.RelayVoteDialog",
     "ui.chain.market.dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
+    "ui.chain.market.bid_form.BidDialog",
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {
@@ -141,13 +142,13 @@ def test_enter_sends_nothing_from_the_wallet_staking_and_market_pages(chain_wind
     # Marketplace: Enter in the offer form reviews it; Enter at the review sends nothing.
     chain_window.show_page("Marketplace")
     market = chain_window.pages.currentWidget()
-    qtbot.waitUntil(lambda: market.model.rowCount() == 3, timeout=20_000)
+    qtbot.waitUntil(lambda: market.model.rowCount() == 3 and "offers" in market.data["talent"], timeout=20_000)
     ui_helpers.click(qtbot, market.post_button)
     post = market.dialog
     ui_helpers.type_text(qtbot, post.title, "Review my essay")
-    ui_helpers.type_text(qtbot, post.price, "50")
+    ui_helpers.type_text(qtbot, post.budget, "50")
     before = market.write_flow
-    qtbot.keyClick(post.price, Qt.Key_Return)
+    qtbot.keyClick(post.budget, Qt.Key_Return)
     qtbot.waitUntil(lambda: market.write_flow is not before, timeout=10_000)
     enter_at_confirm_sends_nothing(qtbot, session, market.write_flow)
 

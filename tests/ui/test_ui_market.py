@@ -1,7 +1,10 @@
-"""The Marketplace page through its real widgets on the embedded chain: a client posts an
-offer, a second account of the same vault accepts it as talent, the client pays into escrow
-(approve + fund) and releases it with the fee and referral split shown first; the errors:
-bad input in the post dialog, releasing what is not funded, funding with too little BTK."""
+"""The Marketplace page's gigs of the first marketplace through its real widgets on the
+embedded chain: they stay readable and finishable beside the talent network
+(test_ui_talent). A client's gig (posted before the talent network), a second account of
+the same vault accepts it as talent, the client pays into escrow (approve + fund) and
+releases it with the fee and referral split shown first; the errors: bad input in the
+post dialog (now the talent network's), releasing what is not funded, funding with too
+little BTK."""
 
 import re
 
@@ -69,23 +72,24 @@ def status_of(page, gig_id):
     return page.model.rows[page.model.row_of(gig_id)]["status"]
 
 
-def test_post_accept_fund_release_pays_the_talent_less_fee_and_referral(market, qtbot, ui_helpers):
+def post_first_marketplace_gig(qtbot, page, **kwargs) -> None:
+    """A gig of the first marketplace, posted by its core (the page posts to the talent network)."""
+    def post(service):
+        request = Market(service.chain).post_request(service, USER_ADDRESS, **kwargs)
+        service.send(service.preview(with_gas_margin(service.chain, request)))
+    on_chain(qtbot, page.session, post)
+    page.session.note_settled()
+
+
+def test_a_first_marketplace_gig_is_accepted_funded_and_released_less_fee_and_referral(market, qtbot, ui_helpers):
     page, talent = market
     session = page.session
 
-    # ---- the client posts an offer with a referrer who gets 5 % (while only mentoring is listed)
-    page.kind_filter.setCurrentIndex(page.kind_filter.findData("mentoring"))
-    ui_helpers.click(qtbot, page.post_button)
-    dialog = page.dialog
-    ui_helpers.type_text(qtbot, dialog.title, "Grade 30 essays")
-    ui_helpers.type_text(qtbot, dialog.price, "1,000")
-    ui_helpers.type_text(qtbot, dialog.referrer, CONNECTOR)
-    dialog.referral.setValue(5)
-    ui_helpers.click(qtbot, dialog.post_button)
-    intro, _records = confirm(qtbot, page, ui_helpers)
-    assert "You offer 1,000 BTK for this gig" in intro[0] and "5 %" in intro[1]
-    qtbot.waitUntil(lambda: page.selected_id() == 3 and page.model.rowCount() == 4)
-    assert page.kind_filter.currentIndex() == 0 and page.proxy.rowCount() == 4   # the new gig is shown
+    # ---- a gig of the client's on the first marketplace, with a referrer who gets 5 %
+    post_first_marketplace_gig(qtbot, page, kind="gig", price=1_000 * BTK, details="Grade 30 essays",
+                               connector=CONNECTOR, referral_bps=500)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 4)
+    assert page.select_gig(3) and page.proxy.rowCount() == 4
     assert page.proxy.index(0, 1).data() == "Grade 30 essays"      # newest first
     assert page.proxy.index(0, 5).data() == "You"                  # client
     assert not page.accept_button.isEnabled()
@@ -148,17 +152,23 @@ def test_bad_input_unfunded_release_and_too_little_btk_each_say_why(market, qtbo
     ui_helpers.click(qtbot, dialog.post_button)
     assert "Give the offer a title" in dialog.error.text()
     ui_helpers.type_text(qtbot, dialog.title, "Logo")
-    ui_helpers.type_text(qtbot, dialog.price, "12,5x")
+    ui_helpers.type_text(qtbot, dialog.budget, "12,5x")
     ui_helpers.click(qtbot, dialog.post_button)
-    assert dialog.error.text() == "Price: '12,5x' is not an amount." and dialog.focusWidget() is dialog.price
-    ui_helpers.type_text(qtbot, dialog.price, "12.5")
-    dialog.referral.setValue(5)
+    assert dialog.error.text() == "Budget: '12,5x' is not an amount." and dialog.focusWidget() is dialog.budget
+    ui_helpers.type_text(qtbot, dialog.budget, "12.5")
+    gates = dialog.gates
+    gates.need_credential.setChecked(True)
+    assert gates.picker.count() == 1 and not gates.issuer.isReadOnly()    # nothing anchored: type it
+    ui_helpers.type_text(qtbot, gates.issuer, USER_ADDRESS.replace("EfFD", "efFD"))   # a mistyped letter
+    ui_helpers.type_text(qtbot, gates.credential_type, "BachelorDegree")
     ui_helpers.click(qtbot, dialog.post_button)
-    assert "A referral cut needs a referrer" in dialog.error.text()
-    ui_helpers.type_text(qtbot, dialog.referrer, USER_ADDRESS.replace("EfFD", "efFD"))   # a mistyped letter
+    assert dialog.error.text().startswith("Issuer: ") and dialog.focusWidget() is gates.issuer
+    ui_helpers.type_text(qtbot, gates.issuer, USER_ADDRESS)
+    gates.need_stake.setChecked(True)
+    ui_helpers.type_text(qtbot, gates.min_stake, "-5")
     ui_helpers.click(qtbot, dialog.post_button)
-    assert dialog.error.text().startswith("Referrer: ") and dialog.isVisible()
-    assert dialog.title.text() == "Logo" and dialog.price.text() == "12.5"          # nothing lost
+    assert dialog.error.text().startswith("Minimum stake: ") and dialog.focusWidget() is gates.min_stake
+    assert dialog.title.text() == "Logo" and dialog.budget.text() == "12.5" and dialog.isVisible()  # nothing lost
     ui_helpers.click(qtbot, dialog.cancel_button)
     assert page.write_flow is None
 

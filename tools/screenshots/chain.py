@@ -14,7 +14,7 @@ Foundation (an account stakes with one validator at a time) while governance sla
 Campus Node.
 
 - vault "vault" (the user and a second account, "Talent"): Wallet, then Governance, then
-  Marketplace. Each page's writes leave the others' pictures as they are: the Wallet is
+  Marketplace (its talent network: talent.py). Each page's writes leave the others' pictures as they are: the Wallet is
   shot before anything else is in the vault's history; the governance proposals that
   pass change no marketplace fee.
 - vault "staking" (the user alone): Staking, then the confirmation dialog of one more
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import PASSPHRASE, SIZE, settle, shoot, wait_until
+from .common import PASSPHRASE, SIZE, shoot, wait_until
 
 # BIP-39's public test vector: its first account, 0x9858…Da94, is no dev role of the chain.
 PHRASE = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
@@ -45,7 +45,7 @@ def shoot_chain(tmp: Path, out: Path) -> list[Path]:
     window = _open_vault(tmp / "vault", talent=True)
     written.append(_shoot_wallet(window, out))
     written.append(_shoot_governance(window, out))
-    written.append(_shoot_marketplace(window, out))
+    written.extend(_shoot_marketplace(window, out))
     window.close()
 
     window = _open_vault(tmp / "staking", talent=False)
@@ -230,26 +230,14 @@ def _market_history(service, user: str, talent: str) -> int:  # chain thread
     return service.chain.block_number
 
 
-def _shoot_marketplace(window, out: Path) -> Path:
-    """Six offers in every status; the user's gig in escrow selected, its details and the
-    release split on screen."""
-    from PySide6.QtWidgets import QScrollArea
+def _shoot_marketplace(window, out: Path) -> list[Path]:
+    """The first marketplace's six gigs (below, on the page), then the talent network's
+    pictures (talent.py)."""
+    from .talent import shoot_talent
 
-    workspace = window.workspace
     user, talent = (a.address for a in window.identity.accounts()[:2])
-    block = _run(window, _market_history, user, talent)
-    workspace.show_page("Marketplace")
-    page = workspace.marketplace_page
-    wait_until(lambda: page.data is not None and page.model.rowCount() == 6)
-    page.account_box.setCurrentIndex(0)
-    if not page.select_gig(3):
-        raise RuntimeError("offer 3 is not in the Marketplace list")
-    _show_block(window, block)
-    settle()   # the offer's details laid out: the page has its full height
-    scroll = page.findChild(QScrollArea)
-    y = page.how.mapTo(scroll.widget(), page.how.rect().topLeft()).y()
-    scroll.verticalScrollBar().setValue(y - 12)   # from the "How it works" line down
-    return shoot(window, out / "marketplace.png")
+    _run(window, _market_history, user, talent)
+    return shoot_talent(window, out)
 
 
 # ---- Staking and a confirmation -------------------------------------------------------------

@@ -49,3 +49,21 @@ def holder_report(chain, store, accounts: list[str], *, import_carried: bool = T
                        "status": state.status if state else soulbound.NOT_ANCHORED,
                        "token_id": state.token_id if state else None})
     return {"tokens": result.tokens, "credentials": stored}
+
+
+def anchored_kinds(store, chain_id: int) -> list[dict]:
+    """The kinds of credential the vault holds anchored (not revoked) on ``chain_id``: one
+    {"issuer", "type", "title"} per on-chain issuer and credential type (the generic
+    "VerifiableCredential" left out), e.g. to require the same kind of a marketplace bidder.
+    Offline: what was learned last time (``sync`` asks the chain)."""
+    repo, seen, kinds = CredentialRepository(store), set(), []
+    for cid, state in anchors.states(store, chain_id).items():
+        if state.revoked:
+            continue
+        summary = repo.get(cid)
+        for type_ in summary.types:
+            key = (state.issuer.lower(), type_)
+            if type_ != "VerifiableCredential" and key not in seen:
+                seen.add(key)
+                kinds.append({"issuer": state.issuer, "type": type_, "title": summary.title})
+    return kinds

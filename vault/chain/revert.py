@@ -144,6 +144,39 @@ SENTENCES: dict[str, str] = {
     "ReentrancyGuardReentrantCall": "The contract refused a re-entrant call.",
     "SafeERC20FailedOperation": "A token transfer of {token} failed.",
     "OwnableInvalidOwner": "{owner} cannot be the owner.",
+    # TalentMarket
+    "ConnectorShareTooHigh": "A connector share of {bps} is above the maximum of {maxBps}.",
+    "BurnShareTooHigh": "A burn share of {bps} is above the maximum of {maxBps}.",
+    "ForfeitShareTooHigh": "A bond forfeit share of {bps} is above the maximum of {maxBps}.",
+    "FeeBelowConnectors": "A fee of {feeBps} cannot pay two connectors {connectorBps} each: raise the fee "
+                          "or lower the connector share.",
+    "BurnNotSupported": "This network's BTK token cannot burn (it predates burning): the burn share must stay 0.",
+    "OfferNotFound": "There is no offer {offerId} on the talent market.",
+    "BidNotFound": "Offer {offerId} has no bid {bidId}.",
+    "NotOfferClient": "Only the client of offer {offerId} can do this.",
+    "NotOfferParty": "Only the client or the talent of offer {offerId} can do this.",
+    "NotBidder": "Bid {bidId} on offer {offerId} is someone else's.",
+    "ClientCannotBid": "The client of offer {offerId} cannot bid on it.",
+    "OfferNotOpen": "Offer {offerId} no longer takes bids (a bid was accepted, or it was cancelled).",
+    "OfferNotAccepted": "Offer {offerId} has no accepted bid to fund (or it is already funded).",
+    "OfferNotFunded": "Offer {offerId} is not funded.",
+    "OfferNotCancellable": "Offer {offerId} can no longer be cancelled (it is funded or closed).",
+    "BidAboveBudget": "A bid of {price} is above the offer's budget of {budget}.",
+    "AlreadyBidding": "You already bid on offer {offerId} (bid {bidId}): withdraw it to bid again.",
+    "TooManyBids": "Offer {offerId} has reached its limit of {maxBids} bids.",
+    "MessageTooLong": "The bid message is {length} bytes; at most {maxLength} fit.",
+    "BidNotActive": "Bid {bidId} on offer {offerId} was withdrawn, accepted or released.",
+    "CredentialRequired": "This offer needs a valid credential from {issuer} (type {credentialType}); "
+                          "ask that issuer to anchor one to your account.",
+    "StakeTooLow": "This offer needs {required} staked; you have {staked} staked. Stake more first.",
+    "OfferRefundNotYetAllowed": "The client can get a refund of offer {offerId} only from {refundableAt} on.",
+    "ReferrerAlreadySet": "{account} already named its referrer ({referrer}); it never changes.",
+    "InvalidReferrer": "{referrer} cannot be a referrer here (the zero address or the account itself).",
+    "SignatureExpired": "The signature expired at {deadline}; sign a new one.",
+    "InvalidSignature": "The signature is not {account}'s.",
+    "NothingToWithdraw": "There are no connector earnings to withdraw yet.",
+    "NotTokenIssuer": "{account} did not issue credential token {tokenId}: only its issuer declares its type.",
+    "CredentialTypeAlreadySet": "Credential token {tokenId} already has its type ({credentialType}).",
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",
@@ -156,7 +189,7 @@ SENTENCES: dict[str, str] = {
 
 # Argument names that carry BTK amounts (wei), block-timestamps, basis points, states.
 _BTK_ARGS = {"balance", "needed", "allowance", "requested", "available", "amount", "votes", "threshold",
-             "price"}
+             "price", "budget", "stake", "staked", "required"}
 _TIME_ARGS = {"deadline", "expiry", "refundableAt"}
 _BPS_ARGS = {"bps", "maxBps"}
 

@@ -1,35 +1,33 @@
-"""The Marketplace page's dialog: post a gig or a mentoring offer.
+"""The Marketplace page's dialog: post an offer on the talent market, with optional gates.
 
-It only gathers and checks what the person typed (the core's ``check_post`` and
-``parse_amount``, no chain call); the page then sends it through the one confirm →
-progress → result dialog. Opened with ``open_dialog()``, never ``exec()``."""
+It only gathers and checks what the person typed (the core's ``parse_amount``, the gates'
+parsers, no chain call); the page then sends it through the one confirm → progress →
+result dialog. Opened with ``open_dialog()``, never ``exec()``."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+                               QSpinBox, QVBoxLayout, QWidget)
 
-from vault.chain.marketplace import MAX_REFERRAL_BPS, check_post, offer_text
+from vault.chain.marketplace import offer_text
 from vault.chain.units import parse_amount, percent
 from vault.errors import ChainError
 
 from ...widgets import InlineMessage, button_row, page_subtitle, page_title
 from ...widgets.layout import primary
+from .gates import GateFields
 
 DAY = 86_400
-KIND_CHOICES = (
-    ("gig", "Gig", "A piece of work: a review, a translation, a design…"),
-    ("mentoring", "Mentoring", "Time with someone who knows: a session, advice on a project…"),
-)
 TITLE_MAX = 120
 
 
-
 class PostOfferDialog(QDialog):
-    """Kind, title, details, price, delivery window and an optional referrer with a cut."""
+    """Title, details, budget, delivery window and the gates (who may bid). ``terms``: the
+    talent market's terms now (the fee the client pays on top); ``kinds``: the vault's
+    anchored credential kinds, for the gate picker."""
 
-    def __init__(self, sender: str, fee_bps: int | None, chain_id: int | None, parent: QWidget | None = None):
+    def __init__(self, sender: str, terms: dict | None, chain_id: int | None, kinds: list[dict],
+                 parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("postOfferDialog")
         self.sender, self.chain_id = sender, chain_id
@@ -40,24 +38,21 @@ class PostOfferDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(10)
         layout.addWidget(page_title("Post an offer"))
-        fee = f"{percent(fee_bps)} " if fee_bps is not None else ""
+        fee = f" ({percent(terms['fee_bps'])} of the price)" if terms else ""
         layout.addWidget(page_subtitle(
-            "You are the client: someone accepts your offer, you pay the price into escrow, and "
-            f"once the work is done you release it. The talent gets the price minus the marketplace "
-            f"fee ({fee}to the DAO treasury) and the referrer's cut, if any."))
+            "You are the client: talent bids with a price (at most your budget), a message and perhaps a stake; "
+            f"you accept one bid and pay its price into escrow, plus the marketplace fee{fee}. Once the work is "
+            "done you release it: the talent receives the whole price."))
 
-        kinds = self._kind_row()
         price_row = self._build_fields()
+        self.gates = GateFields(kinds, chain_id)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        form.addRow("Kind", kinds)
-        form.addRow("", self.kind_hint)
         form.addRow("Title", self.title)
         form.addRow("Details", self.details)
-        form.addRow("Price", price_row)
+        form.addRow("Budget", price_row)
         form.addRow("Delivery window", self.window_days)
-        form.addRow("Referrer", self.referrer)
-        form.addRow("Referrer's cut", self.referral)
+        form.addRow("Who may bid", self.gates)
         layout.addLayout(form)
         self.error = InlineMessage()
         layout.addWidget(self.error)
@@ -67,30 +62,12 @@ class PostOfferDialog(QDialog):
         layout.addLayout(button_row(self.cancel_button, self.post_button))
         self.cancel_button.clicked.connect(self.reject)
         self.post_button.clicked.connect(self._on_post)
-        for field in (self.title, self.price, self.referrer):
+        for field in (self.title, self.budget, self.gates.issuer, self.gates.credential_type, self.gates.min_stake):
             field.textEdited.connect(lambda _t: self.error.clear())
         self.title.setFocus()
 
-    def _kind_row(self) -> QHBoxLayout:
-        kinds = QHBoxLayout()
-        self.kind_group = QButtonGroup(self)
-        self.kind_buttons: dict[str, QRadioButton] = {}
-        for i, (kind, title, hint) in enumerate(KIND_CHOICES):
-            button = QRadioButton(title)
-            button.setObjectName(f"kind_{kind}")
-            button.setToolTip(hint)
-            self.kind_group.addButton(button, i)
-            self.kind_buttons[kind] = button
-            kinds.addWidget(button)
-        kinds.addStretch(1)
-        self.kind_buttons["gig"].setChecked(True)
-        self.kind_hint = QLabel(KIND_CHOICES[0][2])
-        self.kind_hint.setObjectName("hintLabel")
-        self.kind_group.idClicked.connect(lambda i: self.kind_hint.setText(KIND_CHOICES[i][2]))
-        return kinds
-
     def _build_fields(self) -> QHBoxLayout:
-        """The fields below the kind; returns the price's row (the field and its unit)."""
+        """The fields above the gates; returns the budget's row (the field and its unit)."""
         self.title = QLineEdit()
         self.title.setAccessibleName("Title")
         self.title.setMaxLength(TITLE_MAX)
@@ -100,11 +77,11 @@ class PostOfferDialog(QDialog):
         self.details.setPlaceholderText("Optional: what you need, by when, links to the material")
         self.details.setTabChangesFocus(True)
         self.details.setFixedHeight(self.details.fontMetrics().lineSpacing() * 3 + 18)
-        self.price = QLineEdit()
-        self.price.setAccessibleName("Price in BTK")
-        self.price.setPlaceholderText("e.g. 250")
+        self.budget = QLineEdit()
+        self.budget.setAccessibleName("Budget in BTK")
+        self.budget.setPlaceholderText("e.g. 250: the most you pay, before the fee")
         price_row = QHBoxLayout()
-        price_row.addWidget(self.price, 1)
+        price_row.addWidget(self.budget, 1)
         price_row.addWidget(QLabel("BTK"))
         self.window_days = QSpinBox()
         self.window_days.setAccessibleName("Delivery window in days")
@@ -113,21 +90,7 @@ class PostOfferDialog(QDialog):
         self.window_days.setSuffix(" days")
         self.window_days.setToolTip("Counted from when you pay into escrow. The talent can refund you at any "
                                     "time; you can take the money back yourself only once this has passed.")
-        self.referrer = QLineEdit()
-        self.referrer.setAccessibleName("Referrer")
-        self.referrer.setPlaceholderText("Optional: address (0x…) or did:pkh of who introduced the talent")
-        self.referral = QDoubleSpinBox()
-        self.referral.setAccessibleName("Referral cut in percent")
-        self.referral.setRange(0, MAX_REFERRAL_BPS / 100)
-        self.referral.setDecimals(2)
-        self.referral.setSingleStep(0.5)
-        self.referral.setSuffix(" %")
-        self.referral.setToolTip(f"The referrer's share of the price, paid on release (at most "
-                                 f"{percent(MAX_REFERRAL_BPS)}).")
         return price_row
-
-    def kind(self) -> str:
-        return KIND_CHOICES[self.kind_group.checkedId()][0]
 
     def _fail(self, text: str, field: QWidget) -> None:
         self.error.error(text)
@@ -142,18 +105,15 @@ class PostOfferDialog(QDialog):
         if not title:
             return self._fail("Give the offer a title: it is what people see in the list.", self.title)
         try:
-            price = parse_amount(self.price.text())
+            budget = parse_amount(self.budget.text())
         except ChainError as exc:
-            text = self.price.text().strip()
-            return self._fail(f"Price: {exc}" if text else "Enter the price in BTK, e.g. 250.", self.price)
-        bps = round(self.referral.value() * 100)
+            text = self.budget.text().strip()
+            return self._fail(f"Budget: {exc}" if text else "Enter the budget in BTK, e.g. 250.", self.budget)
         try:
-            connector = check_post(self.sender, kind=self.kind(), price=price, connector=self.referrer.text(),
-                                   referral_bps=bps, delivery_window=self.window_days.value() * DAY,
-                                   chain_id=self.chain_id)
+            gates = self.gates.values()
         except ChainError as exc:
-            return self._fail(f"Referrer: {exc}", self.referrer)
-        self.values = {"kind": self.kind(), "price": price, "details": offer_text(title, self.details.toPlainText()),
-                       "connector": connector, "referral_bps": bps if connector else 0,
-                       "delivery_window": self.window_days.value() * DAY}
+            return self._fail(str(exc), self.gates.field_of(str(exc)))
+        self.values = {"budget": budget, "details": offer_text(title, self.details.toPlainText()),
+                       "delivery_window": self.window_days.value() * DAY, **gates}
         self.accept()
+

@@ -1,12 +1,14 @@
-"""The Marketplace page: gigs and mentoring offers paid in BTK through escrow.
+"""The Marketplace page: a talent network paid in BTK through escrow.
 
-Browse and search every offer (or only one's own, as client, talent or referrer), post an
-offer, and move a selected one along: accept (talent), fund the escrow (client: approve +
-fund), release it with the fee and referral split shown before signing (client), refund
-(talent at any time, client after the delivery window) or cancel (client, before funding).
-The selected offer's panel (panel.OfferPanel) enables each button exactly when the core's
-``actions()`` allows it for the chosen account; otherwise its tooltip and the hint under
-the offer say why not.
+New offers go to the talent market (vault.chain.talent; talent_view.TalentSection): a
+client posts an offer, optionally gated on a credential and/or a minimum stake; talent
+bids with a price, a message and a stake; the client accepts one bid, pays price + fee
+into escrow (the split shown first) and releases it: the talent receives the whole price.
+Below: the Connectors section (connectors.ConnectorsSection), then the gigs of the first
+marketplace (vault.chain.marketplace), still readable and finishable: browse and search
+them, accept, fund, release with the fee and referral split shown first, refund, cancel.
+Each offer's panel enables a button exactly when the core allows it for the chosen
+account; otherwise its tooltip and the hint under the offer say why not.
 
 Reads and writes go through the ChainSession (the chain thread); writes through the one
 confirm → progress → result dialog.
@@ -19,20 +21,29 @@ import time
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
-from vault.chain.marketplace import KIND_NOUNS, Market, roles_of
+from vault.chain.marketplace import Market, roles_of
+from vault.chain.talent import TalentMarket
 from vault.chain.units import format_units, percent
 
-from ...widgets import open_dialog
+from ...widgets import open_dialog, section_title
 from ...widgets.labels import text_label
 from ...widgets.layout import primary
 from ...widgets.tables import configure_list_table, rows_height
 from ...widgets.visible_timer import VisibleTimer
 from ..advance import AdvanceControl
 from ..page import ChainPage
+from .connectors import ConnectorsSection
 from .demo import DeliverButton, demo_note
 from .dialogs import PostOfferDialog
 from .models import STATUS_WORDS, WHOSE, GigFilter, GigTableModel, offer_title, price_text, read_market
 from .panel import OfferPanel
+from .talent_models import read_talent
+from .talent_view import TalentSection
+
+
+def read_page(chain, account: str, store, typed) -> dict:  # chain thread
+    """The first marketplace's gigs (read_market) and the talent market (read_talent)."""
+    return read_market(chain, account) | {"talent": read_talent(chain, account, store, typed)}
 
 
 def _combo(name: str, accessible: str, items) -> QComboBox:
@@ -47,13 +58,22 @@ def _combo(name: str, accessible: str, items) -> QComboBox:
 class MarketplacePage(ChainPage):
     def __init__(self, session, parent: QWidget | None = None):
         super().__init__(session, "Marketplace",
-                         "Gigs and mentoring, paid in BTK through escrow: the payment waits in the marketplace "
-                         "until the client releases it to the talent.", parent)
+                         "A talent network paid in BTK through escrow: talent bids, backed by stake; the client "
+                         "pays the fee and the talent keeps the whole price; whoever brought them earns for life.",
+                         parent)
         self.data: dict | None = None
         self._read_at = 0.0
         self._select_after: int | None = None     # select this offer after the next read
-        self._reveal_after = False                  # ... even if the filters hide it (a new offer)
+        self.typed_types: set[str] = set()          # gate types typed this session: named, not hashed
         self._build_how()
+        self.talent = TalentSection(self)
+        self.body.addWidget(self.talent)
+        self.connectors = ConnectorsSection()
+        self.body.addWidget(self.connectors)
+        self.body.addWidget(section_title("Gigs of the first marketplace"))
+        self.body.addWidget(text_label(
+            "Offers posted before the talent network: first come, first served, the talent pays the fee. They stay "
+            "readable and can be finished here; new offers go to the talent network above.", name="hintLabel"))
         self._build_filters()
         self._build_table()
         self.deliver_button = DeliverButton(self)   # the local test chain's demo client only
@@ -80,7 +100,7 @@ class MarketplacePage(ChainPage):
         self._show_how(None)
         self.post_button = primary(QPushButton("Post an offer…"))
         self.post_button.setAutoDefault(False)
-        self.post_button.setToolTip("Offer BTK for a gig or a mentoring session; you will be its client")
+        self.post_button.setToolTip("Offer BTK for a piece of work or mentoring; talent bids, you choose")
         how_row.addWidget(self.how, 1)
         how_row.addWidget(self.post_button, 0, Qt.AlignVCenter)
         self.body.addLayout(how_row)
@@ -147,11 +167,14 @@ class MarketplacePage(ChainPage):
         self.release_button.clicked.connect(self.release_selected)
         self.refund_button.clicked.connect(self.refund_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
+        self.connectors.register_requested.connect(self.register_referrer)
+        self.connectors.withdraw_requested.connect(self.withdraw_earnings)
 
     # ---- reading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.read(read_market, self.account, done=self._on_overview)
+        self.read(read_page, self.account, self.session.identity.store, tuple(self.typed_types),
+                  done=self._on_overview)
 
     def _on_overview(self, data: dict) -> None:
         if data["account"] != self.account:     # the account was switched meanwhile: its read follows
@@ -160,24 +183,28 @@ class MarketplacePage(ChainPage):
         self._select_after = None
         self.data, self._read_at = data, time.monotonic()
         self.model.set_gigs(data["gigs"], data["account"])
-        self._show_how(data["fee_bps"])
-        if keep is not None and not self.select_gig(keep) and self._reveal_after:
-            self._show_everything()      # a new offer hidden by the filters: show it anyway
+        talent = data["talent"]
+        self._show_how(talent.get("terms"))
+        self.talent.show_data(talent, data["account"])
+        self.connectors.setVisible("missing" not in talent)
+        if "missing" not in talent:
+            self.connectors.show_connector(talent["connector"], talent["terms"]["connector_bps"])
+        if keep is not None:
             self.select_gig(keep)
-        self._reveal_after = False
         self._update_count()
         self._show_selected()
 
-    def _chain_now(self) -> int | None:
+    def chain_now(self) -> int | None:
         if self.data is None:
             return None
         return int(self.data["now"] + (time.monotonic() - self._read_at))
 
-    def _show_how(self, fee_bps: int | None) -> None:
-        fee = f" ({percent(fee_bps)} today)" if fee_bps is not None else ""
-        self.how.setText("How it works: ① a client posts an offer · ② someone accepts it as talent · ③ the client "
-                         "pays the price into escrow · ④ the work is done and the client releases the escrow: the "
-                         f"talent gets the price minus the marketplace fee{fee} and any referral cut.")
+    def _show_how(self, terms: dict | None) -> None:
+        fee = f" ({percent(terms['fee_bps'])} today)" if terms else ""
+        self.how.setText("How it works: ① a client posts an offer, perhaps for holders of a credential or a stake · "
+                         "② talent bids, a stake puts a bid ahead · ③ the client accepts one and pays its price plus "
+                         f"the fee{fee} into escrow · ④ the work is done and the client releases it: the talent "
+                         "receives the whole price.")
 
     # ---- filtering and selection ---------------------------------------------------------
 
@@ -228,7 +255,7 @@ class MarketplacePage(ChainPage):
             self.offer.show_none()
             self.deliver_button.show_for(None, self.account)
             return
-        self.offer.show_gig(g, account=self.account, now=self._chain_now(), data=self.data,
+        self.offer.show_gig(g, account=self.account, now=self.chain_now(), data=self.data,
                             embedded=self.session.is_embedded)
         self.deliver_button.show_for(g, self.account)
         self.ticker.update_running()
@@ -239,37 +266,56 @@ class MarketplacePage(ChainPage):
         if not self.connected:
             self._show_connection_state()
             return
-        fee = self.data["fee_bps"] if self.data else None
+        talent = self.data["talent"] if self.data else {}
+        if "missing" in talent:
+            self.message.emit(talent["missing"])
+            return
         chain_id = self.data["chain_id"] if self.data else None
-        dialog = PostOfferDialog(self.account, fee, chain_id, self)
+        dialog = PostOfferDialog(self.account, talent.get("terms"), chain_id, talent.get("kinds", []), self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self._post(dialog.values))
         open_dialog(self, dialog)
 
     def _post(self, values: dict) -> None:
         account = self.account
-        intro = [f"You offer {format_units(values['price'], 'BTK')} for this {KIND_NOUNS[values['kind']]}. Nothing is "
-                 "paid now: you pay into escrow only after someone accepts it."]
-        if values["connector"]:
-            intro.append(f"The referrer {values['connector']} gets {percent(values['referral_bps'])} of the price "
-                         "when you release the payment.")
-        flow = self.write(f"Post a {KIND_NOUNS[values['kind']]}",
-                          lambda service: Market(service.chain).post_request(service, account, **values),
-                          intro=intro, success="Your offer is posted: it stays open until someone accepts it.")
+        if values["credential_type"]:
+            self.typed_types.add(values["credential_type"])
+        intro = [f"You offer up to {format_units(values['budget'], 'BTK')}. Nothing is paid now: you pay into "
+                 "escrow only after you accept a bid, its price plus the fee."]
+        if values["issuer"]:
+            intro.append(f"Only holders of a valid {values['credential_type']} credential from {values['issuer']} "
+                         "can bid.")
+        if values["min_stake"]:
+            intro.append(f"Bidders need {format_units(values['min_stake'], 'BTK')} staked.")
+        flow = self.write("Post an offer",
+                          lambda service: TalentMarket(service.chain).post_plan(service, account, **values),
+                          intro=intro, success="Your offer is posted: talent can bid on it now.")
         if flow is not None:
             flow.succeeded.connect(self._on_posted)
 
     def _on_posted(self, records: list) -> None:
+        # the account's newest offer: the receipt's events may not be decoded (an extension's)
+        self.talent.select_after = TalentSection.NEWEST_MINE
         for event in records[-1].events or []:
-            if event.get("event") == "GigPosted":
-                self._select_after = int(event["args"]["gigId"])
-                self._reveal_after = True
+            if event.get("event") == "OfferPosted":
+                self.talent.select_after = int(event["args"]["offerId"])
         self.message.emit("Offer posted.")
 
-    def _show_everything(self) -> None:
-        self.search.clear()
-        for combo in (self.kind_filter, self.status_filter, self.whose_filter):
-            combo.setCurrentIndex(0)
+    def register_referrer(self, text: str) -> None:
+        account = self.account
+        self.write("Name your referrer",
+                   lambda service: TalentMarket(service.chain).register_referrer_plan(service, account, text),
+                   intro=["Whoever you name earns a share of the price of every offer you complete, as client or "
+                          "as talent, out of the fee: you pay nothing more.",
+                          "You can name a referrer once: it never changes."],
+                   success="Your referrer is recorded, for life.")
+
+    def withdraw_earnings(self) -> None:
+        account = self.account
+        self.write("Withdraw connector earnings",
+                   lambda service: TalentMarket(service.chain).withdraw_earnings_plan(service, account),
+                   intro=["Your connector earnings go to this account."],
+                   success="Withdrawn: your connector earnings are in your account.")
 
     def _gig_write(self, title: str, build, intro, success: str) -> None:
         g = self.selected_gig()

@@ -2,6 +2,7 @@
 
     vault market list | post --title T [--details D] | accept | fund | release | refund | cancel | mine
     vault market deliver ID                  tell the local test chain's demo client: it pays out
+    vault market offers | bid | bids | accept-bid | ...   the talent market (market_talent.py)
 
 Every write prints its preview and asks; --yes sends without asking (scripts). Without
 --yes and without a terminal it refuses (exit 2).
@@ -12,6 +13,7 @@ from __future__ import annotations
 from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
+from .market_talent import add_commands as add_talent_commands
 
 
 def _gig_line(g: dict) -> str:
@@ -119,7 +121,8 @@ def add_parser(sub) -> None:
     p = command(mp, "list", cmd_market_list, "gigs and mentoring offers: price, poster, status")
     p.add_argument("--status", choices=("open", "accepted", "funded", "released", "refunded", "cancelled"))
     p.add_argument("--kind", choices=("gig", "mentoring"))
-    p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer (you are the client)")
+    p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer on the older escrow marketplace "
+                                             "(you are the client; talent market offers: post-offer)")
     p.add_argument("--kind", choices=("gig", "mentoring"), default="gig")
     p.add_argument("--price", required=True, help="BTK")
     p.add_argument("--title", help="what people see in the list (the first line on chain)")
@@ -150,3 +153,4 @@ def add_parser(sub) -> None:
                                                    "its offer is delivered; it releases the escrow to you")
     p.add_argument("gig_id", type=int)
     p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
+    add_talent_commands(mp)
