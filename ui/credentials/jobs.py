@@ -19,6 +19,10 @@ from PySide6.QtCore import QObject, Signal
 from vault.credentials.issuer_name import ShownIssuer
 from vault.credentials.service import CredentialService
 from vault.errors import InvalidCredential, VaultError
+from vault.identity import Identity
+from vault.net.fetch import NetworkUse
+from vault.protocols import offer as offers, oid4vci
+from vault.settings import load_preferences
 from vault.safe_text import safe_text
 
 from ..errors import describe
@@ -366,3 +370,22 @@ def save_annotations(service: CredentialService, cid: str, tags: list[str], note
 
 def export_credential(service: CredentialService, cid: str, out: Path) -> Path:
     return service.export(cid, out)
+
+
+# ---- receiving from an issuer's offer (OpenID4VCI) -------------------------------------------
+
+def _protocol_network(data_dir):
+    """An exchange the person started: public addresses; private and loopback ones when
+    Settings allows private addresses (an issuer on their own network)."""
+    return NetworkUse(allow_private=load_preferences(data_dir).allow_private_addresses, timeout=10)
+
+
+def offer_preview(source, data_dir):
+    """The offer in ``source`` (a link, a file path, image bytes) and its issuer's metadata."""
+    return offers.preview(source, _protocol_network(data_dir))
+
+
+def receive_offer(service: CredentialService, preview, tx_code: str | None):
+    """Accept the offer: the credentials verified and imported, all or none."""
+    return oid4vci.receive(preview, Identity(service.store), service,
+                           _protocol_network(service.store.data_dir), tx_code=tx_code)
