@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import quote
 
-Answer = tuple[int, object]          # (status, JSON-able body)
+Answer = tuple[int, object]          # (status, JSON-able body, or bytes sent as they are)
 
 
 class HostileIssuer:
@@ -30,9 +30,10 @@ class HostileIssuer:
                 route = outer.routes.get(f"{method} {self.path.split('?')[0]}")
                 status, document = route(outer, {"body": body, "headers": dict(self.headers)}) if route else \
                     (404, {"error": "not_found"})
-                data = json.dumps(document).encode()
+                raw = isinstance(document, bytes)      # a JWT as it is, not as JSON
+                data = document if raw else json.dumps(document).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "application/oauth-authz-req+jwt" if raw else "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
