@@ -374,7 +374,7 @@ def export_credential(service: CredentialService, cid: str, out: Path) -> Path:
 
 # ---- receiving from an issuer's offer (OpenID4VCI) -------------------------------------------
 
-def _protocol_network(data_dir):
+def protocol_network(data_dir):
     """An exchange the person started: public addresses; private and loopback ones when
     Settings allows private addresses (an issuer on their own network)."""
     return NetworkUse(allow_private=load_preferences(data_dir).allow_private_addresses, timeout=10)
@@ -382,10 +382,10 @@ def _protocol_network(data_dir):
 
 def offer_preview(source, data_dir):
     """The offer in ``source`` (a link, a file path, image bytes) and its issuer's metadata."""
-    return offers.preview(source, _protocol_network(data_dir))
+    return offers.preview(source, protocol_network(data_dir))
 
 
 def receive_offer(service: CredentialService, preview, tx_code: str | None):
     """Accept the offer: the credentials verified and imported, all or none."""
     return oid4vci.receive(preview, Identity(service.store), service,
-                           _protocol_network(service.store.data_dir), tx_code=tx_code)
+                           protocol_network(service.store.data_dir), tx_code=tx_code)
