@@ -41,8 +41,8 @@ class Peer:
 
     def get(self, path: str) -> dict:
         """A test-control request to the peer (not through the vault)."""
-        with urllib.request.urlopen(self.info["issuer" if "issuer" in self.info else "base"] + path,
-                                    timeout=30) as answer:
+        base = self.info.get("base") or self.info["issuer"]   # the issuer peer's base is its identifier
+        with urllib.request.urlopen(base + path, timeout=30) as answer:
             return json.loads(answer.read())
 
     def stop(self) -> None:

@@ -81,3 +81,21 @@ def test_open_a_qr_image_and_a_wrong_code_imports_nothing(qtbot, page, issuer, u
     assert "invalid_grant" in dialog.message.text() and dialog.isVisible()
     assert dialog.accept_button.isEnabled()
     assert page.model.keys == [] or len(page.service.repository.search()) == 0
+
+
+def test_paste_a_dccrequest_link_then_accept(qtbot, page, ui_helpers):
+    exchange = Peer("vcapi_exchange.mjs")
+    try:
+        made = exchange.get("/make-exchange")
+        dialog = _open_dialog(qtbot, page, ui_helpers)
+        QGuiApplication.clipboard().setText(made["dccrequest"])
+        ui_helpers.click(qtbot, dialog.paste_button)
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20_000)
+        assert "Credential exchange with Exchange College (self-declared)" in dialog.details.text()
+        assert not dialog.tx_code.isVisible() and exchange.get("/log")["issued"] == 0
+        ui_helpers.click(qtbot, dialog.accept_button)
+        qtbot.waitUntil(lambda: page.dialog is None, timeout=30_000)
+        qtbot.waitUntil(lambda: len(page.service.repository.search()) == 1, timeout=20_000)
+        assert exchange.get("/log")["issued"] == 1
+    finally:
+        exchange.stop()

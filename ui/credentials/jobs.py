@@ -21,7 +21,8 @@ from vault.credentials.service import CredentialService
 from vault.errors import InvalidCredential, VaultError
 from vault.identity import Identity
 from vault.net.fetch import NetworkUse
-from vault.protocols import offer as offers, oid4vci
+from vault.protocols import offer as offers, oid4vci, vcapi
+from vault.protocols.inputs import read_link
 from vault.settings import load_preferences
 from vault.safe_text import safe_text
 
@@ -381,11 +382,17 @@ def protocol_network(data_dir):
 
 
 def offer_preview(source, data_dir):
-    """The offer in ``source`` (a link, a file path, image bytes) and its issuer's metadata."""
-    return offers.preview(source, protocol_network(data_dir))
+    """The offer in ``source`` (a link, a file path, image bytes) and its issuer's metadata,
+    or the exchange a ``dccrequest://`` link leads to (read, not yet contacted)."""
+    link = read_link(source, offers.OFFER_SCHEMES + vcapi.EXCHANGE_SCHEMES, "a credential offer or exchange link")
+    if vcapi.is_exchange_link(link):
+        return vcapi.parse_link(link)
+    return offers.preview(link, protocol_network(data_dir))
 
 
 def receive_offer(service: CredentialService, preview, tx_code: str | None):
-    """Accept the offer: the credentials verified and imported, all or none."""
-    return oid4vci.receive(preview, Identity(service.store), service,
-                           protocol_network(service.store.data_dir), tx_code=tx_code)
+    """Accept the offer or run the exchange: the credentials verified and imported, all or none."""
+    network = protocol_network(service.store.data_dir)
+    if isinstance(preview, vcapi.ExchangeLink):
+        return vcapi.receive(preview, Identity(service.store), service, network)
+    return oid4vci.receive(preview, Identity(service.store), service, network, tx_code=tx_code)

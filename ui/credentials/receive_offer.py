@@ -26,7 +26,7 @@ IMAGE_FILTERS = ("QR images (*.png *.jpg *.jpeg *.gif *.bmp *.webp)", "Text file
 
 
 class ReceiveOfferDialog(QDialog):
-    received = Signal(object)     # vault.protocols.oid4vci.Received
+    received = Signal(object)     # vault.protocols.oid4vci.Received (from an offer or an exchange)
 
     def __init__(self, service, tasks, parent: QWidget | None = None):
         super().__init__(parent)
@@ -40,9 +40,9 @@ class ReceiveOfferDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 14)
         layout.setSpacing(8)
-        layout.addWidget(page_subtitle("Paste the issuer's credential offer (openid-credential-offer://…), paste "
-                                       "or open a picture of its QR code. The vault asks the issuer for "
-                                       "nothing until you accept."))
+        layout.addWidget(page_subtitle("Paste the issuer's credential offer (openid-credential-offer://…) or "
+                                       "exchange link (dccrequest://…), paste or open a picture of its QR "
+                                       "code. The vault asks the issuer for nothing until you accept."))
         self.link = QPlainTextEdit()
         self.link.setObjectName("offerLink")
         self.link.setPlaceholderText("openid-credential-offer://?credential_offer=…")
@@ -121,7 +121,7 @@ class ReceiveOfferDialog(QDialog):
             return
         self._busy(False)
         self._set_preview(preview)
-        blocked = [c for c in preview.configurations if c.problem]
+        blocked = [c for c in getattr(preview, "configurations", ()) if c.problem]
         if blocked:
             self.message.error(f"{blocked[0].name} cannot be received: {blocked[0].problem}.")
         else:
@@ -131,12 +131,13 @@ class ReceiveOfferDialog(QDialog):
         self.preview = preview
         self.details.setVisible(preview is not None)
         self.details.setText("\n".join(preview.lines()) if preview else "")
-        tx = preview.offer.tx_code if preview else None
+        tx = preview.offer.tx_code if isinstance(preview, OfferPreview) else None
         self.tx_label.setText(("The issuer sent you a transaction code another way"
                                + (f": {tx.description}" if tx and tx.description else "") + ".") if tx else "")
         for widget in (self.tx_label, self.tx_code):
             widget.setVisible(tx is not None)
-        self.accept_button.setEnabled(preview is not None and not any(c.problem for c in preview.configurations))
+        self.accept_button.setEnabled(preview is not None and not any(
+            c.problem for c in getattr(preview, "configurations", ())))
 
     # ---- accepting -------------------------------------------------------------------------
 

@@ -40,7 +40,7 @@ class Received:
             r.summary.to_json() | {"created": r.created, "verdict": r.verdict.to_json()} for r in self.imported]}
 
 
-def _holder(identity: Identity, configurations: tuple[Configuration, ...], did: str | None) -> tuple[str, bool]:
+def holder_for(identity: Identity, configurations: tuple[Configuration, ...], did: str | None) -> tuple[str, bool]:
     """The DID the proofs are signed with, and whether the proof names it by ``kid`` (else
     by its public ``jwk``, for an issuer that binds to bare keys)."""
     records = [r for r in identity.dids() if r.method in CREATABLE_METHODS]
@@ -145,18 +145,34 @@ def _request_credential(preview, configuration, exchange, identity, holder, by_k
     return _credentials(answer(*ask(fresh), "credential request"))
 
 
-def _checked(credentials: CredentialService, data: bytes, configuration: Configuration, holder: str) -> None:
+def _checked(credentials: CredentialService, data: bytes, name: str, holder: str,
+             expected_format: str | None = None) -> None:
     checked = credentials.check(data)
-    if checked.format != FORMATS[configuration.format]:
-        raise ProtocolError(f"The issuer sent {one_line(configuration.name, 80)} in another format than it "
-                            f"offered ({checked.format or 'not a credential'}, not {configuration.format}); "
+    if expected_format is not None and checked.format != FORMATS[expected_format]:
+        raise ProtocolError(f"The issuer sent {one_line(name, 80)} in another format than it "
+                            f"offered ({checked.format or 'not a credential'}, not {expected_format}); "
                             "nothing was imported.")
     if status_of(checked.verdict) == "invalid":
-        raise ProtocolError(f"The issuer sent {one_line(configuration.name, 80)}, but it does not verify: "
+        raise ProtocolError(f"The issuer sent {one_line(name, 80)}, but it does not verify: "
                             f"{checked.verdict.message} Nothing was imported.")
     if checked.subject and checked.subject.split("#")[0] != holder:
-        raise ProtocolError(f"The issuer sent {one_line(configuration.name, 80)} issued to "
+        raise ProtocolError(f"The issuer sent {one_line(name, 80)} issued to "
                             f"{one_line(checked.subject, 120)}, not to {holder}; nothing was imported.")
+
+
+def import_all(credentials: CredentialService, received: list[tuple[bytes, str, str | None]], holder: str) -> Received:
+    """Verify every received credential ((bytes, name, offered format)) first, then import
+    them all; one forged, foreign or of another format than offered: none is imported."""
+    if not received:
+        raise ProtocolError("The issuer sent no credential.")
+    for data, name, fmt in received:
+        _checked(credentials, data, name, holder, fmt)
+    results = credentials.import_many([data for data, _, _ in received])
+    refused = [r for r in results if isinstance(r, InvalidCredential)]
+    if refused:   # verified a moment ago: only a status that changed in between gets here
+        log.warning("a received credential was refused at import after it verified")
+        raise ProtocolError(f"A received credential was refused at import: {refused[0]}")
+    return Received(holder, tuple(results))
 
 
 def receive(preview: OfferPreview, identity: Identity, credentials: CredentialService, network: NetworkUse, *,
@@ -168,20 +184,13 @@ def receive(preview: OfferPreview, identity: Identity, credentials: CredentialSe
         raise ProtocolError(f"{blocked[0].name!r} cannot be received: {blocked[0].problem}.")
     if preview.offer.tx_code is not None:
         tx_code = preview.offer.tx_code.check(tx_code)
-    holder, by_kid = _holder(identity, preview.configurations, did)
+    holder, by_kid = holder_for(identity, preview.configurations, did)
     exchange = exchange or Exchange(network)
     access, nonce = _token(preview, exchange, tx_code)
     nonce = _nonce(preview, exchange) or nonce
-    received: list[tuple[bytes, Configuration]] = []
+    received: list[tuple[bytes, str, str | None]] = []
     for configuration in preview.configurations:
         for data in _request_credential(preview, configuration, exchange, identity, holder, by_kid, access, nonce):
-            received.append((data, configuration))
+            received.append((data, configuration.name, configuration.format))
         nonce = None if preview.nonce_endpoint is None else _nonce(preview, exchange)
-    for data, configuration in received:
-        _checked(credentials, data, configuration, holder)
-    results = credentials.import_many([data for data, _ in received])
-    refused = [r for r in results if isinstance(r, InvalidCredential)]
-    if refused:   # verified a moment ago: only a status that changed in between gets here
-        log.warning("an offered credential was refused at import after it verified")
-        raise ProtocolError(f"A received credential was refused at import: {refused[0]}")
-    return Received(holder, tuple(results))
+    return import_all(credentials, received, holder)

@@ -1,5 +1,6 @@
-"""`vault receive OFFER`: receive credentials from an issuer's OpenID4VCI offer (a link, a
-text file holding it, or a QR image), after showing who offers what."""
+"""`vault receive OFFER`: receive credentials from an issuer's OpenID4VCI offer or a VC-API
+exchange link (``dccrequest://``; a link, a text file holding it, or a QR image), after
+showing who offers what."""
 
 from __future__ import annotations
 
@@ -23,11 +24,15 @@ def protocol_network(args):
 
 def cmd_receive(args) -> int:
     # start-up: the protocol stack (qr reading, jose) only when receiving
-    from ...protocols.offer import preview
-    from ...protocols.oid4vci import receive
     from ...identity import Identity
+    from ...protocols import vcapi
+    from ...protocols.inputs import read_link
+    from ...protocols.offer import OFFER_SCHEMES, preview
+    from ...protocols.oid4vci import receive
     network = protocol_network(args)
-    shown = preview(args.offer, network)
+    link = read_link(args.offer, OFFER_SCHEMES + vcapi.EXCHANGE_SCHEMES, "a credential offer or exchange link")
+    exchange = vcapi.parse_link(link) if vcapi.is_exchange_link(link) else None
+    shown = exchange or preview(link, network)
     if not args.json:
         for line in shown.lines():
             say(line)
@@ -39,8 +44,11 @@ def cmd_receive(args) -> int:
             emit(args, {"received": False, "offer": shown.to_json()}, "Not accepted; nothing was sent.")
             return 1
     with credential_service(args) as credentials:
-        received = receive(shown, Identity(credentials.store), credentials, network, tx_code=args.tx_code,
-                           did=args.did)
+        if exchange is not None:
+            received = vcapi.receive(exchange, Identity(credentials.store), credentials, network, did=args.did)
+        else:
+            received = receive(shown, Identity(credentials.store), credentials, network, tx_code=args.tx_code,
+                               did=args.did)
     lines = [f"Received for {received.holder}:"]
     for r in received.imported:
         what = "imported" if r.created else "already in the vault"
@@ -52,9 +60,10 @@ def cmd_receive(args) -> int:
 
 def add_parser(sub) -> None:
     """`vault receive`."""
-    p = command(sub, "receive", cmd_receive, "receive credentials from an issuer's OpenID4VCI offer "
-                                             "(openid-credential-offer:// link, a file holding it, or a QR image)")
-    p.add_argument("offer", metavar="OFFER", help="the offer link, a text file with it, or a QR image of it")
+    p = command(sub, "receive", cmd_receive, "receive credentials from an issuer's OpenID4VCI offer or VC-API "
+                                             "exchange (openid-credential-offer:// or dccrequest:// link, a file "
+                                             "holding it, or a QR image)")
+    p.add_argument("offer", metavar="OFFER", help="the offer or exchange link, a text file with it, or a QR image of it")
     p.add_argument("--tx-code", metavar="CODE", help="the transaction code the issuer sent you another way")
     p.add_argument("--did", help="which of this vault's did:key / did:jwk DIDs receives it (default: the default DID)")
     p.add_argument("--yes", action="store_true", help="accept without asking after showing the offer")
