@@ -197,3 +197,52 @@ def test_a_malformed_dcql_query_is_a_clear_error(wallet, loopback):
         request = read_request(link, loopback)
         with pytest.raises(ProtocolError, match=said):
             oid4vp.prepare(request, identity, credentials, oid4vp.matches(request, credentials))
+
+
+# ---- x509_san_dns verifiers -------------------------------------------------------------------
+
+def _x509_request(authority, key, dns: str, response_uri: str) -> str:
+    claims = {"client_id": f"x509_san_dns:{dns}", "response_type": "vp_token", "response_mode": "direct_post",
+              "nonce": "n-x509", "response_uri": response_uri, "client_metadata": {"client_name": "Acme HR"},
+              "dcql_query": {"credentials": [{"id": "employee", "format": "dc+sd-jwt",
+                                              "meta": {"vct_values": ["https://credentials.example/employee"]}}]}}
+    leaf = authority.leaf(key, dns=dns)
+    token = jose.sign(claims, key, header={"typ": "oauth-authz-req+jwt", "x5c": authority.x5c(leaf)})
+    return f"openid4vp://?client_id={quote(claims['client_id'])}&request={token}"
+
+
+@pytest.fixture(scope="module")
+def authority():
+    from tests.credentials.web_issuer import Authority
+    return Authority("Test Verifier Root")
+
+
+def test_an_x509_san_dns_verifier_is_authenticated_by_a_ca_you_added(identity, authority, loopback):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from vault.credentials.webkeys.anchors import TrustAnchors
+    key = ec.generate_private_key(ec.SECP256R1())
+    link = _x509_request(authority, key, "hr.acme.example", "https://hr.acme.example/answer")
+    anchors = TrustAnchors(identity.store)
+    with pytest.raises(ProtocolError, match="not signed by hr.acme.example"):     # no CA added yet
+        read_request(link, loopback, anchors=anchors.certificates)
+    anchors.add(authority.pem())
+    request = read_request(link, loopback, anchors=anchors.certificates)
+    assert request.verifier.authenticated and request.verifier.identifier == "hr.acme.example"
+    assert "certificate from an authority you added" in request.verifier.sentence()
+    assert "Acme HR (self-declared)" in request.verifier.sentence()
+
+
+def test_an_x509_verifier_cannot_send_the_answer_to_another_host(identity, authority, loopback):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from vault.credentials.webkeys.anchors import TrustAnchors
+    anchors = TrustAnchors(identity.store)
+    anchors.add(authority.pem())
+    key = ec.generate_private_key(ec.SECP256R1())
+    link = _x509_request(authority, key, "hr.acme.example", "https://collector.example/answer")
+    with pytest.raises(ProtocolError, match="the answer would go to collector.example"):
+        read_request(link, loopback, anchors=anchors.certificates)
+    # a certificate for another name than the client id claims
+    other = _x509_request(authority, key, "hr.acme.example", "https://hr.acme.example/answer").replace(
+        quote("x509_san_dns:hr.acme.example"), quote("x509_san_dns:bank.example"))
+    with pytest.raises(ProtocolError):
+        read_request(other, loopback, anchors=anchors.certificates)
