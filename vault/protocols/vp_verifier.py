@@ -165,7 +165,8 @@ class LoopbackReceiver:
     """Where a wallet on this machine posts its answer: 127.0.0.1 on a free port, one
     unguessable path, the first answer kept, bounded in size."""
 
-    def __init__(self):
+    def __init__(self, on_answer=None):
+        """``on_answer()``: called (on the receiver's thread) once the answer is in."""
         self.path = "/response/" + secrets.token_urlsafe(16)
         self.body: bytes | None = None
         self.received = threading.Event()
@@ -183,6 +184,8 @@ class LoopbackReceiver:
                     return
                 outer.body = self.rfile.read(length)
                 outer.received.set()
+                if on_answer is not None:
+                    on_answer()
                 data = b"{}"
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
