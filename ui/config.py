@@ -19,3 +19,6 @@ class AppConfig:
     connect_chain: bool = True
     # -v: debug records on stderr and in the data folder's log file (vault.logs).
     verbose: bool = False
+    # An openid-credential-offer://, dccrequest:// or openid4vp:// link the app was opened
+    # with (a registered scheme): its dialog opens, filled in, once the vault is unlocked.
+    link: str | None = None

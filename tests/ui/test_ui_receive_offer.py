@@ -99,3 +99,20 @@ def test_paste_a_dccrequest_link_then_accept(qtbot, page, ui_helpers):
         assert exchange.get("/log")["issued"] == 1
     finally:
         exchange.stop()
+
+
+def test_the_app_opened_with_an_offer_link_shows_it_filled_in_after_unlock(qtbot, existing_vault, config,
+                                                                        make_window, ui_helpers):
+    """What a registered openid-credential-offer:// scheme hands the app: the dialog opens
+    with the link, and nothing is fetched until the person asks."""
+    from dataclasses import replace
+
+    from ui.app import parse_args
+    link = "openid-credential-offer://?credential_offer_uri=https%3A%2F%2Fissuer.example%2Foffer%2F1"
+    parsed, _ = parse_args(["--data-dir", str(config.data_dir), link])
+    assert parsed.link == link
+    window = make_window(replace(config, link=link))
+    ui_helpers.unlock_through_ui(qtbot, window)
+    dialog = window.workspace.credentials_page.dialog
+    assert isinstance(dialog, ReceiveOfferDialog) and dialog.link.toPlainText() == link
+    assert dialog.preview is None and not dialog.busy
