@@ -225,3 +225,20 @@ def test_huge_or_deep_metadata_is_refused(hostile, loopback):
         "[" * 300 + "]" * 300))
     with pytest.raises(ProtocolError, match="not JSON"):
         preview(server.offer(), loopback)
+
+
+def test_an_unsupported_format_or_proof_algorithm_is_said_before_anything_is_sent(hostile, identity, credentials,
+                                                                                 loopback):
+    server = hostile(fmt="mso_mdoc")
+    shown = preview(server.offer(), loopback)
+    assert "mso_mdoc is not one the vault reads" in shown.lines()[1]
+    with pytest.raises(ProtocolError, match="cannot be received: the format mso_mdoc"):
+        receive(shown, identity, credentials, loopback)
+    es256 = hostile()
+    metadata = es256.routes["GET /.well-known/openid-credential-issuer"](es256, {})[1]
+    metadata["credential_configurations_supported"]["Degree"]["proof_types_supported"]["jwt"][
+        "proof_signing_alg_values_supported"] = ["ES256"]
+    es256.routes["GET /.well-known/openid-credential-issuer"] = lambda s, r: (200, metadata)
+    with pytest.raises(ProtocolError, match="ES256 only"):
+        receive(preview(es256.offer(), loopback), identity, credentials, loopback)
+    assert server.posted() == [] and es256.posted() == [] and _count(credentials) == 0
