@@ -246,3 +246,15 @@ def test_an_x509_verifier_cannot_send_the_answer_to_another_host(identity, autho
         quote("x509_san_dns:hr.acme.example"), quote("x509_san_dns:bank.example"))
     with pytest.raises(ProtocolError):
         read_request(other, loopback, anchors=anchors.certificates)
+
+
+def test_request_uri_method_post_fetches_the_signed_request_by_post(verifier, hostile, loopback):
+    made = verifier.get("/make-request?query=sd&client=did")
+    signed = verifier_jwt(verifier, made).encode()
+    host = hostile()
+    host.routes["POST /request"] = lambda s, r: (200, signed)
+    client_id = read_request(made["request"], loopback).verifier.client_id
+    link = (f"openid4vp://?client_id={quote(client_id)}&request_uri={quote(host.base + '/request')}"
+            "&request_uri_method=post")
+    request = read_request(link, loopback)
+    assert request.verifier.authenticated and host.posted() == ["/request"]
