@@ -258,3 +258,22 @@ def test_request_uri_method_post_fetches_the_signed_request_by_post(verifier, ho
             "&request_uri_method=post")
     request = read_request(link, loopback)
     assert request.verifier.authenticated and host.posted() == ["/request"]
+
+
+def test_only_what_the_credential_sets_require_is_disclosed(wallet, loopback):
+    identity, credentials = wallet
+    degree = {"meta": {"type_values": [["VerifiableCredential", "UniversityDegreeCredential"]]}}
+    query = {"credentials": [
+        {"id": "employee", "format": "dc+sd-jwt", "meta": {"vct_values": ["https://credentials.example/employee"]}},
+        {"id": "degree_jwt", "format": "jwt_vc_json", **degree},
+        {"id": "degree_ldp", "format": "ldp_vc", **degree},
+        {"id": "passport", "format": "dc+sd-jwt", "meta": {"vct_values": ["https://passport.example"]}}],
+        "credential_sets": [{"options": [["passport"], ["employee"]]},
+                            {"options": [["degree_jwt"]], "required": False},
+                            {"options": [["degree_ldp"], ["degree_jwt"]]}]}
+    link = ("openid4vp://?client_id=" + quote("redirect_uri:https://employer.example/cb") +
+            "&response_type=vp_token&response_mode=direct_post&nonce=n&response_uri=" +
+            quote("https://employer.example/cb") + "&dcql_query=" + quote(json.dumps(query)))
+    request = read_request(link, loopback)
+    prepared = oid4vp.prepare(request, identity, credentials, oid4vp.matches(request, credentials))
+    assert sorted(c.query_id for c in prepared.choices) == ["degree_ldp", "employee"]

@@ -57,7 +57,19 @@ class Candidate:
 class Matches:
     queries: tuple[CredentialQuery, ...]
     candidates: dict[str, list[Candidate]] = field(default_factory=dict)
-    required: tuple[tuple[str, ...], ...] = ()   # each: one of these query ids must be answered (sets)
+    # each required credential set: its options, one of which must be answered in full
+    required: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def needed(self) -> list[str] | None:
+        """The query ids to answer: for each required set, its first option the vault can
+        answer in full (nothing more is disclosed); None when a required set cannot be met."""
+        ids: list[str] = []
+        for options in self.required:
+            option = next((o for o in options if all(self.candidates.get(q) for q in o)), None)
+            if option is None:
+                return None
+            ids += [q for q in option if q not in ids]
+        return ids
 
     def missing(self) -> list[CredentialQuery]:
         return [q for q in self.queries if not self.candidates.get(q.id)]
@@ -126,9 +138,9 @@ def parse(query: Any) -> tuple[tuple[CredentialQuery, ...], tuple[tuple[str, ...
         options = [tuple(_strings(o, "options")) for o in entry["options"]]
         if not all(set(o) <= ids for o in options):
             raise ProtocolError("The verifier's query is malformed: a credential set names an unknown query.")
-        required.append(tuple(sorted({i for o in options for i in o})))
+        required.append(tuple(options))
     if not query.get("credential_sets"):
-        required = [(q.id,) for q in queries]
+        required = [((q.id,),) for q in queries]
     return queries, tuple(required)
 
 

@@ -89,19 +89,22 @@ def prepare(request: VpRequest, identity: Identity, credentials: CredentialServi
             picked: Mapping[str, str] | None = None) -> Answer:
     """The answer to show before anything is signed: for each query the holder's pick
     (``picked``: query id -> credential id; default the first valid match) and what it
-    discloses. Queries a credential set leaves optional are answered when they can be."""
+    discloses. Only what the query requires is answered: of a credential set, its first
+    option the vault can meet; an optional set is left out."""
     picked = dict(picked or {})
+    needed = found.needed()
+    if needed is None:
+        unmet = next(options for options in found.required
+                     if not any(all(found.candidates.get(q) for q in o) for o in options))
+        ids = sorted({q for o in unmet for q in o})
+        why = next((q.problem for q in found.queries if q.id in ids and q.problem), "")
+        raise ProtocolError(f"The verifier asks for a credential you do not have ({one_line(', '.join(ids), 80)})"
+                            + (f": {why}" if why else "") + ". Nothing was sent.")
     answered = []
-    for options in found.required:
-        if not any(found.candidates.get(q) for q in options):
-            names = ", ".join(q.id for q in found.queries if q.id in options)
-            why = next((q.problem for q in found.queries if q.id in options and q.problem), "")
-            raise ProtocolError(f"The verifier asks for a credential you do not have ({one_line(names, 80)})"
-                                + (f": {why}" if why else "") + ". Nothing was sent.")
     for query in found.queries:
-        candidates = found.candidates.get(query.id) or []
-        if not candidates:
-            continue
+        if query.id not in needed:
+            continue      # optional, or another option of a set: not disclosed
+        candidates = found.candidates[query.id]
         wanted = picked.get(query.id)
         candidate = next((c for c in candidates if wanted is None or c.id == wanted or c.id.startswith(wanted)),
                          None)

@@ -154,10 +154,11 @@ def verify_response(session: VerifierSession, body: bytes | str | dict,
             if not result.valid:
                 verdict.valid = False
                 verdict.message = f"The presentation for {one_line(query_id, 40)} does not verify: {result.message}"
-    missing = [options for options in required if not any(q in token for q in options)]
+    missing = [options for options in required if not any(all(q in token for q in o) for o in options)]
     if verdict.valid and missing:
         verdict.valid = False
-        verdict.message = f"The answer leaves out {', '.join(missing[0])}, which the request requires."
+        verdict.message = (f"The answer leaves out {', '.join(sorted({q for o in missing[0] for q in o}))}, "
+                           "which the request requires.")
     return verdict
 
 
