@@ -14,6 +14,9 @@
  * Test controls (not part of the protocol):
  *   GET /make-offer?config=ID[&tx=1][&by=reference]  -> {"offer": "openid-credential-offer://…",
  *        "tx_code": "1234" | null}: a fresh pre-authorized code for one configuration
+ *   GET /make-offer?config=ID&grant=authorization_code -> an offer with an issuer_state for
+ *        the authorization code flow: GET /authorize (PKCE S256, a loopback redirect_uri)
+ *        approves at once, as a signed-in user would, and redirects with the code
  *   GET /log -> {"tokens": n, "credentials": n, "errors": [...]}: what the issuer did
  */
 import {createHash, randomBytes, generateKeyPairSync} from 'node:crypto';
@@ -129,6 +132,8 @@ const authorizationServer = new Oauth2AuthorizationServer({callbacks});
 // --- state -----------------------------------------------------------------------------
 
 const offers = new Map();   // pre-authorized code -> {config, txCode}
+const issuerStates = new Map();   // issuer_state -> {config}
+const codes = new Map();          // authorization code -> {config, codeChallenge, redirectUri}
 const tokens = new Map();   // access token -> {config}
 const nonces = new Set();
 const log = {tokens: 0, credentials: 0, errors: []};
@@ -166,7 +171,8 @@ function metadata() {
     }
   });
   const as = authorizationServer.createAuthorizationServerMetadata({
-    issuer: base, token_endpoint: `${base}/token`, 'pre-authorized_grant_anonymous_access_supported': true
+    issuer: base, token_endpoint: `${base}/token`, 'pre-authorized_grant_anonymous_access_supported': true,
+    authorization_endpoint: `${base}/authorize`, code_challenge_methods_supported: ['S256']
   });
   return [credentialIssuer, as];
 }
@@ -241,6 +247,14 @@ const requestLike = req => ({method: req.method, url: `${base}${req.url}`, heade
 
 async function makeOffer(url) {
   const config = url.searchParams.get('config');
+  if(url.searchParams.get('grant') === 'authorization_code') {
+    const issuerState = b64u(randomBytes(12));
+    issuerStates.set(issuerState, {config});
+    const {credentialOffer} = await issuer.createCredentialOffer({
+      issuerMetadata: issuerMetadataResult(), credentialConfigurationIds: [config],
+      grants: {authorization_code: {issuer_state: issuerState}}});
+    return {offer: credentialOffer, tx_code: null};
+  }
   const code = b64u(randomBytes(16));
   const txCode = url.searchParams.get('tx') ? String(1000 + randomBytes(2).readUInt16BE() % 9000) : null;
   const byReference = url.searchParams.get('by') === 'reference';
@@ -255,10 +269,57 @@ async function makeOffer(url) {
   return {offer: credentialOffer, tx_code: txCode};
 }
 
+function authorize(url, res) {
+  // The sign-in page of a real issuer: here the user approves at once.
+  const p = Object.fromEntries(url.searchParams);
+  const state = issuerStates.get(p.issuer_state);
+  const redirect = (() => { try { return new URL(p.redirect_uri); } catch { return null; } })();
+  if(!state || p.response_type !== 'code' || p.code_challenge_method !== 'S256' || !p.code_challenge ||
+     !redirect || !['127.0.0.1', 'localhost'].includes(redirect.hostname)) {
+    log.errors.push('invalid_authorization_request');
+    res.writeHead(400, {'Content-Type': 'text/plain'});
+    return res.end('invalid authorization request');
+  }
+  issuerStates.delete(p.issuer_state);
+  const code = b64u(randomBytes(16));
+  codes.set(code, {config: state.config, codeChallenge: p.code_challenge, redirectUri: p.redirect_uri});
+  redirect.searchParams.set('code', code);
+  redirect.searchParams.set('state', p.state ?? '');
+  redirect.searchParams.set('iss', base);
+  res.writeHead(302, {Location: redirect.toString()});
+  res.end();
+}
+
+async function authorizationCodeToken(req, res, parsed) {
+  const granted = codes.get(parsed.grant.code);
+  if(!granted) {
+    return send(res, 400, {error: 'invalid_grant', error_description: 'unknown or used authorization code'});
+  }
+  await authorizationServer.verifyAuthorizationCodeAccessTokenRequest({
+    authorizationServerMetadata: asMetadata, grant: parsed.grant, accessTokenRequest: parsed.accessTokenRequest,
+    request: requestLike(req), expectedCode: parsed.grant.code,
+    pkce: {codeVerifier: parsed.pkceCodeVerifier, codeChallenge: granted.codeChallenge, codeChallengeMethod: 'S256'}
+  });
+  if(parsed.accessTokenRequest.redirect_uri !== granted.redirectUri) {
+    return send(res, 400, {error: 'invalid_grant', error_description: 'redirect_uri differs'});
+  }
+  codes.delete(parsed.grant.code);
+  const response = await authorizationServer.createAccessTokenResponse({
+    audience: base, authorizationServer: base, expiresInSeconds: 300, subject: parsed.grant.code,
+    signer: {method: 'jwk', publicJwk: asPublicJwk, alg: 'ES256'}
+  });
+  tokens.set(response.access_token, {config: granted.config});
+  log.tokens += 1;
+  send(res, 200, response);
+}
+
 async function token(req, res) {
   const form = Object.fromEntries(new URLSearchParams(await readBody(req)));
   try {
     const parsed = authorizationServer.parseAccessTokenRequest({request: requestLike(req), accessTokenRequest: form});
+    if(parsed.grant.grantType === 'authorization_code') {
+      return await authorizationCodeToken(req, res, parsed);
+    }
     const offer = offers.get(parsed.grant.preAuthorizedCode);
     if(!offer) {
       return send(res, 400, {error: 'invalid_grant', error_description: 'unknown or used pre-authorized code'});
@@ -332,6 +393,9 @@ const server = createServer(async (req, res) => {
     if(req.method === 'GET' && url.pathname.startsWith('/offers/')) {
       const offer = [...offers.values()].find(o => o.id === url.pathname.slice(8));
       return offer ? send(res, 200, offer.object) : send(res, 404, {error: 'not_found'});
+    }
+    if(req.method === 'GET' && url.pathname === '/authorize') {
+      return authorize(url, res);
     }
     if(req.method === 'POST' && url.pathname === '/token') {
       return await token(req, res);

@@ -115,10 +115,10 @@ def test_issuer_down_is_a_clear_error(loopback):
         preview("openid-credential-offer://?credential_offer=" + quote(json.dumps(offer)), loopback)
 
 
-def test_authorization_code_offers_are_refused_plainly(loopback):
+def test_an_offer_with_an_unknown_grant_is_refused_plainly(loopback):
     offer = {"credential_issuer": "https://issuer.example", "credential_configuration_ids": ["X"],
-             "grants": {"authorization_code": {"issuer_state": "s"}}}
-    with pytest.raises(ProtocolError, match="sign in at the issuer"):
+             "grants": {"urn:example:magic": {}}}
+    with pytest.raises(ProtocolError, match="neither a pre-authorized code nor an authorization code"):
         preview(json.dumps(offer), loopback)
 
 
@@ -242,3 +242,47 @@ def test_an_unsupported_format_or_proof_algorithm_is_said_before_anything_is_sen
     with pytest.raises(ProtocolError, match="ES256 only"):
         receive(preview(es256.offer(), loopback), identity, credentials, loopback)
     assert server.posted() == [] and es256.posted() == [] and _count(credentials) == 0
+
+
+# ---- the authorization code flow ----------------------------------------------------------------
+
+def browser(seen: list):
+    """The system browser, at the edge: it opens the sign-in page, whose user approves at
+    once (the issuer peer), and follows the redirect back to the vault's loopback receiver."""
+    import urllib.request
+
+    def open_url(url: str) -> None:
+        seen.append(url)
+        with urllib.request.urlopen(url, timeout=30) as page:
+            page.read()
+    return open_url
+
+
+def test_sign_in_at_the_issuer_then_receive(oid4vci_issuer, identity, credentials, loopback):
+    made = oid4vci_issuer.get("/make-offer?config=UniversityDegree_jwt_vc_json&grant=authorization_code")
+    shown = preview(made["offer"], loopback)
+    assert shown.offer.signs_in and "sign in at the issuer" in "\n".join(shown.lines())
+    opened: list = []
+    received = receive(shown, identity, credentials, loopback, open_browser=browser(opened))
+    assert received.imported[0].created
+    (url,) = opened
+    assert "code_challenge_method=S256" in url and "redirect_uri=http%3A%2F%2F127.0.0.1" in url
+    assert "code_verifier" not in url
+
+
+def test_a_sign_in_redirect_for_another_request_is_refused(oid4vci_issuer, identity, credentials, loopback):
+    """An attacker's page sends the browser back to the vault's receiver with its own code
+    and state: the state differs, nothing is asked of the issuer."""
+    import urllib.request
+    from urllib.parse import parse_qs, urlsplit
+    made = oid4vci_issuer.get("/make-offer?config=UniversityDegree_jwt_vc_json&grant=authorization_code")
+    shown = preview(made["offer"], loopback)
+    tokens = oid4vci_issuer.get("/log")["tokens"]
+
+    def attacker(url: str) -> None:
+        back = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        with urllib.request.urlopen(back + "?code=stolen&state=attacker", timeout=30) as page:
+            page.read()
+    with pytest.raises(ProtocolError, match="state differs"):
+        receive(shown, identity, credentials, loopback, open_browser=attacker)
+    assert oid4vci_issuer.get("/log")["tokens"] == tokens and _count(credentials) == 0

@@ -43,3 +43,22 @@ def test_receive_refuses_loopback_by_default(oid4vci_issuer, cli):
     made = oid4vci_issuer.get("/make-offer?config=Employee_dc_sd_jwt&by=reference")
     code, out, err = cli("receive", made["offer"], "--yes")
     assert code == 1 and "loopback address" in err
+
+
+def test_receive_with_a_sign_in_at_the_issuer(oid4vci_issuer, cli, monkeypatch):
+    """The system browser is the edge: it is driven to the issuer's page, approved there,
+    and back to the vault's loopback receiver."""
+    import urllib.request
+    opened = []
+
+    def browser(url):
+        opened.append(url)
+        with urllib.request.urlopen(url, timeout=30) as page:
+            page.read()
+        return True
+    monkeypatch.setattr("webbrowser.open", browser)
+    made = oid4vci_issuer.get("/make-offer?config=Employee_dc_sd_jwt&grant=authorization_code")
+    code, out, err = cli("receive", made["offer"], "--yes", "--allow-private", "--json")
+    assert code == 0, err
+    assert json.loads(out)["offer"]["flow"] == "authorization_code" and len(opened) == 1
+    assert "Sign in at the issuer in your browser" in err

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -395,4 +396,5 @@ def receive_offer(service: CredentialService, preview, tx_code: str | None):
     network = protocol_network(service.store.data_dir)
     if isinstance(preview, vcapi.ExchangeLink):
         return vcapi.receive(preview, Identity(service.store), service, network)
-    return oid4vci.receive(preview, Identity(service.store), service, network, tx_code=tx_code)
+    return oid4vci.receive(preview, Identity(service.store), service, network, tx_code=tx_code,
+                           open_browser=webbrowser.open)

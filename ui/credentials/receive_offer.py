@@ -124,6 +124,9 @@ class ReceiveOfferDialog(QDialog):
         blocked = [c for c in getattr(preview, "configurations", ()) if c.problem]
         if blocked:
             self.message.error(f"{blocked[0].name} cannot be received: {blocked[0].problem}.")
+        elif getattr(getattr(preview, "offer", None), "signs_in", False):
+            self.message.hint("Check who offers what; Accept opens the issuer's sign-in page in your browser, "
+                              "then asks the issuer for it.")
         else:
             self.message.hint("Check who offers what; Accept asks the issuer for it.")
 

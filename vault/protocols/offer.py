@@ -56,6 +56,12 @@ class Offer:
     tx_code: TxCode | None
     authorization_server: str | None
     by_reference: str | None = None   # the credential_offer_uri it was read from
+    issuer_state: str | None = None   # authorization code flow: handed back to the issuer
+
+    @property
+    def signs_in(self) -> bool:
+        """The authorization code flow: the holder signs in at the issuer in a browser."""
+        return self.pre_authorized_code is None
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class OfferPreview:
     credential_endpoint: str
     nonce_endpoint: str | None
     metadata: dict = field(repr=False, default_factory=dict)
+    authorization_endpoint: str | None = None     # the authorization code flow's sign-in page
+    authorization_server: str = ""                # its identifier (the redirect's iss, RFC 9207)
 
     @property
     def issuer(self) -> str:
@@ -97,6 +105,7 @@ class OfferPreview:
         tx = self.offer.tx_code
         return {"credential_issuer": self.issuer, "issuer_name_self_declared": self.issuer_name or None,
                 "credentials": [c.to_json() for c in self.configurations],
+                "flow": "authorization_code" if self.offer.signs_in else "pre-authorized_code",
                 "tx_code": None if tx is None else {"input_mode": tx.input_mode, "length": tx.length,
                                                     "description": tx.description or None}}
 
@@ -106,6 +115,8 @@ class OfferPreview:
         for c in self.configurations:
             out.append(f"  {one_line(c.name, 80)} [{c.format}]" + (f": cannot be received: {c.problem}"
                                                                      if c.problem else ""))
+        if self.offer.signs_in:
+            out.append(f"  you sign in at the issuer in your browser ({one_line(self.authorization_endpoint, 120)})")
         if self.offer.tx_code:
             tx = self.offer.tx_code
             out.append("  needs a transaction code" + (f" of {tx.length} characters" if tx.length else "")
@@ -128,11 +139,14 @@ def _offer_object(document: dict, by_reference: str | None = None) -> Offer:
     grants = document.get("grants") if isinstance(document.get("grants"), dict) else {}
     pre = grants.get(PRE_AUTHORIZED)
     if not isinstance(pre, dict):
-        if AUTHORIZATION_CODE in grants:
-            raise ProtocolError("This offer asks you to sign in at the issuer (the authorization code flow), "
-                                "which the vault does not do yet; ask the issuer for an offer with a "
-                                "pre-authorized code.")
-        raise ProtocolError("The credential offer has no pre-authorized code grant.")
+        auth = grants.get(AUTHORIZATION_CODE)
+        if not isinstance(auth, dict) and grants:
+            raise ProtocolError("The credential offer has neither a pre-authorized code nor an authorization "
+                                "code grant.")
+        auth = auth if isinstance(auth, dict) else {}
+        state, server = auth.get("issuer_state"), auth.get("authorization_server")
+        return Offer(_issuer_id(issuer), tuple(ids), None, None, server if isinstance(server, str) else None,
+                     by_reference, state if isinstance(state, str) else None)
     code = text_field(pre, "pre-authorized_code", what)
     tx = pre.get("tx_code")
     tx_code = None
@@ -144,8 +158,12 @@ def _offer_object(document: dict, by_reference: str | None = None) -> Offer:
     elif tx is not None:
         raise ProtocolError("The credential offer's tx_code is not an object.")
     server = pre.get("authorization_server")
-    return Offer(issuer.rstrip("/") if issuer.endswith("/") and issuer.count("/") == 3 else issuer,
-                 tuple(ids), code, tx_code, server if isinstance(server, str) else None, by_reference)
+    return Offer(_issuer_id(issuer), tuple(ids), code, tx_code, server if isinstance(server, str) else None,
+                 by_reference)
+
+
+def _issuer_id(issuer: str) -> str:
+    return issuer.rstrip("/") if issuer.endswith("/") and issuer.count("/") == 3 else issuer
 
 
 def parse_offer(text: str, exchange: Exchange | None = None) -> Offer:
@@ -244,11 +262,19 @@ def preview(link: str, network: NetworkUse, exchange: Exchange | None = None) ->
     server = offer.authorization_server or (servers[0] if servers else offer.credential_issuer)
     if servers and server not in servers:
         raise ProtocolError("The offer names an authorization server the issuer's metadata does not list.")
-    token_endpoint = text_field(_authorization_server(exchange, server), "token_endpoint",
-                                "authorization server metadata")
+    server_metadata = _authorization_server(exchange, server)
+    token_endpoint = text_field(server_metadata, "token_endpoint", "authorization server metadata")
+    authorization_endpoint = None
+    if offer.signs_in:
+        authorization_endpoint = text_field(server_metadata, "authorization_endpoint",
+                                            "authorization server metadata")
+        if not authorization_endpoint.startswith(("https://", "http://")):
+            raise ProtocolError("The issuer's sign-in page is not an https:// address; it is not opened.")
+        if "S256" not in (server_metadata.get("code_challenge_methods_supported") or ["S256"]):
+            raise ProtocolError("The issuer's sign-in does not take PKCE with S256, which the vault requires.")
     supported = metadata.get("credential_configurations_supported")
     if not isinstance(supported, dict):
         raise ProtocolError("The credential issuer metadata lists no credential configurations.")
     configurations = tuple(_configuration(cid, supported.get(cid)) for cid in offer.configuration_ids)
     return OfferPreview(offer, _display_name(metadata.get("display")), configurations, token_endpoint,
-                        credential_endpoint, nonce_endpoint, metadata)
+                        credential_endpoint, nonce_endpoint, metadata, authorization_endpoint, server)

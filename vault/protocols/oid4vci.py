@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 from ..credentials import jose
 from ..credentials.service import CredentialService, ImportResult, status_of
@@ -20,6 +21,7 @@ from ..errors import InvalidCredential
 from ..identity import CREATABLE_METHODS, Identity
 from ..net.fetch import NetworkUse
 from ..safe_text import one_line
+from .authcode import Authorization, sign_in
 from .http import Exchange, ProtocolError, answer
 from .offer import FORMATS, PRE_AUTHORIZED, Configuration, OfferPreview
 
@@ -77,8 +79,13 @@ def _proof(identity: Identity, holder: str, by_kid: bool, audience: str, nonce: 
     return jose.sign(payload, key, header=header)
 
 
-def _token(preview: OfferPreview, exchange: Exchange, tx_code: str | None) -> tuple[str, str | None]:
-    fields = {"grant_type": PRE_AUTHORIZED, "pre-authorized_code": preview.offer.pre_authorized_code}
+def _token(preview: OfferPreview, exchange: Exchange, tx_code: str | None,
+           signed_in: Authorization | None = None) -> tuple[str, str | None]:
+    if signed_in is not None:
+        fields = {"grant_type": "authorization_code", "code": signed_in.code, "redirect_uri": signed_in.redirect_uri,
+                  "code_verifier": signed_in.code_verifier, "client_id": signed_in.client_id}
+    else:
+        fields = {"grant_type": PRE_AUTHORIZED, "pre-authorized_code": preview.offer.pre_authorized_code}
     if preview.offer.tx_code is not None:
         fields["tx_code"] = tx_code
     token = answer(*exchange.post_form(preview.token_endpoint, fields, "token request"), "token request")
@@ -176,17 +183,25 @@ def import_all(credentials: CredentialService, received: list[tuple[bytes, str, 
 
 
 def receive(preview: OfferPreview, identity: Identity, credentials: CredentialService, network: NetworkUse, *,
-            tx_code: str | None = None, did: str | None = None, exchange: Exchange | None = None) -> Received:
-    """Accept the offer the holder was shown: token, nonce, proof, credential for each
-    configuration; then verify every credential and import them all, or none."""
+            tx_code: str | None = None, did: str | None = None, exchange: Exchange | None = None,
+            open_browser: Callable[[str], object] | None = None) -> Received:
+    """Accept the offer the holder was shown: (sign-in in the browser, ``open_browser``, for
+    the authorization code flow), token, nonce, proof, credential for each configuration;
+    then verify every credential and import them all, or none."""
     blocked = [c for c in preview.configurations if c.problem]
     if blocked:
         raise ProtocolError(f"{blocked[0].name!r} cannot be received: {blocked[0].problem}.")
     if preview.offer.tx_code is not None:
         tx_code = preview.offer.tx_code.check(tx_code)
     holder, by_kid = holder_for(identity, preview.configurations, did)
-    exchange = exchange or Exchange(network)
-    access, nonce = _token(preview, exchange, tx_code)
+    signed_in = None
+    if preview.offer.signs_in:
+        if open_browser is None:
+            raise ProtocolError("This offer needs you to sign in at the issuer in a browser.")
+        signed_in = sign_in(preview.authorization_endpoint, preview.authorization_server,
+                            tuple(c.id for c in preview.configurations), preview.offer.issuer_state, open_browser)
+    exchange = exchange or Exchange(network)   # the deadline starts after the sign-in
+    access, nonce = _token(preview, exchange, tx_code, signed_in)
     nonce = _nonce(preview, exchange) or nonce
     received: list[tuple[bytes, str, str | None]] = []
     for configuration in preview.configurations:

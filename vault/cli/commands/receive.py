@@ -22,6 +22,13 @@ def protocol_network(args):
     return NetworkUse(allow_private=allow, timeout=10)
 
 
+def _open_browser(url: str) -> None:
+    """The issuer's sign-in page (authorization code flow), in the system browser."""
+    import webbrowser   # start-up: only for an offer that signs in (~10 ms)
+    say(f"Sign in at the issuer in your browser; if it did not open, open: {url}")
+    webbrowser.open(url)
+
+
 def cmd_receive(args) -> int:
     # start-up: the protocol stack (qr reading, jose) only when receiving
     from ...identity import Identity
@@ -48,7 +55,7 @@ def cmd_receive(args) -> int:
             received = vcapi.receive(exchange, Identity(credentials.store), credentials, network, did=args.did)
         else:
             received = receive(shown, Identity(credentials.store), credentials, network, tx_code=args.tx_code,
-                               did=args.did)
+                               did=args.did, open_browser=_open_browser)
     lines = [f"Received for {received.holder}:"]
     for r in received.imported:
         what = "imported" if r.created else "already in the vault"
