@@ -116,3 +116,28 @@ def test_the_app_opened_with_an_offer_link_shows_it_filled_in_after_unlock(qtbot
     dialog = window.workspace.credentials_page.dialog
     assert isinstance(dialog, ReceiveOfferDialog) and dialog.link.toPlainText() == link
     assert dialog.preview is None and not dialog.busy
+
+
+def test_accept_an_offer_that_signs_in_in_the_browser(qtbot, page, issuer, ui_helpers, monkeypatch):
+    """The system browser is the edge: driven to the issuer's page (which approves) and
+    back to the vault's loopback receiver, off the GUI thread as a real browser would be."""
+    import threading
+    import urllib.request
+    opened = []
+
+    def browser(url):
+        opened.append(url)
+        threading.Thread(target=lambda: urllib.request.urlopen(url, timeout=30).read(), daemon=True).start()
+        return True
+    monkeypatch.setattr("webbrowser.open", browser)
+    made = issuer.get("/make-offer?config=UniversityDegree_jwt_vc_json&grant=authorization_code")
+    dialog = _open_dialog(qtbot, page, ui_helpers)
+    ui_helpers.type_text(qtbot, dialog.link, made["offer"])
+    ui_helpers.click(qtbot, dialog.show_button)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=20_000)
+    assert "sign in at the issuer in your browser" in dialog.details.text()
+    assert "sign-in page in your browser" in dialog.message.text() and not dialog.tx_code.isVisible()
+    ui_helpers.click(qtbot, dialog.accept_button)
+    qtbot.waitUntil(lambda: page.dialog is None, timeout=30_000)
+    assert len(opened) == 1
+    qtbot.waitUntil(lambda: len(page.service.repository.search()) == 1, timeout=20_000)
