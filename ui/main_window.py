@@ -34,6 +34,7 @@ from .chain import ChainSession
 from .settings import SettingsPage
 from .shell.clipboard import secret_clipboard
 from .shell.idle import IdleWatcher
+from .shell.links import open_link
 from .shell.network_status import NetworkSource, NetworkStatus, chosen_network
 from .shell.screen_lock import ScreenLockMonitor
 from .shell.sidebar import Sidebar
@@ -488,30 +489,12 @@ class MainWindow(QMainWindow):
         self._set_state(True)
         self._set_page(self.workspace)
         self.unlocked.emit()
-        self._open_link_once()
+        if self.config.link and not getattr(self, "_link_opened", False):   # once, after the first unlock
+            self._link_opened = open_link(self.workspace, self.config.link) or True
         self._check_integrity_once_shown()
         # What a run that did not close cleanly left in the trash: final now, after the list.
         trash = self.workspace.credentials_page.trash
         self.workspace.credentials_page.list_shown.connect(lambda: self.tasks.run(trash.empty_left_over))
-
-    def _open_link_once(self) -> None:
-        """The link the app was opened with: its dialog, filled in, after the first unlock.
-        Opening it fetches nothing: the person still presses "Show the offer" / "Read"."""
-        if getattr(self, "_link_opened", False):
-            return
-        self._link_opened = True
-        link = (self.config.link or "").strip()
-        if link.lower().startswith("openid4vp://"):
-            self.workspace.show_page("Present")
-            page = self.workspace.present_page
-            page.answer_request()
-        elif link.lower().startswith(("openid-credential-offer://", "dccrequest://")):
-            self.workspace.show_page("Credentials")
-            page = self.workspace.credentials_page
-            page.receive_from_offer()
-        else:
-            return
-        page.dialog.link.setPlainText(link)
 
     def _check_integrity_once_shown(self) -> None:
         """An unlock leaves the vault's full-file check until the list is painted (see
