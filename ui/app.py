@@ -31,17 +31,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug messages on stderr and "
                         "keep them in the data folder's logs/vault.log (never secrets)")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.epilog = ("LINK: an openid-credential-offer://, dccrequest:// or openid4vp:// link (what the desktop "
+                     "passes for a registered scheme) opens its dialog once the vault is unlocked; nothing is "
+                     "fetched before you ask.")
     return parser
+
+
+LINK_SCHEMES = ("openid-credential-offer://", "dccrequest://", "openid4vp://")
 
 
 def parse_args(argv: list[str]) -> tuple[AppConfig, list[str]]:
     """Our options, and whatever is left for Qt (-platform, -style …)."""
     args, rest = build_parser().parse_known_args(argv)
-    # Files (a desktop's "Open with", `blocktrack-vault diploma.json`) are what is left that
-    # names an existing file; the rest is Qt's (-platform xcb, -style …).
+    # A link (a registered scheme) is not an option: picked out of what is left, so that
+    # Qt's own arguments (-platform offscreen) keep their values. Files (a desktop's "Open
+    # with", `blocktrack-vault diploma.json`) are what is left that names an existing file.
+    links = [a for a in rest if a.lower().startswith(LINK_SCHEMES)]
+    rest = [a for a in rest if a not in links[:1]]
     files = tuple(str(Path(a).resolve()) for a in rest if not a.startswith("-") and Path(a).is_file())
     rest = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
-    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds, verbose=args.verbose, open_files=files), rest
+    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds, verbose=args.verbose,
+                     link=links[0] if links else None, open_files=files), rest
 
 
 def setup_logging(config: AppConfig) -> None:

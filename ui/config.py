@@ -22,3 +22,6 @@ class AppConfig:
     # Credential files the app was started with ("Open with Blocktrack Vault" in a file
     # manager): imported once the vault is unlocked.
     open_files: tuple[str, ...] = ()
+    # An openid-credential-offer://, dccrequest:// or openid4vp:// link the app was opened
+    # with (a registered scheme): its dialog opens, filled in, once the vault is unlocked.
+    link: str | None = None

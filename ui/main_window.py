@@ -34,6 +34,7 @@ from .chain import ChainSession
 from .settings import SettingsPage
 from .shell.clipboard import secret_clipboard
 from .shell.idle import IdleWatcher
+from .shell.links import open_link
 from .shell.network_status import NetworkSource, NetworkStatus, chosen_network
 from .shell.screen_lock import ScreenLockMonitor
 from .shell.sidebar import Sidebar
@@ -491,6 +492,8 @@ class MainWindow(QMainWindow):
         self._set_state(True)
         self._set_page(self.workspace)
         self.unlocked.emit()
+        if self.config.link and not getattr(self, "_link_opened", False):   # once, after the first unlock
+            self._link_opened = open_link(self.workspace, self.config.link) or True
         self._check_integrity_once_shown()
         if self._open_files:   # the files the app was started with, imported once
             self.workspace.credentials_page.import_paths(self._open_files)

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 import time
+import webbrowser
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +22,13 @@ from vault.credentials.issuer_name import ShownIssuer
 from vault.credentials.service import CredentialService
 from vault.credentials.verdict import CredentialFailure
 from vault.errors import InvalidCredential, VaultError
+from vault.identity import Identity
+from vault.net.fetch import NetworkUse
+from vault.protocols import offer as offers, oid4vci, vcapi
+from vault.protocols.inputs import read_link
 from vault.qr import scan
 from vault.qr.errors import InvalidQr
+from vault.settings import load_preferences
 from vault.safe_text import safe_text
 
 from ..errors import describe
@@ -401,3 +407,29 @@ def save_annotations(service: CredentialService, cid: str, tags: list[str], note
 
 def export_credential(service: CredentialService, cid: str, out: Path) -> Path:
     return service.export(cid, out)
+
+
+# ---- receiving from an issuer's offer (OpenID4VCI) -------------------------------------------
+
+def protocol_network(data_dir):
+    """An exchange the person started: public addresses; private and loopback ones when
+    Settings allows private addresses (an issuer on their own network)."""
+    return NetworkUse(allow_private=load_preferences(data_dir).allow_private_addresses, timeout=10)
+
+
+def offer_preview(source, data_dir):
+    """The offer in ``source`` (a link, a file path, image bytes) and its issuer's metadata,
+    or the exchange a ``dccrequest://`` link leads to (read, not yet contacted)."""
+    link = read_link(source, offers.OFFER_SCHEMES + vcapi.EXCHANGE_SCHEMES, "a credential offer or exchange link")
+    if vcapi.is_exchange_link(link):
+        return vcapi.parse_link(link)
+    return offers.preview(link, protocol_network(data_dir))
+
+
+def receive_offer(service: CredentialService, preview, tx_code: str | None):
+    """Accept the offer or run the exchange: the credentials verified and imported, all or none."""
+    network = protocol_network(service.store.data_dir)
+    if isinstance(preview, vcapi.ExchangeLink):
+        return vcapi.receive(preview, Identity(service.store), service, network)
+    return oid4vci.receive(preview, Identity(service.store), service, network, tx_code=tx_code,
+                           open_browser=webbrowser.open)

@@ -27,6 +27,7 @@ from .detail_actions import DetailActions
 from .filter_bar import FilterBar
 from .import_queue import ImportQueue, describe_import, describe_reverify, plural
 from .model import CredentialCardProxy, CredentialListModel
+from .receive_offer import ReceiveOfferDialog
 from .sample_offer import ADDED, NEW_HERE, SampleOffer
 from .undo_delete import UndoDelete
 
@@ -109,7 +110,12 @@ class CredentialsPage(QWidget):
         self.import_button.setToolTip("Import credential files (Ctrl+O). You can also drop files here "
                                       "or paste a credential with Ctrl+V.")
         self.import_button.setAutoDefault(False)
+        self.receive_button = QPushButton("Receive from an offer…")
+        self.receive_button.setToolTip("Receive credentials from an issuer's offer (OpenID4VCI): paste its link "
+                                       "or open a picture of its QR code")
+        self.receive_button.setAutoDefault(False)
         head.addWidget(self.reverify_all_button, 0, Qt.AlignBottom)
+        head.addWidget(self.receive_button, 0, Qt.AlignBottom)
         head.addWidget(self.import_button, 0, Qt.AlignBottom)
         layout.addLayout(head)
         layout.addWidget(self.filter_bar)
@@ -159,6 +165,7 @@ class CredentialsPage(QWidget):
         self.filter_bar.changed.connect(self.apply_filters)
         self.filter_bar.failed.connect(self.notice.error)
         self.import_button.clicked.connect(self.choose_files)
+        self.receive_button.clicked.connect(self.receive_from_offer)
         self.reverify_all_button.clicked.connect(self.reverify_list)
         self.imports.imported.connect(self._on_imported)
         self.imports.reverified.connect(self._on_reverified_list)
@@ -277,6 +284,18 @@ class CredentialsPage(QWidget):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.filesSelected.connect(self.import_paths)
         open_dialog(self, dialog)
+
+    def receive_from_offer(self) -> None:
+        dialog = ReceiveOfferDialog(self.service, self.tasks, self)
+        dialog.received.connect(self._on_received)
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def _on_received(self, received) -> None:
+        if received.imported:
+            self._select_id_after_refresh(received.imported[0].summary.id)
+        self.refresh()
+        self.notice.success(f"Received and imported {plural(len(received.imported), 'credential')} "
+                            f"issued to {received.holder}.")
 
     def import_paths(self, paths) -> None:
         """Import these files (and the credential files in these folders) in the background."""

@@ -13,13 +13,18 @@ from PySide6.QtGui import QImage
 
 from vault.credentials import ecdsa_sd
 from vault.credentials.service import CredentialService
+from vault.credentials.webkeys.anchors import TrustAnchors
 from vault.presentations.build import Presentation
 from vault.presentations.request import PresentationRequest, read_request
 from vault.presentations.service import PresentationService
+from vault.protocols import oid4vp
+from vault.protocols.inputs import read_link
+from vault.protocols.vp_request import REQUEST_SCHEMES, read_request as vp_read
 from vault.qr import render
 from vault.qr.parts import encode_parts
 from vault.store.atomic import write_atomic
 
+from ..credentials.jobs import protocol_network
 from .qr import qr_image
 
 
@@ -163,3 +168,24 @@ def pil_image(image: QImage):
 
 def history(service: PresentationService, limit: int = 500):
     return service.history(limit=limit)
+
+
+# ---- answering a verifier's OpenID4VP request ------------------------------------------------
+
+def read_vp_request(source, service: PresentationService):
+    """The request in ``source`` (a link, a file path, image bytes), authenticated, the
+    vault's credentials that answer it, and the default answer (nothing signed)."""
+    link = read_link(source, REQUEST_SCHEMES, "a presentation request")
+    store = service.credentials.store
+    request = vp_read(link, protocol_network(store.data_dir), anchors=TrustAnchors(store).certificates)
+    found = oid4vp.matches(request, service.credentials)
+    return request, found, oid4vp.prepare(request, service.identity, service.credentials, found)
+
+
+def prepare_answer(service: PresentationService, request, found, picks: dict):
+    return oid4vp.prepare(request, service.identity, service.credentials, found, picks)
+
+
+def send_answer(service: PresentationService, prepared) -> dict:
+    store = service.credentials.store
+    return oid4vp.respond(prepared, service.identity, service.credentials, protocol_network(store.data_dir))

@@ -27,6 +27,7 @@ from ..widgets.card_list import CardListView
 from ..widgets.layout import primary
 from ..workers import TaskRunner
 from . import jobs, summary
+from .answer_request import AnswerRequestDialog
 from .log_dialog import PresentationLogDialog
 from .picker import CHOOSABLE, CLAIMS_HINT, ClaimTree, PickDelegate, PickModel
 from .request_form import RequestForm
@@ -86,6 +87,11 @@ class PresentPage(QWidget):
         titles.addWidget(page_subtitle("Show an employer proof of a skill: choose credentials and what they "
                                        "reveal, then show the QR code."))
         head.addLayout(titles, 1)
+        self.answer_button = QPushButton("Answer a request…")
+        self.answer_button.setToolTip("Answer a verifier's OpenID4VP request: paste its link or open a picture "
+                                      "of its QR code")
+        self.answer_button.setAutoDefault(False)
+        head.addWidget(self.answer_button, 0, Qt.AlignBottom)
         self.log_button = QPushButton("Presentation log…")
         self.log_button.setToolTip("Every presentation you made: what, to whom, when")
         self.log_button.setAutoDefault(False)
@@ -197,6 +203,7 @@ class PresentPage(QWidget):
 
     def _connect(self) -> None:
         self.log_button.clicked.connect(self.open_log)
+        self.answer_button.clicked.connect(self.answer_request)
         self.clear_button.clicked.connect(self.picks.clear_chosen)
         self.search.textChanged.connect(self._on_search)
         self.list.clicked.connect(self.picks.toggle)
@@ -449,6 +456,12 @@ class PresentPage(QWidget):
         self.show_button.setFocus()
 
     # ---- the log -------------------------------------------------------------------------------------
+
+    def answer_request(self) -> None:
+        dialog = AnswerRequestDialog(self.service, self.tasks, self)
+        dialog.sent.connect(lambda reply: self.message.emit(
+            "Sent; the verifier accepted your answer. It is in the presentation log."))
+        open_dialog(self, dialog, delete_on_close=True)
 
     def open_log(self) -> None:
         dialog = PresentationLogDialog(self.service, self.tasks, self)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from vault.presentations.request import KIND as REQUEST_KIND
 from vault.presentations.request import PresentationRequest, RequestError
 from vault.presentations.verify import PresentationVerdict
+from vault.protocols import vp_verifier
 from vault.qr import Decoded, scan
 
 from ..present.jobs import pil_image
@@ -62,3 +63,25 @@ def decode_frame(image: QImage) -> list[str]:
 def request_code(request: PresentationRequest) -> tuple[list[str], list[QImage]]:
     texts = request.qr_texts()
     return texts, [qr_image(t) for t in texts]
+
+
+# ---- OpenID4VP requests (the employer side) ---------------------------------------------------
+
+FORMATS = {"SD-JWT VC": "dc+sd-jwt", "VC-JWT": "jwt_vc_json", "Data Integrity": "ldp_vc"}
+
+
+def openid4vp_request(response_uri: str, fmt: str, kind: str, claims: str, name: str):
+    """A new OpenID4VP request (session) for ``fmt`` (a FORMATS key) of type ``kind`` (an
+    SD-JWT VC vct, or a W3C credential type), asking for the comma-separated ``claims``;
+    and its QR code."""
+    wanted = FORMATS[fmt]
+    paths = [c.strip() for c in claims.split(",") if c.strip()]
+    query = vp_verifier.query_for(wanted, vct=kind.strip() or None if wanted == "dc+sd-jwt" else None,
+                                  types=["VerifiableCredential", kind.strip()] if kind.strip() and
+                                  wanted != "dc+sd-jwt" else None, claims=paths)
+    session = vp_verifier.new_session(response_uri, query, name.strip())
+    return session, qr_image(session.link())
+
+
+def check_openid4vp_answer(credentials, session, body):
+    return vp_verifier.verify_response(session, body, credentials.context())

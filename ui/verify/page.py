@@ -28,6 +28,7 @@ from ..widgets import BusyIndicator, InlineMessage, open_dialog, page_subtitle, 
 from ..widgets.file_drop import FileDrop
 from ..workers import TaskRunner
 from . import camera, jobs
+from .openid4vp_dialog import OpenId4vpDialog
 from .request_dialog import RequestDialog
 from .scanner import FrameScanner
 from .verdict import VerdictView
@@ -86,6 +87,7 @@ class VerifyPage(QWidget):
 
         self.new_button.clicked.connect(self.new_challenge)
         self.request_button.clicked.connect(self.show_request)
+        self.openid4vp_button.clicked.connect(self.ask_with_openid4vp)
         self.open_button.clicked.connect(self.choose_files)
         self.folder_button.clicked.connect(self.choose_folder)
         self.paste_button.clicked.connect(self.paste)
@@ -119,7 +121,10 @@ class VerifyPage(QWidget):
         self.new_button.setToolTip("A fresh random challenge, for the next job seeker")
         self.request_button = QPushButton("Show request QR…")
         self.request_button.setToolTip("Your domain and challenge as a QR code, for the job seeker to scan")
-        for button in (self.new_button, self.request_button):
+        self.openid4vp_button = QPushButton("Ask with OpenID4VP…")
+        self.openid4vp_button.setToolTip("A request any OpenID4VP wallet answers (QR code or link); its answer is "
+                                         "verified here")
+        for button in (self.new_button, self.request_button, self.openid4vp_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -195,6 +200,11 @@ class VerifyPage(QWidget):
             return
         self.request_message.clear()
         dialog = RequestDialog(request, self.tasks, self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        open_dialog(self, dialog)
+
+    def ask_with_openid4vp(self) -> None:
+        dialog = OpenId4vpDialog(self.service.credentials, self.tasks, self)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         open_dialog(self, dialog)
 

@@ -1,5 +1,7 @@
 """One bounded HTTP GET for whatever the vault fetches when the user asked it to go online
-(status lists today; did:web documents and hosted badges would come through here too).
+(status lists today; did:web documents and hosted badges would come through here too),
+and one bounded POST for the exchanges the user starts (OpenID4VCI, OpenID4VP), under the
+same rules.
 
 A URL comes from untrusted data (a credential, a presentation), so every trick gets a
 plain refusal instead of a request:
@@ -202,7 +204,8 @@ def _body(response: http.client.HTTPResponse, url: str, limit: int) -> bytes:
 
 
 def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None,
-          cancel: Cancel) -> tuple[int, str | None, bytes]:
+          cancel: Cancel, *, method: str = "GET", body: bytes | None = None,
+          headers: dict | None = None, any_status: bool = False) -> tuple[int, str | None, bytes]:
     left = network.timeout if deadline is None else min(network.timeout, deadline - time.monotonic())
     if left <= 0 or cancel.cancelled:
         raise FetchError(f"{url[:200]} was not fetched: no time was left for it.")
@@ -212,10 +215,13 @@ def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None
         conn.connect()
         sock = conn.sock
         cancel.track(sock)
-        conn.request("GET", target.path, headers={"Accept": _ACCEPT, "User-Agent": "blocktrack-vault"})
+        conn.request(method, target.path, body=body,
+                     headers={"Accept": _ACCEPT, "User-Agent": "blocktrack-vault", **(headers or {})})
         response = conn.getresponse()
         if response.status in _REDIRECTS:
             return response.status, response.getheader("Location"), b""
+        if any_status:   # a protocol's error answer (OAuth's JSON error) is read, bounded all the same
+            return response.status, None, _body(response, url, network.max_bytes)
         if response.status != 200:
             raise FetchError(f"{url[:200]} was not fetched: the server answered HTTP {response.status}.")
         return 200, None, _body(response, url, network.max_bytes)
@@ -252,3 +258,17 @@ def get(url: str, network: NetworkUse, *, deadline: float | None = None, cancel:
                              "which the vault does not follow.")
         target = _Target(scheme, host, port, path, target.addresses)
     raise FetchError(f"{url[:200]} was not fetched: it redirects more than {MAX_REDIRECTS} times.")
+
+
+def post(url: str, network: NetworkUse, body: bytes, content_type: str, *, headers: dict | None = None,
+         deadline: float | None = None, cancel: Cancel | None = None) -> tuple[int, bytes]:
+    """POST ``body`` to ``url`` under the rules of ``get``: the answer's status and (bounded)
+    body, whatever the status, for the protocol to read its error. A redirect is refused:
+    a POST is never replayed elsewhere."""
+    target = _target(url, network)
+    status, _, answer = _once(url, target, network, deadline, cancel or Cancel(), method="POST", body=body,
+                              headers={"Content-Type": content_type, **(headers or {})}, any_status=True)
+    if status in _REDIRECTS:
+        raise FetchError(f"{url[:200]} was not used: it answered with a redirect, which the vault does not "
+                         "follow for a request that sends data.")
+    return status, answer

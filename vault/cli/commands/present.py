@@ -38,7 +38,13 @@ def _reveal_choices(values: list[str] | None, repository, ids: list[str]) -> dic
     return reveal
 
 
-def cmd_present(args) -> None:
+def cmd_present(args) -> int | None:
+    if args.request:
+        from .present_request import cmd_present_request
+        return cmd_present_request(args)
+    missing = [f"--{name}" for name in ("credential", "challenge", "domain", "out") if not getattr(args, name)]
+    if missing:
+        raise UsageError(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed (or --request)")
     from ...presentations.service import PresentationService
     from ...qr import output
     from ...qr.parts import encode_parts
@@ -83,18 +89,26 @@ def cmd_presentation_log(args) -> None:
 
 def add_parser(sub) -> None:
     """`vault present`."""
-    p = command(sub, "present", cmd_present, "sign a presentation of stored credentials for a verifier")
-    p.add_argument("--credential", action="append", required=True, metavar="ID")
+    p = command(sub, "present", cmd_present, "sign a presentation of stored credentials for a verifier, or "
+                                             "answer a verifier's OpenID4VP request (--request)")
+    p.add_argument("--request", metavar="REQUEST", help="answer this OpenID4VP request (openid4vp:// link, a file "
+                   "holding it, or a QR image): the matching credentials are shown, then sent on confirmation")
+    p.add_argument("--pick", action="append", metavar="QUERY=ID",
+                   help="with --request: which credential answers the verifier's query QUERY (default: the first valid)")
+    p.add_argument("--yes", action="store_true", help="with --request: send without asking after the preview")
+    p.add_argument("--allow-private", action="store_true",
+                   help="with --request: allow loopback and private addresses (a verifier on your own network)")
+    p.add_argument("--credential", action="append", metavar="ID")
     p.add_argument("--reveal", action="append", metavar="CLAIM",
                    help="claim to disclose of an SD-JWT or ecdsa-sd-2023 credential (CLAIM or ID:CLAIM; "
                         "repeat; ecdsa-sd-2023 paths start at the credential: credentialSubject.name); "
                         "default: every claim")
-    p.add_argument("--challenge", required=True, help="the verifier's challenge (nonce)")
-    p.add_argument("--domain", required=True, help="the verifier's domain (audience)")
+    p.add_argument("--challenge", help="the verifier's challenge (nonce)")
+    p.add_argument("--domain", help="the verifier's domain (audience)")
     p.add_argument("--format", choices=("qr", "json", "jwt"), default="qr")
     p.add_argument("--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022")
     p.add_argument("--expires-in", type=float, default=10, metavar="MINUTES")
-    p.add_argument("--out", required=True, help="file (one QR code, JSON or JWT) or folder (QR parts)")
+    p.add_argument("--out", help="file (one QR code, JSON or JWT) or folder (QR parts)")
 
 
 def add_log_parser(sub) -> None:

@@ -13,6 +13,13 @@ from ..session import saved_keys, verification_context
 
 
 def cmd_verify(args) -> int:
+    if args.request_out or args.response:
+        from . import verify_request
+        return (verify_request.cmd_request_out if args.request_out else verify_request.cmd_response)(args)
+    missing = [n for n, v in (("INPUT", args.input), ("--challenge", args.challenge), ("--domain", args.domain)) if not v]
+    if missing:
+        raise UsageError(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} needed (or --request-out / "
+                         "--response)")
     from ...credentials.issuer_name import shown_issuer
     from ...credentials.openbadges import flatten_claims
     from ...presentations import verify_presentation
@@ -51,9 +58,28 @@ def cmd_verify(args) -> int:
 def add_parser(sub) -> None:
     """`vault verify`."""
     p = command(sub, "verify", cmd_verify, "verify a presentation (image, folder of QR parts, JSON or "
-                                           "JWT file); needs no vault; exit 0 valid, 1 invalid")
-    p.add_argument("input")
-    p.add_argument("--challenge", required=True)
-    p.add_argument("--domain", required=True)
+                                           "JWT file); needs no vault; exit 0 valid, 1 invalid; or make an "
+                                           "OpenID4VP request (--request-out) and verify its answer")
+    p.add_argument("input", nargs="?")
+    p.add_argument("--challenge")
+    p.add_argument("--domain")
+    p.add_argument("--request-out", metavar="FILE", help="write an OpenID4VP request (a link; .png/.svg: its QR "
+                   "code) and FILE.session.json, what its answer must match")
+    p.add_argument("--listen", type=float, metavar="SECONDS", help="with --request-out: wait this long for a wallet "
+                   "on this machine to answer at a loopback receiver, then verify the answer")
+    p.add_argument("--response-uri", metavar="URL", help="with --request-out: where wallets post the answer (your "
+                   "own HTTPS endpoint, for a phone on another device)")
+    p.add_argument("--vct", help="with --request-out: ask for an SD-JWT VC of this type")
+    p.add_argument("--type", action="append", metavar="TYPE", help="with --request-out: ask for a W3C credential "
+                   "of this type (repeat)")
+    p.add_argument("--query-format", choices=("dc+sd-jwt", "jwt_vc_json", "ldp_vc"),
+                   help="with --request-out: the credential format asked for")
+    p.add_argument("--claim", action="append", metavar="PATH", help="with --request-out: a claim to ask for "
+                   "(dotted path; repeat)")
+    p.add_argument("--dcql", metavar="FILE", help="with --request-out: the whole DCQL query, as JSON")
+    p.add_argument("--name", help="with --request-out: your name as shown to the wallet (self-declared)")
+    p.add_argument("--response", metavar="RESPONSE", help="verify a wallet's answer (the posted form or JSON, "
+                   "text or a file) against --session")
+    p.add_argument("--session", metavar="FILE", help="with --response: the request's .session.json")
     online_option(p)
     chain_option(p)
