@@ -40,6 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
 LINK_SCHEMES = ("openid-credential-offer://", "dccrequest://", "openid4vp://")
 
 
+def _local(arg: str) -> Path:
+    """A path, or a file:// URL as a desktop passes it for the entry's %U."""
+    if arg.lower().startswith("file://"):
+        from urllib.parse import unquote, urlsplit   # start-up: only when a URL is given, ~0 ms
+
+        return Path(unquote(urlsplit(arg).path))
+    return Path(arg)
+
+
 def parse_args(argv: list[str]) -> tuple[AppConfig, list[str]]:
     """Our options, and whatever is left for Qt (-platform, -style …)."""
     args, rest = build_parser().parse_known_args(argv)
@@ -48,8 +57,8 @@ def parse_args(argv: list[str]) -> tuple[AppConfig, list[str]]:
     # with", `blocktrack-vault diploma.json`) are what is left that names an existing file.
     links = [a for a in rest if a.lower().startswith(LINK_SCHEMES)]
     rest = [a for a in rest if a not in links[:1]]
-    files = tuple(str(Path(a).resolve()) for a in rest if not a.startswith("-") and Path(a).is_file())
-    rest = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
+    files = tuple(str(_local(a).resolve()) for a in rest if not a.startswith("-") and _local(a).is_file())
+    rest = [a for a in rest if a.startswith("-") or not _local(a).is_file()]
     return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds, verbose=args.verbose,
                      link=links[0] if links else None, open_files=files), rest
 

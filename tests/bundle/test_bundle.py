@@ -108,7 +108,8 @@ def test_install_sh_adds_the_menu_entry_and_uninstall_removes_exactly_that(tmp_p
     assert done.returncode == 0, done.stderr
     share = home / ".local" / "share"
     entry = (share / "applications" / "blocktrack-vault.desktop").read_text()
-    assert f"Exec={home}/.local/bin/blocktrack-vault %F" in entry and "MimeType=application/vc+ld+json;" in entry
+    assert f"Exec={home}/.local/bin/blocktrack-vault %U" in entry and "MimeType=application/vc+ld+json;" in entry
+    assert "x-scheme-handler/openid-credential-offer;" in entry
     assert (share / "icons" / "hicolor" / "48x48" / "apps" / "blocktrack-vault.png").is_file()
     code = subprocess.run([str(home / ".local" / "bin" / "vault"), "--version"], env=env, capture_output=True,
                           text=True, timeout=120)

@@ -88,14 +88,14 @@ def test_files_the_app_is_opened_with_are_imported_after_unlock(qtbot, existing_
     from tests.ui.test_ui_credentials_page import VALID, titles
 
     config, rest = parse_args(["--data-dir", str(tmp_path / "vault"), "-platform", "offscreen", str(VALID[0]),
-                               str(tmp_path / "no-such-file.json")])
-    assert config.open_files == (str(VALID[0].resolve()),)
+                               str(tmp_path / "no-such-file.json"), VALID[1].resolve().as_uri()])
+    assert config.open_files == (str(VALID[0].resolve()), str(VALID[1].resolve()))   # a path, a file:// URL
     assert rest == ["-platform", "offscreen", str(tmp_path / "no-such-file.json")]   # Qt's, or not a file
 
     window = make_window(replace(config, kdf_target=0, connect_chain=False))
     workspace = ui_helpers.unlock_through_ui(qtbot, window)
     page = workspace.credentials_page
-    qtbot.waitUntil(lambda: len(titles(qtbot, page)) == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: len(titles(qtbot, page)) == 2, timeout=20_000)
     window.lock()
     workspace = ui_helpers.unlock_through_ui(qtbot, window)
-    assert len(titles(qtbot, workspace.credentials_page)) == 1
+    assert len(titles(qtbot, workspace.credentials_page)) == 2
