@@ -14,6 +14,8 @@ SUITE = [
     "BlocktrackGovernor",
     "BlocktrackTimelock",
     "Marketplace",
+    "ReputationRegistry",
+    "RewardsPool",
     "SoulboundCredential",
     "StakingPool",
 ]
