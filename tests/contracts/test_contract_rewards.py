@@ -40,7 +40,7 @@ def schedule(suite, pool, amount=50, budget=100, end_in=100, ctype=COURSE, issue
 
 def anchored_course(suite, pool, holder, text, ctype=COURSE):
     token_id = anchor(suite, holder, text)
-    suite.send(pool.functions.declareType(token_id, ctype), suite.a["issuer"])
+    suite.send(pool.functions.declareType(keccak(text=text), ctype), suite.a["issuer"])
     return token_id
 
 
@@ -116,14 +116,17 @@ def test_claims_check_holder_issuer_type_and_end_block(suite, a, pool):
 
 def test_only_the_credentials_issuer_declares_its_type_once(suite, a, pool):
     tid = anchor(suite, a["mallory"], "self-made")
+    made = keccak(text="self-made")
     # Mallory holds the credential and would like it to count as a degree.
     with reverts("NotCredentialIssuer", tid, a["mallory"]):
-        suite.send(pool.functions.declareType(tid, DEGREE), a["mallory"])
-    suite.send(pool.functions.declareType(tid, COURSE), a["issuer"])
+        suite.send(pool.functions.declareType(made, DEGREE), a["mallory"])
+    receipt = suite.send(pool.functions.declareType(made, COURSE), a["issuer"])
+    (event,) = suite.events(pool, "CredentialTypeDeclared", receipt)
+    assert (event.args.tokenId, event.args.credentialType) == (tid, COURSE)
     with reverts("TypeAlreadyDeclared", tid, COURSE):
-        suite.send(pool.functions.declareType(tid, DEGREE), a["issuer"])
-    with reverts("UnknownCredential", 0):
-        suite.send(pool.functions.declareType(0, COURSE), a["issuer"])
+        suite.send(pool.functions.declareType(made, DEGREE), a["issuer"])
+    with reverts("NotAnchored", keccak(text="never")):
+        suite.send(pool.functions.declareType(keccak(text="never"), COURSE), a["issuer"])
 
 
 def test_an_issuer_that_lost_its_role_no_longer_earns_its_holders_rewards(suite, a):
@@ -132,10 +135,14 @@ def test_an_issuer_that_lost_its_role_no_longer_earns_its_holders_rewards(suite,
     suite.send(suite.token.functions.transfer(pool.address, 500 * BTK), a["gov"])
     sid = schedule(suite, pool)
     tid = anchor(suite, a["bob"], "before-removal", soulbound=sb)
-    suite.send(pool.functions.declareType(tid, COURSE), a["issuer"])
+    later = anchor(suite, a["bob"], "declared-too-late", soulbound=sb)
+    suite.send(pool.functions.declareType(keccak(text="before-removal"), COURSE), a["issuer"])
     suite.send(sb.functions.revokeRole(sb.functions.ISSUER_ROLE().call(), a["issuer"]), a["gov"])
     with reverts("IssuerRoleMissing", a["issuer"]):
         suite.send(pool.functions.claim(sid, tid), a["bob"])
+    with reverts("IssuerRoleMissing", a["issuer"]):
+        suite.send(pool.functions.declareType(keccak(text="declared-too-late"), COURSE), a["issuer"])
+    assert pool.functions.credentialTypeOf(later).call() == b"\0" * 32
 
 
 def test_governance_cannot_promise_more_than_the_pool_holds(suite, a, pool):
@@ -223,7 +230,7 @@ def test_a_reentrant_token_cannot_claim_twice_from_inside_the_payout(suite, a):
     suite.send(trt.functions.setHook(attacker.address, True), a["gov"])
     sid = schedule(suite, pool, amount=50, budget=500)
     tid = anchor(suite, attacker.address, "attacker-course", soulbound=sb)
-    suite.send(pool.functions.declareType(tid, COURSE), a["issuer"])
+    suite.send(pool.functions.declareType(keccak(text="attacker-course"), COURSE), a["issuer"])
     again = pool.encode_abi("claim", [sid, tid])
     suite.send(attacker.functions.arm(again, False), a["mallory"])
     suite.send(attacker.functions.act(again), a["mallory"])

@@ -21,6 +21,10 @@ interface ICredentialAnchors {
     function hasRole(bytes32 role, address account) external view returns (bool);
     function totalIssued() external view returns (uint256);
     function credential(uint256 tokenId) external view returns (address holder, Credential memory record);
+    function tokenOfCredential(bytes32 credentialHash)
+        external
+        view
+        returns (uint256 tokenId, address holder, bool revoked);
 }
 
 /// @title Learn-to-earn: BTK for anchored credentials, and contribution bounties
@@ -99,6 +103,7 @@ contract RewardsPool is Ownable, ReentrancyGuardTransient {
     error ScheduleNotOpen(uint256 scheduleId);
     error ScheduleStillOpen(uint256 scheduleId, uint64 endBlock);
     error UnknownCredential(uint256 tokenId);
+    error NotAnchored(bytes32 credentialHash);
     error NotCredentialIssuer(uint256 tokenId, address account);
     error IssuerRoleMissing(address issuer);
     error TypeAlreadyDeclared(uint256 tokenId, bytes32 credentialType);
@@ -211,9 +216,13 @@ contract RewardsPool is Ownable, ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ issuers
 
-    /// The credential's issuer states its type (keccak256 of the type name), once.
-    function declareType(uint256 tokenId, bytes32 credentialType) external {
-        (, ICredentialAnchors.Credential memory c) = _credential(tokenId);
+    /// The credential's issuer states its type (keccak256 of the type name), once. By
+    /// hash, so that the app can send it right after the anchoring, before the token id
+    /// is known.
+    function declareType(bytes32 credentialHash, bytes32 credentialType) external {
+        (uint256 tokenId,,) = credentials.tokenOfCredential(credentialHash);
+        if (tokenId == 0) revert NotAnchored(credentialHash);
+        (, ICredentialAnchors.Credential memory c) = credentials.credential(tokenId);
         if (c.issuer != msg.sender) revert NotCredentialIssuer(tokenId, msg.sender);
         if (!credentials.hasRole(credentials.ISSUER_ROLE(), msg.sender)) revert IssuerRoleMissing(msg.sender);
         bytes32 declared = credentialTypeOf[tokenId];
