@@ -25,7 +25,7 @@ def anchor(suite, holder, text, issuer=None, soulbound=None):
 @pytest.fixture
 def pool(suite, a):
     """A pool governed by an EOA standing in for the timelock, funded with 10,000 BTK."""
-    pool = suite.deploy("RewardsPool", suite.token.address, suite.soulbound.address, a["gov"])
+    pool = suite.deploy("RewardsPool", suite.token.address, suite.soulbound.address, a["gov"], [])
     suite.send(suite.token.functions.approve(pool.address, 10_000 * BTK), a["gov"])
     suite.send(pool.functions.fund(10_000 * BTK), a["gov"])
     return pool
@@ -131,7 +131,7 @@ def test_only_the_credentials_issuer_declares_its_type_once(suite, a, pool):
 
 def test_an_issuer_that_lost_its_role_no_longer_earns_its_holders_rewards(suite, a):
     sb = suite.deploy("SoulboundCredential", suite.token.address, a["gov"], 0, [a["issuer"]])
-    pool = suite.deploy("RewardsPool", suite.token.address, sb.address, a["gov"])
+    pool = suite.deploy("RewardsPool", suite.token.address, sb.address, a["gov"], [])
     suite.send(suite.token.functions.transfer(pool.address, 500 * BTK), a["gov"])
     sid = schedule(suite, pool)
     tid = anchor(suite, a["bob"], "before-removal", soulbound=sb)
@@ -208,7 +208,7 @@ def test_bounties_are_claimed_once_by_their_account(suite, a, pool):
 
 
 def test_the_treasury_funds_a_schedule_through_a_proposal(suite, a):
-    pool = suite.deploy("RewardsPool", suite.token.address, suite.soulbound.address, suite.timelock.address)
+    pool = suite.deploy("RewardsPool", suite.token.address, suite.soulbound.address, suite.timelock.address, [])
     suite.govern([(suite.token, "approve", (pool.address, 1_000 * BTK)),
                   (pool, "fund", (1_000 * BTK,)),
                   (pool, "setSchedule", (a["issuer"], COURSE, 50 * BTK, 500 * BTK, suite.block + 500, "Courses"))],
@@ -224,7 +224,7 @@ def test_a_reentrant_token_cannot_claim_twice_from_inside_the_payout(suite, a):
     token; its re-entrant claim of the same reward must fail and pay nothing more."""
     trt = suite.deploy("TestReentrantToken")
     sb = suite.deploy("SoulboundCredential", trt.address, a["gov"], 0, [a["issuer"]])
-    pool = suite.deploy("RewardsPool", trt.address, sb.address, a["gov"])
+    pool = suite.deploy("RewardsPool", trt.address, sb.address, a["gov"], [])
     suite.send(trt.functions.mint(pool.address, 1_000 * BTK), a["gov"])
     attacker = suite.deploy("TestEscrowAttacker", pool.address)
     suite.send(trt.functions.setHook(attacker.address, True), a["gov"])
@@ -244,4 +244,24 @@ def test_a_reentrant_token_cannot_claim_twice_from_inside_the_payout(suite, a):
 
 def test_constructor_rejects_zero_addresses(suite, a):
     with reverts("ZeroAddress"):
-        suite.deploy("RewardsPool", ZERO, suite.soulbound.address, a["gov"])
+        suite.deploy("RewardsPool", ZERO, suite.soulbound.address, a["gov"], [])
+
+
+def test_initial_schedules_are_reserved_and_pay_once_funded(suite, a):
+    """The deployment's schedules (as deploy_suite sets them): reserved at once, paid from
+    the funding that follows; an unfunded pool pays nothing and promises nothing more."""
+    end = suite.block + 100
+    pool = suite.deploy("RewardsPool", suite.token.address, suite.soulbound.address, a["gov"],
+                        [(a["issuer"], COURSE, 50 * BTK, 100 * BTK, end, "Complete a course")])
+    s = pool.functions.schedule(0).call()
+    assert (s[0], bytes(s[1]), s[2], s[3], s[4], s[7]) == (a["issuer"], COURSE, 50 * BTK, 100 * BTK, end,
+                                                           "Complete a course")
+    assert pool.functions.reserved().call() == 100 * BTK and pool.functions.unreserved().call() == 0
+    tid = anchored_course(suite, pool, a["bob"], "early")
+    with reverts("ERC20InsufficientBalance"):
+        suite.send(pool.functions.claim(0, tid), a["bob"])
+    suite.send(suite.token.functions.transfer(pool.address, 100 * BTK), a["gov"])
+    suite.send(pool.functions.claim(0, tid), a["bob"])
+    with reverts("BudgetBelowAmount", 1 * BTK, 2 * BTK):
+        suite.deploy("RewardsPool", suite.token.address, suite.soulbound.address, a["gov"],
+                     [(a["issuer"], COURSE, 2 * BTK, 1 * BTK, end, "x")])

@@ -64,6 +64,16 @@ contract RewardsPool is Ownable, ReentrancyGuardTransient {
         string description;
     }
 
+    /// A schedule set at deployment (the deployer funds the pool right after).
+    struct InitialSchedule {
+        address issuer;
+        bytes32 credentialType;
+        uint256 amount;
+        uint256 budget;
+        uint64 endBlock;
+        string title;
+    }
+
     IERC20 public immutable token;
     ICredentialAnchors public immutable credentials;
     /// BTK wei promised: open schedules' budgets plus unclaimed bounties.
@@ -119,10 +129,21 @@ contract RewardsPool is Ownable, ReentrancyGuardTransient {
     /// The owner is the treasury that funds the pool; it cannot be renounced.
     error OwnershipCannotBeRenounced();
 
-    constructor(IERC20 token_, ICredentialAnchors credentials_, address governance) Ownable(governance) {
+    /// `initial` schedules are reserved before the pool holds their budgets (like the
+    /// staking reserve, the deployer funds it in the next transaction); until then their
+    /// claims fail on the transfer and `unreserved()` is 0.
+    constructor(IERC20 token_, ICredentialAnchors credentials_, address governance, InitialSchedule[] memory initial)
+        Ownable(governance)
+    {
         if (address(token_) == address(0) || address(credentials_) == address(0)) revert ZeroAddress();
         token = token_;
         credentials = credentials_;
+        for (uint256 i = 0; i < initial.length; ++i) {
+            InitialSchedule memory s = initial[i];
+            _checkSchedule(s.issuer, s.amount, s.budget, s.endBlock);
+            reserved += s.budget;
+            _addSchedule(s.issuer, s.credentialType, s.amount, s.budget, s.endBlock, s.title);
+        }
     }
 
     // ------------------------------------------------------------------ funding
@@ -157,11 +178,26 @@ contract RewardsPool is Ownable, ReentrancyGuardTransient {
         uint64 endBlock,
         string calldata title
     ) external onlyOwner returns (uint256 scheduleId) {
+        _checkSchedule(issuer, amount, budget, endBlock);
+        _reserve(budget);
+        return _addSchedule(issuer, credentialType, amount, budget, endBlock, title);
+    }
+
+    function _checkSchedule(address issuer, uint256 amount, uint256 budget, uint64 endBlock) private view {
         if (issuer == address(0)) revert ZeroAddress();
         if (amount == 0) revert ZeroAmount();
         if (budget < amount) revert BudgetBelowAmount(budget, amount);
         if (endBlock <= block.number) revert EndBlockPassed(endBlock, block.number);
-        _reserve(budget);
+    }
+
+    function _addSchedule(
+        address issuer,
+        bytes32 credentialType,
+        uint256 amount,
+        uint256 budget,
+        uint64 endBlock,
+        string memory title
+    ) private returns (uint256 scheduleId) {
         scheduleId = _schedules.length;
         _schedules.push(Schedule(issuer, credentialType, amount, budget, endBlock, false, 0, title));
         emit ScheduleSet(scheduleId, issuer, credentialType, amount, budget, endBlock, title);
