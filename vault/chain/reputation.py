@@ -19,7 +19,8 @@ from .transactions import with_gas_margin
 from .units import format_amount, format_units
 
 KEY = "reputation"  # the extension's manifest key
-BOND_GAS = 150_000  # the bond's preview limit while its approval is not mined yet
+BOND_GAS = 400_000  # the bond's preview limit while its approval is not mined: room for its estimate,
+# margin and a base fee that rises with the approval's block (a ceiling; only the gas used is paid)
 
 
 def registry(chain):
@@ -136,3 +137,22 @@ def withdraw_request(service, sender: str):
         "unbond-withdraw", reg, "withdraw", [], sender, description=f"Withdraw {format_units(unbonding)} of "
                                                                      "unbonded BTK",
         params={"amount": str(unbonding)}))
+
+
+# ---- governance -------------------------------------------------------------------------
+
+def slash_call(chain, account: str, amount: int, reason: str):
+    """The call of a "slash a bond" proposal, with its reason recorded on chain."""
+    from .governance import Call
+    from .units import parse_address
+
+    account = parse_address(account, chain.chain_id)
+    reg = registry(chain)
+    if not reason.strip():
+        raise ChainError("invalid-argument", "A slash needs a reason; it is recorded on chain.")
+    bonded, unbonding, *_ = reg.functions.bondOf(account).call()
+    if amount <= 0 or not bonded + unbonding:
+        raise ChainError("nothing-to-slash", f"{account} has nothing bonded or unbonding to slash.")
+    data = reg.encode_abi("slash", [account, amount, reason])
+    return Call(reg.address, 0, bytes.fromhex(data.removeprefix("0x")),
+                f"Slash up to {format_units(amount)} of {account}'s bond: {reason}")

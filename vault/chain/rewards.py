@@ -227,3 +227,67 @@ def has_pool(chain) -> bool:
             return False
         raise
     return True
+
+
+# ---- governance (proposal calls, executed by the timelock) -----------------------------
+
+def _call(contract, fn: str, args: list, summary: str):
+    from .governance import Call
+
+    return Call(contract.address, 0, bytes.fromhex(contract.encode_abi(fn, args).removeprefix("0x")), summary)
+
+
+def _funding_calls(chain, fund: int) -> list:
+    """[approve, fund]: the treasury moves ``fund`` into the pool (checked: it holds it)."""
+    if not fund:
+        return []
+    p, token = pool(chain), chain.contracts.token
+    held = token.functions.balanceOf(chain.contracts.timelock.address).call()
+    if fund > held:
+        raise ChainError("insufficient-treasury", f"The treasury holds {format_units(held)}: it cannot fund the "
+                                                  f"rewards pool with {format_units(fund)}.")
+    return [_call(token, "approve", [p.address, fund], f"Allow the rewards pool to take {format_units(fund)}"),
+            _call(p, "fund", [fund], f"Fund the rewards pool with {format_units(fund)} from the treasury")]
+
+
+def _check_room(chain, needed: int, fund: int) -> None:
+    free = pool(chain).functions.unreserved().call() + fund
+    if needed > free:
+        raise ChainError("insufficient-pool", f"The rewards pool has {format_units(free)} not yet promised (with "
+                                              f"this proposal's funding); {format_units(needed)} is more: fund it "
+                                              "in the same proposal.")
+
+
+def schedule_calls(chain, *, issuer: str, type_name: str, amount: int, budget: int, end_block: int, title: str,
+                   fund: int = 0) -> list:
+    """The calls of a "reward schedule" proposal: fund the pool from the treasury (when
+    ``fund``), then set the schedule. Checked now, so that it cannot pass the vote and
+    fail when executed (the end block must still be ahead by then)."""
+    from .units import parse_address
+
+    issuer = parse_address(issuer, chain.chain_id)
+    if amount <= 0 or budget < amount:
+        raise ChainError("invalid-amount", "A schedule pays more than 0 BTK per credential, from a budget of at "
+                                           "least one reward.")
+    if end_block <= chain.block_number:
+        raise ChainError("invalid-argument", f"The end block {end_block} has passed (the chain is at block "
+                                             f"{chain.block_number}).")
+    _check_room(chain, budget, fund)
+    return _funding_calls(chain, fund) + [_call(
+        pool(chain), "setSchedule", [issuer, type_hash(type_name), amount, budget, end_block, title],
+        f"Reward {format_units(amount)} per {type_name} from {issuer} (budget {format_units(budget)}, until "
+        f"block {end_block})")]
+
+
+def bounty_calls(chain, *, account: str, amount: int, description: str, fund: int = 0) -> list:
+    """The calls of a "contribution bounty" proposal (fund when ``fund``, then grant)."""
+    from .units import parse_address
+
+    account = parse_address(account, chain.chain_id)
+    if amount <= 0:
+        raise ChainError("invalid-amount", "A bounty must be more than 0 BTK.")
+    if not description.strip():
+        raise ChainError("invalid-argument", "Describe the contribution the bounty rewards.")
+    _check_room(chain, amount, fund)
+    return _funding_calls(chain, fund) + [_call(pool(chain), "grantBounty", [account, amount, description],
+                                                f"Bounty of {format_units(amount)} to {account}: {description}")]
