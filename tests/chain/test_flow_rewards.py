@@ -11,7 +11,7 @@ import pytest
 
 from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
 from vault.anchoring.writes import issue_requests, revoke_request
-from vault.chain import learning, reputation, rewards, trustscore
+from vault.chain import reputation, rewards, trustscore
 from vault.chain.contracts import BTK
 from vault.chain.governance import Governance, with_gas_margin
 from vault.chain.plan import as_plan
@@ -31,22 +31,8 @@ def issuer_key(chain) -> bytes:
 
 
 @pytest.fixture
-def learn(chain, user, monkeypatch):
-    """The two extensions on this chain. TEMPORARY until vault/chain/extensions.py is on
-    main: deployed here with the deployer's key and reached through Contracts.extension."""
-    from vault.chain import contracts as contracts_module
-    if not hasattr(contracts_module.Contracts, "extension"):
-        from vault.chain.embedded import dev_key
-        deployer = dev_key("faucet") if chain.embedded is not None else ANVIL_KEY_0
-        core = chain.contracts.addresses()
-        from eth_account import Account
-        addresses = {learning.REWARDS: learning.deploy_rewards(chain, deployer, core,
-                                                               issuers=[Account.from_key(issuer_key(chain)).address]),
-                     learning.REPUTATION: learning.deploy_reputation(chain, deployer, core)}
-        handles = {k: chain.w3.eth.contract(address=a, abi=contracts_module.load_artifact(learning.ARTIFACTS[k])["abi"],
-                                            ContractFactoryClass=type(chain.contracts.token))
-                   for k, a in addresses.items()}
-        monkeypatch.setattr(contracts_module.Contracts, "extension", lambda self, key: handles[key], raising=False)
+def learn(chain):
+    """The chain, with the two extensions deploy_suite adds."""
     return chain
 
 
