@@ -11,7 +11,7 @@ import pytest
 
 from tests.chain.conftest import ANVIL_KEY_0, USER_ADDRESS
 from vault.anchoring.writes import issue_requests, revoke_request
-from vault.chain import reputation, rewards, trustscore
+from vault.chain import reputation, rewards, templates, trustscore
 from vault.chain.contracts import BTK
 from vault.chain.governance import Governance, with_gas_margin
 from vault.chain.plan import as_plan
@@ -123,11 +123,21 @@ def issuer_address(chain):
 def test_an_exhausted_budget_and_a_bounty_through_governance(learn, service, issuer):
     chain = learn
     end = chain.block_number + 10_000
-    govern(chain, service, rewards.schedule_calls(chain, issuer=issuer_address(chain), type_name="TinyCourse",
-                                                  amount=5 * BTK, budget=5 * BTK, end_block=end, title="Tiny",
-                                                  fund=0)
-           + rewards.bounty_calls(chain, account=USER_ADDRESS, amount=20 * BTK, description="Course content",
-                                  fund=20 * BTK), "Tiny course reward and a content bounty")
+    gov = Governance(chain)
+    pool = rewards.pool(chain).address
+    free = rewards.pool(chain).functions.unreserved().call()
+    with pytest.raises(ChainError) as info:  # a proposal the pool could not honour is refused before voting
+        templates.make_call(gov, "reward-bounty", {"account": USER_ADDRESS, "amount": str(free // BTK + 1),
+                                                   "description": "too much"})
+    assert info.value.reason == "insufficient-pool" and pool in str(info.value)
+    govern(chain, service, [
+        gov.call_grant(pool, 20 * BTK),  # funding is a plain transfer from the treasury
+        templates.make_call(gov, "reward-schedule", {"issuer": issuer_address(chain), "credential_type": "TinyCourse",
+                                                     "amount": "5", "budget": "5", "end_block": str(end),
+                                                     "title": "Tiny"}),
+        templates.make_call(gov, "reward-bounty", {"account": USER_ADDRESS, "amount": "20",
+                                                   "description": "Course content"})],
+        "Tiny course reward and a content bounty")
     tiny = [s for s in rewards.schedules(chain, known_types=["TinyCourse"]) if s["type_name"] == "TinyCourse"]
     assert tiny and tiny[0]["budget_left"] == "5"
     first = token_of(chain, anchor(issuer, USER_ADDRESS, "tiny 1", reward_type="TinyCourse"))
@@ -145,9 +155,6 @@ def test_an_exhausted_budget_and_a_bounty_through_governance(learn, service, iss
     with pytest.raises(ChainError) as info:
         rewards.claim_bounty_request(service, USER_ADDRESS, bounty["id"])
     assert info.value.reason == "bounty-not-open"
-    with pytest.raises(ChainError) as info:  # a proposal the pool could not honour
-        rewards.bounty_calls(chain, account=USER_ADDRESS, amount=10**9 * BTK, description="too much")
-    assert info.value.reason == "insufficient-pool"
 
 
 def test_bond_unbond_delay_slash_and_the_trust_score(learn, service, issuer):
@@ -177,8 +184,12 @@ def test_bond_unbond_delay_slash_and_the_trust_score(learn, service, issuer):
         reputation.unbond_request(service, USER_ADDRESS, 301 * BTK)
     assert info.value.reason == "insufficient-bond"
 
-    govern(chain, service, [reputation.slash_call(chain, USER_ADDRESS, 100 * BTK, "fake endorsements")],
-           "Slash a bond for fake endorsements")
+    gov = Governance(chain)
+    call = templates.make_call(gov, "bond-slash", {"account": USER_ADDRESS, "amount": "100",
+                                                   "reason": "fake endorsements"})
+    assert gov.describe_call(call.target, 0, call.calldata) == (
+        f"Slash up to 100 BTK of {USER_ADDRESS}'s reputation bond: fake endorsements")
+    govern(chain, service, [call], "Slash a bond for fake endorsements")
     state = reputation.status(chain, USER_ADDRESS)
     assert state["bonded"] == "200" and state["slash_count"] == 1
     assert [(s["amount"], s["reason"]) for s in state["slashes"]] == [("100", "fake endorsements")]

@@ -138,21 +138,3 @@ def withdraw_request(service, sender: str):
                                                                      "unbonded BTK",
         params={"amount": str(unbonding)}))
 
-
-# ---- governance -------------------------------------------------------------------------
-
-def slash_call(chain, account: str, amount: int, reason: str):
-    """The call of a "slash a bond" proposal, with its reason recorded on chain."""
-    from .governance import Call
-    from .units import parse_address
-
-    account = parse_address(account, chain.chain_id)
-    reg = registry(chain)
-    if not reason.strip():
-        raise ChainError("invalid-argument", "A slash needs a reason; it is recorded on chain.")
-    bonded, unbonding, *_ = reg.functions.bondOf(account).call()
-    if amount <= 0 or not bonded + unbonding:
-        raise ChainError("nothing-to-slash", f"{account} has nothing bonded or unbonding to slash.")
-    data = reg.encode_abi("slash", [account, amount, reason])
-    return Call(reg.address, 0, bytes.fromhex(data.removeprefix("0x")),
-                f"Slash up to {format_units(amount)} of {account}'s bond: {reason}")
