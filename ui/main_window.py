@@ -50,6 +50,8 @@ CHAIN_PAGES = {
     "Staking": ("staking.page", "StakingPage"),
     "Governance": ("governance.page", "GovernancePage"),
     "Marketplace": ("market.page", "MarketplacePage"),
+    "Rewards": ("rewards.page", "RewardsPage"),
+    "Reputation": ("rewards.bond", "ReputationPage"),
 }
 
 
@@ -103,7 +105,7 @@ class Workspace(QWidget):
     page_built = Signal(str, QWidget)
 
     TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
-              "Marketplace", "Identity", "Settings")
+              "Marketplace", "Rewards", "Reputation", "Identity", "Settings")
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
                  deleted_ids: list[str] | None = None):

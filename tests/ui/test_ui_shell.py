@@ -18,7 +18,8 @@ from ui.shell.network_status import network_text
 from ui.shell.screen_lock import ScreenLockMonitor, logind_session_path
 from vault.settings import VaultSettings
 
-ISSUE_ORDER = ["Credentials", "Present", "Verify", "Wallet", "Staking", "Governance", "Marketplace",
+ISSUE_ORDER = ["Credentials", "Present", "Verify", "Wallet", "Staking", "Governance", "Marketplace", "Rewards",
+               "Reputation",
                "Identity", "Settings"]
 CREDENTIAL = (Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "di-eddsa-jcs-2022"
               / "valid-01-open-badge.json")

@@ -13,8 +13,9 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
                    embed: bool = True, reward_type: str | None = None) -> list:
     """[approve fee?, issue, declare type?]: anchor ``original`` to ``holder`` (an address or
     did:pkh). The token URI is ``uri``, else (``embed``) the credential itself as a data:
-    URI. ``reward_type`` (a type name, or "auto": the credential's most specific type)
-    also declares its type on the rewards pool, so that learn-to-earn schedules pay for it."""
+    URI. ``reward_type`` (a type name, or "auto": the credential's most specific type, when
+    it names one and the network has the rewards pool) also declares its type on the
+    rewards pool, so that learn-to-earn schedules pay for it."""
     token_uri = uri if uri is not None else (data_uri(original) if embed else "")
     chash = credential_hash(original)
     requests = soulbound.issue_requests(service, issuer, holder, chash, uri=token_uri)
@@ -22,30 +23,22 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
         from ..chain import rewards
 
         if reward_type == "auto":
-            reward_type = _type_of(original)
-        requests.append(rewards.declare_type_request(service, issuer, chash, reward_type))
+            reward_type = _type_of(original) if rewards.has_pool(service.chain) else None
+        if reward_type:
+            requests.append(rewards.declare_type_request(service, issuer, chash, reward_type))
     return requests
 
 
-def _type_of(original: bytes) -> str:
+def _type_of(original: bytes) -> str | None:
+    """The most specific type a JSON credential names; None for other formats."""
     import json
 
-    from ..errors import ChainError
-
-    try:
-        name = rewards_type_name(json.loads(original))
-    except ValueError:
-        name = None
-    if not name:
-        raise ChainError("invalid-argument", "The credential's type could not be read (it is not a JSON credential "
-                                             "with a type): name the type for rewards explicitly.")
-    return name
-
-
-def rewards_type_name(credential) -> str | None:
     from ..chain.rewards import credential_type_name
 
-    return credential_type_name(credential)
+    try:
+        return credential_type_name(json.loads(original))
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def revoke_request(service, issuer: str, *, token_id: int | None = None, original: bytes | None = None):

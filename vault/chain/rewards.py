@@ -127,6 +127,14 @@ def reward_of(chain, credential_hash: bytes) -> dict | None:
     return _entry(chain, soulbound.token(chain, token_id), schedules(chain))
 
 
+def reward_of_token(chain, token_id: int) -> dict | None:
+    """The reward entry of credential token ``token_id``; None on a network without the
+    rewards pool (an older deployment)."""
+    if not has_pool(chain):
+        return None
+    return _entry(chain, soulbound.token(chain, token_id), schedules(chain))
+
+
 def bounties(chain, account: str | None = None) -> list[dict]:
     """Bounties (``account``'s only, when given): {id, account, amount, status, description}."""
     p = pool(chain)
