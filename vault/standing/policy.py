@@ -143,13 +143,19 @@ class PolicyVerdict:
             return "does not meet"
         return "not checked" if any(m is None for m in mets) else "meets"
 
+    @property
+    def sentence(self) -> str:
+        return {"meets": "the presentation meets its requirements",
+                "does not meet": "the presentation does NOT meet its requirements",
+                "not checked": "its requirements could not all be checked"}[self.outcome]
+
     def to_json(self) -> dict:
         return {"policy": self.policy.to_json(), "outcome": self.outcome, "requirements": self.requirements}
 
     def lines(self) -> list[str]:
         mark = {True: "met", False: "NOT met", None: "not checked"}
         head = f"Policy {self.policy.name!r}: " if self.policy.name else "Policy: "
-        return [head + f"the presentation {self.outcome} its requirements"] + [
+        return [head + self.sentence] + [
             f"  [{mark[r['met']]}] {r['requirement']}: {r['detail']}" for r in self.requirements]
 
 
