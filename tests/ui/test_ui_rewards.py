@@ -69,14 +69,17 @@ def test_anchor_claim_bond_present_with_standing(chain_window, qtbot, ui_helpers
     # The issuer anchors it to the holder; the dialog declares its type for rewards too.
     page.open_credential(cid)
     panel = page.soulbound_panel
-    qtbot.waitUntil(lambda: panel.anchor_button.isVisible(), timeout=20_000)
+    qtbot.waitUntil(lambda: panel.cid == cid and cid in tracker.checked and panel.anchor_button.isVisible(),
+                    timeout=20_000)
     ui_helpers.click(qtbot, panel.anchor_button)
     dialog = panel.dialog
     assert dialog.reward.isChecked()
     ui_helpers.type_text(qtbot, dialog.holder_field, USER_ADDRESS)
     ui_helpers.click(qtbot, dialog.ok_button)
     flow = panel.write_flow
-    assert [r.kind for r in flow.requests][-1] == "rewards-declare-type"
+    qtbot.waitUntil(lambda: flow.dialog.stage in ("confirm", "result"), timeout=20_000)
+    assert flow.dialog.stage == "confirm", flow.dialog.result.text()
+    assert [r.kind for r in flow.requests] == ["btk-approve", "soulbound-issue", "rewards-declare-type"]
     confirm(qtbot, ui_helpers, flow)
 
     # The detail says what it earns; the holder claims it.
@@ -92,7 +95,7 @@ def test_anchor_claim_bond_present_with_standing(chain_window, qtbot, ui_helpers
     # The Rewards page lists it as claimed.
     workspace.show_page("Rewards")
     rewards_page = workspace.page_for("Rewards")
-    qtbot.waitUntil(lambda: rewards_page.data is not None and rewards_page.data["history"], timeout=20_000)
+    qtbot.waitUntil(lambda: rewards_page.data is not None and bool(rewards_page.data["history"]), timeout=20_000)
     assert rewards_page.credentials_model.rows[0]["status"] == "claimed"
     assert "Reward for credential #" in rewards_page.history.text()
 
@@ -103,7 +106,7 @@ def test_anchor_claim_bond_present_with_standing(chain_window, qtbot, ui_helpers
     ui_helpers.type_text(qtbot, bond_page.bond_amount, "500")
     ui_helpers.click(qtbot, bond_page.bond_button)
     confirm(qtbot, ui_helpers, bond_page.write_flow)
-    qtbot.waitUntil(lambda: bond_page.data and bond_page.data["bond"]["bonded"] == "500", timeout=20_000)
+    qtbot.waitUntil(lambda: bond_page.data is not None and bond_page.data["bond"]["bonded"] == "500", timeout=20_000)
     assert bond_page.score_tile.value.text() == "30 / 100"   # 500 BTK: 20; one valid credential: 10
     assert [r["points"] for r in bond_page.parts_model.rows] == [20, 10, 0, 0]
 
@@ -118,7 +121,7 @@ def test_anchor_claim_bond_present_with_standing(chain_window, qtbot, ui_helpers
     outcome = present_with_standing(workspace, qtbot, cid, tmp_path, verify)
     assert outcome.verdict.valid, outcome.verdict.message
     view = verify.standing_view
-    assert view.isVisible()
+    assert not view.isHidden()
     assert view.headline.text().startswith("Trust score 30 / 100: bonded 500 BTK since ")
     assert "1 anchored credentials; 0 gigs completed" in view.headline.text()
     assert "Bond: +20 (500 BTK bonded" in view.detail.text()

@@ -14,6 +14,7 @@ def run(out: Path) -> list[Path]:
     from ui.app import create_application
 
     from .chain import shoot_chain
+    from .rewards import shoot_rewards
 
     create_application()
     out.mkdir(parents=True, exist_ok=True)
@@ -23,6 +24,7 @@ def run(out: Path) -> list[Path]:
         written += shoot_returning_user(Path(tmp), out)
         written += shoot_restore(Path(tmp), out)
         written += shoot_chain(Path(tmp) / "chain", out)   # Wallet, Staking, Governance, Marketplace
+        written += shoot_rewards(Path(tmp) / "chain", out)   # Rewards, Reputation
     return written
 
 

@@ -74,7 +74,9 @@ class ReputationPage(ChainPage):
         self.parts_table.setObjectName("scoreParts")
         self.parts_table.setModel(self.parts_model)
         self.parts_table.horizontalHeader().setStretchLastSection(True)
-        self.parts_table.setMinimumHeight(rows_height(self.parts_table, 4))
+        self.parts_table.setFixedHeight(rows_height(self.parts_table, 4))
+        for column, width in enumerate((120, 70, 90)):
+            self.parts_table.setColumnWidth(column, width)
         self.body.addWidget(self.parts_table)
         self.formula = text_label(name="hintLabel", selectable=True)
         self.slashes = text_label(name="slashList", selectable=True)
@@ -106,17 +108,18 @@ class ReputationPage(ChainPage):
                 tile.show_value("…", "")
             return
         b, s = d["bond"], d["score"]
+        btk = lambda amount: format_units(parse_amount(amount, allow_zero=True))  # noqa: E731  "1,234 BTK"
         self.score_tile.show_value(f"{s['score']} / 100", f"as of block {s['block']:,}")
-        self.bonded_tile.show_value(f"{b['bonded']} BTK", f"since {b['bonded_since'][:10]}" if b["bonded_since"]
+        self.bonded_tile.show_value(btk(b["bonded"]), f"since {b['bonded_since'][:10]}" if b["bonded_since"]
                                     else "nothing bonded yet")
         if b["ready_at_block"] is None:
             self.unbonding_tile.show_value("0 BTK", f"unbonding takes {b['unbonding_blocks']} blocks")
         elif b["ready"]:
-            self.unbonding_tile.show_value(f"{b['unbonding']} BTK", "ready: withdraw it to your wallet")
+            self.unbonding_tile.show_value(btk(b["unbonding"]), "ready: withdraw it to your wallet")
         else:
-            self.unbonding_tile.show_value(f"{b['unbonding']} BTK", f"ready at block {b['ready_at_block']:,} "
+            self.unbonding_tile.show_value(btk(b["unbonding"]), f"ready at block {b['ready_at_block']:,} "
                                                                      f"({b['blocks_left']} blocks left)")
-        self.available_tile.show_value(f"{b['available']} BTK", "to bond")
+        self.available_tile.show_value(btk(b["available"]), "to bond")
         self.unbond_note.setText(f"It stops counting now; you can withdraw it after {b['unbonding_blocks']} blocks.")
         self.parts_model.set_rows(s["parts"])
         self.formula.setText(f"Score = {s['formula']}.")

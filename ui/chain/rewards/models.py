@@ -35,7 +35,7 @@ class _Model(ListTableModel):
 
 
 class CredentialRewardModel(_Model):
-    HEADERS = ("Credential token", "Reward", "Schedule", "Issuer")
+    HEADERS = ("Token", "Reward", "Schedule", "Issuer")
 
     def cell(self, row, column):
         return (f"#{row['token_id']}", status_words(row), row.get("title") or "—",

@@ -22,11 +22,13 @@ KNOWN_TYPES = ["CourseCompletionCredential", "UniversityDegreeCredential", "Open
                "PeerReviewedCredential"]
 
 
-def _table(model, rows: int = 4) -> QTableView:
+def _table(model, rows: int = 4, widths: tuple[int, ...] = ()) -> QTableView:
     table = configure_list_table(QTableView())
     table.setModel(model)
     table.horizontalHeader().setStretchLastSection(True)
-    table.setMinimumHeight(rows_height(table, rows))
+    for column, width in enumerate(widths):
+        table.setColumnWidth(column, width)
+    table.setFixedHeight(rows_height(table, rows) + 2 * table.frameWidth())
     return table
 
 
@@ -37,7 +39,7 @@ class RewardsPage(ChainPage):
         self.data: dict | None = None
         self.body.addWidget(section_title("Your credentials"))
         self.credentials_model = CredentialRewardModel(self)
-        self.credentials_table = _table(self.credentials_model)
+        self.credentials_table = _table(self.credentials_model, 4, (80, 240, 260))
         self.credentials_table.setObjectName("rewardCredentials")
         self.body.addWidget(self.credentials_table)
         self.claim_button = primary(QPushButton("Claim reward"))
@@ -52,7 +54,7 @@ class RewardsPage(ChainPage):
 
         self.body.addWidget(section_title("Bounties"))
         self.bounty_model = BountyModel(self)
-        self.bounty_table = _table(self.bounty_model, 2)
+        self.bounty_table = _table(self.bounty_model, 2, (80, 110, 100))
         self.body.addWidget(self.bounty_table)
         self.bounty_button = QPushButton("Claim bounty")
         self.bounty_button.setObjectName("claimBountyButton")
@@ -67,7 +69,7 @@ class RewardsPage(ChainPage):
 
         self.body.addWidget(section_title("Open schedules: what you can earn"))
         self.schedule_model = ScheduleModel(self)
-        self.schedule_table = _table(self.schedule_model, 3)
+        self.schedule_table = _table(self.schedule_model, 3, (90, 300, 150, 130))
         self.body.addWidget(self.schedule_table)
         self.body.addStretch(1)
 
