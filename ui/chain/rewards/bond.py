@@ -74,7 +74,7 @@ class ReputationPage(ChainPage):
         self.parts_table.setObjectName("scoreParts")
         self.parts_table.setModel(self.parts_model)
         self.parts_table.horizontalHeader().setStretchLastSection(True)
-        self.parts_table.setFixedHeight(rows_height(self.parts_table, 4))
+        self.parts_table.setFixedHeight(rows_height(self.parts_table, 4) + 2 * self.parts_table.frameWidth())
         for column, width in enumerate((120, 70, 90)):
             self.parts_table.setColumnWidth(column, width)
         self.body.addWidget(self.parts_table)
