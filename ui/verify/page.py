@@ -22,6 +22,7 @@ from shiboken6 import isValid
 
 from vault.presentations.request import PresentationRequest, RequestError, new_challenge
 from vault.presentations.service import PresentationService
+from vault.standing.policy import PolicyError, parse
 
 from ..errors import describe
 from ..widgets import BusyIndicator, InlineMessage, open_dialog, page_subtitle, page_title, section_title
@@ -279,7 +280,6 @@ class VerifyPage(QWidget):
 
     def load_policy(self, path) -> None:
         """Read an access policy file; every presentation verified from now on is judged by it."""
-        from vault.standing.policy import PolicyError, parse
         try:
             self.policy = parse(Path(path).read_bytes())
         except (OSError, PolicyError) as exc:

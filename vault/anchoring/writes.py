@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
-from ..chain import soulbound
+import json
+
+from ..chain import rewards, soulbound
 from .hashing import credential_hash
 from .token_uri import data_uri
 
@@ -20,8 +22,6 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
     chash = credential_hash(original)
     requests = soulbound.issue_requests(service, issuer, holder, chash, uri=token_uri)
     if reward_type:
-        from ..chain import rewards
-
         if reward_type == "auto":
             reward_type = _type_of(original) if rewards.has_pool(service.chain) else None
         if reward_type:
@@ -31,12 +31,8 @@ def issue_requests(service, issuer: str, holder: str, original: bytes, *, uri: s
 
 def _type_of(original: bytes) -> str | None:
     """The most specific type a JSON credential names; None for other formats."""
-    import json
-
-    from ..chain.rewards import credential_type_name
-
     try:
-        return credential_type_name(json.loads(original))
+        return rewards.credential_type_name(json.loads(original))
     except (ValueError, UnicodeDecodeError):
         return None
 

@@ -13,6 +13,8 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
+from eth_utils import event_abi_to_log_topic
+
 
 @dataclass
 class _Log:
@@ -28,8 +30,6 @@ _LOGS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 def events(chain, contract, names: tuple[str, ...]) -> list[dict]:
     """Every ``names`` event ``contract`` emitted, oldest first (copies: callers may keep them)."""
-    from eth_utils import event_abi_to_log_topic
-
     log = _LOGS.setdefault(chain, {}).setdefault((contract.address.lower(), tuple(names)), _Log())
     w3 = chain.w3
     with log.lock:

@@ -20,6 +20,7 @@ from typing import Callable
 
 from ..errors import ChainError
 from . import reputation, soulbound
+from .marketplace import Market
 
 BOND_STEP_BTK = 25
 BOND_MAX = 40
@@ -32,8 +33,6 @@ FORMULA = (f"1 point per {BOND_STEP_BTK} BTK bonded (max {BOND_MAX}) + {CREDENTI
 
 
 def _marketplace_gigs(chain, address: str) -> tuple[int, int]:
-    from .marketplace import Market
-
     talent = client = 0
     for g in Market(chain).gigs(status="released"):
         talent += (g["talent"] or "").lower() == address.lower()

@@ -27,6 +27,7 @@ def document_of(payload) -> dict | None:
 
 def chain_reading(chain, account: str) -> dict:
     """{bonded, bonded_since, staked, score, parts, summary} of ``account`` on ``chain``."""
+    # start-up: the chain stack (web3, ~1 s measured) only when a chain is asked
     from ..chain.trustscore import summary, trust_score
     from ..chain.units import format_amount
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
+from vault.chain import reputation, rewards, trustscore
 from vault.safe_text import safe_text
 
 from ...format import short_address
@@ -67,10 +68,8 @@ class ScorePartModel(_Model):
 
 
 def read_rewards(chain, address: str, known_types: list[str]) -> dict:  # chain thread
-    from vault.chain import rewards
     return rewards.overview(chain, address, known_types=known_types)
 
 
 def read_reputation(chain, address: str) -> dict:  # chain thread
-    from vault.chain import reputation, trustscore
     return {"bond": reputation.status(chain, address), "score": trustscore.trust_score(chain, address)}

@@ -13,6 +13,7 @@ from ..session import address_arg, amount_arg, connect, read_target, unlocked, w
 
 
 def cmd_bond_add(args) -> int:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.reputation import bond_requests
 
     amount = amount_arg(args.amount)
@@ -20,6 +21,7 @@ def cmd_bond_add(args) -> int:
 
 
 def cmd_bond_unbond(args) -> int:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.reputation import unbond_request
 
     amount = amount_arg(args.amount)
@@ -27,12 +29,14 @@ def cmd_bond_unbond(args) -> int:
 
 
 def cmd_bond_withdraw(args) -> int:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.reputation import withdraw_request
 
     return with_service(args, withdraw_request)
 
 
 def cmd_bond_status(args) -> None:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.reputation import status, status_lines
 
     data = read_target(args, status)
@@ -40,6 +44,7 @@ def cmd_bond_status(args) -> None:
 
 
 def cmd_trust_score(args) -> None:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.trustscore import lines, trust_score
 
     if args.target:

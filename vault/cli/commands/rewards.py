@@ -23,6 +23,7 @@ def _schedule_line(s: dict) -> str:
 
 
 def cmd_rewards_list(args) -> None:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.rewards import overview
 
     data = read_target(args, overview)
@@ -44,6 +45,7 @@ def cmd_rewards_list(args) -> None:
 
 
 def cmd_rewards_schedules(args) -> None:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.rewards import schedules
 
     with connect(args) as chain:
@@ -52,6 +54,7 @@ def cmd_rewards_schedules(args) -> None:
 
 
 def cmd_rewards_claim(args) -> int:
+    # start-up: the chain stack (web3, ~1 s measured) only when the command runs
     from ...chain.rewards import claim_bounty_request, claim_request
 
     if (args.token is None) == (args.bounty is None):
