@@ -3,6 +3,8 @@ uses them after an issuer anchored a course credential to their account."""
 
 from __future__ import annotations
 
+import json
+
 from eth_utils import keccak
 
 from tests.chain.conftest import USER_ADDRESS
@@ -53,3 +55,34 @@ def test_learner_claims_bonds_and_reads_the_score(vault):
     assert [p["part"] for p in score["parts"]] == ["bond", "credentials", "gigs", "slashes"]
     code, text, _ = run("trust-score", USER_ADDRESS, passphrase=False, json_out=False)
     assert "Trust score 20 / 100" in text and "formula: 1 point per 25 BTK bonded" in text
+
+
+def test_present_with_standing_and_verify_against_a_policy(vault):
+    """The holder presents with `--standing`; the employer's `vault verify --policy` reads the
+    bond and score from the chain and says which requirements are met (exit 0 only when all)."""
+    from tests.presentations.vp_fixtures import di_credential
+
+    run = vault
+    code, dids, _ = run("did", "list")
+    holder = next(d["did"] for d in dids if d["default"])
+    badge = run.tmp / "badge.json"
+    badge.write_bytes(di_credential(holder))
+    code, imported, err = run("credential", "import", str(badge), "--offline")
+    assert code == 0, err
+    run("bond", "add", "--amount", "200", "--yes")
+    out_file = run.tmp / "vp.json"
+    code, _, err = run("present", "--credential", imported[0]["id"], "--challenge", "c-1", "--domain",
+                       "hr.acme.example", "--format", "json", "--out", str(out_file), "--standing")
+    assert code == 0, err
+    policy = run.tmp / "policy.json"
+    policy.write_text(json.dumps({"name": "Screening", "min_bond": "100", "min_trust_score": 10,
+                                  "required_credential_types": ["OpenBadgeCredential"]}))
+    code, verdict, _ = run("verify", str(out_file), "--challenge", "c-1", "--domain", "hr.acme.example",
+                           "--policy", str(policy), "--offline", "--chain", passphrase=False)
+    assert verdict["valid"] and verdict["standing"]["proven"] and verdict["standing"]["account"] == USER_ADDRESS
+    assert verdict["standing"]["chain"]["bonded"] == "200" and verdict["standing"]["chain"]["score"] == 8
+    assert [r["met"] for r in verdict["policy"]["requirements"]] == [True, True, False]  # score 8 < 10
+    assert verdict["policy"]["outcome"] == "does not meet" and code == 1
+    code, text, _ = run("verify", str(out_file), "--challenge", "c-1", "--domain", "hr.acme.example",
+                        "--offline", "--no-chain", passphrase=False, json_out=False)
+    assert code == 0 and "not checked: offline" in text

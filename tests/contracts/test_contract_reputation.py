@@ -112,3 +112,26 @@ def test_constructor_checks(suite, a):
         suite.deploy("ReputationRegistry", ZERO, a["gov"], DELAY)
     with reverts("UnbondingTooLong", 300_000, 201_600):
         suite.deploy("ReputationRegistry", suite.token.address, a["gov"], 300_000)
+
+
+def test_a_reentrant_token_cannot_withdraw_twice_from_inside_the_payout(suite, a):
+    """The withdrawal hands control to the account (an attacker contract) through a hooking
+    token; its re-entrant withdraw must fail, and it gets its unbonded amount once."""
+    trt = suite.deploy("TestReentrantToken")
+    reg = suite.deploy("ReputationRegistry", trt.address, a["gov"], 0)
+    attacker = suite.deploy("TestEscrowAttacker", reg.address)
+    suite.send(trt.functions.mint(attacker.address, 100 * BTK), a["gov"])
+    suite.send(trt.functions.mint(reg.address, 1_000 * BTK), a["gov"])  # others' bonds, the prize
+    suite.send(attacker.functions.approve(trt.address, reg.address, 100 * BTK), a["mallory"])
+    suite.send(attacker.functions.act(reg.encode_abi("bond", [100 * BTK])), a["mallory"])
+    suite.send(attacker.functions.act(reg.encode_abi("requestUnbond", [100 * BTK])), a["mallory"])
+    suite.send(trt.functions.setHook(attacker.address, True), a["gov"])
+    again = reg.encode_abi("withdraw", [])
+    suite.send(attacker.functions.arm(again, False), a["mallory"])
+    suite.send(attacker.functions.act(again), a["mallory"])
+    assert attacker.functions.reentryAttempts().call() == 1
+    assert attacker.functions.lastReentrySucceeded().call() is False
+    from tests.contracts.harness import decode_error
+    assert decode_error(attacker.functions.lastReentryError().call())[0] == "ReentrancyGuardReentrantCall"
+    assert trt.functions.balanceOf(attacker.address).call() == 100 * BTK
+    assert trt.functions.balanceOf(reg.address).call() == 1_000 * BTK
