@@ -14,6 +14,7 @@ SUITE = [
     "BlocktrackGovernor",
     "BlocktrackTimelock",
     "Marketplace",
+    "PeerReview",
     "ReputationRegistry",
     "RewardsPool",
     "SoulboundCredential",

@@ -185,11 +185,26 @@ SENTENCES: dict[str, str] = {
     "UnbondingTooLong": "An unbonding delay of {blocks} blocks is above the maximum of {maxBlocks}.",
     "NothingToSlash": "{account} has nothing bonded or unbonding to slash.",
     "EmptyReason": "A slash needs a reason, recorded on chain.",
+    # PeerReview
+    "FeeTooLow": "A review fee of {fee} is below the minimum of {minFee}.",
+    "EmptyContentHash": "The work's content hash is empty.",
+    "UnknownSubmission": "There is no submission {id}.",
+    "BondTooSmall": "{reviewer} has {bonded} bonded; reviewing needs a reputation bond of {minBond} "
+                    "(`vault bond add`).",
+    "SubmitterCannotReview": "You submitted {id}: someone else reviews it.",
+    "AlreadyReviewed": "{reviewer} has already reviewed submission {id}.",
+    "ReviewWindowClosed": "The review window of submission {id} closed at block {deadline}.",
+    "ReviewWindowOpen": "Submission {id} can be finalized after block {deadline}, once its review window "
+                        "has closed.",
+    "TooManyReviews": "Submission {id} has as many reviews as it can take.",
+    "NotOpen": "Submission {id} was already finalized.",
+    "NothingToWithdraw": "There is nothing to withdraw.",
+    "InvalidSettings": "These review settings are not allowed (window 1 to 201,600 blocks, 1 to 25 reviews).",
 }
 
 # Argument names that carry BTK amounts (wei), block-timestamps, basis points, states.
 _BTK_ARGS = {"balance", "needed", "allowance", "requested", "available", "amount", "votes", "threshold",
-             "price", "budget", "budgetLeft", "bonded"}
+             "price", "budget", "budgetLeft", "bonded", "fee", "minFee", "minBond"}
 _TIME_ARGS = {"deadline", "expiry", "refundableAt"}
 _BPS_ARGS = {"bps", "maxBps"}
 
