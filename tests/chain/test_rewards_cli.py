@@ -86,3 +86,20 @@ def test_present_with_standing_and_verify_against_a_policy(vault):
     code, text, _ = run("verify", str(out_file), "--challenge", "c-1", "--domain", "hr.acme.example",
                         "--offline", "--no-chain", passphrase=False, json_out=False)
     assert code == 0 and "not checked: offline" in text
+
+
+def test_review_from_the_command_line(vault):
+    """A learner submits; a reviewer without a bond is refused in words; the list shows it."""
+    run = vault
+    work = run.tmp / "essay.md"
+    work.write_text("# Zero-knowledge proofs\n")
+    code, out, err = run("review", "submit", "--file", str(work), "--uri", "ipfs://essay", "--fee", "10", "--yes")
+    assert code == 0 and [t["kind"] for t in out["transactions"]] == ["btk-approve", "review-submit"], err
+    code, rows, _ = run("review", "list", "--address", USER_ADDRESS, passphrase=False)
+    assert code == 0 and rows[0]["status"] == "open" and rows[0]["uri"] == "ipfs://essay"
+    code, _, err = run("review", "vote", "0", "approve", "--yes")
+    assert code == 1 and "someone else reviews it" in err
+    code, _, err = run("review", "finalize", "0", "--yes")
+    assert code == 1 and "can be finalized after block" in err
+    code, _, err = run("review", "credential", "0", passphrase=False)
+    assert code == 1 and "only approved work" in err

@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .commands import (chain, credential, did, gov, keys, market, present, reputation, rewards, serve, setup,
-                       soulbound, stake, trust, tx, verify, wallet)
+from .commands import (chain, credential, did, gov, keys, market, present, reputation, review, rewards, serve,
+                       setup, soulbound, stake, trust, tx, verify, wallet)
 from .options import common
 
 # In the order `vault --help` lists them.
@@ -17,7 +17,7 @@ GROUPS = (setup.add_parser, did.add_parser, keys.add_parser, credential.add_pars
           verify.add_parser, present.add_log_parser, trust.add_parser, setup.add_phrase_parser,
           chain.add_parser, tx.add_parser, wallet.add_parser, stake.add_parser, soulbound.add_parser,
           gov.add_parser, market.add_parser, rewards.add_parser, reputation.add_parser,
-          reputation.add_score_parser, serve.add_parser)
+          reputation.add_score_parser, review.add_parser, serve.add_parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
