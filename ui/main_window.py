@@ -52,6 +52,7 @@ CHAIN_PAGES = {
     "Marketplace": ("market.page", "MarketplacePage"),
     "Rewards": ("rewards.page", "RewardsPage"),
     "Reputation": ("rewards.bond", "ReputationPage"),
+    "Peer review": ("rewards.review", "PeerReviewPage"),
 }
 
 
@@ -105,7 +106,7 @@ class Workspace(QWidget):
     page_built = Signal(str, QWidget)
 
     TITLES = ("Credentials", "Present", "Verify", "Wallet", "Staking", "Governance",
-              "Marketplace", "Rewards", "Reputation", "Identity", "Settings")
+              "Marketplace", "Rewards", "Reputation", "Peer review", "Identity", "Settings")
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
                  deleted_ids: list[str] | None = None):

@@ -73,3 +73,12 @@ def read_rewards(chain, address: str, known_types: list[str]) -> dict:  # chain 
 
 def read_reputation(chain, address: str) -> dict:  # chain thread
     return {"bond": reputation.status(chain, address), "score": trustscore.trust_score(chain, address)}
+
+
+class SubmissionModel(_Model):
+    HEADERS = ("#", "Status", "Reviews", "Fee", "Window", "Your review", "Work")
+
+    def cell(self, row, column):
+        window = f"closes in {row['blocks_left']} blocks" if row["reviewable"] else "closed"
+        return (str(row["id"]), row["status"], f"{row['approvals']} approve, {row['rejections']} reject",
+                f"{row['fee']} BTK", window, row["my_review"] or "—", row["uri"])[column]
