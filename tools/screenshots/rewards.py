@@ -70,4 +70,59 @@ def shoot_rewards(tmp: Path, out: Path) -> list[Path]:
     wait_until(lambda: bond.data is not None and bond.data["bond"]["unbonding"] == "100", 60)
     written.append(shoot(window, out / "reputation.png"))
     window.close()
+    written.append(shoot_review(tmp, out))
     return written
+
+
+def _review_history(service, user: str) -> int:  # chain thread
+    """Two submissions: the user's essay, approved 2 to 1 by three dev accounts and
+    finalized; a client's audit report, open, with one review so far. The user is bonded
+    enough to review it."""
+    from eth_utils import keccak
+
+    from vault.chain import peer_review, reputation
+    from vault.chain.embedded import dev_key
+
+    chain = service.chain
+    c = chain.contracts
+    token, reg, pr = c.token, c.extension("reputation"), c.extension("peer-review")
+    s = peer_review.settings(chain)
+    stake, bond = int(s["review_stake_wei"]), int(s["min_bond_wei"])
+
+    def act(role, contract, fn, *args):
+        chain.transact(dev_key(role), {"to": contract.address, "data": contract.encode_abi(fn, list(args))})
+
+    for request in peer_review.submit_requests(service, user, keccak(text="essay"), "ipfs://zk-essay", 30 * BTK):
+        request.gas = None
+        _send(service, request)
+    for role in ("client", "issuer", "faucet"):
+        act(role, token, "approve", reg.address, bond)
+        act(role, reg, "bond", bond)
+        act(role, token, "approve", pr.address, 10 * stake)
+    act("client", pr, "review", 0, True)
+    act("issuer", pr, "review", 0, True)
+    act("faucet", pr, "review", 0, False)
+    chain.advance(s["window_blocks"] + 1)
+    act("faucet", pr, "finalize", 0)
+    act("client", token, "approve", pr.address, 20 * BTK)
+    act("client", pr, "submit", keccak(text="audit"), "ipfs://solidity-audit-report", 20 * BTK)
+    act("issuer", pr, "review", 1, True)
+    for request in reputation.bond_requests(service, user, 150 * BTK):
+        request.gas = None
+        _send(service, request)
+    return chain.block_number
+
+
+def shoot_review(tmp: Path, out: Path) -> Path:
+    window = _open_vault(tmp / "review", talent=False)
+    workspace = window.workspace
+    user = window.identity.accounts()[0].address
+    block = _run(window, _review_history, user)
+    workspace.show_page("Peer review")
+    page = workspace.page_for("Peer review")
+    wait_until(lambda: page.data is not None and len(page.model.rows) == 2, 60)
+    page.table.selectRow(0)
+    _show_block(window, block)
+    path = shoot(window, out / "peer-review.png")
+    window.close()
+    return path

@@ -72,7 +72,7 @@ class PeerReviewPage(ChainPage):
         self.table.setObjectName("reviewQueue")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((50, 100, 150, 80, 170, 110)):
+        for column, width in enumerate((40, 80, 150, 70, 140, 90)):
             self.table.setColumnWidth(column, width)
         self.table.setFixedHeight(rows_height(self.table, 4) + 2 * self.table.frameWidth())
         self.body.addWidget(self.table)
