@@ -21,7 +21,8 @@ log = logging.getLogger("blocktrack_vault.ui")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="blocktrack-vault",
-        description="Blocktrack Vault: credentials, DIDs and keys, encrypted on this computer.")
+        description="Blocktrack Vault: credentials, DIDs and keys, encrypted on this computer.",
+        epilog="Credential files named after the options are imported once the vault is unlocked.")
     parser.add_argument("--data-dir", help="vault data folder (default: "
                         f"${paths.ENV_HOME} or the platform's user data folder)")
     parser.add_argument("--kdf-seconds", type=float, default=DEFAULT_TARGET_SECONDS,
@@ -36,7 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str]) -> tuple[AppConfig, list[str]]:
     """Our options, and whatever is left for Qt (-platform, -style …)."""
     args, rest = build_parser().parse_known_args(argv)
-    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds, verbose=args.verbose), rest
+    # Files (a desktop's "Open with", `blocktrack-vault diploma.json`) are what is left that
+    # names an existing file; the rest is Qt's (-platform xcb, -style …).
+    files = tuple(str(Path(a).resolve()) for a in rest if not a.startswith("-") and Path(a).is_file())
+    rest = [a for a in rest if a.startswith("-") or not Path(a).is_file()]
+    return AppConfig(paths.data_dir(args.data_dir), args.kdf_seconds, verbose=args.verbose, open_files=files), rest
 
 
 def setup_logging(config: AppConfig) -> None:

@@ -19,3 +19,6 @@ class AppConfig:
     connect_chain: bool = True
     # -v: debug records on stderr and in the data folder's log file (vault.logs).
     verbose: bool = False
+    # Credential files the app was started with ("Open with Blocktrack Vault" in a file
+    # manager): imported once the vault is unlocked.
+    open_files: tuple[str, ...] = ()

@@ -294,6 +294,7 @@ class MainWindow(QMainWindow):
         """``clock`` (seconds, monotonic) drives the idle lock; tests pass a fake one."""
         super().__init__(parent)
         self.config = config
+        self._open_files = config.open_files
         self.tasks = tasks or TaskRunner(self)
         self.store = VaultStore(config.data_dir)
         self.identity = None
@@ -492,6 +493,9 @@ class MainWindow(QMainWindow):
         self._set_page(self.workspace)
         self.unlocked.emit()
         self._check_integrity_once_shown()
+        if self._open_files:   # the files the app was started with, imported once
+            self.workspace.credentials_page.import_paths(self._open_files)
+            self._open_files = ()
         # What a run that did not close cleanly left in the trash: final now, after the list.
         trash = self.workspace.credentials_page.trash
         self.workspace.credentials_page.list_shown.connect(lambda: self.tasks.run(trash.empty_left_over))

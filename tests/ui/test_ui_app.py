@@ -77,3 +77,25 @@ def test_ctrl_q_quits_like_the_close_button(qtbot, existing_vault, make_window, 
     QTest.keyClick(workspace.credentials_page.search, Qt.Key_Q, Qt.ControlModifier)   # typing in a field
     qtbot.waitUntil(lambda: not window.isVisible())
     assert not window.store.is_unlocked
+
+
+def test_files_the_app_is_opened_with_are_imported_after_unlock(qtbot, existing_vault, make_window, tmp_path,
+                                                                 ui_helpers):
+    """A file manager's "Open with Blocktrack Vault" (the desktop entry's %F): the files
+    are told from Qt's arguments, kept through the unlock screen, imported once unlocked."""
+    from dataclasses import replace
+
+    from tests.ui.test_ui_credentials_page import VALID, titles
+
+    config, rest = parse_args(["--data-dir", str(tmp_path / "vault"), "-platform", "offscreen", str(VALID[0]),
+                               str(tmp_path / "no-such-file.json")])
+    assert config.open_files == (str(VALID[0].resolve()),)
+    assert rest == ["-platform", "offscreen", str(tmp_path / "no-such-file.json")]   # Qt's, or not a file
+
+    window = make_window(replace(config, kdf_target=0, connect_chain=False))
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    page = workspace.credentials_page
+    qtbot.waitUntil(lambda: len(titles(qtbot, page)) == 1, timeout=20_000)
+    window.lock()
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    assert len(titles(qtbot, workspace.credentials_page)) == 1

@@ -32,7 +32,8 @@ from Xlib import display as xdisplay  # noqa: E402
 from Xlib.ext import damage, xtest  # noqa: E402
 from Xlib.protocol import event as xevent  # noqa: E402
 
-APP = Path(sys.executable).parent / "blocktrack-vault"   # the installed gui-script
+# The installed gui-script, or (BLOCKTRACK_APP) a built bundle's executable: packaging/README.md.
+APP = Path(os.environ.get("BLOCKTRACK_APP") or Path(sys.executable).parent / "blocktrack-vault")
 TITLE = "Blocktrack Vault"
 START_SECONDS = 90   # a cold start (PySide6, fonts) on a loaded 2-core machine
 QUIT_SECONDS = 30
@@ -147,6 +148,29 @@ class Screen:
                 code = app.process.wait(10)
                 pytest.fail(f"the app ended ({code}) before its window showed: {app.text()}\n"
                             f"missing libraries: {missing_libraries() or 'none'}")
+
+    def wait_for_change(self, window, before: Image.Image, timeout: float) -> Image.Image:
+        """The window's picture once a fifth of it differs from ``before`` (a new page),
+        woken by the X server's reports of drawing (DAMAGE), not by polling."""
+        from PIL import ImageChops
+
+        damage_id = window.damage_create(damage.DamageReportNonEmpty)
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                picture = self.picture(window)
+                diff = ImageChops.difference(picture.convert("L"), before.convert("L")).point(lambda v: v > 16 and 255)
+                if sum(diff.histogram()[255:]) > picture.width * picture.height // 5:
+                    return picture
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, f"the window did not change within {timeout} s"
+                select.select([self.display], [], [], remaining)
+                while self.display.pending_events():
+                    event = self.display.next_event()
+                    if event.type == self.damage_notify and event.damage == damage_id:
+                        self.display.damage_subtract(damage_id)
+        finally:
+            self.display.damage_destroy(damage_id)
 
     def _is_main(self, window) -> bool:
         geometry = window.get_geometry()
