@@ -72,6 +72,7 @@ class ReputationPage(ChainPage):
         self.parts_model = ScorePartModel(self)
         self.parts_table = configure_list_table(QTableView())
         self.parts_table.setObjectName("scoreParts")
+        self.parts_table.setAccessibleName("Trust score parts")
         self.parts_table.setModel(self.parts_model)
         self.parts_table.horizontalHeader().setStretchLastSection(True)
         self.parts_table.setFixedHeight(rows_height(self.parts_table, 4) + 2 * self.parts_table.frameWidth())

@@ -22,8 +22,9 @@ KNOWN_TYPES = ["CourseCompletionCredential", "UniversityDegreeCredential", "Open
                "PeerReviewedCredential"]
 
 
-def _table(model, rows: int = 4, widths: tuple[int, ...] = ()) -> QTableView:
+def _table(model, rows: int = 4, widths: tuple[int, ...] = (), name: str = "") -> QTableView:
     table = configure_list_table(QTableView())
+    table.setAccessibleName(name)
     table.setModel(model)
     table.horizontalHeader().setStretchLastSection(True)
     for column, width in enumerate(widths):
@@ -39,7 +40,7 @@ class RewardsPage(ChainPage):
         self.data: dict | None = None
         self.body.addWidget(section_title("Your credentials"))
         self.credentials_model = CredentialRewardModel(self)
-        self.credentials_table = _table(self.credentials_model, 4, (80, 240, 260))
+        self.credentials_table = _table(self.credentials_model, 4, (80, 240, 260), "Your credentials and their rewards")
         self.credentials_table.setObjectName("rewardCredentials")
         self.body.addWidget(self.credentials_table)
         self.claim_button = primary(QPushButton("Claim reward"))
@@ -54,7 +55,7 @@ class RewardsPage(ChainPage):
 
         self.body.addWidget(section_title("Bounties"))
         self.bounty_model = BountyModel(self)
-        self.bounty_table = _table(self.bounty_model, 2, (80, 110, 100))
+        self.bounty_table = _table(self.bounty_model, 2, (80, 110, 100), "Bounties")
         self.body.addWidget(self.bounty_table)
         self.bounty_button = QPushButton("Claim bounty")
         self.bounty_button.setObjectName("claimBountyButton")
@@ -69,7 +70,7 @@ class RewardsPage(ChainPage):
 
         self.body.addWidget(section_title("Open schedules: what you can earn"))
         self.schedule_model = ScheduleModel(self)
-        self.schedule_table = _table(self.schedule_model, 3, (90, 300, 150, 130))
+        self.schedule_table = _table(self.schedule_model, 3, (90, 300, 150, 130), "Open reward schedules")
         self.body.addWidget(self.schedule_table)
         self.body.addStretch(1)
 

@@ -70,6 +70,7 @@ class PeerReviewPage(ChainPage):
         self.model = SubmissionModel(self)
         self.table = configure_list_table(QTableView())
         self.table.setObjectName("reviewQueue")
+        self.table.setAccessibleName("Review queue and outcomes")
         self.table.setModel(self.model)
         self.table.horizontalHeader().setStretchLastSection(True)
         for column, width in enumerate((40, 80, 150, 70, 140, 90)):
