@@ -82,7 +82,7 @@ def test_the_check_sees_hidden_and_relative_imports(tmp_path):
 LAYERS = (
     ("ui",),
     ("vault.cli",),                                   # vault/cli.py, vault/cli_*.py
-    ("vault.serve", "vault.anchoring", "vault.settings", "vault.protocols"),
+    ("vault.serve", "vault.anchoring", "vault.settings", "vault.protocols", "vault.standing"),
     ("vault.presentations", "vault.chain"),
     ("vault.issuing", "vault.qr"),
     ("vault.credentials",),

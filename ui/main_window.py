@@ -51,6 +51,9 @@ CHAIN_PAGES = {
     "Staking": ("staking.page", "StakingPage"),
     "Governance": ("governance.page", "GovernancePage"),
     "Marketplace": ("market.page", "MarketplacePage"),
+    "Rewards": ("rewards.page", "RewardsPage"),
+    "Reputation": ("rewards.bond", "ReputationPage"),
+    "Peer review": ("rewards.review", "PeerReviewPage"),
 }
 
 
@@ -104,7 +107,7 @@ class Workspace(QWidget):
     page_built = Signal(str, QWidget)
 
     TITLES = ("Credentials", "Present", "Verify", "Issue", "Wallet", "Staking", "Governance",
-              "Marketplace", "Identity", "Settings")
+              "Marketplace", "Rewards", "Reputation", "Peer review", "Identity", "Settings")
 
     def __init__(self, identity, tasks: TaskRunner, parent: QWidget | None = None, *, session: str = "",
                  deleted_ids: list[str] | None = None):

@@ -19,7 +19,7 @@ from ui.shell.screen_lock import ScreenLockMonitor, logind_session_path
 from vault.settings import VaultSettings
 
 ISSUE_ORDER = ["Credentials", "Present", "Verify", "Issue", "Wallet", "Staking", "Governance", "Marketplace",
-               "Identity", "Settings"]
+               "Rewards", "Reputation", "Peer review", "Identity", "Settings"]
 CREDENTIAL = (Path(__file__).resolve().parents[1] / "fixtures" / "interop" / "di-eddsa-jcs-2022"
               / "valid-01-open-badge.json")
 

@@ -15,6 +15,7 @@ def run(out: Path) -> list[Path]:
 
     from .chain import shoot_chain
     from .issue import shoot_issue
+    from .rewards import shoot_rewards
 
     create_application()
     out.mkdir(parents=True, exist_ok=True)
@@ -25,6 +26,7 @@ def run(out: Path) -> list[Path]:
         written += shoot_restore(Path(tmp), out)
         written += shoot_issue(Path(tmp), out)             # the Issue page and its log
         written += shoot_chain(Path(tmp) / "chain", out)   # Wallet, Staking, Governance, Marketplace
+        written += shoot_rewards(Path(tmp) / "chain", out)   # Rewards, Reputation
     return written
 
 

@@ -126,8 +126,22 @@ class SoulboundPanel(QFrame):
         for button in (self.check_button, self.anchor_button, self.revoke_button):
             top.addWidget(button, 0, Qt.AlignTop)
         layout.addLayout(top)
+        # Learn-to-earn: what the anchored credential earns its holder ("earns 50 BTK, claim").
+        reward_row = QHBoxLayout()
+        self.reward_label = QLabel()
+        self.reward_label.setObjectName("rewardState")
+        self.reward_label.setTextFormat(Qt.PlainText)
+        self.reward_label.setWordWrap(True)
+        self.claim_button = primary(QPushButton("Claim"))
+        self.claim_button.setObjectName("claimRewardButton")
+        reward_row.addWidget(self.reward_label, 1)
+        reward_row.addWidget(self.claim_button, 0, Qt.AlignTop)
+        layout.addLayout(reward_row)
+        self.reward: dict | None = None
+        self._show_reward()
         self.message = InlineMessage()
         layout.addWidget(self.message)
+        self.claim_button.clicked.connect(self.claim)
         self.check_button.clicked.connect(self.check)
         self.anchor_button.clicked.connect(self.open_anchor_dialog)
         self.revoke_button.clicked.connect(self.revoke)
@@ -173,6 +187,56 @@ class SoulboundPanel(QFrame):
         self.anchor_button.setVisible(bool(issuers) and state is None)
         self.revoke_button.setVisible(state is not None and not state.revoked and
                                       state.issuer.lower() in {a.lower() for a in issuers})
+        self._read_reward(state)
+
+    # ---- learn-to-earn ----------------------------------------------------------------
+
+    def _read_reward(self, state) -> None:
+        mine = state is not None and state.holder.lower() in {a.lower() for a in self.tracker.session.accounts}
+        if not mine or self.tracker.session.state != "connected":
+            self.reward = None
+            self._show_reward()
+            return
+        from vault.chain.rewards import reward_of_token
+
+        cid = self.cid
+        job = self.tracker.session.run(reward_of_token, state.token_id)
+        job.finished.connect(lambda entry: self._on_reward(cid, entry))
+
+    def _on_reward(self, cid: str, entry: dict | None) -> None:
+        if cid == self.cid:
+            self.reward = entry
+            self._show_reward()
+
+    def _show_reward(self) -> None:
+        r = self.reward
+        self.reward_label.setVisible(r is not None)
+        self.claim_button.setVisible(r is not None and r["status"] == "claimable")
+        if r is None:
+            return
+        if r["status"] == "claimable":
+            self.reward_label.setText(f"Earns {r['amount']} BTK ({r['title']}): claim it to your wallet.")
+            self.claim_button.setText(f"Claim {r['amount']} BTK")
+        elif r["status"] == "claimed":
+            self.reward_label.setText(f"Its reward of {r['amount']} BTK was claimed.")
+        else:
+            self.reward_label.setText(f"Learn-to-earn: {r['why']}")
+
+    def claim(self) -> None:
+        from vault.chain.rewards import claim_request
+
+        from ..chain.write import start_write
+
+        r, state = self.reward, self.tracker.states.get(self.cid)
+        if not r or r["status"] != "claimable" or state is None:
+            return
+        holder, token_id = state.holder, state.token_id
+        self.write_flow = start_write(self.tracker.session, self, f"Claim {r['amount']} BTK",
+                                      lambda service: claim_request(service, holder, token_id),
+                                      intro=[f"The learn-to-earn reward of this credential ({r['title']}) goes to "
+                                             "your wallet. A credential earns once."],
+                                      success=f"{r['amount']} BTK is in your wallet.")
+        self.write_flow.succeeded.connect(lambda _records: self.update_state())
 
     def check(self) -> None:
         if self.cid:
@@ -185,10 +249,11 @@ class SoulboundPanel(QFrame):
 
     def open_anchor_dialog(self) -> None:
         dialog = AnchorDialog(self.tracker.issuers, self.subject, self)
-        dialog.accepted.connect(lambda: self.anchor(dialog.issuer(), dialog.holder(), dialog.embed.isChecked()))
+        dialog.accepted.connect(lambda: self.anchor(dialog.issuer(), dialog.holder(), dialog.embed.isChecked(),
+                                                    dialog.reward.isChecked()))
         open_dialog(self, dialog)
 
-    def anchor(self, issuer: str, holder: str, embed: bool) -> None:
+    def anchor(self, issuer: str, holder: str, embed: bool, reward: bool = False) -> None:
         from vault.anchoring import writes
         from vault.credentials.repository import CredentialRepository
 
@@ -198,7 +263,8 @@ class SoulboundPanel(QFrame):
 
         def build(service):
             original = CredentialRepository(service.store).original(cid)
-            return writes.issue_requests(service, issuer, holder, original, embed=embed)
+            return writes.issue_requests(service, issuer, holder, original, embed=embed,
+                                         reward_type="auto" if reward else None)
         flow = start_write(self.tracker.session, self, "Anchor the credential to its holder", build,
                            success="Anchored: the holder's account now holds a token for this credential.")
         flow.succeeded.connect(lambda _records: self.tracker.check(cid))
@@ -261,6 +327,10 @@ class AnchorDialog(QDialog):
         note.setObjectName("radioHint")
         note.setWordWrap(True)
         layout.addWidget(note)
+        self.reward = QCheckBox("Let it earn learn-to-earn rewards (declares the credential's type on chain)")
+        self.reward.setObjectName("rewardTypeCheck")
+        self.reward.setChecked(True)
+        layout.addWidget(self.reward)
         self.error = InlineMessage()
         layout.addWidget(self.error)
         self.cancel_button = QPushButton("Cancel")

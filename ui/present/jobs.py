@@ -102,11 +102,23 @@ class Shown:
     seconds: float = 0.0            # signing + encoding + drawing the first code
 
 
+def standing_link(service: PresentationService, account: str, challenge: str, domain: str):
+    """The holder's standing for a presentation: ``account`` (one of the vault's) signs the
+    link to the holder DID (vault.standing.link), on the chain this vault uses."""
+    from vault.anchoring.holder import chosen_chain_id
+    from vault.standing import link
+
+    key = service.identity.eth_private_key(account)
+    chain_id = chosen_chain_id(service.identity.store.data_dir)
+    return lambda holder: link.make(key, holder, chain_id, domain, challenge)
+
+
 def present(service: PresentationService, ids: list[str], reveal: dict, challenge: str, domain: str,
-            fmt: str, cryptosuite: str, minutes: int) -> Shown:
+            fmt: str, cryptosuite: str, minutes: int, standing_account: str | None = None) -> Shown:
     start = time.perf_counter()
+    standing = standing_link(service, standing_account, challenge, domain) if standing_account else None
     presentation = service.present(ids, reveal or None, challenge, domain, fmt=fmt, cryptosuite=cryptosuite,
-                                   expires_in=minutes * 60)
+                                   expires_in=minutes * 60, standing=standing)
     texts = encode_parts(presentation.data, kind=presentation.kind)
     frames: list[QImage | None] = [qr_image(texts[0])] + [None] * (len(texts) - 1)
     return Shown(presentation, texts, frames, time.perf_counter() - start)

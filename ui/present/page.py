@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from vault.presentations.service import PresentationService
@@ -172,6 +172,16 @@ class PresentPage(QWidget):
         right.addWidget(self.notice)
         self.busy = BusyIndicator()
         right.addWidget(self.busy)
+        # Standing: the first account signs a link to the holder DID inside the presentation,
+        # so that the verifier reads its bond and trust score (docs/reputation.md).
+        accounts = [a.address for a in self.service.identity.accounts()]
+        self.standing_account = accounts[0] if accounts else None
+        self.standing_check = QCheckBox("Include my standing: the verifier sees my bond and trust score")
+        self.standing_check.setObjectName("standingCheck")
+        self.standing_check.setToolTip(f"Your account {self.standing_account} signs a link to the DID that "
+                                       "presents; the verifier reads its bond and score from the chain.")
+        self.standing_check.setVisible(self.standing_account is not None)
+        right.addWidget(self.standing_check)
         show_row = QHBoxLayout()
         self.show_hint = QLabel()
         self.show_hint.setObjectName("hintLabel")
@@ -419,8 +429,9 @@ class PresentPage(QWidget):
         self.busy.start("Signing and drawing the code…")
         self.notice.clear()
         self._update_show_button()
+        standing = self.standing_account if self.standing_check.isChecked() else None
         job = self.tasks.run(jobs.present, self.service, self.chosen_ids, self.reveal, self.challenge.text().strip(),
-                             self.domain.text().strip(), fmt, suite, self.request.minutes.value())
+                             self.domain.text().strip(), fmt, suite, self.request.minutes.value(), standing)
         job.finished.connect(lambda shown: self._on_shown(seq, shown))
         job.failed.connect(self._on_show_failed)
 

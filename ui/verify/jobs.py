@@ -5,6 +5,7 @@ request code. Plain functions over core objects; no widgets."""
 from __future__ import annotations
 
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ class Outcome:
     seconds: float            # reading + verifying
     domain: str = ""          # the verifier's domain it was checked for
     trusted: dict | None = None   # the verifier's trust list {DID: name}: names the issuers
+    standing: dict | None = None  # the holder's standing (vault.standing.check), None when not presented
+    policy: Any = None            # the access policy's verdict (vault.standing.policy), when one is loaded
 
 
 def read(source: Any) -> Decoded:
@@ -40,19 +43,31 @@ def read(source: Any) -> Decoded:
 
 
 def verify_decoded(service, decoded: Decoded, challenge: str, domain: str, started: float | None = None,
-                   anchor_status=None) -> Outcome:
+                   anchor_status=None, chain=None, policy=None) -> Outcome:
+    """``chain``: the connected chain the holder's standing is read from (None: offline,
+    "not checked"); ``policy``: a vault.standing.policy.Policy to judge the presentation by."""
+    # start-up: eth-account and the chain's trust score (~0.4 s measured) load with the first
+    # verification, not with the page
+    from vault.standing.check import document_of, standing_of
+    from vault.standing.policy import credentials_of, evaluate
+
     started = time.perf_counter() if started is None else started
     if decoded.kind == REQUEST_KIND:
         raise RequestError("This is a verifier's request code (a challenge and a domain), not a presentation: "
                            "the job seeker scans it, then shows you their presentation.")
     verdict = service.verify(decoded.payload, challenge=challenge, domain=domain, anchor_status=anchor_status)
+    standing = standing_of(decoded.payload, verdict, domain=domain, challenge=challenge,
+                           chain_factory=(lambda: nullcontext(chain)) if chain is not None else None)
+    judged = (evaluate(policy, verdict, credentials_of(document_of(decoded.payload), verdict), standing)
+              if policy is not None else None)
     return Outcome(verdict, decoded.kind, time.perf_counter() - started, domain,
-                   service.credentials.trust.names())
+                   service.credentials.trust.names(), standing, judged)
 
 
-def read_and_verify(service, source: Any, challenge: str, domain: str, anchor_status=None) -> Outcome:
+def read_and_verify(service, source: Any, challenge: str, domain: str, anchor_status=None, chain=None,
+                    policy=None) -> Outcome:
     started = time.perf_counter()
-    return verify_decoded(service, read(source), challenge, domain, started, anchor_status)
+    return verify_decoded(service, read(source), challenge, domain, started, anchor_status, chain, policy)
 
 
 def decode_frame(image: QImage) -> list[str]:

@@ -22,6 +22,7 @@ from shiboken6 import isValid
 
 from vault.presentations.request import PresentationRequest, RequestError, new_challenge
 from vault.presentations.service import PresentationService
+from vault.standing.policy import PolicyError, parse
 
 from ..errors import describe
 from ..widgets import BusyIndicator, InlineMessage, open_dialog, page_subtitle, page_title, section_title
@@ -31,6 +32,7 @@ from . import camera, jobs
 from .openid4vp_dialog import OpenId4vpDialog
 from .request_dialog import RequestDialog
 from .scanner import FrameScanner
+from .standing import StandingView
 from .verdict import VerdictView
 
 FILE_FILTERS = ("Presentations (*.png *.jpg *.jpeg *.gif *.bmp *.webp *.tif *.tiff *.json *.jsonld *.jwt "
@@ -73,6 +75,8 @@ class VerifyPage(QWidget):
         layout.addWidget(self.busy)
         self.verdict_view = VerdictView()
         layout.addWidget(self.verdict_view, 1)
+        self.standing_view = StandingView()
+        layout.addWidget(self.standing_view)
         self.placeholder = QLabel("The verdict appears here: whether the presentation is genuine and made for "
                                   "your request, who presented it, and what each credential proves.")
         self.placeholder.setObjectName("emptyState")
@@ -92,6 +96,7 @@ class VerifyPage(QWidget):
         self.folder_button.clicked.connect(self.choose_folder)
         self.paste_button.clicked.connect(self.paste)
         self.camera_button.clicked.connect(self.scan_with_camera)
+        self.policy_button.clicked.connect(self.choose_policy)
         shortcut = QShortcut(QKeySequence.Paste, self, context=Qt.WidgetWithChildrenShortcut)
         shortcut.activated.connect(self.paste)
 
@@ -124,11 +129,21 @@ class VerifyPage(QWidget):
         self.openid4vp_button = QPushButton("Ask with OpenID4VP…")
         self.openid4vp_button.setToolTip("A request any OpenID4VP wallet answers (QR code or link); its answer is "
                                          "verified here")
-        for button in (self.new_button, self.request_button, self.openid4vp_button):
+        self.policy_button = QPushButton("Load policy…")
+        self.policy_button.setObjectName("loadPolicyButton")
+        self.policy_button.setToolTip("An access policy (JSON): minimum bond or stake, trust score, required "
+                                      "credential types, trusted issuers; the verdict says which are met")
+        for button in (self.new_button, self.request_button, self.openid4vp_button, self.policy_button):
             button.setAutoDefault(False)
             buttons.addWidget(button)
         buttons.addStretch(1)
         box.addLayout(buttons)
+        self.policy = None   # vault.standing.policy.Policy, once loaded
+        self.policy_label = QLabel("No access policy loaded.")
+        self.policy_label.setObjectName("hintLabel")
+        self.policy_label.setTextFormat(Qt.PlainText)
+        self.policy_label.setWordWrap(True)
+        box.addWidget(self.policy_label)
         self.request_message = InlineMessage(transient=True)
         box.addWidget(self.request_message)
         box.addStretch(1)
@@ -268,6 +283,23 @@ class VerifyPage(QWidget):
         job.finished.connect(lambda outcome: self._on_outcome(seq, outcome))
         job.failed.connect(lambda exc: self._on_failed(seq, exc))
 
+    def choose_policy(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load an access policy", "", "Policy (*.json);;All files (*)")
+        if path:
+            self.load_policy(path)
+
+    def load_policy(self, path) -> None:
+        """Read an access policy file; every presentation verified from now on is judged by it."""
+        try:
+            self.policy = parse(Path(path).read_bytes())
+        except (OSError, PolicyError) as exc:
+            self.policy = None
+            self.policy_label.setText("No access policy loaded.")
+            self.request_message.error(f"The policy was not loaded: {describe(exc)}")
+            return
+        self.policy_label.setText(f"Policy: {self.policy.name or Path(path).name}. Each verdict says which of "
+                                  "its requirements the presentation meets.")
+
     def attach_chain(self, session) -> None:
         """With the network connected, each presented credential's soulbound anchor is
         checked too (anchored / revoked on chain); without it, verification stays offline."""
@@ -278,8 +310,9 @@ class VerifyPage(QWidget):
         if session is not None and session.state == "connected":
             # start-up: vault.anchoring.verify (~0.2 s) only once a chain is connected
             from vault.anchoring.verify import anchor_check_on
-            return session.run(lambda chain: fn(*args, anchor_status=anchor_check_on(chain)))
-        return self.tasks.run(fn, *args)
+            return session.run(lambda chain: fn(*args, anchor_status=anchor_check_on(chain), chain=chain,
+                                                policy=self.policy))
+        return self.tasks.run(fn, *args, policy=self.policy)
 
     def _request_or_complain(self) -> PresentationRequest | None:
         if self._closed:
@@ -312,6 +345,7 @@ class VerifyPage(QWidget):
         self.busy.stop()
         self.outcome = outcome
         self.verdict_view.show_verdict(outcome.verdict, outcome.domain, outcome.trusted)
+        self.standing_view.show_outcome(outcome.standing, outcome.policy)
         verdict = outcome.verdict
         self.message.emit(("Valid presentation" if verdict.valid else "Presentation NOT valid") +
                           (f" from {verdict.holder}" if verdict.holder else "") + ".")
@@ -322,6 +356,7 @@ class VerifyPage(QWidget):
             return
         self.busy.stop()
         self.outcome = None
+        self.standing_view.hide()
         self.verdict_view.show_unreadable(describe(exc))
         self._after_verdict(None)
 

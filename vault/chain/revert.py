@@ -181,15 +181,63 @@ SENTENCES: dict[str, str] = {
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",
     "CredentialAlreadyAnchored": "This credential is already anchored as token {tokenId}.",
-    "NotCredentialIssuer": "{account} did not issue credential token {tokenId} and cannot revoke it.",
+    "NotCredentialIssuer": "{account} did not issue credential token {tokenId}: only its issuer may revoke it "
+                           "or declare its type.",
     "AlreadyRevoked": "Credential token {tokenId} is already revoked.",
     "ERC721NonexistentToken": "There is no credential token {tokenId}.",
     "ERC721InvalidReceiver": "{receiver} cannot receive credential tokens.",
+    # RewardsPool (learn-to-earn)
+    "InsufficientUnreserved": "The rewards pool holds only {available} beyond what it has promised; "
+                              "{requested} is more: fund it from the treasury first.",
+    "BudgetBelowAmount": "A budget of {budget} cannot pay even one reward of {amount}.",
+    "EndBlockPassed": "The end block {endBlock} has passed (the chain is at block {currentBlock}).",
+    "UnknownSchedule": "There is no reward schedule {scheduleId}.",
+    "ScheduleNotOpen": "Reward schedule {scheduleId} is closed or past its end block.",
+    "ScheduleStillOpen": "Reward schedule {scheduleId} runs until block {endBlock}; until then only "
+                         "governance may close it.",
+    "UnknownCredential": "There is no credential token {tokenId}.",
+    "NotAnchored": "No credential is anchored with hash {credentialHash}: anchor it first.",
+    "IssuerRoleMissing": "{issuer} no longer holds the issuer role, so its credentials earn no reward.",
+    "TypeAlreadyDeclared": "The type of credential token {tokenId} was already declared ({credentialType}).",
+    "NotCredentialHolder": "Credential token {tokenId} is not held by {account}: only its holder claims "
+                           "its reward.",
+    "CredentialWasRevoked": "Credential token {tokenId} was revoked: its reward can no longer be claimed.",
+    "WrongIssuer": "Credential token {tokenId} was issued by {issuer}; this schedule pays for credentials "
+                   "of {scheduleIssuer}.",
+    "WrongCredentialType": "Credential token {tokenId} is not of the type this schedule pays for.",
+    "RewardAlreadyClaimed": "The reward of credential token {tokenId} was already claimed (schedule "
+                            "{scheduleId}): a credential earns once.",
+    "BudgetExhausted": "Reward schedule {scheduleId} has spent its budget ({budgetLeft} left).",
+    "UnknownBounty": "There is no bounty {bountyId}.",
+    "NotBountyAccount": "Bounty {bountyId} was not granted to {account}.",
+    "BountyNotOpen": "Bounty {bountyId} was already claimed or cancelled.",
+    # ReputationRegistry
+    "InsufficientBond": "You asked to unbond {requested} but only {bonded} is bonded.",
+    "NothingUnbonding": "There is nothing to withdraw: start unbonding first.",
+    "UnbondingNotOver": "The unbonding delay is not over: withdraw from block {readyAtBlock} on.",
+    "UnbondingTooLong": "An unbonding delay of {blocks} blocks is above the maximum of {maxBlocks}.",
+    "NothingToSlash": "{account} has nothing bonded or unbonding to slash.",
+    "EmptyReason": "A slash needs a reason, recorded on chain.",
+    # PeerReview
+    "FeeTooLow": "A review fee of {fee} is below the minimum of {minFee}.",
+    "EmptyContentHash": "The work's content hash is empty.",
+    "UnknownSubmission": "There is no submission {id}.",
+    "BondTooSmall": "{reviewer} has {bonded} bonded; reviewing needs a reputation bond of {minBond} "
+                    "(`vault bond add`).",
+    "SubmitterCannotReview": "You submitted {id}: someone else reviews it.",
+    "AlreadyReviewed": "{reviewer} has already reviewed submission {id}.",
+    "ReviewWindowClosed": "The review window of submission {id} closed at block {deadline}.",
+    "ReviewWindowOpen": "Submission {id} can be finalized after block {deadline}, once its review window "
+                        "has closed.",
+    "TooManyReviews": "Submission {id} has as many reviews as it can take.",
+    "NotOpen": "Submission {id} was already finalized.",
+    "NothingToWithdraw": "There is nothing to withdraw.",
+    "InvalidSettings": "These review settings are not allowed (window 1 to 201,600 blocks, 1 to 25 reviews).",
 }
 
 # Argument names that carry BTK amounts (wei), block-timestamps, basis points, states.
 _BTK_ARGS = {"balance", "needed", "allowance", "requested", "available", "amount", "votes", "threshold",
-             "price", "budget", "stake", "staked", "required"}
+             "price", "budget", "stake", "staked", "required", "budgetLeft", "bonded", "fee", "minFee", "minBond"}
 _TIME_ARGS = {"deadline", "expiry", "refundableAt"}
 _BPS_ARGS = {"bps", "maxBps"}
 

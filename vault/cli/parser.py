@@ -8,9 +8,8 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .commands import (chain, connector, credential, did, gov, issuer, keys, market, present, receive, serve, setup,
-                       soulbound, stake,
-                       trust, tx, verify, wallet)
+from .commands import (chain, connector, credential, did, gov, issuer, keys, market, present, receive, reputation,
+                       review, rewards, serve, setup, soulbound, stake, trust, tx, verify, wallet)
 from .options import common
 
 # In the order `vault --help` lists them.
@@ -18,7 +17,8 @@ GROUPS = (setup.add_parser, did.add_parser, keys.add_parser, credential.add_pars
           present.add_parser,
           verify.add_parser, present.add_log_parser, trust.add_parser, setup.add_phrase_parser,
           chain.add_parser, tx.add_parser, wallet.add_parser, stake.add_parser, soulbound.add_parser,
-          gov.add_parser, market.add_parser, connector.add_parser, issuer.add_parser, serve.add_parser)
+          gov.add_parser, market.add_parser, connector.add_parser, rewards.add_parser, reputation.add_parser,
+          reputation.add_score_parser, review.add_parser, issuer.add_parser, serve.add_parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

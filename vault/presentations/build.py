@@ -71,6 +71,7 @@ CRYPTOSUITES = data_integrity.CRYPTOSUITES
 DEFAULT_CRYPTOSUITE = data_integrity.RDFC
 DEFAULT_EXPIRES_IN = timedelta(minutes=10)
 VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+UNDEFINED_TERMS_CONTEXT = "https://www.w3.org/ns/credentials/undefined-terms/v2"
 ENVELOPE_MEDIA_TYPES = {FORMAT_JWT: "application/vc+jwt", FORMAT_SD_JWT: "application/dc+sd-jwt"}
 SIGNING_METHODS = ("key", "jwk")
 
@@ -494,9 +495,13 @@ def _embedded(item: _Item, key, challenge: str, domain: str, created: datetime) 
 def build(identity, repository, ids: Sequence[str], *, challenge: str, domain: str,
           reveal: Mapping[str, Any] | None = None, fmt: str = DI, cryptosuite: str = DEFAULT_CRYPTOSUITE,
           expires_in: timedelta | float = DEFAULT_EXPIRES_IN, holder: str | None = None,
-          now: datetime | None = None) -> Presentation:
+          now: datetime | None = None, standing=None) -> Presentation:
     """Sign a presentation of the stored credentials ``ids`` for the verifier's ``challenge``
-    and ``domain``, valid for ``expires_in``. Raises PresentationError with a sentence."""
+    and ``domain``, valid for ``expires_in``. Raises PresentationError with a sentence.
+    ``standing(holder DID)`` returns the holder's standing (vault.standing.link), signed
+    inside the presentation; only the JSON format carries it."""
+    if standing is not None and fmt != DI:
+        raise PresentationError("A presentation with standing is a JSON presentation: choose that format.")
     expires_in = _check_request(challenge, domain, expires_in)
     if fmt == DI and cryptosuite not in CRYPTOSUITES:
         raise PresentationError(f"Unknown cryptosuite {cryptosuite!r}; use one of {', '.join(CRYPTOSUITES)}.")
@@ -512,6 +517,9 @@ def build(identity, repository, ids: Sequence[str], *, challenge: str, domain: s
     else:
         document = {"@context": [VC_V2_CONTEXT], "type": ["VerifiablePresentation"], "holder": plan.holder,
                     "verifiableCredential": [_embedded(i, key, challenge, domain, created) for i in plan.items]}
+        if standing is not None:  # W3C's context for terms of our own, so that the proof covers them
+            document["@context"].append(UNDEFINED_TERMS_CONTEXT)
+            document["blocktrackStanding"] = standing(plan.holder)
         try:
             signed = data_integrity.sign(document, key, method, cryptosuite=cryptosuite,
                                          purpose="authentication", challenge=challenge, domain=domain,

@@ -32,13 +32,13 @@ class PresentationService:
     def present(self, ids: Sequence[str], reveal: Mapping[str, Any] | None = None, challenge: str | None = None,
                 domain: str | None = None, fmt: str = DI, cryptosuite: str = DEFAULT_CRYPTOSUITE,
                 expires_in: timedelta | float = DEFAULT_EXPIRES_IN, *, holder: str | None = None,
-                now: datetime | None = None) -> Presentation:
+                now: datetime | None = None, standing=None) -> Presentation:
         """Build, sign and log a presentation for the verifier's ``challenge`` and ``domain``."""
         if challenge is None or domain is None:
             raise PresentationError("A presentation is made for one verifier: give its challenge and domain.")
         presentation = build_presentation(self.identity, self.credentials.repository, ids, challenge=challenge,
                                     domain=domain, reveal=reveal, fmt=fmt, cryptosuite=cryptosuite,
-                                    expires_in=expires_in, holder=holder, now=now)
+                                    expires_in=expires_in, holder=holder, now=now, standing=standing)
         self.log.record(presentation)
         return presentation
 

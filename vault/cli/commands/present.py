@@ -51,10 +51,13 @@ def cmd_present(args) -> int | None:
     with credential_service(args) as credentials:
         ids = [credentials.repository.resolve_id(c) for c in args.credential]
         reveal = _reveal_choices(args.reveal, credentials.repository, ids)
-        service = PresentationService(Identity(credentials.store), credentials)
+        identity = Identity(credentials.store)
+        service = PresentationService(identity, credentials)
+        standing = _standing(args, identity) if args.standing else None
         presentation = service.present(ids, reveal, args.challenge, args.domain,
                                        fmt="jwt" if args.format == "jwt" else "di",
-                                       cryptosuite=args.cryptosuite, expires_in=args.expires_in * 60)
+                                       cryptosuite=args.cryptosuite, expires_in=args.expires_in * 60,
+                                       standing=standing)
         issuers = [credentials.issuer(c.issuer, c.issuer_name) for c in presentation.credentials]
     out = Path(args.out)
     if args.format == "qr":
@@ -74,6 +77,21 @@ def cmd_present(args) -> int | None:
             lines.append(f"    withheld: {', '.join(map(safe_text, c.withheld))}")
     lines.append(f"Written: {', '.join(str(p) for p in written[:4])}" + (" …" if len(written) > 4 else ""))
     emit(args, summary, "\n".join(lines))
+
+
+def _standing(args, identity):
+    """The holder's standing: a link signed by the vault account --standing names."""
+    from ...anchoring.holder import chosen_chain_id
+    from ...standing import link
+    from ..session import address_arg
+
+    accounts = [a.address for a in identity.accounts()]
+    account = accounts[0] if args.standing == "first" else address_arg(args.standing)
+    if account.lower() not in {a.lower() for a in accounts}:
+        raise UsageError(f"{account} is not an account of this vault: standing is proven with its key")
+    key = identity.eth_private_key(account)
+    chain_id = chosen_chain_id(args.data_dir)
+    return lambda holder: link.make(key, holder, chain_id, args.domain, args.challenge)
 
 
 def cmd_presentation_log(args) -> None:
@@ -109,6 +127,9 @@ def add_parser(sub) -> None:
     p.add_argument("--cryptosuite", choices=("eddsa-rdfc-2022", "eddsa-jcs-2022"), default="eddsa-rdfc-2022")
     p.add_argument("--expires-in", type=float, default=10, metavar="MINUTES")
     p.add_argument("--out", help="file (one QR code, JSON or JWT) or folder (QR parts)")
+    p.add_argument("--standing", nargs="?", const="first", metavar="ACCOUNT",
+                   help="include your standing: the account (default: your first) signs a link to the holder "
+                        "DID, so the verifier can read its bond and trust score (docs/reputation.md)")
 
 
 def add_log_parser(sub) -> None:

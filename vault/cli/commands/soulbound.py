@@ -35,7 +35,7 @@ def cmd_soulbound_issue(args) -> int:
     with open_session(args) as session:
         original = _original(args, session.identity)
         requests = issue_requests(session.service, sender_of(args, session), args.holder, original, uri=args.uri,
-                                  embed=not args.no_embed)
+                                  embed=not args.no_embed, reward_type=args.reward_type)
         return write(args, session, requests)
 
 
@@ -98,6 +98,9 @@ def add_parser(sub) -> None:
     uri = p.add_mutually_exclusive_group()
     uri.add_argument("--uri", help="token URI (default: the credential itself, as a data: URI)")
     uri.add_argument("--no-embed", action="store_true", help="an empty token URI")
+    p.add_argument("--reward-type", metavar="auto|NAME", help="also declare the credential's type on the rewards "
+                                                              "pool (auto: its most specific type), so that "
+                                                              "learn-to-earn schedules pay its holder")
     write_options(p, DO_IT)
     p = command(bp, "revoke", cmd_soulbound_revoke, "revoke a credential you anchored")
     what = p.add_mutually_exclusive_group(required=True)

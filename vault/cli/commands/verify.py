@@ -34,9 +34,11 @@ def cmd_verify(args) -> int:
                 "warnings": []}
         emit(args, data, f"INVALID: {exc}")
         return 1
+    policy = _policy(args.policy) if args.policy else None
     with saved_keys(args) as store:
         verdict = verify_presentation(decoded.payload, challenge=args.challenge, domain=args.domain,
                                       context=verification_context(args, store))
+    standing = _standing(args, decoded.payload, verdict)
     lines = [("VALID: " if verdict.valid else "INVALID: ") + safe_text(verdict.message)]
     if verdict.holder:
         lines.append(f"Holder: {safe_text(verdict.holder)}")
@@ -51,8 +53,47 @@ def cmd_verify(args) -> int:
                               "        ")
         lines += [f"        warning: {safe_text(w.message)}" for w in c.warnings]
     lines += [f"Warning: {safe_text(w.message)}" for w in verdict.warnings]
-    emit(args, verdict.to_json(), "\n".join(lines))
-    return 0 if verdict.valid else 1
+    from ...standing import check
+    lines += check.lines(standing)
+    data = verdict.to_json() | {"standing": standing}
+    ok = verdict.valid
+    if policy is not None:
+        from ...standing.policy import credentials_of, evaluate
+        judged = evaluate(policy, verdict, credentials_of(check.document_of(decoded.payload), verdict), standing)
+        lines += judged.lines()
+        data["policy"] = judged.to_json()
+        ok = ok and judged.outcome == "meets"
+    emit(args, data, "\n".join(lines))
+    return 0 if ok else 1
+
+
+def _policy(path: str):
+    from ...standing.policy import parse
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read the policy {path}: {exc.strerror}") from exc
+    return parse(raw)
+
+
+def _standing(args, payload, verdict):
+    """The presentation's standing, read from the chain as soulbound anchors are (--chain,
+    or by default when this data folder uses a chain); offline it says "not checked"."""
+    from ...chain.networks import CONFIG_NAME, chain_dir
+    from ...standing.check import standing_of
+
+    folder = chain_dir(args.data_dir)
+    has_chain = (folder / CONFIG_NAME).exists() or (folder / "embedded.sqlite").exists()
+    factory = None
+    if args.chain is not False and (has_chain or args.chain):
+        def factory():
+            from ...chain.client import connect
+            from ...chain.networks import load_profile
+            from ...errors import ChainError
+            if not has_chain:  # a verification never creates a chain
+                raise ChainError("no-network", "this data folder uses no network yet")
+            return connect(load_profile(args.data_dir), args.data_dir)
+    return standing_of(payload, verdict, domain=args.domain, challenge=args.challenge, chain_factory=factory)
 
 
 def add_parser(sub) -> None:
@@ -81,5 +122,8 @@ def add_parser(sub) -> None:
     p.add_argument("--response", metavar="RESPONSE", help="verify a wallet's answer (the posted form or JSON, "
                    "text or a file) against --session")
     p.add_argument("--session", metavar="FILE", help="with --response: the request's .session.json")
+    p.add_argument("--policy", metavar="FILE", help="an access policy (JSON: min_bond, min_stake, "
+                                                    "min_trust_score, required_credential_types, trusted_issuers); "
+                                                    "exit 0 only when the presentation meets it")
     online_option(p)
     chain_option(p)
