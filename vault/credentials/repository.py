@@ -132,8 +132,9 @@ def _anchor_state(row) -> AnchorState:
 
 
 def _summary(row) -> CredentialSummary:
+    tags = [] if row[12] == "[]" else json.loads(row[12])   # most have none: no parse
     return CredentialSummary(row[0], row[1], row[2], row[3], row[4], row[5].split() if row[5] else [],
-                             row[6], row[7], row[8], row[9], row[10], row[11], json.loads(row[12]), row[13])
+                             row[6], row[7], row[8], row[9], row[10], row[11], tags, row[13])
 
 
 def fts_query(text: str) -> str:
@@ -271,8 +272,9 @@ class CredentialRepository:
                                  status: str | None = None, sort: str = "imported", descending: bool = True,
                                  limit: int | None = None,
                                  offset: int = 0) -> list[tuple[CredentialSummary, dict | None]]:
-        """``search`` with each stored verdict's status line, read in the same pass over the
-        rows: `vault credential list` reads them all, and a second pass cost ~200 ms at 10,000."""
+        """``search`` with each stored verdict's status line (dicts to read, not to change),
+        read in the same pass over the rows: `vault credential list` reads them all, and a
+        second pass cost ~200 ms at 10,000."""
         return self._search(text, issuer, type_, status, sort, descending, limit, offset, status_lines=True)
 
     def _search(self, text, issuer, type_, status, sort, descending, limit, offset, *,
@@ -297,7 +299,11 @@ class CredentialRepository:
             params += [int(limit), int(offset)]
         if not status_lines:
             return [(_summary(r), None) for r in self.store.query(sql, params)]
-        return [(_summary(r[:-1]), json.loads(r[-1]) if r[-1] else None) for r in self.store.query(sql, params)]
+        # Status lines repeat (most say the same about the same list): each text parsed once,
+        # the dicts shared between the rows that have it (read-only for callers).
+        parsed: dict[str, dict] = {}
+        return [(_summary(r[:-1]), (parsed.get(r[-1]) or parsed.setdefault(r[-1], json.loads(r[-1])))
+                 if r[-1] else None) for r in self.store.query(sql, params)]
 
     def count(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
               status: str | None = None) -> int:
