@@ -86,7 +86,7 @@ def summary_table(figures: list[dict]) -> str:
     lines = ["| figure | ours: median (min–max) | peer | peer: median (min–max) | ours / peer | budget |",
              "| --- | --- | --- | --- | ---: | --- |"]
     for f in figures:
-        theirs = _ms(f["theirs"]) if f["theirs"] else (f"peer not available ({f['peer_missing']})"
+        theirs = _ms(f["theirs"], f["unit"]) if f["theirs"] else (f"peer not available ({f['peer_missing']})"
                                                         if f["peer_missing"] else "–")
         ratio = ("–" if f["ratio"] is None else f"**{f['ratio']:.0f}×**" if f["ratio"] >= 10
                  else f"**{f['ratio']:.2f}×**")
