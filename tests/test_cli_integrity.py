@@ -30,7 +30,8 @@ def vault(cli):
     folder = Path(cli.tmp) / "home"
     store = VaultStore(folder)
     store.unlock(PASSPHRASE)
-    root = store.query_one("SELECT rootpage FROM sqlite_master WHERE name = 'credentials'")[0]
+    # the list reads the covering index credentials_list, not the rows
+    root = store.query_one("SELECT rootpage FROM sqlite_master WHERE name = 'credentials_list'")[0]
     unread = store.query_one("SELECT rootpage FROM sqlite_master WHERE name = 'credentials_fts_idx'")[0]
     store.lock()   # checkpoints the WAL: every page is in the main file
     cli.db = folder / store.header.database_name
