@@ -15,7 +15,7 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PYTHON_PACKAGES = ("cryptography", "sqlcipher3", "PyLD", "segno", "zxing-cpp", "pillow", "web3", "py-evm",
+PYTHON_PACKAGES = ("cryptography", "sqlcipher3", "PyLD", "zxing-cpp", "pillow", "web3", "py-evm",
                    "eth-tester", "PySide6_Essentials")
 
 

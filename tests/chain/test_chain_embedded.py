@@ -210,6 +210,41 @@ def test_kill_during_first_run_setup_starts_it_over(tmp_path):
         assert manifest["chain_id"] == EMBEDDED_CHAIN_ID
 
 
+def test_advance_by_many_blocks_is_kept_whole_or_not_at_all(data_dir):
+    """Mining N empty blocks commits (fsyncs) once, at the end: a SIGKILL half-way through
+    (after 25 of 50 blocks were mined in memory) reopens at the block before the call,
+    never in between; a call that returned is on disk."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    code = textwrap.dedent("""
+        import os, signal, sys
+        from pathlib import Path
+        from vault.chain import client
+
+        chain = client.connect(None, Path(sys.argv[1]))
+        print(chain.advance(blocks=5), flush=True)          # returned: durable
+        kv, mined = chain.embedded.kv, []
+        commit = kv.commit
+
+        def commit_then_die():
+            mined.append(1)
+            if len(mined) == 25:
+                os.kill(os.getpid(), signal.SIGKILL)
+            commit()
+
+        kv.commit = commit_then_die
+        chain.advance(blocks=50)
+        print("returned", flush=True)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code, str(data_dir)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    kept = int(proc.stdout.split()[0])
+    assert "returned" not in proc.stdout
+    with client.connect(None, data_dir) as chain:
+        assert chain.block_number == kept
+        assert chain.advance(blocks=3) == kept + 3
+
+
 def test_open_is_fast_and_does_not_redeploy(data_dir):
     started = time.perf_counter()
     embedded = EmbeddedChain.open(data_dir / "chain" / "embedded.sqlite")

@@ -93,7 +93,7 @@ def test_sheet_svg_is_well_formed():
     svg = render.sheet(texts, fmt="svg", columns=2, title="A & B")
     root = ElementTree.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    assert len(root.findall(f"{ns}svg")) == len(texts)
+    assert len(root.findall(f"{ns}g")) == len(texts)
     captions = [t.text for t in root.findall(f"{ns}text")]
     assert f"1 / {len(texts)}" in captions and "A & B" in captions
     with pytest.raises(ValueError):

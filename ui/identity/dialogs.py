@@ -125,7 +125,7 @@ class QrTextDialog(QDialog):
     def __init__(self, title: str, text: str, what: str, parent: QWidget | None = None):
         """``what`` names the text in messages: "DID", "Address"."""
         super().__init__(parent)
-        # start-up: vault.qr.render (segno, PIL: ~40 ms) only when a code is shown
+        # start-up: vault.qr.render (zxing-cpp, PIL: ~20 ms) only when a code is shown
         from vault.qr import render
 
         self.text, self.what = text, what
@@ -134,7 +134,7 @@ class QrTextDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(10)
         layout.addWidget(page_title(title))
-        # segno's PNG at whole pixels per module, shown 1:1 (never smoothed), on white with
+        # the PNG at whole pixels per module, shown 1:1 (never smoothed), on white with
         # its quiet zone: what a camera, or a screenshot, reads.
         self.pixmap = QPixmap()
         self.pixmap.loadFromData(render.png(text))

@@ -1,6 +1,6 @@
 """A QR code on screen: one code, or the parts of a sequence shown one after the other.
 
-The symbol comes from vault.qr.render (segno, level M, the 4-module quiet zone) as a
+The symbol comes from vault.qr.render (zxing-cpp, level M, the 4-module quiet zone) as a
 QImage of one pixel per module, made on a worker thread (QImage, unlike QPixmap, may be);
 the view scales it by a whole number of pixels per module, never smoothed, so every module
 is a crisp square a camera (or zxing-cpp reading a screenshot) resolves.
@@ -15,19 +15,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from vault.qr import render
 
 FRAME_MS = render.FRAME_MS          # how long each part of a sequence stays on screen
-_TO_GREY = bytes.maketrans(b"\x00\x01", b"\xff\x00")   # segno: 0 light, 1 dark
 
 
 def qr_image(text: str) -> QImage:
     """The code for ``text`` with its quiet zone, one pixel per module (8-bit grey)."""
-    matrix = render.make(text).matrix
-    border = render.BORDER
-    side = len(matrix) + 2 * border
-    blank, margin = b"\xff" * side, b"\xff" * border
-    rows = [blank] * border + [margin + bytes(row).translate(_TO_GREY) + margin for row in matrix] \
-        + [blank] * border
-    data = b"".join(rows)
-    return QImage(data, side, side, side, QImage.Format_Grayscale8).copy()   # own its pixels
+    symbol = render.make(text)
+    side = symbol.side()
+    return QImage(render.grey(symbol), side, side, side, QImage.Format_Grayscale8).copy()  # own its pixels
 
 
 class QrView(QWidget):

@@ -12,13 +12,13 @@ import sys
 from .. import __version__, logs, paths
 from ..errors import VaultError
 from .io import UsageError, say
-from .parser import build_parser
+from .parser import parse_args
 
 log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     args.json = getattr(args, "json", False)
     args.passphrase_file = getattr(args, "passphrase_file", None)
     args.data_dir = paths.data_dir(getattr(args, "data_dir", None))

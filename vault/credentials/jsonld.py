@@ -56,6 +56,7 @@ from typing import Any
 
 import resources
 
+from .json_bounds import MAX_DEPTH, MAX_VALUES, _too_deep, check_bounds
 from .verdict import CredentialFailure, Reason
 
 __all__ = [
@@ -63,8 +64,6 @@ __all__ = [
     "clear_caches", "document_loader", "expand", "known_contexts", "load_context",
 ]
 
-MAX_DEPTH = 64          # JSON nesting; OB 3.0 credentials use < 12
-MAX_VALUES = 100_000    # JSON values (objects, arrays, scalars) in one document
 MAX_NDEGREE_CALLS = 2_000        # Hash N-Degree Quads calls per canonicalization
 MAX_INDISTINGUISHABLE = 8        # blank nodes in one related-hash group (8! permutations)
 
@@ -146,47 +145,6 @@ def document_loader(url: str, options: dict | None = None) -> dict:
     """
     return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
             "document": load_context(url), "tag": "static"}
-
-
-# ---------------------------------------------------------------------------- bounds
-
-def check_bounds(value: Any, what: str = "The credential") -> None:
-    """MALFORMED unless ``value`` is JSON-shaped, at most MAX_DEPTH deep and MAX_VALUES big.
-
-    Iterative, so that no input can exhaust the stack before pyld (which recurses) runs.
-    """
-    count = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        count += 1
-        if count > MAX_VALUES:
-            raise CredentialFailure(Reason.MALFORMED, f"{what} is too large to verify "
-                                    f"(more than {MAX_VALUES} JSON values).")
-        if isinstance(item, dict):
-            if depth > MAX_DEPTH:
-                raise _too_deep(what)
-            for key, child in item.items():
-                if not isinstance(key, str):
-                    raise CredentialFailure(Reason.MALFORMED, f"{what} is not JSON: a key is not a string.")
-                stack.append((child, depth + 1))
-        elif isinstance(item, list):
-            if depth > MAX_DEPTH:
-                raise _too_deep(what)
-            stack.extend((child, depth + 1) for child in item)
-        elif item is None or isinstance(item, (str, bool, int)):
-            continue
-        elif isinstance(item, float):
-            if item != item or item in (float("inf"), float("-inf")):
-                raise CredentialFailure(Reason.MALFORMED, f"{what} is not JSON: it holds NaN or infinity.")
-        else:
-            raise CredentialFailure(Reason.MALFORMED,
-                                    f"{what} is not JSON: it holds a {type(item).__name__}.")
-
-
-def _too_deep(what: str) -> CredentialFailure:
-    return CredentialFailure(Reason.MALFORMED, f"{what} is nested more than {MAX_DEPTH} levels deep; "
-                             "no genuine credential is, so it is not verified.")
 
 
 # ---------------------------------------------------------------------------- processor

@@ -38,7 +38,7 @@ MAX_VERSION = 25
 MAX_PARTS = 99
 
 # ISO/IEC 18004 table 7: alphanumeric characters per symbol at error correction level M,
-# versions 1..40 (checked against segno in tests/qr/test_parts.py).
+# versions 1..40 (checked against the writer in tests/qr/test_qr_parts.py).
 ALNUM_CAPACITY_M = (
     20, 38, 61, 90, 122, 154, 178, 221, 262, 311, 366, 419, 483, 528, 600, 656, 734, 816,
     909, 970, 1035, 1134, 1248, 1326, 1451, 1542, 1637, 1732, 1839, 1994, 2113, 2238, 2369,

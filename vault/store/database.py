@@ -39,6 +39,15 @@ def connect(path: Path, key: bytes) -> "sqlcipher3.Connection":
     return conn
 
 
+# SQLITE_CORRUPT, SQLITE_NOTADB: what SQLCipher answers when a page it reads fails its HMAC
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True if ``exc`` is SQLCipher refusing a damaged page (not a bad statement)."""
+    return isinstance(exc, DatabaseError) and getattr(exc, "sqlite_errorcode", None) in _DAMAGE_CODES
+
+
 def integrity_errors(conn, *, structure: bool = False) -> list[str]:
     """Every page's HMAC (and with ``structure`` the b-trees); an empty list means intact.
 

@@ -142,15 +142,15 @@ class VaultStore:
         """Open without its full-file check so far (see ``unlock``)."""
         return self._integrity_pending
 
-    def check_integrity(self) -> None:
-        """Check every page's HMAC of the open vault (thread-safe: holds the store's lock,
-        so no other call of this store runs meanwhile).
+    def check_integrity(self, *, structure: bool = False) -> None:
+        """Check every page's HMAC of the open vault, with ``structure`` its b-trees too
+        (thread-safe: holds the store's lock, so no other call of this store runs meanwhile).
 
         Raises CorruptVault if the file is damaged, after locking the store: nothing more
         is read from it or written to it. VaultLocked if the store is not open.
         """
         with self._locked_conn() as conn:
-            errors = database.integrity_errors(conn)
+            errors = database.integrity_errors(conn, structure=structure)
             if errors:
                 self.lock()
                 raise CorruptVault("The vault database is damaged (" + "; ".join(errors[:3]) +
@@ -265,7 +265,14 @@ class VaultStore:
 
     def query(self, sql: str, params=()) -> list[tuple]:
         with self._locked_conn() as conn:
-            return conn.execute(sql, params).fetchall()
+            try:
+                return conn.execute(sql, params).fetchall()
+            except database.DatabaseError as exc:
+                if not database.is_damage(exc):
+                    raise
+                # a page failed its HMAC (opened without the full check, see ``unlock``)
+                self.lock()
+                raise CorruptVault(f"The vault database is damaged ({exc}). Restore it from a backup.") from exc
 
     def change_count(self) -> int:
         """Rows inserted, updated or deleted since the vault was opened (for caches)."""

@@ -9,7 +9,7 @@ from ...identity import Identity
 from ...safe_text import safe_text
 from ..io import claim_lines, emit, read_input, say
 from ..options import chain_option, command, online_option
-from ..session import credential_service, saved_keys, verification_context
+from ..session import credential_service, saved_keys, unlocked, verification_context
 
 
 def cmd_credential_verify(args) -> int:
@@ -34,11 +34,18 @@ def cmd_credential_verify(args) -> int:
     return 0 if verdict.valid else 1
 
 
-def _summary_line(s, trusted: dict, check: dict | None = None) -> str:
+def _summary_line(s, trusted: dict, check: dict | None = None, issuers: dict | None = None) -> str:
+    """``issuers``: a cache of issuer lines by (DID, declared name), shared by the lines of
+    one listing (a vault holds many credentials of few issuers)."""
     from ...credentials.issuer_name import shown_issuer
-    issuer = shown_issuer(s.issuer, s.issuer_name, trusted)
+    key = (s.issuer, s.issuer_name)
+    line = issuers.get(key) if issuers is not None else None
+    if line is None:
+        line = shown_issuer(s.issuer, s.issuer_name, trusted).line
+        if issuers is not None:
+            issuers[key] = line
     unchecked = "  (status not checked)" if (check or {}).get("state") == "unchecked" else ""
-    return f"{s.short_id}  {s.status:<13} {safe_text(s.title[:48]):<48}  {issuer.line}{unchecked}"
+    return f"{s.short_id}  {s.status:<13} {safe_text(s.title[:48]):<48}  {line}{unchecked}"
 
 
 def cmd_credential_import(args) -> int:
@@ -88,13 +95,20 @@ def cmd_credential_sample(args) -> None:
 
 
 def cmd_credential_list(args) -> None:
-    with credential_service(args) as service:
-        found = service.repository.search_with_status_lines(args.search or "", issuer=args.issuer, type_=args.type,
-                                                            status=args.status, sort=args.sort,
-                                                            descending=not args.ascending, limit=args.limit)
-        trusted = service.trust.names()
-    emit(args, [c.to_json() | {"status_check": line} for c, line in found],
-         "\n".join(_summary_line(c, trusted, line) for c, line in found) if found else "No credentials match.")
+    # the repository and the trust list only: the credential service imports every verifier
+    from ...credentials.repository import CredentialRepository
+    from ...credentials.trust import TrustList
+    with unlocked(args) as identity:
+        found = CredentialRepository(identity.store).search_with_status_lines(
+            args.search or "", issuer=args.issuer, type_=args.type, status=args.status, sort=args.sort,
+            descending=not args.ascending, limit=args.limit)
+        trusted = TrustList(identity.store).names()
+    if args.json:
+        emit(args, [c.to_json() | {"status_check": line} for c, line in found])
+        return
+    issuers: dict = {}
+    emit(args, None, "\n".join(_summary_line(c, trusted, line, issuers) for c, line in found) if found
+         else "No credentials match.")
 
 
 def cmd_credential_show(args) -> None:
