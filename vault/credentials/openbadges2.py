@@ -63,6 +63,7 @@ class Reading:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     warnings: list[Warning_] = field(default_factory=list)
+    anchored: str | None = None     # where the issuer published it, once checked online (Blockcerts)
 
 
 # --------------------------------------------------------------------------- recognising

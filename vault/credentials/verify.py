@@ -60,6 +60,9 @@ class VerificationContext:
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
     # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.anchoring.verify).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
+    # Blockcerts anchors and issuer profiles: fetched when online, else saved copies
+    # (blockcerts_anchor.Anchors); None: never asked.
+    blockchain_anchors: Any = None
     now: datetime | None = None
     # Verifier policies switched off by name (presentations.verify.POLICY_PRESENTER_IS_SUBJECT).
     waived_policies: frozenset[str] = frozenset()
@@ -204,8 +207,13 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         warnings += [Warning_(WarningCode.KEY_SAVED, note) for note in context.key_notes()]
 
     warnings += _check_status(checked, context, now)
+    legacy_unchecked = [w.message for w in warnings if w.code is WarningCode.STATUS_UNCHECKED]
+    if checked.format in _LEGACY and legacy_unchecked and checked.status_line == status_line.NO_STATUS:
+        # An issuer revocation list (OB 2.0, Blockcerts) is not a status list, but unread it
+        # must not read as "no way to revoke".
+        checked.status_line = status_line.not_checked(*legacy_unchecked)
 
-    if context.anchor_status is not None:
+    if context.anchor_status is not None and not (checked.format == FORMAT_BLOCKCERTS and checked.anchor):
         state, checked.anchor = context.anchor_status(checked.original)
         if state == "revoked":
             checked.status_line = status_line.revoked_on_chain()
@@ -326,8 +334,10 @@ def _verify_legacy(checked: CheckedCredential, parsed: Any, context: Verificatio
     checked.credential, checked.display, checked.issuer = reading.credential, reading.display, reading.issuer
     checked.subject, checked.types = reading.subject, reading.types
     checked.valid_from, checked.valid_until = reading.valid_from, reading.valid_until
-    module.verify(parsed, reading, documents=context.documents, now=now)
+    online = {"anchors_online": context.blockchain_anchors} if module is blockcerts else {}
+    module.verify(parsed, reading, documents=context.documents, now=now, **online)
     checked.issuer = reading.issuer
+    checked.anchor = reading.anchored or checked.anchor
     return reading.warnings
 
 

@@ -41,6 +41,7 @@ _ACCEPT = "application/vc+ld+json, application/vc+jwt, application/json;q=0.9, *
 
 class FetchError(VaultError):
     """A URL that was not fetched or not read; the message names it and says why."""
+    status: int | None = None    # the HTTP status the server answered, if it answered one
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def _body(response: http.client.HTTPResponse, url: str, limit: int) -> bytes:
 
 
 def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None,
-          cancel: Cancel) -> tuple[int, str | None, bytes]:
+          cancel: Cancel, data: bytes | None = None) -> tuple[int, str | None, bytes]:
     left = network.timeout if deadline is None else min(network.timeout, deadline - time.monotonic())
     if left <= 0 or cancel.cancelled:
         raise FetchError(f"{url[:200]} was not fetched: no time was left for it.")
@@ -212,12 +213,18 @@ def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None
         conn.connect()
         sock = conn.sock
         cancel.track(sock)
-        conn.request("GET", target.path, headers={"Accept": _ACCEPT, "User-Agent": "blocktrack-vault"})
+        headers = {"Accept": _ACCEPT, "User-Agent": "blocktrack-vault"}
+        if data is None:
+            conn.request("GET", target.path, headers=headers)
+        else:    # a JSON-RPC call (an Ethereum node): a read, never a transaction
+            conn.request("POST", target.path, body=data, headers=headers | {"Content-Type": "application/json"})
         response = conn.getresponse()
         if response.status in _REDIRECTS:
             return response.status, response.getheader("Location"), b""
         if response.status != 200:
-            raise FetchError(f"{url[:200]} was not fetched: the server answered HTTP {response.status}.")
+            error = FetchError(f"{url[:200]} was not fetched: the server answered HTTP {response.status}.")
+            error.status = response.status    # 410 Gone means something (a revoked hosted badge)
+            raise error
         return 200, None, _body(response, url, network.max_bytes)
     except FetchError:
         raise
@@ -236,15 +243,22 @@ def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None
         conn.close()
 
 
-def get(url: str, network: NetworkUse, *, deadline: float | None = None, cancel: Cancel | None = None) -> bytes:
+def get(url: str, network: NetworkUse, *, deadline: float | None = None, cancel: Cancel | None = None,
+        data: bytes | None = None) -> bytes:
     """The body of ``url`` (HTTP 200), or FetchError saying why not. ``deadline`` is a
-    ``time.monotonic()`` moment no part of the request may pass."""
+    ``time.monotonic()`` moment no part of the request may pass. ``data``: POSTed as JSON
+    (a JSON-RPC read), bounded like the answer; such a request follows no redirect."""
     cancel = cancel or Cancel()
+    if data is not None and len(data) > 4096:
+        raise FetchError(f"{url[:200]} was not asked: the request is too large.")
     target, current = _target(url, network), url
     for _ in range(MAX_REDIRECTS + 1):
-        status, location, body = _once(url, target, network, deadline, cancel)
+        status, location, body = _once(url, target, network, deadline, cancel, data)
         if status == 200:
             return body
+        if data is not None:
+            raise FetchError(f"{url[:200]} was not asked: it redirects, which a JSON-RPC endpoint "
+                             "must not do.")
         current = urljoin(current, location or "")
         scheme, host, port, path = _split(current)
         if (scheme, host, port) != target.origin:
