@@ -211,3 +211,38 @@ def test_explorer_down_unknown_chain_and_did_issuers_say_why_not_checked(host, n
     verdict = check((BLOCKCERTS / "testnet-v3-did.json").read_bytes(), ctx).verdict
     assert verdict.reason is Reason.UNKNOWN_KEY and "is not an https profile" in verdict.message
     assert f"the root is in Bitcoin testnet transaction {txid}" in verdict.message
+
+
+# ---- the command line --------------------------------------------------------------------------
+
+def test_cli_reads_the_anchor_only_when_online_from_the_explorer_given(cli_output):
+    """An explorer on the intranet (plain http, private addresses allowed in the settings)
+    that answers another root: `--online` names the mismatch; offline nothing is asked."""
+    from vault import settings
+    server = StatusServer()
+    try:
+        document = v2_certificate()
+        server.serve(f"/api/tx/{TXID}", esplora_tx(TXID, "ab" * 32, ISSUER_ADDRESS))
+        path = cli_output.tmp / "cert.json"
+        path.write_text(json.dumps(document))
+        explorer = ("--explorer", f"bitcoin={server.url('/api')}")
+        code, out, _ = cli_output("credential", "verify", path, *explorer)
+        assert code == 1 and "Integrity verified, blockchain anchor not checked" in out
+        assert "checking online is off" in out and server.requests == []
+        settings.set_status_checks(cli_output.home, online=True, allow_private=True)
+        code, verdict, _ = cli_output("credential", "verify", path, "--json", "--online", *explorer)
+        assert code == 1 and verdict["reason"] == "tampered-content" and "ab" * 32 in verdict["message"]
+        assert server.requests == [f"/api/tx/{TXID}"]
+        code, _, err = cli_output("credential", "verify", path, "--online", "--explorer", "dogecoin=https://x")
+        assert code != 0 and "CHAIN one of bitcoin" in err
+    finally:
+        server.close()
+
+
+def test_a_json_rpc_endpoint_that_redirects_is_not_followed(host, network):
+    """A POST is never re-sent elsewhere: a redirecting JSON-RPC endpoint is refused."""
+    document = load("ethereum-sepolia-v3.json")
+    host.redirect("/rpc", url(host, "/elsewhere"))
+    verdict = verify(document, context(host, network)).verdict
+    assert verdict.reason is Reason.UNKNOWN_KEY and "redirects, which a JSON-RPC endpoint" in verdict.message
+    assert host.requests == ["/rpc"]

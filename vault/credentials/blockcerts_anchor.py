@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from .. import safejson
+from ..errors import VaultError
 from ..net.fetch import Cancel, FetchError, NetworkUse, get
 
 NOUN = "blockchain anchor"
@@ -33,6 +34,9 @@ EXPLORERS = {"Bitcoin": "https://blockstream.info/api",
              "Bitcoin testnet": "https://blockstream.info/testnet/api",
              "Ethereum": "https://ethereum-rpc.publicnode.com",
              "Ethereum Sepolia (test)": "https://ethereum-sepolia-rpc.publicnode.com"}
+# What a person types for a chain (``vault ... --explorer bitcoin=URL``).
+CHAIN_WORDS = {"bitcoin": "Bitcoin", "bitcoin-testnet": "Bitcoin testnet", "ethereum": "Ethereum",
+               "sepolia": "Ethereum Sepolia (test)"}
 _RPC = "#eth_getTransactionByHash:"   # a fragment is never sent: it marks a JSON-RPC request key
 _TXID = re.compile(r"(0x)?[0-9a-fA-F]{64}")
 _KOBLITZ = "ecdsa-koblitz-pubkey:"
@@ -49,6 +53,20 @@ class AnchorTx:
     sender: str | None         # the address that sent it (the first input's, for Bitcoin)
     block_time: str | None     # ISO UTC time of its block (Bitcoin), when known
     block: int | None = None
+
+
+def explorers_with(choices: list[str] | None) -> dict[str, str]:
+    """EXPLORERS with the person's ``CHAIN=URL`` choices; VaultError naming a bad one."""
+    explorers = dict(EXPLORERS)
+    for choice in choices or []:
+        word, _, url = choice.partition("=")
+        chain = CHAIN_WORDS.get(word.strip().lower())
+        if chain is None or not url.strip().startswith(("https://", "http://")):
+            raise VaultError(f"--explorer {choice[:80]!r}: give CHAIN=URL, CHAIN one of "
+                             f"{', '.join(CHAIN_WORDS)}, URL an esplora API (Bitcoin) or a JSON-RPC "
+                             "endpoint (Ethereum).")
+        explorers[chain] = url.strip()
+    return explorers
 
 
 def request_key(chain: str, txid: str, explorers: dict[str, str]) -> str:

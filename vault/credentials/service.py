@@ -117,10 +117,13 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
 
 class CredentialService:
     def __init__(self, store: VaultStore, *,
-                 network: NetworkUse | Callable[[], NetworkUse | None] | None = None):
+                 network: NetworkUse | Callable[[], NetworkUse | None] | None = None,
+                 explorers: dict[str, str] | None = None):
         """``network``: what verification may fetch; None is offline, a callable is asked
-        at each verification (the app's setting, changed while it runs)."""
+        at each verification (the app's setting, changed while it runs). ``explorers``:
+        where Blockcerts anchors are read (blockcerts_anchor.EXPLORERS by default)."""
         self.store = store
+        self.explorers = explorers
         self.repository = CredentialRepository(store)
         self.trust = TrustList(store)
         self.cache = VerificationCache(store)
@@ -140,7 +143,7 @@ class CredentialService:
             self._lists, self._keys = online.StatusLists(network), key_fetches(network)
             self._anchors = anchor_fetches(network)
         return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys,
-                                    anchors=self._anchors)
+                                    anchors=self._anchors, explorers=self.explorers)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())
