@@ -11,7 +11,7 @@ from ..errors import InvalidCredential, VaultError
 from ..store import VaultStore
 from ..store.atomic import write_atomic
 from ..net.fetch import FetchError, NetworkUse
-from . import blockcerts_anchor, online
+from . import blockcerts_anchor, online, openbadges2_hosted
 from .cache import VerificationCache
 from .issuer_name import ShownIssuer, shown_issuer
 from .repository import CredentialRepository, CredentialSummary, NewCredential
@@ -59,10 +59,17 @@ def anchor_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None =
                               (lambda key, ends, cancel: blockcerts_anchor.fetch_key(key, network, ends, cancel)))
 
 
+def hosted_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None = None) -> online.StatusLists:
+    """The bounds an Open Badges 2.0 hosted badge (with its BadgeClass and issuer) is fetched within."""
+    return online.StatusLists(network, max_lists=openbadges2_hosted.FETCHES, noun=openbadges2_hosted.NOUN,
+                              fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
+
+
 def verification_context(*, store: VaultStore | None = None, network: NetworkUse | None = None,
                          lists: online.StatusLists | None = None, keys: online.StatusLists | None = None,
                          fetcher: Callable[[str], bytes] | None = None, anchors: online.StatusLists | None = None,
-                         explorers: dict[str, str] | None = None) -> VerificationContext:
+                         explorers: dict[str, str] | None = None,
+                         hosted: online.StatusLists | None = None) -> VerificationContext:
     """Status lists and issuer keys for one verification. Offline (no ``network``, the
     default): the copies saved in the vault, their date said. Online: fetched within
     ``lists``' and ``keys``' bounds (made here unless given; ``fetcher`` replaces the
@@ -76,6 +83,8 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
         keys = key_fetches(network, fetcher)
     if network is not None and anchors is None:
         anchors = anchor_fetches(network, fetcher)
+    if network is not None and hosted is None:
+        hosted = hosted_fetches(network, fetcher)
     run = lists.run() if network is not None else None
     documents = KeyDocuments(cache, keys.run(run) if network is not None else None)   # one deadline for all
     chain = blockcerts_anchor.Anchors(cache, anchors.run(run) if network is not None else None, explorers)
@@ -112,7 +121,8 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
                                fetch_status_list=fetch, status_list_verified=verified,
                                prefetch_status_lists=run.prefetch if run else None,
                                status_list_saved=saved.get, status_list_saved_on=saved_on.get,
-                               blockchain_anchors=chain)
+                               blockchain_anchors=chain,
+                               hosted_badges=hosted.run(run) if network is not None else None)
 
 
 class CredentialService:
@@ -131,6 +141,7 @@ class CredentialService:
         self._lists: online.StatusLists | None = None   # what was fetched lately, for the same network use
         self._keys: online.StatusLists | None = None
         self._anchors: online.StatusLists | None = None
+        self._hosted: online.StatusLists | None = None
 
     def network(self) -> NetworkUse | None:
         return self._network() if callable(self._network) else self._network
@@ -141,9 +152,9 @@ class CredentialService:
     def _context(self, network: NetworkUse | None) -> VerificationContext:
         if network is not None and (self._lists is None or self._lists.network != network):
             self._lists, self._keys = online.StatusLists(network), key_fetches(network)
-            self._anchors = anchor_fetches(network)
+            self._anchors, self._hosted = anchor_fetches(network), hosted_fetches(network)
         return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys,
-                                    anchors=self._anchors, explorers=self.explorers)
+                                    anchors=self._anchors, explorers=self.explorers, hosted=self._hosted)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status, status_line,
-               vcdm)
+from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, openbadges2_hosted, sd_jwt_vc,
+               status, status_line, vcdm)
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
-from .verdict import CredentialFailure, Reason, StatusLine, Verdict, Warning_, WarningCode, unknown_issuer_warning
+from .verdict import (CredentialFailure, Reason, StatusLine, StatusState, Verdict, Warning_, WarningCode,
+                      unknown_issuer_warning)
 from .. import safejson
 from . import sample_issuer as sample
 
@@ -63,6 +64,7 @@ class VerificationContext:
     # Blockcerts anchors and issuer profiles: fetched when online, else saved copies
     # (blockcerts_anchor.Anchors); None: never asked.
     blockchain_anchors: Any = None
+    hosted_badges: Callable[[str], bytes] | None = None   # online: url -> body (Open Badges 2.0 hosted)
     now: datetime | None = None
     # Verifier policies switched off by name (presentations.verify.POLICY_PRESENTER_IS_SUBJECT).
     waived_policies: frozenset[str] = frozenset()
@@ -88,6 +90,7 @@ class CheckedCredential:
     anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
     proof_warnings: list[Warning_] = field(default_factory=list)  # unverified proofs, legacy suites
     status_line: StatusLine | None = None   # revocation checked / revoked / not checked, once known
+    status_checked: str | None = None   # how a legacy format's revocation was checked online
     verdict: Verdict | None = None
 
 
@@ -212,6 +215,8 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         # An issuer revocation list (OB 2.0, Blockcerts) is not a status list, but unread it
         # must not read as "no way to revoke".
         checked.status_line = status_line.not_checked(*legacy_unchecked)
+    elif checked.status_checked and checked.status_line == status_line.NO_STATUS:
+        checked.status_line = StatusLine(StatusState.CHECKED, f"Status checked: {checked.status_checked}.")
 
     if context.anchor_status is not None and not (checked.format == FORMAT_BLOCKCERTS and checked.anchor):
         state, checked.anchor = context.anchor_status(checked.original)
@@ -334,9 +339,18 @@ def _verify_legacy(checked: CheckedCredential, parsed: Any, context: Verificatio
     checked.credential, checked.display, checked.issuer = reading.credential, reading.display, reading.issuer
     checked.subject, checked.types = reading.subject, reading.types
     checked.valid_from, checked.valid_until = reading.valid_from, reading.valid_until
-    online = {"anchors_online": context.blockchain_anchors} if module is blockcerts else {}
-    module.verify(parsed, reading, documents=context.documents, now=now, **online)
-    checked.issuer = reading.issuer
+    try:
+        if checked.format == FORMAT_OB2_HOSTED and context.hosted_badges is not None:
+            openbadges2_hosted.verify(parsed, reading, context.hosted_badges)
+            checked.display = reading.display       # the BadgeClass and Profile its issuer hosts
+        else:
+            online = {"anchors_online": context.blockchain_anchors} if module is blockcerts else {}
+            module.verify(parsed, reading, documents=context.documents, now=now, **online)
+    except CredentialFailure as failure:
+        if failure.reason is Reason.REVOKED:
+            checked.status_line = StatusLine(StatusState.REVOKED, f"Revoked: {failure.message}")
+        raise
+    checked.issuer, checked.status_checked = reading.issuer, reading.status_checked
     checked.anchor = reading.anchored or checked.anchor
     return reading.warnings
 
