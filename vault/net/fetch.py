@@ -1,5 +1,5 @@
 """One bounded HTTP GET for whatever the vault fetches when the user asked it to go online
-(status lists today; did:web documents and hosted badges would come through here too).
+(status lists, did:web and https issuer keys, Blockcerts anchors, hosted Open Badges).
 
 A URL comes from untrusted data (a credential, a presentation), so every trick gets a
 plain refusal instead of a request:
