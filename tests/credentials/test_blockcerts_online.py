@@ -246,3 +246,20 @@ def test_a_json_rpc_endpoint_that_redirects_is_not_followed(host, network):
     verdict = verify(document, context(host, network)).verdict
     assert verdict.reason is Reason.UNKNOWN_KEY and "redirects, which a JSON-RPC endpoint" in verdict.message
     assert host.requests == ["/rpc"]
+
+
+def test_an_ethereum_issuer_key_published_as_a_jwk_gives_its_address():
+    """v3 issuer profiles publish a secp256k1 JWK: its Ethereum address is the one that
+    may anchor; the same key on a Bitcoin anchor (another address form) is not used."""
+    from base64 import urlsafe_b64encode
+
+    from eth_keys import keys
+
+    from vault.credentials.blockcerts_anchor import profile_addresses
+    public = keys.PrivateKey(b"\x07" * 32).public_key
+    raw = public.to_bytes()
+    jwk = {"kty": "EC", "crv": "secp256k1", "x": urlsafe_b64encode(raw[:32]).decode().rstrip("="),
+           "y": urlsafe_b64encode(raw[32:]).decode().rstrip("=")}
+    issuer = {"verificationMethod": [{"id": "#key-1", "publicKeyJwk": jwk}]}
+    assert profile_addresses(issuer, "Ethereum Sepolia (test)", None) == {public.to_checksum_address().lower()}
+    assert profile_addresses(issuer, "Bitcoin", None) == set()
