@@ -21,7 +21,7 @@ HANG = "hang"          # accept, read the request, never answer
 
 class StatusServer:
     def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None, port: int = 0):
-        self.host, self.requests, self.routes = host, [], {}
+        self.host, self.requests, self.routes, self.posted = host, [], {}, []
         self.stop = threading.Event()
         self._arrived = threading.Condition()
         owner = self
@@ -46,6 +46,11 @@ class StatusServer:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self):      # a JSON-RPC endpoint: the body is kept, the path's route answers
+                length = int(self.headers.get("Content-Length") or 0)
+                owner.posted.append(self.rfile.read(min(length, 1 << 16)))
+                self.do_GET()
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True

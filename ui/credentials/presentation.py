@@ -115,7 +115,9 @@ def verdict_text(verdict: dict | None) -> str:
     verdict = verdict if isinstance(verdict, dict) else {}
     line = status_line(verdict)
     extra = line.get("message") if line.get("state") in ("checked", "unchecked") else ""
-    return "\n".join(str(text) for text in (verdict.get("message"), extra) if text)
+    # A Blockcerts certificate's anchor: where and when its issuer published it (or the day it was checked).
+    anchor = verdict.get("anchor") if verdict.get("format") == "blockcerts" else ""
+    return "\n".join(str(text) for text in (verdict.get("message"), anchor, extra) if text)
 
 
 def reason_line(status: str, verdict: dict | None) -> str:

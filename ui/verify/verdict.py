@@ -79,7 +79,9 @@ def credential_html(c, trusted: dict | None = None) -> str:
         color = WARN if unchecked else GOOD
         out.append(f"<p style='color:{color}; margin:2px 0 0 0'>{'⚠ ' if unchecked else ''}"
                    f"{escape(line.message)}</p>")
-    if c.valid and c.anchor == ANCHORED:   # "not anchored" is the usual case: not worth a line
+    if c.valid and c.anchor and getattr(c, "format", "") == "blockcerts":   # where its issuer anchored it
+        out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ {escape(c.anchor)}.</p>")
+    elif c.valid and c.anchor == ANCHORED:   # "not anchored" is the usual case: not worth a line
         out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ Soulbound: {escape(c.anchor)}.</p>")
     for warning in c.warnings:
         code = getattr(warning.code, "value", str(warning.code))

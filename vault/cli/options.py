@@ -42,9 +42,13 @@ def online_option(p) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--online", dest="online", action="store_const", const=True,
                        help="fetch the status lists (revocation) the credentials name and the issuers' keys "
-                            "(did:web, https): at most 8 of each, 10 s in all")
+                            "(did:web, https), Blockcerts anchors and hosted Open Badges 2.0: at most 8 of "
+                            "each, 10 s in all")
     group.add_argument("--offline", dest="online", action="store_const", const=False,
                        help="use only status lists and issuer keys saved in the vault (the default)")
+    p.add_argument("--explorer", action="append", metavar="CHAIN=URL",
+                   help="with --online, where Blockcerts anchors are read: bitcoin / bitcoin-testnet (an "
+                        "esplora API, default blockstream.info), ethereum / sepolia (a JSON-RPC endpoint)")
 
 
 def chain_option(p) -> None:

@@ -45,9 +45,11 @@ def unlocked(args) -> Iterator[Identity]:
 
 
 def open_credentials(args):
+    from ..credentials.blockcerts_anchor import explorers_with
     from ..credentials.service import CredentialService
+    explorers = explorers_with(getattr(args, "explorer", None))   # a bad choice is said before unlocking
     identity = open_identity(args)
-    return CredentialService(identity.store, network=network(args))
+    return CredentialService(identity.store, network=network(args), explorers=explorers)
 
 
 @contextmanager
@@ -88,8 +90,10 @@ def anchor_check(args):
 
 def verification_context(args, store=None):
     """``store``: the vault whose saved keys and lists are used (saved_keys)."""
+    from ..credentials.blockcerts_anchor import explorers_with
     from ..credentials.service import verification_context as context_for
-    context = context_for(store=store, network=network(args))
+    context = context_for(store=store, network=network(args),
+                          explorers=explorers_with(getattr(args, "explorer", None)))
     context.anchor_status = anchor_check(args)
     return context
 

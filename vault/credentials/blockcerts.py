@@ -15,8 +15,12 @@ Offline this module recomputes targetHash (``jsonld.canonize``: vendored context
 mode, which also refuses the "unmapped fields" Blockcerts verifiers refuse) and walks
 the path to merkleRoot: a certificate changed after issuing, or a broken path, is
 TAMPERED. That the root was published by the issuer is only proven by the transaction,
-which needs the network: the verdict carries an ANCHOR_UNCHECKED warning saying so
-("integrity verified, blockchain anchor not checked"). Nothing is fetched here. A
+which needs the network: offline, and whenever it could not be asked, the verdict is
+undecided ("integrity verified, blockchain anchor not checked", with the reason). When
+the user allowed network use, ``blockcerts_anchor`` reads the transaction and the issuer
+profile (or their saved copies): the root in it and an address the issuer lists as the
+sender make the certificate valid, "anchored in <chain> tx <id>, block time ..."; another
+root is TAMPERED, another sender WRONG_KEY. A
 certificate anchored on a mock chain ("mocknet", "mockchain", bitcoin regtest) is
 anchored nowhere, so nothing vouches for it: NO_PROOF.
 
@@ -39,9 +43,11 @@ import base58
 import cbor2
 
 from . import jsonld, openbadges2
+from ..net.fetch import FetchError
+from .blockcerts_anchor import profile_addresses
 from .openbadges import display_for as vc_display_for
 from .openbadges2 import Lookup, Reading, text_of
-from .verdict import CredentialFailure, Reason
+from .verdict import CredentialFailure, Reason, Warning_, WarningCode
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +233,8 @@ def merkle_root(target_hash: str, path: list[dict]) -> str:
     return node
 
 
-def verify(document: dict, reading: Reading, *, documents: Lookup | None = None, now=None) -> None:
+def verify(document: dict, reading: Reading, *, documents: Lookup | None = None, now=None,
+           anchors_online=None) -> None:
     """Check the Merkle proof offline; raise CredentialFailure: a tampered or unanchored
     certificate, or (when intact) that its anchor, the only proof of its issuer, was not checked."""
     jsonld.check_bounds(document, f"The {NAME}")
@@ -249,12 +256,50 @@ def verify(document: dict, reading: Reading, *, documents: Lookup | None = None,
     where = "; ".join(f"{a['chain']} transaction {a['sourceId'][:80]}" for a in anchors[:3])
     issuer = openbadges2.issuer_of(document) if _version(document) == 2 else document.get("issuer")
     revocable = isinstance(issuer, dict) and issuer.get("revocationList")
+    revocation = " Its issuer's revocation list was not checked." if revocable else ""
     # Not a warning on a valid verdict: anyone can recompute a certificate's hash and
     # Merkle root, and MerkleProof2017/2019 carry no issuer signature; only the anchoring
-    # transaction shows that the issuer published the root. Until that is checked the
-    # certificate is unverified (stored, shown, never "valid" to an employer).
+    # transaction, sent from an address the issuer lists, shows that the issuer published
+    # the root. Until both are checked the certificate is unverified (never "valid").
+    why = "which was not asked (checking online is off)"
+    if anchors_online is not None:
+        try:
+            anchored = _check_anchor(document, proof, anchors[0], issuer, anchors_online)
+        except FetchError as failure:
+            why = "which could not be read: " + str(failure).rstrip(".")
+        else:
+            if revocable:
+                reading.warnings.append(Warning_(WarningCode.STATUS_UNCHECKED, revocation.strip()))
+            reading.anchored = anchored
+            return
     raise CredentialFailure(Reason.UNKNOWN_KEY, "Integrity verified, blockchain anchor not checked: the "
                             f"{NAME} is unchanged since its Merkle root was computed, but that its issuer "
-                            f"published that root ({where}) is proven only on the blockchain, which was not "
-                            "asked. Anyone can compute such a root, so who issued it is not verified."
-                            + (" Its issuer's revocation list was not checked either." if revocable else ""))
+                            f"published that root ({where}) is proven only on the blockchain, {why}. "
+                            "Anyone can compute such a root, so who issued it is not verified." + revocation)
+
+
+def _check_anchor(document: dict, proof: dict, anchor: dict, issuer: Any, online) -> str:
+    """The sentence saying where the root is anchored; CredentialFailure when the chain says
+    otherwise, FetchError when it could not be asked (the anchor stays unchecked)."""
+    tx, tx_day = online.transaction(anchor["chain"], anchor["sourceId"])
+    if proof["merkleRoot"] not in tx.data:
+        found = ", ".join(d[:64] for d in tx.data[:2]) or "no data"
+        raise CredentialFailure(Reason.TAMPERED, f"The {NAME}'s blockchain anchor does not match: "
+                                f"{anchor['chain']} transaction {tx.txid[:80]} carries {found}, not the "
+                                f"Merkle root {proof['merkleRoot']} of this certificate.")
+    issuer_url = openbadges2.text_of(issuer.get("id") if isinstance(issuer, dict) else issuer) or ""
+    if not issuer_url.startswith("https://"):
+        raise FetchError(f"the root is in {anchor['chain']} transaction {tx.txid[:80]}, but the issuer "
+                         f"{issuer_url[:120] or '(unnamed)'} is not an https profile, whose listed "
+                         "addresses this vault could compare with the sender")
+    profile, profile_day = online.profile(issuer_url)
+    if tx.sender is None or tx.sender.lower() not in profile_addresses(profile, tx.chain, tx.block_time):
+        raise CredentialFailure(Reason.WRONG_KEY, f"The {NAME}'s Merkle root was anchored in "
+                                f"{anchor['chain']} transaction {tx.txid[:80]} by the address "
+                                f"{(tx.sender or 'unknown')[:100]}, which the issuer's profile at "
+                                f"{issuer_url[:120]} does not list as its own: the issuer did not publish it.")
+    when = f", block time {tx.block_time[:16].replace('T', ' ')} UTC" if tx.block_time else \
+        f", block {tx.block}" if tx.block is not None else ""
+    days = sorted(d for d in (tx_day, profile_day) if d)
+    saved = f" (anchor checked on {days[0]}, saved copy)" if days else ""
+    return f"Anchored in {anchor['chain']} tx {tx.txid[:80]}{when}{saved}"

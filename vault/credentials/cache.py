@@ -70,6 +70,11 @@ class VerificationCache:
         self._put(kid, key)
         return kid
 
+    def put_saved(self, key: str, document: dict, fetched_from: str) -> None:
+        """Keep what was fetched for a check that has no document kind of its own (a Blockcerts
+        anchor transaction, an issuer profile), under a key its reader prefixes by kind."""
+        self._put(key, document, fetched_from)
+
     def _put(self, key: str, document: dict, fetched_from: str | None = None) -> None:
         with self.store.transaction() as conn:
             conn.execute("INSERT INTO did_documents(did, document, updated_at, fetched_from) VALUES (?, ?, ?, ?) "

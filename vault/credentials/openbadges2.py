@@ -63,6 +63,8 @@ class Reading:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     warnings: list[Warning_] = field(default_factory=list)
+    anchored: str | None = None     # where the issuer published it, once checked online (Blockcerts)
+    status_checked: str | None = None   # how revocation was checked online (a hosted badge still hosted)
 
 
 # --------------------------------------------------------------------------- recognising

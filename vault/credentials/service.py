@@ -11,7 +11,7 @@ from ..errors import InvalidCredential, VaultError
 from ..store import VaultStore
 from ..store.atomic import write_atomic
 from ..net.fetch import FetchError, NetworkUse
-from . import online
+from . import blockcerts_anchor, online, openbadges2_hosted
 from .cache import VerificationCache
 from .issuer_name import ShownIssuer, shown_issuer
 from .repository import CredentialRepository, CredentialSummary, NewCredential
@@ -28,6 +28,9 @@ _STATUS = {Reason.VALID: "valid", Reason.EXPIRED: "expired", Reason.NOT_YET_VALI
 # status list). Re-verifying after adding the issuer's DID document can settle it.
 _UNDECIDED = {Reason.UNKNOWN_KEY, Reason.UNKNOWN_CONTEXT, Reason.UNSUPPORTED_CRYPTOSUITE,
               Reason.STATUS_INVALID}
+
+
+ANCHOR_FETCHES = 4   # a transaction and an issuer profile; a retry elsewhere at most
 
 
 def status_of(verdict: Verdict) -> str:
@@ -49,9 +52,24 @@ def key_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None = No
                               fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
 
 
+def anchor_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None = None) -> online.StatusLists:
+    """The bounds Blockcerts anchors (and their issuer profiles) are fetched within."""
+    return online.StatusLists(network, max_lists=ANCHOR_FETCHES, noun=blockcerts_anchor.NOUN,
+                              fetch=(fetcher and (lambda url, ends, cancel: fetcher(url))) or
+                              (lambda key, ends, cancel: blockcerts_anchor.fetch_key(key, network, ends, cancel)))
+
+
+def hosted_fetches(network: NetworkUse, fetcher: Callable[[str], bytes] | None = None) -> online.StatusLists:
+    """The bounds an Open Badges 2.0 hosted badge (with its BadgeClass and issuer) is fetched within."""
+    return online.StatusLists(network, max_lists=openbadges2_hosted.FETCHES, noun=openbadges2_hosted.NOUN,
+                              fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
+
+
 def verification_context(*, store: VaultStore | None = None, network: NetworkUse | None = None,
                          lists: online.StatusLists | None = None, keys: online.StatusLists | None = None,
-                         fetcher: Callable[[str], bytes] | None = None) -> VerificationContext:
+                         fetcher: Callable[[str], bytes] | None = None, anchors: online.StatusLists | None = None,
+                         explorers: dict[str, str] | None = None,
+                         hosted: online.StatusLists | None = None) -> VerificationContext:
     """Status lists and issuer keys for one verification. Offline (no ``network``, the
     default): the copies saved in the vault, their date said. Online: fetched within
     ``lists``' and ``keys``' bounds (made here unless given; ``fetcher`` replaces the
@@ -63,8 +81,13 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
         lists = online.StatusLists(network, fetch=fetcher and (lambda url, ends, cancel: fetcher(url)))
     if network is not None and keys is None:
         keys = key_fetches(network, fetcher)
+    if network is not None and anchors is None:
+        anchors = anchor_fetches(network, fetcher)
+    if network is not None and hosted is None:
+        hosted = hosted_fetches(network, fetcher)
     run = lists.run() if network is not None else None
-    documents = KeyDocuments(cache, keys.run(run) if network is not None else None)   # one deadline for both
+    documents = KeyDocuments(cache, keys.run(run) if network is not None else None)   # one deadline for all
+    chain = blockcerts_anchor.Anchors(cache, anchors.run(run) if network is not None else None, explorers)
     fresh: dict[str, bytes] = {}
     saved: dict[str, str] = {}   # url -> the sentence saying a list came from the vault, and its date
     saved_on: dict[str, str] = {}   # url -> that date (YYYY-MM-DD), for the status line
@@ -101,7 +124,9 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
                                is_trusted=trust.contains if trust else None,
                                fetch_status_list=fetch, status_list_verified=verified,
                                prefetch_status_lists=_not_own(run.prefetch, cache) if run else None,
-                               status_list_saved=saved.get, status_list_saved_on=saved_on.get)
+                               status_list_saved=saved.get, status_list_saved_on=saved_on.get,
+                               blockchain_anchors=chain,
+                               hosted_badges=hosted.run(run) if network is not None else None)
 
 
 def _not_own(prefetch, cache: VerificationCache | None):
@@ -113,16 +138,21 @@ def _not_own(prefetch, cache: VerificationCache | None):
 
 class CredentialService:
     def __init__(self, store: VaultStore, *,
-                 network: NetworkUse | Callable[[], NetworkUse | None] | None = None):
+                 network: NetworkUse | Callable[[], NetworkUse | None] | None = None,
+                 explorers: dict[str, str] | None = None):
         """``network``: what verification may fetch; None is offline, a callable is asked
-        at each verification (the app's setting, changed while it runs)."""
+        at each verification (the app's setting, changed while it runs). ``explorers``:
+        where Blockcerts anchors are read (blockcerts_anchor.EXPLORERS by default)."""
         self.store = store
+        self.explorers = explorers
         self.repository = CredentialRepository(store)
         self.trust = TrustList(store)
         self.cache = VerificationCache(store)
         self._network = network
         self._lists: online.StatusLists | None = None   # what was fetched lately, for the same network use
         self._keys: online.StatusLists | None = None
+        self._anchors: online.StatusLists | None = None
+        self._hosted: online.StatusLists | None = None
 
     def network(self) -> NetworkUse | None:
         return self._network() if callable(self._network) else self._network
@@ -133,7 +163,9 @@ class CredentialService:
     def _context(self, network: NetworkUse | None) -> VerificationContext:
         if network is not None and (self._lists is None or self._lists.network != network):
             self._lists, self._keys = online.StatusLists(network), key_fetches(network)
-        return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys)
+            self._anchors, self._hosted = anchor_fetches(network), hosted_fetches(network)
+        return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys,
+                                    anchors=self._anchors, explorers=self.explorers, hosted=self._hosted)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, sd_jwt_vc, status, status_line,
-               vcdm)
+from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, openbadges2_hosted, sd_jwt_vc,
+               status, status_line, vcdm)
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
-from .verdict import CredentialFailure, Reason, StatusLine, Verdict, Warning_, WarningCode, unknown_issuer_warning
+from .verdict import (CredentialFailure, Reason, StatusLine, StatusState, Verdict, Warning_, WarningCode,
+                      unknown_issuer_warning)
 from .. import safejson
 from . import sample_issuer as sample
 
@@ -60,6 +61,10 @@ class VerificationContext:
     # Soulbound anchor on chain: bytes -> (status or None when the chain could not be asked,
     # sentence); statuses 'anchored', 'revoked', 'not-anchored' (vault.anchoring.verify).
     anchor_status: Callable[[bytes], tuple[str | None, str]] | None = None
+    # Blockcerts anchors and issuer profiles: fetched when online, else saved copies
+    # (blockcerts_anchor.Anchors); None: never asked.
+    blockchain_anchors: Any = None
+    hosted_badges: Callable[[str], bytes] | None = None   # online: url -> body (Open Badges 2.0 hosted)
     now: datetime | None = None
     # Verifier policies switched off by name (presentations.verify.POLICY_PRESENTER_IS_SUBJECT).
     waived_policies: frozenset[str] = frozenset()
@@ -85,6 +90,7 @@ class CheckedCredential:
     anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
     proof_warnings: list[Warning_] = field(default_factory=list)  # unverified proofs, legacy suites
     status_line: StatusLine | None = None   # revocation checked / revoked / not checked, once known
+    status_checked: str | None = None   # how a legacy format's revocation was checked online
     verdict: Verdict | None = None
 
 
@@ -204,8 +210,15 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
         warnings += [Warning_(WarningCode.KEY_SAVED, note) for note in context.key_notes()]
 
     warnings += _check_status(checked, context, now)
+    legacy_unchecked = [w.message for w in warnings if w.code is WarningCode.STATUS_UNCHECKED]
+    if checked.format in _LEGACY and legacy_unchecked and checked.status_line == status_line.NO_STATUS:
+        # An issuer revocation list (OB 2.0, Blockcerts) is not a status list, but unread it
+        # must not read as "no way to revoke".
+        checked.status_line = status_line.not_checked(*legacy_unchecked)
+    elif checked.status_checked and checked.status_line == status_line.NO_STATUS:
+        checked.status_line = StatusLine(StatusState.CHECKED, f"Status checked: {checked.status_checked}.")
 
-    if context.anchor_status is not None:
+    if context.anchor_status is not None and not (checked.format == FORMAT_BLOCKCERTS and checked.anchor):
         state, checked.anchor = context.anchor_status(checked.original)
         if state == "revoked":
             checked.status_line = status_line.revoked_on_chain()
@@ -326,8 +339,19 @@ def _verify_legacy(checked: CheckedCredential, parsed: Any, context: Verificatio
     checked.credential, checked.display, checked.issuer = reading.credential, reading.display, reading.issuer
     checked.subject, checked.types = reading.subject, reading.types
     checked.valid_from, checked.valid_until = reading.valid_from, reading.valid_until
-    module.verify(parsed, reading, documents=context.documents, now=now)
-    checked.issuer = reading.issuer
+    try:
+        if checked.format == FORMAT_OB2_HOSTED and context.hosted_badges is not None:
+            openbadges2_hosted.verify(parsed, reading, context.hosted_badges)
+            checked.display = reading.display       # the BadgeClass and Profile its issuer hosts
+        else:
+            online = {"anchors_online": context.blockchain_anchors} if module is blockcerts else {}
+            module.verify(parsed, reading, documents=context.documents, now=now, **online)
+    except CredentialFailure as failure:
+        if failure.reason is Reason.REVOKED:
+            checked.status_line = StatusLine(StatusState.REVOKED, f"Revoked: {failure.message}")
+        raise
+    checked.issuer, checked.status_checked = reading.issuer, reading.status_checked
+    checked.anchor = reading.anchored or checked.anchor
     return reading.warnings
 
 

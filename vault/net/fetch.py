@@ -1,7 +1,6 @@
 """One bounded HTTP GET for whatever the vault fetches when the user asked it to go online
-(status lists today; did:web documents and hosted badges would come through here too),
-and one bounded POST for the exchanges the user starts (OpenID4VCI, OpenID4VP), under the
-same rules.
+(status lists, did:web and https issuer keys, Blockcerts anchors, hosted Open Badges), and one
+bounded POST for the exchanges the user starts (OpenID4VCI, OpenID4VP), under the same rules.
 
 A URL comes from untrusted data (a credential, a presentation), so every trick gets a
 plain refusal instead of a request:
@@ -43,6 +42,7 @@ _ACCEPT = "application/vc+ld+json, application/vc+jwt, application/json;q=0.9, *
 
 class FetchError(VaultError):
     """A URL that was not fetched or not read; the message names it and says why."""
+    status: int | None = None    # the HTTP status the server answered, if it answered one
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,9 @@ def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None
         if any_status:   # a protocol's error answer (OAuth's JSON error) is read, bounded all the same
             return response.status, None, _body(response, url, network.max_bytes)
         if response.status != 200:
-            raise FetchError(f"{url[:200]} was not fetched: the server answered HTTP {response.status}.")
+            error = FetchError(f"{url[:200]} was not fetched: the server answered HTTP {response.status}.")
+            error.status = response.status    # 410 Gone means something (a revoked hosted badge)
+            raise error
         return 200, None, _body(response, url, network.max_bytes)
     except FetchError:
         raise
@@ -242,15 +244,25 @@ def _once(url: str, target: _Target, network: NetworkUse, deadline: float | None
         conn.close()
 
 
-def get(url: str, network: NetworkUse, *, deadline: float | None = None, cancel: Cancel | None = None) -> bytes:
+def get(url: str, network: NetworkUse, *, deadline: float | None = None, cancel: Cancel | None = None,
+        data: bytes | None = None) -> bytes:
     """The body of ``url`` (HTTP 200), or FetchError saying why not. ``deadline`` is a
-    ``time.monotonic()`` moment no part of the request may pass."""
+    ``time.monotonic()`` moment no part of the request may pass. ``data``: POSTed as JSON
+    (a JSON-RPC read), bounded like the answer; such a request follows no redirect."""
     cancel = cancel or Cancel()
+    if data is not None and len(data) > 4096:
+        raise FetchError(f"{url[:200]} was not asked: the request is too large.")
     target, current = _target(url, network), url
     for _ in range(MAX_REDIRECTS + 1):
-        status, location, body = _once(url, target, network, deadline, cancel)
+        # ``data``: a JSON-RPC read (an Ethereum node), POSTed; never a transaction
+        json_post = {} if data is None else {"method": "POST", "body": data,
+                                             "headers": {"Content-Type": "application/json"}}
+        status, location, body = _once(url, target, network, deadline, cancel, **json_post)
         if status == 200:
             return body
+        if data is not None:
+            raise FetchError(f"{url[:200]} was not asked: it redirects, which a JSON-RPC endpoint "
+                             "must not do.")
         current = urljoin(current, location or "")
         scheme, host, port, path = _split(current)
         if (scheme, host, port) != target.origin:

@@ -28,7 +28,8 @@ def cmd_credential_verify(args) -> int:
     if verdict.status:
         lines.append(safe_text(verdict.status.message))
     if verdict.anchor:
-        lines.append(f"Soulbound: {verdict.anchor}")
+        lines.append(f"{'Blockchain anchor' if verdict.format == 'blockcerts' else 'Soulbound'}: "
+                     f"{safe_text(verdict.anchor)}")
     lines += [f"Warning: {safe_text(w.message)}" for w in verdict.warnings]
     emit(args, verdict.to_json(), "\n".join(lines))
     return 0 if verdict.valid else 1
