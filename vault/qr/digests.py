@@ -227,9 +227,12 @@ def drop(unwrapped: bytes) -> bytes:
                 rewrite(groups[node[1]].children, inside + (node[1],))
 
     rewrite(root, ())
-    for nodes in [root] + [g.children for g in groups]:
-        flat = []
+    for nodes in [root] + [g.children for g in groups]:   # a rewritten text is a list of pieces
+        flat: list = []
         for node in nodes:
-            flat.extend(n for n in node if n != b"") if isinstance(node, list) else flat.append(node)
+            if isinstance(node, list):
+                flat.extend(piece for piece in node if piece != b"")
+            else:
+                flat.append(node)
         nodes[:] = flat
     return _serialise(root, groups)
