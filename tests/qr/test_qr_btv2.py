@@ -6,11 +6,13 @@ digests) are each a clear InvalidQr."""
 from __future__ import annotations
 
 import zlib
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bench import qr_fit
+from vault.presentations.verify import verify_presentation
 from vault.qr import codec, digests, render, scan
 from vault.qr.codec import Decoded, decode, encode
 from vault.qr.errors import InvalidQr
@@ -34,6 +36,18 @@ def test_every_one_credential_presentation_is_one_code_read_from_pixels(presenta
         assert split(text) == [text], label
         assert render.qr_version(text) <= MAX_VERSION, label
         assert scan.read_presentation(render.png(text)) == Decoded(kind, payload), label
+
+
+def test_the_measured_presentations_are_valid_ones_and_the_bench_passes(presentations):
+    """The bench measures real presentations (each verifies, the SD-JWT one key-bound), not
+    look-alikes, and ``python -m bench.qr_fit`` exits 0 only when all fit."""
+    for label, _, payload in presentations:
+        verdict = verify_presentation(payload, challenge=qr_fit.CHALLENGE, domain=qr_fit.DOMAIN,
+                                      now=qr_fit.NOW + timedelta(minutes=1))
+        assert verdict.valid, (label, verdict.message)
+        if label.startswith("SD-JWT"):
+            assert verdict.credentials[0].key_bound
+    assert qr_fit.main(["--json"]) == 0
 
 
 def test_the_sd_jwt_presentation_drops_its_digests_and_was_two_codes_in_btv1(presentations):
