@@ -232,7 +232,7 @@ def test_offline_vote_as_qr_text_or_json_and_its_refusals(chain, service, holder
     vote = gov.sign_vote_offline(user_key(service, second), pid, "against", "too low")
     assert vote["voter"] == second and vote["nonce"] == 0 and vote["support_name"] == "against"
     text, = vote_qr_texts(vote)
-    assert text.startswith("BTV1") and read_vote_text(text) == vote
+    assert text.startswith("BTV2") and read_vote_text(text) == vote
     assert read_vote_text(json.dumps(vote)) == vote
     for junk in ("", "hello", '{"type": "x"}'):
         with pytest.raises(ChainError) as err:

@@ -21,7 +21,7 @@ def test_new_request_has_a_fresh_random_challenge():
 def test_request_round_trips_through_its_qr_image(tmp_path):
     request = new_request("hr.employer.example")
     texts = request.qr_texts()
-    assert len(texts) == 1 and texts[0].startswith("BTV1:VP-REQUEST:")
+    assert len(texts) == 1 and texts[0].startswith("BTV2:VP-REQUEST:")
     assert version_for(texts[0]) <= 6          # a small code, easy to scan off a screen
     assert decode(texts[0]).kind == KIND
     path = tmp_path / "request.png"

@@ -32,7 +32,7 @@ def test_capacity_table_matches_the_writer(version):
 
 def test_small_payload_is_one_code():
     texts = encode_parts(SMALL, kind="vp-json")
-    assert len(texts) == 1 and texts[0].startswith("BTV1:VP-JSON:")
+    assert len(texts) == 1 and texts[0].startswith("BTV2:VP-JSON:")
 
 
 def test_big_payload_is_split_into_parts_of_at_most_version_25():
@@ -40,7 +40,7 @@ def test_big_payload_is_split_into_parts_of_at_most_version_25():
     assert len(texts) >= 2
     whole = encode(BIG, kind="vc-json")
     for i, text in enumerate(texts, 1):
-        assert text.startswith(f"BTV1/{i}/{len(texts)}/{checksum(whole)}:")
+        assert text.startswith(f"BTV2/{i}/{len(texts)}/{checksum(whole)}:")
         assert version_for(text) <= parts.MAX_VERSION
     sizes = [len(t) for t in texts]
     assert max(sizes) - min(sizes) <= 8  # near-equal slices: similar versions

@@ -1,6 +1,9 @@
-"""The BTV1 QR text format: a payload (presentation text) in one QR alphanumeric string.
+"""The BTV QR text format: a payload (presentation text) in one QR alphanumeric string.
 
-    BTV1:<KIND>:<base45( transform ‖ CRC-32(payload) ‖ raw deflate with the v1 dictionary )>
+    BTV2:<KIND>:<base45( transform ‖ CRC-32(payload) ‖ raw deflate with the v2 dictionary )>
+
+Writers make BTV2; readers read BTV2 and BTV1 (the same layout with the v1 dictionary and
+transforms 0 and 1 only), so codes shown or printed before keep working.
 
 Spec with a worked example: docs/qr-format.md. In short:
 
@@ -12,9 +15,11 @@ Spec with a worked example: docs/qr-format.md. In short:
   bytes between the markers 0x01 and 0x02 (nested up to 8 deep), so that the JSON inside
   JWTs and SD-JWT disclosures meets the dictionary. The encoder tries both and keeps the
   shorter; decoding undoes it exactly.
+* transform 2 (BTV2 only) is transform 1, then every SHA-256 the reader can recompute
+  (an SD-JWT's disclosure digests and ``sd_hash``) replaced by a reference (digests.py).
 * raw deflate (RFC 1951, zlib wbits -15) with zlib's preset dictionary ``zdict`` =
-  ``dictionary-v1.txt`` next to this file. The dictionary is part of format version 1 and
-  never changes within it (its SHA-256 is pinned in tests/qr/test_codec.py).
+  ``dictionary-v<version>.txt`` next to this file. A dictionary is part of its format
+  version and never changes within it (SHA-256s pinned in tests/qr/test_qr_codec.py).
 * CRC-32 (big-endian) of the payload: raw deflate has no check of its own, and a misread
   character can otherwise inflate to a different, plausible payload.
 * base45 (RFC 9285) of the bytes, whose 45 characters are exactly the QR alphanumeric set.
@@ -37,17 +42,19 @@ from importlib import resources
 
 import base45 as _base45
 
+from . import digests
 from .errors import InvalidQr, QrTooLarge
 
 __all__ = [
     "ALPHANUMERIC", "DICTIONARY_FILE", "FORMAT_VERSION", "MAX_PAYLOAD", "MAX_TEXT", "PREFIX",
     "Decoded", "b45decode", "b45encode", "decode", "dictionary", "dictionary_sha256", "encode",
-    "is_alphanumeric", "check_kind",
+    "is_alphanumeric", "is_btv", "check_kind", "READ_VERSIONS",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2               # what writers make
+READ_VERSIONS = (1, 2)           # what readers read
 PREFIX = f"BTV{FORMAT_VERSION}"
-DICTIONARY_FILE = "dictionary-v1.txt"
+DICTIONARY_FILE = f"dictionary-v{FORMAT_VERSION}.txt"
 ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"  # QR alphanumeric = base45
 MAX_PAYLOAD = 1 << 20            # 1 MiB of presentation text; far above any real one
 MAX_TEXT = 99 * 3_000 + 4_096    # the longest text a 99-part sequence can join to, bounded
@@ -55,12 +62,16 @@ MAX_NESTING = 8                  # JOSE unwrap depth (a VP-JWT holding VC-JWTs i
 
 TRANSFORM_NONE = 0
 TRANSFORM_JOSE = 1
+TRANSFORM_DIGESTS = 2            # BTV2: JOSE unwrap, recomputable digests left out
+_TRANSFORMS = {1: (TRANSFORM_NONE, TRANSFORM_JOSE), 2: (TRANSFORM_NONE, TRANSFORM_JOSE, TRANSFORM_DIGESTS)}
 
 _KIND = re.compile(r"[a-z0-9][a-z0-9-]{0,15}")
-_SINGLE = re.compile(r"BTV1:([A-Z0-9-]{1,16}):(.*)", re.DOTALL)
+_SINGLE = re.compile(r"BTV([12]):([A-Z0-9-]{1,16}):(.*)", re.DOTALL)
 _VERSIONED = re.compile(r"BTV(\d{1,4})[:/]")
 _ALNUM = frozenset(ALPHANUMERIC)
-_B64_RUN = re.compile(rb"(?<![A-Za-z0-9_-])(?:eyJ|WyJ)[A-Za-z0-9_-]*")
+# eyJ / eyI / WyJ / WyI: base64url of '{"' and '["' (I when a digit or '-' follows, as in an
+# SD-JWT disclosure whose salt starts with one)
+_B64_RUN = re.compile(rb"(?<![A-Za-z0-9_-])(?:ey|Wy)[IJ][A-Za-z0-9_-]*")
 _MARKERS = re.compile(rb"([\x01\x02])")
 
 
@@ -79,14 +90,21 @@ class Decoded:
 
 # ---------------------------------------------------------------------------- dictionary
 
-@lru_cache(maxsize=1)
-def dictionary() -> bytes:
-    """The v1 preset deflate dictionary (common VC / VP / OB 3.0 / Data Integrity strings)."""
-    return resources.files(__package__).joinpath(DICTIONARY_FILE).read_bytes()
+@lru_cache(maxsize=2)
+def dictionary(version: int = FORMAT_VERSION) -> bytes:
+    """The preset deflate dictionary of a format version (common VC / VP / OB 3.0 / Data
+    Integrity / JOSE strings)."""
+    return resources.files(__package__).joinpath(f"dictionary-v{version}.txt").read_bytes()
 
 
-def dictionary_sha256() -> str:
-    return hashlib.sha256(dictionary()).hexdigest()
+def dictionary_sha256(version: int = FORMAT_VERSION) -> str:
+    return hashlib.sha256(dictionary(version)).hexdigest()
+
+
+def is_btv(text: str) -> bool:
+    """True if ``text`` starts like a code (or part) of a BTV version this app reads."""
+    text = text.lstrip()
+    return any(text.startswith(f"BTV{v}") for v in READ_VERSIONS)
 
 
 # ---------------------------------------------------------------------------- base45
@@ -168,13 +186,13 @@ def _wrap(data: bytes) -> bytes:
 
 # ---------------------------------------------------------------------------- deflate
 
-def _deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=dictionary())
+def _deflate(data: bytes, version: int = FORMAT_VERSION) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, zdict=dictionary(version))
     return c.compress(data) + c.flush()
 
 
-def _inflate(data: bytes) -> bytes:
-    d = zlib.decompressobj(-15, zdict=dictionary())
+def _inflate(data: bytes, version: int = FORMAT_VERSION) -> bytes:
+    d = zlib.decompressobj(-15, zdict=dictionary(version))
     try:
         out = d.decompress(data, MAX_PAYLOAD + 1)
     except zlib.error:
@@ -200,26 +218,40 @@ def check_kind(kind: str) -> str:
     return kind
 
 
-def encode(payload: bytes, *, kind: str) -> str:
-    """The BTV1 text for ``payload`` (exact bytes) of the given ``kind``.
+def encode(payload: bytes, *, kind: str, version: int = FORMAT_VERSION) -> str:
+    """The BTV text for ``payload`` (exact bytes) of the given ``kind``; ``version`` 1 only
+    to make old codes (tests, benchmarks).
 
     The result is always in the QR alphanumeric charset. It may be longer than one QR
     code holds: :func:`vault.qr.parts.split` cuts it into parts when needed.
     """
     check_kind(kind)
+    if version not in READ_VERSIONS:
+        raise ValueError(f"BTV format version {version!r} is not one of {READ_VERSIONS}")
     payload = bytes(payload)
     if len(payload) > MAX_PAYLOAD:
         raise QrTooLarge(f"The presentation is {len(payload):,} bytes; QR codes carry at "
                          f"most {MAX_PAYLOAD:,}. Present fewer credentials.")
     crc = zlib.crc32(payload).to_bytes(4, "big")
-    best = bytes([TRANSFORM_NONE]) + crc + _deflate(payload)
-    if b"\x01" not in payload and b"\x02" not in payload:
+    best = bytes([TRANSFORM_NONE]) + crc + _deflate(payload, version)
+    if digests.MARKERS.isdisjoint(payload):
         unwrapped = _unwrap(payload)
         if unwrapped != payload and _wrap(unwrapped) == payload:
-            candidate = bytes([TRANSFORM_JOSE]) + crc + _deflate(unwrapped)
-            if len(candidate) < len(best):
-                best = candidate
-    return f"{PREFIX}:{kind.upper()}:{b45encode(best)}"
+            candidate = bytes([TRANSFORM_JOSE]) + crc + _deflate(unwrapped, version)
+            best = min(best, candidate, key=len)
+            dropped = _dropped(unwrapped, payload) if version >= 2 else None
+            if dropped is not None:
+                best = min(best, bytes([TRANSFORM_DIGESTS]) + crc + _deflate(dropped, version), key=len)
+    return f"BTV{version}:{kind.upper()}:{b45encode(best)}"
+
+
+def _dropped(unwrapped: bytes, payload: bytes) -> bytes | None:
+    """Transform 2's form of the payload, or None when it would not read back exactly."""
+    try:
+        dropped = digests.drop(unwrapped)
+        return dropped if dropped != unwrapped and digests.expand(dropped) == payload else None
+    except InvalidQr:
+        return None
 
 
 def _foreign(text: str) -> InvalidQr:
@@ -229,14 +261,15 @@ def _foreign(text: str) -> InvalidQr:
         return InvalidQr("This is a Learner Credential Wallet code (VP1-); read it with "
                          "vault.qr.scan.read_text, which decodes CBOR-LD when it can.")
     m = _VERSIONED.match(text)
-    if m and m.group(1) != str(FORMAT_VERSION):
+    if m and int(m.group(1)) not in READ_VERSIONS:
+        reads = " and ".join(f"BTV{v}" for v in READ_VERSIONS)
         return InvalidQr(f"This code is in format BTV{m.group(1)}, which this version of "
-                         f"Blocktrack Vault does not read (it reads {PREFIX}). Update the app.")
+                         f"Blocktrack Vault does not read (it reads {reads}). Update the app.")
     return InvalidQr("This is not a Blocktrack Vault presentation code.")
 
 
 def decode(text: str) -> Decoded:
-    """Read one complete BTV1 text (a single code, or the parts already joined)."""
+    """Read one complete BTV1 or BTV2 text (a single code, or the parts already joined)."""
     if isinstance(text, (bytes, bytearray)):
         try:
             text = bytes(text).decode("ascii")
@@ -247,27 +280,31 @@ def decode(text: str) -> Decoded:
     text = text.strip()  # base45 never ends in a space, so this never eats data
     if len(text) > MAX_TEXT:
         raise InvalidQr("The code is far longer than any presentation code; it was refused.")
-    if text.startswith(PREFIX + "/"):
+    if re.match(r"BTV[12]/", text):
         raise InvalidQr("This is one part of a multi-part code: scan all of its parts "
                         "(vault.qr.parts.Collector joins them).")
     m = _SINGLE.fullmatch(text)
     if m is None:
-        if text.startswith(PREFIX + ":"):
+        if re.match(r"BTV[12]:", text):
             raise InvalidQr("The code's header is damaged: it was misread. Scan it again.")
         raise _foreign(text)
-    kind = m.group(1).lower()
+    version, kind = int(m.group(1)), m.group(2).lower()
     if not _KIND.fullmatch(kind):
         raise InvalidQr("The code's header is damaged: it was misread. Scan it again.")
-    body = b45decode(m.group(2))
+    body = b45decode(m.group(3))
     if len(body) < 6:
         raise InvalidQr("The code is cut short: it holds no data.")
     transform, crc, compressed = body[0], body[1:5], body[5:]
-    if transform not in (TRANSFORM_NONE, TRANSFORM_JOSE):
+    if transform not in _TRANSFORMS[version]:
         raise InvalidQr("The code uses a feature this version of Blocktrack Vault does not "
                         "know, or it was misread. Update the app or scan it again.")
-    payload = _inflate(compressed)
+    payload = _inflate(compressed, version)
     if transform == TRANSFORM_JOSE:
         payload = _wrap(payload)
+    elif transform == TRANSFORM_DIGESTS:
+        payload = digests.expand(payload)
+        if len(payload) > MAX_PAYLOAD:
+            raise InvalidQr("The code's data expands beyond the size of any presentation.")
     if zlib.crc32(payload).to_bytes(4, "big") != crc:
         raise InvalidQr("The code was misread (its checksum does not match). Scan it again.")
     return Decoded(kind=kind, payload=payload)

@@ -1,8 +1,8 @@
-"""Multi-part BTV1 codes: one QR when the text fits, else a sequence a scanner joins.
+"""Multi-part BTV codes: one QR when the text fits, else a sequence a scanner joins.
 
 A part is
 
-    BTV1/<index>/<count>/<CHECK>:<slice>
+    BTV2/<index>/<count>/<CHECK>:<slice>        (BTV1/… for a BTV1 text: readers read both)
 
 ``index`` 1..count and ``count`` 2..99 in decimal without leading zeros, ``CHECK`` the first
 8 bytes of SHA-256 over the whole single-code text (16 upper-case hex digits), and
@@ -26,7 +26,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .codec import FORMAT_VERSION, MAX_TEXT, PREFIX, Decoded, decode, encode, is_alphanumeric
+from .codec import MAX_TEXT, PREFIX, Decoded, decode, encode, is_alphanumeric
 from .errors import ForeignPart, InvalidQr, QrTooLarge
 
 __all__ = [
@@ -45,7 +45,7 @@ ALNUM_CAPACITY_M = (
     2506, 2632, 2780, 2894, 3054, 3220, 3391,
 )
 
-_PART = re.compile(r"BTV1/([1-9][0-9]?)/([1-9][0-9]?)/([0-9A-F]{16}):(.*)", re.DOTALL)
+_PART = re.compile(r"BTV[12]/([1-9][0-9]?)/([1-9][0-9]?)/([0-9A-F]{16}):(.*)", re.DOTALL)
 _HEADER_MAX = len(f"{PREFIX}/{MAX_PARTS}/{MAX_PARTS}/{'F' * 16}:")
 
 
@@ -86,7 +86,8 @@ def split(text: str, *, max_version: int = MAX_VERSION) -> list[str]:
                              "Present fewer credentials.")
         slices = _slices(text, count)
         if slices is not None and max(map(len, slices)) <= room:
-            return [f"{PREFIX}/{i}/{count}/{check}:{s}" for i, s in enumerate(slices, 1)]
+            prefix = text[:4] if re.match(r"BTV[12]:", text) else PREFIX   # a part says its text's version
+            return [f"{prefix}/{i}/{count}/{check}:{s}" for i, s in enumerate(slices, 1)]
         count += 1
 
 
@@ -125,7 +126,7 @@ def _clean(text: str) -> str:
 
 
 def is_part(text: str) -> bool:
-    return isinstance(text, str) and text.lstrip().startswith(PREFIX + "/")
+    return isinstance(text, str) and re.match(r"BTV[12]/", text.lstrip()) is not None
 
 
 def parse_part(text: str) -> Part:
@@ -235,5 +236,3 @@ def collect(texts) -> Decoded:
     raise InvalidQr(f"Part(s) {', '.join(map(str, collector.missing))} of {collector.count} "
                     "are missing: scan them too.")
 
-
-assert FORMAT_VERSION == 1  # the part header regex above spells out BTV1

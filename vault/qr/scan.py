@@ -21,7 +21,7 @@ import base45
 
 from vault import safejson
 
-from .codec import PREFIX, Decoded
+from .codec import Decoded, is_btv
 from .errors import CborldError, InvalidQr
 from .frames import MAX_IMAGE_PIXELS, Budget, grey_frames
 from .parts import Collector, collect, is_part
@@ -147,7 +147,7 @@ def _from_images(texts: list[str], where: str) -> Decoded:
     if not texts:
         raise InvalidQr(f"No QR code could be read in {where}. Try a sharper, closer, "
                         "evenly lit picture with the whole code inside it.")
-    ours = [t for t in texts if t.lstrip().startswith(PREFIX)]
+    ours = [t for t in texts if is_btv(t)]
     if ours:
         return collect(ours)
     if len(texts) == 1 or len(set(texts)) == 1:
@@ -208,7 +208,7 @@ def read_text(text: str) -> Decoded:
     text = text.lstrip("\ufeff").strip()
     if not text:
         raise InvalidQr("The text is empty.")
-    if text.startswith(PREFIX):
+    if is_btv(text):
         lines = [line for line in text.splitlines() if line.strip()]
         return collect(lines)
     if text.startswith("VP1-"):
