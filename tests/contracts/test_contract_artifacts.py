@@ -13,7 +13,9 @@ SUITE = [
     "BTKToken",
     "BlocktrackGovernor",
     "BlocktrackTimelock",
+    "Constitution",
     "Marketplace",
+    "PollRegistry",
     "SoulboundCredential",
     "StakingPool",
 ]
