@@ -144,6 +144,17 @@ SENTENCES: dict[str, str] = {
     "ReentrancyGuardReentrantCall": "The contract refused a re-entrant call.",
     "SafeERC20FailedOperation": "A token transfer of {token} failed.",
     "OwnableInvalidOwner": "{owner} cannot be the owner.",
+    # DAO: Constitution, PollRegistry (vault/chain/dao)
+    "EmptyConstitution": "A constitution text must not be empty.",
+    "StaleAmendment": ("This amendment was drafted against another version of the constitution (hash "
+                       "{expected}); the text in force now has hash {current}. Draft it again against "
+                       "the current text."),
+    "UnchangedConstitution": "That text is already the constitution in force.",
+    "PollExists": "This poll (id {id}) is already registered.",
+    "SnapshotNotPast": "A poll's snapshot must be a block already mined; block {snapshotBlock} is not yet.",
+    "ClosesTooSoon": "A poll must close after the block it is created in (block {closesBlock} is too soon).",
+    "BelowCreationThreshold": "Creating a poll needs {threshold} of voting power at its snapshot; you had {votes}.",
+    "EmptyDefinition": "A poll needs a definition.",
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",

@@ -1,0 +1,57 @@
+"""Helpers of the DAO flow tests (tests/chain/test_flow_dao*.py): the DAO contracts on the
+test chain and a proposal passed from start to end by the user alone (5 % of the supply,
+past the 4 % quorum)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tests.chain.conftest import USER_ADDRESS
+from vault.chain.governance import Governance, with_gas_margin
+
+
+def send(service, request):
+    return service.send(service.preview(with_gas_margin(service.chain, request)))
+
+
+def ensure_dao(chain, user) -> None:
+    """The DAO contracts, deployed by the user when the network's manifest lacks them."""
+    from vault.chain.dao.deploy import deploy_dao
+
+    if "constitution" in chain.manifest.contracts:
+        return
+    added = deploy_dao(chain, user.eth_private_key(USER_ADDRESS), chain.manifest.contracts)
+    chain.set_manifest(replace(chain.manifest, contracts={**chain.manifest.contracts, **added}))
+
+
+def delegate_self(chain, service) -> None:
+    gov = Governance(chain)
+    if gov.power(USER_ADDRESS)["self_delegated"]:
+        return
+    send(service, gov.delegate_request(service, USER_ADDRESS, USER_ADDRESS))
+    chain.advance(1)
+
+
+def propose(chain, service, calls, description: str) -> int:
+    gov = Governance(chain)
+    delegate_self(chain, service)
+    record = send(service, gov.propose_request(service, USER_ADDRESS, calls, description))
+    return int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
+
+
+def pass_and_queue(chain, service, pid: int) -> None:
+    gov = Governance(chain)
+    p = gov.proposal(pid)
+    chain.advance(max(0, p["snapshot"] + 1 - chain.block_number))
+    send(service, gov.vote_request(service, USER_ADDRESS, pid, "for"))
+    chain.advance(p["deadline"] + 1 - chain.block_number)
+    send(service, gov.queue_request(service, USER_ADDRESS, pid))
+
+
+def govern(chain, service, calls, description: str) -> int:
+    """Propose, vote, queue, wait out the timelock and execute; returns the proposal id."""
+    pid = propose(chain, service, calls, description)
+    pass_and_queue(chain, service, pid)
+    chain.advance(1, 61)
+    send(service, Governance(chain).execute_request(service, USER_ADDRESS, pid))
+    return pid
