@@ -14,13 +14,13 @@ def send(service, request):
     return service.send(service.preview(with_gas_margin(service.chain, request)))
 
 
-def ensure_dao(chain, user) -> None:
-    """The DAO contracts, deployed by the user when the network's manifest lacks them."""
+def ensure_dao(chain, key: bytes) -> None:
+    """The DAO contracts, deployed with ``key`` when the network's manifest lacks them."""
     from vault.chain.dao.deploy import deploy_dao
 
     if "constitution" in chain.manifest.contracts:
         return
-    added = deploy_dao(chain, user.eth_private_key(USER_ADDRESS), chain.manifest.contracts)
+    added = deploy_dao(chain, key, chain.manifest.contracts)
     chain.set_manifest(replace(chain.manifest, contracts={**chain.manifest.contracts, **added}))
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chain.dao_helpers import ensure_dao, govern, propose, send
+from tests.chain.conftest import USER_ADDRESS
+from tests.chain.dao_helpers import ensure_dao, govern, pass_and_queue, propose, send
 from vault.chain.dao.constitution import (TEXTS_DIR, Constitution, amendment_description, cited, text_hash,
                                           text_in)
 from vault.chain.governance import Governance
@@ -19,7 +20,7 @@ V2 = V1.replace("Grants above a small amount are\npaid in tranches",
 
 @pytest.fixture
 def dao(chain, user):
-    ensure_dao(chain, user)
+    ensure_dao(chain, user.eth_private_key(USER_ADDRESS))
     return Constitution(chain)
 
 
@@ -79,12 +80,10 @@ def test_amendments_are_checked_before_anything_is_signed(chain, service, dao):
     second = dao.amend_call(gov, V2 + "\nmore\n", "second")
     govern(chain, service, [first], amendment_description("First", "", V2))
     pid = propose(chain, service, [second], amendment_description("Second", "", V2 + "\nmore\n"))
-    from tests.chain.dao_helpers import pass_and_queue
-
     pass_and_queue(chain, service, pid)
     chain.advance(1, 61)
     with pytest.raises(ChainError) as err:
-        send(service, gov.execute_request(service, "0x9858EfFD232B4033E47d90003D41EC34EcaEda94", pid))
+        send(service, gov.execute_request(service, USER_ADDRESS, pid))
     assert "drafted against another version" in str(err.value)
     assert dao.show()["version"] == 2
 

@@ -63,6 +63,7 @@ class GovernancePage(ChainPage):
         self.delegate_button.clicked.connect(self.activate_votes)
         self.new_button.clicked.connect(self.new_proposal)
         self.relay_button.clicked.connect(self.relay_vote)
+        self.constitution_button.clicked.connect(self.open_constitution)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.panel.vote_requested.connect(self.vote)
         self.panel.sign_requested.connect(self.sign_offline)
@@ -107,6 +108,9 @@ class GovernancePage(ChainPage):
         self.relay_button = QPushButton("Relay a signed vote…")
         self.relay_button.setToolTip("Send someone's vote that they signed offline (you pay the network fee)")
         self.new_button = QPushButton("New proposal…")
+        self.constitution_button = QPushButton("Constitution…")
+        self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
+        heading.addWidget(self.constitution_button)
         heading.addWidget(self.relay_button)
         heading.addWidget(self.new_button)
         self.body.addLayout(heading)
@@ -329,6 +333,16 @@ class GovernancePage(ChainPage):
             for event in record.events:
                 if event.get("event") == "ProposalCreated":
                     self._selected = str(event["args"]["proposalId"])
+
+    def open_constitution(self) -> None:
+        from .constitution import ConstitutionDialog
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        dialog = ConstitutionDialog(self.session, self)
+        dialog.submitted.connect(self._propose)
+        open_dialog(self, dialog, delete_on_close=True)
 
     def sign_offline(self) -> None:
         from .votes import SignVoteDialog

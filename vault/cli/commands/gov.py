@@ -285,6 +285,9 @@ def add_parser(sub) -> None:
         p = command(gp, name, func, text)
         p.add_argument("proposal_id", help=ID_HELP)
         write_options(p)
+    from .dao import add_dao_commands
+
+    add_dao_commands(gp)
 
 
 def _add_sign_vote(gp) -> None:

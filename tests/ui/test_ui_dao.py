@@ -1,0 +1,106 @@
+"""The Governance page's DAO parts through their real widgets on the embedded chain: the
+constitution (read, amend by proposal, the new version and what changed in its history)."""
+
+from PySide6.QtWidgets import QLabel
+
+from tests.chain.dao_helpers import ensure_dao
+from vault.chain.dao.constitution import TEXTS_DIR
+from vault.chain.embedded import dev_key
+
+
+def open_page(workspace, qtbot):
+    session = workspace.chain_session
+    job = session.run(lambda chain: ensure_dao(chain, dev_key("faucet")))
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    workspace.nav.setCurrentRow(workspace.TITLES.index("Governance"))
+    page = workspace.governance_page
+    qtbot.waitUntil(lambda: page.overview is not None, timeout=20_000)
+    return page
+
+
+def confirm(page, qtbot, ui_helpers, flow=None):
+    flow = flow or page.write_flow
+    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm", timeout=20_000)
+    with qtbot.waitSignal(flow.succeeded, timeout=30_000) as done:
+        ui_helpers.click(qtbot, flow.dialog.confirm_button)
+    flow.dialog.accept()
+    return done.args[0]
+
+
+def refreshed(page, qtbot, condition, timeout=20_000):
+    qtbot.waitUntil(lambda: page.overview is not None and condition(), timeout=timeout)
+
+
+def pass_selected(page, qtbot, ui_helpers):
+    """Vote For on the selected proposal, queue it, skip the timelock, execute it."""
+    panel = page.panel
+    ui_helpers.click(qtbot, page.advance.mine_button)
+    refreshed(page, qtbot, lambda: panel.for_button.isEnabled())
+    ui_helpers.click(qtbot, panel.for_button)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: panel.view.voted)
+    ui_helpers.click(qtbot, page.advance.mine_button)
+    refreshed(page, qtbot, lambda: panel.queue_button.isEnabled())
+    ui_helpers.click(qtbot, panel.queue_button)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: panel.view.state == "queued")
+    ui_helpers.click(qtbot, page.advance.day_button)
+    refreshed(page, qtbot, lambda: panel.execute_button.isEnabled())
+    ui_helpers.click(qtbot, panel.execute_button)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: panel.view.state == "executed")
+
+
+def activate_votes(page, qtbot, ui_helpers):
+    ui_helpers.click(qtbot, page.delegate_button)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: not page.delegate_banner.isVisible())
+
+
+def open_constitution(page, qtbot, ui_helpers):
+    ui_helpers.click(qtbot, page.constitution_button)
+    dialog = page.dialog
+    qtbot.waitUntil(lambda: dialog.shown is not None, timeout=20_000)
+    return dialog
+
+
+def test_the_constitution_is_read_amended_by_proposal_and_its_history_says_what_changed(chain_window, qtbot,
+                                                                                         ui_helpers):
+    page = open_page(chain_window, qtbot)
+    activate_votes(page, qtbot, ui_helpers)
+    dialog = open_constitution(page, qtbot, ui_helpers)
+    v1 = (TEXTS_DIR / "v1.md").read_text(encoding="utf-8")
+    assert dialog.version_label.text().startswith("Version 1 in force · keccak-256 0x")
+    assert dialog.text.toPlainText() == v1 and dialog.text.isReadOnly()
+    assert dialog.history.count() == 1 and "with the deployment" in dialog.history.item(0).text()
+    assert "deployed with" in dialog.changes.toPlainText()
+
+    # Draft an amendment on the current text: Article 5 changes.
+    ui_helpers.click(qtbot, dialog.amend_button)
+    assert dialog.new_text.toPlainText() == v1
+    ui_helpers.click(qtbot, dialog.continue_button)   # no title: refused in the dialog
+    qtbot.waitUntil(lambda: dialog.error.kind == "error")
+    assert "title" in dialog.error.text()
+    ui_helpers.type_text(qtbot, dialog.title, "Every grant by milestones")
+    ui_helpers.type_text(qtbot, dialog.why, "Article 5 should not allow a lump sum.")
+    dialog.new_text.setPlainText(v1.replace("Grants above a small amount are\npaid", "Every grant is\npaid"))
+    before = page.write_flow
+    ui_helpers.click(qtbot, dialog.continue_button)
+    qtbot.waitUntil(lambda: page.write_flow is not before, timeout=20_000)
+    flow = page.write_flow
+    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm", timeout=20_000)
+    words = " ".join(label.text() for label in flow.dialog.findChildren(QLabel))
+    assert "Amend the constitution to version 2" in words
+    confirm(page, qtbot, ui_helpers, flow)
+    refreshed(page, qtbot, lambda: page.model.rowCount() == 1 and page.panel.isVisible())
+    assert page.panel.title.text() == "Every grant by milestones"
+    pass_selected(page, qtbot, ui_helpers)
+
+    dialog = open_constitution(page, qtbot, ui_helpers)
+    assert dialog.version_label.text().startswith("Version 2 in force")
+    assert "Every grant is\npaid in tranches" in dialog.text.toPlainText()
+    assert dialog.history.count() == 2 and "by proposal" in dialog.history.item(1).text()
+    changes = dialog.changes.toPlainText()
+    assert "Article 5 (Treasury and grants): changed" in changes and "+" in changes
+    assert "Article 5 (Treasury and grants): Every grant by milestones" in dialog.citations.text()
