@@ -4,6 +4,7 @@ past the 4 % quorum)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from tests.chain.conftest import USER_ADDRESS
@@ -22,6 +23,17 @@ def ensure_dao(chain, key: bytes) -> None:
         return
     added = deploy_dao(chain, key, chain.manifest.contracts)
     chain.set_manifest(replace(chain.manifest, contracts={**chain.manifest.contracts, **added}))
+    if chain.embedded is not None:   # kept for the next connection (the CLI's)
+        chain.embedded.set_meta("manifest", json.dumps(chain.manifest.to_json()))
+
+
+def dao_data_dir(data_dir) -> None:
+    """The embedded chain in ``data_dir`` (a deployed copy) with the DAO contracts."""
+    from vault.chain import client
+    from vault.chain.embedded import dev_key
+
+    with client.connect(None, data_dir) as chain:
+        ensure_dao(chain, dev_key("faucet"))
 
 
 def delegate_self(chain, service) -> None:

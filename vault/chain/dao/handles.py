@@ -11,8 +11,8 @@ from ...errors import ChainError
 
 # Manifest key -> (artifact, what it is in words).
 DAO_CONTRACTS: dict[str, tuple[str, str]] = {
-    "constitution": ("Constitution", "the DAO constitution"),
-    "polls": ("PollRegistry", "the poll registry"),
+    "constitution": ("Constitution", "DAO constitution"),
+    "polls": ("PollRegistry", "poll registry"),
 }
 
 
@@ -28,7 +28,7 @@ def dao_contract(chain, key: str):
     address = (chain.manifest.contracts if chain.manifest else {}).get(key)
     if not address:
         raise ChainError("not-deployed", f"This network has no {words} contract: it was deployed before the "
-                                         "DAO's constitution and polls existed. Deploy them (`vault chain "
+                                         "DAO's constitution, polls and grants existed. Deploy them (`vault chain "
                                          "deploy` on a new network) or ask its operator.")
     w3 = chain.w3
     return w3.eth.contract(address=w3.to_checksum_address(address), abi=load_artifact(artifact)["abi"],

@@ -1,0 +1,42 @@
+"""`vault gov constitution|poll ...` in-process on the embedded chain with the DAO
+contracts: every read has --json, amendments are proposals."""
+
+from __future__ import annotations
+
+from tests.chain.dao_helpers import dao_data_dir
+from tests.chain.test_chain_cli import run, vault as _vault  # noqa: F401 - the CLI on a deployed chain
+from vault.chain.dao.constitution import TEXTS_DIR, text_hash
+
+import pytest
+
+
+@pytest.fixture
+def vault(_vault):
+    dao_data_dir(_vault.data)
+    return _vault
+
+
+def test_constitution_show_history_and_amend(vault, tmp_path):
+    v1 = (TEXTS_DIR / "v1.md").read_text(encoding="utf-8")
+    code, shown, err = vault("gov", "constitution", "show", passphrase=False)
+    assert code == 0, err
+    assert shown["version"] == 1 and shown["hash"] == text_hash(v1) and shown["text"] == v1
+    code, text, _ = vault("gov", "constitution", "show", passphrase=False, json_out=False)
+    assert "Constitution version 1" in text and "## Article 6. Amendments" in text
+    code, history, _ = vault("gov", "constitution", "history", passphrase=False)
+    assert code == 0 and [v["version"] for v in history] == [1] and history[0]["proposal_id"] is None
+
+    new = tmp_path / "v2.md"
+    new.write_text(v1.replace("nothing else", "and nothing else"), encoding="utf-8")
+    code, out, err = vault("gov", "delegate", "--yes")
+    assert code == 0, err
+    code, out, err = vault("gov", "constitution", "amend", "--text-file", str(new), "--title", "Stress article 1",
+                           "--why", "Article 1 wording", "--yes")
+    assert code == 0, err
+    assert "Amend the constitution to version 2" in out["preview"]["description"]
+    code, proposals, _ = vault("gov", "proposals")
+    assert proposals[0]["title"] == "Stress article 1" and proposals[0]["state"] == "pending"
+    # the same text as in force: refused before anything is signed, exit 2 and why
+    code, out, err = vault("gov", "constitution", "amend", "--text-file", str(TEXTS_DIR / "v1.md"), "--title", "x",
+                           "--yes")
+    assert code != 0 and "already in force" in err
