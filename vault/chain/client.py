@@ -102,7 +102,10 @@ class Chain:
         if self.manifest is None:
             raise ChainError("not-deployed", "The Blocktrack contracts are not deployed on this network yet.")
         if self._contracts is None:
-            self._contracts = Contracts.at(self.w3, self.manifest.contracts, decoding_contract_class())
+            from . import extensions
+
+            self._contracts = Contracts.at(self.w3, self.manifest.contracts, decoding_contract_class(),
+                                           extensions.artifacts(), extensions.titles())
         return self._contracts
 
     def set_manifest(self, manifest: Manifest) -> None:
@@ -489,9 +492,15 @@ def open_embedded(path: Path, *, lock_timeout: float = 10.0) -> Chain:
                 manifest = setup_embedded(chain)
                 embedded.set_meta("manifest", json.dumps(manifest.to_json()))
             chain.set_manifest(manifest)
-        else:  # an accept the demo client has not answered (a chain from an older version)
+        else:  # a chain made by an older version: contracts it lacks, accepts unanswered
             from .demo import fund_accepted
+            from .deploy import upgrade_embedded
+            from .extensions import missing
 
+            if missing(chain.manifest.contracts):
+                with embedded.deferred():
+                    upgrade_embedded(chain)
+                    embedded.set_meta("manifest", json.dumps(chain.manifest.to_json()))
             fund_accepted(chain)
         return chain
     except BaseException:

@@ -9,9 +9,11 @@ checkout) and are not shipped in the package.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from ..errors import ChainError
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "resources" / "contracts"
 ARTIFACTS = CONTRACTS_DIR / "artifacts"
@@ -74,21 +76,47 @@ class Contracts:
     staking: object
     marketplace: object
     soulbound: object
+    # The extensions this network has (manifest key -> handle), and the titles of all
+    # registered ones, for "… is not deployed on this network".
+    extensions: dict = field(default_factory=dict, compare=False)
+    extension_titles: dict = field(default_factory=dict, compare=False)
 
     @classmethod
-    def at(cls, w3, addresses: dict[str, str], factory) -> "Contracts":
+    def at(cls, w3, addresses: dict[str, str], factory, extensions: dict[str, str] | None = None,
+           titles: dict[str, str] | None = None) -> "Contracts":
         """Handles made by ``factory`` (a web3 Contract class): the client passes
         ``revert.decoding_contract_class()``, so that a read that reverts raises
-        ChainError("reverted", the decoded reason), not web3's error."""
-        return cls(**{key: w3.eth.contract(address=w3.to_checksum_address(addresses[key]),
-                                           abi=load_artifact(name)["abi"], ContractFactoryClass=factory)
-                      for key, name in SUITE.items()})
+        ChainError("reverted", the decoded reason), not web3's error. ``extensions`` maps
+        the registered extensions' manifest keys to their artifacts; those ``addresses``
+        has get handles."""
+        def handle(key: str, name: str):
+            return w3.eth.contract(address=w3.to_checksum_address(addresses[key]),
+                                   abi=load_artifact(name)["abi"], ContractFactoryClass=factory)
+
+        extras = {key: handle(key, name) for key, name in (extensions or {}).items() if key in addresses}
+        return cls(**{key: handle(key, name) for key, name in SUITE.items()}, extensions=extras,
+                   extension_titles=dict(titles or {}))
+
+    def extension(self, key: str):
+        """The handle of the extension ``key``; ChainError("not-deployed") when this
+        network's deployment predates it."""
+        if key in self.extensions:
+            return self.extensions[key]
+        title = self.extension_titles.get(key, f"the {key} contract")
+        raise ChainError("not-deployed", f"{title[:1].upper()}{title[1:]} is not deployed on this network: its "
+                                         "deployment was made by an older version. On the embedded chain, "
+                                         "reopening the vault adds it; on another network, its operator runs "
+                                         "`vault chain upgrade`.")
+
+    def get(self, key: str):
+        """A core contract or an extension, by manifest key."""
+        return getattr(self, key) if key in SUITE else self.extension(key)
 
     def addresses(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name).address for f in fields(self)}
+        return {key: contract.address for key, contract in self.all()}
 
     def all(self) -> list[tuple[str, object]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+        return [(key, getattr(self, key)) for key in SUITE] + list(self.extensions.items())
 
     def by_address(self, address: str):
         """(key, contract) of the suite contract at ``address``, or None."""

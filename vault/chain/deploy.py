@@ -10,6 +10,7 @@ The order and wiring (resources/contracts/README.md, "Deployment order"):
 5. StakingPool (initial validators), Marketplace, SoulboundCredential (initial issuers),
    each governed by the timelock from its constructor on
 6. the deployer funds the staking reward reserve
+7. the extensions (vault/chain/extensions/), in their order, each governed by the timelock
 
 Used by ``vault chain deploy`` (any JSON-RPC node), by the embedded chain's first run
 (``setup_embedded``: the suite plus demo data) and by the contract tests' harness.
@@ -17,13 +18,17 @@ Used by ``vault chain deploy`` (any JSON-RPC node), by the embedded chain's firs
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from typing import Callable
 
 from eth_account import Account
 
+from . import extensions
 from .abi import constructor_data
 from .contracts import BTK, SUITE, ZERO_ADDRESS, deploy_parameters, load_artifact
 from .demo import DEMO_GIGS, allow_marketplace
+from .extensions import DeployContext
 from .networks import Manifest
 
 # Tests set this to simulate a crash at a named step (as vault.store does).
@@ -47,26 +52,8 @@ def deploy_suite(chain, deployer_key: bytes, *, operators: list[str], issuers: l
     validators = p["staking"]["validators"]
     if len(operators) != len(validators):
         raise ValueError(f"{len(validators)} validators need {len(validators)} operators")
-    nonce = chain.nonce(deployer)
-    first_block: list[int] = []
-
-    def send(tx: dict):
-        nonlocal nonce
-        receipt = chain.transact(deployer_key, tx, nonce=nonce)
-        nonce += 1
-        first_block.append(receipt.blockNumber)
-        return receipt
-
-    def create(contract: str, *args) -> str:
-        say(f"deploying {contract}")
-        address = send({"data": constructor_data(contract, *args)}).contractAddress
-        _checkpoint(f"deployed {contract}")
-        return address
-
-    def call(address: str, contract: str, fn: str, *args) -> None:
-        handle = chain.w3.eth.contract(address=address, abi=load_artifact(contract)["abi"])
-        send({"to": address, "data": handle.encode_abi(fn, list(args))})
-
+    d = _Deployer(chain, deployer_key, say)
+    create, call = d.create, d.call
     t = p["token"]
     timelock = create("BlocktrackTimelock", p["timelock"]["minDelaySeconds"], [], [ZERO_ADDRESS], deployer)
     token = create("BTKToken", [timelock, deployer], [t["treasuryAllocation"] * BTK, t["deployerAllocation"] * BTK])
@@ -91,8 +78,61 @@ def deploy_suite(chain, deployer_key: bytes, *, operators: list[str], issuers: l
     call(token, "BTKToken", "approve", staking, reserve)
     call(staking, "StakingPool", "fundRewards", reserve)
     addresses = dict(zip(SUITE, (timelock, token, governor, staking, marketplace, soulbound)))
-    return Manifest(chain_id=chain.chain_id, contracts=addresses, deployment_block=min(first_block),
+    for extension in extensions.registered():
+        addresses[extension.key] = d.deploy_extension(extension, addresses, p)
+    return Manifest(chain_id=chain.chain_id, contracts=addresses, deployment_block=min(d.blocks),
                     name=name, deployer=deployer, parameters=p)
+
+
+class _Deployer:
+    """Sends the deployer's transactions in order (its own nonce count) and records their
+    blocks (the manifest's deployment block is the first)."""
+
+    def __init__(self, chain, key: bytes, say: Callable[[str], None]):
+        self.chain, self.key, self.say = chain, key, say
+        self.address = Account.from_key(key).address
+        self.nonce = chain.nonce(self.address)
+        self.blocks: list[int] = []
+
+    def send(self, tx: dict):
+        receipt = self.chain.transact(self.key, tx, nonce=self.nonce)
+        self.nonce += 1
+        self.blocks.append(receipt.blockNumber)
+        return receipt
+
+    def create(self, contract: str, *args) -> str:
+        self.say(f"deploying {contract}")
+        address = self.send({"data": constructor_data(contract, *args)}).contractAddress
+        _checkpoint(f"deployed {contract}")
+        return address
+
+    def call(self, address: str, contract: str, fn: str, *args) -> None:
+        handle = self.chain.w3.eth.contract(address=address, abi=load_artifact(contract)["abi"])
+        self.send({"to": address, "data": handle.encode_abi(fn, list(args))})
+
+    def deploy_extension(self, extension, addresses: dict[str, str], params: dict) -> str:
+        ctx = DeployContext(chain=self.chain, addresses=dict(addresses), params=params, deployer=self.address,
+                            create=self.create, call=self.call, send=self.send)
+        return self.chain.w3.to_checksum_address(extension.deploy(ctx))
+
+
+def deploy_missing(chain, deployer_key: bytes, manifest: Manifest, *,
+                   progress: Callable[[str], None] | None = None) -> tuple[Manifest, list]:
+    """Deploy the extensions ``manifest`` lacks (a deployment made by an older version),
+    in order; returns the completed manifest and the extensions deployed. The parameters
+    of a new extension come from the manifest's, else from deploy-parameters.json."""
+    todo = extensions.missing(manifest.contracts)
+    if not todo:
+        return manifest, []
+    params = json.loads(json.dumps(manifest.parameters or {}))
+    defaults = deploy_parameters()
+    for key, value in defaults.items():
+        params.setdefault(key, value)
+    d = _Deployer(chain, deployer_key, progress or (lambda _msg: None))
+    addresses = dict(manifest.contracts)
+    for extension in todo:
+        addresses[extension.key] = d.deploy_extension(extension, addresses, params)
+    return replace(manifest, contracts=addresses, parameters=params), todo
 
 
 def setup_embedded(chain) -> Manifest:
@@ -113,4 +153,21 @@ def setup_embedded(chain) -> Manifest:
         chain.transact(dev_key("client"), {"to": marketplace.address, "data": marketplace.encode_abi(
             "post", [kind, price * BTK, ZERO_ADDRESS, 0, window, details])})
     allow_marketplace(chain)
+    for extension in extensions.registered():
+        if extension.demo is not None:
+            extension.demo(chain)
     return manifest
+
+
+def upgrade_embedded(chain) -> list:
+    """An embedded chain made by an older version: deploy the extensions it lacks (by
+    the faucet, as on a first run), set the manifest, add their demo data; returns them."""
+    from .embedded import dev_key
+
+    manifest, added = deploy_missing(chain, dev_key("faucet"), chain.manifest)
+    if added:
+        chain.set_manifest(manifest)
+        for extension in added:
+            if extension.demo is not None:
+                extension.demo(chain)
+    return added

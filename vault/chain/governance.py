@@ -26,6 +26,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from ..errors import ChainError
+from . import templates
 from .contracts import ZERO_ADDRESS
 from .proposal_ids import resolve, short_id, title, unknown
 from .transactions import with_gas_margin
@@ -352,7 +353,7 @@ class Governance:
                 "validators": [{"id": v["id"], "name": v["name"], "slashed": v["slashed"]}
                                for v in validators(self.chain)]}
 
-    def _call(self, contract, fn: str, args: list) -> Call:
+    def contract_call(self, contract, fn: str, args: list) -> Call:
         calldata = bytes.fromhex(contract.encode_abi(fn, args)[2:])
         return Call(contract.address, 0, calldata, self.describe_call(contract.address, 0, calldata))
 
@@ -366,7 +367,7 @@ class Governance:
         if int(amount) > held:
             raise ChainError("insufficient-treasury", f"The treasury holds {format_units(held, 'BTK')}: a grant "
                                                       f"of {format_units(int(amount), 'BTK')} could not be paid.")
-        return self._call(self.token, "transfer", [to, int(amount)])
+        return self.contract_call(self.token, "transfer", [to, int(amount)])
 
     def call_market_fee(self, bps: int) -> Call:
         m = self.chain.contracts.marketplace
@@ -374,12 +375,12 @@ class Governance:
         if not 0 <= int(bps) <= ceiling:
             raise ChainError("invalid-argument", f"The marketplace fee must be between 0 and {percent(ceiling)}; "
                                                  f"{percent(bps)} is not.")
-        return self._call(m, "setFeeBps", [int(bps)])
+        return self.contract_call(m, "setFeeBps", [int(bps)])
 
     def call_reward_rate(self, per_block: int) -> Call:
         if int(per_block) < 0:
             raise ChainError("invalid-amount", "The reward rate cannot be negative.")
-        return self._call(self.chain.contracts.staking, "setRewardRate", [int(per_block)])
+        return self.contract_call(self.chain.contracts.staking, "setRewardRate", [int(per_block)])
 
     def call_slash(self, validator_id: int, bps: int) -> Call:
         from .staking import _validator
@@ -390,7 +391,7 @@ class Governance:
         if not 1 <= int(bps) <= ceiling:
             raise ChainError("invalid-argument", f"A slash must be between {percent(1)} and {percent(ceiling)} of the "
                                                  f"validator's stake; {percent(bps)} is not.")
-        return self._call(s, "slash", [int(validator_id), int(bps)])
+        return self.contract_call(s, "slash", [int(validator_id), int(bps)])
 
     def call_raw(self, target: str, calldata: bytes, value: int = 0) -> Call:
         target = self.w3.to_checksum_address(target)
@@ -420,6 +421,8 @@ class Governance:
         elif key == "staking" and name == "slash":
             vid = int(args[_arg(args, 0)])
             text = f"Slash validator {vid}{self._validator_name(vid)} by {percent(args[_arg(args, 1)])} of its stake"
+        elif (template := templates.for_call(key, name)) is not None:
+            text = template.describe(dict(args))
         else:
             shown = ", ".join(f"{k}={_show_arg(v)}" for k, v in args.items())
             text = f"Call {name}({shown}) on the {key} contract"

@@ -85,7 +85,9 @@ class Manifest:
         missing = [k for k in SUITE if k not in contracts]
         if missing:
             raise bad("no address for " + ", ".join(missing))
-        for key in SUITE:
+        for key in contracts:   # the core's and any extension's (vault/chain/extensions)
+            if not isinstance(key, str) or not key or len(key) > 64:
+                raise bad(f"{key!r} is not a contract name")
             if not isinstance(contracts[key], str) or not _ADDRESS.fullmatch(contracts[key]):
                 raise bad(f"the {key} address {contracts[key]!r} is not an address")
         deployer = data.get("deployer", "")
@@ -95,7 +97,7 @@ class Manifest:
 
         return cls(chain_id=chain_id, deployment_block=block, name=str(data.get("name", "")),
                    deployer=to_checksum_address(deployer) if deployer else "",
-                   contracts={k: to_checksum_address(contracts[k]) for k in SUITE},
+                   contracts={k: to_checksum_address(v) for k, v in contracts.items()},
                    parameters=data.get("parameters") or {})
 
     @classmethod

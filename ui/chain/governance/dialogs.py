@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox,
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QStackedWidget, QVBoxLayout,
                                QWidget)
 
+from vault.chain import templates
 from vault.chain.governance import Governance
 from vault.chain.units import format_units, parse_address, parse_amount, percent
 from vault.errors import ChainError
@@ -18,6 +19,7 @@ from ...errors import describe
 from ...widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title, reserve_lines
 from ...widgets.labels import text_label
 from ...widgets.layout import primary
+from .more_templates import RegisteredTemplateForm
 
 # (key, title, what it does): the core's templates (Governance.call_*), in words.
 TEMPLATES = (
@@ -110,6 +112,16 @@ class NewProposalDialog(GrowingDialog):
             grid.addWidget(note)
             self.template_group.addButton(button, i)
             self.template_buttons[key] = button
+        self.more = RegisteredTemplateForm(LABEL_WIDTH) if templates.registered() else None
+        if self.more is not None:   # the core's registered templates, behind one choice
+            button = QRadioButton("Another action")
+            button.setObjectName("template_more")
+            grid.addWidget(button)
+            note = hint("Issuer roles and the settings of the newer contracts.")
+            note.setIndent(26)
+            grid.addWidget(note)
+            self.template_group.addButton(button, len(TEMPLATES))
+            self.template_buttons["more"] = button
         layout.addWidget(choices)
 
         self.forms = QStackedWidget()
@@ -117,6 +129,8 @@ class NewProposalDialog(GrowingDialog):
         self.forms.addWidget(self._fee_form())
         self.forms.addWidget(self._rate_form())
         self.forms.addWidget(self._slash_form())
+        if self.more is not None:
+            self.forms.addWidget(self.more)
         layout.addWidget(self.forms)
 
         texts, text = self._form()
@@ -249,7 +263,8 @@ class NewProposalDialog(GrowingDialog):
 
     @property
     def template(self) -> str:
-        return TEMPLATES[self.template_group.checkedId()][0]
+        index = self.template_group.checkedId()
+        return TEMPLATES[index][0] if index < len(TEMPLATES) else self.more.key
 
     # -- checking
 
@@ -257,6 +272,8 @@ class NewProposalDialog(GrowingDialog):
         """The template's call as a function of a Governance (run on the chain thread);
         raises ChainError for what can be told without the chain."""
         t = self.template
+        if self.more is not None and self.template_group.checkedId() == len(TEMPLATES):
+            return self.more.call_maker()
         if t == "grant":
             recipient = self.recipient.text().strip()
             if not recipient:
@@ -280,6 +297,8 @@ class NewProposalDialog(GrowingDialog):
 
     def _field_for(self, reason: str) -> QWidget | None:
         t = self.template
+        if self.more is not None and self.template_group.checkedId() == len(TEMPLATES):
+            return self.more.field_for(reason)
         if t == "grant":
             return self.recipient if reason == "invalid-recipient" else self.grant_amount
         return {"market-fee": self.fee_bps, "reward-rate": self.reward_rate,

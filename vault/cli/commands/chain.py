@@ -88,22 +88,49 @@ def cmd_chain_use(args) -> None:
          f"The vault now uses {shown}.")
 
 
-def cmd_chain_deploy(args) -> None:
+def _deployer_key(path: str) -> tuple[bytes, str]:
     from eth_account import Account
 
+    try:
+        key_text = Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        key = bytes.fromhex(key_text.removeprefix("0x"))
+        return key, Account.from_key(key).address
+    except ValueError:
+        raise UsageError(f"{path} does not hold a private key (64 hex digits)") from None
+
+
+def cmd_chain_upgrade(args) -> None:
+    """Deploy the contracts a manifest lacks (it was made by an older version) and write
+    the completed manifest; the embedded chain does this by itself when opened."""
+    from ...chain import client, networks
+    from ...chain.deploy import deploy_missing
+
+    key, deployer = _deployer_key(args.deployer_key_file)
+    manifest = networks.Manifest.load(args.manifest)
+    chain = client.connect_rpc(args.rpc, manifest)
+    try:
+        manifest, added = deploy_missing(chain, key, manifest,
+                                         progress=None if args.json else (lambda m: say(f"  {m}")))
+    finally:
+        chain.close()
+    out = Path(args.out or networks.resolve_manifest(args.manifest))
+    if added:
+        manifest.save(out)
+    names = [e.key for e in added]
+    emit(args, manifest.to_json() | {"manifest_file": str(out), "deployed": names},
+         f"Deployed {', '.join(names)} from {deployer}; manifest: {out}" if added
+         else "The deployment already has every contract of this version; nothing was sent.")
+
+
+def cmd_chain_deploy(args) -> None:
     from ...chain import client, networks
     from ...chain.deploy import deploy_suite
     from ...chain.embedded import dev_address
 
-    try:
-        key_text = Path(args.deployer_key_file).read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.deployer_key_file}: {exc.strerror}") from exc
-    try:
-        key = bytes.fromhex(key_text.removeprefix("0x"))
-        deployer = Account.from_key(key).address
-    except ValueError:
-        raise UsageError(f"{args.deployer_key_file} does not hold a private key (64 hex digits)") from None
+    key, deployer = _deployer_key(args.deployer_key_file)
     operators = [address_arg(a) for a in args.operators.split(",")] if args.operators else \
         [dev_address("operator-a"), dev_address("operator-b")]
     issuers = [address_arg(a) for a in args.issuers.split(",")] if args.issuers else [deployer]
@@ -171,6 +198,13 @@ def add_parser(sub) -> None:
                                                       "public demo operators of the embedded chain)")
     p.add_argument("--issuers", metavar="A,...", help="credential issuers (default: the deployer)")
     p.add_argument("--use", action="store_true", help="also switch the vault to this network")
+    p = command(cp, "upgrade", cmd_chain_upgrade, "deploy the contracts of this version that a JSON-RPC "
+                                                  "deployment lacks, and complete its manifest")
+    p.add_argument("--rpc", required=True, metavar="URL")
+    p.add_argument("--manifest", required=True, help="the deployment's manifest file (rewritten unless --out)")
+    p.add_argument("--deployer-key-file", required=True, metavar="F", help="file holding the private key (hex) "
+                                                                           "that pays for the new contracts")
+    p.add_argument("--out", metavar="M", help="write the completed manifest here instead")
     p = command(cp, "advance", cmd_chain_advance, "mine blocks and/or move time forward (embedded chain or "
                                                   "a development node such as anvil)")
     p.add_argument("--blocks", type=int, default=0, metavar="N")

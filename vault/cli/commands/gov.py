@@ -121,8 +121,22 @@ def cmd_show(args) -> None:
     emit(args, p, "\n".join(lines))
 
 
+def _params(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--param takes NAME=VALUE, not {pair[:40]!r}")
+        out[name.strip()] = value
+    return out
+
+
 def _template_call(args, gov):
+    from ...chain import templates
+
     t = args.template
+    if t in templates.registered():
+        return templates.make_call(gov, t, _params(args.param))
     if t == "grant":
         if not args.to or not args.amount:
             raise UsageError("--template grant needs --to ADDRESS and --amount BTK")
@@ -246,6 +260,8 @@ def cmd_execute(args) -> int:
 
 def add_parser(sub) -> None:
     """`vault gov ...`."""
+    from ...chain import templates   # registered templates are --template choices
+
     gp = sub.add_parser("gov", help="governance: voting power, delegation, proposals, votes").add_subparsers(
         dest="sub", required=True)
     p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
@@ -259,7 +275,11 @@ def add_parser(sub) -> None:
     p = command(gp, "show", cmd_show, "one proposal in full")
     p.add_argument("proposal_id", help=ID_HELP)
     p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
-    p.add_argument("--template", required=True, choices=("grant", "market-fee", "reward-rate", "slash", "raw"))
+    p.add_argument("--template", required=True, choices=templates.BUILT_IN + tuple(templates.registered()),
+                   help="; ".join(f"{t.key}: {t.words} (--param " + " --param ".join(f"{f.name}=…" for f in t.fields)
+                                  + ")" for t in templates.registered().values()) or None)
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="a field of a template beyond the built-in ones (repeat for each field)")
     p.add_argument("--to", metavar="ADDRESS", help="grant: the recipient")
     p.add_argument("--amount", help="grant: BTK; reward-rate: BTK per block")
     p.add_argument("--bps", type=int, help="market-fee: the new fee; slash: how much; in hundredths of a "

@@ -1,0 +1,63 @@
+"""Governance templates beyond the built-in four: one module per feature in this package,
+each defining ``TEMPLATES`` (a tuple of ``Template``, see base.py), listed in ``_MODULES``.
+
+A registered template is, with no other change: a ``vault gov propose --template KEY
+--param NAME=VALUE …`` choice, a choice in the Governance page's "New proposal" dialog
+(a form of its fields), and a proposal's action in words wherever proposals are shown
+(``Governance.describe_call``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
+
+from ...errors import ChainError
+from .base import KINDS, Field, Template
+
+__all__ = ["KINDS", "Field", "Template", "registered", "get", "for_call", "make_call"]
+
+# Module names in this package. Adding templates: a module here, a line here.
+_MODULES: tuple[str, ...] = ("soulbound",)
+BUILT_IN = ("grant", "market-fee", "reward-rate", "slash", "raw")
+
+
+@lru_cache(maxsize=1)
+def _loaded() -> dict[str, Template]:
+    found: dict[str, Template] = {}
+    for name in _MODULES:
+        for template in import_module(f"{__name__}.{name}").TEMPLATES:
+            if template.key in found or template.key in BUILT_IN:
+                raise RuntimeError(f"two governance templates are called {template.key!r}")
+            found[template.key] = template
+    return found
+
+
+def registered() -> dict[str, Template]:
+    """Key -> template, in registration order."""
+    return dict(_loaded())
+
+
+def get(key: str) -> Template:
+    template = _loaded().get(key)
+    if template is None:
+        raise ChainError("invalid-argument", f"There is no governance template {key!r}; there are: "
+                                             f"{', '.join(BUILT_IN + tuple(_loaded()))}.")
+    return template
+
+
+def for_call(contract_key: str, function: str) -> Template | None:
+    """The template that makes calls of ``function`` on ``contract_key``, for words."""
+    for template in _loaded().values():
+        if template.contract == contract_key and template.function == function:
+            return template
+    return None
+
+
+def make_call(governance, key: str, raw: dict):
+    """The proposal call of template ``key`` from its fields as typed (name -> text):
+    parsed, checked against the chain, encoded (a governance.Call with its words)."""
+    template = get(key)
+    values = template.parse(raw, governance.chain.chain_id)
+    contract = governance.chain.contracts.get(template.contract)
+    return governance.contract_call(contract, template.function, template.args(values, governance))
