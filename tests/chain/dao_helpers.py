@@ -1,11 +1,7 @@
-"""Helpers of the DAO flow tests (tests/chain/test_flow_dao*.py): the DAO contracts on the
-test chain and a proposal passed from start to end by the user alone (5 % of the supply,
-past the 4 % quorum)."""
+"""Helpers of the DAO flow tests (tests/chain/test_flow_*.py of the DAO): a proposal passed
+from start to end by the user alone (5 % of the supply, past the 4 % quorum)."""
 
 from __future__ import annotations
-
-import json
-from dataclasses import replace
 
 from tests.chain.conftest import USER_ADDRESS
 from vault.chain.governance import Governance, with_gas_margin
@@ -13,27 +9,6 @@ from vault.chain.governance import Governance, with_gas_margin
 
 def send(service, request):
     return service.send(service.preview(with_gas_margin(service.chain, request)))
-
-
-def ensure_dao(chain, key: bytes) -> None:
-    """The DAO contracts, deployed with ``key`` when the network's manifest lacks them."""
-    from vault.chain.dao.deploy import deploy_dao
-
-    if "constitution" in chain.manifest.contracts:
-        return
-    added = deploy_dao(chain, key, chain.manifest.contracts)
-    chain.set_manifest(replace(chain.manifest, contracts={**chain.manifest.contracts, **added}))
-    if chain.embedded is not None:   # kept for the next connection (the CLI's)
-        chain.embedded.set_meta("manifest", json.dumps(chain.manifest.to_json()))
-
-
-def dao_data_dir(data_dir) -> None:
-    """The embedded chain in ``data_dir`` (a deployed copy) with the DAO contracts."""
-    from vault.chain import client
-    from vault.chain.embedded import dev_key
-
-    with client.connect(None, data_dir) as chain:
-        ensure_dao(chain, dev_key("faucet"))
 
 
 def delegate_self(chain, service) -> None:

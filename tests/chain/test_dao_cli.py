@@ -3,17 +3,8 @@ contracts: every read has --json, amendments are proposals."""
 
 from __future__ import annotations
 
-from tests.chain.dao_helpers import dao_data_dir
-from tests.chain.test_chain_cli import run, vault as _vault  # noqa: F401 - the CLI on a deployed chain
+from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
 from vault.chain.dao.constitution import TEXTS_DIR, text_hash
-
-import pytest
-
-
-@pytest.fixture
-def vault(_vault):
-    dao_data_dir(_vault.data)
-    return _vault
 
 
 def test_constitution_show_history_and_amend(vault, tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
-from tests.chain.dao_helpers import ensure_dao, govern, pass_and_queue, propose, send
+from tests.chain.dao_helpers import govern, pass_and_queue, propose, send
 from vault.chain.dao.constitution import (TEXTS_DIR, Constitution, amendment_description, cited, text_hash,
                                           text_in)
 from vault.chain.governance import Governance
@@ -19,8 +19,7 @@ V2 = V1.replace("Grants above a small amount are\npaid in tranches",
 
 
 @pytest.fixture
-def dao(chain, user):
-    ensure_dao(chain, user.eth_private_key(USER_ADDRESS))
+def dao(chain):
     return Constitution(chain)
 
 

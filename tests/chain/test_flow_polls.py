@@ -11,7 +11,7 @@ import random
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
-from tests.chain.dao_helpers import ensure_dao, send
+from tests.chain.dao_helpers import send
 from vault.chain.contracts import BTK
 from vault.chain.dao.ballots import export_ballot_qr, read_ballots, sign_ballot
 from vault.chain.dao.polls import POLL_LINK, Polls, poll_definition, poll_id_of
@@ -24,7 +24,6 @@ RECIPIENT = "0x00000000000000000000000000000000000A11cE"
 @pytest.fixture
 def holders(chain, service, user):
     """The user and a second vault account, 2.5M BTK each, both self-delegated."""
-    ensure_dao(chain, user.eth_private_key(USER_ADDRESS))
     second = user.add_account("second").address
     send(service, service.btk_transfer(USER_ADDRESS, second, 2_500_000 * BTK))
     send(service, service.eth_transfer(USER_ADDRESS, second, 10 * BTK))

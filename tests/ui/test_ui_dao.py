@@ -3,16 +3,10 @@ constitution (read, amend by proposal, the new version and what changed in its h
 
 from PySide6.QtWidgets import QLabel
 
-from tests.chain.dao_helpers import ensure_dao
 from vault.chain.dao.constitution import TEXTS_DIR
-from vault.chain.embedded import dev_key
 
 
 def open_page(workspace, qtbot):
-    session = workspace.chain_session
-    job = session.run(lambda chain: ensure_dao(chain, dev_key("faucet")))
-    with qtbot.waitSignal(job.finished, timeout=60_000):
-        pass
     workspace.nav.setCurrentRow(workspace.TITLES.index("Governance"))
     page = workspace.governance_page
     qtbot.waitUntil(lambda: page.overview is not None, timeout=20_000)

@@ -26,7 +26,6 @@ from eth_utils import keccak
 from ...errors import ChainError
 from ..contracts import CONTRACTS_DIR
 from .eventlog import read_events
-from .handles import dao_contract
 
 TEXTS_DIR = CONTRACTS_DIR / "constitution"
 TEXT_MARKER = "\n\n---- constitution text ----\n"
@@ -109,18 +108,16 @@ def shipped_texts() -> dict[str, str]:
             for p in sorted(TEXTS_DIR.glob("*.md"))}
 
 
-def initial_hash() -> bytes:
-    """What a deployment puts on chain as version 1 (deploy-parameters' text file)."""
-    from ..contracts import deploy_parameters
-
-    name = deploy_parameters().get("constitution", {}).get("textFile", "v1.md")
+def initial_hash(params: dict) -> bytes:
+    """What a deployment puts on chain as version 1 (the parameters' text file)."""
+    name = params.get("constitution", {}).get("textFile", "v1.md")
     return keccak((TEXTS_DIR / name).read_bytes())
 
 
 class Constitution:
     def __init__(self, chain):
         self.chain = chain
-        self.contract = dao_contract(chain, "constitution")
+        self.contract = chain.contracts.extension("constitution")
 
     def _gov(self):
         from ..governance import Governance

@@ -29,7 +29,6 @@ from ...errors import ChainError
 from ..units import format_amount, format_units
 from .ballots import load_ballot, recover_ballot_signer, sign_ballot
 from .eventlog import read_events
-from .handles import dao_contract
 
 POLL_TYPE = "blocktrack-poll"
 POLL_LINK = "Poll: "            # the line of a proposal's description that names its poll
@@ -79,7 +78,7 @@ class Polls:
     def __init__(self, chain):
         self.chain = chain
         self.w3 = chain.w3
-        self.registry = dao_contract(chain, "polls")
+        self.registry = chain.contracts.extension("polls")
         self.token = chain.contracts.token
         self.governor = chain.contracts.governor
 
