@@ -31,3 +31,41 @@ def test_constitution_show_history_and_amend(vault, tmp_path):
     code, out, err = vault("gov", "constitution", "amend", "--text-file", str(TEXTS_DIR / "v1.md"), "--title", "x",
                            "--yes")
     assert code != 0 and "already in force" in err
+
+
+def test_poll_create_sign_tally_and_promote(vault, tmp_path):
+    code, _, err = vault("gov", "delegate", "--yes")
+    assert code == 0, err
+    vault("chain", "advance", "--blocks", "1")
+    code, out, err = vault("gov", "poll", "create", "--question", "Fund the hackathon?", "--option", "Yes",
+                           "--option", "No", "--closes-in", "5", "--template", "grant", "--to",
+                           "0x00000000000000000000000000000000000A11cE", "--amount", "100", "--yes")
+    assert code == 0, err
+    poll_id = out["poll_id"]
+    code, polls, _ = vault("gov", "poll", "list", passphrase=False)
+    assert [p["poll_id"] for p in polls] == [poll_id] and polls[0]["open"]
+    assert polls[0]["calls"][0]["summary"].startswith("Grant 100 BTK from the treasury")
+
+    ballots = tmp_path / "ballots"
+    ballots.mkdir()
+    code, ballot, err = vault("gov", "poll", "sign", poll_id[:10], "yes", "--out", str(ballots / "me.json"),
+                              "--qr", str(ballots / "me.png"))
+    assert code == 0, err
+    assert ballot["option"] == 0 and len(ballot["files"]) == 2
+    code, result, err = vault("gov", "poll", "tally", poll_id, str(ballots / "me.json"), passphrase=False)
+    assert code == 0, err
+    assert result["passed"] and result["options"][0]["weight"] == "5000000"
+    code, again, _ = vault("gov", "poll", "tally", poll_id, str(ballots / "me.png"), passphrase=False)
+    assert again["tally_hash"] == result["tally_hash"]   # the QR copy of the ballot: the same tally
+    code, text, _ = vault("gov", "poll", "tally", poll_id, str(ballots), passphrase=False, json_out=False)
+    assert "PASSED so far (still open)" in text
+
+    code, _, err = vault("gov", "poll", "promote", poll_id, str(ballots), "--yes")
+    assert code != 0 and "open until block" in err
+    vault("chain", "advance", "--blocks", "6")
+    code, out, err = vault("gov", "poll", "promote", poll_id, str(ballots), "--yes")
+    assert code == 0, err
+    code, polls, _ = vault("gov", "poll", "list", passphrase=False)
+    assert polls[0]["proposal_id"] and not polls[0]["open"]
+    code, proposals, _ = vault("gov", "proposals")
+    assert proposals[0]["title"] == "Fund the hackathon?" and proposals[0]["proposal_id"] == polls[0]["proposal_id"]

@@ -4,10 +4,19 @@
     vault gov constitution history [--json]       every version, its proposal, what changed
     vault gov constitution amend --text-file F --title T [--why W] [--summary S]
                                                    propose a new text (carried in full)
+    vault gov poll create --question Q --option A --option B [--closes-in N] [--template …]
+    vault gov poll list [--json]                   every poll: open or closed, its proposal
+    vault gov poll sign POLL OPTION --out F [--qr OUT] [--revision N]   no fee, nothing sent
+    vault gov poll tally POLL BALLOT… [--json]     anyone: the same ballots, the same result
+    vault gov poll promote POLL BALLOT…            a passed, closed poll becomes a proposal
+
+POLL is a poll id or its start (at least 6 hex digits); BALLOT a ballot file (JSON or a
+QR image) or a folder of them.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ..io import UsageError, emit
@@ -72,6 +81,100 @@ def cmd_constitution_amend(args) -> int:
         return write(args, s, request, intro=[f"Proposal: {call.summary}"])
 
 
+def cmd_poll_create(args) -> int:
+    from ...chain.dao.polls import Polls
+    from ...chain.governance import Governance
+    from .gov import _template_call
+
+    with open_session(args) as s:
+        calls = [_template_call(args, Governance(s.chain))] if args.template else []
+        request = Polls(s.chain).create_request(s.service, sender_of(args, s), args.question, args.option,
+                                                closes_in=args.closes_in, calls=calls, details=args.details)
+        return write(args, s, request, intro=[f"Poll: {args.question}"] + [f"If it passes: {c.summary}"
+                                                                        for c in calls],
+                     data={"poll_id": request.params["poll_id"]})
+
+
+def _poll_line(p: dict) -> str:
+    state = f"open, {p['blocks_left']} blocks left" if p["open"] else "closed"
+    text = f"{p['poll_id'][:14]}…  {state:<24} {p['question'][:60]}\n    options: " + \
+        ", ".join(f"{i} = {o}" for i, o in enumerate(p["options"]))
+    for c in p["calls"]:
+        text += f"\n    if it passes: {c['summary']}"
+    if p["proposal_id"]:
+        text += f"\n    promoted to proposal {p['proposal_id'][:12]}…"
+    return text
+
+
+def cmd_poll_list(args) -> None:
+    from ...chain.dao.polls import Polls
+
+    with connect(args) as chain:
+        rows = Polls(chain).list()
+    emit(args, rows, "\n".join(_poll_line(p) for p in rows) or "No polls yet.")
+
+
+def cmd_poll_sign(args) -> None:
+    from ...chain.dao.ballots import export_ballot_qr
+    from ...chain.dao.polls import Polls
+    from ...store.atomic import write_atomic
+    from ..session import address_arg, unlocked
+
+    if not args.out and not args.qr:
+        raise UsageError("give --out FILE and/or --qr OUT")
+    with unlocked(args) as identity:
+        accounts = [a.address for a in identity.accounts()]
+        voter = address_arg(args.sender) if args.sender else accounts[0]
+        if voter not in accounts:
+            raise UsageError(f"{voter} is not an account of this vault")
+        key = identity.eth_private_key(voter)
+        with connect(args) as chain:
+            ballot = Polls(chain).sign_ballot(key, args.poll, args.option, args.revision)
+    written = []
+    if args.out:
+        write_atomic(Path(args.out), json.dumps(ballot, indent=2).encode() + b"\n")
+        written.append(args.out)
+    if args.qr:
+        written += [str(p) for p in export_ballot_qr(ballot, args.qr)]
+    emit(args, ballot | {"files": written}, f"Signed {voter}'s ballot (option {ballot['option']}, revision "
+                                            f"{ballot['revision']}); give it to whoever tallies:\n"
+                                            + "\n".join(f"  {w}" for w in written))
+
+
+def _tally_text(r: dict, unreadable: list) -> str:
+    from ...chain.units import format_units
+
+    lines = [f"{r['question']} (votes at block {r['snapshot_block']:,})"]
+    lines += [f"  {o['option']} {o['name']}: {format_units(int(o['weight_wei']), 'votes')}" for o in r["options"]]
+    lines.append(f"  {len(r['counted'])} ballots counted; quorum {format_units(int(r['quorum_wei']), 'votes')} "
+                 f"{'reached' if r['quorum_reached'] else 'not reached'}; "
+                 f"{'PASSED' if r['passed'] else 'not passed'}" + (" so far (still open)" if r["open"] else ""))
+    lines += [f"  not counted: {x['voter'] or '?'}: {x['reason']}" for x in r["rejected"]]
+    lines += [f"  unreadable: {u['file']}: {u['error']}" for u in unreadable]
+    lines.append(f"  tally {r['tally_hash']} (the same ballots give the same hash anywhere)")
+    return "\n".join(lines)
+
+
+def cmd_poll_tally(args) -> None:
+    from ...chain.dao.ballots import read_ballots
+    from ...chain.dao.polls import Polls
+
+    ballots, unreadable = read_ballots(args.ballots)
+    with connect(args) as chain:
+        result = Polls(chain).tally(args.poll, ballots)
+    emit(args, result | {"unreadable": unreadable}, _tally_text(result, unreadable))
+
+
+def cmd_poll_promote(args) -> int:
+    from ...chain.dao.ballots import read_ballots
+    from ...chain.dao.polls import Polls
+
+    ballots, _ = read_ballots(args.ballots)
+    with open_session(args) as s:
+        request = Polls(s.chain).promote_request(s.service, sender_of(args, s), args.poll, ballots)
+        return write(args, s, request)
+
+
 def add_dao_commands(gp) -> None:
     """Under `vault gov`."""
     cp = gp.add_parser("constitution", help="the DAO constitution: text, version, history, amendments"
@@ -85,4 +188,36 @@ def add_dao_commands(gp) -> None:
     p.add_argument("--title", required=True, help="the proposal's title")
     p.add_argument("--why", default="", help="why, in a few sentences (cite articles as “Article 5”)")
     p.add_argument("--summary", default="", help="the one line recorded on chain (default: the title)")
+    write_options(p)
+    _add_poll_commands(gp)
+
+
+def _add_poll_commands(gp) -> None:
+    from .gov import template_options
+
+    pp = gp.add_parser("poll", help="gas-free polls: signed ballots, a tally anyone repeats, promotion to a "
+                                    "proposal").add_subparsers(dest="poll_sub", required=True)
+    p = command(pp, "create", cmd_poll_create, "register a poll (one transaction; ballots cost nothing)")
+    p.add_argument("--question", required=True)
+    p.add_argument("--option", action="append", required=True, help="an option (repeat; the first is the one "
+                                                                     "that passes the poll)")
+    p.add_argument("--closes-in", type=int, default=50, metavar="BLOCKS", help="how long ballots are taken "
+                                                                               "(default 50 blocks)")
+    p.add_argument("--details", default="", help="what voters should know (cite articles as “Article 3”)")
+    template_options(p, required=False)
+    write_options(p)
+    command(pp, "list", cmd_poll_list, "every poll: question, options, open or closed, its proposal")
+    p = command(pp, "sign", cmd_poll_sign, "sign a ballot (EIP-712): no transaction, no fee")
+    p.add_argument("poll", help="the poll's id or its start")
+    p.add_argument("option", help="the option's number or its text")
+    p.add_argument("--revision", type=int, default=0, help="a higher revision replaces your earlier ballot")
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
+    p.add_argument("--out", metavar="FILE", help="write the ballot as JSON here")
+    p.add_argument("--qr", metavar="OUT", help="also as a QR code (a .png/.svg file, or a folder)")
+    p = command(pp, "tally", cmd_poll_tally, "count ballots at the poll's snapshot (anyone, no passphrase)")
+    p.add_argument("poll")
+    p.add_argument("ballots", nargs="+", help="ballot files (JSON or QR images) or folders of them")
+    p = command(pp, "promote", cmd_poll_promote, "turn a passed, closed poll into the proposal it asked for")
+    p.add_argument("poll")
+    p.add_argument("ballots", nargs="+")
     write_options(p)

@@ -258,10 +258,27 @@ def cmd_execute(args) -> int:
         return write(args, s, gov.execute_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
 
 
-def add_parser(sub) -> None:
-    """`vault gov ...`."""
+def template_options(p, *, required: bool = True) -> None:
+    """--template and its fields: for `propose`, and for a poll that asks for an action."""
     from ...chain import templates   # registered templates are --template choices
 
+    p.add_argument("--template", required=required, choices=templates.BUILT_IN + tuple(templates.registered()),
+                   help="; ".join(f"{t.key}: {t.words} (--param " + " --param ".join(f"{f.name}=…" for f in t.fields)
+                                  + ")" for t in templates.registered().values()) or None)
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="a field of a template beyond the built-in ones (repeat for each field)")
+    p.add_argument("--to", metavar="ADDRESS", help="grant: the recipient")
+    p.add_argument("--amount", help="grant: BTK; reward-rate: BTK per block")
+    p.add_argument("--bps", type=int, help="market-fee: the new fee; slash: how much; in hundredths of a "
+                                           "percent (250 = 2.5 %%)")
+    p.add_argument("--validator", type=int, help="slash: the validator id")
+    p.add_argument("--target", metavar="ADDRESS", help="raw: the contract called by the timelock")
+    p.add_argument("--calldata", help="raw: 0x-hex calldata")
+    p.add_argument("--value", default="0", help="raw: ETH (wei) sent along")
+
+
+def add_parser(sub) -> None:
+    """`vault gov ...`."""
     gp = sub.add_parser("gov", help="governance: voting power, delegation, proposals, votes").add_subparsers(
         dest="sub", required=True)
     p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
@@ -275,19 +292,7 @@ def add_parser(sub) -> None:
     p = command(gp, "show", cmd_show, "one proposal in full")
     p.add_argument("proposal_id", help=ID_HELP)
     p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
-    p.add_argument("--template", required=True, choices=templates.BUILT_IN + tuple(templates.registered()),
-                   help="; ".join(f"{t.key}: {t.words} (--param " + " --param ".join(f"{f.name}=…" for f in t.fields)
-                                  + ")" for t in templates.registered().values()) or None)
-    p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="a field of a template beyond the built-in ones (repeat for each field)")
-    p.add_argument("--to", metavar="ADDRESS", help="grant: the recipient")
-    p.add_argument("--amount", help="grant: BTK; reward-rate: BTK per block")
-    p.add_argument("--bps", type=int, help="market-fee: the new fee; slash: how much; in hundredths of a "
-                                           "percent (250 = 2.5 %%)")
-    p.add_argument("--validator", type=int, help="slash: the validator id")
-    p.add_argument("--target", metavar="ADDRESS", help="raw: the contract called by the timelock")
-    p.add_argument("--calldata", help="raw: 0x-hex calldata")
-    p.add_argument("--value", default="0", help="raw: ETH (wei) sent along")
+    template_options(p)
     p.add_argument("--description", required=True, help="the proposal's text (its first line is its title)")
     write_options(p)
     p = command(gp, "vote", cmd_vote, "vote on an active proposal")
