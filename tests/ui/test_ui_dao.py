@@ -1,7 +1,10 @@
 """The Governance page's DAO parts through their real widgets on the embedded chain: the
-constitution (read, amend by proposal, the new version and what changed in its history)."""
+constitution (read, amend by proposal, the new version and what changed in its history);
+a poll (created, a ballot signed and saved, tallied, promoted, its proposal executed)."""
 
-from PySide6.QtWidgets import QLabel
+import json
+
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from vault.chain.dao.constitution import TEXTS_DIR
 
@@ -98,3 +101,73 @@ def test_the_constitution_is_read_amended_by_proposal_and_its_history_says_what_
     changes = dialog.changes.toPlainText()
     assert "Article 5 (Treasury and grants): changed" in changes and "+" in changes
     assert "Article 5 (Treasury and grants): Every grant by milestones" in dialog.citations.text()
+
+
+ALICE = "0x00000000000000000000000000000000000A11cE"
+
+
+def advance(workspace, qtbot, blocks):
+    job = workspace.chain_session.run(lambda chain: chain.advance(blocks))
+    with qtbot.waitSignal(job.finished, timeout=20_000):
+        pass
+
+
+def test_a_poll_is_signed_tallied_promoted_and_its_proposal_executed(chain_window, qtbot, ui_helpers, tmp_path,
+                                                                     monkeypatch):
+    session = chain_window.chain_session
+    page = open_page(chain_window, qtbot)
+    activate_votes(page, qtbot, ui_helpers)
+    advance(chain_window, qtbot, 1)   # the votes count from the next block: the poll's snapshot
+
+    ui_helpers.click(qtbot, page.polls_button)
+    dialog = page.polls_dialog
+    qtbot.waitUntil(lambda: dialog.reads == 1, timeout=20_000)
+    assert dialog.polls == [] and dialog.empty.isVisible()
+    ui_helpers.click(qtbot, dialog.new_button)
+    ui_helpers.type_text(qtbot, dialog.question, "Fund Alice's course?")
+    dialog.closes_in.setValue(3)
+    ui_helpers.type_text(qtbot, dialog.grant_to, ALICE)
+    ui_helpers.click(qtbot, dialog.create_button)   # a grant without an amount: refused in the dialog
+    qtbot.waitUntil(lambda: dialog.error.kind == "error")
+    assert "both who receives it and how much" in dialog.error.text()
+    ui_helpers.type_text(qtbot, dialog.grant_amount, "250")
+    with qtbot.waitSignal(dialog.loaded, timeout=40_000):
+        ui_helpers.click(qtbot, dialog.create_button)
+        confirm(page, qtbot, ui_helpers)
+    assert "Fund Alice's course?" in dialog.list.item(0).text()
+    assert f"If it passes: Grant 250 BTK from the treasury to {ALICE}" in dialog.details.text()
+    assert not dialog.promote_button.isEnabled()
+
+    ui_helpers.click(qtbot, dialog.sign_button)   # "Yes", no fee, nothing sent
+    qtbot.waitUntil(lambda: "1 ballot gathered" in dialog.ballot_count.text(), timeout=20_000)
+    saved = tmp_path / "ballot.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    ui_helpers.click(qtbot, dialog.save_button)
+    assert json.loads(saved.read_text())["option"] == 0
+    with qtbot.waitSignal(dialog.tallied, timeout=20_000):
+        ui_helpers.click(qtbot, dialog.tally_button)
+    assert "Passed so far (still open)" in dialog.result_text.toPlainText()
+    assert "Yes: 5,000,000 votes" in dialog.result_text.toPlainText()
+    assert not dialog.promote_button.isEnabled()   # still open
+
+    advance(chain_window, qtbot, 4)
+    with qtbot.waitSignal(dialog.loaded, timeout=20_000):
+        dialog.load()
+    # Someone else's copy of the ballot (the saved file) counts once, not twice.
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(saved)], ""))
+    ui_helpers.click(qtbot, dialog.add_button)
+    qtbot.waitUntil(lambda: not dialog.busy.isVisible(), timeout=20_000)
+    with qtbot.waitSignal(dialog.tallied, timeout=20_000):
+        ui_helpers.click(qtbot, dialog.tally_button)
+    assert dialog.result["passed"] and not dialog.result["open"] and len(dialog.result["counted"]) == 1
+    assert dialog.promote_button.isEnabled()
+    ui_helpers.click(qtbot, dialog.promote_button)
+    confirm(page, qtbot, ui_helpers)
+    qtbot.waitUntil(lambda: "proposal" in dialog.list.item(0).text(), timeout=20_000)
+    dialog.reject()
+
+    refreshed(page, qtbot, lambda: page.model.rowCount() == 1 and page.panel.isVisible())
+    assert page.panel.title.text() == "Fund Alice's course?"
+    assert page.panel.actions.text() == f"• Grant 250 BTK from the treasury to {ALICE}"
+    pass_selected(page, qtbot, ui_helpers)
+    assert session.chain.btk_balance(ALICE) == 250 * 10**18

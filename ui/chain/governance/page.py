@@ -64,6 +64,8 @@ class GovernancePage(ChainPage):
         self.new_button.clicked.connect(self.new_proposal)
         self.relay_button.clicked.connect(self.relay_vote)
         self.constitution_button.clicked.connect(self.open_constitution)
+        self.polls_button.clicked.connect(self.open_polls)
+        self.polls_dialog = None
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.panel.vote_requested.connect(self.vote)
         self.panel.sign_requested.connect(self.sign_offline)
@@ -108,6 +110,9 @@ class GovernancePage(ChainPage):
         self.relay_button = QPushButton("Relay a signed vote…")
         self.relay_button.setToolTip("Send someone's vote that they signed offline (you pay the network fee)")
         self.new_button = QPushButton("New proposal…")
+        self.polls_button = QPushButton("Polls…")
+        self.polls_button.setToolTip("Ask holders first, for free; a poll that passes becomes a proposal")
+        heading.addWidget(self.polls_button)
         self.constitution_button = QPushButton("Constitution…")
         self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
         heading.addWidget(self.constitution_button)
@@ -343,6 +348,52 @@ class GovernancePage(ChainPage):
         dialog = ConstitutionDialog(self.session, self)
         dialog.submitted.connect(self._propose)
         open_dialog(self, dialog, delete_on_close=True)
+
+    def open_polls(self) -> None:
+        from .polls import PollsDialog
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        dialog = PollsDialog(self.session, self.account, self)
+        dialog.create_requested.connect(self._create_poll)
+        dialog.promote_requested.connect(self._promote_poll)
+        self.polls_dialog = dialog
+        open_dialog(self, dialog, delete_on_close=True)
+        dialog.destroyed.connect(lambda *_: setattr(self, "polls_dialog", None))
+
+    def _create_poll(self, question: str, options: list, closes_in: int, to: str, amount: str, details: str) -> None:
+        from vault.chain.dao.polls import Polls
+        from vault.chain.units import parse_address, parse_amount
+
+        sender = self.account
+
+        def build(service):
+            calls = []
+            if to:
+                gov = Governance(service.chain)
+                calls = [gov.call_grant(parse_address(to, service.chain.chain_id), parse_amount(amount))]
+            return Polls(service.chain).create_request(service, sender, question, options, closes_in=closes_in,
+                                                       calls=calls, details=details)
+
+        flow = self.write("New poll", build, intro=[f"Poll: {question}", "Holders sign ballots for free; only "
+                                                    "creating the poll costs a network fee."],
+                          success="Poll created. Sign your ballot in the list.")
+        if flow is not None and self.polls_dialog is not None:
+            flow.succeeded.connect(lambda _r: self.polls_dialog and self.polls_dialog.load())
+
+    def _promote_poll(self, poll_id: str, ballots: list) -> None:
+        from vault.chain.dao.polls import Polls
+
+        sender = self.account
+        flow = self.write("Promote the poll",
+                          lambda service: Polls(service.chain).promote_request(service, sender, poll_id, ballots),
+                          intro=["The poll passed: its action becomes a proposal that cites it, voted on chain."],
+                          success="Proposal created from the poll.")
+        if flow is not None:
+            flow.succeeded.connect(self._proposal_sent)
+            if self.polls_dialog is not None:
+                flow.succeeded.connect(lambda _r: self.polls_dialog and self.polls_dialog.load())
 
     def sign_offline(self) -> None:
         from .votes import SignVoteDialog
