@@ -14,6 +14,7 @@ SUITE = [
     "BlocktrackGovernor",
     "BlocktrackTimelock",
     "Constitution",
+    "GrantEscrow",
     "Marketplace",
     "PollRegistry",
     "SoulboundCredential",

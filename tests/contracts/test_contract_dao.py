@@ -4,7 +4,7 @@ and PollRegistry (poll definitions for gas-free, signed polls)."""
 import pytest
 from eth_utils import keccak
 
-from tests.contracts.harness import BTK, reverts
+from tests.contracts.harness import BTK, ZERO, reverts
 
 V1 = keccak(text="# Constitution\n\n## Article 1. Purpose\nServe the members.\n")
 V2 = keccak(text="# Constitution\n\n## Article 1. Purpose\nServe the members well.\n")
@@ -103,3 +103,74 @@ def test_poll_creation_refuses_spam_and_snapshots_that_are_not_final(suite, a, p
     suite.govern([(polls, "setCreationThreshold", [0])], "Anyone may create polls")
     assert p.creationThreshold().call() == 0
     suite.send(p.create("{}", suite.block - 1, suite.block + 10), a["mallory"])
+
+
+@pytest.fixture
+def grants(suite, a):
+    """An escrow owned by the timelock, with a 1,000 BTK budget funded by the treasury."""
+    escrow = suite.deploy("GrantEscrow", suite.token.address, suite.timelock.address)
+    suite.govern([(suite.token, "transfer", [escrow.address, 1_000 * BTK])], "Fund the grants budget")
+    return escrow
+
+
+def test_a_grant_pays_its_milestones_in_order_as_they_are_approved(suite, a, grants):
+    g, token = grants.functions, suite.token.functions
+    receipt = suite.govern([(grants, "createGrant", [a["bob"], a["carol"], [100 * BTK, 200 * BTK], "Course"])],
+                           "Grant to Bob in two milestones")
+    (event,) = suite.events(grants, "GrantCreated", receipt)
+    assert (event.args.grantId, event.args.total, event.args.milestones) == (0, 300 * BTK, 2)
+    assert g.committed().call() == 300 * BTK and g.available().call() == 700 * BTK
+    before = token.balanceOf(a["bob"]).call()
+    # Attack: the grantee approves their own milestone; then the approver skips ahead.
+    with reverts("NotGrantApprover", a["bob"], 0):
+        suite.send(g.approveMilestone(0, 0), a["bob"])
+    with reverts("MilestoneOutOfOrder", 0, 1):
+        suite.send(g.approveMilestone(0, 1), a["carol"])
+    suite.send(g.approveMilestone(0, 0), a["carol"])
+    assert token.balanceOf(a["bob"]).call() == before + 100 * BTK
+    with reverts("MilestoneOutOfOrder", 1, 0):   # the same tranche twice
+        suite.send(g.approveMilestone(0, 0), a["carol"])
+    receipt = suite.send(g.approveMilestone(0, 1), a["carol"])
+    (event,) = suite.events(grants, "MilestoneApproved", receipt)
+    assert (event.args.milestone, event.args.amount, event.args.by) == (1, 200 * BTK, a["carol"])
+    assert token.balanceOf(a["bob"]).call() == before + 300 * BTK
+    with reverts("GrantClosed", 0):
+        suite.send(g.approveMilestone(0, 2), a["carol"])
+    grant = g.grantAt(0).call()
+    assert grant[0] == a["bob"] and grant[3] == 2 and grant[5] == [100 * BTK, 200 * BTK]
+    assert g.committed().call() == 0 and g.available().call() == 700 * BTK
+
+
+def test_grants_never_commit_more_than_the_budget_and_cancelling_frees_the_rest(suite, a, grants):
+    g = grants.functions
+    with reverts("OwnableUnauthorizedAccount", a["alice"]):   # only governance creates grants
+        suite.send(g.createGrant(a["alice"], a["alice"], [1 * BTK], "self-dealing"), a["alice"])
+    own = suite.deploy("GrantEscrow", suite.token.address, a["gov"])   # an EOA stands in for the timelock
+    o = own.functions
+    suite.send(suite.token.functions.approve(own.address, 500 * BTK), a["gov"])
+    suite.send(o.fund(500 * BTK), a["gov"])
+    suite.send(o.createGrant(a["bob"], a["carol"], [300 * BTK, 100 * BTK], "first"), a["gov"])
+    with reverts("ExceedsBudget", 100 * BTK, 200 * BTK):   # 400 of 500 committed
+        suite.send(o.createGrant(a["bob"], a["carol"], [200 * BTK], "second"), a["gov"])
+    with reverts("ExceedsBudget", 100 * BTK, 101 * BTK):   # committed budget cannot be withdrawn
+        suite.send(o.withdrawBudget(101 * BTK), a["gov"])
+    suite.send(o.approveMilestone(0, 0), a["gov"])   # governance may approve too
+    receipt = suite.send(o.cancelGrant(0), a["gov"])
+    (event,) = suite.events(own, "GrantCancelled", receipt)
+    assert event.args.freed == 100 * BTK and o.available().call() == 200 * BTK
+    with reverts("GrantClosed", 0):   # a cancelled grant pays nothing more
+        suite.send(o.approveMilestone(0, 1), a["carol"])
+    with reverts("GrantClosed", 0):
+        suite.send(o.cancelGrant(0), a["gov"])
+    for args, error in (((a["bob"], a["carol"], [], "x"), "NoMilestones"),
+                        ((a["bob"], a["carol"], [1] * 13, "x"), "TooManyMilestones"),
+                        ((a["bob"], a["carol"], [1, 0], "x"), "ZeroMilestone"),
+                        ((ZERO, a["carol"], [1], "x"), "InvalidGrantee")):
+        with reverts(error):
+            suite.send(o.createGrant(*args), a["gov"])
+    with reverts("UnknownGrant", 9):
+        o.grantAt(9).call()
+    with reverts("ZeroAmount"):
+        suite.send(o.fund(0), a["gov"])
+    suite.send(o.withdrawBudget(200 * BTK), a["gov"])
+    assert o.available().call() == 0
