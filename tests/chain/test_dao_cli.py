@@ -69,3 +69,32 @@ def test_poll_create_sign_tally_and_promote(vault, tmp_path):
     assert polls[0]["proposal_id"] and not polls[0]["open"]
     code, proposals, _ = vault("gov", "proposals")
     assert proposals[0]["title"] == "Fund the hackathon?" and proposals[0]["proposal_id"] == polls[0]["proposal_id"]
+
+
+def test_milestone_grant_by_template_then_listed_and_approved(vault):
+    from tests.chain.conftest import USER_ADDRESS
+
+    alice = "0x00000000000000000000000000000000000A11cE"
+    vault("gov", "delegate", "--yes")
+    vault("chain", "advance", "--blocks", "1")
+    code, out, err = vault("gov", "propose", "--template", "milestone-grant", "--param", f"grantee={alice}",
+                           "--param", f"approver={USER_ADDRESS}", "--param", "milestones=10, 20",
+                           "--param", "title=Course", "--description", "Two milestones", "--yes")
+    assert code == 0, err
+    code, proposals, _ = vault("gov", "proposals")
+    pid = proposals[0]["proposal_id"]
+    vault("chain", "advance", "--blocks", "2")
+    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "51")
+    assert vault("gov", "queue", pid, "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    assert vault("gov", "execute", pid, "--yes")[0] == 0
+    code, listed, _ = vault("gov", "grant", "list", "--account", alice, passphrase=False)
+    assert code == 0 and listed["budget"]["committed"] == "30"
+    (g,) = listed["grants"]
+    assert g["yours"] and (g["released"], g["pending"]) == ("0", "30")
+    code, out, err = vault("gov", "grant", "approve", "0", "--yes")
+    assert code == 0, err
+    code, text, _ = vault("gov", "grant", "list", "--account", alice, passphrase=False, json_out=False)
+    assert "#0 Course (yours): active, 10 BTK released, 20 BTK pending" in text
+    assert "milestone 1: 10 BTK released" in text and "milestone 2: 20 BTK pending" in text

@@ -171,3 +171,48 @@ def test_a_poll_is_signed_tallied_promoted_and_its_proposal_executed(chain_windo
     assert page.panel.actions.text() == f"• Grant 250 BTK from the treasury to {ALICE}"
     pass_selected(page, qtbot, ui_helpers)
     assert session.chain.btk_balance(ALICE) == 250 * 10**18
+
+
+def test_a_grant_with_two_milestones_is_proposed_and_released_tranche_by_tranche(chain_window, qtbot, ui_helpers):
+    session = chain_window.chain_session
+    page = open_page(chain_window, qtbot)
+    activate_votes(page, qtbot, ui_helpers)
+    me = page.account
+
+    ui_helpers.click(qtbot, page.new_button)
+    dialog = page.dialog
+    ui_helpers.click(qtbot, dialog.template_buttons["more"])
+    more = dialog.more
+    more.chooser.setCurrentIndex(more.chooser.findData("milestone-grant"))
+    assert "in tranches" in more.words.text()
+    fields = more.edits["milestone-grant"]
+    for name, text in (("grantee", ALICE), ("approver", me), ("milestones", "150000, 1"), ("title", "Course")):
+        ui_helpers.type_text(qtbot, fields[name], text)
+    ui_helpers.type_text(qtbot, dialog.title, "Alice's course in two milestones")
+    ui_helpers.click(qtbot, dialog.continue_button)   # more than the budget: refused in the dialog
+    qtbot.waitUntil(lambda: dialog.error.kind == "error", timeout=20_000)
+    assert "grants budget has 100,000 BTK" in dialog.error.text()
+    ui_helpers.type_text(qtbot, fields["milestones"], "400, 600")
+    before = page.write_flow
+    ui_helpers.click(qtbot, dialog.continue_button)
+    qtbot.waitUntil(lambda: page.write_flow is not before, timeout=20_000)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: page.model.rowCount() == 1 and page.panel.isVisible())
+    assert page.panel.actions.text() == (f"• Grant 1,000 BTK to {ALICE} for “Course” in 2 milestones (400 BTK, "
+                                         f"600 BTK), each paid when {me} approves it")
+    pass_selected(page, qtbot, ui_helpers)
+
+    ui_helpers.click(qtbot, page.grants_button)
+    grants = page.dialog
+    qtbot.waitUntil(lambda: grants.reads == 1, timeout=20_000)
+    assert grants.list.count() == 1
+    assert grants.list.item(0).text() == "#0 Course: 0 BTK released, 1,000 BTK pending (active) — you approve"
+    assert "Milestone 1: 400 BTK — pending" in grants.details.text()
+    for paid, released, pending in ((400, "400 BTK", "600 BTK"), (1000, "1,000 BTK", "0 BTK")):
+        with qtbot.waitSignal(grants.loaded, timeout=40_000):
+            ui_helpers.click(qtbot, grants.approve_button)
+            confirm(page, qtbot, ui_helpers)
+        assert session.chain.btk_balance(ALICE) == paid * 10**18
+        assert f"{released} released, {pending} pending" in grants.list.item(0).text()
+    assert "(completed)" in grants.list.item(0).text() and not grants.approve_button.isEnabled()
+    assert "Milestone 2: 600 BTK — released at block" in grants.details.text()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Signal
+from shiboken6 import isValid
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from vault.chain.governance import Governance
@@ -65,6 +66,7 @@ class GovernancePage(ChainPage):
         self.relay_button.clicked.connect(self.relay_vote)
         self.constitution_button.clicked.connect(self.open_constitution)
         self.polls_button.clicked.connect(self.open_polls)
+        self.grants_button.clicked.connect(self.open_grants)
         self.polls_dialog = None
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.panel.vote_requested.connect(self.vote)
@@ -113,6 +115,9 @@ class GovernancePage(ChainPage):
         self.polls_button = QPushButton("Polls…")
         self.polls_button.setToolTip("Ask holders first, for free; a poll that passes becomes a proposal")
         heading.addWidget(self.polls_button)
+        self.grants_button = QPushButton("Grants…")
+        self.grants_button.setToolTip("Grants paid by milestone: released, pending, approvals")
+        heading.addWidget(self.grants_button)
         self.constitution_button = QPushButton("Constitution…")
         self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
         heading.addWidget(self.constitution_button)
@@ -360,7 +365,26 @@ class GovernancePage(ChainPage):
         dialog.promote_requested.connect(self._promote_poll)
         self.polls_dialog = dialog
         open_dialog(self, dialog, delete_on_close=True)
-        dialog.destroyed.connect(lambda *_: setattr(self, "polls_dialog", None))
+
+    def open_grants(self) -> None:
+        from .grants import GrantsDialog
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        dialog = GrantsDialog(self.session, self.account, self)
+        dialog.approve_requested.connect(lambda gid, words: self._approve_milestone(dialog, gid, words))
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def _approve_milestone(self, dialog, grant_id: int, words: str) -> None:
+        from vault.chain.dao.grants import Grants
+
+        sender = self.account
+        flow = self.write("Approve a milestone",
+                          lambda service: Grants(service.chain).approve_request(service, sender, grant_id),
+                          intro=[words], success="Approved: the tranche is paid to the grantee.")
+        if flow is not None:
+            flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
     def _create_poll(self, question: str, options: list, closes_in: int, to: str, amount: str, details: str) -> None:
         from vault.chain.dao.polls import Polls
@@ -379,8 +403,9 @@ class GovernancePage(ChainPage):
         flow = self.write("New poll", build, intro=[f"Poll: {question}", "Holders sign ballots for free; only "
                                                     "creating the poll costs a network fee."],
                           success="Poll created. Sign your ballot in the list.")
-        if flow is not None and self.polls_dialog is not None:
-            flow.succeeded.connect(lambda _r: self.polls_dialog and self.polls_dialog.load())
+        dialog = self.polls_dialog
+        if flow is not None and dialog is not None:
+            flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
     def _promote_poll(self, poll_id: str, ballots: list) -> None:
         from vault.chain.dao.polls import Polls
@@ -392,8 +417,9 @@ class GovernancePage(ChainPage):
                           success="Proposal created from the poll.")
         if flow is not None:
             flow.succeeded.connect(self._proposal_sent)
-            if self.polls_dialog is not None:
-                flow.succeeded.connect(lambda _r: self.polls_dialog and self.polls_dialog.load())
+            dialog = self.polls_dialog
+            if dialog is not None:
+                flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
     def sign_offline(self) -> None:
         from .votes import SignVoteDialog

@@ -10,6 +10,10 @@
     vault gov poll tally POLL BALLOT… [--json]     anyone: the same ballots, the same result
     vault gov poll promote POLL BALLOT…            a passed, closed poll becomes a proposal
 
+    vault gov grant list [--account A] [--json]   milestone grants: released, pending, yours
+    vault gov grant approve ID                     the approver releases the next tranche
+    (a milestone grant is proposed with `vault gov propose --template milestone-grant …`)
+
 POLL is a poll id or its start (at least 6 hex digits); BALLOT a ballot file (JSON or a
 QR image) or a folder of them.
 """
@@ -175,6 +179,33 @@ def cmd_poll_promote(args) -> int:
         return write(args, s, request)
 
 
+def cmd_grant_list(args) -> None:
+    from ...chain.dao.grants import Grants
+    from ...chain.units import format_units
+    from ..session import address_arg
+
+    with connect(args) as chain:
+        account = address_arg(args.account) if args.account else None
+        g = Grants(chain)
+        data = {"budget": g.budget(), "grants": g.list(account)}
+    lines = [f"Grants budget: {data['budget']['available']} BTK not committed, {data['budget']['committed']} BTK "
+             "committed"]
+    for x in data["grants"]:
+        mark = " (yours)" if x["yours"] else (" (you approve)" if x["you_approve"] else "")
+        lines.append(f"#{x['grant_id']} {x['title']}{mark}: {x['state']}, {x['released']} BTK released, "
+                     f"{x['pending']} BTK pending; to {x['grantee']}, approved by {x['approver']}")
+        lines += [f"    milestone {m['milestone']}: {format_units(int(m['amount_wei']), 'BTK')} {m['status']}"
+                  for m in x["milestones"]]
+    emit(args, data, "\n".join(lines))
+
+
+def cmd_grant_approve(args) -> int:
+    from ...chain.dao.grants import Grants
+
+    with open_session(args) as s:
+        return write(args, s, Grants(s.chain).approve_request(s.service, sender_of(args, s), args.grant_id))
+
+
 def add_dao_commands(gp) -> None:
     """Under `vault gov`."""
     cp = gp.add_parser("constitution", help="the DAO constitution: text, version, history, amendments"
@@ -190,6 +221,13 @@ def add_dao_commands(gp) -> None:
     p.add_argument("--summary", default="", help="the one line recorded on chain (default: the title)")
     write_options(p)
     _add_poll_commands(gp)
+    gr = gp.add_parser("grant", help="grants paid by milestone: released and pending tranches, approvals"
+                       ).add_subparsers(dest="grant_sub", required=True)
+    p = command(gr, "list", cmd_grant_list, "every milestone grant and the grants budget (no passphrase)")
+    p.add_argument("--account", metavar="ADDRESS", help="mark the grants this address receives or approves")
+    p = command(gr, "approve", cmd_grant_approve, "release the next milestone's tranche (the grant's approver)")
+    p.add_argument("grant_id", type=int)
+    write_options(p)
 
 
 def _add_poll_commands(gp) -> None:
