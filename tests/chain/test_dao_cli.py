@@ -98,3 +98,32 @@ def test_milestone_grant_by_template_then_listed_and_approved(vault):
     code, text, _ = vault("gov", "grant", "list", "--account", alice, passphrase=False, json_out=False)
     assert "#0 Course (yours): active, 10 BTK released, 20 BTK pending" in text
     assert "milestone 1: 10 BTK released" in text and "milestone 2: 20 BTK pending" in text
+
+
+def test_keeper_on_run_off_and_show_says_who_executed(vault):
+    from tests.chain.conftest import USER_ADDRESS
+
+    code, _, err = vault("gov", "keeper", "run")
+    assert code != 0 and "the keeper is off" in err   # no consent, nothing sent
+    code, out, _ = vault("gov", "keeper", "on")
+    assert out == {"keeper": "on"}
+    assert vault("gov", "keeper", "status")[1] == {"keeper": "on"}
+    vault("gov", "delegate", "--yes")
+    vault("chain", "advance", "--blocks", "1")
+    vault("gov", "propose", "--template", "market-fee", "--bps", "200", "--description", "Lower the fee", "--yes")
+    code, proposals, _ = vault("gov", "proposals")
+    pid = proposals[0]["proposal_id"]
+    vault("chain", "advance", "--blocks", "2")
+    vault("gov", "vote", pid, "for", "--yes")
+    vault("chain", "advance", "--blocks", "51")
+    code, ran, err = vault("gov", "keeper", "run")
+    assert code == 0, err
+    assert ran["due"] == [{"action": "queue", "proposal_id": pid}] and len(ran["transactions"]) == 1
+    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    code, ran, _ = vault("gov", "keeper", "run")
+    assert ran["due"] == [{"action": "execute", "proposal_id": pid}]
+    code, shown, _ = vault("gov", "show", pid)
+    assert shown["state"] == "executed" and shown["executed_by"]["by"] == USER_ADDRESS
+    code, text, _ = vault("gov", "keeper", "run", json_out=False)
+    assert "Nothing is due." in text
+    assert vault("gov", "keeper", "off")[1] == {"keeper": "off"}

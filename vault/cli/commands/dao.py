@@ -14,6 +14,9 @@
     vault gov grant approve ID                     the approver releases the next tranche
     (a milestone grant is proposed with `vault gov propose --template milestone-grant …`)
 
+    vault gov keeper on|off|status                 the opt-in keeper (kept in the vault)
+    vault gov keeper run                           queue / execute what is due now, once
+
 POLL is a poll id or its start (at least 6 hex digits); BALLOT a ballot file (JSON or a
 QR image) or a folder of them.
 """
@@ -206,6 +209,31 @@ def cmd_grant_approve(args) -> int:
         return write(args, s, Grants(s.chain).approve_request(s.service, sender_of(args, s), args.grant_id))
 
 
+def cmd_keeper(args) -> int | None:
+    from ...chain.dao.keeper import due, keeper_enabled, keeper_step, set_keeper
+    from ..session import unlocked
+
+    if args.action in ("on", "off", "status"):
+        with unlocked(args) as identity:
+            on = set_keeper(identity.store, args.action == "on") if args.action != "status" \
+                else keeper_enabled(identity.store)
+        emit(args, {"keeper": "on" if on else "off"},
+             "Keeper on: while the desktop app runs (or at each `vault gov keeper run`), passed proposals are "
+             "queued and executed from your first account, which pays the network fees." if on else
+             "Keeper off: proposals are queued and executed only when someone does it.")
+        return 0
+    with open_session(args) as s:
+        if not keeper_enabled(s.identity.store):
+            raise UsageError("the keeper is off: `vault gov keeper on` first (it sends transactions and pays "
+                             "their fees)")
+        pending = due(s.chain)
+        records = keeper_step(s.service, sender_of(args, s))
+    emit(args, {"due": [{"action": a, "proposal_id": str(p)} for a, p in pending],
+                "transactions": [r.to_json() for r in records]},
+         "\n".join(f"{r.status.capitalize()}: {r.description} — {r.hash}" for r in records) or "Nothing is due.")
+    return 0
+
+
 def add_dao_commands(gp) -> None:
     """Under `vault gov`."""
     cp = gp.add_parser("constitution", help="the DAO constitution: text, version, history, amendments"
@@ -221,6 +249,9 @@ def add_dao_commands(gp) -> None:
     p.add_argument("--summary", default="", help="the one line recorded on chain (default: the title)")
     write_options(p)
     _add_poll_commands(gp)
+    p = command(gp, "keeper", cmd_keeper, "the opt-in keeper: queue and execute passed proposals when due")
+    p.add_argument("action", choices=("on", "off", "status", "run"))
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="run: which vault account pays")
     gr = gp.add_parser("grant", help="grants paid by milestone: released and pending tranches, approvals"
                        ).add_subparsers(dest="grant_sub", required=True)
     p = command(gr, "list", cmd_grant_list, "every milestone grant and the grants budget (no passphrase)")

@@ -109,15 +109,19 @@ def cmd_proposals(args) -> None:
 
 
 def cmd_show(args) -> None:
+    from ...chain.dao.keeper import executions
     from ...chain.governance import Governance, voting_window
 
     with open_session(args, sign=False) as s:
         gov = Governance(s.chain)
         p = gov.proposal(gov.resolve_id(args.proposal_id), s.accounts[0])
+        p["executed_by"] = executions(s.chain).get(p["proposal_id"])  # who sent the execution
     lines = [_proposal_line(p), f"    id: {p['proposal_id']}", f"    proposer: {p['proposer']}",
              f"    {voting_window(p)} (votes as delegated at block {p['snapshot']:,})", "    description:"]
     lines += [f"      {line}" for line in p["description"].splitlines()]
     lines += [f"    call {c['target']} value {c['value']} data {c['calldata'][:74]}" for c in p["calls"]]
+    if p["executed_by"]:
+        lines.append(f"    executed by {p['executed_by']['by']} in block {p['executed_by']['block']:,}")
     emit(args, p, "\n".join(lines))
 
 
