@@ -1,6 +1,7 @@
 """The Governance page's DAO parts through their real widgets on the embedded chain: the
 constitution (read, amend by proposal, the new version and what changed in its history);
-a poll (created, a ballot signed and saved, tallied, promoted, its proposal executed)."""
+a poll (created, a ballot signed and saved, tallied, promoted), its proposal voted and then
+queued and executed by the opt-in keeper; a grant with two milestones released one by one."""
 
 import json
 
@@ -112,7 +113,7 @@ def advance(workspace, qtbot, blocks):
         pass
 
 
-def test_a_poll_is_signed_tallied_promoted_and_its_proposal_executed(chain_window, qtbot, ui_helpers, tmp_path,
+def test_poll_to_proposal_to_vote_to_timelock_to_automatic_execution(chain_window, qtbot, ui_helpers, tmp_path,
                                                                      monkeypatch):
     session = chain_window.chain_session
     page = open_page(chain_window, qtbot)
@@ -134,7 +135,8 @@ def test_a_poll_is_signed_tallied_promoted_and_its_proposal_executed(chain_windo
     with qtbot.waitSignal(dialog.loaded, timeout=40_000):
         ui_helpers.click(qtbot, dialog.create_button)
         confirm(page, qtbot, ui_helpers)
-    assert "Fund Alice's course?" in dialog.list.item(0).text()
+    assert dialog.list.count() == 1 and "Fund Alice's course?" in dialog.list.item(0).text()
+    dialog_poll_id = dialog.polls[0]["poll_id"]
     assert f"If it passes: Grant 250 BTK from the treasury to {ALICE}" in dialog.details.text()
     assert not dialog.promote_button.isEnabled()
 
@@ -167,10 +169,31 @@ def test_a_poll_is_signed_tallied_promoted_and_its_proposal_executed(chain_windo
     dialog.reject()
 
     refreshed(page, qtbot, lambda: page.model.rowCount() == 1 and page.panel.isVisible())
-    assert page.panel.title.text() == "Fund Alice's course?"
-    assert page.panel.actions.text() == f"• Grant 250 BTK from the treasury to {ALICE}"
-    pass_selected(page, qtbot, ui_helpers)
+    panel = page.panel
+    assert panel.title.text() == "Fund Alice's course?"
+    assert panel.actions.text() == f"• Grant 250 BTK from the treasury to {ALICE}"
+    assert "Poll: " + dialog_poll_id[:10] in panel.view.data["description"]
+
+    # Vote on chain; the keeper (opted in) queues it after the vote and executes it after the timelock.
+    ui_helpers.click(qtbot, page.advance.mine_button)
+    refreshed(page, qtbot, lambda: panel.for_button.isEnabled())
+    ui_helpers.click(qtbot, panel.for_button)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: panel.view.voted)
+    keeper = page.keeper
+    keeper.timer.setInterval(50)
+    assert not keeper.box.isChecked() and not keeper.enabled   # off until the person opts in
+    ui_helpers.click(qtbot, keeper.box)
+    qtbot.waitUntil(lambda: keeper.enabled, timeout=20_000)
+    assert "your account pays the fees" in keeper.status.text()
+    ui_helpers.click(qtbot, page.advance.mine_button)   # the voting period ends
+    refreshed(page, qtbot, lambda: panel.view.state == "queued", timeout=30_000)
+    assert "Keeper: Queue" in keeper.status.text()
+    ui_helpers.click(qtbot, page.advance.day_button)
+    refreshed(page, qtbot, lambda: panel.view.state == "executed", timeout=30_000)
     assert session.chain.btk_balance(ALICE) == 250 * 10**18
+    assert "Keeper: Execute" in keeper.status.text()
+    assert f"executed by {page.account} in block" in panel.meta.text()
 
 
 def test_a_grant_with_two_milestones_is_proposed_and_released_tranche_by_tranche(chain_window, qtbot, ui_helpers):

@@ -126,6 +126,11 @@ class GovernancePage(ChainPage):
         self.body.addLayout(heading)
         self.propose_hint = text_label(name="hintLabel")
         self.body.addWidget(self.propose_hint)
+        from .keeper import KeeperControl
+
+        self.keeper = KeeperControl(self.session, lambda: self.account)
+        self.keeper.acted.connect(lambda _records: self.refresh_now())
+        self.body.addWidget(self.keeper)
 
         self.model = ProposalTableModel(self)
         self.table = QTableView()
@@ -161,7 +166,17 @@ class GovernancePage(ChainPage):
             return
         self._reading = True
         account = self.account
-        self.read(lambda chain: Governance(chain).overview(account), done=self._on_overview)
+
+        def read(chain):
+            from vault.chain.dao.keeper import executions
+
+            overview = Governance(chain).overview(account)
+            done = executions(chain)   # who executed each: the proposal's history says it
+            for p in overview["proposals"]:
+                p["executed_by"] = done.get(p["proposal_id"])
+            return overview
+
+        self.read(read, done=self._on_overview)
 
     def _on_read_failed(self, exc: BaseException) -> None:
         self._reading = False
@@ -448,6 +463,7 @@ class GovernancePage(ChainPage):
 
     def drop_vault_data(self) -> None:
         self.timer.stop()
+        self.keeper.timer.stop()
         if self._draft is not None:
             self._draft.reject()
         super().drop_vault_data()
