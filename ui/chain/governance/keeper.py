@@ -32,6 +32,7 @@ class KeeperControl(QWidget):
         self.box.setToolTip("Anyone may queue and execute a proposal that passed. With this on, the app does it "
                             "for everyone from your account, which pays the network fees. It never votes.")
         self.status = text_label(name="hintLabel")
+        self.status.hide()
         layout.addWidget(self.box)
         layout.addWidget(self.status)
         self.timer = QTimer(self)
@@ -51,11 +52,15 @@ class KeeperControl(QWidget):
         store = self.session.identity.store
         job = self.session.runner.run(lambda: set_keeper(store, on))
         job.finished.connect(self._apply)
-        job.failed.connect(lambda exc: self.status.setText(describe(exc)))
+        job.failed.connect(lambda exc: self._say(describe(exc)))
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def _apply(self, on: bool) -> None:
         self.enabled = bool(on)
-        self.status.setText("On: your account pays the fees of what it queues and executes." if on else "")
+        self._say("On: your account pays the fees of what it queues and executes." if on else "")
         if on:
             self.timer.start()
             self.tick()
@@ -75,9 +80,9 @@ class KeeperControl(QWidget):
     def _done(self, records: list) -> None:
         self._running = False
         if records:
-            self.status.setText("Keeper: " + "; ".join(r.description.removeprefix("Keeper: ") for r in records) + ".")
+            self._say("Keeper: " + "; ".join(r.description.removeprefix("Keeper: ") for r in records) + ".")
             self.acted.emit(records)
 
     def _failed(self, exc: BaseException) -> None:
         self._running = False
-        self.status.setText(f"Keeper: {describe(exc)}")
+        self._say(f"Keeper: {describe(exc)}")

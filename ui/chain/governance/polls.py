@@ -38,7 +38,8 @@ def poll_words(p: dict) -> str:
 def tally_words(r: dict) -> str:
     lines = [f"{o['name']}: {format_units(int(o['weight_wei']), 'votes')}" for o in r["options"]]
     verdict = "Passed" if r["passed"] else "Not passed"
-    lines.append(f"{verdict}{' so far (still open)' if r['open'] else ''}: {len(r['counted'])} ballots counted, "
+    lines.append(f"{verdict}{' so far (still open)' if r['open'] else ''}: {len(r['counted'])} "
+                 f"ballot{'s' if len(r['counted']) != 1 else ''} counted, "
                  f"quorum {format_units(int(r['quorum_wei']), 'votes')} "
                  f"{'reached' if r['quorum_reached'] else 'not reached'}.")
     lines += [f"Not counted — {x['voter'] or 'unreadable'}: {x['reason']}" for x in r["rejected"]]
