@@ -19,6 +19,7 @@ SUITE = [
     "PollRegistry",
     "SoulboundCredential",
     "StakingPool",
+    "VoteEscrow",
 ]
 TEST_ONLY = ["TestEscrowAttacker", "TestReentrantToken"]
 KEYS = ["contractName", "sourceName", "testOnly", "abi", "bytecode", "deployedBytecode", "compiler", "sourceHashes"]

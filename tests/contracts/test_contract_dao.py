@@ -174,3 +174,65 @@ def test_grants_never_commit_more_than_the_budget_and_cancelling_frees_the_rest(
         suite.send(o.fund(0), a["gov"])
     suite.send(o.withdrawBudget(200 * BTK), a["gov"])
     assert o.available().call() == 0
+
+
+MAX_LOCK = 1_000   # blocks, for the tests
+MIN_LOCK = 10
+
+
+@pytest.fixture
+def escrow(suite, a):
+    ve = suite.deploy("VoteEscrow", suite.token.address, suite.timelock.address, MAX_LOCK, MIN_LOCK)
+    suite.send(suite.token.functions.approve(ve.address, 10_000 * BTK), a["bob"])
+    return ve
+
+
+def test_locked_power_grows_with_the_lock_and_decays_linearly_to_the_unlock(suite, a, escrow):
+    v = escrow.functions
+    receipt = suite.send(v.lock(1_000 * BTK, suite.block + 1 + MAX_LOCK), a["bob"])   # the longest lock
+    locked_at = receipt.blockNumber
+    assert v.getVotes(a["bob"]).call() == 1_000 * BTK
+    suite.mine(100)
+    assert v.getVotes(a["bob"]).call() == 1_000 * BTK * (MAX_LOCK - 100) // MAX_LOCK
+    assert v.getPastVotes(a["bob"], locked_at).call() == 1_000 * BTK   # the checkpoint at the lock
+    assert v.getPastVotes(a["bob"], locked_at - 1).call() == 0
+    # a lock half as long counts half as much
+    suite.send(suite.token.functions.approve(escrow.address, 1_000 * BTK), a["carol"])
+    suite.send(v.lock(1_000 * BTK, suite.block + 1 + MAX_LOCK // 2), a["carol"])
+    assert v.getVotes(a["carol"]).call() == 500 * BTK
+    # topping up and extending add power; the past stays as it was
+    before = suite.block
+    suite.send(v.lock(1_000 * BTK, suite.block + 1 + MAX_LOCK), a["bob"])
+    assert v.getVotes(a["bob"]).call() == 2_000 * BTK
+    assert v.getPastVotes(a["bob"], before).call() == 1_000 * BTK * (MAX_LOCK - (before - locked_at)) // MAX_LOCK
+    with reverts("FutureLookup"):
+        v.getPastVotes(a["bob"], suite.block + 5).call()
+
+
+def test_locks_cannot_be_shortened_or_left_early(suite, a, escrow):
+    v = escrow.functions
+    unlock = suite.block + 1 + 100
+    suite.send(v.lock(100 * BTK, unlock), a["bob"])
+    # Attack: shorten the lock after voting with its power, to leave early.
+    with reverts("LockShortened", unlock - 50, unlock):
+        suite.send(v.lock(0, unlock - 50), a["bob"])
+    with reverts("StillLocked", unlock):
+        suite.send(v.withdraw(), a["bob"])
+    with reverts("LockTooLong"):
+        suite.send(v.lock(0, suite.block + 2 + MAX_LOCK), a["bob"])
+    with reverts("LockTooShort"):
+        suite.send(v.lock(1, suite.block + 2), a["carol"])
+    with reverts("ZeroAmount"):
+        suite.send(v.lock(0, suite.block + 50), a["carol"])
+    with reverts("NoLock", a["carol"]):
+        suite.send(v.withdraw(), a["carol"])
+    suite.mine(max(0, unlock - suite.block))
+    assert v.getVotes(a["bob"]).call() == 0   # no power left at the unlock block
+    with reverts("LockExpired", unlock):   # an expired lock is withdrawn, not silently renewed
+        suite.send(v.lock(1 * BTK, suite.block + 50), a["bob"])
+    balance = suite.token.functions.balanceOf(a["bob"]).call()
+    suite.send(v.withdraw(), a["bob"])
+    assert suite.token.functions.balanceOf(a["bob"]).call() == balance + 100 * BTK
+    assert v.lockOf(a["bob"]).call() == [0, 0] or tuple(v.lockOf(a["bob"]).call()) == (0, 0)
+    with reverts("OwnableUnauthorizedAccount", a["bob"]):
+        suite.send(v.setMinLockBlocks(0), a["bob"])
