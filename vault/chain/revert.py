@@ -164,6 +164,13 @@ SENTENCES: dict[str, str] = {
     "GrantClosed": "Grant {grantId} is completed or cancelled: nothing is left to approve or cancel.",
     "MilestoneOutOfOrder": "Milestones are approved in order: the next one is {expected}, not {given} (counted from 0).",
     "NotGrantApprover": "{account} is not the approver of grant {grantId}.",
+    "LockTooShort": "A lock must run until block {earliest} at least; block {unlockBlock} is too soon.",
+    "LockTooLong": "A lock can run until block {latest} at most; block {unlockBlock} is too far.",
+    "LockShortened": "A lock can be extended, never shortened: it runs until block {current}, not {unlockBlock}.",
+    "NoLock": "{account} has no BTK locked.",
+    "StillLocked": "The BTK are locked until block {unlockBlock}.",
+    "LockExpired": "The lock ended at block {unlockBlock}: withdraw it before locking again.",
+    "FutureLookup": "Block {timepoint} is not mined yet (the chain is at {current}).",
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",

@@ -14,7 +14,8 @@ Where a poll lives (docs/governance.md, "Polls"): its definition is a canonical 
 blocks and emits the text, so every node has it. Ballots never touch the chain: EIP-712
 signatures (ballots.py) as files or QR codes. The tally is a pure function of the ballots
 given and the chain's checkpoints: each voter's weight is the token's getPastVotes at the
-snapshot (delegated votes, as the governor counts them), so anyone with the same ballots
+snapshot (delegated votes, as the governor counts them) plus the voter's vote-escrow lock
+power there (escrow.py), so anyone with the same ballots
 gets the same result, also long after.
 """
 
@@ -219,8 +220,9 @@ class Polls:
         Rules: a ballot must be for this poll, chain and registry and signed by its voter;
         a voter's highest revision counts; two different ballots of one voter with the
         same revision cancel that voter (the equivocation is shown); weight is the voter's
-        delegated votes at the snapshot. Passed: the first option has more than half of
-        the weight counted and the weight counted reaches the governor's quorum there."""
+        delegated votes plus their vote-escrow lock power, both at the snapshot. Passed:
+        the first option has more than half of the weight counted and the weight counted
+        reaches the governor's quorum there."""
         poll = self.get(poll_id)
         if not poll["readable"]:
             raise ChainError("unknown-poll", f"Poll {poll['poll_id']} is not a Blocktrack poll: it cannot be tallied.")
@@ -243,6 +245,7 @@ class Polls:
                 seen["conflict"] = True
         weights = [0] * len(poll["options"])
         counted = []
+        escrow = self._escrow()
         snapshot = poll["snapshot_block"]
         for voter in sorted(latest):
             b = latest[voter]
@@ -250,11 +253,15 @@ class Polls:
                 rejected.append({"voter": b["voter"], "reason": f"two different ballots with revision {b['revision']}: "
                                                                 "neither counts"})
                 continue
-            weight = self.token.functions.getPastVotes(self.w3.to_checksum_address(voter), snapshot).call()
+            address = self.w3.to_checksum_address(voter)
+            delegated = self.token.functions.getPastVotes(address, snapshot).call()
+            locked = escrow.power_at(address, snapshot) if escrow else 0
+            weight = delegated + locked
             weights[b["option"]] += weight
-            counted.append({"voter": self.w3.to_checksum_address(voter), "option": b["option"],
+            counted.append({"voter": address, "option": b["option"],
                             "option_name": poll["options"][b["option"]], "revision": b["revision"],
-                            "weight": format_amount(weight), "weight_wei": str(weight)})
+                            "weight": format_amount(weight), "weight_wei": str(weight),
+                            "delegated_wei": str(delegated), "lock_power_wei": str(locked)})
         total = sum(weights)
         quorum = self.governor.functions.quorum(snapshot).call()
         passed = total >= quorum and total > 0 and weights[0] * 2 > total
@@ -269,6 +276,17 @@ class Polls:
 
         result["tally_hash"] = "0x" + keccak(rfc8785.dumps({k: v for k, v in result.items() if k != "open"})).hex()
         return result
+
+    def _escrow(self):
+        """The vote-escrow, whose lock power polls count too; None on a network without it."""
+        from .escrow import Escrow
+
+        try:
+            return Escrow(self.chain)
+        except ChainError as exc:
+            if exc.reason != "not-deployed":
+                raise
+            return None
 
     def _refusal(self, b: dict, poll: dict) -> str | None:
         if b["chain_id"] != self.chain.chain_id or b["registry"].lower() != self.registry.address.lower():
