@@ -127,3 +127,20 @@ def test_keeper_on_run_off_and_show_says_who_executed(vault):
     code, text, _ = vault("gov", "keeper", "run", json_out=False)
     assert "Nothing is due." in text
     assert vault("gov", "keeper", "off")[1] == {"keeper": "off"}
+
+
+def test_lock_power_breakdown_and_unlock_refused_early(vault):
+    from tests.chain.conftest import USER_ADDRESS
+
+    vault("gov", "delegate", "--yes")
+    code, out, err = vault("gov", "lock", "--amount", "1000", "--blocks", "2628000", "--yes")
+    assert code == 0, err
+    assert [t["description"] for t in out["transactions"]][-1].startswith("Lock 1,000 BTK until block")
+    code, rows, _ = vault("gov", "power", "--breakdown")
+    (row,) = rows
+    b = row["breakdown"]
+    assert b["address"] == USER_ADDRESS and b["locked"] == "1000" and b["lock_power"] == "1000"
+    code, text, _ = vault("gov", "power", "--breakdown", json_out=False)
+    assert "locked: 1,000 BTK until block" in text and "(polls)" in text and "falling by" in text
+    code, _, err = vault("gov", "unlock", "--yes")
+    assert code != 0 and "locked until block" in err

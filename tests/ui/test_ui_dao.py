@@ -239,3 +239,21 @@ def test_a_grant_with_two_milestones_is_proposed_and_released_tranche_by_tranche
         assert f"{released} released, {pending} pending" in grants.list.item(0).text()
     assert "(completed)" in grants.list.item(0).text() and not grants.approve_button.isEnabled()
     assert "Milestone 2: 600 BTK — released at block" in grants.details.text()
+
+
+def test_lock_btk_and_the_page_says_where_the_power_comes_from(chain_window, qtbot, ui_helpers):
+    page = open_page(chain_window, qtbot)
+    activate_votes(page, qtbot, ui_helpers)
+    assert "Locked: nothing." in page.power_detail.text() and not page.unlock_button.isVisible()
+    ui_helpers.click(qtbot, page.lock_button)
+    dialog = page.dialog
+    ui_helpers.type_text(qtbot, dialog.amount, "lots")
+    ui_helpers.click(qtbot, dialog.lock_button)   # not an amount: refused in the dialog
+    qtbot.waitUntil(lambda: dialog.error.kind == "error")
+    ui_helpers.type_text(qtbot, dialog.amount, "1000")
+    assert "About 1,000 votes in polls at first" in dialog.estimate.text()
+    ui_helpers.click(qtbot, dialog.lock_button)
+    confirm(page, qtbot, ui_helpers)
+    refreshed(page, qtbot, lambda: "Locked: 1,000 BTK until block" in page.power_detail.text())
+    assert "= 1,000 votes in polls, on top of 4,999,000 votes delegated" in page.power_detail.text()
+    assert "falling by" in page.power_detail.text()

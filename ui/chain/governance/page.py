@@ -34,6 +34,19 @@ from .models import SUPPORT_LABELS, ProposalTableModel, ProposalView, votes_text
 from .panel import ProposalPanel, caption
 
 
+def _breakdown(chain, account: str) -> dict | None:
+    """Where the account's power comes from, or None on a network without the vote-escrow."""
+    from vault.chain.dao.escrow import Escrow
+    from vault.errors import ChainError
+
+    try:
+        return Escrow(chain).breakdown(account)
+    except ChainError as exc:
+        if exc.reason != "not-deployed":
+            raise
+        return None
+
+
 class GovernancePage(ChainPage):
     refreshed = Signal()   # after every read applied (tests wait on it)
 
@@ -67,6 +80,8 @@ class GovernancePage(ChainPage):
         self.constitution_button.clicked.connect(self.open_constitution)
         self.polls_button.clicked.connect(self.open_polls)
         self.grants_button.clicked.connect(self.open_grants)
+        self.lock_button.clicked.connect(self.open_lock)
+        self.unlock_button.clicked.connect(self.unlock)
         self.polls_dialog = None
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.panel.vote_requested.connect(self.vote)
@@ -90,6 +105,13 @@ class GovernancePage(ChainPage):
         column.addWidget(self.power_value)
         row.addLayout(column)
         row.addWidget(self.power_detail, 1)
+        self.lock_button = QPushButton("Lock BTK…")
+        self.lock_button.setToolTip("Lock BTK in the vote-escrow: the longer, the more they count in polls")
+        self.unlock_button = QPushButton("Withdraw locked BTK")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.lock_button)
+        buttons.addWidget(self.unlock_button)
+        row.addLayout(buttons)
         self.body.addWidget(power)
 
         self.delegate_banner = QFrame()
@@ -171,6 +193,7 @@ class GovernancePage(ChainPage):
             from vault.chain.dao.keeper import executions
 
             overview = Governance(chain).overview(account)
+            overview["breakdown"] = _breakdown(chain, account)
             done = executions(chain)   # who executed each: the proposal's history says it
             for p in overview["proposals"]:
                 p["executed_by"] = done.get(p["proposal_id"])
@@ -218,9 +241,15 @@ class GovernancePage(ChainPage):
             who = power["delegate"]
         else:
             who = "nobody yet"
+        from .lock import breakdown_text
+
+        b = o.get("breakdown")
         self.power_detail.setText(f"You hold {format_units(held, 'BTK')}; your BTK count as votes for: {who}.\n"
                                   f"The treasury holds {format_units(int(o['treasury']['btk_wei']), 'BTK')}. "
-                                  f"Proposing needs {votes_text(int(o['threshold_wei']))}.")
+                                  f"Proposing needs {votes_text(int(o['threshold_wei']))}."
+                                  + (f"\n{breakdown_text(b)}" if b else ""))
+        self.lock_button.setVisible(b is not None)
+        self.unlock_button.setVisible(bool(b and int(b["locked_wei"]) and not b["blocks_left"]))
         self._show_delegation(power, held)
         threshold = int(o["threshold_wei"])
         self.propose_hint.setVisible(not o["can_propose"])
@@ -380,6 +409,31 @@ class GovernancePage(ChainPage):
         dialog.promote_requested.connect(self._promote_poll)
         self.polls_dialog = dialog
         open_dialog(self, dialog, delete_on_close=True)
+
+    def open_lock(self) -> None:
+        from .lock import LockDialog
+
+        b = (self.overview or {}).get("breakdown")
+        if not self.connected or b is None:
+            self._show_connection_state()
+            return
+        dialog = LockDialog(b, self)
+        dialog.submitted.connect(self._lock)
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def _lock(self, amount: int, blocks: int) -> None:
+        from vault.chain.dao.escrow import Escrow
+
+        sender = self.account
+        self.write("Lock BTK", lambda service: Escrow(service.chain).lock_requests(service, sender, amount, blocks),
+                   success="Locked: they count in polls from the next block.")
+
+    def unlock(self) -> None:
+        from vault.chain.dao.escrow import Escrow
+
+        sender = self.account
+        self.write("Withdraw locked BTK", lambda service: Escrow(service.chain).unlock_request(service, sender),
+                   success="Your BTK are back in your account.")
 
     def open_grants(self) -> None:
         from .grants import GrantsDialog

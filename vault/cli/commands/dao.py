@@ -17,6 +17,10 @@
     vault gov keeper on|off|status                 the opt-in keeper (kept in the vault)
     vault gov keeper run                           queue / execute what is due now, once
 
+    vault gov lock --amount X --blocks N            lock BTK: longer counts for more (polls)
+    vault gov unlock                               withdraw them once the lock ended
+    vault gov power --breakdown                    where your power comes from
+
 POLL is a poll id or its start (at least 6 hex digits); BALLOT a ballot file (JSON or a
 QR image) or a folder of them.
 """
@@ -234,6 +238,35 @@ def cmd_keeper(args) -> int | None:
     return 0
 
 
+def cmd_lock(args) -> int:
+    from ...chain.dao.escrow import Escrow
+    from ..session import amount_arg
+
+    with open_session(args) as s:
+        amount = amount_arg(args.amount) if args.amount not in (None, "0") else 0
+        return write(args, s, Escrow(s.chain).lock_requests(s.service, sender_of(args, s), amount, args.blocks))
+
+
+def cmd_unlock(args) -> int:
+    from ...chain.dao.escrow import Escrow
+
+    with open_session(args) as s:
+        return write(args, s, Escrow(s.chain).unlock_request(s.service, sender_of(args, s)))
+
+
+def breakdown_lines(b: dict) -> list[str]:
+    """`vault gov power --breakdown`: where one account's power comes from."""
+    from ...chain.units import format_units
+
+    return [f"    delegated BTK: {format_units(int(b['delegated_votes_wei']), 'votes')} (the Governor and polls)",
+            f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
+            + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
+            + f" = {format_units(int(b['lock_power_wei']), 'votes')} (polls)",
+            f"    {b['decay']}",
+            f"    in polls: {format_units(int(b['poll_power_wei']), 'votes')}; on proposals: "
+            f"{format_units(int(b['governor_power_wei']), 'votes')}"]
+
+
 def add_dao_commands(gp) -> None:
     """Under `vault gov`."""
     cp = gp.add_parser("constitution", help="the DAO constitution: text, version, history, amendments"
@@ -252,6 +285,12 @@ def add_dao_commands(gp) -> None:
     p = command(gp, "keeper", cmd_keeper, "the opt-in keeper: queue and execute passed proposals when due")
     p.add_argument("action", choices=("on", "off", "status", "run"))
     p.add_argument("--from", dest="sender", metavar="ADDRESS", help="run: which vault account pays")
+    p = command(gp, "lock", cmd_lock, "lock BTK in the vote-escrow: the longer, the more power in polls")
+    p.add_argument("--amount", default="0", help="BTK to add (0: only extend the lock)")
+    p.add_argument("--blocks", type=int, required=True, help="how long, from the block it lands in")
+    write_options(p)
+    p = command(gp, "unlock", cmd_unlock, "withdraw locked BTK once the lock ended")
+    write_options(p)
     gr = gp.add_parser("grant", help="grants paid by milestone: released and pending tranches, approvals"
                        ).add_subparsers(dest="grant_sub", required=True)
     p = command(gr, "list", cmd_grant_list, "every milestone grant and the grants budget (no passphrase)")

@@ -78,10 +78,21 @@ def cmd_power(args) -> None:
                         write(args, s, gov.delegate_request(s.service, r["address"], r["address"]))
                         r.update(gov.power(r["address"]))
                     r["warning_shown"] = True
+    if args.breakdown:
+        from ...chain.dao.escrow import Escrow
+
+        with connect(args) as chain:
+            escrow = Escrow(chain)
+            for r in rows:
+                r["breakdown"] = escrow.breakdown(r["address"])
     lines = []
     for r in rows:
         lines.append(f"{r['address']}: {r['balance']} BTK, voting power {r['votes']} "
                      f"(delegate: {'yourself' if r['self_delegated'] else r['delegate'] or 'none'})")
+        if args.breakdown:
+            from .dao import breakdown_lines
+
+            lines += breakdown_lines(r["breakdown"])
         for p in r["proposals"]:
             lines.append(f"    proposal {short_id(p['proposal_id'])} at snapshot block {p['snapshot']}: {p['votes']}")
         if r["warning"] and not r.pop("warning_shown", False):
@@ -287,6 +298,8 @@ def add_parser(sub) -> None:
         dest="sub", required=True)
     p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
     p.add_argument("--account", metavar="ADDRESS", help="any address (default: your vault's accounts)")
+    p.add_argument("--breakdown", action="store_true", help="where the power comes from: delegated BTK, the "
+                                                            "vote-escrow lock and its decay")
     p = command(gp, "delegate", cmd_delegate, "delegate your voting power (to yourself by default)")
     p.add_argument("--to", default="self", metavar="self|ADDRESS")
     write_options(p)
