@@ -171,12 +171,12 @@ def test_a_definition_that_lies_about_its_calls_is_described_by_its_calldata(cha
     definition = poll_definition(chain_id=chain.chain_id, registry=polls.registry.address, question="Charity?",
                                  options=["Yes", "No"], snapshot_block=snapshot, closes_block=snapshot + 10,
                                  calls=[lying])
-    send(service, service.contract_call("poll-create", polls.registry, "create", [definition, snapshot,
+    send(service, service.contract_call("gov-poll-create", polls.registry, "create", [definition, snapshot,
                                                                                    snapshot + 10], first))
     (poll,) = polls.list()
     assert poll["calls"][0]["summary"] == f"Grant 1,000,000 BTK from the treasury to {first}"
     # and text that is not a poll at all is listed as unreadable, never tallied
-    send(service, service.contract_call("poll-create", polls.registry, "create", ["hello", snapshot,
+    send(service, service.contract_call("gov-poll-create", polls.registry, "create", ["hello", snapshot,
                                                                                    snapshot + 10], first))
     junk = polls.list()[0]
     assert not junk["readable"] and junk["question"] == "(not a Blocktrack poll)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .commands import (chain, credential, did, gov, keys, market, present, serve, setup, soulbound, stake, trust,
+from .commands import (chain, credential, dao, did, keys, market, present, serve, setup, soulbound, stake, trust,
                        tx, verify, wallet)
 from .options import common
 
@@ -16,7 +16,7 @@ from .options import common
 GROUPS = (setup.add_parser, did.add_parser, keys.add_parser, credential.add_parser, present.add_parser,
           verify.add_parser, present.add_log_parser, trust.add_parser, setup.add_phrase_parser,
           chain.add_parser, tx.add_parser, wallet.add_parser, stake.add_parser, soulbound.add_parser,
-          gov.add_parser, market.add_parser, serve.add_parser)
+          dao.add_parser, market.add_parser, serve.add_parser)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -83,7 +83,7 @@ class Grants:
                                              f"its milestones; {sender} is not.")
         n = g["next_milestone"]
         amount = int(g["milestones"][n - 1]["amount_wei"])
-        return service.contract_call("grant-approve", self.escrow, "approveMilestone", [int(grant_id), n - 1], sender,
+        return service.contract_call("gov-grant-approve", self.escrow, "approveMilestone", [int(grant_id), n - 1], sender,
                                      description=f"Approve milestone {n} of {len(g['milestones'])} of “{g['title']}”: "
                                                  f"pay {format_units(amount, 'BTK')} to {g['grantee']}",
                                      params={"grant_id": int(grant_id), "milestone": n})

@@ -106,7 +106,7 @@ class Polls:
                                                 f"block {snapshot:,}; creating a poll needs "
                                                 f"{format_units(threshold, 'BTK')}. Delegate your BTK first (to "
                                                 "yourself), then create the poll a block later.")
-        return service.contract_call("poll-create", self.registry, "create", [definition, snapshot, closes], sender,
+        return service.contract_call("gov-poll-create", self.registry, "create", [definition, snapshot, closes], sender,
                                      description=f"Create the poll “{question.strip()}”",
                                      params={"poll_id": poll_id_of(definition), "question": question.strip()})
 

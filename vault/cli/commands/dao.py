@@ -254,17 +254,11 @@ def cmd_unlock(args) -> int:
         return write(args, s, Escrow(s.chain).unlock_request(s.service, sender_of(args, s)))
 
 
-def breakdown_lines(b: dict) -> list[str]:
-    """`vault gov power --breakdown`: where one account's power comes from."""
-    from ...chain.units import format_units
+def add_parser(sub) -> None:
+    """`vault gov ...` with the DAO's commands (this module reads gov's, not the reverse)."""
+    from . import gov
 
-    return [f"    delegated BTK: {format_units(int(b['delegated_votes_wei']), 'votes')} (the Governor and polls)",
-            f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
-            + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
-            + f" = {format_units(int(b['lock_power_wei']), 'votes')} (polls)",
-            f"    {b['decay']}",
-            f"    in polls: {format_units(int(b['poll_power_wei']), 'votes')}; on proposals: "
-            f"{format_units(int(b['governor_power_wei']), 'votes')}"]
+    add_dao_commands(gov.add_parser(sub))
 
 
 def add_dao_commands(gp) -> None:

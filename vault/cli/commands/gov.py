@@ -90,14 +90,25 @@ def cmd_power(args) -> None:
         lines.append(f"{r['address']}: {r['balance']} BTK, voting power {r['votes']} "
                      f"(delegate: {'yourself' if r['self_delegated'] else r['delegate'] or 'none'})")
         if args.breakdown:
-            from .dao import breakdown_lines
-
             lines += breakdown_lines(r["breakdown"])
         for p in r["proposals"]:
             lines.append(f"    proposal {short_id(p['proposal_id'])} at snapshot block {p['snapshot']}: {p['votes']}")
         if r["warning"] and not r.pop("warning_shown", False):
             say(f"warning: {r['warning']}")
     emit(args, rows if not args.account else rows[0], "\n".join(lines))
+
+
+def breakdown_lines(b: dict) -> list[str]:
+    """`vault gov power --breakdown`: where one account's power comes from."""
+    from ...chain.units import format_units
+
+    return [f"    delegated BTK: {format_units(int(b['delegated_votes_wei']), 'votes')} (the Governor and polls)",
+            f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
+            + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
+            + f" = {format_units(int(b['lock_power_wei']), 'votes')} (polls)",
+            f"    {b['decay']}",
+            f"    in polls: {format_units(int(b['poll_power_wei']), 'votes')}; on proposals: "
+            f"{format_units(int(b['governor_power_wei']), 'votes')}"]
 
 
 def cmd_delegate(args) -> int:
@@ -292,8 +303,8 @@ def template_options(p, *, required: bool = True) -> None:
     p.add_argument("--value", default="0", help="raw: ETH (wei) sent along")
 
 
-def add_parser(sub) -> None:
-    """`vault gov ...`."""
+def add_parser(sub):
+    """`vault gov ...` (the DAO's commands join it: dao.add_parser); returns its subparsers."""
     gp = sub.add_parser("gov", help="governance: voting power, delegation, proposals, votes").add_subparsers(
         dest="sub", required=True)
     p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
@@ -327,9 +338,7 @@ def add_parser(sub) -> None:
         p = command(gp, name, func, text)
         p.add_argument("proposal_id", help=ID_HELP)
         write_options(p)
-    from .dao import add_dao_commands
-
-    add_dao_commands(gp)
+    return gp
 
 
 def _add_sign_vote(gp) -> None:
