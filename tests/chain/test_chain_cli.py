@@ -33,8 +33,9 @@ def test_status_needs_no_passphrase(run):
     assert code == 0
     assert status["network"] == "embedded" and status["chain_id"] == 4346955 and status["block"] > 10
     from vault.chain import extensions
-    assert set(status["contracts"]) == ({"timelock", "token", "governor", "staking", "marketplace", "soulbound"}
-                                        | set(extensions.artifacts()))  # and every registered extension
+
+    assert set(status["contracts"]) == {"timelock", "token", "governor", "staking", "marketplace", "soulbound",
+                                        *extensions.artifacts()}
     assert "accounts" not in status
     code, text, _ = run("chain", "status", passphrase=False, json_out=False)
     assert "Chain id:  4346955" in text and "token" in text

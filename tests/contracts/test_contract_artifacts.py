@@ -13,13 +13,17 @@ SUITE = [
     "BTKToken",
     "BlocktrackGovernor",
     "BlocktrackTimelock",
+    "Constitution",
+    "GrantEscrow",
     "Marketplace",
     "PeerReview",
+    "PollRegistry",
     "ReputationRegistry",
     "RewardsPool",
     "SoulboundCredential",
     "StakingPool",
     "TalentMarket",
+    "VoteEscrow",
 ]
 TEST_ONLY = ["TestEscrowAttacker", "TestReentrantToken"]
 KEYS = ["contractName", "sourceName", "testOnly", "abi", "bytecode", "deployedBytecode", "compiler", "sourceHashes"]

@@ -45,6 +45,9 @@ def shoot_chain(tmp: Path, out: Path) -> list[Path]:
     window = _open_vault(tmp / "vault", talent=True)
     written.append(_shoot_wallet(window, out))
     written.append(_shoot_governance(window, out))
+    from .dao import shoot_dao
+
+    written += shoot_dao(window, out)   # the constitution and polls dialogs
     written.extend(_shoot_marketplace(window, out))
     window.close()
 

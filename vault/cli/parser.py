@@ -48,7 +48,7 @@ GROUPS = (
     ("wallet", "add_parser", {"wallet": "balances, send, tip, history"}),
     ("stake", "add_parser", {"stake": "validators, stake, unstake, withdraw, claim, status"}),
     ("soulbound", "add_parser", {"soulbound": "anchor, revoke and check soulbound credentials"}),
-    ("gov", "add_parser", {"gov": "governance: voting power, delegation, proposals, votes"}),
+    ("dao", "add_parser", {"gov": "governance: voting power, delegation, proposals, votes"}),
     ("market", "add_parser", {"market": "gigs and mentoring offers with BTK escrow"}),
     ("connector", "add_parser", {"connector": "connectors for life: referrers and their earnings"}),
     ("rewards", "add_parser", {"rewards": "learn-to-earn: rewards for anchored credentials, bounties"}),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Signal
+from shiboken6 import isValid
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from vault.chain.governance import Governance
@@ -31,6 +32,19 @@ from ..page import ChainPage
 from .delegates import BadgeDelegate, QuorumBarDelegate, TitleDelegate
 from .models import SUPPORT_LABELS, ProposalTableModel, ProposalView, votes_text
 from .panel import ProposalPanel, caption
+
+
+def _breakdown(chain, account: str) -> dict | None:
+    """Where the account's power comes from, or None on a network without the vote-escrow."""
+    from vault.chain.dao.escrow import Escrow
+    from vault.errors import ChainError
+
+    try:
+        return Escrow(chain).breakdown(account)
+    except ChainError as exc:
+        if exc.reason != "not-deployed":
+            raise
+        return None
 
 
 class GovernancePage(ChainPage):
@@ -63,6 +77,12 @@ class GovernancePage(ChainPage):
         self.delegate_button.clicked.connect(self.activate_votes)
         self.new_button.clicked.connect(self.new_proposal)
         self.relay_button.clicked.connect(self.relay_vote)
+        self.constitution_button.clicked.connect(self.open_constitution)
+        self.polls_button.clicked.connect(self.open_polls)
+        self.grants_button.clicked.connect(self.open_grants)
+        self.lock_button.clicked.connect(self.open_lock)
+        self.unlock_button.clicked.connect(self.unlock)
+        self.polls_dialog = None
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.panel.vote_requested.connect(self.vote)
         self.panel.sign_requested.connect(self.sign_offline)
@@ -85,6 +105,13 @@ class GovernancePage(ChainPage):
         column.addWidget(self.power_value)
         row.addLayout(column)
         row.addWidget(self.power_detail, 1)
+        self.lock_button = QPushButton("Lock BTK…")
+        self.lock_button.setToolTip("Lock BTK in the vote-escrow: the longer, the more they count in polls")
+        self.unlock_button = QPushButton("Withdraw locked BTK")
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.lock_button)
+        buttons.addWidget(self.unlock_button)
+        row.addLayout(buttons)
         self.body.addWidget(power)
 
         self.delegate_banner = QFrame()
@@ -107,11 +134,25 @@ class GovernancePage(ChainPage):
         self.relay_button = QPushButton("Relay a signed vote…")
         self.relay_button.setToolTip("Send someone's vote that they signed offline (you pay the network fee)")
         self.new_button = QPushButton("New proposal…")
+        self.polls_button = QPushButton("Polls…")
+        self.polls_button.setToolTip("Ask holders first, for free; a poll that passes becomes a proposal")
+        heading.addWidget(self.polls_button)
+        self.grants_button = QPushButton("Grants…")
+        self.grants_button.setToolTip("Grants paid by milestone: released, pending, approvals")
+        heading.addWidget(self.grants_button)
+        self.constitution_button = QPushButton("Constitution…")
+        self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
+        heading.addWidget(self.constitution_button)
         heading.addWidget(self.relay_button)
         heading.addWidget(self.new_button)
         self.body.addLayout(heading)
         self.propose_hint = text_label(name="hintLabel")
         self.body.addWidget(self.propose_hint)
+        from .keeper import KeeperControl
+
+        self.keeper = KeeperControl(self.session, lambda: self.account)
+        self.keeper.acted.connect(lambda _records: self.refresh_now())
+        self.body.addWidget(self.keeper)
 
         self.model = ProposalTableModel(self)
         self.table = QTableView()
@@ -147,7 +188,18 @@ class GovernancePage(ChainPage):
             return
         self._reading = True
         account = self.account
-        self.read(lambda chain: Governance(chain).overview(account), done=self._on_overview)
+
+        def read(chain):
+            from vault.chain.dao.keeper import executions
+
+            overview = Governance(chain).overview(account)
+            overview["breakdown"] = _breakdown(chain, account)
+            done = executions(chain)   # who executed each: the proposal's history says it
+            for p in overview["proposals"]:
+                p["executed_by"] = done.get(p["proposal_id"])
+            return overview
+
+        self.read(read, done=self._on_overview)
 
     def _on_read_failed(self, exc: BaseException) -> None:
         self._reading = False
@@ -189,9 +241,15 @@ class GovernancePage(ChainPage):
             who = power["delegate"]
         else:
             who = "nobody yet"
+        from .lock import breakdown_text
+
+        b = o.get("breakdown")
         self.power_detail.setText(f"You hold {format_units(held, 'BTK')}; your BTK count as votes for: {who}.\n"
                                   f"The treasury holds {format_units(int(o['treasury']['btk_wei']), 'BTK')}. "
-                                  f"Proposing needs {votes_text(int(o['threshold_wei']))}.")
+                                  f"Proposing needs {votes_text(int(o['threshold_wei']))}."
+                                  + (f"\n{breakdown_text(b)}" if b else ""))
+        self.lock_button.setVisible(b is not None)
+        self.unlock_button.setVisible(bool(b and int(b["locked_wei"]) and not b["blocks_left"]))
         self._show_delegation(power, held)
         threshold = int(o["threshold_wei"])
         self.propose_hint.setVisible(not o["can_propose"])
@@ -330,6 +388,108 @@ class GovernancePage(ChainPage):
                 if event.get("event") == "ProposalCreated":
                     self._selected = str(event["args"]["proposalId"])
 
+    def open_constitution(self) -> None:
+        from .constitution import ConstitutionDialog
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        dialog = ConstitutionDialog(self.session, self)
+        dialog.submitted.connect(self._propose)
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def open_polls(self) -> None:
+        from .polls import PollsDialog
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        dialog = PollsDialog(self.session, self.account, self)
+        dialog.create_requested.connect(self._create_poll)
+        dialog.promote_requested.connect(self._promote_poll)
+        self.polls_dialog = dialog
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def open_lock(self) -> None:
+        from .lock import LockDialog
+
+        b = (self.overview or {}).get("breakdown")
+        if not self.connected or b is None:
+            self._show_connection_state()
+            return
+        dialog = LockDialog(b, self)
+        dialog.submitted.connect(self._lock)
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def _lock(self, amount: int, blocks: int) -> None:
+        from vault.chain.dao.escrow import Escrow
+
+        sender = self.account
+        self.write("Lock BTK", lambda service: Escrow(service.chain).lock_requests(service, sender, amount, blocks),
+                   success="Locked: they count in polls from the next block.")
+
+    def unlock(self) -> None:
+        from vault.chain.dao.escrow import Escrow
+
+        sender = self.account
+        self.write("Withdraw locked BTK", lambda service: Escrow(service.chain).unlock_request(service, sender),
+                   success="Your BTK are back in your account.")
+
+    def open_grants(self) -> None:
+        from .grants import GrantsDialog
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        dialog = GrantsDialog(self.session, self.account, self)
+        dialog.approve_requested.connect(lambda gid, words: self._approve_milestone(dialog, gid, words))
+        open_dialog(self, dialog, delete_on_close=True)
+
+    def _approve_milestone(self, dialog, grant_id: int, words: str) -> None:
+        from vault.chain.dao.grants import Grants
+
+        sender = self.account
+        flow = self.write("Approve a milestone",
+                          lambda service: Grants(service.chain).approve_request(service, sender, grant_id),
+                          intro=[words], success="Approved: the tranche is paid to the grantee.")
+        if flow is not None:
+            flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
+
+    def _create_poll(self, question: str, options: list, closes_in: int, to: str, amount: str, details: str) -> None:
+        from vault.chain.dao.polls import Polls
+        from vault.chain.units import parse_address, parse_amount
+
+        sender = self.account
+
+        def build(service):
+            calls = []
+            if to:
+                gov = Governance(service.chain)
+                calls = [gov.call_grant(parse_address(to, service.chain.chain_id), parse_amount(amount))]
+            return Polls(service.chain).create_request(service, sender, question, options, closes_in=closes_in,
+                                                       calls=calls, details=details)
+
+        flow = self.write("New poll", build, intro=[f"Poll: {question}", "Holders sign ballots for free; only "
+                                                    "creating the poll costs a network fee."],
+                          success="Poll created. Sign your ballot in the list.")
+        dialog = self.polls_dialog
+        if flow is not None and dialog is not None:
+            flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
+
+    def _promote_poll(self, poll_id: str, ballots: list) -> None:
+        from vault.chain.dao.polls import Polls
+
+        sender = self.account
+        flow = self.write("Promote the poll",
+                          lambda service: Polls(service.chain).promote_request(service, sender, poll_id, ballots),
+                          intro=["The poll passed: its action becomes a proposal that cites it, voted on chain."],
+                          success="Proposal created from the poll.")
+        if flow is not None:
+            flow.succeeded.connect(self._proposal_sent)
+            dialog = self.polls_dialog
+            if dialog is not None:
+                flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
+
     def sign_offline(self) -> None:
         from .votes import SignVoteDialog
 
@@ -357,6 +517,7 @@ class GovernancePage(ChainPage):
 
     def drop_vault_data(self) -> None:
         self.timer.stop()
+        self.keeper.timer.stop()
         if self._draft is not None:
             self._draft.reject()
         super().drop_vault_data()

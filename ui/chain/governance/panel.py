@@ -147,7 +147,9 @@ class ProposalPanel(QFrame):
         if changed:
             self.reason.clear()
         self.title.setText(view.title)
-        self.meta.setText(f"Proposed by {p['proposer']} · id {short_id(view.id)} · {voting_window(p)}")
+        executed = p.get("executed_by")
+        self.meta.setText(f"Proposed by {p['proposer']} · id {short_id(view.id)} · {voting_window(p)}"
+                          + (f" · executed by {executed['by']} in block {executed['block']:,}" if executed else ""))
         self.meta.setToolTip(f"Proposal id {view.id}")
         body = "\n".join(p["description"].splitlines()[1:]).strip()
         self.description.setText(body)

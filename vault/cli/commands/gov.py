@@ -78,15 +78,37 @@ def cmd_power(args) -> None:
                         write(args, s, gov.delegate_request(s.service, r["address"], r["address"]))
                         r.update(gov.power(r["address"]))
                     r["warning_shown"] = True
+    if args.breakdown:
+        from ...chain.dao.escrow import Escrow
+
+        with connect(args) as chain:
+            escrow = Escrow(chain)
+            for r in rows:
+                r["breakdown"] = escrow.breakdown(r["address"])
     lines = []
     for r in rows:
         lines.append(f"{r['address']}: {r['balance']} BTK, voting power {r['votes']} "
                      f"(delegate: {'yourself' if r['self_delegated'] else r['delegate'] or 'none'})")
+        if args.breakdown:
+            lines += breakdown_lines(r["breakdown"])
         for p in r["proposals"]:
             lines.append(f"    proposal {short_id(p['proposal_id'])} at snapshot block {p['snapshot']}: {p['votes']}")
         if r["warning"] and not r.pop("warning_shown", False):
             say(f"warning: {r['warning']}")
     emit(args, rows if not args.account else rows[0], "\n".join(lines))
+
+
+def breakdown_lines(b: dict) -> list[str]:
+    """`vault gov power --breakdown`: where one account's power comes from."""
+    from ...chain.units import format_units
+
+    return [f"    delegated BTK: {format_units(int(b['delegated_votes_wei']), 'votes')} (the Governor and polls)",
+            f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
+            + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
+            + f" = {format_units(int(b['lock_power_wei']), 'votes')} (polls)",
+            f"    {b['decay']}",
+            f"    in polls: {format_units(int(b['poll_power_wei']), 'votes')}; on proposals: "
+            f"{format_units(int(b['governor_power_wei']), 'votes')}"]
 
 
 def cmd_delegate(args) -> int:
@@ -109,15 +131,19 @@ def cmd_proposals(args) -> None:
 
 
 def cmd_show(args) -> None:
+    from ...chain.dao.keeper import executions
     from ...chain.governance import Governance, voting_window
 
     with open_session(args, sign=False) as s:
         gov = Governance(s.chain)
         p = gov.proposal(gov.resolve_id(args.proposal_id), s.accounts[0])
+        p["executed_by"] = executions(s.chain).get(p["proposal_id"])  # who sent the execution
     lines = [_proposal_line(p), f"    id: {p['proposal_id']}", f"    proposer: {p['proposer']}",
              f"    {voting_window(p)} (votes as delegated at block {p['snapshot']:,})", "    description:"]
     lines += [f"      {line}" for line in p["description"].splitlines()]
     lines += [f"    call {c['target']} value {c['value']} data {c['calldata'][:74]}" for c in p["calls"]]
+    if p["executed_by"]:
+        lines.append(f"    executed by {p['executed_by']['by']} in block {p['executed_by']['block']:,}")
     emit(args, p, "\n".join(lines))
 
 
@@ -258,24 +284,11 @@ def cmd_execute(args) -> int:
         return write(args, s, gov.execute_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
 
 
-def add_parser(sub) -> None:
-    """`vault gov ...`."""
+def template_options(p, *, required: bool = True) -> None:
+    """--template and its fields: for `propose`, and for a poll that asks for an action."""
     from ...chain import templates   # registered templates are --template choices
 
-    gp = sub.add_parser("gov", help="governance: voting power, delegation, proposals, votes").add_subparsers(
-        dest="sub", required=True)
-    p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
-    p.add_argument("--account", metavar="ADDRESS", help="any address (default: your vault's accounts)")
-    p = command(gp, "delegate", cmd_delegate, "delegate your voting power (to yourself by default)")
-    p.add_argument("--to", default="self", metavar="self|ADDRESS")
-    write_options(p)
-    p = command(gp, "proposals", cmd_proposals, "every proposal: state, tallies, quorum, your vote, time left")
-    p.add_argument("--state", choices=("pending", "active", "canceled", "defeated", "succeeded", "queued",
-                                       "expired", "executed"))
-    p = command(gp, "show", cmd_show, "one proposal in full")
-    p.add_argument("proposal_id", help=ID_HELP)
-    p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
-    p.add_argument("--template", required=True, choices=templates.BUILT_IN + tuple(templates.registered()),
+    p.add_argument("--template", required=required, choices=templates.BUILT_IN + tuple(templates.registered()),
                    help="; ".join(f"{t.key}: {t.words} (--param " + " --param ".join(f"{f.name}=…" for f in t.fields)
                                   + ")" for t in templates.registered().values()) or None)
     p.add_argument("--param", action="append", metavar="NAME=VALUE",
@@ -288,6 +301,26 @@ def add_parser(sub) -> None:
     p.add_argument("--target", metavar="ADDRESS", help="raw: the contract called by the timelock")
     p.add_argument("--calldata", help="raw: 0x-hex calldata")
     p.add_argument("--value", default="0", help="raw: ETH (wei) sent along")
+
+
+def add_parser(sub):
+    """`vault gov ...` (the DAO's commands join it: dao.add_parser); returns its subparsers."""
+    gp = sub.add_parser("gov", help="governance: voting power, delegation, proposals, votes").add_subparsers(
+        dest="sub", required=True)
+    p = command(gp, "power", cmd_power, "your BTK, voting power now and at each proposal's snapshot")
+    p.add_argument("--account", metavar="ADDRESS", help="any address (default: your vault's accounts)")
+    p.add_argument("--breakdown", action="store_true", help="where the power comes from: delegated BTK, the "
+                                                            "vote-escrow lock and its decay")
+    p = command(gp, "delegate", cmd_delegate, "delegate your voting power (to yourself by default)")
+    p.add_argument("--to", default="self", metavar="self|ADDRESS")
+    write_options(p)
+    p = command(gp, "proposals", cmd_proposals, "every proposal: state, tallies, quorum, your vote, time left")
+    p.add_argument("--state", choices=("pending", "active", "canceled", "defeated", "succeeded", "queued",
+                                       "expired", "executed"))
+    p = command(gp, "show", cmd_show, "one proposal in full")
+    p.add_argument("proposal_id", help=ID_HELP)
+    p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
+    template_options(p)
     p.add_argument("--description", required=True, help="the proposal's text (its first line is its title)")
     write_options(p)
     p = command(gp, "vote", cmd_vote, "vote on an active proposal")
@@ -305,6 +338,7 @@ def add_parser(sub) -> None:
         p = command(gp, name, func, text)
         p.add_argument("proposal_id", help=ID_HELP)
         write_options(p)
+    return gp
 
 
 def _add_sign_vote(gp) -> None:

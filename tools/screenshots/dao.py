@@ -1,0 +1,71 @@
+"""The DAO dialogs' screenshots (constitution, polls), shot after the Governance page in
+the same throwaway vault (tools/screenshots/chain.py): the constitution once an amendment
+passed (two versions, what changed), the polls with a ballot signed and tallied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .common import shoot, wait_until
+
+V2_CHANGE = ("Grants above a small amount are\npaid in tranches", "Every grant is\npaid in tranches")
+
+
+def _amend(service, user: str) -> None:  # chain thread
+    from vault.chain.dao.constitution import TEXTS_DIR, Constitution, amendment_description
+    from vault.chain.governance import Governance
+
+    from .chain import _send
+
+    chain, gov = service.chain, Governance(service.chain)
+    text = (TEXTS_DIR / "v1.md").read_text(encoding="utf-8").replace(*V2_CHANGE)
+    call = Constitution(chain).amend_call(gov, text, "Every grant is paid by milestones")
+    _send(service, gov.propose_request(service, user, [call], amendment_description(
+        "Every grant by milestones", "Article 5 should not allow a lump sum.", text)))
+    pid = int(gov.proposals()[0]["proposal_id"])
+    chain.advance(2)
+    _send(service, gov.vote_request(service, user, pid, "for"))
+    chain.advance(51)
+    _send(service, gov.queue_request(service, user, pid))
+    chain.advance(1, 61)
+    _send(service, gov.execute_request(service, user, pid))
+
+
+def _poll(service, user: str) -> None:  # chain thread
+    from vault.chain.contracts import BTK
+    from vault.chain.dao.polls import Polls
+    from vault.chain.governance import Governance
+
+    from .chain import ALICE, _send
+
+    gov = Governance(service.chain)
+    _send(service, Polls(service.chain).create_request(
+        service, user, "Fund a spring hackathon at Campus Node?", ["Yes", "No", "Next year"], closes_in=40,
+        calls=[gov.call_grant(ALICE, 5_000 * BTK)], details="Per Article 3: a poll first, then the proposal."))
+
+
+def shoot_dao(window, out: Path) -> list[Path]:
+    from .chain import _run
+
+    page = window.workspace.governance_page
+    user = window.identity.accounts()[0].address
+    _run(window, _amend, user)
+    page.open_constitution()
+    dialog = page.dialog
+    wait_until(lambda: dialog.shown is not None and dialog.shown["version"] == 2, 60)
+    dialog.resize(760, 760)
+    written = [shoot(dialog, out / "constitution.png")]
+    dialog.reject()
+
+    _run(window, _poll, user)
+    page.open_polls()
+    polls = page.polls_dialog
+    wait_until(lambda: polls.reads >= 1 and polls.polls, 60)
+    polls.sign()
+    wait_until(lambda: "1 ballot gathered" in polls.ballot_count.text(), 60)
+    polls.tally()
+    wait_until(lambda: polls.result is not None, 60)
+    polls.resize(760, 700)
+    written.append(shoot(polls, out / "polls.png"))
+    polls.reject()
+    return written
