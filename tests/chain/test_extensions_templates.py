@@ -124,6 +124,6 @@ def test_cli_offers_registered_templates_with_their_fields(vault):
     assert rows[0]["calls"][0]["summary"] == f"Grant the credential issuer role to {NEWCOMER}"
     from vault.cli.parser import build_parser
 
-    help_text = " ".join(build_parser()._subparsers._group_actions[0].choices["gov"]._subparsers
+    help_text = " ".join(build_parser("gov")._subparsers._group_actions[0].choices["gov"]._subparsers
                          ._group_actions[0].choices["propose"].format_help().split())
     assert "issuer-grant: Let an institution or mentor anchor" in help_text

@@ -17,7 +17,7 @@ from shiboken6 import isValid
 from vault.protocols.offer import OfferPreview
 
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, open_dialog, page_subtitle
+from ..widgets import InlineMessage, button_row, make_safe_default, open_dialog, page_subtitle
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
 from . import jobs
@@ -77,6 +77,8 @@ class ReceiveOfferDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
         self.accept_button.clicked.connect(self.accept_offer)
         self.link.textChanged.connect(self._link_changed)
+        # Accept signs a proof with the vault's key and imports: Enter never presses it.
+        make_safe_default(self, self.cancel_button, self.accept_button, focus=self.link)
 
     # ---- reading the offer (no network until "Show the offer") -----------------------------
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QPl
 from shiboken6 import isValid
 
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, open_dialog, page_subtitle
+from ..widgets import InlineMessage, button_row, make_safe_default, open_dialog, page_subtitle
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
 from . import jobs
@@ -71,6 +71,8 @@ class AnswerRequestDialog(QDialog):
         self.read_button.clicked.connect(lambda: self.read(self.link.toPlainText()))
         self.cancel_button.clicked.connect(self.reject)
         self.send_button.clicked.connect(self.send)
+        # Send signs a presentation and sends it to the verifier: Enter never presses it.
+        make_safe_default(self, self.cancel_button, self.send_button, focus=self.link)
 
     # ---- reading -------------------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from vault.chain.dao.polls import Polls
 from vault.chain.units import format_units
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row
+from ...widgets import BusyIndicator, InlineMessage, button_row, make_safe_default
 from ...widgets.labels import text_label
 from ...widgets.layout import primary
 from .dialogs import GrowingDialog, dialog_layout, hint
@@ -91,6 +91,9 @@ class PollsDialog(GrowingDialog):
         self.add_button.clicked.connect(self.add_ballots)
         self.tally_button.clicked.connect(self.tally)
         self.promote_button.clicked.connect(self.promote)
+        # Signing a ballot (which anyone may count) and the forms that lead to a transaction:
+        # Enter never presses them.
+        make_safe_default(self, self.close_button, self.sign_button, self.create_button, self.promote_button)
         self.load()
 
     def _list_page(self) -> QWidget:
