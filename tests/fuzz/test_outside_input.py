@@ -17,7 +17,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from vault.credentials import status
@@ -313,6 +313,8 @@ def _ask_everything(url: str) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(result=st.one_of(JSON, st.binary(max_size=70).map(lambda b: "0x" + b.hex())), raw=st.one_of(st.none(), st.binary(max_size=60)), chain_id_first=st.booleans())
+# null for every block, the latest included (web3's BlockNotFound): found by this test once
+@example(result=None, raw=None, chain_id_first=True)
 def test_a_node_that_answers_anything_gives_chain_errors_only(lying_node, result, raw, chain_id_first):
     def answer(request):
         if chain_id_first and request.get("method") == "eth_chainId":

@@ -157,7 +157,7 @@ def as_chain_error(exc: BaseException) -> ChainError | None:
         return exc
     try:
         from eth_abi.exceptions import DecodingError
-        from web3.exceptions import BadFunctionCallOutput
+        from web3.exceptions import BadFunctionCallOutput, BlockNotFound
     except ImportError:  # pragma: no cover - web3 is a dependency
         return None
     # Only decoding failures: web3 raises Web3ValueError for a caller's own bad input too
@@ -167,4 +167,8 @@ def as_chain_error(exc: BaseException) -> ChainError | None:
                                              "does not match the Blocktrack contracts. The node may be faulty "
                                              "or serve another deployment: nothing was signed on it; use the "
                                              "network's own manifest, or another node.")
+    if isinstance(exc, BlockNotFound):   # a node without even its latest block
+        return ChainError("node-bad-answer", "The node answered that it has no such block (not even its latest "
+                                             "one): it is not serving this chain properly. Nothing was signed on "
+                                             "it; try again later, or use another node.")
     return None

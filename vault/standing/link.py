@@ -8,10 +8,13 @@ presentation's holder, and signed by the account it names. Nothing here asks a c
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from eth_account import Account
 from eth_account.messages import encode_defunct
+
+log = logging.getLogger(__name__)
 
 STANDING_KEY = "blocktrackStanding"
 STANDING_TYPE = "BlocktrackStanding"
@@ -78,6 +81,7 @@ def read(document, holder: str | None, domain: str, challenge: str) -> Link | No
         signer = Account.recover_message(encode_defunct(text=message(holder, account, chain_id, domain, challenge)),
                                          signature=signature)
     except Exception:  # a malformed signature is a failed link, never a crash
+        log.debug("the standing's signature could not be read", exc_info=True)
         signer = None
     if signer is None or signer.lower() != account.lower():
         return Link(account, chain_id, False, "The account's signature does not link it to this holder for this "
