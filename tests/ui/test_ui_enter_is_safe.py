@@ -33,7 +33,7 @@ SAFE_DEFAULT = {
 LEADS_TO_CONFIRM = {
     "ui.chain.governance.dialogs.NewProposalDialog", "ui.chain.governance.votes.RelayVoteDialog",
     "ui.chain.market.dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
-    "ui.chain.market.bid_form.BidDialog",
+    "ui.chain.market.bid_form.BidDialog", "ui.credentials.talent_type.DeclareTypeDialog",
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {
