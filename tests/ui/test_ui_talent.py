@@ -252,6 +252,11 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
     page, people = talent_page
     session, talent, tv = page.session, people["Talent"], page.talent
 
+    # ---- the embedded chain's demo offers are listed, their gates in words
+    needs = {o["id"]: tv.model.index(tv.model.row_of(o["id"]), tv.model.NEEDS).data() for o in tv.model.rows}
+    assert needs == {0: "anyone may bid", 1: f"a credential (CourseCompletionCredential) from {dev_address('issuer')}",
+                     2: "100 BTK staked"}
+
     # ---- the client asks bidders for 100 BTK staked
     ui_helpers.click(qtbot, page.post_button)
     post = page.dialog
