@@ -63,3 +63,16 @@ def test_only_the_running_commands_module_is_imported(argv, group):
         assert out[0] == "False" and out[1] == "verify"
         return
     assert out == ["True", group, "False"]
+
+
+def test_market_help_shows_the_talent_market_first_and_post_as_the_older_escrow():
+    """`vault market --help`: a person meets post-offer (bids, gates) before the older `post`,
+    which still parses and says what it is."""
+    parser = cli_parser.build_parser(every=True)
+    market = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices["market"]
+    names = [name for name, _ in _commands(market)]
+    assert names.index("post-offer") < names.index("post") and names[0] == "offers"
+    helps = dict(_commands(market))
+    assert helps["post"].startswith("older escrow marketplace") and "new offers: post-offer" in helps["post"]
+    args = parser.parse_args(["market", "post", "--price", "5", "--title", "Old gig"])
+    assert (args.sub, args.price, args.kind) == ("post", "5", "gig")

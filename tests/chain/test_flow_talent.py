@@ -105,6 +105,7 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
     token_id = issue_credential(chain, talent, b"talent's degree")
     err = refused("gate-not-met", tm.bid_plan, service, talent, oid, price=900 * BTK)
     assert f"token {token_id}" in str(err) and "no declared type" in str(err)
+    assert "Declare for the talent market" in str(err)      # where its issuer does it
     declare(chain, tm, token_id, DEGREE)
     assert tm.gate_report(oid, talent)["credential_token"] == token_id
     balance = token.functions.balanceOf(talent).call()

@@ -38,6 +38,7 @@ LEADS_TO_CONFIRM = {
     "ui.chain.market.dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
     "ui.chain.market.bid_form.BidDialog", "ui.chain.governance.constitution.ConstitutionDialog",
     "ui.chain.governance.grants.GrantsDialog", "ui.chain.governance.lock.LockDialog",
+    "ui.credentials.talent_type.DeclareTypeDialog",
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {

@@ -17,9 +17,11 @@ from tests.chain.conftest import PASSPHRASE, USER_ADDRESS, USER_PHRASE, copy_emb
 from tests.chain.test_flow_soulbound import CREDENTIAL, OTHER
 from vault.chain.contracts import BTK
 from vault.chain.embedded import dev_address
+from vault.chain.extensions.talent_market import DEMO_OFFERS
 from vault.credentials.service import CredentialService
 
 BADGE = "OpenBadgeCredential"   # both fixture credentials are Open Badges
+OID = len(DEMO_OFFERS)          # the test's offer: after the embedded chain's demo offers
 
 
 @pytest.fixture
@@ -143,14 +145,14 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     ui_helpers.click(qtbot, post.post_button)
     intro, _ = confirm(qtbot, page, ui_helpers)
     assert "You offer up to 1,000 BTK" in intro and f"valid {BADGE} credential from {issuer}" in intro
-    qtbot.waitUntil(lambda: tv.model.rowCount() == 1)
-    qtbot.waitUntil(lambda: tv.selected_id() == 0)
+    qtbot.waitUntil(lambda: tv.model.rowCount() == OID + 1)
+    qtbot.waitUntil(lambda: tv.selected_id() == OID)
     assert tv.panel.facts["needs"].text() == f"a credential ({BADGE}) from {issuer}"
     assert not tv.panel.bid_button.isEnabled() and "You posted this offer" in tv.panel.bid_button.toolTip()
 
     # ---- the talent has no such credential: the form says what is missing, offers no Bid
     use_account(qtbot, page, talent)
-    tv.select_offer(0)
+    tv.select_offer(OID)
     assert tv.panel.bid_button.isEnabled()
     flow_before = page.write_flow
     form = open_bid_form(qtbot, page, ui_helpers)
@@ -176,12 +178,12 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     use_account(qtbot, page, third)
     on_chain(qtbot, session, anchor, third, CREDENTIAL.read_bytes(), BADGE)
     session.note_settled()
-    tv.select_offer(0)
+    tv.select_offer(OID)
     bid(qtbot, page, ui_helpers, "700", "", "Cheaper", steps=1)
 
     # ---- the client sees both bids, the staked one first, and accepts it
     use_account(qtbot, page, USER_ADDRESS)
-    tv.select_offer(0)
+    tv.select_offer(OID)
     qtbot.waitUntil(lambda: tv.bids.model.rowCount() == 2)
     rows = [[tv.bids.model.index(r, c).data() for c in range(6)] for r in range(2)]
     from vault.chain.talent import TalentMarket   # the page's one read of all bids is the core's per offer
@@ -197,7 +199,7 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     ui_helpers.click(qtbot, tv.bids.accept_button)
     intro, _ = confirm(qtbot, page, ui_helpers)
     assert f"You accept {talent}'s bid of 900 BTK" in intro and "The other bid gets its stake back at once." in intro
-    qtbot.waitUntil(lambda: offer_status(page, 0) == "accepted")
+    qtbot.waitUntil(lambda: offer_status(page, OID) == "accepted")
     assert on_chain(qtbot, session, lambda s: s.chain.btk_balance(third)) == before_third   # it staked nothing
 
     # ---- the split is shown before funding; fund (approve + fund), then release
@@ -209,14 +211,14 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     ui_helpers.click(qtbot, tv.panel.fund_button)
     intro, records = confirm(qtbot, page, ui_helpers, steps=2)
     assert sentence in intro and [r.kind for r in records] == ["btk-approve", "talent-fund"]
-    qtbot.waitUntil(lambda: offer_status(page, 0) == "funded")
+    qtbot.waitUntil(lambda: offer_status(page, OID) == "funded")
     assert "the client can take a refund from" in tv.panel.facts["delivery"].text()
     assert tv.ticker.isActive()                        # its countdown moves on while shown
     before = on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent))
     ui_helpers.click(qtbot, tv.panel.release_button)
     intro, _ = confirm(qtbot, page, ui_helpers)
     assert sentence in intro
-    qtbot.waitUntil(lambda: offer_status(page, 0) == "released")
+    qtbot.waitUntil(lambda: offer_status(page, OID) == "released")
     assert on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent)) == before + 950 * BTK   # price + bond
 
     # ---- the connector sees its earnings and withdraws them
@@ -250,6 +252,11 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
     page, people = talent_page
     session, talent, tv = page.session, people["Talent"], page.talent
 
+    # ---- the embedded chain's demo offers are listed, their gates in words
+    needs = {o["id"]: tv.model.index(tv.model.row_of(o["id"]), tv.model.NEEDS).data() for o in tv.model.rows}
+    assert needs == {0: "anyone may bid", 1: f"a credential (CourseCompletionCredential) from {dev_address('issuer')}",
+                     2: "100 BTK staked"}
+
     # ---- the client asks bidders for 100 BTK staked
     ui_helpers.click(qtbot, page.post_button)
     post = page.dialog
@@ -260,12 +267,12 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
     ui_helpers.click(qtbot, post.post_button)
     intro, _ = confirm(qtbot, page, ui_helpers)
     assert "Bidders need 100 BTK staked." in intro
-    qtbot.waitUntil(lambda: tv.selected_id() == 0)
+    qtbot.waitUntil(lambda: tv.selected_id() == OID)
     assert tv.panel.facts["needs"].text() == "100 BTK staked"
 
     # ---- the talent has nothing staked: how much more, and no Bid
     use_account(qtbot, page, talent)
-    tv.select_offer(0)
+    tv.select_offer(OID)
     form = open_bid_form(qtbot, page, ui_helpers)
     assert "you have 0 BTK staked: stake 100 BTK more with a validator" in form.gates.text()
     assert not form.bid_button.isVisible()
@@ -301,10 +308,10 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
 
     # ---- the client cancels the offer
     use_account(qtbot, page, USER_ADDRESS)
-    tv.select_offer(0)
+    tv.select_offer(OID)
     ui_helpers.click(qtbot, tv.panel.cancel_button)
     confirm(qtbot, page, ui_helpers)
-    qtbot.waitUntil(lambda: offer_status(page, 0) == "cancelled")
+    qtbot.waitUntil(lambda: offer_status(page, OID) == "cancelled")
     assert not tv.panel.cancel_button.isEnabled() and "it was cancelled" in tv.panel.cancel_button.toolTip()
     use_account(qtbot, page, talent)
     assert not tv.panel.bid_button.isEnabled() and "it was cancelled" in tv.panel.bid_button.toolTip()

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from vault.chain.extensions.talent_market import DEMO_OFFERS
+
 from .chain import BTK, ETH, FELLOW, REFERRER, _run, _show_block
 from .common import settle, shoot, wait_until
 
@@ -92,18 +94,19 @@ def shoot_talent(window, out: Path) -> list[Path]:
     page = workspace.marketplace_page
     page.account_box.setCurrentIndex(0)
     section = page.talent
+    audit = len(DEMO_OFFERS)   # the user's offers come after the embedded chain's demo offers
     wait_until(lambda: page.data is not None and page.data["account"] == user
-               and section.model.rowCount() == 3 and page.data["talent"]["bids"].get(0))
+               and section.model.rowCount() == audit + 3 and page.data["talent"]["bids"].get(audit))
     _show_block(window, block)
     written = []
-    if not section.select_offer(0):
-        raise RuntimeError("offer 0 is not in the talent market's list")
+    if not section.select_offer(audit):
+        raise RuntimeError(f"offer {audit} is not in the talent market's list")
     _scroll_to(page, page.how)
     written.append(shoot(window, out / "marketplace.png"))
     section.bids.select_bid(section.bids.model.rows[0]["bid_id"])   # the client's next click: Accept
     _scroll_to(page, section.panel.next_step)
     written.append(shoot(window, out / "marketplace-bids.png"))
-    section.select_offer(1)
+    section.select_offer(audit + 1)
     _scroll_to(page, section.panel.detail_title)
     written.append(shoot(window, out / "marketplace-split.png"))
     return written

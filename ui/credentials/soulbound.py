@@ -21,6 +21,7 @@ from ..widgets import InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.layout import open_dialog, primary
 from . import presentation
 from .presentation import Look
+from .talent_type import TalentTypeRow
 
 ANCHORED_LOOK = Look("On chain", "info")
 REVOKED_LOOK = Look("Revoked on chain", "bad")
@@ -126,6 +127,9 @@ class SoulboundPanel(QFrame):
         for button in (self.check_button, self.anchor_button, self.revoke_button):
             top.addWidget(button, 0, Qt.AlignTop)
         layout.addLayout(top)
+        # The issuer's declaration of its type on the talent market (offers gated on it).
+        self.talent_type = TalentTypeRow(tracker, self)
+        layout.addWidget(self.talent_type)
         # Learn-to-earn: what the anchored credential earns its holder ("earns 50 BTK, claim").
         reward_row = QHBoxLayout()
         self.reward_label = QLabel()
@@ -187,6 +191,7 @@ class SoulboundPanel(QFrame):
         self.anchor_button.setVisible(bool(issuers) and state is None)
         self.revoke_button.setVisible(state is not None and not state.revoked and
                                       state.issuer.lower() in {a.lower() for a in issuers})
+        self.talent_type.show_for(self.cid, state, issuers)
         self._read_reward(state)
 
     # ---- learn-to-earn ----------------------------------------------------------------

@@ -49,7 +49,8 @@ GROUPS = (
     ("stake", "add_parser", {"stake": "validators, stake, unstake, withdraw, claim, status"}),
     ("soulbound", "add_parser", {"soulbound": "anchor, revoke and check soulbound credentials"}),
     ("dao", "add_parser", {"gov": "governance: voting power, delegation, proposals, votes"}),
-    ("market", "add_parser", {"market": "gigs and mentoring offers with BTK escrow"}),
+    ("market", "add_parser", {"market": "the talent market (offers, bids backed by stake, gates); and the "
+                                        "older escrow marketplace"}),
     ("connector", "add_parser", {"connector": "connectors for life: referrers and their earnings"}),
     ("rewards", "add_parser", {"rewards": "learn-to-earn: rewards for anchored credentials, bounties"}),
     ("reputation", "add_parser", {"bond": "reputation bond: add, unbond, withdraw, status"}),

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 
 from vault.anchoring.holder import anchored_kinds
+from vault.chain.extensions.talent_market import DEMO_CREDENTIAL_TYPE
 from vault.chain.talent import TalentMarket, type_label
 from vault.chain.units import format_units
 from vault.credentials.repository import CredentialRepository
@@ -61,7 +62,8 @@ def read_talent(chain, account: str, store, typed=()) -> dict:  # chain thread
     be funded or released) by offer id, "terms", "connector", "kinds", "names"}, or
     {"missing": why} when the network has no talent market. ``names``: the credential type
     names a gate's hash is shown as (those of the vault's credentials, and ``typed`` ones:
-    a gate the person typed this session)."""
+    a gate the person typed this session; the demo offers' type). A hash is shown as a name
+    only when it is that name's hash."""
     try:
         tm = TalentMarket(chain)
     except ChainError as exc:
@@ -73,7 +75,8 @@ def read_talent(chain, account: str, store, typed=()) -> dict:  # chain thread
     splits = {o["id"]: tm.funding_split(o["id"]) for o in offers if o["status"] in ("accepted", "funded")}
     return {"offers": offers, "bids": tm.bids_by_offer(all_bids=True), "splits": splits, "terms": tm.terms(),
             "connector": tm.connector(account), "kinds": kinds,
-            "names": sorted({t for t, _n in CredentialRepository(store).types()} | set(typed))}
+            "names": sorted({t for t, _n in CredentialRepository(store).types()} | set(typed)
+                            | {DEMO_CREDENTIAL_TYPE})}   # what a demo offer asks for, by name
 
 
 class TalentOfferModel(ListTableModel):

@@ -4,10 +4,19 @@ terms from the ``talentMarket`` section of the deployment parameters.
 BTK before ERC20Burnable (a chain made by an older version) cannot burn, and the
 contract refuses a non-zero burn share there: the deployment probes the token as the
 constructor does and deploys such a market with a burn share of 0 (governance can never
-raise it: ``canBurn`` is false for good)."""
+raise it: ``canBurn`` is false for good).
+
+On the embedded chain, ``demo`` posts a few open offers from the demo client
+(``vault.chain.demo``), so that a newcomer's Marketplace is not empty: one open to
+anyone, one gated on a credential type the demo issuer anchors (the type the rewards
+pool's demo schedule pays for), one on a minimum stake a welcome grant covers."""
 
 from __future__ import annotations
 
+from eth_utils import keccak
+
+from ..contracts import BTK, ZERO_ADDRESS
+from ..embedded import dev_address, dev_key
 from ..revert import is_revert
 from .base import DeployContext, Extension
 
@@ -42,4 +51,27 @@ def deploy(ctx: DeployContext) -> str:
     return ctx.create(ARTIFACT, *constructor_args(ctx.addresses, ctx.params, can_burn=can_burn))
 
 
-EXTENSION = Extension(KEY, ARTIFACT, "the talent market", deploy)
+# The demo offers: (budget in BTK, delivery window in s, gate, details); gate is
+# "credential" (the demo issuer's DEMO_CREDENTIAL_TYPE), a minimum stake in BTK, or None.
+DEMO_CREDENTIAL_TYPE = "CourseCompletionCredential"
+DEMO_OFFERS = [
+    (300, 7 * 86_400, None, "Write unit tests for a small Python package\nAbout twenty functions; pytest."),
+    (400, 10 * 86_400, "credential", "Tutor a first-year course for four weeks\nFor holders of a course "
+                                     "completion credential from the demo issuer."),
+    (200, 5 * 86_400, 100, "Review a staking dashboard's wording\nFor people with 100 BTK staked."),
+]
+
+
+def demo(chain) -> None:
+    """The embedded chain's demo offers, posted by the demo client (its key is public:
+    embedded chain only; deploy.py calls this only there)."""
+    market = chain.contracts.extension(KEY)
+    for budget, window, gate, details in DEMO_OFFERS:
+        issuer, kind = (dev_address("issuer"), keccak(text=DEMO_CREDENTIAL_TYPE)) if gate == "credential" \
+            else (ZERO_ADDRESS, b"\0" * 32)
+        min_stake = gate * BTK if isinstance(gate, int) else 0
+        chain.transact(dev_key("client"), {"to": market.address, "data": market.encode_abi(
+            "post", [budget * BTK, window, (issuer, kind, min_stake), details])})
+
+
+EXTENSION = Extension(KEY, ARTIFACT, "the talent market", deploy, demo)

@@ -26,6 +26,7 @@ Writes (each returns a Plan for TxService.run; checked first, ChainError naming 
     tm.fund_plan(service, client, offer_id)     [approve?, fund]: price + fee, balance checked
     tm.release_plan / refund_plan / cancel_plan(service, sender, offer_id)
     tm.declare_type_plan(service, issuer, token_id, "BachelorDegree")   once per token
+    tm.declared_type(token_id)         its 0x type hash, or None while undeclared
     tm.register_referrer_plan(service, account, referrer)
     tm.sign_referral(key, account, referrer) -> dict; tm.register_signed_referrer_plan(service, submitter, signed)
     tm.withdraw_earnings_plan(service, connector)

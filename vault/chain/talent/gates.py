@@ -70,7 +70,9 @@ def gate_report(chain, market, offer: dict, account: str, names=()) -> dict:
             kind = type_label(gate["credential_type"], names)
             if undeclared:
                 missing.append(f"Your credential token {undeclared[0]} from {gate['issuer']} has no declared type "
-                               f"yet: ask its issuer to declare it as {kind} on the talent market.")
+                               f"yet: ask its issuer to declare it as {kind} on the talent market (in "
+                               "Blocktrack Vault: the credential's page, Declare for the talent market; or "
+                               "`vault market declare-type`).")
             else:
                 missing.append(f"This offer needs a valid credential of {kind} from the issuer {gate['issuer']}: "
                                f"ask that issuer to issue one and anchor it to {account}.")

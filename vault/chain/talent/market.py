@@ -343,6 +343,12 @@ class TalentMarket(Connectors):
 
     # ---- issuers -----------------------------------------------------------------------
 
+    def declared_type(self, token_id: int) -> str | None:
+        """The type declared for soulbound token ``token_id`` (0x hash), or None when its
+        issuer has not declared one yet."""
+        current = bytes(self.m.functions.credentialTypeOf(int(token_id)).call())
+        return None if current == b"\0" * 32 else "0x" + current.hex()
+
     def declare_type_plan(self, service, issuer: str, token_id: int, credential_type: str) -> Plan:
         """Declare, once, the type of a soulbound credential ``issuer`` issued."""
         t = soulbound_token(self.chain, int(token_id))

@@ -1,8 +1,9 @@
-"""`vault market ...`: the gig marketplace.
+"""`vault market ...`: the talent market first (what new offers use), then the older
+escrow marketplace, whose gigs stay readable and finishable.
 
+    vault market offers | post-offer | bid | bids | accept-bid | ...   the talent market (market_talent.py)
     vault market list | post --title T [--details D] | accept | fund | release | refund | cancel | mine
     vault market deliver ID                  tell the local test chain's demo client: it pays out
-    vault market offers | bid | bids | accept-bid | ...   the talent market (market_talent.py)
 
 Every write prints its preview and asks; --yes sends without asking (scripts). Without
 --yes and without a terminal it refuses (exit 2).
@@ -116,13 +117,16 @@ def cmd_market_fund(args) -> int:
 
 def add_parser(sub) -> None:
     """`vault market ...`."""
-    mp = sub.add_parser("market", help="gigs and mentoring offers with BTK escrow").add_subparsers(
-        dest="sub", required=True)
-    p = command(mp, "list", cmd_market_list, "gigs and mentoring offers: price, poster, status")
+    mp = sub.add_parser("market", help="the talent market (offers, bids backed by stake, gates); and the older "
+                                       "escrow marketplace").add_subparsers(dest="sub", required=True)
+    add_talent_commands(mp)   # listed first: new offers go to the talent market
+    p = command(mp, "list", cmd_market_list, "older escrow marketplace: its gigs and mentoring offers (talent "
+                                             "market: offers)")
     p.add_argument("--status", choices=("open", "accepted", "funded", "released", "refunded", "cancelled"))
     p.add_argument("--kind", choices=("gig", "mentoring"))
-    p = command(mp, "post", cmd_market_post, "post a gig or mentoring offer on the older escrow marketplace "
-                                             "(you are the client; talent market offers: post-offer)")
+    p = command(mp, "post", cmd_market_post, "older escrow marketplace: post a gig or mentoring offer, first "
+                                             "come first served, the talent pays the fee (new offers: post-offer, "
+                                             "with bids and gates)")
     p.add_argument("--kind", choices=("gig", "mentoring"), default="gig")
     p.add_argument("--price", required=True, help="BTK")
     p.add_argument("--title", help="what people see in the list (the first line on chain)")
@@ -133,24 +137,28 @@ def add_parser(sub) -> None:
                                                                "(500 = 5 %%)")
     p.add_argument("--window-days", type=float, default=7.0, help="delivery window after funding")
     write_options(p)
-    for name, func, text in (("accept", cmd_market_accept, "accept a gig as talent"),
-                             ("release", cmd_market_release, "release the escrow to the talent (client); "
-                                                             "shows fee and referral first"),
-                             ("refund", cmd_market_refund, "refund the escrow to the client (talent any time, "
-                                                           "client after the delivery window)"),
-                             ("cancel", cmd_market_cancel, "cancel a gig before it is funded (client)")):
+    for name, func, text in (("accept", cmd_market_accept, "older escrow marketplace: accept a gig as talent"),
+                             ("release", cmd_market_release, "older escrow marketplace: release the escrow to the "
+                                                             "talent (client); shows fee and referral first"),
+                             ("refund", cmd_market_refund, "older escrow marketplace: refund the escrow to the "
+                                                           "client (talent any time, client after the delivery "
+                                                           "window)"),
+                             ("cancel", cmd_market_cancel, "older escrow marketplace: cancel a gig before it is "
+                                                           "funded (client)")):
         p = command(mp, name, func, text)
         p.add_argument("gig_id", type=int)
         write_options(p)
-    p = command(mp, "fund", cmd_market_fund, "fund the escrow as client (permit, or approve + fund)")
+    p = command(mp, "fund", cmd_market_fund, "older escrow marketplace: fund the escrow as client (permit, or "
+                                             "approve + fund)")
     p.add_argument("gig_id", type=int)
     p.add_argument("--approve", action="store_true", help="approve + fund (two transactions) instead of one "
                                                           "with an ERC-2612 permit")
     write_options(p)
-    p = command(mp, "mine", cmd_market_mine, "your gigs, as client, talent or connector")
+    p = command(mp, "mine", cmd_market_mine, "older escrow marketplace: your gigs, as client, talent or "
+                                             "connector")
     p.add_argument("--account", metavar="ADDRESS")
-    p = command(mp, "deliver", cmd_market_deliver, "local test chain: tell the demo client that your work for "
-                                                   "its offer is delivered; it releases the escrow to you")
+    p = command(mp, "deliver", cmd_market_deliver, "older escrow marketplace, local test chain: tell the demo "
+                                                   "client that your work for its offer is delivered; it "
+                                                   "releases the escrow to you")
     p.add_argument("gig_id", type=int)
     p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
-    add_talent_commands(mp)
