@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QFrame, QLabel, QListWidget, QListWidgetItem, QPu
 WIDTH = 192
 # Section headers above the first entry of each group (by title): thirteen entries read as
 # three things a person does, not one long list.
-GROUPS = {"Credentials": "CREDENTIALS", "Wallet": "BTK ECONOMY", "Identity": "YOU"}
+GROUPS = {"Credentials": "Credentials", "Wallet": "BTK economy", "Identity": "You"}
 
 
 class _GroupHeaders(QStyledItemDelegate):
@@ -47,7 +47,7 @@ class _GroupHeaders(QStyledItemDelegate):
         painter.setPen(option.palette.placeholderText().color())
         top = option.rect.adjusted(10, 2, 0, 0)
         top.setHeight(band - 2)
-        painter.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, header)
+        painter.drawText(top, Qt.AlignLeft | Qt.AlignVCenter, header.upper())
         painter.restore()
         entry = type(option)(option)
         entry.rect = option.rect.adjusted(0, band, 0, 0)
@@ -76,7 +76,7 @@ class Sidebar(QFrame):
         for title in titles:
             item = QListWidgetItem(title, self.nav)
             if title in GROUPS:   # what a screen reader says of the header it does not see
-                item.setData(Qt.AccessibleDescriptionRole, GROUPS[title].capitalize())
+                item.setData(Qt.AccessibleDescriptionRole, GROUPS[title])
         self.nav.setItemDelegate(_GroupHeaders(self.nav))
         side.addWidget(self.nav, 1)
         self.lock_button = QPushButton("Lock")
