@@ -136,3 +136,35 @@ def test_anchor_claim_bond_present_with_standing(chain_window, qtbot, ui_helpers
     assert view.headline.text() == "Standing not checked"
     assert "Not checked: offline" in view.detail.text()
     assert view.policy_headline.text() == "Policy Junior analyst: its requirements could not all be checked"
+
+
+def assert_fits(table, stretch: int) -> None:
+    """At the window's default size: no column past the table's edge, and no column but
+    the long text one (``stretch``) narrower than its title or its cells."""
+    assert table.horizontalScrollBar().maximum() == 0
+    header = table.horizontalHeader()
+    for column in range(table.model().columnCount()):
+        if column != stretch:
+            need = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            assert table.columnWidth(column) >= need, table.model().headerData(column, 1)
+
+
+def test_rewards_reputation_and_review_tables_fit_the_default_window(chain_window, qtbot):
+    workspace = chain_window
+    assert (workspace.window().width(), workspace.window().height()) == (1000, 680)
+    run_on_chain(qtbot, workspace.chain_session, issuer_with_schedule, USER_ADDRESS)
+    workspace.show_page("Rewards")
+    page = workspace.page_for("Rewards")
+    page.refresh_now()
+    qtbot.waitUntil(lambda: page.schedule_model.rowCount() == 2, timeout=20_000)   # the chain's and ours
+    assert_fits(page.schedule_table, 1)   # five columns: once the last one hid past the edge
+    assert_fits(page.credentials_table, 2)
+    assert_fits(page.bounty_table, 3)
+    workspace.show_page("Reputation")
+    bond = workspace.page_for("Reputation")
+    qtbot.waitUntil(lambda: bond.data is not None and bond.parts_model.rowCount() == 4, timeout=20_000)
+    assert_fits(bond.parts_table, 3)
+    workspace.show_page("Peer review")
+    review = workspace.page_for("Peer review")
+    qtbot.waitUntil(lambda: review.data is not None, timeout=20_000)
+    assert_fits(review.table, 6)

@@ -129,6 +129,29 @@ def test_sidebar_in_the_issues_order_lands_on_credentials(qtbot, existing_vault,
         assert workspace.pages.currentWidget() is workspace.page_for(title)
 
 
+def test_sidebar_fits_680_px_in_groups_without_extra_rows(qtbot, existing_vault, make_window, config, ui_helpers):
+    from ui.shell.sidebar import GROUPS
+    window = make_window(config)
+    workspace = ui_helpers.unlock_through_ui(qtbot, window)
+    assert (window.width(), window.height()) == (1000, 680)
+    nav = workspace.nav
+    # All thirteen entries are seen at once: no scroll bar, the last one above Lock.
+    assert nav.verticalScrollBar().maximum() == 0
+    last = nav.visualItemRect(nav.item(nav.count() - 1))
+    assert nav.viewport().rect().contains(last)
+    # The headers are painted above the groups' first entries, not rows: row n is page n,
+    # and the arrow keys go from Issue straight to Wallet.
+    assert workspace.titles == list(Workspace.TITLES)
+    assert [t for t in Workspace.TITLES if t in GROUPS] == ["Credentials", "Wallet", "Identity"]
+    issue, wallet = (nav.visualItemRect(nav.item(Workspace.TITLES.index(t))) for t in ("Issue", "Wallet"))
+    assert wallet.height() > issue.height()   # the room of the "BTK economy" header
+    workspace.show_page("Issue")
+    nav.setFocus()
+    QTest.keyClick(nav, Qt.Key_Down)
+    assert workspace.pages.currentWidget() is workspace.page_for("Wallet")
+    assert nav.item(Workspace.TITLES.index("Wallet")).data(Qt.AccessibleDescriptionRole) == "BTK economy"
+
+
 def test_chain_pages_are_built_over_the_one_chain_session(qtbot, existing_vault, make_window, config,
                                                          ui_helpers):
     from ui.chain.page import ChainPage

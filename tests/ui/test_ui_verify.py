@@ -294,3 +294,11 @@ def test_a_cached_did_web_document_cannot_sign_for_the_holder(qtbot, window, pag
     view = wait_verdict(qtbot, page)
     assert view.title.text() == "Not valid" and not page.verdict.valid
     assert f"names {holder} as its controller" in view.text.text()
+
+
+def test_request_buttons_are_not_cut_at_the_default_window_size(qtbot, page, window):
+    # Four in one row were cut to "ew challeng" at 1000 px; a label past its edge misleads.
+    assert (window.width(), window.height()) == (1000, 680)
+    for button in (page.new_button, page.request_button, page.openid4vp_button, page.policy_button):
+        qtbot.waitUntil(button.isVisible)
+        assert button.width() >= button.sizeHint().width(), button.text()

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from .common import PASSPHRASE, SIZE, shoot, wait_until
+from .dialogs import shoot_dialogs
 from .samples import SampleIssuer, svg_badge
 
 
@@ -86,6 +87,7 @@ def shoot_new_user(tmp: Path, out: Path) -> list[Path]:
     written.append(shoot(window, out / "present-empty.png"))
     written += shoot_credentials(window, tmp / "samples", out)
     written += shoot_present_verify(window, tmp / "present", out)
+    written += shoot_dialogs(window, out)   # Receive from an offer, Answer a request, OpenID4VP
     written.append(shoot_settings(window, out))
     window.close()
     return written

@@ -54,7 +54,7 @@ class IssueForm(QWidget):
     def __init__(self, tasks, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(12, 8, 12, 0)   # off the tab frame
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         self.profile = QComboBox()

@@ -68,7 +68,7 @@ class IssuedLog(QWidget):
         self.page = page
         self.dialog = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(12, 8, 12, 0)   # off the tab frame
         self.search = QLineEdit()
         self.search.setObjectName("issuedSearch")
         self.search.setPlaceholderText("Search by recipient, credential, profile, note or id")
@@ -83,7 +83,7 @@ class IssuedLog(QWidget):
         header = self.table.horizontalHeader()
         for column in (0, 4, 5, 6):
             header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
-        for column in (1, 2):
+        for column in (1, 2, 3):   # the profile's name is elided no sooner than the others
             header.setSectionResizeMode(column, QHeaderView.Stretch)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()

@@ -32,7 +32,7 @@ class ProfilesTab(QWidget):
         self.dialog = None
         self.profile_list: list = []
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(12, 8, 12, 0)   # off the tab frame
         left = QVBoxLayout()
         self.list = QListWidget()
         self.list.setObjectName("issuerProfiles")

@@ -133,11 +133,15 @@ class VerifyPage(QWidget):
         self.policy_button.setObjectName("loadPolicyButton")
         self.policy_button.setToolTip("An access policy (JSON): minimum bond or stake, trust score, required "
                                       "credential types, trusted issuers; the verdict says which are met")
-        for button in (self.new_button, self.request_button, self.openid4vp_button, self.policy_button):
-            button.setAutoDefault(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        box.addLayout(buttons)
+        # Two rows: four buttons in one were cut to "ew challeng" at the window's default width.
+        more = QHBoxLayout()
+        for row, pair in ((buttons, (self.new_button, self.request_button)),
+                          (more, (self.openid4vp_button, self.policy_button))):
+            for button in pair:
+                button.setAutoDefault(False)
+                row.addWidget(button)
+            row.addStretch(1)
+            box.addLayout(row)
         self.policy = None   # vault.standing.policy.Policy, once loaded
         self.policy_label = QLabel("No access policy loaded.")
         self.policy_label.setObjectName("hintLabel")

@@ -32,3 +32,13 @@ def rows_height(table: QTableView, rows: int) -> int:
     """The height of the column titles and ``rows`` rows, frame not included: to size a
     table to what it shows."""
     return table.horizontalHeader().sizeHint().height() + rows * table.verticalHeader().defaultSectionSize()
+
+
+def fit_columns(table: QTableView, stretch: int) -> QTableView:
+    """Columns as wide as what they show and ``stretch`` taking the rest (elided when
+    short): the table fits the page's width instead of hiding columns past its edge."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.Stretch)
+    return table

@@ -13,7 +13,7 @@ from vault.errors import ChainError
 from ...widgets import InlineMessage, section_title
 from ...widgets.labels import text_label
 from ...widgets.layout import primary
-from ...widgets.tables import configure_list_table, rows_height
+from ...widgets.tables import configure_list_table, fit_columns, rows_height
 from ..advance import AdvanceControl
 from ..page import ChainPage
 from ..staking.panel import Tile, amount_form
@@ -74,10 +74,8 @@ class ReputationPage(ChainPage):
         self.parts_table.setObjectName("scoreParts")
         self.parts_table.setAccessibleName("Trust score parts")
         self.parts_table.setModel(self.parts_model)
-        self.parts_table.horizontalHeader().setStretchLastSection(True)
+        fit_columns(self.parts_table, len(ScorePartModel.HEADERS) - 1)   # "From" gives way
         self.parts_table.setFixedHeight(rows_height(self.parts_table, 4) + 2 * self.parts_table.frameWidth())
-        for column, width in enumerate((120, 70, 90)):
-            self.parts_table.setColumnWidth(column, width)
         self.body.addWidget(self.parts_table)
         self.formula = text_label(name="hintLabel", selectable=True)
         self.slashes = text_label(name="slashList", selectable=True)

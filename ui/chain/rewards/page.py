@@ -13,7 +13,7 @@ from vault.chain import rewards
 from ...widgets import InlineMessage, section_title
 from ...widgets.labels import text_label
 from ...widgets.layout import primary
-from ...widgets.tables import configure_list_table, rows_height
+from ...widgets.tables import configure_list_table, fit_columns, rows_height
 from ..page import ChainPage
 from .models import BountyModel, CredentialRewardModel, ScheduleModel, read_rewards
 
@@ -22,13 +22,11 @@ KNOWN_TYPES = ["CourseCompletionCredential", "UniversityDegreeCredential", "Open
                "PeerReviewedCredential"]
 
 
-def _table(model, rows: int = 4, widths: tuple[int, ...] = (), name: str = "") -> QTableView:
+def _table(model, rows: int, stretch: int, name: str) -> QTableView:
     table = configure_list_table(QTableView())
     table.setAccessibleName(name)
     table.setModel(model)
-    table.horizontalHeader().setStretchLastSection(True)
-    for column, width in enumerate(widths):
-        table.setColumnWidth(column, width)
+    fit_columns(table, stretch)   # the long text column gives way, not the others
     table.setFixedHeight(rows_height(table, rows) + 2 * table.frameWidth())
     return table
 
@@ -40,7 +38,7 @@ class RewardsPage(ChainPage):
         self.data: dict | None = None
         self.body.addWidget(section_title("Your credentials"))
         self.credentials_model = CredentialRewardModel(self)
-        self.credentials_table = _table(self.credentials_model, 4, (80, 240, 260), "Your credentials and their rewards")
+        self.credentials_table = _table(self.credentials_model, 4, 2, "Your credentials and their rewards")
         self.credentials_table.setObjectName("rewardCredentials")
         self.body.addWidget(self.credentials_table)
         self.claim_button = primary(QPushButton("Claim reward"))
@@ -55,7 +53,7 @@ class RewardsPage(ChainPage):
 
         self.body.addWidget(section_title("Bounties"))
         self.bounty_model = BountyModel(self)
-        self.bounty_table = _table(self.bounty_model, 2, (80, 110, 100), "Bounties")
+        self.bounty_table = _table(self.bounty_model, 2, 3, "Bounties")
         self.body.addWidget(self.bounty_table)
         self.bounty_button = QPushButton("Claim bounty")
         self.bounty_button.setObjectName("claimBountyButton")
@@ -70,7 +68,7 @@ class RewardsPage(ChainPage):
 
         self.body.addWidget(section_title("Open schedules: what you can earn"))
         self.schedule_model = ScheduleModel(self)
-        self.schedule_table = _table(self.schedule_model, 3, (90, 300, 150, 130), "Open reward schedules")
+        self.schedule_table = _table(self.schedule_model, 3, 1, "Open reward schedules")
         self.body.addWidget(self.schedule_table)
         self.body.addStretch(1)
 

@@ -16,7 +16,7 @@ from vault.errors import ChainError
 from ...widgets import InlineMessage, section_title
 from ...widgets.labels import text_label
 from ...widgets.layout import primary
-from ...widgets.tables import configure_list_table, rows_height
+from ...widgets.tables import configure_list_table, fit_columns, rows_height
 from ..advance import AdvanceControl
 from ..page import ChainPage
 from .models import SubmissionModel
@@ -72,9 +72,7 @@ class PeerReviewPage(ChainPage):
         self.table.setObjectName("reviewQueue")
         self.table.setAccessibleName("Review queue and outcomes")
         self.table.setModel(self.model)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((40, 80, 150, 70, 140, 90)):
-            self.table.setColumnWidth(column, width)
+        fit_columns(self.table, len(SubmissionModel.HEADERS) - 1)   # Work gives way
         self.table.setFixedHeight(rows_height(self.table, 4) + 2 * self.table.frameWidth())
         self.body.addWidget(self.table)
         row = QHBoxLayout()
