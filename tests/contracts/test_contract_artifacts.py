@@ -19,6 +19,7 @@ SUITE = [
     "PollRegistry",
     "SoulboundCredential",
     "StakingPool",
+    "SubDaoTreasury",
     "VoteEscrow",
 ]
 TEST_ONLY = ["TestEscrowAttacker", "TestReentrantToken"]

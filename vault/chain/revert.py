@@ -171,6 +171,19 @@ SENTENCES: dict[str, str] = {
     "StillLocked": "The BTK are locked until block {unlockBlock}.",
     "LockExpired": "The lock ended at block {unlockBlock}: withdraw it before locking again.",
     "FutureLookup": "Block {timepoint} is not mined yet (the chain is at {current}).",
+    # SubDaoTreasury (vault/chain/dao/subdaos.py)
+    "UnknownSubDao": "There is no sub-DAO {daoId}.",
+    "UnknownSpend": "There is no sub-DAO grant {spendId}.",
+    "InvalidCouncil": ("A council needs a name, 1 to 15 distinct members (no zero address) and a number of "
+                       "approvals between 1 and its size."),
+    "NotCouncilMember": "{account} is not on the council of sub-DAO {daoId}.",
+    "AlreadyApproved": "{account} already approved sub-DAO grant {spendId}.",
+    "SpendClosed": "Sub-DAO grant {spendId} is already paid or cancelled.",
+    "CouncilReplaced": "The council that proposed sub-DAO grant {spendId} was replaced: propose it again.",
+    "InvalidRecipient": "A grant needs a recipient (not the zero address).",
+    "ExceedsSubDaoBudget": "The sub-DAO's budget has {available} left; this needs {needed}.",
+    "ExceedsReserve": ("The sub-DAO reserve holds {available} not yet allocated; this needs {needed}. Send BTK "
+                       "to the sub-DAO treasury first (a treasury grant to its address)."),
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",
