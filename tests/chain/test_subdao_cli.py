@@ -41,7 +41,7 @@ def test_daos_lists_the_sub_daos_and_a_council_grants_within_its_budget(vault):
     _pass(vault, ("subdao-council", {"dao": 4, "members": USER_ADDRESS, "approvals": 1}, "Builders council"),
           ("fund-subdao", {"dao": 4, "amount": 300}, "Fund the Builders DAO"))
     code, text, _ = vault("gov", "daos", "--account", USER_ADDRESS, passphrase=False, json_out=False)
-    assert f"4. Builders (your council): 300 BTK budget left, 0 BTK granted" in text
+    assert "4. Builders (your council): 300 BTK budget left, 0 BTK granted" in text
     assert "199700 BTK in the sub-DAO reserve" in text
 
     # Beyond the budget: refused before anything is signed (exit code, why, nothing sent).

@@ -80,6 +80,7 @@ class GovernancePage(ChainPage):
         self.constitution_button.clicked.connect(self.open_constitution)
         self.polls_button.clicked.connect(self.open_polls)
         self.grants_button.clicked.connect(self.open_grants)
+        self.daos_button.clicked.connect(self.open_daos)
         self.lock_button.clicked.connect(self.open_lock)
         self.unlock_button.clicked.connect(self.unlock)
         self.polls_dialog = None
@@ -140,6 +141,9 @@ class GovernancePage(ChainPage):
         self.grants_button = QPushButton("Grants…")
         self.grants_button.setToolTip("Grants paid by milestone: released, pending, approvals")
         heading.addWidget(self.grants_button)
+        self.daos_button = QPushButton("DAOs…")
+        self.daos_button.setToolTip("Switch to a sub-DAO: its council, budget and grants")
+        heading.addWidget(self.daos_button)
         self.constitution_button = QPushButton("Constitution…")
         self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
         heading.addWidget(self.constitution_button)
@@ -444,6 +448,14 @@ class GovernancePage(ChainPage):
         dialog = GrantsDialog(self.session, self.account, self)
         dialog.approve_requested.connect(lambda gid, words: self._approve_milestone(dialog, gid, words))
         open_dialog(self, dialog, delete_on_close=True)
+
+    def open_daos(self) -> None:
+        from .subdaos import open_subdaos
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        open_subdaos(self)
 
     def _approve_milestone(self, dialog, grant_id: int, words: str) -> None:
         from vault.chain.dao.grants import Grants

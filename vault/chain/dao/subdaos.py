@@ -37,7 +37,8 @@ class SubDaos:
     def _spend(self, spend_id: int, s, events: list, account: str | None) -> dict:
         dao_id, to, amount, _version, approvals, paid, cancelled, memo = s
         me = (account or "").lower()
-        by = [e["args"]["by"] for e in events if e["event"] == "SpendApproved" and int(e["args"]["spendId"]) == spend_id]
+        by = [e["args"]["by"] for e in events
+              if e["event"] == "SpendApproved" and int(e["args"]["spendId"]) == spend_id]
         state = "paid" if paid else ("cancelled" if cancelled else "awaiting approval")
         return {"spend_id": spend_id, "dao": dao_id + 1, "to": to, "amount": format_amount(amount),
                 "amount_wei": str(amount), "memo": memo, "approvals": approvals, "approved_by": by, "state": state,
