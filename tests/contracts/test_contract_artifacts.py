@@ -16,6 +16,7 @@ SUITE = [
     "Constitution",
     "GrantEscrow",
     "Marketplace",
+    "ParticipationRewards",
     "PollRegistry",
     "SoulboundCredential",
     "StakingPool",

@@ -184,6 +184,18 @@ SENTENCES: dict[str, str] = {
     "ExceedsSubDaoBudget": "The sub-DAO's budget has {available} left; this needs {needed}.",
     "ExceedsReserve": ("The sub-DAO reserve holds {available} not yet allocated; this needs {needed}. Send BTK "
                        "to the sub-DAO treasury first (a treasury grant to its address)."),
+    # ParticipationRewards (vault/chain/dao/rewards.py)
+    "VotingNotOver": "The vote on proposal {proposalId} is not over yet: register it after its deadline.",
+    "QuorumNotReached": "Proposal {proposalId} did not reach quorum: its voters share no rewards.",
+    "AlreadyRegistered": "Proposal {proposalId} already counts in its epoch's rewards.",
+    "RegistrationClosed": "Proposal {proposalId}'s epoch ({epoch}) closed for registration at the end of the next one.",
+    "EpochFull": "Epoch {epoch} already counts the most proposals it can.",
+    "EpochNotClosed": "Epoch {epoch}'s rewards can be claimed from block {claimableFrom} on.",
+    "AlreadyClaimed": "{voter} already claimed the rewards of epoch {epoch}.",
+    "NotExecuted": "Proposal {proposalId} is not executed: its proposer's bounty comes once it is.",
+    "NotProposer": "{account} did not make proposal {proposalId}: only its proposer claims the bounty.",
+    "BountyAlreadyClaimed": "The bounty of proposal {proposalId} was already claimed.",
+    "ReserveTooLow": "The rewards reserve holds {available}; this needs {needed}. The treasury tops it up by a grant.",
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",

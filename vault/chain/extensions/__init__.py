@@ -23,7 +23,7 @@ __all__ = ["DeployContext", "Extension", "registered", "titles", "artifacts", "m
 
 # Module names (in this package), in deployment order: an extension may use the
 # addresses of the ones before it. Adding one: a module here, a line here.
-_MODULES: tuple[str, ...] = ("constitution", "polls", "grants", "escrow", "subdaos")
+_MODULES: tuple[str, ...] = ("constitution", "polls", "grants", "escrow", "subdaos", "rewards")
 
 
 @lru_cache(maxsize=1)
