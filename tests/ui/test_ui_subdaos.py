@@ -63,6 +63,5 @@ def test_switch_to_a_sub_dao_and_grant_from_its_budget(chain_window, qtbot, ui_h
     assert session.chain.btk_balance(ALICE) == 200 * 10**18
     assert daos.switcher.currentIndex() == 3
     assert daos.summary.text().startswith("Education Innovation: 300 BTK budget left, 200 BTK granted")
-    assert daos.list.item(0).text() == (f"#0 200 BTK to {ALICE} for “Tutors”: paid (1 of 1 approvals) — "
-                                        "you approved")
+    assert daos.list.item(0).text() == f"#0 paid (1 of 1 approvals, yours): 200 BTK for “Tutors” to {ALICE}"
     assert not daos.approve_button.isEnabled()

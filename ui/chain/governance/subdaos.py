@@ -28,9 +28,10 @@ MAIN = 0   # the switcher's first entry; sub-DAO n is entry n
 
 
 def spend_words(g: dict, needed: int) -> str:
-    return (f"#{g['spend_id']} {format_units(int(g['amount_wei']), 'BTK')} to {g['to']} for “{g['memo']}”: "
-            f"{g['state']} ({g['approvals']} of {needed} approvals)"
-            + (" — you approved" if g["you_approved"] else ""))
+    # The state first: the list is narrower than an address and a memo.
+    return (f"#{g['spend_id']} {g['state']} ({g['approvals']} of {needed} approvals"
+            + (", yours" if g["you_approved"] else "")
+            + f"): {format_units(int(g['amount_wei']), 'BTK')} for “{g['memo']}” to {g['to']}")
 
 
 class SubDaosDialog(GrowingDialog):
@@ -150,6 +151,7 @@ class SubDaosDialog(GrowingDialog):
             for g in d["grants"]:
                 item = QListWidgetItem(spend_words(g, d["approvals_needed"]))
                 item.setData(Qt.UserRole, g["spend_id"])
+                item.setToolTip(item.text())
                 self.list.addItem(item)
             self.list.setCurrentRow(0)
         council = bool(d and d["you_are_council"])
