@@ -80,7 +80,8 @@ class GovernancePage(ChainPage):
         self.constitution_button.clicked.connect(self.open_constitution)
         self.polls_button.clicked.connect(self.open_polls)
         self.grants_button.clicked.connect(self.open_grants)
-        self.daos_button.clicked.connect(self.open_daos)
+        self.daos_button.clicked.connect(lambda: self.open_dao_dialog("subdaos"))
+        self.rewards_button.clicked.connect(lambda: self.open_dao_dialog("rewards"))
         self.lock_button.clicked.connect(self.open_lock)
         self.unlock_button.clicked.connect(self.unlock)
         self.polls_dialog = None
@@ -144,6 +145,9 @@ class GovernancePage(ChainPage):
         self.daos_button = QPushButton("DAOs…")
         self.daos_button.setToolTip("Switch to a sub-DAO: its council, budget and grants")
         heading.addWidget(self.daos_button)
+        self.rewards_button = QPushButton("Rewards…")
+        self.rewards_button.setToolTip("BTK for voting on proposals that reach quorum and for executed proposals")
+        heading.addWidget(self.rewards_button)
         self.constitution_button = QPushButton("Constitution…")
         self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
         heading.addWidget(self.constitution_button)
@@ -449,13 +453,15 @@ class GovernancePage(ChainPage):
         dialog.approve_requested.connect(lambda gid, words: self._approve_milestone(dialog, gid, words))
         open_dialog(self, dialog, delete_on_close=True)
 
-    def open_daos(self) -> None:
+    def open_dao_dialog(self, name: str) -> None:
+        """The sub-DAOs or rewards dialog; their writes go through this page."""
+        from .rewards import open_rewards
         from .subdaos import open_subdaos
 
         if not self.connected:
             self._show_connection_state()
             return
-        open_subdaos(self)
+        {"subdaos": open_subdaos, "rewards": open_rewards}[name](self)
 
     def _approve_milestone(self, dialog, grant_id: int, words: str) -> None:
         from vault.chain.dao.grants import Grants

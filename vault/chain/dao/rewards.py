@@ -70,7 +70,8 @@ class Rewards:
             if me:
                 votes, amount = f.rewardOf(epoch, me).call()
                 claimed = f.claimed(epoch, me).call()
-                row.update({"your_votes": format_amount(votes), "your_reward": format_amount(amount),
+                row.update({"your_votes": format_amount(votes), "your_votes_wei": str(votes),
+                            "your_reward": format_amount(amount),
                             "your_reward_wei": str(amount), "claimed": claimed,
                             "claimable": row["closed"] and not claimed and amount > 0})
             out_epochs.append(row)
