@@ -9,7 +9,7 @@ import pytest
 from tests.chain.conftest import USER_ADDRESS
 from tests.chain.dao_helpers import govern, send
 from vault.chain.contracts import BTK
-from vault.chain.dao.rewards import Rewards
+from vault.chain.dao.rewards import Rewards, badge_achievement
 from vault.chain.governance import Governance
 from vault.errors import ChainError
 
@@ -64,3 +64,15 @@ def test_voter_and_proposer_claim_once(chain, service, user):
     with pytest.raises(ChainError) as err:
         contract.functions.claimBounty(pid).call({"from": other})
     assert "only its proposer claims the bounty" in str(err.value)
+
+
+def test_top_contributors_count_taking_part_not_balance(chain, service):
+    r = Rewards(chain)
+    gov = Governance(chain)
+    govern(chain, service, [gov.call_grant(USER_ADDRESS, 1 * BTK)], "Counted")
+    assert r.top_contributors()[0]["votes_on_counted_proposals"] == 0   # not registered yet: not counted
+    send(service, r.claim_requests(service, USER_ADDRESS).requests[0])   # the registration
+    (top,) = r.top_contributors(5)
+    assert top == {"rank": 1, "account": USER_ADDRESS, "votes_on_counted_proposals": 1, "executed_proposals": 1}
+    badge = badge_achievement(top)
+    assert badge["name"] == "Blocktrack DAO contributor" and "voted on 1 proposal(s)" in badge["description"]

@@ -27,7 +27,9 @@ def test_rewards_list_and_claim_once(vault):  # noqa: F811
     assert "Bounty for “One BTK back”: claimable" in text and "To register: “One BTK back”" in text
     code, out, err = vault("gov", "rewards", "claim", "--yes")
     assert code == 0, err
-    code, listed, _ = vault("gov", "rewards", "list", "--account", USER_ADDRESS, passphrase=False)
+    code, listed, _ = vault("gov", "rewards", "list", "--account", USER_ADDRESS, "--top", "3", passphrase=False)
     assert listed["bounties"][0]["claimed"] and listed["epochs"][0]["your_reward"] == "1000"
+    assert listed["top_contributors"] == [{"rank": 1, "account": USER_ADDRESS, "votes_on_counted_proposals": 1,
+                                           "executed_proposals": 1}]
     code, _, err = vault("gov", "rewards", "claim", "--yes")   # the epoch is open, the bounty paid
     assert code != 0 and "claimable from block" in err

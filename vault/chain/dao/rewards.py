@@ -5,11 +5,17 @@ proposal gets a bounty. Each is claimed once.
     r = Rewards(chain)
     r.overview(account)        # the rules, epochs with your share, bounties, what to register
     plan = r.claim_requests(service, sender)   # register what is due, claim what is claimable
+    r.top_contributors(10)     # who took part most: the DAO's badge candidates
 
 A proposal counts once someone registers it (anyone, after its vote, until the end of the
 next epoch); its epoch's rewards are claimable from the epoch after that, when no more
 proposals can join it. ``claim_requests`` registers every proposal that still can be (the
 claimer pays their fees: it helps every voter) and claims every reward and bounty due.
+
+Top contributors are ranked by how many counted proposals they voted on and how many of
+their proposals were executed — not by their BTK, so the badge says who took part. The
+badge itself is a soulbound credential the DAO issues (``badge_achievement`` is what it
+certifies; the issuing core, vault/issuing, signs it: docs/governance.md).
 """
 
 from __future__ import annotations
@@ -123,3 +129,34 @@ class Rewards:
             raise ChainError("nothing-to-claim", "Nothing to claim or register now." + when)
         return Plan(requests, f"Claim {format_units(total, 'BTK')} of participation rewards" if total else
                     "Register proposals for the participation rewards")
+
+    def top_contributors(self, limit: int = 10) -> list[dict]:
+        """Accounts ranked by counted proposals voted on, then executed proposals made."""
+        gov = Governance(self.chain)
+        counted = {int(e["args"]["proposalId"])
+                   for e in read_events(self.chain, self.contract, ("ProposalRegistered",))}
+        log = gov._sync()   # the governor's votes, read incrementally (governance._GovernorLog)
+        votes: dict[str, int] = {}
+        for (pid, voter), _vote in log.votes.items():
+            if pid in counted:
+                votes[voter] = votes.get(voter, 0) + 1
+        executed: dict[str, int] = {}
+        for p in gov.proposals():
+            if p["state"] == "executed":
+                who = p["proposer"].lower()
+                executed[who] = executed.get(who, 0) + 1
+        people = set(votes) | set(executed)
+        ranked = sorted(people, key=lambda a: (-votes.get(a, 0), -executed.get(a, 0), a))[:max(0, int(limit))]
+        return [{"rank": i + 1, "account": self.w3.to_checksum_address(a), "votes_on_counted_proposals":
+                 votes.get(a, 0), "executed_proposals": executed.get(a, 0)} for i, a in enumerate(ranked)]
+
+
+def badge_achievement(contributor: dict, dao_name: str = "Blocktrack DAO") -> dict:
+    """What the DAO's contributor badge certifies, for the issuing core's Achievement
+    (name, description, criteria): the hook the badge issuer fills in."""
+    return {"name": f"{dao_name} contributor",
+            "description": (f"Ranked {contributor['rank']} among {dao_name}'s contributors: voted on "
+                            f"{contributor['votes_on_counted_proposals']} proposal(s) that reached quorum and made "
+                            f"{contributor['executed_proposals']} proposal(s) that were executed."),
+            "criteria": ("Among the DAO's top contributors by votes on proposals that reached quorum, then by "
+                         "executed proposals, as read from the chain.")}

@@ -1,7 +1,8 @@
 """`vault gov rewards list|claim`: rewards for taking part (vault/chain/dao/rewards.py).
 
-    vault gov rewards list [--account A] [--json]   the rules, each epoch's pool and your share,
-                                                     your bounties, proposals to register
+    vault gov rewards list [--account A] [--top N] [--json]   the rules, each epoch's pool and
+                                                     your share, your bounties, proposals to
+                                                     register, the top contributors
     vault gov rewards claim                          register what is due and claim what is
                                                      claimable (one confirmation)
 """
@@ -19,7 +20,10 @@ def cmd_rewards_list(args) -> None:
 
     with connect(args) as chain:
         account = address_arg(args.account) if args.account else None
-        data = Rewards(chain).overview(account)
+        r = Rewards(chain)
+        data = r.overview(account)
+        if args.top:
+            data["top_contributors"] = r.top_contributors(args.top)
     lines = [data["rules"]["words"], f"Reserve: {data['rules']['reserve']} BTK; now in epoch {data['rules']['epoch']}."]
     for e in data["epochs"]:
         mine = ""
@@ -30,6 +34,8 @@ def cmd_rewards_list(args) -> None:
         lines.append(f"Epoch {e['epoch']}: {len(e['proposals'])} proposal(s), pool {e['pool']} BTK{mine}")
     lines += [f"Bounty for “{b['title']}”: {'claimed' if b['claimed'] else 'claimable'}" for b in data["bounties"]]
     lines += [f"To register: “{p['title']}” (epoch {p['epoch']})" for p in data["to_register"]]
+    lines += [f"{c['rank']}. {c['account']}: voted on {c['votes_on_counted_proposals']} counted proposal(s), "
+              f"{c['executed_proposals']} executed proposal(s)" for c in data.get("top_contributors", [])]
     emit(args, data, "\n".join(lines))
 
 
@@ -46,5 +52,6 @@ def add_rewards_commands(gp) -> None:
                        ).add_subparsers(dest="rewards_sub", required=True)
     p = command(rp, "list", cmd_rewards_list, "the rules, each epoch's pool and your share (no passphrase)")
     p.add_argument("--account", metavar="ADDRESS", help="whose share and bounties to show")
+    p.add_argument("--top", type=int, default=0, metavar="N", help="also the N top contributors (badge candidates)")
     p = command(rp, "claim", cmd_rewards_claim, "register due proposals and claim your rewards and bounties")
     write_options(p)
