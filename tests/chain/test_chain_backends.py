@@ -19,7 +19,10 @@ def test_status_names_the_chain_and_its_contracts(chain, backend):
     assert status["network"] == ("embedded" if backend == "embedded" else "rpc")
     assert status["chain_id"] == chain.w3.eth.chain_id
     assert status["block"] == chain.w3.eth.block_number > status["deployment_block"] >= 1
-    assert set(status["contracts"]) == {"timelock", "token", "governor", "staking", "marketplace", "soulbound"}
+    from vault.chain import extensions
+
+    assert set(status["contracts"]) == {"timelock", "token", "governor", "staking", "marketplace", "soulbound",
+                                        *extensions.artifacts()}
     c = chain.contracts
     assert c.token.functions.symbol().call() == "BTK"
     assert c.governor.functions.timelock().call() == c.timelock.address

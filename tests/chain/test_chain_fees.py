@@ -19,6 +19,9 @@ def node(anvil_node, anvil_deployment):
     """The hostile proxy in front of the session's anvil, reset to its snapshot after."""
     _, deployer_chain = anvil_deployment
     snapshot = deployer_chain._dev_rpc("evm_snapshot", [])
+    # anvil's next base fee survives evm_revert: put back the one it had, or later tests
+    # would see a base fee far above their recent blocks' (an "implausible" node).
+    next_base_fee = deployer_chain.w3.eth.get_block("pending")["baseFeePerGas"]
     set_base_fee(deployer_chain)
     proxy = HostileNode(anvil_node.url)
     try:
@@ -26,6 +29,7 @@ def node(anvil_node, anvil_deployment):
     finally:
         proxy.close()
         restore_anvil(deployer_chain, snapshot)
+        deployer_chain._dev_rpc("anvil_setNextBlockBaseFeePerGas", [hex(next_base_fee)])
 
 
 @pytest.fixture

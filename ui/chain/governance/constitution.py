@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QLineEdit, QListWidget, QListWidgetItem, QPlainTe
                                QVBoxLayout, QWidget)
 
 from vault.chain.dao.constitution import Constitution, amendment_description
+from vault.chain.governance import Governance
 
 from ...errors import describe
 from ...widgets import BusyIndicator, InlineMessage, button_row
@@ -194,7 +195,7 @@ class ConstitutionDialog(GrowingDialog):
 
         self.continue_button.setEnabled(False)
         self.busy.start("Checking the amendment…")
-        job = self.session.run(lambda chain: maker(_gov(chain)).summary)
+        job = self.session.run(lambda chain: maker(Governance(chain)).summary)
         job.finished.connect(lambda summary: self._checked(maker, amendment_description(title, why, text), summary))
         job.failed.connect(self._on_failed)
 
@@ -203,12 +204,6 @@ class ConstitutionDialog(GrowingDialog):
         self.continue_button.setEnabled(True)
         self.accept()
         self.submitted.emit(maker, description, summary)
-
-
-def _gov(chain):
-    from vault.chain.governance import Governance
-
-    return Governance(chain)
 
 
 __all__ = ["ConstitutionDialog"]

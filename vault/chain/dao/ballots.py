@@ -12,6 +12,11 @@ import json
 import re
 from pathlib import Path
 
+from eth_account import Account
+from eth_account.messages import encode_typed_data
+from eth_keys.exceptions import BadSignature
+from eth_utils import to_checksum_address
+
 from ... import safejson
 from ...errors import ChainError
 
@@ -29,8 +34,6 @@ def _invalid(message: str) -> ChainError:
 
 
 def _typed(chain_id: int, registry: str, poll_id: str, option: int, revision: int) -> dict:
-    from eth_utils import to_checksum_address
-
     return {"domain": {"name": POLLS_NAME, "version": "1", "chainId": int(chain_id),
                        "verifyingContract": to_checksum_address(registry)},
             "types": {"Ballot": [{"name": "pollId", "type": "bytes32"}, {"name": "option", "type": "uint256"},
@@ -42,9 +45,6 @@ def _typed(chain_id: int, registry: str, poll_id: str, option: int, revision: in
 def sign_ballot(key: bytes, *, chain_id: int, registry: str, poll_id: str, option: int, revision: int = 0) -> dict:
     """``key``'s ballot for ``option`` (its index) of a poll; a later ballot of the same
     voter with a higher ``revision`` replaces it."""
-    from eth_account import Account
-    from eth_account.messages import encode_typed_data
-
     t = _typed(chain_id, registry, poll_id, option, revision)
     signable = encode_typed_data(domain_data=t["domain"], message_types=t["types"], message_data=t["message"])
     signed = Account.sign_message(signable, key)
@@ -54,10 +54,6 @@ def sign_ballot(key: bytes, *, chain_id: int, registry: str, poll_id: str, optio
 
 
 def recover_ballot_signer(ballot: dict) -> str:
-    from eth_account import Account
-    from eth_account.messages import encode_typed_data
-    from eth_keys.exceptions import BadSignature
-
     t = _typed(ballot["chain_id"], ballot["registry"], ballot["poll_id"], ballot["option"], ballot["revision"])
     signable = encode_typed_data(domain_data=t["domain"], message_types=t["types"], message_data=t["message"])
     try:
@@ -109,13 +105,13 @@ def ballot_to_bytes(ballot: dict) -> bytes:
 
 
 def ballot_qr_texts(ballot: dict) -> list[str]:
-    from ...qr import parts
+    from ...qr import parts   # start-up: the QR stack (zxing-cpp, PIL), ~80 ms, only for QR ballots
 
     return parts.encode_parts(ballot_to_bytes(ballot), kind="ballot")
 
 
 def export_ballot_qr(ballot: dict, out) -> list:
-    from ...qr.output import write_codes
+    from ...qr.output import write_codes   # start-up: the QR stack, ~80 ms, only for QR ballots
 
     return write_codes(ballot_qr_texts(ballot), Path(out))
 
@@ -126,6 +122,7 @@ def read_ballot_file(path: Path) -> dict:
         raw = f.read(MAX_BALLOT_BYTES + 1)
     if raw.lstrip().startswith(b"{"):
         return load_ballot(raw)
+    # start-up: the QR stack (zxing-cpp, PIL), ~80 ms, only for ballots that are images
     from ...qr import scan
     from ...qr.errors import InvalidQr
 

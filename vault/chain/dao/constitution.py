@@ -25,6 +25,7 @@ from eth_utils import keccak
 
 from ...errors import ChainError
 from ..contracts import CONTRACTS_DIR
+from ..governance import Call, Governance
 from .eventlog import read_events
 
 TEXTS_DIR = CONTRACTS_DIR / "constitution"
@@ -108,20 +109,12 @@ def shipped_texts() -> dict[str, str]:
             for p in sorted(TEXTS_DIR.glob("*.md"))}
 
 
-def initial_hash(params: dict) -> bytes:
-    """What a deployment puts on chain as version 1 (the parameters' text file)."""
-    name = params.get("constitution", {}).get("textFile", "v1.md")
-    return keccak((TEXTS_DIR / name).read_bytes())
-
-
 class Constitution:
     def __init__(self, chain):
         self.chain = chain
         self.contract = chain.contracts.extension("constitution")
 
     def _gov(self):
-        from ..governance import Governance
-
         return Governance(self.chain)
 
     def _amending_proposals(self) -> list[dict]:
@@ -188,8 +181,6 @@ class Constitution:
     def amend_call(self, gov, new_text: str, summary: str):
         """The Call a proposal makes to put ``new_text`` in force; checked now: an empty,
         unchanged or oversized text would pass the vote and fail (or cost) later."""
-        from ..governance import Call
-
         if not new_text.strip():
             raise ChainError("invalid-argument", "The new constitution text is empty.")
         if len(new_text) > MAX_TEXT_CHARS:

@@ -9,6 +9,8 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 
+from eth_utils import event_abi_to_log_topic
+
 
 @dataclass
 class EventLog:
@@ -24,8 +26,6 @@ _LOGS: "weakref.WeakKeyDictionary[object, dict[str, EventLog]]" = weakref.WeakKe
 def read_events(chain, contract, names: tuple[str, ...]) -> list:
     """Every event named in ``names`` that ``contract`` emitted since the deployment block,
     as web3 decodes them (``event``, ``args``, ``blockNumber`` ...)."""
-    from eth_utils import event_abi_to_log_topic
-
     per_chain = _LOGS.setdefault(chain, {})
     log = per_chain.setdefault(f"{contract.address.lower()}:{','.join(names)}", EventLog())
     w3 = chain.w3

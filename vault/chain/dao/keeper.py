@@ -21,6 +21,7 @@ import weakref
 from dataclasses import replace
 
 from ...errors import ChainError
+from ..governance import Governance, next_block_time
 from .eventlog import read_events
 
 logger = logging.getLogger(__name__)
@@ -41,8 +42,6 @@ def set_keeper(store, on: bool) -> bool:
 def due(chain) -> list[tuple[str, int]]:
     """What the keeper would send now: queue each succeeded proposal, execute each queued
     one whose delay is over at the next block."""
-    from ..governance import Governance, next_block_time
-
     gov = Governance(chain)
     now = next_block_time(chain)
     out = []
@@ -59,8 +58,6 @@ def due(chain) -> list[tuple[str, int]]:
 def keeper_step(service, sender: str) -> list:
     """Send what is due, each as its own transaction (one failing, e.g. executed by
     someone else a moment before, does not stop the others); returns the records."""
-    from ..governance import Governance
-
     gov = Governance(service.chain)
     records = []
     for action, pid in due(service.chain):

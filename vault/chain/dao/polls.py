@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import json
 
+import rfc8785
 from eth_utils import keccak
 
 from ... import safejson
 from ...errors import ChainError
+from ..governance import Call, Governance
 from ..units import format_amount, format_units
 from .ballots import load_ballot, recover_ballot_signer, sign_ballot
+from .escrow import Escrow
 from .eventlog import read_events
 
 POLL_TYPE = "blocktrack-poll"
@@ -41,8 +44,6 @@ MAX_DETAILS = 4_000
 def poll_definition(*, chain_id: int, registry: str, question: str, options: list[str], snapshot_block: int,
                     closes_block: int, calls: list | None = None, details: str = "") -> str:
     """The canonical text of a poll (RFC 8785: one byte sequence for one poll)."""
-    import rfc8785
-
     question = question.strip()
     options = [o.strip() for o in options]
     if not question or len(question) > MAX_QUESTION:
@@ -124,8 +125,6 @@ class Polls:
 
     def _promoted(self) -> dict[str, str]:
         """poll id -> the proposal that cites it (its description's "Poll: 0x…" line)."""
-        from ..governance import Governance
-
         found = {}
         for p in Governance(self.chain)._created():
             for line in p["description"].splitlines():
@@ -154,8 +153,6 @@ class Polls:
     def _calls(self, calls) -> list[dict]:
         """A definition's calls, each described from its calldata by the app (the summary
         its creator wrote is not trusted: anyone can register any text)."""
-        from ..governance import Governance
-
         gov, out = Governance(self.chain), []
         for c in calls if isinstance(calls, list) else []:
             try:
@@ -272,15 +269,11 @@ class Polls:
                   "total_wei": str(total), "quorum_wei": str(quorum), "quorum": format_amount(quorum),
                   "quorum_reached": total >= quorum, "passed": passed, "counted": counted,
                   "rejected": sorted(rejected, key=lambda r: (r["voter"] or "", r["reason"]))}
-        import rfc8785
-
         result["tally_hash"] = "0x" + keccak(rfc8785.dumps({k: v for k, v in result.items() if k != "open"})).hex()
         return result
 
     def _escrow(self):
         """The vote-escrow, whose lock power polls count too; None on a network without it."""
-        from .escrow import Escrow
-
         try:
             return Escrow(self.chain)
         except ChainError as exc:
@@ -304,8 +297,6 @@ class Polls:
     def promote_request(self, service, sender: str, poll_id: str, ballots: list[dict]):
         """The proposal a passed, closed poll asked for: its calls exactly as voters saw
         them, its question as title, the tally and a ``Poll: 0x…`` line linking the two."""
-        from ..governance import Call, Governance
-
         poll = self.get(poll_id)
         if poll["proposal_id"]:
             raise ChainError("already-promoted", f"The poll “{poll['question']}” is already proposal "

@@ -36,9 +36,11 @@ from pathlib import Path
 from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import connect, open_session, sender_of, write
+from . import gov
 
 
 def cmd_constitution_show(args) -> None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.constitution import Constitution
 
     with connect(args) as chain:
@@ -61,6 +63,7 @@ def cmd_constitution_show(args) -> None:
 
 
 def cmd_constitution_history(args) -> None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.constitution import Constitution
 
     with connect(args) as chain:
@@ -80,6 +83,7 @@ def cmd_constitution_history(args) -> None:
 
 
 def cmd_constitution_amend(args) -> int:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.constitution import Constitution, amendment_description
     from ...chain.governance import Governance
 
@@ -96,12 +100,12 @@ def cmd_constitution_amend(args) -> int:
 
 
 def cmd_poll_create(args) -> int:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.polls import Polls
     from ...chain.governance import Governance
-    from .gov import _template_call
 
     with open_session(args) as s:
-        calls = [_template_call(args, Governance(s.chain))] if args.template else []
+        calls = [gov._template_call(args, Governance(s.chain))] if args.template else []
         request = Polls(s.chain).create_request(s.service, sender_of(args, s), args.question, args.option,
                                                 closes_in=args.closes_in, calls=calls, details=args.details)
         return write(args, s, request, intro=[f"Poll: {args.question}"] + [f"If it passes: {c.summary}"
@@ -121,6 +125,7 @@ def _poll_line(p: dict) -> str:
 
 
 def cmd_poll_list(args) -> None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.polls import Polls
 
     with connect(args) as chain:
@@ -129,6 +134,7 @@ def cmd_poll_list(args) -> None:
 
 
 def cmd_poll_sign(args) -> None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.ballots import export_ballot_qr
     from ...chain.dao.polls import Polls
     from ...store.atomic import write_atomic
@@ -156,6 +162,7 @@ def cmd_poll_sign(args) -> None:
 
 
 def _tally_text(r: dict, unreadable: list) -> str:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.units import format_units
 
     lines = [f"{r['question']} (votes at block {r['snapshot_block']:,})"]
@@ -170,6 +177,7 @@ def _tally_text(r: dict, unreadable: list) -> str:
 
 
 def cmd_poll_tally(args) -> None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.ballots import read_ballots
     from ...chain.dao.polls import Polls
 
@@ -180,6 +188,7 @@ def cmd_poll_tally(args) -> None:
 
 
 def cmd_poll_promote(args) -> int:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.ballots import read_ballots
     from ...chain.dao.polls import Polls
 
@@ -190,6 +199,7 @@ def cmd_poll_promote(args) -> int:
 
 
 def cmd_grant_list(args) -> None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.grants import Grants
     from ...chain.units import format_units
     from ..session import address_arg
@@ -210,6 +220,7 @@ def cmd_grant_list(args) -> None:
 
 
 def cmd_grant_approve(args) -> int:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.grants import Grants
 
     with open_session(args) as s:
@@ -217,6 +228,7 @@ def cmd_grant_approve(args) -> int:
 
 
 def cmd_keeper(args) -> int | None:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.keeper import due, keeper_enabled, keeper_step, set_keeper
     from ..session import unlocked
 
@@ -242,6 +254,7 @@ def cmd_keeper(args) -> int | None:
 
 
 def cmd_lock(args) -> int:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.escrow import Escrow
     from ..session import amount_arg
 
@@ -251,6 +264,7 @@ def cmd_lock(args) -> int:
 
 
 def cmd_unlock(args) -> int:
+    # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.escrow import Escrow
 
     with open_session(args) as s:
@@ -259,8 +273,6 @@ def cmd_unlock(args) -> int:
 
 def add_parser(sub) -> None:
     """`vault gov ...` with the DAO's commands (this module reads gov's, not the reverse)."""
-    from . import gov
-
     add_dao_commands(gov.add_parser(sub))
 
 
@@ -303,8 +315,6 @@ def add_dao_commands(gp) -> None:
 
 
 def _add_poll_commands(gp) -> None:
-    from .gov import template_options
-
     pp = gp.add_parser("poll", help="gas-free polls: signed ballots, a tally anyone repeats, promotion to a "
                                     "proposal").add_subparsers(dest="poll_sub", required=True)
     p = command(pp, "create", cmd_poll_create, "register a poll (one transaction; ballots cost nothing)")
@@ -314,7 +324,7 @@ def _add_poll_commands(gp) -> None:
     p.add_argument("--closes-in", type=int, default=50, metavar="BLOCKS", help="how long ballots are taken "
                                                                                "(default 50 blocks)")
     p.add_argument("--details", default="", help="what voters should know (cite articles as “Article 3”)")
-    template_options(p, required=False)
+    gov.template_options(p, required=False)
     write_options(p)
     command(pp, "list", cmd_poll_list, "every poll: question, options, open or closed, its proposal")
     p = command(pp, "sign", cmd_poll_sign, "sign a ballot (EIP-712): no transaction, no fee")
