@@ -1,6 +1,7 @@
-"""The DAO dialogs' screenshots (constitution, polls), shot after the Governance page in
-the same throwaway vault (tools/screenshots/chain.py): the constitution once an amendment
-passed (two versions, what changed), the polls with a ballot signed and tallied."""
+"""The DAO dialogs' screenshots (constitution, polls, sub-DAOs), shot after the Governance
+page in the same throwaway vault (tools/screenshots/chain.py): the constitution once an
+amendment passed (two versions, what changed), the polls with a ballot signed and
+tallied, the DAOs dialog switched to a sub-DAO the user's council granted from."""
 
 from __future__ import annotations
 
@@ -44,6 +45,31 @@ def _poll(service, user: str) -> None:  # chain thread
         calls=[gov.call_grant(ALICE, 5_000 * BTK)], details="Per Article 3: a poll first, then the proposal."))
 
 
+def _subdao(service, user: str) -> None:  # chain thread
+    from vault.chain import templates
+    from vault.chain.contracts import BTK
+    from vault.chain.dao.subdaos import SubDaos
+    from vault.chain.governance import Governance
+
+    from .chain import ALICE, FELLOW, _send
+
+    chain, gov = service.chain, Governance(service.chain)
+    calls = [templates.make_call(gov, "subdao-council", {"dao": "3", "members": f"{user}, {FELLOW}",
+                                                         "approvals": "1"}),
+             templates.make_call(gov, "fund-subdao", {"dao": "3", "amount": "20000"})]
+    _send(service, gov.propose_request(service, user, calls, "An Education Innovation council and budget"))
+    pid = int(gov.proposals()[0]["proposal_id"])
+    chain.advance(2)
+    _send(service, gov.vote_request(service, user, pid, "for"))
+    chain.advance(51)
+    _send(service, gov.queue_request(service, user, pid))
+    chain.advance(1, 61)
+    _send(service, gov.execute_request(service, user, pid))
+    s = SubDaos(chain)
+    _send(service, s.grant_request(service, user, 3, ALICE, 2_500 * BTK, "Peer tutoring pilot, spring term"))
+    _send(service, s.grant_request(service, user, 3, FELLOW, 800 * BTK, "Open course notes in Spanish"))
+
+
 def shoot_dao(window, out: Path) -> list[Path]:
     from .chain import _run
 
@@ -68,4 +94,13 @@ def shoot_dao(window, out: Path) -> list[Path]:
     polls.resize(760, 700)
     written.append(shoot(polls, out / "polls.png"))
     polls.reject()
+
+    _run(window, _subdao, user)
+    page.open_dao_dialog("subdaos")
+    daos = page.dialog
+    wait_until(lambda: daos.reads >= 1, 60)
+    daos.switcher.setCurrentIndex(3)
+    daos.resize(760, 640)
+    written.append(shoot(daos, out / "subdaos.png"))
+    daos.reject()
     return written

@@ -204,6 +204,31 @@ SENTENCES: dict[str, str] = {
     "StillLocked": "The BTK are locked until block {unlockBlock}.",
     "LockExpired": "The lock ended at block {unlockBlock}: withdraw it before locking again.",
     "FutureLookup": "Block {timepoint} is not mined yet (the chain is at {current}).",
+    # SubDaoTreasury (vault/chain/dao/subdaos.py)
+    "UnknownSubDao": "There is no sub-DAO {daoId}.",
+    "UnknownSpend": "There is no sub-DAO grant {spendId}.",
+    "InvalidCouncil": ("A council needs a name, 1 to 15 distinct members (no zero address) and a number of "
+                       "approvals between 1 and its size."),
+    "NotCouncilMember": "{account} is not on the council of sub-DAO {daoId}.",
+    "AlreadyApproved": "{account} already approved sub-DAO grant {spendId}.",
+    "SpendClosed": "Sub-DAO grant {spendId} is already paid or cancelled.",
+    "CouncilReplaced": "The council that proposed sub-DAO grant {spendId} was replaced: propose it again.",
+    "InvalidRecipient": "A grant needs a recipient (not the zero address).",
+    "ExceedsSubDaoBudget": "The sub-DAO's budget has {available} left; this needs {needed}.",
+    "ExceedsReserve": ("The sub-DAO reserve holds {available} not yet allocated; this needs {needed}. Send BTK "
+                       "to the sub-DAO treasury first (a treasury grant to its address)."),
+    # ParticipationRewards (vault/chain/dao/rewards.py)
+    "VotingNotOver": "The vote on proposal {proposalId} is not over yet: register it after its deadline.",
+    "QuorumNotReached": "Proposal {proposalId} did not reach quorum: its voters share no rewards.",
+    "AlreadyRegistered": "Proposal {proposalId} already counts in its epoch's rewards.",
+    "RegistrationClosed": "Proposal {proposalId}'s epoch ({epoch}) closed for registration at the end of the next one.",
+    "EpochFull": "Epoch {epoch} already counts the most proposals it can.",
+    "EpochNotClosed": "Epoch {epoch}'s rewards can be claimed from block {claimableFrom} on.",
+    "AlreadyClaimed": "{voter} already claimed the rewards of epoch {epoch}.",
+    "NotExecuted": "Proposal {proposalId} is not executed: its proposer's bounty comes once it is.",
+    "NotProposer": "{account} did not make proposal {proposalId}: only its proposer claims the bounty.",
+    "BountyAlreadyClaimed": "The bounty of proposal {proposalId} was already claimed.",
+    "ReserveTooLow": "The rewards reserve holds {available}; this needs {needed}. The treasury tops it up by a grant.",
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",

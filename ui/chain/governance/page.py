@@ -80,6 +80,8 @@ class GovernancePage(ChainPage):
         self.constitution_button.clicked.connect(self.open_constitution)
         self.polls_button.clicked.connect(self.open_polls)
         self.grants_button.clicked.connect(self.open_grants)
+        self.daos_button.clicked.connect(lambda: self.open_dao_dialog("subdaos"))
+        self.rewards_button.clicked.connect(lambda: self.open_dao_dialog("rewards"))
         self.lock_button.clicked.connect(self.open_lock)
         self.unlock_button.clicked.connect(self.unlock)
         self.polls_dialog = None
@@ -134,17 +136,29 @@ class GovernancePage(ChainPage):
         self.relay_button = QPushButton("Relay a signed vote…")
         self.relay_button.setToolTip("Send someone's vote that they signed offline (you pay the network fee)")
         self.new_button = QPushButton("New proposal…")
+        # The DAO's dialogs on a row of their own: beside the proposal buttons they pushed
+        # "New proposal…" off a 1000-pixel window.
+        tools = QHBoxLayout()
+        tools.addWidget(caption("The DAO"))
         self.polls_button = QPushButton("Polls…")
         self.polls_button.setToolTip("Ask holders first, for free; a poll that passes becomes a proposal")
-        heading.addWidget(self.polls_button)
+        tools.addWidget(self.polls_button)
         self.grants_button = QPushButton("Grants…")
         self.grants_button.setToolTip("Grants paid by milestone: released, pending, approvals")
-        heading.addWidget(self.grants_button)
+        tools.addWidget(self.grants_button)
+        self.daos_button = QPushButton("DAOs…")
+        self.daos_button.setToolTip("Switch to a sub-DAO: its council, budget and grants")
+        tools.addWidget(self.daos_button)
+        self.rewards_button = QPushButton("Rewards…")
+        self.rewards_button.setToolTip("BTK for voting on proposals that reach quorum and for executed proposals")
+        tools.addWidget(self.rewards_button)
         self.constitution_button = QPushButton("Constitution…")
         self.constitution_button.setToolTip("The rules the DAO gave itself: the text, its versions, amendments")
-        heading.addWidget(self.constitution_button)
+        tools.addWidget(self.constitution_button)
+        tools.addStretch(1)
         heading.addWidget(self.relay_button)
         heading.addWidget(self.new_button)
+        self.body.addLayout(tools)
         self.body.addLayout(heading)
         self.propose_hint = text_label(name="hintLabel")
         self.body.addWidget(self.propose_hint)
@@ -444,6 +458,16 @@ class GovernancePage(ChainPage):
         dialog = GrantsDialog(self.session, self.account, self)
         dialog.approve_requested.connect(lambda gid, words: self._approve_milestone(dialog, gid, words))
         open_dialog(self, dialog, delete_on_close=True)
+
+    def open_dao_dialog(self, name: str) -> None:
+        """The sub-DAOs or rewards dialog; their writes go through this page."""
+        from .rewards import open_rewards
+        from .subdaos import open_subdaos
+
+        if not self.connected:
+            self._show_connection_state()
+            return
+        {"subdaos": open_subdaos, "rewards": open_rewards}[name](self)
 
     def _approve_milestone(self, dialog, grant_id: int, words: str) -> None:
         from vault.chain.dao.grants import Grants

@@ -14,6 +14,9 @@
     vault gov grant approve ID                     the approver releases the next tranche
     (a milestone grant is proposed with `vault gov propose --template milestone-grant …`)
 
+    vault gov daos | subdao grant|approve          sub-DAOs: see subdao.py
+    vault gov rewards list|claim                   rewards for taking part: see gov_rewards.py
+
     vault gov keeper on|off|status                 the opt-in keeper (kept in the vault)
     vault gov keeper run                           queue / execute what is due now, once
 
@@ -304,6 +307,11 @@ def add_dao_commands(gp) -> None:
     p = command(gr, "approve", cmd_grant_approve, "release the next milestone's tranche (the grant's approver)")
     p.add_argument("grant_id", type=int)
     write_options(p)
+    from .gov_rewards import add_rewards_commands
+    from .subdao import add_subdao_commands
+
+    add_subdao_commands(gp)
+    add_rewards_commands(gp)
 
 
 def _add_poll_commands(gp) -> None:

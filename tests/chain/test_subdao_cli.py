@@ -1,0 +1,60 @@
+"""`vault gov daos` and `vault gov subdao grant|approve` in-process on the embedded chain:
+reads with --json and without a passphrase; the main DAO's hold by template proposals; a
+council grant beyond the budget refused before anything is signed."""
+
+from __future__ import annotations
+
+from tests.chain.conftest import USER_ADDRESS
+from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
+
+ALICE = "0x00000000000000000000000000000000000A11cE"
+
+
+def _pass(vault, *proposals):
+    """Propose each (template, params), vote for all, queue and execute them."""
+    vault("gov", "delegate", "--yes")
+    vault("chain", "advance", "--blocks", "1")
+    for template, params, text in proposals:
+        extra = [x for name, value in params.items() for x in ("--param", f"{name}={value}")]
+        code, _, err = vault("gov", "propose", "--template", template, *extra, "--description", text, "--yes")
+        assert code == 0, err
+    code, listed, _ = vault("gov", "proposals")
+    pids = [p["proposal_id"] for p in listed[:len(proposals)]]
+    vault("chain", "advance", "--blocks", "2")
+    for pid in pids:
+        assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "51")
+    for pid in pids:
+        assert vault("gov", "queue", pid, "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    for pid in reversed(pids):   # in the order proposed
+        code, _, err = vault("gov", "execute", pid, "--yes")
+        assert code == 0, err
+
+
+def test_daos_lists_the_sub_daos_and_a_council_grants_within_its_budget(vault):
+    code, listed, err = vault("gov", "daos", passphrase=False)
+    assert code == 0, err
+    assert [d["name"] for d in listed["daos"]] == ["Ecosystem Growth", "SkillFi Economy", "Education Innovation",
+                                                   "Builders"]
+    assert listed["reserve"]["reserve"] == "200000"
+    _pass(vault, ("subdao-council", {"dao": 4, "members": USER_ADDRESS, "approvals": 1}, "Builders council"),
+          ("fund-subdao", {"dao": 4, "amount": 300}, "Fund the Builders DAO"))
+    code, text, _ = vault("gov", "daos", "--account", USER_ADDRESS, passphrase=False, json_out=False)
+    assert "4. Builders (your council): 300 BTK budget left, 0 BTK granted" in text
+    assert "199700 BTK in the sub-DAO reserve" in text
+
+    # Beyond the budget: refused before anything is signed (exit code, why, nothing sent).
+    code, _, err = vault("gov", "subdao", "grant", "4", "--to", ALICE, "--amount", "301", "--memo", "too much",
+                         "--yes")
+    assert code != 0 and "300 BTK of budget left" in err
+    code, out, err = vault("gov", "subdao", "grant", "4", "--to", ALICE, "--amount", "120", "--memo", "Hack night",
+                           "--yes")
+    assert code == 0, err
+    code, one, _ = vault("gov", "daos", "--dao", "4", passphrase=False)
+    assert (one["budget"], one["spent"]) == ("180", "120")
+    assert [(g["to"], g["amount"], g["state"]) for g in one["grants"]] == [(ALICE, "120", "paid")]
+    code, _, err = vault("gov", "subdao", "approve", "0", "--yes")   # paid already: nothing to approve
+    assert code != 0 and "already paid" in err
+    code, _, err = vault("gov", "subdao", "grant", "1", "--to", ALICE, "--amount", "1", "--memo", "x", "--yes")
+    assert code != 0 and "Only the council of Ecosystem Growth" in err

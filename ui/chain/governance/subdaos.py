@@ -1,0 +1,228 @@
+"""The DAOs dialog of the Governance page: a switcher between the main DAO and its
+sub-DAOs (Ecosystem Growth, SkillFi Economy, Education Innovation, Builders).
+
+The main DAO shows the sub-DAO reserve and how it acts on the sub-DAOs (proposals from
+the fund / claw back / council templates: New proposal… → Another action). A sub-DAO
+shows its council, what makes a grant paid, its budget left and spent, and its grants;
+a council member grants out of the budget and approves the others' grants (writes the
+page confirms and sends). Names and memos come from the chain: plain text only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+                               QWidget)
+from shiboken6 import isValid
+
+from vault.chain.dao.subdaos import SubDaos
+from vault.chain.units import format_units, parse_address, parse_amount
+from vault.errors import VaultError
+
+from ...errors import describe
+from ...widgets import BusyIndicator, InlineMessage, button_row
+from ...widgets.labels import text_label
+from ...widgets.layout import open_dialog, primary
+from .dialogs import GrowingDialog, dialog_layout, hint
+
+MAIN = 0   # the switcher's first entry; sub-DAO n is entry n
+
+
+def spend_words(g: dict, needed: int) -> str:
+    # The state first: the list is narrower than an address and a memo.
+    return (f"#{g['spend_id']} {g['state']} ({g['approvals']} of {needed} approvals"
+            + (", yours" if g["you_approved"] else "")
+            + f"): {format_units(int(g['amount_wei']), 'BTK')} for “{g['memo']}” to {g['to']}")
+
+
+class SubDaosDialog(GrowingDialog):
+    grant_requested = Signal(int, str, object, str)   # sub-DAO number, recipient, amount (wei: past 32 bits), memo
+    approve_requested = Signal(int, str)           # grant id, what it pays (words)
+    loaded = Signal()
+
+    def __init__(self, session, account: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.account = session, account
+        self.reserve: dict | None = None
+        self.daos: list[dict] = []
+        self.current: dict | None = None
+        self.reads = 0
+        self.setWindowTitle("DAOs")
+        self.setMinimumWidth(680)
+        layout = dialog_layout(self, "The main DAO and its sub-DAOs",
+                               "Each sub-DAO's council grants out of the budget the main DAO gives it; the main "
+                               "DAO can take unspent budget back.")
+        self.switcher = QComboBox()
+        self.switcher.setObjectName("daoSwitcher")
+        self.switcher.setAccessibleName("DAO")
+        layout.addWidget(self.switcher)
+        self.summary = text_label(name="daoSummary", selectable=True)
+        layout.addWidget(self.summary)
+        self.rule = text_label(name="daoRule")
+        layout.addWidget(self.rule)
+        self.list = QListWidget()
+        self.list.setObjectName("subDaoGrants")
+        self.list.setAccessibleName("Sub-DAO grants")
+        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 5 + 12)
+        layout.addWidget(self.list)
+        self.empty = hint("No grants from this sub-DAO yet.")
+        layout.addWidget(self.empty)
+        form = QFormLayout()
+        self.to = QLineEdit()
+        self.to.setObjectName("field_to")
+        self.to.setPlaceholderText("0x… or did:pkh:…")
+        self.amount = QLineEdit()
+        self.amount.setObjectName("field_amount")
+        self.amount.setPlaceholderText("BTK, e.g. 250")
+        self.memo = QLineEdit()
+        self.memo.setObjectName("field_memo")
+        self.memo.setPlaceholderText("what for, shown to everyone")
+        form.addRow("Grant to", self.to)
+        form.addRow("Amount", self.amount)
+        form.addRow("What for", self.memo)
+        self.form = QWidget()
+        self.form.setLayout(form)
+        layout.addWidget(self.form)
+        self.error = InlineMessage()
+        layout.addWidget(self.error)
+        self.busy = BusyIndicator()
+        layout.addWidget(self.busy)
+        self.close_button = QPushButton("Close")
+        self.approve_button = QPushButton("Approve the selected grant…")
+        self.grant_button = primary(QPushButton("Grant from this sub-DAO…"))
+        layout.addLayout(button_row(self.close_button, self.approve_button, self.grant_button))
+        self.close_button.clicked.connect(self.reject)
+        self.grant_button.clicked.connect(self.grant)
+        self.approve_button.clicked.connect(self.approve)
+        self.switcher.currentIndexChanged.connect(lambda _i: self._show())
+        self.list.currentRowChanged.connect(lambda _r: self._on_grant())
+        self.load()
+
+    def load(self) -> None:
+        account = self.account
+        self.busy.start("Reading the DAOs…")
+
+        def read(chain):
+            s = SubDaos(chain)
+            return s.reserve(), [s.get(d["dao"], account) for d in s.list(account)]
+
+        job = self.session.run(read)
+        job.finished.connect(self._on_loaded)
+        job.failed.connect(self._failed)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy.stop()
+        self.error.error(describe(exc))
+
+    def _on_loaded(self, result) -> None:
+        self.busy.stop()
+        self.reserve, self.daos = result
+        keep = max(0, self.switcher.currentIndex())
+        self.switcher.blockSignals(True)
+        self.switcher.clear()
+        self.switcher.addItem("Main DAO — the treasury, by proposals")
+        for d in self.daos:
+            self.switcher.addItem(f"{d['name']}{' — your council' if d['you_are_council'] else ''}")
+        self.switcher.setCurrentIndex(keep if keep <= len(self.daos) else MAIN)
+        self.switcher.blockSignals(False)
+        self._show()
+        self.reads += 1
+        self.loaded.emit()
+
+    def _show(self) -> None:
+        index = self.switcher.currentIndex()
+        self.current = self.daos[index - 1] if 0 < index <= len(self.daos) else None
+        d = self.current
+        self.list.clear()
+        if d is None:
+            reserve = format_units(int(self.reserve["reserve_wei"]), "BTK") if self.reserve else "?"
+            self.summary.setText(f"Sub-DAO reserve not yet allocated: {reserve}. Budgets now: " + "; ".join(
+                f"{x['name']} {format_units(int(x['budget_wei']), 'BTK')}" for x in self.daos) + ".")
+            self.rule.setText("The main DAO funds a sub-DAO, claws its budget back or appoints its council by a "
+                              "proposal: New proposal… → Another action → “Fund a sub-DAO budget”, “Claw back a "
+                              "sub-DAO budget” or “Appoint a sub-DAO council”.")
+        else:
+            self.summary.setText(f"{d['name']}: {format_units(int(d['budget_wei']), 'BTK')} budget left, "
+                                 f"{format_units(int(d['spent_wei']), 'BTK')} granted; allocated by the main DAO "
+                                 f"{format_units(int(d['allocated_wei']), 'BTK')}, clawed back "
+                                 f"{format_units(int(d['clawed_back_wei']), 'BTK')}.\nCouncil: "
+                                 f"{', '.join(d['council'])}.")
+            self.rule.setText(d["rule"] + ("" if d["you_are_council"] else
+                                           " You are not on this council: you can read its grants."))
+            for g in d["grants"]:
+                item = QListWidgetItem(spend_words(g, d["approvals_needed"]))
+                item.setData(Qt.UserRole, g["spend_id"])
+                item.setToolTip(item.text())
+                self.list.addItem(item)
+            self.list.setCurrentRow(0)
+        council = bool(d and d["you_are_council"])
+        self.list.setVisible(d is not None)
+        self.empty.setVisible(d is not None and not d["grants"])
+        self.form.setVisible(council)
+        self.grant_button.setVisible(council)
+        self.approve_button.setVisible(council)
+        self._on_grant()
+
+    @property
+    def selected(self) -> dict | None:
+        row = self.list.currentRow()
+        grants = self.current["grants"] if self.current else []
+        return grants[row] if 0 <= row < len(grants) else None
+
+    def _on_grant(self) -> None:
+        g = self.selected
+        self.approve_button.setEnabled(bool(g and g["state"] == "awaiting approval" and not g["you_approved"]))
+
+    def grant(self) -> None:
+        d = self.current
+        self.error.clear()
+        try:
+            to = parse_address(self.to.text().strip(), getattr(self.session.chain, "chain_id", None))
+            amount = parse_amount(self.amount.text().strip())
+        except VaultError as exc:
+            self.error.error(describe(exc))
+            return
+        memo = self.memo.text().strip()
+        if not memo:
+            self.error.error("Say what the grant is for: everyone reads it.")
+            return
+        if amount > int(d["budget_wei"]):
+            self.error.error(f"{d['name']} has {format_units(int(d['budget_wei']), 'BTK')} of budget left; this "
+                             f"grant needs {format_units(amount, 'BTK')}. The main DAO allocates more by a "
+                             "proposal.")
+            return
+        self.grant_requested.emit(d["dao"], to, amount, memo)
+
+    def approve(self) -> None:
+        g = self.selected
+        self.approve_requested.emit(g["spend_id"], f"Grant #{g['spend_id']} pays "
+                                                   f"{format_units(int(g['amount_wei']), 'BTK')} to {g['to']} "
+                                                   f"(“{g['memo']}”) once enough council members approve.")
+
+
+def open_subdaos(page) -> None:
+    """Open the dialog from the Governance page; its writes go through ``page.write``."""
+    dialog = SubDaosDialog(page.session, page.account, page)
+    sender = page.account
+
+    def reload(flow):
+        if flow is not None:
+            flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
+
+    def grant(number: int, to: str, amount: int, memo: str) -> None:
+        reload(page.write("Grant from a sub-DAO",
+                          lambda service: SubDaos(service.chain).grant_request(service, sender, number, to, amount,
+                                                                              memo),
+                          intro=[f"{format_units(amount, 'BTK')} of the sub-DAO's budget to {to}, for “{memo}”."],
+                          success="Granted (paid once enough council members approve)."))
+
+    def approve(spend_id: int, words: str) -> None:
+        reload(page.write("Approve a sub-DAO grant",
+                          lambda service: SubDaos(service.chain).approve_request(service, sender, spend_id),
+                          intro=[words], success="Approved."))
+
+    dialog.grant_requested.connect(grant)
+    dialog.approve_requested.connect(approve)
+    open_dialog(page, dialog, delete_on_close=True)
+
+
+__all__ = ["SubDaosDialog", "open_subdaos"]
