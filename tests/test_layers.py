@@ -115,10 +115,8 @@ UNEXPLAINED_FUNCTION_IMPORTS = {
     "vault/cli/commands/market.py", "vault/cli/commands/present.py", "vault/cli/commands/serve.py",
     "vault/cli/commands/soulbound.py", "vault/cli/commands/stake.py", "vault/cli/commands/trust.py",
     "vault/cli/commands/tx.py", "vault/cli/commands/verify.py", "vault/cli/commands/wallet.py",
-    "vault/chain/abi.py", "vault/chain/client.py", "vault/chain/deploy.py", "vault/chain/embedded.py",
-    "vault/chain/fees.py", "vault/chain/governance.py", "vault/chain/marketplace.py", "vault/chain/networks.py",
-    "vault/chain/revert.py", "vault/chain/session.py", "vault/chain/soulbound.py", "vault/chain/transactions.py",
-    "vault/chain/units.py", "vault/chain/votefile.py", "vault/chain/wallet.py",
+    "vault/chain/client.py", "vault/chain/embedded.py", "vault/chain/governance.py",
+    "vault/chain/revert.py", "vault/chain/transactions.py", "vault/chain/votefile.py",
     "ui/chain/governance/page.py", "ui/chain/governance/votes.py", "ui/chain/session.py",
     "ui/credentials/page.py", "ui/credentials/soulbound.py", "ui/present/jobs.py",
 }
