@@ -110,10 +110,8 @@ STARTUP_MARK = "start-up:"
 UNEXPLAINED_FUNCTION_IMPORTS = {
     # the command line: each command imports what it needs when it runs (the chain stack,
     # pyld, PIL), so `vault credential list` does not pay for web3; not yet measured one by one
-    "vault/cli/main.py", "vault/cli/session.py", "vault/cli/commands/chain.py", "vault/cli/commands/credential.py",
-    "vault/cli/commands/did.py", "vault/cli/commands/gov.py", "vault/cli/commands/keys.py",
-    "vault/cli/commands/market.py", "vault/cli/commands/present.py", "vault/cli/commands/serve.py",
-    "vault/cli/commands/trust.py", "vault/cli/commands/verify.py",
+    "vault/cli/session.py", "vault/cli/commands/credential.py",
+    "vault/cli/commands/present.py", "vault/cli/commands/serve.py", "vault/cli/commands/verify.py",
     "vault/chain/client.py", "vault/chain/embedded.py", "vault/chain/governance.py",
     "vault/chain/revert.py", "vault/chain/transactions.py", "vault/chain/votefile.py",
     "ui/chain/governance/page.py", "ui/chain/governance/votes.py", "ui/chain/session.py",
