@@ -115,7 +115,7 @@ UNEXPLAINED_FUNCTION_IMPORTS = {
     "vault/chain/client.py", "vault/chain/embedded.py", "vault/chain/governance.py",
     "vault/chain/revert.py", "vault/chain/transactions.py", "vault/chain/votefile.py",
     "ui/chain/governance/page.py", "ui/chain/governance/votes.py", "ui/chain/session.py",
-    "ui/credentials/page.py", "ui/credentials/soulbound.py", "ui/present/jobs.py",
+    "ui/credentials/soulbound.py",
 }
 
 
