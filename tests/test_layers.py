@@ -111,7 +111,6 @@ UNEXPLAINED_FUNCTION_IMPORTS = {
     # the command line: each command imports what it needs when it runs (the chain stack,
     # pyld, PIL), so `vault credential list` does not pay for web3; not yet measured one by one
     "vault/cli/commands/serve.py",
-    "vault/cli/commands/verify.py",
     "vault/chain/client.py", "vault/chain/embedded.py",
     "ui/chain/governance/page.py", "ui/chain/governance/votes.py", "ui/chain/session.py",
     "ui/credentials/soulbound.py",
