@@ -15,11 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eth_account import Account
-
 from ...chain import client, networks
-from ...chain.deploy import deploy_missing, deploy_suite
-from ...chain.embedded import dev_address
 from ...chain.networks import LOCAL_CHAIN_TEXT
 from ...chain.units import format_units
 from ...store import VaultStore
@@ -91,6 +87,9 @@ def cmd_chain_use(args) -> None:
 
 
 def _deployer_key(path: str) -> tuple[bytes, str]:
+    # start-up: eth_account ~450 ms, only for deploy and upgrade
+    from eth_account import Account
+
     try:
         key_text = Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
@@ -105,6 +104,9 @@ def _deployer_key(path: str) -> tuple[bytes, str]:
 def cmd_chain_upgrade(args) -> None:
     """Deploy the contracts a manifest lacks (it was made by an older version) and write
     the completed manifest; the embedded chain does this by itself when opened."""
+    # start-up: chain.deploy ~870 ms (it loads py-evm), only for deploy and upgrade
+    from ...chain.deploy import deploy_missing
+
     key, deployer = _deployer_key(args.deployer_key_file)
     manifest = networks.Manifest.load(args.manifest)
     chain = client.connect_rpc(args.rpc, manifest)
@@ -123,6 +125,10 @@ def cmd_chain_upgrade(args) -> None:
 
 
 def cmd_chain_deploy(args) -> None:
+    # start-up: chain.deploy ~870 ms (as above)
+    from ...chain.deploy import deploy_suite
+    from ...chain.embedded import dev_address
+
     key, deployer = _deployer_key(args.deployer_key_file)
     operators = [address_arg(a) for a in args.operators.split(",")] if args.operators else \
         [dev_address("operator-a"), dev_address("operator-b")]
