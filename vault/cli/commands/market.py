@@ -11,7 +11,6 @@ Every write prints its preview and asks; --yes sends without asking (scripts). W
 
 from __future__ import annotations
 
-from ...chain.demo import deliver
 from ...chain.marketplace import Market, offer_text
 from ...chain.units import format_units, percent
 from ..io import UsageError, emit
@@ -82,6 +81,9 @@ def cmd_market_cancel(args) -> int:
 
 
 def cmd_market_deliver(args) -> None:
+    # start-up: chain.demo ~600 ms (it imports the embedded chain, which loads py-evm)
+    from ...chain.demo import deliver
+
     with open_session(args, sign=False) as s:
         done = deliver(s.chain, args.gig_id, sender_of(args, s))
     emit(args, done, f"The demo client released gig {done['gig_id']} in block {done['block']}: "
