@@ -104,6 +104,7 @@ class ChainSession(QObject):
             self.start()
 
     def _open(self):  # chain thread
+        # start-up: vault.chain.session ~280 ms (client, TxService), paid on the chain thread
         from vault.chain.session import ChainSession as CoreSession
 
         self._close_chain()
@@ -157,6 +158,7 @@ class ChainSession(QObject):
         ``TxService.run``. Its confirmation is a Question handed to ``show`` (emit a
         queued signal: it is called on the chain thread) and waited for; ``progress(index,
         stage, detail)`` likewise. The job's result: the records, or None when not confirmed."""
+        # start-up: vault.chain.plan ~7 ms; the desktop starts without the chain package
         from vault.chain.plan import as_plan
 
         def call(service):
@@ -188,12 +190,14 @@ class ChainSession(QObject):
         return chain.name, chain.block_number
 
     def _profile_kind(self) -> str:
+        # start-up: vault.chain.networks ~8-60 ms (two runs on a busy machine), as above
         from vault.chain import networks
         return networks.load_profile(self.data_dir).kind
 
     # ---- pending transactions ----------------------------------------------------------
 
     def _count_pending(self) -> int:  # chain thread
+        # start-up: vault.chain.transactions ~250 ms (client), on the chain thread
         from vault.chain.transactions import history
 
         chain_id = self.chain.chain_id if self.chain is not None else None

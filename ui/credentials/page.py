@@ -425,6 +425,7 @@ class CredentialsPage(QWidget):
     def attach_chain(self, session) -> None:
         """Show what the chain says of each credential (cards and detail) through
         ``session`` (ui.chain.ChainSession), and let issuer accounts anchor and revoke."""
+        # start-up: ui.credentials.soulbound ~170 ms, only once a chain is attached
         from .soulbound import SoulboundPanel, SoulboundTracker
 
         self.soulbound = SoulboundTracker(session, self.service.store, self.tasks, self)

@@ -22,6 +22,7 @@ from ..widgets.layout import open_dialog, primary
 def talent_type_state(chain, store, cid: str, token_id: int) -> dict | None:  # chain thread
     """{"declared": 0x hash or None, "label": it in words, "types": the credential's own
     types (most specific last)}; None when this network has no talent market."""
+    # start-up: vault.chain.talent ~890 ms (web3), on the chain thread only
     from vault.chain.talent import TalentMarket, type_label
     from vault.credentials.repository import CredentialRepository
 
@@ -99,6 +100,7 @@ class TalentTypeRow(QWidget):
 
     def declare(self, type_name: str) -> None:
         """The plan: the core checks the sender issued the token and that no type is set."""
+        # start-up: vault.chain.talent ~890 ms, ui.chain.write ~250 ms; paid on the first declaration
         from vault.chain.talent import TalentMarket
 
         from ..chain.write import start_write
@@ -153,6 +155,7 @@ class DeclareTypeDialog(QDialog):
         return typed
 
     def _check(self) -> None:
+        # start-up: vault.chain.talent ~890 ms (as above)
         from vault.chain.talent import credential_type_hash
 
         try:

@@ -57,6 +57,19 @@ class IssueForm(QWidget):
         layout.setContentsMargins(12, 8, 12, 0)   # off the tab frame
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        self._build_details(form, tasks)
+        self._build_dates(form)
+        layout.addLayout(form)
+        self._build_format(layout)
+        self._build_chain(layout)
+
+        self.error = InlineMessage()
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        self.issue_button.clicked.connect(self._submit)
+        self.batch_button.clicked.connect(self._choose_batch)
+
+    def _build_details(self, form: QFormLayout, tasks) -> None:
         self.profile = QComboBox()
         self.profile.setAccessibleName("Issuer profile")
         self.achievement = QComboBox()
@@ -78,6 +91,8 @@ class IssueForm(QWidget):
         form.addRow("Evidence", self.evidence_url)
         form.addRow("", self.evidence_text)
         form.addRow("Note", self.note)
+
+    def _build_dates(self, form: QFormLayout) -> None:
         dates = QHBoxLayout()
         self.valid_from = QDateTimeEdit(QDateTime.currentDateTime())
         self.valid_from.setCalendarPopup(True)
@@ -93,8 +108,8 @@ class IssueForm(QWidget):
         dates.addWidget(self.valid_until)
         dates.addStretch(1)
         form.addRow("Valid from", dates)
-        layout.addLayout(form)
 
+    def _build_format(self, layout: QVBoxLayout) -> None:
         layout.addWidget(section_title("Format"))
         self.formats = QButtonGroup(self)
         for i, (key, words) in enumerate(FORMATS):
@@ -113,6 +128,7 @@ class IssueForm(QWidget):
         self.claims_box.setVisible(False)
         self.formats.idToggled.connect(lambda _i, _on: self.claims_box.setVisible(self.format() == "sd-jwt"))
 
+    def _build_chain(self, layout: QVBoxLayout) -> None:
         layout.addWidget(section_title("On chain"))
         anchor_row = QHBoxLayout()
         self.anchor = QCheckBox("Anchor it as a soulbound token for the learner right away")
@@ -135,12 +151,6 @@ class IssueForm(QWidget):
         layout.addWidget(self.anchor_hint)
         self.anchor.toggled.connect(self._update_anchor)
         self.recipient.changed.connect(self._update_anchor)
-
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-        layout.addStretch(1)
-        self.issue_button.clicked.connect(self._submit)
-        self.batch_button.clicked.connect(self._choose_batch)
 
     # ---- choices -------------------------------------------------------------------------
 

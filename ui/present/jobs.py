@@ -105,6 +105,8 @@ class Shown:
 def standing_link(service: PresentationService, account: str, challenge: str, domain: str):
     """The holder's standing for a presentation: ``account`` (one of the vault's) signs the
     link to the holder DID (vault.standing.link), on the chain this vault uses."""
+    # start-up: vault.standing.link ~560 ms (eth_account), vault.anchoring.holder ~140 ms;
+    # only a presentation that carries standing pays them
     from vault.anchoring.holder import chosen_chain_id
     from vault.standing import link
 
@@ -171,6 +173,7 @@ def request_from(source: Any) -> PresentationRequest:
 
 def pil_image(image: QImage):
     """A QImage as an 8-bit grey PIL image (for zxing-cpp)."""
+    # start-up: PIL.Image ~14 ms, only once a camera frame is scanned
     from PIL import Image
 
     grey = image.convertToFormat(QImage.Format_Grayscale8)

@@ -3,6 +3,7 @@ the creation code of a contract with its constructor arguments."""
 
 from __future__ import annotations
 
+from eth_abi import encode
 from eth_utils import keccak
 
 from .contracts import load_artifact
@@ -26,8 +27,6 @@ def selector(item: dict) -> bytes:
 
 def constructor_data(name: str, *args) -> bytes:
     """Creation code of ``name`` with its ABI-encoded constructor arguments."""
-    from eth_abi import encode
-
     artifact = load_artifact(name)
     ctor = next((i for i in artifact["abi"] if i["type"] == "constructor"), {"inputs": []})
     code = bytes.fromhex(artifact["bytecode"].removeprefix("0x"))

@@ -28,6 +28,7 @@ from . import extensions
 from .abi import constructor_data
 from .contracts import BTK, SUITE, ZERO_ADDRESS, deploy_parameters, load_artifact
 from .demo import DEMO_GIGS, allow_marketplace
+from .embedded import dev_address, dev_key
 from .extensions import DeployContext
 from .networks import Manifest
 
@@ -139,8 +140,6 @@ def setup_embedded(chain) -> Manifest:
     """The embedded chain's first run: the suite (deployed by the faucet), two validators,
     a credential issuer and a few open gigs from a demo client, who pays into escrow when
     one is accepted (vault.chain.demo)."""
-    from .embedded import dev_address, dev_key
-
     manifest = deploy_suite(chain, dev_key("faucet"), operators=[dev_address("operator-a"), dev_address("operator-b")],
                             issuers=[dev_address("issuer")], name="embedded")
     chain.set_manifest(manifest)
@@ -162,8 +161,6 @@ def setup_embedded(chain) -> Manifest:
 def upgrade_embedded(chain) -> list:
     """An embedded chain made by an older version: deploy the extensions it lacks (by
     the faucet, as on a first run), set the manifest, add their demo data; returns them."""
-    from .embedded import dev_key
-
     manifest, added = deploy_missing(chain, dev_key("faucet"), chain.manifest)
     if added:
         chain.set_manifest(manifest)

@@ -29,6 +29,7 @@ from ..errors import ChainError
 from . import templates
 from .contracts import ZERO_ADDRESS
 from .proposal_ids import resolve, short_id, title, unknown
+from .staking import _validator, validators
 from .transactions import with_gas_margin
 from .units import format_amount, format_units, percent
 # The offline vote file lives in votefile; its readers (CLI, pages, tests) use it as governance.*.
@@ -187,6 +188,7 @@ class Governance:
             return log
 
     def _read_events(self, log: _GovernorLog, start: int, end: int) -> None:
+        # start-up: eth_utils ~100 ms, only to read the proposal events
         from eth_utils import event_abi_to_log_topic
 
         events = self.governor.events
@@ -342,8 +344,6 @@ class Governance:
     def template_limits(self) -> dict:
         """What the templates accept, for a form: the treasury's BTK, the marketplace fee's
         ceiling, the slash ceiling and the validators (id, name, slashed)."""
-        from .staking import validators
-
         held = self.treasury_balance()
         return {"treasury": format_amount(held), "treasury_wei": str(held),
                 "max_fee_bps": int(self.chain.contracts.marketplace.functions.MAX_FEE_BPS().call()),
@@ -383,8 +383,6 @@ class Governance:
         return self.contract_call(self.chain.contracts.staking, "setRewardRate", [int(per_block)])
 
     def call_slash(self, validator_id: int, bps: int) -> Call:
-        from .staking import _validator
-
         s = self.chain.contracts.staking
         _validator(self.chain, int(validator_id))  # unknown-validator, with the valid ids
         ceiling = s.functions.MAX_SLASH_BPS().call()
@@ -495,6 +493,7 @@ class Governance:
 
     def _operation(self, proposal_id: int) -> list:
         p = self._find(proposal_id)
+        # start-up: eth_utils ~100 ms (as above)
         from eth_utils import keccak
 
         return [p["targets"], p["values"], p["calldatas"], keccak(text=p["description"])]
@@ -542,6 +541,7 @@ class Governance:
         """Sign ``key``'s vote on a proposal of this network without sending anything (the
         domain and the voter's nonce are read here): for someone else to relay. Refused
         when the vote could never count (voting over, already voted)."""
+        # start-up: eth_account ~450 ms, only to sign a vote
         from eth_account import Account
 
         pid = int(proposal_id)

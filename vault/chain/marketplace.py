@@ -260,6 +260,7 @@ class Market:
 
     def fund_with_permit_request(self, service, sender: str, gig_id: int, key: bytes, *, deadline: int | None = None):
         """One transaction: an EIP-2612 permit for exactly the price, signed here."""
+        # start-up: eth_account ~560 ms, only to sign a permit
         from eth_account import Account
         from eth_account.messages import encode_typed_data
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from .. import safejson   # a manifest may come from anyone: "[[[[…" is an error, not a crash
 from ..errors import ChainError
 from ..store.atomic import ensure_private_dir, write_atomic
 from .contracts import SUITE
@@ -93,6 +94,7 @@ class Manifest:
         deployer = data.get("deployer", "")
         if deployer and (not isinstance(deployer, str) or not _ADDRESS.fullmatch(deployer)):
             raise bad("deployer is not an address")
+        # start-up: eth_utils ~160 ms; the network profile is read without it
         from eth_utils import to_checksum_address
 
         return cls(chain_id=chain_id, deployment_block=block, name=str(data.get("name", "")),
@@ -102,8 +104,6 @@ class Manifest:
 
     @classmethod
     def load(cls, path: Path | str) -> "Manifest":
-        from .. import safejson   # a manifest may come from anyone: "[[[[…" is an error, not a crash
-
         path = resolve_manifest(path)
         try:
             data = safejson.loads(path.read_text(encoding="utf-8"))

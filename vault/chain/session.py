@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ChainError
+from . import client, networks
 from .transactions import TxService
 from .units import parse_address
 
@@ -36,8 +37,6 @@ class ChainSession:
 
     def open(self) -> "ChainSession":
         """Connect and open the service; on failure everything is closed (and locked)."""
-        from . import client, networks
-
         try:
             profile = networks.load_profile(self.data_dir)
             waits = {} if self.lock_timeout is None else {"lock_timeout": self.lock_timeout}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ..errors import ChainError
-from .units import format_units
+from .units import format_units, parse_address
 
 ANCHORED, REVOKED, NOT_ANCHORED = "anchored", "revoked", "not-anchored"
 # The issue's preview limit while its fee approval is not mined yet: at least the limit it
@@ -94,8 +94,6 @@ def is_issuer(chain, address: str) -> bool:
 def issue_requests(service, issuer: str, holder: str, credential_hash: bytes, *, uri: str = "") -> list:
     """[approve fee?, issue]: anchor ``credential_hash`` to ``holder`` (an address or
     did:pkh) with the token URI ``uri``."""
-    from .units import parse_address
-
     chash = _hash32(credential_hash)
     chain = service.chain
     sbt, tok = chain.contracts.soulbound, chain.contracts.token

@@ -34,6 +34,7 @@ from .fees import fit_to_confirmed
 from .nonces import NONCES, NonceManager
 from .plan import Confirmation, Plan
 from .records import _COLUMNS, TxRecord, get_record, history  # noqa: F401 - the history, read here too
+from .revert import is_revert, revert_data
 from .units import format_units
 
 logger = logging.getLogger(__name__)
@@ -178,6 +179,7 @@ class TxService:
         return service
 
     def _account(self, address: str):
+        # start-up: eth_account ~450 ms, only to sign
         from eth_account import Account
 
         key = address.lower()
@@ -474,8 +476,6 @@ class TxService:
 
     def _mined_revert_reason(self, record: TxRecord, receipt) -> tuple[str, str]:
         """Why a mined transaction reverted: replayed as a call on its parent block."""
-        from .revert import is_revert, revert_data
-
         tx = self.chain.find_transaction(record.hash)
         if tx is None:
             return "The transaction reverted on chain.", "reverted"
@@ -508,6 +508,7 @@ class TxService:
         if self.chain.manifest is None:
             return []
         if self._event_index is None:
+            # start-up: eth_utils ~100 ms, only to decode a receipt's events
             from eth_utils import event_abi_to_log_topic
 
             index = {}

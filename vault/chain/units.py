@@ -103,6 +103,7 @@ _HEX_ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 def _check_checksum(address: str, where: str) -> None:
     """A mixed-case address carries an EIP-55 checksum in its capital letters: a wrong one
     means a mistyped character (all lower or all upper case carries none)."""
+    # start-up: eth_utils ~160 ms, not paid by every screen that formats an amount
     from eth_utils import is_checksum_address
 
     digits = address[2:]
@@ -118,12 +119,14 @@ def parse_address(text: str, chain_id: int | None = None) -> str:
     is refused when ``chain_id`` is given (its chain id 1, the vault's own default for
     account DIDs, is accepted on any network). A mixed-case address whose EIP-55 checksum
     is wrong is refused (reason ``bad-checksum``): one of its characters is mistyped."""
+    # start-up: eth_utils ~160 ms (as above)
     from eth_utils import to_checksum_address
 
     text = text.strip()
     if not text:
         raise ChainError("invalid-recipient", "Enter an Ethereum address (0x…) or a did:pkh.")
     if text.startswith("did:"):
+        # start-up: vault.did ~25 ms (its resolver), only for a did:pkh
         from ..did import did_pkh
 
         address = text.split("#", 1)[0].rsplit(":", 1)[-1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from .. import safejson
 from ..errors import ChainError
@@ -121,6 +122,7 @@ def parse_support(value) -> int:
 
 def _typed_data(chain_id: int, governor: str, name: str, proposal_id: int, support: int, voter: str,
                 nonce: int, reason: str) -> dict:
+    # start-up: eth_utils ~150 ms, only to read a vote
     from eth_utils import to_checksum_address
 
     domain = {"name": name, "version": "1", "chainId": int(chain_id), "verifyingContract": to_checksum_address(governor)}
@@ -141,6 +143,7 @@ def _typed_data(chain_id: int, governor: str, name: str, proposal_id: int, suppo
 def sign_vote(key: bytes, *, chain_id: int, governor: str, proposal_id: int, support, nonce: int,
               reason: str = "", name: str = GOVERNOR_NAME) -> dict:
     """An EIP-712 Ballot (or ExtendedBallot with a reason) signed with ``key``, offline."""
+    # start-up: eth_account ~640 ms, only to sign or check a vote
     from eth_account import Account
     from eth_account.messages import encode_typed_data
 
@@ -156,6 +159,7 @@ def sign_vote(key: bytes, *, chain_id: int, governor: str, proposal_id: int, sup
 
 
 def recover_vote_signer(vote: dict) -> str:
+    # start-up: eth_account ~640 ms, only to sign or check a vote
     from eth_account import Account
     from eth_account.messages import encode_typed_data
     from eth_keys.exceptions import BadSignature
@@ -176,8 +180,6 @@ def vote_to_bytes(vote: dict) -> bytes:
 
 def read_vote_source(path) -> dict:
     """A signed vote from a JSON file, or from a QR image / folder of QR parts."""
-    from pathlib import Path
-
     p = Path(path)
     if not p.exists():
         raise ChainError("invalid-vote", f"{p} does not exist.")
@@ -186,6 +188,7 @@ def read_vote_source(path) -> dict:
             raw = f.read(MAX_VOTE_BYTES + 1)   # load_vote refuses more
         if raw.lstrip().startswith(b"{"):
             return load_vote(raw)
+    # start-up: vault.qr ~26 ms + its scanner ~31 ms, only for a vote given as a code
     from ..qr import scan
     from ..qr.errors import InvalidQr
 
@@ -200,6 +203,7 @@ def read_vote_source(path) -> dict:
 
 def vote_qr_texts(vote: dict) -> list[str]:
     """The vote as BTV1 code text(s) of kind "vote" (one code: a vote is small)."""
+    # start-up: vault.qr ~26 ms, only to export a vote as a code
     from ..qr import parts
 
     return parts.encode_parts(vote_to_bytes(vote), kind="vote")
@@ -212,6 +216,7 @@ def read_vote_text(text: str) -> dict:
         raise ChainError("invalid-vote", "Paste a signed vote: its JSON or the text of its QR code.")
     if text.startswith("{"):
         return load_vote(text)
+    # start-up: vault.qr ~26 ms + its scanner ~31 ms, only for a vote given as a code
     from ..qr import scan
     from ..qr.errors import InvalidQr
 
@@ -226,8 +231,7 @@ def read_vote_text(text: str) -> dict:
 
 def export_vote_qr(vote: dict, out) -> list:
     """Write the vote as QR code(s) (BTV1 kind "vote"); returns the files written."""
-    from pathlib import Path
-
+    # start-up: vault.qr.output ~88 ms (image writers), only to export a vote as a code
     from ..qr.output import write_codes
 
     return write_codes(vote_qr_texts(vote), Path(out))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..errors import ChainError
 from .contracts import BTK
+from .records import history as rows
 from .units import format_amount, format_units, parse_address, parse_amount
 
 # (name, minimum BTK held + staked, in whole tokens), ascending.
@@ -209,8 +210,6 @@ def history(store, *, limit: int | None = None) -> list[dict]:
     decoded events as sentences, its ``group`` (GROUPS), the ``amount`` (wei, as a string)
     and ``asset`` it moves or concerns (None when it moves none), and its ``counterparty``
     (the recipient, validator, gig, proposal… else the contract called)."""
-    from .transactions import history as rows
-
     out = []
     for record in rows(store, limit=limit):
         entry = record.to_json()

@@ -10,6 +10,7 @@ import os
 import sys
 
 from .. import __version__, logs, paths
+from ..chain.rpc_guard import as_chain_error
 from ..errors import VaultError
 from .io import UsageError, say
 from .parser import parse_args
@@ -60,6 +61,4 @@ def _unexpected(exc: Exception) -> int:
 def _node_answer_error(exc: BaseException):
     if "web3" not in sys.modules and "eth_abi" not in sys.modules:  # no node was asked
         return None
-    from ..chain.rpc_guard import as_chain_error
-
     return as_chain_error(exc)

@@ -34,7 +34,7 @@ context a document names is one we have (for eddsa-jcs-2022, which signs the JSO
 
 Caching. pyld caches a *processed* context only per active-context object, and every
 expansion clones fresh ones, so Open Badges' scoped contexts were re-processed on every
-call (~65 % of a verification). ``_SafeProcessor._process_context`` memoizes context
+call (~65 % of a verification). ``_SafeProcessing._process_context`` memoizes context
 processing by (active context, local context, flags), a pure function of those: ~0.75 ms
 per eddsa-rdfc-2022 verification instead of ~2.3 ms.
 
@@ -259,6 +259,137 @@ def _check_objects(items: list) -> None:
 _SYMMETRIC = "its blank nodes are too symmetric to canonicalize in bounded time"
 
 
+class _SafeProcessing:
+    """Mixed into pyld's processor (``_SafeProcessor``, built with pyld on first use):
+    safe-mode checks and a processed-context memo.
+
+    Overrides internal methods of pyld 3.3 (``_process_context``, ``_graph_to_rdf``
+    and, for ``all_signed``, ``_expand`` and ``_expand_object``); tests pin the pyld
+    version and cover them, and any pyld error still ends as a CredentialFailure.
+    """
+
+    def __init__(self, all_signed: bool = False) -> None:
+        super().__init__(on_property_dropped=_dropped)
+        self.all_signed = all_signed
+
+    def _process_context(self, active_ctx, local_ctx, options, override_protected=False,
+                         propagate=True, validate_scoped=True, cycles=None):
+        if isinstance(local_ctx, str):
+            local_key: object = ("url", local_ctx)
+        elif id(local_ctx) in _static_ids:
+            local_key = ("static", id(local_ctx))   # part of a vendored context: immutable
+        else:
+            # The document's own inline context: key it by content (it may be mutated
+            # between calls by a caller, so never by identity).
+            try:
+                local_key = ("json", json.dumps(local_ctx, sort_keys=True))
+            except (TypeError, ValueError):
+                return super()._process_context(active_ctx, local_ctx, options,
+                                                override_protected, propagate, validate_scoped,
+                                                cycles)
+        if "_uuid" not in active_ctx:
+            try:
+                active_ctx["_uuid"] = uuid.uuid1().hex
+            except TypeError:               # a frozen initial context always has one
+                pass
+        key = (active_ctx.get("_uuid"), local_key, bool(override_protected), bool(propagate),
+               bool(validate_scoped))
+        with _memo_lock:
+            hit = _context_memo.get(key)
+            if hit is not None:
+                _context_memo.move_to_end(key)
+                return hit[1]
+        result = super()._process_context(active_ctx, local_ctx, options, override_protected,
+                                          propagate, validate_scoped, cycles)
+        with _memo_lock:
+            _context_memo[key] = (local_ctx, result)
+            if len(_context_memo) > _CONTEXT_MEMO_SIZE:
+                _context_memo.popitem(last=False)
+        return result
+
+    def _expand(self, active_ctx, active_property, element, options, inside_list=False,
+                inside_index=False, type_scoped_ctx=None):
+        # With all_signed, whatever pyld would drop silently is an error instead.
+        if self.all_signed:
+            if element is None:
+                raise _UnsafeData(f"its member {str(active_property)[:60]!r} is null, {_NOT_SIGNED}")
+            if isinstance(element, dict) and "@context" in element:
+                # The document's own contexts (scoped ones come from these): only ours.
+                local = element["@context"]
+                for entry in local if isinstance(local, list) else [local]:
+                    if not isinstance(entry, str) and not _self_naming(entry):
+                        raise _inline_context(entry)
+        result = super()._expand(active_ctx, active_property, element, options, inside_list,
+                                 inside_index, type_scoped_ctx)
+        if result is None and self.all_signed:
+            where = f"its member {str(active_property)[:60]!r}" if active_property else "it"
+            raise _UnsafeData(f"{where} holds {_short(element)}, which JSON-LD drops, so the "
+                              "signature does not cover it")
+        return result
+
+    def _expand_object(self, active_ctx, active_property, expanded_active_property, element,
+                       expanded_parent, options, inside_list=False, type_key=None,
+                       type_scoped_ctx=None):
+        if self.all_signed:     # null keywords (@language, @id, ...) are dropped too
+            for key, value in element.items():
+                if key.startswith("@") and self._expand_iri(active_ctx, key, vocab=True) is None:
+                    raise _UnsafeData(f"it uses the key {key[:60]!r}, which looks like a JSON-LD "
+                                      "keyword but is none, so JSON-LD ignores it and the "
+                                      "signature does not cover it")
+                if value is None and key != "@context" and self._expand_iri(
+                        active_ctx, key, vocab=True) not in ("@value", None) and \
+                        self.get_context_value(active_ctx, key, "@type") != "@json":
+                    raise _UnsafeData(f"its member {key[:60]!r} is null, {_NOT_SIGNED}")
+        return super()._expand_object(active_ctx, active_property, expanded_active_property,
+                                      element, expanded_parent, options, inside_list, type_key,
+                                      type_scoped_ctx)
+
+    def _graph_to_rdf(self, graph, issuer, options):
+        # pyld silently skips triples whose subject, predicate, object or datatype is a
+        # relative IRI; in safe mode that is an error.
+        for id_, node in graph.items():
+            if not _absolute(id_):
+                raise _UnsafeData(f"it gives a node the identifier {id_[:100]!r}, "
+                                  "which is not an absolute IRI")
+            for prop, items in node.items():
+                if prop == "@type":
+                    for t in items:
+                        if not _absolute(t):
+                            raise _UnsafeData(f"its type {str(t)[:100]!r} is not defined "
+                                              "by any of its JSON-LD contexts")
+                    continue
+                if prop.startswith("@"):
+                    continue
+                if prop.startswith("_:"):
+                    raise _blank_property(prop)
+                if not _absolute(prop):
+                    raise _UnsafeData(f"it uses the property {prop[:100]!r}, which none of its "
+                                      "JSON-LD contexts defines")
+                _check_objects(items)
+        return super()._graph_to_rdf(graph, issuer, options)
+
+
+class _BoundedWork:
+    """Mixed into pyld's URDNA2015 (``_BoundedURDNA2015``): RDFC-1.0 with the work limit
+    the specification asks for (pyld has none)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._calls = 0
+
+    def hash_n_degree_quads(self, id_, issuer):
+        self._calls += 1
+        if self._calls > MAX_NDEGREE_CALLS:
+            raise _UnsafeData(_SYMMETRIC)
+        return super().hash_n_degree_quads(id_, issuer)
+
+    def create_hash_to_related(self, id_, issuer):
+        related = super().create_hash_to_related(id_, issuer)
+        if any(len(nodes) > MAX_INDISTINGUISHABLE for nodes in related.values()):
+            raise _UnsafeData(_SYMMETRIC)
+        return related
+
+
 class _Engine:
     """pyld and our subclasses of it, built on first use: importing pyld costs ~100 ms
     (it pulls in requests, aiohttp and lxml), which code that never verifies should not pay."""
@@ -273,132 +404,12 @@ class _Engine:
         self.jsonld = pyld_jsonld
         self.IdentifierIssuer = IdentifierIssuer
 
-        class _SafeProcessor(pyld_jsonld.JsonLdProcessor):
-            """pyld's processor with safe-mode checks and a processed-context memo.
+        # The overrides live in module-level mixins; only the pyld base classes are late.
+        class _SafeProcessor(_SafeProcessing, pyld_jsonld.JsonLdProcessor):
+            pass
 
-            Overrides internal methods of pyld 3.3 (``_process_context``, ``_graph_to_rdf``
-            and, for ``all_signed``, ``_expand`` and ``_expand_object``); tests pin the pyld
-            version and cover them, and any pyld error still ends as a CredentialFailure.
-            """
-
-            def __init__(self, all_signed: bool = False) -> None:
-                super().__init__(on_property_dropped=_dropped)
-                self.all_signed = all_signed
-
-            def _process_context(self, active_ctx, local_ctx, options, override_protected=False,
-                                 propagate=True, validate_scoped=True, cycles=None):
-                if isinstance(local_ctx, str):
-                    local_key: object = ("url", local_ctx)
-                elif id(local_ctx) in _static_ids:
-                    local_key = ("static", id(local_ctx))   # part of a vendored context: immutable
-                else:
-                    # The document's own inline context: key it by content (it may be mutated
-                    # between calls by a caller, so never by identity).
-                    try:
-                        local_key = ("json", json.dumps(local_ctx, sort_keys=True))
-                    except (TypeError, ValueError):
-                        return super()._process_context(active_ctx, local_ctx, options,
-                                                        override_protected, propagate, validate_scoped,
-                                                        cycles)
-                if "_uuid" not in active_ctx:
-                    try:
-                        active_ctx["_uuid"] = uuid.uuid1().hex
-                    except TypeError:               # a frozen initial context always has one
-                        pass
-                key = (active_ctx.get("_uuid"), local_key, bool(override_protected), bool(propagate),
-                       bool(validate_scoped))
-                with _memo_lock:
-                    hit = _context_memo.get(key)
-                    if hit is not None:
-                        _context_memo.move_to_end(key)
-                        return hit[1]
-                result = super()._process_context(active_ctx, local_ctx, options, override_protected,
-                                                  propagate, validate_scoped, cycles)
-                with _memo_lock:
-                    _context_memo[key] = (local_ctx, result)
-                    if len(_context_memo) > _CONTEXT_MEMO_SIZE:
-                        _context_memo.popitem(last=False)
-                return result
-
-            def _expand(self, active_ctx, active_property, element, options, inside_list=False,
-                        inside_index=False, type_scoped_ctx=None):
-                # With all_signed, whatever pyld would drop silently is an error instead.
-                if self.all_signed:
-                    if element is None:
-                        raise _UnsafeData(f"its member {str(active_property)[:60]!r} is null, {_NOT_SIGNED}")
-                    if isinstance(element, dict) and "@context" in element:
-                        # The document's own contexts (scoped ones come from these): only ours.
-                        local = element["@context"]
-                        for entry in local if isinstance(local, list) else [local]:
-                            if not isinstance(entry, str) and not _self_naming(entry):
-                                raise _inline_context(entry)
-                result = super()._expand(active_ctx, active_property, element, options, inside_list,
-                                         inside_index, type_scoped_ctx)
-                if result is None and self.all_signed:
-                    where = f"its member {str(active_property)[:60]!r}" if active_property else "it"
-                    raise _UnsafeData(f"{where} holds {_short(element)}, which JSON-LD drops, so the "
-                                      "signature does not cover it")
-                return result
-
-            def _expand_object(self, active_ctx, active_property, expanded_active_property, element,
-                               expanded_parent, options, inside_list=False, type_key=None,
-                               type_scoped_ctx=None):
-                if self.all_signed:     # null keywords (@language, @id, ...) are dropped too
-                    for key, value in element.items():
-                        if key.startswith("@") and self._expand_iri(active_ctx, key, vocab=True) is None:
-                            raise _UnsafeData(f"it uses the key {key[:60]!r}, which looks like a JSON-LD "
-                                              "keyword but is none, so JSON-LD ignores it and the "
-                                              "signature does not cover it")
-                        if value is None and key != "@context" and self._expand_iri(
-                                active_ctx, key, vocab=True) not in ("@value", None) and \
-                                self.get_context_value(active_ctx, key, "@type") != "@json":
-                            raise _UnsafeData(f"its member {key[:60]!r} is null, {_NOT_SIGNED}")
-                return super()._expand_object(active_ctx, active_property, expanded_active_property,
-                                              element, expanded_parent, options, inside_list, type_key,
-                                              type_scoped_ctx)
-
-            def _graph_to_rdf(self, graph, issuer, options):
-                # pyld silently skips triples whose subject, predicate, object or datatype is a
-                # relative IRI; in safe mode that is an error.
-                for id_, node in graph.items():
-                    if not _absolute(id_):
-                        raise _UnsafeData(f"it gives a node the identifier {id_[:100]!r}, "
-                                          "which is not an absolute IRI")
-                    for prop, items in node.items():
-                        if prop == "@type":
-                            for t in items:
-                                if not _absolute(t):
-                                    raise _UnsafeData(f"its type {str(t)[:100]!r} is not defined "
-                                                      "by any of its JSON-LD contexts")
-                            continue
-                        if prop.startswith("@"):
-                            continue
-                        if prop.startswith("_:"):
-                            raise _blank_property(prop)
-                        if not _absolute(prop):
-                            raise _UnsafeData(f"it uses the property {prop[:100]!r}, which none of its "
-                                              "JSON-LD contexts defines")
-                        _check_objects(items)
-                return super()._graph_to_rdf(graph, issuer, options)
-
-        class _BoundedURDNA2015(URDNA2015):
-            """RDFC-1.0 with the work limit the specification asks for (pyld has none)."""
-
-            def __init__(self) -> None:
-                super().__init__()
-                self._calls = 0
-
-            def hash_n_degree_quads(self, id_, issuer):
-                self._calls += 1
-                if self._calls > MAX_NDEGREE_CALLS:
-                    raise _UnsafeData(_SYMMETRIC)
-                return super().hash_n_degree_quads(id_, issuer)
-
-            def create_hash_to_related(self, id_, issuer):
-                related = super().create_hash_to_related(id_, issuer)
-                if any(len(nodes) > MAX_INDISTINGUISHABLE for nodes in related.values()):
-                    raise _UnsafeData(_SYMMETRIC)
-                return related
+        class _BoundedURDNA2015(_BoundedWork, URDNA2015):
+            pass
 
         self.Processor = _SafeProcessor
         self.Canonicalizer = _BoundedURDNA2015

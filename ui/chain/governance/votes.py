@@ -12,9 +12,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QButtonGroup, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton,
                                QRadioButton, QStackedWidget, QVBoxLayout, QWidget)
 
-from vault.chain.governance import (SUPPORT_NAMES, Governance, read_vote_source, read_vote_text, short_id,
-                                    vote_qr_texts)
+from vault.chain.governance import (SUPPORT_NAMES, Governance, export_vote_qr, read_vote_source, read_vote_text,
+                                    short_id, vote_qr_texts)
 from vault.errors import ChainError
+from vault.store.atomic import write_atomic
 
 from ...errors import describe
 from ...widgets import BusyIndicator, InlineMessage, button_row, make_safe_default, on_enter
@@ -98,6 +99,7 @@ class SignVoteDialog(GrowingDialog):
         return choose
 
     def _shown_page(self) -> QWidget:
+        # start-up: ui.present.qr ~380 ms (the QR view and its codec), only once a vote is a code
         from ...present.qr import QrView
 
         shown = QWidget()
@@ -126,6 +128,7 @@ class SignVoteDialog(GrowingDialog):
             self.reason.text().strip()
 
         def sign(chain):   # chain thread: the key never leaves it
+            # start-up: ui.present.qr, as above
             from ...present.qr import qr_image
             vote = Governance(chain).sign_vote_offline(identity.eth_private_key(account), pid, support, reason)
             texts = vote_qr_texts(vote)
@@ -173,7 +176,6 @@ class SignVoteDialog(GrowingDialog):
             self.save_image(Path(path))
 
     def save_file(self, path: Path) -> None:
-        from vault.store.atomic import write_atomic
         vote = self.vote
 
         def write():
@@ -182,7 +184,6 @@ class SignVoteDialog(GrowingDialog):
         self._save(write)
 
     def save_image(self, path: Path) -> None:
-        from vault.chain.governance import export_vote_qr
         vote = self.vote
         self._save(lambda: export_vote_qr(vote, path))
 

@@ -15,7 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...chain import client, networks
+from ...chain.networks import LOCAL_CHAIN_TEXT
+from ...chain.units import format_units
 from ...store import VaultStore
+from ...store.atomic import ensure_private_dir
 from ..io import UsageError, emit, has_noninteractive_passphrase, say
 from ..options import command
 from ..session import address_arg, connect, open_identity
@@ -29,14 +33,10 @@ def _maybe_identity(args):
 
 
 def _status_lines(data: dict) -> list[str]:
-    from ...chain.units import format_units
-
     lines = [f"Network:   {data['name']} ({data['network']}{', ' + data['url'] if data.get('url') else ''})",
              f"Chain id:  {data['chain_id']}",
              f"Block:     {data['block']}"]
     if data["network"] == "embedded":
-        from ...chain.networks import LOCAL_CHAIN_TEXT
-
         lines[1:1] = [f"           {LOCAL_CHAIN_TEXT} (in this data folder); for a shared network: "
                       "vault chain use rpc URL --manifest F"]
     if data.get("time_offset"):
@@ -65,8 +65,6 @@ def cmd_chain_status(args) -> None:
 
 
 def cmd_chain_use(args) -> None:
-    from ...chain import client, networks
-
     if args.network == "embedded":
         if args.url or args.manifest:
             raise UsageError("`vault chain use embedded` takes no URL or manifest")
@@ -89,6 +87,7 @@ def cmd_chain_use(args) -> None:
 
 
 def _deployer_key(path: str) -> tuple[bytes, str]:
+    # start-up: eth_account ~450 ms, only for deploy and upgrade
     from eth_account import Account
 
     try:
@@ -105,7 +104,7 @@ def _deployer_key(path: str) -> tuple[bytes, str]:
 def cmd_chain_upgrade(args) -> None:
     """Deploy the contracts a manifest lacks (it was made by an older version) and write
     the completed manifest; the embedded chain does this by itself when opened."""
-    from ...chain import client, networks
+    # start-up: chain.deploy ~870 ms (it loads py-evm), only for deploy and upgrade
     from ...chain.deploy import deploy_missing
 
     key, deployer = _deployer_key(args.deployer_key_file)
@@ -126,7 +125,7 @@ def cmd_chain_upgrade(args) -> None:
 
 
 def cmd_chain_deploy(args) -> None:
-    from ...chain import client, networks
+    # start-up: chain.deploy ~870 ms (as above)
     from ...chain.deploy import deploy_suite
     from ...chain.embedded import dev_address
 
@@ -145,8 +144,6 @@ def cmd_chain_deploy(args) -> None:
     out = Path(args.out) if args.out else \
         networks.chain_dir(args.data_dir) / "manifests" / f"{args.name or manifest.chain_id}.json"
     if not args.out:
-        from ...store.atomic import ensure_private_dir
-
         ensure_private_dir(args.data_dir)
         ensure_private_dir(networks.chain_dir(args.data_dir))
         ensure_private_dir(out.parent)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...credentials.issuer_name import shown_issuer
+from ...credentials.repository import CredentialRepository
+from ...credentials.trust import TrustList
+from ...errors import InvalidCredential
 from ...identity import Identity
 from ...safe_text import safe_text
 from ..io import claim_lines, emit, read_input, say
@@ -13,8 +17,7 @@ from ..session import credential_service, saved_keys, unlocked, verification_con
 
 
 def cmd_credential_verify(args) -> int:
-    from ...credentials.issuer_name import shown_issuer
-    from ...credentials.trust import TrustList
+    # start-up: credentials.verify ~170 ms (every verifier), only for `credential verify`
     from ...credentials.verify import check
     data = read_input(args.file)
     with saved_keys(args) as store:
@@ -38,7 +41,6 @@ def cmd_credential_verify(args) -> int:
 def _summary_line(s, trusted: dict, check: dict | None = None, issuers: dict | None = None) -> str:
     """``issuers``: a cache of issuer lines by (DID, declared name), shared by the lines of
     one listing (a vault holds many credentials of few issuers)."""
-    from ...credentials.issuer_name import shown_issuer
     key = (s.issuer, s.issuer_name)
     line = issuers.get(key) if issuers is not None else None
     if line is None:
@@ -50,7 +52,6 @@ def _summary_line(s, trusted: dict, check: dict | None = None, issuers: dict | N
 
 
 def cmd_credential_import(args) -> int:
-    from ...errors import InvalidCredential
     results, failed, readable = [], 0, []
     with credential_service(args) as service:
         for path in args.files:
@@ -83,6 +84,7 @@ def cmd_credential_import(args) -> int:
 
 
 def cmd_credential_sample(args) -> None:
+    # start-up: presentations.service ~320 ms, only for `credential sample`
     from ...presentations.service import PresentationService
     with credential_service(args) as credentials:
         result = PresentationService(Identity(credentials.store), credentials).add_sample(args.did)
@@ -96,9 +98,6 @@ def cmd_credential_sample(args) -> None:
 
 
 def cmd_credential_list(args) -> None:
-    # the repository and the trust list only: the credential service imports every verifier
-    from ...credentials.repository import CredentialRepository
-    from ...credentials.trust import TrustList
     with unlocked(args) as identity:
         found = CredentialRepository(identity.store).search_with_status_lines(
             args.search or "", issuer=args.issuer, type_=args.type, status=args.status, sort=args.sort,

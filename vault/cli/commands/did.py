@@ -51,6 +51,7 @@ def cmd_did_resolve(args) -> None:
 
 
 def cmd_did_cache(args) -> None:
+    # start-up: credentials.cache ~45 ms, credentials.keys ~9 ms; only `did cache` needs them
     from ...credentials.cache import VerificationCache
     from ...credentials.keys import check_document
     try:

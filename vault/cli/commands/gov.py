@@ -23,6 +23,14 @@ import json
 import sys
 from pathlib import Path
 
+from ...chain import networks, templates
+from ...chain.dao.escrow import Escrow
+from ...chain.dao.keeper import executions
+from ...chain.governance import (GOVERNOR_NAME, Governance, export_vote_qr, read_vote_source, short_id,
+                                 sign_vote, voting_window)
+from ...chain.proposal_ids import parse_id
+from ...chain.units import format_units
+from ...store.atomic import write_atomic
 from ..io import UsageError, confirm, emit, say
 from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, unlocked, write
@@ -42,8 +50,6 @@ def _when(seconds) -> str:
 
 
 def _proposal_line(p: dict) -> str:
-    from ...chain.governance import short_id
-
     v = p["votes"]
     text = (f"{short_id(p['proposal_id'])}  {p['state']:<9} {p['title'][:50]}\n"
             f"    for {v['for']} / against {v['against']} / abstain {v['abstain']} BTK; quorum "
@@ -61,8 +67,6 @@ def _proposal_line(p: dict) -> str:
 
 
 def cmd_power(args) -> None:
-    from ...chain.governance import Governance, short_id
-
     if args.account:
         with connect(args) as chain:
             rows = [Governance(chain).power(address_arg(args.account))]
@@ -79,8 +83,6 @@ def cmd_power(args) -> None:
                         r.update(gov.power(r["address"]))
                     r["warning_shown"] = True
     if args.breakdown:
-        from ...chain.dao.escrow import Escrow
-
         with connect(args) as chain:
             escrow = Escrow(chain)
             for r in rows:
@@ -100,8 +102,6 @@ def cmd_power(args) -> None:
 
 def breakdown_lines(b: dict) -> list[str]:
     """`vault gov power --breakdown`: where one account's power comes from."""
-    from ...chain.units import format_units
-
     return [f"    delegated BTK: {format_units(int(b['delegated_votes_wei']), 'votes')} (the Governor and polls)",
             f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
             + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
@@ -112,8 +112,6 @@ def breakdown_lines(b: dict) -> list[str]:
 
 
 def cmd_delegate(args) -> int:
-    from ...chain.governance import Governance
-
     with open_session(args) as s:
         sender = sender_of(args, s)
         to = sender if args.to == "self" else address_arg(args.to, s.chain.chain_id)
@@ -121,8 +119,6 @@ def cmd_delegate(args) -> int:
 
 
 def cmd_proposals(args) -> None:
-    from ...chain.governance import Governance
-
     with open_session(args, sign=False) as s:
         rows = Governance(s.chain).proposals(s.accounts[0])
     if args.state:
@@ -131,9 +127,6 @@ def cmd_proposals(args) -> None:
 
 
 def cmd_show(args) -> None:
-    from ...chain.dao.keeper import executions
-    from ...chain.governance import Governance, voting_window
-
     with open_session(args, sign=False) as s:
         gov = Governance(s.chain)
         p = gov.proposal(gov.resolve_id(args.proposal_id), s.accounts[0])
@@ -158,8 +151,6 @@ def _params(pairs: list[str]) -> dict[str, str]:
 
 
 def _template_call(args, gov):
-    from ...chain import templates
-
     t = args.template
     if t in templates.registered():
         return templates.make_call(gov, t, _params(args.param))
@@ -190,8 +181,6 @@ def _template_call(args, gov):
 
 
 def cmd_propose(args) -> int:
-    from ...chain.governance import Governance
-
     with open_session(args) as s:
         gov = Governance(s.chain)
         call = _template_call(args, gov)
@@ -200,8 +189,6 @@ def cmd_propose(args) -> int:
 
 
 def cmd_vote(args) -> int:
-    from ...chain.governance import Governance
-
     with open_session(args) as s:
         gov = Governance(s.chain)
         request = gov.vote_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id), args.support,
@@ -210,10 +197,6 @@ def cmd_vote(args) -> int:
 
 
 def cmd_sign_vote(args) -> None:
-    from ...chain import networks
-    from ...chain.governance import GOVERNOR_NAME, Governance, export_vote_qr, sign_vote
-    from ...chain.proposal_ids import parse_id
-
     if not args.out and not args.qr:
         raise UsageError("give --out FILE and/or --qr OUT")
     with unlocked(args) as identity:
@@ -248,8 +231,6 @@ def cmd_sign_vote(args) -> None:
                      support=args.support, nonce=nonce, reason=args.reason, name=domain["name"])
     written = []
     if args.out:
-        from ...store.atomic import write_atomic
-
         write_atomic(Path(args.out), json.dumps(vote, indent=2).encode() + b"\n")
         written.append(args.out)
     if args.qr:
@@ -260,8 +241,6 @@ def cmd_sign_vote(args) -> None:
 
 
 def cmd_relay(args) -> int:
-    from ...chain.governance import Governance, read_vote_source
-
     vote = read_vote_source(args.file)
     with open_session(args) as s:
         request = Governance(s.chain).relay_request(s.service, sender_of(args, s), vote)
@@ -269,16 +248,12 @@ def cmd_relay(args) -> int:
 
 
 def cmd_queue(args) -> int:
-    from ...chain.governance import Governance
-
     with open_session(args) as s:
         gov = Governance(s.chain)
         return write(args, s, gov.queue_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
 
 
 def cmd_execute(args) -> int:
-    from ...chain.governance import Governance
-
     with open_session(args) as s:
         gov = Governance(s.chain)
         return write(args, s, gov.execute_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
@@ -286,8 +261,6 @@ def cmd_execute(args) -> int:
 
 def template_options(p, *, required: bool = True) -> None:
     """--template and its fields: for `propose`, and for a poll that asks for an action."""
-    from ...chain import templates   # registered templates are --template choices
-
     p.add_argument("--template", required=required, choices=templates.BUILT_IN + tuple(templates.registered()),
                    help="; ".join(f"{t.key}: {t.words} (--param " + " --param ".join(f"{f.name}=…" for f in t.fields)
                                   + ")" for t in templates.registered().values()) or None)

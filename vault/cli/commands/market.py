@@ -11,6 +11,8 @@ Every write prints its preview and asks; --yes sends without asking (scripts). W
 
 from __future__ import annotations
 
+from ...chain.marketplace import Market, offer_text
+from ...chain.units import format_units, percent
 from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
@@ -25,16 +27,12 @@ def _gig_line(g: dict) -> str:
 
 
 def cmd_market_list(args) -> None:
-    from ...chain.marketplace import Market
-
     with connect(args) as chain:
         rows = Market(chain).gigs(status=args.status, kind=args.kind)
     emit(args, rows, "\n".join(_gig_line(g) for g in rows) or "No gigs.")
 
 
 def cmd_market_mine(args) -> None:
-    from ...chain.marketplace import Market
-
     if args.account:
         with connect(args) as chain:
             rows = Market(chain).mine(address_arg(args.account))
@@ -46,10 +44,6 @@ def cmd_market_mine(args) -> None:
 
 
 def cmd_market_post(args) -> int:
-    from ...chain.marketplace import Market
-
-    from ...chain.marketplace import offer_text
-
     if args.window_days < 0:
         raise UsageError("--window-days must be zero or more")
     if not (args.title or args.details).strip():
@@ -63,8 +57,6 @@ def cmd_market_post(args) -> int:
 
 
 def _market_write(args, method: str, extra=None) -> int:
-    from ...chain.marketplace import Market
-
     with open_session(args) as s:
         market = Market(s.chain)
         request = getattr(market, method)(s.service, sender_of(args, s), args.gig_id)
@@ -76,8 +68,6 @@ def cmd_market_accept(args) -> int:
 
 
 def cmd_market_release(args) -> int:
-    from ...chain.marketplace import Market
-
     return _market_write(args, "release_request",
                          lambda m: Market.breakdown_lines(m.release_breakdown(args.gig_id)))
 
@@ -91,8 +81,8 @@ def cmd_market_cancel(args) -> int:
 
 
 def cmd_market_deliver(args) -> None:
+    # start-up: chain.demo ~600 ms (it imports the embedded chain, which loads py-evm)
     from ...chain.demo import deliver
-    from ...chain.units import format_units, percent
 
     with open_session(args, sign=False) as s:
         done = deliver(s.chain, args.gig_id, sender_of(args, s))
@@ -102,8 +92,6 @@ def cmd_market_deliver(args) -> None:
 
 
 def cmd_market_fund(args) -> int:
-    from ...chain.marketplace import Market
-
     with open_session(args) as s:
         market = Market(s.chain)
         sender = sender_of(args, s)

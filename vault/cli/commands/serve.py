@@ -12,12 +12,18 @@ import signal
 import sys
 import threading
 
+from ...credentials import data_integrity
+from ...credentials.service import verification_context
+from ...issuing.issuer import Issuer
+from ...net.fetch import NetworkUse
+from ...presentations.verify import POLICY_PRESENTER_IS_SUBJECT
+from ...serve.vc_api import ServeError, VcApiServer
+from ...serve.vc_api_issuer import IssuingService
 from ..options import command
+from ..session import open_identity
 
 
 def cmd_serve(args) -> int:
-    from ...presentations.verify import POLICY_PRESENTER_IS_SUBJECT
-    from ...serve.vc_api import ServeError, VcApiServer
     if not args.vc_api:
         raise ServeError("Say which service to run: `vault serve --vc-api` (the only one so far).")
     unknown = set(args.waive_policy) - {POLICY_PRESENTER_IS_SUBJECT}
@@ -59,16 +65,12 @@ def _issuer_vault(args):
     """The unlocked vault an --issuer signs from (None: a verifier only, no passphrase)."""
     if not args.issuer:
         return None
-    from ..session import open_identity
     return open_identity(args)
 
 
 def _issuing(args, identity):
     if identity is None:
         return None
-    from ...credentials import data_integrity
-    from ...issuing.issuer import Issuer
-    from ...serve.vc_api_issuer import IssuingService
     suite = data_integrity.JCS if args.issuer_format == "jcs" else data_integrity.RDFC
     return IssuingService(Issuer(identity), args.issuer, suite=suite)
 
@@ -81,14 +83,11 @@ def _context(args):
     """Offline unless --online: then status lists within vault.credentials.online's bounds."""
     if not args.online:
         return None
-    from ...credentials.service import verification_context
-    from ...net.fetch import NetworkUse
     return lambda: verification_context(network=NetworkUse())
 
 
 def add_parser(sub) -> None:
     """`vault serve`."""
-    from ...presentations.verify import POLICY_PRESENTER_IS_SUBJECT
     p = command(sub, "serve", cmd_serve, "run the verifier as a local W3C VC-API service (127.0.0.1 only; "
                                          "needs no vault)")
     p.add_argument("--vc-api", action="store_true", help="POST /credentials/verify and /presentations/verify")

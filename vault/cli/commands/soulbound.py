@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...anchoring.hashing import hash_hex
+from ...anchoring.holder import holder_report
+from ...anchoring.verify import try_anchor_status
+from ...anchoring.writes import issue_requests, revoke_request
+from ...credentials.repository import CredentialRepository
 from ..io import UsageError, emit
 from ..options import DO_IT, command, write_options
 from ..session import connect, open_session, sender_of, unlocked, write
@@ -24,14 +29,11 @@ def _read_file(path: str) -> bytes:
 def _original(args, identity) -> bytes:
     if args.file:
         return _read_file(args.file)
-    from ...credentials.repository import CredentialRepository
 
     return CredentialRepository(identity.store).original(args.credential)
 
 
 def cmd_soulbound_issue(args) -> int:
-    from ...anchoring.writes import issue_requests
-
     with open_session(args) as session:
         original = _original(args, session.identity)
         requests = issue_requests(session.service, sender_of(args, session), args.holder, original, uri=args.uri,
@@ -40,8 +42,6 @@ def cmd_soulbound_issue(args) -> int:
 
 
 def cmd_soulbound_revoke(args) -> int:
-    from ...anchoring.writes import revoke_request
-
     with open_session(args) as session:
         sender = sender_of(args, session)
         if args.token is not None:
@@ -52,10 +52,6 @@ def cmd_soulbound_revoke(args) -> int:
 
 
 def cmd_soulbound_status(args) -> int:
-    from ...anchoring.hashing import hash_hex
-    from ...anchoring.holder import holder_report
-    from ...anchoring.verify import try_anchor_status
-
     if args.file:  # a verifier's question: needs no vault
         original = _read_file(args.file)
         status, sentence = try_anchor_status(lambda: connect(args), original)

@@ -7,13 +7,14 @@
 
 from __future__ import annotations
 
+from ...chain.staking import (claim_request, stake_requests, status, status_lines, unstake_request,
+                              validators, withdraw_request)
 from ..io import emit
 from ..options import DO_IT, command, write_options
 from ..session import amount_arg, connect, read_target, with_service
 
 
 def cmd_stake_validators(args) -> None:
-    from ...chain.staking import validators
     with connect(args) as chain:
         rows = validators(chain)
     lines = [f"{'id':>3}  {'name':<20} {'operator':<42} {'delegated BTK':>16} {'commission':>10}  slashed"]
@@ -23,34 +24,24 @@ def cmd_stake_validators(args) -> None:
 
 
 def cmd_stake_stake(args) -> int:
-    from ...chain.staking import stake_requests
-
     amount = amount_arg(args.amount)
     return with_service(args, lambda service, sender: stake_requests(service, sender, args.validator, amount))
 
 
 def cmd_stake_unstake(args) -> int:
-    from ...chain.staking import unstake_request
-
     amount = amount_arg(args.amount)
     return with_service(args, lambda service, sender: unstake_request(service, sender, amount, args.validator))
 
 
 def cmd_stake_withdraw(args) -> int:
-    from ...chain.staking import withdraw_request
-
     return with_service(args, withdraw_request)
 
 
 def cmd_stake_claim(args) -> int:
-    from ...chain.staking import claim_request
-
     return with_service(args, claim_request)
 
 
 def cmd_stake_status(args) -> None:
-    from ...chain.staking import status, status_lines
-
     data = read_target(args, status)
     emit(args, data, "\n".join(status_lines(data)))
 

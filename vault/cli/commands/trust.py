@@ -27,6 +27,7 @@ def cmd_trust(args) -> None:
 
 
 def cmd_trust_ca(args) -> None:
+    # start-up: credentials.webkeys.anchors ~40 ms; only the CA commands need it
     from ...credentials.webkeys.anchors import TrustAnchors, check_authority, read_certificate
     if args.action in ("add-ca", "remove-ca") and not args.did:
         raise UsageError(f"usage: vault trust {args.action} "

@@ -6,6 +6,10 @@
 
 from __future__ import annotations
 
+from ...chain import fees, transactions, wallet
+from ...chain.fees import signed_text
+from ...chain.plan import as_plan
+from ...chain.units import format_units
 from ...errors import ChainError
 from ..io import emit, say
 from ..options import command, write_options
@@ -13,8 +17,6 @@ from ..session import address_arg, amount_arg, connect, open_session, run_plan, 
 
 
 def cmd_tx_list(args) -> None:
-    from ...chain import transactions
-
     with unlocked(args) as identity:
         pending = transactions.history(identity.store, status="pending")
         if pending:  # settle them first, if the network answers; the list is shown anyway
@@ -29,10 +31,6 @@ def cmd_tx_list(args) -> None:
 
 
 def cmd_tx_show(args) -> None:
-    from ...chain import fees, transactions
-    from ...chain.fees import signed_text
-    from ...chain.units import format_units
-
     with unlocked(args) as identity:
         record = transactions.get_record(identity.store, args.hash)
     lines = [record.description or record.kind,
@@ -58,9 +56,6 @@ def cmd_tx_show(args) -> None:
 
 
 def cmd_tx_send(args) -> int:
-    from ...chain import wallet
-    from ...chain.plan import as_plan
-
     address_arg(args.to)  # a usage error before the passphrase is asked; checked again against the network
     amount = amount_arg(args.amount)
     with open_session(args) as session:

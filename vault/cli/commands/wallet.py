@@ -11,16 +11,14 @@ Every write prints its preview and asks; --yes skips the question (scripts). Wit
 
 from __future__ import annotations
 
+from ...chain.networks import LOCAL_CHAIN_TEXT
+from ...chain.wallet import balance, history, history_lines, send_request, tip_request
 from ..io import emit
 from ..options import DO_IT, command, write_options
 from ..session import amount_arg, read_target, unlocked, with_service
 
 
 def cmd_wallet_balance(args) -> None:
-    from ...chain.wallet import balance
-
-    from ...chain.networks import LOCAL_CHAIN_TEXT
-
     data, local = read_target(args, lambda chain, address: (balance(chain, address), chain.embedded is not None))
     emit(args, data, "\n".join([f"Account: {data['address']}", f"ETH:     {data['ETH']}",
                                 f"BTK:     {data['BTK']}", f"Staked:  {data['staked']} BTK",
@@ -28,23 +26,17 @@ def cmd_wallet_balance(args) -> None:
 
 
 def cmd_wallet_send(args) -> int:
-    from ...chain.wallet import send_request
-
     amount = amount_arg(args.amount)
     return with_service(args, lambda service, sender: send_request(service, sender, args.to, amount, args.asset))
 
 
 def cmd_wallet_tip(args) -> int:
-    from ...chain.wallet import tip_request
-
     amount = amount_arg(args.amount)
     return with_service(args, lambda service, sender: tip_request(service, sender, args.to, amount, args.note,
                                                                     args.asset))
 
 
 def cmd_wallet_history(args) -> None:
-    from ...chain.wallet import history, history_lines
-
     with unlocked(args) as identity:
         entries = history(identity.store, limit=args.limit)
     emit(args, entries, "\n".join(history_lines(entries)) or "No transactions yet.")
