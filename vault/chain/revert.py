@@ -174,7 +174,9 @@ SENTENCES: dict[str, str] = {
     "InvalidReferrer": "{referrer} cannot be a referrer here (the zero address or the account itself).",
     "SignatureExpired": "The signature expired at {deadline}; sign a new one.",
     "InvalidSignature": "The signature is not {account}'s.",
-    "NothingToWithdraw": "There are no connector earnings to withdraw yet.",
+    # TalentMarket (connector earnings) and PeerReview (review payouts) share this name.
+    "NothingToWithdraw": "There is nothing to withdraw yet: no connector earnings or review payouts are due "
+                         "to this account.",
     "NotTokenIssuer": "{account} did not issue credential token {tokenId}: only its issuer declares its type.",
     "CredentialTypeAlreadySet": "Credential token {tokenId} already has its type ({credentialType}).",
     # DAO: Constitution, PollRegistry (vault/chain/dao)
@@ -283,7 +285,6 @@ SENTENCES: dict[str, str] = {
                         "has closed.",
     "TooManyReviews": "Submission {id} has as many reviews as it can take.",
     "NotOpen": "Submission {id} was already finalized.",
-    "NothingToWithdraw": "There is nothing to withdraw.",
     "InvalidSettings": "These review settings are not allowed (window 1 to 201,600 blocks, 1 to 25 reviews).",
 }
 

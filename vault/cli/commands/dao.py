@@ -37,6 +37,8 @@ from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import connect, open_session, sender_of, write
 from . import gov
+from .gov_rewards import add_rewards_commands
+from .subdao import add_subdao_commands
 
 
 def cmd_constitution_show(args) -> None:
@@ -307,8 +309,6 @@ def add_dao_commands(gp) -> None:
     p = command(gr, "approve", cmd_grant_approve, "release the next milestone's tranche (the grant's approver)")
     p.add_argument("grant_id", type=int)
     write_options(p)
-    from .gov_rewards import add_rewards_commands
-    from .subdao import add_subdao_commands
 
     add_subdao_commands(gp)
     add_rewards_commands(gp)

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from ..io import emit
 from ..options import command, write_options
-from ..session import connect, open_session, sender_of, write
+from ...chain.dao.rewards import Rewards
+from ..session import address_arg, connect, open_session, sender_of, write
 
 
 def cmd_rewards_list(args) -> None:
-    from ...chain.dao.rewards import Rewards
-    from ..session import address_arg
 
     with connect(args) as chain:
         account = address_arg(args.account) if args.account else None
@@ -40,7 +39,6 @@ def cmd_rewards_list(args) -> None:
 
 
 def cmd_rewards_claim(args) -> int:
-    from ...chain.dao.rewards import Rewards
 
     with open_session(args) as s:
         return write(args, s, Rewards(s.chain).claim_requests(s.service, sender_of(args, s)))

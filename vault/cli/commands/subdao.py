@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from ..io import emit
 from ..options import command, write_options
-from ..session import connect, open_session, sender_of, write
+from ...chain.dao.subdaos import SubDaos
+from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
 
 
 def _line(d: dict) -> str:
@@ -25,8 +26,6 @@ def _line(d: dict) -> str:
 
 
 def cmd_daos(args) -> None:
-    from ...chain.dao.subdaos import SubDaos
-    from ..session import address_arg
 
     with connect(args) as chain:
         account = address_arg(args.account) if args.account else None
@@ -45,8 +44,6 @@ def cmd_daos(args) -> None:
 
 
 def cmd_subdao_grant(args) -> int:
-    from ...chain.dao.subdaos import SubDaos
-    from ..session import address_arg, amount_arg
 
     with open_session(args) as s:
         request = SubDaos(s.chain).grant_request(s.service, sender_of(args, s), args.dao, address_arg(args.to),
@@ -55,7 +52,6 @@ def cmd_subdao_grant(args) -> int:
 
 
 def cmd_subdao_approve(args) -> int:
-    from ...chain.dao.subdaos import SubDaos
 
     with open_session(args) as s:
         return write(args, s, SubDaos(s.chain).approve_request(s.service, sender_of(args, s), args.grant_id))
