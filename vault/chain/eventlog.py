@@ -5,6 +5,7 @@ again from the deployment block.
 
     events(chain, contract, ("RewardClaimed", "BountyClaimed"))
       -> [{"event": "RewardClaimed", "args": {...}, "block": 12, "tx": "0x…"}, ...]
+    read_events(...) -> the same as web3 decodes them (the DAO's modules read those)
 """
 
 from __future__ import annotations
@@ -29,7 +30,14 @@ _LOGS: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
 
 
 def events(chain, contract, names: tuple[str, ...]) -> list[dict]:
-    """Every ``names`` event ``contract`` emitted, oldest first (copies: callers may keep them)."""
+    """Every ``names`` event ``contract`` emitted, oldest first, as plain dicts (copies:
+    callers may keep them)."""
+    return [{"event": e["event"], "args": dict(e["args"]), "block": int(e["blockNumber"]),
+             "tx": "0x" + bytes(e["transactionHash"]).hex()} for e in read_events(chain, contract, names)]
+
+
+def read_events(chain, contract, names: tuple[str, ...]) -> list:
+    """The same events as web3 decodes them (``event``, ``args``, ``blockNumber`` …)."""
     log = _LOGS.setdefault(chain, {}).setdefault((contract.address.lower(), tuple(names)), _Log())
     w3 = chain.w3
     with log.lock:
@@ -48,11 +56,7 @@ def events(chain, contract, names: tuple[str, ...]) -> list[dict]:
             for entry in w3.eth.get_logs({"address": contract.address, "fromBlock": start, "toBlock": head}):
                 topics = entry.get("topics") or []
                 event = kinds.get(bytes(topics[0])) if topics else None
-                if event is None:
-                    continue
-                decoded = event().process_log(entry)
-                log.entries.append({"event": decoded["event"], "args": dict(decoded["args"]),
-                                    "block": int(decoded["blockNumber"]),
-                                    "tx": "0x" + bytes(decoded["transactionHash"]).hex()})
+                if event is not None:
+                    log.entries.append(event().process_log(entry))
             log.scanned, log.scanned_hash = head, bytes(w3.eth.get_block(head)["hash"])
-        return [dict(e, args=dict(e["args"])) for e in log.entries]
+        return list(log.entries)

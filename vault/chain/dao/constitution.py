@@ -26,7 +26,7 @@ from eth_utils import keccak
 from ...errors import ChainError
 from ..contracts import CONTRACTS_DIR
 from ..governance import Call, Governance
-from .eventlog import read_events
+from ..eventlog import read_events
 
 TEXTS_DIR = CONTRACTS_DIR / "constitution"
 TEXT_MARKER = "\n\n---- constitution text ----\n"

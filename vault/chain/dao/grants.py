@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ...errors import ChainError
 from ..units import format_amount, format_units
-from .eventlog import read_events
+from ..eventlog import read_events
 
 
 class Grants:

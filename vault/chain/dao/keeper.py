@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from ...errors import ChainError
 from ..governance import Governance, next_block_time
-from .eventlog import read_events
+from ..eventlog import read_events
 
 logger = logging.getLogger(__name__)
 

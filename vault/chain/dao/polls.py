@@ -32,7 +32,7 @@ from ..governance import Call, Governance
 from ..units import format_amount, format_units
 from .ballots import load_ballot, recover_ballot_signer, sign_ballot
 from .escrow import Escrow
-from .eventlog import read_events
+from ..eventlog import read_events
 
 POLL_TYPE = "blocktrack-poll"
 POLL_LINK = "Poll: "            # the line of a proposal's description that names its poll

@@ -24,7 +24,7 @@ from ...errors import ChainError
 from ..governance import Governance
 from ..plan import Plan
 from ..units import format_amount, format_units
-from .eventlog import read_events
+from ..eventlog import read_events
 
 
 class Rewards:

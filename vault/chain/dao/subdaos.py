@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ...errors import ChainError
 from ..units import format_amount, format_units
-from .eventlog import read_events
+from ..eventlog import read_events
 
 _EVENTS = ("BudgetAllocated", "BudgetClawedBack", "SpendProposed", "SpendApproved", "SpendPaid")
 
