@@ -38,7 +38,8 @@ LEADS_TO_CONFIRM = {
     "ui.chain.market.dialogs.PostOfferDialog", "ui.credentials.soulbound.AnchorDialog",
     "ui.chain.market.bid_form.BidDialog", "ui.chain.governance.constitution.ConstitutionDialog",
     "ui.chain.governance.grants.GrantsDialog", "ui.chain.governance.lock.LockDialog",
-    "ui.credentials.talent_type.DeclareTypeDialog",
+    "ui.credentials.talent_type.DeclareTypeDialog", "ui.chain.governance.rewards.RewardsDialog",
+    "ui.chain.governance.subdaos.SubDaosDialog",
 }
 # Sends, signs and reveals nothing (a viewer, a base class, a DID derived in the vault).
 NOTHING_TO_CONFIRM = {
