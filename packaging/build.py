@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         info["tarball_bytes"] = Path(info["tarball"]).stat().st_size
     print(json.dumps(info, indent=2))
     if args.smoke:
-        env = dict(os.environ, BLOCKTRACK_BUNDLE=str(target), BLOCKTRACK_APP=str(target / NAME))
+        env = dict(os.environ, BLOCKTRACK_BUNDLE=str(target), BLOCKTRACK_APP=str(target / NAME),
+                   PYTHONPATH=str(ROOT))   # the tests' helpers from this checkout, whatever is installed
         run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/bundle", "tests/ui/test_ui_xcb.py",
             cwd=ROOT, env=env)
         (HERE / "inputs.sha256").write_text(info["inputs_sha256"] + "\n")
