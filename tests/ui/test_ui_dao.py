@@ -7,27 +7,8 @@ import json
 
 from PySide6.QtWidgets import QFileDialog, QLabel
 
+from tests.ui.test_ui_governance import confirm, open_page, refreshed
 from vault.chain.dao.constitution import TEXTS_DIR
-
-
-def open_page(workspace, qtbot):
-    workspace.nav.setCurrentRow(workspace.TITLES.index("Governance"))
-    page = workspace.governance_page
-    qtbot.waitUntil(lambda: page.overview is not None, timeout=20_000)
-    return page
-
-
-def confirm(page, qtbot, ui_helpers, flow=None):
-    flow = flow or page.write_flow
-    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm", timeout=20_000)
-    with qtbot.waitSignal(flow.succeeded, timeout=30_000) as done:
-        ui_helpers.click(qtbot, flow.dialog.confirm_button)
-    flow.dialog.accept()
-    return done.args[0]
-
-
-def refreshed(page, qtbot, condition, timeout=20_000):
-    qtbot.waitUntil(lambda: page.overview is not None and condition(), timeout=timeout)
 
 
 def pass_selected(page, qtbot, ui_helpers):

@@ -9,21 +9,18 @@ text and marked self-declared."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from vault.protocols.offer import OfferPreview
 
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, make_safe_default, open_dialog, page_subtitle
+from ..widgets import InlineMessage, button_row, make_safe_default, page_subtitle
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
+from ..widgets.link_input import LinkInput
 from . import jobs
-
-IMAGE_FILTERS = ("QR images (*.png *.jpg *.jpeg *.gif *.bmp *.webp)", "Text files (*.txt)", "All files (*)")
-
 
 class ReceiveOfferDialog(QDialog):
     received = Signal(object)     # vault.protocols.oid4vci.Received (from an offer or an exchange)
@@ -43,15 +40,11 @@ class ReceiveOfferDialog(QDialog):
         layout.addWidget(page_subtitle("Paste the issuer's credential offer (openid-credential-offer://…) or "
                                        "exchange link (dccrequest://…), paste or open a picture of its QR "
                                        "code. The vault asks the issuer for nothing until you accept."))
-        self.link = QPlainTextEdit()
-        self.link.setObjectName("offerLink")
-        self.link.setPlaceholderText("openid-credential-offer://?credential_offer=…")
-        self.link.setMaximumHeight(80)
-        layout.addWidget(self.link)
-        self.paste_button = QPushButton("Paste")
-        self.open_button = QPushButton("Open QR image…")
-        self.show_button = QPushButton("Show the offer")
-        layout.addLayout(button_row(self.show_button, leading=[self.paste_button, self.open_button]))
+        self.input = LinkInput("offerLink", "openid-credential-offer://?credential_offer=…", 80, "Show the offer",
+                               "offer")
+        layout.addWidget(self.input)
+        self.link, self.paste_button = self.input.link, self.input.paste_button
+        self.open_button, self.show_button = self.input.open_button, self.input.read_button
 
         self.details = text_label("", name="offerDetails", selectable=True)
         self.details.hide()
@@ -71,9 +64,9 @@ class ReceiveOfferDialog(QDialog):
         self.accept_button.setEnabled(False)
         layout.addLayout(button_row(self.cancel_button, self.accept_button))
 
-        self.paste_button.clicked.connect(self.paste)
-        self.open_button.clicked.connect(self.choose_image)
-        self.show_button.clicked.connect(lambda: self.show_offer(self.link.toPlainText()))
+        self.input.chosen.connect(self.show_offer)
+        self.input.nothing_pasted.connect(lambda: self.message.hint("The clipboard holds no offer link and no "
+                                                                    "picture."))
         self.cancel_button.clicked.connect(self.reject)
         self.accept_button.clicked.connect(self.accept_offer)
         self.link.textChanged.connect(self._link_changed)
@@ -81,28 +74,6 @@ class ReceiveOfferDialog(QDialog):
         make_safe_default(self, self.cancel_button, self.accept_button, focus=self.link)
 
     # ---- reading the offer (no network until "Show the offer") -----------------------------
-
-    def paste(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        mime = clipboard.mimeData()
-        if mime is not None and mime.hasImage():
-            buffer = QBuffer()
-            buffer.open(QIODevice.WriteOnly)
-            clipboard.image().save(buffer, "PNG")
-            self.show_offer(bytes(buffer.data()))
-        elif mime is not None and mime.hasText() and mime.text().strip():
-            self.link.setPlainText(mime.text().strip())
-            self.show_offer(mime.text())
-        else:
-            self.message.hint("The clipboard holds no offer link and no picture.")
-
-    def choose_image(self) -> None:
-        dialog = QFileDialog(self, "Open a QR image of the offer")
-        dialog.setFileMode(QFileDialog.ExistingFile)
-        dialog.setNameFilters(list(IMAGE_FILTERS))
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.show_offer)
-        open_dialog(self, dialog)
 
     def _link_changed(self) -> None:
         if self.preview is not None and not self.busy:

@@ -8,20 +8,16 @@ Everything the verifier says (its name, its address) is shown as plain text."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QIODevice, Qt, Signal
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QPlainTextEdit, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QPushButton, QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, make_safe_default, open_dialog, page_subtitle
+from ..widgets import InlineMessage, button_row, make_safe_default, page_subtitle
 from ..widgets.labels import text_label
 from ..widgets.layout import primary
+from ..widgets.link_input import LinkInput
 from . import jobs
-
-IMAGE_FILTERS = ("QR images (*.png *.jpg *.jpeg *.gif *.bmp *.webp)", "Text files (*.txt)", "All files (*)")
-
 
 class AnswerRequestDialog(QDialog):
     sent = Signal(object)        # the verifier's reply (a dict)
@@ -41,15 +37,10 @@ class AnswerRequestDialog(QDialog):
         layout.setSpacing(8)
         layout.addWidget(page_subtitle("Paste a verifier's request (openid4vp://…), paste or open a picture of its "
                                        "QR code. Nothing is signed or sent until you press Send."))
-        self.link = QPlainTextEdit()
-        self.link.setObjectName("requestLink")
-        self.link.setPlaceholderText("openid4vp://?client_id=…")
-        self.link.setMaximumHeight(70)
-        layout.addWidget(self.link)
-        self.paste_button = QPushButton("Paste")
-        self.open_button = QPushButton("Open QR image…")
-        self.read_button = QPushButton("Read the request")
-        layout.addLayout(button_row(self.read_button, leading=[self.paste_button, self.open_button]))
+        self.input = LinkInput("requestLink", "openid4vp://?client_id=…", 70, "Read the request", "request")
+        layout.addWidget(self.input)
+        self.link, self.paste_button = self.input.link, self.input.paste_button
+        self.open_button, self.read_button = self.input.open_button, self.input.read_button
         self.who = text_label("", name="requestVerifier", selectable=True)
         self.who.hide()
         layout.addWidget(self.who)
@@ -66,37 +57,15 @@ class AnswerRequestDialog(QDialog):
         self.send_button.setEnabled(False)
         layout.addLayout(button_row(self.cancel_button, self.send_button))
 
-        self.paste_button.clicked.connect(self.paste)
-        self.open_button.clicked.connect(self.choose_image)
-        self.read_button.clicked.connect(lambda: self.read(self.link.toPlainText()))
+        self.input.chosen.connect(self.read)
+        self.input.nothing_pasted.connect(lambda: self.message.hint("The clipboard holds no request link and no "
+                                                                    "picture."))
         self.cancel_button.clicked.connect(self.reject)
         self.send_button.clicked.connect(self.send)
         # Send signs a presentation and sends it to the verifier: Enter never presses it.
         make_safe_default(self, self.cancel_button, self.send_button, focus=self.link)
 
     # ---- reading -------------------------------------------------------------------------------
-
-    def paste(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        mime = clipboard.mimeData()
-        if mime is not None and mime.hasImage():
-            buffer = QBuffer()
-            buffer.open(QIODevice.WriteOnly)
-            clipboard.image().save(buffer, "PNG")
-            self.read(bytes(buffer.data()))
-        elif mime is not None and mime.hasText() and mime.text().strip():
-            self.link.setPlainText(mime.text().strip())
-            self.read(mime.text())
-        else:
-            self.message.hint("The clipboard holds no request link and no picture.")
-
-    def choose_image(self) -> None:
-        dialog = QFileDialog(self, "Open a QR image of the request")
-        dialog.setFileMode(QFileDialog.ExistingFile)
-        dialog.setNameFilters(list(IMAGE_FILTERS))
-        dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self.read)
-        open_dialog(self, dialog)
 
     def read(self, source) -> None:
         if isinstance(source, str) and not source.strip():
