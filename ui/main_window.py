@@ -49,6 +49,7 @@ def _warm_up_imports() -> None:
     """One after the other, on one thread: two threads importing shared modules can meet
     a half-initialised module. So the GUI thread builds no page while this runs
     (open_workspace waits for ``_WARMED_UP``: rarely, as the unlock's KDF takes longer)."""
+    onboarding_jobs.IMPORTING.acquire()   # not beside a create or restore job's imports
     try:
         onboarding_jobs.warm_up()
         # start-up: the whole point: these load off the GUI thread while the person types
@@ -59,6 +60,7 @@ def _warm_up_imports() -> None:
         from . import credentials, present, verify  # noqa: F401  (~0.2 s: not on the GUI thread at unlock)
         from .credentials import soulbound  # noqa: F401  (eth-utils, ~0.3 s: the page's chips at unlock)
     finally:
+        onboarding_jobs.IMPORTING.release()
         _WARMED_UP.set()
 
 

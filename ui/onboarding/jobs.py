@@ -6,30 +6,39 @@ here, on the worker thread, and not before the first window is up.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from vault.store import VaultStore
 
+# First imports on two pool threads at once can meet a half-initialised module (pydantic,
+# under eth-account, when Create was pressed while the window's warm-up imported): the
+# warm-up (ui.main_window) and these jobs take turns.
+IMPORTING = threading.Lock()
+
 
 def create_vault(data_dir: Path, passphrase: str, words: int, kdf_target: float):
-    # start-up: vault.identity, see above
-    from vault.identity import Identity
-    return Identity.create(data_dir, passphrase, words=words, kdf_target=kdf_target)
+    with IMPORTING:
+        # start-up: vault.identity, see above
+        from vault.identity import Identity
+        return Identity.create(data_dir, passphrase, words=words, kdf_target=kdf_target)
 
 
 def restore_from_phrase(data_dir: Path, passphrase: str, phrase: str, kdf_target: float, replacing: bool = False):
     """(identity, the folder the old vault was set aside in, or None)."""
-    # start-up: vault.identity, see above
-    from vault.identity import Identity
-    if replacing:
-        return Identity.restore_replacing(data_dir, passphrase, phrase, kdf_target=kdf_target)
-    return Identity.restore(data_dir, passphrase, phrase, kdf_target=kdf_target), None
+    with IMPORTING:
+        # start-up: vault.identity, see above
+        from vault.identity import Identity
+        if replacing:
+            return Identity.restore_replacing(data_dir, passphrase, phrase, kdf_target=kdf_target)
+        return Identity.restore(data_dir, passphrase, phrase, kdf_target=kdf_target), None
 
 
 def restore_from_backup(backup: Path, data_dir: Path, passphrase: str):
-    # start-up: vault.identity, see above
-    from vault.identity import Identity
-    return Identity(VaultStore.restore_backup(backup, data_dir, passphrase))
+    with IMPORTING:
+        # start-up: vault.identity, see above
+        from vault.identity import Identity
+        return Identity(VaultStore.restore_backup(backup, data_dir, passphrase))
 
 
 def warm_up() -> None:
