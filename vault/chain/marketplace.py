@@ -91,6 +91,32 @@ def price_split(g: dict) -> Split:
     return Split(fee, referral, price - fee - referral)
 
 
+def escrow_actions(status: str, client: bool, talent: bool, refundable_at, now: int | None, needs,
+                   noun: str) -> dict[str, str | None]:
+    """fund, release, refund and cancel: the same escrow rules for a gig of this contract
+    and an offer of the talent market (vault.chain.talent.actions). ``needs(allowed,
+    action)`` is the caller's sentence for a status that does not allow the action."""
+    out: dict[str, str | None] = {}
+    out["fund"] = (needs(("accepted",), "funded") if client
+                   else "Only the client who posted it pays into escrow.")
+    out["release"] = (needs(("funded",), "released") if client
+                      else "Only the client releases the payment, once the work is delivered.")
+    if status != "funded":
+        out["refund"] = ("Nothing is in escrow: it was never funded." if status in ("open", "accepted", "cancelled")
+                         else needs(("funded",), "refunded"))
+    elif talent:
+        out["refund"] = None
+    elif client:
+        out["refund"] = (None if not refundable_at or (now is not None and now >= refundable_at)
+                         else "The client can take the money back only after the delivery window "
+                              "(the talent can refund at any time).")
+    else:
+        out["refund"] = f"Only the client or the talent of this {noun} can refund it."
+    out["cancel"] = (needs(("open", "accepted"), "cancelled") if client
+                     else "Only the client who posted it can cancel it.")
+    return out
+
+
 def actions(g: dict, account: str, now: int | None = None) -> dict[str, str | None]:
     """For each write on gig ``g`` (ACTIONS): None when ``account`` can do it now, else why
     not, as a sentence. ``now`` is the chain's time (for the client's refund)."""
@@ -104,24 +130,7 @@ def actions(g: dict, account: str, now: int | None = None) -> dict[str, str | No
     out: dict[str, str | None] = {}
     out["accept"] = ("You posted this offer: someone else takes it, as talent." if client
                      else needs(("open",), "accepted"))
-    out["fund"] = (needs(("accepted",), "funded") if client
-                   else "Only the client who posted it pays into escrow.")
-    out["release"] = (needs(("funded",), "released") if client
-                      else "Only the client releases the payment, once the work is delivered.")
-    if status != "funded":
-        out["refund"] = ("Nothing is in escrow: it was never funded." if status in ("open", "accepted", "cancelled")
-                         else needs(("funded",), "refunded"))
-    elif talent:
-        out["refund"] = None
-    elif client:
-        due = g["refundable_at"]
-        out["refund"] = (None if not due or (now is not None and now >= due)
-                         else "The client can take the money back only after the delivery window "
-                              "(the talent can refund at any time).")
-    else:
-        out["refund"] = "Only the client or the talent of this gig can refund it."
-    out["cancel"] = (needs(("open", "accepted"), "cancelled") if client
-                     else "Only the client who posted it can cancel it.")
+    out.update(escrow_actions(status, client, talent, g["refundable_at"], now, needs, "gig"))
     return out
 
 

@@ -9,6 +9,8 @@ the contract has the last word.
 
 from __future__ import annotations
 
+from ..marketplace import escrow_actions
+
 OFFER_ACTIONS = ("bid", "fund", "release", "refund", "cancel")
 
 # Why an offer in this status cannot move on (the sentence after "because").
@@ -42,24 +44,7 @@ def offer_actions(o: dict, account: str, now: int | None, bids: list[dict]) -> d
         out["bid"] = f"You already bid on it (bid {mine[0]['bid_id']}): withdraw that bid to bid again."
     else:
         out["bid"] = None
-    out["fund"] = (needs(("accepted",), "funded") if client
-                   else "Only the client who posted it pays into escrow.")
-    out["release"] = (needs(("funded",), "released") if client
-                      else "Only the client releases the payment, once the work is delivered.")
-    if status != "funded":
-        out["refund"] = ("Nothing is in escrow: it was never funded." if status in ("open", "accepted", "cancelled")
-                         else needs(("funded",), "refunded"))
-    elif talent:
-        out["refund"] = None
-    elif client:
-        due = o["refundable_at"]
-        out["refund"] = (None if not due or (now is not None and now >= due)
-                         else "The client can take the money back only after the delivery window "
-                              "(the talent can refund at any time).")
-    else:
-        out["refund"] = "Only the client or the talent of this offer can refund it."
-    out["cancel"] = (needs(("open", "accepted"), "cancelled") if client
-                     else "Only the client who posted it can cancel it.")
+    out.update(escrow_actions(status, client, talent, o["refundable_at"], now, needs, "offer"))
     return out
 
 
