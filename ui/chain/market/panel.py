@@ -37,24 +37,32 @@ def local_date(timestamp: int) -> str:
     return local_moment(datetime.fromtimestamp(int(timestamp), timezone.utc), year=True)
 
 
+def offer_head(frame: QFrame) -> QVBoxLayout:
+    """The selected offer's frame as both markets show it (this one's OfferPanel and the
+    talent market's): its title beside a status badge, then the description; the caller
+    adds the facts, the next step and the buttons."""
+    frame.setObjectName("gigDetail")
+    lay = QVBoxLayout(frame)
+    lay.setContentsMargins(16, 12, 16, 12)
+    lay.setSpacing(8)
+    frame.detail_title = section_title("")
+    frame.detail_title.setWordWrap(True)
+    frame.detail_title.setTextFormat(Qt.PlainText)   # anyone on the chain writes offer titles
+    frame.status_badge = text_label(name="gigStatus", wrap=False)
+    lay.addLayout(title_and_badge(frame.detail_title, frame.status_badge))
+    frame.detail_body = text_label(name="hintLabel", selectable=True)
+    lay.addWidget(frame.detail_body)
+    return lay
+
+
 class OfferPanel(QFrame):
     """The selected offer. ``extra`` goes at the end of the button row (the demo
     client's Deliver button on the local test chain)."""
 
     def __init__(self, extra: QWidget, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("gigDetail")
         self.account = ""
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.setSpacing(8)
-        self.detail_title = section_title("")
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setTextFormat(Qt.PlainText)   # anyone on the chain writes offer titles
-        self.status_badge = text_label(name="gigStatus", wrap=False)
-        lay.addLayout(title_and_badge(self.detail_title, self.status_badge))
-        self.detail_body = text_label(name="hintLabel", selectable=True)
-        lay.addWidget(self.detail_body)
+        lay = offer_head(self)
         lay.addLayout(self._facts_grid())
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)

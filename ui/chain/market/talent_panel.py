@@ -8,15 +8,15 @@ is accepted (``split.FundingSplitView``, shown before funding) and the offer's b
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from vault.chain.talent.actions import bid_actions, offer_actions
 
 from ...format import duration_words, short_address
 from ...widgets import InlineMessage, section_title
-from ...widgets.labels import repolish, text_label, title_and_badge
+from ...widgets.labels import repolish, text_label
 from .bids import BidsSection
-from .panel import local_date
+from .panel import local_date, offer_head
 from .split import FundingSplitView
 from .talent_models import STATUS_LOOK, STATUS_WORDS, btk, gate_words, offer_body, offer_title
 
@@ -36,19 +36,9 @@ FACTS = (("budget", "Budget", 0, 0, 1), ("client", "Client", 0, 1, 1), ("needs",
 class TalentOfferPanel(QFrame):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setObjectName("gigDetail")
         self.account = ""
         self.offer: dict | None = None
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        lay.setSpacing(8)
-        self.detail_title = section_title("")
-        self.detail_title.setWordWrap(True)
-        self.detail_title.setTextFormat(Qt.PlainText)   # anyone on the chain writes offer titles
-        self.status_badge = text_label(name="gigStatus", wrap=False)
-        lay.addLayout(title_and_badge(self.detail_title, self.status_badge))
-        self.detail_body = text_label(name="hintLabel", selectable=True)
-        lay.addWidget(self.detail_body)
+        lay = offer_head(self)
         lay.addLayout(self._facts_grid())
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)
