@@ -139,10 +139,11 @@ def _not_own(prefetch, cache: VerificationCache | None):
 class CredentialService:
     def __init__(self, store: VaultStore, *,
                  network: NetworkUse | Callable[[], NetworkUse | None] | None = None,
-                 explorers: dict[str, str] | None = None):
+                 explorers: dict[str, str] | Callable[[], dict[str, str]] | None = None):
         """``network``: what verification may fetch; None is offline, a callable is asked
         at each verification (the app's setting, changed while it runs). ``explorers``:
-        where Blockcerts anchors are read (blockcerts_anchor.EXPLORERS by default)."""
+        where Blockcerts anchors are read (blockcerts_anchor.EXPLORERS by default; a
+        callable is asked at each verification, as ``network`` is)."""
         self.store = store
         self.explorers = explorers
         self.repository = CredentialRepository(store)
@@ -165,7 +166,9 @@ class CredentialService:
             self._lists, self._keys = online.StatusLists(network), key_fetches(network)
             self._anchors, self._hosted = anchor_fetches(network), hosted_fetches(network)
         return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys,
-                                    anchors=self._anchors, explorers=self.explorers, hosted=self._hosted)
+                                    anchors=self._anchors,
+                                    explorers=self.explorers() if callable(self.explorers) else self.explorers,
+                                    hosted=self._hosted)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())
