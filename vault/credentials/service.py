@@ -12,6 +12,7 @@ from ..store import VaultStore
 from ..store.atomic import write_atomic
 from ..net.fetch import FetchError, NetworkUse
 from . import blockcerts_anchor, online, openbadges2_hosted
+from .hosted_copies import HostedCopies
 from .cache import VerificationCache
 from .issuer_name import ShownIssuer, shown_issuer
 from .repository import CredentialRepository, CredentialSummary, NewCredential
@@ -126,7 +127,7 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
                                prefetch_status_lists=_not_own(run.prefetch, cache) if run else None,
                                status_list_saved=saved.get, status_list_saved_on=saved_on.get,
                                blockchain_anchors=chain,
-                               hosted_badges=hosted.run(run) if network is not None else None)
+                               hosted_badges=HostedCopies(cache, hosted.run(run) if network is not None else None))
 
 
 def _not_own(prefetch, cache: VerificationCache | None):
