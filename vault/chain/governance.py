@@ -420,20 +420,11 @@ class Governance:
             vid = int(args[_arg(args, 0)])
             text = f"Slash validator {vid}{self._validator_name(vid)} by {percent(args[_arg(args, 1)])} of its stake"
         elif (template := templates.for_call(key, name)) is not None:
-            text = template.describe(dict(args) | self._lookup(template, args))
+            text = templates.words(template, dict(args), self.chain)
         else:
             shown = ", ".join(f"{k}={_show_arg(v)}" for k, v in args.items())
             text = f"Call {name}({shown}) on the {key} contract"
         return text + sending
-
-    def _lookup(self, template, args) -> dict:
-        if template.lookup is None:
-            return {}
-        try:
-            return template.lookup(dict(args), self.chain)
-        except Exception:  # noqa: BLE001 - a node that cannot say: the words without the names
-            logger.debug("no names for a %s call", template.key, exc_info=True)
-            return {}
 
     def _validator_name(self, vid: int) -> str:
         try:
