@@ -100,3 +100,15 @@ def test_a_hostile_bid_message_is_shown_as_inert_text(vault):
     assert code == 0 and "Pay to 0xdead" in text
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert vault("market", "bids", str(oid), passphrase=False)[1][0]["message"] == hostile
+
+
+def test_cli_bid_on_a_demo_offer_then_tell_the_demo_client_it_is_delivered(vault):
+    """The local test chain's demo client takes a bid on its offer at once and pays into
+    escrow; `deliver-offer` makes it release; a second time is refused in words."""
+    code, _, err = vault("market", "bid", "0", "--price", "250", "--yes")
+    assert code == 0, err
+    assert vault("market", "offer", "0")[1]["status"] == "funded"
+    code, done, err = vault("market", "deliver-offer", "0")
+    assert code == 0 and done["offer_id"] == 0, err
+    code, _, err = vault("market", "deliver-offer", "0")
+    assert code == 1 and "cannot be paid out" in err

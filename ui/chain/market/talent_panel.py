@@ -33,7 +33,8 @@ FACTS = (("budget", "Budget", 0, 0, 1), ("client", "Client", 0, 1, 1), ("needs",
 
 
 class TalentOfferPanel(QFrame):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, extra: QWidget | None = None, parent: QWidget | None = None):
+        """``extra`` goes at the end of the button row (the demo client's Deliver button)."""
         super().__init__(parent)
         self.account = ""
         self.offer: dict | None = None
@@ -42,7 +43,7 @@ class TalentOfferPanel(QFrame):
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)
         lay.addLayout(action_row(self, {"bid": "Bid…", "fund": "Pay into escrow…", "release": "Release payment…",
-                                        "refund": "Refund…", "cancel": "Cancel offer…"}))
+                                        "refund": "Refund…", "cancel": "Cancel offer…"}, extra))
         self.split_title = section_title("Where the money goes")
         self.split = FundingSplitView()
         lay.addWidget(self.split_title)   # above the bids: once one is accepted, what the client pays matters
@@ -59,8 +60,9 @@ class TalentOfferPanel(QFrame):
         self.split_title.hide()
         self.split.hide()
 
-    def show_offer(self, o: dict, *, account: str, now: int | None, data: dict) -> None:
-        """``data``: the page's last read of the talent market (read_talent)."""
+    def show_offer(self, o: dict, *, account: str, now: int | None, data: dict, demo: str = "") -> None:
+        """``data``: the page's last read of the talent market (read_talent); ``demo``: what
+        the local test chain's demo client does with this offer, if it is one of its."""
         self.offer, self.account = o, account
         bids = data["bids"].get(o["id"], [])
         self.detail_title.setText(f"#{o['id']} · {offer_title(o)}")
@@ -89,7 +91,7 @@ class TalentOfferPanel(QFrame):
         self.split.show_split(split)
         self.split_title.setVisible(split is not None)
         self.split.setVisible(split is not None)
-        self.next_step.hint(self._next_text(o, account, bids, now))
+        self.next_step.hint(" ".join(t for t in (self._next_text(o, account, bids, now), demo) if t))
 
     def _who(self, address: str | None, empty: str) -> str:
         if not address:

@@ -7,6 +7,7 @@ pays the fee): added to the `market` group beside the older gig commands.
     vault market withdraw-bid ID BID | accept-bid ID BID
     vault market fund-offer ID | release-offer ID | refund-offer ID | cancel-offer ID
     vault market declare-type TOKEN TYPE        (an issuer: the type of a soulbound credential)
+    vault market deliver-offer ID               (local test chain: the demo client pays out)
 
 Reads take --json; writes print their preview and ask (--yes sends without asking).
 """
@@ -153,6 +154,16 @@ def cmd_declare_type(args) -> int:
     return _write(args, "declare_type_plan", args.token_id, args.credential_type)
 
 
+def cmd_deliver_offer(args) -> None:
+    # start-up: chain.demo ~600 ms (it imports the embedded chain, which loads py-evm)
+    from ...chain.demo import deliver_offer
+
+    with open_session(args, sign=False) as s:
+        done = deliver_offer(s.chain, args.offer_id, sender_of(args, s))
+    emit(args, done, f"The demo client released offer {done['offer_id']} in block {done['block']}: the whole "
+                     "price (and any bond) to you.")
+
+
 def add_commands(mp) -> None:
     """The talent market's commands in the `market` group (``mp``: its subparsers)."""
     p = command(mp, "offers", cmd_offers, "talent market offers: budget, gates, status")
@@ -200,6 +211,11 @@ def add_commands(mp) -> None:
         p = command(mp, name, func, text)
         p.add_argument("offer_id", type=int)
         write_options(p)
+    p = command(mp, "deliver-offer", cmd_deliver_offer, "local test chain: tell the demo client that your work "
+                                                        "for its talent-market offer is delivered; it releases "
+                                                        "the escrow to you")
+    p.add_argument("offer_id", type=int)
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
     p = command(mp, "declare-type", cmd_declare_type, "as its issuer, declare the type of a soulbound credential "
                                                       "(once), so gated offers can ask for it")
     p.add_argument("token_id", type=int)
