@@ -12,7 +12,7 @@ from eth_utils import keccak
 
 from tests.contracts.harness import BTK, reverts
 from vault.chain.dao.merkle import BalanceTree
-from vault.chain.dao.remote_files import _typed, package_for, sign_remote_ballot
+from vault.chain.dao.remote_files import typed_ballot, package_for, sign_remote_ballot
 
 REMOTE_CHAIN = 8453
 REMOTE_BLOCK = 1_234
@@ -145,7 +145,7 @@ def test_a_bad_proof_or_a_wrong_weight_is_refused(suite, a, votes, active):
     with reverts("InvalidRemoteProof", ann["voter"], 300 * BTK):
         _cast(suite, votes, ann, proof=[])
     # Attack: ann signs for ten times her balance; the signature is hers, the leaf is not in the tree.
-    typed = _typed(suite.w3.eth.chain_id, votes.address, active, 1, REMOTE_CHAIN, 3000 * BTK)
+    typed = typed_ballot(suite.w3.eth.chain_id, votes.address, active, 1, REMOTE_CHAIN, 3000 * BTK)
     sig = Account.sign_message(encode_typed_data(domain_data=typed["domain"], message_types=typed["types"],
                                                  message_data=typed["message"]), HOLDERS["ann"].key).signature
     with reverts("InvalidRemoteProof", ann["voter"], 3000 * BTK):

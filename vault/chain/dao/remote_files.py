@@ -59,7 +59,7 @@ def support_index(support) -> int:
 
 # ---- signing -------------------------------------------------------------------------------
 
-def _typed(chain_id: int, contract: str, proposal_id: int, support: int, remote_chain_id: int, weight: int):
+def typed_ballot(chain_id: int, contract: str, proposal_id: int, support: int, remote_chain_id: int, weight: int):
     return {"domain": {"name": DOMAIN_NAME, "version": "1", "chainId": int(chain_id),
                        "verifyingContract": to_checksum_address(contract)},
             "types": {"RemoteBallot": [{"name": "proposalId", "type": "uint256"}, {"name": "support", "type": "uint8"},
@@ -69,8 +69,8 @@ def _typed(chain_id: int, contract: str, proposal_id: int, support: int, remote_
                         "remoteChainId": int(remote_chain_id), "weight": int(weight)}}
 
 
-def _signable(b: dict):
-    t = _typed(b["chain_id"], b["contract"], int(b["proposal_id"]), b["support"], b["remote_chain_id"], int(b["weight"]))
+def ballot_signable(b: dict):
+    t = typed_ballot(b["chain_id"], b["contract"], int(b["proposal_id"]), b["support"], b["remote_chain_id"], int(b["weight"]))
     return encode_typed_data(domain_data=t["domain"], message_types=t["types"], message_data=t["message"])
 
 
@@ -82,13 +82,13 @@ def sign_remote_ballot(key: bytes, package: dict, support) -> dict:
     if voter.lower() != package["voter"].lower():
         raise ChainError("not-your-package", f"This package is {package['voter']}'s; the key is {voter}'s.")
     ballot = dict(package, type=BALLOT_TYPE, support=support_index(support))
-    ballot["signature"] = "0x" + bytes(Account.sign_message(_signable(ballot), key).signature).hex()
+    ballot["signature"] = "0x" + bytes(Account.sign_message(ballot_signable(ballot), key).signature).hex()
     return ballot
 
 
 def recover_signer(ballot: dict) -> str:
     try:
-        return Account.recover_message(_signable(ballot), signature=bytes.fromhex(ballot["signature"][2:]))
+        return Account.recover_message(ballot_signable(ballot), signature=bytes.fromhex(ballot["signature"][2:]))
     except (BadSignature, ValueError):
         raise _invalid("ballot", "The ballot's signature is not a valid signature at all: the file was "
                                  "altered.") from None
