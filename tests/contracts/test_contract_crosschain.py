@@ -2,7 +2,7 @@
 Merkle proof of their balance there and an EIP-712 signature, relayed by anyone.
 
 The tree and the ballots are made by the app's own code (vault/chain/dao/merkle.py and
-remote_files.py); tests/chain/test_crosschain_merkle.py checks that tree against
+remote_files.py); tests/contracts/test_contract_crosschain_merkle.py checks that tree against
 @openzeppelin/merkle-tree."""
 
 import pytest

@@ -3,7 +3,7 @@
 
 Hand-rolled on purpose: no well-kept PyPI library builds this exact format (double-hashed
 ABI-encoded leaves, sorted leaves, sorted pairs, the tree as one array with the leaves at
-its end). It is small, and tests/chain/test_crosschain_merkle.py checks it against the npm
+its end). It is small, and tests/contracts/test_contract_crosschain_merkle.py checks it against the npm
 library itself, so the two cannot drift apart unnoticed.
 """
 
