@@ -66,8 +66,8 @@ class GovernancePage(ChainPage):
         self._build_power()
         self._build_proposals()
         self.panel = ProposalPanel()
-        self.remote = RemoteVotesBox(session)
-        self.panel.layout().addWidget(self.remote)
+        self.remote = RemoteVotesBox(session)   # under the proposal's own tallies
+        self.panel.layout().insertWidget(self.panel.layout().indexOf(self.panel.quorum) + 1, self.remote)
         # Beside the countdowns it ends: voting periods and the timelock pass on demand.
         self.advance = AdvanceControl(session)
         self.panel.layout().addWidget(self.advance)
