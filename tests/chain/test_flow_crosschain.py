@@ -12,7 +12,7 @@ import pytest
 from eth_account import Account
 from eth_utils import keccak
 
-from tests.chain.conftest import USER_ADDRESS, copy_embedded
+from tests.chain.conftest import USER_ADDRESS, USER_BTK, copy_embedded
 from tests.chain.dao_helpers import propose, send
 from vault.chain.contracts import BTK
 from vault.chain.dao.crosschain import CrossChain, balances_at, open_source
@@ -168,6 +168,26 @@ def test_only_the_proposer_records_a_root_and_only_while_pending(chain, service,
     with pytest.raises(ChainError) as err:   # too late
         xc.root_request(service, USER_ADDRESS, root2)
     assert err.value.reason == "root-too-late" and "Pending" in str(err.value)
+    with open_source(embedded=folder) as b, pytest.raises(ChainError) as err:
+        xc.build_root(other + 1, b, snapshot)
+    assert f"There is no proposal {other + 1}" in str(err.value)
     with pytest.raises(ChainError) as err:   # a root file altered after it was made
         load_root_file(json.dumps(dict(root2, root="0x" + "ab" * 32)))
     assert err.value.reason == "bad-root"
+
+
+def test_a_json_rpc_node_serves_as_chain_b(anvil_node, anvil_deployment):
+    """Chain B behind JSON-RPC (anvil): the token is named, every balance is read from its
+    Transfer events and they add up to the supply the node reports at that block."""
+    manifest, _ = anvil_deployment
+    with open_source(rpc=anvil_node.url) as b:
+        with pytest.raises(ChainError) as err:   # no manifest: which token?
+            balances_at(b, b.block_number)
+        assert "Give the BTK token's address" in str(err.value)
+        block = b.block_number
+        held = balances_at(b, block, manifest.contracts["token"])
+        assert held[USER_ADDRESS] == USER_BTK
+        assert sum(held.values()) == 100_000_000 * BTK
+        with pytest.raises(ChainError) as err:
+            balances_at(b, block + 10, manifest.contracts["token"])
+        assert "is not mined" in str(err.value)

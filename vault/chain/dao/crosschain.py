@@ -100,13 +100,8 @@ class CrossChain:
         self.governor = chain.contracts.governor
 
     def _state(self, proposal_id: int) -> str:
-        try:
-            return PROPOSAL_STATES[self.governor.functions.state(int(proposal_id)).call()]
-        except Exception as exc:
-            if isinstance(exc, ChainError):
-                raise
-            raise ChainError("unknown-proposal", f"There is no proposal {proposal_id} on this network "
-                                                 "(`vault gov list` lists them).") from None
+        """Its state's name; an unknown proposal reverts, decoded as "There is no proposal …"."""
+        return PROPOSAL_STATES[self.governor.functions.state(int(proposal_id)).call()]
 
     def recorded(self, proposal_id: int) -> dict | None:
         root, remote_chain, remote_block, total = self.votes.functions.remoteRoot(int(proposal_id)).call()
