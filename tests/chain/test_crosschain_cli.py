@@ -27,6 +27,9 @@ def test_remote_root_sign_relay_and_tally(vault, embedded_template, tmp_path):
     pid = proposals[0]["proposal_id"]
 
     root_file, packages = tmp_path / "root.json", tmp_path / "packages"
+    code, _, err = vault("gov", "remote", "root", "--proposal", pid, "--from-embedded", str(chain_b), "--block",
+                         str(snapshot), "--out", str(root_file))   # not confirmed: nothing recorded, no file
+    assert code != 0 and "--yes" in err and not root_file.exists()
     code, out, err = vault("gov", "remote", "root", "--proposal", pid, "--from-embedded", str(chain_b), "--block",
                            str(snapshot), "--out", str(root_file), "--packages", str(packages), "--yes")
     assert code == 0, err
@@ -34,10 +37,12 @@ def test_remote_root_sign_relay_and_tally(vault, embedded_template, tmp_path):
     assert out["root"] == root["root"] and (packages / f"{USER_ADDRESS}.json").is_file()
     vault("chain", "advance", "--blocks", "1")
 
-    code, ballot, err = vault("gov", "remote", "sign", str(packages / f"{USER_ADDRESS}.json"), "--support", "for",
+    code, ballot, err = vault("gov", "remote", "sign", str(root_file), "--support", "for",
                               "--out", str(tmp_path / "ballot.json"), "--qr", str(tmp_path / "ballot.png"))
     assert code == 0, err
     assert ballot["weight"] == str(held) and ballot["support"] == 1
+    package = json.loads((packages / f"{USER_ADDRESS}.json").read_text())
+    assert {k: ballot[k] for k in package if k != "type"} == {k: v for k, v in package.items() if k != "type"}
     # Attack: the ballot file edited to count ten times the balance.
     altered = tmp_path / "altered.json"
     altered.write_text(json.dumps(dict(ballot, weight=str(held * 10))))

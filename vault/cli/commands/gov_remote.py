@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..io import UsageError, emit, read_input
+from ..io import UsageError, emit, read_input, say
 from ..options import command, write_options
 from ..session import address_arg, connect, open_session, sender_of, unlocked, write
 
@@ -34,9 +34,7 @@ def _wei(text: str) -> str:
 
 def cmd_remote_root(args) -> int:
     from ...chain.dao.crosschain import CrossChain, open_source
-    from ...chain.dao.remote_files import load_root_file, package_for
     from ...chain.governance import Governance
-    from ...store.atomic import write_atomic
 
     with open_session(args) as s:
         pid = Governance(s.chain).resolve_id(args.proposal)
@@ -45,24 +43,38 @@ def cmd_remote_root(args) -> int:
             root = xc.build_root(pid, source, args.block, args.token)
         request = xc.root_request(s.service, sender_of(args, s), root)
         out = Path(args.out or f"remote-root-{str(pid)[:12]}.json")
-        write_atomic(out, json.dumps(root, indent=1).encode() + b"\n")
-        written = [str(out)]
-        if args.packages:
-            header, tree = load_root_file(root)
-            folder = Path(args.packages)
-            folder.mkdir(parents=True, exist_ok=True)
-            for entry in tree.values:
-                package = package_for(header, tree, entry["value"][0])
-                write_atomic(folder / f"{package['voter']}.json", json.dumps(package, indent=1).encode() + b"\n")
-            written.append(f"{folder}/ ({len(tree.values)} packages)")
         intro = [f"Root {root['root']} of {len(root['tree']['values'])} holders ({_wei(root['total'])}) on chain "
-                 f"{root['remote_chain_id']} at block {root['remote_block']:,}; written to " + ", ".join(written)]
-        return write(args, s, request, intro=intro, data={"root": root["root"], "files": written})
+                 f"{root['remote_chain_id']} at block {root['remote_block']:,}; the root file goes to {out} once "
+                 "it is recorded"]
+        files = [str(out)] + ([str(Path(args.packages))] if args.packages else [])
+        code = write(args, s, request, intro=intro, data={"root": root["root"], "files": files})
+    if code == 0:
+        say("Written: " + ", ".join(_root_files(root, out, args)))
+    return code
+
+
+def _root_files(root: dict, out: Path, args) -> list[str]:
+    """The root file (and the holders' packages) that holders sign from."""
+    from ...chain.dao.remote_files import load_root_file, package_for
+    from ...store.atomic import write_atomic
+
+    write_atomic(out, json.dumps(root, indent=1).encode() + b"\n")
+    written = [str(out)]
+    if args.packages:
+        header, tree = load_root_file(root)
+        folder = Path(args.packages)
+        folder.mkdir(parents=True, exist_ok=True)
+        for entry in tree.values:
+            package = package_for(header, tree, entry["value"][0])
+            write_atomic(folder / f"{package['voter']}.json", json.dumps(package, indent=1).encode() + b"\n")
+        written.append(f"{folder}/ ({len(tree.values)} packages)")
+    return written
 
 
 def cmd_remote_sign(args) -> None:
     from ...chain.dao.remote_files import (ROOT_TYPE, SUPPORT, export_remote_ballot_qr, load_package,
                                            load_root_file, package_for, sign_remote_ballot, support_index)
+    from ...errors import ChainError
     from ...store.atomic import write_atomic
 
     if not args.out and not args.qr:
@@ -74,10 +86,12 @@ def cmd_remote_sign(args) -> None:
         voter = address_arg(args.sender) if args.sender else accounts[0]
         if voter not in accounts:
             raise UsageError(f"{voter} is not an account of this vault")
-        if b'"' + ROOT_TYPE.encode() + b'"' in raw[:4096]:
-            package = package_for(*load_root_file(raw), voter)
-        else:
+        try:
             package = load_package(raw)
+        except ChainError:
+            if ROOT_TYPE.encode() not in raw:
+                raise
+            package = package_for(*load_root_file(raw), voter)
         ballot = sign_remote_ballot(identity.eth_private_key(voter), package, support)
     written = []
     if args.out:
