@@ -14,6 +14,7 @@ SUITE = [
     "BlocktrackGovernor",
     "BlocktrackTimelock",
     "Constitution",
+    "CrossChainVotes",
     "GrantEscrow",
     "Marketplace",
     "ParticipationRewards",

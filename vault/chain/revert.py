@@ -231,6 +231,23 @@ SENTENCES: dict[str, str] = {
     "NotProposer": "{account} did not make proposal {proposalId}: only its proposer claims the bounty.",
     "BountyAlreadyClaimed": "The bounty of proposal {proposalId} was already claimed.",
     "ReserveTooLow": "The rewards reserve holds {available}; this needs {needed}. The treasury tops it up by a grant.",
+    # CrossChainVotes (vault/chain/dao/crosschain.py)
+    "RemoteRootAlreadySet": "Proposal {proposalId} already has its root of balances on the other chain; it is "
+                            "recorded once.",
+    "EmptyRemoteRoot": "The root of balances must not be zero.",
+    "NotProposalAuthor": "{account} did not make proposal {proposalId}: only its proposer (or governance) records "
+                         "its root of balances on the other chain.",
+    "RemoteRootTooLate": "Proposal {proposalId} is {current}: its proposer records the root of the other chain's "
+                         "balances only while it is Pending, before anyone votes.",
+    "NoRemoteRoot": "Proposal {proposalId} has no root of balances on another chain: it takes no votes from there.",
+    "RemoteVotingNotActive": "Proposal {proposalId} is {current}: votes from the other chain count only while it "
+                             "is Active.",
+    "InvalidRemoteSupport": "A vote must be 0 (against), 1 (for) or 2 (abstain), not {support}.",
+    "InvalidRemoteSignature": "The ballot's signature is not {voter}'s for this proposal, vote and weight on this "
+                              "contract: it was altered, forged or signed for something else.",
+    "InvalidRemoteProof": "The Merkle proof does not show that {voter} held {weight} on the other chain at the "
+                          "proposal's snapshot: the ballot was altered or made for another tree.",
+    "RemoteAlreadyVoted": "{voter} has already voted on proposal {proposalId} from the other chain.",
     # SoulboundCredential and ERC-721
     "Soulbound": "Soulbound credentials cannot be transferred or approved.",
     "EmptyCredentialHash": "The credential hash is empty.",
@@ -290,9 +307,11 @@ SENTENCES: dict[str, str] = {
 
 # Argument names that carry BTK amounts (wei), block-timestamps, basis points, states.
 _BTK_ARGS = {"balance", "needed", "allowance", "requested", "available", "amount", "votes", "threshold",
-             "price", "budget", "stake", "staked", "required", "budgetLeft", "bonded", "fee", "minFee", "minBond"}
+             "price", "budget", "stake", "staked", "required", "budgetLeft", "bonded", "fee", "minFee", "minBond",
+             "weight"}
 _TIME_ARGS = {"deadline", "expiry", "refundableAt"}
 _BPS_ARGS = {"bps", "maxBps"}
+_PROPOSAL_STATE_ERRORS = {"GovernorUnexpectedProposalState", "RemoteRootTooLate", "RemoteVotingNotActive"}
 
 
 @dataclass(frozen=True)
@@ -390,7 +409,7 @@ def _format_arg(error: str, name: str, value):
         return to_checksum_address(value)
     if isinstance(value, bool) or not isinstance(value, int):
         return value
-    if error == "GovernorUnexpectedProposalState" and name == "current":
+    if name == "current" and error in _PROPOSAL_STATE_ERRORS:
         return PROPOSAL_STATES[value] if value < len(PROPOSAL_STATES) else str(value)
     if name in _BTK_ARGS:
         return format_units(value, "BTK")

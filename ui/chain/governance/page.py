@@ -32,6 +32,7 @@ from ..page import ChainPage
 from .delegates import BadgeDelegate, QuorumBarDelegate, TitleDelegate
 from .models import SUPPORT_LABELS, ProposalTableModel, ProposalView, votes_text
 from .panel import ProposalPanel, caption
+from .remote import RemoteVotesBox
 
 
 def _breakdown(chain, account: str) -> dict | None:
@@ -65,6 +66,8 @@ class GovernancePage(ChainPage):
         self._build_power()
         self._build_proposals()
         self.panel = ProposalPanel()
+        self.remote = RemoteVotesBox(session)   # under the proposal's own tallies
+        self.panel.layout().insertWidget(self.panel.layout().indexOf(self.panel.quorum) + 1, self.remote)
         # Beside the countdowns it ends: voting periods and the timelock pass on demand.
         self.advance = AdvanceControl(session)
         self.panel.layout().addWidget(self.advance)
@@ -90,6 +93,7 @@ class GovernancePage(ChainPage):
         self.panel.sign_requested.connect(self.sign_offline)
         self.panel.queue_requested.connect(self.queue)
         self.panel.execute_requested.connect(self.execute)
+        self.remote.relay_requested.connect(self._relay_remote)
 
     def _build_power(self) -> None:
         power = QFrame()
@@ -294,6 +298,7 @@ class GovernancePage(ChainPage):
         self._selected = view.id
         self.panel.show_view(view)
         self.panel.show()
+        self.remote.show_proposal(view.id)
         left = (view.data.get("time_left") or {}).get("blocks")
         if view.state in ("pending", "active") and left:
             self.advance.blocks.setValue(left)   # one click on Mine ends the wait
@@ -538,6 +543,18 @@ class GovernancePage(ChainPage):
                    intro=[f"You send {vote['voter']}'s vote and pay its network fee; the vote counts as "
                           "theirs."],
                    success="The signed vote is counted.")
+
+    def _relay_remote(self, ballot: dict, words: str) -> None:
+        from vault.chain.dao.crosschain import CrossChain
+
+        sender, remote = self.account, self.remote
+        flow = self.write("Relay a remote ballot",
+                          lambda service: CrossChain(service.chain).relay_request(service, sender, ballot),
+                          intro=[words, "You pay its network fee; the vote counts as theirs."],
+                          success="The remote vote is counted.")
+        if flow is not None:
+            flow.succeeded.connect(lambda _r: isValid(remote) and remote.proposal_id and
+                                   remote.show_proposal(remote.proposal_id))
 
     def drop_vault_data(self) -> None:
         self.timer.stop()

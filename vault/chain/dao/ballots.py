@@ -104,24 +104,26 @@ def ballot_to_bytes(ballot: dict) -> bytes:
     return json.dumps(ballot, sort_keys=True, separators=(",", ":")).encode()
 
 
-def ballot_qr_texts(ballot: dict) -> list[str]:
+def ballot_qr_texts(ballot: dict, kind: str = "ballot") -> list[str]:
     from ...qr import parts   # start-up: the QR stack (zxing-cpp, PIL), ~80 ms, only for QR ballots
 
-    return parts.encode_parts(ballot_to_bytes(ballot), kind="ballot")
+    return parts.encode_parts(ballot_to_bytes(ballot), kind=kind)
 
 
-def export_ballot_qr(ballot: dict, out) -> list:
+def export_ballot_qr(ballot: dict, out, kind: str = "ballot") -> list:
+    """``kind``: the QR payload kind ("ballot"; "remote-ballot" for cross-chain ones)."""
     from ...qr.output import write_codes   # start-up: the QR stack, ~80 ms, only for QR ballots
 
-    return write_codes(ballot_qr_texts(ballot), Path(out))
+    return write_codes(ballot_qr_texts(ballot, kind), Path(out))
 
 
-def read_ballot_file(path: Path) -> dict:
-    """One ballot from a JSON file or a QR image."""
+def read_ballot_file(path: Path, load=load_ballot, kind: str = "ballot") -> dict:
+    """One ballot from a JSON file or a QR image; ``load`` checks its JSON (poll ballots by
+    default; cross-chain ones pass their own, with their QR ``kind``)."""
     with path.open("rb") as f:
         raw = f.read(MAX_BALLOT_BYTES + 1)
     if raw.lstrip().startswith(b"{"):
-        return load_ballot(raw)
+        return load(raw)
     # start-up: the QR stack (zxing-cpp, PIL), ~80 ms, only for ballots that are images
     from ...qr import scan
     from ...qr.errors import InvalidQr
@@ -130,9 +132,9 @@ def read_ballot_file(path: Path) -> dict:
         decoded = scan.read_presentation(str(path))
     except InvalidQr as exc:
         raise _invalid(f"{path.name} holds no ballot: {exc}") from exc
-    if decoded.kind != "ballot":
-        raise _invalid(f"{path.name} holds a {decoded.kind} code, not a ballot.")
-    return load_ballot(decoded.payload)
+    if decoded.kind != kind:
+        raise _invalid(f"{path.name} holds a {decoded.kind} code, not a {kind}.")
+    return load(decoded.payload)
 
 
 def read_ballots(paths) -> tuple[list[dict], list[dict]]:
