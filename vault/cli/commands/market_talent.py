@@ -18,10 +18,16 @@ from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
 
 
-def _offer_line(o: dict) -> str:
+def _offer_line(o: dict, names=()) -> str:
+    """``names``: credential type names a gate's hash may be (shown by name only when it is
+    that name's hash; otherwise the hash, which `vault market declare-type` also takes)."""
+    from ...chain.talent.gates import type_label  # start-up: as _market's (eth-utils)
+
     gate = []
     if o["gate"]["issuer"]:
-        gate.append(f"credential from {o['gate']['issuer']}")
+        kind = o["gate"]["credential_type"]
+        what = f"a {type_label(kind, names)} credential" if kind else "a credential"
+        gate.append(f"{what} from {o['gate']['issuer']}")
     if int(o["gate"]["min_stake_wei"]):
         gate.append(f"{o['gate']['min_stake']} BTK staked")
     who = f", talent {o['talent']} at {o['price']} BTK" if o["talent"] else ""
@@ -43,10 +49,18 @@ def _market(chain):
     return TalentMarket(chain)
 
 
+def _names(args) -> tuple:
+    """The type names an offer's gate is shown as: --type-name ones and the demo offers'."""
+    from ...chain.extensions.talent_market import DEMO_CREDENTIAL_TYPE  # start-up: as _market's
+
+    return tuple(args.type_name or ()) + (DEMO_CREDENTIAL_TYPE,)
+
+
 def cmd_offers(args) -> None:
     with connect(args) as chain:
         rows = _market(chain).offers(status=args.status)
-    emit(args, rows, "\n".join(_offer_line(o) for o in rows) or "No offers on the talent market.")
+    names = _names(args)
+    emit(args, rows, "\n".join(_offer_line(o, names) for o in rows) or "No offers on the talent market.")
 
 
 def cmd_offer(args) -> None:
@@ -55,7 +69,7 @@ def cmd_offer(args) -> None:
         o = tm.offer(args.offer_id)
         o["bids"] = tm.bids(args.offer_id, all_bids=True)
         o["split"] = tm.funding_split(args.offer_id).to_json() if o["talent"] else None
-    lines = [_offer_line(o), o["details"]] + [_bid_line(b) for b in o["bids"]]
+    lines = [_offer_line(o, _names(args)), o["details"]] + [_bid_line(b) for b in o["bids"]]
     if o["split"]:
         lines.append("Split: " + o["split"]["text"])
     emit(args, o, "\n".join(lines))
@@ -143,8 +157,11 @@ def add_commands(mp) -> None:
     """The talent market's commands in the `market` group (``mp``: its subparsers)."""
     p = command(mp, "offers", cmd_offers, "talent market offers: budget, gates, status")
     p.add_argument("--status", choices=("open", "accepted", "funded", "released", "refunded", "cancelled"))
+    p.add_argument("--type-name", action="append", metavar="NAME",
+                   help="a credential type name to show gates by (when a gate's hash is that name's); repeatable")
     p = command(mp, "offer", cmd_offer, "one talent market offer with its bids and, once accepted, its split")
     p.add_argument("offer_id", type=int)
+    p.add_argument("--type-name", action="append", metavar="NAME", help="as for `offers`")
     p = command(mp, "bids", cmd_bids, "an offer's bids, highest stake first, then reputation")
     p.add_argument("offer_id", type=int)
     p.add_argument("--all", action="store_true", help="also withdrawn, released and accepted bids")
