@@ -178,8 +178,12 @@ class PollsDialog(GrowingDialog):
         form.addRow("Counting", self.counting)
         form.addRow("", self.counting_hint)
         self.counting_hint.hide()   # what makes a vote count: said when quadratic is chosen
-        self.counting.currentIndexChanged.connect(lambda i: self.counting_hint.setVisible(i == 1))
+        self.counting.currentIndexChanged.connect(self._on_counting)
         return page
+
+    def _on_counting(self, index: int) -> None:
+        self.counting_hint.setVisible(index == 1)
+        self.fit()   # the hint's lines: the dialog grows rather than clip them
 
     def _show_page(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
@@ -242,6 +246,10 @@ class PollsDialog(GrowingDialog):
         if p["details"]:
             lines.append(p["details"])
         self.details.setText("\n".join(lines))
+        # The stack does not pass height-for-width on: the wrapped lines' height is asked
+        # here, so that the dialog grows rather than clip them (a quadratic poll's words).
+        self.details.setMinimumHeight(self.details.heightForWidth(max(self.details.width(), 400)))
+        self.fit()
         self.option.clear()
         self.option.addItems(p["options"])
         self._count()
