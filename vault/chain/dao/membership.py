@@ -34,6 +34,7 @@ class Membership:
                 raise
             self.pool = None
         self.type = rewards.type_hash(MEMBERSHIP_TYPE)
+        self._seen: dict[int, dict[int, dict]] = {}   # block -> _tokens(block): one read per tally
 
     def _issuers(self, block: int) -> set[str]:
         """The accounts holding ISSUER_ROLE at the end of ``block`` (grants and revocations
@@ -50,6 +51,8 @@ class Membership:
     def _tokens(self, block: int) -> dict[int, dict]:
         """Every credential token anchored by ``block``: {token id: {holder, issuer,
         revoked (by then), membership (its type declared as membership by then)}}."""
+        if block in self._seen:
+            return self._seen[block]
         tokens = {}
         for e in read_events(self.chain, self.sbt, ("CredentialIssued", "CredentialRevoked")):
             if int(e["blockNumber"]) > block:
@@ -66,6 +69,7 @@ class Membership:
                 if int(e["blockNumber"]) <= block and bytes(e["args"]["credentialType"]) == self.type \
                         and tid in tokens:
                     tokens[tid]["membership"] = True
+        self._seen[block] = tokens
         return tokens
 
     def at(self, block: int) -> dict[str, int]:
