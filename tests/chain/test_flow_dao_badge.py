@@ -70,7 +70,7 @@ def test_a_top_contributor_receives_a_badge_the_dao_anchors(chain, service, user
     assert anchored["by_dao"] and anchored["issuer"] == timelock and anchored["holder"] == USER_ADDRESS
     assert anchored["words"].startswith("Anchored by the DAO (its timelock, by an executed proposal) as token ")
     verdict = check(original, VerificationContext(anchor_status=anchor_check_on(chain))).verdict
-    assert verdict.valid and verdict.anchor == "anchored on chain, not revoked"
+    assert verdict.valid and verdict.anchor == "anchored on chain by the DAO (an executed proposal), not revoked"
 
     # Attack: the same badge proposed again: refused, it is anchored already.
     with pytest.raises(ChainError) as err:
