@@ -15,9 +15,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QListWidget, QListWidgetItem, QPushButton, QWidget
 from shiboken6 import isValid
 
+from vault.anchoring.dao_badge import badge_proposal
 from vault.chain.dao.rewards import Rewards
+from vault.chain.governance import Governance
 from vault.chain.units import format_units
 from vault.errors import IssuingError
+from vault.issuing.deliver import write_file
+from vault.issuing.issuer import Issuer
 
 from ...errors import describe
 from ...widgets import BusyIndicator, InlineMessage, button_row
@@ -143,8 +147,6 @@ class RewardsDialog(GrowingDialog):
                            "anchors it. Save the badge to give it to them.")
 
     def save_badge(self) -> None:
-        from vault.issuing.deliver import write_file
-
         record = self.badge_record
         path, _ = QFileDialog.getSaveFileName(self, "Save the badge", "contributor-badge.json",
                                               "Badge (*.json *.png *.svg)")
@@ -165,10 +167,6 @@ def open_rewards(page) -> None:
             flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
     def award(address: str) -> None:
-        from vault.anchoring.dao_badge import badge_proposal
-        from vault.chain.governance import Governance
-        from vault.issuing.issuer import Issuer
-
         issued = []
 
         def build(service):   # chain thread: checked on chain first, then issued, then proposed
