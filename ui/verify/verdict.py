@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLay
 
 from vault.credentials.issuer_name import shown_issuer
 from vault.credentials.openbadges import flatten_claims, transcript_achievements, transcript_line
-from vault.credentials.verdict import ANCHORED
+from vault.credentials.verdict import ANCHORED, ANCHORED_BY_DAO
 
 from ..credentials.presentation import FORMAT_WORDS, WARNING_SHORT
 from ..present.jobs import short
@@ -81,7 +81,7 @@ def credential_html(c, trusted: dict | None = None) -> str:
                    f"{escape(line.message)}</p>")
     if c.valid and c.anchor and getattr(c, "format", "") == "blockcerts":   # where its issuer anchored it
         out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ {escape(c.anchor)}.</p>")
-    elif c.valid and c.anchor == ANCHORED:   # "not anchored" is the usual case: not worth a line
+    elif c.valid and c.anchor in (ANCHORED, ANCHORED_BY_DAO):   # "not anchored" is the usual case: not worth a line
         out.append(f"<p style='color:{GOOD}; margin:2px 0 0 0'>⛓ Soulbound: {escape(c.anchor)}.</p>")
     for warning in c.warnings:
         code = getattr(warning.code, "value", str(warning.code))

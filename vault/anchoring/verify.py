@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..chain import soulbound
-from ..credentials.verdict import ANCHOR_SENTENCES
+from ..credentials.verdict import ANCHOR_SENTENCES, ANCHORED_BY_DAO
 from ..errors import ChainError, VaultError
 from .hashing import credential_hash
 
@@ -37,13 +37,22 @@ def try_anchor_status(chain_factory, original: bytes) -> tuple[str | None, str]:
         return None, f"could not check the chain: {exc}"
     try:
         status = anchor_status(chain, original)
+        by_dao = status == soulbound.ANCHORED and anchored_by_dao(chain, original)
     except ChainError as exc:
         return None, f"could not check the chain: {exc}"
     finally:
         close = getattr(chain, "close", None)
         if close:
             close()
-    return status, anchor_sentence(status)
+    return status, ANCHORED_BY_DAO if by_dao else anchor_sentence(status)
+
+
+def anchored_by_dao(chain, original: bytes) -> bool:
+    """Whether the token anchoring ``original`` was issued by the DAO's timelock (an executed
+    proposal, vault.anchoring.dao_badge) rather than by an accredited issuer's account."""
+    token_id, _, _ = soulbound.token_of_credential(chain, credential_hash(original))
+    return bool(token_id) and \
+        soulbound.token(chain, token_id)["issuer"].lower() == chain.contracts.timelock.address.lower()
 
 
 def chain_anchor_check(data_dir) -> AnchorCheck:

@@ -94,6 +94,8 @@ class StatusLine:
 ANCHOR_SENTENCES = {"anchored": "anchored on chain, not revoked", "revoked": "revoked on chain",
                     "not-anchored": "not anchored on chain"}
 ANCHORED = ANCHOR_SENTENCES["anchored"]
+# Anchored by the DAO's timelock (an executed proposal: the contributor badge), not an issuer.
+ANCHORED_BY_DAO = "anchored on chain by the DAO (an executed proposal), not revoked"
 
 
 @dataclass

@@ -484,7 +484,8 @@ class GovernancePage(ChainPage):
         if flow is not None:
             flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
-    def _create_poll(self, question: str, options: list, closes_in: int, to: str, amount: str, details: str) -> None:
+    def _create_poll(self, question: str, options: list, closes_in: int, to: str, amount: str, details: str,
+                     quadratic: bool = False) -> None:
         from vault.chain.dao.polls import Polls
         from vault.chain.units import parse_address, parse_amount
 
@@ -496,10 +497,12 @@ class GovernancePage(ChainPage):
                 gov = Governance(service.chain)
                 calls = [gov.call_grant(parse_address(to, service.chain.chain_id), parse_amount(amount))]
             return Polls(service.chain).create_request(service, sender, question, options, closes_in=closes_in,
-                                                       calls=calls, details=details)
+                                                       calls=calls, details=details, quadratic=quadratic)
 
-        flow = self.write("New poll", build, intro=[f"Poll: {question}", "Holders sign ballots for free; only "
-                                                    "creating the poll costs a network fee."],
+        counting = ["Counted one member, one square root: only holders of a membership credential count."] \
+            if quadratic else []
+        flow = self.write("New poll", build, intro=[f"Poll: {question}", *counting, "Holders sign ballots for free; "
+                                                    "only creating the poll costs a network fee."],
                           success="Poll created. Sign your ballot in the list.")
         dialog = self.polls_dialog
         if flow is not None and dialog is not None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QLineEdit, Q
                                QPlainTextEdit, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from vault.chain.dao.ballots import read_ballots
-from vault.chain.dao.polls import Polls
+from vault.chain.dao.polls import QUADRATIC, Polls, weight_units
 from vault.chain.units import format_units
 
 from ...errors import describe
@@ -28,28 +28,44 @@ from ...widgets.layout import primary
 from .dialogs import GrowingDialog, dialog_layout, hint
 
 
+# The counting choices of a new poll, and what makes a quadratic ballot count, in words.
+COUNTINGS = ("By voting power (one BTK, one vote)", "Quadratic (one member, one square root)")
+QUADRATIC_HINT = ("A ballot weighs the square root of the voter's power at the snapshot, and counts only if the "
+                  "voter then held a membership credential (BlocktrackMembership, from an accredited issuer, not "
+                  "revoked): splitting BTK over several addresses gains nothing.")
+
+
 def poll_words(p: dict) -> str:
     state = f"open — {p['blocks_left']} blocks left" if p["open"] else "closed"
+    if p.get("counting") == QUADRATIC:
+        state = "quadratic — " + state
     if p["proposal_id"]:
         state += f" — proposal {p['proposal_id'][:12]}…"
     return f"{p['question']}  ({state})"
 
 
 def tally_words(r: dict) -> str:
-    lines = [f"{o['name']}: {format_units(int(o['weight_wei']), 'votes')}" for o in r["options"]]
+    counting = r.get("counting", "token")
+    quadratic = counting == QUADRATIC
+    lines = [f"{o['name']}: {weight_units(int(o['weight_wei']), counting)}" for o in r["options"]]
     verdict = "Passed" if r["passed"] else "Not passed"
+    of = f" by {format_units(int(r['power_wei']), 'votes')} of members' power" if quadratic else ""
     lines.append(f"{verdict}{' so far (still open)' if r['open'] else ''}: {len(r['counted'])} "
                  f"ballot{'s' if len(r['counted']) != 1 else ''} counted, "
                  f"quorum {format_units(int(r['quorum_wei']), 'votes')} "
-                 f"{'reached' if r['quorum_reached'] else 'not reached'}.")
+                 f"{'reached' if r['quorum_reached'] else 'not reached'}{of}.")
+    if quadratic:
+        lines += [f"Counted — {c['voter']}: {c['option_name']}, √ of {format_units(int(c['power_wei']), 'votes')} "
+                  f"= {weight_units(int(c['weight_wei']), counting)} (member: credential token "
+                  f"{c['membership_token']})" for c in r["counted"]]
     lines += [f"Not counted — {x['voter'] or 'unreadable'}: {x['reason']}" for x in r["rejected"]]
     lines.append(f"Tally {r['tally_hash'][:18]}… (anyone with the same ballots gets the same).")
     return "\n".join(lines)
 
 
 class PollsDialog(GrowingDialog):
-    # question, options, closes_in, grant recipient ("" for none), grant amount text, details
-    create_requested = Signal(str, list, int, str, str, str)
+    # question, options, closes_in, grant recipient ("" for none), grant amount text, details, quadratic
+    create_requested = Signal(str, list, int, str, str, str, bool)
     promote_requested = Signal(str, list)   # poll id, ballots
     loaded = Signal()
     tallied = Signal(dict)
@@ -153,8 +169,21 @@ class PollsDialog(GrowingDialog):
         form.addRow("Ballots taken for", self.closes_in)
         form.addRow("If it passes, grant to", self.grant_to)
         form.addRow("Grant amount", self.grant_amount)
+        self.counting = QComboBox()
+        self.counting.setObjectName("pollCounting")
+        self.counting.setAccessibleName("Counting")
+        self.counting.addItems(COUNTINGS)
+        self.counting_hint = hint(QUADRATIC_HINT)
         form.addRow("Details", self.poll_details)
+        form.addRow("Counting", self.counting)
+        form.addRow("", self.counting_hint)
+        self.counting_hint.hide()   # what makes a vote count: said when quadratic is chosen
+        self.counting.currentIndexChanged.connect(self._on_counting)
         return page
+
+    def _on_counting(self, index: int) -> None:
+        self.counting_hint.setVisible(index == 1)
+        self.fit()   # the hint's lines: the dialog grows rather than clip them
 
     def _show_page(self, index: int) -> None:
         self.stack.setCurrentIndex(index)
@@ -211,10 +240,16 @@ class PollsDialog(GrowingDialog):
             return
         lines = [f"Options: " + ", ".join(p["options"]),
                  f"Votes as delegated at block {p['snapshot_block']:,}; ballots until block {p['closes_block']:,}."]
+        if p.get("counting") == QUADRATIC:
+            lines.append("Quadratic: " + QUADRATIC_HINT)
         lines += [f"If it passes: {c['summary']}" for c in p["calls"]] or ["It asks for no on-chain action."]
         if p["details"]:
             lines.append(p["details"])
         self.details.setText("\n".join(lines))
+        # The stack does not pass height-for-width on: the wrapped lines' height is asked
+        # here, so that the dialog grows rather than clip them (a quadratic poll's words).
+        self.details.setMinimumHeight(self.details.heightForWidth(max(self.details.width(), 400)))
+        self.fit()
         self.option.clear()
         self.option.addItems(p["options"])
         self._count()
@@ -303,7 +338,8 @@ class PollsDialog(GrowingDialog):
             self.error.error("A grant needs both who receives it and how much (or neither).")
             return
         self.create_requested.emit(question, options, self.closes_in.value(), self.grant_to.text().strip(),
-                                   self.grant_amount.text().strip(), self.poll_details.text().strip())
+                                   self.grant_amount.text().strip(), self.poll_details.text().strip(),
+                                   self.counting.currentIndex() == 1)
         self._show_page(0)
 
 

@@ -1,16 +1,27 @@
 """The rewards dialog of the Governance page: the rules in words, each epoch's pool and
 the person's share (claimable, claimed or from which block), their bounties as proposer,
 proposals still to register, and one button that registers and claims what is due (a
-write the page confirms and sends). Titles come from the chain: plain text only."""
+write the page confirms and sends). Titles come from the chain: plain text only.
+
+The top contributors are listed too: "Award a contributor badge…" issues the DAO's badge
+with this vault's issuer profile and proposes that the DAO anchor it
+(vault/anchoring/dao_badge.py); "Save the badge…" delivers the file to the contributor."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QListWidget, QPushButton, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFileDialog, QListWidget, QListWidgetItem, QPushButton, QWidget
 from shiboken6 import isValid
 
+from vault.anchoring.dao_badge import badge_proposal
 from vault.chain.dao.rewards import Rewards
+from vault.chain.governance import Governance
 from vault.chain.units import format_units
+from vault.errors import IssuingError
+from vault.issuing.deliver import write_file
+from vault.issuing.issuer import Issuer
 
 from ...errors import describe
 from ...widgets import BusyIndicator, InlineMessage, button_row
@@ -35,8 +46,14 @@ def reward_lines(o: dict) -> list[str]:
     return lines
 
 
+def contributor_words(c: dict) -> str:
+    return (f"{c['rank']}. {c['account']} — voted on {c['votes_on_counted_proposals']} counted proposal(s), "
+            f"{c['executed_proposals']} executed proposal(s)")
+
+
 class RewardsDialog(GrowingDialog):
     claim_requested = Signal()
+    badge_requested = Signal(str)   # the contributor's address
     loaded = Signal()
 
     def __init__(self, session, account: str, parent: QWidget | None = None):
@@ -56,6 +73,21 @@ class RewardsDialog(GrowingDialog):
         layout.addWidget(self.list)
         self.empty = hint("Nothing yet: vote on proposals that reach quorum, or propose one that is executed.")
         layout.addWidget(self.empty)
+        layout.addWidget(hint("Top contributors (by votes on proposals that reached quorum, then executed "
+                              "proposals): the DAO can award them a soulbound badge."))
+        self.contributors = QListWidget()
+        self.contributors.setObjectName("contributorList")
+        self.contributors.setAccessibleName("Top contributors")
+        self.contributors.setMaximumHeight(self.contributors.fontMetrics().lineSpacing() * 5 + 12)
+        layout.addWidget(self.contributors)
+        self.badge_button = QPushButton("Award a contributor badge…")
+        self.badge_button.setToolTip("Issue the DAO's badge with your issuer profile and propose that the DAO "
+                                     "anchor it for them")
+        self.badge_button.setAutoDefault(False)   # it issues a credential: Enter never presses it
+        self.save_badge_button = QPushButton("Save the badge…")
+        self.save_badge_button.setVisible(False)
+        layout.addLayout(button_row(self.badge_button, self.save_badge_button))
+        self.badge_record = None   # the badge issued here, to deliver
         self.error = InlineMessage()
         layout.addWidget(self.error)
         self.busy = BusyIndicator()
@@ -65,12 +97,15 @@ class RewardsDialog(GrowingDialog):
         layout.addLayout(button_row(self.close_button, self.claim_button))
         self.close_button.clicked.connect(self.reject)
         self.claim_button.clicked.connect(self.claim_requested)
+        self.contributors.currentRowChanged.connect(lambda row: self.badge_button.setEnabled(row >= 0))
+        self.badge_button.clicked.connect(self._award)
+        self.save_badge_button.clicked.connect(self.save_badge)
         self.load()
 
     def load(self) -> None:
         account = self.account
         self.busy.start("Reading the rewards…")
-        job = self.session.run(lambda chain: Rewards(chain).overview(account))
+        job = self.session.run(lambda chain: (Rewards(chain).overview(account), Rewards(chain).top_contributors(10)))
         job.finished.connect(self._on_loaded)
         job.failed.connect(self._failed)
 
@@ -78,9 +113,16 @@ class RewardsDialog(GrowingDialog):
         self.busy.stop()
         self.error.error(describe(exc))
 
-    def _on_loaded(self, o: dict) -> None:
+    def _on_loaded(self, result) -> None:
         self.busy.stop()
+        o, top = result
         self.overview = o
+        self.contributors.clear()
+        for c in top:
+            item = QListWidgetItem(contributor_words(c))
+            item.setData(Qt.UserRole, c["account"])
+            self.contributors.addItem(item)
+        self.badge_button.setEnabled(self.contributors.currentRow() >= 0)
         self.rules.setText(o["rules"]["words"] + " The reserve holds "
                            f"{format_units(int(o['rules']['reserve_wei']), 'BTK')}.")
         self.list.clear()
@@ -92,6 +134,24 @@ class RewardsDialog(GrowingDialog):
         self.claim_button.setEnabled(due)
         self.reads += 1
         self.loaded.emit()
+
+    def _award(self) -> None:
+        item = self.contributors.currentItem()
+        if item is not None:
+            self.badge_requested.emit(item.data(Qt.UserRole))
+
+    def badge_issued(self, record) -> None:
+        self.badge_record = record
+        self.save_badge_button.setVisible(True)
+        self.error.success(f"Badge issued to {record.recipient} and proposed: once the proposal is executed, the DAO "
+                           "anchors it. Save the badge to give it to them.")
+
+    def save_badge(self) -> None:
+        record = self.badge_record
+        path, _ = QFileDialog.getSaveFileName(self, "Save the badge", "contributor-badge.json",
+                                              "Badge (*.json *.png *.svg)")
+        if path and record is not None:
+            write_file(record, Path(path))
 
 
 def open_rewards(page) -> None:
@@ -106,7 +166,29 @@ def open_rewards(page) -> None:
         if flow is not None:
             flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
+    def award(address: str) -> None:
+        issued = []
+
+        def build(service):   # chain thread: checked on chain first, then issued, then proposed
+            issuer = Issuer(page.session.identity)
+            own = [p for p in issuer.profiles.list() if not p.is_sample]
+            if not own:
+                raise IssuingError("The badge is issued with your issuer profile: create one on the Issue page "
+                                   "first.")
+            record, request = badge_proposal(service, Governance(service.chain), issuer, sender, own[0].id, address)
+            issued.append(record)
+            return request
+
+        flow = page.write("Award a contributor badge", build,
+                          intro=[f"Your vault issues the DAO's contributor badge to {address}; the proposal makes the "
+                                 "DAO's timelock anchor it once holders pass it."],
+                          success="Badge issued and proposed.")
+        if flow is not None:
+            flow.succeeded.connect(lambda _r: isValid(dialog) and issued and dialog.badge_issued(issued[-1]))
+            flow.succeeded.connect(page._proposal_sent)
+
     dialog.claim_requested.connect(claim)
+    dialog.badge_requested.connect(award)
     open_dialog(page, dialog, delete_on_close=True)
 
 

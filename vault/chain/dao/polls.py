@@ -17,11 +17,20 @@ given and the chain's checkpoints: each voter's weight is the token's getPastVot
 snapshot (delegated votes, as the governor counts them) plus the voter's vote-escrow lock
 power there (escrow.py), so anyone with the same ballots
 gets the same result, also long after.
+
+A quadratic poll (``"counting": "quadratic"`` in its definition, so its id covers the rule)
+counts one member, one square root: a ballot weighs floor(√power) (power in wei, as above)
+and counts only when its voter held a membership credential at the snapshot
+(membership.py); others are listed "not counted: no membership credential". Splitting BTK
+over addresses gains nothing: only a member's address counts, and √ of a part is less.
+Its quorum is the power of the counted ballots against the governor's quorum (as for a
+token poll: who took part); the majority is decided on the square roots.
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 import rfc8785
 from eth_utils import keccak
@@ -32,6 +41,7 @@ from ..governance import Call, Governance
 from ..units import format_amount, format_units
 from .ballots import load_ballot, recover_ballot_signer, sign_ballot
 from .escrow import Escrow
+from .membership import Membership
 from ..eventlog import read_events
 
 POLL_TYPE = "blocktrack-poll"
@@ -39,10 +49,24 @@ POLL_LINK = "Poll: "            # the line of a proposal's description that name
 MAX_OPTIONS = 10
 MAX_QUESTION = 200
 MAX_DETAILS = 4_000
+TOKEN, QUADRATIC = "token", "quadratic"   # a definition's "counting" (absent: token)
+COUNTING_LINE = "Counting: "             # the promoted proposal's line that carries it
+ROOT = 10**9                             # √(wei) shown in √BTK: √(x·10¹⁸) = √x·10⁹
+
+
+def format_weight(weight: int, counting: str) -> str:
+    """A tally's weight in words' units: BTK votes, or √BTK for a quadratic poll."""
+    return format_amount(weight * ROOT) if counting == QUADRATIC else format_amount(weight)
+
+
+def weight_units(weight: int, counting: str) -> str:
+    if counting == QUADRATIC:
+        return f"{format_units(weight * ROOT, '').strip()} √votes"
+    return format_units(weight, "votes")
 
 
 def poll_definition(*, chain_id: int, registry: str, question: str, options: list[str], snapshot_block: int,
-                    closes_block: int, calls: list | None = None, details: str = "") -> str:
+                    closes_block: int, calls: list | None = None, details: str = "", counting: str = TOKEN) -> str:
     """The canonical text of a poll (RFC 8785: one byte sequence for one poll)."""
     question = question.strip()
     options = [o.strip() for o in options]
@@ -52,7 +76,11 @@ def poll_definition(*, chain_id: int, registry: str, question: str, options: lis
         raise ChainError("invalid-argument", f"A poll needs 2 to {MAX_OPTIONS} different, non-empty options.")
     if len(details) > MAX_DETAILS:
         raise ChainError("invalid-argument", f"A poll's details are at most {MAX_DETAILS:,} characters.")
-    return rfc8785.dumps({
+    if counting not in (TOKEN, QUADRATIC):
+        raise ChainError("invalid-argument", f"A poll counts by {TOKEN} or {QUADRATIC}, not {counting!r}.")
+    # A token poll's text has no "counting" key: the ids of polls made before it stay valid.
+    extra = {"counting": QUADRATIC} if counting == QUADRATIC else {}
+    return rfc8785.dumps(extra | {
         "type": POLL_TYPE, "version": 1, "chain_id": int(chain_id), "registry": registry,
         "question": question, "options": options, "details": details.strip(),
         "snapshot_block": int(snapshot_block), "closes_block": int(closes_block),
@@ -87,9 +115,10 @@ class Polls:
     # ---- creating ----------------------------------------------------------------------
 
     def create_request(self, service, sender: str, question: str, options: list[str], *, closes_in: int,
-                       calls: list | None = None, details: str = ""):
+                       calls: list | None = None, details: str = "", quadratic: bool = False):
         """Register a poll whose snapshot is the latest block (mined: balances there are
-        final) and that closes ``closes_in`` blocks from now."""
+        final) and that closes ``closes_in`` blocks from now; ``quadratic``: counted one
+        member, one square root."""
         sender = self.w3.to_checksum_address(sender)
         if int(closes_in) < 1:
             raise ChainError("invalid-argument", "A poll must stay open for at least 1 block.")
@@ -97,7 +126,8 @@ class Polls:
         closes = snapshot + 1 + int(closes_in)
         definition = poll_definition(chain_id=self.chain.chain_id, registry=self.registry.address,
                                      question=question, options=options, snapshot_block=snapshot,
-                                     closes_block=closes, calls=calls, details=details)
+                                     closes_block=closes, calls=calls, details=details,
+                                     counting=QUADRATIC if quadratic else TOKEN)
         threshold = self.registry.functions.creationThreshold().call()
         # The votes at the latest block are the votes now (getPastVotes of the latest block
         # reverts on a node that runs calls in that block's context).
@@ -109,7 +139,8 @@ class Polls:
                                                 "yourself), then create the poll a block later.")
         return service.contract_call("gov-poll-create", self.registry, "create", [definition, snapshot, closes], sender,
                                      description=f"Create the poll “{question.strip()}”",
-                                     params={"poll_id": poll_id_of(definition), "question": question.strip()})
+                                     params={"poll_id": poll_id_of(definition), "question": question.strip(),
+                                             "counting": QUADRATIC if quadratic else TOKEN})
 
     # ---- reading -----------------------------------------------------------------------
 
@@ -136,7 +167,8 @@ class Polls:
         d = r["data"] or {}
         readable = r["data"] is not None and d.get("snapshot_block") == r["snapshot_block"] \
             and d.get("closes_block") == r["closes_block"] and d.get("chain_id") == self.chain.chain_id \
-            and str(d.get("registry", "")).lower() == self.registry.address.lower()
+            and str(d.get("registry", "")).lower() == self.registry.address.lower() \
+            and d.get("counting", TOKEN) in (TOKEN, QUADRATIC)   # a rule we do not know is never guessed
         try:
             calls = self._calls(d.get("calls", [])) if readable else []
         except ChainError:   # a hand-made definition with broken calls: listed, never tallied
@@ -144,6 +176,7 @@ class Polls:
         return {"poll_id": r["poll_id"], "creator": r["creator"], "readable": readable,
                 "question": d.get("question", "(not a Blocktrack poll)") if readable else "(not a Blocktrack poll)",
                 "options": d.get("options", []) if readable else [], "details": d.get("details", ""),
+                "counting": d.get("counting", TOKEN) if readable else None,
                 "snapshot_block": r["snapshot_block"], "closes_block": r["closes_block"],
                 "open": block < r["closes_block"], "blocks_left": max(0, r["closes_block"] - block),
                 "calls": calls,
@@ -217,9 +250,9 @@ class Polls:
         Rules: a ballot must be for this poll, chain and registry and signed by its voter;
         a voter's highest revision counts; two different ballots of one voter with the
         same revision cancel that voter (the equivocation is shown); weight is the voter's
-        delegated votes plus their vote-escrow lock power, both at the snapshot. Passed:
-        the first option has more than half of the weight counted and the weight counted
-        reaches the governor's quorum there."""
+        delegated votes plus their vote-escrow lock power, both at the snapshot (quadratic:
+        floor(√ of that), members only). Passed: the first option has more than half of
+        the weight counted and the power counted reaches the governor's quorum there."""
         poll = self.get(poll_id)
         if not poll["readable"]:
             raise ChainError("unknown-poll", f"Poll {poll['poll_id']} is not a Blocktrack poll: it cannot be tallied.")
@@ -244,6 +277,10 @@ class Polls:
         counted = []
         escrow = self._escrow()
         snapshot = poll["snapshot_block"]
+        quadratic = poll["counting"] == QUADRATIC
+        membership = Membership(self.chain) if quadratic and latest else None
+        members = membership.at(snapshot) if membership else {}
+        power_total = 0
         for voter in sorted(latest):
             b = latest[voter]
             if b["conflict"]:
@@ -251,25 +288,40 @@ class Polls:
                                                                 "neither counts"})
                 continue
             address = self.w3.to_checksum_address(voter)
+            why = membership.why_not(address, snapshot, members) if quadratic else None
+            if why:
+                rejected.append({"voter": address, "reason": why})
+                continue
             delegated = self.token.functions.getPastVotes(address, snapshot).call()
             locked = escrow.power_at(address, snapshot) if escrow else 0
-            weight = delegated + locked
+            power = delegated + locked
+            weight = math.isqrt(power) if quadratic else power
+            power_total += power
             weights[b["option"]] += weight
-            counted.append({"voter": address, "option": b["option"],
-                            "option_name": poll["options"][b["option"]], "revision": b["revision"],
-                            "weight": format_amount(weight), "weight_wei": str(weight),
-                            "delegated_wei": str(delegated), "lock_power_wei": str(locked)})
+            row = {"voter": address, "option": b["option"],
+                   "option_name": poll["options"][b["option"]], "revision": b["revision"],
+                   "weight": format_weight(weight, poll["counting"]), "weight_wei": str(weight),
+                   "delegated_wei": str(delegated), "lock_power_wei": str(locked)}
+            if quadratic:
+                row |= {"power_wei": str(power), "membership_token": members[voter]}
+            counted.append(row)
         total = sum(weights)
         quorum = self.governor.functions.quorum(snapshot).call()
-        passed = total >= quorum and total > 0 and weights[0] * 2 > total
+        passed = power_total >= quorum and total > 0 and weights[0] * 2 > total
         result = {"poll_id": poll["poll_id"], "question": poll["question"], "snapshot_block": snapshot,
-                  "open": poll["open"], "options": [{"option": i, "name": n, "weight": format_amount(w),
+                  "counting": poll["counting"],
+                  "open": poll["open"], "options": [{"option": i, "name": n,
+                                                     "weight": format_weight(w, poll["counting"]),
                                                      "weight_wei": str(w)} for i, (n, w) in
                                                     enumerate(zip(poll["options"], weights))],
-                  "total_wei": str(total), "quorum_wei": str(quorum), "quorum": format_amount(quorum),
-                  "quorum_reached": total >= quorum, "passed": passed, "counted": counted,
+                  "total_wei": str(total), "power_wei": str(power_total), "quorum_wei": str(quorum),
+                  "quorum": format_amount(quorum),
+                  "quorum_reached": power_total >= quorum, "passed": passed, "counted": counted,
                   "rejected": sorted(rejected, key=lambda r: (r["voter"] or "", r["reason"]))}
-        result["tally_hash"] = "0x" + keccak(rfc8785.dumps({k: v for k, v in result.items() if k != "open"})).hex()
+        # A token poll's hash leaves out the keys quadratic counting added: it is the hash
+        # earlier versions of the app computed for the same ballots.
+        skip = {"open"} if quadratic else {"open", "counting", "power_wei"}
+        result["tally_hash"] = "0x" + keccak(rfc8785.dumps({k: v for k, v in result.items() if k not in skip})).hex()
         return result
 
     def _escrow(self):
@@ -313,7 +365,7 @@ class Polls:
             why = "the quorum was not reached" if not result["quorum_reached"] else \
                 f"“{poll['options'][0]}” did not win a majority"
             raise ChainError("poll-not-passed", f"The poll “{poll['question']}” did not pass: {why} "
-                                                f"({format_units(int(result['total_wei']), 'votes')} counted, "
+                                                f"({format_units(int(result['power_wei']), 'votes')} counted, "
                                                 f"quorum {format_units(int(result['quorum_wei']), 'votes')}).")
         gov = Governance(self.chain)
         calls = []
@@ -322,9 +374,13 @@ class Polls:
             calls.append(Call(target, value, data, gov.describe_call(target, value, data)))
         won = result["options"][0]
         parts = [poll["question"]] + ([poll["details"]] if poll["details"] else [])
+        counting = poll["counting"]
+        link = f"{POLL_LINK}{poll['poll_id']}"
+        if counting == QUADRATIC:   # the linked record says how the poll was counted
+            link = f"{COUNTING_LINE}{QUADRATIC} (one member, one square root)\n{link}"
         parts.append(f"Promoted from a poll: “{won['name']}” won with "
-                     f"{format_units(int(won['weight_wei']), 'votes')} of "
-                     f"{format_units(int(result['total_wei']), 'votes')} ({len(result['counted'])} ballots, "
-                     f"tally {result['tally_hash'][:18]}…).\n{POLL_LINK}{poll['poll_id']}")
+                     f"{weight_units(int(won['weight_wei']), counting)} of "
+                     f"{weight_units(int(result['total_wei']), counting)} ({len(result['counted'])} ballots, "
+                     f"tally {result['tally_hash'][:18]}…).\n{link}")
         description = "\n\n".join(parts)
         return gov.propose_request(service, sender, calls, description)

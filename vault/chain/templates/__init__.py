@@ -20,7 +20,7 @@ __all__ = ["KINDS", "Field", "Template", "registered", "get", "for_call", "words
 logger = logging.getLogger(__name__)
 
 # Module names in this package. Adding templates: a module here, a line here.
-_MODULES: tuple[str, ...] = ("soulbound", "talent_market", "learning", "grants", "subdaos")
+_MODULES: tuple[str, ...] = ("soulbound", "talent_market", "learning", "grants", "subdaos", "badges")
 BUILT_IN = ("grant", "market-fee", "reward-rate", "slash", "raw")
 
 

@@ -5,6 +5,8 @@
     vault gov constitution amend --text-file F --title T [--why W] [--summary S]
                                                    propose a new text (carried in full)
     vault gov poll create --question Q --option A --option B [--closes-in N] [--template …]
+                          [--quadratic]            one member, one square root (membership
+                                                   credential holders only)
     vault gov poll list [--json]                   every poll: open or closed, its proposal
     vault gov poll sign POLL OPTION --out F [--qr OUT] [--revision N]   no fee, nothing sent
     vault gov poll tally POLL BALLOT… [--json]     anyone: the same ballots, the same result
@@ -111,16 +113,26 @@ def cmd_poll_create(args) -> int:
     with open_session(args) as s:
         calls = [gov._template_call(args, Governance(s.chain))] if args.template else []
         request = Polls(s.chain).create_request(s.service, sender_of(args, s), args.question, args.option,
-                                                closes_in=args.closes_in, calls=calls, details=args.details)
-        return write(args, s, request, intro=[f"Poll: {args.question}"] + [f"If it passes: {c.summary}"
-                                                                        for c in calls],
+                                                closes_in=args.closes_in, calls=calls, details=args.details,
+                                                quadratic=args.quadratic)
+        counting = [f"Counting: {QUADRATIC_WORDS}"] if args.quadratic else []
+        return write(args, s, request, intro=[f"Poll: {args.question}"] + counting
+                     + [f"If it passes: {c.summary}" for c in calls],
                      data={"poll_id": request.params["poll_id"]})
+
+
+# What makes a ballot of a quadratic poll count, in the words the CLI and the GUI show.
+QUADRATIC_WORDS = ("quadratic: one member, one square root. A ballot weighs √ of the voter's power at the "
+                   "snapshot and counts only if the voter then held a membership credential "
+                   "(BlocktrackMembership, from an accredited issuer, not revoked).")
 
 
 def _poll_line(p: dict) -> str:
     state = f"open, {p['blocks_left']} blocks left" if p["open"] else "closed"
     text = f"{p['poll_id'][:14]}…  {state:<24} {p['question'][:60]}\n    options: " + \
         ", ".join(f"{i} = {o}" for i, o in enumerate(p["options"]))
+    if p.get("counting") == "quadratic":
+        text += "\n    counting: quadratic (one member, one square root)"
     for c in p["calls"]:
         text += f"\n    if it passes: {c['summary']}"
     if p["proposal_id"]:
@@ -167,12 +179,21 @@ def cmd_poll_sign(args) -> None:
 
 def _tally_text(r: dict, unreadable: list) -> str:
     # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
+    from ...chain.dao.polls import weight_units
     from ...chain.units import format_units
 
+    counting = r.get("counting", "token")
     lines = [f"{r['question']} (votes at block {r['snapshot_block']:,})"]
-    lines += [f"  {o['option']} {o['name']}: {format_units(int(o['weight_wei']), 'votes')}" for o in r["options"]]
+    if counting == "quadratic":
+        lines.append(f"  Counting: {QUADRATIC_WORDS}")
+    lines += [f"  {o['option']} {o['name']}: {weight_units(int(o['weight_wei']), counting)}" for o in r["options"]]
+    if counting == "quadratic":
+        lines += [f"  counted: {c['voter']}: {c['option_name']}, √ of {format_units(int(c['power_wei']), 'votes')} "
+                  f"= {weight_units(int(c['weight_wei']), counting)} (membership token {c['membership_token']})"
+                  for c in r["counted"]]
+    of = f" by {format_units(int(r['power_wei']), 'votes')} of members' power" if counting == "quadratic" else ""
     lines.append(f"  {len(r['counted'])} ballots counted; quorum {format_units(int(r['quorum_wei']), 'votes')} "
-                 f"{'reached' if r['quorum_reached'] else 'not reached'}; "
+                 f"{'reached' if r['quorum_reached'] else 'not reached'}{of}; "
                  f"{'PASSED' if r['passed'] else 'not passed'}" + (" so far (still open)" if r["open"] else ""))
     lines += [f"  not counted: {x['voter'] or '?'}: {x['reason']}" for x in r["rejected"]]
     lines += [f"  unreadable: {u['file']}: {u['error']}" for u in unreadable]
@@ -327,6 +348,8 @@ def _add_poll_commands(gp) -> None:
     p.add_argument("--closes-in", type=int, default=50, metavar="BLOCKS", help="how long ballots are taken "
                                                                                "(default 50 blocks)")
     p.add_argument("--details", default="", help="what voters should know (cite articles as “Article 3”)")
+    p.add_argument("--quadratic", action="store_true", help="count one member, one square root: √ of each "
+                                                            "voter's power, membership credential holders only")
     gov.template_options(p, required=False)
     write_options(p)
     command(pp, "list", cmd_poll_list, "every poll: question, options, open or closed, its proposal")
