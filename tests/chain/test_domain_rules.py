@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from vault.chain.governance import next_actions
 from vault.chain.marketplace import BPS, price_split
-from vault.chain.staking import stake_refusal, unstake_refusal
+from vault.chain.staking import Validator, stake_refusal, unstake_refusal
 
 REFERRER = "0x00000000000000000000000000000000000fE11D"
 
@@ -44,7 +44,7 @@ def test_the_release_split_is_the_contracts_integer_arithmetic():
 
 
 def test_stake_refusals_name_the_core_reason_in_its_order():
-    ok, slashed = {"id": 0, "slashed": False}, {"id": 1, "slashed": True}
+    ok, slashed = (Validator(0, "0x1", "ok", 500, False, 0, 0), Validator(1, "0x2", "cut", 500, True, 0, 0))
     assert stake_refusal(ok, None, 10, 10) is None
     assert stake_refusal(slashed, None, 10, 1) == "validator-slashed"
     assert stake_refusal(slashed, 0, 0, 99) == "validator-slashed"          # the first cause wins

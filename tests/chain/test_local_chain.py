@@ -69,7 +69,7 @@ def test_the_welcome_grant_is_enough_to_walk(chain, service, newcomer):
     market, gov = Market(chain), Governance(chain)
     send(service, wallet.send_request(service, newcomer, DEAD, 25 * BTK))
     staking.send_all(service, staking.stake_requests(service, newcomer, 0, 500 * BTK))
-    assert staking.status(chain, newcomer)["staked"] == "500"
+    assert staking.status(chain, newcomer).to_json()["staked"] == "500"
 
     # delegate, propose (the threshold is 1,000 votes) and vote
     send(service, gov.delegate_request(service, newcomer, newcomer))

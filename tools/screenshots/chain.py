@@ -289,8 +289,8 @@ def _shoot_staking(window, out: Path) -> Path:
     block = _run(window, _staking_history, user)
     workspace.show_page("Staking")
     page = workspace.staking_page
-    wait_until(lambda: page.status is not None and page.status["block"] == block
-               and page.status["cooldown"] is not None)
+    wait_until(lambda: page.status is not None and page.status.block == block
+               and page.status.cooldown is not None)
     _show_block(window, block)
     return shoot(window, out / "staking.png")
 
