@@ -31,7 +31,7 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     learner = user.add_account("learner").address
     _send(service, wallet.send_request(service, USER_ADDRESS, learner, 2000 * BTK))
     _send(service, wallet.send_request(service, USER_ADDRESS, learner, BTK, "ETH"))
-    assert wallet.balance(chain, learner)["tier"] == "premium"
+    assert wallet.holdings(chain, learner).to_json()["tier"] == "premium"
 
     with pytest.raises(ChainError) as info:
         staking.stake_requests(service, learner, 0, 3000 * BTK)
@@ -48,7 +48,7 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     assert state["staked"] == "1500" and state["validator"] == 0 and state["cooldown"] is None
     assert state["available"] == "500"
     assert staking.validators(chain)[0]["total_delegated"] == "1500"
-    bal = wallet.balance(chain, learner)
+    bal = wallet.holdings(chain, learner).to_json()
     assert bal["BTK"] == "500" and bal["staked"] == "1500" and bal["tier"] == "premium"
     with pytest.raises(ChainError) as info:
         staking.stake_requests(service, learner, 1, BTK)
@@ -83,7 +83,7 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
         assert cooldown["seconds_estimate"] == cooldown["blocks_left"] * staking.SECONDS_PER_BLOCK
     else:
         assert cooldown["eta"] is not None and cooldown["seconds_estimate"] >= cooldown["blocks_left"]
-    assert wallet.balance(chain, learner)["staked"] == "1500"  # still the learner's while cooling down
+    assert wallet.holdings(chain, learner).to_json()["staked"] == "1500"  # still the learner's while cooling down
     lines = "\n".join(staking.status_lines(typed))
     assert f"ready at block {cooldown['ready_at_block']}" in lines
 
