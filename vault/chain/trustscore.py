@@ -36,8 +36,8 @@ FORMULA = (f"1 point per {BOND_STEP_BTK} BTK bonded (max {BOND_MAX}) + {CREDENTI
 def _marketplace_gigs(chain, address: str) -> tuple[int, int]:
     talent = client = 0
     for g in Market(chain).gigs(status="released"):
-        talent += (g["talent"] or "").lower() == address.lower()
-        client += (g["client"] or "").lower() == address.lower()
+        talent += (g.talent or "").lower() == address.lower()
+        client += (g.client or "").lower() == address.lower()
     return talent, client
 
 
@@ -93,7 +93,8 @@ def trust_score(chain, address: str) -> dict:
         {"part": "gigs", "value": talent + client, "points": gig_points, "max": GIG_MAX,
          "detail": f"{talent} gigs completed as talent, {client} as client"},
         {"part": "slashes", "value": slash_count, "points": -slash_points, "max": 0,
-         "detail": f"slashed {slash_count} times" + (f" ({format_amount(bond.slashed_total)} BTK)" if slash_count else "")},
+         "detail": f"slashed {slash_count} times" + (f" ({format_amount(bond.slashed_total)} BTK)"
+                                                     if slash_count else "")},
     ]
     return {"address": address, "block": chain.block_number, "score": score, "formula": FORMULA, "parts": parts,
             "bonded": format_amount(bonded_wei), "bonded_since": bond.bonded_since if bond else None,
