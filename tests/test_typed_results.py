@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from vault.chain import marketplace, reputation, staking, wallet
+from vault.chain import marketplace, reputation, staking, talent, wallet
 from vault.chain.units import ONE, format_amount
 from vault.cli.io import emit
 
@@ -112,7 +112,7 @@ def test_the_scan_catches_a_core_value_parsed_back(tmp_path):
 
 
 TYPED = (staking.Validator, staking.Cooldown, staking.StakingStatus, wallet.Holdings, reputation.Bond,
-         reputation.Slash, marketplace.Gig)
+         reputation.Slash, marketplace.Gig, talent.Offer, talent.Bid, talent.Gate)
 
 
 @pytest.mark.parametrize("result", TYPED, ids=lambda t: t.__name__)
@@ -120,7 +120,8 @@ def test_read_results_are_frozen_dataclasses_with_integer_wei(result):
     assert dataclasses.is_dataclass(result) and result.__dataclass_params__.frozen
     assert callable(getattr(result, "to_json", None))
     amounts = {"amount", "staked", "available", "pending_rewards", "total_delegated", "total_unbonding", "eth",
-               "btk", "bonded", "unbonding", "slashed_total", "price"}
+               "btk", "bonded", "unbonding", "slashed_total", "price", "budget", "bond", "fee", "treasury",
+               "burned", "stake", "min_stake"}
     hints = {f.name: f.type for f in dataclasses.fields(result)}
     assert {name: hints[name] for name in amounts & set(hints)} == {name: "int" for name in amounts & set(hints)}
 
