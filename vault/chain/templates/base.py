@@ -70,7 +70,10 @@ class Template:
     extension's); ``function``: its function; ``args``: the parsed fields (by name) and the
     Governance -> the function's arguments, checked against the chain (raise ChainError
     with what to do, e.g. "the treasury holds only …"); ``describe``: the decoded call's
-    arguments (by the ABI's parameter names) -> the proposal's action in words."""
+    arguments (by the ABI's parameter names) -> the proposal's action in words; ``lookup``
+    (optional): the decoded arguments and the chain -> more names for ``describe`` (e.g. a
+    sub-DAO's name for its id), merged into the arguments; if the chain cannot say, the
+    description does without."""
 
     key: str
     title: str
@@ -80,6 +83,7 @@ class Template:
     function: str
     args: Callable[[dict, object], list]
     describe: Callable[[dict], str]
+    lookup: Callable[[dict, object], dict] | None = None
 
     def parse(self, raw: dict, chain_id: int | None = None) -> dict:
         unknown = sorted(set(raw) - {f.name for f in self.fields})
