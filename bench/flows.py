@@ -152,7 +152,7 @@ def marketplace(chain, service, client: str, talent: str, clock: Clock) -> None:
 
     def check():
         after = {a: token.functions.balanceOf(a).call() for a in (treasury, CONNECTOR, talent)}
-        fee = PRICE * market.gig(gid)["fee_bps"] // 10_000
+        fee = PRICE * market.gig(gid).fee_bps // 10_000
         assert after[treasury] - before[treasury] == fee > 0
         assert after[CONNECTOR] - before[CONNECTOR] == PRICE * 500 // 10_000
         assert after[talent] - before[talent] == PRICE - fee - PRICE * 500 // 10_000

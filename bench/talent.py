@@ -33,10 +33,10 @@ def talent_market(chain, service, client: str, talent: str, clock) -> None:
     before = {a: token.functions.balanceOf(a).call() for a in (treasury, talent)}
     run("talent-register-referrer", lambda: tm.register_referrer_plan(service, client, CONNECTOR))
     run("talent-post", lambda: tm.post_plan(service, client, budget=PRICE, details="Grade 30 essays"))
-    oid = max(o["id"] for o in tm.offers())
+    oid = max(o.id for o in tm.offers())
     run("talent-bid", lambda: tm.bid_plan(service, talent, oid, price=PRICE, stake=STAKE, message="Two days"))
     bid = clock("list bids (events)", tm.bids, oid)[0]
-    run("talent-accept-bid", lambda: tm.accept_bid_plan(service, client, oid, bid["bid_id"]))
+    run("talent-accept-bid", lambda: tm.accept_bid_plan(service, client, oid, bid.bid_id))
     split = clock("funding split", tm.funding_split, oid)
     run("talent-fund", lambda: tm.fund_plan(service, client, oid))
     run("talent-release", lambda: tm.release_plan(service, client, oid))

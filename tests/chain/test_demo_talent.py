@@ -25,16 +25,16 @@ def backend() -> str:
 
 def test_a_bid_on_a_demo_offer_is_taken_funded_and_released_on_delivery(chain, service):
     tm = TalentMarket(chain)
-    assert tm.offer(UNGATED)["client"] == demo.client_address()
+    assert tm.offer(UNGATED).client == demo.client_address()
     before = chain.btk_balance(USER_ADDRESS)
     run(service, tm.bid_plan(service, USER_ADDRESS, UNGATED, price=250 * BTK, stake=5 * BTK, message="I can"))
-    o = TalentMarket(chain).offer(UNGATED)
+    o = TalentMarket(chain).offer(UNGATED).to_json()
     assert (o["status"], o["talent"], o["price_wei"], o["bond_wei"]) == ("funded", USER_ADDRESS, str(250 * BTK),
                                                                         str(5 * BTK))
     assert chain.btk_balance(USER_ADDRESS) == before - 5 * BTK   # the bond is held
     refused("not-talent", demo.deliver_offer, chain, UNGATED, demo.client_address())
     done = demo.deliver_offer(chain, UNGATED, USER_ADDRESS)
-    assert done["offer_id"] == UNGATED and TalentMarket(chain).offer(UNGATED)["status"] == "released"
+    assert done["offer_id"] == UNGATED and TalentMarket(chain).offer(UNGATED).status == "released"
     assert chain.btk_balance(USER_ADDRESS) == before + 250 * BTK   # the whole price, and the bond back
     refused("offer-released", demo.deliver_offer, chain, UNGATED, USER_ADDRESS)
 
@@ -42,7 +42,7 @@ def test_a_bid_on_a_demo_offer_is_taken_funded_and_released_on_delivery(chain, s
 def test_the_demo_client_is_told_nothing_about_offers_that_are_not_its_own(chain, service):
     tm = TalentMarket(chain)
     run(service, tm.post_plan(service, USER_ADDRESS, budget=50 * BTK, details="My own offer"))
-    mine = TalentMarket(chain).offers()[-1]["id"]
+    mine = TalentMarket(chain).offers()[-1].id
     refused("not-demo-gig", demo.deliver_offer, chain, mine, USER_ADDRESS)
     refused("unknown-offer", demo.deliver_offer, chain, 99, USER_ADDRESS)
     assert demo.take_first_bids(chain, [mine]) == []   # not its offer: nothing accepted
@@ -56,11 +56,11 @@ def test_before_the_escrow_nothing_is_released_and_a_missed_bid_is_taken_later(c
     monkeypatch.setattr(demo, "take_first_bids", lambda *a, **k: 1 / 0)
     tm = TalentMarket(chain)
     run(service, tm.bid_plan(service, USER_ADDRESS, UNGATED, price=100 * BTK, stake=0, message="mine"))
-    assert TalentMarket(chain).offer(UNGATED)["status"] == "open"
+    assert TalentMarket(chain).offer(UNGATED).status == "open"
     refused("offer-open", demo.deliver_offer, chain, UNGATED, USER_ADDRESS)
     assert real(chain) == [UNGATED]
     o = TalentMarket(chain).offer(UNGATED)
-    assert (o["status"], o["talent"]) == ("funded", USER_ADDRESS)
+    assert (o.status, o.talent) == ("funded", USER_ADDRESS)
 
 
 def test_another_accounts_bid_is_its_own_the_user_cannot_claim_delivery(chain, service):
@@ -68,5 +68,5 @@ def test_another_accounts_bid_is_its_own_the_user_cannot_claim_delivery(chain, s
     chain.transact(dev_key("faucet"), {"to": m.address, "data": m.encode_abi(
         "bid", [UNGATED, 100 * BTK, 0, 0, "the faucet bids"])})
     o = TalentMarket(chain).offer(UNGATED)
-    assert o["status"] == "funded" and o["talent"] == dev_address("faucet")
+    assert o.status == "funded" and o.talent == dev_address("faucet")
     refused("not-talent", demo.deliver_offer, chain, UNGATED, USER_ADDRESS)

@@ -5,9 +5,11 @@ what the reads return, so the pages ask them as they are filled in."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vault.chain.governance import next_actions
-from vault.chain.marketplace import BPS, price_split
-from vault.chain.staking import stake_refusal, unstake_refusal
+from vault.chain.marketplace import BPS, Gig, price_split
+from vault.chain.staking import Validator, stake_refusal, unstake_refusal
 
 REFERRER = "0x00000000000000000000000000000000000fE11D"
 
@@ -33,18 +35,19 @@ def test_next_actions_follow_the_state_the_vote_and_the_chains_timelock_answer()
 
 
 def test_the_release_split_is_the_contracts_integer_arithmetic():
-    gig = {"price_wei": str(1_001), "fee_bps": 250, "referral_bps": 500, "connector": REFERRER}
+    gig = Gig(id=0, kind="gig", status="funded", client="0x1", talent="0x2", connector=REFERRER, price=1_001,
+              fee_bps=250, referral_bps=500, delivery_window=0, refundable_at=None, details="")
     split = price_split(gig)
     assert (split.fee, split.referral) == (1_001 * 250 // BPS, 1_001 * 500 // BPS) == (25, 50)
     assert split.talent == 926 and split.fee + split.referral + split.talent == 1_001   # rounding: the talent's
     # A cut without a referrer goes nowhere: a gig read with referral_bps but no connector
     # pays the talent the whole rest, as the contract does.
-    alone = price_split(gig | {"connector": None})
+    alone = price_split(replace(gig, connector=None))
     assert alone.referral == 0 and alone.talent == 1_001 - 25
 
 
 def test_stake_refusals_name_the_core_reason_in_its_order():
-    ok, slashed = {"id": 0, "slashed": False}, {"id": 1, "slashed": True}
+    ok, slashed = (Validator(0, "0x1", "ok", 500, False, 0, 0), Validator(1, "0x2", "cut", 500, True, 0, 0))
     assert stake_refusal(ok, None, 10, 10) is None
     assert stake_refusal(slashed, None, 10, 1) == "validator-slashed"
     assert stake_refusal(slashed, 0, 0, 99) == "validator-slashed"          # the first cause wins

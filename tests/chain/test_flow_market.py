@@ -4,12 +4,14 @@ fee reaches the treasury. Plus refund, cancel, history, and the CLI (embedded)."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
 from vault.chain.contracts import BTK
 from vault.chain.governance import with_gas_margin
-from vault.chain.marketplace import Market, actions, check_post, roles_of
+from vault.chain.marketplace import Gig, Market, actions, check_post, roles_of
 from vault.errors import ChainError
 
 CONNECTOR = "0x000000000000000000000000000000000000c0DE"
@@ -37,9 +39,9 @@ def test_post_fund_release_pays_fee_and_referral(chain, service, talent):
     treasury = chain.contracts.timelock.address
     gid = post(market, service, kind="gig", price=1_000 * BTK, details="Grade 30 essays",
                connector=CONNECTOR, referral_bps=500)
-    gig = market.gig(gid)
+    gig = market.gig(gid).to_json()
     assert gig["status"] == "open" and gig["price"] == "1000" and gig["client"] == USER_ADDRESS
-    assert any(g["id"] == gid for g in market.gigs(status="open"))
+    assert any(g.id == gid for g in market.gigs(status="open"))
 
     with pytest.raises(ChainError) as err:
         market.accept_request(service, USER_ADDRESS, gid)
@@ -48,13 +50,13 @@ def test_post_fund_release_pays_fee_and_referral(chain, service, talent):
         market.fund_requests(service, USER_ADDRESS, gid)
     assert err.value.reason == "gig-open"
     send(service, market.accept_request(service, talent, gid))
-    assert market.gig(gid)["status"] == "accepted" and market.gig(gid)["fee_bps"] == 250
+    assert market.gig(gid).status == "accepted" and market.gig(gid).fee_bps == 250
 
     requests = market.fund_requests(service, USER_ADDRESS, gid)
     assert [r.kind for r in requests] == ["btk-approve", "market-fund"]
     for request in requests:
         send(service, request)
-    assert market.gig(gid)["status"] == "funded"
+    assert market.gig(gid).status == "funded"
 
     b = market.release_breakdown(gid)
     assert (b["fee"], b["referral"], b["talent_amount"]) == ("25", "50", "925") and b["treasury"] == treasury
@@ -71,9 +73,9 @@ def test_post_fund_release_pays_fee_and_referral(chain, service, talent):
         market.release_request(service, USER_ADDRESS, gid)
     assert err.value.reason == "already-released" and "already released" in str(err.value)
 
-    mine = market.mine(talent)
+    mine = [g.to_json() for g in market.mine(talent)]
     assert [(g["id"], g["roles"]) for g in mine] == [(gid, ["talent"])]
-    assert (gid, ["client"]) in [(g["id"], g["roles"]) for g in market.mine(USER_ADDRESS)]
+    assert (gid, ["client"]) in [(g["id"], g["roles"]) for g in map(Gig.to_json, market.mine(USER_ADDRESS))]
 
 
 def test_permit_refund_and_cancel(chain, service, talent, user):
@@ -83,13 +85,13 @@ def test_permit_refund_and_cancel(chain, service, talent, user):
                delivery_window=3600)
     send(service, market.accept_request(service, talent, gid))
     send(service, market.fund_with_permit_request(service, USER_ADDRESS, gid, user.eth_private_key(USER_ADDRESS)))
-    assert market.gig(gid)["status"] == "funded"
+    assert market.gig(gid).status == "funded"
     with pytest.raises(ChainError) as err:  # the client before the delivery window is over
         market.refund_request(service, USER_ADDRESS, gid)
     assert err.value.reason == "refund-not-yet"
     balance = token.functions.balanceOf(USER_ADDRESS).call()
     send(service, market.refund_request(service, talent, gid))  # the talent at any time
-    assert market.gig(gid)["status"] == "refunded"
+    assert market.gig(gid).status == "refunded"
     assert token.functions.balanceOf(USER_ADDRESS).call() == balance + 40 * BTK
     with pytest.raises(ChainError) as err:
         market.refund_request(service, talent, gid)
@@ -97,7 +99,7 @@ def test_permit_refund_and_cancel(chain, service, talent, user):
 
     other = post(market, service, kind="gig", price=5 * BTK, details="Proofread")
     send(service, market.cancel_request(service, USER_ADDRESS, other))
-    assert market.gig(other)["status"] == "cancelled"
+    assert market.gig(other).status == "cancelled"
     with pytest.raises(ChainError) as err:
         market.accept_request(service, talent, other)
     assert err.value.reason == "gig-cancelled"
@@ -130,27 +132,27 @@ def test_post_checks_name_the_problem_before_signing():
 
 def test_actions_say_who_can_do_what_and_why_not():
     talent = "0x000000000000000000000000000000000000BEEF"
-    g = {"id": 3, "client": USER_ADDRESS, "talent": None, "connector": CONNECTOR, "status": "open",
-         "refundable_at": None}
+    g = Gig(id=3, kind="gig", status="open", client=USER_ADDRESS, talent=None, connector=CONNECTOR, price=BTK,
+            fee_bps=0, referral_bps=0, delivery_window=0, refundable_at=None, details="")
     assert roles_of(g, USER_ADDRESS.lower()) == ["client"] and roles_of(g, CONNECTOR) == ["connector"]
     mine = actions(g, USER_ADDRESS)
     assert mine["cancel"] is None and "someone else" in mine["accept"]
     assert "nobody has accepted it yet" in mine["fund"] and "nobody has accepted" in mine["release"]
     assert actions(g, talent)["accept"] is None and "Only the client" in actions(g, talent)["fund"]
 
-    g |= {"status": "accepted", "talent": talent}
+    g = replace(g, status="accepted", talent=talent)
     assert actions(g, USER_ADDRESS)["fund"] is None
     assert "not funded yet" in actions(g, USER_ADDRESS)["release"]
     assert "never funded" in actions(g, talent)["refund"]
 
-    g |= {"status": "funded", "refundable_at": 1_000}
+    g = replace(g, status="funded", refundable_at=1_000)
     mine = actions(g, USER_ADDRESS, now=999)
     assert mine["release"] is None and "already funded" in mine["cancel"] and "delivery window" in mine["refund"]
     assert actions(g, USER_ADDRESS, now=1_000)["refund"] is None
     assert actions(g, talent, now=0)["refund"] is None                 # the talent at any time
     assert "Only the client or the talent" in actions(g, CONNECTOR)["refund"]
 
-    g |= {"status": "released"}
+    g = replace(g, status="released")
     assert all(why for why in actions(g, USER_ADDRESS, now=5_000).values())
     assert "already released" in actions(g, USER_ADDRESS)["release"]
 

@@ -13,6 +13,7 @@ from tests.chain.conftest import USER_ADDRESS
 from vault.chain import peer_review, reputation
 from vault.chain.contracts import BTK
 from vault.chain.plan import as_plan
+from vault.chain.units import format_amount
 from vault.errors import ChainError
 
 WORK = peer_review.content_hash(b"My essay on zero-knowledge proofs")
@@ -65,8 +66,8 @@ def test_majority_takes_fee_and_minority_stake(chain, service, people):
     assert (sub["status"], sub["approvals"], sub["rejections"], sub["my_review"]) == ("approved", 2, 1, "reject")
     stake = int(s["review_stake_wei"])
     share = (30 * BTK + stake) // 2
-    assert peer_review.withdrawable(chain, r1) == str((stake + share) // BTK)
-    assert peer_review.withdrawable(chain, r3) == "0"
+    assert format_amount(peer_review.withdrawable(chain, r1)) == str((stake + share) // BTK)
+    assert format_amount(peer_review.withdrawable(chain, r3)) == "0"
     before = chain.btk_balance(r1)
     run(service, [peer_review.withdraw_request(service, r1)])
     assert chain.btk_balance(r1) == before + stake + share
@@ -88,8 +89,8 @@ def test_too_few_reviews_refund_fee_and_stakes(chain, service, people):
     chain.advance(s["window_blocks"] + 1)
     run(service, [peer_review.finalize_request(service, r1, 0)])
     assert peer_review.submission(chain, 0)["status"] == "refunded"
-    assert peer_review.withdrawable(chain, USER_ADDRESS) == "10"
-    assert peer_review.withdrawable(chain, r1) == s["review_stake"]
+    assert format_amount(peer_review.withdrawable(chain, USER_ADDRESS)) == "10"
+    assert format_amount(peer_review.withdrawable(chain, r1)) == s["review_stake"]
     with pytest.raises(ChainError) as info:
         peer_review.credential_draft(chain, 0)
     assert info.value.reason == "not-approved"

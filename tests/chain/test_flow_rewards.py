@@ -166,7 +166,7 @@ def test_bond_unbond_delay_slash_and_the_trust_score(learn, service, issuer):
     requests = reputation.bond_requests(service, USER_ADDRESS, 500 * BTK)
     assert [r.kind for r in requests] == ["btk-approve", "bond"]
     run(service, requests)
-    state = reputation.status(chain, USER_ADDRESS)
+    state = reputation.status(chain, USER_ADDRESS).to_json()
     assert state["bonded"] == "500" and state["bonded_since"] and state["ready_at_block"] is None
 
     score = trustscore.trust_score(chain, USER_ADDRESS)
@@ -175,7 +175,7 @@ def test_bond_unbond_delay_slash_and_the_trust_score(learn, service, issuer):
     assert trustscore.summary(score).startswith("bonded 500 BTK since ")
 
     run(service, [reputation.unbond_request(service, USER_ADDRESS, 200 * BTK)])
-    state = reputation.status(chain, USER_ADDRESS)
+    state = reputation.status(chain, USER_ADDRESS).to_json()
     assert state["bonded"] == "300" and state["unbonding"] == "200" and not state["ready"]
     with pytest.raises(ChainError) as info:  # the unbonding delay
         reputation.withdraw_request(service, USER_ADDRESS)
@@ -190,7 +190,7 @@ def test_bond_unbond_delay_slash_and_the_trust_score(learn, service, issuer):
     assert gov.describe_call(call.target, 0, call.calldata) == (
         f"Slash up to 100 BTK of {USER_ADDRESS}'s reputation bond: fake endorsements")
     govern(chain, service, [call], "Slash a bond for fake endorsements")
-    state = reputation.status(chain, USER_ADDRESS)
+    state = reputation.status(chain, USER_ADDRESS).to_json()
     assert state["bonded"] == "200" and state["slash_count"] == 1
     assert [(s["amount"], s["reason"]) for s in state["slashes"]] == [("100", "fake endorsements")]
     score = trustscore.trust_score(chain, USER_ADDRESS)

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
-from vault.chain import staking, units, wallet
+from vault.chain import staking, wallet
 from vault.chain.contracts import BTK
 from vault.errors import ChainError
 
@@ -31,7 +31,7 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     learner = user.add_account("learner").address
     _send(service, wallet.send_request(service, USER_ADDRESS, learner, 2000 * BTK))
     _send(service, wallet.send_request(service, USER_ADDRESS, learner, BTK, "ETH"))
-    assert wallet.balance(chain, learner)["tier"] == "premium"
+    assert wallet.holdings(chain, learner).to_json()["tier"] == "premium"
 
     with pytest.raises(ChainError) as info:
         staking.stake_requests(service, learner, 0, 3000 * BTK)
@@ -44,18 +44,18 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
     assert [r.kind for r in requests] == ["btk-approve", "stake"]
     records = staking.send_all(service, requests)
     assert [r.status for r in records] == ["success", "success"]
-    state = staking.status(chain, learner)
+    state = staking.status(chain, learner).to_json()
     assert state["staked"] == "1500" and state["validator"] == 0 and state["cooldown"] is None
     assert state["available"] == "500"
     assert staking.validators(chain)[0]["total_delegated"] == "1500"
-    bal = wallet.balance(chain, learner)
+    bal = wallet.holdings(chain, learner).to_json()
     assert bal["BTK"] == "500" and bal["staked"] == "1500" and bal["tier"] == "premium"
     with pytest.raises(ChainError) as info:
         staking.stake_requests(service, learner, 1, BTK)
     assert info.value.reason == "already-delegated"
 
     chain.advance(blocks=5)
-    pending = int(units.parse_amount(staking.status(chain, learner)["pending_rewards"]))
+    pending = staking.status(chain, learner).pending_rewards
     assert pending > 0
     before = chain.btk_balance(learner)
     record = _send(service, staking.claim_request(service, learner))
@@ -69,7 +69,8 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
         staking.unstake_request(service, learner, 2000 * BTK)
     assert info.value.reason == "insufficient-stake"
     record = _send(service, staking.unstake_request(service, learner, 1500 * BTK))
-    state = staking.status(chain, learner)
+    typed = staking.status(chain, learner)
+    state = typed.to_json()
     cooldown = state["cooldown"]
     assert state["staked"] == "0" and cooldown["amount"] == "1500" and not cooldown["ready"]
     assert cooldown["ready_at_block"] == record.block + state["cooldown_blocks"]
@@ -82,8 +83,8 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
         assert cooldown["seconds_estimate"] == cooldown["blocks_left"] * staking.SECONDS_PER_BLOCK
     else:
         assert cooldown["eta"] is not None and cooldown["seconds_estimate"] >= cooldown["blocks_left"]
-    assert wallet.balance(chain, learner)["staked"] == "1500"  # still the learner's while cooling down
-    lines = "\n".join(staking.status_lines(state))
+    assert wallet.holdings(chain, learner).to_json()["staked"] == "1500"  # still the learner's while cooling down
+    lines = "\n".join(staking.status_lines(typed))
     assert f"ready at block {cooldown['ready_at_block']}" in lines
 
     with pytest.raises(ChainError) as info:
@@ -96,11 +97,11 @@ def test_learner_stakes_earns_claims_and_unstakes(chain, service, user):
         service.preview(service.contract_call("withdraw", pool, "withdraw", [], learner))
 
     chain.advance(blocks=cooldown["blocks_left"])
-    assert staking.status(chain, learner)["cooldown"]["ready"]
+    assert staking.status(chain, learner).cooldown.ready
     held = chain.btk_balance(learner)
     _send(service, staking.withdraw_request(service, learner))
     assert chain.btk_balance(learner) == held + 1500 * BTK
-    assert staking.status(chain, learner)["cooldown"] is None
+    assert staking.status(chain, learner).cooldown is None
 
 
 class _PacedChain:
@@ -136,7 +137,7 @@ def test_steps_are_previewed_then_sent_in_order_with_progress(chain, service):
     assert [r.status for r in records] == ["success", "success"]
     assert steps == [(0, "signing"), (0, "sent"), (0, "mined"), (1, "signing"), (1, "sent"), (1, "mined")]
     assert records[1].gas_limit != staking.STAKE_GAS            # estimated again before signing
-    assert staking.status(chain, USER_ADDRESS)["staked"] == "1000"
+    assert staking.status(chain, USER_ADDRESS).to_json()["staked"] == "1000"
     with pytest.raises(ChainError, match="nothing to send"):
         service.preview_steps([])
 

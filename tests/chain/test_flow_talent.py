@@ -95,7 +95,7 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
 
     run(service, tm.post_plan(service, USER_ADDRESS, budget=1_000 * BTK, details="Audit a token contract",
                               issuer=issuer, credential_type=DEGREE))
-    (offer,) = [o for o in tm.offers() if o["client"] == USER_ADDRESS]
+    (offer,) = [o.to_json() for o in tm.offers() if o.client == USER_ADDRESS]
     oid = offer["id"]
     assert offer["gate"]["issuer"] == issuer and offer["gate"]["credential_type"] == "0x" + credential_type_hash(
         DEGREE).hex()
@@ -117,15 +117,15 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
     # The third account has the credential too, and bids without a stake.
     declare(chain, tm, issue_credential(chain, third, b"third's degree"), DEGREE)
     run(service, tm.bid_plan(service, third, oid, price=700 * BTK, message="Cheaper"))
-    bids = tm.bids(oid)
+    bids = [b.to_json() for b in tm.bids(oid)]
     assert [(b["bidder"], b["stake"]) for b in bids] == [(talent, "50"), (third, "0")]  # stake first
     assert bids[0]["message"] == "Three days, with tests"
 
     refused("not-client", tm.accept_bid_plan, service, third, oid, bids[0]["bid_id"])
     run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, bids[0]["bid_id"]))
-    o = tm.offer(oid)
+    o = tm.offer(oid).to_json()
     assert (o["status"], o["talent"], o["price"], o["bond"]) == ("accepted", talent, "900", "50")
-    assert [b["status"] for b in tm.bids(oid, all_bids=True)] == ["accepted", "released"]
+    assert [b.status for b in tm.bids(oid, all_bids=True)] == ["accepted", "released"]
     refused("offer-accepted", tm.bid_plan, service, third, oid, price=600 * BTK)
 
     split = tm.funding_split(oid)
@@ -140,7 +140,7 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
     run(service, tm.release_plan(service, USER_ADDRESS, oid))
     assert token.functions.balanceOf(talent).call() == before[talent] + 950 * BTK  # the whole price + bond
     assert token.functions.balanceOf(treasury).call() == before[treasury] + 4_500 * BTK // 1000
-    assert tm.offer(oid)["status"] == "released" and tm.reputation(talent)["completed"] == 1
+    assert tm.offer(oid).status == "released" and tm.reputation(talent)["completed"] == 1
 
     for connector in (people["connector"], people["talent-connector"]):
         assert tm.connector(connector)["withdrawable"] == "9"
@@ -152,10 +152,10 @@ def test_gated_offer_bids_accept_fund_release_pays_connectors(chain, service, tm
     refused("offer-released", tm.release_plan, service, USER_ADDRESS, oid)
     # Equal stakes: the bidder with more completed gigs is listed first, whoever bid first.
     run(service, tm.post_plan(service, USER_ADDRESS, budget=10 * BTK, details="Second gig"))
-    nxt = tm.offers()[-1]["id"]
+    nxt = tm.offers()[-1].id
     run(service, tm.bid_plan(service, third, nxt, price=5 * BTK))
     run(service, tm.bid_plan(service, talent, nxt, price=9 * BTK))
-    assert [(b["bidder"], b["reputation"]["completed"]) for b in tm.bids(nxt)] == [(talent, 1), (third, 0)]
+    assert [(b.bidder, b.reputation["completed"]) for b in tm.bids(nxt)] == [(talent, 1), (third, 0)]
 
 
 def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm, people):
@@ -163,10 +163,10 @@ def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm,
     talent, third = people["talent"], people["third"]
     run(service, tm.post_plan(service, USER_ADDRESS, budget=100 * BTK, details="Translate a page",
                               delivery_window=3600))
-    oid = tm.offers()[-1]["id"]
+    oid = tm.offers()[-1].id
     held = token.functions.balanceOf(third).call()
     run(service, tm.bid_plan(service, third, oid, price=90 * BTK, stake=10 * BTK))
-    (bid,) = tm.bids(oid)
+    (bid,) = [b.to_json() for b in tm.bids(oid)]
     refused("not-bidder", tm.withdraw_bid_plan, service, talent, oid, bid["bid_id"])
     run(service, tm.withdraw_bid_plan(service, third, oid, bid["bid_id"]))
     assert token.functions.balanceOf(third).call() == held and tm.bids(oid) == []
@@ -174,7 +174,7 @@ def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm,
     refused("bid-not-active", tm.accept_bid_plan, service, USER_ADDRESS, oid, bid["bid_id"])
 
     run(service, tm.bid_plan(service, talent, oid, price=80 * BTK, stake=20 * BTK))
-    (bid,) = tm.bids(oid)
+    (bid,) = [b.to_json() for b in tm.bids(oid)]
     run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, bid["bid_id"]))
     run(service, tm.fund_plan(service, USER_ADDRESS, oid))
     refused("refund-not-yet", tm.refund_plan, service, USER_ADDRESS, oid)
@@ -187,16 +187,16 @@ def test_withdraw_cancel_and_late_refund_forfeiting_the_bond(chain, service, tm,
     # Price + fee back, and the whole bond (the default forfeit share is 100 %).
     assert token.functions.balanceOf(USER_ADDRESS).call() == client_held + 82 * BTK + 20 * BTK
     assert token.functions.balanceOf(talent).call() == talent_held
-    o = tm.offer(oid)
+    o = tm.offer(oid).to_json()
     assert o["status"] == "refunded" and o["refund"]["bond_to_client_wei"] == str(20 * BTK)
 
     run(service, tm.post_plan(service, USER_ADDRESS, budget=5 * BTK, details="Proofread"))
-    other = tm.offers()[-1]["id"]
+    other = tm.offers()[-1].id
     run(service, tm.bid_plan(service, talent, other, price=5 * BTK, stake=3 * BTK))
     refused("not-client", tm.cancel_plan, service, talent, other)
     run(service, tm.cancel_plan(service, USER_ADDRESS, other))
     assert token.functions.balanceOf(talent).call() == talent_held
-    assert [b["status"] for b in tm.bids(other, all_bids=True)] == ["released"]
+    assert [b.status for b in tm.bids(other, all_bids=True)] == ["released"]
     refused("offer-cancelled", tm.bid_plan, service, third, other, price=BTK)
     refused("unknown-offer", tm.offer, 999)
 
@@ -212,7 +212,7 @@ def test_checks_before_signing(chain, service, tm, people, user):
         assert words in str(info.value)
     run(service, tm.post_plan(service, USER_ADDRESS, budget=10 * BTK, details="Stake-gated",
                               min_stake=100 * BTK))
-    oid = tm.offers()[-1]["id"]
+    oid = tm.offers()[-1].id
     refused("client-cannot-bid", tm.bid_plan, service, USER_ADDRESS, oid, price=BTK)
     refused("invalid-argument", tm.bid_plan, service, talent, oid, price=11 * BTK)
     refused("invalid-argument", tm.bid_plan, service, talent, oid, price=BTK, message="x" * 1001)
@@ -281,16 +281,16 @@ def test_terms_template_checks_the_caps_then_governance_applies_it(chain, servic
     # The burn share at work: a fifth of the fee (nobody has a connector here) leaves the supply.
     token = chain.contracts.token
     run(service, tm.post_plan(service, USER_ADDRESS, budget=500 * BTK, details="Burn check"))
-    oid = tm.offers()[-1]["id"]
+    oid = tm.offers()[-1].id
     run(service, tm.bid_plan(service, people["third"], oid, price=500 * BTK))
-    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, tm.bids(oid)[0]["bid_id"]))
+    run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, tm.bids(oid)[0].bid_id))
     split = tm.funding_split(oid)
     assert split.sentence() == "you pay 500 + 15 fee; talent receives 500; connectors 0; treasury 12; burned 3"
     run(service, tm.fund_plan(service, USER_ADDRESS, oid))
     supply = token.functions.totalSupply().call()
     run(service, tm.release_plan(service, USER_ADDRESS, oid))
     assert token.functions.totalSupply().call() == supply - 3 * BTK
-    assert tm.offer(oid)["burned_wei"] == str(3 * BTK)
+    assert tm.offer(oid).to_json()["burned_wei"] == str(3 * BTK)
 
 
 def test_a_chain_whose_btk_cannot_burn_gets_a_market_without_burning(chain):
@@ -324,7 +324,7 @@ def test_accepting_returns_the_losing_stakes_and_a_stake_gate_opens_once_staked(
     token = chain.contracts.token
     talent, third = people["talent"], people["third"]
     run(service, tm.post_plan(service, USER_ADDRESS, budget=100 * BTK, details="Staked only", min_stake=30 * BTK))
-    oid = tm.offers()[-1]["id"]
+    oid = tm.offers()[-1].id
     refused("gate-not-met", tm.bid_plan, service, talent, oid, price=90 * BTK)
     for who in (talent, third):
         run(service, staking.stake_requests(service, who, 0, 30 * BTK))
@@ -332,8 +332,8 @@ def test_accepting_returns_the_losing_stakes_and_a_stake_gate_opens_once_staked(
     held = {who: token.functions.balanceOf(who).call() for who in (talent, third)}
     run(service, tm.bid_plan(service, talent, oid, price=90 * BTK, stake=20 * BTK))
     run(service, tm.bid_plan(service, third, oid, price=80 * BTK, stake=40 * BTK))
-    assert [b["bidder"] for b in tm.bids(oid)] == [third, talent]  # the higher stake first
-    talent_bid = next(b for b in tm.bids(oid) if b["bidder"] == talent)
+    assert [b.bidder for b in tm.bids(oid)] == [third, talent]  # the higher stake first
+    talent_bid = next(b.to_json() for b in tm.bids(oid) if b.bidder == talent)
     run(service, tm.accept_bid_plan(service, USER_ADDRESS, oid, talent_bid["bid_id"]))
     assert token.functions.balanceOf(third).call() == held[third]  # the loser's 40 back at once
     assert token.functions.balanceOf(talent).call() == held[talent] - 20 * BTK  # the winner's bond stays

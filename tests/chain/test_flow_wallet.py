@@ -47,10 +47,10 @@ def test_recipients():
 
 
 def test_balance_send_tip_and_history(chain, service, user):
-    data = wallet.balance(chain, USER_ADDRESS)
+    data = wallet.holdings(chain, USER_ADDRESS).to_json()
     assert data == {"address": USER_ADDRESS, "ETH": "100", "BTK": "5000000", "staked": "0", "tier": "patron"}
     other = user.add_account("second").address
-    assert wallet.balance(chain, other)["tier"] == "basic" and not wallet.is_premium(chain, other)
+    assert wallet.holdings(chain, other).to_json()["tier"] == "basic" and not wallet.is_premium(chain, other)
 
     service.send(service.preview(wallet.send_request(service, USER_ADDRESS, did_pkh.from_address(other),
                                                      units.parse_amount("1500.25"))))
@@ -59,7 +59,7 @@ def test_balance_send_tip_and_history(chain, service, user):
     tip = wallet.tip_request(service, USER_ADDRESS, other, units.parse_amount("1"), "thanks for the review")
     record = service.send(service.preview(tip))
     assert record.status == "success" and record.kind == "tip"
-    got = wallet.balance(chain, other)
+    got = wallet.holdings(chain, other).to_json()
     assert got["BTK"] == "1501.25" and got["ETH"] == "0.5" and got["tier"] == "premium"
     assert wallet.is_premium(chain, other)
 
@@ -166,10 +166,10 @@ def test_history_groups_amounts_counterparties_and_filters(chain, service, user)
     for request in staking.stake_requests(service, USER_ADDRESS, 1, units.parse_amount("20")):
         service.send(service.preview(request))
     h = wallet.holdings(chain, USER_ADDRESS)
-    assert h["staked"] == 20 * BTK and h["tier"] == "patron" and h["next_tier"] is None
-    assert h["btk"] == 5_000_000 * BTK - 27 * BTK and h["chain_id"] == chain.chain_id
+    assert h.staked == 20 * BTK and h.tier == "patron" and h.next_tier is None
+    assert h.btk == 5_000_000 * BTK - 27 * BTK and h.chain_id == chain.chain_id
     poor = wallet.holdings(chain, other)
-    assert poor["tier"] == "basic" and poor["next_tier"] == "premium" and poor["to_next_tier"] == 993 * BTK
+    assert poor.tier == "basic" and poor.next_tier == "premium" and poor.to_next_tier == 993 * BTK
 
     entries = wallet.history(user.store)
     assert [(e["kind"], e["group"]) for e in entries] == [

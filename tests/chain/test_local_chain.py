@@ -69,7 +69,7 @@ def test_the_welcome_grant_is_enough_to_walk(chain, service, newcomer):
     market, gov = Market(chain), Governance(chain)
     send(service, wallet.send_request(service, newcomer, DEAD, 25 * BTK))
     staking.send_all(service, staking.stake_requests(service, newcomer, 0, 500 * BTK))
-    assert staking.status(chain, newcomer)["staked"] == "500"
+    assert staking.status(chain, newcomer).to_json()["staked"] == "500"
 
     # delegate, propose (the threshold is 1,000 votes) and vote
     send(service, gov.delegate_request(service, newcomer, newcomer))
@@ -86,19 +86,19 @@ def test_the_welcome_grant_is_enough_to_walk(chain, service, newcomer):
     for request in market.fund_requests(service, newcomer, gid):
         send(service, request)
     send(service, market.release_request(service, newcomer, gid))
-    assert market.gig(gid)["status"] == "released"
+    assert market.gig(gid).status == "released"
 
     # take a demo offer as talent: accepted, paid into escrow by the demo client, delivered, paid out
     before = chain.btk_balance(newcomer)
     offer = market.gig(0)
-    assert demo.is_demo_gig(offer, True) and offer["status"] == "open"
+    assert demo.is_demo_client(offer.client, True) and offer.status == "open"
     send(service, market.accept_request(service, newcomer, 0))
     funded = market.gig(0)
-    assert funded["status"] == "funded" and funded["refundable_at"]   # the demo client answered at once
+    assert funded.status == "funded" and funded.refundable_at   # the demo client answered at once
     done = demo.deliver(chain, 0, newcomer)
-    price = int(offer["price_wei"])
+    price = offer.price
     fee = price * 250 // 10_000
-    assert market.gig(0)["status"] == "released" and done["talent_amount_wei"] == str(price - fee)
+    assert market.gig(0).status == "released" and done["talent_amount_wei"] == str(price - fee)
     assert chain.btk_balance(newcomer) - before == price - fee
     assert chain.eth_balance(newcomer) > 0
 
@@ -118,15 +118,15 @@ def test_the_demo_client_pays_out_only_its_own_funded_offers_to_their_talent(cha
     assert "nobody has accepted it yet" in refused(1, newcomer, "not-talent")       # an open demo offer
     send(service, market.accept_request(service, newcomer, 1))
     client_nonce = chain.nonce(dev_address("client"))                               # it paid into escrow
-    assert market.gig(1)["status"] == "funded"
+    assert market.gig(1).status == "funded"
     # someone else claims the newcomer's work
     assert "Only the talent" in refused(1, USER_ADDRESS, "not-talent")
-    assert market.gig(1)["status"] == "funded"
+    assert market.gig(1).status == "funded"
     # an offer of the user's own, accepted by the newcomer: its client pays, not the demo client
     record = send(service, market.post_request(service, USER_ADDRESS, kind="gig", price=10 * BTK, details="Own"))
     own = int(next(e for e in record.events if e["event"] == "GigPosted")["args"]["gigId"])
     send(service, market.accept_request(service, newcomer, own))
-    assert market.gig(own)["status"] == "accepted"                                  # not funded by anyone
+    assert market.gig(own).status == "accepted"                                  # not funded by anyone
     assert "not from the demo client" in refused(own, newcomer, "not-demo-gig")
     assert chain.nonce(dev_address("client")) == client_nonce
     refused(99, newcomer, "unknown-gig")
@@ -147,11 +147,11 @@ def test_an_accept_left_unanswered_is_paid_when_the_chain_is_opened_again(chain,
         "type": 2, "chainId": chain.chain_id, "nonce": chain.nonce(newcomer), "to": m.address, "value": 0,
         "data": m.encode_abi("accept", [2]), "gas": 200_000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9})
     chain.w3.eth.send_raw_transaction(signed.raw_transaction)   # not Chain.send_raw: no answer
-    assert Market(chain).gig(2)["status"] == "accepted"
+    assert Market(chain).gig(2).status == "accepted"
     data_dir = chain.embedded.path.parents[1]
     chain.close()
     with client.connect(None, data_dir) as again:
-        assert Market(again).gig(2)["status"] == "funded"
+        assert Market(again).gig(2).status == "funded"
 
 
 @pytest.mark.parametrize("backend", ["anvil"], indirect=True)
@@ -170,13 +170,13 @@ def test_the_demo_client_never_signs_off_the_embedded_chain(chain, service):
     gid = m.functions.gigCount().call() - 1
     nonce = chain.nonce(fake)
     send(service, Market(chain).accept_request(service, USER_ADDRESS, gid))
-    assert Market(chain).gig(gid)["status"] == "accepted"       # nobody paid on its behalf
-    assert not demo.is_demo_gig(Market(chain).gig(gid), chain.embedded is not None)
+    assert Market(chain).gig(gid).status == "accepted"       # nobody paid on its behalf
+    assert not demo.is_demo_client(Market(chain).gig(gid).client, chain.embedded is not None)
     assert demo.fund_accepted(chain) == [] and chain.advance(1)
     with pytest.raises(ChainError) as err:
         demo.deliver(chain, gid, USER_ADDRESS)
     assert err.value.reason == "not-embedded" and "tell the client" in str(err.value)
-    assert chain.nonce(fake) == nonce and Market(chain).gig(gid)["status"] == "accepted"
+    assert chain.nonce(fake) == nonce and Market(chain).gig(gid).status == "accepted"
 
 
 @pytest.mark.parametrize("backend", ["embedded"], indirect=True)

@@ -2,17 +2,21 @@
 offer, and why not. A bidder never gets Accept, a client never gets Bid, nobody but
 the bidder gets Withdraw, and the client's refund waits for the delivery window."""
 
+from vault.chain.talent import Bid, Gate, Offer
 from vault.chain.talent.actions import bid_actions, offer_actions
 
 CLIENT, TALENT, OTHER = "0x" + "aa" * 20, "0x" + "bB" * 20, "0x" + "cc" * 20
 
 
 def offer(status="open", talent=None, refundable_at=None):
-    return {"id": 0, "client": CLIENT, "talent": talent, "status": status, "refundable_at": refundable_at}
+    return Offer(id=0, client=CLIENT, budget=10**18, delivery_window=0, gate=Gate(None, None, 0), details="",
+                 status=status, posted_block=1, talent=talent, accepted_bid=None, price=0, bond=0, terms=None, fee=0,
+                 refundable_at=refundable_at, connectors=(), treasury=0, burned=0, refund=None)
 
 
 def bid(bidder=TALENT, status="active"):
-    return {"bid_id": 0, "bidder": bidder, "status": status}
+    return Bid(offer_id=0, bid_id=0, bidder=bidder, price=10**18, stake=0, message="", message_hash="0x", status=status,
+               block=1, reputation={"completed": 0, "score": 0})
 
 
 def test_who_may_bid_fund_release_refund_cancel():

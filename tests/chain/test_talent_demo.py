@@ -16,7 +16,7 @@ NEWCOMER = "0x000000000000000000000000000000000000bEEF"
 def test_a_fresh_embedded_chain_lists_the_demo_clients_open_offers(tmp_path):
     with client.connect(None, tmp_path, accounts=[NEWCOMER]) as chain:
         tm = TalentMarket(chain)
-        offers = tm.offers(status="open")
+        offers = [o.to_json() for o in tm.offers(status="open")]
         assert [o["details"] for o in offers] == [d for *_, d in DEMO_OFFERS]
         assert {o["client"] for o in offers} == {dev_address("client")}
         (credential,) = [o for o in offers if o["gate"]["issuer"]]

@@ -69,7 +69,7 @@ def use_account(qtbot, page, address):
 
 
 def status_of(page, gig_id):
-    return page.model.rows[page.model.row_of(gig_id)]["status"]
+    return page.model.rows[page.model.row_of(gig_id)].status
 
 
 def post_first_marketplace_gig(qtbot, page, **kwargs) -> None:

@@ -106,7 +106,7 @@ def test_anchor_claim_bond_present_with_standing(chain_window, qtbot, ui_helpers
     ui_helpers.type_text(qtbot, bond_page.bond_amount, "500")
     ui_helpers.click(qtbot, bond_page.bond_button)
     confirm(qtbot, ui_helpers, bond_page.write_flow)
-    qtbot.waitUntil(lambda: bond_page.data is not None and bond_page.data["bond"]["bonded"] == "500", timeout=20_000)
+    qtbot.waitUntil(lambda: bond_page.data is not None and bond_page.data["bond"].to_json()["bonded"] == "500", timeout=20_000)
     assert bond_page.score_tile.value.text() == "30 / 100"   # 500 BTK: 20; one valid credential: 10
     assert [r["points"] for r in bond_page.parts_model.rows] == [20, 10, 0, 0]
 

@@ -2,6 +2,7 @@
 (the rewards arrive in the wallet), unstake → withdraw refused with a countdown →
 advance past the cooldown → withdraw, and the inputs it refuses (nothing is sent)."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import Qt
@@ -10,7 +11,7 @@ from tests.chain.conftest import USER_ADDRESS
 from tests.ui.conftest import govern
 from vault.chain.units import glance_units
 from ui.chain.staking.delegates import BadgeDelegate
-from ui.chain.staking.models import ValidatorModel, cooldown_words, wei
+from ui.chain.staking.models import ValidatorModel, cooldown_words
 from ui.format import duration_words, local_moment
 from vault.chain import staking
 from vault.chain.governance import Governance
@@ -55,10 +56,10 @@ def confirm(qtbot, ui_helpers, page):
 
 
 def mine(qtbot, ui_helpers, page, blocks):
-    block = page.status["block"]
+    block = page.status.block
     page.advance.blocks.setValue(blocks)
     ui_helpers.click(qtbot, page.advance.mine_button)
-    qtbot.waitUntil(lambda: page.status["block"] == block + blocks, timeout=20_000)
+    qtbot.waitUntil(lambda: page.status.block == block + blocks, timeout=20_000)
 
 
 def slash(service, validator_id):  # chain thread: a governance cycle that slashes a validator by 10 %
@@ -73,14 +74,14 @@ def test_stake_then_advance_then_claim_rewards_into_the_wallet(chain_window, qtb
     assert page.staked_tile.value.text() == "Nothing"
     assert not page.claim_button.isEnabled() and not page.withdraw_button.isEnabled()
     assert page.advance.isVisible()   # the embedded chain: blocks can be made to pass
-    held = wei(page.status["available"])
+    held = page.status.available
     assert page.available_tile.value.text() == "5,000,000 BTK"
 
     ui_helpers.type_text(qtbot, page.stake_amount, "2500")
     assert not page.stake_button.isEnabled()
     assert page.stake_message.kind == "hint" and "Select a validator" in page.stake_message.text()
     select_row(qtbot, page, 0)
-    assert page.chosen["name"] == "Blocktrack Foundation"
+    assert page.chosen.name == "Blocktrack Foundation"
     assert page.stake_button.isEnabled() and page.stake_button.text() == "Stake with Blocktrack Foundation"
     assert not page.stake_message.isVisible()
 
@@ -94,28 +95,28 @@ def test_stake_then_advance_then_claim_rewards_into_the_wallet(chain_window, qtb
     records = confirm(qtbot, ui_helpers, page)
     assert [r.kind for r in records] == ["btk-approve", "stake"] and all(r.status == "success" for r in records)
 
-    qtbot.waitUntil(lambda: page.status["staked"] == "2500", timeout=20_000)
+    qtbot.waitUntil(lambda: page.status.to_json()["staked"] == "2500", timeout=20_000)
     assert page.staked_tile.value.text() == "2,500 BTK"
     assert page.staked_tile.note.text() == "with Blocktrack Foundation"
     assert page.stake_amount.text() == ""                       # the form is ready for the next
     assert page.model.index(0, ValidatorModel.STATUS).data() == "Yours"
     assert page.model.index(0, ValidatorModel.DELEGATED).data() == "2,500 BTK"
-    assert wei(page.status["available"]) == held - 2500 * BTK
+    assert page.status.available == held - 2500 * BTK
     assert not page.claim_button.isEnabled()                    # nothing earned in the block of the stake
 
     mine(qtbot, ui_helpers, page, 5)
-    rewards = wei(page.status["pending_rewards"])
+    rewards = page.status.pending_rewards
     assert rewards > 0 and page.claim_button.isEnabled()
     assert page.rewards_tile.value.text().endswith(" BTK") and page.rewards_tile.value.text() != "None yet"
-    before = wei(page.status["available"])
+    before = page.status.available
 
     ui_helpers.click(qtbot, page.claim_button)
     record, = confirm(qtbot, ui_helpers, page)
     assert record.kind == "claim-rewards"
     assert any(e["event"] == "RewardsClaimed" for e in record.events)
-    qtbot.waitUntil(lambda: wei(page.status["available"]) > before, timeout=20_000)
-    assert wei(page.status["available"]) >= before + rewards    # the rewards are in the wallet
-    assert page.status["staked"] == "2500"                      # the stake stays staked
+    qtbot.waitUntil(lambda: page.status.available > before, timeout=20_000)
+    assert page.status.available >= before + rewards    # the rewards are in the wallet
+    assert page.status.to_json()["staked"] == "2500"    # the stake stays staked
     assert page.action_message.kind == "success"
 
 
@@ -123,8 +124,8 @@ def test_unstake_waits_out_the_cooldown_then_withdraws(chain_window, qtbot, ui_h
     session = chain_window.chain_session
     on_chain(qtbot, session, lambda s: staking.send_all(s, staking.stake_requests(s, USER_ADDRESS, 1, 1000 * BTK)))
     page = open_page(chain_window, qtbot)
-    qtbot.waitUntil(lambda: page.status["staked"] == "1000", timeout=20_000)
-    assert page.chosen["id"] == 1   # the validator one stakes with is the one chosen
+    qtbot.waitUntil(lambda: page.status.to_json()["staked"] == "1000", timeout=20_000)
+    assert page.chosen.id == 1   # the validator one stakes with is the one chosen
     assert page.withdraw_reason.text() == "Unstaking takes a cooldown of 20 blocks."
 
     ui_helpers.type_text(qtbot, page.unstake_amount, "1500")
@@ -136,11 +137,11 @@ def test_unstake_waits_out_the_cooldown_then_withdraws(chain_window, qtbot, ui_h
     record, = confirm(qtbot, ui_helpers, page)
     assert record.kind == "unstake"
 
-    qtbot.waitUntil(lambda: page.status["cooldown"] is not None, timeout=20_000)
-    cooldown = page.status["cooldown"]
+    qtbot.waitUntil(lambda: page.status.cooldown is not None, timeout=20_000)
+    cooldown = page.status.to_json()["cooldown"]
     # Ready from block unstake + 20 on: a withdrawal sent after 19 more blocks lands in it.
     assert cooldown["blocks_left"] == 19 and cooldown["ready_at_block"] == record.block + 20
-    assert page.unstaking_tile.value.text() == "400 BTK" and page.status["staked"] == "600"
+    assert page.unstaking_tile.value.text() == "400 BTK" and page.status.to_json()["staked"] == "600"
     # Withdraw is refused, and the countdown says why: blocks, time, and the local date.
     assert not page.withdraw_button.isEnabled()
     assert page.withdraw_reason.text() == "Withdraw in 19 blocks."
@@ -158,12 +159,12 @@ def test_unstake_waits_out_the_cooldown_then_withdraws(chain_window, qtbot, ui_h
     assert page.withdraw_button.isEnabled()
     assert "the cooldown is over" in page.cooldown_label.text()
 
-    before = wei(page.status["available"])
+    before = page.status.available
     ui_helpers.click(qtbot, page.withdraw_button)
     record, = confirm(qtbot, ui_helpers, page)
     assert record.kind == "withdraw"
-    qtbot.waitUntil(lambda: page.status["cooldown"] is None, timeout=20_000)
-    assert wei(page.status["available"]) == before + 400 * BTK
+    qtbot.waitUntil(lambda: page.status.cooldown is None, timeout=20_000)
+    assert page.status.available == before + 400 * BTK
     assert page.unstaking_tile.value.text() == "Nothing" and not page.withdraw_button.isEnabled()
     assert not page.cooldown_box.isVisible()
 
@@ -172,7 +173,7 @@ def test_bad_amounts_and_a_slashed_validator_are_refused_and_nothing_is_sent(cha
     session = chain_window.chain_session
     on_chain(qtbot, session, lambda s: slash(s, 1))
     page = open_page(chain_window, qtbot)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.rows[1]["slashed"], timeout=20_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.rows[1].slashed, timeout=20_000)
     status = page.model.index(1, ValidatorModel.STATUS)
     assert status.data() == "Slashed" and status.data(ValidatorModel.BadgeRole) == "slashed"
     assert isinstance(page.table.itemDelegateForColumn(ValidatorModel.STATUS), BadgeDelegate)
@@ -183,7 +184,7 @@ def test_bad_amounts_and_a_slashed_validator_are_refused_and_nothing_is_sent(cha
     assert page.validator_message.kind == "warning" and "was slashed" in page.validator_message.text()
     assert "takes no new stake" in page.validator_message.text()
     select_row(qtbot, page, 0)
-    assert page.chosen["id"] == 0 and not page.validator_message.isVisible()
+    assert page.chosen.id == 0 and not page.validator_message.isVisible()
 
     # Amounts: not a number, nothing, more than held.
     ui_helpers.type_text(qtbot, page.stake_amount, "12,5x")
@@ -218,9 +219,9 @@ def test_on_a_live_network_the_page_reads_again_by_itself(chain_window, qtbot, m
     session = chain_window.chain_session
     page = open_page(chain_window, qtbot)
     qtbot.waitUntil(page.ticker.isActive)
-    block = page.status["block"]
+    block = page.status.block
     session.run(lambda chain: chain.advance(3))   # blocks the page is not told of
-    qtbot.waitUntil(lambda: page.status["block"] == block + 3, timeout=10_000)
+    qtbot.waitUntil(lambda: page.status.block == block + 3, timeout=10_000)
     chain_window.show_page("Identity")
     assert not page.ticker.isActive()
 
@@ -229,20 +230,20 @@ def test_on_a_live_network_the_page_reads_again_by_itself(chain_window, qtbot, m
 
 def test_the_cooldown_in_words_counts_down_to_a_local_date():
     read_at = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
-    measured = {"amount": "500", "ready_at_block": 1_234, "blocks_left": 38, "ready": False,
-                "eta": (read_at + timedelta(seconds=456)).isoformat(), "seconds_estimate": 456,
-                "block_time_measured": True}
+    measured = staking.Cooldown(amount=500 * BTK, ready_at_block=1_234, blocks_left=38, ready=False,
+                                eta=(read_at + timedelta(seconds=456)).isoformat(), seconds_estimate=456,
+                                block_time_measured=True)
     end = local_moment(read_at + timedelta(seconds=456))
     headline, detail = cooldown_words(measured, read_at=read_at, now=read_at, embedded=False)
     assert headline == f"500 BTK unstaking: ready in 38 blocks, about 8 min ({end})."
     assert "block 1,234" in detail
     later, _ = cooldown_words(measured, read_at=read_at, now=read_at + timedelta(minutes=5), embedded=False)
     assert "about 3 min" in later   # the clock moves on between reads
-    embedded = dict(measured, eta=None, block_time_measured=False)
+    embedded = replace(measured, eta=None, block_time_measured=False)
     headline, detail = cooldown_words(embedded, read_at=read_at, now=read_at, embedded=True)
     assert headline == f"500 BTK unstaking: ready in 38 blocks, about 8 min at 12 s a block ({end})."
     assert "only when asked" in detail
-    ready = dict(measured, blocks_left=0, ready=True, eta=None)
+    ready = replace(measured, blocks_left=0, ready=True, eta=None)
     assert "the cooldown is over" in cooldown_words(ready, read_at=read_at, now=read_at, embedded=True)[0]
 
     assert duration_words(20) == "less than a minute"

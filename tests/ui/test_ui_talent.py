@@ -90,7 +90,7 @@ def use_account(qtbot, page, address):
 
 
 def offer_status(page, offer_id):
-    return page.talent.model.rows[page.talent.model.row_of(offer_id)]["status"]
+    return page.talent.model.rows[page.talent.model.row_of(offer_id)].status
 
 
 def history_kinds(qtbot, session):
@@ -193,7 +193,7 @@ def test_gated_offer_bids_accept_fund_release_pay_talent_and_connector(talent_pa
     assert rows[0][4] == "Three days, with tests. <b>no markup</b>"          # shown as written, never as rich text
     assert "2 open bids" in tv.panel.next_step.text()
     assert not tv.bids.accept_button.isEnabled()                                # select a bid first
-    tv.bids.select_bid(tv.bids.model.rows[0]["bid_id"])
+    tv.bids.select_bid(tv.bids.model.rows[0].bid_id)
     assert tv.bids.accept_button.isEnabled() and not tv.bids.withdraw_button.isEnabled()
     before_third = on_chain(qtbot, session, lambda s: s.chain.btk_balance(third))
     ui_helpers.click(qtbot, tv.bids.accept_button)
@@ -253,7 +253,7 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
     session, talent, tv = page.session, people["Talent"], page.talent
 
     # ---- the embedded chain's demo offers are listed, their gates in words
-    needs = {o["id"]: tv.model.index(tv.model.row_of(o["id"]), tv.model.NEEDS).data() for o in tv.model.rows}
+    needs = {o.id: tv.model.index(tv.model.row_of(o.id), tv.model.NEEDS).data() for o in tv.model.rows}
     assert needs == {0: "anyone may bid", 1: f"a credential (CourseCompletionCredential) from {dev_address('issuer')}",
                      2: "100 BTK staked"}
 
@@ -287,7 +287,7 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
 
     # ---- the bidder forces the client's Accept (its button is disabled): refused before signing
     own = tv.bids.model.rows[0]
-    tv.bids.select_bid(own["bid_id"])
+    tv.bids.select_bid(own.bid_id)
     assert not tv.bids.accept_button.isEnabled() and "Only the client" in tv.bids.accept_button.toolTip()
     tv.accept_bid(own)
     flow = page.write_flow
@@ -303,7 +303,7 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
     intro, _ = confirm(qtbot, page, ui_helpers)
     assert "and its 30 BTK stake" in intro
     assert on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent)) == held
-    qtbot.waitUntil(lambda: tv.bids.model.rows and tv.bids.model.rows[0]["status"] == "withdrawn")
+    qtbot.waitUntil(lambda: tv.bids.model.rows and tv.bids.model.rows[0].status == "withdrawn")
     assert tv.panel.bid_button.isEnabled()          # it may bid again
 
     # ---- the client cancels the offer

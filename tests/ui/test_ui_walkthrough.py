@@ -203,7 +203,7 @@ def token_holder(qtbot, workspace, ui_helpers) -> None:
     assert staking.staked_tile.value.text() == "Nothing" and staking.available_tile.value.text() == "4,900 BTK"
     rect = staking.table.visualRect(staking.model.index(0, 0))
     qtbot.mouseClick(staking.table.viewport(), Qt.LeftButton, pos=rect.center())
-    validator = staking.chosen["name"]
+    validator = staking.chosen.name
     ui_helpers.type_text(qtbot, staking.stake_amount, "1000")
     assert staking.stake_button.text() == f"Stake with {validator}"
     ui_helpers.click(qtbot, staking.stake_button)

@@ -225,7 +225,7 @@ def test_the_local_test_chain_says_what_it_is_and_a_shared_network_does_not(chai
         settings.use_rpc_network(window.config.data_dir, anvil_node.url, "anvil-local")
         window._on_network_changed()                   # what Settings' network_changed does
         qtbot.waitUntil(lambda: session.state == "connected" and not session.is_embedded, timeout=30_000)
-        qtbot.waitUntil(lambda: page.holdings is not None and page.holdings["chain_id"] == 31337, timeout=20_000)
+        qtbot.waitUntil(lambda: page.holdings is not None and page.holdings.chain_id == 31337, timeout=20_000)
         assert not page.local_chain.isVisible()
         qtbot.waitUntil(lambda: window.network_label.text() == "Network: anvil-local", timeout=10_000)
         assert "test chain" not in window.network_label.toolTip()

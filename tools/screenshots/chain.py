@@ -143,7 +143,7 @@ def _shoot_wallet(window, out: Path) -> Path:
     workspace.show_page("Wallet")
     page = workspace.wallet_page
     wait_until(lambda: page.history_model.rowCount() == 5 and page.holdings is not None
-               and page.holdings["staked"] == 2_000 * BTK)
+               and page.holdings.staked == 2_000 * BTK)
     page.to_field.setText(f"did:pkh:eip155:1:{FELLOW}")
     page.amount_field.setText("25")
     page.note_field.setText("for the mentoring session")
@@ -289,8 +289,8 @@ def _shoot_staking(window, out: Path) -> Path:
     block = _run(window, _staking_history, user)
     workspace.show_page("Staking")
     page = workspace.staking_page
-    wait_until(lambda: page.status is not None and page.status["block"] == block
-               and page.status["cooldown"] is not None)
+    wait_until(lambda: page.status is not None and page.status.block == block
+               and page.status.cooldown is not None)
     _show_block(window, block)
     return shoot(window, out / "staking.png")
 

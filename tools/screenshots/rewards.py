@@ -67,7 +67,7 @@ def shoot_rewards(tmp: Path, out: Path) -> list[Path]:
     written = [shoot(window, out / "rewards.png")]
     workspace.show_page("Reputation")
     bond = workspace.page_for("Reputation")
-    wait_until(lambda: bond.data is not None and bond.data["bond"]["unbonding"] == "100", 60)
+    wait_until(lambda: bond.data is not None and bond.data["bond"].unbonding == 100 * BTK, 60)
     written.append(shoot(window, out / "reputation.png"))
     window.close()
     written.append(shoot_review(tmp, out))

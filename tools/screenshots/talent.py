@@ -57,7 +57,7 @@ def _talent_history(service, user: str, talent: str) -> int:  # chain thread
 
     def post(**kwargs) -> int:
         run(tm.post_plan(service, user, **kwargs))
-        return max(o["id"] for o in tm.offers())
+        return max(o.id for o in tm.offers())
 
     run(tm.register_referrer_plan(service, user, REFERRER))
     run(tm.register_referrer_plan(service, talent, FELLOW))
@@ -70,7 +70,7 @@ def _talent_history(service, user: str, talent: str) -> int:  # chain thread
     translation = post(budget=1_200 * BTK, details="Translate the course site into German",
                        delivery_window=14 * 86_400)
     run(tm.bid_plan(service, talent, translation, price=1_000 * BTK, message="Native speaker; a week."))
-    bid = tm.bids(translation)[0]["bid_id"]
+    bid = tm.bids(translation)[0].bid_id
     run(tm.accept_bid_plan(service, user, translation, bid))
     post(budget=150 * BTK, details="Mock interview for a junior developer role", min_stake=100 * BTK)
     return service.chain.block_number
@@ -103,7 +103,7 @@ def shoot_talent(window, out: Path) -> list[Path]:
         raise RuntimeError(f"offer {audit} is not in the talent market's list")
     _scroll_to(page, page.how)
     written.append(shoot(window, out / "marketplace.png"))
-    section.bids.select_bid(section.bids.model.rows[0]["bid_id"])   # the client's next click: Accept
+    section.bids.select_bid(section.bids.model.rows[0].bid_id)   # the client's next click: Accept
     _scroll_to(page, section.panel.next_step)
     written.append(shoot(window, out / "marketplace-bids.png"))
     section.select_offer(audit + 1)

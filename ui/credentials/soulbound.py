@@ -12,10 +12,16 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
+from vault.anchoring import writes
 from vault.anchoring.holder import holder_view, stored_states
 from vault.anchoring.store import AnchorState
 from vault.anchoring.sync import check as check_anchor
+from vault.chain.rewards import claim_request, reward_of_token
+from vault.chain.units import parse_address
+from vault.credentials.repository import CredentialRepository
+from vault.errors import ChainError
 
+from ..chain.write import start_write
 from ..errors import describe
 from ..widgets import InlineMessage, button_row, page_subtitle, page_title
 from ..widgets.layout import open_dialog, primary
@@ -202,8 +208,6 @@ class SoulboundPanel(QFrame):
             self.reward = None
             self._show_reward()
             return
-        from vault.chain.rewards import reward_of_token
-
         cid = self.cid
         job = self.tracker.session.run(reward_of_token, state.token_id)
         job.finished.connect(lambda entry: self._on_reward(cid, entry))
@@ -228,10 +232,6 @@ class SoulboundPanel(QFrame):
             self.reward_label.setText(f"Learn-to-earn: {r['why']}")
 
     def claim(self) -> None:
-        from vault.chain.rewards import claim_request
-
-        from ..chain.write import start_write
-
         r, state = self.reward, self.tracker.states.get(self.cid)
         if not r or r["status"] != "claimable" or state is None:
             return
@@ -259,11 +259,6 @@ class SoulboundPanel(QFrame):
         open_dialog(self, dialog)
 
     def anchor(self, issuer: str, holder: str, embed: bool, reward: bool = False) -> None:
-        from vault.anchoring import writes
-        from vault.credentials.repository import CredentialRepository
-
-        from ..chain.write import start_write
-
         cid = self.cid
 
         def build(service):
@@ -275,11 +270,6 @@ class SoulboundPanel(QFrame):
         flow.succeeded.connect(lambda _records: self.tracker.check(cid))
 
     def revoke(self) -> None:
-        from vault.anchoring import writes
-        from vault.credentials.repository import CredentialRepository
-
-        from ..chain.write import start_write
-
         cid = self.cid
         state = self.tracker.states[cid]
 
@@ -299,9 +289,6 @@ class AnchorDialog(QDialog):
 
     def __init__(self, issuers: list[str], subject: str, parent: QWidget | None = None):
         super().__init__(parent)
-        from vault.chain.units import parse_address
-        from vault.errors import ChainError
-
         self._resolve, self._error_type = parse_address, ChainError
         self.setWindowTitle("Anchor to holder")
         self.setMinimumWidth(520)

@@ -54,10 +54,10 @@ def client_address() -> str:
     return dev_address(ROLE)
 
 
-def is_demo_gig(g: dict, embedded: bool) -> bool:
-    """True for an offer (Market.gig's dict) posted by the demo client of the embedded
-    chain (``embedded``: the chain is the embedded one; elsewhere nothing is a demo)."""
-    return bool(embedded) and g["client"].lower() == client_address().lower()
+def is_demo_client(client: str, embedded: bool) -> bool:
+    """True for the client of an offer posted by the demo client of the embedded chain
+    (``embedded``: the chain is the embedded one; elsewhere nothing is a demo)."""
+    return bool(embedded) and client.lower() == client_address().lower()
 
 
 def _embedded(chain) -> bool:
@@ -131,7 +131,7 @@ def deliver(chain, gig_id: int, talent: str) -> dict:
                                          "network, tell the client that the work is delivered; they release the "
                                          "payment.")
     g = _gig(chain, gig_id)
-    if not is_demo_gig(g, True):
+    if not is_demo_client(g["client"], True):
         raise ChainError("not-demo-gig", f"Offer {gig_id} is not from the demo client: its client {g['client']} "
                                          "releases the payment once they have the work. Tell them it is delivered.")
     if (g["talent"] or "").lower() != str(talent).lower():

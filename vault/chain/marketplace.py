@@ -13,7 +13,7 @@ an open gig, ...) before anything is signed; the contract's own revert reasons b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..errors import ChainError
 from .contracts import ZERO_ADDRESS
@@ -41,10 +41,38 @@ def offer_text(title: str, details: str = "") -> str:
     return f"{title}\n{details}" if details else title
 
 
-def roles_of(g: dict, address: str) -> list[str]:
+@dataclass(frozen=True)
+class Gig:
+    """An offer of the first marketplace (a gig or mentoring). ``talent`` and
+    ``connector`` (the referrer) are None until there is one; ``fee_bps`` is fixed when
+    someone accepts; ``refundable_at`` (chain time) once funded; ``details`` is the
+    client's words (title, then the rest): outside text. ``roles`` only from Market.mine."""
+    id: int
+    kind: str
+    status: str
+    client: str
+    talent: str | None
+    connector: str | None
+    price: int   # wei
+    fee_bps: int
+    referral_bps: int
+    delivery_window: int   # seconds
+    refundable_at: int | None
+    details: str
+    roles: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        out = {"id": self.id, "kind": self.kind, "status": self.status, "client": self.client,
+               "talent": self.talent, "connector": self.connector, "price": format_amount(self.price),
+               "price_wei": str(self.price), "fee_bps": self.fee_bps, "referral_bps": self.referral_bps,
+               "delivery_window": self.delivery_window, "refundable_at": self.refundable_at, "details": self.details}
+        return out | {"roles": list(self.roles)} if self.roles else out
+
+
+def roles_of(g: Gig, address: str) -> list[str]:
     """The parts ``address`` plays in gig ``g``: client, talent, connector (the referrer)."""
     address = (address or "").lower()
-    return [r for r, who in (("client", g["client"]), ("talent", g["talent"]), ("connector", g["connector"]))
+    return [r for r, who in (("client", g.client), ("talent", g.talent), ("connector", g.connector))
             if who and who.lower() == address]
 
 
@@ -82,12 +110,12 @@ class Split:
     talent: int
 
 
-def price_split(g: dict) -> Split:
+def price_split(g: Gig) -> Split:
     """The release split of gig ``g`` at the fee and cut fixed for it (the contract's
     integer arithmetic: whatever rounding leaves goes to the talent)."""
-    price = int(g["price_wei"])
-    fee = price * g["fee_bps"] // BPS
-    referral = price * g["referral_bps"] // BPS if g["connector"] else 0
+    price = g.price
+    fee = price * g.fee_bps // BPS
+    referral = price * g.referral_bps // BPS if g.connector else 0
     return Split(fee, referral, price - fee - referral)
 
 
@@ -117,12 +145,12 @@ def escrow_actions(status: str, client: bool, talent: bool, refundable_at, now: 
     return out
 
 
-def actions(g: dict, account: str, now: int | None = None) -> dict[str, str | None]:
+def actions(g: Gig, account: str, now: int | None = None) -> dict[str, str | None]:
     """For each write on gig ``g`` (ACTIONS): None when ``account`` can do it now, else why
     not, as a sentence. ``now`` is the chain's time (for the client's refund)."""
     roles = roles_of(g, account)
     client, talent = "client" in roles, "talent" in roles
-    status = g["status"]
+    status = g.status
 
     def needs(allowed: tuple, action: str) -> str | None:
         return None if status in allowed else f"It cannot be {action}: {_WHY[status]}."
@@ -130,7 +158,7 @@ def actions(g: dict, account: str, now: int | None = None) -> dict[str, str | No
     out: dict[str, str | None] = {}
     out["accept"] = ("You posted this offer: someone else takes it, as talent." if client
                      else needs(("open",), "accepted"))
-    out.update(escrow_actions(status, client, talent, g["refundable_at"], now, needs, "gig"))
+    out.update(escrow_actions(status, client, talent, g.refundable_at, now, needs, "gig"))
     return out
 
 
@@ -149,28 +177,26 @@ class Market:
     def _ids(self) -> range:
         return range(self.count())  # ids from 0
 
-    def gig(self, gig_id: int) -> dict:
+    def gig(self, gig_id: int) -> Gig:
         if not 0 <= int(gig_id) < self.count():
             raise ChainError("unknown-gig", f"There is no gig {gig_id} on this network.")
         (client, kind, status, fee_bps, referral_bps, talent, window, connector, refundable_at, price,
          details) = self.m.functions.gigs(int(gig_id)).call()
-        return {"id": int(gig_id), "kind": KINDS[kind], "status": STATUSES[status], "client": client,
-                "talent": None if talent == ZERO_ADDRESS else talent,
-                "connector": None if connector == ZERO_ADDRESS else connector,
-                "price": format_amount(price), "price_wei": str(price), "fee_bps": fee_bps,
-                "referral_bps": referral_bps, "delivery_window": window,
-                "refundable_at": refundable_at or None, "details": details}
+        return Gig(int(gig_id), KINDS[kind], STATUSES[status], client, None if talent == ZERO_ADDRESS else talent,
+                   None if connector == ZERO_ADDRESS else connector, int(price), fee_bps, referral_bps, window,
+                   refundable_at or None, details)
 
-    def gigs(self, *, status: str | None = None, kind: str | None = None) -> list[dict]:
+    def gigs(self, *, status: str | None = None, kind: str | None = None) -> list[Gig]:
         out = [self.gig(i) for i in self._ids()]
-        return [g for g in out if (status is None or g["status"] == status) and (kind is None or g["kind"] == kind)]
+        return [g for g in out if (status is None or g.status == status) and (kind is None or g.kind == kind)]
 
-    def mine(self, address: str) -> list[dict]:
+    def mine(self, address: str) -> list[Gig]:
+        """The gigs ``address`` plays a part in, each with its ``roles``."""
         out = []
         for g in self.gigs():
             roles = roles_of(g, address)
             if roles:
-                out.append(g | {"roles": roles})
+                out.append(replace(g, roles=tuple(roles)))
         return out
 
     def fee_bps(self) -> int:
@@ -178,12 +204,12 @@ class Market:
 
     def release_breakdown(self, gig_id: int) -> dict:
         g = self.gig(gig_id)
-        price = int(g["price_wei"])
+        price = g.price
         split = price_split(g)
         fee, referral, talent = split.fee, split.referral, split.talent
-        return {"gig_id": g["id"], "price": format_amount(price), "fee": format_amount(fee), "fee_bps": g["fee_bps"],
-                "referral": format_amount(referral), "referral_bps": g["referral_bps"], "connector": g["connector"],
-                "talent": g["talent"], "talent_amount": format_amount(talent),
+        return {"gig_id": g.id, "price": format_amount(price), "fee": format_amount(fee), "fee_bps": g.fee_bps,
+                "referral": format_amount(referral), "referral_bps": g.referral_bps, "connector": g.connector,
+                "talent": g.talent, "talent_amount": format_amount(talent),
                 "treasury": self.m.functions.treasury().call(),
                 "fee_wei": str(fee), "referral_wei": str(referral), "talent_amount_wei": str(talent)}
 
@@ -198,17 +224,17 @@ class Market:
 
     # ---- checks ------------------------------------------------------------------------
 
-    def _require(self, g: dict, allowed: tuple, action: str) -> None:
-        if g["status"] in allowed:
+    def _require(self, g: Gig, allowed: tuple, action: str) -> None:
+        if g.status in allowed:
             return
-        why = _WHY[g["status"]]
+        why = _WHY[g.status]
         reason = {"released": "already-released", "refunded": "already-refunded",
-                  "cancelled": "gig-cancelled"}.get(g["status"], f"gig-{g['status']}")
-        raise ChainError(reason, f"Gig {g['id']} cannot be {action}: {why} (status {g['status']}).")
+                  "cancelled": "gig-cancelled"}.get(g.status, f"gig-{g.status}")
+        raise ChainError(reason, f"Gig {g.id} cannot be {action}: {why} (status {g.status}).")
 
-    def _require_client(self, g: dict, sender: str, action: str) -> None:
-        if g["client"].lower() != sender.lower():
-            raise ChainError("not-client", f"Only the client {g['client']} can {action} gig {g['id']}.")
+    def _require_client(self, g: Gig, sender: str, action: str) -> None:
+        if g.client.lower() != sender.lower():
+            raise ChainError("not-client", f"Only the client {g.client} can {action} gig {g.id}.")
 
     # ---- writes ------------------------------------------------------------------------
 
@@ -226,35 +252,35 @@ class Market:
     def accept_request(self, service, sender: str, gig_id: int):
         g = self.gig(gig_id)
         self._require(g, ("open",), "accepted")
-        if g["client"].lower() == sender.lower():
+        if g.client.lower() == sender.lower():
             raise ChainError("client-cannot-accept", f"You posted gig {gig_id}; its client cannot accept it.")
         return service.contract_call("market-accept", self.m, "accept", [int(gig_id)], sender,
-                                     description=f"Accept gig {gig_id} ({g['price']} BTK) at the current fee of "
-                                                 f"{percent(self.fee_bps())}",
+                                     description=f"Accept gig {gig_id} ({format_amount(g.price)} BTK) at the "
+                                                 f"current fee of {percent(self.fee_bps())}",
                                      params={"gig_id": int(gig_id)})
 
-    def _fund_check(self, sender: str, gig_id: int) -> dict:
+    def _fund_check(self, sender: str, gig_id: int) -> Gig:
         g = self.gig(gig_id)
         self._require_client(g, sender, "fund")
         self._require(g, ("accepted",), "funded")
         # Before the approval, not after it: the fund step is estimated only once that is mined.
         held = self.chain.btk_balance(sender)
-        if held < int(g["price_wei"]):
-            raise ChainError("insufficient-btk", f"Not enough BTK to fund gig {g['id']}: you hold "
+        if held < g.price:
+            raise ChainError("insufficient-btk", f"Not enough BTK to fund gig {g.id}: you hold "
                                                  f"{format_units(held, 'BTK')}, its price is "
-                                                 f"{format_units(int(g['price_wei']), 'BTK')}.",
-                             balance=str(held), needed=g["price_wei"])
+                                                 f"{format_units(g.price, 'BTK')}.",
+                             balance=str(held), needed=str(g.price))
         return g
 
     def fund_requests(self, service, sender: str, gig_id: int) -> list:
         """[approve (when the allowance is short), fund]: send them in order."""
         g = self._fund_check(sender, gig_id)
-        price = int(g["price_wei"])
+        price = g.price
         out = []
         allowance = self.token.functions.allowance(self.w3.to_checksum_address(sender), self.m.address).call()
         if allowance < price:
             out.append(service.contract_call("btk-approve", self.token, "approve", [self.m.address, price], sender,
-                                             description=f"Allow the marketplace to take {g['price']} BTK "
+                                             description=f"Allow the marketplace to take {format_amount(price)} BTK "
                                                          f"for gig {gig_id}",
                                              params={"spender": self.m.address, "amount": str(price)}))
         out.append(self._fund_request(service, sender, g, "fund", [int(gig_id)]))
@@ -263,9 +289,9 @@ class Market:
     def _fund_request(self, service, sender, g, fn, args):
         # not estimated here: after an approve in the same flow, estimate it once that is mined
         return service.contract_call("market-fund", self.m, fn, args, sender,
-                                     description=f"Fund gig {g['id']}: {g['price']} BTK into escrow",
-                                     params={"gig_id": g["id"], "amount": g["price_wei"]},
-                                     btk_amount=int(g["price_wei"]))
+                                     description=f"Fund gig {g.id}: {format_amount(g.price)} BTK into escrow",
+                                     params={"gig_id": g.id, "amount": str(g.price)},
+                                     btk_amount=g.price)
 
     def fund_with_permit_request(self, service, sender: str, gig_id: int, key: bytes, *, deadline: int | None = None):
         """One transaction: an EIP-2612 permit for exactly the price, signed here."""
@@ -275,7 +301,7 @@ class Market:
 
         g = self._fund_check(sender, gig_id)
         owner = self.w3.to_checksum_address(sender)
-        price = int(g["price_wei"])
+        price = g.price
         deadline = deadline or self.chain.latest_timestamp() + 3600
         _fields, name, version, chain_id, verifying, _salt, _ext = self.token.functions.eip712Domain().call()
         signable = encode_typed_data(
@@ -304,18 +330,19 @@ class Market:
     def refund_request(self, service, sender: str, gig_id: int):
         g = self.gig(gig_id)
         self._require(g, ("funded",), "refunded")
-        is_client = g["client"].lower() == sender.lower()
-        if not is_client and (g["talent"] or "").lower() != sender.lower():
+        is_client = g.client.lower() == sender.lower()
+        if not is_client and (g.talent or "").lower() != sender.lower():
             raise ChainError("not-gig-party", f"Only the client or the talent of gig {gig_id} can refund it.")
         if is_client:
             now = self.chain.latest_timestamp()
-            if g["refundable_at"] and now < g["refundable_at"]:
+            if g.refundable_at and now < g.refundable_at:
                 raise ChainError("refund-not-yet", f"The client can refund gig {gig_id} only after its delivery "
-                                                   f"window, in {g['refundable_at'] - now} s (the talent can "
+                                                   f"window, in {g.refundable_at - now} s (the talent can "
                                                    "refund at any time).")
         return with_gas_margin(self.chain, service.contract_call(
             "market-refund", self.m, "refund", [int(gig_id)], sender,
-            description=f"Refund gig {gig_id}: {g['price']} BTK back to the client", params={"gig_id": int(gig_id)}))
+            description=f"Refund gig {gig_id}: {format_amount(g.price)} BTK back to the client",
+            params={"gig_id": int(gig_id)}))
 
     def cancel_request(self, service, sender: str, gig_id: int):
         g = self.gig(gig_id)

@@ -73,8 +73,9 @@ def submissions(chain, account: str | None = None) -> list[dict]:
     return [submission(chain, sid, account) for sid in reversed(range(count))]
 
 
-def withdrawable(chain, account: str) -> str:
-    return format_amount(contract(chain).functions.withdrawable(chain.w3.to_checksum_address(account)).call())
+def withdrawable(chain, account: str) -> int:
+    """What ``account`` can withdraw (fees and stakes won), in wei."""
+    return int(contract(chain).functions.withdrawable(chain.w3.to_checksum_address(account)).call())
 
 
 def _with_approval(service, sender: str, amount: int, step, what: str) -> list:

@@ -11,6 +11,7 @@ that the error names its cause:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..errors import ChainError
@@ -28,49 +29,85 @@ def registry(chain):
     return chain.contracts.extension(KEY)
 
 
-def slashes(chain, address: str) -> list[dict]:
-    """Every slash of ``address``, oldest first: {amount, reason, block, tx}."""
+# ---- reads: typed results (integer wei; to_json() is the CLI's --json) -----------------
+
+@dataclass(frozen=True)
+class Slash:
+    amount: int   # wei
+    reason: str   # governance's words, recorded on chain: outside text
+    block: int
+    tx: str
+
+    def to_json(self) -> dict:
+        return {"amount": format_amount(self.amount), "reason": self.reason, "block": self.block, "tx": self.tx}
+
+
+@dataclass(frozen=True)
+class Bond:
+    """An account's reputation bond at ``block``: ``bonded_since`` UTC ISO (None with
+    nothing bonded); ``ready_at_block`` None with nothing unbonding; ``available`` the BTK
+    it holds (what it can bond)."""
+    address: str
+    block: int
+    bonded: int   # wei, and every amount below
+    bonded_since: str | None
+    unbonding: int
+    ready_at_block: int | None
+    blocks_left: int
+    ready: bool
+    slash_count: int
+    slashed_total: int
+    slashes: tuple[Slash, ...]
+    unbonding_blocks: int
+    available: int
+
+    def to_json(self) -> dict:
+        return {"address": self.address, "block": self.block, "bonded": format_amount(self.bonded),
+                "bonded_wei": str(self.bonded), "bonded_since": self.bonded_since,
+                "unbonding": format_amount(self.unbonding), "ready_at_block": self.ready_at_block,
+                "blocks_left": self.blocks_left, "ready": self.ready, "slash_count": self.slash_count,
+                "slashed_total": format_amount(self.slashed_total), "slashes": [s.to_json() for s in self.slashes],
+                "unbonding_blocks": self.unbonding_blocks, "available": format_amount(self.available)}
+
+
+def slashes(chain, address: str) -> list[Slash]:
+    """Every slash of ``address``, oldest first."""
     out = []
     for e in eventlog.events(chain, registry(chain), ("Slashed",)):
         if e["args"]["account"].lower() == address.lower():
-            out.append({"amount": format_amount(e["args"]["amount"]), "reason": e["args"]["reason"],
-                        "block": e["block"], "tx": e["tx"]})
+            out.append(Slash(int(e["args"]["amount"]), e["args"]["reason"], e["block"], e["tx"]))
     return out
 
 
-def status(chain, address: str) -> dict:
-    """{address, block, bonded, bonded_wei, bonded_since (UTC ISO or None), unbonding,
-    ready_at_block, blocks_left, ready, slash_count, slashed_total, slashes, unbonding_blocks,
-    available} of ``address`` (amounts in whole BTK)."""
+def status(chain, address: str) -> Bond:
+    """The reputation bond of ``address`` now."""
     reg = registry(chain)
     address = chain.w3.to_checksum_address(address)
     bonded, unbonding, ready_at, since, count, slashed = reg.functions.bondOf(address).call()
     block = chain.block_number
     left = max(0, ready_at - (block + 1)) if unbonding else 0  # a withdrawal lands in the next block
-    return {"address": address, "block": block, "bonded": format_amount(bonded), "bonded_wei": str(bonded),
-            "bonded_since": (datetime.fromtimestamp(since, timezone.utc).replace(microsecond=0).isoformat()
-                             if bonded and since else None),
-            "unbonding": format_amount(unbonding), "ready_at_block": ready_at if unbonding else None,
-            "blocks_left": left, "ready": bool(unbonding) and left == 0, "slash_count": count,
-            "slashed_total": format_amount(slashed), "slashes": slashes(chain, address) if count else [],
-            "unbonding_blocks": reg.functions.unbondingBlocks().call(),
-            "available": format_amount(chain.btk_balance(address))}
+    return Bond(address, block, int(bonded),
+                (datetime.fromtimestamp(since, timezone.utc).replace(microsecond=0).isoformat()
+                 if bonded and since else None),
+                int(unbonding), ready_at if unbonding else None, left, bool(unbonding) and left == 0, count,
+                int(slashed), tuple(slashes(chain, address)) if count else (),
+                reg.functions.unbondingBlocks().call(), chain.btk_balance(address))
 
 
-def status_lines(data: dict) -> list[str]:
-    since = f" since {data['bonded_since'][:10]}" if data["bonded_since"] else ""
-    lines = [f"Account:     {data['address']} (block {data['block']})",
-             f"Bonded:      {data['bonded']} BTK{since}",
-             f"Available:   {data['available']} BTK in the wallet, to bond"]
-    if data["ready_at_block"] is None:
-        lines.append(f"Unbonding:   none (unbonding takes {data['unbonding_blocks']} blocks)")
-    elif data["ready"]:
-        lines.append(f"Unbonding:   {data['unbonding']} BTK can be withdrawn now")
+def status_lines(data: Bond) -> list[str]:
+    since = f" since {data.bonded_since[:10]}" if data.bonded_since else ""
+    lines = [f"Account:     {data.address} (block {data.block})",
+             f"Bonded:      {format_amount(data.bonded)} BTK{since}",
+             f"Available:   {format_amount(data.available)} BTK in the wallet, to bond"]
+    if data.ready_at_block is None:
+        lines.append(f"Unbonding:   none (unbonding takes {data.unbonding_blocks} blocks)")
+    elif data.ready:
+        lines.append(f"Unbonding:   {format_amount(data.unbonding)} BTK can be withdrawn now")
     else:
-        lines.append(f"Unbonding:   {data['unbonding']} BTK ready at block {data['ready_at_block']} "
-                     f"({data['blocks_left']} blocks left)")
-    lines.append(f"Slashed:     {data['slash_count']} times, {data['slashed_total']} BTK in all")
-    lines += [f"  - {s['amount']} BTK in block {s['block']}: {s['reason']}" for s in data["slashes"]]
+        lines.append(f"Unbonding:   {format_amount(data.unbonding)} BTK ready at block {data.ready_at_block} "
+                     f"({data.blocks_left} blocks left)")
+    lines.append(f"Slashed:     {data.slash_count} times, {format_amount(data.slashed_total)} BTK in all")
+    lines += [f"  - {format_amount(s.amount)} BTK in block {s.block}: {s.reason}" for s in data.slashes]
     return lines
 
 

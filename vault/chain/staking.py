@@ -19,12 +19,13 @@ are made here first, so that the error names its cause before anything is signed
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..errors import ChainError
 from .plan import as_plan
 from .transactions import with_gas_margin
-from .units import format_amount, format_units
+from .units import format_amount, format_units, percent
 
 log = logging.getLogger(__name__)
 
@@ -43,25 +44,91 @@ def _pool(chain):
     return chain.contracts.staking
 
 
-def validators(chain) -> list[dict]:
-    """Every validator: {id, operator, name, commission_bps, commission, slashed,
-    total_delegated, total_unbonding} (amounts as decimal strings in whole BTK)."""
+# ---- reads: typed results (integer wei; to_json() is the CLI's --json) -----------------
+
+@dataclass(frozen=True)
+class Validator:
+    id: int
+    operator: str
+    name: str             # the operator's own words: outside text
+    commission_bps: int
+    slashed: bool
+    total_delegated: int  # wei
+    total_unbonding: int  # wei
+
+    @property
+    def commission(self) -> str:
+        return percent(self.commission_bps)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "operator": self.operator, "name": self.name, "commission_bps": self.commission_bps,
+                "commission": self.commission, "slashed": self.slashed,
+                "total_delegated": format_amount(self.total_delegated),
+                "total_unbonding": format_amount(self.total_unbonding)}
+
+
+@dataclass(frozen=True)
+class Cooldown:
+    """An unstake request on its way out. ``eta`` (UTC ISO) only where the chain's pace
+    can be measured; ``seconds_estimate`` always, at that pace or else at
+    SECONDS_PER_BLOCK (``block_time_measured`` says which)."""
+    amount: int           # wei
+    ready_at_block: int
+    blocks_left: int
+    ready: bool
+    eta: str | None
+    seconds_estimate: int
+    block_time_measured: bool
+
+    def to_json(self) -> dict:
+        return {"amount": format_amount(self.amount), "ready_at_block": self.ready_at_block,
+                "blocks_left": self.blocks_left, "ready": self.ready, "eta": self.eta,
+                "seconds_estimate": self.seconds_estimate, "block_time_measured": self.block_time_measured}
+
+
+@dataclass(frozen=True)
+class StakingStatus:
+    """An account's staking state at ``block``; ``available`` is the BTK it holds (what
+    it can stake), ``validator`` the one it stakes with (None: none)."""
+    address: str
+    block: int
+    staked: int           # wei, and so below
+    validator: int | None
+    pending_rewards: int
+    available: int
+    cooldown: Cooldown | None
+    cooldown_blocks: int
+
+    def to_json(self) -> dict:
+        return {"address": self.address, "block": self.block, "staked": format_amount(self.staked),
+                "validator": self.validator, "pending_rewards": format_amount(self.pending_rewards),
+                "available": format_amount(self.available),
+                "cooldown": self.cooldown.to_json() if self.cooldown else None,
+                "cooldown_blocks": self.cooldown_blocks}
+
+
+def validator_rows(chain) -> list[Validator]:
+    """Every validator, in id order."""
     pool = _pool(chain)
     out = []
     for vid in range(pool.functions.validatorCount().call()):
         _, operator, name, bps, slashed, delegated, unbonding = pool.functions.validatorAt(vid).call()
-        out.append({"id": vid, "operator": operator, "name": name, "commission_bps": bps,
-                    "commission": f"{bps / 100:g} %", "slashed": bool(slashed),
-                    "total_delegated": format_amount(delegated), "total_unbonding": format_amount(unbonding)})
+        out.append(Validator(vid, operator, name, int(bps), bool(slashed), int(delegated), int(unbonding)))
     return out
 
 
-def _validator(chain, validator_id: int) -> dict:
+def validators(chain) -> list[dict]:
+    """``validator_rows`` as JSON: {id, operator, name, commission_bps, commission, slashed,
+    total_delegated, total_unbonding} (amounts as decimal strings in whole BTK)."""
+    return [v.to_json() for v in validator_rows(chain)]
+
+
+def _validator(chain, validator_id: int) -> Validator:
     count = _pool(chain).functions.validatorCount().call()
     if not 0 <= validator_id < count:
         raise ChainError("unknown-validator", f"There is no validator {validator_id} (there are {count}: "
                                               f"0 to {count - 1}; see `vault stake validators`).")
-    return validators(chain)[validator_id]
+    return validator_rows(chain)[validator_id]
 
 
 def _measured_block_time(chain) -> float | None:
@@ -101,13 +168,8 @@ def _block_eta(chain, blocks_left: int, per_block: float | None = None) -> str |
     return moment.replace(microsecond=0).isoformat()
 
 
-def status(chain, address: str) -> dict:
-    """{address, staked, validator, pending_rewards, available, cooldown, cooldown_blocks,
-    block} for ``address`` (``available``: the BTK it holds, which it can stake);
-    ``cooldown`` is None or {amount, ready_at_block, blocks_left, ready, eta,
-    seconds_estimate, block_time_measured}: ``eta`` (UTC ISO) only where the chain's pace
-    can be measured; ``seconds_estimate`` always, at that pace or else at SECONDS_PER_BLOCK
-    (``block_time_measured`` says which)."""
+def status(chain, address: str) -> StakingStatus:
+    """The staking state of ``address`` now."""
     pool = _pool(chain)
     address = chain.w3.to_checksum_address(address)
     staked = pool.functions.stakeOf(address).call()
@@ -121,46 +183,42 @@ def status(chain, address: str) -> dict:
         # the next block (as withdraw_request counts too).
         left = max(0, ready_at - (block + 1))
         per_block = _measured_block_time(chain) if left else None
-        cooldown = {"amount": format_amount(amount), "ready_at_block": ready_at, "blocks_left": left,
-                    "ready": left == 0, "eta": _block_eta(chain, left, per_block),
-                    "seconds_estimate": round(left * (per_block or SECONDS_PER_BLOCK)),
-                    "block_time_measured": per_block is not None}
-    return {"address": address, "block": block, "staked": format_amount(staked),
-            "validator": vid if delegated else None, "pending_rewards": format_amount(pending),
-            "available": format_amount(chain.btk_balance(address)),
-            "cooldown": cooldown, "cooldown_blocks": pool.functions.cooldownBlocks().call()}
+        cooldown = Cooldown(int(amount), ready_at, left, left == 0, _block_eta(chain, left, per_block),
+                            round(left * (per_block or SECONDS_PER_BLOCK)), per_block is not None)
+    return StakingStatus(address, block, int(staked), vid if delegated else None, int(pending),
+                         chain.btk_balance(address), cooldown, pool.functions.cooldownBlocks().call())
 
 
-def status_lines(data: dict) -> list[str]:
-    lines = [f"Account:          {data['address']} (block {data['block']})",
-             f"Staked:           {data['staked']} BTK"
-             + (f" with validator {data['validator']}" if data["validator"] is not None else ""),
-             f"Pending rewards:  {data['pending_rewards']} BTK",
-             f"Available:        {data['available']} BTK in the wallet, to stake"]
-    c = data["cooldown"]
+def status_lines(data: StakingStatus) -> list[str]:
+    lines = [f"Account:          {data.address} (block {data.block})",
+             f"Staked:           {format_amount(data.staked)} BTK"
+             + (f" with validator {data.validator}" if data.validator is not None else ""),
+             f"Pending rewards:  {format_amount(data.pending_rewards)} BTK",
+             f"Available:        {format_amount(data.available)} BTK in the wallet, to stake"]
+    c = data.cooldown
     if c is None:
-        lines.append(f"Cooldown:         none (unstaking takes {data['cooldown_blocks']} blocks)")
-    elif c["ready"]:
-        lines.append(f"Cooldown:         over: {c['amount']} BTK can be withdrawn now")
+        lines.append(f"Cooldown:         none (unstaking takes {data.cooldown_blocks} blocks)")
+    elif c.ready:
+        lines.append(f"Cooldown:         over: {format_amount(c.amount)} BTK can be withdrawn now")
     else:
-        eta = f", about {c['eta']}" if c["eta"] else ""
-        lines.append(f"Cooldown:         {c['amount']} BTK ready at block {c['ready_at_block']} "
-                     f"({c['blocks_left']} blocks left{eta})")
+        eta = f", about {c.eta}" if c.eta else ""
+        lines.append(f"Cooldown:         {format_amount(c.amount)} BTK ready at block {c.ready_at_block} "
+                     f"({c.blocks_left} blocks left{eta})")
     return lines
 
 
 # ---- writes -----------------------------------------------------------------------------
 
-def stake_refusal(validator: dict | None, staking_with: int | None, held: int | None,
+def stake_refusal(validator: Validator | None, staking_with: int | None, held: int | None,
                   amount: int | None) -> str | None:
-    """Why staking ``amount`` with ``validator`` (one of ``validators``) would be refused,
+    """Why staking ``amount`` with ``validator`` (one of ``validator_rows``) would be refused,
     as stake_requests' reason, or None: "validator-slashed", "already-delegated" (the
     account stakes with ``staking_with``, another one: one validator at a time),
     "insufficient-btk" (it holds ``held``). What is not known yet (None) is not checked,
     so a form can ask as it is filled in."""
-    if validator is not None and validator["slashed"]:
+    if validator is not None and validator.slashed:
         return "validator-slashed"
-    if validator is not None and staking_with is not None and staking_with != validator["id"]:
+    if validator is not None and staking_with is not None and staking_with != validator.id:
         return "already-delegated"
     if amount is not None and held is not None and amount > held:
         return "insufficient-btk"
@@ -183,7 +241,7 @@ def stake_requests(service, sender: str, validator_id: int, amount: int) -> list
     held = chain.btk_balance(sender)
     refusal = stake_refusal(v, current if delegated else None, held, amount)
     if refusal == "validator-slashed":
-        raise ChainError("validator-slashed", f"Validator {validator_id} ({v['name']}) was slashed and takes no "
+        raise ChainError("validator-slashed", f"Validator {validator_id} ({v.name}) was slashed and takes no "
                                               "new stake; choose another validator.")
     if refusal == "already-delegated":
         raise ChainError("already-delegated", f"{sender} already stakes with validator {current}: unstake and "
@@ -199,7 +257,7 @@ def stake_requests(service, sender: str, validator_id: int, amount: int) -> list
                                               params={"spender": pool.address, "amount": str(amount)}))
     stake = service.contract_call("stake", pool, "stake", [validator_id, amount], sender,
                                   description=f"Stake {format_units(amount)} with validator {validator_id} "
-                                              f"({v['name']})",
+                                              f"({v.name})",
                                   params={"validator": validator_id, "amount": str(amount)}, btk_amount=amount)
     stake.margin = POOL_UPDATE_GAS  # also when estimated again, once its approval is mined
     if requests:

@@ -21,6 +21,7 @@ from typing import Callable
 from ..errors import ChainError
 from . import reputation, soulbound
 from .marketplace import Market
+from .units import format_amount
 
 BOND_STEP_BTK = 25
 BOND_MAX = 40
@@ -35,8 +36,8 @@ FORMULA = (f"1 point per {BOND_STEP_BTK} BTK bonded (max {BOND_MAX}) + {CREDENTI
 def _marketplace_gigs(chain, address: str) -> tuple[int, int]:
     talent = client = 0
     for g in Market(chain).gigs(status="released"):
-        talent += (g["talent"] or "").lower() == address.lower()
-        client += (g["client"] or "").lower() == address.lower()
+        talent += (g.talent or "").lower() == address.lower()
+        client += (g.client or "").lower() == address.lower()
     return talent, client
 
 
@@ -69,7 +70,7 @@ def trust_score(chain, address: str) -> dict:
         if exc.reason != "not-deployed":
             raise
         bond = None  # a network without the registry: no bond, no slash
-    bonded_wei = int(bond["bonded_wei"]) if bond else 0
+    bonded_wei = bond.bonded if bond else 0
     bonded_whole = bonded_wei // 10**18
     bond_points = min(BOND_MAX, bonded_whole // BOND_STEP_BTK)
     valid, anchored = _credentials(chain, address)
@@ -79,25 +80,26 @@ def trust_score(chain, address: str) -> dict:
         t, c = source(chain, address)
         talent, client = talent + t, client + c
     gig_points = min(GIG_MAX, GIG_POINTS * (talent + client))
-    slash_count = bond["slash_count"] if bond else 0
+    slash_count = bond.slash_count if bond else 0
     slash_points = SLASH_POINTS * slash_count
     score = max(0, min(100, bond_points + cred_points + gig_points - slash_points))
     parts = [
-        {"part": "bond", "value": bond["bonded"] if bond else "0", "points": bond_points, "max": BOND_MAX,
-         "detail": (f"{bond['bonded']} BTK bonded" + (f" since {bond['bonded_since'][:10]}"
-                                                      if bond and bond["bonded_since"] else "")
+        {"part": "bond", "value": format_amount(bonded_wei), "points": bond_points, "max": BOND_MAX,
+         "detail": (f"{format_amount(bonded_wei)} BTK bonded" + (f" since {bond.bonded_since[:10]}"
+                                                                 if bond and bond.bonded_since else "")
                     if bond else "no reputation registry on this network")},
         {"part": "credentials", "value": valid, "points": cred_points, "max": CREDENTIAL_MAX,
          "detail": f"{valid} valid anchored credentials from current issuers ({anchored} anchored in all)"},
         {"part": "gigs", "value": talent + client, "points": gig_points, "max": GIG_MAX,
          "detail": f"{talent} gigs completed as talent, {client} as client"},
         {"part": "slashes", "value": slash_count, "points": -slash_points, "max": 0,
-         "detail": f"slashed {slash_count} times" + (f" ({bond['slashed_total']} BTK)" if slash_count else "")},
+         "detail": f"slashed {slash_count} times" + (f" ({format_amount(bond.slashed_total)} BTK)"
+                                                     if slash_count else "")},
     ]
     return {"address": address, "block": chain.block_number, "score": score, "formula": FORMULA, "parts": parts,
-            "bonded": bond["bonded"] if bond else "0", "bonded_since": bond["bonded_since"] if bond else None,
+            "bonded": format_amount(bonded_wei), "bonded_since": bond.bonded_since if bond else None,
             "anchored_credentials": valid, "gigs_completed": talent + client,
-            "slashes": bond["slashes"] if bond else []}
+            "slashes": [s.to_json() for s in bond.slashes] if bond else []}
 
 
 def summary(data: dict) -> str:

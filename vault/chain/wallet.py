@@ -16,6 +16,8 @@ StakingPool, cooling down or not, is still its own):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..errors import ChainError
 from .contracts import BTK
 from .records import history as rows
@@ -66,23 +68,33 @@ def is_premium(chain, address: str) -> bool:
     return holder_tier(chain, address) != TIERS[0][0]
 
 
-def holdings(chain, address: str) -> dict:
-    """What ``address`` holds, in wei: {address, chain_id, eth, btk, staked, tier,
-    next_tier, to_next_tier} (the last two None at the top tier)."""
+@dataclass(frozen=True)
+class Holdings:
+    """What an account holds, in wei; ``next_tier`` and ``to_next_tier`` (the BTK still
+    missing) are None at the top tier."""
+    address: str
+    chain_id: int
+    eth: int
+    btk: int
+    staked: int   # in the staking pool, cooling down or not: still the holder's
+    tier: str
+    next_tier: str | None
+    to_next_tier: int | None
+
+    def to_json(self) -> dict:
+        """`vault wallet balance --json`: {address, ETH, BTK, staked, tier}, amounts as
+        decimal strings in whole tokens."""
+        return {"address": self.address, "ETH": format_amount(self.eth), "BTK": format_amount(self.btk),
+                "staked": format_amount(self.staked), "tier": self.tier}
+
+
+def holdings(chain, address: str) -> Holdings:
     address = chain.w3.to_checksum_address(address)
     btk = chain.btk_balance(address)
     staked = staked_of(chain, address)
     up = next_tier(btk + staked)
-    return {"address": address, "chain_id": chain.chain_id, "eth": chain.eth_balance(address), "btk": btk,
-            "staked": staked, "tier": tier(btk + staked), "next_tier": up[0] if up else None,
-            "to_next_tier": up[1] if up else None}
-
-
-def balance(chain, address: str) -> dict:
-    """{address, ETH, BTK, staked, tier}: amounts as decimal strings in whole tokens."""
-    h = holdings(chain, address)
-    return {"address": h["address"], "ETH": format_amount(h["eth"]), "BTK": format_amount(h["btk"]),
-            "staked": format_amount(h["staked"]), "tier": h["tier"]}
+    return Holdings(address, chain.chain_id, chain.eth_balance(address), btk, staked, tier(btk + staked),
+                    up[0] if up else None, up[1] if up else None)
 
 
 # ---- sending ----------------------------------------------------------------------------

@@ -21,9 +21,16 @@ class UsageError(Exception):
 
 # ---- output ---------------------------------------------------------------------------
 
+def _typed(value):
+    """A core result (a dataclass with integer wei) as its JSON: ``to_json()``."""
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
 def emit(args, data, text: str | None = None) -> None:
     if args.json:
-        json.dump(data, sys.stdout, indent=2)
+        json.dump(data, sys.stdout, indent=2, default=_typed)
         sys.stdout.write("\n")
     elif text is not None:   # much of it is outside text: no bidi or escape sequence obeyed
         print(safe_text(text, multiline=True))

@@ -18,8 +18,13 @@ from PySide6.QtCore import Signal
 from shiboken6 import isValid
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from vault.chain.dao.crosschain import CrossChain
+from vault.chain.dao.escrow import Escrow
+from vault.chain.dao.grants import Grants
+from vault.chain.dao.keeper import executions
 from vault.chain.governance import Governance
-from vault.chain.units import format_units
+from vault.chain.units import format_units, parse_address, parse_amount
+from vault.errors import ChainError
 
 from ...format import blocks_text, duration
 from ...widgets import section_title
@@ -29,17 +34,22 @@ from ...widgets.tables import configure_list_table, rows_height
 from ...widgets.visible_timer import VisibleTimer
 from ..advance import AdvanceControl
 from ..page import ChainPage
+from .constitution import ConstitutionDialog
 from .delegates import BadgeDelegate, QuorumBarDelegate, TitleDelegate
+from .dialogs import NewProposalDialog
+from .grants import GrantsDialog
+from .keeper import KeeperControl
+from .lock import LockDialog, breakdown_text
 from .models import SUPPORT_LABELS, ProposalTableModel, ProposalView, votes_text
 from .panel import ProposalPanel, caption
 from .remote import RemoteVotesBox
+from .rewards import open_rewards
+from .subdaos import open_subdaos
+from .votes import RelayVoteDialog, SignVoteDialog
 
 
 def _breakdown(chain, account: str) -> dict | None:
     """Where the account's power comes from, or None on a network without the vote-escrow."""
-    from vault.chain.dao.escrow import Escrow
-    from vault.errors import ChainError
-
     try:
         return Escrow(chain).breakdown(account)
     except ChainError as exc:
@@ -166,8 +176,6 @@ class GovernancePage(ChainPage):
         self.body.addLayout(heading)
         self.propose_hint = text_label(name="hintLabel")
         self.body.addWidget(self.propose_hint)
-        from .keeper import KeeperControl
-
         self.keeper = KeeperControl(self.session, lambda: self.account)
         self.keeper.acted.connect(lambda _records: self.refresh_now())
         self.body.addWidget(self.keeper)
@@ -208,8 +216,6 @@ class GovernancePage(ChainPage):
         account = self.account
 
         def read(chain):
-            from vault.chain.dao.keeper import executions
-
             overview = Governance(chain).overview(account)
             overview["breakdown"] = _breakdown(chain, account)
             done = executions(chain)   # who executed each: the proposal's history says it
@@ -259,8 +265,6 @@ class GovernancePage(ChainPage):
             who = power["delegate"]
         else:
             who = "nobody yet"
-        from .lock import breakdown_text
-
         b = o.get("breakdown")
         self.power_detail.setText(f"You hold {format_units(held, 'BTK')}; your BTK count as votes for: {who}.\n"
                                   f"The treasury holds {format_units(int(o['treasury']['btk_wei']), 'BTK')}. "
@@ -368,8 +372,6 @@ class GovernancePage(ChainPage):
                    success="Executed: the proposal's actions are done.")
 
     def new_proposal(self) -> None:
-        from .dialogs import NewProposalDialog
-
         if self.overview is None:   # not connected (yet): the banner says why
             self._show_connection_state()
             return
@@ -408,8 +410,6 @@ class GovernancePage(ChainPage):
                     self._selected = str(event["args"]["proposalId"])
 
     def open_constitution(self) -> None:
-        from .constitution import ConstitutionDialog
-
         if not self.connected:
             self._show_connection_state()
             return
@@ -418,6 +418,7 @@ class GovernancePage(ChainPage):
         open_dialog(self, dialog, delete_on_close=True)
 
     def open_polls(self) -> None:
+        # start-up: ui.chain.governance.polls ~330 ms (eth-account, for signed ballots), only once Polls is opened
         from .polls import PollsDialog
 
         if not self.connected:
@@ -430,8 +431,6 @@ class GovernancePage(ChainPage):
         open_dialog(self, dialog, delete_on_close=True)
 
     def open_lock(self) -> None:
-        from .lock import LockDialog
-
         b = (self.overview or {}).get("breakdown")
         if not self.connected or b is None:
             self._show_connection_state()
@@ -441,22 +440,16 @@ class GovernancePage(ChainPage):
         open_dialog(self, dialog, delete_on_close=True)
 
     def _lock(self, amount: int, blocks: int) -> None:
-        from vault.chain.dao.escrow import Escrow
-
         sender = self.account
         self.write("Lock BTK", lambda service: Escrow(service.chain).lock_requests(service, sender, amount, blocks),
                    success="Locked: they count in polls from the next block.")
 
     def unlock(self) -> None:
-        from vault.chain.dao.escrow import Escrow
-
         sender = self.account
         self.write("Withdraw locked BTK", lambda service: Escrow(service.chain).unlock_request(service, sender),
                    success="Your BTK are back in your account.")
 
     def open_grants(self) -> None:
-        from .grants import GrantsDialog
-
         if not self.connected:
             self._show_connection_state()
             return
@@ -466,17 +459,12 @@ class GovernancePage(ChainPage):
 
     def open_dao_dialog(self, name: str) -> None:
         """The sub-DAOs or rewards dialog; their writes go through this page."""
-        from .rewards import open_rewards
-        from .subdaos import open_subdaos
-
         if not self.connected:
             self._show_connection_state()
             return
         {"subdaos": open_subdaos, "rewards": open_rewards}[name](self)
 
     def _approve_milestone(self, dialog, grant_id: int, words: str) -> None:
-        from vault.chain.dao.grants import Grants
-
         sender = self.account
         flow = self.write("Approve a milestone",
                           lambda service: Grants(service.chain).approve_request(service, sender, grant_id),
@@ -486,8 +474,8 @@ class GovernancePage(ChainPage):
 
     def _create_poll(self, question: str, options: list, closes_in: int, to: str, amount: str, details: str,
                      quadratic: bool = False) -> None:
+        # start-up: vault.chain.dao.polls ~300 ms (eth-account), as above
         from vault.chain.dao.polls import Polls
-        from vault.chain.units import parse_address, parse_amount
 
         sender = self.account
 
@@ -509,7 +497,7 @@ class GovernancePage(ChainPage):
             flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
     def _promote_poll(self, poll_id: str, ballots: list) -> None:
-        from vault.chain.dao.polls import Polls
+        from vault.chain.dao.polls import Polls   # start-up: as above
 
         sender = self.account
         flow = self.write("Promote the poll",
@@ -523,8 +511,6 @@ class GovernancePage(ChainPage):
                 flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
     def sign_offline(self) -> None:
-        from .votes import SignVoteDialog
-
         view = self.panel.view
         if view is None:
             return
@@ -533,8 +519,6 @@ class GovernancePage(ChainPage):
         open_dialog(self, dialog, delete_on_close=True)
 
     def relay_vote(self) -> None:
-        from .votes import RelayVoteDialog
-
         dialog = RelayVoteDialog(self.session, self)
         dialog.relay.connect(self._relay)
         open_dialog(self, dialog, delete_on_close=True)
@@ -548,8 +532,6 @@ class GovernancePage(ChainPage):
                    success="The signed vote is counted.")
 
     def _relay_remote(self, ballot: dict, words: str) -> None:
-        from vault.chain.dao.crosschain import CrossChain
-
         sender, remote = self.account, self.remote
         flow = self.write("Relay a remote ballot",
                           lambda service: CrossChain(service.chain).relay_request(service, sender, ballot),

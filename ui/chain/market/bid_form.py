@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
+from vault.chain.talent import Offer
 from vault.chain.units import format_units, parse_amount
 from vault.errors import ChainError
 
@@ -23,11 +24,11 @@ MESSAGE_MAX = 280   # a short note: the client reads many
 
 
 class BidDialog(QDialog):
-    """``offer``: the core's offer dict (budget_wei, title); ``missing``: the core's
+    """``offer``: the core's talent.Offer; ``missing``: the core's
     sentences for each unmet gate ([] when the account may bid); ``held``: the account's
     BTK (to say so before a stake it cannot cover)."""
 
-    def __init__(self, offer: dict, title: str, missing: list[str], held: int | None,
+    def __init__(self, offer: Offer, title: str, missing: list[str], held: int | None,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("bidDialog")
@@ -39,9 +40,9 @@ class BidDialog(QDialog):
         lay.setContentsMargins(24, 20, 24, 20)
         lay.setSpacing(10)
         lay.addWidget(page_title("Bid on an offer"))
-        self.offer_title = text_label(f"#{offer['id']} · {title}", name="sectionTitle")   # the client's words
+        self.offer_title = text_label(f"#{offer.id} · {title}", name="sectionTitle")   # the client's words
         lay.addWidget(self.offer_title)
-        budget = format_units(int(offer["budget_wei"]), "BTK")
+        budget = format_units(offer.budget, "BTK")
         lay.addWidget(page_subtitle(
             f"The client's budget is {budget}. You receive the whole price you ask: the client pays the "
             "marketplace fee on top. A stake puts your bid ahead of others; it comes back to you if another "
@@ -53,7 +54,7 @@ class BidDialog(QDialog):
         form = QFormLayout(self.form_box)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-        self.price = QLineEdit(format_units(int(offer["budget_wei"]), "BTK").removesuffix(" BTK"))
+        self.price = QLineEdit(format_units(offer.budget, "BTK").removesuffix(" BTK"))
         self.price.setAccessibleName("Your price in BTK")
         self.stake = QLineEdit()
         self.stake.setAccessibleName("Stake in BTK")
@@ -112,9 +113,9 @@ class BidDialog(QDialog):
         except ChainError as exc:
             return self._fail(f"Price: {exc}" if self.price.text().strip() else
                               "Enter your price in BTK.", self.price)
-        if price > int(self.offer["budget_wei"]):
+        if price > self.offer.budget:
             return self._fail(f"Price: at most the client's budget, "
-                              f"{format_units(int(self.offer['budget_wei']), 'BTK')}.", self.price)
+                              f"{format_units(self.offer.budget, 'BTK')}.", self.price)
         try:
             stake = parse_amount(self.stake.text(), allow_zero=True) if self.stake.text().strip() else 0
         except ChainError as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from vault.chain.talent import Bid
 from vault.chain.units import format_units
 from vault.safe_text import safe_text
 
@@ -22,9 +23,9 @@ BID_STATUS = {"active": "Open", "accepted": "Accepted", "withdrawn": "Withdrawn"
               "bond returned": "Bond returned"}
 
 
-def reputation_text(bid: dict) -> str:
+def reputation_text(bid: Bid) -> str:
     """The core's reputation for now: gigs completed as talent (either marketplace)."""
-    n = int((bid.get("reputation") or {}).get("completed", 0))
+    n = int(bid.reputation.get("completed", 0))
     return "new" if n == 0 else f"{n} gig{'s' if n != 1 else ''} done"
 
 
@@ -36,7 +37,7 @@ class BidTableModel(ListTableModel):
         super().__init__(parent)
         self.account = ""
 
-    def set_bids(self, bids: list[dict], account: str) -> None:
+    def set_bids(self, bids: list[Bid], account: str) -> None:
         self.account = account
         self.set_rows(bids)
 
@@ -45,18 +46,18 @@ class BidTableModel(ListTableModel):
             return None
         b, column = self.rows[index.row()], index.column()
         if role == Qt.DisplayRole:
-            mine = b["bidder"].lower() == self.account.lower()
-            message = safe_text((b.get("message") or "").strip().replace("\n", " "))   # anyone's words
-            stake = int(b.get("stake_wei") or 0)
-            return ("You" if mine else short_address(b["bidder"], 6, 4),
-                    format_units(int(b["price_wei"]), "BTK"),
+            mine = b.bidder.lower() == self.account.lower()
+            message = safe_text((b.message or "").strip().replace("\n", " "))   # anyone's words
+            stake = b.stake
+            return ("You" if mine else short_address(b.bidder, 6, 4),
+                    format_units(b.price, "BTK"),
                     format_units(stake, "BTK") if stake else "none",
-                    reputation_text(b), message, BID_STATUS.get(b["status"], b["status"]))[column]
+                    reputation_text(b), message, BID_STATUS.get(b.status, b.status))[column]
         if role == Qt.ToolTipRole:
             if column == self.MESSAGE:
-                return plain_tip(b.get("message") or "")
+                return plain_tip(b.message or "")
             if column == self.BIDDER:
-                return b["bidder"]
+                return b.bidder
             if column == self.STAKE:
                 return "BTK locked behind this bid: returned if another bid wins; kept as a delivery bond if it wins"
         if role == Qt.TextAlignmentRole and column in (self.PRICE, self.STAKE):
@@ -70,8 +71,8 @@ class BidsSection(QWidget):
     button for the selected bid exactly when ``can(action, bid)`` is None (else its reason
     is the tooltip)."""
 
-    accept_requested = Signal(dict)
-    withdraw_requested = Signal(dict)
+    accept_requested = Signal(object)   # the talent.Bid
+    withdraw_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -112,7 +113,7 @@ class BidsSection(QWidget):
         """As tall as the bids (two to six rows shown; more scroll)."""
         self.table.setFixedHeight(rows_height(self.table, max(2, min(rows, 6))) + 2 * self.table.frameWidth() + 2)
 
-    def show_bids(self, bids: list[dict], account: str, can, *, client: bool, open_offer: bool = True) -> None:
+    def show_bids(self, bids: list[Bid], account: str, can, *, client: bool, open_offer: bool = True) -> None:
         """``bids`` in the core's order; ``can(action, bid)`` -> None or why not; the
         buttons only while the offer takes bids (``open_offer``)."""
         keep = self.selected_bid()
@@ -120,25 +121,25 @@ class BidsSection(QWidget):
         self.model.set_bids(bids, account)
         self._fit(len(bids))
         self.buttons.setVisible(open_offer)
-        live = [b for b in bids if b["status"] == "active"]
+        live = [b for b in bids if b.status == "active"]
         if not bids:
             self.summary.setText("No bids yet." + (" Talent bids with a price, a message and, to stand out, "
                                                    "a stake." if client else ""))
         else:
-            staked = sum(1 for b in live if int(b.get("stake_wei") or 0))
+            staked = sum(1 for b in live if b.stake)
             self.summary.setText(f"{len(bids)} bid{'s' if len(bids) != 1 else ''}, {len(live)} open "
                                  f"({staked} with a stake). Highest stake first, then reputation.")
         if keep is not None:
-            self.select_bid(keep["bid_id"])
+            self.select_bid(keep.bid_id)
         self._update_buttons()
 
-    def selected_bid(self) -> dict | None:
+    def selected_bid(self) -> Bid | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
 
     def select_bid(self, bid_id: int) -> bool:
         for i, b in enumerate(self.model.rows):
-            if b["bid_id"] == bid_id:
+            if b.bid_id == bid_id:
                 self.table.selectRow(i)
                 return True
         return False

@@ -10,35 +10,37 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPushButton
 
 from vault.chain import demo
+from vault.chain.marketplace import Gig
+from vault.chain.talent import Offer
 from vault.chain.units import format_units
 
 from ...errors import describe
 
 
-def demo_note(g: dict, account: str, embedded: bool) -> str:
+def demo_note(g: Gig, account: str, embedded: bool) -> str:
     """A sentence for a demo offer (empty for any other)."""
-    if not demo.is_demo_gig(g, embedded):
+    if not demo.is_demo_client(g.client, embedded):
         return ""
-    talent = (g["talent"] or "").lower() == account.lower()
-    if g["status"] == "open":
+    talent = (g.talent or "").lower() == account.lower()
+    if g.status == "open":
         return ("It comes from the demo client of your local test chain: accept it, and the demo client pays "
                 "into escrow at once.")
-    if g["status"] == "accepted" and talent:
+    if g.status == "accepted" and talent:
         return "The demo client of the local test chain pays into escrow when the chain next moves on."
-    if g["status"] == "funded" and talent:
+    if g.status == "funded" and talent:
         return ("This is the local test chain's demo client: when the work is done, tell it so, and it "
                 "releases the payment to you at once (a real client checks the work first).")
     return ""
 
 
-def talent_demo_note(o: dict, account: str, embedded: bool) -> str:
+def talent_demo_note(o: Offer, account: str, embedded: bool) -> str:
     """A sentence for a demo offer of the talent market (empty for any other)."""
-    if not demo.is_demo_gig(o, embedded):
+    if not demo.is_demo_client(o.client, embedded):
         return ""
-    if o["status"] == "open":
+    if o.status == "open":
         return ("It comes from the demo client of your local test chain: it accepts a bid at once and pays "
                 "into escrow.")
-    if o["status"] == "funded" and (o["talent"] or "").lower() == account.lower():
+    if o.status == "funded" and (o.talent or "").lower() == account.lower():
         return ("This is the local test chain's demo client: when the work is done, tell it so, and it "
                 "releases the payment to you at once (a real client checks the work first).")
     return ""
@@ -61,23 +63,20 @@ class DeliverButton(QPushButton):
         self.hide()
         self.clicked.connect(self.deliver)
 
-    def _is_demo(self, g: dict) -> bool:
+    def show_for(self, g: Gig | Offer | None, account: str) -> None:
         # A talent-market offer has the same client field as a gig: the demo client's is a demo.
-        return demo.is_demo_gig(g, self.page.session.is_embedded)
-
-    def show_for(self, g: dict | None, account: str) -> None:
-        self.setVisible(g is not None and self._is_demo(g))
-        self.setEnabled(g is not None and g["status"] == "funded"
-                        and (g["talent"] or "").lower() == account.lower())
+        self.setVisible(g is not None and demo.is_demo_client(g.client, self.page.session.is_embedded))
+        self.setEnabled(g is not None and g.status == "funded"
+                        and (g.talent or "").lower() == account.lower())
 
     def deliver(self) -> None:
         page, g = self.page, self.view.selected()
         if g is None or not self.isEnabled():
             return
         self.setEnabled(False)
-        self.view.keep(g["id"])
+        self.view.keep(g.id)
         release = demo.deliver_offer if self.talent_market else demo.deliver
-        job = page.session.run(release, g["id"], page.account)
+        job = page.session.run(release, g.id, page.account)
         job.finished.connect(self._done)
         job.failed.connect(lambda exc: self.view.problem(describe(exc)))
 

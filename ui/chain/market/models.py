@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QFont
 
-from vault.chain.marketplace import Market, roles_of
-from vault.chain.units import format_units
+from vault.chain.marketplace import Gig, Market, roles_of
+from vault.chain.units import format_amount, format_units
 from vault.safe_text import safe_text
 
 from ...format import short_address
@@ -34,16 +34,16 @@ WHOSE = (("", "Everyone's offers"), ("mine", "My gigs: any role"), ("client", "M
 LIST_ADDRESS = (6, 4)   # the list's narrow Client / Talent columns: "0x9858…Da94"
 
 
-def offer_title(g: dict) -> str:
-    return safe_text((g["details"].strip().splitlines() or [f"Offer {g['id']}"])[0])   # anyone's words
+def offer_title(g: Gig) -> str:
+    return safe_text((g.details.strip().splitlines() or [f"Offer {g.id}"])[0])   # anyone's words
 
 
-def offer_body(g: dict) -> str:
-    return "\n".join(g["details"].strip().splitlines()[1:]).strip()
+def offer_body(g: Gig) -> str:
+    return "\n".join(g.details.strip().splitlines()[1:]).strip()
 
 
-def price_text(g: dict) -> str:
-    return format_units(int(g["price_wei"]), "BTK")
+def price_text(g: Gig) -> str:
+    return format_units(g.price, "BTK")
 
 
 def read_market(chain, account: str) -> dict:  # chain thread
@@ -61,12 +61,12 @@ class GigTableModel(ListTableModel):
         super().__init__(parent)
         self.account = ""
 
-    def set_gigs(self, gigs: list[dict], account: str) -> None:
+    def set_gigs(self, gigs: list[Gig], account: str) -> None:
         self.account = account
         self.set_rows(gigs)
 
     def row_of(self, gig_id: int) -> int:
-        return next((i for i, g in enumerate(self.rows) if g["id"] == gig_id), -1)
+        return next((i for i, g in enumerate(self.rows) if g.id == gig_id), -1)
 
     def _who(self, address: str | None) -> str:
         if not address:
@@ -78,27 +78,27 @@ class GigTableModel(ListTableModel):
             return None
         g, column = self.rows[index.row()], index.column()
         if role == Qt.DisplayRole:
-            return (str(g["id"]), offer_title(g), KIND_WORDS[g["kind"]], price_text(g), STATUS_WORDS[g["status"]][0],
-                    self._who(g["client"]), self._who(g["talent"]))[column]
+            return (str(g.id), offer_title(g), KIND_WORDS[g.kind], price_text(g), STATUS_WORDS[g.status][0],
+                    self._who(g.client), self._who(g.talent))[column]
         if role == self.SortRole:
             if column == self.ID:
-                return g["id"]
+                return g.id
             if column == self.PRICE:
-                return int(g["price_wei"])
+                return g.price
             return self.data(index, Qt.DisplayRole)
         if role == Qt.ToolTipRole:
             if column == self.OFFER:
-                return plain_tip(g["details"])
+                return plain_tip(g.details)
             if column == self.STATUS:
-                return STATUS_WORDS[g["status"]][1]
+                return STATUS_WORDS[g.status][1]
             if column == self.CLIENT:
-                return g["client"]
+                return g.client
             if column == self.TALENT:
-                return g["talent"] or "Nobody has accepted it yet"
+                return g.talent or "Nobody has accepted it yet"
         if role == Qt.TextAlignmentRole and column in (self.ID, self.PRICE):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.FontRole and column in (self.CLIENT, self.TALENT):
-            who = g["client"] if column == self.CLIENT else g["talent"]
+            who = g.client if column == self.CLIENT else g.talent
             if who and who.lower() == self.account.lower():
                 font = QFont()
                 font.setBold(True)
@@ -128,16 +128,16 @@ class GigFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         model: GigTableModel = self.sourceModel()
         g = model.rows[row]
-        if self.kind and g["kind"] != self.kind:
+        if self.kind and g.kind != self.kind:
             return False
-        if self.status and g["status"] != self.status:
+        if self.status and g.status != self.status:
             return False
         if self.whose:
             roles = roles_of(g, model.account)
             if not roles or (self.whose != "mine" and self.whose not in roles):
                 return False
         if self.words:
-            haystack = " ".join([f"#{g['id']}", g["details"], g["kind"], *STATUS_WORDS[g["status"]], g["price"],
-                                 g["client"], g["talent"] or "", g["connector"] or ""]).lower()
+            haystack = " ".join([f"#{g.id}", g.details, g.kind, *STATUS_WORDS[g.status], format_amount(g.price),
+                                 g.client, g.talent or "", g.connector or ""]).lower()
             return all(word in haystack for word in self.words)
         return True

@@ -21,7 +21,7 @@ import time
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
-from vault.chain.marketplace import Market, roles_of
+from vault.chain.marketplace import Gig, Market, roles_of
 from vault.chain.talent import TalentMarket
 from vault.chain.units import format_units, percent
 
@@ -226,7 +226,7 @@ class MarketplacePage(ChainPage):
             self.count_label.setText(f"{shown} of {total} offers shown. Select one to see what you can do.")
 
     # What the demo client's Deliver button asks of the view it serves (demo.DeliverButton).
-    def selected(self) -> dict | None:
+    def selected(self) -> Gig | None:
         return self.selected_gig()
 
     def keep(self, gig_id: int) -> None:
@@ -235,7 +235,7 @@ class MarketplacePage(ChainPage):
     def problem(self, text: str) -> None:
         self.next_step.error(text)
 
-    def selected_gig(self) -> dict | None:
+    def selected_gig(self) -> Gig | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
@@ -243,7 +243,7 @@ class MarketplacePage(ChainPage):
 
     def selected_id(self) -> int | None:
         g = self.selected_gig()
-        return g["id"] if g else None
+        return g.id if g else None
 
     def select_gig(self, gig_id: int) -> bool:
         row = self.model.row_of(gig_id)
@@ -256,7 +256,7 @@ class MarketplacePage(ChainPage):
 
     def _counting_down(self) -> bool:
         g = self.selected_gig()
-        return g is not None and g["status"] == "funded"
+        return g is not None and g.status == "funded"
 
     def _show_selected(self) -> None:
         g = self.selected_gig()
@@ -331,7 +331,7 @@ class MarketplacePage(ChainPage):
         g = self.selected_gig()
         if g is None:
             return
-        self._select_after = g["id"]
+        self._select_after = g.id
         self.write(title, build, intro=intro, success=success)
 
     def accept_selected(self) -> None:
@@ -340,8 +340,8 @@ class MarketplacePage(ChainPage):
             return
         fee = self.data["fee_bps"] if self.data else None
         self._gig_write(
-            f"Accept offer #{g['id']}",
-            lambda service: Market(service.chain).accept_request(service, account, g["id"]),
+            f"Accept offer #{g.id}",
+            lambda service: Market(service.chain).accept_request(service, account, g.id),
             [f"You take “{offer_title(g)}” as its talent, for {price_text(g)}.",
              f"The marketplace fee in force now ({percent(fee) if fee is not None else 'today’s'}) is fixed for "
              "this offer. You are paid when the client releases the escrow; wait for the client's payment "
@@ -357,19 +357,19 @@ class MarketplacePage(ChainPage):
         steps: dict = {}
 
         def build(service):
-            requests = Market(service.chain).fund_requests(service, account, g["id"])
+            requests = Market(service.chain).fund_requests(service, account, g.id)
             steps["count"] = len(requests)
             return requests
 
         def intro():
-            lines = [f"You pay {price_text(g)} into escrow for offer #{g['id']}. It stays in the marketplace "
+            lines = [f"You pay {price_text(g)} into escrow for offer #{g.id}. It stays in the marketplace "
                      "contract until you release it to the talent, or it is refunded to you."]
             if steps.get("count", 1) > 1:
                 lines.append("Two transactions: first you allow the marketplace to take exactly this amount, then "
                              "it takes it into escrow.")
             return lines
 
-        self._gig_write(f"Pay into escrow for offer #{g['id']}", build, intro,
+        self._gig_write(f"Pay into escrow for offer #{g.id}", build, intro,
                         "The price is in escrow. Release it once the work is delivered.")
 
     def release_selected(self) -> None:
@@ -380,12 +380,12 @@ class MarketplacePage(ChainPage):
 
         def build(service):
             market = Market(service.chain)
-            request = market.release_request(service, account, g["id"])
+            request = market.release_request(service, account, g.id)
             # the core's lines are aligned for a terminal: single spaces read better in a window
-            lines[:] = [" ".join(line.split()) for line in Market.breakdown_lines(market.release_breakdown(g["id"]))]
+            lines[:] = [" ".join(line.split()) for line in Market.breakdown_lines(market.release_breakdown(g.id))]
             return request
 
-        self._gig_write(f"Release payment for offer #{g['id']}", build,
+        self._gig_write(f"Release payment for offer #{g.id}", build,
                         lambda: [f"You pay the talent for “{offer_title(g)}”. The escrow is split:"] + lines
                         + ["Release only once the work is delivered: it cannot be undone."],
                         "Released: the talent is paid.")
@@ -396,19 +396,19 @@ class MarketplacePage(ChainPage):
             return
         talent = "talent" in roles_of(g, account)
         intro = ([f"You give the {price_text(g)} in escrow back to the client: you will not be paid for this "
-                  f"{g['kind']}."] if talent else
+                  f"{g.kind}."] if talent else
                  [f"The delivery window is over: you take the {price_text(g)} in escrow back. The talent is not "
                   "paid."])
-        self._gig_write(f"Refund offer #{g['id']}",
-                        lambda service: Market(service.chain).refund_request(service, account, g["id"]),
+        self._gig_write(f"Refund offer #{g.id}",
+                        lambda service: Market(service.chain).refund_request(service, account, g.id),
                         intro, "Refunded: the escrow went back to the client.")
 
     def cancel_selected(self) -> None:
         g, account = self.selected_gig(), self.account
         if g is None:
             return
-        self._gig_write(f"Cancel offer #{g['id']}",
-                        lambda service: Market(service.chain).cancel_request(service, account, g["id"]),
+        self._gig_write(f"Cancel offer #{g.id}",
+                        lambda service: Market(service.chain).cancel_request(service, account, g.id),
                         [f"You withdraw “{offer_title(g)}”. Nobody can accept it or pay for it afterwards; "
                          "nothing was paid, so nothing moves."],
                         "The offer is cancelled.")

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from vault.chain.marketplace import actions, price_split, roles_of
+from vault.chain.marketplace import Gig, actions, price_split, roles_of
 from vault.chain.units import format_units, percent
 
 from ...format import duration_words, local_moment, short_address
@@ -131,17 +131,17 @@ class OfferPanel(QFrame):
     def show_none(self) -> None:
         show_no_offer(self, "Select an offer in the list to see its details and what you can do with it.")
 
-    def show_gig(self, g: dict, *, account: str, now: int | None, data: dict | None, embedded: bool) -> None:
+    def show_gig(self, g: Gig, *, account: str, now: int | None, data: dict | None, embedded: bool) -> None:
         """``now``: the chain's time; ``data``: the page's last read (the fee today, what
         the account holds)."""
         self.account = account
-        self.detail_title.setText(f"#{g['id']} · {KIND_WORDS[g['kind']]} · {offer_title(g)}")
+        self.detail_title.setText(f"#{g.id} · {KIND_WORDS[g.kind]} · {offer_title(g)}")
         body = offer_body(g)
         self.detail_body.setText(body)
         self.detail_body.setVisible(bool(body))
-        self.status_badge.setText(STATUS_WORDS[g["status"]][0])
-        self.status_badge.setToolTip(STATUS_WORDS[g["status"]][1])
-        self.status_badge.setProperty("look", STATUS_LOOK[g["status"]])
+        self.status_badge.setText(STATUS_WORDS[g.status][0])
+        self.status_badge.setToolTip(STATUS_WORDS[g.status][1])
+        self.status_badge.setProperty("look", STATUS_LOOK[g.status])
         repolish(self.status_badge)
         self.status_badge.show()
         self._fill_facts(g, now, data["fee_bps"] if data else None)
@@ -161,34 +161,34 @@ class OfferPanel(QFrame):
         mine = address.lower() == self.account.lower()
         return f"{address} (you)" if mine else address
 
-    def _fill_facts(self, g: dict, now: int | None, fee_bps: int | None) -> None:
+    def _fill_facts(self, g: Gig, now: int | None, fee_bps: int | None) -> None:
         f = self.facts
         f["price"].setText(price_text(g))
         split = price_split(g)
-        if g["status"] == "open":
+        if g.status == "open":
             f["fee"].setText(f"{percent(fee_bps)} today, fixed when someone accepts" if fee_bps is not None else "—")
         else:
-            f["fee"].setText(f"{percent(g['fee_bps'])} ({format_units(split.fee, 'BTK')}, to the DAO treasury)")
-        f["client"].setText(self._who(g["client"], "—"))
-        f["talent"].setText(self._who(g["talent"], "nobody yet"))
-        if g["connector"]:
-            f["cut"].setText(f"{percent(g['referral_bps'])} ({format_units(split.referral, 'BTK')}, to the referrer)")
-            f["referrer"].setText(self._who(g["connector"], ""))
+            f["fee"].setText(f"{percent(g.fee_bps)} ({format_units(split.fee, 'BTK')}, to the DAO treasury)")
+        f["client"].setText(self._who(g.client, "—"))
+        f["talent"].setText(self._who(g.talent, "nobody yet"))
+        if g.connector:
+            f["cut"].setText(f"{percent(g.referral_bps)} ({format_units(split.referral, 'BTK')}, to the referrer)")
+            f["referrer"].setText(self._who(g.connector, ""))
         else:
             f["cut"].setText("none")
             f["referrer"].setText("nobody")
-        days = duration_words(g["delivery_window"])
-        if g["status"] == "funded" and g["refundable_at"]:
-            due = g["refundable_at"]
+        days = duration_words(g.delivery_window)
+        if g.status == "funded" and g.refundable_at:
+            due = g.refundable_at
             left = f"in {duration_words(due - now, round_down=True)}" if now is not None and now < due else "passed"
             f["delivery"].setText(f"{days}: the client can take a refund from {local_date(due)} ({left})")
         else:
             f["delivery"].setText(f"{days}, counted from when the client pays")
 
-    def _show_next_step(self, g: dict, now: int | None, held: int | None, embedded: bool) -> None:
+    def _show_next_step(self, g: Gig, now: int | None, held: int | None, embedded: bool) -> None:
         roles = roles_of(g, self.account)
-        client, status = "client" in roles, g["status"]
-        if status == "accepted" and client and held is not None and held < int(g["price_wei"]):
+        client, status = "client" in roles, g.status
+        if status == "accepted" and client and held is not None and held < g.price:
             self.next_step.warning(f"You hold {format_units(held, 'BTK')}, but paying into escrow needs "
                                    f"{price_text(g)}. Receive more BTK first (Wallet → Receive).")
             return
@@ -199,23 +199,23 @@ class OfferPanel(QFrame):
         self.next_step.hint(f"{text} {note}" if note else text)
 
     @staticmethod
-    def _next_text(g: dict, roles: list[str], now: int | None) -> str:
+    def _next_text(g: Gig, roles: list[str], now: int | None) -> str:
         client, talent = "client" in roles, "talent" in roles
-        status, price = g["status"], price_text(g)
+        status, price = g.status, price_text(g)
         if status == "open":
             return ("Waiting for someone to accept your offer. You can still cancel it." if client else
-                    f"Open: accept it to do this {g['kind']} for {price}. The client then pays into escrow "
+                    f"Open: accept it to do this {g.kind} for {price}. The client then pays into escrow "
                     "before you start.")
         if status == "accepted":
             if client:
-                return (f"{short_address(g['talent'])} accepted. Pay {price} into escrow so the work can start: "
+                return (f"{short_address(g.talent)} accepted. Pay {price} into escrow so the work can start: "
                         "it stays locked until you release it. You can still cancel instead.")
             if talent:
                 return "You accepted it. Wait for the client to pay into escrow before you start the work."
             return "Someone accepted this offer; it waits for the client's payment."
         if status == "funded":
             if client:
-                due = g["refundable_at"]
+                due = g.refundable_at
                 return "The price is in escrow. Release it once the work is delivered" + (
                     f"; if it is not, you can take it back from {local_date(due)}." if due and now is not None
                     and now < due else "; the delivery window has passed, so you can also take it back.")

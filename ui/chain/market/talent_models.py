@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 
 from vault.anchoring.holder import anchored_kinds
 from vault.chain.extensions.talent_market import DEMO_CREDENTIAL_TYPE
-from vault.chain.talent import TalentMarket, type_label
+from vault.chain.talent import Offer, TalentMarket, type_label
 from vault.chain.units import format_units
 from vault.credentials.repository import CredentialRepository
 from vault.errors import ChainError
@@ -33,27 +33,27 @@ STATUS_LOOK = {"open": "open", "accepted": "waiting", "funded": "escrow", "relea
                "refunded": "stopped", "cancelled": "stopped"}
 
 
-def btk(wei) -> str:
-    return format_units(int(wei), "BTK")
+def btk(wei: int) -> str:
+    return format_units(wei, "BTK")
 
 
-def offer_title(o: dict) -> str:
-    return safe_text((o["details"].strip().splitlines() or [f"Offer {o['id']}"])[0])   # anyone's words
+def offer_title(o: Offer) -> str:
+    return safe_text((o.details.strip().splitlines() or [f"Offer {o.id}"])[0])   # anyone's words
 
 
-def offer_body(o: dict) -> str:
-    return "\n".join(o["details"].strip().splitlines()[1:]).strip()
+def offer_body(o: Offer) -> str:
+    return "\n".join(o.details.strip().splitlines()[1:]).strip()
 
 
-def gate_words(o: dict, names=()) -> str:
+def gate_words(o: Offer, names=()) -> str:
     """"a OpenBadgeCredential from 0x…; 100 BTK staked", or "anyone" (``names``: type names
     to show for their hashes, the core's ``type_label``)."""
-    gate, needs = o["gate"], []
-    if gate["issuer"]:
-        kind = type_label(gate["credential_type"], names)
-        needs.append(f"a credential ({'any type' if kind == 'any type' else kind}) from {gate['issuer']}")
-    if int(gate["min_stake_wei"]):
-        needs.append(f"{btk(gate['min_stake_wei'])} staked")
+    gate, needs = o.gate, []
+    if gate.issuer:
+        kind = type_label(gate.credential_type, names)
+        needs.append(f"a credential ({'any type' if kind == 'any type' else kind}) from {gate.issuer}")
+    if gate.min_stake:
+        needs.append(f"{btk(gate.min_stake)} staked")
     return "; ".join(needs) if needs else "anyone may bid"
 
 
@@ -72,7 +72,7 @@ def read_talent(chain, account: str, store, typed=()) -> dict:  # chain thread
         return {"missing": str(exc)}
     offers = tm.offers()
     kinds = anchored_kinds(store, chain.chain_id)   # what the vault holds: the post dialog's gate picker
-    splits = {o["id"]: tm.funding_split(o["id"]) for o in offers if o["status"] in ("accepted", "funded")}
+    splits = {o.id: tm.funding_split(o.id) for o in offers if o.status in ("accepted", "funded")}
     return {"offers": offers, "bids": tm.bids_by_offer(all_bids=True), "splits": splits, "terms": tm.terms(),
             "connector": tm.connector(account), "kinds": kinds,
             "names": sorted({t for t, _n in CredentialRepository(store).types()} | set(typed)
@@ -89,10 +89,10 @@ class TalentOfferModel(ListTableModel):
 
     def set_offers(self, offers: list[dict], bids: dict, account: str, names=()) -> None:
         self.account, self.bids, self.names = account, bids, tuple(names)
-        self.set_rows(sorted(offers, key=lambda o: -o["id"]))   # newest first
+        self.set_rows(sorted(offers, key=lambda o: -o.id))   # newest first
 
     def row_of(self, offer_id: int) -> int:
-        return next((i for i, o in enumerate(self.rows) if o["id"] == offer_id), -1)
+        return next((i for i, o in enumerate(self.rows) if o.id == offer_id), -1)
 
     def _who(self, address: str | None) -> str:
         if not address:
@@ -104,18 +104,18 @@ class TalentOfferModel(ListTableModel):
             return None
         o, column = self.rows[index.row()], index.column()
         if role == Qt.DisplayRole:
-            live = sum(1 for b in self.bids.get(o["id"], []) if b["status"] == "active")
-            bids = str(live) if o["status"] == "open" else "—"
-            return (str(o["id"]), offer_title(o), btk(o["budget_wei"]), bids, safe_text(gate_words(o, self.names)),
-                    STATUS_WORDS[o["status"]][0], self._who(o["client"]))[column]
+            live = sum(1 for b in self.bids.get(o.id, []) if b.status == "active")
+            bids = str(live) if o.status == "open" else "—"
+            return (str(o.id), offer_title(o), btk(o.budget), bids, safe_text(gate_words(o, self.names)),
+                    STATUS_WORDS[o.status][0], self._who(o.client))[column]
         if role == Qt.ToolTipRole:
             if column == self.OFFER:
-                return plain_tip(o["details"])
+                return plain_tip(o.details)
             if column == self.STATUS:
-                return STATUS_WORDS[o["status"]][1]
+                return STATUS_WORDS[o.status][1]
             if column == self.CLIENT:
-                return o["client"]
-        if role == Qt.FontRole and column == self.CLIENT and o["client"].lower() == self.account.lower():
+                return o.client
+        if role == Qt.FontRole and column == self.CLIENT and o.client.lower() == self.account.lower():
             font = QFont()
             font.setBold(True)
             return font

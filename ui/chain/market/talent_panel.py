@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QWidget
 
+from vault.chain.talent import Bid, Offer
 from vault.chain.talent.actions import bid_actions, offer_actions
 
 from ...format import duration_words, short_address
@@ -37,7 +38,7 @@ class TalentOfferPanel(QFrame):
         """``extra`` goes at the end of the button row (the demo client's Deliver button)."""
         super().__init__(parent)
         self.account = ""
-        self.offer: dict | None = None
+        self.offer: Offer | None = None
         lay = offer_head(self)
         lay.addLayout(facts_grid(self, FACTS, parties=("client", "talent")))
         self.next_step = InlineMessage()
@@ -60,18 +61,18 @@ class TalentOfferPanel(QFrame):
         self.split_title.hide()
         self.split.hide()
 
-    def show_offer(self, o: dict, *, account: str, now: int | None, data: dict, demo: str = "") -> None:
+    def show_offer(self, o: Offer, *, account: str, now: int | None, data: dict, demo: str = "") -> None:
         """``data``: the page's last read of the talent market (read_talent); ``demo``: what
         the local test chain's demo client does with this offer, if it is one of its."""
         self.offer, self.account = o, account
-        bids = data["bids"].get(o["id"], [])
-        self.detail_title.setText(f"#{o['id']} · {offer_title(o)}")
+        bids = data["bids"].get(o.id, [])
+        self.detail_title.setText(f"#{o.id} · {offer_title(o)}")
         body = offer_body(o)
         self.detail_body.setText(body)
         self.detail_body.setVisible(bool(body))
-        self.status_badge.setText(STATUS_WORDS[o["status"]][0])
-        self.status_badge.setToolTip(STATUS_WORDS[o["status"]][1])
-        self.status_badge.setProperty("look", STATUS_LOOK[o["status"]])
+        self.status_badge.setText(STATUS_WORDS[o.status][0])
+        self.status_badge.setToolTip(STATUS_WORDS[o.status][1])
+        self.status_badge.setProperty("look", STATUS_LOOK[o.status])
         repolish(self.status_badge)
         self.status_badge.show()
         self._fill_facts(o, now, data["names"])
@@ -83,11 +84,11 @@ class TalentOfferPanel(QFrame):
             if name in ("bid", "fund", "release") and button.property("primary") != (why is None):
                 button.setProperty("primary", why is None)    # the account's next step stands out
                 repolish(button)
-        client = o["client"].lower() == account.lower()
+        client = o.client.lower() == account.lower()
         self.bids.show_bids(bids, account, lambda action, bid: bid_actions(o, bid, account)[action], client=client,
-                            open_offer=o["status"] == "open")
+                            open_offer=o.status == "open")
         self.bids.show()
-        split = data["splits"].get(o["id"])
+        split = data["splits"].get(o.id)
         self.split.show_split(split)
         self.split_title.setVisible(split is not None)
         self.split.setVisible(split is not None)
@@ -98,44 +99,44 @@ class TalentOfferPanel(QFrame):
             return empty
         return f"{address} (you)" if address.lower() == self.account.lower() else address
 
-    def _fill_facts(self, o: dict, now: int | None, names) -> None:
+    def _fill_facts(self, o: Offer, now: int | None, names) -> None:
         f = self.facts
-        f["budget"].setText(btk(o["budget_wei"]))
-        f["client"].setText(self._who(o["client"], "—"))
+        f["budget"].setText(btk(o.budget))
+        f["client"].setText(self._who(o.client, "—"))
         f["needs"].setText(gate_words(o, names))
-        f["talent"].setText(self._who(o["talent"], "nobody yet: the client accepts a bid"))
-        f["price"].setText(btk(o["price_wei"]) if o["talent"] else "—")
-        bond = int(o["bond_wei"])
-        f["bond"].setText("—" if not o["talent"] else "none: the bid had no stake" if not bond else
+        f["talent"].setText(self._who(o.talent, "nobody yet: the client accepts a bid"))
+        f["price"].setText(btk(o.price) if o.talent else "—")
+        bond = o.bond
+        f["bond"].setText("—" if not o.talent else "none: the bid had no stake" if not bond else
                           f"{btk(bond)}: the bid's stake, returned when paid")
-        days = duration_words(o["delivery_window"])
-        due = o["refundable_at"]
-        if o["status"] == "funded" and due:
+        days = duration_words(o.delivery_window)
+        due = o.refundable_at
+        if o.status == "funded" and due:
             left = f"in {duration_words(due - now, round_down=True)}" if now is not None and now < due else "passed"
             f["delivery"].setText(f"{days}: the client can take a refund from {local_date(due)} ({left})")
         else:
             f["delivery"].setText(f"{days}, counted from when the client pays")
 
     @staticmethod
-    def _next_text(o: dict, account: str, bids: list[dict], now: int | None) -> str:
+    def _next_text(o: Offer, account: str, bids: list[Bid], now: int | None) -> str:
         me = account.lower()
-        client, talent = o["client"].lower() == me, (o["talent"] or "").lower() == me
-        status = o["status"]
-        live = [b for b in bids if b["status"] == "active"]
-        mine = [b for b in live if b["bidder"].lower() == me]
+        client, talent = o.client.lower() == me, (o.talent or "").lower() == me
+        status = o.status
+        live = [b for b in bids if b.status == "active"]
+        mine = [b for b in live if b.bidder.lower() == me]
         if status == "open":
             if client:
                 return (f"{len(live)} open bid{'s' if len(live) != 1 else ''}. Select one and accept it: the other "
                         "bidders get their stake back at once. You can still cancel." if live else
                         "Waiting for bids. You can still cancel the offer.")
             if mine:
-                return (f"You bid {btk(mine[0]['price_wei'])}. Wait for the client to choose; you can withdraw your "
+                return (f"You bid {btk(mine[0].price)}. Wait for the client to choose; you can withdraw your "
                         "bid (and its stake) until then.")
             return ("Open for bids: you receive the whole price you ask (the client pays the fee). A stake puts "
                     "your bid ahead of others and comes back if another bid wins.")
         if status == "accepted":
             if client:
-                return (f"You accepted {short_address(o['talent'])}'s bid. Pay the price and the fee into escrow "
+                return (f"You accepted {short_address(o.talent)}'s bid. Pay the price and the fee into escrow "
                         "so the work can start; the split is below.")
             if talent:
                 return "Your bid won. Wait for the client to pay into escrow before you start the work."
@@ -144,7 +145,7 @@ class TalentOfferPanel(QFrame):
             if client:
                 return "The price is in escrow. Release it once the work is delivered: the talent gets all of it."
             if talent:
-                return (f"{btk(o['price_wei'])} is in escrow for you: do the work, and the client releases it with "
+                return (f"{btk(o.price)} is in escrow for you: do the work, and the client releases it with "
                         "your bond. If you cannot, refund the client.")
             return "The price is in escrow until the client releases it to the talent."
         if status == "released":

@@ -14,7 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from vault.chain.talent import TalentMarket
+from vault.chain.talent import Bid, Offer, TalentMarket
 
 from ...errors import describe
 from ...widgets import open_dialog, section_title
@@ -99,12 +99,12 @@ class TalentSection(QWidget):
         self.panel.show()
         self.model.set_offers(data["offers"], data["bids"], account, data["names"])
         if keep == self.NEWEST_MINE:
-            keep = max((o["id"] for o in data["offers"] if o["client"].lower() == account.lower()), default=None)
+            keep = max((o.id for o in data["offers"] if o.client.lower() == account.lower()), default=None)
         if keep is None or not self.select_offer(keep):
             self.show_selected()
 
     # What the demo client's Deliver button asks of the view it serves (demo.DeliverButton).
-    def selected(self) -> dict | None:
+    def selected(self) -> Offer | None:
         return self.selected_offer()
 
     def keep(self, offer_id: int) -> None:
@@ -113,13 +113,13 @@ class TalentSection(QWidget):
     def problem(self, text: str) -> None:
         self.panel.next_step.error(text)
 
-    def selected_offer(self) -> dict | None:
+    def selected_offer(self) -> Offer | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
 
     def selected_id(self) -> int | None:
         o = self.selected_offer()
-        return o["id"] if o else None
+        return o.id if o else None
 
     def select_offer(self, offer_id: int) -> bool:
         row = self.model.row_of(offer_id)
@@ -132,7 +132,7 @@ class TalentSection(QWidget):
 
     def _counting_down(self) -> bool:
         o = self.selected_offer()
-        return o is not None and o["status"] == "funded"
+        return o is not None and o.status == "funded"
 
     def show_selected(self) -> None:
         o = self.selected_offer()
@@ -149,8 +149,8 @@ class TalentSection(QWidget):
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def _write(self, o: dict, title: str, build, intro, success: str):
-        self.select_after = o["id"]
+    def _write(self, o: Offer, title: str, build, intro, success: str):
+        self.select_after = o.id
         return self.page.write(title, build, intro=intro, success=success)
 
     def bid_selected(self) -> None:
@@ -159,11 +159,11 @@ class TalentSection(QWidget):
         if o is None or self.data is None:
             return
         self.panel.bid_button.setEnabled(False)
-        job = self.page.session.run(_gates, o["id"], account, self.data["names"])
+        job = self.page.session.run(_gates, o.id, account, self.data["names"])
         job.finished.connect(lambda report: self._open_bid(o, account, report))
         job.failed.connect(lambda exc: (self.panel.next_step.error(describe(exc)), self.show_selected()))
 
-    def _open_bid(self, o: dict, account: str, report: dict) -> None:
+    def _open_bid(self, o: Offer, account: str, report: dict) -> None:
         self.show_selected()
         if account != self.page.account:   # switched meanwhile
             return
@@ -173,57 +173,57 @@ class TalentSection(QWidget):
         dialog.accepted.connect(lambda: self._bid(o, account, dialog.values))
         open_dialog(self.page, dialog)
 
-    def _bid(self, o: dict, account: str, values: dict) -> None:
+    def _bid(self, o: Offer, account: str, values: dict) -> None:
         names = self.data["names"] if self.data else ()
         intro = [f"You bid {btk(values['price'])} on “{offer_title(o)}”. If the client accepts it, you receive "
                  "the whole price when the work is released; the client pays the fee on top."]
         if values["stake"]:
             intro.append(f"You stake {btk(values['stake'])} behind the bid: it comes back at once if another bid "
                          "wins or you withdraw; if yours wins it is a delivery bond, returned with the payment.")
-        self._write(o, f"Bid on offer #{o['id']}",
-                    lambda service: _tm(service).bid_plan(service, account, o["id"], price=values["price"],
+        self._write(o, f"Bid on offer #{o.id}",
+                    lambda service: _tm(service).bid_plan(service, account, o.id, price=values["price"],
                                                           stake=values["stake"], message=values["message"],
                                                           names=names),
                     intro, "Your bid is in. The client sees it with its stake; wait for their choice.")
 
-    def withdraw_bid(self, bid: dict) -> None:
+    def withdraw_bid(self, bid: Bid) -> None:
         o, account = self.selected_offer(), self.page.account
         if o is None:
             return
-        stake = int(bid["stake_wei"])
-        self._write(o, f"Withdraw your bid on offer #{o['id']}",
-                    lambda service: _tm(service).withdraw_bid_plan(service, account, o["id"], bid["bid_id"]),
-                    [f"You take back your bid of {btk(bid['price_wei'])}"
+        stake = bid.stake
+        self._write(o, f"Withdraw your bid on offer #{o.id}",
+                    lambda service: _tm(service).withdraw_bid_plan(service, account, o.id, bid.bid_id),
+                    [f"You take back your bid of {btk(bid.price)}"
                      + (f" and its {btk(stake)} stake." if stake else ".")],
                     "Your bid is withdrawn." + (" Its stake is back in your account." if stake else ""))
 
-    def accept_bid(self, bid: dict) -> None:
+    def accept_bid(self, bid: Bid) -> None:
         o, account = self.selected_offer(), self.page.account
         if o is None:
             return
-        stake, others = int(bid["stake_wei"]), sum(
-            1 for b in self.data["bids"].get(o["id"], []) if b["status"] == "active" and b["bid_id"] != bid["bid_id"])
-        lines = [f"You accept {bid['bidder']}'s bid of {btk(bid['price_wei'])} for “{offer_title(o)}”."]
+        stake, others = bid.stake, sum(
+            1 for b in self.data["bids"].get(o.id, []) if b.status == "active" and b.bid_id != bid.bid_id)
+        lines = [f"You accept {bid.bidder}'s bid of {btk(bid.price)} for “{offer_title(o)}”."]
         if stake:
             lines.append(f"Their {btk(stake)} stake stays locked as a delivery bond until you release the payment.")
         if others:
             lines.append("The other bid gets its stake back at once." if others == 1 else
                          f"The {others} other bids get their stakes back at once.")
         lines.append("Next you pay the price and the fee into escrow.")
-        self._write(o, f"Accept a bid on offer #{o['id']}",
-                    lambda service: _tm(service).accept_bid_plan(service, account, o["id"], bid["bid_id"]),
+        self._write(o, f"Accept a bid on offer #{o.id}",
+                    lambda service: _tm(service).accept_bid_plan(service, account, o.id, bid.bid_id),
                     lines, "Bid accepted. Pay into escrow so the work can start.")
 
     def fund_selected(self) -> None:
         o, account = self.selected_offer(), self.page.account
         if o is None:
             return
-        split = self.data["splits"].get(o["id"]) if self.data else None
+        split = self.data["splits"].get(o.id) if self.data else None
         shown: dict = {}
 
         def build(service):
-            plan = _tm(service).fund_plan(service, account, o["id"])
-            shown["split"] = _tm(service).funding_split(o["id"])   # as the plan was built, not as last read
+            plan = _tm(service).fund_plan(service, account, o.id)
+            shown["split"] = _tm(service).funding_split(o.id)   # as the plan was built, not as last read
             shown["steps"] = len(plan.requests)
             return plan
 
@@ -236,7 +236,7 @@ class TalentSection(QWidget):
                              "then it takes it into escrow.")
             return lines
 
-        self._write(o, f"Pay into escrow for offer #{o['id']}", build, intro,
+        self._write(o, f"Pay into escrow for offer #{o.id}", build, intro,
                     "The price and fee are in escrow. Release them once the work is delivered.")
 
     def release_selected(self) -> None:
@@ -246,8 +246,8 @@ class TalentSection(QWidget):
         shown: dict = {}
 
         def build(service):
-            plan = _tm(service).release_plan(service, account, o["id"])
-            shown["split"] = _tm(service).funding_split(o["id"])
+            plan = _tm(service).release_plan(service, account, o.id)
+            shown["split"] = _tm(service).funding_split(o.id)
             return plan
 
         def intro():
@@ -256,28 +256,28 @@ class TalentSection(QWidget):
                 lines.append(split_sentence(shown["split"]))
             return lines + ["Release only once the work is delivered: it cannot be undone."]
 
-        self._write(o, f"Release payment for offer #{o['id']}", build, intro,
+        self._write(o, f"Release payment for offer #{o.id}", build, intro,
                     "Released: the talent is paid the whole price.")
 
     def refund_selected(self) -> None:
         o, account = self.selected_offer(), self.page.account
         if o is None:
             return
-        talent = (o["talent"] or "").lower() == account.lower()
+        talent = (o.talent or "").lower() == account.lower()
         intro = ([f"You give the escrow back to the client: you will not be paid for this offer. Your "
-                  f"{btk(o['bond_wei'])} bond comes back to you."] if talent else
+                  f"{btk(o.bond)} bond comes back to you."] if talent else
                  ["The delivery window is over: you take the price and the fee in escrow back, and the share of "
                   "the talent's bond the terms give you."])
-        self._write(o, f"Refund offer #{o['id']}",
-                    lambda service: _tm(service).refund_plan(service, account, o["id"]),
+        self._write(o, f"Refund offer #{o.id}",
+                    lambda service: _tm(service).refund_plan(service, account, o.id),
                     intro, "Refunded: the escrow went back to the client.")
 
     def cancel_selected(self) -> None:
         o, account = self.selected_offer(), self.page.account
         if o is None:
             return
-        self._write(o, f"Cancel offer #{o['id']}",
-                    lambda service: _tm(service).cancel_plan(service, account, o["id"]),
+        self._write(o, f"Cancel offer #{o.id}",
+                    lambda service: _tm(service).cancel_plan(service, account, o.id),
                     [f"You withdraw “{offer_title(o)}”. Nobody can bid on it or be paid for it afterwards; every "
                      "stake still held goes back to its bidder."],
                     "The offer is cancelled.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QTableView, QWidget
 
 from vault.chain import reputation
-from vault.chain.units import format_units, parse_amount
+from vault.chain.units import format_amount, format_units, parse_amount
 from vault.errors import ChainError
 
 from ...widgets import InlineMessage, section_title
@@ -86,8 +86,8 @@ class ReputationPage(ChainPage):
         self.bond_button.clicked.connect(self.bond)
         self.unbond_button.clicked.connect(self.unbond)
         self.withdraw_button.clicked.connect(self.withdraw)
-        self.bond_max.clicked.connect(lambda: self.data and self.bond_amount.setText(self.data["bond"]["available"]))
-        self.unbond_all.clicked.connect(lambda: self.data and self.unbond_amount.setText(self.data["bond"]["bonded"]))
+        self.bond_max.clicked.connect(lambda: self.data and self.bond_amount.setText(format_amount(self.data["bond"].available)))
+        self.unbond_all.clicked.connect(lambda: self.data and self.unbond_amount.setText(format_amount(self.data["bond"].bonded)))
         self._show()
 
     def refresh(self) -> None:
@@ -101,25 +101,24 @@ class ReputationPage(ChainPage):
 
     def _show(self) -> None:
         d = self.data
-        self.withdraw_button.setEnabled(bool(d) and d["bond"]["ready"])
+        self.withdraw_button.setEnabled(bool(d) and d["bond"].ready)
         if d is None:
             for tile in (self.score_tile, self.bonded_tile, self.unbonding_tile, self.available_tile):
                 tile.show_value("…", "")
             return
         b, s = d["bond"], d["score"]
-        btk = lambda amount: format_units(parse_amount(amount, allow_zero=True))  # noqa: E731  "1,234 BTK"
         self.score_tile.show_value(f"{s['score']} / 100", f"as of block {s['block']:,}")
-        self.bonded_tile.show_value(btk(b["bonded"]), f"since {b['bonded_since'][:10]}" if b["bonded_since"]
+        self.bonded_tile.show_value(format_units(b.bonded), f"since {b.bonded_since[:10]}" if b.bonded_since
                                     else "nothing bonded yet")
-        if b["ready_at_block"] is None:
-            self.unbonding_tile.show_value("0 BTK", f"unbonding takes {b['unbonding_blocks']} blocks")
-        elif b["ready"]:
-            self.unbonding_tile.show_value(btk(b["unbonding"]), "ready: withdraw it to your wallet")
+        if b.ready_at_block is None:
+            self.unbonding_tile.show_value("0 BTK", f"unbonding takes {b.unbonding_blocks} blocks")
+        elif b.ready:
+            self.unbonding_tile.show_value(format_units(b.unbonding), "ready: withdraw it to your wallet")
         else:
-            self.unbonding_tile.show_value(btk(b["unbonding"]), f"ready at block {b['ready_at_block']:,} "
-                                                                     f"({b['blocks_left']} blocks left)")
-        self.available_tile.show_value(btk(b["available"]), "to bond")
-        self.unbond_note.setText(f"It stops counting now; you can withdraw it after {b['unbonding_blocks']} blocks.")
+            self.unbonding_tile.show_value(format_units(b.unbonding), f"ready at block {b.ready_at_block:,} "
+                                                                     f"({b.blocks_left} blocks left)")
+        self.available_tile.show_value(format_units(b.available), "to bond")
+        self.unbond_note.setText(f"It stops counting now; you can withdraw it after {b.unbonding_blocks} blocks.")
         self.parts_model.set_rows(s["parts"])
         self.formula.setText(f"Score = {s['formula']}.")
         self.slashes.setText("\n".join(f"Slashed {x['amount']} BTK in block {x['block']:,}: {x['reason']}"

@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from vault.chain import peer_review, reputation
-from vault.chain.units import format_units, parse_amount
+from vault.chain.units import format_amount, format_units, parse_amount
 from vault.errors import ChainError
 
 from ...widgets import InlineMessage, section_title
@@ -25,7 +25,7 @@ from .models import SubmissionModel
 def read_reviews(chain, address: str) -> dict:  # chain thread
     return {"settings": peer_review.settings(chain), "submissions": peer_review.submissions(chain, address),
             "withdrawable": peer_review.withdrawable(chain, address),
-            "bonded": reputation.status(chain, address)["bonded"]}
+            "bonded": reputation.status(chain, address).bonded}   # both in wei
 
 
 class PeerReviewPage(ChainPage):
@@ -109,10 +109,11 @@ class PeerReviewPage(ChainPage):
             return
         self.data = data
         s = data["settings"]
-        self.rules.setText(f"Reviewing needs a reputation bond of {s['min_bond']} BTK (you have {data['bonded']}) "
+        bonded, payouts = format_amount(data["bonded"]), format_amount(data["withdrawable"])
+        self.rules.setText(f"Reviewing needs a reputation bond of {s['min_bond']} BTK (you have {bonded}) "
                            f"and stakes {s['review_stake']} BTK per review; reviews close {s['window_blocks']} "
                            f"blocks after submission; fewer than {s['min_reviews']} reviews, or a tie, refunds "
-                           f"everyone. Minimum fee: {s['min_fee']} BTK. Your payouts: {data['withdrawable']} BTK.")
+                           f"everyone. Minimum fee: {s['min_fee']} BTK. Your payouts: {payouts} BTK.")
         self.model.set_rows(data["submissions"])
         self._show_choice()
 
@@ -127,7 +128,7 @@ class PeerReviewPage(ChainPage):
         self.approve_button.setEnabled(can_review)
         self.reject_button.setEnabled(can_review)
         self.finalize_button.setEnabled(bool(s) and s["finalizable"])
-        self.withdraw_button.setEnabled(bool(d) and parse_amount(d["withdrawable"], allow_zero=True) > 0)
+        self.withdraw_button.setEnabled(bool(d) and d["withdrawable"] > 0)
         if s is None:
             self.choice.setText("Choose a submission to review or finalize.")
         elif mine:

@@ -1,7 +1,7 @@
 """Staking: your position at a glance, the validators, stake / unstake / withdraw / claim.
 
 Over vault.chain.staking, as ``vault stake`` is: the page reads ``staking.status`` and
-``staking.validators`` on the chain thread and sends every write through the one
+``staking.validator_rows`` (typed, integer wei) on the chain thread and sends every write through the one
 confirm → progress → result dialog (ChainPage.write). Amounts are checked as they are
 typed against what the last read said (held, staked), with the core's own checks
 (``stake_refusal``, ``unstake_refusal``), and the core checks them again before anything
@@ -33,7 +33,7 @@ from ...widgets.visible_timer import VisibleTimer
 from ..advance import AdvanceControl
 from ..page import ChainPage
 from .delegates import validator_table
-from .models import ValidatorModel, cooldown_words, read_staking, wei
+from .models import ValidatorModel, cooldown_words, read_staking
 from .panel import Tile, amount_form
 
 REREAD_SECONDS = 15   # on a live network: re-read the position (rewards, cooldown) this often
@@ -168,13 +168,13 @@ class StakingPage(ChainPage):
         self.data = data
         self.read_at = datetime.now(timezone.utc)
         status = data["status"]
-        if status["validator"] is not None:
-            self._chosen = status["validator"]
+        if status.validator is not None:
+            self._chosen = status.validator
         self._restoring = True
-        self.model.set_validators(data["validators"], status["validator"])
+        self.model.set_validators(data["validators"], status.validator)
         self._fit_table()
         row = self.model.row_of(self._chosen)
-        if row >= 0 and not self.model.rows[row]["slashed"]:
+        if row >= 0 and not self.model.rows[row].slashed:
             self.table.selectionModel().select(self.model.index(row, 0),
                                                QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
         else:
@@ -197,16 +197,16 @@ class StakingPage(ChainPage):
         self.table.setFixedHeight(rows_height(self.table, rows) + 2 * self.table.frameWidth())
 
     @property
-    def status(self) -> dict | None:
+    def status(self) -> staking.StakingStatus | None:
         return self.data["status"] if self.data else None
 
-    def _validator(self, validator_id: int | None) -> dict | None:
+    def _validator(self, validator_id: int | None) -> staking.Validator | None:
         if self.data is None or validator_id is None:
             return None
-        return next((v for v in self.data["validators"] if v["id"] == validator_id), None)
+        return next((v for v in self.data["validators"] if v.id == validator_id), None)
 
     @property
-    def chosen(self) -> dict | None:
+    def chosen(self) -> staking.Validator | None:
         """The validator to stake with (selected in the table)."""
         return self._validator(self._chosen)
 
@@ -222,11 +222,11 @@ class StakingPage(ChainPage):
                 button.setEnabled(False)
             self._show_forms()
             return
-        staked, rewards, available = wei(s["staked"]), wei(s["pending_rewards"]), wei(s["available"])
-        mine = self._validator(s["validator"])
+        staked, rewards, available = s.staked, s.pending_rewards, s.available
+        mine = self._validator(s.validator)
         if staked:
-            where = f"with {mine['name']}" if mine else ""
-            if mine and mine["slashed"]:
+            where = f"with {mine.name}" if mine else ""
+            if mine and mine.slashed:
                 where += " (slashed: it earns nothing more; unstake to move on)"
             self.staked_tile.show_value(glance_units(staked), where, format_units(staked))
         else:
@@ -247,33 +247,33 @@ class StakingPage(ChainPage):
 
     def _show_cooldown(self) -> None:
         s = self.status
-        cooldown = s["cooldown"] if s else None
+        cooldown = s.cooldown if s else None
         if not cooldown:
             self.unstaking_tile.show_value("Nothing", f"Unstaking takes a cooldown of "
-                                           f"{blocks_text(s['cooldown_blocks'])}." if s else "")
+                                           f"{blocks_text(s.cooldown_blocks)}." if s else "")
             self.withdraw_button.setEnabled(False)
             self.withdraw_button.setToolTip("Nothing is being unstaked")
             self.cooldown_box.hide()
             return
-        amount = wei(cooldown["amount"])
+        amount = cooldown.amount
         headline, detail = cooldown_words(cooldown, read_at=self.read_at, now=datetime.now(timezone.utc),
                                           embedded=self.session.is_embedded)
         self.cooldown_label.setText(headline)
         self.cooldown_detail.setText(detail)
-        if self.cooldown_box.property("ready") != cooldown["ready"]:
-            self.cooldown_box.setProperty("ready", cooldown["ready"])
+        if self.cooldown_box.property("ready") != cooldown.ready:
+            self.cooldown_box.setProperty("ready", cooldown.ready)
             repolish(self.cooldown_box, self.cooldown_label, self.cooldown_detail)   # the colours follow it
         self.cooldown_box.show()
-        if cooldown["ready"]:
+        if cooldown.ready:
             reason = "Ready: the cooldown is over."
         else:
-            reason = f"Withdraw in {blocks_text(cooldown['blocks_left'])}."
+            reason = f"Withdraw in {blocks_text(cooldown.blocks_left)}."
         self.unstaking_tile.show_value(glance_units(amount), reason, format_units(amount))
-        self.withdraw_button.setEnabled(cooldown["ready"])
-        self.withdraw_button.setToolTip("" if cooldown["ready"] else
+        self.withdraw_button.setEnabled(cooldown.ready)
+        self.withdraw_button.setToolTip("" if cooldown.ready else
                                         "Possible once the cooldown is over, in "
-                                        f"{blocks_text(cooldown['blocks_left'])} "
-                                        f"(from block {cooldown['ready_at_block']:,} on)")
+                                        f"{blocks_text(cooldown.blocks_left)} "
+                                        f"(from block {cooldown.ready_at_block:,} on)")
 
     def _show_forms(self) -> None:
         s = self.status
@@ -281,23 +281,23 @@ class StakingPage(ChainPage):
         if chosen is None:
             self.stake_target.setText("Select a validator in the table to stake with.")
         else:
-            self.stake_target.setText(f"With {chosen['name']}, who keeps {chosen['commission']} of your rewards.")
+            self.stake_target.setText(f"With {chosen.name}, who keeps {chosen.commission} of your rewards.")
         if s is None:
             self.unstake_note.setText("")
         else:
-            note = f"Earning stops at once; withdraw after a cooldown of {blocks_text(s['cooldown_blocks'])}."
-            if s["cooldown"]:
+            note = f"Earning stops at once; withdraw after a cooldown of {blocks_text(s.cooldown_blocks)}."
+            if s.cooldown:
                 note += " Unstaking more restarts the cooldown for all of it."
             self.unstake_note.setText(note)
-        self.stake_max.setEnabled(bool(s and wei(s["available"])))
-        self.unstake_all.setEnabled(bool(s and wei(s["staked"])))
+        self.stake_max.setEnabled(bool(s and s.available))
+        self.unstake_all.setEnabled(bool(s and s.staked))
         self._check_stake()
         self._check_unstake()
 
     def _tick(self) -> None:
         if self.ticker.ticks % REREAD_SECONDS == 0:
             self.refresh_now()
-        elif self.status and self.status["cooldown"]:
+        elif self.status and self.status.cooldown:
             self._show_cooldown()   # the time left, by the clock
 
     # ---- choosing a validator --------------------------------------------------------
@@ -306,14 +306,14 @@ class StakingPage(ChainPage):
         if self._restoring:
             return
         rows = self.table.selectionModel().selectedRows()
-        self._chosen = self.model.rows[rows[0].row()]["id"] if rows else None
+        self._chosen = self.model.rows[rows[0].row()].id if rows else None
         self._show_forms()
 
     def _explain_row(self, index: QModelIndex) -> None:
         if not index.isValid():
             return
         v = self.model.rows[index.row()]
-        if v["slashed"]:
+        if v.slashed:
             self.validator_message.warning(ValidatorModel.slashed_reason(v))
         else:
             self.validator_message.clear()
@@ -339,14 +339,14 @@ class StakingPage(ChainPage):
             return None, "error", f"{error} Type an amount of BTK, such as 250 or 12.5."
         if s is None:
             return amount, "wait", ""
-        chosen, available = self.chosen, wei(s["available"])
-        refusal = staking.stake_refusal(chosen, s["validator"], available, amount)   # the core's checks
+        chosen, available = self.chosen, s.available
+        refusal = staking.stake_refusal(chosen, s.validator, available, amount)   # the core's checks
         if refusal == "validator-slashed":
             return amount, "error", ValidatorModel.slashed_reason(chosen)
         if refusal == "already-delegated":
-            mine = self._validator(s["validator"])
-            return amount, "error", (f"You stake with {mine['name'] if mine else s['validator']}: an account stakes "
-                                     f"with one validator at a time. To move to {chosen['name']}, unstake "
+            mine = self._validator(s.validator)
+            return amount, "error", (f"You stake with {mine.name if mine else s.validator}: an account stakes "
+                                     f"with one validator at a time. To move to {chosen.name}, unstake "
                                      "everything and withdraw it first.")
         if amount is None:
             return None, "empty", ""
@@ -365,7 +365,7 @@ class StakingPage(ChainPage):
             self.stake_message.clear()
         self.stake_button.setEnabled(kind == "" and self.connected)
         chosen = self.chosen
-        self.stake_button.setText(f"Stake with {chosen['name']}" if chosen else "Stake")
+        self.stake_button.setText(f"Stake with {chosen.name}" if chosen else "Stake")
 
     def _unstake_problem(self) -> tuple[int | None, str, str]:
         s = self.status
@@ -374,7 +374,7 @@ class StakingPage(ChainPage):
             return None, "error", f"{error} Type an amount of BTK, such as 250 or 12.5."
         if s is None:
             return amount, "wait", ""
-        staked = wei(s["staked"])
+        staked = s.staked
         if not staked:
             return amount, "hint", "You have nothing staked to unstake."
         if amount is None:
@@ -394,11 +394,11 @@ class StakingPage(ChainPage):
 
     def _fill_max_stake(self) -> None:
         if self.status:
-            self.stake_amount.setText(format_amount(wei(self.status["available"])))
+            self.stake_amount.setText(format_amount(self.status.available))
 
     def _fill_all_unstake(self) -> None:
         if self.status:
-            self.unstake_amount.setText(self.status["staked"])
+            self.unstake_amount.setText(format_amount(self.status.staked))
 
     # ---- writing ---------------------------------------------------------------------
 
@@ -420,8 +420,8 @@ class StakingPage(ChainPage):
                 self.stake_message.show_message(kind, text)
             return   # nothing is sent
         s, v, sender = self.status, self.chosen, self.account
-        vid, cooldown = v["id"], s["cooldown_blocks"]
-        intro = [f"Your BTK goes into the staking pool, delegated to {v['name']}, who keeps {v['commission']} of "
+        vid, cooldown = v.id, s.cooldown_blocks
+        intro = [f"Your BTK goes into the staking pool, delegated to {v.name}, who keeps {v.commission} of "
                  "the rewards it earns. Rewards start with the next block.",
                  f"To get it back later: unstake, wait the cooldown of {blocks_text(cooldown)}, then withdraw."]
         approval = ("First you allow the staking pool to take this amount from your wallet (step 1), "
@@ -433,9 +433,9 @@ class StakingPage(ChainPage):
         flow = self.write(f"Stake {format_units(amount)}",
                           lambda service: staking.stake_requests(service, sender, vid, amount),
                           intro=lines,
-                          success=f"Staked {format_units(amount)} with {v['name']}: it earns rewards from "
+                          success=f"Staked {format_units(amount)} with {v.name}: it earns rewards from "
                                   "the next block.")
-        self._done(flow, self.stake_amount, f"Staked {format_units(amount)} with {v['name']}.")
+        self._done(flow, self.stake_amount, f"Staked {format_units(amount)} with {v.name}.")
 
     def unstake(self) -> None:
         amount, kind, text = self._unstake_problem()
@@ -445,9 +445,9 @@ class StakingPage(ChainPage):
             return
         s, sender = self.status, self.account
         intro = [f"{format_units(amount)} stops earning rewards now. After a cooldown of "
-                 f"{blocks_text(s['cooldown_blocks'])} you can withdraw it to your wallet (Withdraw, above)."]
-        if s["cooldown"]:
-            intro.append(f"You are already unstaking {format_units(wei(s['cooldown']['amount']))}: this adds to it, "
+                 f"{blocks_text(s.cooldown_blocks)} you can withdraw it to your wallet (Withdraw, above)."]
+        if s.cooldown:
+            intro.append(f"You are already unstaking {format_units(s.cooldown.amount)}: this adds to it, "
                          "and the cooldown starts again for all of it.")
         flow = self.write(f"Unstake {format_units(amount)}",
                           lambda service: staking.unstake_request(service, sender, amount), intro=intro,
@@ -456,9 +456,9 @@ class StakingPage(ChainPage):
 
     def withdraw(self) -> None:
         s = self.status
-        if not s or not s["cooldown"] or not s["cooldown"]["ready"]:
+        if not s or not s.cooldown or not s.cooldown.ready:
             return
-        sender, amount = self.account, format_units(wei(s["cooldown"]["amount"]))
+        sender, amount = self.account, format_units(s.cooldown.amount)
         flow = self.write(f"Withdraw {amount}", lambda service: staking.withdraw_request(service, sender),
                           intro=[f"The unstaked {amount} goes back to your wallet."],
                           success=f"The {amount} is back in your wallet.")
@@ -466,7 +466,7 @@ class StakingPage(ChainPage):
 
     def claim(self) -> None:
         s = self.status
-        if not s or not wei(s["pending_rewards"]):
+        if not s or not s.pending_rewards:
             return
         sender = self.account
         flow = self.write("Claim rewards", lambda service: staking.claim_request(service, sender),

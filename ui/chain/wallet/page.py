@@ -38,7 +38,7 @@ class WalletPage(ChainPage):
                          "What you hold, sending and receiving BTK and ETH, and every transaction this "
                          "vault has signed.", parent)
         self.setObjectName("walletPage")
-        self.holdings: dict | None = None       # wallet.holdings of the chosen account
+        self.holdings: wallet.Holdings | None = None   # of the chosen account
         self.history_loaded = False
         self.chain_id: int | None = None
         self._recipient: str | None = None      # checksummed, when the To field is valid
@@ -267,19 +267,19 @@ class WalletPage(ChainPage):
         job.finished.connect(self._on_history)
         job.failed.connect(self._on_read_failed)
 
-    def _on_holdings(self, h: dict) -> None:
-        if h["address"] != self.account:   # the account was changed meanwhile
+    def _on_holdings(self, h: wallet.Holdings) -> None:
+        if h.address != self.account:   # the account was changed meanwhile
             return
-        self.holdings, self.chain_id = h, h["chain_id"]
+        self.holdings, self.chain_id = h, h.chain_id
         self.local_chain.show_for(self.session.is_embedded)
-        self._set_amount(self.btk_value, h["btk"], "BTK")
-        self.btk_detail.setText(f"plus {format_units(h['staked'], 'BTK')} staked"
-                                if h["staked"] else "None staked.")
-        self._set_amount(self.eth_value, h["eth"], "ETH")
-        self.tier_value.setText(wallet.TIER_NAMES.get(h["tier"], h["tier"]))
-        self.tier_value.setProperty("tier", h["tier"])
+        self._set_amount(self.btk_value, h.btk, "BTK")
+        self.btk_detail.setText(f"plus {format_units(h.staked, 'BTK')} staked"
+                                if h.staked else "None staked.")
+        self._set_amount(self.eth_value, h.eth, "ETH")
+        self.tier_value.setText(wallet.TIER_NAMES.get(h.tier, h.tier))
+        self.tier_value.setProperty("tier", h.tier)
         repolish(self.tier_value)
-        self.tier_detail.setText(tier_explanation(h["tier"], h["next_tier"], h["to_next_tier"]))
+        self.tier_detail.setText(tier_explanation(h.tier, h.next_tier, h.to_next_tier))
         self._validate()
 
     @staticmethod
@@ -330,7 +330,7 @@ class WalletPage(ChainPage):
 
         held = None
         if self.holdings is not None:
-            held = self.holdings["btk" if self.asset == "BTK" else "eth"]
+            held = self.holdings.btk if self.asset == "BTK" else self.holdings.eth
             self.held_label.setText(f"You hold {format_units(held, self.asset)}")
         amount = self.amount_field.text().strip()
         if not amount:

@@ -4,12 +4,12 @@ gated offers, the client paying the fee, connectors for life, a burn share.
     from vault.chain.talent import TalentMarket
     tm = TalentMarket(chain)          # ChainError("not-deployed") on a network without it
 
-Reads (rebuilt from the contract's events, incrementally; amounts as whole-BTK decimal
-strings, with *_wei twins):
-    tm.offers(status=None) / tm.offer(id) / tm.mine(address)   offers: client, budget, gate
-        {issuer, credential_type, min_stake}, status, talent, price, bond, terms, fee, ...
-    tm.bids(offer_id, all_bids=False)  active bids, highest stake first, then reputation:
-        {bid_id, bidder, price, stake, message, message_hash, status, reputation{score}}
+Reads (rebuilt from the contract's events, incrementally; typed results in integer wei,
+offers.py, whose to_json() gives whole-BTK decimal strings with *_wei twins):
+    tm.offers(status=None) / tm.offer(id) / tm.mine(address)   Offer: client, budget, gate
+        (Gate: issuer, credential_type, min_stake), status, talent, price, bond, terms, fee, ...
+    tm.bids(offer_id, all_bids=False)  active Bids, highest stake first, then reputation:
+        bid_id, bidder, price, stake, message, message_hash, status, reputation{score}
     tm.reputation(address)             {completed, score}: released gigs as talent
     tm.terms() / tm.can_burn()         fee, connector, burn, forfeit bps now
     tm.funding_split(offer_id) -> Split   (accepted offers) / tm.quote(price, client, talent)
@@ -40,4 +40,5 @@ four terms at once: `vault gov propose --template talent-terms --param fee_bps=3
 from .contract import KEY, market_contract  # noqa: F401
 from .gates import credential_type_hash, type_label  # noqa: F401
 from .market import TalentMarket, reputation  # noqa: F401
+from .offers import Bid, Gate, Offer  # noqa: F401
 from .split import Split, split  # noqa: F401

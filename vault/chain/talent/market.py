@@ -4,6 +4,8 @@ checked here first so that the error names its cause before anything is signed."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ...errors import ChainError
 from ..contracts import ZERO_ADDRESS
 from ..governance import next_block_time
@@ -14,6 +16,7 @@ from ..units import format_amount, format_units, parse_address, percent
 from . import gates, log as events
 from .connectors import Connectors
 from .contract import market_contract
+from .offers import Bid, Offer
 from .split import Split, split
 
 MAX_DELIVERY_WINDOW = 365 * 86_400
@@ -60,24 +63,9 @@ class TalentMarket(Connectors):
     def can_burn(self) -> bool:
         return bool(self.m.functions.canBurn().call())
 
-    def _view(self, o: dict) -> dict:
-        out = dict(o, gate=dict(o["gate"]), connectors=list(o["connectors"]))
-        out["budget"] = format_amount(o["budget_wei"])
-        out["price"] = format_amount(o["price_wei"]) if o["talent"] else None
-        out["bond"] = format_amount(o["bond_wei"])
-        out["gate"]["min_stake"] = format_amount(o["gate"]["min_stake_wei"])
-        for key in ("budget_wei", "price_wei", "bond_wei", "fee_wei", "treasury_wei", "burned_wei"):
-            out[key] = str(o[key])
-        out["gate"]["min_stake_wei"] = str(o["gate"]["min_stake_wei"])
-        out["connectors"] = [dict(c, amount_wei=str(c["amount_wei"])) for c in o["connectors"]]
-        if o["refund"]:
-            out["refund"] = {k: str(v) if k.endswith("_wei") else v for k, v in o["refund"].items()}
-        out["title"] = (o["details"].strip().splitlines() or [""])[0]
-        return out
-
-    def offers(self, *, status: str | None = None) -> list[dict]:
+    def offers(self, *, status: str | None = None) -> list[Offer]:
         """Every offer, oldest first (status open, accepted, funded, released, refunded, cancelled)."""
-        return [self._view(o) for o in self._log().offers.values() if status is None or o["status"] == status]
+        return [Offer.from_log(o) for o in self._log().offers.values() if status is None or o["status"] == status]
 
     def _offer(self, offer_id: int) -> dict:
         o = self._log().offers.get(int(offer_id))
@@ -85,10 +73,15 @@ class TalentMarket(Connectors):
             raise ChainError("unknown-offer", f"There is no offer {offer_id} on the talent market.")
         return o
 
-    def offer(self, offer_id: int) -> dict:
-        return self._view(self._offer(offer_id))
+    def offer(self, offer_id: int) -> Offer:
+        return Offer.from_log(self._offer(offer_id))
 
-    def bids(self, offer_id: int, *, all_bids: bool = False) -> list[dict]:
+    @staticmethod
+    def _order(bids: list[Bid]) -> list[Bid]:
+        """As the client weighs them: highest stake first, then the bidder's reputation."""
+        return sorted(bids, key=lambda b: (-b.stake, -b.reputation["score"], b.bid_id))
+
+    def bids(self, offer_id: int, *, all_bids: bool = False) -> list[Bid]:
         """The offer's active bids (``all_bids``: withdrawn, released, accepted too), ordered
         as the client weighs them: highest stake first, then the bidder's reputation."""
         log = self._log()
@@ -96,27 +89,20 @@ class TalentMarket(Connectors):
         out = []
         for (oid, _bid), b in log.bids.items():
             if oid == int(offer_id) and (all_bids or b["status"] == "active"):
-                rep = reputation(log, b["bidder"])
-                out.append(dict(b, price=format_amount(b["price_wei"]), stake=format_amount(b["stake_wei"]),
-                                price_wei=str(b["price_wei"]), stake_wei=str(b["stake_wei"]), reputation=rep))
-        out.sort(key=lambda b: (-int(b["stake_wei"]), -b["reputation"]["score"], b["bid_id"]))
-        return out
+                out.append(Bid.from_log(b, reputation(log, b["bidder"])))
+        return self._order(out)
 
-    def bids_by_offer(self, *, all_bids: bool = False) -> dict[int, list[dict]]:
+    def bids_by_offer(self, *, all_bids: bool = False) -> dict[int, list[Bid]]:
         """Every offer's bids at once (each list as ``bids`` orders it), from one read of
         the log: a page listing all offers asks once, not once per offer."""
         log = self._log()
-        out: dict[int, list[dict]] = {oid: [] for oid in log.offers}
+        out: dict[int, list[Bid]] = {oid: [] for oid in log.offers}
         for (oid, _bid), b in log.bids.items():
             if oid in out and (all_bids or b["status"] == "active"):
-                out[oid].append(dict(b, price=format_amount(b["price_wei"]), stake=format_amount(b["stake_wei"]),
-                                     price_wei=str(b["price_wei"]), stake_wei=str(b["stake_wei"]),
-                                     reputation=reputation(log, b["bidder"])))
-        for bids in out.values():
-            bids.sort(key=lambda b: (-int(b["stake_wei"]), -b["reputation"]["score"], b["bid_id"]))
-        return out
+                out[oid].append(Bid.from_log(b, reputation(log, b["bidder"])))
+        return {oid: self._order(bids) for oid, bids in out.items()}
 
-    def mine(self, address: str) -> list[dict]:
+    def mine(self, address: str) -> list[Offer]:
         """The offers ``address`` is in, with its roles: client, talent, bidder."""
         log, me = self._log(), (address or "").lower()
         bidders = {(oid, b["bidder"].lower()) for (oid, _), b in log.bids.items()}
@@ -126,7 +112,7 @@ class TalentMarket(Connectors):
                                       ("talent", (o["talent"] or "").lower() == me),
                                       ("bidder", (o["id"], me) in bidders)) if yes]
             if roles:
-                out.append(self._view(o) | {"roles": roles})
+                out.append(replace(Offer.from_log(o), roles=tuple(roles)))
         return out
 
     def reputation(self, address: str) -> dict:

@@ -11,19 +11,19 @@ Every write prints its preview and asks; --yes sends without asking (scripts). W
 
 from __future__ import annotations
 
-from ...chain.marketplace import Market, offer_text
-from ...chain.units import format_units, percent
+from ...chain.marketplace import Gig, Market, offer_text
+from ...chain.units import format_amount, format_units, percent
 from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
 from .market_talent import add_commands as add_talent_commands
 
 
-def _gig_line(g: dict) -> str:
-    who = f", talent {g['talent']}" if g["talent"] else ""
-    roles = f" [{', '.join(g['roles'])}]" if g.get("roles") else ""
-    return (f"#{g['id']:<4} {g['kind']:<9} {g['price']:>12} BTK  {g['status']:<9} by {g['client']}{who}{roles}\n"
-            f"      {g['details']}")
+def _gig_line(g: Gig) -> str:
+    who = f", talent {g.talent}" if g.talent else ""
+    roles = f" [{', '.join(g.roles)}]" if g.roles else ""
+    return (f"#{g.id:<4} {g.kind:<9} {format_amount(g.price):>12} BTK  {g.status:<9} by {g.client}{who}{roles}\n"
+            f"      {g.details}")
 
 
 def cmd_market_list(args) -> None:

@@ -14,32 +14,35 @@ Reads take --json; writes print their preview and ask (--yes sends without askin
 
 from __future__ import annotations
 
+from ...chain.units import format_amount
 from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
 
 
-def _offer_line(o: dict, names=()) -> str:
-    """``names``: credential type names a gate's hash may be (shown by name only when it is
-    that name's hash; otherwise the hash, which `vault market declare-type` also takes)."""
+def _offer_line(o, names=()) -> str:
+    """One talent.Offer in two or three lines. ``names``: credential type names a gate's
+    hash may be (shown by name only when it is that name's hash; otherwise the hash, which
+    `vault market declare-type` also takes)."""
     from ...chain.talent.gates import type_label  # start-up: as _market's (eth-utils)
 
     gate = []
-    if o["gate"]["issuer"]:
-        kind = o["gate"]["credential_type"]
+    if o.gate.issuer:
+        kind = o.gate.credential_type
         what = f"a {type_label(kind, names)} credential" if kind else "a credential"
-        gate.append(f"{what} from {o['gate']['issuer']}")
-    if int(o["gate"]["min_stake_wei"]):
-        gate.append(f"{o['gate']['min_stake']} BTK staked")
-    who = f", talent {o['talent']} at {o['price']} BTK" if o["talent"] else ""
-    roles = f" [{', '.join(o['roles'])}]" if o.get("roles") else ""
-    return (f"#{o['id']:<4} up to {o['budget']:>10} BTK  {o['status']:<9} by {o['client']}{who}{roles}\n"
-            f"      {o['title']}" + (f"\n      needs: {'; '.join(gate)}" if gate else ""))
+        gate.append(f"{what} from {o.gate.issuer}")
+    if o.gate.min_stake:
+        gate.append(f"{format_amount(o.gate.min_stake)} BTK staked")
+    who = f", talent {o.talent} at {format_amount(o.price)} BTK" if o.talent else ""
+    roles = f" [{', '.join(o.roles)}]" if o.roles else ""
+    return (f"#{o.id:<4} up to {format_amount(o.budget):>10} BTK  {o.status:<9} by {o.client}{who}{roles}\n"
+            f"      {o.title}" + (f"\n      needs: {'; '.join(gate)}" if gate else ""))
 
 
-def _bid_line(b: dict) -> str:
-    return (f"bid {b['bid_id']:<3} {b['price']:>10} BTK  stake {b['stake']:>8} BTK  reputation "
-            f"{b['reputation']['score']:<3} {b['status']:<9} {b['bidder']}\n      {b['message']}")
+def _bid_line(b) -> str:
+    """One talent.Bid in two lines."""
+    return (f"bid {b.bid_id:<3} {format_amount(b.price):>10} BTK  stake {format_amount(b.stake):>8} BTK  reputation "
+            f"{b.reputation['score']:<3} {b.status:<9} {b.bidder}\n      {b.message}")
 
 
 def _market(chain):
@@ -68,12 +71,12 @@ def cmd_offer(args) -> None:
     with connect(args) as chain:
         tm = _market(chain)
         o = tm.offer(args.offer_id)
-        o["bids"] = tm.bids(args.offer_id, all_bids=True)
-        o["split"] = tm.funding_split(args.offer_id).to_json() if o["talent"] else None
-    lines = [_offer_line(o, _names(args)), o["details"]] + [_bid_line(b) for b in o["bids"]]
-    if o["split"]:
-        lines.append("Split: " + o["split"]["text"])
-    emit(args, o, "\n".join(lines))
+        bids = tm.bids(args.offer_id, all_bids=True)
+        split = tm.funding_split(args.offer_id).to_json() if o.talent else None
+    lines = [_offer_line(o, _names(args)), o.details] + [_bid_line(b) for b in bids]
+    if split:
+        lines.append("Split: " + split["text"])
+    emit(args, o.to_json() | {"bids": bids, "split": split}, "\n".join(lines))
 
 
 def cmd_bids(args) -> None:

@@ -8,7 +8,8 @@
 from __future__ import annotations
 
 from ...chain.staking import (claim_request, stake_requests, status, status_lines, unstake_request,
-                              validators, withdraw_request)
+                              validator_rows, withdraw_request)
+from ...chain.units import format_amount
 from ..io import emit
 from ..options import DO_IT, command, write_options
 from ..session import amount_arg, connect, read_target, with_service
@@ -16,10 +17,10 @@ from ..session import amount_arg, connect, read_target, with_service
 
 def cmd_stake_validators(args) -> None:
     with connect(args) as chain:
-        rows = validators(chain)
+        rows = validator_rows(chain)
     lines = [f"{'id':>3}  {'name':<20} {'operator':<42} {'delegated BTK':>16} {'commission':>10}  slashed"]
-    lines += [f"{v['id']:>3}  {v['name'][:20]:<20} {v['operator']:<42} {v['total_delegated']:>16} "
-              f"{v['commission']:>10}  {'yes' if v['slashed'] else 'no'}" for v in rows]
+    lines += [f"{v.id:>3}  {v.name[:20]:<20} {v.operator:<42} {format_amount(v.total_delegated):>16} "
+              f"{v.commission:>10}  {'yes' if v.slashed else 'no'}" for v in rows]
     emit(args, rows, "\n".join(lines))
 
 

@@ -12,17 +12,18 @@ Every write prints its preview and asks; --yes skips the question (scripts). Wit
 from __future__ import annotations
 
 from ...chain.networks import LOCAL_CHAIN_TEXT
-from ...chain.wallet import balance, history, history_lines, send_request, tip_request
+from ...chain.units import format_amount
+from ...chain.wallet import history, history_lines, holdings, send_request, tip_request
 from ..io import emit
 from ..options import DO_IT, command, write_options
 from ..session import amount_arg, read_target, unlocked, with_service
 
 
 def cmd_wallet_balance(args) -> None:
-    data, local = read_target(args, lambda chain, address: (balance(chain, address), chain.embedded is not None))
-    emit(args, data, "\n".join([f"Account: {data['address']}", f"ETH:     {data['ETH']}",
-                                f"BTK:     {data['BTK']}", f"Staked:  {data['staked']} BTK",
-                                f"Tier:    {data['tier']}"] + ([f"({LOCAL_CHAIN_TEXT}.)"] if local else [])))
+    h, local = read_target(args, lambda chain, address: (holdings(chain, address), chain.embedded is not None))
+    emit(args, h, "\n".join([f"Account: {h.address}", f"ETH:     {format_amount(h.eth)}",
+                             f"BTK:     {format_amount(h.btk)}", f"Staked:  {format_amount(h.staked)} BTK",
+                             f"Tier:    {h.tier}"] + ([f"({LOCAL_CHAIN_TEXT}.)"] if local else [])))
 
 
 def cmd_wallet_send(args) -> int:
