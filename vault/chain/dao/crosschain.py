@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ...errors import ChainError
+from .. import client, networks
+from ..contracts import load_artifact
 from ..eventlog import read_events
 from ..revert import PROPOSAL_STATES
 from ..units import format_units
@@ -35,8 +37,6 @@ ZERO = "0x" + "00" * 20
 def open_source(*, rpc: str | None = None, embedded: str | Path | None = None):
     """The other chain (chain B), read only: a JSON-RPC node or an embedded chain's file
     (a vault data folder, its chain/ folder or the embedded.sqlite itself)."""
-    from .. import client, networks
-
     if (rpc is None) == (embedded is None):
         raise ChainError("invalid-argument", "Name the other chain once: a JSON-RPC URL or an embedded chain's folder.")
     if rpc is not None:
@@ -63,8 +63,6 @@ def balances_at(source, block: int, token: str | None = None) -> dict[str, int]:
         raise ChainError("invalid-argument", f"Block {block:,} is not mined on chain {source.chain_id} (it is at "
                                              f"{head:,}): a snapshot must be final.")
     if token is not None:
-        from ..contracts import load_artifact
-
         contract = source.w3.eth.contract(address=source.w3.to_checksum_address(token),
                                           abi=load_artifact("BTKToken")["abi"])
     elif source.manifest is not None:

@@ -33,6 +33,7 @@ def _wei(text: str) -> str:
 
 
 def cmd_remote_root(args) -> int:
+    # start-up: as every chain command (the chain stack, web3 ~0.3 s), only when it runs
     from ...chain.dao.crosschain import CrossChain, open_source
     from ...chain.governance import Governance
 
@@ -55,6 +56,7 @@ def cmd_remote_root(args) -> int:
 
 def _root_files(root: dict, out: Path, args) -> list[str]:
     """The root file (and the holders' packages) that holders sign from."""
+    # start-up: as every chain command (the chain stack, web3 ~0.3 s), only when it runs
     from ...chain.dao.remote_files import load_root_file, package_for
     from ...store.atomic import write_atomic
 
@@ -72,6 +74,7 @@ def _root_files(root: dict, out: Path, args) -> list[str]:
 
 
 def cmd_remote_sign(args) -> None:
+    # start-up: as every chain command (the chain stack, web3 ~0.3 s), only when it runs
     from ...chain.dao.remote_files import (ROOT_TYPE, SUPPORT, export_remote_ballot_qr, load_package,
                                            load_root_file, package_for, sign_remote_ballot, support_index)
     from ...errors import ChainError
@@ -107,6 +110,7 @@ def cmd_remote_sign(args) -> None:
 
 
 def cmd_remote_relay(args) -> int:
+    # start-up: as every chain command (the chain stack, web3 ~0.3 s), only when it runs
     from ...chain.dao.crosschain import CrossChain
     from ...chain.dao.remote_files import read_remote_ballot
 
@@ -138,8 +142,10 @@ def _tally_text(t: dict) -> str:
 
 
 def cmd_remote_tally(args) -> None:
+    # start-up: as every chain command (the chain stack, web3 ~0.3 s), only when it runs
     from contextlib import nullcontext
 
+    # start-up: as every chain command (the chain stack, web3 ~0.3 s), only when it runs
     from ...chain.dao.crosschain import CrossChain, open_source
     from ...chain.governance import Governance
 
