@@ -141,6 +141,10 @@ def test_lock_power_breakdown_and_unlock_refused_early(vault):
     b = row["breakdown"]
     assert b["address"] == USER_ADDRESS and b["locked"] == "1000" and b["lock_power"] == "1000"
     code, text, _ = vault("gov", "power", "--breakdown", json_out=False)
-    assert "locked: 1,000 BTK until block" in text and "(polls)" in text and "falling by" in text
+    # the weighted governor counts the lock on proposals too
+    assert "locked: 1,000 BTK until block" in text and "(the Governor and polls)" in text and "falling by" in text
+    assert "credential bonus: 0 votes (governance set no bonus)" in text
+    assert "quadratic proposals: You hold no membership credential" in text
+    assert int(b["total_wei"]) == int(b["token_votes_wei"]) + int(b["lock_power_wei"])
     code, _, err = vault("gov", "unlock", "--yes")
     assert code != 0 and "locked until block" in err

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..errors import ChainError
 from . import templates
 from .contracts import ZERO_ADDRESS
+from .dao import power as weighted
 from .proposal_ids import resolve, short_id, title, unknown
 from .staking import _validator, validators
 from .transactions import with_gas_margin
@@ -128,11 +129,11 @@ def next_block_time(chain) -> int:
 
 
 class Governance:
-    def __init__(self, chain):
+    def __init__(self, chain, governor=None):
         self.chain = chain
         self.w3 = chain.w3
         self.token = chain.contracts.token
-        self.governor = chain.contracts.governor
+        self.governor = governor or weighted.active_governor(chain)  # the weighted one once adopted
 
     # ---- power and delegation ----------------------------------------------------------
 
@@ -286,7 +287,7 @@ class Governance:
                                "reason": cast["reason"] if cast else "",
                                "weight": format_amount(cast["weight"]) if cast else None,
                                "weight_wei": str(cast["weight"]) if cast else None}
-        return data
+        return weighted.annotate(self, data)
 
     def _my_vote(self, pid: int, account: str) -> dict | None:
         return self._sync().votes.get((int(pid), account.lower()))
@@ -300,7 +301,8 @@ class Governance:
         the next block will have (``next_block_time``): 0 means it can be executed now."""
         mode = self.counting_mode()
         block, now = self.chain.block_number, next_block_time(self.chain)
-        return [self._describe(p, account, mode, block, now) for p in reversed(self._created())]
+        return [self._describe(p, account, mode, block, now) for p in reversed(self._created())] + \
+            weighted.previous_proposals(self, account)
 
     def proposal(self, proposal_id: int, account: str | None = None) -> dict:
         p = self._find(proposal_id)
@@ -481,6 +483,7 @@ class Governance:
         support = parse_support(support)
         self._require_active(proposal_id)
         self._require_not_voted(proposal_id, sender)
+        weighted.check_vote(self, proposal_id, sender)  # a quadratic proposal's members only
         name = SUPPORT_NAMES[support]
         if reason:
             return service.contract_call("gov-vote", self.governor, "castVoteWithReason",
