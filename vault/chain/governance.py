@@ -93,6 +93,7 @@ class Call:
     value: int
     calldata: bytes
     summary: str = ""
+    more: tuple = ()  # further calls of the same action (a template's, e.g. moving two roles)
 
 
 @dataclass
@@ -443,6 +444,7 @@ class Governance:
             raise ChainError("invalid-argument", "A proposal needs at least one call.")
         if not description.strip():
             raise ChainError("invalid-argument", "A proposal needs a description.")
+        calls = [part for c in calls for part in (c, *c.more)]
         g = self.governor.functions
         sender = self.w3.to_checksum_address(sender)
         threshold = g.proposalThreshold().call()

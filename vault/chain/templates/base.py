@@ -70,7 +70,9 @@ class Template:
     extension's); ``function``: its function; ``args``: the parsed fields (by name) and the
     Governance -> the function's arguments, checked against the chain (raise ChainError
     with what to do, e.g. "the treasury holds only …"); ``describe``: the decoded call's
-    arguments (by the ABI's parameter names) -> the proposal's action in words."""
+    arguments (by the ABI's parameter names) -> the proposal's action in words; ``more``
+    (optional): the parsed fields and the Governance -> further calls the same action needs,
+    as (contract key, function, arguments), proposed together with the first."""
 
     key: str
     title: str
@@ -80,6 +82,7 @@ class Template:
     function: str
     args: Callable[[dict, object], list]
     describe: Callable[[dict], str]
+    more: Callable[[dict, object], list] | None = None
 
     def parse(self, raw: dict, chain_id: int | None = None) -> dict:
         unknown = sorted(set(raw) - {f.name for f in self.fields})
