@@ -148,3 +148,22 @@ def test_lock_power_breakdown_and_unlock_refused_early(vault):
     assert int(b["total_wei"]) == int(b["token_votes_wei"]) + int(b["lock_power_wei"])
     code, _, err = vault("gov", "unlock", "--yes")
     assert code != 0 and "locked until block" in err
+
+
+def test_a_quadratic_proposal_refuses_a_non_member_in_words_and_signs_nothing(vault):
+    """`vault gov propose --quadratic`: the user holds no membership credential, so its own
+    vote is refused before anything is signed, with what to do."""
+    vault("gov", "delegate", "--yes")
+    code, out, err = vault("gov", "propose", "--template", "grant", "--to", "0x00000000000000000000000000000000000A11cE",
+                           "--amount", "1", "--description", "Members decide", "--quadratic", "--yes")
+    assert code == 0, err
+    assert out["preview"]["params"]["description"].endswith("#counting=quadratic")
+    vault("chain", "advance", "--blocks", "2")
+    code, proposals, _ = vault("gov", "proposals")
+    assert proposals[0]["quadratic"] and proposals[0]["title"] == "Members decide"
+    code, out, err = vault("gov", "vote", proposals[0]["proposal_id"], "for", "--yes")
+    assert code != 0 and "one person one square root; you need a membership credential" in err
+    code, proposals, _ = vault("gov", "proposals")
+    assert not proposals[0]["my_vote"]["voted"] and proposals[0]["votes"]["for"] == "0"
+    code, text, _ = vault("gov", "proposals", json_out=False)
+    assert "quadratic: one person one square root" in text

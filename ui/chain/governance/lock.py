@@ -27,6 +27,16 @@ def breakdown_text(b: dict | None) -> str:
             f"{format_units(int(b['delegated_votes_wei']), 'votes')} delegated. {b['decay']}")
 
 
+def sources_text(s: dict | None) -> str:
+    """"Where your power comes from" on the weighted governor, and whether a vote of the
+    account counts in quadratic proposals (and why not)."""
+    if not s:
+        return ""
+    if not s["weighted"]:
+        return f"\n{s['quadratic_reason']}"
+    return (f"\nWhere your power comes from: {s['words']}.\nQuadratic proposals: {s['quadratic_reason']}")
+
+
 class LockDialog(GrowingDialog):
     submitted = Signal(object, int)   # BTK wei (0: only extend; beyond a C int), blocks
 
@@ -84,4 +94,4 @@ class LockDialog(GrowingDialog):
         self.submitted.emit(amount, self.blocks.value())
 
 
-__all__ = ["LockDialog", "breakdown_text"]
+__all__ = ["LockDialog", "breakdown_text", "sources_text"]

@@ -18,6 +18,7 @@ from PySide6.QtCore import Signal
 from shiboken6 import isValid
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from vault.chain.dao import power as weighted
 from vault.chain.governance import Governance
 from vault.chain.units import format_units
 
@@ -206,8 +207,13 @@ class GovernancePage(ChainPage):
         def read(chain):
             from vault.chain.dao.keeper import executions
 
-            overview = Governance(chain).overview(account)
+            gov = Governance(chain)
+            overview = gov.overview(account)
             overview["breakdown"] = _breakdown(chain, account)
+            overview["sources"] = weighted.breakdown(gov, account)   # where the power comes from
+            for p in overview["proposals"]:
+                if p.get("quadratic") and p["state"] in ("pending", "active"):
+                    p["my_weight"] = weighted.vote_weight(gov, int(p["proposal_id"]), account)
             done = executions(chain)   # who executed each: the proposal's history says it
             for p in overview["proposals"]:
                 p["executed_by"] = done.get(p["proposal_id"])
@@ -255,13 +261,13 @@ class GovernancePage(ChainPage):
             who = power["delegate"]
         else:
             who = "nobody yet"
-        from .lock import breakdown_text
+        from .lock import breakdown_text, sources_text
 
         b = o.get("breakdown")
         self.power_detail.setText(f"You hold {format_units(held, 'BTK')}; your BTK count as votes for: {who}.\n"
                                   f"The treasury holds {format_units(int(o['treasury']['btk_wei']), 'BTK')}. "
                                   f"Proposing needs {votes_text(int(o['threshold_wei']))}."
-                                  + (f"\n{breakdown_text(b)}" if b else ""))
+                                  + (f"\n{breakdown_text(b)}" if b else "") + sources_text(o.get("sources")))
         self.lock_button.setVisible(b is not None)
         self.unlock_button.setVisible(bool(b and int(b["locked_wei"]) and not b["blocks_left"]))
         self._show_delegation(power, held)
@@ -500,12 +506,13 @@ class GovernancePage(ChainPage):
         if flow is not None and dialog is not None:
             flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
-    def _promote_poll(self, poll_id: str, ballots: list) -> None:
+    def _promote_poll(self, poll_id: str, ballots: list, quadratic: bool = False) -> None:
         from vault.chain.dao.polls import Polls
 
         sender = self.account
         flow = self.write("Promote the poll",
-                          lambda service: Polls(service.chain).promote_request(service, sender, poll_id, ballots),
+                          lambda service: Polls(service.chain).promote_request(service, sender, poll_id, ballots,
+                                                                               quadratic),
                           intro=["The poll passed: its action becomes a proposal that cites it, voted on chain."],
                           success="Proposal created from the poll.")
         if flow is not None:

@@ -1,10 +1,11 @@
 """`vault gov ...`: the DAO.
 
-    vault gov power [--account A]            balance, voting power, delegate (+ per proposal)
+    vault gov power [--account A] [--breakdown]   balance, voting power, delegate (+ per proposal);
+                                             where it comes from (token / locked / credential bonus)
     vault gov delegate [--to self|ADDR]      delegate voting power
     vault gov proposals | show ID            state, tallies, quorum, your vote, time left
     vault gov propose --template grant --to A --amount X --description T   (or market-fee,
-                      reward-rate, slash, raw --target A --calldata 0x..)
+                      reward-rate, slash, raw --target A --calldata 0x..) [--quadratic]
     vault gov vote ID for|against|abstain [--reason R]
     vault gov sign-vote ID SUPPORT --out F.json [--qr OUT] [--nonce N]   sign offline (EIP-712)
     vault gov relay FILE                     send someone's signed vote (JSON or QR image/folder)
