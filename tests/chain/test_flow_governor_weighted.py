@@ -127,6 +127,9 @@ def test_a_non_member_is_refused_on_a_quadratic_proposal_before_signing(chain, s
         gov.vote_request(service, other, pid, "for")
     assert err.value.reason == "needs-membership"
     assert "one person one square root; you need a membership credential" in str(err.value)
+    with pytest.raises(ChainError) as err:   # nor signed offline for someone to relay
+        gov.sign_vote_offline(other_key, pid, "for")
+    assert err.value.reason == "needs-membership"
     assert not chain.contracts.governor.functions.hasVoted(pid, other).call()
 
 

@@ -452,7 +452,7 @@ class Governance:
             # The governor counts the proposer's votes at the block before the one the
             # proposal is mined in: this block's, i.e. the votes now (a delegation mined
             # in the latest block already counts).
-            votes = self.token.functions.getVotes(sender).call()
+            votes = weighted.votes_now(self, sender)
             if votes < threshold:
                 raise ChainError("below-threshold", f"{sender} has {format_units(votes, 'BTK')} of voting power; "
                                                     f"proposing needs {format_units(threshold, 'BTK')}. Delegate "
@@ -480,12 +480,12 @@ class Governance:
         if self.governor.functions.hasVoted(int(proposal_id), self.w3.to_checksum_address(voter)).call():
             raise ChainError("already-voted", f"{voter} has already voted on proposal {proposal_id}; a vote "
                                               "cannot be changed or cast twice.")
+        weighted.check_vote(self, proposal_id, voter)  # sent, signed or relayed: a quadratic one's members only
 
     def vote_request(self, service, sender: str, proposal_id: int, support, reason: str = ""):
         support = parse_support(support)
         self._require_active(proposal_id)
         self._require_not_voted(proposal_id, sender)
-        weighted.check_vote(self, proposal_id, sender)  # a quadratic proposal's members only
         name = SUPPORT_NAMES[support]
         if reason:
             return service.contract_call("gov-vote", self.governor, "castVoteWithReason",

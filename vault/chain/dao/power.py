@@ -202,3 +202,12 @@ def check_vote(gov, proposal_id: int, voter: str) -> None:
     if w["quadratic"] and not w["member"]:
         raise ChainError("needs-membership", "This proposal counts one person one square root; you need a "
                                              f"membership credential. {_membership_reason(gov, voter, False)}")
+
+
+def votes_now(gov, address: str) -> int:
+    """The votes the proposal threshold counts now: delegated BTK, plus the lock's power
+    on the weighted governor."""
+    votes = gov.token.functions.getVotes(address).call()
+    if is_weighted(gov.chain, gov.governor) and gov.governor.functions.escrow().call() != ZERO_ADDRESS:
+        votes += gov.chain.contracts.extension("escrow").functions.getVotes(address).call()
+    return votes
