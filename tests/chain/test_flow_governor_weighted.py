@@ -66,6 +66,7 @@ def test_locked_btk_and_a_credential_bonus_count_on_proposals(chain, service, us
     delegate_self(chain, service)
     gov = Governance(chain)
     call = templates.make_call(gov, "credential-bonus", {"credential_type": "MentorCredential", "amount": "250"})
+    assert call.summary.startswith("Give holders of a 0x") and call.summary.endswith("250 votes of extra voting power")
     govern(chain, service, [call], "Mentors get a voting bonus")
     member_credential(chain, user, USER_ADDRESS, "mentor", kind="MentorCredential")
     ve = Escrow(chain)

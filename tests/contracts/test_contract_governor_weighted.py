@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pytest
 from eth_utils import keccak
 
-from tests.contracts.harness import ANYONE, BTK, PARAMS, ZERO, reverts
+from tests.contracts.harness import ANYONE, BTK, GAS, PARAMS, ZERO, reverts
 
 MEMBERSHIP = keccak(text="BlocktrackMembership")
 MENTOR = keccak(text="MentorCredential")
@@ -305,3 +305,19 @@ def test_only_governance_changes_the_settings(suite, a, w):
     # the old governor's timelock cannot reach this governor's settings either
     with reverts("GovernorOnlyExecutor", suite.timelock.address):
         suite.govern([(w.governor, "setRemoteVotes", [a["mallory"]])], "old timelock tries")
+
+
+def test_a_vote_scans_a_bounded_number_of_credentials(suite, a, w):
+    """An issuer floods a member with credentials: the vote's gas stays bounded (only the
+    newest MAX_CREDENTIALS_SCANNED are read), and a membership among them still counts."""
+    cap = w.governor.functions.MAX_CREDENTIALS_SCANNED().call()
+    set_bonus(suite, w, MEMBERSHIP, 100 * BTK)
+    for i in range(cap + 8):
+        credential(suite, w, a["bob"], f"course-{i}", kind=keccak(text="CourseCompletionCredential"))
+    credential(suite, w, a["bob"], "bob-member")
+    pid, _ = propose(suite, w, "flooded")
+    receipt = suite.send(w.governor.functions.castVote(pid, FOR), a["bob"])
+    (event,) = suite.events(w.governor, "VoteCast", receipt)
+    assert event.args.weight == 100 * BTK
+    assert receipt.gasUsed < 1_000_000, receipt.gasUsed
+    GAS["weighted vote, full credential scan"] = receipt.gasUsed

@@ -57,6 +57,12 @@ def active_governor(chain):
     return chain.contracts.extension(KEY)
 
 
+def template_key(key: str) -> str:
+    """The manifest key a governor call's template is registered under: a fresh
+    deployment's "governor" is the weighted one, whose templates name its own key."""
+    return KEY if key == "governor" else key
+
+
 def previous_governor(chain, active):
     """The manifest's governor when proposals now go to another one (after adoption)."""
     core = chain.contracts.governor
@@ -84,15 +90,20 @@ def _membership_reason(gov, address: str, member: bool) -> str:
     except Exception:  # noqa: BLE001 - no rewards pool: nobody can have a declared type
         types = None
     sbt = gov.chain.contracts.soulbound.functions
+    held = sbt.tokensOf(address).call() if types is not None else []
+    scanned = len(held) - gov.governor.functions.MAX_CREDENTIALS_SCANNED().call()
     found = []
-    for token_id in (sbt.tokensOf(address).call() if types is not None else []):
+    for index, token_id in enumerate(held):
         if bytes(types.functions.credentialTypeOf(token_id).call()) == MEMBERSHIP:
-            found.append(sbt.credential(token_id).call()[1])
+            found.append((index, sbt.credential(token_id).call()[1]))
     ask = "ask an accredited issuer for a BlocktrackMembership credential"
     if not found:
         return f"You hold no membership credential, so you cannot vote in quadratic proposals: {ask}."
-    if all(c[3] for c in found):
+    if all(c[3] for _, c in found):
         return f"Your membership credential was revoked, so you cannot vote in quadratic proposals: {ask}."
+    if all(index < scanned for index, c in found if not c[3]):
+        return ("Your membership credential is older than the newest credentials the governor reads (it reads "
+                "a bounded number, so that a vote's fee stays bounded): ask its issuer for a new one.")
     return ("Your membership credential's issuer is no longer accredited, so you cannot vote in quadratic "
             f"proposals: {ask}.")
 
