@@ -118,3 +118,30 @@ def test_rpc_needs_a_valid_manifest(tmp_path):
     with pytest.raises(ChainError):
         settings.use_rpc_network(tmp_path / "v", "http://127.0.0.1:8545", str(bad))
     assert not os.path.exists(tmp_path / "v" / "chain" / "network.json")
+
+
+def test_explorers_are_checked_kept_and_reset_by_an_empty_field(tmp_path):
+    from vault.credentials.blockcerts_anchor import EXPLORERS
+
+    assert settings.status_explorers(tmp_path) == EXPLORERS
+    settings.set_explorers(tmp_path, {"Bitcoin": " https://esplora.example/api ", "Ethereum": ""})
+    assert settings.status_explorers(tmp_path) == EXPLORERS | {"Bitcoin": "https://esplora.example/api"}
+    for chain, url in (("Bitcoin", "file:///etc/passwd"), ("Bitcoin", "javascript:alert(1)"),
+                       ("Dogecoin", "https://x.example"), ("Bitcoin", "https://" + "a" * 600)):
+        with pytest.raises(settings.InvalidSetting):
+            settings.set_explorers(tmp_path, {chain: url})
+    assert settings.status_explorers(tmp_path)["Bitcoin"] == "https://esplora.example/api"   # nothing lost
+    settings.set_explorers(tmp_path, {"Bitcoin": ""})
+    assert settings.status_explorers(tmp_path) == EXPLORERS
+
+
+def test_a_hand_edited_preferences_file_cannot_point_anchors_elsewhere(tmp_path):
+    """Attack: something rewrites preferences.json with a file: URL, an unknown chain and a
+    non-string; each is ignored (the defaults stand) and the rest of the file still counts."""
+    from vault.credentials.blockcerts_anchor import EXPLORERS
+
+    (tmp_path / settings.PREFERENCES_NAME).write_text(json.dumps({
+        "theme": "dark", "explorers": {"Bitcoin": "file:///etc/passwd", "Evil": "https://evil.example",
+                                       "Ethereum": ["https://x"], "Bitcoin testnet": "https://t.example/api"}}))
+    assert settings.load_preferences(tmp_path).theme == "dark"
+    assert settings.status_explorers(tmp_path) == EXPLORERS | {"Bitcoin testnet": "https://t.example/api"}

@@ -8,7 +8,7 @@ from importlib import import_module
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
 
-from vault.settings import status_network
+from vault.settings import status_explorers, status_network
 
 from .identity import IdentityPage
 from .chain import ChainSession
@@ -101,7 +101,8 @@ class Workspace(QWidget):
 
             from .credentials import CredentialsPage
             # Verifying reads the Settings page's "check status lists and issuer keys online" each time: off, offline.
-            service = CredentialService(identity.store, network=lambda: status_network(identity.store.data_dir))
+            service = CredentialService(identity.store, network=lambda: status_network(identity.store.data_dir),
+                                        explorers=lambda: status_explorers(identity.store.data_dir))
             page = CredentialsPage(service, tasks, session=self._session, undo_stack=self._deleted_ids)
             page.attach_chain(self.chain_session)   # soulbound chips; asks once connected
             return page

@@ -88,10 +88,13 @@ class Preferences:
     theme: str = THEME_SYSTEM
     check_status_online: bool = False       # verifying fetches status lists (revocation) and issuer keys
     allow_private_addresses: bool = False   # ... also from loopback, link-local, private addresses
+    # Where Blockcerts anchors are read, chain name -> URL, for the chains the person changed
+    # (the others keep blockcerts_anchor.EXPLORERS).
+    explorers: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict:
         return {"theme": self.theme, "check_status_online": self.check_status_online,
-                "allow_private_addresses": self.allow_private_addresses}
+                "allow_private_addresses": self.allow_private_addresses, "explorers": dict(self.explorers)}
 
 
 def check_theme(theme) -> str:
@@ -115,7 +118,51 @@ def load_preferences(data_dir: Path) -> Preferences:
     theme = data.get("theme")
     return Preferences(theme=theme if theme in THEMES else THEME_SYSTEM,
                        check_status_online=data.get("check_status_online") is True,
-                       allow_private_addresses=data.get("allow_private_addresses") is True)
+                       allow_private_addresses=data.get("allow_private_addresses") is True,
+                       explorers=_saved_explorers(data.get("explorers")))
+
+
+def _saved_explorers(saved) -> tuple[tuple[str, str], ...]:
+    """The explorer choices of a preferences file, each checked again: a file edited by hand
+    (or by something else) never points verification at a non-http(s) URL or a chain we
+    do not read."""
+    out = []
+    for chain, url in (saved.items() if isinstance(saved, dict) else ()):
+        try:
+            out.append((chain, check_explorer(chain, url)))
+        except InvalidSetting:
+            log.warning("%s: an explorer choice is not usable and is ignored", PREFERENCES_NAME)
+    return tuple(out)
+
+
+def check_explorer(chain, url) -> str:
+    """A person's explorer for ``chain`` (one of blockcerts_anchor.EXPLORERS): an http(s)
+    URL; InvalidSetting saying what is wrong."""
+    from .credentials.blockcerts_anchor import EXPLORERS  # start-up: only explorer settings read it (~5 ms)
+
+    if chain not in EXPLORERS:
+        raise InvalidSetting(f"Anchors are read on {', '.join(EXPLORERS)}; not on {str(chain)[:60]!r}.")
+    url = str(url).strip() if isinstance(url, str) else ""
+    parts = urlsplit(url) if len(url) <= 500 else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidSetting(f"The {chain} explorer is an https:// URL (an esplora API for Bitcoin, a "
+                             "JSON-RPC endpoint for Ethereum).")
+    return url
+
+
+def set_explorers(data_dir: Path, choices: dict[str, str]) -> Preferences:
+    """Keep the person's explorers (chain -> URL; an empty URL goes back to the default)."""
+    kept = tuple((chain, check_explorer(chain, url)) for chain, url in choices.items() if str(url or "").strip())
+    preferences = replace(load_preferences(data_dir), explorers=kept)
+    save_preferences(data_dir, preferences)
+    return preferences
+
+
+def status_explorers(data_dir: Path) -> dict[str, str]:
+    """Where verification reads Blockcerts anchors: the defaults with the person's choices."""
+    from .credentials.blockcerts_anchor import EXPLORERS  # start-up: as check_explorer's
+
+    return dict(EXPLORERS) | dict(load_preferences(data_dir).explorers)
 
 
 def save_preferences(data_dir: Path, preferences: Preferences) -> None:

@@ -21,7 +21,8 @@ def appoint_and_fund(chain, service, dao=2, amount="1000"):
     gov = Governance(chain)
     council = templates.make_call(gov, "subdao-council", {"dao": str(dao), "members": USER_ADDRESS, "approvals": "1"})
     fund = templates.make_call(gov, "fund-subdao", {"dao": str(dao), "amount": amount})
-    assert fund.summary == f"Allocate {int(amount):,} BTK to sub-DAO {dao}'s budget"
+    name = SubDaos(chain).list()[dao - 1]["name"]
+    assert fund.summary == f"Allocate {int(amount):,} BTK to the budget of the {name} sub-DAO (number {dao})"
     return govern(chain, service, [council, fund], "Give SkillFi Economy a council and a budget")
 
 
@@ -66,6 +67,7 @@ def test_council_grants_within_the_budget_and_the_main_dao_claws_back(chain, ser
         templates.make_call(Governance(chain), "clawback-subdao", {"dao": "2", "amount": "601"})
     assert err.value.reason == "insufficient-budget"
     claw = templates.make_call(Governance(chain), "clawback-subdao", {"dao": "2", "amount": "600"})
+    assert claw.summary == "Claw back 600 BTK of the budget of the SkillFi Economy sub-DAO (number 2) to the treasury"
     govern(chain, service, [claw], "Claw back SkillFi Economy")
     assert chain.btk_balance(chain.contracts.timelock.address) - treasury == 600 * BTK
     d = s.get(2, USER_ADDRESS)
@@ -84,6 +86,10 @@ def test_only_governance_funds_and_unknown_sub_daos_are_named(chain, service):
     with pytest.raises(ChainError) as err:
         templates.make_call(Governance(chain), "fund-subdao", {"dao": "9", "amount": "1"})
     assert "There is no sub-DAO 9; there are 4" in str(err.value)
+    # A raw proposal naming a sub-DAO that does not exist: its words say the number, without a name.
+    data = contract.encode_abi("allocate", [8, BTK])
+    assert (Governance(chain).describe_call(contract.address, 0, bytes.fromhex(data[2:]))
+            == "Allocate 1 BTK to the budget of sub-DAO 9")
     with pytest.raises(ChainError) as err:
         templates.make_call(Governance(chain), "fund-subdao", {"dao": "1", "amount": "200001"})
     assert err.value.reason == "insufficient-budget"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from eth_utils import keccak
+
 from tests.chain.conftest import USER_ADDRESS
 from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
 from vault.chain import client
@@ -37,7 +39,19 @@ def test_cli_talent_market_from_post_to_release(vault):
     assert code == 1 and "cannot bid" in err
 
     code, _, err = vault("market", "post-offer", "--budget", "1000", "--title", "Logo", "--yes")
-    oid = str(max(o["id"] for o in vault("market", "offers")[1]))
+    # The text list names a gate's type when it is a known name's hash, else shows the hash.
+    code, text, _ = vault("market", "offers", json_out=False, passphrase=False)
+    assert f"needs: a CourseCompletionCredential credential from {dev_address('issuer')}" in text
+    code, _, err = vault("market", "post-offer", "--budget", "10", "--title", "Degree holders only", "--issuer",
+                         dev_address("issuer"), "--credential-type", "BachelorDegree", "--yes")
+    assert code == 0, err
+    type_hex = "0x" + keccak(text="BachelorDegree").hex()
+    assert f"needs: a {type_hex} credential from" in vault("market", "offers", json_out=False, passphrase=False)[1]
+    named = vault("market", "offers", "--type-name", "BachelorDegree", json_out=False, passphrase=False)[1]
+    assert "needs: a BachelorDegree credential from" in named
+    liar = vault("market", "offers", "--type-name", "MasterDegree", json_out=False, passphrase=False)[1]
+    assert "needs: a MasterDegree credential" not in liar   # a name is shown only for its own hash
+    oid = str(max(o["id"] for o in vault("market", "offers")[1] if o["title"] == "Logo"))
     bid_as_demo_client(vault.data, int(oid), 1000 * BTK, "Logo in two days")
     code, bids, _ = vault("market", "bids", oid, passphrase=False)
     assert [(b["bidder"], b["price"], b["message"]) for b in bids] == [(dev_address("client"), "1000",
@@ -86,3 +100,15 @@ def test_a_hostile_bid_message_is_shown_as_inert_text(vault):
     assert code == 0 and "Pay to 0xdead" in text
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert vault("market", "bids", str(oid), passphrase=False)[1][0]["message"] == hostile
+
+
+def test_cli_bid_on_a_demo_offer_then_tell_the_demo_client_it_is_delivered(vault):
+    """The local test chain's demo client takes a bid on its offer at once and pays into
+    escrow; `deliver-offer` makes it release; a second time is refused in words."""
+    code, _, err = vault("market", "bid", "0", "--price", "250", "--yes")
+    assert code == 0, err
+    assert vault("market", "offer", "0")[1]["status"] == "funded"
+    code, done, err = vault("market", "deliver-offer", "0")
+    assert code == 0 and done["offer_id"] == 0, err
+    code, _, err = vault("market", "deliver-offer", "0")
+    assert code == 1 and "cannot be paid out" in err

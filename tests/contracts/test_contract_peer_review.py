@@ -138,3 +138,37 @@ def test_a_reentrant_token_cannot_withdraw_twice(suite, a):
     assert decode_error(attacker.functions.lastReentryError().call())[0] == "ReentrancyGuardReentrantCall"
     assert trt.functions.balanceOf(attacker.address).call() == 50 * BTK
     assert trt.functions.balanceOf(pr.address).call() == 500 * BTK
+
+
+def test_a_submission_takes_at_most_max_reviews_so_finalize_stays_bounded(suite, a, review):
+    """A crowd of bonded reviewers piling onto one submission: the 26th review is refused
+    (TooManyReviews), so finalize's loop over the reviewers has a fixed gas ceiling, and
+    the 25 that got in are settled as usual."""
+    from eth_account import Account
+
+    cap = review.functions.MAX_REVIEWS().call()
+    window = 200   # one review per block here: the window must outlast the crowd
+    suite.send(review.functions.setSettings((10 * BTK, MIN_BOND, STAKE, window, MIN_REVIEWS)), a["gov"])
+    reg = suite.at("ReputationRegistry", review.functions.bonds().call())
+    crowd = []
+    for i in range(cap + 1):
+        key = keccak(text=f"reviewer {i}")
+        address = Account.from_key(key).address
+        suite.tester.add_account("0x" + key.hex())
+        suite.w3.eth.send_transaction({"from": a["deployer"], "to": address, "value": 10**18})
+        suite.send(suite.token.functions.transfer(address, MIN_BOND + STAKE), a["gov"])
+        suite.send(suite.token.functions.approve(reg.address, MIN_BOND), address)
+        suite.send(reg.functions.bond(MIN_BOND), address)
+        suite.send(suite.token.functions.approve(review.address, STAKE), address)
+        crowd.append(address)
+    sid = submit(suite, review, a["alice"])
+    for address in crowd[:cap]:
+        suite.send(review.functions.review(sid, True), address)
+    with reverts("TooManyReviews", sid):
+        suite.send(review.functions.review(sid, True), crowd[cap])
+    assert suite.token.functions.balanceOf(crowd[cap]).call() == STAKE   # nothing taken from the refused one
+    suite.mine(window)
+    receipt = suite.send(review.functions.finalize(sid), a["operator_a"])
+    (event,) = suite.events(review, "Finalized", receipt)
+    assert (event.args.status, event.args.approvals, event.args.rejections) == (1, cap, 0)
+    assert receipt.gasUsed < 2_000_000

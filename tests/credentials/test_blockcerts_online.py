@@ -235,6 +235,11 @@ def test_cli_reads_the_anchor_only_when_online_from_the_explorer_given(cli_outpu
         assert server.requests == [f"/api/tx/{TXID}"]
         code, _, err = cli_output("credential", "verify", path, "--online", "--explorer", "dogecoin=https://x")
         assert code != 0 and "CHAIN one of bitcoin" in err
+        # The explorer chosen in Settings is read without --explorer.
+        settings.set_explorers(cli_output.home, {"Bitcoin": server.url("/saved")})
+        server.serve(f"/saved/tx/{TXID}", esplora_tx(TXID, "cd" * 32, ISSUER_ADDRESS))
+        code, verdict, _ = cli_output("credential", "verify", path, "--json", "--online")
+        assert code == 1 and "cd" * 32 in verdict["message"] and server.requests[-1] == f"/saved/tx/{TXID}"
     finally:
         server.close()
 

@@ -118,3 +118,40 @@ def test_the_vault_service_checks_hosted_badges_when_online(host, identity):
     context.now = NOW
     checked = check(json.dumps(ASSERTION).encode(), context)
     assert checked.verdict.valid and checked.format == "ob2-hosted"
+
+
+def test_checked_online_once_then_offline_from_the_saved_copies_with_their_day(host, identity):
+    """Offline after an online check: the same checks run on the copies saved then, and the
+    status says their day; a badge never checked online stays "not checked"."""
+    online = CredentialService(identity.store, network=host.network)
+    context = online.context()
+    context.now = NOW
+    assert check(json.dumps(ASSERTION).encode(), context).verdict.valid
+    fetched = len(host.requests)
+    offline = CredentialService(identity.store).context()
+    offline.now = NOW
+    verdict = check(json.dumps(ASSERTION).encode(), offline).verdict
+    assert verdict.valid and len(host.requests) == fetched   # nothing fetched
+    day = datetime.now(timezone.utc)
+    assert verdict.status.message.endswith(f"as of {day.day} {day:%b %Y} (saved copy; offline).")
+    # A presented copy changed since is still caught offline against the saved one.
+    changed = check(json.dumps(ASSERTION | {"expires": "2030-06-30T23:59:59Z"}).encode(), offline).verdict
+    assert changed.reason is Reason.TAMPERED
+    other = ASSERTION | {"id": "https://example.org/another-badge.json"}
+    assert check(json.dumps(other).encode(), offline).verdict.reason is Reason.UNKNOWN_KEY
+
+
+def test_a_revocation_seen_online_is_remembered_offline(host, identity):
+    """The issuer answered 410 Gone once: offline afterwards the badge reads revoked, not
+    valid from an older saved copy."""
+    online = CredentialService(identity.store, network=host.network)
+    context = online.context()
+    context.now = NOW
+    assert check(json.dumps(ASSERTION).encode(), context).verdict.valid
+    host.routes["/beths-robotics-badge.json"] = (410, {}, b"")
+    context = CredentialService(identity.store, network=host.network).context()   # a later session
+    context.now = NOW
+    assert check(json.dumps(ASSERTION).encode(), context).verdict.reason is Reason.REVOKED
+    offline = CredentialService(identity.store).context()
+    offline.now = NOW
+    assert check(json.dumps(ASSERTION).encode(), offline).verdict.reason is Reason.REVOKED

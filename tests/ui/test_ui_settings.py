@@ -323,3 +323,24 @@ def test_follow_system_tracks_the_system_scheme(monkeypatch, light_again):
     controller.set_choice("light")
     controller._on_system_changed(None)   # an explicit choice ignores the system
     assert controller.scheme == "light"
+
+
+def test_explorers_are_typed_checked_and_kept(qtbot, window, page, config, ui_helpers):
+    """A bad explorer URL is refused in words with the typed text kept; a good one is kept
+    beside the vault (the CLI and every verification read it) and shown after a reopen."""
+    section = page.explorers
+    bitcoin = section.fields["Bitcoin"]
+    assert bitcoin.text() == "" and bitcoin.placeholderText().startswith("https://blockstream.info")
+    qtbot.keyClicks(bitcoin, "ftp://esplora.example/api")
+    ui_helpers.click(qtbot, section.save_button)
+    qtbot.waitUntil(lambda: section.save_button.isEnabled(), timeout=10_000)
+    assert "https:// URL" in section.message.text() and bitcoin.text() == "ftp://esplora.example/api"
+    assert "Bitcoin" not in dict(vault_settings.load_preferences(config.data_dir).explorers)
+    bitcoin.clear()
+    qtbot.keyClicks(bitcoin, "https://esplora.example/api")
+    with qtbot.waitSignal(section.changed, timeout=10_000):
+        ui_helpers.click(qtbot, section.save_button)
+    assert vault_settings.status_explorers(config.data_dir)["Bitcoin"] == "https://esplora.example/api"
+    bitcoin.clear()
+    section.show_saved()
+    assert bitcoin.text() == "https://esplora.example/api"

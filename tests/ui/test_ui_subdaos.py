@@ -32,7 +32,8 @@ def test_switch_to_a_sub_dao_and_grant_from_its_budget(chain_window, qtbot, ui_h
                      "An education council")
     propose_template(page, qtbot, ui_helpers, "fund-subdao", {"dao": "3", "amount": "500"},
                      "Fund Education Innovation")
-    assert page.panel.actions.text() == "• Allocate 500 BTK to sub-DAO 3's budget"
+    assert page.panel.actions.text() == ("• Allocate 500 BTK to the budget of the Education Innovation sub-DAO "
+                                          "(number 3)")
 
     ui_helpers.click(qtbot, page.daos_button)
     daos = page.dialog

@@ -315,3 +315,31 @@ def test_stake_gate_says_how_much_more_a_bid_is_withdrawn_and_a_forced_accept_si
     assert not tv.panel.cancel_button.isEnabled() and "it was cancelled" in tv.panel.cancel_button.toolTip()
     use_account(qtbot, page, talent)
     assert not tv.panel.bid_button.isEnabled() and "it was cancelled" in tv.panel.bid_button.toolTip()
+
+
+def test_a_newcomers_first_gig_on_a_demo_offer_ends_paid(talent_page, qtbot, ui_helpers):
+    """On the local test chain, a bid on the demo client's offer is accepted and paid into
+    escrow at once; its talent tells the demo client the work is delivered (the button is
+    there only for its talent, only once funded) and receives the whole price."""
+    page, people = talent_page
+    session, talent, tv = page.session, people["Talent"], page.talent
+    use_account(qtbot, page, talent)
+    tv.select_offer(0)   # "Write unit tests …": anyone may bid
+    assert "demo client of your local test chain" in tv.panel.next_step.text()
+    assert tv.deliver_button.isVisible() and not tv.deliver_button.isEnabled()
+    held = on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent))
+    bid(qtbot, page, ui_helpers, "280", "0", "Tests by Friday", steps=1)
+    qtbot.waitUntil(lambda: offer_status(page, 0) == "funded", timeout=20_000)
+    tv.select_offer(0)
+    assert "tell it so, and it releases the payment" in tv.panel.next_step.text()
+    assert tv.deliver_button.isEnabled()
+    use_account(qtbot, page, USER_ADDRESS)   # not the talent: no button to press
+    tv.select_offer(0)
+    assert not tv.deliver_button.isEnabled()
+    use_account(qtbot, page, talent)
+    tv.select_offer(0)
+    with qtbot.waitSignal(page.message, timeout=20_000) as said:
+        ui_helpers.click(qtbot, tv.deliver_button)
+    assert said.args == ["The demo client released offer #0: the whole price to you."]
+    qtbot.waitUntil(lambda: offer_status(page, 0) == "released", timeout=20_000)
+    assert on_chain(qtbot, session, lambda s: s.chain.btk_balance(talent)) == held + 280 * BTK

@@ -25,6 +25,7 @@ from ..widgets import BusyIndicator, ElidedLabel, InlineMessage, button_row, ope
 from ..workers import TaskRunner
 from . import trust
 from .change_passphrase import ChangePassphraseDialog
+from .explorers import ExplorersSection
 from .kdf_dialog import RetuneKdfDialog
 from .network import NetworkSection
 from .section import Section, hint
@@ -87,6 +88,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.network_section)
         self.status_checks = StatusChecksSection(self.data_dir, tasks)
         layout.addWidget(self.status_checks)
+        self.explorers = ExplorersSection(self.data_dir, tasks)
+        layout.addWidget(self.explorers)
         layout.addWidget(self._appearance_section())
         layout.addWidget(self._folder_section())
         layout.addStretch(1)
@@ -357,7 +360,7 @@ class SettingsPage(QWidget):
 
     def drop_vault_data(self) -> None:
         """The vault is being locked: forget the trust list and close any dialog."""
-        self._closed = self.status_checks.closed = self.network_section.closed = True
+        self._closed = self.status_checks.closed = self.network_section.closed = self.explorers.closed = True
         self.trust_section.drop()
         if self.dialog is not None:
             self.dialog.close()

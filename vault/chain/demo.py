@@ -11,6 +11,12 @@ it acts as a client would, on the embedded chain only:
   escrow: the talent gets the price minus the marketplace fee. A real client checks the
   work first; this one takes the talent's word.
 
+On the talent market (its demo offers: vault/chain/extensions/talent_market.py) it does
+the same from a bid on: a bid on one of its open offers is accepted and paid into escrow
+(price + fee) right after the bid is mined (``after_send``: every write of the app and the
+CLI on the embedded chain passes there), and ``deliver_offer`` releases it when the
+talent says the work is done.
+
 Each of these is an ordinary transaction signed with the demo client's key and checked
 by the contract like any other. Nothing here signs on another network: that key is
 public, and anyone could post offers "from" it on a real chain.
@@ -36,6 +42,9 @@ DEMO_GIGS = [
 ]
 ROLE = "client"
 _ACCEPT = keccak(text="accept(uint256)")[:4]
+_BID = keccak(text="bid(uint256,uint256,uint256,uint256,string)")[:4]
+_TALENT = "talent_market"
+_OFFER_STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")  # TalentMarket.Status
 _STATUSES = ("open", "accepted", "funded", "released", "refunded", "cancelled")  # Marketplace.Status
 _ACCEPTED = _STATUSES.index("accepted")
 _UNLIMITED = 2**256 - 1
@@ -63,10 +72,13 @@ def after_send(chain, raw: bytes) -> None:
         return
     try:
         tx = chain.embedded.chain.get_vm().get_transaction_builder().decode(raw)
-        market = chain.manifest.contracts["marketplace"]
-        if not tx.to or to_checksum_address(tx.to) != to_checksum_address(market) or tx.data[:4] != _ACCEPT:
-            return
-        fund_accepted(chain, [int.from_bytes(tx.data[4:36], "big")])
+        to = to_checksum_address(tx.to) if tx.to else None
+        target = int.from_bytes(tx.data[4:36], "big")
+        if to == to_checksum_address(chain.manifest.contracts["marketplace"]) and tx.data[:4] == _ACCEPT:
+            fund_accepted(chain, [target])
+        elif _TALENT in chain.manifest.contracts and tx.data[:4] == _BID \
+                and to == to_checksum_address(chain.manifest.contracts[_TALENT]):
+            take_first_bids(chain, [target])
     except Exception as exc:  # the demo client failing must not be reported as the user's failure
         log.warning("the demo client could not pay into escrow: %s", exc)
 
@@ -151,3 +163,58 @@ def faucet_top_up(chain, address: str, *, btk: int = 0, eth: int = 0) -> None:
         token = chain.contracts.token
         chain.transact(key, {"to": token.address, "data": token.encode_abi("transfer",
                                                                             [to_checksum_address(address), btk])})
+
+
+# ---- the talent market ------------------------------------------------------------------
+
+def take_first_bids(chain, offer_ids=None) -> list[int]:
+    """On each of the demo client's open talent-market offers (among ``offer_ids``; default
+    all) that has an active bid, accept the first one and pay price + fee into escrow;
+    returns the offer ids it funded. Embedded only."""
+    if not _embedded(chain) or _TALENT not in chain.manifest.contracts:
+        return []
+    m, token = chain.contracts.extension(_TALENT), chain.contracts.token
+    count = m.functions.offerCount().call()
+    ids = range(count) if offer_ids is None else [i for i in offer_ids if 0 <= i < count]
+    client, key = client_address(), dev_key(ROLE)
+    funded = []
+    for offer_id in ids:
+        offer = m.functions.offers(offer_id).call()
+        if offer[0] != client or _OFFER_STATUSES[offer[1]] != "open":
+            continue
+        bid_id = next((i for i in range(m.functions.bidCount(offer_id).call())
+                       if m.functions.bids(offer_id, i).call()[1]), None)   # (bidder, active, price, stake)
+        if bid_id is None:
+            continue
+        chain.transact(key, {"to": m.address, "data": m.encode_abi("acceptBid", [offer_id, bid_id])})
+        if token.functions.allowance(client, m.address).call() < 2**255:
+            chain.transact(key, {"to": token.address, "data": token.encode_abi("approve", [m.address, _UNLIMITED])})
+        chain.transact(key, {"to": m.address, "data": m.encode_abi("fund", [offer_id])})
+        funded.append(offer_id)
+    return funded
+
+
+def deliver_offer(chain, offer_id: int, talent: str) -> dict:
+    """The talent of a demo talent-market offer says the work is delivered: the demo client
+    releases the escrow (the whole price and the bond to the talent). Returns {offer_id,
+    block, tx_hash}. Refused as ``deliver`` refuses (ChainError, nothing signed)."""
+    if not _embedded(chain):
+        raise ChainError("not-embedded", "Only the demo client of the local test chain is told this way. On this "
+                                         "network, tell the client that the work is delivered; they release the "
+                                         "payment.")
+    m = chain.contracts.extension(_TALENT)
+    if not 0 <= int(offer_id) < m.functions.offerCount().call():
+        raise ChainError("unknown-offer", f"There is no offer {offer_id} on the talent market.")
+    offer = m.functions.offers(int(offer_id)).call()
+    client, status, talent_of = offer[0], _OFFER_STATUSES[offer[1]], offer[4]
+    if client.lower() != client_address().lower():
+        raise ChainError("not-demo-gig", f"Offer {offer_id} is not from the demo client: its client {client} "
+                                         "releases the payment once they have the work. Tell them it is delivered.")
+    if status == "open":
+        raise ChainError("offer-open", f"Offer {offer_id} has no accepted bid yet: nothing is in escrow.")
+    if talent_of.lower() != str(talent).lower():
+        raise ChainError("not-talent", f"Only the talent of offer {offer_id} can say its work is delivered.")
+    if status != "funded":
+        raise ChainError(f"offer-{status}", f"Offer {offer_id} cannot be paid out: it is {status}, not in escrow.")
+    receipt = chain.transact(dev_key(ROLE), {"to": m.address, "data": m.encode_abi("release", [int(offer_id)])})
+    return {"offer_id": int(offer_id), "block": receipt.blockNumber, "tx_hash": receipt.transactionHash.to_0x_hex()}

@@ -423,7 +423,7 @@ class Governance:
             vid = int(args[_arg(args, 0)])
             text = f"Slash validator {vid}{self._validator_name(vid)} by {percent(args[_arg(args, 1)])} of its stake"
         elif template := templates.for_call(weighted.template_key(key), name) or templates.for_call(key, name):
-            text = template.describe(dict(args))
+            text = templates.words(template, dict(args), self.chain)
         else:
             shown = ", ".join(f"{k}={_show_arg(v)}" for k, v in args.items())
             text = f"Call {name}({shown}) on the {key} contract"

@@ -17,7 +17,7 @@ from ..chain.plan import as_plan
 from ..chain.units import parse_address, parse_amount
 from ..errors import ChainError, VaultError
 from ..identity import Identity
-from ..settings import status_network
+from ..settings import status_explorers, status_network
 from ..store import VaultStore
 from .io import UsageError, confirm, emit, has_noninteractive_passphrase, passphrase, say
 
@@ -51,7 +51,8 @@ def open_credentials(args):
     # start-up: credentials.service ~155 ms (the verifiers), only for the credential commands
     from ..credentials.blockcerts_anchor import explorers_with
     from ..credentials.service import CredentialService
-    explorers = explorers_with(getattr(args, "explorer", None))   # a bad choice is said before unlocking
+    explorers = explorers_with(getattr(args, "explorer", None),   # a bad choice is said before unlocking
+                               status_explorers(args.data_dir))
     identity = open_identity(args)
     return CredentialService(identity.store, network=network(args), explorers=explorers)
 
@@ -98,7 +99,7 @@ def verification_context(args, store=None):
     from ..credentials.blockcerts_anchor import explorers_with
     from ..credentials.service import verification_context as context_for
     context = context_for(store=store, network=network(args),
-                          explorers=explorers_with(getattr(args, "explorer", None)))
+                          explorers=explorers_with(getattr(args, "explorer", None), status_explorers(args.data_dir)))
     context.anchor_status = anchor_check(args)
     return context
 

@@ -56,9 +56,10 @@ class AnchorTx:
     block: int | None = None
 
 
-def explorers_with(choices: list[str] | None) -> dict[str, str]:
-    """EXPLORERS with the person's ``CHAIN=URL`` choices; VaultError naming a bad one."""
-    explorers = dict(EXPLORERS)
+def explorers_with(choices: list[str] | None, base: dict[str, str] | None = None) -> dict[str, str]:
+    """``base`` (EXPLORERS unless given: the saved settings) with the person's ``CHAIN=URL``
+    choices; VaultError naming a bad one."""
+    explorers = dict(EXPLORERS if base is None else base)
     for choice in choices or []:
         word, _, url = choice.partition("=")
         chain = CHAIN_WORDS.get(word.strip().lower())

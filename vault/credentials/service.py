@@ -12,6 +12,7 @@ from ..store import VaultStore
 from ..store.atomic import write_atomic
 from ..net.fetch import FetchError, NetworkUse
 from . import blockcerts_anchor, online, openbadges2_hosted
+from .hosted_copies import HostedCopies
 from .cache import VerificationCache
 from .issuer_name import ShownIssuer, shown_issuer
 from .repository import CredentialRepository, CredentialSummary, NewCredential
@@ -126,7 +127,7 @@ def verification_context(*, store: VaultStore | None = None, network: NetworkUse
                                prefetch_status_lists=_not_own(run.prefetch, cache) if run else None,
                                status_list_saved=saved.get, status_list_saved_on=saved_on.get,
                                blockchain_anchors=chain,
-                               hosted_badges=hosted.run(run) if network is not None else None)
+                               hosted_badges=HostedCopies(cache, hosted.run(run) if network is not None else None))
 
 
 def _not_own(prefetch, cache: VerificationCache | None):
@@ -139,10 +140,11 @@ def _not_own(prefetch, cache: VerificationCache | None):
 class CredentialService:
     def __init__(self, store: VaultStore, *,
                  network: NetworkUse | Callable[[], NetworkUse | None] | None = None,
-                 explorers: dict[str, str] | None = None):
+                 explorers: dict[str, str] | Callable[[], dict[str, str]] | None = None):
         """``network``: what verification may fetch; None is offline, a callable is asked
         at each verification (the app's setting, changed while it runs). ``explorers``:
-        where Blockcerts anchors are read (blockcerts_anchor.EXPLORERS by default)."""
+        where Blockcerts anchors are read (blockcerts_anchor.EXPLORERS by default; a
+        callable is asked at each verification, as ``network`` is)."""
         self.store = store
         self.explorers = explorers
         self.repository = CredentialRepository(store)
@@ -165,7 +167,9 @@ class CredentialService:
             self._lists, self._keys = online.StatusLists(network), key_fetches(network)
             self._anchors, self._hosted = anchor_fetches(network), hosted_fetches(network)
         return verification_context(store=self.store, network=network, lists=self._lists, keys=self._keys,
-                                    anchors=self._anchors, explorers=self.explorers, hosted=self._hosted)
+                                    anchors=self._anchors,
+                                    explorers=self.explorers() if callable(self.explorers) else self.explorers,
+                                    hosted=self._hosted)
 
     def check(self, data: bytes) -> CheckedCredential:
         return check(data, self.context())

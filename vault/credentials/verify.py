@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges2, openbadges2_hosted, sd_jwt_vc,
                status, status_line, vcdm)
+from .hosted_copies import HostedCopies
 from .keys import DocumentLookup
 from .openbadges import CredentialDisplay, display_for
 from .verdict import (CredentialFailure, Reason, StatusLine, StatusState, Verdict, Warning_, WarningCode,
@@ -64,7 +65,8 @@ class VerificationContext:
     # Blockcerts anchors and issuer profiles: fetched when online, else saved copies
     # (blockcerts_anchor.Anchors); None: never asked.
     blockchain_anchors: Any = None
-    hosted_badges: Callable[[str], bytes] | None = None   # online: url -> body (Open Badges 2.0 hosted)
+    # Open Badges 2.0 hosted: url -> body, fetched (online) or saved (hosted_copies.HostedCopies).
+    hosted_badges: Callable[[str], bytes] | None = None
     now: datetime | None = None
     # Verifier policies switched off by name (presentations.verify.POLICY_PRESENTER_IS_SUBJECT).
     waived_policies: frozenset[str] = frozenset()
@@ -340,9 +342,12 @@ def _verify_legacy(checked: CheckedCredential, parsed: Any, context: Verificatio
     checked.subject, checked.types = reading.subject, reading.types
     checked.valid_from, checked.valid_until = reading.valid_from, reading.valid_until
     try:
-        if checked.format == FORMAT_OB2_HOSTED and context.hosted_badges is not None:
-            openbadges2_hosted.verify(parsed, reading, context.hosted_badges)
+        hosted = context.hosted_badges
+        if checked.format == FORMAT_OB2_HOSTED and hosted is not None and _hosted_usable(hosted, parsed):
+            openbadges2_hosted.verify(parsed, reading, hosted)
             checked.display = reading.display       # the BadgeClass and Profile its issuer hosts
+            if isinstance(hosted, HostedCopies) and hosted.saved_days:   # offline: the copies saved when online
+                reading.status_checked += f", as of {hosted.saved_days[0]} (saved copy; offline)"
         else:
             online = {"anchors_online": context.blockchain_anchors} if module is blockcerts else {}
             module.verify(parsed, reading, documents=context.documents, now=now, **online)
@@ -353,6 +358,12 @@ def _verify_legacy(checked: CheckedCredential, parsed: Any, context: Verificatio
     checked.issuer, checked.status_checked = reading.issuer, reading.status_checked
     checked.anchor = reading.anchored or checked.anchor
     return reading.warnings
+
+
+def _hosted_usable(hosted, assertion) -> bool:
+    """A plain fetch function is online; HostedCopies may also have saved copies offline."""
+    return not isinstance(hosted, HostedCopies) or hosted.usable(
+        assertion.get("id") if isinstance(assertion, dict) else None)
 
 
 def _verify_status_list(raw: bytes, context: VerificationContext, now: datetime) -> None:

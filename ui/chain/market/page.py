@@ -225,6 +225,16 @@ class MarketplacePage(ChainPage):
         else:
             self.count_label.setText(f"{shown} of {total} offers shown. Select one to see what you can do.")
 
+    # What the demo client's Deliver button asks of the view it serves (demo.DeliverButton).
+    def selected(self) -> dict | None:
+        return self.selected_gig()
+
+    def keep(self, gig_id: int) -> None:
+        self._select_after = gig_id
+
+    def problem(self, text: str) -> None:
+        self.next_step.error(text)
+
     def selected_gig(self) -> dict | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:

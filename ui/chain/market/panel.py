@@ -55,6 +55,62 @@ def offer_head(frame: QFrame) -> QVBoxLayout:
     return lay
 
 
+def facts_grid(panel: QFrame, table: tuple, parties: tuple[str, ...]) -> QGridLayout:
+    """The facts under an offer's head, laid out by ``table`` ((key, caption, row, column,
+    columns spanned)); the value labels go to ``panel.facts`` by key, and those in
+    ``parties`` (addresses) get the party look."""
+    facts = QGridLayout()
+    facts.setHorizontalSpacing(12)
+    facts.setVerticalSpacing(4)
+    panel.facts = {}
+    for key, name, row, col, span in table:
+        caption = QLabel(name)
+        caption.setObjectName("factLabel")
+        value = text_label(name="gigParty" if key in parties else None, selectable=True)
+        panel.facts[key] = value
+        facts.addWidget(caption, row, col * 2, Qt.AlignTop)
+        facts.addWidget(value, row, col * 2 + 1, 1, span, Qt.AlignTop)
+    facts.setColumnStretch(1, 1)
+    facts.setColumnStretch(3, 1)
+    return facts
+
+
+def action_row(panel: QFrame, captions: dict[str, str], extra: QWidget | None = None) -> QHBoxLayout:
+    """The offer's action buttons by key (``panel.action_buttons``, and each as
+    ``panel.<key>_button`` for the page's wiring); "cancel" looks dangerous; none is a
+    default button, so Enter in the list never acts on an offer."""
+    panel.action_buttons = {}
+    buttons = QHBoxLayout()
+    buttons.setSpacing(8)
+    for key, caption in captions.items():
+        button = QPushButton(caption)
+        if key == "cancel":
+            button.setObjectName("dangerButton")
+        button.setAutoDefault(False)
+        button.setDefault(False)
+        panel.action_buttons[key] = button
+        setattr(panel, f"{key}_button", button)
+        buttons.addWidget(button)
+    if extra is not None:
+        buttons.addWidget(extra)
+    buttons.addStretch(1)
+    return buttons
+
+
+def show_no_offer(panel: QFrame, text: str) -> None:
+    """The head, facts and buttons with no offer selected."""
+    panel.detail_title.setText("No offer selected")
+    panel.detail_body.setText(text)
+    panel.detail_body.show()
+    panel.status_badge.hide()
+    for value in panel.facts.values():
+        value.setText("—")
+    panel.next_step.clear()
+    for button in panel.action_buttons.values():
+        button.setEnabled(False)
+        button.setToolTip("Select an offer in the list first")
+
+
 class OfferPanel(QFrame):
     """The selected offer. ``extra`` goes at the end of the button row (the demo
     client's Deliver button on the local test chain)."""
@@ -63,60 +119,17 @@ class OfferPanel(QFrame):
         super().__init__(parent)
         self.account = ""
         lay = offer_head(self)
-        lay.addLayout(self._facts_grid())
+        lay.addLayout(facts_grid(self, FACTS, parties=("client", "talent", "referrer")))
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)
-        lay.addLayout(self._button_row(extra))
-
-    def _facts_grid(self) -> QGridLayout:
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(12)
-        facts.setVerticalSpacing(4)
-        self.facts: dict[str, QLabel] = {}
-        for key, name, row, col, span in FACTS:
-            caption = QLabel(name)
-            caption.setObjectName("factLabel")
-            value = text_label(name="gigParty" if key in ("client", "talent", "referrer") else None,
-                               selectable=True)
-            self.facts[key] = value
-            facts.addWidget(caption, row, col * 2, Qt.AlignTop)
-            facts.addWidget(value, row, col * 2 + 1, 1, span, Qt.AlignTop)
-        facts.setColumnStretch(1, 1)
-        facts.setColumnStretch(3, 1)
-        return facts
-
-    def _button_row(self, extra: QWidget) -> QHBoxLayout:
-        self.accept_button = QPushButton("Accept as talent…")
-        self.fund_button = QPushButton("Pay into escrow…")
-        self.release_button = QPushButton("Release payment…")
-        self.refund_button = QPushButton("Refund…")
-        self.cancel_button = QPushButton("Cancel offer…")
-        self.cancel_button.setObjectName("dangerButton")
-        self.action_buttons = {"accept": self.accept_button, "fund": self.fund_button,
-                               "release": self.release_button, "refund": self.refund_button,
-                               "cancel": self.cancel_button}
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        for button in self.action_buttons.values():
-            button.setAutoDefault(False)
-            button.setDefault(False)
-            buttons.addWidget(button)
-        buttons.addWidget(extra)
-        buttons.addStretch(1)
-        return buttons
+        lay.addLayout(action_row(self, {"accept": "Accept as talent…", "fund": "Pay into escrow…",
+                                        "release": "Release payment…", "refund": "Refund…",
+                                        "cancel": "Cancel offer…"}, extra))
 
     # ---- showing ----------------------------------------------------------------------------
 
     def show_none(self) -> None:
-        self.detail_title.setText("No offer selected")
-        self.detail_body.setText("Select an offer in the list to see its details and what you can do with it.")
-        self.status_badge.hide()
-        for value in self.facts.values():
-            value.setText("—")
-        self.next_step.clear()
-        for button in self.action_buttons.values():
-            button.setEnabled(False)
-            button.setToolTip("Select an offer in the list first")
+        show_no_offer(self, "Select an offer in the list to see its details and what you can do with it.")
 
     def show_gig(self, g: dict, *, account: str, now: int | None, data: dict | None, embedded: bool) -> None:
         """``now``: the chain's time; ``data``: the page's last read (the fee today, what

@@ -7,16 +7,15 @@ is accepted (``split.FundingSplitView``, shown before funding) and the offer's b
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QWidget
 
 from vault.chain.talent.actions import bid_actions, offer_actions
 
 from ...format import duration_words, short_address
 from ...widgets import InlineMessage, section_title
-from ...widgets.labels import repolish, text_label
+from ...widgets.labels import repolish
 from .bids import BidsSection
-from .panel import local_date, offer_head
+from .panel import action_row, facts_grid, local_date, offer_head, show_no_offer
 from .split import FundingSplitView
 from .talent_models import STATUS_LOOK, STATUS_WORDS, btk, gate_words, offer_body, offer_title
 
@@ -34,15 +33,17 @@ FACTS = (("budget", "Budget", 0, 0, 1), ("client", "Client", 0, 1, 1), ("needs",
 
 
 class TalentOfferPanel(QFrame):
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, extra: QWidget | None = None, parent: QWidget | None = None):
+        """``extra`` goes at the end of the button row (the demo client's Deliver button)."""
         super().__init__(parent)
         self.account = ""
         self.offer: dict | None = None
         lay = offer_head(self)
-        lay.addLayout(self._facts_grid())
+        lay.addLayout(facts_grid(self, FACTS, parties=("client", "talent")))
         self.next_step = InlineMessage()
         lay.addWidget(self.next_step)
-        lay.addLayout(self._button_row())
+        lay.addLayout(action_row(self, {"bid": "Bid…", "fund": "Pay into escrow…", "release": "Release payment…",
+                                        "refund": "Refund…", "cancel": "Cancel offer…"}, extra))
         self.split_title = section_title("Where the money goes")
         self.split = FundingSplitView()
         lay.addWidget(self.split_title)   # above the bids: once one is accepted, what the client pays matters
@@ -50,59 +51,18 @@ class TalentOfferPanel(QFrame):
         self.bids = BidsSection()
         lay.addWidget(self.bids)
 
-    def _facts_grid(self) -> QGridLayout:
-        facts = QGridLayout()
-        facts.setHorizontalSpacing(12)
-        facts.setVerticalSpacing(4)
-        self.facts: dict[str, QLabel] = {}
-        for key, name, row, col, span in FACTS:
-            caption = QLabel(name)
-            caption.setObjectName("factLabel")
-            value = text_label(name="gigParty" if key in ("client", "talent") else None, selectable=True)
-            self.facts[key] = value
-            facts.addWidget(caption, row, col * 2, Qt.AlignTop)
-            facts.addWidget(value, row, col * 2 + 1, 1, span, Qt.AlignTop)
-        facts.setColumnStretch(1, 1)
-        facts.setColumnStretch(3, 1)
-        return facts
-
-    def _button_row(self) -> QHBoxLayout:
-        self.bid_button = QPushButton("Bid…")
-        self.fund_button = QPushButton("Pay into escrow…")
-        self.release_button = QPushButton("Release payment…")
-        self.refund_button = QPushButton("Refund…")
-        self.cancel_button = QPushButton("Cancel offer…")
-        self.cancel_button.setObjectName("dangerButton")
-        self.action_buttons = {"bid": self.bid_button, "fund": self.fund_button, "release": self.release_button,
-                               "refund": self.refund_button, "cancel": self.cancel_button}
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        for button in self.action_buttons.values():
-            button.setAutoDefault(False)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        return buttons
-
     # ---- showing ----------------------------------------------------------------------------
 
     def show_none(self, text: str = "Select an offer in the list to see its bids and what you can do.") -> None:
         self.offer = None
-        self.detail_title.setText("No offer selected")
-        self.detail_body.setText(text)
-        self.detail_body.show()
-        self.status_badge.hide()
-        for value in self.facts.values():
-            value.setText("—")
-        self.next_step.clear()
-        for button in self.action_buttons.values():
-            button.setEnabled(False)
-            button.setToolTip("Select an offer in the list first")
+        show_no_offer(self, text)
         self.bids.hide()
         self.split_title.hide()
         self.split.hide()
 
-    def show_offer(self, o: dict, *, account: str, now: int | None, data: dict) -> None:
-        """``data``: the page's last read of the talent market (read_talent)."""
+    def show_offer(self, o: dict, *, account: str, now: int | None, data: dict, demo: str = "") -> None:
+        """``data``: the page's last read of the talent market (read_talent); ``demo``: what
+        the local test chain's demo client does with this offer, if it is one of its."""
         self.offer, self.account = o, account
         bids = data["bids"].get(o["id"], [])
         self.detail_title.setText(f"#{o['id']} · {offer_title(o)}")
@@ -131,7 +91,7 @@ class TalentOfferPanel(QFrame):
         self.split.show_split(split)
         self.split_title.setVisible(split is not None)
         self.split.setVisible(split is not None)
-        self.next_step.hint(self._next_text(o, account, bids, now))
+        self.next_step.hint(" ".join(t for t in (self._next_text(o, account, bids, now), demo) if t))
 
     def _who(self, address: str | None, empty: str) -> str:
         if not address:

@@ -22,6 +22,7 @@ from ...widgets.labels import text_label
 from ...widgets.tables import configure_list_table, rows_height
 from ...widgets.visible_timer import VisibleTimer
 from .bid_form import BidDialog
+from .demo import DeliverButton, talent_demo_note
 from .split import split_sentence
 from .talent_models import TalentOfferModel, btk, offer_title
 from .talent_panel import TalentOfferPanel
@@ -63,7 +64,8 @@ class TalentSection(QWidget):
         header.setSectionResizeMode(TalentOfferModel.OFFER, QHeaderView.Stretch)
         self.table.setMinimumHeight(rows_height(self.table, 4) + 2 * self.table.frameWidth() + 4)
         lay.addWidget(self.table)
-        self.panel = TalentOfferPanel()
+        self.deliver_button = DeliverButton(page, self, talent_market=True)   # the local test chain's demo client
+        self.panel = TalentOfferPanel(self.deliver_button)
         lay.addWidget(self.panel)
         self.bids = self.panel.bids
         p = self.panel
@@ -101,6 +103,16 @@ class TalentSection(QWidget):
         if keep is None or not self.select_offer(keep):
             self.show_selected()
 
+    # What the demo client's Deliver button asks of the view it serves (demo.DeliverButton).
+    def selected(self) -> dict | None:
+        return self.selected_offer()
+
+    def keep(self, offer_id: int) -> None:
+        self.select_after = offer_id
+
+    def problem(self, text: str) -> None:
+        self.panel.next_step.error(text)
+
     def selected_offer(self) -> dict | None:
         rows = self.table.selectionModel().selectedRows()
         return self.model.rows[rows[0].row()] if rows else None
@@ -126,10 +138,13 @@ class TalentSection(QWidget):
         o = self.selected_offer()
         if o is None or self.data is None:
             self.ticker.stop()
+            self.deliver_button.show_for(None, self.page.account)
             self.panel.show_none("No offers yet: post the first one." if self.data and not self.model.rows else
                                  "Select an offer in the list to see its bids and what you can do.")
             return
-        self.panel.show_offer(o, account=self.page.account, now=self.page.chain_now(), data=self.data)
+        self.panel.show_offer(o, account=self.page.account, now=self.page.chain_now(), data=self.data,
+                              demo=talent_demo_note(o, self.page.account, self.page.session.is_embedded))
+        self.deliver_button.show_for(o, self.page.account)
         self.ticker.update_running()
 
     # ---- writing ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ A registered template is, with no other change: a ``vault gov propose --template
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from functools import lru_cache
 from importlib import import_module
@@ -16,7 +17,8 @@ from importlib import import_module
 from ...errors import ChainError
 from .base import KINDS, Field, Template
 
-__all__ = ["KINDS", "Field", "Template", "registered", "get", "for_call", "make_call"]
+__all__ = ["KINDS", "Field", "Template", "registered", "get", "for_call", "words", "make_call"]
+logger = logging.getLogger(__name__)
 
 # Module names in this package. Adding templates: a module here, a line here.
 _MODULES: tuple[str, ...] = ("soulbound", "talent_market", "learning", "grants", "subdaos", "weighted_governor")
@@ -53,6 +55,18 @@ def for_call(contract_key: str, function: str) -> Template | None:
         if template.contract == contract_key and template.function == function:
             return template
     return None
+
+
+def words(template: Template, args: dict, chain) -> str:
+    """A decoded call of ``template`` in words, with the names its ``lookup`` finds on chain
+    (the words without them when the chain cannot say)."""
+    extra = {}
+    if template.lookup is not None:
+        try:
+            extra = template.lookup(args, chain)
+        except Exception:  # noqa: BLE001 - a node that cannot say: the words without the names
+            logger.debug("no names for a %s call", template.key, exc_info=True)
+    return template.describe(args | extra)
 
 
 def make_call(governance, key: str, raw: dict):

@@ -70,9 +70,12 @@ class Template:
     extension's); ``function``: its function; ``args``: the parsed fields (by name) and the
     Governance -> the function's arguments, checked against the chain (raise ChainError
     with what to do, e.g. "the treasury holds only …"); ``describe``: the decoded call's
-    arguments (by the ABI's parameter names) -> the proposal's action in words; ``more``
-    (optional): the parsed fields and the Governance -> further calls the same action needs,
-    as (contract key, function, arguments), proposed together with the first."""
+    arguments (by the ABI's parameter names) -> the proposal's action in words; ``lookup``
+    (optional): the decoded arguments and the chain -> more names for ``describe`` (e.g. a
+    sub-DAO's name for its id), merged into the arguments; if the chain cannot say, the
+    description does without; ``more`` (optional): the parsed fields and the Governance ->
+    further calls the same action needs, as (contract key, function, arguments), proposed
+    together with the first."""
 
     key: str
     title: str
@@ -82,6 +85,7 @@ class Template:
     function: str
     args: Callable[[dict, object], list]
     describe: Callable[[dict], str]
+    lookup: Callable[[dict, object], dict] | None = None
     more: Callable[[dict, object], list] | None = None
 
     def parse(self, raw: dict, chain_id: int | None = None) -> dict:

@@ -51,6 +51,17 @@ def _council(values: dict, gov) -> list:
     return [dao_id, members, values["approvals"]]
 
 
+def _name(args: dict, chain) -> dict:
+    """The sub-DAO's name for its on-chain id, for the proposal's words."""
+    name, *_ = chain.contracts.extension("subdaos").functions.subDaoAt(int(args["daoId"])).call()
+    return {"daoName": str(name)}
+
+
+def _which(a: dict) -> str:
+    number = int(a["daoId"]) + 1
+    return f"the {a['daoName']} sub-DAO (number {number})" if a.get("daoName") else f"sub-DAO {number}"
+
+
 _DAO = Field("dao", "Sub-DAO", "int", "its number in `vault gov daos` (1 = Ecosystem Growth)")
 
 TEMPLATES = (
@@ -58,18 +69,18 @@ TEMPLATES = (
              "Allocate BTK of the sub-DAO reserve to one sub-DAO, for its council to grant.",
              (_DAO, Field("amount", "Amount (BTK)", "btk")),
              "subdaos", "allocate", _fund,
-             lambda a: f"Allocate {format_units(int(a['amount']), 'BTK')} to sub-DAO {int(a['daoId']) + 1}'s budget"),
+             lambda a: f"Allocate {format_units(int(a['amount']), 'BTK')} to the budget of {_which(a)}", _name),
     Template("clawback-subdao", "Claw back a sub-DAO budget",
              "Take unspent budget back from a sub-DAO to the main treasury.",
              (_DAO, Field("amount", "Amount (BTK)", "btk")),
              "subdaos", "clawBack", _claw,
-             lambda a: (f"Claw back {format_units(int(a['amount']), 'BTK')} of sub-DAO {int(a['daoId']) + 1}'s "
-                        "budget to the treasury")),
+             lambda a: (f"Claw back {format_units(int(a['amount']), 'BTK')} of the budget of {_which(a)} "
+                        "to the treasury"), _name),
     Template("subdao-council", "Appoint a sub-DAO council",
              "Replace a sub-DAO's council; grants the old council left unpaid can no longer be approved.",
              (_DAO, Field("members", "Members", "text", "addresses separated by commas"),
               Field("approvals", "Approvals per grant", "int")),
              "subdaos", "setCouncil", _council,
-             lambda a: (f"Make {', '.join(a['council'])} the council of sub-DAO {int(a['daoId']) + 1}, "
-                        f"{int(a['threshold'])} approval(s) per grant")),
+             lambda a: (f"Make {', '.join(a['council'])} the council of {_which(a)}, "
+                        f"{int(a['threshold'])} approval(s) per grant"), _name),
 )

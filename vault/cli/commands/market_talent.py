@@ -7,6 +7,7 @@ pays the fee): added to the `market` group beside the older gig commands.
     vault market withdraw-bid ID BID | accept-bid ID BID
     vault market fund-offer ID | release-offer ID | refund-offer ID | cancel-offer ID
     vault market declare-type TOKEN TYPE        (an issuer: the type of a soulbound credential)
+    vault market deliver-offer ID               (local test chain: the demo client pays out)
 
 Reads take --json; writes print their preview and ask (--yes sends without asking).
 """
@@ -18,10 +19,16 @@ from ..options import command, write_options
 from ..session import address_arg, amount_arg, connect, open_session, sender_of, write
 
 
-def _offer_line(o: dict) -> str:
+def _offer_line(o: dict, names=()) -> str:
+    """``names``: credential type names a gate's hash may be (shown by name only when it is
+    that name's hash; otherwise the hash, which `vault market declare-type` also takes)."""
+    from ...chain.talent.gates import type_label  # start-up: as _market's (eth-utils)
+
     gate = []
     if o["gate"]["issuer"]:
-        gate.append(f"credential from {o['gate']['issuer']}")
+        kind = o["gate"]["credential_type"]
+        what = f"a {type_label(kind, names)} credential" if kind else "a credential"
+        gate.append(f"{what} from {o['gate']['issuer']}")
     if int(o["gate"]["min_stake_wei"]):
         gate.append(f"{o['gate']['min_stake']} BTK staked")
     who = f", talent {o['talent']} at {o['price']} BTK" if o["talent"] else ""
@@ -43,10 +50,18 @@ def _market(chain):
     return TalentMarket(chain)
 
 
+def _names(args) -> tuple:
+    """The type names an offer's gate is shown as: --type-name ones and the demo offers'."""
+    from ...chain.extensions.talent_market import DEMO_CREDENTIAL_TYPE  # start-up: as _market's
+
+    return tuple(args.type_name or ()) + (DEMO_CREDENTIAL_TYPE,)
+
+
 def cmd_offers(args) -> None:
     with connect(args) as chain:
         rows = _market(chain).offers(status=args.status)
-    emit(args, rows, "\n".join(_offer_line(o) for o in rows) or "No offers on the talent market.")
+    names = _names(args)
+    emit(args, rows, "\n".join(_offer_line(o, names) for o in rows) or "No offers on the talent market.")
 
 
 def cmd_offer(args) -> None:
@@ -55,7 +70,7 @@ def cmd_offer(args) -> None:
         o = tm.offer(args.offer_id)
         o["bids"] = tm.bids(args.offer_id, all_bids=True)
         o["split"] = tm.funding_split(args.offer_id).to_json() if o["talent"] else None
-    lines = [_offer_line(o), o["details"]] + [_bid_line(b) for b in o["bids"]]
+    lines = [_offer_line(o, _names(args)), o["details"]] + [_bid_line(b) for b in o["bids"]]
     if o["split"]:
         lines.append("Split: " + o["split"]["text"])
     emit(args, o, "\n".join(lines))
@@ -139,12 +154,25 @@ def cmd_declare_type(args) -> int:
     return _write(args, "declare_type_plan", args.token_id, args.credential_type)
 
 
+def cmd_deliver_offer(args) -> None:
+    # start-up: chain.demo ~600 ms (it imports the embedded chain, which loads py-evm)
+    from ...chain.demo import deliver_offer
+
+    with open_session(args, sign=False) as s:
+        done = deliver_offer(s.chain, args.offer_id, sender_of(args, s))
+    emit(args, done, f"The demo client released offer {done['offer_id']} in block {done['block']}: the whole "
+                     "price (and any bond) to you.")
+
+
 def add_commands(mp) -> None:
     """The talent market's commands in the `market` group (``mp``: its subparsers)."""
     p = command(mp, "offers", cmd_offers, "talent market offers: budget, gates, status")
     p.add_argument("--status", choices=("open", "accepted", "funded", "released", "refunded", "cancelled"))
+    p.add_argument("--type-name", action="append", metavar="NAME",
+                   help="a credential type name to show gates by (when a gate's hash is that name's); repeatable")
     p = command(mp, "offer", cmd_offer, "one talent market offer with its bids and, once accepted, its split")
     p.add_argument("offer_id", type=int)
+    p.add_argument("--type-name", action="append", metavar="NAME", help="as for `offers`")
     p = command(mp, "bids", cmd_bids, "an offer's bids, highest stake first, then reputation")
     p.add_argument("offer_id", type=int)
     p.add_argument("--all", action="store_true", help="also withdrawn, released and accepted bids")
@@ -183,6 +211,11 @@ def add_commands(mp) -> None:
         p = command(mp, name, func, text)
         p.add_argument("offer_id", type=int)
         write_options(p)
+    p = command(mp, "deliver-offer", cmd_deliver_offer, "local test chain: tell the demo client that your work "
+                                                        "for its talent-market offer is delivered; it releases "
+                                                        "the escrow to you")
+    p.add_argument("offer_id", type=int)
+    p.add_argument("--from", dest="sender", metavar="ADDRESS", help="which vault account (default: the first)")
     p = command(mp, "declare-type", cmd_declare_type, "as its issuer, declare the type of a soulbound credential "
                                                       "(once), so gated offers can ask for it")
     p.add_argument("token_id", type=int)
