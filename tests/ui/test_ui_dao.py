@@ -181,7 +181,8 @@ def test_poll_to_proposal_to_vote_to_timelock_to_automatic_execution(chain_windo
     assert "Poll: " + dialog_poll_id[:10] in panel.view.data["description"]
     assert panel.view.data["quadratic"] and panel.counting.isVisible()
     assert "one person one square root" in panel.counting.text() and "#counting" not in panel.description.text()
-    assert "Where your power comes from: 5,000,000 BTK delegated" in page.power_detail.text()
+    assert ("Where your power comes from: 5,000,000 BTK delegated + 0 votes from locked BTK + 0 votes credential "
+            "bonus = 5,000,000 votes on proposals") in page.power_detail.text()
     assert "your vote counts in quadratic proposals" in page.power_detail.text()
 
     # Vote on chain; the keeper (opted in) queues it after the vote and executes it after the timelock.

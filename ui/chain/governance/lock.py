@@ -34,7 +34,12 @@ def sources_text(s: dict | None) -> str:
         return ""
     if not s["weighted"]:
         return f"\n{s['quadratic_reason']}"
-    return (f"\nWhere your power comes from: {s['words']}.\nQuadratic proposals: {s['quadratic_reason']}")
+    cents = 10**16   # to the hundredth of a vote: a lock's power has 18 decimals that change every block
+    token, locked, bonus, total = (int(s[k]) // cents * cents for k in
+                                   ("token_votes_wei", "lock_power_wei", "credential_bonus_wei", "total_wei"))
+    return (f"\nWhere your power comes from: {format_units(token, 'BTK')} delegated + "
+            f"{format_units(locked, 'votes')} from locked BTK + {format_units(bonus, 'votes')} credential bonus "
+            f"= {format_units(total, 'votes')} on proposals.\nQuadratic proposals: {s['quadratic_reason']}")
 
 
 class LockDialog(GrowingDialog):

@@ -254,7 +254,9 @@ class GovernancePage(ChainPage):
     def _show_power(self, o: dict) -> None:
         power = o["power"]
         votes, held = int(power["votes_wei"]), int(power["balance_wei"])
-        self.power_value.setText(votes_text(votes))
+        sources = o.get("sources") or {}
+        # on the weighted governor the power on proposals includes the lock and credential bonuses
+        self.power_value.setText(votes_text(int(sources["total_wei"]) if sources.get("weighted") else votes))
         if power["self_delegated"]:
             who = "yourself"
         elif power["delegate"]:
