@@ -329,7 +329,7 @@ class Governance:
         return {"account": power["address"], "power": power, "proposals": proposals,
                 "block": self.chain.block_number, "timestamp": self.chain.latest_timestamp(),
                 "threshold": format_amount(threshold), "threshold_wei": str(threshold),
-                "can_propose": int(power["votes_wei"]) >= threshold,
+                "can_propose": weighted.votes_now(self, power["address"]) >= threshold,
                 "voting_delay": int(g.votingDelay().call()), "voting_period": int(g.votingPeriod().call()),
                 "timelock_delay": int(self.chain.contracts.timelock.functions.getMinDelay().call()),
                 "treasury": {"address": treasury, "btk": format_amount(held), "btk_wei": str(held)},

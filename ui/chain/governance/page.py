@@ -255,8 +255,10 @@ class GovernancePage(ChainPage):
         power = o["power"]
         votes, held = int(power["votes_wei"]), int(power["balance_wei"])
         sources = o.get("sources") or {}
-        # on the weighted governor the power on proposals includes the lock and credential bonuses
-        self.power_value.setText(votes_text(int(sources["total_wei"]) if sources.get("weighted") else votes))
+        # on the weighted governor the power on proposals includes the lock (to the hundredth: it
+        # decays every block) and credential bonuses
+        total = int(sources["total_wei"]) // 10**16 * 10**16 if sources.get("weighted") else votes
+        self.power_value.setText(votes_text(total))
         if power["self_delegated"]:
             who = "yourself"
         elif power["delegate"]:
