@@ -141,6 +141,29 @@ def test_lock_power_breakdown_and_unlock_refused_early(vault):
     b = row["breakdown"]
     assert b["address"] == USER_ADDRESS and b["locked"] == "1000" and b["lock_power"] == "1000"
     code, text, _ = vault("gov", "power", "--breakdown", json_out=False)
-    assert "locked: 1,000 BTK until block" in text and "(polls)" in text and "falling by" in text
+    # the weighted governor counts the lock on proposals too
+    assert "locked: 1,000 BTK until block" in text and "(the Governor and polls)" in text and "falling by" in text
+    assert "credential bonus: 0 votes (governance set no bonus)" in text
+    assert "quadratic proposals: You hold no membership credential" in text
+    assert int(b["total_wei"]) == int(b["token_votes_wei"]) + int(b["lock_power_wei"])
     code, _, err = vault("gov", "unlock", "--yes")
     assert code != 0 and "locked until block" in err
+
+
+def test_a_quadratic_proposal_refuses_a_non_member_in_words_and_signs_nothing(vault):
+    """`vault gov propose --quadratic`: the user holds no membership credential, so its own
+    vote is refused before anything is signed, with what to do."""
+    vault("gov", "delegate", "--yes")
+    code, out, err = vault("gov", "propose", "--template", "grant", "--to", "0x00000000000000000000000000000000000A11cE",
+                           "--amount", "1", "--description", "Members decide", "--quadratic", "--yes")
+    assert code == 0, err
+    assert out["preview"]["params"]["description"].endswith("#counting=quadratic")
+    vault("chain", "advance", "--blocks", "2")
+    code, proposals, _ = vault("gov", "proposals")
+    assert proposals[0]["quadratic"] and proposals[0]["title"] == "Members decide"
+    code, out, err = vault("gov", "vote", proposals[0]["proposal_id"], "for", "--yes")
+    assert code != 0 and "one person one square root; you need a membership credential" in err
+    code, proposals, _ = vault("gov", "proposals")
+    assert not proposals[0]["my_vote"]["voted"] and proposals[0]["votes"]["for"] == "0"
+    code, text, _ = vault("gov", "proposals", json_out=False)
+    assert "quadratic: one person one square root" in text

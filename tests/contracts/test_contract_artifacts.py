@@ -13,6 +13,7 @@ SUITE = [
     "BTKToken",
     "BlocktrackGovernor",
     "BlocktrackTimelock",
+    "BlocktrackWeightedGovernor",
     "Constitution",
     "CrossChainVotes",
     "GrantEscrow",
@@ -28,7 +29,7 @@ SUITE = [
     "TalentMarket",
     "VoteEscrow",
 ]
-TEST_ONLY = ["TestEscrowAttacker", "TestReentrantToken"]
+TEST_ONLY = ["TestEscrowAttacker", "TestReentrantToken", "TestRemoteVotes"]
 KEYS = ["contractName", "sourceName", "testOnly", "abi", "bytecode", "deployedBytecode", "compiler", "sourceHashes"]
 EIP170_LIMIT = 24_576
 

@@ -1,7 +1,8 @@
 """The Governance page's DAO parts through their real widgets on the embedded chain: the
 constitution (read, amend by proposal, the new version and what changed in its history);
-a poll (created, a ballot signed and saved, tallied, promoted), its proposal voted and then
-queued and executed by the opt-in keeper; a grant with two milestones released one by one."""
+a poll (created, a ballot signed and saved, tallied, promoted to a quadratic proposal), its
+proposal voted by a member (√ of the power) and then queued and executed by the opt-in
+keeper; a grant with two milestones released one by one."""
 
 import json
 
@@ -88,6 +89,27 @@ def test_the_constitution_is_read_amended_by_proposal_and_its_history_says_what_
 ALICE = "0x00000000000000000000000000000000000A11cE"
 
 
+def give_membership(workspace, qtbot, holder):
+    """The embedded chain's demo issuer anchors a BlocktrackMembership credential to
+    ``holder`` and declares its type (what an accredited issuer does for a member)."""
+    from eth_utils import keccak
+
+    from vault.chain.dao.power import MEMBERSHIP
+    from vault.chain.embedded import dev_key
+
+    def issue(chain):
+        key, sbt, token = dev_key("issuer"), chain.contracts.soulbound, chain.contracts.token
+        pool, credential = chain.contracts.extension("rewards"), keccak(text=f"membership of {holder}")
+        chain.transact(key, {"to": token.address, "data": token.encode_abi("approve", [sbt.address, 10**18])})
+        chain.transact(key, {"to": sbt.address, "data": sbt.encode_abi("issue", [holder, credential, ""])})
+        chain.transact(key, {"to": pool.address, "data": pool.encode_abi("declareType", [credential, MEMBERSHIP])})
+        chain.advance(1, 2)
+
+    job = workspace.chain_session.run(issue)
+    with qtbot.waitSignal(job.finished, timeout=20_000):
+        pass
+
+
 def advance(workspace, qtbot, blocks):
     job = workspace.chain_session.run(lambda chain: chain.advance(blocks))
     with qtbot.waitSignal(job.finished, timeout=20_000):
@@ -99,6 +121,8 @@ def test_poll_to_proposal_to_vote_to_timelock_to_automatic_execution(chain_windo
     session = chain_window.chain_session
     page = open_page(chain_window, qtbot)
     activate_votes(page, qtbot, ui_helpers)
+    assert "Quadratic proposals: You hold no membership credential" in page.power_detail.text()
+    give_membership(chain_window, qtbot, page.account)
     advance(chain_window, qtbot, 1)   # the votes count from the next block: the poll's snapshot
 
     ui_helpers.click(qtbot, page.polls_button)
@@ -144,6 +168,7 @@ def test_poll_to_proposal_to_vote_to_timelock_to_automatic_execution(chain_windo
         ui_helpers.click(qtbot, dialog.tally_button)
     assert dialog.result["passed"] and not dialog.result["open"] and len(dialog.result["counted"]) == 1
     assert dialog.promote_button.isEnabled()
+    ui_helpers.click(qtbot, dialog.quadratic)   # one member, one square root
     ui_helpers.click(qtbot, dialog.promote_button)
     confirm(page, qtbot, ui_helpers)
     qtbot.waitUntil(lambda: "proposal" in dialog.list.item(0).text(), timeout=20_000)
@@ -154,13 +179,21 @@ def test_poll_to_proposal_to_vote_to_timelock_to_automatic_execution(chain_windo
     assert panel.title.text() == "Fund Alice's course?"
     assert panel.actions.text() == f"• Grant 250 BTK from the treasury to {ALICE}"
     assert "Poll: " + dialog_poll_id[:10] in panel.view.data["description"]
+    assert panel.view.data["quadratic"] and panel.counting.isVisible()
+    assert "one person one square root" in panel.counting.text() and "#counting" not in panel.description.text()
+    assert ("Where your power comes from: 5,000,000 BTK delegated + 0 votes from locked BTK + 0 votes credential "
+            "bonus = 5,000,000 votes on proposals") in page.power_detail.text()
+    assert "your vote counts in quadratic proposals" in page.power_detail.text()
 
     # Vote on chain; the keeper (opted in) queues it after the vote and executes it after the timelock.
     ui_helpers.click(qtbot, page.advance.mine_button)
     refreshed(page, qtbot, lambda: panel.for_button.isEnabled())
+    assert "counts 2236.067977499 √BTK: the square root of the 5,000,000 votes" in panel.my_vote.text()
     ui_helpers.click(qtbot, panel.for_button)
     confirm(page, qtbot, ui_helpers)
     refreshed(page, qtbot, lambda: panel.view.voted)
+    assert "You voted For with 2236.067977499 √BTK" in panel.my_vote.text()
+    assert panel.tallies["for"].amount.text() == "2236.067977499 √BTK (100 %)"
     keeper = page.keeper
     keeper.timer.setInterval(50)
     assert not keeper.box.isChecked() and not keeper.enabled   # off until the person opts in

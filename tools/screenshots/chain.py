@@ -48,6 +48,9 @@ def shoot_chain(tmp: Path, out: Path) -> list[Path]:
     from .dao import shoot_dao
 
     written += shoot_dao(window, out)   # the constitution and polls dialogs
+    from .power import shoot_power
+
+    written += shoot_power(window, out)   # where the power comes from, a quadratic proposal
     written.extend(_shoot_marketplace(window, out))
     window.close()
 

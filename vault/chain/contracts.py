@@ -26,7 +26,8 @@ ZERO_ADDRESS = "0x0000000000000000000000000000000000000000"
 SUITE: dict[str, str] = {
     "timelock": "BlocktrackTimelock",
     "token": "BTKToken",
-    "governor": "BlocktrackGovernor",
+    # A superset of BlocktrackGovernor's ABI: handles on older deployments' governors too.
+    "governor": "BlocktrackWeightedGovernor",
     "staking": "StakingPool",
     "marketplace": "Marketplace",
     "soulbound": "SoulboundCredential",

@@ -4,7 +4,8 @@ The order and wiring (resources/contracts/README.md, "Deployment order"):
 
 1. BlocktrackTimelock(minDelay, proposers=[], executors=[0x0] (anyone), admin=deployer)
 2. BTKToken: half of the fixed supply to the timelock (the treasury), half to the deployer
-3. BlocktrackGovernor(token, timelock, votingDelay, votingPeriod, threshold, quorum %)
+3. BlocktrackWeightedGovernor(token, timelock, votingDelay, votingPeriod, threshold, quorum %,
+   configurator=deployer): wired to its power sources by the weighted-governor extension
 4. the timelock grants PROPOSER_ROLE and CANCELLER_ROLE to the governor, then the
    deployer renounces DEFAULT_ADMIN_ROLE: from here on only governance changes anything
 5. StakingPool (initial validators), Marketplace, SoulboundCredential (initial issuers),
@@ -59,8 +60,9 @@ def deploy_suite(chain, deployer_key: bytes, *, operators: list[str], issuers: l
     timelock = create("BlocktrackTimelock", p["timelock"]["minDelaySeconds"], [], [ZERO_ADDRESS], deployer)
     token = create("BTKToken", [timelock, deployer], [t["treasuryAllocation"] * BTK, t["deployerAllocation"] * BTK])
     g = p["governor"]
-    governor = create("BlocktrackGovernor", token, timelock, g["votingDelayBlocks"], g["votingPeriodBlocks"],
-                      g["proposalThreshold"] * BTK, g["quorumPercent"])
+    # The deployer wires its power sources once, when the extensions exist (weighted_governor.py).
+    governor = create("BlocktrackWeightedGovernor", token, timelock, g["votingDelayBlocks"], g["votingPeriodBlocks"],
+                      g["proposalThreshold"] * BTK, g["quorumPercent"], deployer)
     say("handing the timelock to the governor")
     timelock_handle = chain.w3.eth.contract(address=timelock, abi=load_artifact("BlocktrackTimelock")["abi"])
     for role in ("PROPOSER_ROLE", "CANCELLER_ROLE"):

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..errors import ChainError
 from . import templates
 from .contracts import ZERO_ADDRESS
+from .dao import power as weighted
 from .proposal_ids import resolve, short_id, title, unknown
 from .staking import _validator, validators
 from .transactions import with_gas_margin
@@ -92,6 +93,7 @@ class Call:
     value: int
     calldata: bytes
     summary: str = ""
+    more: tuple = ()  # further calls of the same action (a template's, e.g. moving two roles)
 
 
 @dataclass
@@ -128,11 +130,11 @@ def next_block_time(chain) -> int:
 
 
 class Governance:
-    def __init__(self, chain):
+    def __init__(self, chain, governor=None):
         self.chain = chain
         self.w3 = chain.w3
         self.token = chain.contracts.token
-        self.governor = chain.contracts.governor
+        self.governor = governor or weighted.active_governor(chain)  # the weighted one once adopted
 
     # ---- power and delegation ----------------------------------------------------------
 
@@ -286,7 +288,7 @@ class Governance:
                                "reason": cast["reason"] if cast else "",
                                "weight": format_amount(cast["weight"]) if cast else None,
                                "weight_wei": str(cast["weight"]) if cast else None}
-        return data
+        return weighted.annotate(self, data)
 
     def _my_vote(self, pid: int, account: str) -> dict | None:
         return self._sync().votes.get((int(pid), account.lower()))
@@ -300,7 +302,8 @@ class Governance:
         the next block will have (``next_block_time``): 0 means it can be executed now."""
         mode = self.counting_mode()
         block, now = self.chain.block_number, next_block_time(self.chain)
-        return [self._describe(p, account, mode, block, now) for p in reversed(self._created())]
+        return [self._describe(p, account, mode, block, now) for p in reversed(self._created())] + \
+            weighted.previous_proposals(self, account)
 
     def proposal(self, proposal_id: int, account: str | None = None) -> dict:
         p = self._find(proposal_id)
@@ -326,7 +329,7 @@ class Governance:
         return {"account": power["address"], "power": power, "proposals": proposals,
                 "block": self.chain.block_number, "timestamp": self.chain.latest_timestamp(),
                 "threshold": format_amount(threshold), "threshold_wei": str(threshold),
-                "can_propose": int(power["votes_wei"]) >= threshold,
+                "can_propose": weighted.votes_now(self, power["address"]) >= threshold,
                 "voting_delay": int(g.votingDelay().call()), "voting_period": int(g.votingPeriod().call()),
                 "timelock_delay": int(self.chain.contracts.timelock.functions.getMinDelay().call()),
                 "treasury": {"address": treasury, "btk": format_amount(held), "btk_wei": str(held)},
@@ -419,7 +422,7 @@ class Governance:
         elif key == "staking" and name == "slash":
             vid = int(args[_arg(args, 0)])
             text = f"Slash validator {vid}{self._validator_name(vid)} by {percent(args[_arg(args, 1)])} of its stake"
-        elif (template := templates.for_call(key, name)) is not None:
+        elif template := templates.for_call(weighted.template_key(key), name) or templates.for_call(key, name):
             text = templates.words(template, dict(args), self.chain)
         else:
             shown = ", ".join(f"{k}={_show_arg(v)}" for k, v in args.items())
@@ -441,6 +444,7 @@ class Governance:
             raise ChainError("invalid-argument", "A proposal needs at least one call.")
         if not description.strip():
             raise ChainError("invalid-argument", "A proposal needs a description.")
+        calls = [part for c in calls for part in (c, *c.more)]
         g = self.governor.functions
         sender = self.w3.to_checksum_address(sender)
         threshold = g.proposalThreshold().call()
@@ -448,7 +452,7 @@ class Governance:
             # The governor counts the proposer's votes at the block before the one the
             # proposal is mined in: this block's, i.e. the votes now (a delegation mined
             # in the latest block already counts).
-            votes = self.token.functions.getVotes(sender).call()
+            votes = weighted.votes_now(self, sender)
             if votes < threshold:
                 raise ChainError("below-threshold", f"{sender} has {format_units(votes, 'BTK')} of voting power; "
                                                     f"proposing needs {format_units(threshold, 'BTK')}. Delegate "
@@ -476,6 +480,7 @@ class Governance:
         if self.governor.functions.hasVoted(int(proposal_id), self.w3.to_checksum_address(voter)).call():
             raise ChainError("already-voted", f"{voter} has already voted on proposal {proposal_id}; a vote "
                                               "cannot be changed or cast twice.")
+        weighted.check_vote(self, proposal_id, voter)  # sent, signed or relayed: a quadratic one's members only
 
     def vote_request(self, service, sender: str, proposal_id: int, support, reason: str = ""):
         support = parse_support(support)

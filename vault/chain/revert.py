@@ -206,6 +206,12 @@ SENTENCES: dict[str, str] = {
     "StillLocked": "The BTK are locked until block {unlockBlock}.",
     "LockExpired": "The lock ended at block {unlockBlock}: withdraw it before locking again.",
     "FutureLookup": "Block {timepoint} is not mined yet (the chain is at {current}).",
+    # BlocktrackWeightedGovernor (vault/chain/dao/power.py)
+    "QuadraticNeedsMembership": ("This proposal counts one person one square root; you need a membership "
+                                 "credential ({voter} holds no valid BlocktrackMembership credential issued "
+                                 "before the proposal was created)."),
+    "TooManyBonusTypes": "The governor gives a bonus to at most {max} credential types; remove one first.",
+    "NotConfigurator": "{caller} may not wire the governor's power sources: only governance changes them now.",
     # SubDaoTreasury (vault/chain/dao/subdaos.py)
     "UnknownSubDao": "There is no sub-DAO {daoId}.",
     "UnknownSpend": "There is no sub-DAO grant {spendId}.",

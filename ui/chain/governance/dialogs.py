@@ -6,11 +6,12 @@ thread."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QFrame, QLabel,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QFrame, QLabel,
                                QLineEdit, QPlainTextEdit, QPushButton, QRadioButton, QStackedWidget, QVBoxLayout,
                                QWidget)
 
 from vault.chain import templates
+from vault.chain.dao.power import mark_quadratic
 from vault.chain.governance import Governance
 from vault.chain.units import format_units, parse_address, parse_amount, percent
 from vault.errors import ChainError
@@ -145,6 +146,10 @@ class NewProposalDialog(GrowingDialog):
         self.details.setTabChangesFocus(True)
         text.addRow(_label("Title"), self.title)
         text.addRow(_label("Details"), self.details)
+        self.quadratic = QCheckBox("One person one square root: each member's vote counts √ of their power; "
+                                   "only holders of a membership credential vote")
+        self.quadratic.setObjectName("govQuadratic")
+        text.addRow(_label("Counting"), self.quadratic)
         layout.addWidget(texts)
 
         self.error = InlineMessage()
@@ -306,7 +311,8 @@ class NewProposalDialog(GrowingDialog):
 
     def description(self) -> str:
         title, details = self.title.text().strip(), self.details.toPlainText().strip()
-        return f"{title}\n\n{details}" if details else title
+        text = f"{title}\n\n{details}" if details else title
+        return mark_quadratic(text) if self.quadratic.isChecked() else text
 
     def check(self) -> None:
         self.error.clear()

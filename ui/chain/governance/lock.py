@@ -27,6 +27,21 @@ def breakdown_text(b: dict | None) -> str:
             f"{format_units(int(b['delegated_votes_wei']), 'votes')} delegated. {b['decay']}")
 
 
+def sources_text(s: dict | None) -> str:
+    """"Where your power comes from" on the weighted governor, and whether a vote of the
+    account counts in quadratic proposals (and why not)."""
+    if not s:
+        return ""
+    if not s["weighted"]:
+        return f"\n{s['quadratic_reason']}"
+    cents = 10**16   # to the hundredth of a vote: a lock's power has 18 decimals that change every block
+    token, locked, bonus, total = (int(s[k]) // cents * cents for k in
+                                   ("token_votes_wei", "lock_power_wei", "credential_bonus_wei", "total_wei"))
+    return (f"\nWhere your power comes from: {format_units(token, 'BTK')} delegated + "
+            f"{format_units(locked, 'votes')} from locked BTK + {format_units(bonus, 'votes')} credential bonus "
+            f"= {format_units(total, 'votes')} on proposals.\nQuadratic proposals: {s['quadratic_reason']}")
+
+
 class LockDialog(GrowingDialog):
     submitted = Signal(object, int)   # BTK wei (0: only extend; beyond a C int), blocks
 
@@ -84,4 +99,4 @@ class LockDialog(GrowingDialog):
         self.submitted.emit(amount, self.blocks.value())
 
 
-__all__ = ["LockDialog", "breakdown_text"]
+__all__ = ["LockDialog", "breakdown_text", "sources_text"]

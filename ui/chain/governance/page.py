@@ -18,6 +18,7 @@ from PySide6.QtCore import Signal
 from shiboken6 import isValid
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from vault.chain.dao import power as weighted
 from vault.chain.dao.crosschain import CrossChain
 from vault.chain.dao.escrow import Escrow
 from vault.chain.dao.grants import Grants
@@ -39,7 +40,7 @@ from .delegates import BadgeDelegate, QuorumBarDelegate, TitleDelegate
 from .dialogs import NewProposalDialog
 from .grants import GrantsDialog
 from .keeper import KeeperControl
-from .lock import LockDialog, breakdown_text
+from .lock import LockDialog, breakdown_text, sources_text
 from .models import SUPPORT_LABELS, ProposalTableModel, ProposalView, votes_text
 from .panel import ProposalPanel, caption
 from .remote import RemoteVotesBox
@@ -216,8 +217,13 @@ class GovernancePage(ChainPage):
         account = self.account
 
         def read(chain):
-            overview = Governance(chain).overview(account)
+            gov = Governance(chain)
+            overview = gov.overview(account)
             overview["breakdown"] = _breakdown(chain, account)
+            overview["sources"] = weighted.breakdown(gov, account)   # where the power comes from
+            for p in overview["proposals"]:
+                if p.get("quadratic") and p["state"] in ("pending", "active"):
+                    p["my_weight"] = weighted.vote_weight(gov, int(p["proposal_id"]), account)
             done = executions(chain)   # who executed each: the proposal's history says it
             for p in overview["proposals"]:
                 p["executed_by"] = done.get(p["proposal_id"])
@@ -258,7 +264,11 @@ class GovernancePage(ChainPage):
     def _show_power(self, o: dict) -> None:
         power = o["power"]
         votes, held = int(power["votes_wei"]), int(power["balance_wei"])
-        self.power_value.setText(votes_text(votes))
+        sources = o.get("sources") or {}
+        # on the weighted governor the power on proposals includes the lock (to the hundredth: it
+        # decays every block) and credential bonuses
+        total = int(sources["total_wei"]) // 10**16 * 10**16 if sources.get("weighted") else votes
+        self.power_value.setText(votes_text(total))
         if power["self_delegated"]:
             who = "yourself"
         elif power["delegate"]:
@@ -269,7 +279,7 @@ class GovernancePage(ChainPage):
         self.power_detail.setText(f"You hold {format_units(held, 'BTK')}; your BTK count as votes for: {who}.\n"
                                   f"The treasury holds {format_units(int(o['treasury']['btk_wei']), 'BTK')}. "
                                   f"Proposing needs {votes_text(int(o['threshold_wei']))}."
-                                  + (f"\n{breakdown_text(b)}" if b else ""))
+                                  + (f"\n{breakdown_text(b)}" if b else "") + sources_text(o.get("sources")))
         self.lock_button.setVisible(b is not None)
         self.unlock_button.setVisible(bool(b and int(b["locked_wei"]) and not b["blocks_left"]))
         self._show_delegation(power, held)
@@ -496,12 +506,13 @@ class GovernancePage(ChainPage):
         if flow is not None and dialog is not None:
             flow.succeeded.connect(lambda _r: isValid(dialog) and dialog.load())
 
-    def _promote_poll(self, poll_id: str, ballots: list) -> None:
+    def _promote_poll(self, poll_id: str, ballots: list, quadratic: bool = False) -> None:
         from vault.chain.dao.polls import Polls   # start-up: as above
 
         sender = self.account
         flow = self.write("Promote the poll",
-                          lambda service: Polls(service.chain).promote_request(service, sender, poll_id, ballots),
+                          lambda service: Polls(service.chain).promote_request(service, sender, poll_id, ballots,
+                                                                               quadratic),
                           intro=["The poll passed: its action becomes a proposal that cites it, voted on chain."],
                           success="Proposal created from the poll.")
         if flow is not None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
+from vault.chain.dao.power import MARKER
 from vault.chain.governance import short_id, voting_window
 
 from ...format import percent_text
@@ -38,10 +39,12 @@ class TallyRow:
         grid.addWidget(self.bar, row, 1)
         grid.addWidget(self.amount, row, 2)
 
-    def show(self, wei: int, total: int) -> None:
+    def show(self, wei: int, total: int, shown: str | None = None) -> None:
+        """``shown``: the amount as text when it is not votes (√BTK on a quadratic proposal)."""
         share = wei / total if total else 0.0
         self.bar.setValue(round(share * 1000))
-        self.amount.setText(f"{votes_text(wei)} ({share * 100:.0f} %)" if total else votes_text(wei))
+        amount = shown or votes_text(wei)
+        self.amount.setText(f"{amount} ({share * 100:.0f} %)" if total else amount)
 
 
 class ProposalPanel(QFrame):
@@ -86,6 +89,8 @@ class ProposalPanel(QFrame):
         layout.addLayout(grid)
         self.quorum = text_label(name="govQuorum")
         layout.addWidget(self.quorum)
+        self.counting = text_label(name="govCounting", plain=True)   # what makes a vote count (quadratic)
+        layout.addWidget(self.counting)
 
     def _build_vote(self, layout: QVBoxLayout) -> None:
         layout.addWidget(caption("Your vote"))
@@ -151,14 +156,18 @@ class ProposalPanel(QFrame):
         self.meta.setText(f"Proposed by {p['proposer']} · id {short_id(view.id)} · {voting_window(p)}"
                           + (f" · executed by {executed['by']} in block {executed['block']:,}" if executed else ""))
         self.meta.setToolTip(f"Proposal id {view.id}")
-        body = "\n".join(p["description"].splitlines()[1:]).strip()
+        # the quadratic marker is the governor's, not the proposer's words: the counting line says it
+        body = "\n".join(line for line in p["description"].splitlines()[1:] if line.strip() != MARKER).strip()
         self.description.setText(body)
         self.description.setVisible(bool(body))
         self.actions.setText("\n".join(f"• {c['summary']}" for c in p["calls"]))
         wei = {k: int(v) for k, v in p["votes_wei"].items()}
         total = sum(wei.values())
+        quadratic = bool(p.get("quadratic"))
         for support, row in self.tallies.items():
-            row.show(wei[support], total)
+            row.show(wei[support], total, f"{p['votes'][support]} √BTK" if quadratic else None)
+        self.counting.setText(p.get("counting", "") if quadratic else "")
+        self.counting.setVisible(quadratic)
         counts = " and ".join(SUPPORT_LABELS[k] for k in p["quorum_counts"]) or "All"
         reached = "reached ✓" if p["quorum_reached"] else "not reached yet"
         self.quorum.setText(f"Quorum {reached}: {votes_text(int(p['quorum_progress_wei']))} of "
@@ -175,8 +184,14 @@ class ProposalPanel(QFrame):
             self.vote_note.warning("You had no votes when voting on this proposal opened, so your vote "
                                    "would count 0. Votes you activate now count for later proposals.")
         actions = view.actions
+        weight = view.data.get("my_weight") or {}
+        refused = bool(weight.get("quadratic") and not weight.get("member"))
+        if view.state in ("pending", "active") and not view.voted and refused:
+            self.vote_note.warning("This proposal counts one person one square root; you need a membership "
+                                   "credential to vote on it (a valid BlocktrackMembership credential from an "
+                                   "accredited issuer, issued before the proposal was made).")
         for b in (self.for_button, self.against_button, self.abstain_button):
-            b.setEnabled(actions.vote)
+            b.setEnabled(actions.vote and not refused)
         self.reason.setEnabled(actions.vote or (view.state == "pending" and actions.sign))
         self.sign_button.setEnabled(actions.sign)
 
@@ -189,13 +204,17 @@ class ProposalPanel(QFrame):
             support = SUPPORT_LABELS.get(mine.get("support") or "", "")
             text = f"You voted {support}" if support else "You voted"
             if mine.get("weight_wei"):
-                text += f" with {votes_text(int(mine['weight_wei']))}"
+                text += f" with {mine['weight'] if p.get('quadratic') else votes_text(int(mine['weight_wei']))}"
             if mine.get("reason"):
                 text += f": “{mine['reason']}”"
             return text + ". A vote cannot be changed."
         if state == "pending":
             return (f"Voting has not opened. Your votes on it will be those you have at block "
                     f"{p['snapshot']:,} (now {votes_text(power)}).")
+        weight = p.get("my_weight") or {}
+        if state == "active" and weight.get("quadratic") and weight.get("member"):
+            return (f"You have not voted. Your vote on it counts {weight['counted']}: the square root of the "
+                    f"{votes_text(int(weight['power_wei']))} you had at block {p['snapshot']:,}.")
         if state == "active":
             return (f"You have not voted. Your votes on it: {votes_text(power)} (what you had at "
                     f"block {p['snapshot']:,}, the block before voting opened).")

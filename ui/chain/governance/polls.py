@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from vault.chain.dao.ballots import read_ballots
@@ -66,7 +66,7 @@ def tally_words(r: dict) -> str:
 class PollsDialog(GrowingDialog):
     # question, options, closes_in, grant recipient ("" for none), grant amount text, details, quadratic
     create_requested = Signal(str, list, int, str, str, str, bool)
-    promote_requested = Signal(str, list)   # poll id, ballots
+    promote_requested = Signal(str, list, bool)   # poll id, ballots, quadratic
     loaded = Signal()
     tallied = Signal(dict)
 
@@ -138,6 +138,10 @@ class PollsDialog(GrowingDialog):
         self.tally_button = QPushButton("Tally")
         self.promote_button = primary(QPushButton("Promote to a proposal…"))
         v.addLayout(button_row(self.tally_button, self.promote_button, leading=[self.add_button]))
+        self.quadratic = QCheckBox("Propose it one person one square root: members' votes count √ of their "
+                                   "power, only holders of a membership credential vote")
+        self.quadratic.setObjectName("pollQuadratic")
+        v.addWidget(self.quadratic)
         self.result_text = QPlainTextEdit()
         self.result_text.setObjectName("pollTally")
         self.result_text.setReadOnly(True)
@@ -319,7 +323,8 @@ class PollsDialog(GrowingDialog):
 
     def promote(self) -> None:
         p = self.selected
-        self.promote_requested.emit(p["poll_id"], list(self.ballots.get(p["poll_id"], [])))
+        self.promote_requested.emit(p["poll_id"], list(self.ballots.get(p["poll_id"], [])),
+                                    self.quadratic.isChecked())
 
     # -- creating
 

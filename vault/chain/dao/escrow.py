@@ -7,8 +7,8 @@ decaying linearly to nothing at the unlock block (VoteEscrow.sol).
     req = ve.unlock_request(service, sender)                     # withdraw once unlocked
 
 Where it counts: polls (their tally adds each voter's lock power at the snapshot to their
-delegated votes). The on-chain Governor still counts delegated BTK only: reading the
-escrow's checkpoints there needs a governor upgrade (docs/governance.md, "Later").
+delegated votes) and proposals on the weighted governor (power.py), which reads the
+escrow's checkpoints at the proposal's snapshot; an older BlocktrackGovernor does not.
 Locked BTK leave the holder's balance, so they no longer count as delegated votes.
 """
 
@@ -18,6 +18,7 @@ from ...errors import ChainError
 from ..plan import Plan
 from ..units import format_amount, format_units
 from ..governance import SECONDS_PER_BLOCK
+from .power import active_governor, is_weighted
 
 
 class Escrow:
@@ -36,8 +37,8 @@ class Escrow:
         return self.contract.functions.getPastVotes(self.w3.to_checksum_address(address), int(block)).call()
 
     def breakdown(self, address: str) -> dict:
-        """Where ``address``'s power comes from now: delegated BTK (the Governor counts
-        these) and the lock (polls count it too), with how the lock decays."""
+        """Where ``address``'s power comes from now: delegated BTK and the lock (polls
+        count both, and so does the weighted governor), with how the lock decays."""
         address = self.w3.to_checksum_address(address)
         f = self.contract.functions
         delegated = self.token.functions.getVotes(address).call()
@@ -46,6 +47,7 @@ class Escrow:
         block = self.chain.block_number
         longest = f.maxLockBlocks().call()
         left = max(0, unlock - block) if amount else 0
+        on_proposals = delegated + (lock_power if is_weighted(self.chain, active_governor(self.chain)) else 0)
         return {"address": address, "block": block,
                 "delegated_votes": format_amount(delegated), "delegated_votes_wei": str(delegated),
                 "locked": format_amount(amount), "locked_wei": str(amount), "unlock_block": unlock or None,
@@ -53,7 +55,7 @@ class Escrow:
                 "lock_power": format_amount(lock_power), "lock_power_wei": str(lock_power),
                 "max_lock_blocks": longest,
                 "poll_power": format_amount(delegated + lock_power), "poll_power_wei": str(delegated + lock_power),
-                "governor_power": format_amount(delegated), "governor_power_wei": str(delegated),
+                "governor_power": format_amount(on_proposals), "governor_power_wei": str(on_proposals),
                 "decay": (f"The lock counts {format_units(amount, 'BTK')} x blocks left / {longest:,}: "
                           f"{format_units(lock_power, 'votes')} now, falling by "
                           f"{format_units(amount // longest if longest else 0, 'votes')} a block to 0 at block "

@@ -42,6 +42,7 @@ from ..units import format_amount, format_units
 from .ballots import load_ballot, recover_ballot_signer, sign_ballot
 from .escrow import Escrow
 from .membership import Membership
+from .power import mark_quadratic
 from ..eventlog import read_events
 
 POLL_TYPE = "blocktrack-poll"
@@ -346,9 +347,10 @@ class Polls:
 
     # ---- promoting ---------------------------------------------------------------------
 
-    def promote_request(self, service, sender: str, poll_id: str, ballots: list[dict]):
+    def promote_request(self, service, sender: str, poll_id: str, ballots: list[dict], quadratic: bool = False):
         """The proposal a passed, closed poll asked for: its calls exactly as voters saw
-        them, its question as title, the tally and a ``Poll: 0x…`` line linking the two."""
+        them, its question as title, the tally and a ``Poll: 0x…`` line linking the two;
+        ``quadratic``: counted one member one square root (dao/power.py)."""
         poll = self.get(poll_id)
         if poll["proposal_id"]:
             raise ChainError("already-promoted", f"The poll “{poll['question']}” is already proposal "
@@ -383,4 +385,4 @@ class Polls:
                      f"{weight_units(int(result['total_wei']), counting)} ({len(result['counted'])} ballots, "
                      f"tally {result['tally_hash'][:18]}…).\n{link}")
         description = "\n\n".join(parts)
-        return gov.propose_request(service, sender, calls, description)
+        return gov.propose_request(service, sender, calls, mark_quadratic(description) if quadratic else description)

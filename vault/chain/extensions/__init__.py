@@ -24,7 +24,8 @@ __all__ = ["DeployContext", "Extension", "registered", "titles", "artifacts", "m
 # Module names (in this package), in deployment order: an extension may use the
 # addresses of the ones before it. Adding one: a module here, a line here.
 _MODULES: tuple[str, ...] = ("talent_market", "rewards", "reputation", "peer_review", "constitution", "polls",
-                             "grants", "escrow", "subdaos", "participation", "crosschain")
+                             "grants", "escrow", "subdaos", "participation",
+                             "weighted_governor", "crosschain")
 
 
 @lru_cache(maxsize=1)

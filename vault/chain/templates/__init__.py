@@ -10,6 +10,7 @@ A registered template is, with no other change: a ``vault gov propose --template
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import lru_cache
 from importlib import import_module
 
@@ -20,7 +21,8 @@ __all__ = ["KINDS", "Field", "Template", "registered", "get", "for_call", "words
 logger = logging.getLogger(__name__)
 
 # Module names in this package. Adding templates: a module here, a line here.
-_MODULES: tuple[str, ...] = ("soulbound", "talent_market", "learning", "grants", "subdaos", "badges")
+_MODULES: tuple[str, ...] = ("soulbound", "talent_market", "learning", "grants", "subdaos", "badges",
+                              "weighted_governor")
 BUILT_IN = ("grant", "market-fee", "reward-rate", "slash", "raw")
 
 
@@ -74,4 +76,9 @@ def make_call(governance, key: str, raw: dict):
     template = get(key)
     values = template.parse(raw, governance.chain.chain_id)
     contract = governance.chain.contracts.get(template.contract)
-    return governance.contract_call(contract, template.function, template.args(values, governance))
+    call = governance.contract_call(contract, template.function, template.args(values, governance))
+    if template.more is None:
+        return call
+    more = tuple(governance.contract_call(governance.chain.contracts.get(k), fn, args)
+                 for k, fn, args in template.more(values, governance))
+    return replace(call, more=more, summary="; ".join(c.summary for c in (call, *more)))

@@ -73,7 +73,9 @@ class Template:
     arguments (by the ABI's parameter names) -> the proposal's action in words; ``lookup``
     (optional): the decoded arguments and the chain -> more names for ``describe`` (e.g. a
     sub-DAO's name for its id), merged into the arguments; if the chain cannot say, the
-    description does without."""
+    description does without; ``more`` (optional): the parsed fields and the Governance ->
+    further calls the same action needs, as (contract key, function, arguments), proposed
+    together with the first."""
 
     key: str
     title: str
@@ -84,6 +86,7 @@ class Template:
     args: Callable[[dict, object], list]
     describe: Callable[[dict], str]
     lookup: Callable[[dict, object], dict] | None = None
+    more: Callable[[dict, object], list] | None = None
 
     def parse(self, raw: dict, chain_id: int | None = None) -> dict:
         unknown = sorted(set(raw) - {f.name for f in self.fields})

@@ -10,7 +10,7 @@
     vault gov poll list [--json]                   every poll: open or closed, its proposal
     vault gov poll sign POLL OPTION --out F [--qr OUT] [--revision N]   no fee, nothing sent
     vault gov poll tally POLL BALLOT… [--json]     anyone: the same ballots, the same result
-    vault gov poll promote POLL BALLOT…            a passed, closed poll becomes a proposal
+    vault gov poll promote POLL BALLOT… [--quadratic]   a passed, closed poll becomes a proposal
 
     vault gov grant list [--account A] [--json]   milestone grants: released, pending, yours
     vault gov grant approve ID                     the approver releases the next tranche
@@ -219,7 +219,8 @@ def cmd_poll_promote(args) -> int:
 
     ballots, _ = read_ballots(args.ballots)
     with open_session(args) as s:
-        request = Polls(s.chain).promote_request(s.service, sender_of(args, s), args.poll, ballots)
+        request = Polls(s.chain).promote_request(s.service, sender_of(args, s), args.poll, ballots,
+                                                 quadratic=args.quadratic)
         return write(args, s, request)
 
 
@@ -366,4 +367,5 @@ def _add_poll_commands(gp) -> None:
     p = command(pp, "promote", cmd_poll_promote, "turn a passed, closed poll into the proposal it asked for")
     p.add_argument("poll")
     p.add_argument("ballots", nargs="+")
+    p.add_argument("--quadratic", action="store_true", help="propose it one member one square root")
     write_options(p)

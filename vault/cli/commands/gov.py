@@ -1,10 +1,11 @@
 """`vault gov ...`: the DAO.
 
-    vault gov power [--account A]            balance, voting power, delegate (+ per proposal)
+    vault gov power [--account A] [--breakdown]   balance, voting power, delegate (+ per proposal);
+                                             where it comes from (token / locked / credential bonus)
     vault gov delegate [--to self|ADDR]      delegate voting power
     vault gov proposals | show ID            state, tallies, quorum, your vote, time left
     vault gov propose --template grant --to A --amount X --description T   (or market-fee,
-                      reward-rate, slash, raw --target A --calldata 0x..)
+                      reward-rate, slash, raw --target A --calldata 0x..) [--quadratic]
     vault gov vote ID for|against|abstain [--reason R]
     vault gov sign-vote ID SUPPORT --out F.json [--qr OUT] [--nonce N]   sign offline (EIP-712)
     vault gov relay FILE                     send someone's signed vote (JSON or QR image/folder)
@@ -24,6 +25,7 @@ import sys
 from pathlib import Path
 
 from ...chain import networks, templates
+from ...chain.dao import power as weighted
 from ...chain.dao.escrow import Escrow
 from ...chain.dao.keeper import executions
 from ...chain.governance import (GOVERNOR_NAME, Governance, export_vote_qr, read_vote_source, short_id,
@@ -62,7 +64,9 @@ def _proposal_line(p: dict) -> str:
         text += f" (ETA timestamp {p['eta']})"
     mine = p.get("my_vote")
     if mine and mine["voted"]:
-        text += f"; you voted {mine['support'] or 'yes'}"
+        text += f"; you voted {mine['support'] or 'yes'}" + (f" ({mine['weight']})" if mine.get("weight") else "")
+    if p.get("quadratic"):
+        text += "\n    quadratic: one person one square root (members only); votes above in √BTK"
     return text
 
 
@@ -84,9 +88,11 @@ def cmd_power(args) -> None:
                     r["warning_shown"] = True
     if args.breakdown:
         with connect(args) as chain:
-            escrow = Escrow(chain)
+            gov = Governance(chain)
+            escrow = Escrow(chain) if "escrow" in chain.contracts.extensions else None
             for r in rows:
-                r["breakdown"] = escrow.breakdown(r["address"])
+                r["breakdown"] = escrow.breakdown(r["address"]) if escrow else {}
+                r["breakdown"].update(weighted.breakdown(gov, r["address"]))
     lines = []
     for r in rows:
         lines.append(f"{r['address']}: {r['balance']} BTK, voting power {r['votes']} "
@@ -102,13 +108,21 @@ def cmd_power(args) -> None:
 
 def breakdown_lines(b: dict) -> list[str]:
     """`vault gov power --breakdown`: where one account's power comes from."""
-    return [f"    delegated BTK: {format_units(int(b['delegated_votes_wei']), 'votes')} (the Governor and polls)",
-            f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
-            + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
-            + f" = {format_units(int(b['lock_power_wei']), 'votes')} (polls)",
-            f"    {b['decay']}",
-            f"    in polls: {format_units(int(b['poll_power_wei']), 'votes')}; on proposals: "
-            f"{format_units(int(b['governor_power_wei']), 'votes')}"]
+    where = "the Governor and polls" if b["weighted"] else "polls"
+    lines = [f"    delegated BTK: {format_units(int(b['token_votes_wei']), 'votes')} (the Governor and polls)"]
+    if "locked_wei" in b:
+        lines += [f"    locked: {format_units(int(b['locked_wei']), 'BTK')}"
+                  + (f" until block {b['unlock_block']:,}" if b["unlock_block"] else "")
+                  + f" = {format_units(int(b['lock_power_wei']), 'votes')} ({where})", f"    {b['decay']}"]
+    kinds = ", ".join(f"{k['name'] or k['type'][:10] + '…'} +{k['bonus']} BTK" for k in b["bonus_types"])
+    lines.append(f"    credential bonus: {format_units(int(b['credential_bonus_wei']), 'votes')}"
+                 + (f" (bonus per credential type: {kinds})" if kinds else " (governance set no bonus)"))
+    if "poll_power_wei" in b:
+        lines.append(f"    in polls: {format_units(int(b['poll_power_wei']), 'votes')}; on proposals: "
+                     f"{format_units(int(b['total_wei']), 'votes')}")
+    else:
+        lines.append(f"    on proposals: {format_units(int(b['total_wei']), 'votes')}")
+    return lines + [f"    quadratic proposals: {b['quadratic_reason']}"]
 
 
 def cmd_delegate(args) -> int:
@@ -184,16 +198,23 @@ def cmd_propose(args) -> int:
     with open_session(args) as s:
         gov = Governance(s.chain)
         call = _template_call(args, gov)
-        request = gov.propose_request(s.service, sender_of(args, s), [call], args.description)
+        description = weighted.mark_quadratic(args.description) if args.quadratic else args.description
+        if args.quadratic and not weighted.is_weighted(s.chain, gov.governor):
+            raise UsageError("--quadratic needs the weighted governor; this network's governor counts "
+                             "delegated BTK only (propose the \"adopt-weighted-governor\" template first)")
+        request = gov.propose_request(s.service, sender_of(args, s), [call], description)
         return write(args, s, request, intro=[f"Proposal: {call.summary}"])
 
 
 def cmd_vote(args) -> int:
     with open_session(args) as s:
         gov = Governance(s.chain)
-        request = gov.vote_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id), args.support,
-                                   args.reason)
-        return write(args, s, request)
+        pid, sender = gov.resolve_id(args.proposal_id), sender_of(args, s)
+        request = gov.vote_request(s.service, sender, pid, args.support, args.reason)
+        w = weighted.vote_weight(gov, pid, sender)
+        intro = [f"Your vote counts {w['counted']}" + (" (√ of your power: a quadratic proposal)"
+                                                        if w["quadratic"] else "")] if w["counted"] else []
+        return write(args, s, request, intro=intro, data={"vote_weight": w})
 
 
 def cmd_sign_vote(args) -> None:
@@ -295,6 +316,9 @@ def add_parser(sub):
     p = command(gp, "propose", cmd_propose, "create a proposal from a template or raw calldata")
     template_options(p)
     p.add_argument("--description", required=True, help="the proposal's text (its first line is its title)")
+    p.add_argument("--quadratic", action="store_true",
+                   help="count one person one square root: each member's vote weighs √(power); only holders of "
+                        "a membership credential may vote")
     write_options(p)
     p = command(gp, "vote", cmd_vote, "vote on an active proposal")
     p.add_argument("proposal_id", help=ID_HELP)
