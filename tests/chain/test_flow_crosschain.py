@@ -191,3 +191,27 @@ def test_a_json_rpc_node_serves_as_chain_b(anvil_node, anvil_deployment):
         with pytest.raises(ChainError) as err:
             balances_at(b, block + 10, manifest.contracts["token"])
         assert "is not mined" in str(err.value)
+
+
+def test_once_the_dao_counts_remote_votes_the_governor_adds_them_to_its_tally(chain, service, relayer, chain_b):
+    """The governor and the votes contract wired together: governance names CrossChainVotes
+    as the remote votes source (the "remote-votes" template); a proposal made afterwards
+    adds chain B's relayed votes to its own for/abstain in proposalVotes."""
+    from tests.chain.dao_helpers import govern
+    from vault.chain import templates
+
+    folder, snapshot = chain_b
+    xc = CrossChain(chain)
+    source = templates.make_call(Governance(chain), "remote-votes", {"source": xc.votes.address})
+    govern(chain, service, [source], "Count the votes of BTK holders on chain B")
+    pid, root = _proposal_with_root(chain, service, folder, snapshot, "Fund the hackathon, chain B asked")
+    header, tree = load_root_file(json.dumps(root))
+    _activate(chain, pid)
+    governor = xc.governor.functions
+    local = governor.proposalVotes(pid).call()
+    run(service, xc.relay_request(service, relayer, sign_remote_ballot(
+        ANN.key, package_for(header, tree, ANN.address), "for")))
+    run(service, xc.relay_request(service, relayer, sign_remote_ballot(
+        BEN.key, package_for(header, tree, BEN.address), "abstain")))
+    against, for_, abstain = governor.proposalVotes(pid).call()
+    assert (against, for_ - local[1], abstain - local[2]) == (local[0], 1_000 * BTK, 400 * BTK)

@@ -9,7 +9,10 @@ from .base import DeployContext, Extension
 
 
 def _deploy(ctx: DeployContext) -> str:
-    return ctx.create("CrossChainVotes", ctx.addresses["governor"], ctx.addresses["timelock"])
+    # The weighted governor (registered before this) is the one whose proposals take remote
+    # votes; on a fresh deployment it is also the "governor".
+    a = ctx.addresses
+    return ctx.create("CrossChainVotes", a.get("weighted-governor") or a["governor"], a["timelock"])
 
 
 EXTENSION = Extension("crosschain", "CrossChainVotes", "cross-chain voting", _deploy)
