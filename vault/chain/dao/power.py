@@ -15,6 +15,8 @@ still accredited, its type declared on the rewards pool). A quadratic proposal c
 
 from __future__ import annotations
 
+from math import isqrt
+
 from eth_utils import keccak
 
 from ...errors import ChainError
@@ -187,8 +189,6 @@ def previous_proposals(gov, account: str | None) -> list[dict]:
 def vote_weight(gov, proposal_id: int, voter: str) -> dict:
     """What ``voter``'s vote on a proposal would count: its power at the snapshot and, on
     a quadratic proposal, √power (and whether it may vote at all)."""
-    from math import isqrt
-
     pid = int(proposal_id)
     voter = gov.chain.w3.to_checksum_address(voter)
     if not is_weighted(gov.chain, gov.governor):
