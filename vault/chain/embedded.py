@@ -236,6 +236,38 @@ def _backend_class():
                 if chain.header.timestamp != stamp:
                     chain.header = chain.header.copy(timestamp=stamp)
 
+        def _locate(self, transaction_hash):
+            """(block, transaction, index) from py-evm's hash index (eth-tester scans every
+            block back from the head: linear in the chain's length, for each receipt)."""
+            from eth.exceptions import TransactionNotFound as NotIndexed
+            from eth_tester.exceptions import TransactionNotFound
+
+            chain = self.chain
+            pending = chain.get_block()
+            for index, transaction in enumerate(pending.transactions):
+                if transaction.hash == transaction_hash:
+                    return pending, transaction, index
+            try:
+                number, index = chain.chaindb.get_transaction_index(transaction_hash)
+            except NotIndexed:
+                raise TransactionNotFound(f"No transaction found for transaction hash: 0x{transaction_hash.hex()}") \
+                    from None
+            block = chain.get_canonical_block_by_number(number)
+            return block, block.transactions[index], index
+
+        def get_transaction_by_hash(self, transaction_hash):
+            from eth_tester.backends.pyevm.serializers import serialize_transaction
+
+            block, transaction, index = self._locate(transaction_hash)
+            return serialize_transaction(block, transaction, index, block.number == self.chain.get_block().number)
+
+        def get_transaction_receipt(self, transaction_hash):
+            from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt
+
+            block, transaction, index = self._locate(transaction_hash)
+            return serialize_transaction_receipt(block, block.get_receipts(self.chain.chaindb), transaction, index,
+                                                 block.number == self.chain.get_block().number, self.chain.get_vm())
+
         def send_raw_transaction(self, raw_transaction):
             """Decode once, check the chain id (py-evm does not: a transaction signed for
             another network would be accepted), apply to the pending block."""
@@ -302,6 +334,34 @@ def _tester_class():
                 return super().mine_blocks(num_blocks, coinbase)
             raw = self.backend.mine_blocks(num_blocks, self.normalizer.normalize_inbound_account(coinbase))
             return [self.normalizer.normalize_outbound_block_hash(h) for h in raw]
+
+        def get_logs(self, from_block=None, to_block=None, address=None, topics=None):
+            """As eth-tester's, but only over the blocks whose logs bloom may hold ``address``
+            (as a node's index would): eth-tester reads every block of the range and every
+            receipt in it, so an event scan from the deployment grew with the chain."""
+            from eth_bloom import BloomFilter
+
+            # Block numbers and "latest" (what the app asks); eth-tester gives "earliest"
+            # and "pending" meanings of its own, kept by leaving those to it.
+            bounds = [from_block, to_block]
+            if address is None or any(b is not None and b != "latest" and not isinstance(b, int) for b in bounds):
+                return super().get_logs(from_block, to_block, address, topics)
+            self.validator.validate_inbound_filter_params(from_block=from_block, to_block=to_block,
+                                                          address=address, topics=topics)
+            _, _, raw_address, _ = self.normalizer.normalize_inbound_filter_params(
+                from_block=from_block, to_block=to_block, address=address, topics=topics)
+            latest = None if all(isinstance(b, int) for b in bounds) else self.get_block_by_number("latest")["number"]
+            low, high = (b if isinstance(b, int) else latest for b in bounds)
+            addresses = raw_address if isinstance(raw_address, tuple) else (raw_address,)
+            chain = self.backend.chain
+            mined = chain.get_block().number  # the pending block has no header in the database yet
+            wanted = [n for n in range(max(low, 0), high + 1)
+                      if n >= mined or any(a in BloomFilter(chain.chaindb.get_canonical_block_header_by_number(n).bloom)
+                                           for a in addresses)]
+            logs = []
+            for start, end in _runs(wanted):
+                logs += super().get_logs(start, end, address, topics)
+            return tuple(logs)
 
     return EmbeddedTester
 
@@ -482,6 +542,19 @@ class EmbeddedChain:
             raw = bytes.fromhex(address[2:])
             return state.get_nonce(raw), state.get_balance(raw)
 
+    def storage_root(self, address: str) -> bytes:
+        """The root of ``address``'s storage at the latest block (b"" for no account): it
+        changes whenever any of the contract's storage does, so a caller can tell that
+        nothing changed without reading the contract."""
+        import rlp
+        from eth.rlp.accounts import Account
+        from trie import HexaryTrie
+
+        with self.lock:
+            state_root = self.chain.get_canonical_head().state_root
+            raw = HexaryTrie(self.chain.chaindb.db, state_root).get(keccak(bytes.fromhex(address[2:])))
+            return rlp.decode(raw, sedes=Account).storage_root if raw else b""
+
     # ---- fees and gas
 
     def base_fee(self) -> int:
@@ -540,6 +613,18 @@ class EmbeddedChain:
     def storage_bytes(self) -> int:
         with self.lock:
             return self.kv.size_bytes()
+
+
+def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, last) of each stretch of consecutive numbers, in order."""
+    start = None
+    for previous, number in zip([None] + numbers, numbers):
+        if previous is None or number != previous + 1:
+            if start is not None:
+                yield start, previous
+            start = number
+    if start is not None:
+        yield start, numbers[-1]
 
 
 def _as_bytes(data) -> bytes:
