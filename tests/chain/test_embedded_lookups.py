@@ -10,7 +10,7 @@ from eth_tester import EthereumTester, PyEVMBackend
 
 from tests.chain.conftest import USER_ADDRESS, copy_embedded
 from vault.chain import client
-from vault.chain.governance import Governance, with_gas_margin
+from vault.chain.governance import Governance
 from vault.chain.transactions import TxService
 
 BTK = 10**18
