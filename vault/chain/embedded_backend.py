@@ -98,15 +98,19 @@ def backend_class():
             from eth_tester.backends.pyevm.main import _get_block_by_number
             from eth_tester.exceptions import TransactionFailed
 
-            header = _get_block_by_number(self.chain, block_number).header
-            tx = {k: v for k, v in transaction.items() if k not in ("gas_price", "max_fee_per_gas",
-                                                                     "max_priority_fee_per_gas")}
-            tx.setdefault("gas", header.gas_limit)
-            tx.update(max_fee_per_gas=0, max_priority_fee_per_gas=0)
-            unsigned = self._get_normalized_and_unsigned_evm_transaction(tx, block_number)
+            # The latest header without reading its whole block back, and one state: the
+            # nonce is read from the state the call runs on (eth-tester builds another).
+            header = self.chain.get_canonical_head() if block_number == "latest" else \
+                _get_block_by_number(self.chain, block_number).header
             vm = self.chain.get_vm(at_header=header)
             state = vm.build_state(vm.chaindb.db, header.copy(base_fee_per_gas=0), vm.chain_context,
                                    vm.previous_hashes)
+            tx = {k: v for k, v in transaction.items() if k not in ("gas_price", "max_fee_per_gas",
+                                                                     "max_priority_fee_per_gas")}
+            tx.setdefault("gas", header.gas_limit)
+            tx.setdefault("nonce", state.get_nonce(transaction["from"]))
+            tx.update(max_fee_per_gas=0, max_priority_fee_per_gas=0)
+            unsigned = self._get_normalized_and_unsigned_evm_transaction(tx, block_number)
             snapshot = state.snapshot()
             try:
                 computation = state.apply_transaction(SpoofTransaction(unsigned, from_=transaction["from"]))
