@@ -124,3 +124,16 @@ def test_a_deferred_module_runs_once_and_reads_through():
     assert deferred.is_loaded(optimized_pairing)
     assert optimized_pairing.pairing(bn128.G2, bn128.G1) == one != bn128.FQ12.one()
     assert optimized_pairing.ate_loop_count == 29793968203157093288   # a constant read through
+
+
+def test_a_star_import_of_a_deferred_module_takes_its_constants_too(tmp_path):
+    """`from … import *` lists the module's names: a deferred module runs first, so its
+    constants come with its functions (a new process, so the module is still deferred)."""
+    names = _run("""
+        import json
+        import vault.chain
+        ns = {}
+        exec("from py_ecc.optimized_bn128.optimized_pairing import *", ns)
+        print(json.dumps(sorted(k for k in ns if not k.startswith("_"))))
+    """)
+    assert {"ate_loop_count", "log_ate_loop_count", "pairing", "final_exponentiate"} <= set(names)

@@ -36,7 +36,9 @@ class DeferredModule(types.ModuleType):
     """A module whose code has not run yet; reading a name it lacks runs it."""
 
     def __getattr__(self, name: str):
-        if name.startswith("__"):  # the import system probing (__path__, __wrapped__ …)
+        # The import system probes dunders (__path__ …) without needing the code; a star
+        # import asks for __all__ and then takes every public name: those need it.
+        if name.startswith("__") and name != "__all__":
             raise AttributeError(name)
         load(self)
         return object.__getattribute__(self, name)
