@@ -234,7 +234,7 @@ class Chain:
         except Exception as exc:
             raise node_error(exc) from exc
         if self.embedded is not None:  # mined already: the demo client answers an accept of its offer
-            # start-up: py-evm ~0.3 s (through .embedded): the embedded chain's, loaded by then
+            # start-up: py-evm ~0.25 s (through .embedded): the embedded chain's, loaded by then
             from .demo import after_send
 
             after_send(self, raw)
@@ -306,7 +306,7 @@ class Chain:
             raise ChainError("invalid-argument", "Blocks and seconds must be zero or more.")
         if self.embedded is not None:
             block = self.embedded.advance(blocks, seconds)
-            # start-up: py-evm ~0.3 s (through .embedded): the embedded chain's, loaded by then
+            # start-up: py-evm ~0.25 s (through .embedded): the embedded chain's, loaded by then
             from .demo import fund_accepted
 
             return block if not fund_accepted(self) else self.block_number
@@ -341,7 +341,7 @@ class Chain:
         BTK); returns the addresses funded now."""
         if self.embedded is None:
             return []
-        # start-up: py-evm ~0.3 s (.embedded): the embedded chain's, loaded by then
+        # start-up: py-evm ~0.25 s (.embedded): the embedded chain's, loaded by then
         from .embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, dev_address, dev_key
 
         funded = []
@@ -462,7 +462,7 @@ def connect_rpc(url: str, manifest: Manifest | None, *, timeout: float = DEFAULT
 
 
 def open_embedded(path: Path, *, lock_timeout: float = 10.0) -> Chain:
-    # start-up: py-evm ~0.3 s (.embedded, .demo, .deploy; here and below); an RPC node's
+    # start-up: py-evm ~0.25 s (.embedded, .demo, .deploy; here and below); an RPC node's
     # users and this module's importers never pay it
     from .embedded import EMBEDDED_CHAIN_ID, EmbeddedChain
 
