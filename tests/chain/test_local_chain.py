@@ -216,3 +216,25 @@ def test_voting_blocks_are_those_the_governor_counts(chain, service, newcomer):
     chain.advance(p["deadline"] - 1 - chain.block_number)
     record = send(service, gov.vote_request(service, USER_ADDRESS, pid, "against"))
     assert record.block == p["deadline"] and gov.proposal(pid)["votes"]["against"] != "0"
+
+
+@pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+def test_an_accept_mined_after_an_advance_is_paid_at_the_next_one(chain, newcomer, user):
+    """Advancing skips reading the offers while the marketplace's storage is unchanged;
+    an accept mined without an answer (raw, bypassing Chain.send_raw) changes it, and the
+    next advance pays it."""
+    from eth_account import Account
+
+    chain.advance(1)                                               # looked: nothing accepted
+    assert demo.fund_accepted(chain) == []                         # unchanged: nothing read, nothing paid
+    m = chain.contracts.marketplace
+    signed = Account.from_key(user.eth_private_key(newcomer)).sign_transaction({
+        "type": 2, "chainId": chain.chain_id, "nonce": chain.nonce(newcomer), "to": m.address, "value": 0,
+        "data": m.encode_abi("accept", [0]), "gas": 200_000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9})
+    chain.w3.eth.send_raw_transaction(signed.raw_transaction)
+    assert Market(chain).gig(0)["status"] == "accepted"
+    chain.advance(1)
+    assert Market(chain).gig(0)["status"] == "funded"
+    client_nonce = chain.nonce(dev_address("client"))
+    chain.advance(2)                                               # paid once, not again
+    assert chain.nonce(dev_address("client")) == client_nonce

@@ -19,4 +19,11 @@ the GUI can import ``vault.chain`` without paying for web3 at start-up):
   nonces        one nonce queue per account
   fees          the fee signed: never above the confirmed one, nor a node's implausible proposal
   records       the rows of the transaction history (TxRecord), with the fee they were signed for
+  deferred      py_ecc's pairing modules run at the first pairing, not at import
 """
+
+from .deferred import install as _defer_pairings
+
+# Before anything here imports eth-account or py-evm: py_ecc's pairing tables wait for a
+# pairing (vault/chain/deferred.py).
+_defer_pairings()

@@ -28,9 +28,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ChainError
-from . import networks, rpc_guard
+from ..store.atomic import ensure_private_dir
+from . import extensions, networks, rpc_guard
+from .contracts import Contracts
+from .fees import FEE_HISTORY_BLOCKS, check_node_fees, median
 from .networks import EMBEDDED, RPC, Manifest, NetworkProfile
-from .revert import decoding_contract_class, revert_error
+from .revert import decoding_contract_class, is_revert, revert_data, revert_error
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ class Estimate:
 
 
 def _rpc_provider(url: str, timeout: float):
+    # start-up: web3 ~0.25 s (requests ~0.05 s of it); only for an RPC node, the embedded
+    # chain's users and this module's importers (the GUI at start) never pay it here
     import requests
     from web3 import HTTPProvider
 
@@ -97,13 +102,9 @@ class Chain:
 
     @property
     def contracts(self):
-        from .contracts import Contracts
-
         if self.manifest is None:
             raise ChainError("not-deployed", "The Blocktrack contracts are not deployed on this network yet.")
         if self._contracts is None:
-            from . import extensions
-
             self._contracts = Contracts.at(self.w3, self.manifest.contracts, decoding_contract_class(),
                                            extensions.artifacts(), extensions.titles())
         return self._contracts
@@ -163,8 +164,6 @@ class Chain:
         if self.embedded is not None:
             base, tip = self.embedded.base_fee(), DEFAULT_PRIORITY_FEE
         else:
-            from .fees import check_node_fees
-
             base = self.base_fee()
             try:
                 tip = self.w3.eth.max_priority_fee
@@ -178,8 +177,6 @@ class Chain:
 
     def recent_base_fee(self) -> int:
         """The median base fee of the last blocks (eth_feeHistory; else the latest block's)."""
-        from .fees import FEE_HISTORY_BLOCKS, median
-
         try:
             fees = list(self.w3.eth.fee_history(FEE_HISTORY_BLOCKS, "latest", [])["baseFeePerGas"])[:-1]
         except ChainError:
@@ -210,8 +207,6 @@ class Chain:
                 raise revert_error(revert)
             limit = min(int(needed * GAS_MARGIN) + GAS_EXTRA, self.embedded.chain.header.gas_limit)
             return Estimate(used, max(limit, used))
-        from .revert import is_revert, revert_data
-
         call = {k: v for k, v in tx.items() if k in ("from", "to", "data", "value") and v is not None}
         try:
             # On the pending block: a transaction that moves votes is mined after the
@@ -239,36 +234,25 @@ class Chain:
         except Exception as exc:
             raise node_error(exc) from exc
         if self.embedded is not None:  # mined already: the demo client answers an accept of its offer
+            # start-up: py-evm ~0.25 s (through .embedded): the embedded chain's, loaded by then
             from .demo import after_send
 
             after_send(self, raw)
         return tx_hash
 
     def receipt(self, tx_hash: str):
-        from web3.exceptions import TransactionNotFound
-
         try:
             return self.w3.eth.get_transaction_receipt(tx_hash)
-        except TransactionNotFound:
-            return None
-        except ChainError:
-            raise
-        except Exception as exc:  # eth-tester raises its own TransactionNotFound
+        except Exception as exc:  # web3's TransactionNotFound, or eth-tester's of the same name
             if type(exc).__name__ == "TransactionNotFound":
                 return None
             raise
 
     def find_transaction(self, tx_hash: str):
         """The transaction as the node knows it (mined or pending), or None."""
-        from web3.exceptions import TransactionNotFound
-
         try:
             return self.w3.eth.get_transaction(tx_hash)
-        except TransactionNotFound:
-            return None
-        except ChainError:
-            raise
-        except Exception as exc:
+        except Exception as exc:  # web3's TransactionNotFound, or eth-tester's of the same name
             if type(exc).__name__ == "TransactionNotFound":
                 return None
             raise
@@ -288,6 +272,8 @@ class Chain:
     def transact(self, key: bytes, tx: dict, *, nonce: int | None = None, wait: bool = True):
         """Sign with ``key`` and send (estimate, fees, nonce filled in); for the faucet, the
         deployer and tests. The vault's own writes go through TxService instead."""
+        # start-up: eth-account ~0.1 s (pairings deferred, vault/chain/deferred.py); for the
+        # faucet, deployment and tests, not the vault's own writes
         from eth_account import Account
 
         account = Account.from_key(key)
@@ -320,6 +306,7 @@ class Chain:
             raise ChainError("invalid-argument", "Blocks and seconds must be zero or more.")
         if self.embedded is not None:
             block = self.embedded.advance(blocks, seconds)
+            # start-up: py-evm ~0.25 s (through .embedded): the embedded chain's, loaded by then
             from .demo import fund_accepted
 
             return block if not fund_accepted(self) else self.block_number
@@ -354,7 +341,8 @@ class Chain:
         BTK); returns the addresses funded now."""
         if self.embedded is None:
             return []
-        from .embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, dev_key
+        # start-up: py-evm ~0.25 s (.embedded): the embedded chain's, loaded by then
+        from .embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, dev_address, dev_key
 
         funded = []
         for address in addresses:
@@ -365,9 +353,7 @@ class Chain:
             key = dev_key("faucet")
             token = self.contracts.token
             self.transact(key, {"to": address, "value": FAUCET_GRANT_ETH})
-            from eth_account import Account
-
-            faucet = Account.from_key(key).address
+            faucet = dev_address("faucet")
             grant = min(FAUCET_GRANT_BTK, token.functions.balanceOf(faucet).call())
             if grant:
                 self.transact(key, {"to": token.address, "data": token.encode_abi("transfer", [address, grant])})
@@ -433,8 +419,6 @@ def connect(profile: NetworkProfile | None = None, data_dir: Path | None = None,
     if profile.kind == EMBEDDED:
         if data_dir is None:
             raise ValueError("the embedded chain needs a data folder")
-        from ..store.atomic import ensure_private_dir
-
         ensure_private_dir(Path(data_dir))  # the chain may come before the vault: same 0700 folder
         chain = open_embedded(networks.chain_dir(data_dir) / "embedded.sqlite", lock_timeout=lock_timeout)
         try:
@@ -450,6 +434,7 @@ def connect(profile: NetworkProfile | None = None, data_dir: Path | None = None,
 
 def connect_rpc(url: str, manifest: Manifest | None, *, timeout: float = DEFAULT_TIMEOUT,
                 check_code: bool = True) -> Chain:
+    # start-up: web3 ~0.25 s (as in _rpc_provider)
     from web3 import Web3
 
     w3 = Web3(_rpc_provider(url, timeout))
@@ -477,6 +462,8 @@ def connect_rpc(url: str, manifest: Manifest | None, *, timeout: float = DEFAULT
 
 
 def open_embedded(path: Path, *, lock_timeout: float = 10.0) -> Chain:
+    # start-up: py-evm ~0.25 s (.embedded, .demo, .deploy; here and below); an RPC node's
+    # users and this module's importers never pay it
     from .embedded import EMBEDDED_CHAIN_ID, EmbeddedChain
 
     embedded = EmbeddedChain.open(path, lock_timeout=lock_timeout)
@@ -486,6 +473,7 @@ def open_embedded(path: Path, *, lock_timeout: float = 10.0) -> Chain:
                       Manifest.from_json(json.loads(stored), "The embedded chain's manifest") if stored else None,
                       embedded=embedded)
         if chain.manifest is None:
+            # start-up: py-evm (as above)
             from .deploy import setup_embedded
 
             with embedded.deferred():  # genesis, deployment and demo data: all or nothing
@@ -493,11 +481,11 @@ def open_embedded(path: Path, *, lock_timeout: float = 10.0) -> Chain:
                 embedded.set_meta("manifest", json.dumps(manifest.to_json()))
             chain.set_manifest(manifest)
         else:  # a chain made by an older version: contracts it lacks, accepts unanswered
+            # start-up: py-evm (as above)
             from .demo import fund_accepted
             from .deploy import upgrade_embedded
-            from .extensions import missing
 
-            if missing(chain.manifest.contracts):
+            if extensions.missing(chain.manifest.contracts):
                 with embedded.deferred():
                     upgrade_embedded(chain)
                     embedded.set_meta("manifest", json.dumps(chain.manifest.to_json()))

@@ -36,10 +36,22 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+import rlp
+from eth.chains.base import MiningChain
+from eth.consensus import ConsensusApplier, NoProofConsensus
+from eth.db.atomic import AtomicDB
+from eth.db.backends.base import BaseDB
+from eth.exceptions import Revert
+from eth.rlp.accounts import Account
+from eth.vm.forks import CancunVM
+from eth.vm.spoof import SpoofTransaction
+from eth_keys import keys
 from eth_utils import keccak, to_checksum_address
+from trie import HexaryTrie
 
 from ..errors import ChainError
 from ..store.atomic import ensure_private_dir
+from .embedded_backend import backend_class, tester_class
 from .embedded_files import _FileLock, make_private
 
 EMBEDDED_CHAIN_ID = 4346955  # 0x42544b, "BTK"
@@ -64,20 +76,12 @@ def dev_key(role: str) -> bytes:
 
 
 def dev_address(role: str) -> str:
-    from eth_keys import keys
-
     return to_checksum_address(keys.PrivateKey(dev_key(role)).public_key.to_canonical_address())
 
 
 # ---- the key-value store ----------------------------------------------------------------
 
-def _base_db_class():
-    from eth.db.backends.base import BaseDB
-
-    return BaseDB
-
-
-class SQLiteKV(_base_db_class()):
+class SQLiteKV(BaseDB):
     """py-evm's key-value DatabaseAPI on one SQLite table.
 
     Writes open a transaction that ``commit()`` ends (after each mined block); reads
@@ -192,10 +196,6 @@ class SQLiteKV(_base_db_class()):
 
 @functools.lru_cache(maxsize=1)
 def _chain_class():
-    from eth.chains.base import MiningChain
-    from eth.consensus import ConsensusApplier, NoProofConsensus
-    from eth.vm.forks import CancunVM
-
     class BlocktrackEmbeddedChain(MiningChain):
         chain_id = EMBEDDED_CHAIN_ID
         # Cancun, the fork the contracts are compiled for (py-evm lacks osaka's CLZ).
@@ -216,102 +216,14 @@ def _chain_class():
     return BlocktrackEmbeddedChain
 
 
-@functools.lru_cache(maxsize=1)
-def _backend_class():
-    from eth_tester import PyEVMBackend
-
-    class EmbeddedBackend(PyEVMBackend):
-        """eth-tester's py-evm backend on our chain and store (no generated accounts)."""
-
-        def __init__(self, chain, kv: SQLiteKV):  # noqa: D107 - PyEVMBackend.__init__ builds a fresh chain
-            self.account_keys = ()
-            self.chain = chain
-            self.kv = kv
-
-        def _refresh_pending_timestamp(self) -> None:
-            chain = self.chain
-            if not chain.get_block().transactions:
-                parent = chain.get_canonical_head()
-                stamp = max(parent.timestamp + 1, chain.now())
-                if chain.header.timestamp != stamp:
-                    chain.header = chain.header.copy(timestamp=stamp)
-
-        def send_raw_transaction(self, raw_transaction):
-            """Decode once, check the chain id (py-evm does not: a transaction signed for
-            another network would be accepted), apply to the pending block."""
-            from eth_tester.exceptions import ValidationError
-
-            if raw_transaction[:1] == b"\x03":
-                raise ValidationError("blob transactions are not supported on the embedded chain")
-            transaction = self.chain.get_vm().get_transaction_builder().decode(raw_transaction)
-            tx_chain_id = getattr(transaction, "chain_id", None)
-            if tx_chain_id is not None and tx_chain_id != EMBEDDED_CHAIN_ID:
-                raise ValidationError(f"invalid chain id: the transaction is signed for chain {tx_chain_id}, "
-                                      f"this is chain {EMBEDDED_CHAIN_ID}")
-            self._refresh_pending_timestamp()
-            self.chain.apply_transaction(transaction)
-            return transaction.hash
-
-        def call(self, transaction, block_number="latest"):
-            """eth_call at no cost (eth-tester charges the sender for gas, so an account
-            without ETH could not even read), with the revert data kept as bytes."""
-            from eth.vm.spoof import SpoofTransaction
-            from eth_tester.backends.pyevm.main import _get_block_by_number
-            from eth_tester.exceptions import TransactionFailed
-
-            header = _get_block_by_number(self.chain, block_number).header
-            tx = {k: v for k, v in transaction.items() if k not in ("gas_price", "max_fee_per_gas",
-                                                                     "max_priority_fee_per_gas")}
-            tx.setdefault("gas", header.gas_limit)
-            tx.update(max_fee_per_gas=0, max_priority_fee_per_gas=0)
-            unsigned = self._get_normalized_and_unsigned_evm_transaction(tx, block_number)
-            vm = self.chain.get_vm(at_header=header)
-            state = vm.build_state(vm.chaindb.db, header.copy(base_fee_per_gas=0), vm.chain_context,
-                                   vm.previous_hashes)
-            snapshot = state.snapshot()
-            try:
-                computation = state.apply_transaction(SpoofTransaction(unsigned, from_=transaction["from"]))
-            finally:
-                state.revert(snapshot)
-            if computation.is_error:
-                error = computation.error
-                data = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
-                raise TransactionFailed(data)
-            return computation.output
-
-        def mine_blocks(self, num_blocks=1, coinbase=b"\x00" * 20):
-            hashes = []
-            for _ in range(num_blocks):
-                self._refresh_pending_timestamp()
-                hashes += super().mine_blocks(1, coinbase)
-                self.kv.commit()  # the block is durable from here on
-            return tuple(hashes)
-
-    return EmbeddedBackend
-
-
-@functools.lru_cache(maxsize=1)
-def _tester_class():
-    from eth_tester import EthereumTester
-
-    class EmbeddedTester(EthereumTester):
-        def mine_blocks(self, num_blocks=1, coinbase="0x" + "00" * 20):
-            """As eth-tester's, without reading every mined block back when nobody has
-            a filter (that read was a tenth of a transaction's time)."""
-            if self._block_filters or self._log_filters or not self.auto_mine_transactions:
-                return super().mine_blocks(num_blocks, coinbase)
-            raw = self.backend.mine_blocks(num_blocks, self.normalizer.normalize_inbound_account(coinbase))
-            return [self.normalizer.normalize_outbound_block_hash(h) for h in raw]
-
-    return EmbeddedTester
-
-
 class _LockedProvider:
     """Build an EthereumTesterProvider that answers eth_chainId with our id and runs one
     request at a time (py-evm is not thread-safe; the GUI calls from worker threads)."""
 
     @staticmethod
     def make(tester, lock: threading.RLock):
+        # start-up: web3 ~0.25 s beyond py-evm (what this module's importers pay without
+        # opening a chain: the GUI's local-chain texts, deploy, demo); needed only here
         from web3 import EthereumTesterProvider
         from web3.providers.eth_tester.defaults import API_ENDPOINTS
 
@@ -330,18 +242,20 @@ class EmbeddedChain:
     """The persistent in-process chain. Open it once (GUI) or per command (CLI)."""
 
     def __init__(self, path: Path, kv: SQLiteKV, chain, lock_file: _FileLock, created: bool):
+        # start-up: web3 ~0.25 s beyond py-evm (as in _LockedProvider.make)
         from web3 import Web3
 
         self.path = path
         self.kv = kv
         self.created = created  # True when this open made the genesis block
         self.lock = threading.RLock()
-        self.backend = _backend_class()(chain, kv)
-        self.tester = _tester_class()(self.backend)
+        self.backend = backend_class()(chain, kv)
+        self.tester = tester_class()(self.backend)
         self.w3 = Web3(_LockedProvider.make(self.tester, self.lock))
         # Only the attribute-access middleware: names (ENS), gas price strategies, filling
         # in gas and validating sent transactions do not apply to raw transactions on an
         # in-process chain, and cost every request a little.
+        # start-up: web3 (as above)
         from web3.middleware import AttributeDictMiddleware
 
         self.w3.middleware_onion.clear()
@@ -374,7 +288,7 @@ class EmbeddedChain:
 
     @staticmethod
     def _load_or_create(kv: SQLiteKV):
-        from eth.db.atomic import AtomicDB
+        # start-up: eth-tester ~0.05 s beyond py-evm and web3 (~0.1 s with eth-account alone)
         from eth_tester.backends.pyevm.main import get_default_genesis_params
 
         chain_class = _chain_class()
@@ -482,6 +396,15 @@ class EmbeddedChain:
             raw = bytes.fromhex(address[2:])
             return state.get_nonce(raw), state.get_balance(raw)
 
+    def storage_root(self, address: str) -> bytes:
+        """The root of ``address``'s storage at the latest block (b"" for no account): it
+        changes whenever any of the contract's storage does, so a caller can tell that
+        nothing changed without reading the contract."""
+        with self.lock:
+            state_root = self.chain.get_canonical_head().state_root
+            raw = HexaryTrie(self.chain.chaindb.db, state_root).get(keccak(bytes.fromhex(address[2:])))
+            return rlp.decode(raw, sedes=Account).storage_root if raw else b""
+
     # ---- fees and gas
 
     def base_fee(self) -> int:
@@ -496,8 +419,6 @@ class EmbeddedChain:
         None). The second exceeds the first by refunds; callers add a margin for the
         63/64 rule. Gas price is zero here (balances are checked by the caller), so an
         account without ETH still learns why its call would revert."""
-        from eth.vm.spoof import SpoofTransaction
-
         with self.lock:
             self.backend._refresh_pending_timestamp()
             chain = self.chain
@@ -529,8 +450,6 @@ class EmbeddedChain:
             if computation.is_error:
                 error = computation.error
                 data = error.args[0] if getattr(error, "args", None) and isinstance(error.args[0], bytes) else b""
-                from eth.exceptions import Revert
-
                 return before_refund, before_refund, (data if isinstance(error, Revert) else b"")
             refund = min(computation.get_gas_refund(), before_refund // 5)
             return before_refund - refund, before_refund, None
