@@ -3,6 +3,10 @@ from pathlib import Path
 
 import pytest
 
+# As in the app: py_ecc's pairing modules are deferred (vault/chain/deferred.py) before any
+# test imports eth-account or py-evm, so every test runs them as the app does.
+import vault.chain  # noqa: F401,E402
+
 FIXTURES = Path(__file__).parent / "fixtures"
 HARDHAT_PHRASE = "test test test test test test test test test test test junk"
 HARDHAT_ADDRESS_0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"

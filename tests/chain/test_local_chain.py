@@ -232,9 +232,9 @@ def test_an_accept_mined_after_an_advance_is_paid_at_the_next_one(chain, newcome
         "type": 2, "chainId": chain.chain_id, "nonce": chain.nonce(newcomer), "to": m.address, "value": 0,
         "data": m.encode_abi("accept", [0]), "gas": 200_000, "maxFeePerGas": 10**10, "maxPriorityFeePerGas": 10**9})
     chain.w3.eth.send_raw_transaction(signed.raw_transaction)
-    assert Market(chain).gig(0)["status"] == "accepted"
+    assert Market(chain).gig(0).status == "accepted"
     chain.advance(1)
-    assert Market(chain).gig(0)["status"] == "funded"
+    assert Market(chain).gig(0).status == "funded"
     client_nonce = chain.nonce(dev_address("client"))
     chain.advance(2)                                               # paid once, not again
     assert chain.nonce(dev_address("client")) == client_nonce
