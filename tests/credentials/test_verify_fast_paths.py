@@ -1,0 +1,105 @@
+"""What an eddsa-jcs-2022 check skips or does faster reads the same as the full way: the
+proof value's base58 (against the base58 library), the display facts a check reads
+(against the whole display model), and the display built only when read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import base58
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vault.credentials.openbadges import display_for, facts_for
+from vault.credentials.suites.base import b58decode, multibase_bytes
+from vault.credentials.verdict import CredentialFailure, Reason, WarningCode
+from vault.credentials.verify import check
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+JCS = FIXTURES / "interop" / "di-eddsa-jcs-2022" / "valid-01-open-badge.json"
+
+
+def _outcome(fn, text):
+    try:
+        return fn(text)
+    except Exception as exc:
+        return type(exc)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.binary(max_size=80), st.integers(0, 4))
+def test_b58decode_reads_what_the_library_encodes(raw, zeros):
+    raw = b"\0" * zeros + raw
+    text = base58.b58encode(raw).decode()
+    assert b58decode(text) == base58.b58decode(text) == raw
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.text(st.sampled_from("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl+/ \n\té"),
+               max_size=100))
+def test_b58decode_answers_any_text_as_the_library_does(text):
+    """Invalid characters (0 O I l, +, é), whitespace and leading "1"s: the same bytes or the
+    same error type."""
+    assert _outcome(b58decode, text) == _outcome(base58.b58decode, text)
+
+
+@pytest.mark.parametrize("value", ["z" + "0" * 86, "z" + "1" * 88, "z" + base58.b58encode(b"\0" * 63).decode(),
+                                   "z" + base58.b58encode(b"\x01" * 65).decode(), "z", "zé", "z" + "2" * 300])
+def test_a_crafted_proof_value_is_a_damaged_signature(value):
+    """Characters outside the alphabet, a value of zero bytes, 63 or 65 bytes, a huge one:
+    each is BAD_SIGNATURE before any other work, as with the library's decoder."""
+    with pytest.raises(CredentialFailure) as refused:
+        multibase_bytes(value, (64,), "damaged")
+    assert refused.value.reason is Reason.BAD_SIGNATURE
+
+
+def _credentials() -> list[dict]:
+    found = []
+    for path in sorted(FIXTURES.rglob("*.json")):
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            continue
+        found += [value] if isinstance(value, dict) else []
+        found += [c for c in (value.get("verifiableCredential") or []) if isinstance(c, dict)] \
+            if isinstance(value, dict) and isinstance(value.get("verifiableCredential"), list) else []
+    return found + [   # the shapes display_for reads otherwise: JWT payloads, SD-JWT claims, odd issuers
+        {"vc": {"type": ["VerifiableCredential"], "credentialSubject": {"id": "did:example:s"}},
+         "iss": "did:example:i", "sub": "did:example:s", "nbf": 1700000000, "exp": 1800000000},
+        {"iss": "did:example:i", "vct": "https://example.com/Badge", "issuer_name": "Spoof U", "iat": 1700000000},
+        {"iss": "did:example:i", "issuer": {"id": "did:example:j", "name": "Other"}, "sub": "x"},
+        {"type": "VerifiableCredential", "issuer": {"name": ["not", "text"]}, "issuer_name": "Fallback",
+         "credentialSubject": [{"id": "did:example:first"}, {"id": "did:example:second"}],
+         "issuanceDate": "2020-01-01T00:00:00Z", "expirationDate": "not a date"},
+        {"issuer": 7, "credentialSubject": "x", "validFrom": 12}, {},
+    ]
+
+
+def test_facts_are_what_the_display_model_says():
+    credentials = _credentials()
+    assert len(credentials) > 100
+    for credential in credentials:
+        display, facts = display_for(credential), facts_for(credential)
+        assert (facts.issuer_id, facts.issuer_name, facts.subject_id, facts.types, facts.valid_from,
+                facts.valid_until) == (display.issuer_id, display.issuer_name, display.subject_id, display.types,
+                                       display.valid_from, display.valid_until), credential
+
+
+def test_a_check_builds_the_display_when_it_is_read():
+    checked = check(JCS.read_bytes())
+    assert checked.verdict.valid and checked._display is None
+    assert checked.display == display_for(checked.credential)
+    assert checked.display is checked.display            # built once
+    assert checked.issuer_name == checked.display.issuer_name
+
+
+def test_a_spoofed_issuer_name_is_still_said_to_be_the_credentials_own_word():
+    """The unknown-issuer warning reads the declared name from the facts: a name that
+    pretends to be a well-known issuer is shown beside the DID that signed."""
+    checked = check(JCS.read_bytes())
+    warning = next(w for w in checked.verdict.warnings if w.code is WarningCode.UNKNOWN_ISSUER)
+    assert checked.issuer in warning.message
+    name = checked.issuer_name
+    assert name and f"{name} ({checked.issuer})" in warning.message
