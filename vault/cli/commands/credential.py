@@ -9,11 +9,10 @@ from ...credentials.issuer_name import shown_issuer
 from ...credentials.repository import CredentialRepository
 from ...credentials.trust import TrustList
 from ...errors import InvalidCredential
-from ...identity import Identity
 from ...safe_text import safe_text
 from ..io import claim_lines, emit, read_input, say
 from ..options import chain_option, command, online_option
-from ..session import credential_service, saved_keys, unlocked, verification_context
+from ..session import credential_service, saved_keys, unlocked_store, verification_context
 
 
 def cmd_credential_verify(args) -> int:
@@ -90,6 +89,7 @@ def cmd_credential_import(args) -> int:
 
 def cmd_credential_sample(args) -> None:
     # start-up: presentations.service ~320 ms, only for `credential sample`
+    from ...identity import Identity
     from ...presentations.service import PresentationService
     with credential_service(args) as credentials:
         result = PresentationService(Identity(credentials.store), credentials).add_sample(args.did)
@@ -105,13 +105,13 @@ def cmd_credential_sample(args) -> None:
 def cmd_credential_list(args) -> None:
     filters = dict(issuer=args.issuer, type_=args.type, status=args.status, sort=args.sort,
                    descending=not args.ascending, limit=args.limit)
-    with unlocked(args) as identity:
-        repository = CredentialRepository(identity.store)
+    with unlocked_store(args) as store:
+        repository = CredentialRepository(store)
         if args.json:
             found = repository.search_with_status_lines(args.search or "", **filters)
         else:   # what a line shows only: no summaries to build (10,000 of them cost ~60 ms)
             listed = repository.listed(args.search or "", **filters)
-        trusted = TrustList(identity.store).names()
+        trusted = TrustList(store).names()
     if args.json:
         emit(args, [c.to_json() | {"status_check": line} for c, line in found])
         return
