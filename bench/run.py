@@ -256,7 +256,7 @@ def section_store(ctx: Context) -> dict:
         figure("store-open-in-process", f"the same in our process (no Python start-up): unlock incl. the KDF + "
                f"list {rows:,} summaries", in_process, peer="keepassxc-cli (whole command)", theirs=keepass,
                missing=missing),
-        figure("store-kdf", f"of which our KDF alone ({kdf_text}, `cryptography`)", kdf),
+        figure("store-kdf", f"of which our KDF alone ({kdf_text}, libargon2 via argon2-cffi)", kdf),
     ]
     figures += _keepass_import_and_memory(ctx, entries, kdf, params, detail, keepass_missing=missing)
     return {"figures": figures, "detail": detail}
