@@ -349,8 +349,8 @@ class CredentialRepository:
                 # rowid in a temporary B-tree (~30 ms at 10,000, an import is one date):
                 # Python's sort of what the index gives, by (date, rowid), is that order.
                 sql = sql.replace(f"SELECT {columns}", f"SELECT {columns}, c.imported_at, c.rowid", 1)
-                rows = self.store.query(sql + " ORDER BY c.imported_at " + ("DESC" if descending else "ASC"),
-                                        params)
+                rows = self.store.scan(sql + " ORDER BY c.imported_at " + ("DESC" if descending else "ASC"),
+                                       params)
                 rows.sort(key=lambda r: (r[-2], r[-1]), reverse=descending)
                 return [r[:-2] for r in rows] if strip else rows
         sql += " ORDER BY " + SORTS[sort].format(dir="DESC" if descending else "ASC")
