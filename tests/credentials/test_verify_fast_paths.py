@@ -103,3 +103,58 @@ def test_a_spoofed_issuer_name_is_still_said_to_be_the_credentials_own_word():
     assert checked.issuer in warning.message
     name = checked.issuer_name
     assert name and f"{name} ({checked.issuer})" in warning.message
+
+
+# ---- Ed25519 by libsodium -----------------------------------------------------------------
+
+IDENTITY = bytes([1]) + bytes(31)            # the identity point: a public key of small order
+FORGED = bytes([1]) + bytes(31) + bytes(32)  # R = identity, S = 0
+
+
+def _forged(fixture: Path) -> bytes:
+    """The fixture credential with other content, "signed" by the identity point's did:key."""
+    from vault.credentials.suites.base import multibase_encode
+    from vault.did import did_key
+
+    did = did_key.from_ed25519(IDENTITY)
+    document = json.loads(fixture.read_text(encoding="utf-8"))
+    document["issuer"] = {"id": did, "type": ["Profile"], "name": "Forged University"}
+    document["credentialSubject"]["achievement"]["name"] = "Anything the forger likes"
+    document["proof"]["verificationMethod"] = f"{did}#{did.split(':')[-1]}"
+    document["proof"]["proofValue"] = multibase_encode(FORGED)
+    return json.dumps(document).encode()
+
+
+def test_a_small_order_key_signs_nothing():
+    """OpenSSL accepts R = identity, S = 0 under the identity point for any message; the
+    Data Integrity suites verify with libsodium, which refuses keys of small order."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(IDENTITY).verify(FORGED, b"any document at all")
+        openssl_accepts = True
+    except InvalidSignature:
+        openssl_accepts = False
+    assert openssl_accepts   # the attack is real where OpenSSL decides
+    from vault.credentials.suites.eddsa_2022 import verify_ed25519   # both eddsa-* and Ed25519Signature2020
+    assert not verify_ed25519(Ed25519PublicKey.from_public_bytes(IDENTITY), FORGED, b"any document at all")
+    verdict = check(_forged(JCS)).verdict
+    assert not verdict.valid and verdict.reason is Reason.BAD_SIGNATURE
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=1, max_size=200), st.integers(0, 63), st.integers(0, 7))
+def test_libsodium_and_openssl_agree_on_genuine_and_tampered_signatures(message, position, bit):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from vault.credentials.suites.eddsa_2022 import verify_ed25519
+
+    key = Ed25519PrivateKey.generate()
+    signature = key.sign(message)
+    assert verify_ed25519(key.public_key(), signature, message)
+    damaged = bytearray(signature)
+    damaged[position] ^= 1 << bit
+    assert not verify_ed25519(key.public_key(), bytes(damaged), message)
+    assert not verify_ed25519(key.public_key(), signature, message + b"!")
+    assert not verify_ed25519(Ed25519PrivateKey.generate().public_key(), signature, message)
