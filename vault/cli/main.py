@@ -60,6 +60,6 @@ def _unexpected(exc: Exception) -> int:
 def _node_answer_error(exc: BaseException):
     if "web3" not in sys.modules and "eth_abi" not in sys.modules:  # no node was asked
         return None
-    from ..chain.rpc_guard import as_chain_error   # ~3 ms at start-up, only for a bug's message
+    from ..chain.rpc_guard import as_chain_error   # start-up: ~3 ms, only for a bug's message
 
     return as_chain_error(exc)

@@ -32,8 +32,8 @@ def is_sample_issuer(did: object) -> bool:
         return True
     if not did.startswith("did:jwk:"):
         return False
-    # vault.did (every method's resolver, ~5 ms) only for a did:jwk: `vault credential list`
-    # names every issuer through here.
+    # start-up: vault.did ~5 ms (every method's resolver), only for a did:jwk: `vault
+    # credential list` names every issuer through here.
     from ..did import did_jwk
     try:
         jwk = did_jwk.decode(did)

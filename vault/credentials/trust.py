@@ -24,7 +24,7 @@ class TrustList:
     def add(self, did: str, name: str = "") -> list[str]:
         """Trust ``did`` (a new ``name``, if given, replaces the one it had). Returns the
         ids of the credentials whose stored verdict changed."""
-        from ..did import method_of   # vault.did (~5 ms at start-up) only when one is added
+        from ..did import method_of   # start-up: vault.did ~5 ms, only when a DID is added
         method_of(did)  # raises InvalidDid for something that is not a DID
         if sample.is_sample_issuer(did):
             raise NotTrustable(f"{sample.NAME} cannot be trusted: it is the app's {sample.NOTE}, and its "

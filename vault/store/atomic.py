@@ -27,7 +27,7 @@ def fsync_dir(path: Path) -> None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    import tempfile   # ~2.5 ms at start-up, for writes only (a `vault credential list` writes no file)
+    import tempfile   # start-up: ~2.5 ms, for writes only (a `vault credential list` writes none)
 
     path = Path(path)
     # mkstemp: a fresh random name opened O_EXCL|O_NOFOLLOW, so a file or symlink planted

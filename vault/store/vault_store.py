@@ -374,7 +374,7 @@ class VaultStore:
 
     def backup(self, out: Path) -> Path:
         """Write an encrypted backup (same passphrase) to ``out``, atomically."""
-        import tempfile   # with zipfile ~4 ms at start-up: imported for backups only
+        import tempfile   # start-up: ~4 ms with zipfile, for backups only
         import zipfile
         out = Path(out)
         with self._locked_conn() as conn, tempfile.TemporaryDirectory(prefix="btv-backup-") as tmp:
