@@ -88,7 +88,7 @@ LAYERS = (
     ("vault.credentials",),
     ("vault.identity", "vault.net"),
     ("vault.store", "vault.keys", "vault.did"),       # the bottom: nothing above them
-    ("vault", "vault.errors", "vault.logs", "vault.paths", "vault.safejson", "vault.safe_text"),
+    ("vault", "vault.errors", "vault.jcs", "vault.logs", "vault.paths", "vault.safejson", "vault.safe_text"),
 )
 FOUNDATION = LAYERS[-1]   # shared by every layer; they may import one another
 # Not layered by rank but kept apart all the same (issue 16): soulbound anchoring joins

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 ENV_HOME = "BLOCKTRACK_VAULT_HOME"
 
 
@@ -16,4 +14,6 @@ def data_dir(override: str | os.PathLike | None = None) -> Path:
     env = os.environ.get(ENV_HOME)
     if env:
         return Path(env).expanduser().resolve()
+    import platformdirs   # start-up: ~5 ms, only without --data-dir or the variable
+
     return Path(platformdirs.user_data_dir("blocktrack-vault", "Blocktrack"))

@@ -49,8 +49,8 @@ def safe_text(text, *, multiline: bool = False) -> str:
     if multiline:
         text = text.replace("\r\n", "\n")
     probe = text.replace("\t", "").replace("\n", "") if multiline else text.replace("\t", "")
-    if probe.isprintable() and not any(c in text for c in _BLANK_LETTERS):
-        return text          # the usual case, checked in C: nothing to look at twice
+    if probe.isprintable() and (text.isascii() or not any(c in text for c in _BLANK_LETTERS)):
+        return text          # the usual case, checked in C: nothing to look at twice (no blank letter is ASCII)
     return "".join(mark(c) if _neutralised(c, multiline) else c for c in text)
 
 

@@ -88,3 +88,29 @@ def test_a_vault_from_before_gets_its_status_lines_by_the_migration(tmp_path, mo
         assert _listed(repo) == {f"{1:064x}": None, f"{0:064x}": LINE} == _truth(repo)
     finally:
         store.lock()
+
+
+def test_listed_shows_what_the_summaries_say_in_their_order(repo, monkeypatch):
+    """The command line's lines come from ``listed`` (six columns, ties of one import date
+    sorted by rowid in Python): the same rows, values and order as the summaries, for every
+    sort, direction, filter and page."""
+    import vault.credentials.repository as module
+    dates = iter(["2025-01-02T00:00:00+00:00"] * 4 + ["2025-01-01T00:00:00+00:00"] * 3
+                 + ["2025-01-03T00:00:00+00:00"] * 4)
+    for n in range(11):   # three imports, each one date for all it holds; ids in no rowid order
+        monkeypatch.setattr(module, "_now", lambda: next(dates))
+        repo.add(make(n, verdict={"valid": True, "status": LINE} if n % 2 else {"valid": True},
+                      title=f"Python level {(n * 7) % 11}"))
+    cases = [{}, {"descending": False}, {"sort": "title"}, {"sort": "issuer", "descending": False},
+             {"issuer": "did:key:issuer1"}, {"text": "number3"}, {"text": "jordan", "limit": 4},
+             {"limit": 5}, {"status": "valid", "descending": False}]
+    for filters in cases:
+        want = [(c.id, c.status, c.title, c.issuer, c.issuer_name, line)
+                for c, line in repo.search_with_status_lines(**filters)]
+        got = [row[:6] for row in repo.listed(**filters)]
+        assert got == want, filters
+    for descending, way in ((True, "DESC"), (False, "ASC")):   # SQLite's own order of the same rows
+        by_rowid = [cid for cid, in repo.store.query(f"SELECT id FROM credentials ORDER BY imported_at {way}, "
+                                                     f"rowid {way}")]
+        assert [row[0] for row in repo.listed(descending=descending)] == by_rowid
+        assert [c.id for c, _ in repo.search_with_status_lines(descending=descending)] == by_rowid

@@ -10,7 +10,6 @@ import os
 import sys
 
 from .. import __version__, logs, paths
-from ..chain.rpc_guard import as_chain_error
 from ..errors import VaultError
 from .io import UsageError, say
 from .parser import parse_args
@@ -61,4 +60,6 @@ def _unexpected(exc: Exception) -> int:
 def _node_answer_error(exc: BaseException):
     if "web3" not in sys.modules and "eth_abi" not in sys.modules:  # no node was asked
         return None
+    from ..chain.rpc_guard import as_chain_error   # start-up: ~3 ms, only for a bug's message
+
     return as_chain_error(exc)

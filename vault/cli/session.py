@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from ..chain.plan import as_plan
 from ..chain.units import parse_address, parse_amount
 from ..errors import ChainError, VaultError
-from ..identity import Identity
 from ..settings import status_explorers, status_network
 from ..store import VaultStore
 from .io import UsageError, confirm, emit, has_noninteractive_passphrase, passphrase, say
+
+if TYPE_CHECKING:
+    from ..identity import Identity
 
 WITHOUT_VAULT = ("Verified without your vault's saved issuer keys, status lists and certificate authorities: "
                  "give its passphrase (--passphrase-file, or $BLOCKTRACK_VAULT_PASSPHRASE) to use them.")
@@ -27,14 +29,31 @@ WITHOUT_VAULT = ("Verified without your vault's saved issuer keys, status lists 
 
 # ---- the vault --------------------------------------------------------------------------
 
-def open_identity(args) -> Identity:
+def open_store(args) -> VaultStore:
     store = VaultStore(args.data_dir)
     if not store.exists:
         raise VaultError(f"There is no vault in {store.data_dir}. Create one with `vault init`.")
     # The full-file check waits for a write (the store runs it first) or `vault check`:
     # a read is authenticated page by page by SQLCipher (a damaged page is CorruptVault).
     store.unlock(passphrase(args), check_integrity=False)
-    return Identity(store)
+    return store
+
+
+def open_identity(args) -> Identity:
+    # start-up: vault.identity ~8 ms (every DID method, the recovery phrase), not for a list
+    from ..identity import Identity
+    return Identity(open_store(args))
+
+
+@contextmanager
+def unlocked_store(args) -> Iterator[VaultStore]:
+    """The vault's store, unlocked for the block and locked again after it (a read that
+    needs no identity, e.g. `vault credential list`)."""
+    store = open_store(args)
+    try:
+        yield store
+    finally:
+        store.lock()
 
 
 @contextmanager

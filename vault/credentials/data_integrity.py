@@ -388,14 +388,15 @@ def verify_proofs(document: dict, *, expected_purpose: str = "assertionMethod",
                 raise _unsupported([p for p in unknown if method_did(p.get("verificationMethod")) == issuer], noun)
             _not_the_issuer(noun, issuer, signers)
     ordered = _chain_order(supported, proofs, noun)
+    suite_of = {id(proof): suite for proof, suite in known}   # found once per proof (above)
     result = ProofsResult(key=None)  # type: ignore[arg-type]   # set below
     for proof in ordered:
-        suite = suites.suite_for(proof)
+        suite = suite_of[id(proof)]
         result.keys.append(_verify_one(document, proof, suite, proofs, expected_purpose=expected_purpose,
                                        challenge=challenge, domain=domain, documents=documents, now=now,
                                        noun=noun))
         result.suites.append(suite.name)
-    result.warnings = _warnings(unknown, [suites.suite_for(p) for p in ordered], noun)
+    result.warnings = _warnings(unknown, [suite_of[id(p)] for p in ordered], noun)
     if not bind:
         result.key = result.keys[0]
         return result

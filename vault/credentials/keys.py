@@ -22,7 +22,6 @@ from typing import Callable, Mapping
 
 import base58
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ..did import SUPPORTED_METHODS, method_of, multikey, resolve
 from ..did.did_web import document_url
@@ -67,7 +66,7 @@ def _b64(value: str) -> bytes:
 def public_key_from_jwk(jwk: Mapping) -> object:
     try:
         if jwk.get("kty") == "OKP" and jwk.get("crv") == "Ed25519":
-            return Ed25519PublicKey.from_public_bytes(_b64(jwk["x"]))
+            return multikey.ed25519_public_key(_b64(jwk["x"]))   # a key of small order is refused
         if jwk.get("kty") == "EC" and jwk.get("crv") in _JWK_CURVES:
             x, y = int.from_bytes(_b64(jwk["x"]), "big"), int.from_bytes(_b64(jwk["y"]), "big")
             return ec.EllipticCurvePublicNumbers(x, y, _JWK_CURVES[jwk["crv"]]).public_key()
@@ -87,7 +86,8 @@ def public_key_from_method(method: Mapping) -> object:
     if "publicKeyJwk" in method:
         return public_key_from_jwk(method["publicKeyJwk"])
     if "publicKeyBase58" in method and "Ed25519" in str(method.get("type", "")):
-        return Ed25519PublicKey.from_public_bytes(base58.b58decode(method["publicKeyBase58"]))
+        # ValueError (not base58, not 32 bytes, of small order) as before: the callers word it
+        return multikey.ed25519_public_key(base58.b58decode(method["publicKeyBase58"]))
     raise CredentialFailure(Reason.UNKNOWN_KEY, f"The verification method {method.get('id')} holds no key we can read.")
 
 

@@ -137,6 +137,21 @@ def _summary(row) -> CredentialSummary:
                              row[6], row[7], row[8], row[9], row[10], row[11], tags, row[13])
 
 
+def _status_lines():
+    """Parse a stored status line, each distinct text once: most say the same about the
+    same list, so the dicts are shared between rows (read-only for callers)."""
+    parsed: dict[str, dict] = {}
+
+    def line(text: str | None) -> dict | None:
+        if not text:
+            return None
+        found = parsed.get(text)
+        if found is None:
+            found = parsed[text] = json.loads(text)
+        return found
+    return line
+
+
 def fts_query(text: str) -> str:
     """User text -> an FTS5 query: every word must match, as a prefix (search as you type)."""
     words = re.findall(r"\w+", text, flags=re.UNICODE)
@@ -292,24 +307,57 @@ class CredentialRepository:
             lines = self.status_checks([c.id for c in page]) if status_lines else {}
             return [(c, lines.get(c.id)) for c in page]
         columns = ", ".join("c." + c.strip() for c in _COLUMNS.split(","))
-        if status_lines:
-            columns += ", c.status_line"
+        if not status_lines:
+            return [(_summary(r), None) for r in self._rows(columns, text, issuer, type_, status, sort, descending,
+                                                             limit, offset, every=False)]
+        rows = self._rows(columns + ", c.status_line", text, issuer, type_, status, sort, descending, limit, offset)
+        lines = _status_lines()
+        return [(_summary(r[:-1]), lines(r[-1])) for r in rows]
+
+    def listed(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
+               status: str | None = None, sort: str = "imported", descending: bool = True,
+               limit: int | None = None) -> list[tuple[str, str, str, str, str, dict | None]]:
+        """What a one-line listing shows of each match, in ``search``'s order: (id, status,
+        title, issuer DID, the issuer's declared name, the stored status line or None).
+        `vault credential list` prints every credential: 6 columns as tuples instead of
+        15 as summaries take about a third of the time (~30 against ~95 ms at 10,000)."""
+        if sort not in SORTS:
+            raise VaultError(f"Cannot sort by {sort!r}; choose one of {', '.join(SORTS)}.")
+        if limit is not None and fts_query(text or ""):   # a page of a text search: search's own plan
+            return [(c.id, c.status, c.title, c.issuer, c.issuer_name, line) for c, line in
+                    self.search_with_status_lines(text, issuer=issuer, type_=type_, status=status, sort=sort,
+                                                  descending=descending, limit=limit)]
+        lines = _status_lines()
+        return [(r[0], r[1], r[2], r[3], r[4], lines(r[5])) for r in
+                self._rows("c.id, c.status, c.title, c.issuer, c.issuer_name, c.status_line", text, issuer, type_,
+                           status, sort, descending, limit, 0, strip=False)]
+
+    def _rows(self, columns: str, text, issuer, type_, status, sort, descending, limit, offset, *,
+              every: bool = True, strip: bool = True) -> list[tuple]:
+        """``columns`` of the matches in ``sort`` order. ``every``: the columns are in the
+        covering index credentials_list (the command line's list reads all of them).
+        ``strip``: without the two sort keys a row may end with (for a caller that reads
+        its columns by position from the start)."""
         sql, params = self._filtered(f"SELECT {columns}", text, issuer, type_, status, walk_index=sort == "imported")
-        if status_lines and sort == "imported":
+        whole = limit is None and not offset
+        if every and sort == "imported":
             # every row (the command line's list): the covering index holds all it shows, a
             # tenth of the pages of the rows (SQLite's planner would walk credentials_imported)
             sql = sql.replace(" FROM credentials c", " FROM credentials c INDEXED BY credentials_list", 1)
+            if whole:
+                # The index is in import-date order; SQLite sorts the rows of one date by
+                # rowid in a temporary B-tree (~30 ms at 10,000, an import is one date):
+                # Python's sort of what the index gives, by (date, rowid), is that order.
+                sql = sql.replace(f"SELECT {columns}", f"SELECT {columns}, c.imported_at, c.rowid", 1)
+                rows = self.store.scan(sql + " ORDER BY c.imported_at " + ("DESC" if descending else "ASC"),
+                                       params)
+                rows.sort(key=lambda r: (r[-2], r[-1]), reverse=descending)
+                return [r[:-2] for r in rows] if strip else rows
         sql += " ORDER BY " + SORTS[sort].format(dir="DESC" if descending else "ASC")
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [int(limit), int(offset)]
-        if not status_lines:
-            return [(_summary(r), None) for r in self.store.query(sql, params)]
-        # Status lines repeat (most say the same about the same list): each text parsed once,
-        # the dicts shared between the rows that have it (read-only for callers).
-        parsed: dict[str, dict] = {}
-        return [(_summary(r[:-1]), (parsed.get(r[-1]) or parsed.setdefault(r[-1], json.loads(r[-1])))
-                 if r[-1] else None) for r in self.store.query(sql, params)]
+        return self.store.query(sql, params)
 
     def count(self, text: str = "", *, issuer: str | None = None, type_: str | None = None,
               status: str | None = None) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..did import method_of
 from ..errors import NotFound, NotTrustable
 from . import sample_issuer as sample
 from ..store import VaultStore
@@ -25,6 +24,7 @@ class TrustList:
     def add(self, did: str, name: str = "") -> list[str]:
         """Trust ``did`` (a new ``name``, if given, replaces the one it had). Returns the
         ids of the credentials whose stored verdict changed."""
+        from ..did import method_of   # start-up: vault.did ~5 ms, only when a DID is added
         method_of(did)  # raises InvalidDid for something that is not a DID
         if sample.is_sample_issuer(did):
             raise NotTrustable(f"{sample.NAME} cannot be trusted: it is the app's {sample.NOTE}, and its "

@@ -22,7 +22,7 @@ from . import (baked, blockcerts, data_integrity, jose, jwt_vc, mdoc, openbadges
                status, status_line, vcdm)
 from .hosted_copies import HostedCopies
 from .keys import DocumentLookup
-from .openbadges import CredentialDisplay, display_for
+from .openbadges import CredentialDisplay, DisplayFacts, display_for, facts_for
 from .verdict import (CredentialFailure, Reason, StatusLine, StatusState, Verdict, Warning_, WarningCode,
                       unknown_issuer_warning)
 from .. import safejson
@@ -86,7 +86,6 @@ class CheckedCredential:
     types: tuple[str, ...] = ()
     valid_from: datetime | None = None
     valid_until: datetime | None = None
-    display: CredentialDisplay | None = None
     status: status.StatusResult | None = None
     sd_jwt: sd_jwt_vc.SdJwtCredential | None = None
     anchor: str | None = None          # the soulbound anchor sentence, when the chain was asked
@@ -94,6 +93,32 @@ class CheckedCredential:
     status_line: StatusLine | None = None   # revocation checked / revoked / not checked, once known
     status_checked: str | None = None   # how a legacy format's revocation was checked online
     verdict: Verdict | None = None
+    facts: DisplayFacts | None = None   # a DI credential's issuer, subject, types and dates
+    # The display model is built when first read (``display``) from ``_shown``, the parsed
+    # credential: a check whose result nobody shows (a verifier service's) never pays for it.
+    _display: CredentialDisplay | None = field(default=None, repr=False)
+    _shown: dict | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def display(self) -> CredentialDisplay | None:
+        if self._display is None and self._shown is not None:
+            self._display, self._shown = display_for(self._shown), None
+        return self._display
+
+    @display.setter
+    def display(self, value: CredentialDisplay | None) -> None:
+        self._display, self._shown = value, None
+
+    def display_later(self, credential: dict) -> None:
+        """``display`` will be ``display_for(credential)``, built on first read."""
+        self._display, self._shown = None, credential
+
+    @property
+    def issuer_name(self) -> str | None:
+        """The name the credential gives its issuer (unverified), without building the display."""
+        if self.facts is not None:
+            return self.facts.issuer_name
+        return self.display.issuer_name if self.display else None
 
 
 # ------------------------------------------------------------------------------ parsing
@@ -191,8 +216,9 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     checked.original = unwrap(checked.original)
     checked.format, parsed = detect(checked.original)
     if checked.format == FORMAT_DI:  # readable before its proof is checked: show even the undecided
-        checked.credential, checked.display = parsed, display_for(parsed)
-        checked.issuer = checked.display.issuer_id or ""
+        checked.credential, checked.facts = parsed, facts_for(parsed)
+        checked.display_later(parsed)
+        checked.issuer = checked.facts.issuer_id or ""
     elif checked.format == FORMAT_JWT:   # so is a VC-JWT's payload (its key may be unknown here)
         checked.display = _unverified_display(parsed)
         checked.issuer = (checked.display.issuer_id or "") if checked.display else ""
@@ -239,8 +265,7 @@ def _check(checked: CheckedCredential, context: VerificationContext) -> None:
     if sample.is_sample_issuer(checked.issuer):   # its key is public: never trusted, whatever the list says
         warnings.append(Warning_(WarningCode.SAMPLE_ISSUER, sample.WARNING))
     elif context.is_trusted is None or not context.is_trusted(checked.issuer):
-        warnings.append(unknown_issuer_warning(checked.issuer,
-                                               checked.display.issuer_name if checked.display else None))
+        warnings.append(unknown_issuer_warning(checked.issuer, checked.issuer_name))
     unchecked = checked.status_line is not None and checked.status_line.unchecked
     checked.verdict = Verdict(True, Reason.VALID, _MESSAGE_UNCHECKED if unchecked else _MESSAGES_OK,
                               checked.format, checked.issuer, warnings, anchor=checked.anchor,
@@ -290,9 +315,9 @@ def _verify_proof(checked: CheckedCredential, parsed: Any, context: Verification
         key, checked.proof_warnings = proofs.key, proofs.warnings
         checked.credential = parsed
         checked.issuer = key.controller
-        display = checked.display or display_for(parsed)   # read once (a third of a jcs check)
-        checked.subject, checked.types = display.subject_id, display.types
-        checked.valid_from, checked.valid_until = display.valid_from, display.valid_until
+        facts = checked.facts or facts_for(parsed)   # read once; the display only when shown
+        checked.subject, checked.types = facts.subject_id, facts.types
+        checked.valid_from, checked.valid_until = facts.valid_from, facts.valid_until
     elif checked.format == FORMAT_JWT:
         jwt = jwt_vc.verify_jwt_vc(parsed, documents=context.documents)
         checked.credential, checked.issuer, checked.subject = jwt.credential, jwt.issuer, jwt.subject

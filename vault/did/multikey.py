@@ -11,6 +11,7 @@ from functools import lru_cache
 import base58
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 from ..errors import InvalidDid
 
@@ -60,12 +61,24 @@ def _decode(multibase: str) -> tuple[str, bytes]:
 
 
 @lru_cache(maxsize=512)
+def ed25519_public_key(raw: bytes) -> Ed25519PublicKey:
+    """The Ed25519 public key of 32 bytes; ValueError unless libsodium calls it a valid
+    point: on the curve, canonically encoded, of prime order. OpenSSL takes any point, and
+    under a key of small order a signature can verify for every message (the identity
+    point with R = identity, S = 0): anyone could sign as it. (~30 µs, hence the cache.)"""
+    if not isinstance(raw, bytes) or len(raw) != 32 or not crypto_core_ed25519_is_valid_point(raw):
+        raise ValueError("not a usable Ed25519 public key: a point of small order, off the curve or not "
+                         "canonical, as whom anyone could sign")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+@lru_cache(maxsize=512)
 def public_key(codec: str, key: bytes):
     """A `cryptography` public key object (immutable: shared), or InvalidDid if the bytes
     are not a point."""
     try:
         if codec == "ed25519-pub":
-            return Ed25519PublicKey.from_public_bytes(key)
+            return ed25519_public_key(key)
         return ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[codec], key)
     except ValueError as exc:
         raise InvalidDid(f"The {codec} key is not a valid public key.") from exc

@@ -10,11 +10,11 @@
 from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from slip10 import SLIP10
 
 # eth-account is imported where an Ethereum key is derived, not here: importing it takes
 # ~0.5 s (eth-keyfile pulls py_ecc's BLS pairing tables), which every `vault` command and
-# the app's start paid before anything touched an Ethereum account.
+# the app's start paid before anything touched an Ethereum account. slip10 likewise
+# (~12 ms with its ecdsa and importlib.metadata), which `vault credential list` never needs.
 
 ETH_PATH = "m/44'/60'/0'/0/{index}"
 DID_PURPOSE = 1031
@@ -51,5 +51,7 @@ def issuer_key_path(index: int) -> str:
 
 
 def ed25519_private_key(seed: bytes, path: str) -> Ed25519PrivateKey:
+    from slip10 import SLIP10   # start-up: see above
+
     raw = SLIP10.from_seed(seed, curve_name="ed25519").get_privkey_from_path(path)
     return Ed25519PrivateKey.from_private_bytes(raw)

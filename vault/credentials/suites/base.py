@@ -23,8 +23,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 import base58
-import rfc8785
 
+from ... import jcs as canonical_json
 from .. import jsonld
 from ..verdict import CredentialFailure, Reason
 
@@ -67,7 +67,7 @@ def check_datetime(proof: dict, name: str, what: str) -> datetime | None:
 
 def jcs(value: Any, what: str) -> bytes:
     try:
-        return rfc8785.dumps(value)
+        return canonical_json.dumps(value)   # rfc8785's bytes (a C fast path when it is the same)
     except Exception as exc:            # rfc8785 raises its own types (e.g. integer domain)
         log.debug("JCS canonicalization of the %s failed", what, exc_info=True)
         raise CredentialFailure(Reason.MALFORMED, f"The {what} cannot be canonicalized as JSON "
@@ -109,12 +109,22 @@ def multibase_bytes(value: object, lengths: tuple[int, ...], damaged: str) -> by
     if not isinstance(value, str) or not value.startswith("z") or len(value) > 200:
         raise failure
     try:
-        raw = base58.b58decode(value[1:])
+        raw = b58decode(value[1:])
     except ValueError:
         raise failure from None
     if len(raw) not in lengths:
         raise failure
     return raw
+
+
+def b58decode(text: str) -> bytes:
+    """``base58.b58decode(text)``: the library reads the digits; the number becomes bytes
+    by ``int.to_bytes`` instead of its loop of divmod by 256 (half of its ~12 µs for a
+    signature). Leading "1"s are zero bytes, as there."""
+    text = text.rstrip()
+    digits = text.lstrip("1")
+    number = base58.b58decode_int(digits) if digits else 0
+    return b"\0" * (len(text) - len(digits)) + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
 def multibase_encode(raw: bytes) -> str:

@@ -11,12 +11,11 @@ Ed25519Signature2020 under the W3C standard's name.
 
 from __future__ import annotations
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from . import detached_jws
 from .base import LinkedDataSignatureSuite, bad_signature, multibase_bytes, multibase_encode
-from .eddsa_2022 import DAMAGED, check_ed25519
+from .eddsa_2022 import DAMAGED, check_ed25519, verify_ed25519
 
 
 class Ed25519Signature2020(LinkedDataSignatureSuite):
@@ -27,11 +26,8 @@ class Ed25519Signature2020(LinkedDataSignatureSuite):
 
     def verify(self, unsecured, proof, signature, public_key, what) -> None:
         check_ed25519(public_key, self.name)
-        data = self.verify_data(unsecured, proof)
-        try:
-            public_key.verify(signature, data)
-        except InvalidSignature:
-            raise bad_signature(what) from None
+        if not verify_ed25519(public_key, signature, self.verify_data(unsecured, proof)):
+            raise bad_signature(what)
 
     def sign(self, unsecured, options, private_key) -> dict:
         if not isinstance(private_key, Ed25519PrivateKey):
