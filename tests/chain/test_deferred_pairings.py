@@ -137,3 +137,22 @@ def test_a_star_import_of_a_deferred_module_takes_its_constants_too(tmp_path):
         print(json.dumps(sorted(k for k in ns if not k.startswith("_"))))
     """)
     assert {"ate_loop_count", "log_ate_loop_count", "pairing", "final_exponentiate"} <= set(names)
+
+
+def test_a_module_without_source_is_imported_as_is(tmp_path, monkeypatch):
+    """A frozen bundle (PyInstaller) or a bytecode-only install has no source to read the
+    functions from: the module is imported normally, not deferred, and works (the bundle's
+    `vault` crashed on compile(None) before)."""
+    import importlib
+    import py_compile
+
+    source = tmp_path / "sourceless_pairing.py"
+    source.write_text("def pairing(a, b):\n    return a * b\n\nCONSTANT = 7\n")
+    py_compile.compile(str(source), cfile=str(tmp_path / "sourceless_pairing.pyc"))
+    source.unlink()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(deferred, "DEFERRED", deferred.DEFERRED | {"sourceless_pairing"})
+    monkeypatch.delitem(sys.modules, "sourceless_pairing", raising=False)
+    module = importlib.import_module("sourceless_pairing")
+    assert not isinstance(module, deferred.DeferredModule)
+    assert module.pairing(6, 7) == 42 and module.CONSTANT == 7

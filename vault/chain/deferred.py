@@ -75,8 +75,8 @@ def _forwarder(module: DeferredModule, name: str):
 
 
 class _Loader(importlib.abc.Loader):
-    def __init__(self, loader):
-        self.loader = loader
+    def __init__(self, loader, source: str):
+        self.loader, self.source = loader, source
 
     def create_module(self, spec):
         return DeferredModule(spec.name)
@@ -84,8 +84,7 @@ class _Loader(importlib.abc.Loader):
     def exec_module(self, module) -> None:
         module.__dict__["_deferred_state"] = {"lock": threading.RLock(), "loaded": False, "running": False,
                                               "loader": self.loader}
-        source = self.loader.get_source(module.__name__)
-        for node in ast.parse(source).body:
+        for node in ast.parse(self.source).body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 setattr(module, node.name, _forwarder(module, node.name))
 
@@ -95,9 +94,13 @@ class _Finder(importlib.abc.MetaPathFinder):
         if name not in DEFERRED:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is None or not hasattr(spec.loader, "get_source"):
+        try:
+            source = spec.loader.get_source(name) if spec is not None else None
+        except (AttributeError, ImportError, OSError):
+            source = None
+        if source is None:   # no source to read its functions from (a frozen bundle): imported as is
             return spec
-        spec.loader = _Loader(spec.loader)
+        spec.loader = _Loader(spec.loader, source)
         return spec
 
 
