@@ -89,7 +89,7 @@ def _membership_reason(gov, address: str, member: bool) -> str:
         return "You hold a valid membership credential: your vote counts in quadratic proposals."
     try:
         types = gov.chain.contracts.extension("rewards")
-    except Exception:  # noqa: BLE001 - no rewards pool: nobody can have a declared type
+    except ChainError:   # no rewards pool on this network: nobody can have a declared type
         types = None
     sbt = gov.chain.contracts.soulbound.functions
     held = sbt.tokensOf(address).call() if types is not None else []

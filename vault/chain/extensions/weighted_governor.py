@@ -11,8 +11,12 @@ timelock's proposer and canceller roles to it."""
 
 from __future__ import annotations
 
+import logging
+
 from ..contracts import BTK, load_artifact
 from .base import DeployContext, Extension
+
+logger = logging.getLogger(__name__)
 
 KEY = "weighted-governor"
 ARTIFACT = "BlocktrackWeightedGovernor"
@@ -25,6 +29,7 @@ def _configurable_by(ctx: DeployContext, address: str) -> bool:
     try:
         return handle.functions.configurator().call().lower() == ctx.deployer.lower()
     except Exception:  # noqa: BLE001 - an older BlocktrackGovernor has no configurator()
+        logger.debug("the governor at %s is not a weighted one waiting for its wiring", address, exc_info=True)
         return False
 
 
