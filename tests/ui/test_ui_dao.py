@@ -269,5 +269,5 @@ def test_lock_btk_and_the_page_says_where_the_power_comes_from(chain_window, qtb
     ui_helpers.click(qtbot, dialog.lock_button)
     confirm(page, qtbot, ui_helpers)
     refreshed(page, qtbot, lambda: "Locked: 1,000 BTK until block" in page.power_detail.text())
-    assert "= 1,000 votes in polls, on top of 4,999,000 votes delegated" in page.power_detail.text()
-    assert "falling by" in page.power_detail.text()
+    assert "worth 1,000 votes now; a little less every block, nothing at the unlock." in page.power_detail.text()
+    assert "4,999,000 BTK delegated + 1,000 votes from locked BTK" in page.power_detail.text()

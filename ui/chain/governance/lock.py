@@ -16,15 +16,20 @@ from ...widgets.layout import primary
 from .dialogs import GrowingDialog, dialog_layout, hint
 
 
+def _cents(wei) -> int:
+    """To the hundredth of a vote: a lock's power has 18 decimals that change every block."""
+    return int(wei) // 10**16 * 10**16
+
+
 def breakdown_text(b: dict | None) -> str:
     if not b:
         return ""
     if not int(b["locked_wei"]):
-        return ("Locked: nothing. BTK locked in the vote-escrow count for more in polls the longer they are "
+        return ("Locked: nothing. BTK locked in the vote-escrow count for more the longer they are "
                 "locked (“Lock BTK…”).")
-    return (f"Locked: {format_units(int(b['locked_wei']), 'BTK')} until block {b['unlock_block']:,} = "
-            f"{format_units(int(b['lock_power_wei']), 'votes')} in polls, on top of "
-            f"{format_units(int(b['delegated_votes_wei']), 'votes')} delegated. {b['decay']}")
+    return (f"Locked: {format_units(int(b['locked_wei']), 'BTK')} until block {b['unlock_block']:,}, worth "
+            f"{format_units(_cents(b['lock_power_wei']), 'votes')} now; a little less every block, "
+            "nothing at the unlock.")
 
 
 def sources_text(s: dict | None) -> str:
@@ -34,8 +39,7 @@ def sources_text(s: dict | None) -> str:
         return ""
     if not s["weighted"]:
         return f"\n{s['quadratic_reason']}"
-    cents = 10**16   # to the hundredth of a vote: a lock's power has 18 decimals that change every block
-    token, locked, bonus, total = (int(s[k]) // cents * cents for k in
+    token, locked, bonus, total = (_cents(s[k]) for k in
                                    ("token_votes_wei", "lock_power_wei", "credential_bonus_wei", "total_wei"))
     return (f"\nWhere your power comes from: {format_units(token, 'BTK')} delegated + "
             f"{format_units(locked, 'votes')} from locked BTK + {format_units(bonus, 'votes')} credential bonus "
