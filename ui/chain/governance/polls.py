@@ -138,9 +138,10 @@ class PollsDialog(GrowingDialog):
         self.tally_button = QPushButton("Tally")
         self.promote_button = primary(QPushButton("Promote to a proposal…"))
         v.addLayout(button_row(self.tally_button, self.promote_button, leading=[self.add_button]))
-        self.quadratic = QCheckBox("Propose it one person one square root: members' votes count √ of their "
-                                   "power, only holders of a membership credential vote")
+        self.quadratic = QCheckBox("Promote it as a quadratic proposal (one member, one square root)")
         self.quadratic.setObjectName("pollQuadratic")
+        self.quadratic.setToolTip("Members' votes count √ of their power; only holders of a membership "
+                                  "credential vote on it")
         v.addWidget(self.quadratic)
         self.result_text = QPlainTextEdit()
         self.result_text.setObjectName("pollTally")
