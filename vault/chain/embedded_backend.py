@@ -20,117 +20,120 @@ from eth_bloom import BloomFilter
 
 @functools.lru_cache(maxsize=1)
 def backend_class():
+    """eth-tester's py-evm backend on our chain and store (no generated accounts)."""
     # start-up: eth-tester ~0.05 s beyond py-evm and web3, ~0.1 s with eth-account when
     # alone (here and below); paid when a chain is opened, not by this module's importers
     from eth_tester import PyEVMBackend
 
-    class EmbeddedBackend(PyEVMBackend):
-        """eth-tester's py-evm backend on our chain and store (no generated accounts)."""
+    return type("EmbeddedBackend", (_EmbeddedMethods, PyEVMBackend), {})
 
-        def __init__(self, chain, kv):  # noqa: D107 - PyEVMBackend.__init__ builds a fresh chain; kv: SQLiteKV
-            self.account_keys = ()
-            self.chain = chain
-            self.kv = kv
 
-        def _refresh_pending_timestamp(self) -> None:
-            chain = self.chain
-            if not chain.get_block().transactions:
-                parent = chain.get_canonical_head()
-                stamp = max(parent.timestamp + 1, chain.now())
-                if chain.header.timestamp != stamp:
-                    chain.header = chain.header.copy(timestamp=stamp)
+class _EmbeddedMethods:
+    """What the embedded chain changes of eth-tester's py-evm backend (mixed into it by
+    ``backend_class``, which imports eth-tester only when a chain is opened)."""
 
-        def _locate(self, transaction_hash):
-            """(block, transaction, index) from py-evm's hash index (eth-tester scans every
-            block back from the head: linear in the chain's length, for each receipt)."""
-            # start-up: eth-tester (as above)
-            from eth_tester.exceptions import TransactionNotFound
+    def __init__(self, chain, kv):  # noqa: D107 - PyEVMBackend.__init__ builds a fresh chain; kv: SQLiteKV
+        self.account_keys = ()
+        self.chain = chain
+        self.kv = kv
 
-            chain = self.chain
-            pending = chain.get_block()
-            for index, transaction in enumerate(pending.transactions):
-                if transaction.hash == transaction_hash:
-                    return pending, transaction, index
-            try:
-                number, index = chain.chaindb.get_transaction_index(transaction_hash)
-            except NotIndexed:
-                raise TransactionNotFound(f"No transaction found for transaction hash: 0x{transaction_hash.hex()}") \
-                    from None
-            block = chain.get_canonical_block_by_number(number)
-            return block, block.transactions[index], index
+    def _refresh_pending_timestamp(self) -> None:
+        chain = self.chain
+        if not chain.get_block().transactions:
+            parent = chain.get_canonical_head()
+            stamp = max(parent.timestamp + 1, chain.now())
+            if chain.header.timestamp != stamp:
+                chain.header = chain.header.copy(timestamp=stamp)
 
-        def get_transaction_by_hash(self, transaction_hash):
-            # start-up: eth-tester (as above)
-            from eth_tester.backends.pyevm.serializers import serialize_transaction
+    def _locate(self, transaction_hash):
+        """(block, transaction, index) from py-evm's hash index (eth-tester scans every
+        block back from the head: linear in the chain's length, for each receipt)."""
+        # start-up: eth-tester (as above)
+        from eth_tester.exceptions import TransactionNotFound
 
-            block, transaction, index = self._locate(transaction_hash)
-            return serialize_transaction(block, transaction, index, block.number == self.chain.get_block().number)
+        chain = self.chain
+        pending = chain.get_block()
+        for index, transaction in enumerate(pending.transactions):
+            if transaction.hash == transaction_hash:
+                return pending, transaction, index
+        try:
+            number, index = chain.chaindb.get_transaction_index(transaction_hash)
+        except NotIndexed:
+            raise TransactionNotFound(f"No transaction found for transaction hash: 0x{transaction_hash.hex()}") \
+                from None
+        block = chain.get_canonical_block_by_number(number)
+        return block, block.transactions[index], index
 
-        def get_transaction_receipt(self, transaction_hash):
-            # start-up: eth-tester (as above)
-            from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt
+    def get_transaction_by_hash(self, transaction_hash):
+        # start-up: eth-tester (as above)
+        from eth_tester.backends.pyevm.serializers import serialize_transaction
 
-            block, transaction, index = self._locate(transaction_hash)
-            return serialize_transaction_receipt(block, block.get_receipts(self.chain.chaindb), transaction, index,
-                                                 block.number == self.chain.get_block().number, self.chain.get_vm())
+        block, transaction, index = self._locate(transaction_hash)
+        return serialize_transaction(block, transaction, index, block.number == self.chain.get_block().number)
 
-        def send_raw_transaction(self, raw_transaction):
-            """Decode once, check the chain id (py-evm does not: a transaction signed for
-            another network would be accepted), apply to the pending block."""
-            # start-up: eth-tester (as above)
-            from eth_tester.exceptions import ValidationError
+    def get_transaction_receipt(self, transaction_hash):
+        # start-up: eth-tester (as above)
+        from eth_tester.backends.pyevm.serializers import serialize_transaction_receipt
 
-            if raw_transaction[:1] == b"\x03":
-                raise ValidationError("blob transactions are not supported on the embedded chain")
-            transaction = self.chain.get_vm().get_transaction_builder().decode(raw_transaction)
-            tx_chain_id = getattr(transaction, "chain_id", None)
-            if tx_chain_id is not None and tx_chain_id != self.chain.chain_id:
-                raise ValidationError(f"invalid chain id: the transaction is signed for chain {tx_chain_id}, "
-                                      f"this is chain {self.chain.chain_id}")
+        block, transaction, index = self._locate(transaction_hash)
+        return serialize_transaction_receipt(block, block.get_receipts(self.chain.chaindb), transaction, index,
+                                             block.number == self.chain.get_block().number, self.chain.get_vm())
+
+    def send_raw_transaction(self, raw_transaction):
+        """Decode once, check the chain id (py-evm does not: a transaction signed for
+        another network would be accepted), apply to the pending block."""
+        # start-up: eth-tester (as above)
+        from eth_tester.exceptions import ValidationError
+
+        if raw_transaction[:1] == b"\x03":
+            raise ValidationError("blob transactions are not supported on the embedded chain")
+        transaction = self.chain.get_vm().get_transaction_builder().decode(raw_transaction)
+        tx_chain_id = getattr(transaction, "chain_id", None)
+        if tx_chain_id is not None and tx_chain_id != self.chain.chain_id:
+            raise ValidationError(f"invalid chain id: the transaction is signed for chain {tx_chain_id}, "
+                                  f"this is chain {self.chain.chain_id}")
+        self._refresh_pending_timestamp()
+        self.chain.apply_transaction(transaction)
+        return transaction.hash
+
+    def call(self, transaction, block_number="latest"):
+        """eth_call at no cost (eth-tester charges the sender for gas, so an account
+        without ETH could not even read), with the revert data kept as bytes."""
+        # start-up: eth-tester (as above)
+        from eth_tester.backends.pyevm.main import _get_block_by_number
+        from eth_tester.exceptions import TransactionFailed
+
+        # The latest header without reading its whole block back, and one state: the
+        # nonce is read from the state the call runs on (eth-tester builds another).
+        header = self.chain.get_canonical_head() if block_number == "latest" else \
+            _get_block_by_number(self.chain, block_number).header
+        vm = self.chain.get_vm(at_header=header)
+        state = vm.build_state(vm.chaindb.db, header.copy(base_fee_per_gas=0), vm.chain_context,
+                               vm.previous_hashes)
+        tx = {k: v for k, v in transaction.items() if k not in ("gas_price", "max_fee_per_gas",
+                                                                 "max_priority_fee_per_gas")}
+        tx.setdefault("gas", header.gas_limit)
+        tx.setdefault("nonce", state.get_nonce(transaction["from"]))
+        tx.update(max_fee_per_gas=0, max_priority_fee_per_gas=0)
+        unsigned = self._get_normalized_and_unsigned_evm_transaction(tx, block_number)
+        snapshot = state.snapshot()
+        try:
+            computation = state.apply_transaction(SpoofTransaction(unsigned, from_=transaction["from"]))
+        finally:
+            state.revert(snapshot)
+        if computation.is_error:
+            error = computation.error
+            data = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
+            raise TransactionFailed(data)
+        return computation.output
+
+    def mine_blocks(self, num_blocks=1, coinbase=b"\x00" * 20):
+        hashes = []
+        for _ in range(num_blocks):
             self._refresh_pending_timestamp()
-            self.chain.apply_transaction(transaction)
-            return transaction.hash
-
-        def call(self, transaction, block_number="latest"):
-            """eth_call at no cost (eth-tester charges the sender for gas, so an account
-            without ETH could not even read), with the revert data kept as bytes."""
-            # start-up: eth-tester (as above)
-            from eth_tester.backends.pyevm.main import _get_block_by_number
-            from eth_tester.exceptions import TransactionFailed
-
-            # The latest header without reading its whole block back, and one state: the
-            # nonce is read from the state the call runs on (eth-tester builds another).
-            header = self.chain.get_canonical_head() if block_number == "latest" else \
-                _get_block_by_number(self.chain, block_number).header
-            vm = self.chain.get_vm(at_header=header)
-            state = vm.build_state(vm.chaindb.db, header.copy(base_fee_per_gas=0), vm.chain_context,
-                                   vm.previous_hashes)
-            tx = {k: v for k, v in transaction.items() if k not in ("gas_price", "max_fee_per_gas",
-                                                                     "max_priority_fee_per_gas")}
-            tx.setdefault("gas", header.gas_limit)
-            tx.setdefault("nonce", state.get_nonce(transaction["from"]))
-            tx.update(max_fee_per_gas=0, max_priority_fee_per_gas=0)
-            unsigned = self._get_normalized_and_unsigned_evm_transaction(tx, block_number)
-            snapshot = state.snapshot()
-            try:
-                computation = state.apply_transaction(SpoofTransaction(unsigned, from_=transaction["from"]))
-            finally:
-                state.revert(snapshot)
-            if computation.is_error:
-                error = computation.error
-                data = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
-                raise TransactionFailed(data)
-            return computation.output
-
-        def mine_blocks(self, num_blocks=1, coinbase=b"\x00" * 20):
-            hashes = []
-            for _ in range(num_blocks):
-                self._refresh_pending_timestamp()
-                hashes += super().mine_blocks(1, coinbase)
-                self.kv.commit()  # the block is durable from here on
-            return tuple(hashes)
-
-    return EmbeddedBackend
+            hashes += super().mine_blocks(1, coinbase)
+            self.kv.commit()  # the block is durable from here on
+        return tuple(hashes)
 
 
 @functools.lru_cache(maxsize=1)
