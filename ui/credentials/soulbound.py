@@ -23,8 +23,8 @@ from vault.errors import ChainError
 
 from ..chain.write import start_write
 from ..errors import describe
-from ..widgets import InlineMessage, button_row, page_subtitle, page_title
-from ..widgets.layout import open_dialog, primary
+from ..widgets import InlineMessage, button_row
+from ..widgets.layout import dialog_layout, open_dialog, primary
 from . import presentation
 from .presentation import Look
 from .talent_type import TalentTypeRow
@@ -292,11 +292,7 @@ class AnchorDialog(QDialog):
         self._resolve, self._error_type = parse_address, ChainError
         self.setWindowTitle("Anchor to holder")
         self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(10)
-        layout.addWidget(page_title("Anchor to holder"))
-        layout.addWidget(page_subtitle(
+        layout = dialog_layout(self, "Anchor to holder", (
             "A soulbound token ties this credential to the holder's account: it cannot be sold or "
             "passed on, and you, the issuer, can revoke it later. The issuance fee is paid in BTK."))
         form = QFormLayout()

@@ -9,14 +9,14 @@ one confirm dialog; the contract checks again that the sender is the token's iss
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QPushButton, QWidget
 
 from vault.errors import ChainError
 from vault.safe_text import safe_text
 
-from ..widgets import InlineMessage, button_row, page_subtitle, page_title
+from ..widgets import InlineMessage, button_row
 from ..widgets.labels import text_label
-from ..widgets.layout import open_dialog, primary
+from ..widgets.layout import dialog_layout, open_dialog, primary
 
 
 def talent_type_state(chain, store, cid: str, token_id: int) -> dict | None:  # chain thread
@@ -125,11 +125,7 @@ class DeclareTypeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Declare for the talent market")
         self.setMinimumWidth(480)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(10)
-        layout.addWidget(page_title("Declare for the talent market"))
-        layout.addWidget(page_subtitle(
+        layout = dialog_layout(self, "Declare for the talent market", (
             "An offer on the talent market may ask bidders for a credential of a given type from a given issuer. "
             "Say which type this token is: its holder can then bid on such offers. It is public and never "
             "changes."))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+from PySide6.QtWidgets import (QDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
 
@@ -19,6 +19,17 @@ def page_subtitle(text: str) -> QLabel:
     label.setObjectName("pageSubtitle")
     label.setWordWrap(True)
     return label
+
+
+def dialog_layout(dialog: QDialog, title: str, subtitle: str = "") -> QVBoxLayout:
+    """A dialog's layout with its title and, when given, the sentence under it."""
+    layout = QVBoxLayout(dialog)
+    layout.setContentsMargins(24, 20, 24, 20)
+    layout.setSpacing(10)
+    layout.addWidget(page_title(title))
+    if subtitle:
+        layout.addWidget(page_subtitle(subtitle))
+    return layout
 
 
 def scrolling_page(page: QWidget, title: str, subtitle: str, *, spacing: int = 12,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListWidget, QTableView
 
 
 def configure_list_table(table: QTableView, *, text_lines: int = 1, row_padding: int = 14) -> QTableView:
@@ -42,3 +42,14 @@ def fit_columns(table: QTableView, stretch: int) -> QTableView:
     header.setSectionResizeMode(QHeaderView.ResizeToContents)
     header.setSectionResizeMode(stretch, QHeaderView.Stretch)
     return table
+
+
+def short_list(name: str, accessible: str, rows: int) -> QListWidget:
+    """A list of a few text lines in a dialog (polls, grants, sub-DAO grants, rewards, the
+    constitution's versions): ``name`` its object name, ``accessible`` what a screen reader
+    calls it, at most ``rows`` lines high (it scrolls beyond)."""
+    widget = QListWidget()
+    widget.setObjectName(name)
+    widget.setAccessibleName(accessible)
+    widget.setMaximumHeight(widget.fontMetrics().lineSpacing() * rows + 12)
+    return widget

@@ -9,17 +9,18 @@ texts come from the chain's proposals: shown as plain text only (QPlainTextEdit)
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QStackedWidget,
+from PySide6.QtWidgets import (QLineEdit, QListWidgetItem, QPlainTextEdit, QPushButton, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from vault.chain.dao.constitution import Constitution, amendment_description
 from vault.chain.governance import Governance
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row
+from ...widgets import button_row
 from ...widgets.labels import text_label
-from ...widgets.layout import primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, primary
+from ...widgets.tables import short_list
+from .dialogs import GrowingDialog, hint
 
 
 def _reader(height_lines: int, name: str) -> QPlainTextEdit:
@@ -66,11 +67,7 @@ class ConstitutionDialog(GrowingDialog):
         layout.addWidget(self.stack, 1)
         self.stack.addWidget(self._read_page())
         self.stack.addWidget(self._amend_page())
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.close_button = QPushButton("Close")
+        self.add_status(layout)
         self.amend_button = QPushButton("Propose an amendment…")
         self.back_button = QPushButton("Back")
         self.continue_button = primary(QPushButton("Review and send…"))
@@ -79,7 +76,6 @@ class ConstitutionDialog(GrowingDialog):
         self.back_button.hide()
         self.continue_button.hide()
         self.amend_button.setEnabled(False)
-        self.close_button.clicked.connect(self.reject)
         self.amend_button.clicked.connect(self.start_amendment)
         self.back_button.clicked.connect(self._back)
         self.continue_button.clicked.connect(self.check)
@@ -98,10 +94,7 @@ class ConstitutionDialog(GrowingDialog):
         self.citations = text_label(name="constitutionCitations")
         v.addWidget(self.citations)
         v.addWidget(hint("History — select a version to see what it changed"))
-        self.history = QListWidget()
-        self.history.setObjectName("constitutionHistory")
-        self.history.setAccessibleName("Constitution versions")
-        self.history.setMaximumHeight(self.history.fontMetrics().lineSpacing() * 5 + 12)
+        self.history = short_list("constitutionHistory", "Constitution versions", 5)
         v.addWidget(self.history)
         self.changes = _reader(5, "constitutionChanges")
         self.changes.setAccessibleName("What the selected version changed")

@@ -1,4 +1,4 @@
-"""The Governance page's dialogs: what they share (GrowingDialog, dialog_layout, hint) and
+"""The Governance page's dialogs: what they share (GrowingDialog, hint) and
 a new proposal from a template; votes.py has the vote signed offline and the one to relay.
 They open with open_dialog() (never exec()); every chain call runs on the session's chain
 thread."""
@@ -17,9 +17,9 @@ from vault.chain.units import format_units, parse_address, parse_amount, percent
 from vault.errors import ChainError
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row, page_subtitle, page_title, reserve_lines
+from ...widgets import BusyIndicator, InlineMessage, button_row, reserve_lines
 from ...widgets.labels import text_label
-from ...widgets.layout import primary
+from ...widgets.layout import dialog_layout, primary
 from .more_templates import RegisteredTemplateForm
 
 # (key, title, what it does): the core's templates (Governance.call_*), in words.
@@ -45,15 +45,17 @@ class GrowingDialog(QDialog):
         super().showEvent(event)
         self.fit()
 
-
-def dialog_layout(dialog: QDialog, title: str, subtitle: str) -> QVBoxLayout:
-    layout = QVBoxLayout(dialog)
-    layout.setContentsMargins(24, 20, 24, 20)
-    layout.setSpacing(10)
-    layout.addWidget(page_title(title))
-    if subtitle:
-        layout.addWidget(page_subtitle(subtitle))
-    return layout
+    def add_status(self, layout) -> QPushButton:
+        """The DAO dialogs' foot: ``self.error`` (what went wrong), ``self.busy`` (what is
+        being read or sent) and ``self.close_button``, which closes; returns that button
+        for the caller's button row."""
+        self.error = InlineMessage()
+        layout.addWidget(self.error)
+        self.busy = BusyIndicator()
+        layout.addWidget(self.busy)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
+        return self.close_button
 
 
 def _label(text: str) -> QLabel:
@@ -349,4 +351,4 @@ class NewProposalDialog(GrowingDialog):
         self._refuse(exc)
 
 
-__all__ = ["GrowingDialog", "NewProposalDialog", "dialog_layout", "hint"]
+__all__ = ["GrowingDialog", "NewProposalDialog", "hint"]

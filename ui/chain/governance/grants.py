@@ -8,16 +8,17 @@ milestones”. Titles come from the chain: shown as plain text only."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListWidgetItem, QPushButton, QWidget
 
 from vault.chain.dao.grants import Grants
 from vault.chain.units import format_units
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row
+from ...widgets import button_row
 from ...widgets.labels import text_label
-from ...widgets.layout import primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, primary
+from ...widgets.tables import short_list
+from .dialogs import GrowingDialog, hint
 
 
 def grant_words(g: dict) -> str:
@@ -50,23 +51,15 @@ class GrantsDialog(GrowingDialog):
                                "approves it. A new one is a proposal (New proposal… → Another action).")
         self.budget = text_label(name="grantsBudget")
         layout.addWidget(self.budget)
-        self.list = QListWidget()
-        self.list.setObjectName("grantList")
-        self.list.setAccessibleName("Grants")
-        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 6 + 12)
+        self.list = short_list("grantList", "Grants", 6)
         layout.addWidget(self.list)
         self.empty = hint("No grants yet.")
         layout.addWidget(self.empty)
         self.details = text_label(name="grantDetails")
         layout.addWidget(self.details)
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.close_button = QPushButton("Close")
+        self.add_status(layout)
         self.approve_button = primary(QPushButton("Approve the next milestone…"))
         layout.addLayout(button_row(self.close_button, self.approve_button))
-        self.close_button.clicked.connect(self.reject)
         self.approve_button.clicked.connect(self.approve)
         self.list.currentRowChanged.connect(self._on_grant)
         self.load()

@@ -12,8 +12,8 @@ from vault.errors import ChainError
 
 from ...errors import describe
 from ...widgets import InlineMessage, button_row
-from ...widgets.layout import primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, primary
+from .dialogs import GrowingDialog, hint
 
 
 def _cents(wei) -> int:

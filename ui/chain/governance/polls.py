@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QLineEdit, QListWidgetItem,
                                QPlainTextEdit, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from vault.chain.dao.ballots import read_ballots
@@ -22,10 +22,11 @@ from vault.chain.dao.polls import QUADRATIC, Polls, weight_units
 from vault.chain.units import format_units
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row, make_safe_default
+from ...widgets import button_row, make_safe_default
 from ...widgets.labels import text_label
-from ...widgets.layout import primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, primary
+from ...widgets.tables import short_list
+from .dialogs import GrowingDialog, hint
 
 
 # The counting choices of a new poll, and what makes a quadratic ballot count, in words.
@@ -86,18 +87,13 @@ class PollsDialog(GrowingDialog):
         layout.addWidget(self.stack, 1)
         self.stack.addWidget(self._list_page())
         self.stack.addWidget(self._new_page())
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.close_button = QPushButton("Close")
+        self.add_status(layout)
         self.new_button = QPushButton("New poll…")
         self.back_button = QPushButton("Back")
         self.create_button = primary(QPushButton("Review and send…"))
         layout.addLayout(button_row(self.close_button, self.new_button, self.create_button,
                                     leading=[self.back_button]))
         self._show_page(0)
-        self.close_button.clicked.connect(self.reject)
         self.new_button.clicked.connect(lambda: self._show_page(1))
         self.back_button.clicked.connect(lambda: self._show_page(0))
         self.create_button.clicked.connect(self.create)
@@ -116,10 +112,7 @@ class PollsDialog(GrowingDialog):
         page = QWidget()
         v = QVBoxLayout(page)
         v.setContentsMargins(0, 0, 0, 0)
-        self.list = QListWidget()
-        self.list.setObjectName("pollList")
-        self.list.setAccessibleName("Polls")
-        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 5 + 12)
+        self.list = short_list("pollList", "Polls", 5)
         v.addWidget(self.list)
         self.empty = hint("No polls yet: “New poll…” asks the holders a question.")
         v.addWidget(self.empty)
@@ -243,7 +236,7 @@ class PollsDialog(GrowingDialog):
         if p is None:
             self.details.setText("")
             return
-        lines = [f"Options: " + ", ".join(p["options"]),
+        lines = ["Options: " + ", ".join(p["options"]),
                  f"Votes as delegated at block {p['snapshot_block']:,}; ballots until block {p['closes_block']:,}."]
         if p.get("counting") == QUADRATIC:
             lines.append("Quadratic: " + QUADRATIC_HINT)

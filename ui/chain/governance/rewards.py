@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QListWidget, QListWidgetItem, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QPushButton, QWidget
 from shiboken6 import isValid
 
 from vault.anchoring.dao_badge import badge_proposal
@@ -24,10 +24,11 @@ from vault.issuing.deliver import write_file
 from vault.issuing.issuer import Issuer
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row
+from ...widgets import button_row
 from ...widgets.labels import text_label
-from ...widgets.layout import open_dialog, primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, open_dialog, primary
+from ...widgets.tables import short_list
+from .dialogs import GrowingDialog, hint
 
 
 def reward_lines(o: dict) -> list[str]:
@@ -66,19 +67,13 @@ class RewardsDialog(GrowingDialog):
         layout = dialog_layout(self, "Rewards for taking part", "Voting and proposing earn BTK from the DAO.")
         self.rules = text_label(name="rewardRules")
         layout.addWidget(self.rules)
-        self.list = QListWidget()
-        self.list.setObjectName("rewardList")
-        self.list.setAccessibleName("Your rewards")
-        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 6 + 12)
+        self.list = short_list("rewardList", "Your rewards", 6)
         layout.addWidget(self.list)
         self.empty = hint("Nothing yet: vote on proposals that reach quorum, or propose one that is executed.")
         layout.addWidget(self.empty)
         layout.addWidget(hint("Top contributors (by votes on proposals that reached quorum, then executed "
                               "proposals): the DAO can award them a soulbound badge."))
-        self.contributors = QListWidget()
-        self.contributors.setObjectName("contributorList")
-        self.contributors.setAccessibleName("Top contributors")
-        self.contributors.setMaximumHeight(self.contributors.fontMetrics().lineSpacing() * 5 + 12)
+        self.contributors = short_list("contributorList", "Top contributors", 5)
         layout.addWidget(self.contributors)
         self.badge_button = QPushButton("Award a contributor badge…")
         self.badge_button.setToolTip("Issue the DAO's badge with your issuer profile and propose that the DAO "
@@ -88,14 +83,9 @@ class RewardsDialog(GrowingDialog):
         self.save_badge_button.setVisible(False)
         layout.addLayout(button_row(self.badge_button, self.save_badge_button))
         self.badge_record = None   # the badge issued here, to deliver
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.close_button = QPushButton("Close")
+        self.add_status(layout)
         self.claim_button = primary(QPushButton("Claim…"))
         layout.addLayout(button_row(self.close_button, self.claim_button))
-        self.close_button.clicked.connect(self.reject)
         self.claim_button.clicked.connect(self.claim_requested)
         self.contributors.currentRowChanged.connect(lambda row: self.badge_button.setEnabled(row >= 0))
         self.badge_button.clicked.connect(self._award)

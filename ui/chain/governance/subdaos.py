@@ -10,7 +10,7 @@ page confirms and sends). Names and memos come from the chain: plain text only."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLineEdit, QListWidgetItem, QPushButton,
                                QWidget)
 from shiboken6 import isValid
 
@@ -19,10 +19,11 @@ from vault.chain.units import format_units, parse_address, parse_amount
 from vault.errors import VaultError
 
 from ...errors import describe
-from ...widgets import BusyIndicator, InlineMessage, button_row
+from ...widgets import button_row
 from ...widgets.labels import text_label
-from ...widgets.layout import open_dialog, primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, open_dialog, primary
+from ...widgets.tables import short_list
+from .dialogs import GrowingDialog, hint
 
 MAIN = 0   # the switcher's first entry; sub-DAO n is entry n
 
@@ -59,10 +60,7 @@ class SubDaosDialog(GrowingDialog):
         layout.addWidget(self.summary)
         self.rule = text_label(name="daoRule")
         layout.addWidget(self.rule)
-        self.list = QListWidget()
-        self.list.setObjectName("subDaoGrants")
-        self.list.setAccessibleName("Sub-DAO grants")
-        self.list.setMaximumHeight(self.list.fontMetrics().lineSpacing() * 5 + 12)
+        self.list = short_list("subDaoGrants", "Sub-DAO grants", 5)
         layout.addWidget(self.list)
         self.empty = hint("No grants from this sub-DAO yet.")
         layout.addWidget(self.empty)
@@ -82,15 +80,10 @@ class SubDaosDialog(GrowingDialog):
         self.form = QWidget()
         self.form.setLayout(form)
         layout.addWidget(self.form)
-        self.error = InlineMessage()
-        layout.addWidget(self.error)
-        self.busy = BusyIndicator()
-        layout.addWidget(self.busy)
-        self.close_button = QPushButton("Close")
+        self.add_status(layout)
         self.approve_button = QPushButton("Approve the selected grant…")
         self.grant_button = primary(QPushButton("Grant from this sub-DAO…"))
         layout.addLayout(button_row(self.close_button, self.approve_button, self.grant_button))
-        self.close_button.clicked.connect(self.reject)
         self.grant_button.clicked.connect(self.grant)
         self.approve_button.clicked.connect(self.approve)
         self.switcher.currentIndexChanged.connect(lambda _i: self._show())

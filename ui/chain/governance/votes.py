@@ -20,8 +20,8 @@ from vault.store.atomic import write_atomic
 from ...errors import describe
 from ...widgets import BusyIndicator, InlineMessage, button_row, make_safe_default, on_enter
 from ...widgets.labels import text_label
-from ...widgets.layout import primary
-from .dialogs import GrowingDialog, dialog_layout, hint
+from ...widgets.layout import dialog_layout, primary
+from .dialogs import GrowingDialog, hint
 
 SUPPORTS = (("for", "For"), ("against", "Against"), ("abstain", "Abstain"))
 
