@@ -184,7 +184,7 @@ class Embedded:
     def __init__(self, tmp: Path):
         from vault.chain import client
         from vault.chain.demo import faucet_top_up
-        from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
+        from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
         self.tmp = tmp
         folder = tmp / "template"

@@ -26,7 +26,7 @@ def embedded_template(tmp_path_factory) -> Path:
     from tests.chain.conftest import USER_ADDRESS, USER_BTK, USER_ETH
     from vault.chain import client
     from vault.chain.demo import faucet_top_up
-    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
+    from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
     folder = tmp_path_factory.mktemp("embedded-template")
     with client.connect(None, folder, accounts=[USER_ADDRESS]) as chain:

@@ -48,7 +48,7 @@ def test_status_with_passphrase_funds_a_new_vault_and_shows_balances(run):
     code, status, _ = run("chain", "status")
     assert code == 0
     # a new vault gets the documented welcome grant (the README says the same figures)
-    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
+    from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
     assert status["accounts"] == [{"address": created["address"], "eth": str(FAUCET_GRANT_ETH),
                                    "btk": str(FAUCET_GRANT_BTK)}]

@@ -16,8 +16,8 @@ import pytest
 
 from tests.chain.conftest import ROOT, USER_ADDRESS, copy_embedded
 from vault.chain import client
-from vault.chain.embedded import (EMBEDDED_CHAIN_ID, FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, EmbeddedChain, SQLiteKV,
-                                  dev_address)
+from vault.chain.embedded import EMBEDDED_CHAIN_ID, EmbeddedChain, SQLiteKV, dev_address
+from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 from vault.chain.transactions import TxService
 from vault.errors import ChainError
 

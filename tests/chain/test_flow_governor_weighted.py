@@ -150,7 +150,8 @@ def test_an_older_embedded_chain_adopts_the_weighted_governor(tmp_path, monkeypa
     from tests.chain.conftest import USER_BTK, USER_ETH
     from vault.chain import client, deploy, extensions
     from vault.chain.demo import faucet_top_up
-    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, dev_address
+    from vault.chain.embedded import dev_address
+    from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
     older = tuple(e for e in extensions.registered() if e.key != power.KEY)
     real_data = deploy.constructor_data

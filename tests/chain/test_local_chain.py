@@ -13,7 +13,8 @@ import pytest
 from tests.chain.conftest import USER_ADDRESS
 from vault.chain import client, demo, staking, wallet
 from vault.chain.contracts import BTK
-from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, dev_address, dev_key
+from vault.chain.embedded import dev_address, dev_key
+from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 from vault.chain.governance import Governance, voting_window, with_gas_margin
 from vault.chain.marketplace import Market
 from vault.errors import ChainError

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from vault.chain import client
 from vault.chain.contracts import BTK
-from vault.chain.embedded import FAUCET_GRANT_BTK, dev_address
+from vault.chain.embedded import dev_address
+from vault.chain.networks import FAUCET_GRANT_BTK
 from vault.chain.extensions.talent_market import DEMO_CREDENTIAL_TYPE, DEMO_OFFERS
 from vault.chain.talent import TalentMarket, credential_type_hash
 

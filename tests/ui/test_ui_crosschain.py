@@ -15,7 +15,7 @@ from tests.ui.test_ui_governance import confirm, open_page, refreshed
 from vault.chain import client
 from vault.chain.dao.crosschain import CrossChain, open_source
 from vault.chain.dao.remote_files import export_remote_ballot_qr, load_root_file, package_for, sign_remote_ballot
-from vault.chain.embedded import FAUCET_GRANT_BTK
+from vault.chain.networks import FAUCET_GRANT_BTK
 from vault.chain.governance import Governance, with_gas_margin
 from vault.chain.units import format_units
 

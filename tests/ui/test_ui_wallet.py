@@ -206,7 +206,7 @@ from tests.chain.conftest import anvil_deployment, anvil_node  # noqa: E402,F401
 def test_the_local_test_chain_says_what_it_is_and_a_shared_network_does_not(chain_window, qtbot, anvil_node,
                                                                                anvil_deployment):
     from vault import settings
-    from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
+    from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
 
     window, session = chain_window.window(), chain_window.chain_session
     page = open_wallet(chain_window, qtbot)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from vault.chain.embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH
-from vault.chain.networks import LOCAL_CHAIN_TEXT
+from vault.chain.networks import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, LOCAL_CHAIN_TEXT
 from vault.chain.units import format_units
 
 from ..widgets.labels import text_label

@@ -32,7 +32,7 @@ from ..store.atomic import ensure_private_dir
 from . import extensions, networks, rpc_guard
 from .contracts import Contracts
 from .fees import FEE_HISTORY_BLOCKS, check_node_fees, median
-from .networks import EMBEDDED, RPC, Manifest, NetworkProfile
+from .networks import EMBEDDED, FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, RPC, Manifest, NetworkProfile
 from .revert import decoding_contract_class, is_revert, revert_data, revert_error
 
 log = logging.getLogger(__name__)
@@ -342,7 +342,7 @@ class Chain:
         if self.embedded is None:
             return []
         # start-up: py-evm ~0.25 s (.embedded): the embedded chain's, loaded by then
-        from .embedded import FAUCET_GRANT_BTK, FAUCET_GRANT_ETH, dev_address, dev_key
+        from .embedded import dev_address, dev_key
 
         funded = []
         for address in addresses:

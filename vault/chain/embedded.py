@@ -58,11 +58,6 @@ EMBEDDED_CHAIN_ID = 4346955  # 0x42544b, "BTK"
 DB_NAME = "embedded.sqlite"
 ETHER = 10**18
 GENESIS_GAS_LIMIT = 30_000_000
-# The welcome grant, once per vault account: modest test tokens (nobody should think they
-# hold millions), enough to send, stake, post a gig and propose (1,000 votes) with room to
-# spare; passing a proposal needs the 4 % quorum, far above it.
-FAUCET_GRANT_ETH = 1 * ETHER
-FAUCET_GRANT_BTK = 5_000 * ETHER
 CACHE_ENTRIES = 50_000  # read cache of the key-value store (tens of MB at most)
 
 DEV_ROLES = ("faucet", "operator-a", "operator-b", "client", "issuer")

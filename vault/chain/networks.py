@@ -44,6 +44,12 @@ NETWORKS_DIR = Path(__file__).resolve().parents[2] / "resources" / "networks"
 CONFIG_NAME = "network.json"
 # What the embedded chain is, in the status bar's and the command line's words.
 LOCAL_CHAIN_TEXT = "Local test chain: these BTK exist only on this computer"
+# Its welcome grant, once per vault account (in wei): modest test tokens (nobody should
+# think they hold millions), enough to send, stake, post a gig and propose (1,000 votes)
+# with room to spare; passing a proposal needs the 4 % quorum, far above it. Here, not in
+# embedded.py, so the pages that say it need not load py-evm.
+FAUCET_GRANT_ETH = 1 * 10**18
+FAUCET_GRANT_BTK = 5_000 * 10**18
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{40}")
 
 
