@@ -225,6 +225,18 @@ SENTENCES: dict[str, str] = {
     "ExceedsSubDaoBudget": "The sub-DAO's budget has {available} left; this needs {needed}.",
     "ExceedsReserve": ("The sub-DAO reserve holds {available} not yet allocated; this needs {needed}. Send BTK "
                        "to the sub-DAO treasury first (a treasury grant to its address)."),
+    # SubDaoGrants (vault/chain/dao/subdao_grants.py)
+    "NotSubDaoCouncil": ("{account} is not on the council of sub-DAO {daoId}: only its council proposes or "
+                         "cancels its grants."),
+    "UnknownSubDaoGrant": "There is no sub-DAO milestone grant {grantId}.",
+    "GrantNotProposed": "Sub-DAO milestone grant {grantId} is already funded or cancelled.",
+    "GrantNotActive": "Sub-DAO milestone grant {grantId} is not funded, or completed or cancelled: nothing to release.",
+    "SpendAlreadyUsed": "Sub-DAO grant {spendId} already funded a milestone grant: each spend funds one.",
+    "SpendOfAnotherSubDao": "Sub-DAO grant {spendId} was paid by another sub-DAO's budget (number {daoId}, from 0).",
+    "SpendNotToGrants": "Sub-DAO grant {spendId} paid {to}, not the milestone-grants contract.",
+    "SpendAmountMismatch": "Sub-DAO grant {spendId} paid {amount}; this milestone grant needs exactly {needed}.",
+    "SpendNotPaid": "Sub-DAO grant {spendId} is not paid yet (or was cancelled): it needs its council's approvals.",
+    "NotSubDaoGrantApprover": "{account} is not the approver of sub-DAO milestone grant {grantId}.",
     # ParticipationRewards (vault/chain/dao/rewards.py)
     "VotingNotOver": "The vote on proposal {proposalId} is not over yet: register it after its deadline.",
     "QuorumNotReached": "Proposal {proposalId} did not reach quorum: its voters share no rewards.",

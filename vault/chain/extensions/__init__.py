@@ -25,7 +25,7 @@ __all__ = ["DeployContext", "Extension", "registered", "titles", "artifacts", "m
 # addresses of the ones before it. Adding one: a module here, a line here.
 _MODULES: tuple[str, ...] = ("talent_market", "rewards", "reputation", "peer_review", "constitution", "polls",
                              "grants", "escrow", "subdaos", "participation",
-                             "weighted_governor", "crosschain")
+                             "weighted_governor", "crosschain", "subdao_grants")
 
 
 @lru_cache(maxsize=1)
