@@ -1,0 +1,193 @@
+"""Milestone grants paid out of a sub-DAO's budget (SubDaoGrants.sol).
+
+    g = SubDaoGrants(chain)
+    g.list(account, number=None)     # every grant (of sub-DAO `number`), milestones released/pending
+    req = g.propose_request(service, sender, number, grantee, approver, amounts, title)  # council
+    plan = g.fund_requests(service, sender, grant_id)     # council: the spend to fund it (+ activate)
+    req = g.activate_request(service, sender, grant_id)   # once its spend is paid (anyone)
+    req = g.approve_request(service, sender, grant_id)    # the approver pays the next tranche
+    req = g.cancel_request(service, sender, grant_id)     # council: the rest back to the reserve
+
+A grant is funded by an ordinary sub-DAO spend (SubDaos.grant_request) to the grants
+contract for exactly its total, so the council's approvals and budget apply as to any
+grant; the contract ties each paid spend to one grant of the same sub-DAO only.
+"""
+
+from __future__ import annotations
+
+from ...errors import ChainError
+from ..eventlog import read_events
+from ..plan import as_plan
+from ..units import format_amount, format_units
+from .subdaos import SubDaos
+
+MAX_MILESTONES = 12
+_EVENTS = ("GrantProposed", "GrantActivated", "MilestoneReleased", "GrantCancelled")
+_STATES = ("proposed", "active", "cancelled")
+
+
+class SubDaoGrants:
+    def __init__(self, chain):
+        self.chain = chain
+        self.w3 = chain.w3
+        self.contract = chain.contracts.extension("subdao-grants")
+        self.subdaos = SubDaos(chain)
+
+    def _released(self) -> dict[tuple[int, int], dict]:
+        return {(int(e["args"]["grantId"]), int(e["args"]["milestone"])):
+                {"block": int(e["blockNumber"]), "by": e["args"]["by"]}
+                for e in read_events(self.chain, self.contract, _EVENTS) if e["event"] == "MilestoneReleased"}
+
+    def _describe(self, grant_id: int, g, released: dict, account: str | None) -> dict:
+        dao_id, grantee, approver, state, paid, spend_id, title, amounts = g
+        state = _STATES[state]
+        if state == "active" and paid == len(amounts):
+            state = "completed"
+        milestones = []
+        for i, amount in enumerate(amounts):
+            status = "released" if i < paid else ("cancelled" if state == "cancelled" else "pending")
+            r = released.get((grant_id, i))
+            milestones.append({"milestone": i + 1, "amount": format_amount(amount), "amount_wei": str(amount),
+                               "status": status, "released_block": r["block"] if r else None,
+                               "approved_by": r["by"] if r else None})
+        total, done = sum(amounts), sum(amounts[:paid])
+        pending = 0 if state == "cancelled" else total - done
+        me = (account or "").lower()
+        return {"grant_id": grant_id, "dao": dao_id + 1, "title": title, "grantee": grantee, "approver": approver,
+                "state": state, "spend_id": spend_id if state != "proposed" else None,
+                "total_wei": str(total), "total": format_amount(total),
+                "released_wei": str(done), "pending_wei": str(pending),
+                "released": format_amount(done), "pending": format_amount(pending),
+                "next_milestone": paid + 1 if state == "active" else None, "milestones": milestones,
+                "yours": bool(me) and grantee.lower() == me,
+                "you_approve": bool(me) and approver.lower() == me and state == "active"}
+
+    def list(self, account: str | None = None, number=None) -> list[dict]:
+        """Every grant (of sub-DAO ``number`` when given), newest first."""
+        f = self.contract.functions
+        released = self._released()
+        out = [self._describe(i, f.grantAt(i).call(), released, account) for i in reversed(range(f.grantCount().call()))]
+        return out if number is None else [g for g in out if g["dao"] == int(number)]
+
+    def get(self, grant_id, account: str | None = None) -> dict:
+        count = self.contract.functions.grantCount().call()
+        try:
+            n = int(grant_id)
+        except (TypeError, ValueError):
+            n = -1
+        if not 0 <= n < count:
+            raise ChainError("unknown-grant", f"There is no sub-DAO milestone grant {grant_id}; there are {count} "
+                                              "(numbered from 0): `vault gov subdao grants` lists them.")
+        return self._describe(n, self.contract.functions.grantAt(n).call(), self._released(), account)
+
+    def _council(self, number, sender: str, what: str) -> dict:
+        d = self.subdaos.get(number, sender)
+        if not d["you_are_council"]:
+            raise ChainError("not-council", f"Only the council of {d['name']} ({', '.join(d['council'])}) {what}; "
+                                            f"{sender} is not on it.")
+        return d
+
+    def propose_request(self, service, sender: str, number, grantee: str, approver: str, amounts, title: str):
+        sender = self.w3.to_checksum_address(sender)
+        d = self._council(number, sender, "proposes its milestone grants")
+        amounts = [int(a) for a in amounts]
+        if not 1 <= len(amounts) <= MAX_MILESTONES:
+            raise ChainError("invalid-argument", f"A grant has 1 to {MAX_MILESTONES} milestones; this one has "
+                                                 f"{len(amounts)}.")
+        if any(a <= 0 for a in amounts):
+            raise ChainError("invalid-amount", "Every milestone must pay more than 0 BTK.")
+        if not title.strip():
+            raise ChainError("invalid-argument", "Give the grant a title: everyone reads it.")
+        total = sum(amounts)
+        if total > int(d["budget_wei"]):
+            raise ChainError("insufficient-budget", f"{d['name']} has {format_units(int(d['budget_wei']), 'BTK')} of "
+                                                    f"budget left; this grant needs {format_units(total, 'BTK')}.")
+        grantee, approver = self.w3.to_checksum_address(grantee), self.w3.to_checksum_address(approver)
+        return service.contract_call(
+            "gov-subdao-milestone-grant", self.contract, "proposeGrant",
+            [d["dao"] - 1, grantee, approver, amounts, title.strip()], sender,
+            description=(f"{d['name']}: propose “{title.strip()}”, {format_units(total, 'BTK')} to {grantee} in "
+                         f"{len(amounts)} milestone{'s' if len(amounts) != 1 else ''} approved by {approver} "
+                         "(funded next, out of the budget)"),
+            params={"dao": d["dao"], "grantee": grantee, "approver": approver, "amounts": [str(a) for a in amounts]})
+
+    def _funding_spend(self, g: dict) -> int | None:
+        """A paid spend of the grant's sub-DAO to this contract, for its total, not used yet."""
+        f, used = self.subdaos.contract.functions, self.contract.functions.spendUsed
+        for i in reversed(range(f.spendCount().call())):
+            dao_id, to, amount, _v, _a, paid, cancelled, _m = f.spendAt(i).call()
+            if (dao_id == g["dao"] - 1 and to == self.contract.address and amount == int(g["total_wei"])
+                    and paid and not cancelled and not used(i).call()):
+                return i
+        return None
+
+    def _proposed(self, grant_id, sender: str) -> dict:
+        g = self.get(grant_id, sender)
+        if g["state"] != "proposed":
+            raise ChainError("grant-closed", f"Sub-DAO milestone grant {g['grant_id']} (“{g['title']}”) is already "
+                                             f"{g['state']}.")
+        return g
+
+    def fund_requests(self, service, sender: str, grant_id):
+        """The council's spend of the grant's total to this contract; when the council needs
+        one approval it is paid at once, so the activation follows in the same plan."""
+        sender = self.w3.to_checksum_address(sender)
+        g = self._proposed(grant_id, sender)
+        d = self._council(g["dao"], sender, "funds its milestone grants")
+        if self._funding_spend(g) is not None:
+            return as_plan(self.activate_request(service, sender, g["grant_id"]))
+        spend = self.subdaos.grant_request(service, sender, g["dao"], self.contract.address, int(g["total_wei"]),
+                                           f"Milestone grant #{g['grant_id']}: {g['title']}")
+        if d["approvals_needed"] != 1:
+            return as_plan(spend, f"Fund “{g['title']}” (activate it once the council's approvals paid it)")
+        # The spend this plan adds is the next one; if another lands first, activate reverts.
+        spend_id = self.subdaos.contract.functions.spendCount().call()
+        activate = self._activate(service, sender, g, spend_id)
+        return as_plan([spend, activate], f"Fund and activate “{g['title']}” out of {d['name']}'s budget")
+
+    def _activate(self, service, sender: str, g: dict, spend_id: int):
+        return service.contract_call(
+            "gov-subdao-milestone-activate", self.contract, "activate", [g["grant_id"], spend_id], sender,
+            description=(f"Activate “{g['title']}” with sub-DAO grant {spend_id} "
+                         f"({format_units(int(g['total_wei']), 'BTK')})"),
+            params={"grant_id": g["grant_id"], "spend_id": spend_id})
+
+    def activate_request(self, service, sender: str, grant_id):
+        sender = self.w3.to_checksum_address(sender)
+        g = self._proposed(grant_id, sender)
+        spend_id = self._funding_spend(g)
+        if spend_id is None:
+            raise ChainError("not-funded", f"No paid grant of sub-DAO {g['dao']} to the milestone-grants contract "
+                                           f"for {format_units(int(g['total_wei']), 'BTK')} is left to fund "
+                                           f"“{g['title']}”: fund it first (`vault gov subdao fund {g['grant_id']}`).")
+        return self._activate(service, sender, g, spend_id)
+
+    def approve_request(self, service, sender: str, grant_id):
+        """Release the next milestone's tranche to the grantee: the grant's approver only."""
+        sender = self.w3.to_checksum_address(sender)
+        g = self.get(grant_id, sender)
+        if g["state"] != "active":
+            raise ChainError("grant-closed", f"Sub-DAO milestone grant {g['grant_id']} (“{g['title']}”) is "
+                                             f"{g['state']}: no milestone can be released.")
+        if not g["you_approve"]:
+            raise ChainError("not-approver", f"Only {g['approver']}, the approver of sub-DAO milestone grant "
+                                             f"{g['grant_id']}, releases its milestones; {sender} is not.")
+        n = g["next_milestone"]
+        amount = int(g["milestones"][n - 1]["amount_wei"])
+        return service.contract_call(
+            "gov-subdao-milestone-approve", self.contract, "releaseMilestone", [g["grant_id"], n - 1], sender,
+            description=(f"Approve milestone {n} of {len(g['milestones'])} of “{g['title']}”: pay "
+                         f"{format_units(amount, 'BTK')} to {g['grantee']}"),
+            params={"grant_id": g["grant_id"], "milestone": n})
+
+    def cancel_request(self, service, sender: str, grant_id):
+        sender = self.w3.to_checksum_address(sender)
+        g = self.get(grant_id, sender)
+        if g["state"] in ("cancelled", "completed"):
+            raise ChainError("grant-closed", f"Sub-DAO milestone grant {g['grant_id']} is already {g['state']}.")
+        d = self._council(g["dao"], sender, "cancels its milestone grants")
+        return service.contract_call(
+            "gov-subdao-milestone-cancel", self.contract, "cancelGrant", [g["grant_id"]], sender,
+            description=(f"Cancel “{g['title']}”: {format_units(int(g['pending_wei']), 'BTK')} not yet released "
+                         f"goes back to the sub-DAO reserve (not to {d['name']}'s budget)"),
+            params={"grant_id": g["grant_id"]})
