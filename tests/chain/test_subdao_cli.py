@@ -58,3 +58,30 @@ def test_daos_lists_the_sub_daos_and_a_council_grants_within_its_budget(vault):
     assert code != 0 and "already paid" in err
     code, _, err = vault("gov", "subdao", "grant", "1", "--to", ALICE, "--amount", "1", "--memo", "x", "--yes")
     assert code != 0 and "Only the council of Ecosystem Growth" in err
+
+
+def test_a_milestone_grant_from_a_sub_dao_budget_by_command(vault):
+    _pass(vault, ("subdao-council", {"dao": 2, "members": USER_ADDRESS, "approvals": 1}, "SkillFi council"),
+          ("fund-subdao", {"dao": 2, "amount": 500}, "Fund SkillFi"))
+    # Beyond the budget: refused before anything is signed.
+    code, _, err = vault("gov", "subdao", "propose-grant", "2", "--grantee", ALICE, "--approver", USER_ADDRESS,
+                         "--milestones", "300,201", "--title", "Too much", "--yes")
+    assert code != 0 and "500 BTK of budget left" in err
+    code, _, err = vault("gov", "subdao", "propose-grant", "2", "--grantee", ALICE, "--approver", USER_ADDRESS,
+                         "--milestones", "100, 150", "--title", "Mentors", "--yes")
+    assert code == 0, err
+    code, _, err = vault("gov", "subdao", "release", "0", "--yes")   # not funded: nothing to release
+    assert code != 0 and "is proposed" in err
+    code, out, err = vault("gov", "subdao", "fund", "0", "--yes")
+    assert code == 0, err
+    assert [t["kind"] for t in out["transactions"]] == ["gov-subdao-grant", "gov-subdao-milestone-activate"]
+    assert vault("gov", "subdao", "release", "0", "--yes")[0] == 0
+    code, listed, _ = vault("gov", "subdao", "grants", "--dao", "2", passphrase=False)
+    (g,) = listed["grants"]
+    assert (g["state"], g["released"], g["pending"]) == ("active", "100", "150")
+    assert [m["status"] for m in g["milestones"]] == ["released", "pending"]
+    code, text, _ = vault("gov", "subdao", "grants", passphrase=False, json_out=False)
+    assert "“Mentors”" in text and "milestone 2: 150 BTK pending" in text
+    assert vault("gov", "subdao", "cancel-grant", "0", "--yes")[0] == 0
+    code, one, _ = vault("gov", "daos", "--dao", "2", passphrase=False)
+    assert (one["budget"], one["spent"]) == ("250", "250")
