@@ -66,3 +66,62 @@ def test_switch_to_a_sub_dao_and_grant_from_its_budget(chain_window, qtbot, ui_h
     assert daos.summary.text().startswith("Education Innovation: 300 BTK budget left, 200 BTK granted")
     assert daos.list.item(0).text() == f"#0 paid (1 of 1 approvals, yours): 200 BTK for “Tutors” to {ALICE}"
     assert not daos.approve_button.isEnabled()
+
+
+def test_a_sub_dao_grant_with_two_milestones(chain_window, qtbot, ui_helpers):
+    """The council proposes a milestone grant, its own spend funds and activates it, the
+    approver releases milestone 1 then 2: the grantee holds both tranches."""
+    session = chain_window.chain_session
+    page = open_page(chain_window, qtbot)
+    activate_votes(page, qtbot, ui_helpers)
+    me = page.account
+    propose_template(page, qtbot, ui_helpers, "subdao-council", {"dao": "4", "members": me, "approvals": "1"},
+                     "A builders council")
+    propose_template(page, qtbot, ui_helpers, "fund-subdao", {"dao": "4", "amount": "500"}, "Fund Builders")
+
+    ui_helpers.click(qtbot, page.daos_button)
+    daos = page.dialog
+    qtbot.waitUntil(lambda: daos.reads == 1, timeout=20_000)
+    panel = daos.milestones
+    assert not panel.isVisible()   # the main DAO: no sub-DAO's grants
+    daos.switcher.setCurrentIndex(4)
+    assert daos.switcher.currentText() == "Builders — your council"
+    assert panel.isVisible() and panel.empty.isVisible() and panel.propose_button.isVisible()
+
+    # Beyond the budget: refused in the dialog, nothing signed.
+    ui_helpers.type_text(qtbot, panel.grantee, ALICE)
+    ui_helpers.type_text(qtbot, panel.approver, me)
+    ui_helpers.type_text(qtbot, panel.amounts, "300, 201")
+    ui_helpers.type_text(qtbot, panel.title, "Builder tooling")
+    before = page.write_flow
+    ui_helpers.click(qtbot, panel.propose_button)
+    assert daos.error.kind == "error" and "500 BTK of budget left" in daos.error.text()
+    assert page.write_flow is before
+
+    ui_helpers.type_text(qtbot, panel.amounts, "120, 180")
+    with qtbot.waitSignal(daos.loaded, timeout=40_000):
+        ui_helpers.click(qtbot, panel.propose_button)
+        confirm(page, qtbot, ui_helpers)
+    assert panel.list.item(0).text() == "#0 Builder tooling: 0 BTK released, 300 BTK pending (proposed)"
+    assert not panel.release_button.isEnabled() and panel.fund_button.isEnabled()
+
+    with qtbot.waitSignal(daos.loaded, timeout=40_000):   # the spend and the activation, one confirmation
+        ui_helpers.click(qtbot, panel.fund_button)
+        records = confirm(page, qtbot, ui_helpers)
+    assert [r.kind for r in records] == ["gov-subdao-grant", "gov-subdao-milestone-activate"]
+    assert daos.summary.text().startswith("Builders: 200 BTK budget left, 300 BTK granted")
+    assert daos.list.item(0).text().startswith("#0 paid (1 of 1 approvals, yours): 300 BTK for “Milestone grant #0")
+    assert panel.list.item(0).text() == ("#0 Builder tooling: 0 BTK released, 300 BTK pending (active) — "
+                                         "you approve")
+    assert not panel.fund_button.isEnabled()
+
+    for released, pending, state in (("120", "180", "active"), ("300", "0", "completed")):
+        assert panel.release_button.isEnabled()
+        with qtbot.waitSignal(daos.loaded, timeout=40_000):
+            ui_helpers.click(qtbot, panel.release_button)
+            confirm(page, qtbot, ui_helpers)
+        assert session.chain.btk_balance(ALICE) == int(released) * 10**18
+        assert panel.list.item(0).text().startswith(f"#0 Builder tooling: {released} BTK released, {pending} BTK "
+                                                    f"pending ({state})")
+    assert "Milestone 2: 180 BTK — released at block" in panel.details.text()
+    assert not panel.release_button.isEnabled()

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QLineEdit, QListWidgetIte
                                QWidget)
 from shiboken6 import isValid
 
+from vault.chain.dao.subdao_grants import SubDaoGrants
 from vault.chain.dao.subdaos import SubDaos
 from vault.chain.units import format_units, parse_address, parse_amount
-from vault.errors import VaultError
+from vault.errors import ChainError, VaultError
 
 from ...errors import describe
 from ...widgets import button_row
@@ -24,6 +25,7 @@ from ...widgets.labels import text_label
 from ...widgets.layout import dialog_layout, open_dialog, primary
 from ...widgets.tables import short_list
 from .dialogs import GrowingDialog, hint
+from .subdao_grants import MilestoneGrantsPanel
 
 MAIN = 0   # the switcher's first entry; sub-DAO n is entry n
 
@@ -33,6 +35,16 @@ def spend_words(g: dict, needed: int) -> str:
     return (f"#{g['spend_id']} {g['state']} ({g['approvals']} of {needed} approvals"
             + (", yours" if g["you_approved"] else "")
             + f"): {format_units(int(g['amount_wei']), 'BTK')} for “{g['memo']}” to {g['to']}")
+
+
+def _milestone_grants(chain, account: str) -> list[dict] | None:
+    """None on a network deployed before the milestone-grants contract."""
+    try:
+        return SubDaoGrants(chain).list(account)
+    except ChainError as exc:
+        if exc.reason == "not-deployed":
+            return None
+        raise
 
 
 class SubDaosDialog(GrowingDialog):
@@ -45,6 +57,7 @@ class SubDaosDialog(GrowingDialog):
         self.session, self.account = session, account
         self.reserve: dict | None = None
         self.daos: list[dict] = []
+        self.milestone_grants: list[dict] | None = None
         self.current: dict | None = None
         self.reads = 0
         self.setWindowTitle("DAOs")
@@ -81,6 +94,8 @@ class SubDaosDialog(GrowingDialog):
         self.form.setLayout(form)
         layout.addWidget(self.form)
         self.add_status(layout)
+        self.milestones = MilestoneGrantsPanel(self.error, getattr(session.chain, "chain_id", None))
+        layout.insertWidget(layout.indexOf(self.form) + 1, self.milestones)
         self.approve_button = QPushButton("Approve the selected grant…")
         self.grant_button = primary(QPushButton("Grant from this sub-DAO…"))
         layout.addLayout(button_row(self.close_button, self.approve_button, self.grant_button))
@@ -96,7 +111,7 @@ class SubDaosDialog(GrowingDialog):
 
         def read(chain):
             s = SubDaos(chain)
-            return s.reserve(), [s.get(d["dao"], account) for d in s.list(account)]
+            return s.reserve(), [s.get(d["dao"], account) for d in s.list(account)], _milestone_grants(chain, account)
 
         job = self.session.run(read)
         job.finished.connect(self._on_loaded)
@@ -108,7 +123,7 @@ class SubDaosDialog(GrowingDialog):
 
     def _on_loaded(self, result) -> None:
         self.busy.stop()
-        self.reserve, self.daos = result
+        self.reserve, self.daos, self.milestone_grants = result
         keep = max(0, self.switcher.currentIndex())
         self.switcher.blockSignals(True)
         self.switcher.clear()
@@ -153,6 +168,7 @@ class SubDaosDialog(GrowingDialog):
         self.form.setVisible(council)
         self.grant_button.setVisible(council)
         self.approve_button.setVisible(council)
+        self.milestones.show_for(d, self.milestone_grants)
         self._on_grant()
 
     @property
@@ -213,7 +229,28 @@ def open_subdaos(page) -> None:
                           lambda service: SubDaos(service.chain).approve_request(service, sender, spend_id),
                           intro=[words], success="Approved."))
 
+    def propose_milestones(number: int, grantee: str, approver: str, amounts: list, title: str) -> None:
+        reload(page.write("Propose a sub-DAO milestone grant",
+                          lambda service: SubDaoGrants(service.chain).propose_request(
+                              service, sender, number, grantee, approver, amounts, title),
+                          intro=[f"“{title}”: {format_units(sum(amounts), 'BTK')} to {grantee} in {len(amounts)} "
+                                 f"milestones, each released by {approver}. The council funds it next."],
+                          success="Proposed: fund it from the budget to start it."))
+
+    def fund_milestones(grant_id: int, words: str) -> None:
+        reload(page.write("Fund a sub-DAO milestone grant",
+                          lambda service: SubDaoGrants(service.chain).fund_requests(service, sender, grant_id),
+                          intro=[words], success="Funded (active once the council's approvals paid it)."))
+
+    def release_milestone(grant_id: int, words: str) -> None:
+        reload(page.write("Approve a milestone",
+                          lambda service: SubDaoGrants(service.chain).approve_request(service, sender, grant_id),
+                          intro=[words], success="Milestone released."))
+
     dialog.grant_requested.connect(grant)
+    dialog.milestones.propose_requested.connect(propose_milestones)
+    dialog.milestones.fund_requested.connect(fund_milestones)
+    dialog.milestones.release_requested.connect(release_milestone)
     dialog.approve_requested.connect(approve)
     open_dialog(page, dialog, delete_on_close=True)
 

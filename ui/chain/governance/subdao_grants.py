@@ -1,0 +1,140 @@
+"""Milestone grants out of a sub-DAO's budget, in the DAOs dialog (vault/chain/dao/
+subdao_grants.py): the sub-DAO's milestone grants with what each released and what is
+pending (the grants dialog's words); its council proposes one and funds it out of the
+budget; the grant's approver releases the next milestone. Writes are signals the dialog's
+page confirms and sends. Titles come from the chain: plain text only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QLineEdit, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
+
+from vault.chain.units import format_units, parse_address, parse_amount
+from vault.errors import VaultError
+
+from ...errors import describe
+from ...widgets import button_row
+from ...widgets.labels import text_label
+from ...widgets.tables import short_list
+from .dialogs import hint
+from .grants import grant_words, milestone_words
+
+
+def _line(name: str, placeholder: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+class MilestoneGrantsPanel(QWidget):
+    propose_requested = Signal(int, str, str, object, str)   # sub-DAO number, grantee, approver, [wei], title
+    fund_requested = Signal(int, str)                         # grant id, what it does (words)
+    release_requested = Signal(int, str)                      # grant id, what it pays (words)
+
+    def __init__(self, error, chain_id, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.error, self.chain_id = error, chain_id   # the dialog's status line
+        self.dao: dict | None = None
+        self.grants: list[dict] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(text_label("Grants paid by milestone, out of this sub-DAO's budget: the council funds "
+                                    "one with a grant to the milestone-grants contract; its approver releases "
+                                    "each tranche.", name="hintLabel"))
+        self.list = short_list("subDaoMilestoneGrants", "Milestone grants", 3)
+        layout.addWidget(self.list)
+        self.empty = hint("No milestone grants from this sub-DAO yet.")
+        layout.addWidget(self.empty)
+        self.details = text_label(name="grantDetails")
+        layout.addWidget(self.details)
+        form = QFormLayout()
+        self.grantee = _line("field_grantee", "0x… or did:pkh:…")
+        self.approver = _line("field_approver", "who approves each milestone: 0x…")
+        self.amounts = _line("field_milestones", "BTK each, in order, e.g. 100, 250")
+        self.title = _line("field_grant_title", "what for, shown to everyone")
+        form.addRow("Grantee", self.grantee)
+        form.addRow("Approver", self.approver)
+        form.addRow("Milestones", self.amounts)
+        form.addRow("Title", self.title)
+        self.form = QWidget()
+        self.form.setLayout(form)
+        layout.addWidget(self.form)
+        self.release_button = QPushButton("Approve the next milestone…")
+        self.fund_button = QPushButton("Fund the selected grant…")
+        self.propose_button = QPushButton("Propose a milestone grant…")
+        layout.addLayout(button_row(self.release_button, self.fund_button, self.propose_button))
+        self.propose_button.clicked.connect(self.propose)
+        self.fund_button.clicked.connect(self.fund)
+        self.release_button.clicked.connect(self.release)
+        self.list.currentRowChanged.connect(lambda _r: self._on_grant())
+
+    def show_for(self, dao: dict | None, grants: list[dict] | None) -> None:
+        """``dao`` None (the main DAO) or ``grants`` None (a network without the contract): hidden."""
+        self.setVisible(dao is not None and grants is not None)
+        self.dao = dao
+        self.grants = [g for g in grants or [] if dao and g["dao"] == dao["dao"]]
+        keep = self.list.currentRow()
+        self.list.clear()
+        for g in self.grants:
+            item = QListWidgetItem(grant_words(g))
+            item.setData(Qt.UserRole, g["grant_id"])
+            item.setToolTip(item.text())
+            self.list.addItem(item)
+        self.empty.setVisible(not self.grants)
+        council = bool(dao and dao["you_are_council"])
+        self.form.setVisible(council)
+        self.propose_button.setVisible(council)
+        self.fund_button.setVisible(council)
+        self.list.setCurrentRow(keep if 0 <= keep < len(self.grants) else 0)
+        self._on_grant()
+
+    @property
+    def selected(self) -> dict | None:
+        row = self.list.currentRow()
+        return self.grants[row] if 0 <= row < len(self.grants) else None
+
+    def _on_grant(self) -> None:
+        g = self.selected
+        self.details.setText((f"{milestone_words(g)}\nState: {g['state']}" if g else ""))
+        self.fund_button.setEnabled(bool(g and g["state"] == "proposed"))
+        self.release_button.setEnabled(bool(g and g["you_approve"]))
+
+    def propose(self) -> None:
+        d = self.dao
+        self.error.clear()
+        try:
+            grantee = parse_address(self.grantee.text().strip(), self.chain_id)
+            approver = parse_address(self.approver.text().strip(), self.chain_id)
+            amounts = [parse_amount(x.strip()) for x in self.amounts.text().split(",") if x.strip()]
+        except VaultError as exc:
+            self.error.error(describe(exc))
+            return
+        title = self.title.text().strip()
+        if not 1 <= len(amounts) <= 12 or not all(amounts):
+            self.error.error("Give 1 to 12 milestones, each more than 0 BTK, separated by commas.")
+            return
+        if not title:
+            self.error.error("Give the grant a title: everyone reads it.")
+            return
+        if sum(amounts) > int(d["budget_wei"]):
+            self.error.error(f"{d['name']} has {format_units(int(d['budget_wei']), 'BTK')} of budget left; this "
+                             f"grant needs {format_units(sum(amounts), 'BTK')}. The main DAO allocates more by a "
+                             "proposal.")
+            return
+        self.propose_requested.emit(d["dao"], grantee, approver, amounts, title)
+
+    def fund(self) -> None:
+        g = self.selected
+        self.fund_requested.emit(g["grant_id"], f"{format_units(int(g['total_wei']), 'BTK')} of {self.dao['name']}'s "
+                                                f"budget to the milestone-grants contract for “{g['title']}”, "
+                                                "then held there until its approver releases each milestone.")
+
+    def release(self) -> None:
+        g = self.selected
+        m = g["milestones"][g["next_milestone"] - 1]
+        self.release_requested.emit(g["grant_id"], f"Milestone {m['milestone']} of “{g['title']}” pays "
+                                                   f"{format_units(int(m['amount_wei']), 'BTK')} to {g['grantee']}.")
+
+
+__all__ = ["MilestoneGrantsPanel"]
