@@ -25,6 +25,7 @@ SUITE = [
     "RewardsPool",
     "SoulboundCredential",
     "StakingPool",
+    "SubDaoGrants",
     "SubDaoTreasury",
     "TalentMarket",
     "VoteEscrow",
