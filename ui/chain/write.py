@@ -267,11 +267,11 @@ class TransactionDialog(QDialog):
 
     def show_progress(self) -> None:
         while self.step_labels:   # from a send before the fee rose
-            self.step_labels.pop().deleteLater()
+            _drop(self.step_labels.pop())
         while self.progress_layout.count() > 1:
             item = self.progress_layout.takeAt(1)
             if item.widget() is not None:
-                item.widget().deleteLater()
+                _drop(item.widget())
         for text in self.step_descriptions:
             label = text_label(f"○  {text}: waiting", name="txProgressStep")
             self.step_labels.append(label)
@@ -326,7 +326,15 @@ def _clear(layout) -> None:
     while layout.count():
         item = layout.takeAt(0)
         if item.widget() is not None:
-            item.widget().deleteLater()
+            _drop(item.widget())
+
+
+def _drop(widget) -> None:
+    """Out of the dialog now (a re-asked fee must not leave the old one among its
+    widgets until the event loop gets to the deletion), deleted later."""
+    widget.hide()
+    widget.setParent(None)
+    widget.deleteLater()
 
 
 class WriteFlow(QObject):
