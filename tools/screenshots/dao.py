@@ -100,7 +100,7 @@ def shoot_dao(window, out: Path) -> list[Path]:
     daos = page.dialog
     wait_until(lambda: daos.reads >= 1, 60)
     daos.switcher.setCurrentIndex(3)
-    daos.resize(760, 640)
+    daos.resize(760, max(640, daos.sizeHint().height()))   # as GrowingDialog.fit shows it
     written.append(shoot(daos, out / "subdaos.png"))
     daos.reject()
     return written
