@@ -35,11 +35,14 @@ def _mentions_text(node: ast.AST) -> bool:
 
 
 def _typed_names(function: ast.AST) -> set[str]:
-    """Local names bound, in ``function``, to an expression that reads a ``text()``."""
+    """Local names bound, in ``function``, to an expression that reads a ``text()``, or
+    looping over one (``[parse_amount(x) for x in field.text().split(",")]``)."""
     names = set()
     for n in ast.walk(function):
         if isinstance(n, ast.Assign) and _mentions_text(n.value):
             names.update(t.id for t in n.targets if isinstance(t, ast.Name))
+        elif isinstance(n, ast.comprehension) and _mentions_text(n.iter) and isinstance(n.target, ast.Name):
+            names.add(n.target.id)
     return names
 
 
@@ -62,7 +65,10 @@ def parsed_back(path: Path, root: Path = ROOT) -> list[str]:
                     _mentions_text(arg)
                     or (isinstance(arg, ast.Name) and any(
                         arg.id in _typed_names(f) or (relative, getattr(f, "name", "")) in TYPED_TEXT_PARAMETERS
-                        for f in functions)))
+                        for f in functions))
+                    or (isinstance(arg, ast.Call) and isinstance(arg.func, ast.Attribute)   # x.strip() of typed x
+                        and isinstance(arg.func.value, ast.Name)
+                        and any(arg.func.value.id in _typed_names(f) for f in functions)))
                 if not allowed:
                     found.append(f"{relative}:{child.lineno}")
             visit(child, inner)
@@ -93,7 +99,9 @@ def test_the_scan_catches_a_core_value_parsed_back(tmp_path):
         "    return parse_amount(s.available)\n"
         "btk = lambda amount: parse_amount(amount)\n"
         "def wei(amount):\n"
-        "    return Decimal(amount)\n")
+        "    return Decimal(amount)\n"
+        "def tranches(g):\n"
+        "    return [parse_amount(x) for x in g['milestones']]\n")
     good = folder / "page.py"
     good.write_text(
         "from vault.chain.units import parse_amount\n"
@@ -104,10 +112,13 @@ def test_the_scan_catches_a_core_value_parsed_back(tmp_path):
         "        text = field.text().strip()\n"
         "        return parse_amount(text)\n"
         "    def _create_poll(self, question, amount):\n"
-        "        return lambda service: parse_amount(amount)\n")
-    assert parsed_back(bad, tmp_path) == ["ui/chain/governance/bad.py:1", "ui/chain/governance/bad.py:4",
+        "        return lambda service: parse_amount(amount)\n"
+        "    def tranches(self):\n"
+        "        return [parse_amount(x.strip()) for x in self.amounts.text().split(',')]\n")
+    assert sorted(parsed_back(bad, tmp_path), key=lambda at: int(at.rsplit(":", 1)[1])) == [
+                                          "ui/chain/governance/bad.py:1", "ui/chain/governance/bad.py:4",
                                           "ui/chain/governance/bad.py:6", "ui/chain/governance/bad.py:7",
-                                          "ui/chain/governance/bad.py:9"]
+                                          "ui/chain/governance/bad.py:9", "ui/chain/governance/bad.py:11"]
     assert parsed_back(good, tmp_path) == []
 
 
