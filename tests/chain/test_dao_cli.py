@@ -48,6 +48,9 @@ def test_poll_create_sign_tally_and_promote(vault, tmp_path):
 
     ballots = tmp_path / "ballots"
     ballots.mkdir()
+    code, _, err = vault("gov", "poll", "sign", poll_id[:10], "yes", "--out", str(ballots / "x.json"), "--from",
+                         "0x00000000000000000000000000000000000A11cE")   # not a key this vault holds
+    assert code != 0 and "is not an account of this vault" in err and not (ballots / "x.json").exists()
     code, ballot, err = vault("gov", "poll", "sign", poll_id[:10], "yes", "--out", str(ballots / "me.json"),
                               "--qr", str(ballots / "me.png"))
     assert code == 0, err

@@ -176,6 +176,16 @@ def address_arg(text: str, chain_id: int | None = None) -> str:
         raise UsageError(str(exc)) from None
 
 
+def offline_signer(args, identity) -> str:
+    """The vault account that signs offline (a ballot, a vote): --from (an address or
+    did:pkh) when given, else the first; UsageError when it is not one of this vault's."""
+    accounts = [a.address for a in identity.accounts()]
+    voter = address_arg(args.sender) if getattr(args, "sender", None) else accounts[0]
+    if voter not in accounts:
+        raise UsageError(f"{voter} is not an account of this vault")
+    return voter
+
+
 def open_session(args, *, sign: bool = True):
     """The vault unlocked (asking for the passphrase when needed), its network and its
     TxService, opened once (vault.chain.session.ChainSession); locked again on close."""

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from ..io import UsageError, emit
 from ..options import command, write_options
-from ..session import connect, open_session, sender_of, write
+from ..session import connect, offline_signer, open_session, sender_of, unlocked, write
 from . import gov
 from .gov_remote import add_remote_commands
 from .gov_rewards import add_rewards_commands
@@ -154,15 +154,11 @@ def cmd_poll_sign(args) -> None:
     from ...chain.dao.ballots import export_ballot_qr
     from ...chain.dao.polls import Polls
     from ...store.atomic import write_atomic
-    from ..session import address_arg, unlocked
 
     if not args.out and not args.qr:
         raise UsageError("give --out FILE and/or --qr OUT")
     with unlocked(args) as identity:
-        accounts = [a.address for a in identity.accounts()]
-        voter = address_arg(args.sender) if args.sender else accounts[0]
-        if voter not in accounts:
-            raise UsageError(f"{voter} is not an account of this vault")
+        voter = offline_signer(args, identity)
         key = identity.eth_private_key(voter)
         with connect(args) as chain:
             ballot = Polls(chain).sign_ballot(key, args.poll, args.option, args.revision)
@@ -256,7 +252,6 @@ def cmd_grant_approve(args) -> int:
 def cmd_keeper(args) -> int | None:
     # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.keeper import due, keeper_enabled, keeper_step, set_keeper
-    from ..session import unlocked
 
     if args.action in ("on", "off", "status"):
         with unlocked(args) as identity:

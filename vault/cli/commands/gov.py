@@ -35,7 +35,7 @@ from ...chain.units import format_units
 from ...store.atomic import write_atomic
 from ..io import UsageError, confirm, emit, say
 from ..options import command, write_options
-from ..session import address_arg, amount_arg, connect, open_session, sender_of, unlocked, write
+from ..session import address_arg, amount_arg, connect, offline_signer, open_session, sender_of, unlocked, write
 
 ID_HELP = "the id as `vault gov proposals` shows it (its first digits; at least 4), or the whole id"
 
@@ -221,10 +221,7 @@ def cmd_sign_vote(args) -> None:
     if not args.out and not args.qr:
         raise UsageError("give --out FILE and/or --qr OUT")
     with unlocked(args) as identity:
-        accounts = [a.address for a in identity.accounts()]
-        voter = address_arg(args.sender) if args.sender else accounts[0]
-        if voter not in accounts:
-            raise UsageError(f"{voter} is not an account of this vault")
+        voter = offline_signer(args, identity)
         key = identity.eth_private_key(voter)
         if args.offline:
             if args.nonce is None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..io import UsageError, emit, read_input, say
 from ..options import command, write_options
-from ..session import address_arg, connect, open_session, sender_of, unlocked, write
+from ..session import connect, offline_signer, open_session, sender_of, unlocked, write
 
 
 def _wei(text: str) -> str:
@@ -85,10 +85,7 @@ def cmd_remote_sign(args) -> None:
     support = support_index(args.support)
     raw = read_input(args.file)
     with unlocked(args) as identity:
-        accounts = [a.address for a in identity.accounts()]
-        voter = address_arg(args.sender) if args.sender else accounts[0]
-        if voter not in accounts:
-            raise UsageError(f"{voter} is not an account of this vault")
+        voter = offline_signer(args, identity)
         try:
             package = load_package(raw)
         except ChainError:
