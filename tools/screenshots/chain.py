@@ -113,6 +113,23 @@ def _send(service, request):  # chain thread
     return service.send(service.preview(with_gas_margin(service.chain, request)))
 
 
+def _govern(service, user: str, calls, description: str) -> int:  # chain thread
+    """Propose ``calls``, vote for, wait out the voting period and the timelock, queue and
+    execute (the user alone holds the quorum); returns the proposal id."""
+    from vault.chain.governance import Governance
+
+    chain, gov = service.chain, Governance(service.chain)
+    _send(service, gov.propose_request(service, user, calls, description))
+    pid = int(gov.proposals()[0]["proposal_id"])
+    chain.advance(2)
+    _send(service, gov.vote_request(service, user, pid, "for"))
+    chain.advance(51)
+    _send(service, gov.queue_request(service, user, pid))
+    chain.advance(1, 61)
+    _send(service, gov.execute_request(service, user, pid))
+    return pid
+
+
 def _top_up(chain, user: str) -> None:  # chain thread
     from vault.chain.demo import faucet_top_up
     faucet_top_up(chain, user, btk=5_000_000 * BTK, eth=10 * ETH)

@@ -16,20 +16,13 @@ def _amend(service, user: str) -> None:  # chain thread
     from vault.chain.dao.constitution import TEXTS_DIR, Constitution, amendment_description
     from vault.chain.governance import Governance
 
-    from .chain import _send
+    from .chain import _govern
 
     chain, gov = service.chain, Governance(service.chain)
     text = (TEXTS_DIR / "v1.md").read_text(encoding="utf-8").replace(*V2_CHANGE)
     call = Constitution(chain).amend_call(gov, text, "Every grant is paid by milestones")
-    _send(service, gov.propose_request(service, user, [call], amendment_description(
-        "Every grant by milestones", "Article 5 should not allow a lump sum.", text)))
-    pid = int(gov.proposals()[0]["proposal_id"])
-    chain.advance(2)
-    _send(service, gov.vote_request(service, user, pid, "for"))
-    chain.advance(51)
-    _send(service, gov.queue_request(service, user, pid))
-    chain.advance(1, 61)
-    _send(service, gov.execute_request(service, user, pid))
+    _govern(service, user, [call], amendment_description(
+        "Every grant by milestones", "Article 5 should not allow a lump sum.", text))
 
 
 def _poll(service, user: str) -> None:  # chain thread
@@ -51,20 +44,13 @@ def _subdao(service, user: str) -> None:  # chain thread
     from vault.chain.dao.subdaos import SubDaos
     from vault.chain.governance import Governance
 
-    from .chain import ALICE, FELLOW, _send
+    from .chain import ALICE, FELLOW, _govern, _send
 
     chain, gov = service.chain, Governance(service.chain)
     calls = [templates.make_call(gov, "subdao-council", {"dao": "3", "members": f"{user}, {FELLOW}",
                                                          "approvals": "1"}),
              templates.make_call(gov, "fund-subdao", {"dao": "3", "amount": "20000"})]
-    _send(service, gov.propose_request(service, user, calls, "An Education Innovation council and budget"))
-    pid = int(gov.proposals()[0]["proposal_id"])
-    chain.advance(2)
-    _send(service, gov.vote_request(service, user, pid, "for"))
-    chain.advance(51)
-    _send(service, gov.queue_request(service, user, pid))
-    chain.advance(1, 61)
-    _send(service, gov.execute_request(service, user, pid))
+    _govern(service, user, calls, "An Education Innovation council and budget")
     s = SubDaos(chain)
     _send(service, s.grant_request(service, user, 3, ALICE, 2_500 * BTK, "Peer tutoring pilot, spring term"))
     _send(service, s.grant_request(service, user, 3, FELLOW, 800 * BTK, "Open course notes in Spanish"))

@@ -19,7 +19,7 @@ def _member_with_a_lock(service, user: str) -> int:  # chain thread
     from vault.chain.embedded import dev_key
     from vault.chain.governance import Governance
 
-    from .chain import BTK, _send
+    from .chain import BTK, _govern, _send
 
     chain = service.chain
     key, sbt, token = dev_key("issuer"), chain.contracts.soulbound, chain.contracts.token
@@ -29,14 +29,7 @@ def _member_with_a_lock(service, user: str) -> int:  # chain thread
     chain.transact(key, {"to": pool.address, "data": pool.encode_abi("declareType", [credential, power.MEMBERSHIP])})
     gov = Governance(chain)
     call = templates.make_call(gov, "credential-bonus", {"credential_type": power.MEMBERSHIP_TYPE, "amount": "100"})
-    _send(service, gov.propose_request(service, user, [call], "Members get a 100 BTK voting bonus"))
-    pid = int(gov.proposals()[0]["proposal_id"])
-    chain.advance(2)
-    _send(service, gov.vote_request(service, user, pid, "for"))
-    chain.advance(51)
-    _send(service, gov.queue_request(service, user, pid))
-    chain.advance(1, 61)
-    _send(service, gov.execute_request(service, user, pid))
+    _govern(service, user, [call], "Members get a 100 BTK voting bonus")
     escrow = Escrow(chain)
     for request in escrow.lock_requests(service, user, 200_000 * BTK, escrow.limits()["max_lock_blocks"]).requests:
         _send(service, request)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .chain import BTK, _open_vault, _run, _send, _show_block, _top_up
+from .chain import BTK, _govern, _open_vault, _run, _send, _show_block, _top_up
 from .common import shoot, wait_until
 
 COURSES = ("Solidity 101", "Data Analysis with Python", "Intro to Zero-Knowledge Proofs")
@@ -37,14 +37,7 @@ def _history(service, user: str) -> int:  # chain thread
     chain.advance(1)
     call = templates.make_call(gov, "reward-bounty", {"account": user, "amount": "120",
                                                       "description": "Course content: Solidity 101 exercises"})
-    _send(service, gov.propose_request(service, user, [call], "Bounty for the Solidity 101 exercises"))
-    pid = int(gov.proposals()[0]["proposal_id"])
-    chain.advance(2)
-    _send(service, gov.vote_request(service, user, pid, "for"))
-    chain.advance(51)
-    _send(service, gov.queue_request(service, user, pid))
-    chain.advance(1, 61)
-    _send(service, gov.execute_request(service, user, pid))
+    _govern(service, user, [call], "Bounty for the Solidity 101 exercises")
 
     first = rewards.standing(chain, user)[0]["token_id"]
     _send(service, rewards.claim_request(service, user, first))
