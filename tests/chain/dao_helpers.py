@@ -42,3 +42,23 @@ def govern(chain, service, calls, description: str) -> int:
     chain.advance(1, 61)
     send(service, Governance(chain).execute_request(service, USER_ADDRESS, pid))
     return pid
+
+
+def executed_proposal(vault, to: str = "0x00000000000000000000000000000000000A11cE",
+                      description: str = "A first grant") -> str:
+    """Through the CLI (``vault``: the fixture of tests/chain/test_chain_cli.py), the user
+    proposes a grant of 1 BTK to ``to`` and sees it executed (a contributor); returns the
+    proposal id."""
+    vault("gov", "delegate", "--yes")
+    vault("chain", "advance", "--blocks", "1")
+    code, _, err = vault("gov", "propose", "--template", "grant", "--to", to, "--amount", "1",
+                         "--description", description, "--yes")
+    assert code == 0, err
+    pid = vault("gov", "proposals")[1][0]["proposal_id"]
+    vault("chain", "advance", "--blocks", "2")
+    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "51")
+    assert vault("gov", "queue", pid, "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    assert vault("gov", "execute", pid, "--yes")[0] == 0
+    return pid

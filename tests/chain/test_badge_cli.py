@@ -7,25 +7,10 @@ from __future__ import annotations
 import json
 
 from tests.chain.conftest import USER_ADDRESS
+from tests.chain.dao_helpers import executed_proposal
 from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
 
 ALICE = "0x00000000000000000000000000000000000A11cE"
-
-
-def executed_proposal(vault) -> None:
-    """The user proposes a grant and sees it executed: a contributor."""
-    vault("gov", "delegate", "--yes")
-    vault("chain", "advance", "--blocks", "1")
-    code, _, err = vault("gov", "propose", "--template", "grant", "--to", ALICE, "--amount", "1",
-                         "--description", "A first grant", "--yes")
-    assert code == 0, err
-    pid = vault("gov", "proposals")[1][0]["proposal_id"]
-    vault("chain", "advance", "--blocks", "2")
-    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "51")
-    assert vault("gov", "queue", pid, "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
-    assert vault("gov", "execute", pid, "--yes")[0] == 0
 
 
 def test_badge_is_issued_delivered_and_proposed(vault, tmp_path):

@@ -4,6 +4,7 @@ and without a passphrase; the claim registers and pays the bounty once, then ref
 from __future__ import annotations
 
 from tests.chain.conftest import USER_ADDRESS
+from tests.chain.dao_helpers import executed_proposal
 from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
 
 
@@ -11,18 +12,7 @@ def test_rewards_list_and_claim_once(vault):  # noqa: F811
     code, listed, err = vault("gov", "rewards", "list", passphrase=False)
     assert code == 0, err
     assert listed["rules"]["epoch_budget"] == "1000" and listed["epochs"] == [] and listed["account"] is None
-    vault("gov", "delegate", "--yes")
-    vault("chain", "advance", "--blocks", "1")
-    code, _, err = vault("gov", "propose", "--template", "grant", "--to", USER_ADDRESS, "--amount", "1",
-                         "--description", "One BTK back", "--yes")
-    assert code == 0, err
-    pid = vault("gov", "proposals")[1][0]["proposal_id"]
-    vault("chain", "advance", "--blocks", "2")
-    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "51")
-    assert vault("gov", "queue", pid, "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
-    assert vault("gov", "execute", pid, "--yes")[0] == 0
+    executed_proposal(vault, USER_ADDRESS, "One BTK back")
     code, text, _ = vault("gov", "rewards", "list", "--account", USER_ADDRESS, passphrase=False, json_out=False)
     assert "Bounty for “One BTK back”: claimable" in text and "To register: “One BTK back”" in text
     code, out, err = vault("gov", "rewards", "claim", "--yes")
