@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
+from vault.chain.dao.subdao_grants import check_grant
 from vault.chain.units import format_units, parse_address, parse_amount
 from vault.errors import VaultError
 
@@ -107,20 +108,10 @@ class MilestoneGrantsPanel(QWidget):
             grantee = parse_address(self.grantee.text().strip(), self.chain_id)
             approver = parse_address(self.approver.text().strip(), self.chain_id)
             amounts = [parse_amount(x.strip()) for x in self.amounts.text().split(",") if x.strip()]
+            title = self.title.text().strip()
+            check_grant(d, amounts, title)   # the core's checks, before a write starts
         except VaultError as exc:
             self.error.error(describe(exc))
-            return
-        title = self.title.text().strip()
-        if not 1 <= len(amounts) <= 12 or not all(amounts):
-            self.error.error("Give 1 to 12 milestones, each more than 0 BTK, separated by commas.")
-            return
-        if not title:
-            self.error.error("Give the grant a title: everyone reads it.")
-            return
-        if sum(amounts) > int(d["budget_wei"]):
-            self.error.error(f"{d['name']} has {format_units(int(d['budget_wei']), 'BTK')} of budget left; this "
-                             f"grant needs {format_units(sum(amounts), 'BTK')}. The main DAO allocates more by a "
-                             "proposal.")
             return
         self.propose_requested.emit(d["dao"], grantee, approver, amounts, title)
 

@@ -26,6 +26,24 @@ _EVENTS = ("GrantProposed", "GrantActivated", "MilestoneReleased", "GrantCancell
 _STATES = ("proposed", "active", "cancelled")
 
 
+def check_grant(dao: dict, amounts: list[int], title: str) -> int:
+    """What the contract and the budget ask of a new grant of sub-DAO ``dao`` (as
+    subdaos.SubDaos lists it), checked before anything is signed; returns its total.
+    ChainError in words otherwise (the dialog shows the same words before it starts a write)."""
+    if not 1 <= len(amounts) <= MAX_MILESTONES:
+        raise ChainError("invalid-argument", f"A grant has 1 to {MAX_MILESTONES} milestones; this one has "
+                                             f"{len(amounts)}.")
+    if any(a <= 0 for a in amounts):
+        raise ChainError("invalid-amount", "Every milestone must pay more than 0 BTK.")
+    if not title.strip():
+        raise ChainError("invalid-argument", "Give the grant a title: everyone reads it.")
+    total = sum(amounts)
+    if total > int(dao["budget_wei"]):
+        raise ChainError("insufficient-budget", f"{dao['name']} has {format_units(int(dao['budget_wei']), 'BTK')} of "
+                                                f"budget left; this grant needs {format_units(total, 'BTK')}.")
+    return total
+
+
 class SubDaoGrants:
     def __init__(self, chain):
         self.chain = chain
@@ -91,17 +109,7 @@ class SubDaoGrants:
         sender = self.w3.to_checksum_address(sender)
         d = self._council(number, sender, "proposes its milestone grants")
         amounts = [int(a) for a in amounts]
-        if not 1 <= len(amounts) <= MAX_MILESTONES:
-            raise ChainError("invalid-argument", f"A grant has 1 to {MAX_MILESTONES} milestones; this one has "
-                                                 f"{len(amounts)}.")
-        if any(a <= 0 for a in amounts):
-            raise ChainError("invalid-amount", "Every milestone must pay more than 0 BTK.")
-        if not title.strip():
-            raise ChainError("invalid-argument", "Give the grant a title: everyone reads it.")
-        total = sum(amounts)
-        if total > int(d["budget_wei"]):
-            raise ChainError("insufficient-budget", f"{d['name']} has {format_units(int(d['budget_wei']), 'BTK')} of "
-                                                    f"budget left; this grant needs {format_units(total, 'BTK')}.")
+        total = check_grant(d, amounts, title)
         grantee, approver = self.w3.to_checksum_address(grantee), self.w3.to_checksum_address(approver)
         return service.contract_call(
             "gov-subdao-milestone-grant", self.contract, "proposeGrant",
