@@ -230,6 +230,14 @@ class _LockedProvider:
                 with lock:
                     return super().make_request(method, params)
 
+            own_middleware = 0  # how many middleware the chain itself adds (EmbeddedChain.__init__)
+
+            def direct_call(self, sender: str, to: str, data: bytes) -> bytes:
+                """eth_call at the latest block, straight to the backend (direct_call.py)."""
+                with lock:
+                    return tester.backend.call({"from": bytes.fromhex(sender[2:]), "to": bytes.fromhex(to[2:]),
+                                                "data": data, "value": 0}, "latest")
+
         return Provider(tester, api_endpoints=endpoints)
 
 
@@ -255,6 +263,7 @@ class EmbeddedChain:
 
         self.w3.middleware_onion.clear()
         self.w3.middleware_onion.add(AttributeDictMiddleware, "attrdict")
+        self.w3.provider.own_middleware = len(self.w3.middleware_onion)
         # eth-tester wants a sender even for read-only calls.
         self.w3.eth.default_account = dev_address("faucet")
         self._lock_file = lock_file

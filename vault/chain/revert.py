@@ -28,6 +28,7 @@ from eth_abi import decode as abi_decode
 from eth_utils import to_checksum_address
 
 from ..errors import ChainError
+from . import direct_call
 from .abi import input_types, selector
 from .contracts import all_artifacts
 from .units import format_units, percent
@@ -539,9 +540,14 @@ def decoding_contract_class():
     from web3.contract.contract import ContractFunction
 
     class DecodingFunction(ContractFunction):
-        def call(self, *args, **kwargs):
+        def call(self, transaction=None, block_identifier=None, state_override=None, ccip_read_enabled=None):
             try:
-                return super().call(*args, **kwargs)
+                direct = direct_call.direct_reader(self)
+                if direct is not None:  # the embedded chain: straight to the EVM (direct_call.py)
+                    value = direct_call.read(self, direct, transaction, block_identifier, state_override)
+                    if not direct_call.is_empty(value):
+                        return value
+                return super().call(transaction, block_identifier, state_override, ccip_read_enabled)
             except ChainError:
                 raise
             except Exception as exc:
