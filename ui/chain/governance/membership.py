@@ -57,7 +57,7 @@ class DemoMembershipOffer(QFrame):
         self.setVisible(offered or self.message.kind in ("success", "error"))
 
     def get(self) -> None:
-        # start-up: the anchoring and issuing stacks load on the chain thread, on first use
+        # start-up: vault.anchoring.demo_membership ~430 ms, only once the button is pressed
         from vault.anchoring.demo_membership import get_demo_membership
 
         account, identity = self.account(), self.session.identity
