@@ -131,7 +131,7 @@ def test_a_plan_with_a_step_from_the_users_account_is_never_signed(embedded, use
     eth = chain.eth_balance(USER_ADDRESS)
     with pytest.raises(ChainError) as caught:
         get_demo_membership(chain, user, USER_ADDRESS)
-    assert "nothing was stored" in str(caught.value)
+    assert caught.value.reason == "not-confirmed" and "Nothing was signed or stored" in str(caught.value)
     assert written(chain, user) == before and chain.eth_balance(USER_ADDRESS) == eth
 
 

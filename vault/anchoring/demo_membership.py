@@ -121,6 +121,9 @@ def get_demo_membership(chain, identity, address: str, *, progress=None) -> dict
     # issuer's only, so it is confirmed when every step is the demo issuer's.
     records = service.run(plan, confirm=lambda ask: all(r.sender.lower() == issuer.lower() for r in ask.requests),
                           progress=progress)
+    if records is None:   # a step not the demo issuer's: refused before anything was signed
+        raise ChainError("not-confirmed", "The demo membership was not sent: one of its steps was not the demo "
+                                          "issuer's. Nothing was signed or stored.")
     if not records or records[-1].status != "success":
         raise ChainError("reverted", "The demo issuer could not anchor the membership; nothing was stored in your "
                                      "vault. Try again.")

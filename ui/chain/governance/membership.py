@@ -14,12 +14,22 @@ from typing import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
+from vault.chain.dao.membership import Membership
+
 from ...errors import describe
 from ...widgets import InlineMessage
 from ...widgets.labels import text_label
 
 OFFER = ("On this built-in test chain, its demo issuer can give you a membership credential (a sample that proves "
          "nothing elsewhere), so that you can try quadratic polls and proposals. It counts on those made from now on.")
+
+
+def member_now(chain, account: str) -> bool | None:
+    """Chain thread: whether ``account`` is a member at the latest block, as the core's
+    "already a member" check judges it (None off the embedded chain: nothing is offered)."""
+    if chain.embedded is None:
+        return None
+    return account.lower() in Membership(chain).at(chain.block_number)
 
 
 class DemoMembershipOffer(QFrame):

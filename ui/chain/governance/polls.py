@@ -28,7 +28,7 @@ from ...widgets.labels import text_label
 from ...widgets.layout import dialog_layout, primary
 from ...widgets.tables import short_list
 from .dialogs import GrowingDialog, hint
-from .membership import DemoMembershipOffer
+from .membership import DemoMembershipOffer, member_now
 
 
 # The counting choices of a new poll, and what makes a quadratic ballot count, in words.
@@ -310,14 +310,20 @@ class PollsDialog(GrowingDialog):
     def tally(self) -> None:
         p = self.selected
         ballots = list(self.ballots.get(p["poll_id"], []))
-        self._run(lambda chain: Polls(chain).tally(p["poll_id"], ballots), self._tallied, "Counting…")
+        account = self.account
 
-    def _tallied(self, result: dict) -> None:
+        def count(chain):
+            return Polls(chain).tally(p["poll_id"], ballots), member_now(chain, account)
+
+        self._run(count, lambda counted: self._tallied(*counted), "Counting…")
+
+    def _tallied(self, result: dict, member: bool | None = None) -> None:
         self.result = result
         self.result_text.setPlainText(tally_words(result))
+        # Not counted for want of a membership, and not a member since: the demo offers one.
         unmembered = any(x["voter"] and x["voter"].lower() == self.account.lower()
                          and x["reason"].startswith(NOT_A_MEMBER) for x in result["rejected"])
-        self.membership.show_for(self.session.is_embedded, not unmembered)
+        self.membership.show_for(member is not None, member is not False or not unmembered)
         self.fit()
         p = self.selected
         self.promote_button.setEnabled(bool(result["passed"] and not result["open"] and p and p["calls"]
