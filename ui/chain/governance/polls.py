@@ -323,7 +323,7 @@ class PollsDialog(GrowingDialog):
         # Not counted for want of a membership, and not a member since: the demo offers one.
         unmembered = any(x["voter"] and x["voter"].lower() == self.account.lower()
                          and x["reason"].startswith(NOT_A_MEMBER) for x in result["rejected"])
-        self.membership.show_for(member is not None, member is not False or not unmembered)
+        self.membership.show_for(member is not None, not (member is False and unmembered))
         self.fit()
         p = self.selected
         self.promote_button.setEnabled(bool(result["passed"] and not result["open"] and p and p["calls"]
