@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ..credentials.sample_issuer import DID, JWK_X, LABEL, NAME, NOTE, WARNING, is_sample_issuer
 from .badge import Achievement, IssuerProfile, issue
 
-__all__ = ["ACHIEVEMENT", "DID", "JWK_X", "LABEL", "NAME", "NOTE", "PROFILE", "SEED", "WARNING",
-           "is_sample_issuer", "issue_sample", "key"]
+__all__ = ["ACHIEVEMENT", "DID", "JWK_X", "LABEL", "MEMBERSHIP", "NAME", "NOTE", "PROFILE", "SEED", "WARNING",
+           "is_sample_issuer", "issue_membership", "issue_sample", "key"]
 
 # sha256("Blocktrack Vault sample issuer: a published key, worthless by design").
 # PUBLIC: never sign anything real with it.
@@ -42,6 +42,19 @@ ACHIEVEMENT = Achievement(
                 "check it on a Verify page. It proves nothing; the issuer is the app's demo issuer.",
     criteria="Nothing: the app issues it to anyone who asks for a sample.",
     tags=("sample",))
+# The embedded chain's demo membership (vault.anchoring.demo_membership anchors it as a
+# BlocktrackMembership): "Membership" is one of OB 3.0's achievement types; the vault's
+# JSON-LD safe mode refuses a credential type no context defines, so the DAO's type name
+# is declared on chain, not in "type".
+MEMBERSHIP = Achievement(
+    id="urn:uuid:0f6b1c7e-3d2a-4e5f-8a9b-1c2d3e4f5a6b",
+    name="Sample: Blocktrack DAO membership (built-in test chain)",
+    description="A demo membership of the DAO on the app's built-in test chain, so that quadratic polls and "
+                "proposals can be tried there: with it anchored, your vote counts one member, one square root. "
+                "It proves nothing; the issuer is the app's demo issuer.",
+    criteria="Nothing: the app gives one to any account of the built-in test chain that asks.",
+    achievement_type="Membership",
+    tags=("sample", "BlocktrackMembership"))
 
 
 def key() -> Ed25519PrivateKey:
@@ -52,8 +65,18 @@ def issue_sample(recipient: str, *, now: datetime | None = None) -> bytes:
     """A sample OpenBadgeCredential for ``recipient`` (a DID), signed now, as JSON bytes.
     Valid from the start of the day (UTC), so a verifier whose clock is a little behind
     does not find it "not yet valid"; no expiry."""
+    return _issue(ACHIEVEMENT, recipient, now, "A sample credential from the app's demo issuer, to try presenting.")
+
+
+def issue_membership(recipient: str, *, now: datetime | None = None) -> bytes:
+    """A sample membership credential (``MEMBERSHIP``) for ``recipient`` (a DID), as
+    ``issue_sample`` signs one."""
+    return _issue(MEMBERSHIP, recipient, now, "A demo membership from the app's demo issuer, for the built-in "
+                                              "test chain's DAO.")
+
+
+def _issue(achievement: Achievement, recipient: str, now: datetime | None, description: str) -> bytes:
     now = now or datetime.now(timezone.utc)
     day = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    credential = issue(PROFILE, key(), ACHIEVEMENT, recipient, now=now, valid_from=day,
-                       description="A sample credential from the app's demo issuer, to try presenting.")
+    credential = issue(PROFILE, key(), achievement, recipient, now=now, valid_from=day, description=description)
     return json.dumps(credential, indent=2).encode("utf-8")

@@ -83,10 +83,11 @@ class PresentationService:
     def add_sample(self, did: str | None = None) -> ImportResult:
         """A sample credential from the app's demo issuer (vault.issuing.sample), issued now to
         ``sample_holder(did)`` and imported as any credential is: verified, then stored. One
-        per DID: when one is stored already, it is verified again and returned (created False)."""
+        per DID: when one is stored already, it is verified again and returned (created False).
+        The same issuer also signs the embedded chain's demo membership: that one is not it."""
         holder = self.sample_holder(did)
         for summary in self.credentials.repository.search(issuer=sample.DID):
-            if summary.subject == holder:
+            if summary.subject == holder and summary.title == sample.ACHIEVEMENT.name:
                 summary, verdict = self.credentials.reverify(summary.id)
                 return ImportResult(summary, False, verdict)
         return self.credentials.import_bytes(sample.issue_sample(holder))

@@ -41,6 +41,7 @@ from .dialogs import NewProposalDialog
 from .grants import GrantsDialog
 from .keeper import KeeperControl
 from .lock import LockDialog, breakdown_text, sources_text
+from .membership import DemoMembershipOffer, member_now
 from .models import SUPPORT_LABELS, ProposalTableModel, ProposalView, votes_text
 from .panel import ProposalPanel, caption
 from .remote import RemoteVotesBox
@@ -143,6 +144,9 @@ class GovernancePage(ChainPage):
         banner.addWidget(self.delegate_button)
         self.delegate_banner.hide()
         self.body.addWidget(self.delegate_banner)
+        # Under "Quadratic proposals: you hold no membership credential", on the embedded chain
+        self.membership = DemoMembershipOffer(self.session, lambda: self.account)
+        self.body.addWidget(self.membership)
 
     def _build_proposals(self) -> None:
         heading = QHBoxLayout()
@@ -221,6 +225,7 @@ class GovernancePage(ChainPage):
             overview = gov.overview(account)
             overview["breakdown"] = _breakdown(chain, account)
             overview["sources"] = weighted.breakdown(gov, account)   # where the power comes from
+            overview["member_now"] = member_now(chain, account)   # the demo membership is offered otherwise
             for p in overview["proposals"]:
                 if p.get("quadratic") and p["state"] in ("pending", "active"):
                     p["my_weight"] = weighted.vote_weight(gov, int(p["proposal_id"]), account)
@@ -283,6 +288,7 @@ class GovernancePage(ChainPage):
         self.lock_button.setVisible(b is not None)
         self.unlock_button.setVisible(bool(b and int(b["locked_wei"]) and not b["blocks_left"]))
         self._show_delegation(power, held)
+        self.membership.show_for(o["embedded"], bool(o.get("member_now")))
         threshold = int(o["threshold_wei"])
         self.propose_hint.setVisible(not o["can_propose"])
         self.propose_hint.setText(f"Making a proposal needs {votes_text(threshold)}; you have {votes_text(votes)}."

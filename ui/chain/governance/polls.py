@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
                                QPlainTextEdit, QPushButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from vault.chain.dao.ballots import read_ballots
+from vault.chain.dao.membership import NOT_A_MEMBER
 from vault.chain.dao.polls import QUADRATIC, Polls, weight_units
 from vault.chain.units import format_units
 
@@ -27,6 +28,7 @@ from ...widgets.labels import text_label
 from ...widgets.layout import dialog_layout, primary
 from ...widgets.tables import short_list
 from .dialogs import GrowingDialog, hint
+from .membership import DemoMembershipOffer, member_now
 
 
 # The counting choices of a new poll, and what makes a quadratic ballot count, in words.
@@ -141,6 +143,9 @@ class PollsDialog(GrowingDialog):
         self.result_text.setReadOnly(True)
         self.result_text.setMaximumHeight(self.result_text.fontMetrics().lineSpacing() * 6 + 16)
         v.addWidget(self.result_text)
+        # Under a tally that did not count this account's ballot for want of a membership
+        self.membership = DemoMembershipOffer(self.session, lambda: self.account)
+        v.addWidget(self.membership)
         return page
 
     def _new_page(self) -> QWidget:
@@ -305,11 +310,21 @@ class PollsDialog(GrowingDialog):
     def tally(self) -> None:
         p = self.selected
         ballots = list(self.ballots.get(p["poll_id"], []))
-        self._run(lambda chain: Polls(chain).tally(p["poll_id"], ballots), self._tallied, "Counting…")
+        account = self.account
 
-    def _tallied(self, result: dict) -> None:
+        def count(chain):
+            return Polls(chain).tally(p["poll_id"], ballots), member_now(chain, account)
+
+        self._run(count, lambda counted: self._tallied(*counted), "Counting…")
+
+    def _tallied(self, result: dict, member: bool | None = None) -> None:
         self.result = result
         self.result_text.setPlainText(tally_words(result))
+        # Not counted for want of a membership, and not a member since: the demo offers one.
+        unmembered = any(x["voter"] and x["voter"].lower() == self.account.lower()
+                         and x["reason"].startswith(NOT_A_MEMBER) for x in result["rejected"])
+        self.membership.show_for(member is not None, not (member is False and unmembered))
+        self.fit()
         p = self.selected
         self.promote_button.setEnabled(bool(result["passed"] and not result["open"] and p and p["calls"]
                                             and not p["proposal_id"]))

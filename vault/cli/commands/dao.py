@@ -19,6 +19,8 @@
     vault gov daos | subdao grant|approve          sub-DAOs: see subdao.py
     vault gov rewards list|claim                   rewards for taking part: see gov_rewards.py
     vault gov remote root|sign|relay|tally         votes from another chain: see gov_remote.py
+    vault gov membership show|demo                 the membership quadratic votes need: see
+                                                   gov_membership.py
 
     vault gov keeper on|off|status                 the opt-in keeper (kept in the vault)
     vault gov keeper run                           queue / execute what is due now, once
@@ -40,6 +42,7 @@ from ..io import UsageError, emit
 from ..options import command, write_options
 from ..session import connect, offline_signer, open_session, sender_of, unlocked, write
 from . import gov
+from .gov_membership import add_membership_commands
 from .gov_remote import add_remote_commands
 from .gov_rewards import add_rewards_commands
 from .subdao import add_subdao_commands
@@ -332,6 +335,7 @@ def add_dao_commands(gp) -> None:
     add_subdao_commands(gp)
     add_rewards_commands(gp)
     add_remote_commands(gp)
+    add_membership_commands(gp)
 
 
 def _add_poll_commands(gp) -> None:
