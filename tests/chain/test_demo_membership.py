@@ -26,10 +26,11 @@ from vault.issuing import sample
 STRANGER = "0x00000000000000000000000000000000000A11cE"
 
 
+ON_EMBEDDED = pytest.mark.parametrize("backend", ["embedded"])  # the demo membership exists there only
+
+
 @pytest.fixture
-def embedded(chain, backend):
-    if backend != "embedded":
-        pytest.skip("the demo membership exists on the embedded chain only")
+def embedded(chain):
     return chain
 
 
@@ -41,6 +42,7 @@ def written(chain, user) -> tuple:
             [s.id for s in CredentialService(user.store).repository.search("")], len(history(user.store)))
 
 
+@ON_EMBEDDED
 def test_a_demo_membership_makes_the_user_count_in_quadratic_polls_and_proposals(embedded, user, service):
     chain = embedded
     assert membership_status(chain, USER_ADDRESS)["member"] is False
@@ -81,6 +83,7 @@ def test_a_demo_membership_makes_the_user_count_in_quadratic_polls_and_proposals
     assert [(c["voter"], c["membership_token"]) for c in result["counted"]] == [(USER_ADDRESS, got["token_id"])]
 
 
+@ON_EMBEDDED
 def test_asking_twice_gives_one_membership_and_changes_nothing(embedded, user):
     chain = embedded
     first = get_demo_membership(chain, user, USER_ADDRESS)
@@ -94,9 +97,8 @@ def test_asking_twice_gives_one_membership_and_changes_nothing(embedded, user):
     assert len(before[1]) == 1
 
 
-def test_refused_on_another_network_with_nothing_written(chain, backend, user):
-    if backend != "anvil":
-        pytest.skip("the refusal is for networks other than the embedded chain")
+@pytest.mark.parametrize("backend", ["anvil"])  # the refusal is for networks other than the embedded chain
+def test_refused_on_another_network_with_nothing_written(chain, user):
     before = written(chain, user)
     status = membership_status(chain, USER_ADDRESS)
     assert not status["demo_available"] and "ask an accredited issuer of your DAO" in status["words"]
@@ -108,6 +110,7 @@ def test_refused_on_another_network_with_nothing_written(chain, backend, user):
     assert written(chain, user) == before
 
 
+@ON_EMBEDDED
 def test_only_an_account_of_this_vault_gets_one(embedded, user):
     before = written(embedded, user)
     with pytest.raises(ChainError) as caught:
@@ -116,6 +119,7 @@ def test_only_an_account_of_this_vault_gets_one(embedded, user):
     assert written(embedded, user) == before
 
 
+@ON_EMBEDDED
 def test_a_plan_with_a_step_from_the_users_account_is_never_signed(embedded, user, monkeypatch):
     """Attack: the anchoring plan is made to hold a step sent from the user's account (as a
     bug or a swapped builder would): it is not confirmed, nothing is signed or stored."""
@@ -135,6 +139,7 @@ def test_a_plan_with_a_step_from_the_users_account_is_never_signed(embedded, use
     assert written(chain, user) == before and chain.eth_balance(USER_ADDRESS) == eth
 
 
+@ON_EMBEDDED
 def test_the_sample_credential_is_still_given_beside_a_demo_membership(embedded, user):
     """The demo membership is signed by the same demo issuer as the sample credential: a
     vault holding it still gets its sample to present (one each)."""
