@@ -197,3 +197,21 @@ def service(chain, user):
     from vault.chain.transactions import TxService
 
     return TxService.for_identity(chain, user)
+
+
+def count_calls(chain) -> list[str]:
+    """The JSON-RPC methods the chain is asked from now on (a web3 middleware: it sees
+    what reaches the node, embedded or anvil alike)."""
+    from web3.middleware import Web3Middleware
+
+    seen: list[str] = []
+
+    class Count(Web3Middleware):
+        def wrap_make_request(self, make_request):
+            def request(method, params):
+                seen.append(method)
+                return make_request(method, params)
+            return request
+
+    chain.w3.middleware_onion.add(Count, name="count-calls")
+    return seen

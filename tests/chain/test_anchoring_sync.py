@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chain.conftest import USER_ADDRESS
+from tests.chain.conftest import USER_ADDRESS, count_calls
 from tests.chain.test_flow_soulbound import CREDENTIAL, FIXTURES, OTHER, issuer  # noqa: F401 - the fixture
 from vault.anchoring import hashing, holder, sync, token_uri, writes
 from vault.chain import soulbound
@@ -15,24 +15,6 @@ from vault.credentials.repository import CredentialRepository
 from vault.credentials.service import CredentialService
 
 THIRD = FIXTURES / "jwt-vc" / "valid-02-es256k.jwt"
-
-
-def count_calls(chain) -> list[str]:
-    """The JSON-RPC methods the chain is asked from now on (a web3 middleware: it sees
-    what reaches the node, embedded or anvil alike)."""
-    from web3.middleware import Web3Middleware
-
-    seen: list[str] = []
-
-    class Count(Web3Middleware):
-        def wrap_make_request(self, make_request):
-            def request(method, params):
-                seen.append(method)
-                return make_request(method, params)
-            return request
-
-    chain.w3.middleware_onion.add(Count, name="count-calls")
-    return seen
 
 
 def test_sync_reads_the_accounts_tokens_not_each_stored_credential(chain, user, issuer):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chain.conftest import USER_ADDRESS, copy_embedded
+from tests.chain.conftest import USER_ADDRESS, copy_embedded, count_calls
 
 OTHER = "0x00000000000000000000000000000000000A11cE"
 SIMPLE = {"address", "bool", "string", "bytes", "bytes32", "bytes4"}
@@ -144,21 +144,10 @@ def test_the_sender_is_the_one_given(embedded, counted):
 
 def test_added_middleware_sees_every_read(embedded, counted):
     """Whoever adds middleware (a test counting requests, say) sees reads go through it."""
-    from web3.middleware import Web3Middleware
-
-    seen = []
-
-    class Count(Web3Middleware):
-        def wrap_make_request(self, make_request):
-            def request(method, params):
-                seen.append(method)
-                return make_request(method, params)
-            return request
-
     token = embedded.contracts.token.functions
     token.totalSupply().call()
-    assert counted and not seen
+    assert counted
     counted.clear()
-    embedded.w3.middleware_onion.add(Count, name="count")
+    seen = count_calls(embedded)
     token.totalSupply().call()
     assert seen == ["eth_call"] and not counted
