@@ -51,6 +51,7 @@ def test_a_quadratic_poll_counts_members_only_and_says_why(vault, tmp_path):
     code, text, _ = vault("gov", "poll", "tally", poll_id, str(ballots), passphrase=False, json_out=False)
     assert f"not counted: {USER_ADDRESS}: no membership credential" in text
     assert "counts only if the voter then held a membership credential" in text
+    assert "`vault gov membership demo` gives a vault account a demo membership" in text  # the way to one
 
     # A member from before the snapshot of the next poll: counted, by √ of their power.
     membership_to(vault.data, USER_ADDRESS)
@@ -62,3 +63,4 @@ def test_a_quadratic_poll_counts_members_only_and_says_why(vault, tmp_path):
     code, text, _ = vault("gov", "poll", "tally", out["poll_id"], str(ballots), passphrase=False, json_out=False)
     assert f"counted: {USER_ADDRESS}: Yes, √ of 5,000,000 votes = 2,236.067977499 √votes (membership token" in text
     assert "0 Yes: 2,236.067977499 √votes" in text and "PASSED so far" in text
+    assert "membership demo" not in text  # nobody left out: no hint

@@ -176,8 +176,9 @@ def cmd_poll_sign(args) -> None:
                                             + "\n".join(f"  {w}" for w in written))
 
 
-def _tally_text(r: dict, unreadable: list) -> str:
+def _tally_text(r: dict, unreadable: list, embedded: bool = False) -> str:
     # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
+    from ...chain.dao.membership import NOT_A_MEMBER
     from ...chain.dao.polls import weight_units
     from ...chain.units import format_units
 
@@ -195,6 +196,9 @@ def _tally_text(r: dict, unreadable: list) -> str:
                  f"{'reached' if r['quorum_reached'] else 'not reached'}{of}; "
                  f"{'PASSED' if r['passed'] else 'not passed'}" + (" so far (still open)" if r["open"] else ""))
     lines += [f"  not counted: {x['voter'] or '?'}: {x['reason']}" for x in r["rejected"]]
+    if embedded and any(x["reason"].startswith(NOT_A_MEMBER) for x in r["rejected"]):
+        lines.append("  (on this built-in test chain, `vault gov membership demo` gives a vault account a demo "
+                     "membership for the polls made from then on)")
     lines += [f"  unreadable: {u['file']}: {u['error']}" for u in unreadable]
     lines.append(f"  tally {r['tally_hash']} (the same ballots give the same hash anywhere)")
     return "\n".join(lines)
@@ -208,7 +212,8 @@ def cmd_poll_tally(args) -> None:
     ballots, unreadable = read_ballots(args.ballots)
     with connect(args) as chain:
         result = Polls(chain).tally(args.poll, ballots)
-    emit(args, result | {"unreadable": unreadable}, _tally_text(result, unreadable))
+        embedded = chain.embedded is not None
+    emit(args, result | {"unreadable": unreadable}, _tally_text(result, unreadable, embedded))
 
 
 def cmd_poll_promote(args) -> int:
