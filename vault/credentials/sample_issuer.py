@@ -19,8 +19,8 @@ NAME = "Blocktrack Sample Issuer"
 NOTE = "sample issuer, not a real institution"
 LABEL = f"{NAME} ({NOTE})"
 WARNING = (f"A sample credential from {LABEL}: the demo issuer built into Blocktrack Vault, whose "
-           "signing key is public. It proves nothing about anyone; it is only for trying out "
-           "presenting and verifying.")
+           "signing key is public. It proves nothing about anyone; it is only for trying the app out "
+           "(presenting and verifying, and the built-in test chain's quadratic votes).")
 
 
 def is_sample_issuer(did: object) -> bool:
