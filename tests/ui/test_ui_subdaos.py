@@ -244,7 +244,7 @@ def test_the_council_cancels_a_milestone_grant_and_the_rest_returns_to_the_reser
         confirm(page, qtbot, ui_helpers, flow)
     assert reserve(session) - before == 180 * BTK and session.chain.btk_balance(ALICE) == 120 * BTK
     assert panel.list.item(0).text() == "#0 Builder tooling: 120 BTK released, 0 BTK pending (cancelled)"
-    assert panel.details.text().endswith("State: cancelled — 180 BTK returned to the sub-DAO reserve, "
-                                         "120 BTK released to the grantee.")
+    assert panel.details.text().startswith("State: cancelled — 180 BTK returned to the sub-DAO reserve, "
+                                           "120 BTK released to the grantee.\n")
     assert "Milestone 2: 180 BTK — cancelled" in panel.details.text()
     assert not panel.cancel_button.isEnabled()

@@ -62,6 +62,8 @@ class MilestoneGrantsPanel(QWidget):
         scroll.setFrameShape(QFrame.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(self.details)
+        # The tab's background, not the theme's grey scroll area (light and dark alike).
+        scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QLabel { background: transparent; }")
         scroll.setMaximumHeight(self.details.fontMetrics().lineSpacing() * 5 + 4)
         layout.addWidget(scroll)
         form = QFormLayout()
@@ -118,7 +120,8 @@ class MilestoneGrantsPanel(QWidget):
 
     def _on_grant(self) -> None:
         g = self.selected
-        self.details.setText((f"{milestone_words(g)}\nState: {g['state']}{_returned(g)}" if g else ""))
+        # The state first: the lines below it scroll.
+        self.details.setText((f"State: {g['state']}{_returned(g)}\n{milestone_words(g)}" if g else ""))
         self.fund_button.setEnabled(bool(g and g["state"] == "proposed"))
         self.cancel_button.setEnabled(bool(g and g["state"] in ("proposed", "active")))
         self.release_button.setEnabled(bool(g and g["you_approve"]))
