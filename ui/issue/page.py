@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from vault.anchoring.dao_badge import record_dao_anchors
 from vault.chain.soulbound import is_issuer
 from vault.chain.units import parse_address
 from vault.errors import ChainError, IssuingError
@@ -283,9 +284,6 @@ class IssuePage(QWidget):
     def learn_dao_anchors(self):
         """The log learns which credentials it issued the DAO has anchored since (a badge's
         proposal executed, by whoever sent it): "anchored by the DAO (token N)"."""
-        # start-up: the DAO's modules load once the chain is connected, not with the page
-        from vault.anchoring.dao_badge import record_dao_anchors
-
         if self._closed or not self.chain.connected:
             return None
         job = self.session.run(record_dao_anchors, self.issuer)
