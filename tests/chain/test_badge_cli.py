@@ -37,3 +37,19 @@ def test_badge_is_issued_delivered_and_proposed(vault, tmp_path):
     assert proposals[0]["title"].startswith("Award the Blocktrack DAO contributor badge to")
     actions = " | ".join(c["summary"] for c in proposals[0]["calls"])
     assert "Grant the credential issuer role to" in actions and "The DAO anchors credential 0x" in actions
+
+    # The proposal executed: `gov execute` tells, and the issued log says the DAO anchored it.
+    pid = proposals[0]["proposal_id"]
+    vault("chain", "advance", "--blocks", "2")
+    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "51")
+    assert vault("gov", "queue", pid, "--yes")[0] == 0
+    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    code, out, err = vault("gov", "execute", pid, "--yes")
+    assert code == 0, err
+    code, log, _ = vault("issuer", "log")
+    assert log[0]["anchored"] and log[0]["anchor_by_dao"] and log[0]["anchor_tx"] == out["transactions"][0]["hash"]
+    words = f"anchored by the DAO (token {log[0]['anchor_token_id']})"
+    assert f"The issued log now shows Blocktrack DAO contributor for {log[0]['recipient']} {words}." in err
+    code, text, _ = vault("issuer", "log", json_out=False)
+    assert words in text

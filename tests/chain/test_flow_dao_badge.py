@@ -11,12 +11,15 @@ import pytest
 
 from tests.chain.conftest import USER_ADDRESS
 from tests.chain.dao_helpers import govern, pass_and_queue, send
+from vault.anchoring.writes import issue_requests
 from vault.anchoring import dao_badge
 from vault.anchoring.hashing import credential_hash
 from vault.anchoring.verify import anchor_check_on
 from vault.chain import templates
 from vault.chain.contracts import BTK
 from vault.chain.governance import Governance
+from vault.chain.plan import as_plan
+from vault.chain.templates.soulbound import ISSUER_ROLE
 from vault.credentials.verify import VerificationContext, check
 from vault.errors import ChainError
 from vault.issuing.deliver import write_file
@@ -62,9 +65,20 @@ def test_a_top_contributor_receives_a_badge_the_dao_anchors(chain, service, user
     original = delivered.read_bytes()
     assert dao_badge.dao_anchor(chain, original) is None   # not before the vote
 
+    assert dao_badge.record_dao_anchors(chain, issuer) == [] and not issuer.get(record.id).anchored
+
     pass_and_queue(chain, service, pid)
     chain.advance(1, 61)
-    send(service, gov.execute_request(service, USER_ADDRESS, pid))
+    execution = send(service, gov.execute_request(service, USER_ADDRESS, pid))
+
+    # The issued log learns the DAO anchored it (the execution's transaction), once.
+    (marked,) = dao_badge.record_dao_anchors(chain, issuer)
+    token_id = dao_badge.dao_anchor(chain, original)["token_id"]
+    assert (marked.id, marked.anchor_by_dao, marked.anchor_tx, marked.anchor_token_id) == \
+        (record.id, True, execution.hash, token_id)
+    assert issuer.log()[0].anchor_words == f"anchored by the DAO (token {token_id})"
+    assert issuer.log()[0].to_json()["anchor_by_dao"] is True
+    assert dao_badge.record_dao_anchors(chain, issuer) == []
 
     anchored = dao_badge.dao_anchor(chain, original)
     assert anchored["by_dao"] and anchored["issuer"] == timelock and anchored["holder"] == USER_ADDRESS
@@ -79,3 +93,34 @@ def test_a_top_contributor_receives_a_badge_the_dao_anchors(chain, service, user
     # The timelock now holds the role (no second grant); the fee was spent, so it is approved again.
     later = [c.summary for c in dao_badge.badge_calls(gov, USER_ADDRESS, b"\x22" * 32)]
     assert len(later) == 2 and later[0].startswith("Call approve(") and later[1].startswith("The DAO anchors")
+
+
+def test_a_badge_its_issuer_anchored_is_not_called_the_daos(chain, service, user, issuer):
+    """Attack: a badge of the DAO's title that the issuer's own account anchored (the issuer
+    role granted to it), and a DAO token of a badge's hash minted to someone else: neither
+    is "anchored by the DAO" in the issued log."""
+    gov = Governance(chain)
+    sbt = chain.contracts.soulbound
+    grant = gov.contract_call(sbt, "grantRole", [ISSUER_ROLE, USER_ADDRESS])
+    govern(chain, service, [gov.call_grant(STRANGER, 1 * BTK), grant], "A first grant, and the issuer role")
+    (top,) = dao_badge.Rewards(chain).top_contributors(10)
+    own = dao_badge.issue_badge(issuer, "DAO Stewards", top)
+    assert own.title == "Blocktrack DAO contributor"
+    records = service.run(as_plan(issue_requests(service, USER_ADDRESS, USER_ADDRESS, own.content)),
+                          confirm=lambda ask: True)
+    token_id = next(int(e["args"]["tokenId"]) for e in records[-1].events if e["event"] == "CredentialIssued")
+
+    # A second badge whose hash the DAO anchors to a stranger, not to its recipient.
+    other = dao_badge.issue_badge(issuer, "DAO Stewards", top)
+    govern(chain, service, dao_badge.badge_calls(gov, STRANGER, credential_hash(other.content)),
+           "Anchor a badge's hash to someone else")
+    assert dao_badge.dao_anchor(chain, other.content)["by_dao"]
+
+    # Neither is the DAO's, though the issuer's own anchoring is not in its log yet either.
+    assert dao_badge.record_dao_anchors(chain, issuer) == []
+    assert not issuer.get(own.id).anchored
+    issuer.mark_anchored(own.id, chain_id=chain.chain_id, tx_hash=records[-1].hash, token_id=token_id)  # its hook
+    by_id = {r.id: r for r in issuer.log()}
+    assert (by_id[own.id].anchor_by_dao, by_id[own.id].anchor_words) == (False, f"token {token_id}")
+    assert (by_id[other.id].anchored, by_id[other.id].anchor_words) == (False, "")
+    assert not dao_badge.dao_anchor(chain, own.content)["by_dao"]

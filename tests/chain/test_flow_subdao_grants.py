@@ -87,10 +87,21 @@ def test_a_cancel_returns_the_rest_to_the_reserve_and_stops_releases(chain, serv
     with pytest.raises(ChainError) as err:
         g.cancel_request(service, user.add_account("other").address, 0)
     assert err.value.reason == "not-council"
-    run(service, g.cancel_request(service, USER_ADDRESS, 0))
+    request = g.cancel_request(service, USER_ADDRESS, 0)
+    assert request.description == (f"Cancel “Pilot”: 60 BTK not yet released goes back to the sub-DAO reserve (the "
+                                   "main DAO allocates it again, not to this sub-DAO's budget); 40 BTK already "
+                                   f"released stays with {GRANTEE}.")
+    run(service, request)
     assert int(s.reserve()["reserve_wei"]) - reserve == 60 * BTK
     grant = g.get(0, USER_ADDRESS)
     assert [m["status"] for m in grant["milestones"]] == ["released", "cancelled"]
+    assert (grant["state"], grant["returned"], grant["released"], grant["pending"]) == ("cancelled", "60", "40", "0")
+    # A grant never activated: its cancel says no BTK moves, and none does.
+    send(service, g.propose_request(service, USER_ADDRESS, 2, GRANTEE, USER_ADDRESS, [10 * BTK], "Unfunded"))
+    request = g.cancel_request(service, USER_ADDRESS, 1)
+    assert request.description == "Cancel “Unfunded”: it was never activated, so no BTK moves."
+    run(service, request)
+    assert int(s.reserve()["reserve_wei"]) - reserve == 60 * BTK and g.get(1)["returned"] == "0"
     # Attack: the approver releases after the cancel: refused before signing, and by the contract.
     with pytest.raises(ChainError) as err:
         g.approve_request(service, USER_ADDRESS, 0)

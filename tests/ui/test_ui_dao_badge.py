@@ -73,3 +73,24 @@ def test_a_top_contributor_is_awarded_a_badge_the_dao_anchors(chain_window, qtbo
     job.finished.connect(anchored.append)
     qtbot.waitUntil(lambda: bool(anchored), timeout=20_000)
     assert anchored[0]["by_dao"] and anchored[0]["holder"] == USER_ADDRESS
+    token_id = anchored[0]["token_id"]
+
+    # The issuer's log (the Issue page, built after the execution) says the DAO anchored it.
+    issue = chain_window.page_for("Issue")
+    cell = lambda: issue.log.model.data(issue.log.model.index(0, 6))   # noqa: E731 - "On chain"
+    qtbot.waitUntil(lambda: cell() == f"anchored by the DAO (token {token_id})", timeout=20_000)
+    issue.log.table.selectRow(0)
+    assert not issue.log.anchor_button.isEnabled()   # anchored already: nothing to anchor again
+
+    # The contributor's copy in their vault: its detail page says the DAO anchored it.
+    credentials = chain_window.credentials_page
+    cid = credentials.service.import_bytes(original).summary.id
+    credentials.refresh()
+    credentials.open_credential(cid)
+    panel = credentials.soulbound_panel
+    qtbot.waitUntil(lambda: panel.cid == cid and cid in credentials.soulbound.states
+                    and credentials.soulbound.dao is not None, timeout=20_000)
+    assert panel.state_label.text().startswith(
+        f"Anchored on chain by the DAO (an executed proposal), not revoked: token #{token_id} ties it to "
+        f"{USER_ADDRESS[:8]}…{USER_ADDRESS[-6:]}, issued on ")
+    assert not panel.revoke_button.isVisible()   # the DAO's token: revoked by a proposal only

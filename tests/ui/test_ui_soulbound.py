@@ -96,6 +96,8 @@ def test_anchor_verify_anchored_then_revoke(chain_window, qtbot, ui_helpers, tmp
     confirm(qtbot, ui_helpers, panel.write_flow)
     qtbot.waitUntil(lambda: tracker.states.get(cid) is not None, timeout=20_000)
     assert panel.state_label.text().startswith("Anchored on chain, not revoked: token #")
+    # Anchored by the issuer's account, not the DAO: not called the DAO's, the chain known.
+    assert tracker.dao == session.chain.contracts.timelock.address and "DAO" not in panel.state_label.text()
     assert panel.revoke_button.isVisible() and not panel.anchor_button.isVisible()
     original = page.service.repository.original(cid)
     assert anchoring.anchor_status(session.chain, original) == "anchored"

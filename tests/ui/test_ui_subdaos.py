@@ -3,7 +3,14 @@ the main DAO appoints a council and funds a sub-DAO by proposals from the templa
 switcher shows each DAO; the council's grant beyond the budget is refused in the dialog
 (nothing signed), a grant within it is confirmed, paid and listed."""
 
+import pytest
+from PySide6.QtWidgets import QLabel, QWidget
+
+from tests.chain.conftest import USER_ADDRESS, USER_PHRASE, copy_embedded
+from tests.ui.conftest import govern
 from tests.ui.test_ui_dao import ALICE, activate_votes, confirm, open_page, pass_selected, refreshed
+from tests.ui.test_ui_rewards import run_on_chain
+from vault.chain.contracts import BTK
 
 
 def propose_template(page, qtbot, ui_helpers, key, values, title):
@@ -86,6 +93,8 @@ def test_a_sub_dao_grant_with_two_milestones(chain_window, qtbot, ui_helpers):
     assert not panel.isVisible()   # the main DAO: no sub-DAO's grants
     daos.switcher.setCurrentIndex(4)
     assert daos.switcher.currentText() == "Builders — your council"
+    assert daos.tabs.isTabVisible(1) and not panel.isVisible()   # its own tab, beside the plain grants
+    daos.tabs.setCurrentWidget(panel)
     assert panel.isVisible() and panel.empty.isVisible() and panel.propose_button.isVisible()
 
     # Beyond the budget: refused in the dialog, nothing signed.
@@ -125,3 +134,117 @@ def test_a_sub_dao_grant_with_two_milestones(chain_window, qtbot, ui_helpers):
                                                     f"pending ({state})")
     assert "Milestone 2: 180 BTK — released at block" in panel.details.text()
     assert not panel.release_button.isEnabled()
+
+
+@pytest.fixture
+def two_accounts(make_window, config, embedded_template, qtbot, ui_helpers):
+    """The chain tests' user (who sits on the Builders council below) and an outsider, in
+    one vault, connected. Returns (workspace, outsider)."""
+    from vault.identity import Identity
+
+    identity = Identity.restore(config.data_dir, ui_helpers.PASSPHRASE, USER_PHRASE, kdf_target=0)
+    outsider = identity.add_account("Outsider").address
+    identity.store.lock()
+    copy_embedded(embedded_template, config.data_dir)
+    workspace = ui_helpers.unlock_through_ui(qtbot, make_window(config))
+    workspace.start_chain()
+    qtbot.waitUntil(lambda: workspace.chain_session.state == "connected", timeout=30_000)
+    return workspace, outsider
+
+
+def builders_grant_after_one_milestone(service):   # chain thread
+    """Builders (4): the user's council, 500 BTK; “Builder tooling”, 120 + 180 BTK to Alice,
+    funded and milestone 1 released (the user approves)."""
+    from vault.chain import templates
+    from vault.chain.dao.subdao_grants import SubDaoGrants
+    from vault.chain.governance import Governance, with_gas_margin
+    from vault.chain.plan import as_plan
+
+    gov = Governance(service.chain)
+    govern(service, [templates.make_call(gov, "subdao-council", {"dao": "4", "members": USER_ADDRESS,
+                                                                 "approvals": "1"}),
+                     templates.make_call(gov, "fund-subdao", {"dao": "4", "amount": "500"})],
+           "A builders council and budget", USER_ADDRESS)
+    g = SubDaoGrants(service.chain)
+    service.send(service.preview(with_gas_margin(service.chain, g.propose_request(
+        service, USER_ADDRESS, 4, ALICE, USER_ADDRESS, [120 * BTK, 180 * BTK], "Builder tooling"))))
+    service.run(as_plan(g.fund_requests(service, USER_ADDRESS, 0)), confirm=lambda ask: True)
+    service.run(as_plan(g.approve_request(service, USER_ADDRESS, 0)), confirm=lambda ask: True)
+
+
+def open_builders(page, qtbot, ui_helpers):
+    ui_helpers.click(qtbot, page.daos_button)
+    daos = page.dialog
+    qtbot.waitUntil(lambda: daos.reads == 1, timeout=20_000)
+    daos.switcher.setCurrentIndex(4)
+    daos.tabs.setCurrentWidget(daos.milestones)
+    return daos, daos.milestones
+
+
+def assert_not_clipped(dialog):
+    """Every shown line has the height its wrapped text needs, every shown widget its minimum
+    (a short list: its few rows, it scrolls)."""
+    for w in dialog.findChildren(QWidget):
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLabel) and w.wordWrap():
+            assert w.height() >= w.heightForWidth(w.width()), w.text()
+        assert w.height() >= min(w.minimumSizeHint().height(), w.maximumHeight()), w
+
+
+def reserve(session) -> int:
+    from vault.chain.dao.subdaos import SubDaos
+    return int(SubDaos(session.chain).reserve()["reserve_wei"])
+
+
+def test_the_council_cancels_a_milestone_grant_and_the_rest_returns_to_the_reserve(two_accounts, qtbot, ui_helpers):
+    """After milestone 1 of 2, a council member cancels from the DAOs dialog: the confirmation
+    says what returns, the reserve grows by the unreleased 180 BTK, Alice keeps her 120. The
+    dialog fits a 768-px screen. Attack: an outsider, who sees no cancel, sends the cancel
+    signal anyway: refused in words, nothing signed."""
+    workspace, outsider = two_accounts
+    session = workspace.chain_session
+    page = open_page(workspace, qtbot)
+    run_on_chain(qtbot, session, builders_grant_after_one_milestone)
+    before = reserve(session)
+
+    page.account_box.setCurrentIndex(page.account_box.findData(outsider))
+    qtbot.waitUntil(lambda: page.account == outsider, timeout=10_000)
+    daos, panel = open_builders(page, qtbot, ui_helpers)
+    assert daos.switcher.currentText() == "Builders" and panel.selected["state"] == "active"
+    assert not panel.cancel_button.isVisible() and not panel.propose_button.isVisible()
+    panel.cancel_requested.emit(0, "Cancel “Builder tooling”")   # crafted: past the hidden button
+    flow = page.write_flow
+    qtbot.waitUntil(lambda: flow.dialog.stage == "result", timeout=20_000)
+    assert flow.dialog.result.kind == "error" and "Only the council of Builders" in flow.dialog.result.text()
+    assert "Nothing was signed or sent." in flow.dialog.result_details.text()
+    flow.dialog.reject()
+    daos.reject()
+    assert reserve(session) == before and session.chain.btk_balance(ALICE) == 120 * BTK
+
+    page.account_box.setCurrentIndex(page.account_box.findData(USER_ADDRESS))
+    qtbot.waitUntil(lambda: page.account == USER_ADDRESS, timeout=10_000)
+    daos, panel = open_builders(page, qtbot, ui_helpers)
+    # A sub-DAO with a grant of each kind: within a 768-px laptop screen, nothing clipped.
+    for tab in (0, 1):
+        daos.tabs.setCurrentIndex(tab)
+        qtbot.waitUntil(lambda: daos.tabs.currentWidget().isVisible())
+        assert daos.height() <= 700 and daos.width() <= 1000
+        assert_not_clipped(daos)
+    assert daos.tabs.tabText(0) == "Grants (1)" and daos.tabs.tabText(1) == "Milestone grants (1)"
+    assert panel.cancel_button.isVisible() and panel.cancel_button.isEnabled()
+
+    ui_helpers.click(qtbot, panel.cancel_button)
+    flow = page.write_flow
+    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm", timeout=20_000)
+    intro = " ".join(label.text() for label in flow.dialog.confirm_page.findChildren(QLabel, "txIntro"))
+    assert ("180 BTK not yet released goes back to the sub-DAO reserve" in intro
+            and f"120 BTK already released stays with {ALICE}" in intro)
+    with qtbot.waitSignal(daos.loaded, timeout=40_000):
+        confirm(page, qtbot, ui_helpers, flow)
+    assert reserve(session) - before == 180 * BTK and session.chain.btk_balance(ALICE) == 120 * BTK
+    assert panel.list.item(0).text() == "#0 Builder tooling: 120 BTK released, 0 BTK pending (cancelled)"
+    assert panel.details.text().startswith("State: cancelled — 180 BTK returned to the sub-DAO reserve, "
+                                           "120 BTK released to the grantee.\n")
+    assert "Milestone 2: 180 BTK — cancelled" in panel.details.text()
+    assert not panel.cancel_button.isEnabled()

@@ -1,7 +1,8 @@
 """The DAO dialogs' screenshots (constitution, polls, sub-DAOs), shot after the Governance
 page in the same throwaway vault (tools/screenshots/chain.py): the constitution once an
 amendment passed (two versions, what changed), the polls with a ballot signed and
-tallied, the DAOs dialog switched to a sub-DAO the user's council granted from."""
+tallied, the DAOs dialog switched to a sub-DAO the user's council granted from (a milestone grant
+in its second tab)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ def _poll(service, user: str) -> None:  # chain thread
 def _subdao(service, user: str) -> None:  # chain thread
     from vault.chain import templates
     from vault.chain.contracts import BTK
+    from vault.chain.dao.subdao_grants import SubDaoGrants
     from vault.chain.dao.subdaos import SubDaos
     from vault.chain.governance import Governance
+    from vault.chain.plan import as_plan
 
     from .chain import ALICE, FELLOW, _govern, _send
 
@@ -54,6 +57,9 @@ def _subdao(service, user: str) -> None:  # chain thread
     s = SubDaos(chain)
     _send(service, s.grant_request(service, user, 3, ALICE, 2_500 * BTK, "Peer tutoring pilot, spring term"))
     _send(service, s.grant_request(service, user, 3, FELLOW, 800 * BTK, "Open course notes in Spanish"))
+    g = SubDaoGrants(chain)   # and one paid by milestones, funded and active: its tab counts it
+    _send(service, g.propose_request(service, user, 3, FELLOW, user, [1_000 * BTK, 1_500 * BTK], "Lab kits, by term"))
+    service.run(as_plan(g.fund_requests(service, user, 0)), confirm=lambda ask: True)
 
 
 def shoot_dao(window, out: Path) -> list[Path]:
@@ -86,7 +92,7 @@ def shoot_dao(window, out: Path) -> list[Path]:
     daos = page.dialog
     wait_until(lambda: daos.reads >= 1, 60)
     daos.switcher.setCurrentIndex(3)
-    daos.resize(760, max(640, daos.sizeHint().height()))   # as GrowingDialog.fit shows it
+    # At the size the dialog gives itself (SubDaosDialog.fit), as a person first sees it.
     written.append(shoot(daos, out / "subdaos.png"))
     daos.reject()
     return written

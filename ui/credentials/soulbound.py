@@ -19,6 +19,7 @@ from vault.anchoring.sync import check as check_anchor
 from vault.chain.rewards import claim_request, reward_of_token
 from vault.chain.units import parse_address
 from vault.credentials.repository import CredentialRepository
+from vault.credentials.verdict import ANCHORED_BY_DAO
 from vault.errors import ChainError
 
 from ..chain.write import start_write
@@ -41,6 +42,11 @@ def _check(chain, store, cid: str):  # chain thread
     return cid, check_anchor(chain, store, cid)
 
 
+def _view(chain, store, accounts: list[str]):  # chain thread
+    """holder_view, and the DAO's timelock: a token it issued was anchored by an executed proposal."""
+    return (*holder_view(chain, store, accounts), chain.contracts.timelock.address)
+
+
 class SoulboundTracker(QObject):
     """The anchor state of every stored credential on the connected network, and which
     of the vault's accounts may anchor (hold the issuer role)."""
@@ -53,6 +59,7 @@ class SoulboundTracker(QObject):
         self.chain_id: int | None = None
         self.states: dict[str, AnchorState] = {}
         self.issuers: list[str] = []
+        self.dao: str | None = None      # the timelock's address, once the chain answered
         self.checked: set[str] = set()   # asked the chain about these this session
         self.asked = False               # the chain answered since unlock
         session.connected.connect(self.refresh)
@@ -69,12 +76,12 @@ class SoulboundTracker(QObject):
             self.changed.emit()
 
     def refresh(self) -> None:
-        job = self.session.run(holder_view, self.store, self.session.accounts)
+        job = self.session.run(_view, self.store, self.session.accounts)
         job.finished.connect(self._on_refreshed)
 
     def _on_refreshed(self, result) -> None:
         self.asked = True
-        self.chain_id, states, self.issuers = result
+        self.chain_id, states, self.issuers, self.dao = result
         self.states = states
         self.changed.emit()
 
@@ -99,8 +106,12 @@ class SoulboundTracker(QObject):
             return None
         return REVOKED_LOOK if state.revoked else ANCHORED_LOOK
 
+    def by_dao(self, state: AnchorState) -> bool:
+        """Whether the DAO anchored it (its token's issuer is the timelock), as verification says."""
+        return self.dao is not None and state.issuer.lower() == self.dao.lower()
+
     def drop(self) -> None:
-        self.states, self.issuers = {}, []
+        self.states, self.issuers, self.dao = {}, [], None
 
 
 class SoulboundPanel(QFrame):
@@ -120,6 +131,7 @@ class SoulboundPanel(QFrame):
         top = QHBoxLayout()
         self.state_label = QLabel()
         self.state_label.setObjectName("soulboundState")
+        self.state_label.setTextFormat(Qt.PlainText)
         self.state_label.setWordWrap(True)
         self.state_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.check_button = QPushButton("Check on chain")
@@ -179,6 +191,15 @@ class SoulboundPanel(QFrame):
         if state is None:
             text = ("Not anchored on this network." if self.cid in self.tracker.checked else
                     "Not known to be anchored on chain." + ("" if connected else " Checking needs the network."))
+        elif self.tracker.by_dao(state):   # the DAO's badge: its proposal, not an issuer's account
+            if state.revoked:
+                text = ("Revoked on chain by the DAO (an executed proposal)"
+                        f"{' on ' + presentation.day(state.revoked_at) if state.revoked_at else ''} "
+                        f"(token #{state.token_id}, held by {_short(state.holder)}).")
+            else:
+                text = (f"{ANCHORED_BY_DAO[0].upper()}{ANCHORED_BY_DAO[1:]}: token #{state.token_id} ties it to "
+                        f"{_short(state.holder)}"
+                        f"{', issued on ' + presentation.day(state.issued_at) if state.issued_at else ''}.")
         elif state.revoked:
             text = (f"Revoked on chain by its issuer {_short(state.issuer)}"
                     f"{' on ' + presentation.day(state.revoked_at) if state.revoked_at else ''} "

@@ -35,7 +35,9 @@ class RevokeDialog(QDialog):
         layout.addWidget(text_label(f"{record.title}\nfor {record.recipient}", name="revokeWhat"))
         layout.addWidget(page_subtitle(
             "Revoking is final: anyone who checks it against your status list sees it revoked."
-            + (" Its soulbound token is revoked on chain too: you confirm that next, with its fee."
+            + (" Its soulbound token stays valid on chain: the DAO anchored it, so only a DAO proposal revokes "
+               "it." if record.anchor_by_dao else
+               " Its soulbound token is revoked on chain too: you confirm that next, with its fee."
                if record.anchored else "")))
         self.cancel_button = QPushButton("Cancel")
         self.revoke_button = QPushButton("Revoke")
@@ -52,7 +54,7 @@ class IssuedModel(ListTableModel):
         if not index.isValid() or role not in (Qt.DisplayRole, Qt.ToolTipRole):
             return None
         r = self.rows[index.row()]
-        anchored = f"token {r.anchor_token_id}" if r.anchor_token_id else ("anchored" if r.anchored else "")
+        anchored = r.anchor_words   # "token N", or "anchored by the DAO (token N)"
         cells = (r.issued_at[:10] if role == Qt.DisplayRole else r.issued_at, safe_text(r.title), safe_text(r.recipient),
                  safe_text(r.profile_name), FORMAT_NAMES.get(r.format, r.format), r.status, anchored)
         return cells[index.column()]
@@ -176,7 +178,7 @@ class IssuedLog(QWidget):
             "revocation" if action == "revoke" else "suspension")
         self.message.success(f"{words}: the status list is signed again. Upload it (Export status lists) to "
                              f"{where} so that others see it; this vault sees it now.")
-        if action == "revoke" and updated.anchored:
+        if action == "revoke" and updated.anchored and not updated.anchor_by_dao:   # the DAO's: by proposal
             self.page.revoke_on_chain(updated)
 
     def anchor_selected(self) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
+from vault.anchoring.dao_badge import record_dao_anchors
 from vault.chain.soulbound import is_issuer
 from vault.chain.units import parse_address
 from vault.errors import ChainError, IssuingError
@@ -121,6 +122,9 @@ class IssuePage(QWidget):
         self.sample_button.clicked.connect(self.add_sample_profile)
         self.reload_profiles()
         self.log.reload()
+        if chain_session is not None:   # connected, or a write mined (an executed proposal among them)
+            chain_session.changed.connect(self.learn_dao_anchors)
+            self.learn_dao_anchors()   # a page built after the execution
 
     ISSUE, PROFILES, LOG = range(3)   # the tabs
 
@@ -276,6 +280,15 @@ class IssuePage(QWidget):
         self.log.reload(issued_id)
         self.message.emit(f"Anchored as token {token_id}.")
         self.show_delivery(record)
+
+    def learn_dao_anchors(self):
+        """The log learns which credentials it issued the DAO has anchored since (a badge's
+        proposal executed, by whoever sent it): "anchored by the DAO (token N)"."""
+        if self._closed or not self.chain.connected:
+            return None
+        job = self.session.run(record_dao_anchors, self.issuer)
+        job.finished.connect(lambda marked: marked and not self._closed and self.log.reload())
+        return job
 
     def ask_revoke(self, record, then) -> RevokeDialog:
         """Revoking is final: asked first (Enter presses Cancel); ``then()`` on Revoke."""

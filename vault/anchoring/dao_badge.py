@@ -7,6 +7,7 @@ says the DAO anchored it (the token's issuer is the timelock).
     # record: the issued badge (the issued log has it; deliver.write_file delivers it)
     # request: the proposal: [grant the timelock the issuer role?] [approve the fee?] anchor
     dao_anchor(chain, original) -> {token_id, holder, by_dao, words} | None
+    record_dao_anchors(chain, issuer) -> [IssuedRecord]   # the issued log learns the DAO anchored
 
 The proposal's calls are checked now: the treasury can pay the issuance fee, the badge is
 not anchored yet; the grant and the approval are added only when the timelock lacks them.
@@ -15,6 +16,7 @@ not anchored yet; the grant and the approval are added only when the timelock la
 from __future__ import annotations
 
 from ..chain import soulbound
+from ..chain.eventlog import events
 from ..chain.dao.rewards import Rewards, badge_achievement
 from ..chain.templates import make_call
 from ..chain.templates.badges import KEY as TEMPLATE
@@ -119,8 +121,32 @@ def dao_anchor(chain, original: bytes) -> dict | None:
     if not token_id:
         return None
     t = soulbound.token(chain, token_id)
-    by_dao = t["issuer"].lower() == chain.contracts.timelock.address.lower()
+    by_dao = is_dao(chain, t["issuer"])
     state = "revoked" if t["revoked"] else "not revoked"
     who = "the DAO (its timelock, by an executed proposal)" if by_dao else t["issuer"]
     return {"token_id": token_id, "holder": t["holder"], "issuer": t["issuer"], "revoked": t["revoked"],
             "by_dao": by_dao, "words": f"Anchored by {who} as token {token_id} for {t['holder']}, {state}."}
+
+
+def is_dao(chain, issuer: str) -> bool:
+    """Whether a token's ``issuer`` is the DAO's timelock (an executed proposal anchored it)."""
+    return issuer.lower() == chain.contracts.timelock.address.lower()
+
+
+def record_dao_anchors(chain, issuer) -> list:
+    """The credentials this vault issued that the DAO's timelock has anchored since (the
+    badge's proposal executed, by whoever sent it): marked in the issued log as anchored by
+    the DAO, with the execution's transaction and the token; returns the records marked.
+    Reads the timelock's CredentialIssued events (kept per connection) and hashes only the
+    unanchored credentials issued to each token's holder."""
+    c = chain.contracts
+    marked = []
+    for e in events(chain, c.soulbound, ("CredentialIssued",)):
+        args = e["args"]
+        if not is_dao(chain, args["issuer"]):
+            continue   # an issuer's own anchoring: its hook (mark_anchored) recorded it
+        for record in issuer.unanchored_to(args["holder"]):
+            if credential_hash(record.content) == bytes(args["credentialHash"]):
+                marked.append(issuer.mark_anchored(record.id, chain_id=chain.chain_id, tx_hash=e["tx"],
+                                                   token_id=int(args["tokenId"]), by_dao=True))
+    return marked

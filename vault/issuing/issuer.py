@@ -106,11 +106,25 @@ class IssuedRecord:
     anchor_tx: str | None = None
     anchor_token_id: int | None = None
     anchored_at: str | None = None
+    anchor_by_dao: bool = False   # anchored by the DAO's timelock (an executed proposal), not the issuer
     content: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "anchor_by_dao", bool(self.anchor_by_dao))   # SQLite's 0 / 1
 
     @property
     def anchored(self) -> bool:
         return self.anchor_tx is not None
+
+    @property
+    def anchor_words(self) -> str:
+        """The issued log's "on chain" cell: "" when not anchored."""
+        if not self.anchored:
+            return ""
+        token = f"token {self.anchor_token_id}" if self.anchor_token_id else ""
+        if self.anchor_by_dao:
+            return "anchored by the DAO" + (f" ({token})" if token else "")
+        return token or "anchored"
 
     @property
     def is_sd_jwt(self) -> bool:
@@ -127,7 +141,7 @@ class IssuedRecord:
 
 _LOG_COLUMNS = ("c.id, c.profile_id, p.name, c.achievement_id, c.title, c.recipient, c.format, c.status, "
                 "c.status_index, c.note, c.batch, c.valid_from, c.valid_until, c.issued_at, c.anchor_chain_id, "
-                "c.anchor_tx, c.anchor_token_id, c.anchored_at")
+                "c.anchor_tx, c.anchor_token_id, c.anchored_at, c.anchor_by_dao")
 
 
 def check_options(options: IssueOptions) -> None:
@@ -327,14 +341,25 @@ class Issuer:
                                 "ORDER BY c.issued_at DESC, c.rowid DESC LIMIT ?", (*params, int(limit)))
         return [IssuedRecord(*row) for row in rows]
 
-    def mark_anchored(self, credential_id: str, *, chain_id: int, tx_hash: str, token_id: int | None) -> IssuedRecord:
-        """The anchoring hook (the GUI's --anchor): record the soulbound token of a credential."""
+    def mark_anchored(self, credential_id: str, *, chain_id: int, tx_hash: str, token_id: int | None,
+                      by_dao: bool = False) -> IssuedRecord:
+        """The anchoring hook (the GUI's --anchor): record the soulbound token of a credential;
+        ``by_dao``: the DAO's timelock anchored it (vault/anchoring/dao_badge.py)."""
         self.get(credential_id)
         with self.store.transaction() as conn:
             conn.execute("UPDATE issued_credentials SET anchor_chain_id = ?, anchor_tx = ?, anchor_token_id = ?, "
-                         "anchored_at = ? WHERE id = ?",
-                         (int(chain_id), str(tx_hash), token_id, _now().isoformat(), credential_id))
+                         "anchored_at = ?, anchor_by_dao = ? WHERE id = ?",
+                         (int(chain_id), str(tx_hash), token_id, _now().isoformat(), int(by_dao), credential_id))
         return self.get(credential_id)
+
+    def unanchored_to(self, account: str) -> list[IssuedRecord]:
+        """The credentials issued to ``account`` (its address or did:pkh) not known to be
+        anchored, with their bytes: what a token minted to ``account`` may anchor."""
+        account = account.lower()
+        rows = self.store.query(f"SELECT {_LOG_COLUMNS}, c.content FROM issued_credentials c JOIN issuer_profiles p "
+                                "ON p.id = c.profile_id WHERE c.anchor_tx IS NULL AND (lower(c.recipient) = ? OR "
+                                "lower(c.recipient) LIKE 'did:pkh:%:' || ?)", (account, account))
+        return [IssuedRecord(*row[:-1], content=bytes(row[-1])) for row in rows]
 
     # ---- status ------------------------------------------------------------------------
 

@@ -259,6 +259,11 @@ MIGRATIONS: list[str] = [
                                                  title, valid_from, valid_until, status, checked_at, tags, note,
                                                  status_line);
     """,
+    # 10: the issued log says who anchored a credential: its issuer's account (the default)
+    #     or the DAO, by an executed proposal (vault/anchoring/dao_badge.py).
+    """
+    ALTER TABLE issued_credentials ADD COLUMN anchor_by_dao INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 LATEST = len(MIGRATIONS)

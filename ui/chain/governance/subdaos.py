@@ -10,8 +10,8 @@ page confirms and sends). Names and memos come from the chain: plain text only."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QLineEdit, QListWidgetItem, QPushButton,
-                               QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QLineEdit, QListWidgetItem, QPushButton, QTabWidget,
+                               QVBoxLayout, QWidget)
 from shiboken6 import isValid
 
 from vault.chain.dao.subdao_grants import SubDaoGrants
@@ -73,10 +73,17 @@ class SubDaosDialog(GrowingDialog):
         layout.addWidget(self.summary)
         self.rule = text_label(name="daoRule")
         layout.addWidget(self.rule)
+        # The two kinds of grant in tabs: one under the other, the dialog was too tall for a
+        # 768-px screen.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("subDaoTabs")
+        spends = QWidget()
+        tab = QVBoxLayout(spends)
+        tab.setContentsMargins(0, 8, 0, 0)
         self.list = short_list("subDaoGrants", "Sub-DAO grants", 5)
-        layout.addWidget(self.list)
+        tab.addWidget(self.list)
         self.empty = hint("No grants from this sub-DAO yet.")
-        layout.addWidget(self.empty)
+        tab.addWidget(self.empty)
         form = QFormLayout()
         self.to = QLineEdit()
         self.to.setObjectName("field_to")
@@ -92,13 +99,18 @@ class SubDaosDialog(GrowingDialog):
         form.addRow("What for", self.memo)
         self.form = QWidget()
         self.form.setLayout(form)
-        layout.addWidget(self.form)
-        self.add_status(layout)
-        self.milestones = MilestoneGrantsPanel(self.error, getattr(session.chain, "chain_id", None))
-        layout.insertWidget(layout.indexOf(self.form) + 1, self.milestones)
+        tab.addWidget(self.form)
         self.approve_button = QPushButton("Approve the selected grant…")
         self.grant_button = primary(QPushButton("Grant from this sub-DAO…"))
-        layout.addLayout(button_row(self.close_button, self.approve_button, self.grant_button))
+        tab.addStretch(1)
+        tab.addLayout(button_row(self.approve_button, self.grant_button))
+        self.tabs.addTab(spends, "Grants")
+        layout.addWidget(self.tabs, 1)
+        self.add_status(layout)
+        self.milestones = MilestoneGrantsPanel(self.error, getattr(session.chain, "chain_id", None))
+        self.milestones.layout().setContentsMargins(0, 8, 0, 0)
+        self.tabs.addTab(self.milestones, "Milestone grants")
+        layout.addLayout(button_row(self.close_button))
         self.grant_button.clicked.connect(self.grant)
         self.approve_button.clicked.connect(self.approve)
         self.switcher.currentIndexChanged.connect(lambda _i: self._show())
@@ -163,13 +175,28 @@ class SubDaosDialog(GrowingDialog):
                 self.list.addItem(item)
             self.list.setCurrentRow(0)
         council = bool(d and d["you_are_council"])
-        self.list.setVisible(d is not None)
+        self.tabs.setVisible(d is not None)
         self.empty.setVisible(d is not None and not d["grants"])
         self.form.setVisible(council)
         self.grant_button.setVisible(council)
         self.approve_button.setVisible(council)
         self.milestones.show_for(d, self.milestone_grants)
+        self.tabs.setTabVisible(1, self.milestones.available)
+        self.tabs.setTabText(0, f"Grants ({len(d['grants'])})" if d else "Grants")
+        self.tabs.setTabText(1, f"Milestone grants ({len(self.milestones.grants)})")
         self._on_grant()
+        if self.isVisible():
+            self.fit(shrink=self.reads == 0)   # another DAO's lines: grow rather than clip them
+
+    def fit(self, *, shrink: bool = False) -> None:
+        """The height the wrapped lines take at the width the dialog will have (their hint,
+        taken at a narrower width, overshot a 768-px screen); ``shrink``: the first read's
+        height, not the empty forms' shown while reading."""
+        layout = self.layout()
+        layout.activate()
+        width = max(self.width(), self.sizeHint().width(), self.minimumSizeHint().width())
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else self.sizeHint().height()
+        self.resize(width, height if shrink else max(self.height(), height))
 
     @property
     def selected(self) -> dict | None:
@@ -247,10 +274,16 @@ def open_subdaos(page) -> None:
                           lambda service: SubDaoGrants(service.chain).approve_request(service, sender, grant_id),
                           intro=[words], success="Milestone released."))
 
+    def cancel_milestones(grant_id: int, words: str) -> None:
+        reload(page.write("Cancel a sub-DAO milestone grant",
+                          lambda service: SubDaoGrants(service.chain).cancel_request(service, sender, grant_id),
+                          intro=[words], success="Cancelled: the unreleased rest is back in the sub-DAO reserve."))
+
     dialog.grant_requested.connect(grant)
     dialog.milestones.propose_requested.connect(propose_milestones)
     dialog.milestones.fund_requested.connect(fund_milestones)
     dialog.milestones.release_requested.connect(release_milestone)
+    dialog.milestones.cancel_requested.connect(cancel_milestones)
     dialog.approve_requested.connect(approve)
     open_dialog(page, dialog, delete_on_close=True)
 

@@ -7,6 +7,7 @@
     req = g.activate_request(service, sender, grant_id)   # once its spend is paid (anyone)
     req = g.approve_request(service, sender, grant_id)    # the approver pays the next tranche
     req = g.cancel_request(service, sender, grant_id)     # council: the rest back to the reserve
+    cancel_words(grant)                                   # what a cancel moves, before it is confirmed
 
 A grant is funded by an ordinary sub-DAO spend (SubDaos.grant_request) to the grants
 contract for exactly its total, so the council's approvals and budget apply as to any
@@ -51,12 +52,19 @@ class SubDaoGrants:
         self.contract = chain.contracts.extension("subdao-grants")
         self.subdaos = SubDaos(chain)
 
-    def _released(self) -> dict[tuple[int, int], dict]:
-        return {(int(e["args"]["grantId"]), int(e["args"]["milestone"])):
-                {"block": int(e["blockNumber"]), "by": e["args"]["by"]}
-                for e in read_events(self.chain, self.contract, _EVENTS) if e["event"] == "MilestoneReleased"}
+    def _released(self) -> tuple[dict, dict]:
+        """{(grant id, milestone): when and by whom released}, {grant id: BTK its cancel returned}."""
+        released, returned = {}, {}
+        for e in read_events(self.chain, self.contract, _EVENTS):
+            if e["event"] == "MilestoneReleased":
+                released[int(e["args"]["grantId"]), int(e["args"]["milestone"])] = {
+                    "block": int(e["blockNumber"]), "by": e["args"]["by"]}
+            elif e["event"] == "GrantCancelled":
+                returned[int(e["args"]["grantId"])] = int(e["args"]["returned"])
+        return released, returned
 
-    def _describe(self, grant_id: int, g, released: dict, account: str | None) -> dict:
+    def _describe(self, grant_id: int, g, events: tuple[dict, dict], account: str | None) -> dict:
+        released, returned = events
         dao_id, grantee, approver, state, paid, spend_id, title, amounts = g
         state = _STATES[state]
         if state == "active" and paid == len(amounts):
@@ -70,12 +78,14 @@ class SubDaoGrants:
                                "approved_by": r["by"] if r else None})
         total, done = sum(amounts), sum(amounts[:paid])
         pending = 0 if state == "cancelled" else total - done
+        back = returned.get(grant_id, 0) if state == "cancelled" else 0   # to the reserve
         me = (account or "").lower()
         return {"grant_id": grant_id, "dao": dao_id + 1, "title": title, "grantee": grantee, "approver": approver,
                 "state": state, "spend_id": spend_id if state != "proposed" else None,
                 "total_wei": str(total), "total": format_amount(total),
                 "released_wei": str(done), "pending_wei": str(pending),
                 "released": format_amount(done), "pending": format_amount(pending),
+                "returned_wei": str(back), "returned": format_amount(back),
                 "next_milestone": paid + 1 if state == "active" else None, "milestones": milestones,
                 "yours": bool(me) and grantee.lower() == me,
                 "you_approve": bool(me) and approver.lower() == me and state == "active"}
@@ -193,9 +203,21 @@ class SubDaoGrants:
         g = self.get(grant_id, sender)
         if g["state"] in ("cancelled", "completed"):
             raise ChainError("grant-closed", f"Sub-DAO milestone grant {g['grant_id']} is already {g['state']}.")
-        d = self._council(g["dao"], sender, "cancels its milestone grants")
+        self._council(g["dao"], sender, "cancels its milestone grants")
+        stranded = g["state"] == "proposed" and self._funding_spend(g) is not None
         return service.contract_call(
             "gov-subdao-milestone-cancel", self.contract, "cancelGrant", [g["grant_id"]], sender,
-            description=(f"Cancel “{g['title']}”: {format_units(int(g['pending_wei']), 'BTK')} not yet released "
-                         f"goes back to the sub-DAO reserve (not to {d['name']}'s budget)"),
-            params={"grant_id": g["grant_id"]})
+            description=f"Cancel “{g['title']}”: {cancel_words(g, stranded)}", params={"grant_id": g["grant_id"]})
+
+
+def cancel_words(g: dict, funded: bool = False) -> str:
+    """What cancelling grant ``g`` (as SubDaoGrants lists it) moves, said before it is confirmed:
+    the contract returns only what an active grant has not released. ``funded``: a paid spend
+    for a proposed grant waits in the contract (cancelGrant does not return it)."""
+    if g["state"] == "proposed":
+        return "it was never activated, so no BTK moves." + (
+            " The spend already paid to fund it stays in the milestone-grants contract, for another grant of "
+            "this sub-DAO with the same total." if funded else "")
+    return (f"{format_units(int(g['pending_wei']), 'BTK')} not yet released goes back to the sub-DAO reserve "
+            "(the main DAO allocates it again, not to this sub-DAO's budget); "
+            f"{format_units(int(g['released_wei']), 'BTK')} already released stays with {g['grantee']}.")

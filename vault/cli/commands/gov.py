@@ -274,7 +274,14 @@ def cmd_queue(args) -> int:
 def cmd_execute(args) -> int:
     with open_session(args) as s:
         gov = Governance(s.chain)
-        return write(args, s, gov.execute_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
+        code = write(args, s, gov.execute_request(s.service, sender_of(args, s), gov.resolve_id(args.proposal_id)))
+        if code == 0:   # a badge's proposal: the issued log learns the DAO anchored it
+            # start-up: the issuing stack and the badge module (~120 ms), after an execution only
+            from ...anchoring.dao_badge import record_dao_anchors
+            from ...issuing.issuer import Issuer
+            for r in record_dao_anchors(s.chain, Issuer(s.identity)):
+                say(f"The issued log now shows {r.title} for {r.recipient} {r.anchor_words}.")
+        return code
 
 
 def template_options(p, *, required: bool = True) -> None:

@@ -222,7 +222,7 @@ def cmd_issuer_log(args) -> None:
         Path(args.csv).write_bytes(deliver.log_csv(records))
         say(f"Wrote {len(records)} row(s) to {args.csv}")
     emit(args, [r.to_json() for r in records],
-         "\n".join(f"{r.issued_at[:16]}  {r.status:<9}  {'anchored' if r.anchored else 'not anchored':<12}  "
+         "\n".join(f"{r.issued_at[:16]}  {r.status:<9}  {(r.anchor_words if r.anchor_by_dao else 'anchored') if r.anchored else 'not anchored':<12}  "
                    f"{r.format:<15}  {safe_text(r.title)}  ->  {r.recipient}  [{r.id}]" for r in records)
          or "Nothing issued" + (" matches." if args.search or args.status else " yet."))
 
