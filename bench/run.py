@@ -593,6 +593,8 @@ HEADLINES = (
     ("import credentials (each verified) / peak memory listing 100,000, against `keepassxc-cli`",
      ("store-import", "store-memory")),
     ("BTK transfer to receipt, embedded chain against anvil", ("chain-transfer",)),
+    ("governance / marketplace scenario end to end, embedded chain against anvil",
+     ("flow-governance", "flow-marketplace")),
     ("QR encode, against libqrencode (C) / decode, against zxing-cpp alone (C++)",
      ("qr-encode-matrix", "qr-decode-floor")),
 )
