@@ -112,3 +112,30 @@ def test_a_cancel_returns_the_rest_to_the_reserve_and_stops_releases(chain, serv
     with pytest.raises(ChainError) as err:
         g.get(7)
     assert err.value.reason == "unknown-grant"
+
+
+def test_a_grant_paid_for_but_not_activated_returns_its_funding_when_cancelled(chain, service, user):
+    """The council's spend reached the contract but nobody activated the grant (a council
+    needing two approvals funds first, activates after): cancelGrant alone would return
+    nothing, so the cancel activates it first and all of it goes back to the reserve."""
+    appoint_and_fund(chain, service)
+    g, s = SubDaoGrants(chain), SubDaos(chain)
+    send(service, g.propose_request(service, USER_ADDRESS, 2, GRANTEE, USER_ADDRESS, [30 * BTK, 45 * BTK], "Paid"))
+    run(service, s.grant_request(service, USER_ADDRESS, 2, g.contract.address, 75 * BTK, "Milestone grant #0: Paid"))
+    assert g.get(0)["state"] == "proposed" and chain.btk_balance(g.contract.address) == 75 * BTK
+    reserve = int(s.reserve()["reserve_wei"])
+    plan = g.cancel_request(service, USER_ADDRESS, 0)
+    assert [r.kind for r in plan.requests] == ["gov-subdao-milestone-activate", "gov-subdao-milestone-cancel"]
+    assert plan.requests[1].description == (
+        "Cancel “Paid”: the 75 BTK already paid to fund it goes back to the sub-DAO reserve (the main DAO allocates "
+        "it again, not to this sub-DAO's budget); nothing was released.")
+    run(service, plan)
+    assert int(s.reserve()["reserve_wei"]) - reserve == 75 * BTK
+    assert chain.btk_balance(g.contract.address) == 0 and chain.btk_balance(GRANTEE) == 0
+    grant = g.get(0)
+    assert (grant["state"], grant["returned"], grant["released"]) == ("cancelled", "75", "0")
+    # Attack: the spend that funded it cannot fund another grant of the same total afterwards.
+    send(service, g.propose_request(service, USER_ADDRESS, 2, GRANTEE, USER_ADDRESS, [75 * BTK], "Again"))
+    with pytest.raises(ChainError) as err:
+        g.activate_request(service, USER_ADDRESS, 1)
+    assert err.value.reason == "not-funded"

@@ -85,3 +85,20 @@ def test_a_milestone_grant_from_a_sub_dao_budget_by_command(vault):
     assert vault("gov", "subdao", "cancel-grant", "0", "--yes")[0] == 0
     code, one, _ = vault("gov", "daos", "--dao", "2", passphrase=False)
     assert (one["budget"], one["spent"]) == ("250", "250")
+
+    # Paid for by the council's own spend, not activated: listed as such; its cancel returns it.
+    from vault.chain import client
+
+    with client.connect(None, vault.data) as chain:
+        grants_contract = chain.contracts.extension("subdao-grants").address
+    assert vault("gov", "subdao", "propose-grant", "2", "--grantee", ALICE, "--approver", USER_ADDRESS,
+                 "--milestones", "40", "--title", "Kits", "--yes")[0] == 0
+    assert vault("gov", "subdao", "grant", "2", "--to", grants_contract, "--amount", "40", "--memo", "Kits",
+                 "--yes")[0] == 0
+    code, text, _ = vault("gov", "subdao", "grants", passphrase=False, json_out=False)
+    assert "“Kits” to " + ALICE + ", proposed (paid for: `vault gov subdao activate 1` starts it)" in text
+    code, out, err = vault("gov", "subdao", "cancel-grant", "1", "--yes")
+    assert code == 0, err
+    assert [t["kind"] for t in out["transactions"]] == ["gov-subdao-milestone-activate", "gov-subdao-milestone-cancel"]
+    code, listed, _ = vault("gov", "subdao", "grants", "--dao", "2", passphrase=False)
+    assert (listed["grants"][0]["state"], listed["grants"][0]["returned"]) == ("cancelled", "40")

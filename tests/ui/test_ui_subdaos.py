@@ -248,3 +248,51 @@ def test_the_council_cancels_a_milestone_grant_and_the_rest_returns_to_the_reser
                                            "120 BTK released to the grantee.\n")
     assert "Milestone 2: 180 BTK — cancelled" in panel.details.text()
     assert not panel.cancel_button.isEnabled()
+
+
+def builders_grant_paid_not_active(service):   # chain thread
+    """Builders (4): the user's council, 500 BTK; “Lab kits”, 75 BTK to Alice, whose funding
+    spend is paid to the contract but which nobody activated."""
+    from vault.chain import templates
+    from vault.chain.dao.subdao_grants import SubDaoGrants
+    from vault.chain.dao.subdaos import SubDaos
+    from vault.chain.governance import Governance, with_gas_margin
+    from vault.chain.plan import as_plan
+
+    gov = Governance(service.chain)
+    govern(service, [templates.make_call(gov, "subdao-council", {"dao": "4", "members": USER_ADDRESS,
+                                                                 "approvals": "1"}),
+                     templates.make_call(gov, "fund-subdao", {"dao": "4", "amount": "500"})],
+           "A builders council and budget", USER_ADDRESS)
+    g = SubDaoGrants(service.chain)
+    service.send(service.preview(with_gas_margin(service.chain, g.propose_request(
+        service, USER_ADDRESS, 4, ALICE, USER_ADDRESS, [75 * BTK], "Lab kits"))))
+    service.run(as_plan(SubDaos(service.chain).grant_request(service, USER_ADDRESS, 4, g.contract.address, 75 * BTK,
+                                                              "Milestone grant #0: Lab kits")),
+                confirm=lambda ask: True)
+
+
+def test_a_grant_paid_for_but_not_active_is_cancelled_with_its_funding_returned(two_accounts, qtbot, ui_helpers):
+    """The panel knows the grant is paid for (its button activates, not funds again), and
+    its cancel says, then does, return the whole 75 BTK to the reserve (activate, then
+    cancel, in one confirmation): nothing waits in the contract."""
+    workspace, _ = two_accounts
+    session = workspace.chain_session
+    page = open_page(workspace, qtbot)
+    run_on_chain(qtbot, session, builders_grant_paid_not_active)
+    before = reserve(session)
+    daos, panel = open_builders(page, qtbot, ui_helpers)
+    assert panel.selected["state"] == "proposed" and panel.selected["funded"]
+    assert panel.fund_button.text() == "Activate the selected grant…"
+
+    ui_helpers.click(qtbot, panel.cancel_button)
+    flow = page.write_flow
+    qtbot.waitUntil(lambda: flow.dialog.stage == "confirm", timeout=20_000)
+    intro = " ".join(label.text() for label in flow.dialog.confirm_page.findChildren(QLabel, "txIntro"))
+    assert "the 75 BTK already paid to fund it goes back to the sub-DAO reserve" in intro
+    with qtbot.waitSignal(daos.loaded, timeout=40_000):
+        confirm(page, qtbot, ui_helpers, flow)
+    from vault.chain.dao.subdao_grants import SubDaoGrants
+    assert reserve(session) - before == 75 * BTK and session.chain.btk_balance(ALICE) == 0
+    assert session.chain.btk_balance(SubDaoGrants(session.chain).contract.address) == 0
+    assert panel.details.text().startswith("State: cancelled — 75 BTK returned to the sub-DAO reserve")

@@ -123,6 +123,9 @@ class MilestoneGrantsPanel(QWidget):
         # The state first: the lines below it scroll.
         self.details.setText((f"State: {g['state']}{_returned(g)}\n{milestone_words(g)}" if g else ""))
         self.fund_button.setEnabled(bool(g and g["state"] == "proposed"))
+        # Paid for already (a council that needs more approvals pays first): activating is left.
+        self.fund_button.setText("Activate the selected grant…" if g and g.get("funded") else
+                                 "Fund the selected grant…")
         self.cancel_button.setEnabled(bool(g and g["state"] in ("proposed", "active")))
         self.release_button.setEnabled(bool(g and g["you_approve"]))
 
@@ -142,6 +145,12 @@ class MilestoneGrantsPanel(QWidget):
 
     def fund(self) -> None:
         g = self.selected
+        if g.get("funded"):
+            self.fund_requested.emit(g["grant_id"], f"“{g['title']}” is paid for: its "
+                                                    f"{format_units(int(g['total_wei']), 'BTK')} wait in the "
+                                                    "milestone-grants contract; activating it lets its approver "
+                                                    "release each milestone.")
+            return
         self.fund_requested.emit(g["grant_id"], f"{format_units(int(g['total_wei']), 'BTK')} of {self.dao['name']}'s "
                                                 f"budget to the milestone-grants contract for “{g['title']}”, "
                                                 "then held there until its approver releases each milestone.")
@@ -154,7 +163,8 @@ class MilestoneGrantsPanel(QWidget):
 
     def cancel(self) -> None:
         g = self.selected
-        self.cancel_requested.emit(g["grant_id"], f"Cancel “{g['title']}” (#{g['grant_id']}): {cancel_words(g)}")
+        self.cancel_requested.emit(g["grant_id"], f"Cancel “{g['title']}” (#{g['grant_id']}): "
+                                                  f"{cancel_words(g, g.get('funded', False))}")
 
 
 def _returned(g: dict) -> str:

@@ -6,7 +6,8 @@
     plan = g.fund_requests(service, sender, grant_id)     # council: the spend to fund it (+ activate)
     req = g.activate_request(service, sender, grant_id)   # once its spend is paid (anyone)
     req = g.approve_request(service, sender, grant_id)    # the approver pays the next tranche
-    req = g.cancel_request(service, sender, grant_id)     # council: the rest back to the reserve
+    req = g.cancel_request(service, sender, grant_id)     # council: the rest back to the reserve (paid for
+                                                          # but not active: a plan, activate then cancel)
     cancel_words(grant)                                   # what a cancel moves, before it is confirmed
 
 A grant is funded by an ordinary sub-DAO spend (SubDaos.grant_request) to the grants
@@ -91,11 +92,17 @@ class SubDaoGrants:
                 "you_approve": bool(me) and approver.lower() == me and state == "active"}
 
     def list(self, account: str | None = None, number=None) -> list[dict]:
-        """Every grant (of sub-DAO ``number`` when given), newest first."""
+        """Every grant (of sub-DAO ``number`` when given), newest first. A proposed grant
+        says whether a paid spend waits to fund it (``funded``: activating is what is left,
+        and a cancel returns it)."""
         f = self.contract.functions
         released = self._released()
         out = [self._describe(i, f.grantAt(i).call(), released, account) for i in reversed(range(f.grantCount().call()))]
-        return out if number is None else [g for g in out if g["dao"] == int(number)]
+        out = out if number is None else [g for g in out if g["dao"] == int(number)]
+        waiting = self._waiting_spends() if any(g["state"] == "proposed" for g in out) else []
+        for g in out:
+            g["funded"] = g["state"] == "proposed" and self._funding_spend(g, waiting) is not None
+        return out
 
     def get(self, grant_id, account: str | None = None) -> dict:
         count = self.contract.functions.grantCount().call()
@@ -129,13 +136,21 @@ class SubDaoGrants:
                          "(funded next, out of the budget)"),
             params={"dao": d["dao"], "grantee": grantee, "approver": approver, "amounts": [str(a) for a in amounts]})
 
-    def _funding_spend(self, g: dict) -> int | None:
-        """A paid spend of the grant's sub-DAO to this contract, for its total, not used yet."""
+    def _waiting_spends(self) -> list[tuple[int, int, int]]:
+        """(spend id, sub-DAO index, amount) of every paid spend to this contract not used
+        yet, newest first."""
         f, used = self.subdaos.contract.functions, self.contract.functions.spendUsed
+        out = []
         for i in reversed(range(f.spendCount().call())):
             dao_id, to, amount, _v, _a, paid, cancelled, _m = f.spendAt(i).call()
-            if (dao_id == g["dao"] - 1 and to == self.contract.address and amount == int(g["total_wei"])
-                    and paid and not cancelled and not used(i).call()):
+            if to == self.contract.address and paid and not cancelled and not used(i).call():
+                out.append((i, dao_id, amount))
+        return out
+
+    def _funding_spend(self, g: dict, waiting: list | None = None) -> int | None:
+        """A paid spend of the grant's sub-DAO to this contract, for its total, not used yet."""
+        for i, dao_id, amount in self._waiting_spends() if waiting is None else waiting:
+            if dao_id == g["dao"] - 1 and amount == int(g["total_wei"]):
                 return i
         return None
 
@@ -204,20 +219,30 @@ class SubDaoGrants:
         if g["state"] in ("cancelled", "completed"):
             raise ChainError("grant-closed", f"Sub-DAO milestone grant {g['grant_id']} is already {g['state']}.")
         self._council(g["dao"], sender, "cancels its milestone grants")
-        stranded = g["state"] == "proposed" and self._funding_spend(g) is not None
-        return service.contract_call(
+        spend_id = self._funding_spend(g) if g["state"] == "proposed" else None
+        cancel = service.contract_call(
             "gov-subdao-milestone-cancel", self.contract, "cancelGrant", [g["grant_id"]], sender,
-            description=f"Cancel “{g['title']}”: {cancel_words(g, stranded)}", params={"grant_id": g["grant_id"]})
+            description=f"Cancel “{g['title']}”: {cancel_words(g, spend_id is not None)}",
+            params={"grant_id": g["grant_id"]})
+        if spend_id is None:
+            return cancel
+        # Paid for but not activated: cancelGrant alone returns nothing (the contract knows no
+        # spend of a proposed grant), so the spend would wait in the contract. Activated
+        # first (anyone may), the cancel returns all of it to the sub-DAO reserve.
+        return as_plan([self._activate(service, sender, g, spend_id), cancel],
+                       f"Cancel “{g['title']}” and return the {format_units(int(g['total_wei']), 'BTK')} paid to "
+                       "fund it to the sub-DAO reserve")
 
 
 def cancel_words(g: dict, funded: bool = False) -> str:
     """What cancelling grant ``g`` (as SubDaoGrants lists it) moves, said before it is confirmed:
     the contract returns only what an active grant has not released. ``funded``: a paid spend
-    for a proposed grant waits in the contract (cancelGrant does not return it)."""
+    for a proposed grant, which the cancel activates first so that all of it returns."""
+    if g["state"] == "proposed" and funded:
+        return (f"the {format_units(int(g['total_wei']), 'BTK')} already paid to fund it goes back to the sub-DAO "
+                "reserve (the main DAO allocates it again, not to this sub-DAO's budget); nothing was released.")
     if g["state"] == "proposed":
-        return "it was never activated, so no BTK moves." + (
-            " The spend already paid to fund it stays in the milestone-grants contract, for another grant of "
-            "this sub-DAO with the same total." if funded else "")
+        return "it was never activated, so no BTK moves."
     return (f"{format_units(int(g['pending_wei']), 'BTK')} not yet released goes back to the sub-DAO reserve "
             "(the main DAO allocates it again, not to this sub-DAO's budget); "
             f"{format_units(int(g['released_wei']), 'BTK')} already released stays with {g['grantee']}.")

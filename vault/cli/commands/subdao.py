@@ -73,8 +73,9 @@ def cmd_subdao_grants(args) -> None:
         grants = SubDaoGrants(chain).list(account, args.dao)
     lines = []
     for g in grants:
-        lines.append(f"grant {g['grant_id']} of sub-DAO {g['dao']}: “{g['title']}” to {g['grantee']}, {g['state']}; "
-                     f"{g['released']} BTK released, {g['pending']} BTK pending (approver {g['approver']})")
+        paid = f" (paid for: `vault gov subdao activate {g['grant_id']}` starts it)" if g.get("funded") else ""
+        lines.append(f"grant {g['grant_id']} of sub-DAO {g['dao']}: “{g['title']}” to {g['grantee']}, {g['state']}"
+                     f"{paid}; {g['released']} BTK released, {g['pending']} BTK pending (approver {g['approver']})")
         lines += [f"    milestone {m['milestone']}: {m['amount']} BTK {m['status']}" for m in g["milestones"]]
     emit(args, {"grants": grants}, "\n".join(lines) or "No sub-DAO milestone grants.")
 
