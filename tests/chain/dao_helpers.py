@@ -55,10 +55,16 @@ def executed_proposal(vault, to: str = "0x00000000000000000000000000000000000A11
                          "--description", description, "--yes")
     assert code == 0, err
     pid = vault("gov", "proposals")[1][0]["proposal_id"]
+    voted_and_queued(vault, pid)
+    assert vault("gov", "execute", pid, "--yes")[0] == 0
+    return pid
+
+
+def voted_and_queued(vault, pid: str) -> None:
+    """Through the CLI: the user votes for proposal ``pid`` once voting opens, queues it once
+    voting ends, and the chain's clock passes the timelock: it can be executed."""
     vault("chain", "advance", "--blocks", "2")
     assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
     vault("chain", "advance", "--blocks", "51")
     assert vault("gov", "queue", pid, "--yes")[0] == 0
     vault("chain", "advance", "--blocks", "1", "--seconds", "61")
-    assert vault("gov", "execute", pid, "--yes")[0] == 0
-    return pid

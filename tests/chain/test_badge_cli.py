@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from tests.chain.conftest import USER_ADDRESS
-from tests.chain.dao_helpers import executed_proposal
+from tests.chain.dao_helpers import executed_proposal, voted_and_queued
 from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
 
 ALICE = "0x00000000000000000000000000000000000A11cE"
@@ -40,11 +40,7 @@ def test_badge_is_issued_delivered_and_proposed(vault, tmp_path):
 
     # The proposal executed: `gov execute` tells, and the issued log says the DAO anchored it.
     pid = proposals[0]["proposal_id"]
-    vault("chain", "advance", "--blocks", "2")
-    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "51")
-    assert vault("gov", "queue", pid, "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    voted_and_queued(vault, pid)
     code, out, err = vault("gov", "execute", pid, "--yes")
     assert code == 0, err
     code, log, _ = vault("issuer", "log")

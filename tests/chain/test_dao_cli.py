@@ -3,6 +3,7 @@ contracts: every read has --json, amendments are proposals."""
 
 from __future__ import annotations
 
+from tests.chain.dao_helpers import voted_and_queued
 from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI on a deployed chain
 from vault.chain.dao.constitution import TEXTS_DIR, text_hash
 
@@ -86,11 +87,7 @@ def test_milestone_grant_by_template_then_listed_and_approved(vault):
     assert code == 0, err
     code, proposals, _ = vault("gov", "proposals")
     pid = proposals[0]["proposal_id"]
-    vault("chain", "advance", "--blocks", "2")
-    assert vault("gov", "vote", pid, "for", "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "51")
-    assert vault("gov", "queue", pid, "--yes")[0] == 0
-    vault("chain", "advance", "--blocks", "1", "--seconds", "61")
+    voted_and_queued(vault, pid)
     assert vault("gov", "execute", pid, "--yes")[0] == 0
     code, listed, _ = vault("gov", "grant", "list", "--account", alice, passphrase=False)
     assert code == 0 and listed["budget"]["committed"] == "30"

@@ -152,20 +152,28 @@ def two_accounts(make_window, config, embedded_template, qtbot, ui_helpers):
     return workspace, outsider
 
 
-def builders_grant_after_one_milestone(service):   # chain thread
-    """Builders (4): the user's council, 500 BTK; “Builder tooling”, 120 + 180 BTK to Alice,
-    funded and milestone 1 released (the user approves)."""
+def builders_council(service):   # chain thread
+    """Builders (4): the user's council (one approval), 500 BTK of budget, by proposals the
+    user passes; returns the milestone grants' handle."""
     from vault.chain import templates
     from vault.chain.dao.subdao_grants import SubDaoGrants
-    from vault.chain.governance import Governance, with_gas_margin
-    from vault.chain.plan import as_plan
+    from vault.chain.governance import Governance
 
     gov = Governance(service.chain)
     govern(service, [templates.make_call(gov, "subdao-council", {"dao": "4", "members": USER_ADDRESS,
                                                                  "approvals": "1"}),
                      templates.make_call(gov, "fund-subdao", {"dao": "4", "amount": "500"})],
            "A builders council and budget", USER_ADDRESS)
-    g = SubDaoGrants(service.chain)
+    return SubDaoGrants(service.chain)
+
+
+def builders_grant_after_one_milestone(service):   # chain thread
+    """Builders (4): the user's council, 500 BTK; “Builder tooling”, 120 + 180 BTK to Alice,
+    funded and milestone 1 released (the user approves)."""
+    from vault.chain.governance import with_gas_margin
+    from vault.chain.plan import as_plan
+
+    g = builders_council(service)
     service.send(service.preview(with_gas_margin(service.chain, g.propose_request(
         service, USER_ADDRESS, 4, ALICE, USER_ADDRESS, [120 * BTK, 180 * BTK], "Builder tooling"))))
     service.run(as_plan(g.fund_requests(service, USER_ADDRESS, 0)), confirm=lambda ask: True)
@@ -253,18 +261,11 @@ def test_the_council_cancels_a_milestone_grant_and_the_rest_returns_to_the_reser
 def builders_grant_paid_not_active(service):   # chain thread
     """Builders (4): the user's council, 500 BTK; “Lab kits”, 75 BTK to Alice, whose funding
     spend is paid to the contract but which nobody activated."""
-    from vault.chain import templates
-    from vault.chain.dao.subdao_grants import SubDaoGrants
     from vault.chain.dao.subdaos import SubDaos
-    from vault.chain.governance import Governance, with_gas_margin
+    from vault.chain.governance import with_gas_margin
     from vault.chain.plan import as_plan
 
-    gov = Governance(service.chain)
-    govern(service, [templates.make_call(gov, "subdao-council", {"dao": "4", "members": USER_ADDRESS,
-                                                                 "approvals": "1"}),
-                     templates.make_call(gov, "fund-subdao", {"dao": "4", "amount": "500"})],
-           "A builders council and budget", USER_ADDRESS)
-    g = SubDaoGrants(service.chain)
+    g = builders_council(service)
     service.send(service.preview(with_gas_margin(service.chain, g.propose_request(
         service, USER_ADDRESS, 4, ALICE, USER_ADDRESS, [75 * BTK], "Lab kits"))))
     service.run(as_plan(SubDaos(service.chain).grant_request(service, USER_ADDRESS, 4, g.contract.address, 75 * BTK,
