@@ -165,3 +165,37 @@ def test_digital_bazaar_agrees_with_us_on_dcc_did_key_credentials():
         assert result["verified"] == verdict.valid, (path.name, verdict.message, result["errors"])
         if verdict.reason is Reason.EXPIRED:
             assert any("validUntil" in e or "expired" in e for e in result["errors"]), result["errors"]
+
+
+def with_blank_nodes(credential: dict) -> dict:
+    """The badge with several blank nodes (the achievement without an id, two results):
+    RDFC-1.0 then orders them by their hashes, so the hash that labels them shows."""
+    out = copy.deepcopy(credential)
+    subject = out["credentialSubject"]
+    del subject["achievement"]["id"]
+    subject["result"] = [{"type": ["Result"], "value": "A"}, {"type": ["Result"], "value": "B+"},
+                         {"type": ["Result"], "value": "pass"}]
+    return out
+
+
+@pytest.mark.parametrize("kind", ["p256", "p384"])
+def test_ecdsa_rdfc_with_blank_nodes_both_ways(kind):
+    """ecdsa-rdfc-2019 labels blank nodes with the curve's hash (SHA-384 for P-384, as
+    Digital Bazaar's suite and the W3C vector do): a P-384 badge with several blank nodes
+    verifies both ways; SHA-256 labels, as before, failed Digital Bazaar's signatures."""
+    key, did, method = key_and_method(kind)
+    mine = di.sign(with_blank_nodes(open_badge(did, (VC_V2, OB_303))), key, method, cryptosuite="ecdsa-rdfc-2019")
+    theirs = node_sign(f"ecdsa-rdfc-2019-{kind}", with_blank_nodes(open_badge("did:example:replaced",
+                                                                               (VC_V2, OB_303))))
+    result, refused = node_verify_many([{"kind": "credential", "document": mine},
+                                        {"kind": "credential", "document": _changed(mine)}])
+    assert result["verified"], result["errors"]
+    assert not refused["verified"]
+    verdict = check(json.dumps(theirs).encode(), VerificationContext(now=NOW)).verdict
+    assert verdict.valid, verdict.message
+    assert check(json.dumps(_changed(theirs)).encode(), VerificationContext(now=NOW)).verdict.reason \
+        is Reason.BAD_SIGNATURE
+    # The labelling is what differs: with these blank nodes, SHA-256 and SHA-384 labels give
+    # two texts, so only the curve's hash can check their proof.
+    unsecured = {k: v for k, v in theirs.items() if k != "proof"}
+    assert di.transform(unsecured, "ecdsa-rdfc-2019", "sha384") != di.transform(unsecured, "ecdsa-rdfc-2019")

@@ -217,10 +217,11 @@ def _guard(fn, noun: str):
 
 # ---------------------------------------------------------------------------- algorithms
 
-def transform(document: dict, cryptosuite: str) -> bytes:
-    """The canonical form of the unsecured document (no ``proof``), UTF-8."""
+def transform(document: dict, cryptosuite: str, hash_name: str = "sha256") -> bytes:
+    """The canonical form of the unsecured document (no ``proof``), UTF-8; ``hash_name``:
+    the suite's hash (sha384 for ecdsa-rdfc-2019 with a P-384 key), which labels blank nodes."""
     jsonld.check_bounds(document, f"The {_noun(document)}")
-    return canonical_document(document, _named(cryptosuite).canon)
+    return canonical_document(document, _named(cryptosuite).canon, hash_name)
 
 
 def _named(cryptosuite: str) -> suites.Suite:
@@ -230,7 +231,7 @@ def _named(cryptosuite: str) -> suites.Suite:
     return suite
 
 
-def proof_configuration(options: dict, document: dict, cryptosuite: str) -> bytes:
+def proof_configuration(options: dict, document: dict, cryptosuite: str, hash_name: str = "sha256") -> bytes:
     """The canonical proof configuration: ``options`` without its signature, with the
     document's ``@context`` (vc-di-eddsa §3.3.5 / §3.4.5, vc-di-ecdsa §3.3.5)."""
     jsonld.check_bounds(options, "The proof")
@@ -239,7 +240,7 @@ def proof_configuration(options: dict, document: dict, cryptosuite: str) -> byte
     suite = _named(cryptosuite)
     if not suite.matches(options):
         raise CredentialFailure(Reason.UNSUPPORTED_CRYPTOSUITE, f"The proof options do not name {suite.name}.")
-    return canonical_config(suite.config(options), document, suite.canon)
+    return canonical_config(suite.config(options), document, suite.canon, hash_name)
 
 
 # ---------------------------------------------------------------------------- verifying

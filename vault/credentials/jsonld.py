@@ -46,6 +46,7 @@ so ``_BoundedURDNA2015`` adds one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -369,13 +370,22 @@ class _SafeProcessing:
         return super()._graph_to_rdf(graph, issuer, options)
 
 
+_HASH_CONSTRUCTORS = {"sha256": hashlib.sha256, "sha384": hashlib.sha384}
+
+
 class _BoundedWork:
     """Mixed into pyld's URDNA2015 (``_BoundedURDNA2015``): RDFC-1.0 with the work limit
-    the specification asks for (pyld has none)."""
+    the specification asks for (pyld has none), and with its hash algorithm as a parameter
+    (RDFC-1.0 §4.2: SHA-256 by default; ecdsa-rdfc-2019 labels blank nodes with SHA-384 for
+    P-384 keys, as Digital Bazaar's suite does; pyld hard-codes SHA-256 in ``create_hash``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, hash_name: str = "sha256") -> None:
         super().__init__()
         self._calls = 0
+        self._new_hash = _HASH_CONSTRUCTORS[hash_name]
+
+    def create_hash(self):
+        return self._new_hash()
 
     def hash_n_degree_quads(self, id_, issuer):
         self._calls += 1
@@ -490,8 +500,9 @@ def expand(document: Any, *, what: str = "The credential") -> list:
 
 
 def canonize(document: Any, *, what: str = "The credential", checked: bool = False,
-             all_signed: bool = False) -> str:
-    """RDFC-1.0 canonical N-Quads of ``document``, in safe mode, offline.
+             all_signed: bool = False, hash_name: str = "sha256") -> str:
+    """RDFC-1.0 canonical N-Quads of ``document``, in safe mode, offline; blank nodes are
+    labelled with ``hash_name`` (sha256, or sha384 for ecdsa-rdfc-2019 with a P-384 key).
 
     The same pipeline as pyld's ``normalize(algorithm='URDNA2015')``: expand, node map,
     RDF dataset, canonicalize; but expanding only once, with the checks above.
@@ -507,7 +518,7 @@ def canonize(document: Any, *, what: str = "The credential", checked: bool = Fal
         engine = _engine()
         processor = engine.Processor(all_signed)
         options = _options(engine)
-        return engine.Canonicalizer().main(_dataset(engine, processor, document, options, all_signed),
+        return engine.Canonicalizer(hash_name).main(_dataset(engine, processor, document, options, all_signed),
                                            {"format": "application/n-quads"})
     except CredentialFailure:
         raise

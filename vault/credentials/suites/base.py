@@ -74,18 +74,20 @@ def jcs(value: Any, what: str) -> bytes:
                                 f"(RFC 8785): {str(exc)[:120]}") from None
 
 
-def canonical_document(document: dict, canon: str) -> bytes:
-    """The canonical form of an unsecured document (no ``proof``), UTF-8."""
+def canonical_document(document: dict, canon: str, hash_name: str = "sha256") -> bytes:
+    """The canonical form of an unsecured document (no ``proof``), UTF-8; ``hash_name``
+    labels RDFC-1.0's blank nodes (sha384 for ecdsa-rdfc-2019 with P-384)."""
     what = noun(document)
     if canon == RDFC:
         # all_signed: RDFC signs the dataset, not the JSON; refuse members that do not reach
         # it, so that no display can show unsigned text as proven (see jsonld "All signed").
-        return jsonld.canonize(document, what=f"The {what}", checked=True, all_signed=True).encode("utf-8")
+        return jsonld.canonize(document, what=f"The {what}", checked=True, all_signed=True,
+                               hash_name=hash_name).encode("utf-8")
     jsonld.check_known_contexts(document)
     return jcs(document, what)
 
 
-def canonical_config(config: dict, document: dict, canon: str) -> bytes:
+def canonical_config(config: dict, document: dict, canon: str, hash_name: str = "sha256") -> bytes:
     """``config`` (a proof without its signature) with the document's ``@context``, canonical."""
     check_datetime(config, "created", noun(document))
     config = dict(config)
@@ -94,7 +96,8 @@ def canonical_config(config: dict, document: dict, canon: str) -> bytes:
     else:
         config.pop("@context", None)
     if canon == RDFC:
-        return jsonld.canonize(config, what="The proof", checked=True, all_signed=True).encode("utf-8")
+        return jsonld.canonize(config, what="The proof", checked=True, all_signed=True,
+                               hash_name=hash_name).encode("utf-8")
     return jcs(config, "proof")
 
 
@@ -173,8 +176,11 @@ class DataIntegritySuite(Suite):
     proof_type = "DataIntegrityProof"
 
     def verify_data(self, unsecured: dict, proof: dict, hash_name: str) -> bytes:
-        canonical_doc = canonical_document(unsecured, self.canon)    # first: its errors name the document
-        return hash_data(canonical_config(self.config(proof), unsecured, self.canon), canonical_doc, hash_name)
+        # The suite's hash names RDFC-1.0's blank nodes too (vc-di-ecdsa §3.2: "a hash
+        # algorithm that has an appropriate security level for the curve").
+        canonical_doc = canonical_document(unsecured, self.canon, hash_name)   # first: its errors name the document
+        return hash_data(canonical_config(self.config(proof), unsecured, self.canon, hash_name), canonical_doc,
+                         hash_name)
 
 
 class LinkedDataSignatureSuite(Suite):
