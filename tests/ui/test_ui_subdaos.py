@@ -71,7 +71,9 @@ def test_switch_to_a_sub_dao_and_grant_from_its_budget(chain_window, qtbot, ui_h
     assert session.chain.btk_balance(ALICE) == 200 * 10**18
     assert daos.switcher.currentIndex() == 3
     assert daos.summary.text().startswith("Education Innovation: 300 BTK budget left, 200 BTK granted")
-    assert daos.list.item(0).text() == f"#0 paid (1 of 1 approvals, yours): 200 BTK for “Tutors” to {ALICE}"
+    line = "#0 paid (1 of 1 approvals, yours): 200 BTK for “Tutors” to "
+    assert daos.list.item(0).text() == f"{line}{ALICE[:8]}…{ALICE[-6:]}"   # both ends; whole in the tooltip
+    assert daos.list.item(0).toolTip() == line + ALICE
     assert not daos.approve_button.isEnabled()
 
 

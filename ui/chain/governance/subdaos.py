@@ -20,6 +20,7 @@ from vault.chain.units import format_units, parse_address, parse_amount
 from vault.errors import ChainError, VaultError
 
 from ...errors import describe
+from ...format import short_address
 from ...widgets import button_row
 from ...widgets.labels import text_label
 from ...widgets.layout import dialog_layout, open_dialog, primary
@@ -30,11 +31,13 @@ from .subdao_grants import MilestoneGrantsPanel
 MAIN = 0   # the switcher's first entry; sub-DAO n is entry n
 
 
-def spend_words(g: dict, needed: int) -> str:
-    # The state first: the list is narrower than an address and a memo.
+def spend_words(g: dict, needed: int, short: bool = False) -> str:
+    # The state first: the list is narrower than an address and a memo (``short``: the
+    # address's two ends, the whole line in the row's tooltip).
+    to = short_address(g["to"]) if short else g["to"]
     return (f"#{g['spend_id']} {g['state']} ({g['approvals']} of {needed} approvals"
             + (", yours" if g["you_approved"] else "")
-            + f"): {format_units(int(g['amount_wei']), 'BTK')} for “{g['memo']}” to {g['to']}")
+            + f"): {format_units(int(g['amount_wei']), 'BTK')} for “{g['memo']}” to {to}")
 
 
 def _milestone_grants(chain, account: str) -> list[dict] | None:
@@ -169,9 +172,9 @@ class SubDaosDialog(GrowingDialog):
             self.rule.setText(d["rule"] + ("" if d["you_are_council"] else
                                            " You are not on this council: you can read its grants."))
             for g in d["grants"]:
-                item = QListWidgetItem(spend_words(g, d["approvals_needed"]))
+                item = QListWidgetItem(spend_words(g, d["approvals_needed"], short=True))
                 item.setData(Qt.UserRole, g["spend_id"])
-                item.setToolTip(item.text())
+                item.setToolTip(spend_words(g, d["approvals_needed"]))
                 self.list.addItem(item)
             self.list.setCurrentRow(0)
         council = bool(d and d["you_are_council"])
