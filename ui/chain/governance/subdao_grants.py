@@ -124,7 +124,7 @@ class MilestoneGrantsPanel(QWidget):
         self.details.setText((f"State: {g['state']}{_returned(g)}\n{milestone_words(g)}" if g else ""))
         self.fund_button.setEnabled(bool(g and g["state"] == "proposed"))
         # Paid for already (a council that needs more approvals pays first): activating is left.
-        self.fund_button.setText("Activate the selected grant…" if g and g.get("funded") else
+        self.fund_button.setText("Activate the selected grant…" if g and g["funded"] else
                                  "Fund the selected grant…")
         self.cancel_button.setEnabled(bool(g and g["state"] in ("proposed", "active")))
         self.release_button.setEnabled(bool(g and g["you_approve"]))
@@ -145,7 +145,7 @@ class MilestoneGrantsPanel(QWidget):
 
     def fund(self) -> None:
         g = self.selected
-        if g.get("funded"):
+        if g["funded"]:
             self.fund_requested.emit(g["grant_id"], f"“{g['title']}” is paid for: its "
                                                     f"{format_units(int(g['total_wei']), 'BTK')} wait in the "
                                                     "milestone-grants contract; activating it lets its approver "
@@ -164,7 +164,7 @@ class MilestoneGrantsPanel(QWidget):
     def cancel(self) -> None:
         g = self.selected
         self.cancel_requested.emit(g["grant_id"], f"Cancel “{g['title']}” (#{g['grant_id']}): "
-                                                  f"{cancel_words(g, g.get('funded', False))}")
+                                                  f"{cancel_words(g)}")
 
 
 def _returned(g: dict) -> str:

@@ -98,11 +98,16 @@ class SubDaoGrants:
         f = self.contract.functions
         released = self._released()
         out = [self._describe(i, f.grantAt(i).call(), released, account) for i in reversed(range(f.grantCount().call()))]
-        out = out if number is None else [g for g in out if g["dao"] == int(number)]
-        waiting = self._waiting_spends() if any(g["state"] == "proposed" for g in out) else []
-        for g in out:
-            g["funded"] = g["state"] == "proposed" and self._funding_spend(g, waiting) is not None
-        return out
+        return self._with_funding(out if number is None else [g for g in out if g["dao"] == int(number)])
+
+    def _with_funding(self, grants: list[dict]) -> list[dict]:
+        """Each proposed grant's ``funding_spend``: the paid spend waiting to fund it, or None
+        (``funded``: whether there is one); one scan of the spends for all of them."""
+        waiting = self._waiting_spends() if any(g["state"] == "proposed" for g in grants) else []
+        for g in grants:
+            g["funding_spend"] = self._funding_spend(g, waiting) if g["state"] == "proposed" else None
+            g["funded"] = g["funding_spend"] is not None
+        return grants
 
     def get(self, grant_id, account: str | None = None) -> dict:
         count = self.contract.functions.grantCount().call()
@@ -113,7 +118,8 @@ class SubDaoGrants:
         if not 0 <= n < count:
             raise ChainError("unknown-grant", f"There is no sub-DAO milestone grant {grant_id}; there are {count} "
                                               "(numbered from 0): `vault gov subdao grants` lists them.")
-        return self._describe(n, self.contract.functions.grantAt(n).call(), self._released(), account)
+        return self._with_funding([self._describe(n, self.contract.functions.grantAt(n).call(), self._released(),
+                                                  account)])[0]
 
     def _council(self, number, sender: str, what: str) -> dict:
         d = self.subdaos.get(number, sender)
@@ -147,9 +153,10 @@ class SubDaoGrants:
                 out.append((i, dao_id, amount))
         return out
 
-    def _funding_spend(self, g: dict, waiting: list | None = None) -> int | None:
-        """A paid spend of the grant's sub-DAO to this contract, for its total, not used yet."""
-        for i, dao_id, amount in self._waiting_spends() if waiting is None else waiting:
+    @staticmethod
+    def _funding_spend(g: dict, waiting: list) -> int | None:
+        """Of ``waiting`` (``_waiting_spends``), a spend of the grant's sub-DAO for its total."""
+        for i, dao_id, amount in waiting:
             if dao_id == g["dao"] - 1 and amount == int(g["total_wei"]):
                 return i
         return None
@@ -167,8 +174,8 @@ class SubDaoGrants:
         sender = self.w3.to_checksum_address(sender)
         g = self._proposed(grant_id, sender)
         d = self._council(g["dao"], sender, "funds its milestone grants")
-        if self._funding_spend(g) is not None:
-            return as_plan(self.activate_request(service, sender, g["grant_id"]))
+        if g["funded"]:
+            return as_plan(self._activate(service, sender, g, g["funding_spend"]))
         spend = self.subdaos.grant_request(service, sender, g["dao"], self.contract.address, int(g["total_wei"]),
                                            f"Milestone grant #{g['grant_id']}: {g['title']}")
         if d["approvals_needed"] != 1:
@@ -188,7 +195,7 @@ class SubDaoGrants:
     def activate_request(self, service, sender: str, grant_id):
         sender = self.w3.to_checksum_address(sender)
         g = self._proposed(grant_id, sender)
-        spend_id = self._funding_spend(g)
+        spend_id = g["funding_spend"]
         if spend_id is None:
             raise ChainError("not-funded", f"No paid grant of sub-DAO {g['dao']} to the milestone-grants contract "
                                            f"for {format_units(int(g['total_wei']), 'BTK')} is left to fund "
@@ -219,10 +226,10 @@ class SubDaoGrants:
         if g["state"] in ("cancelled", "completed"):
             raise ChainError("grant-closed", f"Sub-DAO milestone grant {g['grant_id']} is already {g['state']}.")
         self._council(g["dao"], sender, "cancels its milestone grants")
-        spend_id = self._funding_spend(g) if g["state"] == "proposed" else None
+        spend_id = g["funding_spend"]
         cancel = service.contract_call(
             "gov-subdao-milestone-cancel", self.contract, "cancelGrant", [g["grant_id"]], sender,
-            description=f"Cancel “{g['title']}”: {cancel_words(g, spend_id is not None)}",
+            description=f"Cancel “{g['title']}”: {cancel_words(g)}",
             params={"grant_id": g["grant_id"]})
         if spend_id is None:
             return cancel
@@ -234,11 +241,11 @@ class SubDaoGrants:
                        "fund it to the sub-DAO reserve")
 
 
-def cancel_words(g: dict, funded: bool = False) -> str:
+def cancel_words(g: dict) -> str:
     """What cancelling grant ``g`` (as SubDaoGrants lists it) moves, said before it is confirmed:
-    the contract returns only what an active grant has not released. ``funded``: a paid spend
-    for a proposed grant, which the cancel activates first so that all of it returns."""
-    if g["state"] == "proposed" and funded:
+    the contract returns only what an active grant has not released; a proposed grant paid
+    for (``funded``) is activated first, so that all of it returns."""
+    if g["state"] == "proposed" and g["funded"]:
         return (f"the {format_units(int(g['total_wei']), 'BTK')} already paid to fund it goes back to the sub-DAO "
                 "reserve (the main DAO allocates it again, not to this sub-DAO's budget); nothing was released.")
     if g["state"] == "proposed":

@@ -73,7 +73,7 @@ def cmd_subdao_grants(args) -> None:
         grants = SubDaoGrants(chain).list(account, args.dao)
     lines = []
     for g in grants:
-        paid = f" (paid for: `vault gov subdao activate {g['grant_id']}` starts it)" if g.get("funded") else ""
+        paid = f" (paid for: `vault gov subdao activate {g['grant_id']}` starts it)" if g["funded"] else ""
         lines.append(f"grant {g['grant_id']} of sub-DAO {g['dao']}: “{g['title']}” to {g['grantee']}, {g['state']}"
                      f"{paid}; {g['released']} BTK released, {g['pending']} BTK pending (approver {g['approver']})")
         lines += [f"    milestone {m['milestone']}: {m['amount']} BTK {m['status']}" for m in g["milestones"]]
