@@ -199,11 +199,15 @@ def _chain_class():
 
         def create_header_from_parent(self, parent_header, **params):
             params.setdefault("gas_limit", parent_header.gas_limit)
-            params.setdefault("timestamp", max(parent_header.timestamp + 1, self.now()))
+            params.setdefault("timestamp", self.next_timestamp(parent_header.timestamp))
             return super().create_header_from_parent(parent_header, **params)
 
         def now(self) -> int:
             return int(time.time()) + self.time_offset
+
+        def next_timestamp(self, parent_timestamp: int) -> int:
+            """A block's time: now on the chain's clock, at least a second after its parent."""
+            return max(parent_timestamp + 1, self.now())
 
         def get_transaction_builder(self):
             return self.get_vm().get_transaction_builder()

@@ -42,8 +42,7 @@ class _EmbeddedMethods:
     def _refresh_pending_timestamp(self) -> None:
         chain = self.chain
         if not chain.get_block().transactions:
-            parent = chain.get_canonical_head()
-            stamp = max(parent.timestamp + 1, chain.now())
+            stamp = chain.next_timestamp(chain.get_canonical_head().timestamp)
             if chain.header.timestamp != stamp:
                 chain.header = chain.header.copy(timestamp=stamp)
 
@@ -147,14 +146,14 @@ class _EmbeddedMethods:
 
     def _mine_empty(self, coinbase: bytes) -> bytes:
         """Mine the pending block when it holds no transaction: the block py-evm's
-        mine_block makes (tests/chain/test_embedded_mining.py compares every field), at
-        a third of its cost. After the merge an empty block changes no state (no reward;
+        mine_block makes (tests/chain/test_embedded_mining.py compares every field), in
+        about half its time. After the merge an empty block changes no state (no reward;
         Cancun's beacon-root writes run only on import), so it is the pending header with
         its timestamp, coinbase and random mix hash, persisted; py-evm would build the
         state and the block four times over to find that out (~0.6 ms a block, most of
         "advance the chain past the voting period")."""
         chain = self.chain
-        header = chain.header.copy(timestamp=max(self._head_timestamp() + 1, chain.now()), coinbase=coinbase,
+        header = chain.header.copy(timestamp=chain.next_timestamp(self._head_timestamp()), coinbase=coinbase,
                                    mix_hash=os.urandom(32))  # prevrandao, as eth-tester makes it
         block = chain.get_vm_class(header).get_block_class()(header)
         chain.chaindb.persist_block(block)
