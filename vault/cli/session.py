@@ -186,6 +186,25 @@ def offline_signer(args, identity) -> str:
     return voter
 
 
+def save_signed(args, signed: dict, export_qr) -> list[str]:
+    """Write what was signed offline (a ballot, a vote) where the command was told:
+    ``--out FILE`` (JSON) and/or ``--qr OUT`` (``export_qr(signed, OUT)`` -> its paths);
+    returns the paths written, in that order."""
+    # start-up: store.atomic only when something is written
+    import json
+    from pathlib import Path
+
+    from ..store.atomic import write_atomic
+
+    written = []
+    if args.out:
+        write_atomic(Path(args.out), json.dumps(signed, indent=2).encode() + b"\n")
+        written.append(args.out)
+    if args.qr:
+        written += [str(p) for p in export_qr(signed, args.qr)]
+    return written
+
+
 def open_session(args, *, sign: bool = True):
     """The vault unlocked (asking for the passphrase when needed), its network and its
     TxService, opened once (vault.chain.session.ChainSession); locked again on close."""

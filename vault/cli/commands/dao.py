@@ -35,12 +35,11 @@ QR image) or a folder of them.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..io import UsageError, emit
 from ..options import command, write_options
-from ..session import connect, offline_signer, open_session, sender_of, unlocked, write
+from ..session import connect, offline_signer, open_session, save_signed, sender_of, unlocked, write
 from . import gov
 from .gov_membership import add_membership_commands
 from .gov_remote import add_remote_commands
@@ -156,7 +155,6 @@ def cmd_poll_sign(args) -> None:
     # start-up: the chain stack (web3, ~0.3 s) loads only when the command runs
     from ...chain.dao.ballots import export_ballot_qr
     from ...chain.dao.polls import Polls
-    from ...store.atomic import write_atomic
 
     if not args.out and not args.qr:
         raise UsageError("give --out FILE and/or --qr OUT")
@@ -165,12 +163,7 @@ def cmd_poll_sign(args) -> None:
         key = identity.eth_private_key(voter)
         with connect(args) as chain:
             ballot = Polls(chain).sign_ballot(key, args.poll, args.option, args.revision)
-    written = []
-    if args.out:
-        write_atomic(Path(args.out), json.dumps(ballot, indent=2).encode() + b"\n")
-        written.append(args.out)
-    if args.qr:
-        written += [str(p) for p in export_ballot_qr(ballot, args.qr)]
+    written = save_signed(args, ballot, export_ballot_qr)
     emit(args, ballot | {"files": written}, f"Signed {voter}'s ballot (option {ballot['option']}, revision "
                                             f"{ballot['revision']}); give it to whoever tallies:\n"
                                             + "\n".join(f"  {w}" for w in written))

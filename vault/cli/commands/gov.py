@@ -20,9 +20,7 @@ Every write prints its preview and asks; --yes sends without asking (scripts). W
 
 from __future__ import annotations
 
-import json
 import sys
-from pathlib import Path
 
 from ...chain import networks, templates
 from ...chain.dao import power as weighted
@@ -32,10 +30,10 @@ from ...chain.governance import (GOVERNOR_NAME, Governance, export_vote_qr, read
                                  sign_vote, voting_window)
 from ...chain.proposal_ids import parse_id
 from ...chain.units import format_units
-from ...store.atomic import write_atomic
 from ..io import UsageError, confirm, emit, say
 from ..options import command, write_options
-from ..session import address_arg, amount_arg, connect, offline_signer, open_session, sender_of, unlocked, write
+from ..session import (address_arg, amount_arg, connect, offline_signer, open_session, save_signed, sender_of,
+                       unlocked, write)
 
 ID_HELP = "the id as `vault gov proposals` shows it (its first digits; at least 4), or the whole id"
 
@@ -247,12 +245,7 @@ def cmd_sign_vote(args) -> None:
                 nonce = gov.vote_nonce(voter) if args.nonce is None else args.nonce
     vote = sign_vote(key, chain_id=domain["chain_id"], governor=domain["governor"], proposal_id=pid,
                      support=args.support, nonce=nonce, reason=args.reason, name=domain["name"])
-    written = []
-    if args.out:
-        write_atomic(Path(args.out), json.dumps(vote, indent=2).encode() + b"\n")
-        written.append(args.out)
-    if args.qr:
-        written += [str(p) for p in export_vote_qr(vote, args.qr)]
+    written = save_signed(args, vote, export_vote_qr)
     emit(args, vote | {"files": written},
          f"Signed {vote['voter']}'s vote {args.support.upper()} on proposal {pid} (nonce {nonce}); "
          f"anyone can relay it with `vault gov relay FILE`:\n" + "\n".join(f"  {w}" for w in written))

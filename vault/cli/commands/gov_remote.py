@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..io import UsageError, emit, read_input, say
 from ..options import command, write_options
-from ..session import connect, offline_signer, open_session, sender_of, unlocked, write
+from ..session import connect, offline_signer, open_session, save_signed, sender_of, unlocked, write
 
 
 def _wei(text: str) -> str:
@@ -78,7 +78,6 @@ def cmd_remote_sign(args) -> None:
     from ...chain.dao.remote_files import (ROOT_TYPE, SUPPORT, export_remote_ballot_qr, load_package,
                                            load_root_file, package_for, sign_remote_ballot, support_index)
     from ...errors import ChainError
-    from ...store.atomic import write_atomic
 
     if not args.out and not args.qr:
         raise UsageError("give --out FILE and/or --qr OUT")
@@ -93,12 +92,7 @@ def cmd_remote_sign(args) -> None:
                 raise
             package = package_for(*load_root_file(raw), voter)
         ballot = sign_remote_ballot(identity.eth_private_key(voter), package, support)
-    written = []
-    if args.out:
-        write_atomic(Path(args.out), json.dumps(ballot, indent=2).encode() + b"\n")
-        written.append(args.out)
-    if args.qr:
-        written += [str(p) for p in export_remote_ballot_qr(ballot, args.qr)]
+    written = save_signed(args, ballot, export_remote_ballot_qr)
     emit(args, ballot | {"files": written},
          f"Signed {voter}'s vote {SUPPORT[support].upper()} on proposal {ballot['proposal_id'][:12]}… with "
          f"{_wei(ballot['weight'])} held on chain {ballot['remote_chain_id']} at block "
