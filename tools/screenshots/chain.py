@@ -284,15 +284,8 @@ def _staking_history(service, user: str) -> int:  # chain thread
     gov = Governance(chain)
     _send(service, gov.delegate_request(service, user, user))
     chain.advance(1)
-    record = _send(service, gov.propose_request(service, user, [gov.call_slash(1, 1000)],
-                                                "Slash Campus Node by 10 %\n\nIts node signed two blocks at once."))
-    proposal = int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
-    chain.advance(2)
-    _send(service, gov.vote_request(service, user, proposal, "for"))
-    chain.advance(51)
-    _send(service, gov.queue_request(service, user, proposal))
-    chain.advance(1, 61)
-    _send(service, gov.execute_request(service, user, proposal))
+    _govern(service, user, [gov.call_slash(1, 1000)],
+            "Slash Campus Node by 10 %\n\nIts node signed two blocks at once.")
 
     staking.send_all(service, staking.stake_requests(service, user, 0, 2_500 * BTK))
     chain.advance(12)
