@@ -35,12 +35,17 @@ def pass_and_queue(chain, service, pid: int) -> None:
     send(service, gov.queue_request(service, USER_ADDRESS, pid))
 
 
-def govern(chain, service, calls, description: str) -> int:
-    """Propose, vote, queue, wait out the timelock and execute; returns the proposal id."""
-    pid = propose(chain, service, calls, description)
+def carry(chain, service, pid: int) -> None:
+    """Vote for proposal ``pid``, queue it, wait out the timelock and execute it."""
     pass_and_queue(chain, service, pid)
     chain.advance(1, 61)
     send(service, Governance(chain).execute_request(service, USER_ADDRESS, pid))
+
+
+def govern(chain, service, calls, description: str) -> int:
+    """Propose, vote, queue, wait out the timelock and execute; returns the proposal id."""
+    pid = propose(chain, service, calls, description)
+    carry(chain, service, pid)
     return pid
 
 

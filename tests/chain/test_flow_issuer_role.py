@@ -9,30 +9,22 @@ from __future__ import annotations
 import pytest
 
 from tests.chain.conftest import USER_ADDRESS
+from tests.chain.dao_helpers import carry, send
 from vault.anchoring import hashing, writes
 from vault.chain import issuer_role, soulbound
 from vault.chain.embedded import dev_address
-from vault.chain.governance import Governance, with_gas_margin
+from vault.chain.governance import Governance
 from vault.errors import ChainError
 
 HOLDER = "0x00000000000000000000000000000000000A11cE"
 CREDENTIAL = b'{"id": "urn:uuid:issued-by-a-new-issuer", "name": "Mentored project"}'
 
 
-def send(service, request):
-    return service.send(service.preview(with_gas_margin(service.chain, request)))
-
-
 def pass_proposal(chain, service, gov, request) -> int:
     """Propose (already built), vote for, queue and execute with the user's 5M BTK."""
     record = send(service, request)
     pid = int(next(e for e in record.events if e["event"] == "ProposalCreated")["args"]["proposalId"])
-    chain.advance(2)
-    send(service, gov.vote_request(service, USER_ADDRESS, pid, "for"))
-    chain.advance(51)
-    send(service, gov.queue_request(service, USER_ADDRESS, pid))
-    chain.advance(1, 61)
-    send(service, gov.execute_request(service, USER_ADDRESS, pid))
+    carry(chain, service, pid)
     return pid
 
 

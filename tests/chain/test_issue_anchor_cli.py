@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from tests.chain.conftest import PASSPHRASE, USER_ADDRESS
 from tests.chain.test_chain_cli import run, vault  # noqa: F401 - the CLI fixtures
-from tests.chain.test_flow_issuer_role import pass_proposal, send
+from tests.chain.dao_helpers import send
+from tests.chain.test_flow_issuer_role import pass_proposal
 
 LEARNER = "0x00000000000000000000000000000000000A11cE"
 
