@@ -27,9 +27,7 @@ OFFER = ("On this built-in test chain, its demo issuer can give you a membership
 def member_now(chain, account: str) -> bool | None:
     """Chain thread: whether ``account`` is a member at the latest block, as the core's
     "already a member" check judges it (None off the embedded chain: nothing is offered)."""
-    if chain.embedded is None:
-        return None
-    return account.lower() in Membership(chain).at(chain.block_number)
+    return None if chain.embedded is None else Membership(chain).is_member_now(account)
 
 
 class DemoMembershipOffer(QFrame):

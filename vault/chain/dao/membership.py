@@ -10,6 +10,7 @@ chain moved on since (a revocation after the snapshot does not undo a counted ba
 
     m = Membership(chain)
     m.at(block) -> {holder (lowercase): token id}      the members then
+    m.is_member_now(address) -> bool                  a member at the latest block
     m.why_not(address, block) -> None | "no membership credential (…)"
 """
 
@@ -80,6 +81,11 @@ class Membership:
             if t["membership"] and not t["revoked"] and t["issuer"] in issuers:
                 members.setdefault(t["holder"], tid)
         return members
+
+    def is_member_now(self, address: str) -> bool:
+        """Whether ``address`` is a member at the latest block (the demo membership's "already
+        a member" check, and whether the app offers one)."""
+        return address.lower() in self.at(self.chain.block_number)
 
     def why_not(self, address: str, block: int, members: dict[str, int] | None = None) -> str | None:
         """None when ``address`` was a member at ``block``, else why its vote does not count."""
